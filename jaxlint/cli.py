@@ -1,0 +1,99 @@
+"""Command line: parses options and calls the library. Nothing else lives here."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from jaxlint import __version__
+from jaxlint.api import CheckOptions, run_check
+from jaxlint.config import ConfigError, load_settings, with_overrides
+from jaxlint.reporters import FORMATS
+from jaxlint.rules import ALL_RULES, RULES_BY_CODE
+
+
+def _codes(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [code.strip().upper() for code in value.split(",") if code.strip()]
+
+
+class _DefaultCheckGroup(click.Group):
+    """``jaxlint src/`` means ``jaxlint check src/``, as ruff's bare invocation does."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultCheckGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="jaxlint")
+def main() -> None:
+    """jaxlint: a purity and side-effect linter for JAX code."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--select", help="Comma-separated rule codes or prefixes to enable (JL001, JL00).")
+@click.option("--ignore", help="Comma-separated rule codes or prefixes to disable.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place; report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply unsafe fixes.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option(
+    "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
+@click.option("--statistics", is_flag=True, help="Show counts per rule code instead of findings.")
+@click.option(
+    "--config", "config_file", type=click.Path(), help="A pyproject.toml or jaxlint.toml to use."
+)
+def check(
+    paths: tuple[str, ...],
+    select: str | None,
+    ignore: str | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    output_format: str,
+    exit_zero: bool,
+    statistics: bool,
+    config_file: str | None,
+) -> None:
+    """Lint files and folders (default: the current folder)."""
+    targets = list(paths) or ["."]
+    try:
+        settings = load_settings(config_file, targets[0])
+        settings = with_overrides(settings, select=_codes(select), ignore=_codes(ignore))
+        options = CheckOptions(
+            fix=fix,
+            unsafe_fixes=unsafe_fixes,
+            diff=diff,
+            output_format=output_format,
+            exit_zero=exit_zero,
+            statistics=statistics,
+        )
+        code = run_check(targets, settings, options)
+    except ConfigError as error:
+        click.echo(f"jaxlint: error: {error}", err=True)
+        sys.exit(2)
+    sys.exit(code)
+
+
+@main.command(name="rules")
+def list_rules() -> None:
+    """One line per rule: code, name, fixable, summary."""
+    for rule in ALL_RULES:
+        click.echo(f"{rule.code}  {rule.name:<24} {rule.fix:<9} {rule.summary}")
+
+
+@main.command(name="rule")
+@click.argument("code")
+def show_rule(code: str) -> None:
+    """One rule's full documentation."""
+    rule = RULES_BY_CODE.get(code.upper())
+    if rule is None:
+        click.echo(f"jaxlint: error: unknown rule `{code}` (see `jaxlint rules`)", err=True)
+        sys.exit(2)
+    click.echo(rule.documentation(), nl=False)

@@ -1,0 +1,200 @@
+"""Which files to lint: folders recursively, minus excludes and what .gitignore says."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from jaxlint.config import ConfigError, Settings
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    regex: re.Pattern[str]
+    negate: bool
+    directory_only: bool
+
+
+def _glob_to_regex(glob: str) -> str:
+    out = []
+    i = 0
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif glob.startswith("/**", i) and i + 3 == len(glob):
+            out.append("/.*")
+            i += 3
+        elif glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif glob[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif glob[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif glob[i] == "[":
+            end = glob.find("]", i + 1)
+            if end == -1:
+                out.append(re.escape(glob[i]))
+                i += 1
+            else:
+                body = glob[i + 1 : end].replace("\\", "\\\\")
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = end + 1
+        elif glob[i] == "\\" and i + 1 < len(glob):
+            out.append(re.escape(glob[i + 1]))
+            i += 2
+        else:
+            out.append(re.escape(glob[i]))
+            i += 1
+    return "".join(out)
+
+
+class GitIgnore:
+    """The patterns of one .gitignore file, matched relative to its folder."""
+
+    def __init__(self, base: str, text: str) -> None:
+        self.base = base
+        self.patterns: list[_Pattern] = []
+        for raw in text.splitlines():
+            line = raw.rstrip()
+            if not line or line.startswith("#"):
+                continue
+            negate = line.startswith("!")
+            if negate:
+                line = line[1:]
+            directory_only = line.endswith("/")
+            line = line.rstrip("/")
+            anchored = "/" in line
+            line = line.lstrip("/")
+            if not line:
+                continue
+            prefix = "^" if anchored else "^(?:.*/)?"
+            regex = re.compile(prefix + _glob_to_regex(line) + "$")
+            self.patterns.append(_Pattern(regex, negate, directory_only))
+
+    @classmethod
+    def load(cls, folder: str) -> GitIgnore | None:
+        path = os.path.join(folder, ".gitignore")
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                return cls(folder, handle.read())
+        except OSError:
+            return None
+
+    def verdict(self, path: str, is_dir: bool) -> bool | None:
+        """True: ignored; False: re-included by ``!``; None: no pattern speaks."""
+        relative = os.path.relpath(path, self.base).replace(os.sep, "/")
+        if relative.startswith(".."):
+            return None
+        result = None
+        for pattern in self.patterns:
+            if pattern.directory_only and not is_dir:
+                continue
+            if pattern.regex.match(relative):
+                result = not pattern.negate
+        return result
+
+
+def _ignored(ignores: Sequence[GitIgnore], path: str, is_dir: bool) -> bool:
+    result = False
+    for ignore in ignores:  # deeper files come later and take precedence
+        verdict = ignore.verdict(path, is_dir)
+        if verdict is not None:
+            result = verdict
+    return result
+
+
+def _parent_ignores(folder: str) -> list[GitIgnore]:
+    """.gitignore files above ``folder`` up to the repository root, outermost first."""
+    found: list[GitIgnore] = []
+    current = os.path.dirname(os.path.abspath(folder))
+    while True:
+        ignore = GitIgnore.load(current)
+        if ignore is not None:
+            found.append(ignore)
+        if os.path.exists(os.path.join(current, ".git")):
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            return []  # not inside a git repository: parents' .gitignore files do not apply
+        current = parent
+    return list(reversed(found))
+
+
+def discover(
+    paths: Sequence[str], settings: Settings, warnings: list[str] | None = None
+) -> list[str]:
+    """The files to lint, in a stable order. A path that does not exist is a usage error."""
+    warnings = warnings if warnings is not None else []
+    files: list[str] = []
+    seen: set[str] = set()
+    for given in paths:
+        if not os.path.lexists(given):
+            raise ConfigError(f"{given}: no such file or directory")
+        if os.path.isdir(given):
+            for path in _walk(given, settings, warnings):
+                key = os.path.realpath(path)
+                if key not in seen:
+                    seen.add(key)
+                    files.append(path)
+        elif settings.is_excluded(given):
+            continue
+        else:
+            key = os.path.realpath(given)
+            if key not in seen:
+                seen.add(key)
+                files.append(given)
+    return files
+
+
+def _walk(top: str, settings: Settings, warnings: list[str]) -> Iterator[str]:
+    visited: set[tuple[int, int]] = set()
+    stack: list[tuple[str, list[GitIgnore]]] = [(top, _parent_ignores(top))]
+    while stack:
+        folder, ignores = stack.pop()
+        try:
+            info = os.stat(folder)
+        except OSError as error:
+            warnings.append(f"{folder}: skipped ({error.strerror})")
+            continue
+        if (info.st_dev, info.st_ino) in visited:
+            warnings.append(f"{folder}: skipped (symlink loop)")
+            continue
+        visited.add((info.st_dev, info.st_ino))
+        own = GitIgnore.load(folder)
+        if own is not None:
+            ignores = [*ignores, own]
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            warnings.append(f"{folder}: skipped ({error.strerror})")
+            continue
+        subfolders = []
+        for entry in entries:
+            path = entry.path if folder != "." else entry.name
+            try:
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError:
+                continue
+            if is_dir:
+                if settings.is_excluded(path) or _ignored(ignores, path, True):
+                    continue
+                subfolders.append(path)
+            elif is_file and entry.name.endswith(PYTHON_SUFFIXES):
+                if settings.is_excluded(path) or _ignored(ignores, path, False):
+                    continue
+                yield path
+            elif entry.is_symlink() and entry.name.endswith(PYTHON_SUFFIXES):
+                warnings.append(f"{path}: skipped (broken symlink)")
+        for sub in reversed(subfolders):
+            stack.append((sub, ignores))

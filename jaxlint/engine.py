@@ -1,0 +1,306 @@
+"""Lint one source or many files: parse once, model once, run the enabled rules."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from jaxlint import jaxfacts as jf
+from jaxlint.config import Settings
+from jaxlint.findings import Diagnostic, Finding, Fix
+from jaxlint.model import SemanticModel, build_model
+from jaxlint.rules import RULES_BY_CODE, Rule, rules_for
+
+SKIP_FILE = re.compile(r"#\s*jaxlint:\s*skip-file", re.IGNORECASE)
+NOQA = re.compile(
+    r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?", re.IGNORECASE
+)
+# A file worth modelling imports from the JAX ecosystem, imports relatively (a project
+# module may), or already calls ``.at[...]`` on something.
+_JAX_HINT = re.compile(
+    r"^\s*(?:from|import)\s+(?:\.|(?:" + "|".join(jf.JAX_ECOSYSTEM) + r")\b)|\.at\[",
+    re.MULTILINE,
+)
+MAX_FIX_PASSES = 10
+
+
+class InternalError(Exception):
+    """A rule crashed on a file: reported with the file and rule named, exit code 2."""
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    fixed_source: bytes | None = None  # the new content when fixes were applied
+    original_source: bytes | None = None
+    fixes_applied: int = 0
+    errors: list[str] = field(default_factory=list)  # internal errors (exit 2)
+    warnings: list[str] = field(default_factory=list)  # skipped files, refused fixes
+
+
+@dataclass(frozen=True)
+class FunctionSummary:
+    """A function as the static engine sees it, for ``jaxlint verify``."""
+
+    qualname: str
+    line: int
+    traced: bool
+    codes: tuple[str, ...]
+
+
+def parse_error_finding(path: str, error: Exception) -> Finding:
+    """JL000 from a libcst or Python syntax error, or a decoding error."""
+    line, column = 1, 1
+    if isinstance(error, cst.ParserSyntaxError):
+        line, column = error.raw_line, error.raw_column + 1
+        message = error.message
+    elif isinstance(error, SyntaxError):
+        line, column = error.lineno or 1, (error.offset or 1)
+        message = error.msg
+    elif isinstance(error, UnicodeDecodeError):
+        message = f"cannot decode file: {error.reason} at byte {error.start}"
+    else:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return Finding(path, line, column, line, column, "JL000", "syntax-error", f"SyntaxError: {message}")
+
+
+def parse(source: bytes) -> cst.Module:
+    """Parse bytes as libcst does (PEP 263 cookie, BOM), never returning half a tree."""
+    if b"\x00" in source:
+        raise SyntaxError("source code cannot contain null bytes")
+    return cst.parse_module(source)
+
+
+def looks_like_jax(text: str, settings: Settings) -> bool:
+    return bool(settings.traced_decorators) or _JAX_HINT.search(text) is not None
+
+
+class _Replacer(cst.CSTTransformer):
+    def __init__(self, replacements: dict[int, cst.CSTNode]) -> None:
+        super().__init__()
+        self.replacements = replacements
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def, override]
+        return self.replacements.get(id(original_node), updated_node)
+
+
+class FileLinter:
+    """Lints one file's source with one configuration."""
+
+    def __init__(self, path: str, settings: Settings) -> None:
+        self.path = path
+        self.settings = settings
+        self.codes = settings.codes_for(path)
+        self.rules: list[Rule] = rules_for(self.codes)
+
+    def diagnose(self, module: cst.Module) -> tuple[SemanticModel | None, list[Diagnostic]]:
+        text = module.code
+        if not self.rules or not looks_like_jax(text, self.settings):
+            return None, []
+        model = build_model(module, self.settings.traced_decorators)
+        diagnostics: list[Diagnostic] = []
+        for rule in self.rules:
+            try:
+                diagnostics.extend(rule.check(model))
+            except Exception as error:  # noqa: BLE001 - one rule must not sink the run
+                raise InternalError(
+                    f"{self.path}: internal error in {rule.code} ({rule.name}): "
+                    f"{type(error).__name__}: {error}"
+                ) from error
+        return model, diagnostics
+
+    def locate(
+        self, module: cst.Module, diagnostics: Sequence[Diagnostic]
+    ) -> list[tuple[Finding, Diagnostic]]:
+        """Positions for the reported nodes only, then ``# noqa`` filtering."""
+        if not diagnostics:
+            return []
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        lines = module.code.splitlines()
+        located: list[tuple[Finding, Diagnostic]] = []
+        for diagnostic in diagnostics:
+            where = positions[diagnostic.node]
+            finding = Finding(
+                self.path,
+                where.start.line,
+                where.start.column + 1,
+                where.end.line,
+                where.end.column + 1,
+                diagnostic.code,
+                RULES_BY_CODE[diagnostic.code].name,
+                diagnostic.message,
+                ("safe" if diagnostic.fix.safe else "unsafe") if diagnostic.fix else "",
+            )
+            if not _suppressed(lines, finding):
+                located.append((finding, diagnostic))
+        return located
+
+    def lint(self, source: bytes, *, fix: bool = False, unsafe_fixes: bool = False) -> FileResult:
+        result = FileResult(self.path, original_source=source)
+        try:
+            text_hint = source.decode("utf-8", errors="replace")
+        except Exception:  # pragma: no cover - errors="replace" cannot fail
+            text_hint = ""
+        if SKIP_FILE.search(text_hint):
+            return result
+        try:
+            module = parse(source)
+        except Exception as error:  # noqa: BLE001 - any parse failure is a finding
+            if "JL000" in self.codes:
+                result.findings.append(parse_error_finding(self.path, error))
+            return result
+        try:
+            model, located = self._lint_module(module)
+            if fix:
+                module, located, applied = self._fix(module, located, unsafe_fixes, result)
+                if applied:
+                    result.fixes_applied = applied
+                    result.fixed_source = module.bytes
+        except InternalError as error:
+            result.errors.append(str(error))
+            return result
+        result.findings = sorted(finding for finding, _ in located)
+        return result
+
+    def _lint_module(
+        self, module: cst.Module
+    ) -> tuple[SemanticModel | None, list[tuple[Finding, Diagnostic]]]:
+        model, diagnostics = self.diagnose(module)
+        return model, self.locate(module, diagnostics)
+
+    def _fix(
+        self,
+        module: cst.Module,
+        located: list[tuple[Finding, Diagnostic]],
+        unsafe_fixes: bool,
+        result: FileResult,
+    ) -> tuple[cst.Module, list[tuple[Finding, Diagnostic]], int]:
+        applied = 0
+        for _ in range(MAX_FIX_PASSES):
+            fixes = [
+                diagnostic.fix
+                for finding, diagnostic in located
+                if diagnostic.fix is not None and finding.fixable(unsafe_fixes)
+            ]
+            if not fixes:
+                break
+            candidate = apply_fixes(module, fixes)
+            try:
+                reparsed = parse(candidate.bytes)
+            except Exception as error:  # noqa: BLE001 - refuse, never write broken code
+                result.warnings.append(
+                    f"{self.path}: a fix was not applied because the result would not parse "
+                    f"({type(error).__name__}); please report this"
+                )
+                break
+            applied += len(fixes)
+            module = reparsed
+            _, located = self._lint_module(module)
+        return module, located, applied
+
+
+def apply_fixes(module: cst.Module, fixes: Iterable[Fix]) -> cst.Module:
+    replacements: dict[int, cst.CSTNode] = {}
+    for fix in fixes:
+        for old, new in fix.replacements:
+            replacements.setdefault(id(old), new)
+    return module.visit(_Replacer(replacements))  # type: ignore[return-value]
+
+
+def _suppressed(lines: list[str], finding: Finding) -> bool:
+    for line_number in {finding.line, finding.end_line}:
+        if 0 < line_number <= len(lines):
+            match = NOQA.search(lines[line_number - 1])
+            if match is None:
+                continue
+            codes = match.group("codes")
+            if codes is None:
+                return True
+            if finding.code in {code.strip().upper() for code in codes.split(",")}:
+                return True
+    return False
+
+
+def lint_source(
+    source: bytes | str,
+    path: str = "<string>",
+    settings: Settings | None = None,
+    *,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+) -> FileResult:
+    """Lint one source text. ``--fix`` results are in ``fixed_source``; nothing is written."""
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    return FileLinter(path, settings or Settings()).lint(data, fix=fix, unsafe_fixes=unsafe_fixes)
+
+
+def read_source(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def lint_file(
+    path: str, settings: Settings, *, fix: bool = False, unsafe_fixes: bool = False
+) -> FileResult:
+    """Lint a file on disk; an unreadable file is a JL000 finding."""
+    try:
+        source = read_source(path)
+    except OSError as error:
+        result = FileResult(path)
+        if "JL000" in settings.codes_for(path):
+            message = f"cannot read file: {error.strerror or error}"
+            result.findings.append(
+                Finding(path, 1, 1, 1, 1, "JL000", "syntax-error", message)
+            )
+        return result
+    return FileLinter(path, settings).lint(source, fix=fix, unsafe_fixes=unsafe_fixes)
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one rename, keeping its permissions."""
+    directory = os.path.dirname(os.path.abspath(path))
+    mode = os.stat(path).st_mode & 0o7777
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".jaxlint-", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def function_summaries(path: str, settings: Settings | None = None) -> list[FunctionSummary]:
+    """Every function in ``path`` with whether it is traced and the codes found in it."""
+    settings = settings or Settings()
+    try:
+        module = parse(read_source(path))
+    except Exception:  # noqa: BLE001 - unparsable files have no functions to verify
+        return []
+    linter = FileLinter(path, settings)
+    model = build_model(module, settings.traced_decorators)
+    diagnostics: list[Diagnostic] = []
+    for rule in linter.rules:
+        diagnostics.extend(rule.check(model))
+    located = linter.locate(module, diagnostics)
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    summaries = []
+    for function in model.functions:
+        if function.kind != "function" or "<locals>" in function.qualname:
+            continue
+        where = positions[function.node]
+        start, end = where.start.line, where.end.line
+        codes = sorted({f.code for f, _ in located if start <= f.line <= end})
+        summaries.append(FunctionSummary(function.qualname, start, function.traced, tuple(codes)))
+    return summaries

@@ -1,0 +1,361 @@
+"""Facts about the JAX ecosystem that the semantic model relies on.
+
+Everything here is keyed by canonical dotted names (``jax.numpy.zeros``), after
+import aliases have been resolved. Keep this module data-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Top-level packages whose import marks a file as JAX code worth modelling.
+JAX_ECOSYSTEM = ("jax", "jaxlib", "flax", "equinox", "optax", "haiku", "chex", "jaxtyping", "orbax")
+
+#: Private jax modules that re-export the public API under another name.
+CANONICAL_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("jax._src.numpy.lax_numpy.", "jax.numpy."),
+    ("jax._src.numpy.", "jax.numpy."),
+    ("jax._src.lax.lax.", "jax.lax."),
+    ("jax._src.lax.control_flow.", "jax.lax."),
+    ("jax._src.lax.", "jax.lax."),
+    ("jax._src.random.", "jax.random."),
+    ("jax._src.nn.functions.", "jax.nn."),
+    ("jax._src.api.", "jax."),
+    ("jax._src.pjit.", "jax."),
+    ("jax._src.ad_checkpoint.", "jax."),
+    ("jax._src.custom_derivatives.", "jax."),
+    ("jax.experimental.pjit.pjit", "jax.jit"),
+    ("jax.ad_checkpoint.", "jax."),
+    ("jax.experimental.shard_map.", "jax."),
+    ("jax.experimental.pallas.tpu.", "jax.experimental.pallas."),
+    ("jax.experimental.pallas.mosaic_gpu.", "jax.experimental.pallas."),
+    ("jax.experimental.pallas.triton.", "jax.experimental.pallas."),
+    ("flax.linen.module.", "flax.linen."),
+    ("flax.linen.transforms.", "flax.linen."),
+    ("equinox._jit.", "equinox."),
+    ("equinox._ad.", "equinox."),
+    ("equinox._vmap_pmap.", "equinox."),
+    ("equinox._module.", "equinox."),
+)
+
+
+def canonical(name: str) -> str:
+    """Map a private or re-exported JAX path to its public spelling."""
+    for prefix, public in CANONICAL_PREFIXES:
+        if name == prefix.rstrip(".") and not public.endswith("."):
+            return public
+        if name.startswith(prefix):
+            return public + name[len(prefix) :]
+    if name == "jax.experimental.pjit.pjit":
+        return "jax.jit"
+    return name
+
+
+@dataclass(frozen=True)
+class Transform:
+    """A JAX transformation: which kind of tracing it applies and where its functions go."""
+
+    kind: str  # "jit", "vmap", "grad", "loop", "checkpoint", "custom", "module", "kernel", "user"
+    function_args: tuple[int, ...] = (0,)  # positional indices that take a function
+    function_keywords: tuple[str, ...] = ("fun", "f")
+    compiles: bool = False  # builds a compiled, cached callable (for jit-in-loop)
+
+
+_F = Transform
+TRANSFORMS: dict[str, Transform] = {
+    "jax.jit": _F("jit", compiles=True),
+    "jax.pmap": _F("jit", compiles=True),
+    "jax.pjit": _F("jit", compiles=True),
+    "jax.vmap": _F("vmap"),
+    "jax.shard_map": _F("vmap"),
+    "jax.grad": _F("grad"),
+    "jax.value_and_grad": _F("grad"),
+    "jax.jacfwd": _F("grad"),
+    "jax.jacrev": _F("grad"),
+    "jax.hessian": _F("grad"),
+    "jax.jvp": _F("grad"),
+    "jax.vjp": _F("grad"),
+    "jax.linearize": _F("grad"),
+    "jax.checkpoint": _F("checkpoint"),
+    "jax.remat": _F("checkpoint"),
+    "jax.named_call": _F("checkpoint"),
+    "jax.custom_jvp": _F("custom"),
+    "jax.custom_vjp": _F("custom"),
+    "jax.custom_gradient": _F("custom"),
+    "jax.eval_shape": _F("jit"),
+    "jax.make_jaxpr": _F("jit"),
+    "jax.xla_computation": _F("jit"),
+    "jax.lax.scan": _F("loop", (0,), ("f",)),
+    "jax.lax.fori_loop": _F("loop", (2,), ("body_fun",)),
+    "jax.lax.while_loop": _F("loop", (0, 1), ("cond_fun", "body_fun")),
+    "jax.lax.cond": _F("loop", (1, 2), ("true_fun", "false_fun")),
+    "jax.lax.switch": _F("loop", (1,), ("branches",)),
+    "jax.lax.map": _F("loop", (0,), ("f",)),
+    "jax.lax.associative_scan": _F("loop", (0,), ("fn",)),
+    "jax.lax.custom_root": _F("loop", (1, 2, 3), ()),
+    "jax.lax.custom_linear_solve": _F("loop", (0, 2, 3), ()),
+    "jax.checkify.checkify": _F("jit"),
+    "jax.experimental.checkify.checkify": _F("jit"),
+    "jax.experimental.pallas.pallas_call": _F("kernel", (0,), ("kernel",)),
+    "jax.experimental.pallas.core_map": _F("kernel", (0,), ()),
+    "jax.experimental.pallas.run_scoped": _F("kernel", (0,), ()),
+    "jax.experimental.pallas.emit_pipeline": _F("kernel", (0,), ("body",)),
+    "equinox.filter_jit": _F("jit", compiles=True),
+    "equinox.filter_pmap": _F("jit", compiles=True),
+    "equinox.filter_vmap": _F("vmap"),
+    "equinox.filter_grad": _F("grad"),
+    "equinox.filter_value_and_grad": _F("grad"),
+    "equinox.filter_jvp": _F("grad"),
+    "equinox.filter_vjp": _F("grad"),
+    "equinox.filter_checkpoint": _F("checkpoint"),
+    "equinox.filter_custom_jvp": _F("custom"),
+    "equinox.filter_custom_vjp": _F("custom"),
+    "equinox.filter_eval_shape": _F("jit"),
+    "equinox.filter_make_jaxpr": _F("jit"),
+    "flax.linen.jit": _F("jit", compiles=True),
+    "flax.linen.vmap": _F("vmap"),
+    "flax.linen.scan": _F("loop"),
+    "flax.linen.remat": _F("checkpoint"),
+    "flax.linen.checkpoint": _F("checkpoint"),
+    "flax.linen.compact": _F("module"),
+}
+
+#: Transformation kinds under which Python runs again on every call (no staging).
+UNSTAGED_KINDS = frozenset({"grad"})
+
+#: Functions handed to these run on the host with concrete values: never traced.
+HOST_CALLBACKS = frozenset(
+    {
+        "jax.debug.callback",
+        "jax.pure_callback",
+        "jax.experimental.io_callback",
+        "jax.experimental.host_callback.id_tap",
+        "jax.experimental.host_callback.call",
+        "jax.experimental.pure_callback",
+        "jax.io_callback",
+    }
+)
+
+#: ``f.defjvp(g)``-style registrations: the functions passed are traced rules.
+CUSTOM_RULE_METHODS = frozenset({"defjvp", "defvjp", "defjvps", "def_fwd", "def_bwd"})
+
+#: Keyword arguments of jit-like transformations that make parameters static.
+STATIC_ARGNUMS = ("static_argnums", "nondiff_argnums")
+STATIC_ARGNAMES = ("static_argnames",)
+
+#: Base classes whose ``__call__``/``setup`` and ``@compact`` methods are traced (flax linen).
+TRACED_MODULE_BASES = frozenset({"flax.linen.Module"})
+TRACED_MODULE_METHODS = frozenset({"__call__", "setup"})
+
+#: Base classes of frozen pytree classes: assigning ``self.attr`` outside ``__init__`` fails.
+FROZEN_BASES = frozenset(
+    {
+        "flax.linen.Module",
+        "equinox.Module",
+        "flax.struct.PyTreeNode",
+        "typing.NamedTuple",
+        "chex.dataclass",
+    }
+)
+
+#: Type annotations that mean "a JAX array".
+ARRAY_ANNOTATIONS = frozenset(
+    {
+        "jax.Array",
+        "jax.numpy.ndarray",
+        "jax.numpy.DeviceArray",
+        "jax.typing.ArrayLike",
+        "jaxtyping.Array",
+        "chex.Array",
+        "chex.ArrayDevice",
+    }
+)
+#: jaxtyping dtype markers: ``Float[Array, "b n"]`` is a JAX array when its first item is.
+JAXTYPING_MODULE = "jaxtyping"
+
+#: Annotations that mean "not a JAX array" (a plain Python value, a container, NumPy).
+NON_ARRAY_ANNOTATIONS = frozenset(
+    {
+        "builtins.int",
+        "builtins.float",
+        "builtins.bool",
+        "builtins.str",
+        "builtins.bytes",
+        "builtins.list",
+        "builtins.dict",
+        "builtins.tuple",
+        "builtins.set",
+        "typing.List",
+        "typing.Dict",
+        "typing.Tuple",
+        "typing.Sequence",
+        "typing.Mapping",
+        "typing.Callable",
+        "typing.Any",
+        "numpy.ndarray",
+        "collections.abc.Callable",
+        "collections.abc.Sequence",
+        "collections.abc.Mapping",
+    }
+)
+
+#: Namespaces whose calls return JAX arrays, minus the exceptions below.
+ARRAY_NAMESPACES = ("jax.numpy.", "jax.random.", "jax.nn.", "jax.lax.", "jax.scipy.")
+
+#: Calls in those namespaces that return something other than one array.
+NON_ARRAY_CALLS = frozenset(
+    {
+        # metadata, dtypes and printing
+        "jax.numpy.shape",
+        "jax.numpy.ndim",
+        "jax.numpy.size",
+        "jax.numpy.dtype",
+        "jax.numpy.result_type",
+        "jax.numpy.iinfo",
+        "jax.numpy.finfo",
+        "jax.numpy.issubdtype",
+        "jax.numpy.isdtype",
+        "jax.numpy.can_cast",
+        "jax.numpy.promote_types",
+        "jax.numpy.isscalar",
+        "jax.numpy.iscomplexobj",
+        "jax.numpy.isrealobj",
+        "jax.numpy.printoptions",
+        "jax.numpy.set_printoptions",
+        "jax.numpy.get_printoptions",
+        "jax.numpy.save",
+        "jax.numpy.savez",
+        # tuples and lists of arrays
+        "jax.numpy.split",
+        "jax.numpy.array_split",
+        "jax.numpy.hsplit",
+        "jax.numpy.vsplit",
+        "jax.numpy.dsplit",
+        "jax.numpy.meshgrid",
+        "jax.numpy.nonzero",
+        "jax.numpy.unique",
+        "jax.numpy.histogram",
+        "jax.numpy.histogram2d",
+        "jax.numpy.histogramdd",
+        "jax.numpy.divmod",
+        "jax.numpy.frexp",
+        "jax.numpy.modf",
+        "jax.numpy.broadcast_arrays",
+        "jax.numpy.tril_indices",
+        "jax.numpy.triu_indices",
+        "jax.numpy.diag_indices",
+        "jax.numpy.unravel_index",
+        "jax.numpy.ix_",
+        "jax.numpy.linalg.eig",
+        "jax.numpy.linalg.eigh",
+        "jax.numpy.linalg.svd",
+        "jax.numpy.linalg.qr",
+        "jax.numpy.linalg.slogdet",
+        "jax.numpy.linalg.lstsq",
+        # pytree-polymorphic lax operations and control flow
+        "jax.lax.scan",
+        "jax.lax.fori_loop",
+        "jax.lax.while_loop",
+        "jax.lax.cond",
+        "jax.lax.switch",
+        "jax.lax.map",
+        "jax.lax.associative_scan",
+        "jax.lax.reduce",
+        "jax.lax.sort",
+        "jax.lax.sort_key_val",
+        "jax.lax.top_k",
+        "jax.lax.stop_gradient",
+        "jax.lax.optimization_barrier",
+        "jax.lax.psum",
+        "jax.lax.pmean",
+        "jax.lax.pmax",
+        "jax.lax.pmin",
+        "jax.lax.all_gather",
+        "jax.lax.all_to_all",
+        "jax.lax.ppermute",
+        "jax.lax.custom_root",
+        "jax.lax.custom_linear_solve",
+        "jax.lax.linalg.eigh",
+        "jax.lax.linalg.qr",
+        "jax.lax.linalg.svd",
+        "jax.lax.linalg.lu",
+        "jax.lax.dtype",
+        "jax.random.key_impl",
+        "jax.random.default_prng_impl",
+    }
+)
+NON_ARRAY_NAMESPACES = ("jax.nn.initializers.", "jax.lax.linalg.", "jax.random.key_impl")
+
+#: Other calls that return a JAX array.
+ARRAY_CALLS = frozenset({"jax.device_put", "jax.numpy.asarray", "jax.numpy.array"})
+
+#: Calls that return a mutable reference, which is legitimately written in place.
+REF_CALLS = frozenset(
+    {
+        "jax.new_ref",
+        "jax.experimental.mutable_array",
+        "jax.experimental.new_ref",
+        "flax.nnx.Variable",
+        "flax.nnx.Param",
+        "flax.nnx.BatchStat",
+        "flax.nnx.Cache",
+        "flax.nnx.Intermediate",
+    }
+)
+
+#: Methods of a JAX array that return a JAX array.
+ARRAY_METHODS = frozenset(
+    {
+        "reshape",
+        "astype",
+        "sum",
+        "mean",
+        "max",
+        "min",
+        "prod",
+        "transpose",
+        "squeeze",
+        "ravel",
+        "flatten",
+        "clip",
+        "round",
+        "conj",
+        "copy",
+        "cumsum",
+        "cumprod",
+        "dot",
+        "argmax",
+        "argmin",
+        "std",
+        "var",
+        "swapaxes",
+        "take",
+        "repeat",
+        "view",
+        "block_until_ready",
+    }
+)
+#: Attributes of a JAX array that are JAX arrays.
+ARRAY_ATTRIBUTES = frozenset({"T", "mT", "real", "imag"})
+
+#: ``x.at[i].<op>(...)`` update methods.
+AT_METHODS = frozenset(
+    {"set", "add", "subtract", "multiply", "mul", "divide", "power", "min", "max", "apply", "get"}
+)
+AT_UPDATE_METHODS = AT_METHODS - {"get"}
+
+#: Python callables that never have side effects worth preserving in an index.
+PURE_BUILTINS = frozenset(
+    {
+        "builtins.len",
+        "builtins.range",
+        "builtins.slice",
+        "builtins.min",
+        "builtins.max",
+        "builtins.abs",
+        "builtins.int",
+        "builtins.float",
+        "builtins.tuple",
+    }
+)
+PURE_NAMESPACES = ("jax.numpy.", "jax.lax.", "numpy.", "math.")

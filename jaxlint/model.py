@@ -1,0 +1,1160 @@
+"""The semantic model: one walk over a libcst tree, shared by every rule.
+
+The walk records scopes, bindings, imports and the *sites* rules care about
+(subscript stores, calls, expression statements, ...). Facts that need the
+whole file — which functions are traced, which names are JAX arrays — are
+derived afterwards from those records, without walking the tree again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from jaxlint import jaxfacts as jf
+
+# Fields of libcst nodes that hold code (as opposed to whitespace, punctuation,
+# or names that are bindings rather than uses). Walking only these keeps the
+# pass cheap.
+_CODE_FIELDS = frozenset(
+    """annotation args bases body bound cases cause cls comparator comparisons decorator
+    decorators default elements elt exc expression finalbody for_in format_spec func guard
+    handlers inner_for_in item items iter key keywords kwds kwonly_params left lower msg
+    orelse params parts pattern patterns posonly_params rest returns right slice star_arg
+    star_kwarg step subject target targets test type type_parameters upper value""".split()
+)
+_fields_by_type: dict[type, tuple[str, ...]] = {}
+
+
+def _code_fields(node_type: type) -> tuple[str, ...]:
+    names = _fields_by_type.get(node_type)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(node_type) if f.name in _CODE_FIELDS)
+        _fields_by_type[node_type] = names
+    return names
+
+
+@dataclass(eq=False)
+class Binding:
+    """One place where a name is bound."""
+
+    name: str
+    kind: str  # param, assign, augassign, annassign, unpack, for, with, import, def, class, ...
+    node: cst.CSTNode
+    value: cst.BaseExpression | None
+    ordinal: int
+    scope: Scope
+    loop: Loop | None = None
+    imported: str = ""  # for imports: the dotted name bound, e.g. "jax.numpy"
+
+
+@dataclass(eq=False)
+class Loop:
+    """A ``for``/``while`` loop or a comprehension, spanning ordinals [start, end)."""
+
+    node: cst.CSTNode
+    kind: str  # "for", "while", "comprehension"
+    start: int
+    end: int = 1 << 60
+    targets: frozenset[str] = frozenset()
+    parent: Loop | None = None
+
+    def contains(self, ordinal: int) -> bool:
+        return self.start <= ordinal < self.end
+
+
+@dataclass(eq=False)
+class Param:
+    name: str
+    node: cst.Param
+    index: int  # position among positional parameters; -1 for keyword-only and star params
+    star: str  # "", "*", "**"
+
+    @property
+    def annotation(self) -> cst.BaseExpression | None:
+        return self.node.annotation.annotation if self.node.annotation else None
+
+    @property
+    def default(self) -> cst.BaseExpression | None:
+        return self.node.default
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: str  # "module", "class", "function", "lambda"
+    node: cst.CSTNode
+    name: str
+    qualname: str
+    parent: Scope | None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    globals: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
+    # functions and lambdas
+    params: dict[str, Param] = field(default_factory=dict)
+    calls: list[cst.Call] = field(default_factory=list)
+    loop: Loop | None = None  # the loop that encloses the definition, in the parent scope
+    def_ordinal: int = 0
+    transform_kinds: set[str] = field(default_factory=set)
+    traced_via: str = ""  # a short human explanation of why the function is traced
+    static_params: set[str] = field(default_factory=set)
+    host: bool = False  # handed to a host callback: runs with concrete values
+    ref_params: bool = False  # a Pallas kernel: parameters are mutable refs
+    # classes
+    bases: Sequence[cst.Arg] = ()
+    instance_attrs: dict[str, list[tuple[cst.BaseExpression, Scope, int]]] = field(
+        default_factory=dict
+    )
+    class_annotations: dict[str, cst.BaseExpression] = field(default_factory=dict)
+
+    @property
+    def is_function(self) -> bool:
+        return self.kind in ("function", "lambda")
+
+    @property
+    def traced(self) -> bool:
+        return bool(self.transform_kinds) and not self.host
+
+    @property
+    def staged(self) -> bool:
+        """Traced by a transformation that stages Python out (jit, vmap, scan, ...)."""
+        return self.traced and not self.transform_kinds <= jf.UNSTAGED_KINDS
+
+    @property
+    def line_node(self) -> cst.CSTNode:
+        return self.node
+
+    def enclosing_function(self) -> Scope | None:
+        scope: Scope | None = self
+        while scope is not None and not scope.is_function:
+            scope = scope.parent
+        return scope
+
+    def enclosing_class(self) -> Scope | None:
+        """For a method, the class it is defined in."""
+        if self.kind == "function" and self.parent is not None and self.parent.kind == "class":
+            return self.parent
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class Site:
+    """A node of interest, with where it sits."""
+
+    node: cst.CSTNode
+    scope: Scope
+    ordinal: int
+    loop: Loop | None
+
+
+@dataclass(frozen=True, eq=False)
+class StoreSite(Site):
+    """An assignment statement (``Assign``, ``AugAssign``, ``AnnAssign``) to a target."""
+
+    target: cst.BaseExpression = dataclasses.field(default=None)  # type: ignore[assignment]
+    statement: cst.BaseSmallStatement = dataclasses.field(default=None)  # type: ignore[assignment]
+    in_with: bool = False
+
+
+class SemanticModel:
+    """What the rules ask about one file. Build with :func:`build_model`."""
+
+    def __init__(self, module: cst.Module, traced_decorators: Iterable[str] = ()) -> None:
+        self.module = module
+        self.traced_decorators = frozenset(traced_decorators)
+        self.module_scope = Scope("module", module, "<module>", "", None)
+        self.scopes: list[Scope] = [self.module_scope]
+        self.functions: list[Scope] = []
+        self.classes: list[Scope] = []
+        self.scope_of_node: dict[int, Scope] = {}  # id(FunctionDef/Lambda/ClassDef) -> scope
+        self.subscript_stores: list[StoreSite] = []
+        self.attribute_stores: list[StoreSite] = []
+        self.global_writes: list[Site] = []
+        self.calls: list[Site] = []
+        self.expression_statements: list[Site] = []
+        self.decorated_defs: list[Site] = []  # FunctionDefs with decorators, with their loop
+
+    # ------------------------------------------------------------------ names
+
+    def lookup(self, name: str, scope: Scope) -> tuple[Scope, list[Binding]] | None:
+        """Resolve ``name`` as Python would from ``scope``: local, enclosing, module."""
+        current: Scope | None = scope
+        first = True
+        while current is not None:
+            if name in current.globals:
+                current = self.module_scope
+                continue
+            # Class bodies are not visible from the functions nested in them.
+            if current.kind != "class" or first:
+                found = current.bindings.get(name)
+                if found:
+                    return current, found
+            first = False
+            current = current.parent
+        return None
+
+    def qualified_name(self, expr: cst.BaseExpression, scope: Scope, _depth: int = 0) -> str | None:
+        """The canonical dotted name ``expr`` refers to, through imports and aliases."""
+        if _depth > 8:
+            return None
+        if isinstance(expr, cst.Name):
+            found = self.lookup(expr.value, scope)
+            if found is None:
+                return "builtins." + expr.value
+            _, bindings = found
+            binding = bindings[-1]
+            if binding.kind == "import":
+                return jf.canonical(binding.imported)
+            if binding.kind == "assign" and len(bindings) == 1 and binding.scope.kind == "module":
+                # ``jit = jax.jit`` at module level is an alias.
+                if isinstance(binding.value, cst.Name | cst.Attribute):
+                    return self.qualified_name(binding.value, binding.scope, _depth + 1)
+            return None
+        if isinstance(expr, cst.Attribute):
+            base = self.qualified_name(expr.value, scope, _depth + 1)
+            if base is None or base.startswith("builtins."):
+                return None
+            return jf.canonical(f"{base}.{expr.attr.value}")
+        return None
+
+    def callee_name(self, call: cst.Call, scope: Scope) -> str | None:
+        return self.qualified_name(call.func, scope)
+
+    # ------------------------------------------------------------- functions
+
+    def function_of(self, expr: cst.BaseExpression, scope: Scope, _depth: int = 0) -> Scope | None:
+        """The function (defined in this file) that ``expr`` evaluates to, if known."""
+        if _depth > 6:
+            return None
+        if isinstance(expr, cst.Lambda | cst.FunctionDef):
+            return self.scope_of_node.get(id(expr))
+        if isinstance(expr, cst.Name):
+            found = self.lookup(expr.value, scope)
+            if found is None:
+                return None
+            _, bindings = found
+            binding = bindings[-1]
+            if binding.kind == "def":
+                return self.scope_of_node.get(id(binding.node))
+            if binding.kind == "assign" and binding.value is not None and len(bindings) == 1:
+                return self.function_of(binding.value, binding.scope, _depth + 1)
+            return None
+        if isinstance(expr, cst.Call):
+            # functools.partial(f, ...) is f with some arguments bound.
+            if self.qualified_name(expr.func, scope) == "functools.partial" and expr.args:
+                return self.function_of(expr.args[0].value, scope, _depth + 1)
+            return None
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+            # self.method / cls.method inside a method of the same class.
+            function = scope.enclosing_function()
+            cls = function.enclosing_class() if function else None
+            if function is not None and cls is not None:
+                first = next(iter(function.params.values()), None)
+                if first is not None and first.name == expr.value.value:
+                    return self.method(cls, expr.attr.value)
+        return None
+
+    def method(self, cls: Scope, name: str) -> Scope | None:
+        for binding in cls.bindings.get(name, ()):
+            if binding.kind == "def":
+                return self.scope_of_node.get(id(binding.node))
+        return None
+
+    def base_names(self, cls: Scope) -> set[str]:
+        """Canonical names of a class's bases, following classes defined in this file."""
+        names: set[str] = set()
+        pending = [cls]
+        seen: set[int] = set()
+        while pending:
+            current = pending.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            parent = current.parent or self.module_scope
+            for arg in current.bases:
+                if arg.keyword is not None:
+                    continue
+                base_expr = arg.value
+                if isinstance(base_expr, cst.Subscript):  # Generic[T]-style bases
+                    base_expr = base_expr.value
+                qualified = self.qualified_name(base_expr, parent)
+                if qualified:
+                    names.add(qualified)
+                if isinstance(base_expr, cst.Name):
+                    found = self.lookup(base_expr.value, parent)
+                    if found and found[1][-1].kind == "class":
+                        local = self.scope_of_node.get(id(found[1][-1].node))
+                        if local is not None:
+                            pending.append(local)
+        return names
+
+    # ------------------------------------------------------------ array-ness
+
+    def is_array(self, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> bool | None:
+        """True: a JAX array. False: certainly not one. None: unknown (rules stay silent)."""
+        return _ArrayOracle(self).of(expr, scope, ordinal, 0)
+
+    def is_mutable_ref(self, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> bool:
+        """A ``jax.new_ref``/Pallas ref or a flax NNX Variable: written in place by design."""
+        return _ArrayOracle(self).is_ref(expr, scope, ordinal, 0)
+
+    def is_local(self, name: str, function: Scope) -> bool:
+        """Bound in ``function`` itself (a parameter, an assignment, a loop target, ...)."""
+        return (
+            name in function.bindings
+            and name not in function.globals
+            and name not in function.nonlocals
+        )
+
+    def rebind_obstacle(
+        self, target: cst.BaseExpression, scope: Scope, ordinal: int
+    ) -> str | None:
+        """Why ``target = <new value>`` at this point would not update what ``target``
+        refers to (so a rewrite to it would change meaning), or None if it would."""
+        if isinstance(target, cst.Name):
+            name = target.value
+            found = self.lookup(name, scope)
+            if found is None:
+                return f"`{name}` is not defined in this file"
+            owner, bindings = found
+            declared = name in scope.globals or name in scope.nonlocals
+            if owner is not scope and not declared:
+                return (
+                    f"`{name}` is not a local name here; assigning to it would make it "
+                    "local to the function"
+                )
+            kinds = {b.kind for b in _reaching_bindings(bindings, ordinal)}
+            if "for" in kinds:
+                return (
+                    f"`{name}` is a loop variable; rebinding it would not update the "
+                    "sequence it comes from"
+                )
+            if "with" in kinds:
+                return f"`{name}` is a `with ... as` target; rebinding it would not update it"
+            return None
+        if isinstance(target, cst.Attribute) and dotted(target) is not None:
+            function = scope.enclosing_function()
+            cls = function.enclosing_class() if function else None
+            if cls is not None and isinstance(target.value, cst.Name) and self.frozen_class(cls):
+                return (
+                    f"`{dotted(target)}` is a field of the frozen class `{cls.name}`; "
+                    "return an updated copy instead"
+                )
+            return None
+        return "the array is not held in a name or attribute that can be reassigned"
+
+    def frozen_class(self, cls: Scope) -> bool:
+        if self.base_names(cls) & jf.FROZEN_BASES:
+            return True
+        for decorator in cls.node.decorators:  # type: ignore[attr-defined]
+            expr = decorator.decorator
+            if isinstance(expr, cst.Call):
+                for arg in expr.args:
+                    if arg.keyword and arg.keyword.value == "frozen":
+                        if isinstance(arg.value, cst.Name) and arg.value.value == "True":
+                            return True
+                expr = expr.func
+            if self.qualified_name(expr, cls.parent or self.module_scope) in (
+                "flax.struct.dataclass",
+                "chex.dataclass",
+            ):
+                return True
+        return False
+
+
+class _ArrayOracle:
+    """Evaluates array-ness of expressions; a fresh one per question bounds recursion."""
+
+    MAX_DEPTH = 10
+
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+
+    def of(self, expr: cst.BaseExpression, scope: Scope, ordinal: int, depth: int) -> bool | None:
+        if depth > self.MAX_DEPTH:
+            return None
+        depth += 1
+        model = self.model
+        if isinstance(expr, cst.Name):
+            if expr.value in ("None", "True", "False"):
+                return False
+            return self.of_name(expr.value, scope, ordinal, depth)
+        if isinstance(
+            expr,
+            cst.List
+            | cst.Tuple
+            | cst.Dict
+            | cst.Set
+            | cst.ListComp
+            | cst.DictComp
+            | cst.SetComp
+            | cst.GeneratorExp
+            | cst.BaseString
+            | cst.Integer
+            | cst.Float
+            | cst.Imaginary
+            | cst.Lambda
+            | cst.Comparison,
+        ):
+            return False
+        if isinstance(expr, cst.Call):
+            return self.of_call(expr, scope, ordinal, depth)
+        if isinstance(expr, cst.BinaryOperation):
+            left = self.of(expr.left, scope, ordinal, depth)
+            right = self.of(expr.right, scope, ordinal, depth)
+            if left or right:
+                return True
+            return False if left is False and right is False else None
+        if isinstance(expr, cst.UnaryOperation):
+            if isinstance(expr.operator, cst.Not):
+                return False
+            return self.of(expr.expression, scope, ordinal, depth)
+        if isinstance(expr, cst.Subscript):
+            base = self.of(expr.value, scope, ordinal, depth)
+            return True if base else None
+        if isinstance(expr, cst.Attribute):
+            if expr.attr.value in jf.ARRAY_ATTRIBUTES:
+                return True if self.of(expr.value, scope, ordinal, depth) else None
+            return self.of_attribute(expr, scope, ordinal, depth)
+        if isinstance(expr, cst.IfExp):
+            body = self.of(expr.body, scope, ordinal, depth)
+            orelse = self.of(expr.orelse, scope, ordinal, depth)
+            return body if body == orelse else None
+        if isinstance(expr, cst.NamedExpr):
+            return self.of(expr.value, scope, ordinal, depth)
+        return None
+
+    def of_call(self, call: cst.Call, scope: Scope, ordinal: int, depth: int) -> bool | None:
+        model = self.model
+        func = call.func
+        # x.at[i].set(v) and friends
+        if at_update(call) is not None:
+            return True
+        name = model.qualified_name(func, scope)
+        if name is not None:
+            if name in jf.REF_CALLS:
+                return False
+            if name in jf.ARRAY_CALLS:
+                return True
+            if name.startswith(jf.ARRAY_NAMESPACES):
+                if name in jf.NON_ARRAY_CALLS or name.startswith(jf.NON_ARRAY_NAMESPACES):
+                    return None
+                return True
+            if name.startswith(("numpy.", "builtins.")):
+                return False
+            return None
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            if method in jf.ARRAY_METHODS:
+                return True if self.of(func.value, scope, ordinal, depth) else None
+            if method in ("tolist", "item"):
+                return False
+        return None
+
+    def of_name(self, name: str, scope: Scope, ordinal: int, depth: int) -> bool | None:
+        found = self.model.lookup(name, scope)
+        if found is None:
+            return None
+        owner, bindings = found
+        if owner is not scope and owner.kind != "module":
+            ordinal = 1 << 60  # a closure: any binding of the enclosing function may apply
+        chosen = _reaching_bindings(bindings, ordinal if owner is scope else 1 << 60)
+        results = {self.of_binding(binding, depth) for binding in chosen}
+        if len(results) == 1:
+            return results.pop()
+        return None
+
+    def of_binding(self, binding: Binding, depth: int) -> bool | None:
+        if binding.kind == "param":
+            return self.of_param(binding)
+        if binding.kind in ("assign", "annassign", "walrus") and binding.value is not None:
+            return self.of(binding.value, binding.scope, binding.ordinal, depth)
+        if binding.kind == "augassign" and binding.value is not None:
+            # x += v keeps x's kind: look at what x was before.
+            before = self.of_name(binding.name, binding.scope, binding.ordinal, depth)
+            return True if before else before
+        if binding.kind in ("def", "class", "import"):
+            return False
+        return None
+
+    def of_param(self, binding: Binding) -> bool | None:
+        function = binding.scope
+        param = function.params.get(binding.name)
+        if param is None:
+            return None
+        if param.star:
+            return False  # *args is a tuple, **kwargs a dict
+        if function.ref_params or param.name.endswith("_ref"):
+            return False  # Pallas kernels receive mutable refs
+        annotation = param.annotation
+        if annotation is not None:
+            kind = self.of_annotation(annotation, function.parent or self.model.module_scope)
+            if kind is not None:
+                return kind
+        if function.enclosing_class() is not None and param.index == 0:
+            return False  # self / cls
+        if param.name in function.static_params:
+            return False
+        if function.traced:
+            default = param.default
+            if default is None:
+                return True
+            if isinstance(default, cst.Name) and default.value == "None":
+                return None
+            return False if isinstance(default, cst.BaseNumber | cst.BaseString) else None
+        return None
+
+    def of_annotation(self, annotation: cst.BaseExpression, scope: Scope) -> bool | None:
+        model = self.model
+        if isinstance(annotation, cst.Subscript):
+            name = model.qualified_name(annotation.value, scope)
+            if name and name.startswith(jf.JAXTYPING_MODULE + ".") and annotation.slice:
+                first = annotation.slice[0].slice
+                if isinstance(first, cst.Index):
+                    return self.of_annotation(first.value, scope)
+            if name in ("typing.Optional", "typing.Union"):
+                return None
+            return False if name in jf.NON_ARRAY_ANNOTATIONS else None
+        if isinstance(annotation, cst.BaseString):
+            return None
+        name = model.qualified_name(annotation, scope)
+        if name in jf.ARRAY_ANNOTATIONS:
+            return True
+        if name in jf.NON_ARRAY_ANNOTATIONS:
+            return False
+        return None
+
+    def of_attribute(
+        self, expr: cst.Attribute, scope: Scope, ordinal: int, depth: int
+    ) -> bool | None:
+        """``self.w``: what the class's methods store in ``w``, or how it is annotated."""
+        if not isinstance(expr.value, cst.Name):
+            return None
+        function = scope.enclosing_function()
+        cls = function.enclosing_class() if function else None
+        if function is None or cls is None:
+            return None
+        first = next(iter(function.params.values()), None)
+        if first is None or first.name != expr.value.value:
+            return None
+        attr = expr.attr.value
+        annotation = cls.class_annotations.get(attr)
+        if annotation is not None:
+            kind = self.of_annotation(annotation, cls)
+            if kind is not None:
+                return kind
+        stores = cls.instance_attrs.get(attr)
+        if not stores:
+            return None
+        results = {self.of(value, where, at, depth) for value, where, at in stores}
+        return results.pop() if len(results) == 1 else None
+
+    def is_ref(self, expr: cst.BaseExpression, scope: Scope, ordinal: int, depth: int) -> bool:
+        if depth > self.MAX_DEPTH:
+            return False
+        if isinstance(expr, cst.Call):
+            name = self.model.qualified_name(expr.func, scope)
+            return name in jf.REF_CALLS
+        if isinstance(expr, cst.Name):
+            if expr.value.endswith("_ref"):
+                return True
+            found = self.model.lookup(expr.value, scope)
+            if found is None:
+                return False
+            owner, bindings = found
+            for binding in _reaching_bindings(bindings, ordinal if owner is scope else 1 << 60):
+                if binding.kind == "param" and binding.scope.ref_params:
+                    return True
+                if binding.value is not None and self.is_ref(
+                    binding.value, binding.scope, binding.ordinal, depth + 1
+                ):
+                    return True
+            return False
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+            function = scope.enclosing_function()
+            cls = function.enclosing_class() if function else None
+            if cls is not None:
+                for value, where, at in cls.instance_attrs.get(expr.attr.value, ()):
+                    if self.is_ref(value, where, at, depth + 1):
+                        return True
+        return False
+
+
+def _reaching_bindings(bindings: list[Binding], ordinal: int) -> list[Binding]:
+    """The binding nearest before ``ordinal`` in source order, or all of them if none is.
+
+    Source order approximates control flow well in straight-line array code; when a
+    use precedes every binding (loop-carried values), all bindings may reach it.
+    """
+    before = [b for b in bindings if b.ordinal < ordinal]
+    if not before:
+        return bindings
+    last = before[-1]
+    if last.loop is not None and last.loop.contains(ordinal):
+        # Inside a loop, a later binding in the same loop reaches the next iteration.
+        return [last] + [b for b in bindings if b.ordinal > ordinal and last.loop.contains(b.ordinal)]
+    return [last]
+
+
+def dotted(expr: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for a chain of names, else None."""
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        base = dotted(expr.value)
+        return f"{base}.{expr.attr.value}" if base else None
+    return None
+
+
+def at_update(call: cst.Call) -> tuple[cst.BaseExpression, cst.Subscript, str] | None:
+    """For ``base.at[idx].op(...)`` return (base, the ``base.at[idx]`` subscript, op)."""
+    func = call.func
+    if (
+        isinstance(func, cst.Attribute)
+        and func.attr.value in jf.AT_UPDATE_METHODS
+        and isinstance(func.value, cst.Subscript)
+        and isinstance(func.value.value, cst.Attribute)
+        and func.value.value.attr.value == "at"
+    ):
+        return func.value.value.value, func.value, func.attr.value
+    return None
+
+
+class _Builder:
+    """The one walk. Records facts; decides nothing that needs the whole file."""
+
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+        self.scope = model.module_scope
+        self.loop: Loop | None = None
+        self.ordinal = 0
+        self.in_with = 0
+        self.handlers = {
+            cst.FunctionDef: self.visit_function_def,
+            cst.Lambda: self.visit_lambda,
+            cst.ClassDef: self.visit_class_def,
+            cst.Import: self.visit_import,
+            cst.ImportFrom: self.visit_import_from,
+            cst.Assign: self.visit_assign,
+            cst.AugAssign: self.visit_aug_assign,
+            cst.AnnAssign: self.visit_ann_assign,
+            cst.NamedExpr: self.visit_named_expr,
+            cst.For: self.visit_for,
+            cst.While: self.visit_while,
+            cst.ListComp: self.visit_comprehension,
+            cst.SetComp: self.visit_comprehension,
+            cst.DictComp: self.visit_comprehension,
+            cst.GeneratorExp: self.visit_comprehension,
+            cst.With: self.visit_with,
+            cst.Global: self.visit_global,
+            cst.Nonlocal: self.visit_nonlocal,
+            cst.Expr: self.visit_expr,
+            cst.Call: self.visit_call,
+            cst.ExceptHandler: self.visit_except_handler,
+        }
+
+    # -------------------------------------------------------------- plumbing
+
+    def walk(self, node: cst.CSTNode) -> None:
+        self.ordinal += 1
+        handler = self.handlers.get(type(node))
+        if handler is not None:
+            handler(node)
+        else:
+            self.children(node)
+
+    def children(self, node: cst.CSTNode) -> None:
+        for name in _code_fields(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                self.walk(value)
+            elif isinstance(value, tuple | list):
+                for item in value:
+                    if isinstance(item, cst.CSTNode):
+                        self.walk(item)
+
+    def walk_all(self, nodes: Iterable[cst.CSTNode | None]) -> None:
+        for node in nodes:
+            if node is not None:
+                self.walk(node)
+
+    def bind(
+        self,
+        name: str,
+        kind: str,
+        node: cst.CSTNode,
+        value: cst.BaseExpression | None = None,
+        imported: str = "",
+    ) -> None:
+        scope = self.scope
+        if name in scope.globals:
+            if scope.is_function:
+                self.model.global_writes.append(Site(node, scope, self.ordinal, self.loop))
+            scope = self.model.module_scope
+        elif name in scope.nonlocals:
+            self.model.global_writes.append(Site(node, scope, self.ordinal, self.loop))
+        scope.bindings.setdefault(name, []).append(
+            Binding(name, kind, node, value, self.ordinal, scope, self.loop, imported)
+        )
+
+    def bind_target(
+        self, target: cst.BaseExpression, kind: str, value: cst.BaseExpression | None
+    ) -> None:
+        if isinstance(target, cst.Name):
+            self.bind(target.value, kind, target, value)
+        elif isinstance(target, cst.Tuple | cst.List):
+            for element in target.elements:
+                self.bind_target(element.value, "unpack" if kind != "for" else kind, None)
+        elif isinstance(target, cst.StarredElement):
+            self.bind_target(target.value, "unpack", None)
+
+    def enter_scope(self, kind: str, node: cst.CSTNode, name: str) -> Scope:
+        parent = self.scope
+        prefix = parent.qualname + "." if parent.qualname else ""
+        if parent.is_function:
+            prefix = parent.qualname + ".<locals>."
+        scope = Scope(kind, node, name, prefix + name, parent)
+        scope.loop = self.loop
+        scope.def_ordinal = self.ordinal
+        self.model.scopes.append(scope)
+        self.model.scope_of_node[id(node)] = scope
+        return scope
+
+    def run_in_scope(self, scope: Scope, body: Iterable[cst.CSTNode | None]) -> None:
+        saved_scope, saved_loop, saved_with = self.scope, self.loop, self.in_with
+        self.scope, self.loop, self.in_with = scope, None, 0
+        self.walk_all(body)
+        self.scope, self.loop, self.in_with = saved_scope, saved_loop, saved_with
+
+    def add_params(self, scope: Scope, params: cst.Parameters) -> None:
+        index = 0
+        for param in (*params.posonly_params, *params.params):
+            scope.params[param.name.value] = Param(param.name.value, param, index, "")
+            index += 1
+        if isinstance(params.star_arg, cst.Param):
+            scope.params[params.star_arg.name.value] = Param(
+                params.star_arg.name.value, params.star_arg, -1, "*"
+            )
+        for param in params.kwonly_params:
+            scope.params[param.name.value] = Param(param.name.value, param, -1, "")
+        if params.star_kwarg is not None:
+            scope.params[params.star_kwarg.name.value] = Param(
+                params.star_kwarg.name.value, params.star_kwarg, -1, "**"
+            )
+        for name, param in scope.params.items():
+            scope.bindings.setdefault(name, []).append(
+                Binding(name, "param", param.node, None, self.ordinal, scope)
+            )
+
+    def param_defaults(self, params: cst.Parameters) -> list[cst.CSTNode | None]:
+        nodes: list[cst.CSTNode | None] = []
+        for param in (
+            *params.posonly_params,
+            *params.params,
+            *params.kwonly_params,
+            params.star_arg if isinstance(params.star_arg, cst.Param) else None,
+            params.star_kwarg,
+        ):
+            if param is not None:
+                nodes.append(param.default)
+                nodes.append(param.annotation)
+        return nodes
+
+    # -------------------------------------------------------------- handlers
+
+    def visit_function_def(self, node: cst.FunctionDef) -> None:
+        self.walk_all(d.decorator for d in node.decorators)
+        self.walk_all(self.param_defaults(node.params))
+        self.walk_all([node.returns])
+        if node.decorators:
+            self.model.decorated_defs.append(Site(node, self.scope, self.ordinal, self.loop))
+        self.bind(node.name.value, "def", node)
+        scope = self.enter_scope("function", node, node.name.value)
+        self.model.functions.append(scope)
+        self.add_params(scope, node.params)
+        self.run_in_scope(scope, [node.body])
+
+    def visit_lambda(self, node: cst.Lambda) -> None:
+        self.walk_all(self.param_defaults(node.params))
+        scope = self.enter_scope("lambda", node, "<lambda>")
+        self.model.functions.append(scope)
+        self.add_params(scope, node.params)
+        self.run_in_scope(scope, [node.body])
+
+    def visit_class_def(self, node: cst.ClassDef) -> None:
+        self.walk_all(d.decorator for d in node.decorators)
+        self.walk_all(arg.value for arg in (*node.bases, *node.keywords))
+        self.bind(node.name.value, "class", node)
+        scope = self.enter_scope("class", node, node.name.value)
+        scope.bases = node.bases
+        self.model.classes.append(scope)
+        self.run_in_scope(scope, [node.body])
+
+    def visit_import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = dotted(alias.name) or ""
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.bind(alias.asname.name.value, "import", node, imported=full)
+            else:
+                # ``import a.b`` binds ``a``.
+                top = full.split(".")[0]
+                self.bind(top, "import", node, imported=top)
+
+    def visit_import_from(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        module = dotted(node.module) if node.module is not None else ""
+        dots = "." * len(node.relative)
+        for alias in node.names:
+            imported = dotted(alias.name) or ""
+            full = f"{dots}{module}.{imported}" if module else f"{dots}{imported}"
+            local = imported
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            self.bind(local, "import", node, imported=full)
+
+    def visit_assign(self, node: cst.Assign) -> None:
+        self.walk(node.value)
+        for target in node.targets:
+            self.store(target.target, node, node.value, "assign")
+
+    def visit_aug_assign(self, node: cst.AugAssign) -> None:
+        self.walk(node.value)
+        self.store(node.target, node, node.value, "augassign")
+
+    def visit_ann_assign(self, node: cst.AnnAssign) -> None:
+        self.walk(node.annotation.annotation)
+        if node.value is not None:
+            self.walk(node.value)
+        if self.scope.kind == "class" and isinstance(node.target, cst.Name):
+            self.scope.class_annotations[node.target.value] = node.annotation.annotation
+        if node.value is not None or self.scope.kind != "class":
+            self.store(node.target, node, node.value, "annassign")
+
+    def store(
+        self,
+        target: cst.BaseExpression,
+        statement: cst.BaseSmallStatement,
+        value: cst.BaseExpression | None,
+        kind: str,
+    ) -> None:
+        model = self.model
+        if isinstance(target, cst.Subscript):
+            self.walk(target)
+            model.subscript_stores.append(
+                StoreSite(
+                    target, self.scope, self.ordinal, self.loop, target, statement, self.in_with > 0
+                )
+            )
+        elif isinstance(target, cst.Attribute):
+            self.walk(target.value)
+            site = StoreSite(
+                target, self.scope, self.ordinal, self.loop, target, statement, self.in_with > 0
+            )
+            model.attribute_stores.append(site)
+            function = self.scope
+            cls = function.enclosing_class()
+            if (
+                cls is not None
+                and value is not None
+                and isinstance(target.value, cst.Name)
+                and function.params
+                and next(iter(function.params)) == target.value.value
+            ):
+                cls.instance_attrs.setdefault(target.attr.value, []).append(
+                    (value, function, self.ordinal)
+                )
+        elif isinstance(target, cst.Tuple | cst.List):
+            for element in target.elements:
+                self.store(element.value, statement, None, "unpack")
+        elif isinstance(target, cst.StarredElement):
+            self.store(target.value, statement, None, "unpack")
+        elif isinstance(target, cst.Name):
+            self.bind(target.value, kind, target, value)
+
+    def visit_named_expr(self, node: cst.NamedExpr) -> None:
+        self.walk(node.value)
+        if isinstance(node.target, cst.Name):
+            self.bind(node.target.value, "walrus", node.target, node.value)
+
+    def loop_targets(self, target: cst.BaseExpression) -> frozenset[str]:
+        if isinstance(target, cst.Name):
+            return frozenset([target.value])
+        if isinstance(target, cst.Tuple | cst.List):
+            names: set[str] = set()
+            for element in target.elements:
+                names |= self.loop_targets(element.value)
+            return frozenset(names)
+        if isinstance(target, cst.StarredElement):
+            return self.loop_targets(target.value)
+        return frozenset()
+
+    def run_loop(self, loop: Loop, body: Iterable[cst.CSTNode | None]) -> None:
+        saved = self.loop
+        self.loop = loop
+        self.walk_all(body)
+        self.loop = saved
+        loop.end = self.ordinal + 1
+
+    def visit_for(self, node: cst.For) -> None:
+        self.walk(node.iter)
+        loop = Loop(node, "for", self.ordinal, targets=self.loop_targets(node.target), parent=self.loop)
+        saved = self.loop
+        self.loop = loop
+        self.bind_target(node.target, "for", node.iter)
+        self.loop = saved
+        self.run_loop(loop, [node.body])
+        self.walk_all([node.orelse])
+
+    def visit_while(self, node: cst.While) -> None:
+        loop = Loop(node, "while", self.ordinal, parent=self.loop)
+        self.run_loop(loop, [node.test, node.body])
+        self.walk_all([node.orelse])
+
+    def visit_comprehension(self, node: cst.BaseComp) -> None:
+        for_in: cst.CompFor | None = node.for_in  # type: ignore[attr-defined]
+        # The first iterable is evaluated outside the comprehension's loop.
+        self.walk(for_in.iter)  # type: ignore[union-attr]
+        loop = Loop(node, "comprehension", self.ordinal, parent=self.loop)
+        saved = self.loop
+        self.loop = loop
+        clause = for_in
+        first = True
+        while clause is not None:
+            if not first:
+                self.walk(clause.iter)
+            first = False
+            self.bind_target(clause.target, "for", None)
+            loop.targets |= self.loop_targets(clause.target)
+            self.walk_all(condition.test for condition in clause.ifs)
+            clause = clause.inner_for_in
+        if isinstance(node, cst.DictComp):
+            self.walk_all([node.key, node.value])
+        else:
+            self.walk(node.elt)  # type: ignore[attr-defined]
+        self.loop = saved
+        loop.end = self.ordinal + 1
+
+    def visit_with(self, node: cst.With) -> None:
+        for item in node.items:
+            self.walk(item.item)
+            if item.asname is not None:
+                self.bind_target(item.asname.name, "with", None)  # type: ignore[arg-type]
+        self.in_with += 1
+        self.walk(node.body)
+        self.in_with -= 1
+
+    def visit_global(self, node: cst.Global) -> None:
+        self.scope.globals.update(item.name.value for item in node.names)
+
+    def visit_nonlocal(self, node: cst.Nonlocal) -> None:
+        self.scope.nonlocals.update(item.name.value for item in node.names)
+
+    def visit_expr(self, node: cst.Expr) -> None:
+        self.model.expression_statements.append(Site(node, self.scope, self.ordinal, self.loop))
+        self.walk(node.value)
+
+    def visit_call(self, node: cst.Call) -> None:
+        self.model.calls.append(Site(node, self.scope, self.ordinal, self.loop))
+        if self.scope.is_function:
+            self.scope.calls.append(node)
+        self.children(node)
+
+    def visit_except_handler(self, node: cst.ExceptHandler) -> None:
+        if node.type is not None:
+            self.walk(node.type)
+        if node.name is not None and isinstance(node.name.name, cst.Name):
+            self.bind(node.name.name.value, "except", node.name.name, None)
+        self.walk(node.body)
+
+
+class _TracedResolver:
+    """Marks which functions are traced: decorated with or passed to a transformation,
+    or reached from one through calls in this file."""
+
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+
+    def run(self) -> None:
+        model = self.model
+        for site in model.decorated_defs:
+            self.from_decorators(site.node, site.scope)  # type: ignore[arg-type]
+        for site in model.calls:
+            self.from_call(site.node, site.scope)  # type: ignore[arg-type]
+        for cls in model.classes:
+            if model.base_names(cls) & jf.TRACED_MODULE_BASES:
+                for method_name in jf.TRACED_MODULE_METHODS:
+                    method = model.method(cls, method_name)
+                    if method is not None:
+                        self.mark(method, "module", f"{method_name} of flax module {cls.name}")
+        self.propagate()
+
+    def mark(self, function: Scope, kind: str, via: str) -> None:
+        if kind not in function.transform_kinds:
+            function.transform_kinds.add(kind)
+            if not function.traced_via:
+                function.traced_via = via
+
+    def transform_of(self, expr: cst.BaseExpression, scope: Scope) -> tuple[str, jf.Transform] | None:
+        name = self.model.qualified_name(expr, scope)
+        if name is None:
+            return None
+        transform = jf.TRANSFORMS.get(name)
+        if transform is not None:
+            return name, transform
+        if name in self.model.traced_decorators:
+            return name, jf.Transform("user")
+        return None
+
+    def decorator_transform(
+        self, expr: cst.BaseExpression, scope: Scope
+    ) -> tuple[str, jf.Transform, Sequence[cst.Arg]] | None:
+        """@jax.jit, @jax.jit(static_argnames=...), @partial(jax.jit, static_argnums=...)."""
+        found = self.transform_of(expr, scope)
+        if found is not None:
+            return found[0], found[1], ()
+        if isinstance(expr, cst.Call):
+            found = self.transform_of(expr.func, scope)
+            if found is not None:
+                return found[0], found[1], expr.args
+            if self.model.qualified_name(expr.func, scope) == "functools.partial" and expr.args:
+                found = self.transform_of(expr.args[0].value, scope)
+                if found is not None:
+                    return found[0], found[1], expr.args[1:]
+        return None
+
+    def from_decorators(self, node: cst.FunctionDef, scope: Scope) -> None:
+        function = self.model.scope_of_node[id(node)]
+        for decorator in node.decorators:
+            expr = decorator.decorator
+            found = self.decorator_transform(expr, scope)
+            if found is not None:
+                name, transform, options = found
+                self.mark(function, transform.kind, f"decorated with @{name}")
+                self.static_from_options(function, options, 0)
+                if transform.kind == "kernel":
+                    function.ref_params = True
+            elif (
+                isinstance(expr, cst.Attribute)
+                and expr.attr.value in jf.CUSTOM_RULE_METHODS
+            ):
+                self.mark(function, "custom", f"registered with @{dotted(expr) or expr.attr.value}")
+
+    def from_call(self, call: cst.Call, scope: Scope) -> None:
+        model = self.model
+        name = model.qualified_name(call.func, scope)
+        if name in jf.HOST_CALLBACKS and call.args:
+            target = model.function_of(call.args[0].value, scope)
+            if target is not None:
+                target.host = True
+            return
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value in jf.CUSTOM_RULE_METHODS:
+            for arg in call.args:
+                target = model.function_of(arg.value, scope)
+                if target is not None:
+                    self.mark(target, "custom", f"registered with .{call.func.attr.value}()")
+            return
+        found = self.decorator_transform(call.func, scope)
+        if found is None:
+            return
+        name, transform, options = found
+        positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+        if options and isinstance(call.func, cst.Call):
+            # jax.jit(static_argnums=1)(f) / partial(jax.jit, ...)(f): f is the first argument.
+            candidates = positional[:1]
+        else:
+            candidates = [positional[i] for i in transform.function_args if i < len(positional)]
+            candidates += [
+                arg
+                for arg in call.args
+                if arg.keyword is not None and arg.keyword.value in transform.function_keywords
+            ]
+            options = call.args
+        for arg in candidates:
+            values: Sequence[cst.BaseExpression] = [arg.value]
+            if isinstance(arg.value, cst.List | cst.Tuple):  # lax.switch branches
+                values = [element.value for element in arg.value.elements]
+            for value in values:
+                target = model.function_of(value, scope)
+                if target is None:
+                    continue
+                self.mark(target, transform.kind, f"passed to {name}")
+                bound = _partial_positional_count(value, model, scope)
+                self.static_from_options(target, options, bound)
+                if transform.kind == "kernel":
+                    target.ref_params = True
+
+    def static_from_options(self, function: Scope, options: Sequence[cst.Arg], bound: int) -> None:
+        positional = [p for p in function.params.values() if p.index >= 0]
+        for arg in options:
+            if arg.keyword is None:
+                continue
+            keyword = arg.keyword.value
+            if keyword in jf.STATIC_ARGNUMS:
+                for number in _literal_ints(arg.value):
+                    index = number + bound
+                    if 0 <= index < len(positional):
+                        function.static_params.add(positional[index].name)
+            elif keyword in jf.STATIC_ARGNAMES:
+                function.static_params.update(_literal_strings(arg.value))
+
+    def propagate(self) -> None:
+        """Callees of traced functions are traced; so is code nested in them."""
+        model = self.model
+        pending = [f for f in model.functions if f.traced]
+        while pending:
+            caller = pending.pop()
+            reached: list[Scope] = []
+            for call in caller.calls:
+                callee = model.function_of(call.func, caller)
+                if callee is not None:
+                    reached.append(callee)
+            for nested in model.functions:
+                if nested.parent is caller:
+                    reached.append(nested)
+            for callee in reached:
+                if callee.host or callee is caller:
+                    continue
+                new = caller.transform_kinds - callee.transform_kinds
+                if new:
+                    if not callee.traced_via:
+                        callee.traced_via = f"called from traced {caller.qualname}"
+                    callee.transform_kinds |= new
+                    pending.append(callee)
+
+
+def _partial_positional_count(
+    expr: cst.BaseExpression, model: SemanticModel, scope: Scope
+) -> int:
+    """How many leading positional arguments a ``partial(f, ...)`` binds."""
+    if isinstance(expr, cst.Call) and model.qualified_name(expr.func, scope) == "functools.partial":
+        return sum(1 for arg in expr.args[1:] if arg.keyword is None and not arg.star)
+    return 0
+
+
+def _literal_ints(expr: cst.BaseExpression) -> Iterator[int]:
+    if isinstance(expr, cst.Integer):
+        yield int(expr.value, 0)
+    elif isinstance(expr, cst.Tuple | cst.List):
+        for element in expr.elements:
+            yield from _literal_ints(element.value)
+
+
+def _literal_strings(expr: cst.BaseExpression) -> Iterator[str]:
+    if isinstance(expr, cst.SimpleString):
+        value = expr.evaluated_value
+        if isinstance(value, str):
+            yield value
+    elif isinstance(expr, cst.Tuple | cst.List):
+        for element in expr.elements:
+            yield from _literal_strings(element.value)
+
+
+def build_model(module: cst.Module, traced_decorators: Iterable[str] = ()) -> SemanticModel:
+    """Walk ``module`` once and derive the file-wide facts."""
+    model = SemanticModel(module, traced_decorators)
+    _Builder(model).walk_all(module.body)
+    _TracedResolver(model).run()
+    return model

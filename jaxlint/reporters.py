@@ -1,0 +1,184 @@
+"""Output formats: text (ruff-like), json, github annotations, SARIF 2.1.0."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from jaxlint import __version__
+from jaxlint.findings import Finding
+from jaxlint.rules import ALL_RULES, RULES_BY_CODE
+
+FORMATS = ("text", "json", "github", "sarif")
+
+
+def report(
+    findings: Sequence[Finding],
+    output_format: str,
+    out: TextIO,
+    *,
+    unsafe_fixes: bool = False,
+    fixed: int = 0,
+) -> None:
+    if output_format == "json":
+        write_json(findings, out, unsafe_fixes)
+    elif output_format == "github":
+        write_github(findings, out)
+    elif output_format == "sarif":
+        write_sarif(findings, out)
+    else:
+        write_text(findings, out, unsafe_fixes=unsafe_fixes, fixed=fixed)
+
+
+def write_text(
+    findings: Sequence[Finding], out: TextIO, *, unsafe_fixes: bool = False, fixed: int = 0
+) -> None:
+    for finding in findings:
+        mark = " [*]" if finding.fixable(unsafe_fixes) else ""
+        out.write(
+            f"{finding.path}:{finding.line}:{finding.column}: {finding.code}{mark} "
+            f"{finding.message}\n"
+        )
+    fixable = sum(1 for finding in findings if finding.fixable(unsafe_fixes))
+    hidden = sum(1 for f in findings if f.fix_available == "unsafe" and not unsafe_fixes)
+    if findings:
+        noun = "problem" if len(findings) == 1 else "problems"
+        summary = f"Found {len(findings)} {noun}"
+        if fixed:
+            summary += f" ({fixed} fixed, {len(findings)} remaining)"
+        if fixable:
+            summary += f" ({fixable} fixable with --fix)"
+        out.write(summary + ".\n")
+        if hidden:
+            out.write(f"({hidden} hidden fixes can be enabled with --unsafe-fixes.)\n")
+    elif fixed:
+        out.write(f"Found {fixed} problems ({fixed} fixed, 0 remaining).\n")
+    else:
+        out.write("All checks passed!\n")
+
+
+def as_json(finding: Finding, unsafe_fixes: bool = False) -> dict[str, Any]:
+    return {
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "code": finding.code,
+        "name": finding.name,
+        "message": finding.message,
+        "fixable": finding.fixable(unsafe_fixes),
+    }
+
+
+def write_json(findings: Sequence[Finding], out: TextIO, unsafe_fixes: bool = False) -> None:
+    json.dump([as_json(f, unsafe_fixes) for f in findings], out, indent=2)
+    out.write("\n")
+
+
+def _escape_property(value: str) -> str:
+    return (
+        value.replace("%", "%25")
+        .replace("\r", "%0D")
+        .replace("\n", "%0A")
+        .replace(":", "%3A")
+        .replace(",", "%2C")
+    )
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def write_github(findings: Sequence[Finding], out: TextIO) -> None:
+    for f in findings:
+        out.write(
+            f"::error file={_escape_property(f.path)},line={f.line},col={f.column},"
+            f"endLine={f.end_line},endColumn={f.end_column},"
+            f"title={_escape_property(f'{f.code} {f.name}')}::{_escape_data(f.message)}\n"
+        )
+
+
+def write_sarif(findings: Sequence[Finding], out: TextIO) -> None:
+    rules = [
+        {
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": " ".join(rule.what_it_does.split())},
+            "help": {"text": rule.documentation(), "markdown": rule.documentation()},
+            "properties": {"fix": rule.fix},
+        }
+        for rule in ALL_RULES
+    ]
+    index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
+    results = [
+        {
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": "error",
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path.replace("\\", "/")},
+                        "region": {
+                            "startLine": f.line,
+                            "startColumn": f.column,
+                            "endLine": f.end_line,
+                            "endColumn": f.end_column,
+                        },
+                    }
+                }
+            ],
+        }
+        for f in findings
+    ]
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "jaxlint",
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/jaxlint/",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    json.dump(document, out, indent=2)
+    out.write("\n")
+
+
+def write_statistics(
+    findings: Sequence[Finding], out: TextIO, output_format: str, unsafe_fixes: bool = False
+) -> None:
+    counts = Counter(f.code for f in findings)
+    fixable = Counter(f.code for f in findings if f.fixable(unsafe_fixes))
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if output_format == "json":
+        json.dump(
+            [
+                {
+                    "code": code,
+                    "name": RULES_BY_CODE[code].name,
+                    "count": count,
+                    "fixable": fixable[code],
+                }
+                for code, count in rows
+            ],
+            out,
+            indent=2,
+        )
+        out.write("\n")
+        return
+    for code, count in rows:
+        mark = "[*]" if fixable[code] else "   "
+        out.write(f"{count:>5}\t{code}\t{mark} {RULES_BY_CODE[code].name}\n")

@@ -1,0 +1,73 @@
+"""The rule protocol: code, documentation, examples, and a check over the model."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from jaxlint.findings import Diagnostic
+from jaxlint.model import SemanticModel
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Code the rule must not flag."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Code the rule must flag ``count`` times; ``fixed`` is the source after ``--fix``
+    (with ``unsafe`` fixes applied when the rule's fix is unsafe)."""
+
+    code: str
+    fixed: str | None = None
+    count: int = 1
+
+
+class Rule:
+    """One check. Subclasses set the class attributes and implement :meth:`check`.
+
+    ``needs_model`` rules only run on files that look like JAX code; the rest run on
+    every file that parses.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    fix: ClassVar[str] = "none"  # "safe", "unsafe", "sometimes" or "none"
+    #: Markdown sections, ruff style: what it does, why is this bad, example,
+    #: use instead, fix safety.
+    what_it_does: ClassVar[str]
+    why_bad: ClassVar[str]
+    example: ClassVar[str]
+    use_instead: ClassVar[str]
+    fix_safety: ClassVar[str] = ""
+    valid: ClassVar[tuple[Valid, ...]] = ()
+    invalid: ClassVar[tuple[Invalid, ...]] = ()
+
+    def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+    @classmethod
+    def documentation(cls) -> str:
+        availability = {
+            "safe": "Fix is always available.",
+            "unsafe": "Fix is always available, and unsafe (see Fix safety).",
+            "sometimes": "Fix is sometimes available.",
+            "none": "Fix is not available.",
+        }[cls.fix]
+        sections = [
+            f"# {cls.name} ({cls.code})",
+            availability,
+            "## What it does\n" + textwrap.dedent(cls.what_it_does).strip(),
+            "## Why is this bad?\n" + textwrap.dedent(cls.why_bad).strip(),
+            "## Example\n```python\n" + textwrap.dedent(cls.example).strip() + "\n```",
+            "## Use instead:\n```python\n" + textwrap.dedent(cls.use_instead).strip() + "\n```",
+        ]
+        if cls.fix_safety:
+            sections.append("## Fix safety\n" + textwrap.dedent(cls.fix_safety).strip())
+        return "\n\n".join(sections) + "\n"

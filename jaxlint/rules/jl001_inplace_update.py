@@ -1,0 +1,378 @@
+"""JL001 inplace-update: ``x[i] = v`` on a JAX array."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from jaxlint.findings import Diagnostic, Fix
+from jaxlint.model import SemanticModel, StoreSite, dotted
+from jaxlint.rules.base import Invalid, Rule, Valid
+
+#: Augmented assignment operators and the ``.at[]`` method with the same effect.
+AUGMENTED_METHODS: dict[type[cst.BaseAugOp], str] = {
+    cst.AddAssign: "add",
+    cst.SubtractAssign: "subtract",
+    cst.MultiplyAssign: "multiply",
+    cst.DivideAssign: "divide",
+    cst.PowerAssign: "power",
+}
+#: ``x[i] = jnp.minimum(x[i], v)`` is ``x = x.at[i].min(v)``.
+ELEMENTWISE_METHODS = {"jax.numpy.minimum": "min", "jax.numpy.maximum": "max"}
+_PURE_CALL_PREFIXES = ("jax.numpy.", "jax.lax.", "numpy.", "math.")
+_PURE_BUILTINS = frozenset({"len", "range", "slice", "min", "max", "abs", "int", "tuple"})
+
+
+def _render(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _string_key(subscript: cst.Subscript) -> bool:
+    """``d["w"]``: a string key means a dict (a pytree of params), not an array."""
+    for element in subscript.slice:
+        if isinstance(element.slice, cst.Index) and isinstance(
+            element.slice.value, cst.BaseString
+        ):
+            return True
+    return False
+
+
+def _levels(target: cst.Subscript) -> tuple[cst.BaseExpression, list[cst.Subscript]]:
+    """``x[i][j]`` -> (x, [x[i], x[i][j]]), innermost first."""
+    levels = [target]
+    base = target.value
+    while isinstance(base, cst.Subscript):
+        levels.insert(0, base)
+        base = base.value
+    return base, levels
+
+
+def _is_int_index(element: cst.SubscriptElement, model: SemanticModel, site: StoreSite) -> bool:
+    """A single integer index, so ``x[k][j]`` and ``x[k, j]`` select the same element."""
+    index = element.slice
+    if not isinstance(index, cst.Index) or index.star is not None:
+        return False
+    value = index.value
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
+        value = value.expression
+    if isinstance(value, cst.Integer):
+        return True
+    if isinstance(value, cst.Name):
+        found = model.lookup(value.value, site.scope)
+        if found is None:
+            return False
+        bindings = found[1]
+        # ``for k in range(n)`` makes k a Python int.
+        return all(
+            b.kind == "for"
+            and isinstance(b.value, cst.Call)
+            and model.qualified_name(b.value.func, b.scope) == "builtins.range"
+            for b in bindings
+        )
+    return False
+
+
+def _may_have_effects(node: cst.CSTNode, model: SemanticModel, site: StoreSite) -> bool:
+    """Whether evaluating ``node`` could run code with side effects (a call we don't know)."""
+    if isinstance(node, cst.Call):
+        name = model.qualified_name(node.func, site.scope) or ""
+        pure = name.startswith(_PURE_CALL_PREFIXES) or (
+            name.startswith("builtins.") and name.split(".", 1)[1] in _PURE_BUILTINS
+        )
+        if not pure:
+            return True
+    if isinstance(node, cst.Await | cst.Yield | cst.NamedExpr | cst.Lambda):
+        return True
+    return any(
+        _may_have_effects(child, model, site)
+        for child in node.children
+        if isinstance(child, cst.BaseExpression | cst.SubscriptElement | cst.BaseSlice | cst.Arg)
+    )
+
+
+class InplaceUpdate(Rule):
+    code = "JL001"
+    name = "inplace-update"
+    summary = "In-place item assignment on a JAX array"
+    fix = "sometimes"
+    what_it_does = """
+        Checks for item assignment (`x[i] = v`) and augmented item assignment (`x[i] += v`,
+        `-=`, `*=`, `/=`, `**=`, ...) on values that are JAX arrays: results of `jnp.*`,
+        `jax.random.*`, `lax.*`, `.at[...]` updates, arithmetic on arrays, parameters annotated
+        `jax.Array` or jaxtyping types, and array parameters of traced functions.
+
+        Dicts (`params["w"] = ...`), lists, NumPy arrays, `jax.new_ref` refs, Pallas refs and
+        flax NNX variables are mutable and are not flagged.
+        """
+    why_bad = """
+        JAX arrays are immutable: `x[0] = 999` raises `TypeError: JAX arrays are immutable`
+        (or `'<class 'jaxlib...ArrayImpl'>' object does not support item assignment`). The
+        functional spelling `x = x.at[0].set(999)` returns an updated copy, which XLA turns
+        into an in-place update under `jit` when it can.
+        """
+    example = """
+        import jax.numpy as jnp
+
+        def scatter(x, idx, v):
+            x = jnp.asarray(x)
+            x[idx] = v
+            x[0] += 1.0
+            return x
+        """
+    use_instead = """
+        import jax.numpy as jnp
+
+        def scatter(x, idx, v):
+            x = jnp.asarray(x)
+            x = x.at[idx].set(v)
+            x = x.at[0].add(1.0)
+            return x
+        """
+    fix_safety = """
+        The fix is safe: the original statement cannot run on a JAX array, and the rewrite does
+        what it meant. `x[i] += v` becomes `x.at[i].add(v)`, `-=` `.subtract`, `*=` `.multiply`,
+        `/=` `.divide`, `**=` `.power`; `x[i] = jnp.minimum(x[i], v)` becomes `.min(v)` (and
+        `maximum`, `.max`); `x[i][j] = v` becomes `x.at[i, j].set(v)` when `i` is an integer.
+
+        Note that with repeated indices `x.at[idx].add(v)` applies *every* duplicate, where
+        NumPy's `x[idx] += v` applies each index once.
+
+        No fix is offered (the finding says why) where a rewrite could change meaning: tuple or
+        chained targets (`x[0], x[1] = a, b`), an index whose evaluation may have side effects
+        (the rewrite evaluates it in a different order), a name that is not local (assigning it
+        would make it local), a loop variable or `with ... as` target (rebinding it would not
+        update the source), a field of a frozen class (flax, equinox modules), `x[i][j]` where
+        `i` may not be an integer, and operators without an `.at[]` method (`//=`, `%=`, ...).
+        """
+    valid = (
+        Valid("""
+            import jax.numpy as jnp
+            def f(x):
+                x = jnp.asarray(x)
+                return x.at[0].set(1.0)
+            """),
+        Valid("""
+            import numpy as np
+            x = np.zeros(3)
+            x[0] = 1.0
+            """),
+        Valid("""
+            import jax
+            @jax.jit
+            def f(params, x):
+                params = dict(params)
+                params["w"] = x
+                return params
+            """),
+        Valid("""
+            import jax.numpy as np  # this np is JAX
+            import numpy as onp
+            buf = onp.zeros(3)
+            buf[1] = 2.0
+            """),
+        Valid("""
+            from jax.experimental import pallas as pl
+            def kernel(x_ref, o_ref):
+                o_ref[...] = x_ref[...] * 2
+            def run(x):
+                return pl.pallas_call(kernel, out_shape=x)(x)
+            """),
+        Valid("""
+            import jax
+            def f(x):
+                ref = jax.new_ref(x)
+                ref[0] = 1.0
+                return ref[...]
+            """),
+        Valid("""
+            def untraced(x):
+                x[0] = 1  # nothing says x is a JAX array
+            """),
+    )
+    invalid = (
+        Invalid(
+            """
+            import jax.numpy as jnp
+            def f():
+                x = jnp.zeros(3)
+                x[0] = 999  # keep this comment
+                return x
+            """,
+            fixed="""
+            import jax.numpy as jnp
+            def f():
+                x = jnp.zeros(3)
+                x = x.at[0].set(999)  # keep this comment
+                return x
+            """,
+        ),
+        Invalid(
+            """
+            import jax
+            @jax.jit
+            def f(x, i, v):
+                x[i] += v
+                x[1:3] *= 2.0
+                return x
+            """,
+            fixed="""
+            import jax
+            @jax.jit
+            def f(x, i, v):
+                x = x.at[i].add(v)
+                x = x.at[1:3].multiply(2.0)
+                return x
+            """,
+            count=2,
+        ),
+        Invalid(
+            """
+            import jax
+            from functools import partial
+            @partial(jax.jit, static_argnums=(1,))
+            def f(x, n):
+                for k in range(n):
+                    x[k][0] = jnp.maximum(x[k][0], 0.0)
+                return x
+            import jax.numpy as jnp
+            """,
+            fixed="""
+            import jax
+            from functools import partial
+            @partial(jax.jit, static_argnums=(1,))
+            def f(x, n):
+                for k in range(n):
+                    x = x.at[k, 0].max(0.0)
+                return x
+            import jax.numpy as jnp
+            """,
+        ),
+        Invalid(
+            """
+            import jax
+            class Buffer:
+                def __init__(self, n):
+                    self.w = jax.numpy.zeros(n)
+                def bump(self, i):
+                    self.w[i] -= 1
+            """,
+            fixed="""
+            import jax
+            class Buffer:
+                def __init__(self, n):
+                    self.w = jax.numpy.zeros(n)
+                def bump(self, i):
+                    self.w = self.w.at[i].subtract(1)
+            """,
+        ),
+        Invalid(
+            """
+            import jax.numpy as jnp
+            x = jnp.ones(4)
+            x[0], x[1] = 1.0, 2.0
+            """,
+            count=2,
+        ),
+        Invalid(
+            """
+            import jax.numpy as jnp
+            x = jnp.ones(4)
+            def g():
+                x[0] = 5.0  # not local: no fix
+            """,
+        ),
+        Invalid(
+            """
+            import jax
+            def f(x: jax.Array, y):
+                x[0] //= 2
+            """,
+        ),
+    )
+
+    def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        for site in model.subscript_stores:
+            diagnostic = self.check_site(model, site)
+            if diagnostic is not None:
+                yield diagnostic
+
+    def check_site(self, model: SemanticModel, site: StoreSite) -> Diagnostic | None:
+        target: cst.Subscript = site.target  # type: ignore[assignment]
+        base, levels = _levels(target)
+        if any(_string_key(level) for level in levels):
+            return None
+        if model.is_mutable_ref(base, site.scope, site.ordinal):
+            return None
+        if model.is_array(base, site.scope, site.ordinal) is not True:
+            return None
+        label = dotted(base) or _render(base)
+        fix, reason = self.build_fix(model, site, base, levels)
+        message = f"In-place update of JAX array `{label}`: JAX arrays are immutable"
+        if fix is not None:
+            message += f"; use `{fix.description}`"
+        else:
+            message += f"; use `{label} = {label}.at[...].set(...)` (no automatic fix: {reason})"
+        return Diagnostic(self.code, target, message, fix)
+
+    def build_fix(
+        self,
+        model: SemanticModel,
+        site: StoreSite,
+        base: cst.BaseExpression,
+        levels: list[cst.Subscript],
+    ) -> tuple[Fix | None, str]:
+        statement = site.statement
+        target = site.target
+        if isinstance(statement, cst.Assign):
+            if len(statement.targets) != 1 or statement.targets[0].target is not target:
+                return None, "a tuple or chained assignment target"
+            method, value = "set", statement.value
+            elementwise = self.elementwise(model, site, statement.value)
+            if elementwise is not None:
+                method, value = elementwise
+        elif isinstance(statement, cst.AugAssign):
+            method = AUGMENTED_METHODS.get(type(statement.operator), "")
+            if not method:
+                operator = _render(statement.operator).strip()
+                return None, f"`{operator}` has no `.at[]` equivalent"
+            value = statement.value
+        else:
+            return None, "an annotated assignment"
+        obstacle = model.rebind_obstacle(base, site.scope, site.ordinal)
+        if obstacle is not None:
+            return None, obstacle
+        for level in levels[:-1]:
+            if len(level.slice) != 1 or not _is_int_index(level.slice[0], model, site):
+                return None, "`x[i][j]` is `x[i, j]` only when `i` is an integer index"
+        if any(_may_have_effects(e, model, site) for level in levels for e in level.slice):
+            return None, "evaluating the index may have side effects, and the order would change"
+        elements: list[cst.SubscriptElement] = []
+        for level in levels:
+            for element in level.slice:
+                elements.append(element.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+        at = cst.Subscript(cst.Attribute(base.deep_clone(), cst.Name("at")), slice=elements)
+        call = cst.Call(cst.Attribute(at, cst.Name(method)), args=[cst.Arg(value)])
+        replacement = cst.Assign(
+            targets=[cst.AssignTarget(base.deep_clone())],
+            value=call,
+            semicolon=statement.semicolon,
+        )
+        description = _render(replacement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT))
+        return Fix(description, ((statement, replacement),), safe=True), ""
+
+    def elementwise(
+        self, model: SemanticModel, site: StoreSite, value: cst.BaseExpression
+    ) -> tuple[str, cst.BaseExpression] | None:
+        """``x[i] = jnp.maximum(x[i], v)`` -> ("max", v)."""
+        if not isinstance(value, cst.Call) or len(value.args) != 2:
+            return None
+        method = ELEMENTWISE_METHODS.get(model.qualified_name(value.func, site.scope) or "")
+        if method is None or any(arg.keyword or arg.star for arg in value.args):
+            return None
+        first, second = value.args[0].value, value.args[1].value
+        if first.deep_equals(site.target):
+            return method, second
+        if second.deep_equals(site.target):
+            return method, first
+        return None

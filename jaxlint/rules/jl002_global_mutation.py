@@ -1,0 +1,282 @@
+"""JL002 global-mutation: traced code that changes state outside itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from jaxlint.findings import Diagnostic
+from jaxlint.model import SemanticModel, Scope, Site, StoreSite, dotted
+from jaxlint.rules.base import Invalid, Rule, Valid
+
+MUTATING_METHODS = frozenset(
+    {
+        "append",
+        "extend",
+        "insert",
+        "pop",
+        "popitem",
+        "remove",
+        "clear",
+        "update",
+        "setdefault",
+        "add",
+        "discard",
+        "sort",
+        "reverse",
+        "appendleft",
+        "extendleft",
+        "popleft",
+    }
+)
+#: Constructors of mutable containers.
+CONTAINER_CALLS = frozenset(
+    {
+        "builtins.list",
+        "builtins.dict",
+        "builtins.set",
+        "builtins.bytearray",
+        "collections.defaultdict",
+        "collections.OrderedDict",
+        "collections.deque",
+        "collections.Counter",
+    }
+)
+#: Methods in which assigning ``self.attr`` builds the object rather than mutating it.
+CONSTRUCTION_METHODS = frozenset({"__init__", "__post_init__", "setup", "__new__"})
+
+
+def _traced_function(scope: Scope) -> Scope | None:
+    function = scope.enclosing_function()
+    return function if function is not None and function.staged else None
+
+
+class GlobalMutation(Rule):
+    code = "JL002"
+    name = "global-mutation"
+    summary = "Traced code mutates state outside the function"
+    what_it_does = """
+        Inside traced code (jit, vmap, scan bodies, ... and the functions they call), checks
+        for writes to state that outlives the call: assignments to names declared `global` or
+        `nonlocal`; `.append`/`.extend`/`.update`/`.pop`/`.setdefault`/... and item or
+        attribute assignment on module-level or closed-over objects; and `self.attr = <traced
+        value>` outside `__init__` and flax `setup`. Containers created inside the function
+        are fine.
+        """
+    why_bad = """
+        A traced function's Python body runs once, at trace time, with abstract tracers. A
+        mutation there happens once and then never again on later calls, silently; and a
+        tracer stored outside the function leaks (`UnexpectedTracerError` later, far away).
+        """
+    example = """
+        import jax
+
+        history = []
+
+        @jax.jit
+        def step(x):
+            history.append(x)  # runs once, stores a tracer
+            return x * 2
+        """
+    use_instead = """
+        import jax
+
+        @jax.jit
+        def step(x):
+            return x * 2, x  # return what you want to keep
+
+        history = []
+        y, seen = step(1.0)
+        history.append(seen)
+        """
+    valid = (
+        Valid("""
+            import jax
+            @jax.jit
+            def step(x):
+                out = []
+                out.append(x)
+                cache = {}
+                cache["x"] = x
+                return out
+            """),
+        Valid("""
+            counter = 0
+            def not_traced():
+                global counter
+                counter += 1
+            """),
+        Valid("""
+            import jax
+            import optax
+            tx = optax.adam(1e-3)
+            @jax.jit
+            def step(params, grads, state):
+                updates, state = tx.update(grads, state, params)
+                return updates, state
+            """),
+    )
+    invalid = (
+        Invalid("""
+            import jax
+            counter = 0
+            @jax.jit
+            def step(x):
+                global counter
+                counter += 1
+                return x
+            """),
+        Invalid("""
+            import jax
+            history = []
+            @jax.jit
+            def step(x):
+                history.append(x)
+                return x
+            """),
+        Invalid("""
+            import jax
+            CACHE = {}
+            def helper(x):
+                CACHE["last"] = x
+                return x
+            @jax.jit
+            def step(x):
+                return helper(x)
+            """),
+        Invalid("""
+            import jax
+            import jax.numpy as jnp
+            class Model:
+                @jax.jit
+                def apply(self, x):
+                    self.last = jnp.tanh(x)
+                    return self.last
+            """),
+    )
+
+    def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        for site in model.global_writes:
+            function = _traced_function(site.scope)
+            if function is not None:
+                name = site.node.value if isinstance(site.node, cst.Name) else "name"  # type: ignore[attr-defined]
+                declared = "global" if name in function.globals else "nonlocal"
+                yield Diagnostic(
+                    self.code,
+                    site.node,
+                    f"`{name}` is declared `{declared}` and assigned inside traced "
+                    f"`{function.qualname}`: the write happens once, at trace time"
+                    f"{self.via(function)}",
+                )
+        for site in model.calls:
+            diagnostic = self.method_mutation(model, site)
+            if diagnostic is not None:
+                yield diagnostic
+        for store in (*model.subscript_stores, *model.attribute_stores):
+            diagnostic = self.store_mutation(model, store)
+            if diagnostic is not None:
+                yield diagnostic
+
+    @staticmethod
+    def via(function: Scope) -> str:
+        return f" ({function.qualname} is traced: {function.traced_via})" if function.traced_via else ""
+
+    def outer_container(self, model: SemanticModel, name: str, function: Scope) -> str | None:
+        """'module-level' or 'closed-over' when ``name`` is a mutable container defined
+        outside ``function``; None for locals, parameters and unknown objects."""
+        if model.is_local(name, function) and name not in function.globals:
+            return None
+        found = model.lookup(name, function)
+        if found is None:
+            return None
+        owner, bindings = found
+        if owner is function or owner.kind == "class":
+            return None
+        if not all(self.is_container(model, b.value, b.scope) for b in bindings):
+            return None
+        return "module-level" if owner.kind == "module" else "closed-over"
+
+    @staticmethod
+    def is_container(model: SemanticModel, value: cst.BaseExpression | None, scope: Scope) -> bool:
+        if isinstance(value, cst.List | cst.Dict | cst.Set | cst.ListComp | cst.DictComp | cst.SetComp):
+            return True
+        if isinstance(value, cst.Call):
+            return model.qualified_name(value.func, scope) in CONTAINER_CALLS
+        return False
+
+    def method_mutation(self, model: SemanticModel, site: Site) -> Diagnostic | None:
+        call: cst.Call = site.node  # type: ignore[assignment]
+        func = call.func
+        if not (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in MUTATING_METHODS
+            and isinstance(func.value, cst.Name)
+        ):
+            return None
+        function = _traced_function(site.scope)
+        if function is None:
+            return None
+        name = func.value.value
+        where = self.outer_container(model, name, function)
+        if where is None:
+            return None
+        return Diagnostic(
+            self.code,
+            call,
+            f"`{name}.{func.attr.value}(...)` mutates a {where} container inside traced "
+            f"`{function.qualname}`: it runs once, at trace time, and may store tracers"
+            f"{self.via(function)}; return the value instead",
+        )
+
+    def store_mutation(self, model: SemanticModel, store: StoreSite) -> Diagnostic | None:
+        function = _traced_function(store.scope)
+        if function is None:
+            return None
+        target = store.target
+        base = target.value  # type: ignore[attr-defined]
+        if isinstance(target, cst.Attribute) and isinstance(base, cst.Name):
+            first = next(iter(function.params), None)
+            if base.value == first and function.enclosing_class() is not None:
+                return self.self_store(model, store, function)
+            if model.is_local(base.value, function) and base.value not in function.globals:
+                return None
+            found = model.lookup(base.value, function)
+            if found is None or found[0] is function or found[0].kind == "class":
+                return None
+            where = "module-level" if found[0].kind == "module" else "closed-over"
+            return Diagnostic(
+                self.code,
+                target,
+                f"`{dotted(target)} = ...` sets an attribute of a {where} object inside traced "
+                f"`{function.qualname}`: it happens once, at trace time{self.via(function)}",
+            )
+        while isinstance(base, cst.Subscript):
+            base = base.value
+        if isinstance(target, cst.Subscript) and isinstance(base, cst.Name):
+            where = self.outer_container(model, base.value, function)
+            if where is None:
+                return None
+            return Diagnostic(
+                self.code,
+                target,
+                f"`{base.value}[...] = ...` writes into a {where} container inside traced "
+                f"`{function.qualname}`: it happens once, at trace time, and may store tracers"
+                f"{self.via(function)}",
+            )
+        return None
+
+    def self_store(self, model: SemanticModel, store: StoreSite, function: Scope) -> Diagnostic | None:
+        if function.name in CONSTRUCTION_METHODS:
+            return None
+        statement = store.statement
+        value = getattr(statement, "value", None)
+        if value is None or model.is_array(value, function, store.ordinal) is not True:
+            return None
+        return Diagnostic(
+            self.code,
+            store.target,
+            f"`{dotted(store.target)} = <traced value>` inside traced `{function.qualname}` "
+            f"stores a tracer on the object: it leaks out of the trace{self.via(function)}; "
+            "return the value instead",
+        )

@@ -1,0 +1,225 @@
+"""JL003 jit-in-loop: ``jax.jit(...)`` built inside a loop or comprehension."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from jaxlint import jaxfacts as jf
+from jaxlint.findings import Diagnostic
+from jaxlint.model import Loop, SemanticModel, Site
+from jaxlint.rules.base import Invalid, Rule, Valid
+
+_MEMO_METHODS = frozenset({"append", "setdefault", "extend", "insert", "add"})
+
+
+class JitInLoop(Rule):
+    code = "JL003"
+    name = "jit-in-loop"
+    summary = "`jax.jit`/`jax.pmap` built inside a loop"
+    what_it_does = """
+        Checks for `jax.jit(...)`, `jax.pmap(...)`, `equinox.filter_jit(...)` and their aliases
+        (including `partial(jax.jit, ...)` and `@jax.jit` on a `def`) evaluated inside a `for`
+        or `while` body or a comprehension, including `jax.jit(f)(x)` applied at once.
+        """
+    why_bad = """
+        `jax.jit` caches compiled code per wrapped function object. Wrapping a lambda, a
+        `functools.partial`, a bound method, a `grad`/`vmap` wrapper or a function defined in
+        the loop creates a new object every iteration, so JAX traces and compiles again every
+        time: the loop runs at compile speed. Wrapping a stable function only re-wraps it
+        (the cache hits), which is wasted work and easy to break later.
+        """
+    example = """
+        import jax
+
+        for batch in batches:
+            loss = jax.jit(lambda p: loss_fn(p, batch))(params)
+        """
+    use_instead = """
+        import jax
+
+        loss_jit = jax.jit(loss_fn)
+        for batch in batches:
+            loss = loss_jit(params, batch)
+        """
+    fix_safety = "There is no automatic fix: hoisting needs a decision about what varies."
+    valid = (
+        Valid("""
+            import jax
+            step = jax.jit(lambda x: x + 1)
+            for i in range(10):
+                y = step(i)
+            """),
+        Valid("""
+            import jax
+            compiled = {}
+            for name, fn in [("a", abs), ("b", round)]:
+                compiled[name] = jax.jit(fn)
+            """),
+        Valid("""
+            import jax
+            def make():
+                return jax.jit(lambda x: x)
+            for i in range(3):
+                pass
+            """),
+    )
+    invalid = (
+        Invalid("""
+            import jax
+            for batch in range(10):
+                out = jax.jit(lambda x: x * batch)(1.0)
+            """),
+        Invalid("""
+            from jax import jit
+            def loss(p):
+                return p
+            outs = [jit(loss)(p) for p in range(3)]
+            """),
+        Invalid("""
+            import jax
+            while True:
+                @jax.jit
+                def step(x):
+                    return x
+                break
+            """),
+    )
+
+    def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        for site in model.calls:
+            if site.loop is None:
+                continue
+            call: cst.Call = site.node  # type: ignore[assignment]
+            name = self.compiling_transform(model, call, site)
+            if name is None:
+                continue
+            wrapped = self.wrapped_function(call, model, site)
+            if wrapped is None or self.exempt(model, site, wrapped):
+                continue
+            yield Diagnostic(self.code, call, self.message(model, site, name, wrapped))
+        for site in model.decorated_defs:
+            if site.loop is None:
+                continue
+            node: cst.FunctionDef = site.node  # type: ignore[assignment]
+            for decorator in node.decorators:
+                name = self.compiling_name(model, decorator.decorator, site)
+                if name is not None:
+                    yield Diagnostic(
+                        self.code,
+                        decorator.decorator,
+                        f"`@{name}` on a function defined inside a {self.loop_word(site.loop)}: "
+                        "a new function every iteration, so it recompiles every iteration; "
+                        "define and jit it once, outside the loop",
+                    )
+
+    def compiling_name(
+        self, model: SemanticModel, expr: cst.BaseExpression, site: Site
+    ) -> str | None:
+        """The name of a compiling transformation that ``expr`` is, or configures."""
+        if isinstance(expr, cst.Call):
+            if model.qualified_name(expr.func, site.scope) == "functools.partial" and expr.args:
+                return self.compiling_name(model, expr.args[0].value, site)
+            return self.compiling_name(model, expr.func, site)
+        name = model.qualified_name(expr, site.scope)
+        transform = jf.TRANSFORMS.get(name or "")
+        return name if transform is not None and transform.compiles else None
+
+    def compiling_transform(self, model: SemanticModel, call: cst.Call, site: Site) -> str | None:
+        name = model.qualified_name(call.func, site.scope)
+        transform = jf.TRANSFORMS.get(name or "")
+        if transform is not None and transform.compiles:
+            return name
+        # partial(jax.jit, ...)(f) or jax.jit(static_argnums=...)(f); not jax.jit(f)(x),
+        # which is the inner call's finding.
+        inner = call.func
+        if isinstance(inner, cst.Call) and not any(
+            arg.keyword is None for arg in inner.args[1:]
+        ):
+            is_partial = model.qualified_name(inner.func, site.scope) == "functools.partial"
+            if is_partial or not any(arg.keyword is None for arg in inner.args):
+                return self.compiling_name(model, inner, site)
+        return None
+
+    def wrapped_function(
+        self, call: cst.Call, model: SemanticModel, site: Site
+    ) -> cst.BaseExpression | None:
+        positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+        if positional:
+            return positional[0].value
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value in ("fun", "f"):
+                return arg.value
+        return None
+
+    def exempt(self, model: SemanticModel, site: Site, wrapped: cst.BaseExpression) -> bool:
+        loop = site.loop
+        # Iterating over functions: each is compiled once, which is the point of the loop.
+        if isinstance(wrapped, cst.Name):
+            current: Loop | None = loop
+            while current is not None:
+                if wrapped.value in current.targets:
+                    return True
+                current = current.parent
+        # Building a table of compiled functions (memoization) is not re-wrapping.
+        return self.stored_in_container(model, site)
+
+    def stored_in_container(self, model: SemanticModel, site: Site) -> bool:
+        for store in model.subscript_stores:
+            statement = store.statement
+            if store.scope is site.scope and isinstance(statement, cst.Assign):
+                if statement.value is site.node:
+                    return True
+        for other in model.calls:
+            call: cst.Call = other.node  # type: ignore[assignment]
+            if (
+                other.scope is site.scope
+                and isinstance(call.func, cst.Attribute)
+                and call.func.attr.value in _MEMO_METHODS
+                and any(arg.value is site.node for arg in call.args)
+            ):
+                return True
+        return False
+
+    @staticmethod
+    def loop_word(loop: Loop) -> str:
+        return {"for": "`for` loop", "while": "`while` loop"}.get(loop.kind, "comprehension")
+
+    def message(
+        self, model: SemanticModel, site: Site, name: str, wrapped: cst.BaseExpression
+    ) -> str:
+        short = name.replace("jax.", "jax.", 1)
+        where = self.loop_word(site.loop)  # type: ignore[arg-type]
+        cause = self.recompile_cause(model, site, wrapped)
+        if cause:
+            return (
+                f"`{short}` inside a {where} wraps {cause}, so it traces and compiles again "
+                "every iteration; build it once, outside the loop"
+            )
+        return (
+            f"`{short}` inside a {where} re-wraps the same function every iteration (the "
+            "compilation cache hits, but the wrapping is wasted work); hoist it out of the loop"
+        )
+
+    def recompile_cause(
+        self, model: SemanticModel, site: Site, wrapped: cst.BaseExpression
+    ) -> str:
+        if isinstance(wrapped, cst.Lambda):
+            return "a new lambda"
+        if isinstance(wrapped, cst.Call):
+            callee = model.qualified_name(wrapped.func, site.scope) or ""
+            if callee == "functools.partial":
+                return "a new `functools.partial`"
+            if callee in jf.TRANSFORMS:
+                return f"a new `{callee}` wrapper"
+            return "a function built by a call"
+        if isinstance(wrapped, cst.Attribute) and model.qualified_name(wrapped, site.scope) is None:
+            return "a new bound method"
+        if isinstance(wrapped, cst.Name):
+            found = model.lookup(wrapped.value, site.scope)
+            loop = site.loop
+            if found is not None and loop is not None:
+                if any(loop.contains(binding.ordinal) for binding in found[1]):
+                    return "a function defined in the loop"
+        return ""

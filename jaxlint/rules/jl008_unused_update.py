@@ -1,0 +1,109 @@
+"""JL008 unused-update: ``x.at[i].set(v)`` whose result is thrown away."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from jaxlint.findings import Diagnostic, Fix
+from jaxlint.model import SemanticModel, at_update, dotted
+from jaxlint.rules.base import Invalid, Rule, Valid
+
+
+class UnusedUpdate(Rule):
+    code = "JL008"
+    name = "unused-update"
+    summary = "Result of an `.at[...]` update is discarded"
+    fix = "sometimes"
+    what_it_does = """
+        Checks for `x.at[i].set(v)`, `.add(...)`, `.multiply(...)` and the other `.at[]`
+        updates used as a statement on their own, anywhere (traced or not).
+        """
+    why_bad = """
+        `.at[...]` updates never modify `x`: they return a new array. As a bare statement the
+        new array is dropped and the line does nothing, silently. It is almost always a
+        half-finished rewrite of `x[i] = v`.
+        """
+    example = """
+        def reset(x):
+            x.at[0].set(0.0)
+            return x
+        """
+    use_instead = """
+        def reset(x):
+            x = x.at[0].set(0.0)
+            return x
+        """
+    fix_safety = """
+        The fix assigns the result back (`x = x.at[0].set(0.0)`), which is what the statement
+        meant; it is offered only when `x` is a local name (or a non-frozen `self` attribute)
+        that can be reassigned at that point.
+        """
+    valid = (
+        Valid("""
+            def reset(x):
+                return x.at[0].set(0.0)
+            """),
+        Valid("""
+            def reset(x):
+                y = x.at[0].set(0.0)
+                return y
+            """),
+        Valid("""
+            def read(x):
+                x.at[0].get()
+            """),
+    )
+    invalid = (
+        Invalid(
+            """
+            def reset(x):
+                x.at[0].set(0.0)  # forgot to assign
+                return x
+            """,
+            fixed="""
+            def reset(x):
+                x = x.at[0].set(0.0)  # forgot to assign
+                return x
+            """,
+        ),
+        Invalid(
+            """
+            import jax.numpy as jnp
+            STATE = jnp.zeros(3)
+            def bump():
+                STATE.at[1].add(1.0)
+            """,
+        ),
+    )
+
+    def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        for site in model.expression_statements:
+            statement: cst.Expr = site.node  # type: ignore[assignment]
+            call = statement.value
+            if not isinstance(call, cst.Call):
+                continue
+            found = at_update(call)
+            if found is None:
+                continue
+            base, _, method = found
+            label = dotted(base) or "x"
+            message = (
+                f"The result of `{label}.at[...].{method}(...)` is discarded: `.at[]` updates "
+                "return a new array and leave the original unchanged"
+            )
+            fix = None
+            if dotted(base) is not None:
+                obstacle = model.rebind_obstacle(base, site.scope, site.ordinal)
+                if obstacle is None:
+                    replacement = cst.Assign(
+                        targets=[cst.AssignTarget(base.deep_clone())],
+                        value=call,
+                        semicolon=statement.semicolon,
+                    )
+                    fix = Fix(f"{label} = {label}.at[...].{method}(...)", ((statement, replacement),))
+                    message += f"; assign it: `{label} = {label}.at[...].{method}(...)`"
+                else:
+                    message += f" (no automatic fix: {obstacle})"
+            yield Diagnostic(self.code, call, message, fix)

@@ -1,0 +1,62 @@
+"""Every rule carries valid and invalid examples; this proves them (Fixit-style)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+import pytest
+
+from jaxlint.config import Settings
+from jaxlint.engine import lint_source
+from jaxlint.rules import ALL_RULES, Rule
+
+
+def _settings(rule: type[Rule]) -> Settings:
+    return Settings(select=(rule.code,))
+
+
+VALID = [
+    pytest.param(rule, example, id=f"{rule.code}-valid-{i}")
+    for rule in ALL_RULES
+    for i, example in enumerate(rule.valid)
+]
+INVALID = [
+    pytest.param(rule, example, id=f"{rule.code}-invalid-{i}")
+    for rule in ALL_RULES
+    for i, example in enumerate(rule.invalid)
+]
+
+
+@pytest.mark.parametrize(("rule", "example"), VALID)
+def test_valid_example_is_clean(rule: type[Rule], example) -> None:
+    result = lint_source(textwrap.dedent(example.code), "example.py", _settings(rule))
+    assert [(f.code, f.line, f.message) for f in result.findings] == []
+    assert result.errors == []
+
+
+@pytest.mark.parametrize(("rule", "example"), INVALID)
+def test_invalid_example_is_flagged(rule: type[Rule], example) -> None:
+    source = textwrap.dedent(example.code)
+    result = lint_source(source, "example.py", _settings(rule))
+    assert result.errors == []
+    assert [f.code for f in result.findings] == [rule.code] * example.count, result.findings
+    fixed = lint_source(source, "example.py", _settings(rule), fix=True, unsafe_fixes=True)
+    if example.fixed is not None:
+        assert fixed.fixed_source is not None
+        assert fixed.fixed_source.decode() == textwrap.dedent(example.fixed)
+        cst.parse_module(fixed.fixed_source)  # still parses
+        again = lint_source(fixed.fixed_source, "example.py", _settings(rule), fix=True)
+        assert again.fixed_source is None  # a second --fix changes nothing
+    else:
+        assert fixed.fixed_source is None
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+def test_rule_is_documented(rule: type[Rule]) -> None:
+    doc = rule.documentation()
+    for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
+        assert section in doc
+    assert rule.invalid or rule.code == "JL000"
+    if rule.fix != "none":
+        assert "## Fix safety" in doc
