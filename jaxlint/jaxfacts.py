@@ -98,6 +98,7 @@ TRANSFORMS: dict[str, Transform] = {
     "jax.experimental.checkify.checkify": _F("jit"),
     "jax.experimental.pallas.pallas_call": _F("kernel", (0,), ("kernel",)),
     "jax.experimental.pallas.core_map": _F("kernel", (0,), ()),
+    "jax.experimental.pallas.kernel": _F("kernel", (0,), ("body",)),
     "jax.experimental.pallas.run_scoped": _F("kernel", (0,), ()),
     "jax.experimental.pallas.emit_pipeline": _F("kernel", (0,), ("body",)),
     "equinox.filter_jit": _F("jit", compiles=True),

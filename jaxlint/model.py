@@ -49,6 +49,7 @@ class Binding:
     scope: Scope
     loop: Loop | None = None
     imported: str = ""  # for imports: the dotted name bound, e.g. "jax.numpy"
+    written_in: Scope | None = None  # the scope whose code binds it (differs for global/nonlocal)
 
 
 @dataclass(eq=False)
@@ -101,6 +102,7 @@ class Scope:
     traced_via: str = ""  # a short human explanation of why the function is traced
     static_params: set[str] = field(default_factory=set)
     host: bool = False  # handed to a host callback: runs with concrete values
+    string_keyed: set[str] = field(default_factory=set)  # names stored into with "str" keys
     ref_params: bool = False  # a Pallas kernel: parameters are mutable refs
     # classes
     bases: Sequence[cst.Arg] = ()
@@ -175,6 +177,7 @@ class SemanticModel:
         self.calls: list[Site] = []
         self.expression_statements: list[Site] = []
         self.decorated_defs: list[Site] = []  # FunctionDefs with decorators, with their loop
+        self.annotations: dict[int, cst.BaseExpression] = {}  # id(annotated Name) -> annotation
 
     # ------------------------------------------------------------------ names
 
@@ -402,6 +405,10 @@ class _ArrayOracle:
         if isinstance(expr, cst.Call):
             return self.of_call(expr, scope, ordinal, depth)
         if isinstance(expr, cst.BinaryOperation):
+            if isinstance(expr.left, cst.List | cst.Tuple | cst.ListComp) or isinstance(
+                expr.right, cst.List | cst.Tuple | cst.ListComp
+            ):
+                return False  # sequence repetition or concatenation
             left = self.of(expr.left, scope, ordinal, depth)
             right = self.of(expr.right, scope, ordinal, depth)
             if left or right:
@@ -439,6 +446,8 @@ class _ArrayOracle:
             if name in jf.ARRAY_CALLS:
                 return True
             if name.startswith(jf.ARRAY_NAMESPACES):
+                if name.rsplit(".", 1)[-1].startswith("_"):
+                    return None  # private helpers return anything
                 if name in jf.NON_ARRAY_CALLS or name.startswith(jf.NON_ARRAY_NAMESPACES):
                     return None
                 return True
@@ -458,6 +467,8 @@ class _ArrayOracle:
         if found is None:
             return None
         owner, bindings = found
+        if name in owner.string_keyed:
+            return False  # written with string keys somewhere: a dict
         if owner is not scope and owner.kind != "module":
             ordinal = 1 << 60  # a closure: any binding of the enclosing function may apply
         chosen = _reaching_bindings(bindings, ordinal if owner is scope else 1 << 60)
@@ -469,8 +480,14 @@ class _ArrayOracle:
     def of_binding(self, binding: Binding, depth: int) -> bool | None:
         if binding.kind == "param":
             return self.of_param(binding)
+        if binding.kind == "annassign" and isinstance(binding.node, cst.Name):
+            annotation = self.model.annotations.get(id(binding.node))
+            if annotation is not None:
+                kind = self.of_annotation(annotation, binding.written_in or binding.scope)
+                if kind is not None:
+                    return kind
         if binding.kind in ("assign", "annassign", "walrus") and binding.value is not None:
-            return self.of(binding.value, binding.scope, binding.ordinal, depth)
+            return self.of(binding.value, binding.written_in or binding.scope, binding.ordinal, depth)
         if binding.kind == "augassign" and binding.value is not None:
             # x += v keeps x's kind: look at what x was before.
             before = self.of_name(binding.name, binding.scope, binding.ordinal, depth)
@@ -689,14 +706,18 @@ class _Builder:
         imported: str = "",
     ) -> None:
         scope = self.scope
-        if name in scope.globals:
+        if name in scope.globals or name in scope.nonlocals:
             if scope.is_function:
                 self.model.global_writes.append(Site(node, scope, self.ordinal, self.loop))
-            scope = self.model.module_scope
-        elif name in scope.nonlocals:
-            self.model.global_writes.append(Site(node, scope, self.ordinal, self.loop))
-        scope.bindings.setdefault(name, []).append(
-            Binding(name, kind, node, value, self.ordinal, scope, self.loop, imported)
+            if name in scope.globals:
+                owner = self.model.module_scope
+            else:
+                found = self.model.lookup(name, scope.parent or self.model.module_scope)
+                owner = found[0] if found else scope
+        else:
+            owner = scope
+        owner.bindings.setdefault(name, []).append(
+            Binding(name, kind, node, value, self.ordinal, owner, self.loop, imported, scope)
         )
 
     def bind_target(
@@ -830,6 +851,8 @@ class _Builder:
             self.walk(node.value)
         if self.scope.kind == "class" and isinstance(node.target, cst.Name):
             self.scope.class_annotations[node.target.value] = node.annotation.annotation
+        if isinstance(node.target, cst.Name):
+            self.model.annotations[id(node.target)] = node.annotation.annotation
         if node.value is not None or self.scope.kind != "class":
             self.store(node.target, node, node.value, "annassign")
 
@@ -843,6 +866,12 @@ class _Builder:
         model = self.model
         if isinstance(target, cst.Subscript):
             self.walk(target)
+            if isinstance(target.value, cst.Name) and any(
+                isinstance(e.slice, cst.Index) and isinstance(e.slice.value, cst.BaseString)
+                for e in target.slice
+            ):
+                found = model.lookup(target.value.value, self.scope)
+                (found[0] if found else self.scope).string_keyed.add(target.value.value)
             model.subscript_stores.append(
                 StoreSite(
                     target, self.scope, self.ordinal, self.loop, target, statement, self.in_with > 0

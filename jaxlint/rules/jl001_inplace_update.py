@@ -38,6 +38,15 @@ def _string_key(subscript: cst.Subscript) -> bool:
     return False
 
 
+def _whole_write(target: cst.Subscript) -> bool:
+    """``x[...] = v``: writing a whole buffer, as done to refs."""
+    return (
+        len(target.slice) == 1
+        and isinstance(target.slice[0].slice, cst.Index)
+        and isinstance(target.slice[0].slice.value, cst.Ellipsis)
+    )
+
+
 def _levels(target: cst.Subscript) -> tuple[cst.BaseExpression, list[cst.Subscript]]:
     """``x[i][j]`` -> (x, [x[i], x[i][j]]), innermost first."""
     levels = [target]
@@ -306,6 +315,8 @@ class InplaceUpdate(Rule):
             return None
         if model.is_array(base, site.scope, site.ordinal) is not True:
             return None
+        if _whole_write(target) and self.only_unannotated_params(model, base, site):
+            return None  # `ref[...] = v` on a parameter is the Pallas/state-ref idiom
         label = dotted(base) or _render(base)
         fix, reason = self.build_fix(model, site, base, levels)
         message = f"In-place update of JAX array `{label}`: JAX arrays are immutable"
@@ -314,6 +325,16 @@ class InplaceUpdate(Rule):
         else:
             message += f"; use `{label} = {label}.at[...].set(...)` (no automatic fix: {reason})"
         return Diagnostic(self.code, target, message, fix)
+
+    @staticmethod
+    def only_unannotated_params(model: SemanticModel, base: cst.BaseExpression, site: StoreSite) -> bool:
+        if not isinstance(base, cst.Name):
+            return False
+        found = model.lookup(base.value, site.scope)
+        return found is not None and all(
+            b.kind == "param" and b.node.annotation is None  # type: ignore[attr-defined]
+            for b in found[1]
+        )
 
     def build_fix(
         self,

@@ -43,6 +43,19 @@ CONTAINER_CALLS = frozenset(
         "collections.Counter",
     }
 )
+#: Calls whose result is static metadata: recording it at trace time is a known idiom
+#: (e.g. capturing the output tree structure inside a custom_vjp rule).
+STATIC_METADATA_CALLS = frozenset(
+    {
+        "jax.tree_util.tree_structure",
+        "jax.tree.structure",
+        "jax.tree_util.tree_flatten",
+        "jax.tree.flatten",
+        "jax.eval_shape",
+        "jax.numpy.shape",
+        "jax.numpy.result_type",
+    }
+)
 #: Methods in which assigning ``self.attr`` builds the object rather than mutating it.
 CONSTRUCTION_METHODS = frozenset({"__init__", "__post_init__", "setup", "__new__"})
 
@@ -162,6 +175,10 @@ class GlobalMutation(Rule):
             if function is not None:
                 name = site.node.value if isinstance(site.node, cst.Name) else "name"  # type: ignore[attr-defined]
                 declared = "global" if name in function.globals else "nonlocal"
+                if declared == "nonlocal" and self.owner_in_same_trace(model, name, function):
+                    continue
+                if self.static_metadata(model, name, function):
+                    continue
                 yield Diagnostic(
                     self.code,
                     site.node,
@@ -179,6 +196,26 @@ class GlobalMutation(Rule):
                 yield diagnostic
 
     @staticmethod
+    def owner_in_same_trace(model: SemanticModel, name: str, function: Scope) -> bool:
+        """A closure variable of an enclosing function that is itself traced lives and
+        dies inside the same trace: writing it is ordinary local computation."""
+        found = model.lookup(name, function.parent or model.module_scope)
+        if found is None:
+            return False
+        owner = found[0].enclosing_function()
+        return owner is not None and owner.staged
+
+    @staticmethod
+    def static_metadata(model: SemanticModel, name: str, function: Scope) -> bool:
+        """Every value written to ``name`` in ``function`` is static metadata."""
+        found = model.lookup(name, function)
+        values = [b.value for b in (found[1] if found else ()) if b.written_in is function]
+        return bool(values) and all(
+            isinstance(v, cst.Call) and model.qualified_name(v.func, function) in STATIC_METADATA_CALLS
+            for v in values
+        )
+
+    @staticmethod
     def via(function: Scope) -> str:
         return f" ({function.qualname} is traced: {function.traced_via})" if function.traced_via else ""
 
@@ -193,6 +230,8 @@ class GlobalMutation(Rule):
         owner, bindings = found
         if owner is function or owner.kind == "class":
             return None
+        if owner.is_function and owner.staged:
+            return None  # created by the same trace
         if not all(self.is_container(model, b.value, b.scope) for b in bindings):
             return None
         return "module-level" if owner.kind == "module" else "closed-over"

@@ -155,6 +155,10 @@ class JitInLoop(Rule):
 
     def exempt(self, model: SemanticModel, site: Site, wrapped: cst.BaseExpression) -> bool:
         loop = site.loop
+        # A sweep over a literal list of settings (`for n in [1, 2]`): each setting is a
+        # different program that must compile once anyway.
+        if loop is not None and loop.kind == "for" and _constant_collection(loop.node.iter):  # type: ignore[attr-defined]
+            return True
         # Iterating over functions: each is compiled once, which is the point of the loop.
         if isinstance(wrapped, cst.Name):
             current: Loop | None = loop
@@ -214,7 +218,7 @@ class JitInLoop(Rule):
             if callee in jf.TRANSFORMS:
                 return f"a new `{callee}` wrapper"
             return "a function built by a call"
-        if isinstance(wrapped, cst.Attribute) and model.qualified_name(wrapped, site.scope) is None:
+        if isinstance(wrapped, cst.Attribute) and model.function_of(wrapped, site.scope):
             return "a new bound method"
         if isinstance(wrapped, cst.Name):
             found = model.lookup(wrapped.value, site.scope)
@@ -223,3 +227,14 @@ class JitInLoop(Rule):
                 if any(loop.contains(binding.ordinal) for binding in found[1]):
                     return "a function defined in the loop"
         return ""
+
+
+def _constant_collection(expr: cst.BaseExpression) -> bool:
+    """``[1, 2]``, ``("a", None)``, ``[(1, "x"), (2, "y")]``: literals only."""
+    if isinstance(expr, cst.List | cst.Tuple | cst.Set):
+        return all(_constant_collection(element.value) for element in expr.elements)
+    if isinstance(expr, cst.UnaryOperation):
+        return _constant_collection(expr.expression)
+    if isinstance(expr, cst.Name):
+        return expr.value in ("None", "True", "False")
+    return isinstance(expr, cst.BaseNumber | cst.BaseString)

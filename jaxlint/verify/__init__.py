@@ -1,0 +1,118 @@
+"""`jaxlint verify`: run user functions under jit and grad and check they still behave.
+
+This package's top level runs in the parent process and never imports jax or user
+code; `worker` does both, one module per child process.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import time
+from typing import TextIO
+
+from jaxlint.verify.discover import iter_python_files, load_examples_table, plan_module
+from jaxlint.verify.report import render_json, render_text
+from jaxlint.verify.result import CHECK_NAMES, FAIL, FunctionResult
+from jaxlint.verify.runner import probe_device, verify_module
+
+__all__ = ["CHECK_NAMES", "DEVICES", "FunctionResult", "run_verify"]
+
+DEVICES = ("auto", "cpu", "gpu", "tpu")
+FORMATS = ("text", "json")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parse_checks(select_checks: list[str] | None) -> list[str]:
+    """Check names, accepting repeated options and comma-separated lists."""
+    if not select_checks:
+        return list(CHECK_NAMES)
+    names = [part.strip() for item in select_checks for part in item.split(",") if part.strip()]
+    unknown = [name for name in names if name not in CHECK_NAMES]
+    if unknown:
+        raise ValueError(
+            f"unknown check(s) {', '.join(unknown)}; choose from {', '.join(CHECK_NAMES)}"
+        )
+    return [name for name in CHECK_NAMES if name in names]
+
+
+def run_verify(
+    paths: list[str],
+    *,
+    device: str = "auto",
+    only_flagged: bool = False,
+    output_format: str = "text",
+    timeout: float = 120.0,
+    select_checks: list[str] | None = None,
+    examples: dict[str, str] | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Verify the functions under `paths`; print the report; return the exit code."""
+    out = out if out is not None else sys.stdout
+    err = err if err is not None else sys.stderr
+    paths = list(paths) or ["."]
+
+    def usage(message: str) -> int:
+        err.write(f"jaxlint verify: error: {message}\n")
+        return EXIT_USAGE
+
+    if device not in DEVICES:
+        return usage(f"--device must be one of {', '.join(DEVICES)}, not {device!r}")
+    if output_format not in FORMATS:
+        return usage(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    if not timeout > 0:
+        return usage(f"--timeout must be a positive number of seconds, not {timeout!r}")
+    try:
+        checks = _parse_checks(select_checks)
+    except ValueError as error:
+        return usage(str(error))
+    missing = [path for path in paths if not os.path.exists(path)]
+    if missing:
+        return usage(f"no such file or directory: {', '.join(missing)}")
+    if importlib.util.find_spec("jax") is None:
+        return usage("jax is not installed; install it with: pip install 'jaxlint[verify]'")
+    if examples is None:
+        examples = load_examples_table(paths[0])
+
+    started = time.perf_counter()
+    plans = [
+        plan
+        for path in iter_python_files(paths)
+        if (plan := plan_module(path, examples, only_flagged=only_flagged)) is not None
+    ]
+    results: list[FunctionResult] = []
+    device_name: str | None = None
+    if not plans:
+        header = probe_device(device)  # a missing GPU is an error even with nothing to run
+        if header.device_error:
+            return usage(header.device_error)
+        device_name = header.device
+    for index, plan in enumerate(plans, start=1):
+        count = len(plan.functions)
+        err.write(
+            f"jaxlint verify: [{index}/{len(plans)}] {plan.module} ({plan.path}, "
+            f"{count} function{'s' if count != 1 else ''})\n"
+        )
+        err.flush()
+        module_started = time.perf_counter()
+        outcome = verify_module(plan, device=device, timeout=timeout, checks=checks)
+        if outcome.device_error:
+            return usage(outcome.device_error)
+        device_name = device_name or outcome.device
+        results.extend(outcome.results)
+        failed = sum(result.verdict == FAIL for result in outcome.results)
+        err.write(
+            f"jaxlint verify: [{index}/{len(plans)}] {plan.module}: {len(outcome.results)} "
+            f"checked, {failed} failed in {time.perf_counter() - module_started:.1f}s\n"
+        )
+        err.flush()
+
+    if output_format == "json":
+        out.write(render_json(results))
+    else:
+        elapsed = time.perf_counter() - started
+        out.write(render_text(results, device=device_name, seconds=elapsed))
+    out.flush()
+    return EXIT_FAILED if any(result.verdict == FAIL for result in results) else EXIT_OK

@@ -1,0 +1,214 @@
+"""Which modules and functions to verify, worked out without importing user code.
+
+Runs in the parent process: reads files with `ast`, asks the static engine which
+functions are traced, and reads `[tool.jaxlint.verify.examples]` from pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+EXAMPLES_NAME = "JAXLINT_EXAMPLES"
+# Folders that hold no user modules worth importing.
+SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist", "venv"}
+
+
+@dataclass
+class PlannedFunction:
+    qualname: str
+    line: int
+    example: str | None = None  # a pyproject expression, if one was given
+    flagged: bool = False  # the static engine found something inside it
+
+    def to_job(self) -> dict[str, Any]:
+        return {"qualname": self.qualname, "line": self.line, "example": self.example}
+
+
+@dataclass
+class ModulePlan:
+    path: str  # as the user spelled it, joined with the file name
+    abspath: str
+    module: str
+    root: str  # the folder to put on sys.path so that `module` imports
+    functions: list[PlannedFunction] = field(default_factory=list)
+    flagged: tuple[str, ...] = ()
+    # JAXLINT_EXAMPLES is built in a way ast cannot read; only the worker knows its keys.
+    dynamic_examples: bool = False
+    only_flagged: bool = False
+
+
+def iter_python_files(paths: Iterable[str]) -> Iterator[str]:
+    for path in paths:
+        if os.path.isfile(path):
+            yield path
+            continue
+        for folder, dirs, files in os.walk(path):
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if not d.startswith(".") and d not in SKIPPED_DIRS and not d.endswith(".egg-info")
+            )
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    yield os.path.join(folder, name)
+
+
+def module_name(path: str) -> tuple[str, str]:
+    """(dotted module name, sys.path root) for a file, walking up through packages."""
+    folder, file_name = os.path.split(os.path.abspath(path))
+    parts = [os.path.splitext(file_name)[0]]
+    if parts[0] == "__init__":
+        parts = []
+    while os.path.isfile(os.path.join(folder, "__init__.py")):
+        folder, package = os.path.split(folder)
+        parts.insert(0, package)
+    return ".".join(parts), folder
+
+
+def find_pyproject(start: str) -> str | None:
+    folder = os.path.abspath(start)
+    if not os.path.isdir(folder):
+        folder = os.path.dirname(folder)
+    while True:
+        candidate = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def load_examples_table(start: str) -> dict[str, str]:
+    """`[tool.jaxlint.verify.examples]` from the nearest pyproject.toml above `start`."""
+    pyproject = find_pyproject(start)
+    if pyproject is None:
+        return {}
+    try:
+        with open(pyproject, "rb") as file:
+            data = tomllib.load(file)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    table = data.get("tool", {}).get("jaxlint", {}).get("verify", {}).get("examples", {})
+    return {str(key): str(value) for key, value in table.items()}
+
+
+def examples_for_module(examples: dict[str, str], module: str) -> dict[str, str]:
+    """Expressions keyed by qualname, for the keys `"module:qualname"` naming this module."""
+    found = {}
+    for key, expression in examples.items():
+        key_module, _, qualname = key.partition(":")
+        if qualname and key_module == module:
+            found[qualname] = expression
+    return found
+
+
+def definition_lines(tree: ast.Module) -> dict[str, int]:
+    """Line of every function reachable as a module attribute, by qualname."""
+    lines: dict[str, int] = {}
+
+    def visit(body: list[ast.stmt], prefix: str) -> None:
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines[prefix + node.name] = node.lineno
+            elif isinstance(node, ast.ClassDef):
+                visit(node.body, f"{prefix}{node.name}.")
+
+    visit(tree.body, "")
+    return lines
+
+
+def static_example_keys(tree: ast.Module) -> tuple[list[str], bool]:
+    """(keys of a literal module-level JAXLINT_EXAMPLES dict, whether it is assigned at all)."""
+    keys: list[str] = []
+    assigned = False
+    literal = True
+    for node in tree.body:
+        targets: list[ast.expr] = []
+        value: ast.expr | None = None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign):
+            targets, value = [node.target], node.value
+        if not any(isinstance(t, ast.Name) and t.id == EXAMPLES_NAME for t in targets):
+            continue
+        assigned = True
+        if isinstance(value, ast.Dict) and all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys
+        ):
+            keys.extend(k.value for k in value.keys if isinstance(k, ast.Constant))
+        else:
+            literal = False
+    return keys, assigned and not literal
+
+
+def function_summaries(path: str) -> list[Any] | None:
+    """The static engine's summaries for a file, or None when the engine cannot say."""
+    try:
+        from jaxlint.engine import function_summaries as summarize
+    except ImportError:
+        return None
+    try:
+        return list(summarize(path))
+    except Exception:
+        return None
+
+
+def plan_module(path: str, examples: dict[str, str], *, only_flagged: bool) -> ModulePlan | None:
+    """What to verify in one file, or None when it has nothing to verify."""
+    try:
+        with open(path, "rb") as file:
+            tree = ast.parse(file.read(), filename=path)
+    except (OSError, SyntaxError, ValueError):
+        return None  # the static check reports unreadable files (JL000)
+    name, root = module_name(path)
+    if not name:
+        return None
+    lines = definition_lines(tree)
+    pyproject_examples = examples_for_module(examples, name)
+    example_keys, dynamic = static_example_keys(tree)
+    summaries = function_summaries(path) or []
+    flagged = {s.qualname for s in summaries if s.codes}
+    summary_lines = {s.qualname: s.line for s in summaries}
+
+    wanted: list[str] = []
+    for qualname in [*pyproject_examples, *example_keys]:
+        if qualname not in wanted:
+            wanted.append(qualname)
+    for summary in summaries:
+        if summary.traced and summary.qualname not in wanted:
+            wanted.append(summary.qualname)
+    if only_flagged:
+        wanted = [qualname for qualname in wanted if qualname in flagged]
+    if not wanted and not (dynamic and (flagged or not only_flagged)):
+        return None
+    functions = [
+        PlannedFunction(
+            qualname=qualname,
+            line=summary_lines.get(qualname) or lines.get(qualname, 0),
+            example=pyproject_examples.get(qualname),
+            flagged=qualname in flagged,
+        )
+        for qualname in wanted
+    ]
+    functions.sort(key=lambda function: function.line)
+    return ModulePlan(
+        path=path,
+        abspath=os.path.abspath(path),
+        module=name,
+        root=root,
+        functions=functions,
+        flagged=tuple(sorted(flagged)),
+        dynamic_examples=dynamic,
+        only_flagged=only_flagged,
+    )
