@@ -20,7 +20,7 @@ AUGMENTED_METHODS: dict[type[cst.BaseAugOp], str] = {
 }
 #: ``x[i] = jnp.minimum(x[i], v)`` is ``x = x.at[i].min(v)``.
 ELEMENTWISE_METHODS = {"jax.numpy.minimum": "min", "jax.numpy.maximum": "max"}
-_PURE_CALL_PREFIXES = ("jax.numpy.", "jax.lax.", "numpy.", "math.")
+_PURE_CALL_PREFIXES = ("jax.numpy.", "jax.lax.", "jax.random.", "numpy.", "math.")
 _PURE_BUILTINS = frozenset({"len", "range", "slice", "min", "max", "abs", "int", "tuple"})
 
 

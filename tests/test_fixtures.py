@@ -1,0 +1,85 @@
+"""The bundled fixtures: findings equal the `# expect:` marks, and fixes really work."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, expected_marks
+from jaxlint.api import CheckOptions, lint_paths
+from jaxlint.config import Settings
+
+
+def _found(folder: Path, settings: Settings) -> Counter[tuple[str, int, str]]:
+    run = lint_paths([str(folder)], settings, CheckOptions())
+    assert run.errors == []
+    return Counter(
+        (Path(f.path).relative_to(folder).as_posix(), f.line, f.code) for f in run.findings
+    )
+
+
+def test_findings_equal_marks() -> None:
+    marks = expected_marks(FIXTURES)
+    assert marks, "fixtures carry no marks"
+    found = _found(FIXTURES, Settings(root=str(FIXTURES)))
+    missing = marks - found
+    unexpected = found - marks
+    assert (dict(missing), dict(unexpected)) == ({}, {})
+
+
+def _load(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_fixed_inplace_functions_run_under_jit(tmp_path: Path) -> None:
+    jax = pytest.importorskip("jax")
+    np = pytest.importorskip("numpy")
+    work = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, work)
+    settings = Settings(root=str(work))
+    run = lint_paths([str(work)], settings, CheckOptions(fix=True))
+    assert run.errors == []
+    assert run.fixed >= 10
+
+    fixed_text = (work / "inplace_updates.py").read_text()
+    assert "x = x.at[0].set(jnp.clip(x[0], -1.0, 1.0))  # expect: JL001" in fixed_text
+    assert "params = params.at[:].subtract(lr * velocity)  # expect: JL001" in fixed_text
+    assert "m = m.at[k, k].multiply(scale)  # expect: JL001" in fixed_text
+    assert "x = x.at[k, 0].max(0.0)  # expect: JL001" in fixed_text
+    assert "tokens = tokens.at[:, 0].set(1)  # expect: JL008" in fixed_text
+
+    # Only the findings without a safe fix remain; a second --fix changes nothing.
+    again = lint_paths([str(work)], settings, CheckOptions(fix=True))
+    assert again.fixed == 0
+    assert {f.fix_available for f in again.findings} <= {""}
+
+    module = _load(work / "inplace_updates.py", "fixed_inplace_updates")
+    for name, reference in module.NUMPY_REFERENCES.items():
+        args = module.JAXLINT_EXAMPLES[name]()
+        function = getattr(module, name)
+        compiled = function if hasattr(function, "lower") else jax.jit(function)
+        got = compiled(*args)
+        expected = reference(*[np.asarray(a) if hasattr(a, "shape") else a for a in args])
+        got_leaves = jax.tree_util.tree_leaves(got)
+        expected_leaves = jax.tree_util.tree_leaves(expected)
+        assert len(got_leaves) == len(expected_leaves), name
+        for got_leaf, expected_leaf in zip(got_leaves, expected_leaves):
+            np.testing.assert_allclose(np.asarray(got_leaf), expected_leaf, rtol=1e-6, err_msg=name)
+
+
+def test_unfixed_functions_really_fail(tmp_path: Path) -> None:
+    """The fixture is honest: before the fix, the in-place code raises under jit."""
+    jax = pytest.importorskip("jax")
+    module = _load(FIXTURES / "inplace_updates.py", "original_inplace_updates")
+    with pytest.raises(TypeError):
+        module.clip_first_row(*module.JAXLINT_EXAMPLES["clip_first_row"]())
+    with pytest.raises(TypeError):
+        jax.jit(module.normalize_rows)(*module.JAXLINT_EXAMPLES["normalize_rows"]())
