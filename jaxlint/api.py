@@ -50,6 +50,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, options: CheckOptions) 
         if result.fixed_source is not None and result.original_source is not None:
             if options.diff:
                 run.diffs.append(unified_diff(path, result.original_source, result.fixed_source))
+                run.fixed += result.fixes_applied
             elif options.fix:
                 try:
                     write_atomically(path, result.fixed_source)
@@ -84,8 +85,7 @@ def run_check(
     if options.diff:
         for diff in run.diffs:
             out.write(diff)
-        fixable = sum(1 for f in run.findings if f.fixable(options.unsafe_fixes))
-        err.write(f"Would fix {fixable} problem{'s' if fixable != 1 else ''}.\n")
+        err.write(f"Would fix {run.fixed} problem{'s' if run.fixed != 1 else ''}.\n")
     elif options.statistics:
         write_statistics(run.findings, out, options.output_format, options.unsafe_fixes)
     else:

@@ -64,11 +64,24 @@ def parse_error_finding(path: str, error: Exception) -> Finding:
     elif isinstance(error, SyntaxError):
         line, column = error.lineno or 1, (error.offset or 1)
         message = error.msg
+    elif isinstance(error, ValueError) and "null bytes" in str(error):
+        message = "source code cannot contain null bytes"
     elif isinstance(error, UnicodeDecodeError):
         message = f"cannot decode file: {error.reason} at byte {error.start}"
     else:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
     return Finding(path, line, column, line, column, "JL000", "syntax-error", f"SyntaxError: {message}")
+
+
+def python_syntax_error(source: bytes) -> Exception | None:
+    """Python's own verdict (compile only, never run), for clearer messages and positions."""
+    try:
+        compile(source, "<jaxlint>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, UnicodeDecodeError) as error:
+        return error
+    except (MemoryError, RecursionError):
+        return None
+    return None
 
 
 def parse(source: bytes) -> cst.Module:
@@ -153,8 +166,12 @@ class FileLinter:
         try:
             module = parse(source)
         except Exception as error:  # noqa: BLE001 - any parse failure is a finding
-            if "JL000" in self.codes:
-                result.findings.append(parse_error_finding(self.path, error))
+            python_error = python_syntax_error(source)
+            if python_error is None and not isinstance(error, UnicodeDecodeError):
+                # Valid for this Python, but beyond libcst's grammar: skip, don't cry wolf.
+                result.warnings.append(f"{self.path}: skipped (libcst cannot parse it: {error})")
+            elif "JL000" in self.codes:
+                result.findings.append(parse_error_finding(self.path, python_error or error))
             return result
         try:
             model, located = self._lint_module(module)
