@@ -23,7 +23,9 @@ class _DefaultCheckGroup(click.Group):
     """``jaxlint src/`` means ``jaxlint check src/``, as ruff's bare invocation does."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        if not args or (
+            args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
+        ):
             args = ["check", *args]
         return super().parse_args(ctx, args)
 

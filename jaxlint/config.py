@@ -171,7 +171,9 @@ def load_settings(config_file: str | os.PathLike[str] | None, start: str = ".") 
         raise ConfigError(f"invalid TOML in {path}: {error}") from None
     table = data.get("tool", {}).get("jaxlint")
     if table is None:
-        table = {k: v for k, v in data.items() if k != "tool"} if path.name != "pyproject.toml" else {}
+        table = (
+            {k: v for k, v in data.items() if k != "tool"} if path.name != "pyproject.toml" else {}
+        )
     return settings_from_table(table, path)
 
 
@@ -213,7 +215,7 @@ def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
         raise ConfigError(f"`verify` in {path} must be a table")
     examples = verify.get("examples", {})
     if not isinstance(examples, dict) or not all(isinstance(v, str) for v in examples.values()):
-        raise ConfigError(f"`verify.examples` in {path} must map \"module:function\" to strings")
+        raise ConfigError(f'`verify.examples` in {path} must map "module:function" to strings')
     changes["verify_examples"] = dict(examples)
     return replace(settings, **changes)
 

@@ -70,7 +70,9 @@ def parse_error_finding(path: str, error: Exception) -> Finding:
         message = f"cannot decode file: {error.reason} at byte {error.start}"
     else:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return Finding(path, line, column, line, column, "JL000", "syntax-error", f"SyntaxError: {message}")
+    return Finding(
+        path, line, column, line, column, "JL000", "syntax-error", f"SyntaxError: {message}"
+    )
 
 
 def python_syntax_error(source: bytes) -> Exception | None:
@@ -273,9 +275,7 @@ def lint_file(
         result = FileResult(path)
         if "JL000" in settings.codes_for(path):
             message = f"cannot read file: {error.strerror or error}"
-            result.findings.append(
-                Finding(path, 1, 1, 1, 1, "JL000", "syntax-error", message)
-            )
+            result.findings.append(Finding(path, 1, 1, 1, 1, "JL000", "syntax-error", message))
         return result
     return FileLinter(path, settings).lint(source, fix=fix, unsafe_fixes=unsafe_fixes)
 

@@ -379,7 +379,6 @@ class _ArrayOracle:
         if depth > self.MAX_DEPTH:
             return None
         depth += 1
-        model = self.model
         if isinstance(expr, cst.Name):
             if expr.value in ("None", "True", "False"):
                 return False

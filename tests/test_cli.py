@@ -169,7 +169,10 @@ def test_syntax_error_is_a_finding_and_others_still_checked(tmp_path: Path) -> N
     code, out, _ = run(["--format", "json", "."], cwd=tmp_path)
     assert code == 1
     findings = json.loads(out)
-    assert [(f["path"], f["code"]) for f in findings] == [("bad.py", "JL001"), ("broken.py", "JL000")]
+    assert [(f["path"], f["code"]) for f in findings] == [
+        ("bad.py", "JL001"),
+        ("broken.py", "JL000"),
+    ]
     assert findings[1]["line"] == 1
 
 
@@ -228,7 +231,9 @@ def test_traced_decorators_from_config(tmp_path: Path) -> None:
     source = "import mylib\n\n\n@mylib.compiled\ndef step(x):\n    x[0] = 1.0\n    return x\n"
     (tmp_path / "m.py").write_text(source)
     assert run(["m.py"], cwd=tmp_path)[0] == 0
-    (tmp_path / "pyproject.toml").write_text('[tool.jaxlint]\ntraced-decorators = ["mylib.compiled"]\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.jaxlint]\ntraced-decorators = ["mylib.compiled"]\n'
+    )
     code, out, _ = run(["m.py"], cwd=tmp_path)
     assert code == 1 and "m.py:6:5: JL001" in out
 
@@ -239,8 +244,15 @@ def test_rules_and_rule_docs() -> None:
     assert out.splitlines()[1].split()[:3] == ["JL001", "inplace-update", "sometimes"]
     code, out, _ = run(["rule", "JL001"])
     assert code == 0
-    for section in ("# inplace-update (JL001)", "## What it does", "## Why is this bad?",
-                    "## Example", "## Use instead:", "## Fix safety", "duplicate"):
+    for section in (
+        "# inplace-update (JL001)",
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead:",
+        "## Fix safety",
+        "duplicate",
+    ):
         assert section in out
     assert run(["rule", "JL999"])[0] == 2
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT
 from jaxlint.rules import ALL_RULES
+
+from conftest import ROOT
 
 
 def _quick_start() -> list[str]:

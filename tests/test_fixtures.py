@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, expected_marks
 from jaxlint.api import CheckOptions, lint_paths
 from jaxlint.config import Settings
+
+from conftest import FIXTURES, expected_marks
 
 
 def _found(folder: Path, settings: Settings) -> Counter[tuple[str, int, str]]:
@@ -71,7 +72,7 @@ def test_fixed_inplace_functions_run_under_jit(tmp_path: Path) -> None:
         got_leaves = jax.tree_util.tree_leaves(got)
         expected_leaves = jax.tree_util.tree_leaves(expected)
         assert len(got_leaves) == len(expected_leaves), name
-        for got_leaf, expected_leaf in zip(got_leaves, expected_leaves):
+        for got_leaf, expected_leaf in zip(got_leaves, expected_leaves, strict=True):
             np.testing.assert_allclose(np.asarray(got_leaf), expected_leaf, rtol=1e-6, err_msg=name)
 
 

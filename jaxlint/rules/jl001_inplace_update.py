@@ -31,9 +31,7 @@ def _render(node: cst.CSTNode) -> str:
 def _string_key(subscript: cst.Subscript) -> bool:
     """``d["w"]``: a string key means a dict (a pytree of params), not an array."""
     for element in subscript.slice:
-        if isinstance(element.slice, cst.Index) and isinstance(
-            element.slice.value, cst.BaseString
-        ):
+        if isinstance(element.slice, cst.Index) and isinstance(element.slice.value, cst.BaseString):
             return True
     return False
 
@@ -327,7 +325,9 @@ class InplaceUpdate(Rule):
         return Diagnostic(self.code, target, message, fix)
 
     @staticmethod
-    def only_unannotated_params(model: SemanticModel, base: cst.BaseExpression, site: StoreSite) -> bool:
+    def only_unannotated_params(
+        model: SemanticModel, base: cst.BaseExpression, site: StoreSite
+    ) -> bool:
         if not isinstance(base, cst.Name):
             return False
         found = model.lookup(base.value, site.scope)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from jaxlint.findings import Diagnostic
-from jaxlint.model import SemanticModel, Scope, Site, StoreSite, dotted
+from jaxlint.model import Scope, SemanticModel, Site, StoreSite, dotted
 from jaxlint.rules.base import Invalid, Rule, Valid
 
 MUTATING_METHODS = frozenset(
@@ -211,13 +211,18 @@ class GlobalMutation(Rule):
         found = model.lookup(name, function)
         values = [b.value for b in (found[1] if found else ()) if b.written_in is function]
         return bool(values) and all(
-            isinstance(v, cst.Call) and model.qualified_name(v.func, function) in STATIC_METADATA_CALLS
+            isinstance(v, cst.Call)
+            and model.qualified_name(v.func, function) in STATIC_METADATA_CALLS
             for v in values
         )
 
     @staticmethod
     def via(function: Scope) -> str:
-        return f" ({function.qualname} is traced: {function.traced_via})" if function.traced_via else ""
+        return (
+            f" ({function.qualname} is traced: {function.traced_via})"
+            if function.traced_via
+            else ""
+        )
 
     def outer_container(self, model: SemanticModel, name: str, function: Scope) -> str | None:
         """'module-level' or 'closed-over' when ``name`` is a mutable container defined
@@ -238,7 +243,9 @@ class GlobalMutation(Rule):
 
     @staticmethod
     def is_container(model: SemanticModel, value: cst.BaseExpression | None, scope: Scope) -> bool:
-        if isinstance(value, cst.List | cst.Dict | cst.Set | cst.ListComp | cst.DictComp | cst.SetComp):
+        if isinstance(
+            value, cst.List | cst.Dict | cst.Set | cst.ListComp | cst.DictComp | cst.SetComp
+        ):
             return True
         if isinstance(value, cst.Call):
             return model.qualified_name(value.func, scope) in CONTAINER_CALLS
@@ -305,7 +312,9 @@ class GlobalMutation(Rule):
             )
         return None
 
-    def self_store(self, model: SemanticModel, store: StoreSite, function: Scope) -> Diagnostic | None:
+    def self_store(
+        self, model: SemanticModel, store: StoreSite, function: Scope
+    ) -> Diagnostic | None:
         if function.name in CONSTRUCTION_METHODS:
             return None
         statement = store.statement

@@ -134,9 +134,7 @@ class JitInLoop(Rule):
         # partial(jax.jit, ...)(f) or jax.jit(static_argnums=...)(f); not jax.jit(f)(x),
         # which is the inner call's finding.
         inner = call.func
-        if isinstance(inner, cst.Call) and not any(
-            arg.keyword is None for arg in inner.args[1:]
-        ):
+        if isinstance(inner, cst.Call) and not any(arg.keyword is None for arg in inner.args[1:]):
             is_partial = model.qualified_name(inner.func, site.scope) == "functools.partial"
             if is_partial or not any(arg.keyword is None for arg in inner.args):
                 return self.compiling_name(model, inner, site)
@@ -206,9 +204,7 @@ class JitInLoop(Rule):
             "compilation cache hits, but the wrapping is wasted work); hoist it out of the loop"
         )
 
-    def recompile_cause(
-        self, model: SemanticModel, site: Site, wrapped: cst.BaseExpression
-    ) -> str:
+    def recompile_cause(self, model: SemanticModel, site: Site, wrapped: cst.BaseExpression) -> str:
         if isinstance(wrapped, cst.Lambda):
             return "a new lambda"
         if isinstance(wrapped, cst.Call):

@@ -102,7 +102,9 @@ class UnusedUpdate(Rule):
                         value=call,
                         semicolon=statement.semicolon,
                     )
-                    fix = Fix(f"{label} = {label}.at[...].{method}(...)", ((statement, replacement),))
+                    fix = Fix(
+                        f"{label} = {label}.at[...].{method}(...)", ((statement, replacement),)
+                    )
                     message += f"; assign it: `{label} = {label}.at[...].{method}(...)`"
                 else:
                     message += f" (no automatic fix: {obstacle})"
