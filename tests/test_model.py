@@ -1,0 +1,255 @@
+"""The semantic model's facts, asked directly: names, traced functions, static params, arrays."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+import pytest
+
+from jaxlint.model import SemanticModel, Scope, build_model
+
+
+def model_of(source: str, traced_decorators: tuple[str, ...] = ()) -> SemanticModel:
+    return build_model(cst.parse_module(textwrap.dedent(source)), traced_decorators)
+
+
+def function(model: SemanticModel, qualname: str) -> Scope:
+    (found,) = [f for f in model.functions if f.qualname == qualname]
+    return found
+
+
+def traced(model: SemanticModel) -> set[str]:
+    return {f.qualname for f in model.functions if f.traced and f.kind == "function"}
+
+
+def returned_is_array(model: SemanticModel, qualname: str) -> bool | None:
+    """Array-ness of the expression in the function's last `return`."""
+    scope = function(model, qualname)
+    body = scope.node.body.body  # type: ignore[attr-defined]
+    statement = body[-1].body[0]
+    assert isinstance(statement, cst.Return) and statement.value is not None
+    return model.is_array(statement.value, scope, 1 << 40)
+
+
+@pytest.mark.parametrize(
+    ("imports", "expression", "expected"),
+    [
+        ("import jax.numpy as jnp", "jnp.zeros", "jax.numpy.zeros"),
+        ("from jax import numpy as np", "np.zeros", "jax.numpy.zeros"),
+        ("import numpy as onp", "onp.zeros", "numpy.zeros"),
+        ("from jax import jit, lax", "lax.scan", "jax.lax.scan"),
+        ("from jax import jit, lax", "jit", "jax.jit"),
+        ("from functools import partial", "partial", "functools.partial"),
+        ("import jax", "jax.numpy.linalg.norm", "jax.numpy.linalg.norm"),
+        ("import jax.random as jr", "jr.normal", "jax.random.normal"),
+        ("from jax import random", "random.split", "jax.random.split"),
+        ("import equinox as eqx", "eqx.filter_jit", "equinox.filter_jit"),
+        ("import flax.linen as nn", "nn.Module", "flax.linen.Module"),
+        ("import jax\njit = jax.jit", "jit", "jax.jit"),
+        ("", "print", "builtins.print"),
+    ],
+)
+def test_qualified_names_through_aliases(imports: str, expression: str, expected: str) -> None:
+    model = model_of(f"{imports}\nvalue = {expression}\n")
+    assignment = model.module.body[-1].body[0]  # type: ignore[attr-defined]
+    assert model.qualified_name(assignment.value, model.module_scope) == expected
+
+
+def test_every_transformation_form_marks_functions_traced() -> None:
+    model = model_of("""
+        from functools import partial
+        import jax
+        from jax import lax, jit
+        import equinox as eqx
+
+        @jax.jit
+        def decorated(x): return x
+
+        @jax.jit(static_argnames="n")
+        def decorated_with_options(x, n): return x
+
+        @partial(jax.jit, static_argnums=(1,))
+        def via_partial(x, n): return x
+
+        def _step(x): return x
+        step = jax.jit(_step)
+
+        def loss(p): return p
+        def train(p):
+            return jax.grad(loss)(p)
+
+        def scan_body(carry, x): return carry, x
+        def fori_body(i, c): return c
+        def cond_fun(c): return c
+        def body_fun(c): return c
+        def yes(x): return x
+        def no(x): return x
+        def branch0(x): return x
+        def mapped(x): return x
+        def vmapped(x): return x
+        def eqx_fn(x): return x
+        def run(xs):
+            lax.scan(scan_body, 0, xs)
+            lax.fori_loop(0, 3, fori_body, xs)
+            lax.while_loop(cond_fun, body_fun, xs)
+            lax.cond(True, yes, no, xs)
+            lax.switch(0, [branch0], xs)
+            lax.map(mapped, xs)
+            jax.vmap(vmapped)(xs)
+            eqx.filter_jit(eqx_fn)(xs)
+
+        def helper(x): return x
+        def deeper(x): return helper(x)
+        @jit
+        def caller(x): return deeper(x)
+
+        def host(x): return x
+        @jax.jit
+        def with_callback(x):
+            jax.debug.callback(host, x)
+            return x
+
+        def never(x): return x
+        """)
+    assert traced(model) == {
+        "decorated", "decorated_with_options", "via_partial", "_step", "loss", "scan_body",
+        "fori_body", "cond_fun", "body_fun", "yes", "no", "branch0", "mapped", "vmapped",
+        "eqx_fn", "helper", "deeper", "caller", "with_callback",
+    }  # fmt: skip
+    assert not function(model, "host").traced
+    assert not function(model, "never").traced
+    assert function(model, "loss").transform_kinds == {"grad"}
+    assert not function(model, "loss").staged
+    assert function(model, "deeper").traced_via == "called from traced caller"
+
+
+def test_flax_modules_and_user_decorators() -> None:
+    model = model_of(
+        """
+        import flax.linen as nn
+        import mylib
+
+        class Base(nn.Module):
+            def setup(self): pass
+            def __call__(self, x): return self.helper(x)
+            def helper(self, x): return x
+            def other(self, x): return x
+
+        class Child(Base):
+            def __call__(self, x): return x
+
+        class Compact(nn.Module):
+            @nn.compact
+            def encode(self, x): return x
+
+        class NotFlax:
+            def __call__(self, x): return x
+
+        @mylib.compiled
+        def user(x): return x
+        """,
+        traced_decorators=("mylib.compiled",),
+    )
+    assert traced(model) == {
+        "Base.setup", "Base.__call__", "Base.helper", "Child.__call__", "Compact.encode", "user"
+    }  # fmt: skip
+
+
+def test_static_parameters() -> None:
+    model = model_of("""
+        from functools import partial
+        import jax
+
+        @partial(jax.jit, static_argnums=(1, 2))
+        def a(x, n, m, y): return x
+
+        @jax.jit(static_argnames=("mode",))
+        def b(x, mode): return x
+
+        def c(x, n): return x
+        c_jit = jax.jit(c, static_argnames="n")
+
+        def d(k, x, n): return x
+        d_jit = jax.jit(partial(d, 3), static_argnums=1)
+        """)
+    assert function(model, "a").static_params == {"n", "m"}
+    assert function(model, "b").static_params == {"mode"}
+    assert function(model, "c").static_params == {"n"}
+    assert function(model, "d").static_params == {"n"}  # argnums count after partial's args
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("return jnp.zeros(3)", True),
+        ("return jax.random.normal(key, (3,))", True),
+        ("return jax.nn.relu(jnp.ones(2))", True),
+        ("return lax.add(a, a)", True),
+        ("return jax.device_put(1.0)", True),
+        ("return q.at[0].set(1.0)", True),
+        ("y = jnp.ones(2)\n    return y * 2 + 1", True),
+        ("y = jnp.ones((2, 2))\n    return y[0].T", True),
+        ("y = jnp.ones(2)\n    return y.reshape(2, 1)", True),
+        ("return np.zeros(3)", False),
+        ("return [1, 2]", False),
+        ("return {'w': 1}", False),
+        ("return [jnp.zeros(1)] * 3", False),
+        ("return jnp.shape(q)", None),
+        ("return jnp.split(q, 2)", None),
+        ("return lax.scan(f, 0, q)", None),
+        ("return jax.new_ref(q)", False),
+        ("return q", None),  # an untraced, unannotated parameter: unknown
+        ("return annotated", True),
+        ("return jaxtyped", True),
+        ("return count", False),
+        ("y = np.zeros(3)\n    y = jnp.asarray(y)\n    return y", True),
+        ("y = jnp.zeros(3)\n    y = np.asarray(y)\n    return y", False),
+    ],
+)
+def test_array_ness(body: str, expected: bool | None) -> None:
+    source = f"""
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+from jaxtyping import Array, Float
+
+def f(q, key, a, annotated: jax.Array, jaxtyped: Float[Array, "b n"], count: int):
+    {body}
+"""
+    model = build_model(cst.parse_module(source))
+    assert returned_is_array(model, "f") is expected
+
+
+def test_parameters_of_traced_functions_are_arrays_unless_static() -> None:
+    model = model_of("""
+        from functools import partial
+        import jax
+
+        @partial(jax.jit, static_argnums=(1,))
+        def f(x, n, scale=2.0, mask=None, *args, **kwargs):
+            return x
+        """)
+    scope = function(model, "f")
+    ask = {name: model.is_array(cst.Name(name), scope, 1 << 40) for name in scope.params}
+    assert ask == {
+        "x": True, "n": False, "scale": False, "mask": None, "args": False, "kwargs": False
+    }  # fmt: skip
+
+
+def test_pallas_kernel_parameters_are_refs() -> None:
+    model = model_of("""
+        import functools
+        from jax.experimental import pallas as pl
+
+        def kernel(x_ref, o_ref, *, block):
+            o_ref[...] = x_ref[...]
+
+        def run(x):
+            return pl.pallas_call(functools.partial(kernel, block=8), out_shape=x)(x)
+        """)
+    scope = function(model, "kernel")
+    assert scope.traced and scope.ref_params
+    assert model.is_mutable_ref(cst.Name("o_ref"), scope, 1 << 40)
+    assert model.is_array(cst.Name("o_ref"), scope, 1 << 40) is False
