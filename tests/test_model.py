@@ -7,7 +7,7 @@ import textwrap
 import libcst as cst
 import pytest
 
-from jaxlint.model import SemanticModel, Scope, build_model
+from jaxlint.model import Scope, SemanticModel, build_model
 
 
 def model_of(source: str, traced_decorators: tuple[str, ...] = ()) -> SemanticModel:
