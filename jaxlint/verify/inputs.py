@@ -195,6 +195,10 @@ def _spec_for(annotation: Any) -> Any:
 
 
 def _spec_from_string(annotation: str) -> Any:
+    annotation = annotation.strip()
+    # A quoted annotation under `from __future__ import annotations` is quoted twice.
+    while len(annotation) >= 2 and annotation[0] == annotation[-1] and annotation[0] in "'\"":
+        annotation = annotation[1:-1].strip()
     builtin = {"float": float, "int": int, "bool": bool}.get(annotation.strip())
     if builtin is not None:
         return builtin
