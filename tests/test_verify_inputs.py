@@ -1,3 +1,4 @@
+# ruff: noqa: F722, F821, UP037 - jaxtyping dimension strings are not forward references
 """Example inputs and `assert_jax_safe`, run in this process (no worker)."""
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def shapes(args: tuple) -> list[tuple[int, ...]]:
 
 
 def test_string_annotations_get_consistent_distinct_sizes() -> None:
-    def matvec(m: "Float[Array, 'n k']", v: "Float[Array, 'k']", eps: float = 0.5) -> None:  # noqa: F821
+    def matvec(m: "Float[Array, 'n k']", v: "Float[Array, 'k']", eps: float = 0.5) -> None:
         pass
 
     m, v = derive_from_annotations(matvec, "matvec", "mod")  # eps keeps its default
