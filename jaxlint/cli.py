@@ -99,3 +99,61 @@ def show_rule(code: str) -> None:
         click.echo(f"jaxlint: error: unknown rule `{code}` (see `jaxlint rules`)", err=True)
         sys.exit(2)
     click.echo(rule.documentation(), nl=False)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "gpu", "tpu"]),
+    default="auto",
+    show_default=True,
+    help="Where to run; gpu/tpu is an error (exit 2) if jax finds none.",
+)
+@click.option("--only", type=click.Choice(["flagged"]), help="Only functions with static findings.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--timeout", type=float, default=120.0, show_default=True, help="Seconds allowed per module."
+)
+@click.option(
+    "--select-checks",
+    multiple=True,
+    help="Checks to run, comma-separated: jit, grad, retrace, leaks, effects (default: all).",
+)
+@click.option(
+    "--config", "config_file", type=click.Path(), help="A pyproject.toml or jaxlint.toml to use."
+)
+def verify(
+    paths: tuple[str, ...],
+    device: str,
+    only: str | None,
+    output_format: str,
+    timeout: float,
+    select_checks: tuple[str, ...],
+    config_file: str | None,
+) -> None:
+    """Import functions and prove they still jit and grad correctly on the device."""
+    from jaxlint.verify import run_verify
+
+    targets = list(paths) or ["."]
+    try:
+        examples = load_settings(config_file, targets[0]).verify_examples
+    except ConfigError as error:
+        click.echo(f"jaxlint: error: {error}", err=True)
+        sys.exit(2)
+    code = run_verify(
+        targets,
+        device=device,
+        only_flagged=only == "flagged",
+        output_format=output_format,
+        timeout=timeout,
+        select_checks=list(select_checks) or None,
+        examples=examples,
+    )
+    sys.exit(code)

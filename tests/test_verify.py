@@ -282,3 +282,22 @@ def test_verify_on_gpu_names_the_device() -> None:
     row = by_function(out)["double"]
     assert row["device"].startswith("gpu: ")
     assert row["verdict"] == "pass"
+
+
+def test_cli_verify_command(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from jaxlint.cli import main
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.jaxlint.verify.examples]\n"vc_good:double" = "(jnp.ones(3),)"\n'
+    )
+    shutil.copy(CASES / "vc_good.py", tmp_path / "vc_good.py")
+    args = ["verify", str(tmp_path), "--device", "cpu", "--format", "json"]
+    result = CliRunner().invoke(main, [*args, "--select-checks", "jit,grad"])
+    assert result.exit_code == 0, result.output
+    row = by_function(result.stdout)["double"]
+    assert row["checks"]["retrace"] == "skip" and row["checks"]["grad"] == "pass"
+    assert row["messages"]["retrace"] == "not selected"
+    result = CliRunner().invoke(main, [*args, "--select-checks", "bogus"])
+    assert result.exit_code == 2

@@ -91,9 +91,11 @@ def run_verify(
         device_name = header.device
     for index, plan in enumerate(plans, start=1):
         count = len(plan.functions)
+        planned = f"{count} function{'s' if count != 1 else ''}"
+        if plan.dynamic_examples:
+            planned += " and those its JAXLINT_EXAMPLES names"
         err.write(
-            f"jaxlint verify: [{index}/{len(plans)}] {plan.module} ({plan.path}, "
-            f"{count} function{'s' if count != 1 else ''})\n"
+            f"jaxlint verify: [{index}/{len(plans)}] {plan.module} ({plan.path}, {planned})\n"
         )
         err.flush()
         module_started = time.perf_counter()
