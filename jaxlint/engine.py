@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import functools
 import os
 import re
+import signal
 import tempfile
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -93,8 +98,49 @@ def parse(source: bytes) -> cst.Module:
     return cst.parse_module(source)
 
 
+@functools.lru_cache(maxsize=8)
+def _project_import_hint(root: str) -> re.Pattern[str] | None:
+    """Imports of the project's own top-level modules (at the root, or under ``src/``):
+    such a module may bring JAX in, so a file importing one is worth modelling."""
+    names: set[str] = set()
+    for folder in (root, os.path.join(root, "src")):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name.removesuffix(".py")
+            if name.isidentifier() and (
+                entry.name.endswith(".py")
+                or os.path.isfile(os.path.join(entry.path, "__init__.py"))
+            ):
+                names.add(name)
+    names.difference_update(jf.JAX_ECOSYSTEM)
+    if not names:
+        return None
+    alternatives = "|".join(sorted(map(re.escape, names)))
+    return re.compile(rf"^\s*(?:from|import)\s+(?:{alternatives})\b", re.MULTILINE)
+
+
 def looks_like_jax(text: str, settings: Settings) -> bool:
-    return bool(settings.traced_decorators) or _JAX_HINT.search(text) is not None
+    """Whether a file may hold anything a rule can flag: every rule needs JAX in sight
+    (an import from the ecosystem or from the project, or a configured decorator)."""
+    if settings.traced_decorators or _JAX_HINT.search(text) is not None:
+        return True
+    project = _project_import_hint(os.path.abspath(settings.root))
+    return project is not None and project.search(text) is not None
+
+
+def python_parses(source: bytes) -> bool:
+    """CPython's own parser (no compilation, nothing run): about ten times faster than
+    libcst, so files no rule looks at are only checked for JL000 this way."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. invalid escapes: not ours to report
+            compile(source, "<jaxlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except Exception:  # noqa: BLE001 - any failure sends the file down the full path
+        return False
+    return True
 
 
 class _Replacer(cst.CSTTransformer):
@@ -115,11 +161,29 @@ class FileLinter:
         self.codes = settings.codes_for(path)
         self.rules: list[Rule] = rules_for(self.codes)
 
-    def diagnose(self, module: cst.Module) -> tuple[SemanticModel | None, list[Diagnostic]]:
-        text = module.code
-        if not self.rules or not looks_like_jax(text, self.settings):
+    def wants_model(self, text: str) -> bool:
+        """Whether any enabled rule may report on this file (rules may opt out of the
+        JAX pre-filter with ``needs_model = False``)."""
+        if not self.rules:
+            return False
+        if any(not getattr(rule, "needs_model", True) for rule in self.rules):
+            return True
+        return looks_like_jax(text, self.settings)
+
+    def diagnose(
+        self, module: cst.Module, text: str | None = None
+    ) -> tuple[SemanticModel | None, list[Diagnostic]]:
+        # ``module.code`` regenerates the whole source (as costly as half a parse), so the
+        # caller passes the text it already has.
+        if not self.wants_model(module.code if text is None else text):
             return None, []
-        model = build_model(module, self.settings.traced_decorators)
+        try:
+            model = build_model(module, self.settings.traced_decorators)
+        except Exception as error:  # noqa: BLE001 - reported as an internal error, exit 2
+            raise InternalError(
+                f"{self.path}: internal error in the semantic model: "
+                f"{type(error).__name__}: {error}"
+            ) from error
         diagnostics: list[Diagnostic] = []
         for rule in self.rules:
             try:
@@ -165,6 +229,9 @@ class FileLinter:
             text_hint = ""
         if SKIP_FILE.search(text_hint):
             return result
+        if not self.wants_model(text_hint) and python_parses(source):
+            # No rule can report here and it parses: JL000 is all there was to check.
+            return result
         try:
             module = parse(source)
         except Exception as error:  # noqa: BLE001 - any parse failure is a finding
@@ -176,7 +243,7 @@ class FileLinter:
                 result.findings.append(parse_error_finding(self.path, python_error or error))
             return result
         try:
-            model, located = self._lint_module(module)
+            model, located = self._lint_module(module, text_hint)
             if fix:
                 module, located, applied = self._fix(module, located, unsafe_fixes, result)
                 if applied:
@@ -189,9 +256,9 @@ class FileLinter:
         return result
 
     def _lint_module(
-        self, module: cst.Module
+        self, module: cst.Module, text: str | None = None
     ) -> tuple[SemanticModel | None, list[tuple[Finding, Diagnostic]]]:
-        model, diagnostics = self.diagnose(module)
+        model, diagnostics = self.diagnose(module, text)
         return model, self.locate(module, diagnostics)
 
     def _fix(
@@ -221,7 +288,9 @@ class FileLinter:
                 break
             applied += len(fixes)
             module = reparsed
-            _, located = self._lint_module(module)
+            _, located = self._lint_module(
+                module, candidate.bytes.decode("utf-8", errors="replace")
+            )
         return module, located, applied
 
 
@@ -271,6 +340,9 @@ def lint_file(
     """Lint a file on disk; an unreadable file is a JL000 finding."""
     try:
         source = read_source(path)
+    except FileNotFoundError:
+        # Listed, then gone (deleted or renamed while we ran): nothing left to check.
+        return FileResult(path, warnings=[f"{path}: skipped (it vanished during the run)"])
     except OSError as error:
         result = FileResult(path)
         if "JL000" in settings.codes_for(path):
@@ -280,22 +352,40 @@ def lint_file(
     return FileLinter(path, settings).lint(source, fix=fix, unsafe_fixes=unsafe_fixes)
 
 
+_DEFERRED_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM until the block ends, so an interrupt never lands between
+    creating a temporary file and renaming it (where it would leave one behind)."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def write_atomically(path: str, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one rename, keeping its permissions."""
     directory = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode & 0o7777
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".jaxlint-", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    with signals_deferred():
+        mode = os.stat(path).st_mode & 0o7777
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".jaxlint-", suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temporary, mode)
+            os.replace(temporary, path)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise
 
 
 def function_summaries(path: str, settings: Settings | None = None) -> list[FunctionSummary]:
