@@ -90,7 +90,9 @@ def test_changing_static_counter_fails_retrace_with_cause(core: tuple) -> None:
     row = rows["counter_step"]
     assert row["checks"]["retrace"] == "fail"
     assert "traced" in row["messages"]["retrace"]
-    assert "Static(val=" in row["messages"]["retrace"]  # explain_cache_misses names the cause
+    # explain_cache_misses names the cause (its wording varies across jax versions).
+    assert "cause:" in row["messages"]["retrace"]
+    assert "static" in row["messages"]["retrace"].lower()
 
 
 def test_tracer_stored_in_module_cache_fails_leaks(core: tuple) -> None:
