@@ -48,9 +48,16 @@ class ModulePlan:
 
 
 def iter_python_files(paths: Iterable[str]) -> Iterator[str]:
+    """Python files under `paths`. A file named explicitly is always verified; folders
+    are walked as the linter walks them (config `exclude`, .gitignore), so test data
+    excluded from linting is not imported either."""
     for path in paths:
         if os.path.isfile(path):
             yield path
+            continue
+        linted = _linted_files(path)
+        if linted is not None:
+            yield from (file for file in linted if file.endswith(".py"))
             continue
         for folder, dirs, files in os.walk(path):
             dirs[:] = sorted(
@@ -61,6 +68,17 @@ def iter_python_files(paths: Iterable[str]) -> Iterator[str]:
             for name in sorted(files):
                 if name.endswith(".py"):
                     yield os.path.join(folder, name)
+
+
+def _linted_files(folder: str) -> list[str] | None:
+    """The files the linter would check under `folder`, or None if it cannot say."""
+    try:
+        from jaxlint.config import load_settings
+        from jaxlint.discovery import discover
+
+        return list(discover([folder], load_settings(None, folder)))
+    except Exception:
+        return None  # no engine, or a broken config: walk the folder plainly
 
 
 def module_name(path: str) -> tuple[str, str]:
