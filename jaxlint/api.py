@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import TextIO
 
+from jaxlint.cache import CacheStats, ResultCache, entry_key, source_digest
 from jaxlint.config import Settings
 from jaxlint.discovery import discover
-from jaxlint.engine import FileResult, lint_file, write_atomically
+from jaxlint.engine import FileResult, read_source, write_atomically
 from jaxlint.findings import Finding
+from jaxlint.parallel import lint_files
 from jaxlint.reporters import report, write_statistics
 
 
@@ -23,6 +29,10 @@ class CheckOptions:
     output_format: str = "text"
     exit_zero: bool = False
     statistics: bool = False
+    #: Worker processes; None means all cores. The library defaults to one process and
+    #: no cache (no side effects); the command line to all cores and the cache.
+    jobs: int | None = 1
+    use_cache: bool = False
 
 
 @dataclass
@@ -35,32 +45,121 @@ class CheckRun:
     diffs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    cache: CacheStats = field(default_factory=CacheStats)
 
 
-def lint_paths(paths: Sequence[str], settings: Settings, options: CheckOptions) -> CheckRun:
-    """Lint (and with ``fix`` write, with ``diff`` render) every file under ``paths``."""
+def lint_paths(
+    paths: Sequence[str],
+    settings: Settings,
+    options: CheckOptions,
+    dependencies: Callable[[str], str] | None = None,
+) -> CheckRun:
+    """Lint (and with ``fix`` write, with ``diff`` render) every file under ``paths``.
+
+    ``dependencies(path)`` is the hook for cross-module results: what ``path``'s findings
+    depend on in other files (``ProjectIndex.fingerprint``); it is part of the cache key.
+    """
     run = CheckRun()
     files = discover(paths, settings, run.warnings)
     want_fixes = options.fix or options.diff
-    for path in files:
-        result = lint_file(path, settings, fix=want_fixes, unsafe_fixes=options.unsafe_fixes)
-        run.results.append(result)
-        run.errors.extend(result.errors)
-        run.warnings.extend(result.warnings)
-        if result.fixed_source is not None and result.original_source is not None:
-            if options.diff:
-                run.diffs.append(unified_diff(path, result.original_source, result.fixed_source))
-                run.fixed += result.fixes_applied
-            elif options.fix:
-                try:
-                    write_atomically(path, result.fixed_source)
-                except OSError as error:
-                    run.errors.append(f"{path}: could not write fixes: {error}")
-                    continue
-                run.fixed += result.fixes_applied
-        run.findings.extend(result.findings)
+    cache = ResultCache(settings) if options.use_cache else None
+
+    def key_of(path: str, digest: str) -> str:
+        extra = dependencies(path) if dependencies is not None else ""
+        return entry_key(digest, settings.codes_for(path), extra)
+
+    results: list[FileResult | None] = [None] * len(files)
+    if cache is not None:
+        for index, path in enumerate(files):
+            try:
+                source = read_source(path)
+            except OSError:
+                continue  # linted below, where the error becomes a finding or a warning
+            hit = cache.get(path, key_of(path, source_digest(source)))
+            # A fix run re-lints only what it may rewrite; the rest is as cached.
+            if hit is not None and not (
+                want_fixes and any(f.fixable(options.unsafe_fixes) for f in hit.findings)
+            ):
+                results[index] = hit
+        run.cache = cache.stats
+    todo = [index for index, result in enumerate(results) if result is None]
+    outcomes = lint_files(
+        [files[index] for index in todo],
+        settings,
+        fix=want_fixes,
+        unsafe_fixes=options.unsafe_fixes,
+        jobs=options.jobs,
+    )
+    try:
+        for index, path in enumerate(files):
+            result = results[index]
+            if result is None:
+                result, digest = next(outcomes)
+                _finish(run, path, result, digest, options, cache, key_of)
+            run.results.append(result)
+            run.errors.extend(result.errors)
+            run.warnings.extend(result.warnings)
+            run.findings.extend(result.findings)
+    finally:
+        outcomes.close()  # stops the workers if we leave early
+        if cache is not None:
+            cache.save()
     run.findings.sort()
     return run
+
+
+def _finish(
+    run: CheckRun,
+    path: str,
+    result: FileResult,
+    digest: str | None,
+    options: CheckOptions,
+    cache: ResultCache | None,
+    key_of: Callable[[str, str], str],
+) -> None:
+    """Write or render a freshly linted file's fixes, and remember what stays true."""
+    fixed = result.fixed_source
+    if fixed is not None and result.original_source is not None:
+        if options.diff:
+            run.diffs.append(unified_diff(path, result.original_source, fixed))
+            run.fixed += result.fixes_applied
+            return  # its findings are those of the fixed text, which is not on disk
+        if options.fix:
+            try:
+                write_atomically(path, fixed)
+            except OSError as error:
+                result.errors.append(f"{path}: could not write fixes: {error}")
+                result.findings = []  # they describe a text that is not on disk
+                return
+            run.fixed += result.fixes_applied
+            if cache is not None:  # what is left is exactly the lint of the new content
+                cache.put(path, key_of(path, source_digest(fixed)), result)
+            return
+    if cache is None or digest is None:
+        return
+    if (options.fix or options.diff) and result.warnings:
+        return  # e.g. a refused fix: a fix run's note, not a lint result
+    cache.put(path, key_of(path, digest), result)
+
+
+class _Terminated(Exception):
+    """SIGTERM, raised where the program is, so that cleanups run as for Ctrl-C."""
+
+
+@contextlib.contextmanager
+def _termination_as_exception() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may handle signals
+        return
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
@@ -79,7 +178,15 @@ def run_check(
     """Run ``jaxlint check`` and print its report; returns the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
-    run = lint_paths(paths, settings, options)
+    try:
+        with _termination_as_exception():
+            run = lint_paths(paths, settings, options)
+    except KeyboardInterrupt:
+        err.write("jaxlint: interrupted; files already fixed are complete, the rest untouched\n")
+        return 130
+    except _Terminated:
+        err.write("jaxlint: terminated; files already fixed are complete, the rest untouched\n")
+        return 143
     for warning in run.warnings:
         err.write(f"warning: {warning}\n")
     if options.diff:

@@ -51,6 +51,14 @@ def main() -> None:
 @click.option(
     "--config", "config_file", type=click.Path(), help="A pyproject.toml or jaxlint.toml to use."
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .jaxlint_cache/.")
 def check(
     paths: tuple[str, ...],
     select: str | None,
@@ -62,6 +70,8 @@ def check(
     exit_zero: bool,
     statistics: bool,
     config_file: str | None,
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """Lint files and folders (default: the current folder)."""
     targets = list(paths) or ["."]
@@ -75,6 +85,8 @@ def check(
             output_format=output_format,
             exit_zero=exit_zero,
             statistics=statistics,
+            jobs=jobs,
+            use_cache=not no_cache,
         )
         code = run_check(targets, settings, options)
     except ConfigError as error:

@@ -1,0 +1,176 @@
+"""The result cache: per-file findings, reused while nothing they depend on changes.
+
+One JSON file per (jaxlint build, effective configuration) under ``.jaxlint_cache/`` at
+the project root, mapping each file's project-relative path to the key of the content it
+was linted at and the findings found there. A file's key covers its bytes, the codes
+enabled for it, and a *dependency fingerprint* (what its results depend on in other
+files; empty until rules look across modules). JSON, never pickle: a cache folder can
+come from anywhere, and reading it must not run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jaxlint
+from jaxlint.config import Settings
+from jaxlint.engine import FileResult, signals_deferred
+from jaxlint.findings import Finding
+
+CACHE_DIR = ".jaxlint_cache"
+_FORMAT = 1
+
+
+def source_digest(source: bytes) -> str:
+    return hashlib.blake2b(source, digest_size=16).hexdigest()
+
+
+def entry_key(digest: str, codes: Iterable[str], dependencies: str = "") -> str:
+    """The key of one file's results: its content digest, the codes enabled for it (which
+    per-file ignores change), and ``dependencies`` -- the dependency-fingerprint hook, to
+    be given ``ProjectIndex.fingerprint(path)`` once results depend on other files."""
+    text = "\0".join((digest, ",".join(sorted(codes)), dependencies))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def build_fingerprint() -> str:
+    """The jaxlint version plus the size and mtime of every module of the package, so an
+    edited (editable-installed) rule never serves results of its previous self."""
+    package = Path(jaxlint.__file__).parent
+    parts = [jaxlint.__version__, str(_FORMAT)]
+    for path in sorted(package.rglob("*.py")):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{path.relative_to(package).as_posix()}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=12).hexdigest()
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+
+
+class ResultCache:
+    """Cached results for one project root and one configuration."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.root = os.path.abspath(settings.root)
+        self.folder = os.path.join(self.root, CACHE_DIR)
+        name = hashlib.blake2b(
+            f"{build_fingerprint()}\0{settings.cache_key()}".encode(), digest_size=12
+        ).hexdigest()
+        self.file = os.path.join(self.folder, f"results-{name}.json")
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.seen: set[str] = set()
+        self.dirty = False
+        self.stats = CacheStats()
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            with open(self.file, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            return  # missing or damaged: start afresh
+        if isinstance(data, dict) and isinstance(data.get("entries"), dict):
+            self.entries = data["entries"]
+
+    def _name(self, path: str) -> str:
+        absolute = os.path.abspath(path)
+        try:
+            relative = os.path.relpath(absolute, self.root)
+        except ValueError:  # another drive, on Windows
+            return absolute
+        return absolute if relative.startswith("..") else relative.replace(os.sep, "/")
+
+    def get(self, path: str, key: str) -> FileResult | None:
+        name = self._name(path)
+        self.seen.add(name)
+        entry = self.entries.get(name)
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            self.stats.misses += 1
+            return None
+        try:
+            findings = [
+                Finding(path, line, column, end_line, end_column, code, rule, message, fixable)
+                for line, column, end_line, end_column, code, rule, message, fixable in entry[
+                    "findings"
+                ]
+            ]
+            warnings = [f"{path}: {warning}" for warning in entry["warnings"]]
+        except (KeyError, TypeError, ValueError):
+            self.stats.misses += 1
+            return None
+        self.stats.hits += 1
+        return FileResult(path, findings=findings, warnings=warnings)
+
+    def put(self, path: str, key: str, result: FileResult) -> None:
+        """Remember a plain lint result (one with internal errors is never stored)."""
+        if result.errors:
+            return
+        prefix = f"{path}: "
+        if not all(warning.startswith(prefix) for warning in result.warnings):
+            return
+        name = self._name(path)
+        self.seen.add(name)
+        self.entries[name] = {
+            "key": key,
+            "findings": [
+                [
+                    f.line,
+                    f.column,
+                    f.end_line,
+                    f.end_column,
+                    f.code,
+                    f.name,
+                    f.message,
+                    f.fix_available,
+                ]
+                for f in result.findings
+            ],
+            "warnings": [warning[len(prefix) :] for warning in result.warnings],
+        }
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the cache (atomically; a concurrent run's copy may win, which only costs
+        it a re-lint). Entries of files that no longer exist are dropped."""
+        for name in list(self.entries):
+            if name not in self.seen and not os.path.exists(os.path.join(self.root, name)):
+                del self.entries[name]
+                self.dirty = True
+        if not self.dirty:
+            return
+        try:
+            os.makedirs(self.folder, exist_ok=True)
+            ignore = os.path.join(self.folder, ".gitignore")
+            if not os.path.exists(ignore):
+                with open(ignore, "w", encoding="utf-8") as handle:
+                    handle.write("# Automatically created by jaxlint.\n*\n")
+            data = json.dumps({"format": _FORMAT, "entries": self.entries})
+            with signals_deferred():
+                descriptor, temporary = tempfile.mkstemp(
+                    dir=self.folder, prefix=".results-", suffix=".tmp"
+                )
+                try:
+                    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                        handle.write(data)
+                    os.replace(temporary, self.file)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        os.unlink(temporary)
+                    raise
+        except OSError:
+            return  # a read-only project still lints; it just is not cached
+        self.dirty = False

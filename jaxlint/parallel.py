@@ -1,0 +1,152 @@
+"""Lint many files over a pool of worker processes, with results in input order.
+
+Workers are forked where that is safe (Linux, and no threads in this process), so they
+start with jaxlint and libcst already imported and the settings already in memory: a
+task is one path out, one compact result back. Workers only lint; every write happens
+in the parent, so an interrupted run never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from jaxlint.cache import source_digest
+from jaxlint.config import Settings
+from jaxlint.engine import FileResult, lint_file
+
+#: A lint result and the digest of the bytes it was computed from (None: unreadable).
+Outcome = tuple[FileResult, str | None]
+
+_worker_state: tuple[Settings, bool, bool] | None = None
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    counter: Callable[[], int | None] | None = getattr(os, "process_cpu_count", None)
+    if counter is not None:  # Python 3.13+
+        return max(1, counter() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def lint_one(path: str, settings: Settings, fix: bool, unsafe_fixes: bool) -> Outcome:
+    """Lint one file; whatever goes wrong is an internal error for this file alone."""
+    try:
+        result = lint_file(path, settings, fix=fix, unsafe_fixes=unsafe_fixes)
+    except RecursionError:
+        result = FileResult(path, errors=[f"{path}: internal error: nesting too deep"])
+    except Exception as error:  # noqa: BLE001 - one file must not sink the run
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        result = FileResult(
+            path,
+            errors=[
+                f"{path}: internal error: {type(error).__name__}: {error} "
+                f"(at {os.path.basename(where.filename)}:{where.lineno})"
+            ],
+        )
+    digest = None if result.original_source is None else source_digest(result.original_source)
+    if result.fixed_source is None:
+        result.original_source = None  # not needed any more: don't ship it back
+    return result, digest
+
+
+def _start_worker(settings: Settings, fix: bool, unsafe_fixes: bool) -> None:
+    # Ctrl-C reaches the whole process group: the parent alone decides what to do.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    global _worker_state
+    _worker_state = (settings, fix, unsafe_fixes)
+
+
+def _work(path: str) -> Outcome:
+    assert _worker_state is not None
+    return lint_one(path, *_worker_state)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    # Forking a threaded process can deadlock; elsewhere fork is unsafe or absent.
+    return multiprocessing.get_context("spawn")
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def lint_files(
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    jobs: int | None = None,
+) -> Iterator[Outcome]:
+    """Lint ``paths`` with ``jobs`` processes (default: all cores), yielding outcomes in the
+    order of ``paths`` as soon as each is ready."""
+    jobs = min(jobs or default_jobs(), len(paths))
+    if jobs <= 1:
+        for path in paths:
+            yield lint_one(path, settings, fix, unsafe_fixes)
+        return
+    executor = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=_context(),
+        initializer=_start_worker,
+        initargs=(settings, fix, unsafe_fixes),
+    )
+    futures: list[Future[Outcome] | None] = [None] * len(paths)
+    yielded = 0
+    try:
+        # Biggest files first, so no worker is left with a large file at the end.
+        for index in sorted(range(len(paths)), key=lambda i: -_size(paths[i])):
+            futures[index] = executor.submit(_work, paths[index])
+        for index in range(len(paths)):
+            future = futures[index]
+            assert future is not None
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                # A worker died (a crash in native code, the OOM killer): finish the rest
+                # one file per fresh process, so the culprit is named and others checked.
+                executor.shutdown(wait=False, cancel_futures=True)
+                for rest in paths[index:]:
+                    yielded += 1
+                    yield _isolated(rest, settings, fix, unsafe_fixes)
+                return
+            yielded += 1
+            yield outcome
+    finally:
+        if yielded == len(paths):
+            executor.shutdown(wait=True)
+        else:  # interrupted, or the consumer stopped early: stop the workers now
+            processes = list((getattr(executor, "_processes", None) or {}).values())
+            executor.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+
+
+def _isolated(path: str, settings: Settings, fix: bool, unsafe_fixes: bool) -> Outcome:
+    with ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=_context(),
+        initializer=_start_worker,
+        initargs=(settings, fix, unsafe_fixes),
+    ) as executor:
+        try:
+            return executor.submit(_work, path).result()
+        except BrokenProcessPool:
+            message = f"{path}: internal error: the worker process linting it died"
+            return FileResult(path, errors=[message]), None
