@@ -1,0 +1,248 @@
+"""--jobs gives the same report as one process; the cache serves only what is still true."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from jaxlint import engine
+from jaxlint.api import CheckOptions, lint_paths
+from jaxlint.cache import CACHE_DIR
+from jaxlint.config import Settings, load_settings, with_overrides
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BAD = textwrap.dedent("""\
+    import jax.numpy as jnp
+
+
+    def f(i):
+        x = jnp.zeros(3)
+        x[i] = 1.0
+        return x
+    """)
+PLAIN = "def g(a):\n    return a + 1\n"
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "jaxlint", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """Fixtures, broken files and many small files in nested folders."""
+    root = tmp_path / "proj"
+    shutil.copytree(ROOT / "fixtures", root / "pkg")
+    (root / "pyproject.toml").write_text("[tool.jaxlint]\n")
+    (root / "pkg" / "broken.py").write_text("def f(:\n    pass\n")
+    for n in range(24):
+        folder = root / "many" / f"sub{n % 4}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"m{n:02}.py").write_text(BAD if n % 3 == 0 else PLAIN)
+    return root
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bytes]]]:
+    """Every parse (libcst or CPython's) the engine does in this process, with the source."""
+    seen: list[tuple[str, bytes]] = []
+    libcst_parse = engine.parse
+    python_parses = engine.python_parses
+
+    def counted_parse(source: bytes):  # type: ignore[no-untyped-def]
+        seen.append(("libcst", source))
+        return libcst_parse(source)
+
+    def counted_python(source: bytes) -> bool:
+        seen.append(("python", source))
+        return python_parses(source)
+
+    monkeypatch.setattr(engine, "parse", counted_parse)
+    monkeypatch.setattr(engine, "python_parses", counted_python)
+    yield seen
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_jobs_output_identical_and_ordered(project: Path, output_format: str) -> None:
+    one = run_cli(".", "--no-cache", "--jobs", "1", "--format", output_format, cwd=project)
+    two = run_cli(".", "--no-cache", "--jobs", "2", "--format", output_format, cwd=project)
+    three = run_cli(".", "--no-cache", "--jobs", "3", "--format", output_format, cwd=project)
+    assert one.returncode == two.returncode == three.returncode == 1, one.stderr
+    assert one.stdout == two.stdout == three.stdout
+    assert one.stderr == two.stderr == three.stderr
+    if output_format == "json":
+        findings = json.loads(one.stdout)
+        keys = [(f["path"], f["line"], f["column"]) for f in findings]
+        assert keys == sorted(keys)
+        assert {f["code"] for f in findings} >= {"JL000", "JL001"}
+
+
+def test_jobs_fix_matches_one_process(project: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(project, other)
+    one = run_cli(".", "--no-cache", "--fix", "--jobs", "1", cwd=project)
+    two = run_cli(".", "--no-cache", "--fix", "--jobs", "2", cwd=other)
+    assert (one.returncode, one.stdout) == (two.returncode, two.stdout)
+    for path in sorted(project.rglob("*.py")):
+        assert path.read_bytes() == (other / path.relative_to(project)).read_bytes()
+
+
+def options(**changes: object) -> CheckOptions:
+    return CheckOptions(use_cache=True, jobs=1, **changes)  # type: ignore[arg-type]
+
+
+def test_warm_rerun_parses_nothing(project: Path, parses: list[tuple[str, bytes]]) -> None:
+    settings = load_settings(None, str(project))
+    cold = lint_paths([str(project)], settings, options())
+    files = len(cold.results)
+    assert parses and cold.cache.hits == 0 and cold.cache.misses == files
+    assert (project / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
+
+    parses.clear()
+    warm = lint_paths([str(project)], settings, options())
+    assert parses == []
+    assert warm.cache.hits == files and warm.cache.misses == 0
+    assert warm.findings == cold.findings
+    assert warm.warnings == cold.warnings
+
+
+def test_changed_file_relinted_alone(project: Path, parses: list[tuple[str, bytes]]) -> None:
+    settings = load_settings(None, str(project))
+    first = lint_paths([str(project)], settings, options())
+    target = project / "many" / "sub1" / "m01.py"
+    assert not [f for f in first.findings if f.path == str(target)]
+    target.write_text(BAD)
+
+    parses.clear()
+    second = lint_paths([str(project)], settings, options())
+    assert [kind for kind, _ in parses] == ["libcst"]
+    assert second.cache.misses == 1
+    assert [(f.line, f.code) for f in second.findings if f.path == str(target)] == [(6, "JL001")]
+
+
+def test_configuration_and_dependencies_are_part_of_the_key(
+    project: Path, parses: list[tuple[str, bytes]]
+) -> None:
+    settings = load_settings(None, str(project))
+    lint_paths([str(project)], settings, options())
+
+    parses.clear()
+    narrower = with_overrides(settings, select=["JL003"])
+    run = lint_paths([str(project)], narrower, options())
+    assert run.cache.hits == 0 and parses
+    assert {f.code for f in run.findings} <= {"JL003"}
+
+    def fingerprint(path: str) -> str:
+        return "v2" if path.endswith("m00.py") else ""
+
+    parses.clear()
+    run = lint_paths([str(project)], settings, options(), dependencies=fingerprint)
+    assert run.cache.misses == 1 and [kind for kind, _ in parses] == ["libcst"]
+
+
+def test_per_file_ignores_change_the_key(tmp_path: Path, parses: list[tuple[str, bytes]]) -> None:
+    (tmp_path / "a.py").write_text(BAD)
+    (tmp_path / "pyproject.toml").write_text("[tool.jaxlint]\n")
+    before = lint_paths([str(tmp_path)], load_settings(None, str(tmp_path)), options())
+    assert [f.code for f in before.findings] == ["JL001"]
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.jaxlint.per-file-ignores]\n"a.py" = ["JL001"]\n'
+    )
+    after = lint_paths([str(tmp_path)], load_settings(None, str(tmp_path)), options())
+    assert after.findings == []
+
+
+def test_no_cache_neither_reads_nor_writes(project: Path) -> None:
+    done = run_cli(".", "--no-cache", cwd=project)
+    assert done.returncode == 1
+    assert not (project / CACHE_DIR).exists()
+    run_cli(".", cwd=project)
+    assert (project / CACHE_DIR).is_dir()
+
+
+def test_cached_report_equals_fresh_report(project: Path) -> None:
+    fresh = run_cli(".", "--no-cache", "--format", "json", cwd=project)
+    cold = run_cli(".", "--format", "json", cwd=project)
+    warm = run_cli(".", "--format", "json", cwd=project)
+    assert fresh.stdout == cold.stdout == warm.stdout
+    assert fresh.stderr == cold.stderr == warm.stderr
+    assert fresh.returncode == cold.returncode == warm.returncode == 1
+
+
+def test_fix_is_never_served_stale(project: Path, parses: list[tuple[str, bytes]]) -> None:
+    settings = load_settings(None, str(project))
+    lint_paths([str(project)], settings, options())  # findings with fixes now cached
+    target = project / "many" / "sub0" / "m00.py"
+
+    parses.clear()
+    fixed = lint_paths([str(project)], settings, options(fix=True))
+    assert "x = x.at[i].set(1.0)" in target.read_text()
+    assert fixed.fixed > 0
+    # Only files with something fixable were linted again.
+    linted = {source for _, source in parses}
+    assert BAD.encode() in linted and PLAIN.encode() not in linted
+
+    parses.clear()
+    again = lint_paths([str(project)], settings, options(fix=True))
+    assert again.fixed == 0 and parses == []
+    plain = lint_paths([str(project)], Settings(root=str(project)), CheckOptions())
+    assert again.findings == plain.findings
+
+
+def test_diff_run_does_not_poison_the_cache(project: Path) -> None:
+    settings = load_settings(None, str(project))
+    diff = lint_paths([str(project)], settings, options(diff=True))
+    assert diff.diffs
+    after = lint_paths([str(project)], settings, options())
+    plain = lint_paths([str(project)], settings, CheckOptions())
+    assert after.findings == plain.findings
+    assert any(f.code == "JL001" for f in after.findings)
+
+
+def test_damaged_cache_is_ignored(project: Path) -> None:
+    settings = load_settings(None, str(project))
+    first = lint_paths([str(project)], settings, options())
+    for cache_file in (project / CACHE_DIR).glob("results-*.json"):
+        cache_file.write_text('{"entries": {"pkg/broken.py": {"key": 1}}, ')
+    second = lint_paths([str(project)], settings, options())
+    assert second.findings == first.findings
+    assert second.cache.hits == 0
+
+
+def test_deleted_files_leave_the_cache(project: Path) -> None:
+    settings = load_settings(None, str(project))
+    lint_paths([str(project)], settings, options())
+    (project / "many" / "sub2" / "m02.py").unlink()
+    lint_paths([str(project / "pkg")], settings, options())  # a run over another folder
+    (cache_file,) = (project / CACHE_DIR).glob("results-*.json")
+    entries = json.loads(cache_file.read_text())["entries"]
+    assert "many/sub2/m02.py" not in entries
+    assert "many/sub2/m06.py" in entries
+
+
+def test_unwritable_cache_folder_still_lints(project: Path) -> None:
+    (project / CACHE_DIR).write_text("a file where the folder should be")
+    done = run_cli(".", cwd=project)
+    assert done.returncode == 1
+    assert "JL001" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_in_process_pool_matches_serial(project: Path) -> None:
+    settings = load_settings(None, str(project))
+    serial = lint_paths([str(project)], settings, CheckOptions(jobs=1))
+    pooled = lint_paths([str(project)], settings, CheckOptions(jobs=2))
+    assert pooled.findings == serial.findings
+    assert [r.path for r in pooled.results] == [r.path for r in serial.results]
+    assert pooled.warnings == serial.warnings
+    assert os.listdir(project / "many")  # nothing was written or removed
