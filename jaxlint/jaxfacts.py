@@ -55,7 +55,7 @@ def canonical(name: str) -> str:
 class Transform:
     """A JAX transformation: which kind of tracing it applies and where its functions go."""
 
-    kind: str  # "jit", "vmap", "grad", "loop", "checkpoint", "custom", "module", "kernel", "user"
+    kind: str  # "jit", "vmap", "grad", "shape", "loop", "checkpoint", "custom", "module", "kernel", "user"
     function_args: tuple[int, ...] = (0,)  # positional indices that take a function
     function_keywords: tuple[str, ...] = ("fun", "f")
     compiles: bool = False  # builds a compiled, cached callable (for jit-in-loop)
@@ -82,9 +82,9 @@ TRANSFORMS: dict[str, Transform] = {
     "jax.custom_jvp": _F("custom"),
     "jax.custom_vjp": _F("custom"),
     "jax.custom_gradient": _F("custom"),
-    "jax.eval_shape": _F("jit"),
-    "jax.make_jaxpr": _F("jit"),
-    "jax.xla_computation": _F("jit"),
+    "jax.eval_shape": _F("shape"),
+    "jax.make_jaxpr": _F("shape"),
+    "jax.xla_computation": _F("shape"),
     "jax.lax.scan": _F("loop", (0,), ("f",)),
     "jax.lax.fori_loop": _F("loop", (2,), ("body_fun",)),
     "jax.lax.while_loop": _F("loop", (0, 1), ("cond_fun", "body_fun")),
@@ -111,8 +111,8 @@ TRANSFORMS: dict[str, Transform] = {
     "equinox.filter_checkpoint": _F("checkpoint"),
     "equinox.filter_custom_jvp": _F("custom"),
     "equinox.filter_custom_vjp": _F("custom"),
-    "equinox.filter_eval_shape": _F("jit"),
-    "equinox.filter_make_jaxpr": _F("jit"),
+    "equinox.filter_eval_shape": _F("shape"),
+    "equinox.filter_make_jaxpr": _F("shape"),
     "flax.linen.jit": _F("jit", compiles=True),
     "flax.linen.vmap": _F("vmap"),
     "flax.linen.scan": _F("loop"),
@@ -123,6 +123,9 @@ TRANSFORMS: dict[str, Transform] = {
 
 #: Transformation kinds under which Python runs again on every call (no staging).
 UNSTAGED_KINDS = frozenset({"grad"})
+#: Transformations that only trace (for shapes or a jaxpr) and never run the compiled
+#: function: trace time is the only time, so effects there are not lost.
+TRACE_ONLY_KINDS = frozenset({"shape"})
 
 #: Functions handed to these run on the host with concrete values: never traced.
 HOST_CALLBACKS = frozenset(
@@ -360,3 +363,150 @@ PURE_BUILTINS = frozenset(
     }
 )
 PURE_NAMESPACES = ("jax.numpy.", "jax.lax.", "numpy.", "math.")
+
+# ---------------------------------------------------------------- trace-time facts
+
+#: Attributes of an array that are static at trace time (shapes and types, not values).
+STATIC_ATTRIBUTES = frozenset(
+    {"shape", "ndim", "dtype", "size", "sharding", "aval", "weak_type", "itemsize", "nbytes"}
+)
+
+#: Calls whose result is a plain Python value known at trace time, whatever their
+#: arguments (shapes, dtypes, tree structure, device counts, type tests).
+STATIC_RESULT_CALLS = frozenset(
+    {
+        "builtins.len",
+        "builtins.isinstance",
+        "builtins.issubclass",
+        "builtins.hasattr",
+        "builtins.type",
+        "builtins.callable",
+        "builtins.id",
+        "builtins.repr",
+        "builtins.str",
+        "jax.numpy.shape",
+        "jax.numpy.ndim",
+        "jax.numpy.size",
+        "jax.numpy.dtype",
+        "jax.numpy.result_type",
+        "jax.numpy.iinfo",
+        "jax.numpy.finfo",
+        "jax.numpy.issubdtype",
+        "jax.numpy.isdtype",
+        "jax.numpy.can_cast",
+        "jax.numpy.promote_types",
+        "jax.numpy.isscalar",
+        "jax.numpy.iscomplexobj",
+        "jax.numpy.isrealobj",
+        "numpy.shape",
+        "numpy.ndim",
+        "numpy.size",
+        "numpy.dtype",
+        "numpy.result_type",
+        "numpy.iinfo",
+        "numpy.finfo",
+        "numpy.issubdtype",
+        "numpy.isdtype",
+        "numpy.can_cast",
+        "numpy.promote_types",
+        "numpy.isscalar",
+        "numpy.iscomplexobj",
+        "numpy.isrealobj",
+        "jax.eval_shape",
+        "jax.tree_util.tree_structure",
+        "jax.tree.structure",
+        "jax.device_count",
+        "jax.local_device_count",
+        "jax.devices",
+        "jax.local_devices",
+        "jax.process_index",
+        "jax.process_count",
+        "jax.default_backend",
+        "jax.typeof",
+        "jax.dtypes.canonicalize_dtype",
+        "jax.dtypes.result_type",
+        "jax.dtypes.issubdtype",
+        "jax.lax.axis_size",
+        "jax.core.get_aval",
+    }
+)
+
+#: Builtins that turn a value into a concrete Python value (fail on a tracer).
+PYTHON_CONVERSIONS = frozenset(
+    {"builtins.bool", "builtins.int", "builtins.float", "builtins.complex"}
+)
+#: Array methods that turn a value into concrete Python values (fail on a tracer).
+CONCRETE_METHODS = frozenset({"item", "tolist"})
+
+#: Array-like receivers' methods whose result is traced when the receiver is.
+TRACED_METHODS = ARRAY_METHODS | frozenset({"any", "all", "nonzero", "argsort", "sort", "dot"})
+
+#: ``jax.random`` functions that do not consume their key argument: constructors,
+#: derivations meant to be repeated with different data, and inspection.
+RANDOM_NON_CONSUMING = frozenset(
+    {
+        "jax.random.PRNGKey",
+        "jax.random.key",
+        "jax.random.fold_in",
+        "jax.random.key_data",
+        "jax.random.wrap_key_data",
+        "jax.random.key_impl",
+        "jax.random.default_prng_impl",
+        "jax.random.clone",
+        "jax.random.threefry2x32_p",
+    }
+)
+#: Annotations of a PRNG key.
+KEY_ANNOTATIONS = frozenset(
+    {"jax.random.PRNGKeyArray", "jax.random.KeyArray", "chex.PRNGKey", "jaxtyping.PRNGKeyArray"}
+)
+#: Keyword names under which a call receives a PRNG key.
+KEY_PARAMETER_NAMES = frozenset({"key", "rng", "prng_key", "rng_key", "prngkey", "random_key"})
+
+#: Calls with effects on the host (trace-time only inside traced code). ``print`` and
+#: logging are flagged only when they show a traced value; the rest always are.
+HOST_EFFECT_CALLS: dict[str, str] = {
+    "builtins.open": "opens a file",
+    "builtins.input": "reads from stdin",
+    "time.time": "reads the clock",
+    "time.time_ns": "reads the clock",
+    "time.perf_counter": "reads the clock",
+    "time.perf_counter_ns": "reads the clock",
+    "time.monotonic": "reads the clock",
+    "time.monotonic_ns": "reads the clock",
+    "time.process_time": "reads the clock",
+    "time.sleep": "sleeps",
+    "datetime.datetime.now": "reads the clock",
+    "datetime.datetime.utcnow": "reads the clock",
+    "datetime.datetime.today": "reads the clock",
+    "sys.stdout.write": "writes to stdout",
+    "sys.stderr.write": "writes to stderr",
+}
+#: Namespaces of host random number generators: draws are frozen into the trace.
+HOST_RANDOM_NAMESPACES = ("random.", "numpy.random.")
+#: Logging functions and logger methods that emit a record.
+LOGGING_FUNCTIONS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "vlog"}
+)
+LOGGING_MODULES = ("logging.", "absl.logging.")
+#: Calls that return a logger object.
+LOGGER_FACTORIES = frozenset(
+    {"logging.getLogger", "absl.logging.get_absl_logger", "logging.Logger"}
+)
+
+#: Classic NumPy functions that ``jax.numpy`` provides with the same call signature for
+#: positional arguments and the keywords in NUMPY_JNP_KEYWORDS (``np.X`` -> ``jnp.X``).
+NUMPY_JNP_SAME_SIGNATURE = frozenset(
+    """abs absolute add all allclose amax amin any arccos arccosh arcsin arcsinh arctan arctan2
+    arctanh argmax argmin around asarray ceil clip concatenate cos cosh cumprod cumsum deg2rad
+    degrees divide dot equal exp exp2 expand_dims expm1 fabs floor floor_divide fmax fmin fmod
+    greater greater_equal hypot isclose isfinite isinf isnan linspace log log10 log1p log2
+    logaddexp logical_and logical_not logical_or logical_xor matmul max maximum mean median min
+    minimum mod multiply negative nan_to_num nanmax nanmean nanmin nanstd nansum nanvar
+    not_equal outer power prod rad2deg radians reciprocal remainder reshape round sign sin
+    sinh sqrt square squeeze stack std subtract sum swapaxes take tan tanh tensordot trace
+    transpose tril triu true_divide var vstack hstack where zeros_like ones_like full_like
+    einsum float32 float64 int32 int64 float16 uint8 int8 bool_ exp log abs cbrt sort
+    argsort flip roll tile repeat diag diagonal kron cross inner vdot""".split()
+)
+NUMPY_JNP_KEYWORDS = frozenset({"axis", "keepdims", "dtype", "axes"})

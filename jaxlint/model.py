@@ -9,10 +9,11 @@ derived afterwards from those records, without walking the tree again.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from jaxlint import jaxfacts as jf
 
@@ -68,6 +69,22 @@ class Loop:
 
 
 @dataclass(eq=False)
+class Branch:
+    """One arm of an ``if``/``elif``/``else`` or a conditional expression.
+
+    Two arms of the same ``if`` (same ``node``, different ``index``) never both run in
+    one pass; an arm that ends in ``return``/``raise``/``continue``/``break``
+    (``terminates``) never falls through to the code after its ``if``.
+    """
+
+    node: cst.CSTNode  # the If / IfExp
+    index: int  # 0: the body; 1: the orelse
+    parent: Branch | None
+    ordinal: int  # where the If / IfExp is
+    terminates: bool = False
+
+
+@dataclass(eq=False)
 class Param:
     name: str
     node: cst.Param
@@ -95,12 +112,18 @@ class Scope:
     nonlocals: set[str] = field(default_factory=set)
     # functions and lambdas
     params: dict[str, Param] = field(default_factory=dict)
-    calls: list[cst.Call] = field(default_factory=list)
+    calls: list[Site] = field(default_factory=list)
     loop: Loop | None = None  # the loop that encloses the definition, in the parent scope
     def_ordinal: int = 0
     transform_kinds: set[str] = field(default_factory=set)
+    # kinds applied to this very function (decorator, passed to a transformation), as
+    # opposed to reached through calls: only these make its parameters tracers
+    direct_kinds: set[str] = field(default_factory=set)
     traced_via: str = ""  # a short human explanation of why the function is traced
+    # calls in this file that reach this function from traced code: (call, its site)
+    traced_callers: list[Site] = field(default_factory=list)
     static_params: set[str] = field(default_factory=set)
+    unmapped_params: set[str] = field(default_factory=set)  # in_axes=None under vmap
     host: bool = False  # handed to a host callback: runs with concrete values
     string_keyed: set[str] = field(default_factory=set)  # names stored into with "str" keys
     ref_params: bool = False  # a Pallas kernel: parameters are mutable refs
@@ -149,6 +172,16 @@ class Site:
     scope: Scope
     ordinal: int
     loop: Loop | None
+    branch: Branch | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class ConditionSite(Site):
+    """Where Python turns a value into a bool: ``if``/``elif``/``while``/``assert``
+    tests, conditional expressions, ``and``/``or`` and ``not``."""
+
+    test: cst.BaseExpression = dataclasses.field(default=None)  # type: ignore[assignment]
+    kind: str = ""  # "if", "elif", "while", "assert", "ternary", "and", "or", "not"
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,7 +210,11 @@ class SemanticModel:
         self.calls: list[Site] = []
         self.expression_statements: list[Site] = []
         self.decorated_defs: list[Site] = []  # FunctionDefs with decorators, with their loop
+        self.conditions: list[ConditionSite] = []  # in source order, outer before inner
         self.annotations: dict[int, cst.BaseExpression] = {}  # id(annotated Name) -> annotation
+        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
+        # id(Binding) -> whether the value it binds is traced (see is_traced_value)
+        self.traced_bindings: dict[int, bool | None] = {}
 
     # ------------------------------------------------------------------ names
 
@@ -303,6 +340,94 @@ class SemanticModel:
         """A ``jax.new_ref``/Pallas ref or a flax NNX Variable: written in place by design."""
         return _ArrayOracle(self).is_ref(expr, scope, ordinal, 0)
 
+    # ---------------------------------------------------------- traced values
+
+    def is_traced_value(self, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> bool | None:
+        """Whether ``expr`` (evaluated in ``scope`` at ``ordinal``) is a tracer when its
+        function runs under a transformation. True: it depends on a traced argument or
+        on a JAX operation in staged code, so its value is unknown at trace time. False:
+        a plain Python value known at trace time (a constant, `.shape`/`.dtype`/`len()`,
+        a static parameter, a module-level or closed-over Python value). None: unknown;
+        rules stay silent."""
+        return _TracedValueOracle(self).of(expr, scope, ordinal, 0)
+
+    def assigned_call(self, expr: cst.BaseExpression, scope: Scope) -> str | None:
+        """For a name every binding of which is ``name = some.call(...)``, that call's
+        qualified name (``logger = logging.getLogger(...)`` gives ``logging.getLogger``)."""
+        if not isinstance(expr, cst.Name):
+            return None
+        found = self.lookup(expr.value, scope)
+        if found is None:
+            return None
+        names = {
+            self.qualified_name(b.value.func, b.written_in or b.scope)
+            if b.kind in ("assign", "annassign") and isinstance(b.value, cst.Call)
+            else None
+            for b in found[1]
+        }
+        return names.pop() if len(names) == 1 else None
+
+    def holds_prng_key(self, name: str, scope: Scope) -> bool:
+        """Some binding of ``name`` in ``scope`` comes from ``jax.random`` (``split``,
+        ``key``, ``PRNGKey``, ``fold_in``, ...) or is annotated as a key."""
+        for binding in scope.bindings.get(name, ()):
+            value = binding.value
+            if isinstance(value, cst.Subscript):
+                value = value.value  # keys[0], split(key)[1]
+            if isinstance(value, cst.Call):
+                called = self.qualified_name(value.func, binding.written_in or binding.scope)
+                if called is not None and called.startswith("jax.random."):
+                    return True
+            if binding.kind == "param":
+                param = scope.params.get(name)
+                annotation = param.annotation if param is not None else None
+                if annotation is not None:
+                    annotated = self.qualified_name(annotation, scope.parent or scope) or ""
+                    if annotated in jf.KEY_ANNOTATIONS:
+                        return True
+        return False
+
+    # ------------------------------------------------------------ control flow
+
+    def reaches(self, earlier: Site, later: Site) -> bool:
+        """Whether one pass through the code can run ``later`` after ``earlier``: not when
+        they sit in different arms of one ``if``, nor when ``earlier``'s arm ends in
+        ``return``/``raise``/``continue``/``break`` before reaching ``later``."""
+        arms: dict[int, int] = {}
+        branch = later.branch
+        while branch is not None:
+            arms[id(branch.node)] = branch.index
+            branch = branch.parent
+        branch = earlier.branch
+        while branch is not None:
+            index = arms.get(id(branch.node))
+            if index is not None:
+                if index != branch.index:
+                    return False
+                break  # the rest of the chain is shared
+            if branch.terminates:
+                return False
+            branch = branch.parent
+        return True
+
+    def bound_between(self, name: str, scope: Scope, start: int, end: int) -> bool:
+        """Whether ``name`` is (re)bound in ``scope`` after ordinal ``start``, before ``end``."""
+        return any(start < b.ordinal < end for b in scope.bindings.get(name, ()))
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        """The 1-based line where ``node`` starts. Positions are resolved on first use
+        only, as most files never need one."""
+        if self._positions is None:
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(PositionProvider)
+        return self._positions[node].start.line
+
+    @staticmethod
+    def traced_context(function: Scope) -> str:
+        """``in step, decorated with @jax.jit``: where a finding sits and why it is traced."""
+        via = f", {function.traced_via}" if function.traced_via else ""
+        return f"in {function.qualname}{via}"
+
     def is_local(self, name: str, function: Scope) -> bool:
         """Bound in ``function`` itself (a parameter, an assignment, a loop target, ...)."""
         return (
@@ -311,9 +436,7 @@ class SemanticModel:
             and name not in function.nonlocals
         )
 
-    def rebind_obstacle(
-        self, target: cst.BaseExpression, scope: Scope, ordinal: int
-    ) -> str | None:
+    def rebind_obstacle(self, target: cst.BaseExpression, scope: Scope, ordinal: int) -> str | None:
         """Why ``target = <new value>`` at this point would not update what ``target``
         refers to (so a rewrite to it would change meaning), or None if it would."""
         if isinstance(target, cst.Name):
@@ -486,7 +609,9 @@ class _ArrayOracle:
                 if kind is not None:
                     return kind
         if binding.kind in ("assign", "annassign", "walrus") and binding.value is not None:
-            return self.of(binding.value, binding.written_in or binding.scope, binding.ordinal, depth)
+            return self.of(
+                binding.value, binding.written_in or binding.scope, binding.ordinal, depth
+            )
         if binding.kind == "augassign" and binding.value is not None:
             # x += v keeps x's kind: look at what x was before.
             before = self.of_name(binding.name, binding.scope, binding.ordinal, depth)
@@ -598,6 +723,246 @@ class _ArrayOracle:
         return False
 
 
+#: Transformation kinds whose functions receive tracers as (non-static) arguments.
+#: Not "custom_rule": a jvp/vjp rule also receives the primal's nondiff arguments, in
+#: positions the rule's registration does not tell.
+_TRACING_KINDS = frozenset({"jit", "vmap", "shape", "loop", "checkpoint", "custom", "user"})
+_UNKNOWN = object()
+
+
+def _combine(results: Iterable[bool | None]) -> bool | None:
+    """Traced if any part is; static if every part is; else unknown."""
+    all_static = True
+    for result in results:
+        if result:
+            return True
+        if result is None:
+            all_static = False
+    return False if all_static else None
+
+
+class _TracedValueOracle:
+    """Answers :meth:`SemanticModel.is_traced_value`; a fresh one per question."""
+
+    MAX_DEPTH = 12
+
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+
+    def of(self, expr: cst.BaseExpression, scope: Scope, ordinal: int, depth: int) -> bool | None:
+        if depth > self.MAX_DEPTH:
+            return None
+        depth += 1
+        if isinstance(expr, cst.Name):
+            if expr.value in ("None", "True", "False"):
+                return False
+            return self.of_name(expr.value, scope, ordinal, depth)
+        if isinstance(expr, cst.BaseNumber | cst.SimpleString | cst.ConcatenatedString):
+            return False
+        if isinstance(expr, cst.Lambda | cst.Ellipsis):
+            return False
+        if isinstance(expr, cst.FormattedString):
+            return _combine(
+                self.of(part.expression, scope, ordinal, depth)
+                for part in expr.parts
+                if isinstance(part, cst.FormattedStringExpression)
+            )
+        if isinstance(expr, cst.List | cst.Tuple | cst.Set):
+            return _combine(self.of(e.value, scope, ordinal, depth) for e in expr.elements)
+        if isinstance(expr, cst.Dict):
+            return _combine(
+                self.of(e.value, scope, ordinal, depth)
+                for e in expr.elements
+                if isinstance(e, cst.DictElement)
+            )
+        if isinstance(expr, cst.ListComp | cst.SetComp | cst.GeneratorExp):
+            return self.of(expr.elt, scope, ordinal, depth)
+        if isinstance(expr, cst.Attribute):
+            return self.of_attribute(expr, scope, ordinal, depth)
+        if isinstance(expr, cst.Subscript):
+            base = self.of(expr.value, scope, ordinal, depth)
+            if base:
+                return True
+            indices = _combine(self.of_slice(e.slice, scope, ordinal, depth) for e in expr.slice)
+            return False if base is False and indices is False else None
+        if isinstance(expr, cst.Call):
+            return self.of_call(expr, scope, ordinal, depth)
+        if isinstance(expr, cst.BinaryOperation | cst.BooleanOperation):
+            return _combine(
+                (
+                    self.of(expr.left, scope, ordinal, depth),
+                    self.of(expr.right, scope, ordinal, depth),
+                )
+            )
+        if isinstance(expr, cst.UnaryOperation):
+            return self.of(expr.expression, scope, ordinal, depth)
+        if isinstance(expr, cst.Comparison):
+            return self.of_comparison(expr, scope, ordinal, depth)
+        if isinstance(expr, cst.IfExp):
+            return _combine(
+                (
+                    self.of(expr.body, scope, ordinal, depth),
+                    self.of(expr.orelse, scope, ordinal, depth),
+                )
+            )
+        if isinstance(expr, cst.NamedExpr):
+            return self.of(expr.value, scope, ordinal, depth)
+        return None
+
+    def of_slice(self, index: cst.BaseSlice, scope: Scope, ordinal: int, depth: int) -> bool | None:
+        if isinstance(index, cst.Index):
+            return self.of(index.value, scope, ordinal, depth)
+        if isinstance(index, cst.Slice):
+            return _combine(
+                self.of(part, scope, ordinal, depth)
+                for part in (index.lower, index.upper, index.step)
+                if part is not None
+            )
+        return None
+
+    def of_comparison(
+        self, expr: cst.Comparison, scope: Scope, ordinal: int, depth: int
+    ) -> bool | None:
+        operators = [target.operator for target in expr.comparisons]
+        if all(isinstance(op, cst.Is | cst.IsNot) for op in operators):
+            return False  # identity is decided by Python, never by a traced value
+        left = self.of(expr.left, scope, ordinal, depth)
+        if all(isinstance(op, cst.In | cst.NotIn) for op in operators):
+            # ``"w" in params``: membership of a static key in a container is static.
+            return False if left is False else left
+        return _combine(
+            [left, *(self.of(t.comparator, scope, ordinal, depth) for t in expr.comparisons)]
+        )
+
+    def of_attribute(
+        self, expr: cst.Attribute, scope: Scope, ordinal: int, depth: int
+    ) -> bool | None:
+        attr = expr.attr.value
+        if attr in jf.STATIC_ATTRIBUTES:
+            return False
+        if self.model.qualified_name(expr, scope) is not None:
+            return False  # a module attribute: np.pi, jnp.float32, math.inf
+        base = self.of(expr.value, scope, ordinal, depth)
+        if base is False:
+            return False  # an attribute of a Python object known at trace time
+        if base and attr in jf.ARRAY_ATTRIBUTES:
+            return True
+        return None  # a field of a traced pytree may be static (equinox, flax.struct)
+
+    def of_call(self, call: cst.Call, scope: Scope, ordinal: int, depth: int) -> bool | None:
+        model = self.model
+        name = model.qualified_name(call.func, scope)
+
+        def arguments() -> bool | None:
+            return _combine(self.of(arg.value, scope, ordinal, depth) for arg in call.args)
+
+        if name is not None:
+            if name in jf.STATIC_RESULT_CALLS:
+                return False
+            if name in jf.PYTHON_CONVERSIONS:
+                # int(tracer) fails (JL006 reports it there); int(static) is static.
+                return False if arguments() is False else None
+            if name in jf.ARRAY_CALLS or name.startswith(jf.ARRAY_NAMESPACES):
+                function = scope.enclosing_function()
+                if function is not None and function.staged:
+                    return True  # every JAX operation in staged code yields a tracer
+                return arguments()
+            if name.startswith(("builtins.", "numpy.", "math.", "jax.")):
+                return arguments()
+            return None
+        if isinstance(call.func, cst.Attribute):
+            method = call.func.attr.value
+            if method == "keys":
+                return False  # pytree keys are static even when the values are traced
+            receiver = self.of(call.func.value, scope, ordinal, depth)
+            if receiver and method in jf.TRACED_METHODS:
+                return True
+            if receiver is False and method not in jf.CONCRETE_METHODS:
+                # A method of a Python object known at trace time (``self.norm(x)``,
+                # ``config.get("lr")``): static when its arguments are.
+                return False if arguments() is False else None
+        return None
+
+    def of_name(self, name: str, scope: Scope, ordinal: int, depth: int) -> bool | None:
+        found = self.model.lookup(name, scope)
+        if found is None:
+            return False  # a builtin
+        owner, bindings = found
+        if not owner.is_function:
+            return False  # module-level and class-level values are concrete, not tracers
+        if owner is not scope:
+            ordinal = 1 << 60  # a closure: any binding of the enclosing function may apply
+        return _combine(self.of_binding(b, depth) for b in _reaching_bindings(bindings, ordinal))
+
+    def of_binding(self, binding: Binding, depth: int) -> bool | None:
+        cache = self.model.traced_bindings
+        cached = cache.get(id(binding), _UNKNOWN)
+        if cached is not _UNKNOWN:
+            return cached  # type: ignore[return-value]
+        cache[id(binding)] = None  # a cycle through this binding is unknown
+        result = self.compute_binding(binding, depth)
+        cache[id(binding)] = result
+        return result
+
+    def compute_binding(self, binding: Binding, depth: int) -> bool | None:
+        where = binding.written_in or binding.scope
+        if binding.kind == "param":
+            return self.of_param(binding, depth)
+        if binding.kind in ("def", "class", "import"):
+            return False
+        if binding.kind == "augassign" and binding.value is not None:
+            before = self.of_name(binding.name, binding.scope, binding.ordinal, depth)
+            return _combine((before, self.of(binding.value, where, binding.ordinal, depth)))
+        if binding.kind in ("assign", "annassign", "walrus", "unpack", "for"):
+            if binding.value is not None:
+                return self.of(binding.value, where, binding.ordinal, depth)
+        return None
+
+    def of_param(self, binding: Binding, depth: int) -> bool | None:
+        function = binding.scope
+        param = function.params.get(binding.name)
+        if param is None or param.star or function.ref_params or function.host:
+            return None
+        if param.name in function.static_params:
+            return False
+        if function.enclosing_class() is not None and param.index == 0:
+            return False  # self / cls
+        if param.name in function.unmapped_params:
+            return None
+        annotation = param.annotation
+        if annotation is not None:
+            annotated = self.model.qualified_name(annotation, function.parent or function)
+            if annotated in ("builtins.str", "typing.Callable", "collections.abc.Callable"):
+                return False  # cannot be a jit argument, so it is a static one
+        if function.direct_kinds & _TRACING_KINDS:
+            return True if param.default is None else None
+        if function.traced_callers:
+            bound = 1 if function.enclosing_class() is not None else 0  # self.method(x)
+            return _combine(
+                self.of_argument(param, site, bound, depth) for site in function.traced_callers
+            )
+        return None
+
+    def of_argument(self, param: Param, site: Site, bound: int, depth: int) -> bool | None:
+        """What a traced caller passes for ``param`` at one call site."""
+        call: cst.Call = site.node  # type: ignore[assignment]
+        if not isinstance(call.func, cst.Attribute):
+            bound = 0
+        positional = bound
+        for arg in call.args:
+            if arg.star:
+                return None
+            if arg.keyword is None:
+                if positional == param.index:
+                    return self.of(arg.value, site.scope, site.ordinal, depth)
+                positional += 1
+            elif arg.keyword.value == param.name:
+                return self.of(arg.value, site.scope, site.ordinal, depth)
+        if param.default is not None:
+            return self.of(param.default, site.scope, site.ordinal, depth)
+        return None
+
+
 def _reaching_bindings(bindings: list[Binding], ordinal: int) -> list[Binding]:
     """The binding nearest before ``ordinal`` in source order, or all of them if none is.
 
@@ -610,7 +975,9 @@ def _reaching_bindings(bindings: list[Binding], ordinal: int) -> list[Binding]:
     last = before[-1]
     if last.loop is not None and last.loop.contains(ordinal):
         # Inside a loop, a later binding in the same loop reaches the next iteration.
-        return [last] + [b for b in bindings if b.ordinal > ordinal and last.loop.contains(b.ordinal)]
+        return [last] + [
+            b for b in bindings if b.ordinal > ordinal and last.loop.contains(b.ordinal)
+        ]
     return [last]
 
 
@@ -638,6 +1005,36 @@ def at_update(call: cst.Call) -> tuple[cst.BaseExpression, cst.Subscript, str] |
     return None
 
 
+def _element_sources(
+    iterable: cst.BaseExpression | None, count: int
+) -> list[cst.BaseExpression | None] | None:
+    """For ``for a, b in zip(xs, ys)`` the iterable each target draws from; for
+    ``for i, x in enumerate(xs)``, nothing known for ``i`` (a counter) and ``xs`` for x."""
+    if not isinstance(iterable, cst.Call) or not isinstance(iterable.func, cst.Name):
+        return None
+    args = [arg.value for arg in iterable.args if arg.keyword is None and not arg.star]
+    if iterable.func.value == "zip" and len(args) == count:
+        return list(args)
+    if iterable.func.value == "enumerate" and count == 2 and args:
+        return [None, args[0]]
+    return None
+
+
+_FLOW_ENDS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
+
+
+def _ends_flow(body: cst.CSTNode) -> bool:
+    """A block whose last statement is ``return``/``raise``/``continue``/``break``."""
+    if isinstance(body, cst.Else):
+        body = body.body
+    if isinstance(body, cst.SimpleStatementSuite):
+        return bool(body.body) and isinstance(body.body[-1], _FLOW_ENDS)
+    if not isinstance(body, cst.IndentedBlock) or not body.body:
+        return False  # an expression (the arm of a conditional expression)
+    last = body.body[-1]
+    return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], _FLOW_ENDS)
+
+
 class _Builder:
     """The one walk. Records facts; decides nothing that needs the whole file."""
 
@@ -645,6 +1042,7 @@ class _Builder:
         self.model = model
         self.scope = model.module_scope
         self.loop: Loop | None = None
+        self.branch: Branch | None = None
         self.ordinal = 0
         self.in_with = 0
         self.handlers = {
@@ -669,6 +1067,11 @@ class _Builder:
             cst.Expr: self.visit_expr,
             cst.Call: self.visit_call,
             cst.ExceptHandler: self.visit_except_handler,
+            cst.If: self.visit_if,
+            cst.IfExp: self.visit_if_exp,
+            cst.Assert: self.visit_assert,
+            cst.BooleanOperation: self.visit_boolean_operation,
+            cst.UnaryOperation: self.visit_unary_operation,
         }
 
     # -------------------------------------------------------------- plumbing
@@ -707,7 +1110,9 @@ class _Builder:
         scope = self.scope
         if name in scope.globals or name in scope.nonlocals:
             if scope.is_function:
-                self.model.global_writes.append(Site(node, scope, self.ordinal, self.loop))
+                self.model.global_writes.append(
+                    Site(node, scope, self.ordinal, self.loop, self.branch)
+                )
             if name in scope.globals:
                 owner = self.model.module_scope
             else:
@@ -725,8 +1130,13 @@ class _Builder:
         if isinstance(target, cst.Name):
             self.bind(target.value, kind, target, value)
         elif isinstance(target, cst.Tuple | cst.List):
-            for element in target.elements:
-                self.bind_target(element.value, "unpack" if kind != "for" else kind, None)
+            values = _element_sources(value, len(target.elements)) if kind == "for" else None
+            for position, element in enumerate(target.elements):
+                self.bind_target(
+                    element.value,
+                    "unpack" if kind != "for" else kind,
+                    values[position] if values else value if kind == "for" else None,
+                )
         elif isinstance(target, cst.StarredElement):
             self.bind_target(target.value, "unpack", None)
 
@@ -743,10 +1153,10 @@ class _Builder:
         return scope
 
     def run_in_scope(self, scope: Scope, body: Iterable[cst.CSTNode | None]) -> None:
-        saved_scope, saved_loop, saved_with = self.scope, self.loop, self.in_with
-        self.scope, self.loop, self.in_with = scope, None, 0
+        saved = self.scope, self.loop, self.in_with, self.branch
+        self.scope, self.loop, self.in_with, self.branch = scope, None, 0, None
         self.walk_all(body)
-        self.scope, self.loop, self.in_with = saved_scope, saved_loop, saved_with
+        self.scope, self.loop, self.in_with, self.branch = saved
 
     def add_params(self, scope: Scope, params: cst.Parameters) -> None:
         index = 0
@@ -789,7 +1199,9 @@ class _Builder:
         self.walk_all(self.param_defaults(node.params))
         self.walk_all([node.returns])
         if node.decorators:
-            self.model.decorated_defs.append(Site(node, self.scope, self.ordinal, self.loop))
+            self.model.decorated_defs.append(
+                Site(node, self.scope, self.ordinal, self.loop, self.branch)
+            )
         self.bind(node.name.value, "def", node)
         scope = self.enter_scope("function", node, node.name.value)
         self.model.functions.append(scope)
@@ -873,13 +1285,27 @@ class _Builder:
                 (found[0] if found else self.scope).string_keyed.add(target.value.value)
             model.subscript_stores.append(
                 StoreSite(
-                    target, self.scope, self.ordinal, self.loop, target, statement, self.in_with > 0
+                    target,
+                    self.scope,
+                    self.ordinal,
+                    self.loop,
+                    self.branch,
+                    target=target,
+                    statement=statement,
+                    in_with=self.in_with > 0,
                 )
             )
         elif isinstance(target, cst.Attribute):
             self.walk(target.value)
             site = StoreSite(
-                target, self.scope, self.ordinal, self.loop, target, statement, self.in_with > 0
+                target,
+                self.scope,
+                self.ordinal,
+                self.loop,
+                self.branch,
+                target=target,
+                statement=statement,
+                in_with=self.in_with > 0,
             )
             model.attribute_stores.append(site)
             function = self.scope
@@ -895,10 +1321,12 @@ class _Builder:
                     (value, function, self.ordinal)
                 )
         elif isinstance(target, cst.Tuple | cst.List):
+            # Each unpacked name keeps the whole right-hand side as its value: enough to
+            # tell ``n, m = x.shape`` (static) from ``a, b = jnp.split(x)`` (traced).
             for element in target.elements:
-                self.store(element.value, statement, None, "unpack")
+                self.store(element.value, statement, value, "unpack")
         elif isinstance(target, cst.StarredElement):
-            self.store(target.value, statement, None, "unpack")
+            self.store(target.value, statement, value, "unpack")
         elif isinstance(target, cst.Name):
             self.bind(target.value, kind, target, value)
 
@@ -928,7 +1356,9 @@ class _Builder:
 
     def visit_for(self, node: cst.For) -> None:
         self.walk(node.iter)
-        loop = Loop(node, "for", self.ordinal, targets=self.loop_targets(node.target), parent=self.loop)
+        loop = Loop(
+            node, "for", self.ordinal, targets=self.loop_targets(node.target), parent=self.loop
+        )
         saved = self.loop
         self.loop = loop
         self.bind_target(node.target, "for", node.iter)
@@ -937,6 +1367,7 @@ class _Builder:
         self.walk_all([node.orelse])
 
     def visit_while(self, node: cst.While) -> None:
+        self.condition(node, node.test, "while")
         loop = Loop(node, "while", self.ordinal, parent=self.loop)
         self.run_loop(loop, [node.test, node.body])
         self.walk_all([node.orelse])
@@ -981,13 +1412,65 @@ class _Builder:
         self.scope.nonlocals.update(item.name.value for item in node.names)
 
     def visit_expr(self, node: cst.Expr) -> None:
-        self.model.expression_statements.append(Site(node, self.scope, self.ordinal, self.loop))
+        self.model.expression_statements.append(
+            Site(node, self.scope, self.ordinal, self.loop, self.branch)
+        )
         self.walk(node.value)
 
     def visit_call(self, node: cst.Call) -> None:
-        self.model.calls.append(Site(node, self.scope, self.ordinal, self.loop))
+        site = Site(node, self.scope, self.ordinal, self.loop, self.branch)
+        self.model.calls.append(site)
         if self.scope.is_function:
-            self.scope.calls.append(node)
+            self.scope.calls.append(site)
+        self.children(node)
+
+    def condition(self, node: cst.CSTNode, test: cst.BaseExpression, kind: str) -> None:
+        self.model.conditions.append(
+            ConditionSite(
+                node, self.scope, self.ordinal, self.loop, self.branch, test=test, kind=kind
+            )
+        )
+
+    def in_branch(self, node: cst.CSTNode, index: int, body: cst.CSTNode) -> None:
+        saved = self.branch
+        branch = Branch(node, index, saved, self.ordinal)
+        self.branch = branch
+        self.walk(body)
+        self.branch = saved
+        branch.terminates = _ends_flow(body)
+
+    def visit_if(self, node: cst.If, kind: str = "if") -> None:
+        self.condition(node, node.test, kind)
+        self.walk(node.test)
+        self.in_branch(node, 0, node.body)
+        orelse = node.orelse
+        if isinstance(orelse, cst.If):
+            saved = self.branch
+            self.branch = Branch(node, 1, saved, self.ordinal)
+            self.ordinal += 1
+            self.visit_if(orelse, "elif")
+            self.branch = saved
+        elif orelse is not None:
+            self.in_branch(node, 1, orelse)
+
+    def visit_if_exp(self, node: cst.IfExp) -> None:
+        self.condition(node, node.test, "ternary")
+        self.walk(node.test)
+        self.in_branch(node, 0, node.body)
+        self.in_branch(node, 1, node.orelse)
+
+    def visit_assert(self, node: cst.Assert) -> None:
+        self.condition(node, node.test, "assert")
+        self.children(node)
+
+    def visit_boolean_operation(self, node: cst.BooleanOperation) -> None:
+        kind = "and" if isinstance(node.operator, cst.And) else "or"
+        self.condition(node, node.left, kind)
+        self.children(node)
+
+    def visit_unary_operation(self, node: cst.UnaryOperation) -> None:
+        if isinstance(node.operator, cst.Not):
+            self.condition(node, node.expression, "not")
         self.children(node)
 
     def visit_except_handler(self, node: cst.ExceptHandler) -> None:
@@ -1002,11 +1485,20 @@ class _TracedResolver:
     """Marks which functions are traced: decorated with or passed to a transformation,
     or reached from one through calls in this file."""
 
-    def __init__(self, model: SemanticModel) -> None:
+    def __init__(self, model: SemanticModel, external_traced: Mapping[str, str]) -> None:
         self.model = model
+        self.external_traced = external_traced
 
     def run(self) -> None:
         model = self.model
+        if self.external_traced:
+            for function in model.functions:
+                via = self.external_traced.get(function.qualname)
+                if via is not None:
+                    # Traced from another module: staged, but what its parameters hold
+                    # is decided there, so they stay unknown here.
+                    function.transform_kinds.add("external")
+                    function.traced_via = function.traced_via or via
         for site in model.decorated_defs:
             self.from_decorators(site.node, site.scope)  # type: ignore[arg-type]
         for site in model.calls:
@@ -1020,12 +1512,15 @@ class _TracedResolver:
         self.propagate()
 
     def mark(self, function: Scope, kind: str, via: str) -> None:
+        function.direct_kinds.add(kind)
         if kind not in function.transform_kinds:
             function.transform_kinds.add(kind)
             if not function.traced_via:
                 function.traced_via = via
 
-    def transform_of(self, expr: cst.BaseExpression, scope: Scope) -> tuple[str, jf.Transform] | None:
+    def transform_of(
+        self, expr: cst.BaseExpression, scope: Scope
+    ) -> tuple[str, jf.Transform] | None:
         name = self.model.qualified_name(expr, scope)
         if name is None:
             return None
@@ -1064,11 +1559,10 @@ class _TracedResolver:
                 self.static_from_options(function, options, 0)
                 if transform.kind == "kernel":
                     function.ref_params = True
-            elif (
-                isinstance(expr, cst.Attribute)
-                and expr.attr.value in jf.CUSTOM_RULE_METHODS
-            ):
-                self.mark(function, "custom", f"registered with @{dotted(expr) or expr.attr.value}")
+            elif isinstance(expr, cst.Attribute) and expr.attr.value in jf.CUSTOM_RULE_METHODS:
+                self.mark(
+                    function, "custom_rule", f"registered with @{dotted(expr) or expr.attr.value}"
+                )
 
     def from_call(self, call: cst.Call, scope: Scope) -> None:
         model = self.model
@@ -1082,7 +1576,7 @@ class _TracedResolver:
             for arg in call.args:
                 target = model.function_of(arg.value, scope)
                 if target is not None:
-                    self.mark(target, "custom", f"registered with .{call.func.attr.value}()")
+                    self.mark(target, "custom_rule", f"registered with .{call.func.attr.value}()")
             return
         found = self.decorator_transform(call.func, scope)
         if found is None:
@@ -1111,6 +1605,8 @@ class _TracedResolver:
                 self.mark(target, transform.kind, f"passed to {name}")
                 bound = _partial_positional_count(value, model, scope)
                 self.static_from_options(target, options, bound)
+                if transform.kind == "vmap" and len(positional) > 1 and options is call.args:
+                    self.unmapped_from_axes(target, positional[1].value, bound)
                 if transform.kind == "kernel":
                     target.ref_params = True
 
@@ -1127,6 +1623,21 @@ class _TracedResolver:
                         function.static_params.add(positional[index].name)
             elif keyword in jf.STATIC_ARGNAMES:
                 function.static_params.update(_literal_strings(arg.value))
+            elif keyword == "in_axes":
+                self.unmapped_from_axes(function, arg.value, bound)
+
+    @staticmethod
+    def unmapped_from_axes(function: Scope, axes: cst.BaseExpression, bound: int) -> None:
+        """``vmap(f, in_axes=(0, None))``: a ``None`` axis passes the argument through
+        unbatched, so it is whatever the caller gave (maybe a Python value)."""
+        if not isinstance(axes, cst.Tuple | cst.List):
+            return
+        positional = [p for p in function.params.values() if p.index >= 0]
+        for number, element in enumerate(axes.elements):
+            index = number + bound
+            value = element.value
+            if isinstance(value, cst.Name) and value.value == "None" and index < len(positional):
+                function.unmapped_params.add(positional[index].name)
 
     def propagate(self) -> None:
         """Callees of traced functions are traced; so is code nested in them."""
@@ -1135,9 +1646,12 @@ class _TracedResolver:
         while pending:
             caller = pending.pop()
             reached: list[Scope] = []
-            for call in caller.calls:
+            for site in caller.calls:
+                call: cst.Call = site.node  # type: ignore[assignment]
                 callee = model.function_of(call.func, caller)
-                if callee is not None:
+                if callee is not None and callee is not caller:
+                    if site not in callee.traced_callers:
+                        callee.traced_callers.append(site)
                     reached.append(callee)
             for nested in model.functions:
                 if nested.parent is caller:
@@ -1153,9 +1667,7 @@ class _TracedResolver:
                     pending.append(callee)
 
 
-def _partial_positional_count(
-    expr: cst.BaseExpression, model: SemanticModel, scope: Scope
-) -> int:
+def _partial_positional_count(expr: cst.BaseExpression, model: SemanticModel, scope: Scope) -> int:
     """How many leading positional arguments a ``partial(f, ...)`` binds."""
     if isinstance(expr, cst.Call) and model.qualified_name(expr.func, scope) == "functools.partial":
         return sum(1 for arg in expr.args[1:] if arg.keyword is None and not arg.star)
@@ -1180,9 +1692,17 @@ def _literal_strings(expr: cst.BaseExpression) -> Iterator[str]:
             yield from _literal_strings(element.value)
 
 
-def build_model(module: cst.Module, traced_decorators: Iterable[str] = ()) -> SemanticModel:
-    """Walk ``module`` once and derive the file-wide facts."""
+def build_model(
+    module: cst.Module,
+    traced_decorators: Iterable[str] = (),
+    external_traced: Mapping[str, str] | None = None,
+) -> SemanticModel:
+    """Walk ``module`` once and derive the file-wide facts.
+
+    ``external_traced`` maps qualified names of functions in this file to why code in
+    other files traces them (see :mod:`jaxlint.project`).
+    """
     model = SemanticModel(module, traced_decorators)
     _Builder(model).walk_all(module.body)
-    _TracedResolver(model).run()
+    _TracedResolver(model, external_traced or {}).run()
     return model

@@ -9,6 +9,10 @@ from jaxlint.rules.jl000_syntax_error import SyntaxErrorRule
 from jaxlint.rules.jl001_inplace_update import InplaceUpdate
 from jaxlint.rules.jl002_global_mutation import GlobalMutation
 from jaxlint.rules.jl003_jit_in_loop import JitInLoop
+from jaxlint.rules.jl004_trace_time_side_effect import TraceTimeSideEffect
+from jaxlint.rules.jl005_prng_key_reuse import PrngKeyReuse
+from jaxlint.rules.jl006_traced_control_flow import TracedControlFlow
+from jaxlint.rules.jl007_numpy_on_tracer import NumpyOnTracer
 from jaxlint.rules.jl008_unused_update import UnusedUpdate
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -16,6 +20,10 @@ ALL_RULES: tuple[type[Rule], ...] = (
     InplaceUpdate,
     GlobalMutation,
     JitInLoop,
+    TraceTimeSideEffect,
+    PrngKeyReuse,
+    TracedControlFlow,
+    NumpyOnTracer,
     UnusedUpdate,
 )
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}

@@ -1,0 +1,293 @@
+"""JL005 prng-key-reuse: one ``jax.random`` key consumed twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import libcst as cst
+
+from jaxlint import jaxfacts as jf
+from jaxlint.findings import Diagnostic
+from jaxlint.model import Loop, Scope, SemanticModel, Site
+from jaxlint.rules.base import Invalid, Rule, Valid
+
+
+@dataclass(frozen=True, eq=False)
+class KeyUse:
+    """A call that consumes the key held by ``name``."""
+
+    name: str
+    site: Site
+    consumer: str  # what consumes it, for messages: `jax.random.normal`, `init(key=...)`
+    sampler: bool  # consumed by jax.random itself (so the value surely is a key)
+
+
+def _key_argument(model: SemanticModel, site: Site) -> tuple[cst.BaseExpression, str, bool] | None:
+    """The argument through which ``site``'s call consumes a key, the consumer, and
+    whether the consumer is ``jax.random`` itself (else a parameter named like a key)."""
+    call: cst.Call = site.node  # type: ignore[assignment]
+    name = model.qualified_name(call.func, site.scope)
+    if name is not None and name.startswith("jax.random."):
+        if name in jf.RANDOM_NON_CONSUMING:
+            return None
+        for arg in call.args:
+            if arg.keyword is None and not arg.star:
+                return arg.value, f"`{name}`", True
+            if arg.keyword is not None and arg.keyword.value == "key":
+                return arg.value, f"`{name}`", True
+        return None
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in jf.KEY_PARAMETER_NAMES:
+            return arg.value, f"the `{arg.keyword.value}=` argument of a call", False
+    callee = model.function_of(call.func, site.scope)
+    if callee is None:
+        return None
+    positional = [p for p in callee.params.values() if p.index >= 0 and not p.star]
+    if isinstance(call.func, cst.Attribute) and callee.enclosing_class() is not None:
+        positional = positional[1:]  # self.method(key)
+    for param, arg in zip(positional, call.args, strict=False):
+        if arg.keyword is not None or arg.star:
+            break
+        if param.name in jf.KEY_PARAMETER_NAMES:
+            return arg.value, f"`{callee.name}` (parameter `{param.name}`)", False
+    return None
+
+
+class PrngKeyReuse(Rule):
+    code = "JL005"
+    name = "prng-key-reuse"
+    summary = "A PRNG key is consumed twice without being split"
+    what_it_does = """
+        Checks, anywhere (traced or not), for one `jax.random` key consumed twice: given to
+        two `jax.random` samplers (or `split`), or to calls whose parameter is a key (`key`,
+        `rng`, `prng_key`, `rng_key`, ...), with no `split`, `fold_in` or reassignment of the
+        name in between along the same path. Also checks for a key consumed inside a loop
+        body (or comprehension) and never replaced in that body: every iteration reuses it.
+
+        Works through aliases (`import jax.random as jr`, `from jax import random`) and for
+        typed keys (`jax.random.key`) as for legacy `PRNGKey`s. The two arms of an
+        `if`/`else` are separate paths, and an arm that returns is not followed by the code
+        after it. `fold_in(key, i)` does not consume `key`: deriving several keys from one
+        with distinct data is the intended use. The finding is reported at the second use
+        and names the first.
+        """
+    why_bad = """
+        JAX's random numbers are a pure function of the key: the same key gives the same
+        numbers. Reusing a key makes "independent" draws identical or correlated (the same
+        dropout mask in every layer, the same noise at every step), silently: nothing fails,
+        the model just trains worse or the statistics are wrong.
+        """
+    example = """
+        import jax
+
+        def init(key):
+            w = jax.random.normal(key, (3, 3))
+            b = jax.random.normal(key, (3,))  # same numbers as the first row of w
+            return w, b
+        """
+    use_instead = """
+        import jax
+
+        def init(key):
+            w_key, b_key = jax.random.split(key)
+            w = jax.random.normal(w_key, (3, 3))
+            b = jax.random.normal(b_key, (3,))
+            return w, b
+        """
+    valid = (
+        Valid("""
+            import jax
+            def init(key):
+                key, sub = jax.random.split(key)
+                w = jax.random.normal(sub, (3,))
+                key, sub = jax.random.split(key)
+                b = jax.random.uniform(sub, (3,))
+                return w, b
+            """),
+        Valid("""
+            import jax.random as jr
+            def sample(key, train):
+                if train:
+                    return jr.bernoulli(key, 0.5, (3,))
+                else:
+                    return jr.normal(key, (3,))
+            """),
+        Valid("""
+            from jax import random
+            def sample(key, n, flag):
+                if flag:
+                    return random.normal(key, (n,))
+                noise = random.uniform(key, (n,))
+                return noise
+            """),
+        Valid("""
+            import jax
+            def noise(key, steps):
+                out = []
+                for t in range(steps):
+                    key, sub = jax.random.split(key)
+                    out.append(jax.random.normal(sub, ()))
+                keys = jax.random.split(key, steps)
+                out += [jax.random.normal(k, ()) for k in keys]
+                folded = [jax.random.normal(jax.random.fold_in(key, i), ()) for i in range(3)]
+                return out, folded
+            """),
+        Valid("""
+            import jax
+            def draw(key, shape):
+                x = jax.random.normal(key, shape) if len(shape) > 1 else jax.random.uniform(key, shape)
+                data = jax.random.key_data(key)
+                return x, data
+            """),
+    )
+    invalid = (
+        Invalid("""
+            import jax
+            def init(key):
+                w = jax.random.normal(key, (3, 3))
+                b = jax.random.normal(key, (3,))
+                return w, b
+            """),
+        Invalid("""
+            import jax.random as jr
+            def noisy(key, steps):
+                x = 0.0
+                for t in range(steps):
+                    x = x + jr.normal(key, ())
+                return x
+            """),
+        Invalid("""
+            import jax
+            def make(seed):
+                key = jax.random.key(seed)
+                dropout_mask = jax.random.bernoulli(key, 0.9, (4,))
+                a, b = jax.random.split(key)
+                return dropout_mask, a, b
+            """),
+        Invalid("""
+            import jax
+            def layer(x, rng):
+                return x * jax.random.bernoulli(rng, 0.5, x.shape)
+            def model(x, seed):
+                key = jax.random.key(seed)
+                x = layer(x, key)
+                x = layer(x, rng=key)
+                return x
+            """),
+        Invalid("""
+            import jax
+            def sample(key, shapes):
+                return [jax.random.normal(key, s) for s in shapes]
+            """),
+        Invalid("""
+            from jax import random
+            def f(flag):
+                key = random.PRNGKey(0)
+                if flag:
+                    a = random.normal(key, ())
+                b = random.uniform(key, ())
+                return b
+            """),
+    )
+
+    def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        uses: dict[tuple[int, str], list[KeyUse]] = {}
+        for site in model.calls:
+            found = _key_argument(model, site)
+            if found is None or not isinstance(found[0], cst.Name):
+                continue
+            name = found[0].value
+            owner = model.lookup(name, site.scope)
+            if owner is None or owner[0] is not site.scope:
+                continue  # a closed-over or global key: its uses in other functions are not ordered
+            uses.setdefault((id(site.scope), name), []).append(
+                KeyUse(name, site, found[1], found[2])
+            )
+        for group in uses.values():
+            # `key=` and parameters named `rng` also carry dict keys and attention keys:
+            # count them only for a name that surely holds a PRNG key.
+            if any(use.sampler for use in group) or model.holds_prng_key(
+                group[0].name, group[0].site.scope
+            ):
+                yield from self.check_group(model, group)
+
+    def check_group(self, model: SemanticModel, group: list[KeyUse]) -> Iterator[Diagnostic]:
+        """One finding per value of the key (per binding of its name): the first reuse,
+        with a count of the further ones, so one forgotten split is one finding."""
+        scope = group[0].site.scope
+        found: dict[int, tuple[KeyUse, str]] = {}  # binding ordinal -> first finding
+        more: dict[int, int] = {}
+        for position, use in enumerate(group):
+            value = self.binding_ordinal(scope, use)
+            earlier = self.previous_use(model, scope, group[:position], use)
+            loop = None if earlier is not None else self.carried_loop(model, scope, use)
+            if earlier is None and loop is None:
+                continue
+            if value in found:
+                more[value] = more.get(value, 0) + 1
+                continue
+            split = f"`{use.name}, subkey = jax.random.split({use.name})`"
+            if use.name == "subkey":
+                split = "`key_a, key_b = jax.random.split(subkey)`"
+            if earlier is not None:
+                line = model.line_of(earlier.site.node)
+                message = (
+                    f"PRNG key `{use.name}` is reused: it was already consumed by "
+                    f"{earlier.consumer} on line {line}, so both draw the same random bits; "
+                    f"split it first ({split})"
+                )
+            else:
+                assert loop is not None
+                what = "comprehension" if loop.kind == "comprehension" else f"`{loop.kind}` loop"
+                message = (
+                    f"PRNG key `{use.name}` is consumed by {use.consumer} in every iteration of "
+                    f"this {what} but never split in it: each iteration draws the same random "
+                    f"bits; split it in the loop ({split}) or iterate over "
+                    f"`jax.random.split({use.name}, n)`"
+                )
+            found[value] = (use, message)
+        for value, (use, message) in found.items():
+            if more.get(value):
+                count = more[value]
+                message += (
+                    f" (the same key is reused {count} more time{'s' if count > 1 else ''} below)"
+                )
+            yield Diagnostic(self.code, use.site.node, message)
+
+    @staticmethod
+    def binding_ordinal(scope: Scope, use: KeyUse) -> int:
+        """Which value of the name ``use`` sees: the ordinal of the last binding before it."""
+        before = [
+            b.ordinal for b in scope.bindings.get(use.name, ()) if b.ordinal < use.site.ordinal
+        ]
+        return max(before, default=-1)
+
+    @staticmethod
+    def previous_use(
+        model: SemanticModel, scope: Scope, earlier: list[KeyUse], use: KeyUse
+    ) -> KeyUse | None:
+        for before in reversed(earlier):
+            if model.bound_between(use.name, scope, before.site.ordinal, use.site.ordinal):
+                continue
+            if before.site.node is use.site.node:
+                continue
+            if model.reaches(before.site, use.site):
+                return before
+        return None
+
+    @staticmethod
+    def carried_loop(model: SemanticModel, scope: Scope, use: KeyUse) -> Loop | None:
+        """The innermost loop around ``use`` in which the key is never rebound."""
+        loop = use.site.loop
+        if loop is None:
+            return None
+        if model.bound_between(use.name, scope, loop.start - 1, loop.end):
+            return None
+        branch = use.site.branch
+        while branch is not None:
+            # `if found: return random.normal(key)` leaves the loop after one use.
+            if branch.terminates and loop.contains(branch.ordinal):
+                return None
+            branch = branch.parent
+        return loop

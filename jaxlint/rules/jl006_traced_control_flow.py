@@ -1,0 +1,304 @@
+"""JL006 traced-control-flow: Python control flow on a traced value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from jaxlint import jaxfacts as jf
+from jaxlint.findings import Diagnostic
+from jaxlint.model import ConditionSite, Scope, SemanticModel, Site
+from jaxlint.rules.base import Invalid, Rule, Valid
+
+#: What to use instead, by the construct that needs a concrete bool.
+ADVICE = {
+    "if": "use `jnp.where(...)` or `lax.cond(...)`, or mark the argument static with "
+    "`static_argnames`",
+    "while": "use `lax.while_loop(...)`, or mark the bound static with `static_argnames`",
+    "assert": "use `checkify.check(...)` (jax.experimental.checkify) or "
+    "`equinox.error_if`, or assert on static facts only (`x.shape`, `x.dtype`)",
+    "convert": "keep it an array (`jnp.asarray`, `.astype(...)`), or mark the argument static "
+    "with `static_argnames`",
+    "range": "use `lax.fori_loop(...)` with a traced bound, or mark the bound static with "
+    "`static_argnames`",
+}
+ERRORS = {
+    "convert": "ConcretizationTypeError",
+    "range": "TracerIntegerConversionError",
+}
+
+
+def _staged_function(scope: Scope) -> Scope | None:
+    function = scope.enclosing_function()
+    return function if function is not None and function.staged else None
+
+
+def _render(node: cst.CSTNode, limit: int = 40) -> str:
+    text = " ".join(cst.Module(body=[]).code_for_node(node).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _truth_tested(expr: cst.BaseExpression, covered: set[int]) -> Iterator[cst.BaseExpression]:
+    """The operands whose truth Python asks for when it asks for ``expr``'s, through
+    ``and``/``or``/``not``; the boolean nodes crossed are added to ``covered``."""
+    if isinstance(expr, cst.BooleanOperation):
+        covered.add(id(expr))
+        yield from _truth_tested(expr.left, covered)
+        yield from _truth_tested(expr.right, covered)
+    elif isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Not):
+        covered.add(id(expr))
+        yield from _truth_tested(expr.expression, covered)
+    else:
+        yield expr
+
+
+class TracedControlFlow(Rule):
+    code = "JL006"
+    name = "traced-control-flow"
+    summary = "Python control flow or conversion on a traced value"
+    what_it_does = """
+        Inside staged traced code (`jit`, `vmap`, `scan`/`cond`/`while_loop` bodies, ... and
+        the functions they call), checks for Python constructs that need a concrete value
+        from a traced one: `if`/`elif`/`while`/`assert` tests, conditional expressions,
+        `and`/`or`/`not`, and `bool()`/`int()`/`float()`/`complex()`/`.item()`/`.tolist()`/
+        `range(n)`.
+
+        Only values known to be traced are flagged: non-static parameters of transformed
+        functions and what is computed from them with JAX. Static facts are fine: `.shape`,
+        `.ndim`, `.dtype`, `.size`, `len()`, `isinstance`, `x is None`, parameters named in
+        `static_argnums`/`static_argnames`, Python constants and closed-over Python values.
+        Code traced only by `jax.grad`/`value_and_grad` runs Python on every call with
+        concrete values, so a value-dependent `if` works there and is not flagged.
+        """
+    why_bad = """
+        Under `jit` a traced value has a shape and a dtype but no value: Python cannot decide
+        `if x > 0` and JAX raises `TracerBoolConversionError` (for `int(x)`,
+        `ConcretizationTypeError`; for `range(n)`, `TracerIntegerConversionError`), the error
+        JAX users report most. It surfaces only at run time, often deep in a training job.
+        """
+    example = """
+        import jax
+
+        @jax.jit
+        def relu(x):
+            if x > 0:
+                return x
+            return 0.0
+        """
+    use_instead = """
+        import jax
+        import jax.numpy as jnp
+
+        @jax.jit
+        def relu(x):
+            return jnp.where(x > 0, x, 0.0)
+        """
+    valid = (
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            @jax.jit
+            def f(x, mask=None):
+                if x.ndim == 2 and x.shape[0] > 1:
+                    x = x.sum(0)
+                if mask is not None:
+                    x = jnp.where(mask, x, 0)
+                if len(x) > 3 or isinstance(x, tuple):
+                    x = x[:3]
+                for i in range(x.shape[0]):
+                    x = x + i
+                assert x.dtype == jnp.float32, "need float32"
+                return x
+            """),
+        Valid("""
+            import jax
+            from functools import partial
+            @partial(jax.jit, static_argnames=("training", "n"))
+            def f(x, training, n):
+                if training:
+                    x = x * 0.5
+                for _ in range(n):
+                    x = x + 1
+                return x
+            """),
+        Valid("""
+            import jax
+            def loss(x):
+                if x > 0:  # grad-only: Python runs with concrete values every call
+                    return x ** 2
+                return -x
+            g = jax.grad(loss)
+            """),
+        Valid("""
+            import jax
+            SCALE = 3
+            def helper(x, clip):
+                if clip:  # every traced caller passes a Python constant
+                    return x * SCALE
+                return x
+            @jax.jit
+            def f(x):
+                if SCALE > 2:
+                    x = helper(x, True)
+                return helper(x, clip=False)
+            """),
+        Valid("""
+            import jax
+            def f(x):
+                if x > 0:  # not traced
+                    return int(x)
+                return 0
+            """),
+        Valid("""
+            import jax
+            @jax.jit
+            def f(params, x):
+                for name, value in params.items():
+                    if name.startswith("b"):
+                        x = x + value
+                if "w" in params:
+                    x = x @ params["w"]
+                n, d = x.shape
+                if n > d:
+                    x = x.T
+                return x
+            """),
+    )
+    invalid = (
+        Invalid("""
+            import jax
+            @jax.jit
+            def relu(x):
+                if x > 0:
+                    return x
+                return 0.0
+            """),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            @jax.jit
+            def f(x, y):
+                z = jnp.sum(x * y)
+                while z > 1.0:
+                    z = z / 2
+                assert y.min() >= 0
+                return z if z > 0 else -z
+            """,
+            count=3,
+        ),
+        Invalid(
+            """
+            import jax
+            @jax.vmap
+            def f(x, n):
+                total = 0.0
+                for i in range(n):
+                    total += float(x) * i
+                return total
+            """,
+            count=2,
+        ),
+        Invalid("""
+            from jax import lax
+            def body(i, carry):
+                if carry.sum() > 10 and i > 2:
+                    return carry
+                return carry + 1
+            def run(x):
+                return lax.fori_loop(0, 10, body, x)
+            """),
+        Invalid("""
+            import jax
+            def helper(x, threshold):
+                return x if threshold else -x
+            @jax.jit
+            def step(x):
+                return helper(x, x.mean() > 0)
+            """),
+        Invalid("""
+            import jax
+            @jax.jit
+            def f(x):
+                n = x.sum().item()
+                return x * n
+            """),
+    )
+
+    def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        covered: set[int] = set()
+        for site in model.conditions:
+            if id(site.node) in covered:
+                continue
+            diagnostic = self.check_condition(model, site, covered)
+            if diagnostic is not None:
+                yield diagnostic
+        for site in model.calls:
+            diagnostic = self.check_conversion(model, site)
+            if diagnostic is not None:
+                yield diagnostic
+
+    def check_condition(
+        self, model: SemanticModel, site: ConditionSite, covered: set[int]
+    ) -> Diagnostic | None:
+        if site.kind in ("and", "or"):
+            # Python asks for the truth of every operand but the last, which it returns.
+            node: cst.BooleanOperation = site.node  # type: ignore[assignment]
+            operands = list(_truth_tested(node.left, covered))
+            covered.add(id(node))
+            if isinstance(node.right, cst.BooleanOperation):
+                covered.discard(id(node.right))
+        else:
+            operands = list(_truth_tested(site.test, covered))
+        function = _staged_function(site.scope)
+        if function is None:
+            return None
+        for operand in operands:
+            if model.is_traced_value(operand, site.scope, site.ordinal):
+                construct = {"elif": "if", "ternary": "if ... else", "not": "not"}.get(
+                    site.kind, site.kind
+                )
+                advice = ADVICE.get(site.kind, ADVICE["if"])
+                return Diagnostic(
+                    self.code,
+                    site.test,
+                    f"Python `{construct}` on traced value `{_render(operand)}` "
+                    f"({model.traced_context(function)}) raises TracerBoolConversionError; "
+                    f"{advice}",
+                )
+        return None
+
+    def check_conversion(self, model: SemanticModel, site: Site) -> Diagnostic | None:
+        call: cst.Call = site.node  # type: ignore[assignment]
+        if not call.args and not isinstance(call.func, cst.Attribute):
+            return None
+        function = _staged_function(site.scope)
+        if function is None:
+            return None
+        name = model.qualified_name(call.func, site.scope)
+        if name in jf.PYTHON_CONVERSIONS or name == "builtins.range":
+            values = [arg.value for arg in call.args if arg.keyword is None]
+            kind = "range" if name == "builtins.range" else "convert"
+            label = f"{name.split('.')[-1]}()"
+        elif (
+            name is None
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value in jf.CONCRETE_METHODS
+            and not call.args
+        ):
+            values = [call.func.value]
+            kind = "convert"
+            label = f".{call.func.attr.value}()"
+        else:
+            return None
+        for value in values:
+            if model.is_traced_value(value, site.scope, site.ordinal):
+                return Diagnostic(
+                    self.code,
+                    call,
+                    f"`{label}` on traced value `{_render(value)}` "
+                    f"({model.traced_context(function)}) needs a concrete value and raises "
+                    f"{ERRORS[kind]}; {ADVICE[kind]}",
+                )
+        return None
