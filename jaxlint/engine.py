@@ -8,6 +8,7 @@ import functools
 import os
 import re
 import signal
+import sys
 import tempfile
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -91,11 +92,54 @@ def python_syntax_error(source: bytes) -> Exception | None:
     return None
 
 
+# Every byte but the brackets, for ``bytes.translate`` to delete at C speed.
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"([{)]}")
+_OPENERS = frozenset(b"([{")
+#: CPython refuses more nested brackets than this; libcst's parser overflows its stack
+#: (a segfault) a little beyond, so such files go to CPython's parser first.
+MAX_NESTING = 200
+
+
+def _nesting_depth_exceeds(source: bytes, limit: int) -> bool:
+    brackets = source.translate(None, _NOT_BRACKETS)
+    if len(brackets) <= limit:
+        return False
+    depth = 0
+    for byte in brackets:
+        if byte in _OPENERS:
+            depth += 1
+            if depth > limit:
+                return True
+        elif depth:
+            depth -= 1
+    return False
+
+
 def parse(source: bytes) -> cst.Module:
     """Parse bytes as libcst does (PEP 263 cookie, BOM), never returning half a tree."""
     if b"\x00" in source:
         raise SyntaxError("source code cannot contain null bytes")
+    if _nesting_depth_exceeds(source, MAX_NESTING):
+        # Brackets in strings and comments count too: only CPython's verdict decides.
+        error = python_syntax_error(source)
+        if error is not None:
+            raise error
     return cst.parse_module(source)
+
+
+#: Long operator chains (``a + b + ...`` with thousands of terms, as generated code has)
+#: nest as deep in the tree; walking them needs more than Python's default 1000 frames.
+RECURSION_LIMIT = 20_000
+
+
+@contextlib.contextmanager
+def deep_recursion(limit: int = RECURSION_LIMIT) -> Iterator[None]:
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 @functools.lru_cache(maxsize=8)
@@ -222,6 +266,10 @@ class FileLinter:
         return located
 
     def lint(self, source: bytes, *, fix: bool = False, unsafe_fixes: bool = False) -> FileResult:
+        with deep_recursion():
+            return self._lint(source, fix, unsafe_fixes)
+
+    def _lint(self, source: bytes, fix: bool, unsafe_fixes: bool) -> FileResult:
         result = FileResult(self.path, original_source=source)
         try:
             text_hint = source.decode("utf-8", errors="replace")
