@@ -142,9 +142,13 @@ def test_configuration_and_dependencies_are_part_of_the_key(
     assert run.cache.hits == 0 and parses
     assert {f.code for f in run.findings} <= {"JL003"}
 
-    def fingerprint(path: str) -> str:
-        return "v2" if path.endswith("m00.py") else ""
+    version = {"m00.py": "v1"}
 
+    def fingerprint(path: str) -> str:
+        return version.get(os.path.basename(path), "")
+
+    lint_paths([str(project)], settings, options(), dependencies=fingerprint)
+    version["m00.py"] = "v2"  # what m00.py depends on elsewhere changed
     parses.clear()
     run = lint_paths([str(project)], settings, options(), dependencies=fingerprint)
     assert run.cache.misses == 1 and [kind for kind, _ in parses] == ["libcst"]
