@@ -18,6 +18,7 @@ from jaxlint.discovery import discover
 from jaxlint.engine import FileResult, read_source, write_atomically
 from jaxlint.findings import Finding
 from jaxlint.parallel import lint_files
+from jaxlint.project import ProjectIndex
 from jaxlint.reporters import report, write_statistics
 
 
@@ -61,6 +62,10 @@ def lint_paths(
     """
     run = CheckRun()
     files = discover(paths, settings, run.warnings)
+    # Traced-ness across modules: what each file's functions are traced by elsewhere.
+    project = ProjectIndex(files, settings.traced_decorators) if len(files) > 1 else None
+    if dependencies is None and project is not None:
+        dependencies = project.fingerprint
     want_fixes = options.fix or options.diff
     cache = ResultCache(settings) if options.use_cache else None
 
@@ -89,6 +94,7 @@ def lint_paths(
         fix=want_fixes,
         unsafe_fixes=options.unsafe_fixes,
         jobs=options.jobs,
+        external_traced=project.external_traced if project is not None else None,
     )
     try:
         for index, path in enumerate(files):

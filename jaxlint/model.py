@@ -638,7 +638,9 @@ class _ArrayOracle:
             return False  # self / cls
         if param.name in function.static_params:
             return False
-        if function.traced:
+        # Traced only from other modules (jaxlint.project): what its parameters hold is
+        # decided there, out of sight.
+        if function.traced and not function.transform_kinds <= {"external"}:
             default = param.default
             if default is None:
                 return True

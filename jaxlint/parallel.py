@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -38,10 +38,18 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def lint_one(path: str, settings: Settings, fix: bool, unsafe_fixes: bool) -> Outcome:
+def lint_one(
+    path: str,
+    settings: Settings,
+    fix: bool,
+    unsafe_fixes: bool,
+    external_traced: Mapping[str, str] | None = None,
+) -> Outcome:
     """Lint one file; whatever goes wrong is an internal error for this file alone."""
     try:
-        result = lint_file(path, settings, fix=fix, unsafe_fixes=unsafe_fixes)
+        result = lint_file(
+            path, settings, fix=fix, unsafe_fixes=unsafe_fixes, external_traced=external_traced
+        )
     except RecursionError:
         result = FileResult(path, errors=[f"{path}: internal error: nesting too deep"])
     except Exception as error:  # noqa: BLE001 - one file must not sink the run
@@ -67,9 +75,9 @@ def _start_worker(settings: Settings, fix: bool, unsafe_fixes: bool) -> None:
     _worker_state = (settings, fix, unsafe_fixes)
 
 
-def _work(path: str) -> Outcome:
+def _work(path: str, external_traced: Mapping[str, str] | None = None) -> Outcome:
     assert _worker_state is not None
-    return lint_one(path, *_worker_state)
+    return lint_one(path, *_worker_state, external_traced)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -93,13 +101,19 @@ def lint_files(
     fix: bool = False,
     unsafe_fixes: bool = False,
     jobs: int | None = None,
+    external_traced: Callable[[str], Mapping[str, str]] | None = None,
 ) -> Iterator[Outcome]:
     """Lint ``paths`` with ``jobs`` processes (default: all cores), yielding outcomes in the
-    order of ``paths`` as soon as each is ready."""
+    order of ``paths`` as soon as each is ready. ``external_traced(path)``: the functions of
+    ``path`` that other files trace (``ProjectIndex.external_traced``)."""
+
+    def external(path: str) -> Mapping[str, str] | None:
+        return external_traced(path) or None if external_traced is not None else None
+
     jobs = min(jobs or default_jobs(), len(paths))
     if jobs <= 1:
         for path in paths:
-            yield lint_one(path, settings, fix, unsafe_fixes)
+            yield lint_one(path, settings, fix, unsafe_fixes, external(path))
         return
     executor = ProcessPoolExecutor(
         max_workers=jobs,
@@ -112,7 +126,7 @@ def lint_files(
     try:
         # Biggest files first, so no worker is left with a large file at the end.
         for index in sorted(range(len(paths)), key=lambda i: -_size(paths[i])):
-            futures[index] = executor.submit(_work, paths[index])
+            futures[index] = executor.submit(_work, paths[index], external(paths[index]))
         for index in range(len(paths)):
             future = futures[index]
             assert future is not None
@@ -124,7 +138,7 @@ def lint_files(
                 executor.shutdown(wait=False, cancel_futures=True)
                 for rest in paths[index:]:
                     yielded += 1
-                    yield _isolated(rest, settings, fix, unsafe_fixes)
+                    yield _isolated(rest, settings, fix, unsafe_fixes, external(rest))
                 return
             yielded += 1
             yield outcome
@@ -138,7 +152,13 @@ def lint_files(
                 process.terminate()
 
 
-def _isolated(path: str, settings: Settings, fix: bool, unsafe_fixes: bool) -> Outcome:
+def _isolated(
+    path: str,
+    settings: Settings,
+    fix: bool,
+    unsafe_fixes: bool,
+    external_traced: Mapping[str, str] | None = None,
+) -> Outcome:
     with ProcessPoolExecutor(
         max_workers=1,
         mp_context=_context(),
@@ -146,7 +166,7 @@ def _isolated(path: str, settings: Settings, fix: bool, unsafe_fixes: bool) -> O
         initargs=(settings, fix, unsafe_fixes),
     ) as executor:
         try:
-            return executor.submit(_work, path).result()
+            return executor.submit(_work, path, external_traced).result()
         except BrokenProcessPool:
             message = f"{path}: internal error: the worker process linting it died"
             return FileResult(path, errors=[message]), None

@@ -26,6 +26,8 @@ def _compiled_function(scope: Scope) -> Scope | None:
         return None
     if function.transform_kinds <= jf.UNSTAGED_KINDS | jf.TRACE_ONLY_KINDS:
         return None
+    if function.direct_kinds & jf.TRACE_ONLY_KINDS:
+        return None  # given to eval_shape itself: its Python runs whenever that is called
     return function
 
 
@@ -135,7 +137,7 @@ class TraceTimeSideEffect(Rule):
         """
     why_bad = """
         A traced function's Python body runs once per compilation, with abstract tracers.
-        `print(x)` shows `Traced<ShapedArray(float32[])>` once and then never again; a clock
+        `print(x)` shows a tracer (`JitTracer(float32[])`) once and then never again; a clock
         read or a `random.random()` draw is frozen into the compiled program as a constant, so
         every later call sees the same "time" and the same "random" number; a file write
         happens once. Nothing fails: the program is silently wrong.

@@ -1,0 +1,361 @@
+"""Traced-ness across modules: a cheap index over all the files being linted.
+
+A jitted ``train_step`` in ``train.py`` calling ``utils.log_metrics`` traces
+``log_metrics`` too, though ``utils.py`` alone does not say so. Before linting, the
+index reads every file with Python's own (C) parser, records per module its top-level
+functions and methods, its imports, which of them a JAX transformation traces directly
+(decorators, ``jax.jit(f)``-style calls), and whom each calls. Following the calls from
+traced functions across modules tells each file which of its functions other files
+trace, and how; the file's semantic model takes it from there.
+
+The index is deliberately coarse: it decides only what crosses a module boundary. What
+a file traces by itself, the semantic model finds with its full rules.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from jaxlint import jaxfacts as jf
+
+#: How a transformation kind reads in "called from the jitted train_step".
+_KIND_ADJECTIVES = {
+    "jit": "jitted",
+    "vmap": "vmapped",
+    "loop": "lax-traced",
+    "checkpoint": "rematerialized",
+    "custom": "custom-derivative",
+    "module": "flax-module",
+    "user": "traced",
+    "kernel": "Pallas",
+}
+#: Kinds whose Python runs once at trace time and is then compiled: only these
+#: make trace-time effects in callees lose their repeats.
+_STAGED_ROOT_KINDS = frozenset(_KIND_ADJECTIVES)
+
+
+@dataclass
+class _Function:
+    qualname: str  # "step" or "Model.__call__"
+    line: int
+    module: _Module
+    kind: str = ""  # the transformation that traces it directly, if any
+    decorators: list[ast.expr] = field(default_factory=list)
+    # (dotted target as written through this module's imports, line of the call)
+    calls: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class _Module:
+    name: str  # dotted, e.g. "pkg.utils"
+    path: str
+    package: str  # for relative imports
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> dotted target
+    functions: dict[str, _Function] = field(default_factory=dict)
+
+
+@functools.lru_cache(maxsize=4096)
+def _package_of_directory(directory: str) -> str:
+    """The dotted package a directory is, from the ``__init__.py`` files at and above it."""
+    if not os.path.isfile(os.path.join(directory, "__init__.py")):
+        return ""
+    parent, name = os.path.split(directory)
+    above = _package_of_directory(parent) if parent != directory else ""
+    return f"{above}.{name}" if above else name
+
+
+def module_name(path: str) -> tuple[str, str]:
+    """(dotted module name, package) of a file, from the ``__init__.py`` files above it."""
+    directory, filename = os.path.split(os.path.abspath(path))
+    stem = os.path.splitext(filename)[0]
+    package = _package_of_directory(directory)
+    if stem == "__init__":
+        return package, package
+    return (f"{package}.{stem}" if package else stem), package
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+class _Reader:
+    """Fills one :class:`_Module` from its syntax tree."""
+
+    def __init__(self, module: _Module, traced_decorators: frozenset[str]) -> None:
+        self.module = module
+        self.traced_decorators = traced_decorators
+
+    def resolve(self, dotted: str) -> str:
+        head, _, rest = dotted.partition(".")
+        target = self.module.imports.get(head)
+        if target is None:
+            return dotted
+        return f"{target}.{rest}" if rest else target
+
+    def transform_kind(self, node: ast.expr) -> str:
+        """The kind of transformation ``node`` names (``jax.jit``, ``partial(jax.jit, ...)``,
+        ``jax.jit(static_argnums=...)``), or ""."""
+        if isinstance(node, ast.Call):
+            inner = self.transform_kind(node.func)
+            if inner:
+                return inner
+            dotted = _dotted(node.func)
+            if dotted and jf.canonical(self.resolve(dotted)) == "functools.partial" and node.args:
+                return self.transform_kind(node.args[0])
+            return ""
+        dotted = _dotted(node)
+        if dotted is None:
+            return ""
+        name = jf.canonical(self.resolve(dotted))
+        if name in self.traced_decorators:
+            return "user"
+        transform = jf.TRANSFORMS.get(name)
+        return transform.kind if transform is not None else ""
+
+    def read(self, tree: ast.Module) -> None:
+        """One pass over every node: imports, functions with the calls in them, and
+        ``jax.jit(f)``-style transformation calls anywhere."""
+        transform_calls: list[ast.Call] = []
+        for statement in tree.body:
+            if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+                self.add_function(statement, statement.name, transform_calls)
+            elif isinstance(statement, ast.ClassDef):
+                for item in statement.body:
+                    if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                        self.add_function(item, f"{statement.name}.{item.name}", transform_calls)
+                    else:
+                        self.scan(item, None, transform_calls)
+                for base in (*statement.bases, *statement.decorator_list):
+                    self.scan(base, None, transform_calls)
+            else:
+                self.scan(statement, None, transform_calls)
+        # Decorators and calls were recorded before every import was known: resolve now.
+        for function in self.module.functions.values():
+            for decorator in function.decorators:
+                kind = self.transform_kind(decorator)
+                if kind:
+                    function.kind = kind
+                    break
+        for call in transform_calls:
+            kind = self.transform_kind(call.func)
+            target = _dotted(call.args[0]) if kind else None
+            function = self.module.functions.get(target or "")
+            if function is not None and not function.kind:
+                function.kind = kind
+
+    def scan(
+        self, root: ast.AST, function: _Function | None, transform_calls: list[ast.Call]
+    ) -> None:
+        module = self.module
+        for node in ast.walk(root):
+            if isinstance(node, ast.Call):
+                dotted = _dotted(node.func)
+                if dotted is not None:
+                    if function is not None and not dotted.startswith(("self.", "cls.")):
+                        function.calls.append((dotted, node.lineno))
+                    if node.args:
+                        transform_calls.append(node)
+                elif isinstance(node.func, ast.Call) and node.args:
+                    transform_calls.append(node)  # jax.jit(static_argnums=1)(f)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        module.imports[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".")[0]
+                        module.imports[top] = top
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = module.package.split(".") if module.package else []
+                    anchor = anchor[: len(anchor) - (node.level - 1)] if node.level > 1 else anchor
+                    base = ".".join([*anchor, base] if base else anchor)
+                for alias in node.names:
+                    if alias.name != "*":
+                        target = f"{base}.{alias.name}" if base else alias.name
+                        module.imports[alias.asname or alias.name] = target
+
+    def add_function(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        qualname: str,
+        transform_calls: list[ast.Call],
+    ) -> None:
+        function = _Function(qualname, node.lineno, self.module)
+        function.decorators = list(node.decorator_list)
+        self.scan(node, function, transform_calls)
+        self.module.functions[qualname] = function
+
+
+class ProjectIndex:
+    """Which functions of each linted file are traced from other linted files.
+
+    Built from the list of paths being linted (before linting them); queried per file
+    with :meth:`external_traced`, and :meth:`fingerprint` for caches.
+    """
+
+    def __init__(self, paths: Sequence[str], traced_decorators: Iterable[str] = ()) -> None:
+        self._decorators = frozenset(traced_decorators)
+        self._path_of: dict[str, str] = {}  # module name -> path, parsed on demand
+        self._by_name: dict[str, _Module | None] = {}
+        self._by_path: dict[str, _Module] = {}
+        self._root = _common_directory(paths)
+        self._external: dict[str, dict[str, str]] = {}
+        words = {name.rsplit(".", 1)[-1] for name in self._decorators}
+        words |= {
+            name.rsplit(".", 1)[-1]
+            for name, transform in jf.TRANSFORMS.items()
+            if transform.kind in _STAGED_ROOT_KINDS
+        }
+        mentions_transform = re.compile(rb"\b(?:" + "|".join(sorted(words)).encode() + rb")\b")
+        callers: list[tuple[str, str, bytes]] = []
+        for path in paths:
+            if not path.endswith(".py"):
+                continue
+            name, _ = module_name(path)
+            self._path_of.setdefault(name, path)
+            try:
+                with open(path, "rb") as handle:
+                    source = handle.read()
+            except OSError:
+                continue
+            # Only a file that names a transformation can hold a root; the others are
+            # parsed only if a traced call reaches them.
+            if mentions_transform.search(source):
+                callers.append((name, path, source))
+        if len(self._path_of) > 1:
+            for name, path, source in callers:
+                self._by_name[name] = self._parse(path, source)
+            self._resolve()
+
+    def external_traced(self, path: str) -> dict[str, str]:
+        """Qualified names of functions in ``path`` that code in other linted files
+        traces, each with how (``called from the jitted train_step in train.py:42``)."""
+        return self._external.get(os.path.abspath(path), {})
+
+    def fingerprint(self, path: str) -> str:
+        """A stable string of all that ``path``'s results depend on in other files."""
+        external = self.external_traced(path)
+        if not external:
+            return ""
+        text = "\n".join(f"{name}\t{via}" for name, via in sorted(external.items()))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    # ------------------------------------------------------------------ building
+
+    def _parse(self, path: str, source: bytes | None = None) -> _Module | None:
+        try:
+            if source is None:
+                with open(path, "rb") as handle:
+                    source = handle.read()
+            tree = ast.parse(source, filename=path)
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            return None  # unreadable or unparsable: the linter reports it
+        name, package = module_name(path)
+        module = _Module(name, os.path.abspath(path), package)
+        _Reader(module, self._decorators).read(tree)
+        self._by_path[module.path] = module
+        return module
+
+    def _module(self, name: str) -> _Module | None:
+        """The indexed module called ``name``, parsed on first use."""
+        if name not in self._by_name:
+            path = self._path_of.get(name)
+            self._by_name[name] = self._parse(path) if path is not None else None
+        return self._by_name[name]
+
+    def _target(self, module: _Module, dotted: str, depth: int = 0) -> _Function | None:
+        """The indexed function a call spelled ``dotted`` in ``module`` reaches."""
+        if depth > 4:
+            return None
+        local = module.functions.get(dotted)
+        if local is not None:
+            return local
+        head, _, rest = dotted.partition(".")
+        imported = module.imports.get(head)
+        if imported is None:
+            return None
+        full = f"{imported}.{rest}" if rest else imported
+        return self._lookup(full, depth)
+
+    def _lookup(self, full: str, depth: int) -> _Function | None:
+        parts = full.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            owner = self._module(".".join(parts[:cut]))
+            if owner is None:
+                continue
+            rest = ".".join(parts[cut:])
+            found = owner.functions.get(rest)
+            if found is not None:
+                return found
+            # A re-export: ``from .utils import helper`` in a package's __init__.
+            return self._target(owner, rest, depth + 1)
+        return None
+
+    def _resolve(self) -> None:
+        """Traced functions, then what they reach: first inside their own module (the
+        semantic model sees that itself), then across modules (what the index adds)."""
+        root_of: dict[int, _Function] = {}  # id of a traced function -> the root tracing it
+        pending: list[_Function] = []
+        for module in list(self._by_path.values()):
+            for function in module.functions.values():
+                if function.kind in _STAGED_ROOT_KINDS:
+                    root_of[id(function)] = function
+                    pending.append(function)
+        local = list(pending)
+        while pending:
+            caller = pending.pop()
+            for dotted, _ in caller.calls:
+                callee = caller.module.functions.get(dotted)
+                if callee is not None and id(callee) not in root_of:
+                    root_of[id(callee)] = root_of[id(caller)]
+                    local.append(callee)
+                    pending.append(callee)
+        pending = local
+        while pending:
+            caller = pending.pop(0)
+            root = root_of[id(caller)]
+            for dotted, line in caller.calls:
+                callee = self._target(caller.module, dotted)
+                if callee is None or id(callee) in root_of:
+                    continue
+                root_of[id(callee)] = root
+                pending.append(callee)
+                where = f"{self._display(caller.module.path)}:{line}"
+                adjective = _KIND_ADJECTIVES[root.kind]
+                if caller is root:
+                    via = f"called from the {adjective} {root.qualname} in {where}"
+                else:
+                    via = (
+                        f"called from {caller.qualname} in {where}, reached from the "
+                        f"{adjective} {root.qualname} in "
+                        f"{self._display(root.module.path)}:{root.line}"
+                    )
+                self._external.setdefault(callee.module.path, {})[callee.qualname] = via
+
+    def _display(self, path: str) -> str:
+        try:
+            return os.path.relpath(path, self._root)
+        except ValueError:
+            return path
+
+
+def _common_directory(paths: Sequence[str]) -> str:
+    directories = [os.path.dirname(os.path.abspath(path)) for path in paths]
+    if not directories:
+        return os.getcwd()
+    try:
+        return os.path.commonpath(directories)
+    except ValueError:
+        return os.getcwd()
