@@ -184,7 +184,9 @@ def _walk(top: str, settings: Settings, warnings: list[str]) -> Iterator[str]:
             try:
                 is_dir = entry.is_dir()
                 is_file = entry.is_file()
-            except OSError:
+            except OSError as error:  # e.g. a symlink to itself: say so, go on
+                if entry.name.endswith(PYTHON_SUFFIXES):
+                    warnings.append(f"{path}: skipped ({error.strerror or error})")
                 continue
             if is_dir:
                 if settings.is_excluded(path) or _ignored(ignores, path, True):

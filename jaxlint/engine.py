@@ -11,7 +11,7 @@ import signal
 import sys
 import tempfile
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -199,13 +199,9 @@ class _Replacer(cst.CSTTransformer):
 class FileLinter:
     """Lints one file's source with one configuration."""
 
-    def __init__(
-        self, path: str, settings: Settings, external_traced: Mapping[str, str] | None = None
-    ) -> None:
+    def __init__(self, path: str, settings: Settings) -> None:
         self.path = path
         self.settings = settings
-        # functions of this file that other linted files trace (see jaxlint.project)
-        self.external_traced = external_traced
         self.codes = settings.codes_for(path)
         self.rules: list[Rule] = rules_for(self.codes)
 
@@ -226,7 +222,7 @@ class FileLinter:
         if not self.wants_model(module.code if text is None else text):
             return None, []
         try:
-            model = build_model(module, self.settings.traced_decorators, self.external_traced)
+            model = build_model(module, self.settings.traced_decorators)
         except Exception as error:  # noqa: BLE001 - reported as an internal error, exit 2
             raise InternalError(
                 f"{self.path}: internal error in the semantic model: "
@@ -388,12 +384,7 @@ def read_source(path: str) -> bytes:
 
 
 def lint_file(
-    path: str,
-    settings: Settings,
-    *,
-    fix: bool = False,
-    unsafe_fixes: bool = False,
-    external_traced: Mapping[str, str] | None = None,
+    path: str, settings: Settings, *, fix: bool = False, unsafe_fixes: bool = False
 ) -> FileResult:
     """Lint a file on disk; an unreadable file is a JL000 finding."""
     try:
@@ -407,8 +398,7 @@ def lint_file(
             message = f"cannot read file: {error.strerror or error}"
             result.findings.append(Finding(path, 1, 1, 1, 1, "JL000", "syntax-error", message))
         return result
-    linter = FileLinter(path, settings, external_traced)
-    return linter.lint(source, fix=fix, unsafe_fixes=unsafe_fixes)
+    return FileLinter(path, settings).lint(source, fix=fix, unsafe_fixes=unsafe_fixes)
 
 
 _DEFERRED_SIGNALS = {signal.SIGINT, signal.SIGTERM}
