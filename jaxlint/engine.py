@@ -11,7 +11,7 @@ import signal
 import sys
 import tempfile
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -199,9 +199,13 @@ class _Replacer(cst.CSTTransformer):
 class FileLinter:
     """Lints one file's source with one configuration."""
 
-    def __init__(self, path: str, settings: Settings) -> None:
+    def __init__(
+        self, path: str, settings: Settings, external_traced: Mapping[str, str] | None = None
+    ) -> None:
         self.path = path
         self.settings = settings
+        # functions of this file that other linted files trace (see jaxlint.project)
+        self.external_traced = external_traced
         self.codes = settings.codes_for(path)
         self.rules: list[Rule] = rules_for(self.codes)
 
@@ -222,7 +226,7 @@ class FileLinter:
         if not self.wants_model(module.code if text is None else text):
             return None, []
         try:
-            model = build_model(module, self.settings.traced_decorators)
+            model = build_model(module, self.settings.traced_decorators, self.external_traced)
         except Exception as error:  # noqa: BLE001 - reported as an internal error, exit 2
             raise InternalError(
                 f"{self.path}: internal error in the semantic model: "
@@ -384,7 +388,12 @@ def read_source(path: str) -> bytes:
 
 
 def lint_file(
-    path: str, settings: Settings, *, fix: bool = False, unsafe_fixes: bool = False
+    path: str,
+    settings: Settings,
+    *,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    external_traced: Mapping[str, str] | None = None,
 ) -> FileResult:
     """Lint a file on disk; an unreadable file is a JL000 finding."""
     try:
@@ -398,7 +407,8 @@ def lint_file(
             message = f"cannot read file: {error.strerror or error}"
             result.findings.append(Finding(path, 1, 1, 1, 1, "JL000", "syntax-error", message))
         return result
-    return FileLinter(path, settings).lint(source, fix=fix, unsafe_fixes=unsafe_fixes)
+    linter = FileLinter(path, settings, external_traced)
+    return linter.lint(source, fix=fix, unsafe_fixes=unsafe_fixes)
 
 
 _DEFERRED_SIGNALS = {signal.SIGINT, signal.SIGTERM}
