@@ -427,6 +427,7 @@ STATIC_RESULT_CALLS = frozenset(
         "jax.dtypes.result_type",
         "jax.dtypes.issubdtype",
         "jax.lax.axis_size",
+        "jax.lax.dtype",
         "jax.core.get_aval",
     }
 )

@@ -864,14 +864,16 @@ class _TracedValueOracle:
             if name in jf.PYTHON_CONVERSIONS:
                 # int(tracer) fails (JL006 reports it there); int(static) is static.
                 return False if arguments() is False else None
+            if name.rsplit(".", 1)[-1].startswith("_"):
+                return None  # private helpers return anything, metadata included
             if name in jf.ARRAY_CALLS or name.startswith(jf.ARRAY_NAMESPACES):
                 function = scope.enclosing_function()
                 if function is not None and function.staged:
                     return True  # every JAX operation in staged code yields a tracer
                 return arguments()
-            if name.startswith(("builtins.", "numpy.", "math.", "jax.")):
+            if name.startswith(("builtins.", "numpy.", "math.", "jax.tree_util.", "jax.tree.")):
                 return arguments()
-            return None
+            return None  # other helpers (jax internals included) may return static metadata
         if isinstance(call.func, cst.Attribute):
             method = call.func.attr.value
             if method == "keys":
