@@ -62,12 +62,39 @@ def lint_paths(
     """
     run = CheckRun()
     files = discover(paths, settings, run.warnings)
-    # Traced-ness across modules: what each file's functions are traced by elsewhere.
-    project = ProjectIndex(files, settings.traced_decorators) if len(files) > 1 else None
-    if dependencies is None and project is not None:
-        dependencies = project.fingerprint
     want_fixes = options.fix or options.diff
     cache = ResultCache(settings) if options.use_cache else None
+    digests: dict[int, str] = {}
+    if cache is not None:
+        for index, path in enumerate(files):
+            try:
+                digests[index] = source_digest(read_source(path))
+            except OSError:
+                continue  # linted below, where the error becomes a finding or a warning
+
+    # Traced-ness across modules: what each file's functions are traced by elsewhere.
+    # Building the index parses most files, so it is built only when needed: not when the
+    # cache holds its fingerprints for exactly these files with exactly these contents.
+    project: ProjectIndex | None = None
+
+    def built_index() -> ProjectIndex | None:
+        nonlocal project
+        if project is None and len(files) > 1:
+            project = ProjectIndex(files, settings.traced_decorators)
+        return project
+
+    state = ""
+    if dependencies is None and len(files) > 1:
+        stored = None
+        if cache is not None:
+            state = cache.project_state(
+                (path, digests.get(index, "")) for index, path in enumerate(files)
+            )
+            stored = cache.project_fingerprints(state)
+        if stored is not None and cache is not None:
+            dependencies = cache.fingerprint_lookup(stored)
+        else:
+            dependencies = lambda path: built_index().fingerprint(path)  # type: ignore[union-attr]  # noqa: E731
 
     def key_of(path: str, digest: str) -> str:
         extra = dependencies(path) if dependencies is not None else ""
@@ -76,25 +103,26 @@ def lint_paths(
     results: list[FileResult | None] = [None] * len(files)
     if cache is not None:
         for index, path in enumerate(files):
-            try:
-                source = read_source(path)
-            except OSError:
-                continue  # linted below, where the error becomes a finding or a warning
-            hit = cache.get(path, key_of(path, source_digest(source)))
+            if index not in digests:
+                continue
+            hit = cache.get(path, key_of(path, digests[index]))
             # A fix run re-lints only what it may rewrite; the rest is as cached.
             if hit is not None and not (
                 want_fixes and any(f.fixable(options.unsafe_fixes) for f in hit.findings)
             ):
                 results[index] = hit
         run.cache = cache.stats
+        if state and dependencies is not None:
+            cache.remember_project(state, {path: dependencies(path) for path in files})
     todo = [index for index, result in enumerate(results) if result is None]
+    project_index = built_index() if todo else None
     outcomes = lint_files(
         [files[index] for index in todo],
         settings,
         fix=want_fixes,
         unsafe_fixes=options.unsafe_fixes,
         jobs=options.jobs,
-        external_traced=project.external_traced if project is not None else None,
+        external_traced=project_index.external_traced if project_index is not None else None,
     )
     try:
         for index, path in enumerate(files):

@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,7 @@ class ResultCache:
         ).hexdigest()
         self.file = os.path.join(self.folder, f"results-{name}.json")
         self.entries: dict[str, dict[str, Any]] = {}
+        self.project: dict[str, Any] = {}
         self.seen: set[str] = set()
         self.dirty = False
         self.stats = CacheStats()
@@ -85,6 +86,32 @@ class ResultCache:
             return  # missing or damaged: start afresh
         if isinstance(data, dict) and isinstance(data.get("entries"), dict):
             self.entries = data["entries"]
+            if isinstance(data.get("project"), dict):
+                self.project = data["project"]
+
+    def project_state(self, files: Iterable[tuple[str, str]]) -> str:
+        """A digest of which files a run sees and what each holds ((path, digest) pairs):
+        all that cross-module facts (``ProjectIndex``) are computed from."""
+        text = "\n".join(sorted(f"{self._name(path)}\t{digest}" for path, digest in files))
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+    def project_fingerprints(self, state: str) -> dict[str, str] | None:
+        """The dependency fingerprints stored for ``state``, by path; None if other."""
+        if self.project.get("state") != state:
+            return None
+        stored = self.project.get("fingerprints")
+        if not isinstance(stored, dict):
+            return None
+        return {name: value for name, value in stored.items() if isinstance(value, str)}
+
+    def remember_project(self, state: str, fingerprints: dict[str, str]) -> None:
+        by_name = {self._name(path): value for path, value in fingerprints.items() if value}
+        if self.project != {"state": state, "fingerprints": by_name}:
+            self.project = {"state": state, "fingerprints": by_name}
+            self.dirty = True
+
+    def fingerprint_lookup(self, stored: dict[str, str]) -> Callable[[str], str]:
+        return lambda path: stored.get(self._name(path), "")
 
     def _name(self, path: str) -> str:
         absolute = os.path.abspath(path)
@@ -158,7 +185,7 @@ class ResultCache:
             if not os.path.exists(ignore):
                 with open(ignore, "w", encoding="utf-8") as handle:
                     handle.write("# Automatically created by jaxlint.\n*\n")
-            data = json.dumps({"format": _FORMAT, "entries": self.entries})
+            data = json.dumps({"format": _FORMAT, "entries": self.entries, "project": self.project})
             with signals_deferred():
                 descriptor, temporary = tempfile.mkstemp(
                     dir=self.folder, prefix=".results-", suffix=".tmp"

@@ -214,8 +214,10 @@ class FileLinter:
         JAX pre-filter with ``needs_model = False``)."""
         if not self.rules:
             return False
-        if any(not getattr(rule, "needs_model", True) for rule in self.rules):
-            return True
+        if self.external_traced or any(
+            not getattr(rule, "needs_model", True) for rule in self.rules
+        ):
+            return True  # traced from another file: JAX need not be imported here
         return looks_like_jax(text, self.settings)
 
     def diagnose(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from jaxlint import engine
+from jaxlint import api, engine
 from jaxlint.api import CheckOptions, lint_paths
 from jaxlint.cache import CACHE_DIR
 from jaxlint.config import Settings, load_settings, with_overrides
@@ -250,3 +250,33 @@ def test_in_process_pool_matches_serial(project: Path) -> None:
     assert [r.path for r in pooled.results] == [r.path for r in serial.results]
     assert pooled.warnings == serial.warnings
     assert os.listdir(project / "many")  # nothing was written or removed
+
+
+def test_cross_module_facts_are_cached_and_invalidated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    # No JAX import here: only train.py's jit makes log() traced.
+    (pkg / "util.py").write_text("def log(x):\n    print(x)\n    return x\n")
+    jitted = "import jax\nfrom pkg.util import log\n\n\n@jax.jit\ndef step(x):\n    return log(x)\n"
+    (pkg / "train.py").write_text(jitted)
+    settings = Settings(root=str(tmp_path))
+    built: list[int] = []
+    real_index = api.ProjectIndex
+
+    def counted_index(*args, **kwargs):  # type: ignore[no-untyped-def]
+        built.append(1)
+        return real_index(*args, **kwargs)
+
+    monkeypatch.setattr(api, "ProjectIndex", counted_index)
+
+    def codes() -> list[tuple[str, str]]:
+        run = lint_paths([str(tmp_path)], settings, options())
+        return [(Path(f.path).name, f.code) for f in run.findings]
+
+    assert codes() == [("util.py", "JL004")] and built == [1]
+    assert codes() == [("util.py", "JL004")] and built == [1]  # warm: no index built
+    (pkg / "train.py").write_text(jitted.replace("@jax.jit\n", ""))
+    assert codes() == [] and built == [1, 1]  # util.py unchanged, yet linted again
