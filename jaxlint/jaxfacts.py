@@ -40,14 +40,16 @@ CANONICAL_PREFIXES: tuple[tuple[str, str], ...] = (
 
 
 def canonical(name: str) -> str:
-    """Map a private or re-exported JAX path to its public spelling."""
+    """Map a private or re-exported JAX path to its public spelling.
+
+    A module alias maps too: ``from jax._src.lax import lax`` binds ``jax.lax``.
+    """
     for prefix, public in CANONICAL_PREFIXES:
-        if name == prefix.rstrip(".") and not public.endswith("."):
-            return public
-        if name.startswith(prefix):
+        stem = prefix.rstrip(".")
+        if name == stem:
+            return public.rstrip(".")
+        if prefix.endswith(".") and name.startswith(prefix):
             return public + name[len(prefix) :]
-    if name == "jax.experimental.pjit.pjit":
-        return "jax.jit"
     return name
 
 

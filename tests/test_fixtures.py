@@ -57,10 +57,10 @@ def test_fixed_inplace_functions_run_under_jit(tmp_path: Path) -> None:
     assert "x = x.at[k, 0].max(0.0)  # expect: JL001" in fixed_text
     assert "tokens = tokens.at[:, 0].set(1)  # expect: JL008" in fixed_text
 
-    # Only the findings without a safe fix remain; a second --fix changes nothing.
+    # Only findings without a safe fix remain; a second --fix changes nothing.
     again = lint_paths([str(work)], settings, CheckOptions(fix=True))
     assert again.fixed == 0
-    assert {f.fix_available for f in again.findings} <= {""}
+    assert "safe" not in {f.fix_available for f in again.findings}
 
     module = _load(work / "inplace_updates.py", "fixed_inplace_updates")
     for name, reference in module.NUMPY_REFERENCES.items():
