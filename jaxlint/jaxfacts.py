@@ -17,7 +17,12 @@ CANONICAL_PREFIXES: tuple[tuple[str, str], ...] = (
     ("jax._src.numpy.", "jax.numpy."),
     ("jax._src.lax.lax.", "jax.lax."),
     ("jax._src.lax.control_flow.", "jax.lax."),
-    ("jax._src.lax.", "jax.lax."),
+    ("jax._src.lax.slicing.", "jax.lax."),
+    ("jax._src.lax.convolution.", "jax.lax."),
+    ("jax._src.lax.parallel.", "jax.lax."),
+    ("jax._src.lax.special.", "jax.lax."),
+    ("jax._src.lax.windowed_reductions.", "jax.lax."),
+    ("jax._src.lax.linalg.", "jax.lax.linalg."),
     ("jax._src.random.", "jax.random."),
     ("jax._src.nn.functions.", "jax.nn."),
     ("jax._src.api.", "jax."),
@@ -147,7 +152,7 @@ CUSTOM_RULE_METHODS = frozenset({"defjvp", "defvjp", "defjvps", "def_fwd", "def_
 
 #: Keyword arguments of jit-like transformations that make parameters static.
 STATIC_ARGNUMS = ("static_argnums", "nondiff_argnums")
-STATIC_ARGNAMES = ("static_argnames",)
+STATIC_ARGNAMES = ("static_argnames", "nondiff_argnames")
 
 #: Base classes whose ``__call__``/``setup`` and ``@compact`` methods are traced (flax linen).
 TRACED_MODULE_BASES = frozenset({"flax.linen.Module"})

@@ -124,6 +124,8 @@ class Scope:
     traced_callers: list[Site] = field(default_factory=list)
     static_params: set[str] = field(default_factory=set)
     unmapped_params: set[str] = field(default_factory=set)  # in_axes=None under vmap
+    # Bound by ``functools.partial`` before a transformation: concrete Python values.
+    partial_bound: set[str] = field(default_factory=set)
     host: bool = False  # handed to a host callback: runs with concrete values
     string_keyed: set[str] = field(default_factory=set)  # names stored into with "str" keys
     ref_params: bool = False  # a Pallas kernel: parameters are mutable refs
@@ -927,7 +929,7 @@ class _TracedValueOracle:
         param = function.params.get(binding.name)
         if param is None or param.star or function.ref_params or function.host:
             return None
-        if param.name in function.static_params:
+        if param.name in function.static_params or param.name in function.partial_bound:
             return False
         if function.enclosing_class() is not None and param.index == 0:
             return False  # self / cls
@@ -1608,6 +1610,9 @@ class _TracedResolver:
                     continue
                 self.mark(target, transform.kind, f"passed to {name}")
                 bound = _partial_positional_count(value, model, scope)
+                target.partial_bound |= _partial_bound_names(
+                    _partial_call(value, model, scope), target, bound
+                )
                 self.static_from_options(target, options, bound)
                 if transform.kind == "vmap" and len(positional) > 1 and options is call.args:
                     self.unmapped_from_axes(target, positional[1].value, bound)
@@ -1671,19 +1676,52 @@ class _TracedResolver:
                     pending.append(callee)
 
 
+def _partial_call(expr: cst.BaseExpression, model: SemanticModel, scope: Scope) -> cst.Call | None:
+    """The ``functools.partial(f, ...)`` call that ``expr`` is, or names (``inner = partial(...)``)."""
+    if isinstance(expr, cst.Name):
+        found = model.lookup(expr.value, scope)
+        if found is not None and len(found[1]) == 1 and found[1][0].kind == "assign":
+            binding = found[1][0]
+            expr = binding.value  # type: ignore[assignment]
+            scope = binding.written_in or binding.scope
+    if isinstance(expr, cst.Call) and model.qualified_name(expr.func, scope) == "functools.partial":
+        return expr
+    return None
+
+
 def _partial_positional_count(expr: cst.BaseExpression, model: SemanticModel, scope: Scope) -> int:
     """How many leading positional arguments a ``partial(f, ...)`` binds."""
-    if isinstance(expr, cst.Call) and model.qualified_name(expr.func, scope) == "functools.partial":
-        return sum(1 for arg in expr.args[1:] if arg.keyword is None and not arg.star)
-    return 0
+    call = _partial_call(expr, model, scope)
+    if call is None:
+        return 0
+    return sum(1 for arg in call.args[1:] if arg.keyword is None and not arg.star)
+
+
+def _partial_bound_names(expr: cst.Call | None, function: Scope, bound: int) -> set[str]:
+    """Parameters that ``partial(f, a, k=v)`` fixes before a transformation sees ``f``."""
+    if expr is None:
+        return set()
+    positional = [p.name for p in function.params.values() if p.index >= 0]
+    names = set(positional[:bound])
+    names.update(arg.keyword.value for arg in expr.args[1:] if arg.keyword is not None)
+    return names & set(function.params)
 
 
 def _literal_ints(expr: cst.BaseExpression) -> Iterator[int]:
+    """Integers written literally: ``1``, ``(1, 2)``, ``[0]``, ``range(5, 10)``."""
     if isinstance(expr, cst.Integer):
         yield int(expr.value, 0)
     elif isinstance(expr, cst.Tuple | cst.List):
         for element in expr.elements:
             yield from _literal_ints(element.value)
+    elif (
+        isinstance(expr, cst.Call)
+        and isinstance(expr.func, cst.Name)
+        and expr.func.value == "range"
+        and 1 <= len(expr.args) <= 3
+        and all(isinstance(arg.value, cst.Integer) for arg in expr.args)
+    ):
+        yield from range(*(int(arg.value.value, 0) for arg in expr.args))  # type: ignore[attr-defined]
 
 
 def _literal_strings(expr: cst.BaseExpression) -> Iterator[str]:

@@ -253,3 +253,32 @@ def test_pallas_kernel_parameters_are_refs() -> None:
     assert scope.traced and scope.ref_params
     assert model.is_mutable_ref(cst.Name("o_ref"), scope, 1 << 40)
     assert model.is_array(cst.Name("o_ref"), scope, 1 << 40) is False
+
+
+def test_concrete_values_at_trace_time() -> None:
+    """Arguments bound by partial before a transformation, nondiff_argnames, and
+    static_argnums written as range() are Python values, not tracers."""
+    model = model_of("""
+        import functools
+        import jax
+
+        def body(x, k, *, flag):
+            return x
+
+        def run(xs, k):
+            inner = functools.partial(body, k=k, flag=True)
+            return jax.vmap(inner)(xs)
+
+        @functools.partial(jax.custom_vjp, nondiff_argnames=("mode",))
+        def custom(x, mode):
+            return x
+
+        @functools.partial(jax.jit, static_argnums=range(1, 3))
+        def ranged(x, a, b):
+            return x
+        """)
+    body = function(model, "body")
+    ask = {n: model.is_traced_value(cst.Name(n), body, 1 << 40) for n in body.params}
+    assert ask == {"x": True, "k": False, "flag": False}
+    assert function(model, "custom").static_params == {"mode"}
+    assert function(model, "ranged").static_params == {"a", "b"}
