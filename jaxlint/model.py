@@ -213,6 +213,7 @@ class SemanticModel:
         self.expression_statements: list[Site] = []
         self.decorated_defs: list[Site] = []  # FunctionDefs with decorators, with their loop
         self.conditions: list[ConditionSite] = []  # in source order, outer before inner
+        self._tested_names: dict[int, frozenset[str]] = {}
         self.annotations: dict[int, cst.BaseExpression] = {}  # id(annotated Name) -> annotation
         self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
         # id(Binding) -> whether the value it binds is traced (see is_traced_value)
@@ -341,6 +342,18 @@ class SemanticModel:
     def is_mutable_ref(self, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> bool:
         """A ``jax.new_ref``/Pallas ref or a flax NNX Variable: written in place by design."""
         return _ArrayOracle(self).is_ref(expr, scope, ordinal, 0)
+
+    def tested_names(self, function: Scope) -> frozenset[str]:
+        """Names that ``function``'s own conditions read (``if _cache is None``,
+        ``if key not in table``): state it checks before it writes."""
+        cached = self._tested_names.get(id(function))
+        if cached is None:
+            names: set[str] = set()
+            for site in self.conditions:
+                if site.scope is function:
+                    names.update(_names_read(site.test))
+            cached = self._tested_names[id(function)] = frozenset(names)
+        return cached
 
     # ---------------------------------------------------------- traced values
 
@@ -985,6 +998,27 @@ def _reaching_bindings(bindings: list[Binding], ordinal: int) -> list[Binding]:
             b for b in bindings if b.ordinal > ordinal and last.loop.contains(b.ordinal)
         ]
     return [last]
+
+
+def _names_read(expr: cst.CSTNode) -> Iterator[str]:
+    """Plain names read by a condition, through comparisons, calls and attributes."""
+    if isinstance(expr, cst.Name):
+        yield expr.value
+    elif isinstance(expr, cst.Attribute | cst.Subscript):
+        yield from _names_read(expr.value)
+    elif isinstance(expr, cst.UnaryOperation):
+        yield from _names_read(expr.expression)
+    elif isinstance(expr, cst.BooleanOperation | cst.BinaryOperation):
+        yield from _names_read(expr.left)
+        yield from _names_read(expr.right)
+    elif isinstance(expr, cst.Comparison):
+        yield from _names_read(expr.left)
+        for target in expr.comparisons:
+            yield from _names_read(target.comparator)
+    elif isinstance(expr, cst.Call):
+        yield from _names_read(expr.func)
+        for arg in expr.args:
+            yield from _names_read(arg.value)
 
 
 def dotted(expr: cst.BaseExpression) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import libcst as cst
 
@@ -106,6 +106,19 @@ class GlobalMutation(Rule):
     valid = (
         Valid("""
             import jax
+            _backend = None
+            def get_backend():
+                global _backend
+                if _backend is None:
+                    _backend = object()  # lazy initialisation: once is the intent
+                return _backend
+            @jax.jit
+            def step(x):
+                get_backend()
+                return x
+            """),
+        Valid("""
+            import jax
             @jax.jit
             def step(x):
                 out = []
@@ -131,6 +144,16 @@ class GlobalMutation(Rule):
             """),
     )
     invalid = (
+        Invalid("""
+            import jax
+            import jax.numpy as jnp
+            CACHE = {}
+            @jax.jit
+            def step(x):
+                if "exp" not in CACHE:
+                    CACHE["exp"] = jnp.exp(x)  # a guarded cache of a tracer still leaks
+                return CACHE["exp"]
+            """),
         Invalid("""
             import jax
             counter = 0
@@ -179,6 +202,10 @@ class GlobalMutation(Rule):
                     continue
                 if self.static_metadata(model, name, function):
                     continue
+                found = model.lookup(name, function)
+                written = [b.value for b in (found[1] if found else ()) if b.written_in is function]
+                if self.guarded_untraced_write(model, name, function, written, site.ordinal):
+                    continue
                 yield Diagnostic(
                     self.code,
                     site.node,
@@ -204,6 +231,25 @@ class GlobalMutation(Rule):
             return False
         owner = found[0].enclosing_function()
         return owner is not None and owner.staged
+
+    @staticmethod
+    def guarded_untraced_write(
+        model: SemanticModel,
+        name: str,
+        function: Scope,
+        values: Iterable[cst.BaseExpression | None],
+        ordinal: int,
+    ) -> bool:
+        """Lazy initialisation, registries and memo tables of Python objects: the function
+        checks the state before writing it (``if _backend is None``, ``if k not in table``),
+        so running once is the intent. A guarded cache of traced values still leaks tracers,
+        so it stays flagged."""
+        if name not in model.tested_names(function):
+            return False
+        return all(
+            value is None or model.is_traced_value(value, function, ordinal) is not True
+            for value in values
+        )
 
     @staticmethod
     def static_metadata(model: SemanticModel, name: str, function: Scope) -> bool:
@@ -267,6 +313,9 @@ class GlobalMutation(Rule):
         where = self.outer_container(model, name, function)
         if where is None:
             return None
+        arguments = [arg.value for arg in call.args]
+        if self.guarded_untraced_write(model, name, function, arguments, site.ordinal):
+            return None
         return Diagnostic(
             self.code,
             call,
@@ -302,6 +351,9 @@ class GlobalMutation(Rule):
         if isinstance(target, cst.Subscript) and isinstance(base, cst.Name):
             where = self.outer_container(model, base.value, function)
             if where is None:
+                return None
+            value = getattr(store.statement, "value", None)
+            if self.guarded_untraced_write(model, base.value, function, [value], store.ordinal):
                 return None
             return Diagnostic(
                 self.code,
