@@ -159,6 +159,12 @@ class Scope:
             scope = scope.parent
         return scope
 
+    def staged_function(self) -> Scope | None:
+        """The enclosing function, if a staging transformation (jit, vmap, scan, ...)
+        traces it: where Python runs once, at trace time, on tracers."""
+        function = self.enclosing_function()
+        return function if function is not None and function.staged else None
+
     def enclosing_class(self) -> Scope | None:
         """For a method, the class it is defined in."""
         if self.kind == "function" and self.parent is not None and self.parent.kind == "class":

@@ -7,8 +7,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+import libcst as cst
+
 from jaxlint.findings import Diagnostic
 from jaxlint.model import SemanticModel
+
+
+def source_text(node: cst.CSTNode, limit: int | None = None) -> str:
+    """The code of ``node`` for a message: on one line, shortened past ``limit``."""
+    text = cst.Module(body=[]).code_for_node(node)
+    if limit is None:
+        return text
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import libcst as cst
 
 from jaxlint.findings import Diagnostic, Fix
 from jaxlint.model import SemanticModel, StoreSite, dotted
-from jaxlint.rules.base import Invalid, Rule, Valid
+from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 
 #: Augmented assignment operators and the ``.at[]`` method with the same effect.
 AUGMENTED_METHODS: dict[type[cst.BaseAugOp], str] = {
@@ -22,10 +22,6 @@ AUGMENTED_METHODS: dict[type[cst.BaseAugOp], str] = {
 ELEMENTWISE_METHODS = {"jax.numpy.minimum": "min", "jax.numpy.maximum": "max"}
 _PURE_CALL_PREFIXES = ("jax.numpy.", "jax.lax.", "jax.random.", "numpy.", "math.")
 _PURE_BUILTINS = frozenset({"len", "range", "slice", "min", "max", "abs", "int", "tuple"})
-
-
-def _render(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 def _string_key(subscript: cst.Subscript) -> bool:
@@ -315,7 +311,7 @@ class InplaceUpdate(Rule):
             return None
         if _whole_write(target) and self.only_unannotated_params(model, base, site):
             return None  # `ref[...] = v` on a parameter is the Pallas/state-ref idiom
-        label = dotted(base) or _render(base)
+        label = dotted(base) or source_text(base)
         fix, reason = self.build_fix(model, site, base, levels)
         message = f"In-place update of JAX array `{label}`: JAX arrays are immutable"
         if fix is not None:
@@ -355,7 +351,7 @@ class InplaceUpdate(Rule):
         elif isinstance(statement, cst.AugAssign):
             method = AUGMENTED_METHODS.get(type(statement.operator), "")
             if not method:
-                operator = _render(statement.operator).strip()
+                operator = source_text(statement.operator).strip()
                 return None, f"`{operator}` has no `.at[]` equivalent"
             value = statement.value
         else:
@@ -379,7 +375,7 @@ class InplaceUpdate(Rule):
             value=call,
             semicolon=statement.semicolon,
         )
-        description = _render(replacement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT))
+        description = source_text(replacement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT))
         return Fix(description, ((statement, replacement),), safe=True), ""
 
     def elementwise(

@@ -60,11 +60,6 @@ STATIC_METADATA_CALLS = frozenset(
 CONSTRUCTION_METHODS = frozenset({"__init__", "__post_init__", "setup", "__new__"})
 
 
-def _traced_function(scope: Scope) -> Scope | None:
-    function = scope.enclosing_function()
-    return function if function is not None and function.staged else None
-
-
 class GlobalMutation(Rule):
     code = "JL002"
     name = "global-mutation"
@@ -194,7 +189,7 @@ class GlobalMutation(Rule):
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         for site in model.global_writes:
-            function = _traced_function(site.scope)
+            function = site.scope.staged_function()
             if function is not None:
                 name = site.node.value if isinstance(site.node, cst.Name) else "name"  # type: ignore[attr-defined]
                 declared = "global" if name in function.globals else "nonlocal"
@@ -306,7 +301,7 @@ class GlobalMutation(Rule):
             and isinstance(func.value, cst.Name)
         ):
             return None
-        function = _traced_function(site.scope)
+        function = site.scope.staged_function()
         if function is None:
             return None
         name = func.value.value
@@ -325,7 +320,7 @@ class GlobalMutation(Rule):
         )
 
     def store_mutation(self, model: SemanticModel, store: StoreSite) -> Diagnostic | None:
-        function = _traced_function(store.scope)
+        function = store.scope.staged_function()
         if function is None:
             return None
         target = store.target

@@ -21,8 +21,8 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 def _compiled_function(scope: Scope) -> Scope | None:
     """The enclosing function when it is staged out and run compiled (not grad-only,
     not only traced for shapes by ``eval_shape``/``make_jaxpr``)."""
-    function = scope.enclosing_function()
-    if function is None or not function.staged:
+    function = scope.staged_function()
+    if function is None:
         return None
     if function.transform_kinds <= jf.UNSTAGED_KINDS | jf.TRACE_ONLY_KINDS:
         return None

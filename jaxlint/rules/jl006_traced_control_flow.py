@@ -8,8 +8,8 @@ import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic
-from jaxlint.model import ConditionSite, Scope, SemanticModel, Site
-from jaxlint.rules.base import Invalid, Rule, Valid
+from jaxlint.model import ConditionSite, SemanticModel, Site
+from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 
 #: What to use instead, by the construct that needs a concrete bool.
 ADVICE = {
@@ -27,16 +27,6 @@ ERRORS = {
     "convert": "ConcretizationTypeError",
     "range": "TracerIntegerConversionError",
 }
-
-
-def _staged_function(scope: Scope) -> Scope | None:
-    function = scope.enclosing_function()
-    return function if function is not None and function.staged else None
-
-
-def _render(node: cst.CSTNode, limit: int = 40) -> str:
-    text = " ".join(cst.Module(body=[]).code_for_node(node).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _truth_tested(expr: cst.BaseExpression, covered: set[int]) -> Iterator[cst.BaseExpression]:
@@ -251,7 +241,7 @@ class TracedControlFlow(Rule):
                 covered.discard(id(node.right))
         else:
             operands = list(_truth_tested(site.test, covered))
-        function = _staged_function(site.scope)
+        function = site.scope.staged_function()
         if function is None:
             return None
         for operand in operands:
@@ -263,7 +253,7 @@ class TracedControlFlow(Rule):
                 return Diagnostic(
                     self.code,
                     site.test,
-                    f"Python `{construct}` on traced value `{_render(operand)}` "
+                    f"Python `{construct}` on traced value `{source_text(operand, 40)}` "
                     f"({model.traced_context(function)}) raises TracerBoolConversionError; "
                     f"{advice}",
                 )
@@ -273,7 +263,7 @@ class TracedControlFlow(Rule):
         call: cst.Call = site.node  # type: ignore[assignment]
         if not call.args and not isinstance(call.func, cst.Attribute):
             return None
-        function = _staged_function(site.scope)
+        function = site.scope.staged_function()
         if function is None:
             return None
         name = model.qualified_name(call.func, site.scope)
@@ -297,7 +287,7 @@ class TracedControlFlow(Rule):
                 return Diagnostic(
                     self.code,
                     call,
-                    f"`{label}` on traced value `{_render(value)}` "
+                    f"`{label}` on traced value `{source_text(value, 40)}` "
                     f"({model.traced_context(function)}) needs a concrete value and raises "
                     f"{ERRORS[kind]}; {ADVICE[kind]}",
                 )

@@ -8,18 +8,8 @@ import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic, Fix
-from jaxlint.model import Scope, SemanticModel, Site
-from jaxlint.rules.base import Invalid, Rule, Valid
-
-
-def _staged_function(scope: Scope) -> Scope | None:
-    function = scope.enclosing_function()
-    return function if function is not None and function.staged else None
-
-
-def _render(node: cst.CSTNode, limit: int = 40) -> str:
-    text = " ".join(cst.Module(body=[]).code_for_node(node).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+from jaxlint.model import SemanticModel, Site
+from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 
 
 def _statement_of(model: SemanticModel, small: cst.CSTNode) -> cst.SimpleStatementLine | None:
@@ -203,7 +193,7 @@ class NumpyOnTracer(Rule):
             return None
         if name in jf.STATIC_RESULT_CALLS:
             return None
-        function = _staged_function(site.scope)
+        function = site.scope.staged_function()
         if function is None:
             return None
         traced = next(
@@ -219,7 +209,7 @@ class NumpyOnTracer(Rule):
         label = "np." + name[len("numpy.") :]
         fix = self.jnp_fix(model, site, name)
         message = (
-            f"`{label}` is classic NumPy, applied to traced value `{_render(traced)}` "
+            f"`{label}` is classic NumPy, applied to traced value `{source_text(traced, 40)}` "
             f"({model.traced_context(function)}): it needs a concrete array and raises "
             "TracerArrayConversionError under tracing"
         )
