@@ -84,7 +84,9 @@ def parse_error_finding(path: str, error: Exception) -> Finding:
 def python_syntax_error(source: bytes) -> Exception | None:
     """Python's own verdict (compile only, never run), for clearer messages and positions."""
     try:
-        compile(source, "<jaxlint>", "exec", dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings are not ours to print
+            compile(source, "<jaxlint>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, UnicodeDecodeError) as error:
         return error
     except (MemoryError, RecursionError):

@@ -1,0 +1,95 @@
+"""Fix safety at scale: --fix over copies of real JAX libraries, seeded with fixable bugs,
+leaves every file parsing, and a second --fix changes nothing. Slow; skipped when the
+corpus is absent (fetch it with ../shared/corpus.sh; $JAXLINT_CORPUS points elsewhere)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from jaxlint.api import CheckOptions, lint_paths
+from jaxlint.config import Settings
+
+CORPUS = Path(os.environ.get("JAXLINT_CORPUS", Path.home() / ".cache" / "jaxlint-corpus"))
+LIBRARIES = ("flax-*", "optax-*", "equinox-*")
+
+# The corpus is correct code with next to nothing to fix, so bugs are seeded: every
+# ``x = x.at[i].set(v)`` line becomes ``x[i] = v`` again, and every file gets a jitted
+# probe with in-place updates and a print, after whatever the file already holds.
+AT_SET = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<name>\w+) = (?P=name)\.at\[(?P<index>[^\]\n]+)\]\.set\((?P<value>[^()\n]+)\)[ \t]*$",
+    re.MULTILINE,
+)
+PROBE = """
+
+import jax as _jaxlint_jax
+import jax.numpy as _jaxlint_jnp
+
+
+@_jaxlint_jax.jit
+def _jaxlint_probe(i, v):
+    x = _jaxlint_jnp.zeros(4)
+    x[i] = v
+    x[i] += v
+    print(x)
+    return x
+"""
+
+
+def _libraries() -> list[Path]:
+    found = [sorted(CORPUS.glob(pattern)) for pattern in LIBRARIES] if CORPUS.is_dir() else []
+    return [matches[-1] for matches in found if matches]
+
+
+def _seed(path: Path) -> bool:
+    """Add fixable bugs to ``path``; False where the seeded text would not compile."""
+    text = path.read_text(encoding="utf-8")
+    seeded = AT_SET.sub(r"\g<indent>\g<name>[\g<index>] = \g<value>", text)
+    seeded = seeded + ("" if seeded.endswith("\n") else "\n") + PROBE
+    try:
+        compile(seeded, str(path), "exec", dont_inherit=True)
+    except SyntaxError:
+        return False
+    path.write_text(seeded, encoding="utf-8")
+    return True
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+def test_fix_over_the_corpus_is_safe_and_idempotent(tmp_path: Path, unsafe: bool) -> None:
+    libraries = _libraries()
+    if len(libraries) != len(LIBRARIES):
+        pytest.skip(f"corpus not found under {CORPUS} (run ../shared/corpus.sh)")
+    for library in libraries:
+        shutil.copytree(library, tmp_path / library.name)
+    seeded = [path for path in sorted(tmp_path.rglob("*.py")) if _seed(path)]
+    assert len(seeded) > 250
+    before = {path: path.read_bytes() for path in tmp_path.rglob("*.py")}
+    settings = Settings(root=str(tmp_path))
+    options = CheckOptions(fix=True, unsafe_fixes=unsafe, jobs=None)
+
+    first = lint_paths([str(tmp_path)], settings, options)
+    assert first.errors == []
+    for path, data in before.items():
+        after = path.read_bytes()
+        if after != data:
+            cst.parse_module(after)
+            compile(after, str(path), "exec", dont_inherit=True)
+    for path in seeded:
+        text = path.read_text(encoding="utf-8")
+        assert "    x = x.at[i].set(v)\n    x = x.at[i].add(v)\n" in text, path
+        probe = text.rsplit("def _jaxlint_probe", 1)[1]
+        assert ("debug.print(" in probe) == unsafe, path
+    assert first.fixed >= (3 if unsafe else 2) * len(seeded)
+    assert list(tmp_path.rglob(".jaxlint-*.tmp")) == []
+
+    after_first = {path: path.read_bytes() for path in before}
+    second = lint_paths([str(tmp_path)], settings, options)
+    assert second.errors == [] and second.fixed == 0
+    assert {path: path.read_bytes() for path in before} == after_first
+    assert second.findings == first.findings
