@@ -9,7 +9,7 @@ import os
 import re
 import signal
 import sys
-import tempfile
+import uuid
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -437,8 +437,11 @@ def write_atomically(path: str, data: bytes) -> None:
     directory = os.path.dirname(os.path.abspath(path))
     with signals_deferred():
         mode = os.stat(path).st_mode & 0o7777
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".jaxlint-", suffix=".tmp")
+        # The name is chosen before the file exists, so that a Ctrl-C whose Python handler
+        # was already pending when the signals were blocked still finds it to remove.
+        temporary = os.path.join(directory, f".jaxlint-{os.getpid()}-{uuid.uuid4().hex}.tmp")
         try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
                 handle.flush()
@@ -446,7 +449,7 @@ def write_atomically(path: str, data: bytes) -> None:
             os.chmod(temporary, mode)
             os.replace(temporary, path)
         except BaseException:
-            if os.path.exists(temporary):
+            with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
 

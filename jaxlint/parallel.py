@@ -81,7 +81,9 @@ def _work(path: str, external_traced: Mapping[str, str] | None = None) -> Outcom
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    if sys.platform == "linux" and threading.active_count() == 1:
+    # JAX's runtime runs native threads that threading cannot see (the CLI never imports
+    # it; a test suite or notebook calling the library may have).
+    if sys.platform == "linux" and threading.active_count() == 1 and "jax" not in sys.modules:
         return multiprocessing.get_context("fork")
     # Forking a threaded process can deadlock; elsewhere fork is unsafe or absent.
     return multiprocessing.get_context("spawn")
