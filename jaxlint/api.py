@@ -80,7 +80,11 @@ def lint_paths(
     def built_index() -> ProjectIndex | None:
         nonlocal project
         if project is None and len(files) > 1:
-            project = ProjectIndex(files, settings.traced_decorators)
+            project = ProjectIndex(
+                files,
+                settings.traced_decorators,
+                cache.index_summaries if cache is not None else None,
+            )
         return project
 
     state = ""

@@ -55,6 +55,31 @@ def build_fingerprint() -> str:
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=12).hexdigest()
 
 
+class _UsedKeys(dict[str, Any]):
+    """A dict that knows which keys this run read or wrote: only those are saved, so
+    summaries of old file contents do not pile up."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.touched: set[str] = set()
+        self.changed = False
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        if key in self:
+            self.touched.add(key)
+        return super().get(key, default)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.touched.add(key)
+        self.changed = True
+        super().__setitem__(key, value)
+
+    def used(self) -> dict[str, Any]:
+        if not self.touched:
+            return dict(self)  # the index was not needed this run: keep what we had
+        return {key: self[key] for key in self.touched if key in self}
+
+
 @dataclass
 class CacheStats:
     hits: int = 0
@@ -73,6 +98,8 @@ class ResultCache:
         self.file = os.path.join(self.folder, f"results-{name}.json")
         self.entries: dict[str, dict[str, Any]] = {}
         self.project: dict[str, Any] = {}
+        #: Module summaries for the project index, by content key (see ProjectIndex).
+        self.index_summaries: _UsedKeys = _UsedKeys()
         self.seen: set[str] = set()
         self.dirty = False
         self.stats = CacheStats()
@@ -88,6 +115,8 @@ class ResultCache:
             self.entries = data["entries"]
             if isinstance(data.get("project"), dict):
                 self.project = data["project"]
+            if isinstance(data.get("index"), dict):
+                self.index_summaries = _UsedKeys(data["index"])
 
     def project_state(self, files: Iterable[tuple[str, str]]) -> str:
         """A digest of which files a run sees and what each holds ((path, digest) pairs):
@@ -177,6 +206,8 @@ class ResultCache:
             if name not in self.seen and not os.path.exists(os.path.join(self.root, name)):
                 del self.entries[name]
                 self.dirty = True
+        if self.index_summaries.changed:
+            self.dirty = True
         if not self.dirty:
             return
         try:
@@ -185,7 +216,14 @@ class ResultCache:
             if not os.path.exists(ignore):
                 with open(ignore, "w", encoding="utf-8") as handle:
                     handle.write("# Automatically created by jaxlint.\n*\n")
-            data = json.dumps({"format": _FORMAT, "entries": self.entries, "project": self.project})
+            data = json.dumps(
+                {
+                    "format": _FORMAT,
+                    "entries": self.entries,
+                    "project": self.project,
+                    "index": self.index_summaries.used(),
+                }
+            )
             with signals_deferred():
                 descriptor, temporary = tempfile.mkstemp(
                     dir=self.folder, prefix=".results-", suffix=".tmp"

@@ -15,12 +15,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from jaxlint import jaxfacts as jf
 from jaxlint.config import Settings
 from jaxlint.findings import Diagnostic, Finding, Fix
 from jaxlint.model import SemanticModel, build_model
+from jaxlint.positions import node_spans
 from jaxlint.rules import RULES_BY_CODE, Rule, rules_for
 
 SKIP_FILE = re.compile(r"#\s*jaxlint:\s*skip-file", re.IGNORECASE)
@@ -253,17 +253,17 @@ class FileLinter:
         """Positions for the reported nodes only, then ``# noqa`` filtering."""
         if not diagnostics:
             return []
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        spans = node_spans(module, (diagnostic.node for diagnostic in diagnostics))
         lines = module.code.splitlines()
         located: list[tuple[Finding, Diagnostic]] = []
         for diagnostic in diagnostics:
-            where = positions[diagnostic.node]
+            where = spans[id(diagnostic.node)]
             finding = Finding(
                 self.path,
-                where.start.line,
-                where.start.column + 1,
-                where.end.line,
-                where.end.column + 1,
+                where.start_line,
+                where.start_column + 1,
+                where.end_line,
+                where.end_column + 1,
                 diagnostic.code,
                 RULES_BY_CODE[diagnostic.code].name,
                 diagnostic.message,
@@ -467,13 +467,16 @@ def function_summaries(path: str, settings: Settings | None = None) -> list[Func
     for rule in linter.rules:
         diagnostics.extend(rule.check(model))
     located = linter.locate(module, diagnostics)
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    functions = [
+        function
+        for function in model.functions
+        if function.kind == "function" and "<locals>" not in function.qualname
+    ]
+    spans = node_spans(module, (function.node for function in functions))
     summaries = []
-    for function in model.functions:
-        if function.kind != "function" or "<locals>" in function.qualname:
-            continue
-        where = positions[function.node]
-        start, end = where.start.line, where.end.line
+    for function in functions:
+        where = spans[id(function.node)]
+        start, end = where.start_line, where.end_line
         codes = sorted({f.code for f, _ in located if start <= f.line <= end})
         summaries.append(FunctionSummary(function.qualname, start, function.traced, tuple(codes)))
     return summaries

@@ -6,6 +6,7 @@ import aliases have been resolved. Keep this module data-only.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 #: Top-level packages whose import marks a file as JAX code worth modelling.
@@ -44,6 +45,7 @@ CANONICAL_PREFIXES: tuple[tuple[str, str], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def canonical(name: str) -> str:
     """Map a private or re-exported JAX path to its public spelling.
 

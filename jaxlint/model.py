@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from jaxlint import jaxfacts as jf
+from jaxlint.positions import node_spans
 
 # Fields of libcst nodes that hold code (as opposed to whitespace, punctuation,
 # or names that are bindings rather than uses). Walking only these keeps the
@@ -221,7 +221,7 @@ class SemanticModel:
         self.conditions: list[ConditionSite] = []  # in source order, outer before inner
         self._tested_names: dict[int, frozenset[str]] = {}
         self.annotations: dict[int, cst.BaseExpression] = {}  # id(annotated Name) -> annotation
-        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
+        self._lines: dict[int, int] = {}  # id(node) -> line, for nodes asked about
         # id(Binding) -> whether the value it binds is traced (see is_traced_value)
         self.traced_bindings: dict[int, bool | None] = {}
 
@@ -436,12 +436,12 @@ class SemanticModel:
         return any(start < b.ordinal < end for b in scope.bindings.get(name, ()))
 
     def line_of(self, node: cst.CSTNode) -> int:
-        """The 1-based line where ``node`` starts. Positions are resolved on first use
-        only, as most files never need one."""
-        if self._positions is None:
-            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._positions = wrapper.resolve(PositionProvider)
-        return self._positions[node].start.line
+        """The 1-based line where ``node`` starts (computed on demand: most files never
+        need a position)."""
+        found = self._lines.get(id(node))
+        if found is None:
+            found = self._lines[id(node)] = node_spans(self.module, [node])[id(node)].start_line
+        return found
 
     @staticmethod
     def traced_context(function: Scope) -> str:

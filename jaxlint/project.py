@@ -19,8 +19,9 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from jaxlint import jaxfacts as jf
 
@@ -58,6 +59,28 @@ class _Module:
     package: str  # for relative imports
     imports: dict[str, str] = field(default_factory=dict)  # local name -> dotted target
     functions: dict[str, _Function] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """What the index keeps of this module, as plain JSON data (for the cache)."""
+        return {
+            "imports": self.imports,
+            "functions": [
+                [f.qualname, f.line, f.kind, [list(call) for call in f.calls]]
+                for f in self.functions.values()
+            ],
+        }
+
+    @classmethod
+    def from_summary(cls, name: str, path: str, package: str, data: Any) -> _Module | None:
+        try:
+            module = cls(name, path, package, dict(data["imports"]))
+            for qualname, line, kind, calls in data["functions"]:
+                function = _Function(qualname, line, module, kind)
+                function.calls = [(str(target), int(at)) for target, at in calls]
+                module.functions[qualname] = function
+        except (KeyError, TypeError, ValueError):
+            return None  # a damaged entry: read the file again
+        return module
 
 
 @functools.lru_cache(maxsize=4096)
@@ -205,8 +228,17 @@ class ProjectIndex:
     with :meth:`external_traced`, and :meth:`fingerprint` for caches.
     """
 
-    def __init__(self, paths: Sequence[str], traced_decorators: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        paths: Sequence[str],
+        traced_decorators: Iterable[str] = (),
+        summaries: MutableMapping[str, Any] | None = None,
+    ) -> None:
+        """``summaries`` keeps each module's summary by content (the result cache gives
+        one), so an unchanged file is not parsed again to rebuild the index."""
         self._decorators = frozenset(traced_decorators)
+        self._summaries = summaries
+        self._sources: dict[str, bytes] = {}
         self._path_of: dict[str, str] = {}  # module name -> path, parsed on demand
         self._by_name: dict[str, _Module | None] = {}
         self._by_path: dict[str, _Module] = {}
@@ -234,6 +266,8 @@ class ProjectIndex:
             # parsed only if a traced call reaches them.
             if mentions_transform.search(source):
                 callers.append((name, path, source))
+            elif summaries is not None:
+                self._sources[os.path.abspath(path)] = source  # for its summary key
         if len(self._path_of) > 1:
             for name, path, source in callers:
                 self._by_name[name] = self._parse(path, source)
@@ -255,17 +289,37 @@ class ProjectIndex:
     # ------------------------------------------------------------------ building
 
     def _parse(self, path: str, source: bytes | None = None) -> _Module | None:
+        absolute = os.path.abspath(path)
         try:
+            if source is None:
+                source = self._sources.pop(absolute, None)
             if source is None:
                 with open(path, "rb") as handle:
                     source = handle.read()
-            tree = ast.parse(source, filename=path)
-        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-            return None  # unreadable or unparsable: the linter reports it
+        except OSError:
+            return None  # unreadable: the linter reports it
         name, package = module_name(path)
-        module = _Module(name, os.path.abspath(path), package)
+        key = ""
+        if self._summaries is not None:
+            # What a summary says depends on the bytes, the package (relative imports)
+            # and the user's traced decorators.
+            text = f"{package}\0{sorted(self._decorators)}\0".encode() + source
+            key = hashlib.blake2b(text, digest_size=16).hexdigest()
+            stored = self._summaries.get(key)
+            if stored is not None:
+                module = _Module.from_summary(name, absolute, package, stored)
+                if module is not None:
+                    self._by_path[absolute] = module
+                    return module
+        try:
+            tree = ast.parse(source, filename=path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None  # unparsable: the linter reports it
+        module = _Module(name, absolute, package)
         _Reader(module, self._decorators).read(tree)
-        self._by_path[module.path] = module
+        self._by_path[absolute] = module
+        if self._summaries is not None:
+            self._summaries[key] = module.summary()
         return module
 
     def _module(self, name: str) -> _Module | None:
