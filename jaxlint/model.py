@@ -28,6 +28,7 @@ _CODE_FIELDS = frozenset(
     star_kwarg step subject target targets test type type_parameters upper value""".split()
 )
 _fields_by_type: dict[type, tuple[str, ...]] = {}
+_NOT_NODES = frozenset({type(None), cst.MaybeSentinel, str})
 
 
 def _code_fields(node_type: type) -> tuple[str, ...]:
@@ -1131,14 +1132,18 @@ class _Builder:
             self.children(node)
 
     def children(self, node: cst.CSTNode) -> None:
+        # Exact class tests, not isinstance: CSTNode is an ABC, whose checks cost more
+        # than the rest of the walk. A code field holds a node, a sequence of nodes,
+        # None, a MaybeSentinel or (in a few nodes) a plain string.
         for name in _code_fields(type(node)):
             value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
-                self.walk(value)
-            elif isinstance(value, tuple | list):
+            kind = value.__class__
+            if kind is tuple or kind is list:
                 for item in value:
-                    if isinstance(item, cst.CSTNode):
+                    if item.__class__ not in _NOT_NODES:
                         self.walk(item)
+            elif kind not in _NOT_NODES:
+                self.walk(value)
 
     def walk_all(self, nodes: Iterable[cst.CSTNode | None]) -> None:
         for node in nodes:

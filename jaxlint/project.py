@@ -103,6 +103,23 @@ def module_name(path: str) -> tuple[str, str]:
     return (f"{package}.{stem}" if package else stem), package
 
 
+def _walk(root: ast.AST) -> Iterable[ast.AST]:
+    """Every node under ``root``, depth first: ``ast.walk`` without its generator chain
+    (``iter_child_nodes``/``iter_fields``), which dominated the index's cost."""
+    stack = [root]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    node_type = ast.AST
+    while stack:
+        node = pop()
+        yield node
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, node_type):
+                push(value)
+            elif value.__class__ is list:
+                extend(reversed([item for item in value if isinstance(item, node_type)]))
+
+
 def _dotted(node: ast.expr) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
@@ -181,7 +198,7 @@ class _Reader:
         self, root: ast.AST, function: _Function | None, transform_calls: list[ast.Call]
     ) -> None:
         module = self.module
-        for node in ast.walk(root):
+        for node in _walk(root):
             if isinstance(node, ast.Call):
                 dotted = _dotted(node.func)
                 if dotted is not None:
