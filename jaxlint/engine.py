@@ -248,13 +248,14 @@ class FileLinter:
         return model, diagnostics
 
     def locate(
-        self, module: cst.Module, diagnostics: Sequence[Diagnostic]
+        self, module: cst.Module, diagnostics: Sequence[Diagnostic], text: str | None = None
     ) -> list[tuple[Finding, Diagnostic]]:
         """Positions for the reported nodes only, then ``# noqa`` filtering."""
         if not diagnostics:
             return []
         spans = node_spans(module, (diagnostic.node for diagnostic in diagnostics))
-        lines = module.code.splitlines()
+        # The source text, for ``# noqa``; regenerating it from the tree costs a codegen.
+        lines = (module.code if text is None else text).splitlines()
         located: list[tuple[Finding, Diagnostic]] = []
         for diagnostic in diagnostics:
             where = spans[id(diagnostic.node)]
@@ -316,7 +317,7 @@ class FileLinter:
         self, module: cst.Module, text: str | None = None
     ) -> tuple[SemanticModel | None, list[tuple[Finding, Diagnostic]]]:
         model, diagnostics = self.diagnose(module, text)
-        return model, self.locate(module, diagnostics)
+        return model, self.locate(module, diagnostics, text)
 
     def _fix(
         self,
