@@ -357,7 +357,7 @@ AT_METHODS = frozenset(
 )
 AT_UPDATE_METHODS = AT_METHODS - {"get"}
 
-#: Python callables that never have side effects worth preserving in an index.
+#: Calls without side effects: evaluating them once or twice, early or late, is the same.
 PURE_BUILTINS = frozenset(
     {
         "builtins.len",
@@ -371,7 +371,7 @@ PURE_BUILTINS = frozenset(
         "builtins.tuple",
     }
 )
-PURE_NAMESPACES = ("jax.numpy.", "jax.lax.", "numpy.", "math.")
+PURE_NAMESPACES = ("jax.numpy.", "jax.lax.", "jax.random.", "numpy.", "math.")
 
 # ---------------------------------------------------------------- trace-time facts
 

@@ -115,7 +115,6 @@ class Scope:
     params: dict[str, Param] = field(default_factory=dict)
     calls: list[Site] = field(default_factory=list)
     loop: Loop | None = None  # the loop that encloses the definition, in the parent scope
-    def_ordinal: int = 0
     transform_kinds: set[str] = field(default_factory=set)
     # kinds applied to this very function (decorator, passed to a transformation), as
     # opposed to reached through calls: only these make its parameters tracers
@@ -149,10 +148,6 @@ class Scope:
     def staged(self) -> bool:
         """Traced by a transformation that stages Python out (jit, vmap, scan, ...)."""
         return self.traced and not self.transform_kinds <= jf.UNSTAGED_KINDS
-
-    @property
-    def line_node(self) -> cst.CSTNode:
-        return self.node
 
     def enclosing_function(self) -> Scope | None:
         scope: Scope | None = self
@@ -268,9 +263,6 @@ class SemanticModel:
                 return None
             return jf.canonical(f"{base}.{expr.attr.value}")
         return None
-
-    def callee_name(self, call: cst.Call, scope: Scope) -> str | None:
-        return self.qualified_name(call.func, scope)
 
     # ------------------------------------------------------------- functions
 
@@ -1198,7 +1190,6 @@ class _Builder:
             prefix = parent.qualname + ".<locals>."
         scope = Scope(kind, node, name, prefix + name, parent)
         scope.loop = self.loop
-        scope.def_ordinal = self.ordinal
         self.model.scopes.append(scope)
         self.model.scope_of_node[id(node)] = scope
         return scope

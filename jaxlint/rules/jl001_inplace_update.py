@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic, Fix
 from jaxlint.model import SemanticModel, StoreSite, dotted
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
@@ -20,8 +21,6 @@ AUGMENTED_METHODS: dict[type[cst.BaseAugOp], str] = {
 }
 #: ``x[i] = jnp.minimum(x[i], v)`` is ``x = x.at[i].min(v)``.
 ELEMENTWISE_METHODS = {"jax.numpy.minimum": "min", "jax.numpy.maximum": "max"}
-_PURE_CALL_PREFIXES = ("jax.numpy.", "jax.lax.", "jax.random.", "numpy.", "math.")
-_PURE_BUILTINS = frozenset({"len", "range", "slice", "min", "max", "abs", "int", "tuple"})
 
 
 def _string_key(subscript: cst.Subscript) -> bool:
@@ -80,9 +79,7 @@ def _may_have_effects(node: cst.CSTNode, model: SemanticModel, site: StoreSite) 
     """Whether evaluating ``node`` could run code with side effects (a call we don't know)."""
     if isinstance(node, cst.Call):
         name = model.qualified_name(node.func, site.scope) or ""
-        pure = name.startswith(_PURE_CALL_PREFIXES) or (
-            name.startswith("builtins.") and name.split(".", 1)[1] in _PURE_BUILTINS
-        )
+        pure = name.startswith(jf.PURE_NAMESPACES) or name in jf.PURE_BUILTINS
         if not pure:
             return True
     if isinstance(node, cst.Await | cst.Yield | cst.NamedExpr | cst.Lambda):
