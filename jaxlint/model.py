@@ -615,7 +615,7 @@ class _ArrayOracle:
 
     def of_binding(self, binding: Binding, depth: int) -> bool | None:
         if binding.kind == "param":
-            return self.of_param(binding)
+            return self.of_param(binding, depth)
         if binding.kind == "annassign" and isinstance(binding.node, cst.Name):
             annotation = self.model.annotations.get(id(binding.node))
             if annotation is not None:
@@ -634,7 +634,7 @@ class _ArrayOracle:
             return False
         return None
 
-    def of_param(self, binding: Binding) -> bool | None:
+    def of_param(self, binding: Binding, depth: int) -> bool | None:
         function = binding.scope
         param = function.params.get(binding.name)
         if param is None:
@@ -652,15 +652,25 @@ class _ArrayOracle:
             return False  # self / cls
         if param.name in function.static_params:
             return False
-        # Traced only from other modules (jaxlint.project): what its parameters hold is
-        # decided there, out of sight.
-        if function.traced and not function.transform_kinds <= {"external"}:
+        if param.name in function.partial_bound:
+            return None  # a concrete value bound before tracing: array or not, unknown
+        if function.direct_kinds & _ARRAY_PARAM_KINDS:
+            # Handed to a transformation: its arguments are traced arrays (or pytrees).
             default = param.default
             if default is None:
                 return True
             if isinstance(default, cst.Name) and default.value == "None":
                 return None
             return False if isinstance(default, cst.BaseNumber | cst.BaseString) else None
+        if function.traced_callers:
+            # Traced because traced code calls it: its parameters hold what callers pass
+            # (a list of arrays is a list). Callers in other modules are out of sight.
+            bound = 1 if function.enclosing_class() is not None else 0  # self.method(x)
+            kinds = set()
+            for site in function.traced_callers:
+                expr = argument_for(param, site.node, bound)  # type: ignore[arg-type]
+                kinds.add(None if expr is None else self.of(expr, site.scope, site.ordinal, depth))
+            return kinds.pop() if len(kinds) == 1 else None
         return None
 
     def of_annotation(self, annotation: cst.BaseExpression, scope: Scope) -> bool | None:
@@ -743,6 +753,8 @@ class _ArrayOracle:
 #: Not "custom_rule": a jvp/vjp rule also receives the primal's nondiff arguments, in
 #: positions the rule's registration does not tell.
 _TRACING_KINDS = frozenset({"jit", "vmap", "shape", "loop", "checkpoint", "custom", "user"})
+#: Transformations whose functions receive arrays: flax module methods too.
+_ARRAY_PARAM_KINDS = _TRACING_KINDS | {"module"}
 _UNKNOWN = object()
 
 
@@ -963,22 +975,25 @@ class _TracedValueOracle:
 
     def of_argument(self, param: Param, site: Site, bound: int, depth: int) -> bool | None:
         """What a traced caller passes for ``param`` at one call site."""
-        call: cst.Call = site.node  # type: ignore[assignment]
-        if not isinstance(call.func, cst.Attribute):
-            bound = 0
-        positional = bound
-        for arg in call.args:
-            if arg.star:
-                return None
-            if arg.keyword is None:
-                if positional == param.index:
-                    return self.of(arg.value, site.scope, site.ordinal, depth)
-                positional += 1
-            elif arg.keyword.value == param.name:
-                return self.of(arg.value, site.scope, site.ordinal, depth)
-        if param.default is not None:
-            return self.of(param.default, site.scope, site.ordinal, depth)
-        return None
+        expr = argument_for(param, site.node, bound)  # type: ignore[arg-type]
+        return None if expr is None else self.of(expr, site.scope, site.ordinal, depth)
+
+
+def argument_for(param: Param, call: cst.Call, bound: int) -> cst.BaseExpression | None:
+    """The expression ``call`` passes for ``param`` (its default when it passes none);
+    None when unknown (``*args``). ``bound`` counts arguments a method call binds first
+    (``self``), which only an attribute call (``self.method(x)``) does."""
+    positional = bound if isinstance(call.func, cst.Attribute) else 0
+    for arg in call.args:
+        if arg.star:
+            return None
+        if arg.keyword is None:
+            if positional == param.index:
+                return arg.value
+            positional += 1
+        elif arg.keyword.value == param.name:
+            return arg.value
+    return param.default
 
 
 def _reaching_bindings(bindings: list[Binding], ordinal: int) -> list[Binding]:

@@ -282,3 +282,26 @@ def test_concrete_values_at_trace_time() -> None:
     assert ask == {"x": True, "k": False, "flag": False}
     assert function(model, "custom").static_params == {"mode"}
     assert function(model, "ranged").static_params == {"a", "b"}
+
+
+def test_parameters_of_helpers_hold_what_traced_callers_pass() -> None:
+    model = model_of("""
+        import jax
+        import jax.numpy as jnp
+
+        def apply_round(v):
+            v = v[:]
+            return v
+
+        def double(x):
+            return x * 2
+
+        @jax.jit
+        def step(x, y):
+            v = apply_round([x, y])  # a list of arrays
+            return double(x), v
+        """)
+    helper = function(model, "apply_round")
+    assert helper.traced
+    assert model.is_array(cst.Name("v"), helper, 0) is False
+    assert model.is_array(cst.Name("x"), function(model, "double"), 0) is True
