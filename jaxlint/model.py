@@ -556,6 +556,8 @@ class _ArrayOracle:
             return self.of(expr.expression, scope, ordinal, depth)
         if isinstance(expr, cst.Subscript):
             base = self.of(expr.value, scope, ordinal, depth)
+            if base is False and all(isinstance(e.slice, cst.Slice) for e in expr.slice):
+                return False  # a slice of a list is a list
             return True if base else None
         if isinstance(expr, cst.Attribute):
             if expr.attr.value in jf.ARRAY_ATTRIBUTES:

@@ -303,5 +303,5 @@ def test_parameters_of_helpers_hold_what_traced_callers_pass() -> None:
         """)
     helper = function(model, "apply_round")
     assert helper.traced
-    assert model.is_array(cst.Name("v"), helper, 0) is False
-    assert model.is_array(cst.Name("x"), function(model, "double"), 0) is True
+    assert model.is_array(cst.Name("v"), helper, 1 << 40) is False
+    assert model.is_array(cst.Name("x"), function(model, "double"), 1 << 40) is True
