@@ -71,15 +71,15 @@ class Loop:
 
 @dataclass(eq=False)
 class Branch:
-    """One arm of an ``if``/``elif``/``else`` or a conditional expression.
+    """One arm of an ``if``/``elif``/``else``, a conditional expression or a ``match``.
 
     Two arms of the same ``if`` (same ``node``, different ``index``) never both run in
     one pass; an arm that ends in ``return``/``raise``/``continue``/``break``
     (``terminates``) never falls through to the code after its ``if``.
     """
 
-    node: cst.CSTNode  # the If / IfExp
-    index: int  # 0: the body; 1: the orelse
+    node: cst.CSTNode  # the If / IfExp / Match
+    index: int  # 0: the body; 1: the orelse (for a Match: the case's position)
     parent: Branch | None
     ordinal: int  # where the If / IfExp is
     terminates: bool = False
@@ -1124,6 +1124,7 @@ class _Builder:
             cst.Call: self.visit_call,
             cst.ExceptHandler: self.visit_except_handler,
             cst.If: self.visit_if,
+            cst.Match: self.visit_match,
             cst.IfExp: self.visit_if_exp,
             cst.Assert: self.visit_assert,
             cst.BooleanOperation: self.visit_boolean_operation,
@@ -1511,6 +1512,15 @@ class _Builder:
             self.branch = saved
         elif orelse is not None:
             self.in_branch(node, 1, orelse)
+
+    def visit_match(self, node: cst.Match) -> None:
+        # At most one case body runs: the cases are exclusive arms, as if/elif arms are.
+        self.walk(node.subject)
+        for index, case in enumerate(node.cases):
+            self.walk(case.pattern)
+            if case.guard is not None:
+                self.walk(case.guard)
+            self.in_branch(node, index, case.body)
 
     def visit_if_exp(self, node: cst.IfExp) -> None:
         self.condition(node, node.test, "ternary")

@@ -98,6 +98,15 @@ class PrngKeyReuse(Rule):
     valid = (
         Valid("""
             import jax
+            def sample(key, kind):
+                match kind:
+                    case "normal":
+                        return jax.random.normal(key, (3,))
+                    case _:
+                        return jax.random.uniform(key, (3,))
+            """),
+        Valid("""
+            import jax
             def init(key):
                 key, sub = jax.random.split(key)
                 w = jax.random.normal(sub, (3,))
