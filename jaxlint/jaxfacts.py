@@ -215,24 +215,32 @@ NON_ARRAY_ANNOTATIONS = frozenset(
 #: Namespaces whose calls return JAX arrays, minus the exceptions below.
 ARRAY_NAMESPACES = ("jax.numpy.", "jax.random.", "jax.nn.", "jax.lax.", "jax.scipy.")
 
+#: Shape, dtype and type queries, in jax.numpy and NumPy alike: they return static
+#: metadata (never an array, never a tracer), even when given a traced array.
+_METADATA_FUNCTIONS = (
+    "shape",
+    "ndim",
+    "size",
+    "dtype",
+    "result_type",
+    "iinfo",
+    "finfo",
+    "issubdtype",
+    "isdtype",
+    "can_cast",
+    "promote_types",
+    "isscalar",
+    "iscomplexobj",
+    "isrealobj",
+)
+ARRAY_METADATA_CALLS = frozenset(
+    f"{namespace}.{name}" for namespace in ("jax.numpy", "numpy") for name in _METADATA_FUNCTIONS
+)
+
 #: Calls in those namespaces that return something other than one array.
-NON_ARRAY_CALLS = frozenset(
+NON_ARRAY_CALLS = ARRAY_METADATA_CALLS | frozenset(
     {
-        # metadata, dtypes and printing
-        "jax.numpy.shape",
-        "jax.numpy.ndim",
-        "jax.numpy.size",
-        "jax.numpy.dtype",
-        "jax.numpy.result_type",
-        "jax.numpy.iinfo",
-        "jax.numpy.finfo",
-        "jax.numpy.issubdtype",
-        "jax.numpy.isdtype",
-        "jax.numpy.can_cast",
-        "jax.numpy.promote_types",
-        "jax.numpy.isscalar",
-        "jax.numpy.iscomplexobj",
-        "jax.numpy.isrealobj",
+        # printing and saving
         "jax.numpy.printoptions",
         "jax.numpy.set_printoptions",
         "jax.numpy.get_printoptions",
@@ -382,7 +390,7 @@ STATIC_ATTRIBUTES = frozenset(
 
 #: Calls whose result is a plain Python value known at trace time, whatever their
 #: arguments (shapes, dtypes, tree structure, device counts, type tests).
-STATIC_RESULT_CALLS = frozenset(
+STATIC_RESULT_CALLS = ARRAY_METADATA_CALLS | frozenset(
     {
         "builtins.len",
         "builtins.isinstance",
@@ -393,34 +401,6 @@ STATIC_RESULT_CALLS = frozenset(
         "builtins.id",
         "builtins.repr",
         "builtins.str",
-        "jax.numpy.shape",
-        "jax.numpy.ndim",
-        "jax.numpy.size",
-        "jax.numpy.dtype",
-        "jax.numpy.result_type",
-        "jax.numpy.iinfo",
-        "jax.numpy.finfo",
-        "jax.numpy.issubdtype",
-        "jax.numpy.isdtype",
-        "jax.numpy.can_cast",
-        "jax.numpy.promote_types",
-        "jax.numpy.isscalar",
-        "jax.numpy.iscomplexobj",
-        "jax.numpy.isrealobj",
-        "numpy.shape",
-        "numpy.ndim",
-        "numpy.size",
-        "numpy.dtype",
-        "numpy.result_type",
-        "numpy.iinfo",
-        "numpy.finfo",
-        "numpy.issubdtype",
-        "numpy.isdtype",
-        "numpy.can_cast",
-        "numpy.promote_types",
-        "numpy.isscalar",
-        "numpy.iscomplexobj",
-        "numpy.isrealobj",
         "jax.eval_shape",
         "jax.tree_util.tree_structure",
         "jax.tree.structure",
