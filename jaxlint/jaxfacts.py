@@ -218,6 +218,7 @@ ARRAY_NAMESPACES = ("jax.numpy.", "jax.random.", "jax.nn.", "jax.lax.", "jax.sci
 #: Shape, dtype and type queries, in jax.numpy and NumPy alike: they return static
 #: metadata (never an array, never a tracer), even when given a traced array.
 _METADATA_FUNCTIONS = (
+    "broadcast_shapes",
     "shape",
     "ndim",
     "size",
@@ -235,7 +236,7 @@ _METADATA_FUNCTIONS = (
 )
 ARRAY_METADATA_CALLS = frozenset(
     f"{namespace}.{name}" for namespace in ("jax.numpy", "numpy") for name in _METADATA_FUNCTIONS
-)
+) | {"jax.lax.broadcast_shapes"}
 
 #: Calls in those namespaces that return something other than one array.
 NON_ARRAY_CALLS = ARRAY_METADATA_CALLS | frozenset(
