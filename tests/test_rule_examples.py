@@ -60,3 +60,12 @@ def test_rule_is_documented(rule: type[Rule]) -> None:
     assert rule.invalid or rule.code == "JL000"
     if rule.fix != "none":
         assert "## Fix safety" in doc
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+def test_documented_example_is_flagged_and_its_fix_is_clean(rule: type[Rule]) -> None:
+    """`jaxlint rule CODE` shows an example and what to use instead: both must be true."""
+    example = lint_source(textwrap.dedent(rule.example), "example.py", _settings(rule))
+    assert rule.code in {f.code for f in example.findings}
+    instead = lint_source(textwrap.dedent(rule.use_instead), "example.py", _settings(rule))
+    assert [f.code for f in instead.findings] == []
