@@ -22,17 +22,20 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-# Runs COMMAND... and prints its wall time and the peak RSS of its process tree (KiB on
-# Linux, bytes on macOS) as JSON; the wrapper's own start-up is not counted.
+# Runs COMMAND... and prints its wall time, the CPU time of its process tree (user +
+# system, workers included) and its peak RSS (KiB on Linux, bytes on macOS) as JSON; the
+# wrapper's own start-up is not counted.
 _MEASURE = """
 import json, resource, subprocess, sys, time
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak = usage.ru_maxrss
 if sys.platform == "darwin":
     peak //= 1024
 print(json.dumps({"seconds": seconds, "peak_kib": peak, "rc": done.returncode,
+                  "cpu": usage.ru_utime + usage.ru_stime,
                   "stderr": done.stderr.decode(errors="replace")[-2000:]}))
 """
 
@@ -53,6 +56,7 @@ for path in sys.argv[1:]:
 class Measurement:
     label: str
     seconds: float
+    cpu_seconds: float
     peak_mib: float
     note: str = ""
 
@@ -79,7 +83,7 @@ def measure(label: str, command: list[str], cwd: Path, note: str = "") -> Measur
     if data["rc"] not in (0, 1):
         sys.stderr.write(f"{label}: exit {data['rc']}\n{data['stderr']}\n")
         note = f"{note} (exit {data['rc']})".strip()
-    return Measurement(label, data["seconds"], data["peak_kib"] / 1024, note)
+    return Measurement(label, data["seconds"], data["cpu"], data["peak_kib"] / 1024, note)
 
 
 def main() -> int:
@@ -137,10 +141,14 @@ def main() -> int:
             )
 
     bare = results[0].seconds
+    bare_cpu = results[0].cpu_seconds
     cold = results[1].seconds
     print(f"{folder}: {len(files)} files, {lines} lines, {os.cpu_count()} cores")
     print()
-    header = f"| {'run':<34} | {'seconds':>8} | {'lines/s':>9} | {'x bare parse':>12} | {'peak MiB':>8} | note"
+    header = (
+        f"| {'run':<34} | {'seconds':>8} | {'lines/s':>9} | {'x bare parse':>12} "
+        f"| {'CPU s':>7} | {'CPU x bare':>10} | {'peak MiB':>8} | note"
+    )
     print(header)
     print("|" + "|".join("-" * (len(part) + 0) for part in header.split("|")[1:-1]) + "|------")
     for m in results:
@@ -150,7 +158,7 @@ def main() -> int:
             note = f"{m.seconds / cold:.1%} of cold" + (f"; {note}" if note else "")
         print(
             f"| {m.label:<34} | {m.seconds:8.2f} | {rate:9.0f} | {m.seconds / bare:12.2f} "
-            f"| {m.peak_mib:8.0f} | {note}"
+            f"| {m.cpu_seconds:7.2f} | {m.cpu_seconds / bare_cpu:10.2f} | {m.peak_mib:8.0f} | {note}"
         )
     return 0
 
