@@ -3,7 +3,7 @@
     python benchmarks/bench.py [FOLDER] [--jobs N]
 
 FOLDER defaults to the jax corpus ($JAXLINT_CORPUS or ~/.cache/jaxlint-corpus, the
-newest ``jax-*`` in it; see ../shared/corpus.sh). jaxlint runs as a subprocess
+newest ``jax-<version>`` in it; see ../shared/corpus.sh). jaxlint runs as a subprocess
 (``python -m jaxlint`` of this interpreter) on a temporary copy of FOLDER, so the cache
 starts empty and nothing in FOLDER is touched. Each measurement runs in its own
 subprocess, whose peak resident memory (the largest single process: the main one or a
@@ -63,7 +63,7 @@ class Measurement:
 
 def default_corpus() -> Path | None:
     base = Path(os.environ.get("JAXLINT_CORPUS", Path.home() / ".cache" / "jaxlint-corpus"))
-    candidates = sorted(base.glob("jax-*")) if base.is_dir() else []
+    candidates = sorted(base.glob("jax-[0-9]*")) if base.is_dir() else []
     return candidates[-1] if candidates else None
 
 
