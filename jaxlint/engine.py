@@ -19,7 +19,7 @@ import libcst as cst
 from jaxlint import jaxfacts as jf
 from jaxlint.config import Settings
 from jaxlint.findings import Diagnostic, Finding, Fix
-from jaxlint.model import SemanticModel, build_model
+from jaxlint.model import ScopeKind, SemanticModel, build_model
 from jaxlint.positions import node_spans
 from jaxlint.rules import RULES_BY_CODE, Rule, rules_for
 
@@ -471,7 +471,7 @@ def function_summaries(path: str, settings: Settings | None = None) -> list[Func
     functions = [
         function
         for function in model.functions
-        if function.kind == "function" and "<locals>" not in function.qualname
+        if function.kind is ScopeKind.FUNCTION and "<locals>" not in function.qualname
     ]
     spans = node_spans(module, (function.node for function in functions))
     summaries = []
@@ -479,5 +479,6 @@ def function_summaries(path: str, settings: Settings | None = None) -> list[Func
         where = spans[id(function.node)]
         start, end = where.start_line, where.end_line
         codes = sorted({f.code for f, _ in located if start <= f.line <= end})
-        summaries.append(FunctionSummary(function.qualname, start, function.traced, tuple(codes)))
+        traced = model.trace(function).traced
+        summaries.append(FunctionSummary(function.qualname, start, traced, tuple(codes)))
     return summaries

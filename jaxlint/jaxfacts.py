@@ -6,6 +6,7 @@ import aliases have been resolved. Keep this module data-only.
 
 from __future__ import annotations
 
+import enum
 import functools
 from dataclasses import dataclass
 
@@ -60,11 +61,64 @@ def canonical(name: str) -> str:
     return name
 
 
+class TransformKind(enum.Enum):
+    """What a transformation does to the Python function it is given."""
+
+    JIT = "jit"  # stage out once, compile, cache (jit, pmap, checkify, filter_jit)
+    VMAP = "vmap"  # stage out once per call shape, batched
+    GRAD = "grad"  # Python runs on every call, with JVP tracers (grad, jacfwd, vjp, ...)
+    SHAPE = "shape"  # traced once for shapes or a jaxpr, never run (eval_shape, make_jaxpr)
+    LOOP = "loop"  # a lax control-flow body (scan, fori_loop, cond, ...)
+    CHECKPOINT = "checkpoint"  # remat / checkpoint
+    CUSTOM = "custom"  # custom_jvp / custom_vjp primal
+    MODULE = "module"  # a flax linen module method (__call__, setup, @compact)
+    KERNEL = "kernel"  # a Pallas kernel: parameters are mutable refs
+    USER = "user"  # a configured `traced-decorators` wrapper
+    CUSTOM_RULE = "custom_rule"  # a jvp/vjp rule registered with .defjvp/.defvjp
+    EXTERNAL = "external"  # traced from another module of the project
+
+    @property
+    def stages_python(self) -> bool:
+        """Python runs once, at trace time, on tracers (everything but `grad`, which
+        runs Python on every call with concrete values)."""
+        return self is not TransformKind.GRAD
+
+    @property
+    def trace_only(self) -> bool:
+        """Only traced (for shapes or a jaxpr), never run: trace time is the only time."""
+        return self is TransformKind.SHAPE
+
+    @property
+    def traces_arguments(self) -> bool:
+        """The function's non-static arguments are tracers. Not CUSTOM_RULE: a jvp/vjp
+        rule also receives the primal's nondiff arguments, in positions its registration
+        does not tell; not GRAD: its tracers hold concrete values."""
+        return self in _TRACING_KINDS
+
+    @property
+    def passes_arrays(self) -> bool:
+        """The function's non-static arguments are arrays (or pytrees of them)."""
+        return self in _TRACING_KINDS or self is TransformKind.MODULE
+
+
+_TRACING_KINDS = frozenset(
+    {
+        TransformKind.JIT,
+        TransformKind.VMAP,
+        TransformKind.SHAPE,
+        TransformKind.LOOP,
+        TransformKind.CHECKPOINT,
+        TransformKind.CUSTOM,
+        TransformKind.USER,
+    }
+)
+
+
 @dataclass(frozen=True)
 class Transform:
     """A JAX transformation: which kind of tracing it applies and where its functions go."""
 
-    kind: str  # "jit", "vmap", "grad", "shape", "loop", "checkpoint", "custom", "module", "kernel", "user"
+    kind: TransformKind
     function_args: tuple[int, ...] = (0,)  # positional indices that take a function
     function_keywords: tuple[str, ...] = ("fun", "f")
     compiles: bool = False  # builds a compiled, cached callable (for jit-in-loop)
@@ -72,69 +126,63 @@ class Transform:
 
 _F = Transform
 TRANSFORMS: dict[str, Transform] = {
-    "jax.jit": _F("jit", compiles=True),
-    "jax.pmap": _F("jit", compiles=True),
-    "jax.pjit": _F("jit", compiles=True),
-    "jax.vmap": _F("vmap"),
-    "jax.shard_map": _F("vmap"),
-    "jax.grad": _F("grad"),
-    "jax.value_and_grad": _F("grad"),
-    "jax.jacfwd": _F("grad"),
-    "jax.jacrev": _F("grad"),
-    "jax.hessian": _F("grad"),
-    "jax.jvp": _F("grad"),
-    "jax.vjp": _F("grad"),
-    "jax.linearize": _F("grad"),
-    "jax.checkpoint": _F("checkpoint"),
-    "jax.remat": _F("checkpoint"),
-    "jax.named_call": _F("checkpoint"),
-    "jax.custom_jvp": _F("custom"),
-    "jax.custom_vjp": _F("custom"),
-    "jax.custom_gradient": _F("custom"),
-    "jax.eval_shape": _F("shape"),
-    "jax.make_jaxpr": _F("shape"),
-    "jax.xla_computation": _F("shape"),
-    "jax.lax.scan": _F("loop", (0,), ("f",)),
-    "jax.lax.fori_loop": _F("loop", (2,), ("body_fun",)),
-    "jax.lax.while_loop": _F("loop", (0, 1), ("cond_fun", "body_fun")),
-    "jax.lax.cond": _F("loop", (1, 2), ("true_fun", "false_fun")),
-    "jax.lax.switch": _F("loop", (1,), ("branches",)),
-    "jax.lax.map": _F("loop", (0,), ("f",)),
-    "jax.lax.associative_scan": _F("loop", (0,), ("fn",)),
-    "jax.lax.custom_root": _F("loop", (1, 2, 3), ()),
-    "jax.lax.custom_linear_solve": _F("loop", (0, 2, 3), ()),
-    "jax.checkify.checkify": _F("jit"),
-    "jax.experimental.checkify.checkify": _F("jit"),
-    "jax.experimental.pallas.pallas_call": _F("kernel", (0,), ("kernel",)),
-    "jax.experimental.pallas.core_map": _F("kernel", (0,), ()),
-    "jax.experimental.pallas.kernel": _F("kernel", (0,), ("body",)),
-    "jax.experimental.pallas.run_scoped": _F("kernel", (0,), ()),
-    "jax.experimental.pallas.emit_pipeline": _F("kernel", (0,), ("body",)),
-    "equinox.filter_jit": _F("jit", compiles=True),
-    "equinox.filter_pmap": _F("jit", compiles=True),
-    "equinox.filter_vmap": _F("vmap"),
-    "equinox.filter_grad": _F("grad"),
-    "equinox.filter_value_and_grad": _F("grad"),
-    "equinox.filter_jvp": _F("grad"),
-    "equinox.filter_vjp": _F("grad"),
-    "equinox.filter_checkpoint": _F("checkpoint"),
-    "equinox.filter_custom_jvp": _F("custom"),
-    "equinox.filter_custom_vjp": _F("custom"),
-    "equinox.filter_eval_shape": _F("shape"),
-    "equinox.filter_make_jaxpr": _F("shape"),
-    "flax.linen.jit": _F("jit", compiles=True),
-    "flax.linen.vmap": _F("vmap"),
-    "flax.linen.scan": _F("loop"),
-    "flax.linen.remat": _F("checkpoint"),
-    "flax.linen.checkpoint": _F("checkpoint"),
-    "flax.linen.compact": _F("module"),
+    "jax.jit": _F(TransformKind.JIT, compiles=True),
+    "jax.pmap": _F(TransformKind.JIT, compiles=True),
+    "jax.pjit": _F(TransformKind.JIT, compiles=True),
+    "jax.vmap": _F(TransformKind.VMAP),
+    "jax.shard_map": _F(TransformKind.VMAP),
+    "jax.grad": _F(TransformKind.GRAD),
+    "jax.value_and_grad": _F(TransformKind.GRAD),
+    "jax.jacfwd": _F(TransformKind.GRAD),
+    "jax.jacrev": _F(TransformKind.GRAD),
+    "jax.hessian": _F(TransformKind.GRAD),
+    "jax.jvp": _F(TransformKind.GRAD),
+    "jax.vjp": _F(TransformKind.GRAD),
+    "jax.linearize": _F(TransformKind.GRAD),
+    "jax.checkpoint": _F(TransformKind.CHECKPOINT),
+    "jax.remat": _F(TransformKind.CHECKPOINT),
+    "jax.named_call": _F(TransformKind.CHECKPOINT),
+    "jax.custom_jvp": _F(TransformKind.CUSTOM),
+    "jax.custom_vjp": _F(TransformKind.CUSTOM),
+    "jax.custom_gradient": _F(TransformKind.CUSTOM),
+    "jax.eval_shape": _F(TransformKind.SHAPE),
+    "jax.make_jaxpr": _F(TransformKind.SHAPE),
+    "jax.xla_computation": _F(TransformKind.SHAPE),
+    "jax.lax.scan": _F(TransformKind.LOOP, (0,), ("f",)),
+    "jax.lax.fori_loop": _F(TransformKind.LOOP, (2,), ("body_fun",)),
+    "jax.lax.while_loop": _F(TransformKind.LOOP, (0, 1), ("cond_fun", "body_fun")),
+    "jax.lax.cond": _F(TransformKind.LOOP, (1, 2), ("true_fun", "false_fun")),
+    "jax.lax.switch": _F(TransformKind.LOOP, (1,), ("branches",)),
+    "jax.lax.map": _F(TransformKind.LOOP, (0,), ("f",)),
+    "jax.lax.associative_scan": _F(TransformKind.LOOP, (0,), ("fn",)),
+    "jax.lax.custom_root": _F(TransformKind.LOOP, (1, 2, 3), ()),
+    "jax.lax.custom_linear_solve": _F(TransformKind.LOOP, (0, 2, 3), ()),
+    "jax.checkify.checkify": _F(TransformKind.JIT),
+    "jax.experimental.checkify.checkify": _F(TransformKind.JIT),
+    "jax.experimental.pallas.pallas_call": _F(TransformKind.KERNEL, (0,), ("kernel",)),
+    "jax.experimental.pallas.core_map": _F(TransformKind.KERNEL, (0,), ()),
+    "jax.experimental.pallas.kernel": _F(TransformKind.KERNEL, (0,), ("body",)),
+    "jax.experimental.pallas.run_scoped": _F(TransformKind.KERNEL, (0,), ()),
+    "jax.experimental.pallas.emit_pipeline": _F(TransformKind.KERNEL, (0,), ("body",)),
+    "equinox.filter_jit": _F(TransformKind.JIT, compiles=True),
+    "equinox.filter_pmap": _F(TransformKind.JIT, compiles=True),
+    "equinox.filter_vmap": _F(TransformKind.VMAP),
+    "equinox.filter_grad": _F(TransformKind.GRAD),
+    "equinox.filter_value_and_grad": _F(TransformKind.GRAD),
+    "equinox.filter_jvp": _F(TransformKind.GRAD),
+    "equinox.filter_vjp": _F(TransformKind.GRAD),
+    "equinox.filter_checkpoint": _F(TransformKind.CHECKPOINT),
+    "equinox.filter_custom_jvp": _F(TransformKind.CUSTOM),
+    "equinox.filter_custom_vjp": _F(TransformKind.CUSTOM),
+    "equinox.filter_eval_shape": _F(TransformKind.SHAPE),
+    "equinox.filter_make_jaxpr": _F(TransformKind.SHAPE),
+    "flax.linen.jit": _F(TransformKind.JIT, compiles=True),
+    "flax.linen.vmap": _F(TransformKind.VMAP),
+    "flax.linen.scan": _F(TransformKind.LOOP),
+    "flax.linen.remat": _F(TransformKind.CHECKPOINT),
+    "flax.linen.checkpoint": _F(TransformKind.CHECKPOINT),
+    "flax.linen.compact": _F(TransformKind.MODULE),
 }
-
-#: Transformation kinds under which Python runs again on every call (no staging).
-UNSTAGED_KINDS = frozenset({"grad"})
-#: Transformations that only trace (for shapes or a jaxpr) and never run the compiled
-#: function: trace time is the only time, so effects there are not lost.
-TRACE_ONLY_KINDS = frozenset({"shape"})
 
 #: Functions handed to these run on the host with concrete values: never traced.
 HOST_CALLBACKS = frozenset(

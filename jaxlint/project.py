@@ -24,17 +24,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jaxlint import jaxfacts as jf
+from jaxlint.jaxfacts import TransformKind
+from jaxlint.model.tracing import decorator_transform
 
 #: How a transformation kind reads in "called from the jitted train_step".
 _KIND_ADJECTIVES = {
-    "jit": "jitted",
-    "vmap": "vmapped",
-    "loop": "lax-traced",
-    "checkpoint": "rematerialized",
-    "custom": "custom-derivative",
-    "module": "flax-module",
-    "user": "traced",
-    "kernel": "Pallas",
+    TransformKind.JIT: "jitted",
+    TransformKind.VMAP: "vmapped",
+    TransformKind.LOOP: "lax-traced",
+    TransformKind.CHECKPOINT: "rematerialized",
+    TransformKind.CUSTOM: "custom-derivative",
+    TransformKind.MODULE: "flax-module",
+    TransformKind.USER: "traced",
+    TransformKind.KERNEL: "Pallas",
 }
 #: Kinds whose Python runs once at trace time and is then compiled: only these
 #: make trace-time effects in callees lose their repeats.
@@ -46,7 +48,7 @@ class _Function:
     qualname: str  # "step" or "Model.__call__"
     line: int
     module: _Module
-    kind: str = ""  # the transformation that traces it directly, if any
+    kind: TransformKind | None = None  # the transformation that traces it directly, if any
     decorators: list[ast.expr] = field(default_factory=list)
     # (dotted target as written through this module's imports, line of the call)
     calls: list[tuple[str, int]] = field(default_factory=list)
@@ -65,7 +67,7 @@ class _Module:
         return {
             "imports": self.imports,
             "functions": [
-                [f.qualname, f.line, f.kind, [list(call) for call in f.calls]]
+                [f.qualname, f.line, f.kind.value if f.kind else "", [list(c) for c in f.calls]]
                 for f in self.functions.values()
             ],
         }
@@ -75,7 +77,7 @@ class _Module:
         try:
             module = cls(name, path, package, dict(data["imports"]))
             for qualname, line, kind, calls in data["functions"]:
-                function = _Function(qualname, line, module, kind)
+                function = _Function(qualname, line, module, TransformKind(kind) if kind else None)
                 function.calls = [(str(target), int(at)) for target, at in calls]
                 module.functions[qualname] = function
         except (KeyError, TypeError, ValueError):
@@ -120,6 +122,12 @@ def _walk(root: ast.AST) -> Iterable[ast.AST]:
                 extend(reversed([item for item in value if isinstance(item, node_type)]))
 
 
+def _ast_call_parts(node: ast.expr) -> tuple[ast.expr, ast.expr | None] | None:
+    if not isinstance(node, ast.Call):
+        return None
+    return node.func, node.args[0] if node.args else None
+
+
 def _dotted(node: ast.expr) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
@@ -143,25 +151,15 @@ class _Reader:
             return dotted
         return f"{target}.{rest}" if rest else target
 
-    def transform_kind(self, node: ast.expr) -> str:
+    def transform_kind(self, node: ast.expr) -> TransformKind | None:
         """The kind of transformation ``node`` names (``jax.jit``, ``partial(jax.jit, ...)``,
-        ``jax.jit(static_argnums=...)``), or ""."""
-        if isinstance(node, ast.Call):
-            inner = self.transform_kind(node.func)
-            if inner:
-                return inner
-            dotted = _dotted(node.func)
-            if dotted and jf.canonical(self.resolve(dotted)) == "functools.partial" and node.args:
-                return self.transform_kind(node.args[0])
-            return ""
+        ``jax.jit(static_argnums=...)``), or None: the model's own rule, on ``ast``."""
+        found = decorator_transform(node, self.qualify, _ast_call_parts, self.traced_decorators)
+        return found[1].kind if found is not None else None
+
+    def qualify(self, node: ast.expr) -> str | None:
         dotted = _dotted(node)
-        if dotted is None:
-            return ""
-        name = jf.canonical(self.resolve(dotted))
-        if name in self.traced_decorators:
-            return "user"
-        transform = jf.TRANSFORMS.get(name)
-        return transform.kind if transform is not None else ""
+        return None if dotted is None else jf.canonical(self.resolve(dotted))
 
     def read(self, tree: ast.Module) -> None:
         """One pass over every node: imports, functions with the calls in them, and

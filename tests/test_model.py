@@ -7,7 +7,15 @@ import textwrap
 import libcst as cst
 import pytest
 
-from jaxlint.model import Scope, SemanticModel, build_model
+from jaxlint.model import Fact, Point, Scope, ScopeKind, SemanticModel, TransformKind, build_model
+
+END = 1 << 40  # a point after every statement of a function
+
+
+def array(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) -> bool | None:
+    """Array-ness as True / False / None, for compact expectations."""
+    fact = model.array_fact(expr, Point(scope, END))
+    return {Fact.YES: True, Fact.NO: False, Fact.UNKNOWN: None}[fact]
 
 
 def model_of(source: str, traced_decorators: tuple[str, ...] = ()) -> SemanticModel:
@@ -20,7 +28,11 @@ def function(model: SemanticModel, qualname: str) -> Scope:
 
 
 def traced(model: SemanticModel) -> set[str]:
-    return {f.qualname for f in model.functions if f.traced and f.kind == "function"}
+    return {
+        f.qualname
+        for f in model.functions
+        if model.trace(f).traced and f.kind is ScopeKind.FUNCTION
+    }
 
 
 def returned_is_array(model: SemanticModel, qualname: str) -> bool | None:
@@ -29,7 +41,7 @@ def returned_is_array(model: SemanticModel, qualname: str) -> bool | None:
     body = scope.node.body.body  # type: ignore[attr-defined]
     statement = body[-1].body[0]
     assert isinstance(statement, cst.Return) and statement.value is not None
-    return model.is_array(statement.value, scope, 1 << 40)
+    return array(model, statement.value, scope)
 
 
 @pytest.mark.parametrize(
@@ -117,11 +129,11 @@ def test_every_transformation_form_marks_functions_traced() -> None:
         "fori_body", "cond_fun", "body_fun", "yes", "no", "branch0", "mapped", "vmapped",
         "eqx_fn", "helper", "deeper", "caller", "with_callback",
     }  # fmt: skip
-    assert not function(model, "host").traced
-    assert not function(model, "never").traced
-    assert function(model, "loss").transform_kinds == {"grad"}
-    assert not function(model, "loss").staged
-    assert function(model, "deeper").traced_via == "called from traced caller"
+    assert not model.trace(function(model, "host")).traced
+    assert not model.trace(function(model, "never")).traced
+    assert model.trace(function(model, "loss")).kinds == {TransformKind.GRAD}
+    assert not model.trace(function(model, "loss")).staged
+    assert model.trace(function(model, "deeper")).via == "called from traced caller"
 
 
 def test_flax_modules_and_user_decorators() -> None:
@@ -173,10 +185,12 @@ def test_static_parameters() -> None:
         def d(k, x, n): return x
         d_jit = jax.jit(partial(d, 3), static_argnums=1)
         """)
-    assert function(model, "a").static_params == {"n", "m"}
-    assert function(model, "b").static_params == {"mode"}
-    assert function(model, "c").static_params == {"n"}
-    assert function(model, "d").static_params == {"n"}  # argnums count after partial's args
+    assert model.trace(function(model, "a")).static_params == {"n", "m"}
+    assert model.trace(function(model, "b")).static_params == {"mode"}
+    assert model.trace(function(model, "c")).static_params == {"n"}
+    assert model.trace(function(model, "d")).static_params == {
+        "n"
+    }  # argnums count after partial's args
 
 
 @pytest.mark.parametrize(
@@ -232,7 +246,7 @@ def test_parameters_of_traced_functions_are_arrays_unless_static() -> None:
             return x
         """)
     scope = function(model, "f")
-    ask = {name: model.is_array(cst.Name(name), scope, 1 << 40) for name in scope.params}
+    ask = {name: array(model, cst.Name(name), scope) for name in scope.params}
     assert ask == {
         "x": True, "n": False, "scale": False, "mask": None, "args": False, "kwargs": False
     }  # fmt: skip
@@ -250,9 +264,9 @@ def test_pallas_kernel_parameters_are_refs() -> None:
             return pl.pallas_call(functools.partial(kernel, block=8), out_shape=x)(x)
         """)
     scope = function(model, "kernel")
-    assert scope.traced and scope.ref_params
-    assert model.is_mutable_ref(cst.Name("o_ref"), scope, 1 << 40)
-    assert model.is_array(cst.Name("o_ref"), scope, 1 << 40) is False
+    assert model.trace(scope).traced and model.trace(scope).ref_params
+    assert model.is_mutable_ref(cst.Name("o_ref"), Point(scope, END))
+    assert array(model, cst.Name("o_ref"), scope) is False
 
 
 def test_concrete_values_at_trace_time() -> None:
@@ -278,10 +292,10 @@ def test_concrete_values_at_trace_time() -> None:
             return x
         """)
     body = function(model, "body")
-    ask = {n: model.is_traced_value(cst.Name(n), body, 1 << 40) for n in body.params}
-    assert ask == {"x": True, "k": False, "flag": False}
-    assert function(model, "custom").static_params == {"mode"}
-    assert function(model, "ranged").static_params == {"a", "b"}
+    ask = {n: model.traced_fact(cst.Name(n), Point(body, END)) for n in body.params}
+    assert ask == {"x": Fact.YES, "k": Fact.NO, "flag": Fact.NO}
+    assert model.trace(function(model, "custom")).static_params == {"mode"}
+    assert model.trace(function(model, "ranged")).static_params == {"a", "b"}
 
 
 def test_parameters_of_helpers_hold_what_traced_callers_pass() -> None:
@@ -302,6 +316,6 @@ def test_parameters_of_helpers_hold_what_traced_callers_pass() -> None:
             return double(x), v
         """)
     helper = function(model, "apply_round")
-    assert helper.traced
-    assert model.is_array(cst.Name("v"), helper, 1 << 40) is False
-    assert model.is_array(cst.Name("x"), function(model, "double"), 1 << 40) is True
+    assert model.trace(helper).traced
+    assert array(model, cst.Name("v"), helper) is False
+    assert array(model, cst.Name("x"), function(model, "double")) is True

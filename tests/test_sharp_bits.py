@@ -15,7 +15,7 @@ from jaxlint import jaxfacts as jf
 from jaxlint.api import CheckOptions, lint_paths
 from jaxlint.config import Settings
 from jaxlint.engine import lint_source
-from jaxlint.model import build_model
+from jaxlint.model import Fact, Point, build_model
 from jaxlint.project import ProjectIndex
 
 from conftest import FIXTURES
@@ -230,11 +230,12 @@ def test_traced_value_oracle() -> None:
         """)
     function = next(s for s in model.functions if s.name == "f")
     values = {
-        b.name: model.is_traced_value(b.value, function, b.ordinal)
+        b.name: model.traced_fact(b.value, Point(function, b.ordinal))
         for name in "abcden"
         for b in function.bindings[name]
     }
-    assert values == {"a": True, "n": False, "b": True, "c": False, "d": False, "e": False}
+    yes, no = Fact.YES, Fact.NO
+    assert values == {"a": yes, "n": no, "b": yes, "c": no, "d": no, "e": no}
 
 
 def test_reaches_respects_arms_and_returns() -> None:

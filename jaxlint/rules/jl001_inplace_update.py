@@ -8,7 +8,8 @@ import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic, Fix
-from jaxlint.model import SemanticModel, StoreSite, dotted
+from jaxlint.model import BindingKind, Fact, SemanticModel, StoreSite, dotted, string_key
+from jaxlint.rules._analysis import rebind_obstacle
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 
 #: Augmented assignment operators and the ``.at[]`` method with the same effect.
@@ -21,14 +22,6 @@ AUGMENTED_METHODS: dict[type[cst.BaseAugOp], str] = {
 }
 #: ``x[i] = jnp.minimum(x[i], v)`` is ``x = x.at[i].min(v)``.
 ELEMENTWISE_METHODS = {"jax.numpy.minimum": "min", "jax.numpy.maximum": "max"}
-
-
-def _string_key(subscript: cst.Subscript) -> bool:
-    """``d["w"]``: a string key means a dict (a pytree of params), not an array."""
-    for element in subscript.slice:
-        if isinstance(element.slice, cst.Index) and isinstance(element.slice.value, cst.BaseString):
-            return True
-    return False
 
 
 def _whole_write(target: cst.Subscript) -> bool:
@@ -67,9 +60,9 @@ def _is_int_index(element: cst.SubscriptElement, model: SemanticModel, site: Sto
         bindings = found[1]
         # ``for k in range(n)`` makes k a Python int.
         return all(
-            b.kind == "for"
+            b.kind is BindingKind.FOR
             and isinstance(b.value, cst.Call)
-            and model.qualified_name(b.value.func, b.scope) == "builtins.range"
+            and model.called_name(b.value) == "builtins.range"
             for b in bindings
         )
     return False
@@ -78,7 +71,7 @@ def _is_int_index(element: cst.SubscriptElement, model: SemanticModel, site: Sto
 def _may_have_effects(node: cst.CSTNode, model: SemanticModel, site: StoreSite) -> bool:
     """Whether evaluating ``node`` could run code with side effects (a call we don't know)."""
     if isinstance(node, cst.Call):
-        name = model.qualified_name(node.func, site.scope) or ""
+        name = model.called_name(node) or ""
         pure = name.startswith(jf.PURE_NAMESPACES) or name in jf.PURE_BUILTINS
         if not pure:
             return True
@@ -300,11 +293,11 @@ class InplaceUpdate(Rule):
     def check_site(self, model: SemanticModel, site: StoreSite) -> Diagnostic | None:
         target: cst.Subscript = site.target  # type: ignore[assignment]
         base, levels = _levels(target)
-        if any(_string_key(level) for level in levels):
+        if any(string_key(level) for level in levels):
             return None
-        if model.is_mutable_ref(base, site.scope, site.ordinal):
+        if model.is_mutable_ref(base, site):
             return None
-        if model.is_array(base, site.scope, site.ordinal) is not True:
+        if model.array_fact(base, site) is not Fact.YES:
             return None
         if _whole_write(target) and self.only_unannotated_params(model, base, site):
             return None  # `ref[...] = v` on a parameter is the Pallas/state-ref idiom
@@ -325,7 +318,7 @@ class InplaceUpdate(Rule):
             return False
         found = model.lookup(base.value, site.scope)
         return found is not None and all(
-            b.kind == "param" and b.node.annotation is None  # type: ignore[attr-defined]
+            b.kind is BindingKind.PARAM and b.node.annotation is None  # type: ignore[attr-defined]
             for b in found[1]
         )
 
@@ -353,7 +346,7 @@ class InplaceUpdate(Rule):
             value = statement.value
         else:
             return None, "an annotated assignment"
-        obstacle = model.rebind_obstacle(base, site.scope, site.ordinal)
+        obstacle = rebind_obstacle(model, base, site)
         if obstacle is not None:
             return None, obstacle
         for level in levels[:-1]:
@@ -381,7 +374,7 @@ class InplaceUpdate(Rule):
         """``x[i] = jnp.maximum(x[i], v)`` -> ("max", v)."""
         if not isinstance(value, cst.Call) or len(value.args) != 2:
             return None
-        method = ELEMENTWISE_METHODS.get(model.qualified_name(value.func, site.scope) or "")
+        method = ELEMENTWISE_METHODS.get(model.called_name(value) or "")
         if method is None or any(arg.keyword or arg.star for arg in value.args):
             return None
         first, second = value.args[0].value, value.args[1].value

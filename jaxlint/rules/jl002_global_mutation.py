@@ -7,7 +7,17 @@ from collections.abc import Iterable, Iterator
 import libcst as cst
 
 from jaxlint.findings import Diagnostic
-from jaxlint.model import Scope, SemanticModel, Site, StoreSite, dotted
+from jaxlint.model import (
+    CallSite,
+    Fact,
+    Point,
+    Scope,
+    ScopeKind,
+    SemanticModel,
+    StoreSite,
+    dotted,
+    names_read,
+)
 from jaxlint.rules.base import Invalid, Rule, Valid
 
 MUTATING_METHODS = frozenset(
@@ -188,8 +198,9 @@ class GlobalMutation(Rule):
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        self.tested = self.tested_names(model)
         for site in model.global_writes:
-            function = site.scope.staged_function()
+            function = model.staged_function(site.scope)
             if function is not None:
                 name = site.node.value if isinstance(site.node, cst.Name) else "name"  # type: ignore[attr-defined]
                 declared = "global" if name in function.globals else "nonlocal"
@@ -206,7 +217,7 @@ class GlobalMutation(Rule):
                     site.node,
                     f"`{name}` is declared `{declared}` and assigned inside traced "
                     f"`{function.qualname}`: the write happens once, at trace time"
-                    f"{self.via(function)}",
+                    f"{self.via(model, function)}",
                 )
         for site in model.calls:
             diagnostic = self.method_mutation(model, site)
@@ -225,10 +236,19 @@ class GlobalMutation(Rule):
         if found is None:
             return False
         owner = found[0].enclosing_function()
-        return owner is not None and owner.staged
+        return owner is not None and model.trace(owner).staged
 
     @staticmethod
+    def tested_names(model: SemanticModel) -> dict[int, set[str]]:
+        """For each function, the names its own conditions read (``if _cache is None``,
+        ``if key not in table``): state it checks before it writes."""
+        tested: dict[int, set[str]] = {}
+        for site in model.conditions:
+            tested.setdefault(id(site.scope), set()).update(names_read(site.test))
+        return tested
+
     def guarded_untraced_write(
+        self,
         model: SemanticModel,
         name: str,
         function: Scope,
@@ -239,11 +259,11 @@ class GlobalMutation(Rule):
         checks the state before writing it (``if _backend is None``, ``if k not in table``),
         so running once is the intent. A guarded cache of traced values still leaks tracers,
         so it stays flagged."""
-        if name not in model.tested_names(function):
+        if name not in self.tested.get(id(function), ()):
             return False
+        at = Point(function, ordinal)
         return all(
-            value is None or model.is_traced_value(value, function, ordinal) is not True
-            for value in values
+            value is None or model.traced_fact(value, at) is not Fact.YES for value in values
         )
 
     @staticmethod
@@ -252,18 +272,14 @@ class GlobalMutation(Rule):
         found = model.lookup(name, function)
         values = [b.value for b in (found[1] if found else ()) if b.written_in is function]
         return bool(values) and all(
-            isinstance(v, cst.Call)
-            and model.qualified_name(v.func, function) in STATIC_METADATA_CALLS
+            isinstance(v, cst.Call) and model.called_name(v) in STATIC_METADATA_CALLS
             for v in values
         )
 
     @staticmethod
-    def via(function: Scope) -> str:
-        return (
-            f" ({function.qualname} is traced: {function.traced_via})"
-            if function.traced_via
-            else ""
-        )
+    def via(model: SemanticModel, function: Scope) -> str:
+        via = model.trace(function).via
+        return f" ({function.qualname} is traced: {via})" if via else ""
 
     def outer_container(self, model: SemanticModel, name: str, function: Scope) -> str | None:
         """'module-level' or 'closed-over' when ``name`` is a mutable container defined
@@ -274,26 +290,26 @@ class GlobalMutation(Rule):
         if found is None:
             return None
         owner, bindings = found
-        if owner is function or owner.kind == "class":
+        if owner is function or owner.kind is ScopeKind.CLASS:
             return None
-        if owner.is_function and owner.staged:
+        if owner.is_function and model.trace(owner).staged:
             return None  # created by the same trace
-        if not all(self.is_container(model, b.value, b.scope) for b in bindings):
+        if not all(self.is_container(model, b.value) for b in bindings):
             return None
-        return "module-level" if owner.kind == "module" else "closed-over"
+        return "module-level" if owner.kind is ScopeKind.MODULE else "closed-over"
 
     @staticmethod
-    def is_container(model: SemanticModel, value: cst.BaseExpression | None, scope: Scope) -> bool:
+    def is_container(model: SemanticModel, value: cst.BaseExpression | None) -> bool:
         if isinstance(
             value, cst.List | cst.Dict | cst.Set | cst.ListComp | cst.DictComp | cst.SetComp
         ):
             return True
         if isinstance(value, cst.Call):
-            return model.qualified_name(value.func, scope) in CONTAINER_CALLS
+            return model.called_name(value) in CONTAINER_CALLS
         return False
 
-    def method_mutation(self, model: SemanticModel, site: Site) -> Diagnostic | None:
-        call: cst.Call = site.node  # type: ignore[assignment]
+    def method_mutation(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
+        call = site.call
         func = call.func
         if not (
             isinstance(func, cst.Attribute)
@@ -301,7 +317,7 @@ class GlobalMutation(Rule):
             and isinstance(func.value, cst.Name)
         ):
             return None
-        function = site.scope.staged_function()
+        function = model.staged_function(site.scope)
         if function is None:
             return None
         name = func.value.value
@@ -316,30 +332,31 @@ class GlobalMutation(Rule):
             call,
             f"`{name}.{func.attr.value}(...)` mutates a {where} container inside traced "
             f"`{function.qualname}`: it runs once, at trace time, and may store tracers"
-            f"{self.via(function)}; return the value instead",
+            f"{self.via(model, function)}; return the value instead",
         )
 
     def store_mutation(self, model: SemanticModel, store: StoreSite) -> Diagnostic | None:
-        function = store.scope.staged_function()
+        function = model.staged_function(store.scope)
         if function is None:
             return None
         target = store.target
         base = target.value  # type: ignore[attr-defined]
         if isinstance(target, cst.Attribute) and isinstance(base, cst.Name):
-            first = next(iter(function.params), None)
-            if base.value == first and function.enclosing_class() is not None:
+            first = function.self_param()
+            if first is not None and base.value == first.name:
                 return self.self_store(model, store, function)
             if model.is_local(base.value, function) and base.value not in function.globals:
                 return None
             found = model.lookup(base.value, function)
-            if found is None or found[0] is function or found[0].kind == "class":
+            if found is None or found[0] is function or found[0].kind is ScopeKind.CLASS:
                 return None
-            where = "module-level" if found[0].kind == "module" else "closed-over"
+            where = "module-level" if found[0].kind is ScopeKind.MODULE else "closed-over"
             return Diagnostic(
                 self.code,
                 target,
                 f"`{dotted(target)} = ...` sets an attribute of a {where} object inside traced "
-                f"`{function.qualname}`: it happens once, at trace time{self.via(function)}",
+                f"`{function.qualname}`: it happens once, at trace time"
+                f"{self.via(model, function)}",
             )
         while isinstance(base, cst.Subscript):
             base = base.value
@@ -355,7 +372,7 @@ class GlobalMutation(Rule):
                 target,
                 f"`{base.value}[...] = ...` writes into a {where} container inside traced "
                 f"`{function.qualname}`: it happens once, at trace time, and may store tracers"
-                f"{self.via(function)}",
+                f"{self.via(model, function)}",
             )
         return None
 
@@ -366,12 +383,13 @@ class GlobalMutation(Rule):
             return None
         statement = store.statement
         value = getattr(statement, "value", None)
-        if value is None or model.is_array(value, function, store.ordinal) is not True:
+        if value is None or model.array_fact(value, Point(function, store.ordinal)) is not Fact.YES:
             return None
         return Diagnostic(
             self.code,
             store.target,
             f"`{dotted(store.target)} = <traced value>` inside traced `{function.qualname}` "
-            f"stores a tracer on the object: it leaks out of the trace{self.via(function)}; "
+            f"stores a tracer on the object: it leaks out of the trace"
+            f"{self.via(model, function)}; "
             "return the value instead",
         )

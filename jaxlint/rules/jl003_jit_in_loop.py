@@ -8,7 +8,7 @@ import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic
-from jaxlint.model import Loop, SemanticModel, Site
+from jaxlint.model import CallSite, Loop, LoopKind, SemanticModel, Site
 from jaxlint.rules.base import Invalid, Rule, Valid
 
 _MEMO_METHODS = frozenset({"append", "setdefault", "extend", "insert", "add"})
@@ -91,8 +91,8 @@ class JitInLoop(Rule):
         for site in model.calls:
             if site.loop is None:
                 continue
-            call: cst.Call = site.node  # type: ignore[assignment]
-            name = self.compiling_transform(model, call, site)
+            call = site.call
+            name = self.compiling_transform(model, site)
             if name is None:
                 continue
             wrapped = self.wrapped_function(call, model, site)
@@ -109,33 +109,28 @@ class JitInLoop(Rule):
                     yield Diagnostic(
                         self.code,
                         decorator.decorator,
-                        f"`@{name}` on a function defined inside a {self.loop_word(site.loop)}: "
+                        f"`@{name}` on a function defined inside a {site.loop.describe()}: "
                         "a new function every iteration, so it recompiles every iteration; "
                         "define and jit it once, outside the loop",
                     )
 
-    def compiling_name(
-        self, model: SemanticModel, expr: cst.BaseExpression, site: Site
-    ) -> str | None:
+    @staticmethod
+    def compiling_name(model: SemanticModel, expr: cst.BaseExpression, site: Site) -> str | None:
         """The name of a compiling transformation that ``expr`` is, or configures."""
-        if isinstance(expr, cst.Call):
-            if model.qualified_name(expr.func, site.scope) == "functools.partial" and expr.args:
-                return self.compiling_name(model, expr.args[0].value, site)
-            return self.compiling_name(model, expr.func, site)
-        name = model.qualified_name(expr, site.scope)
-        transform = jf.TRANSFORMS.get(name or "")
-        return name if transform is not None and transform.compiles else None
+        found = model.transform_of(expr, site.scope)
+        if found is None or not found[1].compiles:
+            return None
+        return found[0]
 
-    def compiling_transform(self, model: SemanticModel, call: cst.Call, site: Site) -> str | None:
-        name = model.qualified_name(call.func, site.scope)
-        transform = jf.TRANSFORMS.get(name or "")
+    def compiling_transform(self, model: SemanticModel, site: CallSite) -> str | None:
+        transform = jf.TRANSFORMS.get(site.qualified_name or "")
         if transform is not None and transform.compiles:
-            return name
+            return site.qualified_name
         # partial(jax.jit, ...)(f) or jax.jit(static_argnums=...)(f); not jax.jit(f)(x),
         # which is the inner call's finding.
-        inner = call.func
+        inner = site.call.func
         if isinstance(inner, cst.Call) and not any(arg.keyword is None for arg in inner.args[1:]):
-            is_partial = model.qualified_name(inner.func, site.scope) == "functools.partial"
+            is_partial = model.called_name(inner) == "functools.partial"
             if is_partial or not any(arg.keyword is None for arg in inner.args):
                 return self.compiling_name(model, inner, site)
         return None
@@ -155,7 +150,9 @@ class JitInLoop(Rule):
         loop = site.loop
         # A sweep over a literal list of settings (`for n in [1, 2]`): each setting is a
         # different program that must compile once anyway.
-        if loop is not None and loop.kind == "for" and _constant_collection(loop.node.iter):  # type: ignore[attr-defined]
+        if (
+            loop is not None and loop.kind is LoopKind.FOR and _constant_collection(loop.node.iter)  # type: ignore[attr-defined]
+        ):
             return True
         # Iterating over functions: each is compiled once, which is the point of the loop.
         if isinstance(wrapped, cst.Name):
@@ -174,7 +171,7 @@ class JitInLoop(Rule):
                 if statement.value is site.node:
                     return True
         for other in model.calls:
-            call: cst.Call = other.node  # type: ignore[assignment]
+            call = other.call
             if (
                 other.scope is site.scope
                 and isinstance(call.func, cst.Attribute)
@@ -184,15 +181,11 @@ class JitInLoop(Rule):
                 return True
         return False
 
-    @staticmethod
-    def loop_word(loop: Loop) -> str:
-        return {"for": "`for` loop", "while": "`while` loop"}.get(loop.kind, "comprehension")
-
     def message(
         self, model: SemanticModel, site: Site, name: str, wrapped: cst.BaseExpression
     ) -> str:
         short = name.replace("jax.", "jax.", 1)
-        where = self.loop_word(site.loop)  # type: ignore[arg-type]
+        where = site.loop.describe()  # type: ignore[union-attr]
         cause = self.recompile_cause(model, site, wrapped)
         if cause:
             return (
@@ -208,7 +201,7 @@ class JitInLoop(Rule):
         if isinstance(wrapped, cst.Lambda):
             return "a new lambda"
         if isinstance(wrapped, cst.Call):
-            callee = model.qualified_name(wrapped.func, site.scope) or ""
+            callee = model.called_name(wrapped) or ""
             if callee == "functools.partial":
                 return "a new `functools.partial`"
             if callee in jf.TRANSFORMS:

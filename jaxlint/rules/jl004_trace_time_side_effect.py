@@ -10,7 +10,8 @@ import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic, Fix
-from jaxlint.model import Scope, SemanticModel, Site, dotted
+from jaxlint.model import BindingKind, CallSite, Fact, Scope, SemanticModel, dotted
+from jaxlint.rules._analysis import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid
 
 #: Keyword names ``jax.debug.print`` takes itself: never usable for a printed value.
@@ -18,17 +19,31 @@ _RESERVED_KEYWORDS = frozenset({"fmt", "ordered", "partitioned"})
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-def _compiled_function(scope: Scope) -> Scope | None:
+def _compiled_function(model: SemanticModel, scope: Scope) -> Scope | None:
     """The enclosing function when it is staged out and run compiled (not grad-only,
-    not only traced for shapes by ``eval_shape``/``make_jaxpr``)."""
-    function = scope.staged_function()
-    if function is None:
+    not only traced for shapes by ``eval_shape``/``make_jaxpr``: given to eval_shape
+    itself, its Python runs whenever that is called)."""
+    function = model.staged_function(scope)
+    if function is None or not model.trace(function).compiled:
         return None
-    if function.transform_kinds <= jf.UNSTAGED_KINDS | jf.TRACE_ONLY_KINDS:
-        return None
-    if function.direct_kinds & jf.TRACE_ONLY_KINDS:
-        return None  # given to eval_shape itself: its Python runs whenever that is called
     return function
+
+
+def _assigned_call(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) -> str | None:
+    """For a name every binding of which is ``name = some.call(...)``, that call's
+    qualified name (``logger = logging.getLogger(...)`` gives ``logging.getLogger``)."""
+    if not isinstance(expr, cst.Name):
+        return None
+    found = model.lookup(expr.value, scope)
+    if found is None:
+        return None
+    names = {
+        model.called_name(b.value)
+        if b.kind in (BindingKind.ASSIGN, BindingKind.ANNASSIGN) and isinstance(b.value, cst.Call)
+        else None
+        for b in found[1]
+    }
+    return names.pop() if len(names) == 1 else None
 
 
 def _string_literal(value: str) -> str:
@@ -332,13 +347,13 @@ class TraceTimeSideEffect(Rule):
             if diagnostic is not None:
                 yield diagnostic
 
-    def check_call(self, model: SemanticModel, site: Site) -> Diagnostic | None:
-        function = _compiled_function(site.scope)
+    def check_call(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
+        function = _compiled_function(model, site.scope)
         if function is None:
             return None
-        call: cst.Call = site.node  # type: ignore[assignment]
-        name = model.qualified_name(call.func, site.scope)
-        context = model.traced_context(function)
+        call = site.call
+        name = site.qualified_name
+        context = traced_context(model, function)
         if name == "builtins.print":
             if self.shows_only_static(model, site):
                 return None
@@ -378,7 +393,7 @@ class TraceTimeSideEffect(Rule):
         return None
 
     @staticmethod
-    def is_logging(model: SemanticModel, name: str | None, call: cst.Call, site: Site) -> bool:
+    def is_logging(model: SemanticModel, name: str | None, call: cst.Call, site: CallSite) -> bool:
         """``logging.info(...)``, ``absl.logging.warning(...)``, or ``logger.info(...)`` on
         a logger from ``logging.getLogger``."""
         if name is not None:
@@ -391,22 +406,21 @@ class TraceTimeSideEffect(Rule):
             return False
         receiver = func.value
         if isinstance(receiver, cst.Call):
-            factory = model.qualified_name(receiver.func, site.scope)
+            factory = model.called_name(receiver)
         else:
-            factory = model.assigned_call(receiver, site.scope)
+            factory = _assigned_call(model, receiver, site.scope)
         return factory in jf.LOGGER_FACTORIES
 
     @staticmethod
-    def shows_only_static(model: SemanticModel, site: Site) -> bool:
-        call: cst.Call = site.node  # type: ignore[assignment]
+    def shows_only_static(model: SemanticModel, site: CallSite) -> bool:
         return all(
-            model.is_traced_value(arg.value, site.scope, site.ordinal) is False
-            for arg in call.args
+            model.traced_fact(arg.value, site) is Fact.NO
+            for arg in site.call.args
             if arg.keyword is None
         )
 
-    def print_fix(self, model: SemanticModel, site: Site) -> Fix | None:
-        call: cst.Call = site.node  # type: ignore[assignment]
+    def print_fix(self, model: SemanticModel, site: CallSite) -> Fix | None:
+        call = site.call
         if any(arg.keyword is not None or arg.star for arg in call.args):
             return None
         conversion = _PrintConversion()

@@ -9,7 +9,7 @@ import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic
-from jaxlint.model import Loop, Scope, SemanticModel, Site
+from jaxlint.model import BindingKind, CallSite, Loop, Scope, SemanticModel
 from jaxlint.rules.base import Invalid, Rule, Valid
 
 
@@ -18,16 +18,16 @@ class KeyUse:
     """A call that consumes the key held by ``name``."""
 
     name: str
-    site: Site
+    site: CallSite
     consumer: str  # what consumes it, for messages: `jax.random.normal`, `init(key=...)`
     sampler: bool  # consumed by jax.random itself (so the value surely is a key)
 
 
-def _key_argument(model: SemanticModel, site: Site) -> tuple[cst.BaseExpression, str, bool] | None:
+def _key_argument(site: CallSite) -> tuple[cst.BaseExpression, str, bool] | None:
     """The argument through which ``site``'s call consumes a key, the consumer, and
     whether the consumer is ``jax.random`` itself (else a parameter named like a key)."""
-    call: cst.Call = site.node  # type: ignore[assignment]
-    name = model.qualified_name(call.func, site.scope)
+    call = site.call
+    name = site.qualified_name
     if name is not None and name.startswith("jax.random."):
         if name in jf.RANDOM_NON_CONSUMING:
             return None
@@ -40,18 +40,36 @@ def _key_argument(model: SemanticModel, site: Site) -> tuple[cst.BaseExpression,
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value in jf.KEY_PARAMETER_NAMES:
             return arg.value, f"the `{arg.keyword.value}=` argument of a call", False
-    callee = model.function_of(call.func, site.scope)
+    callee = site.callee
     if callee is None:
         return None
-    positional = [p for p in callee.params.values() if p.index >= 0 and not p.star]
-    if isinstance(call.func, cst.Attribute) and callee.enclosing_class() is not None:
-        positional = positional[1:]  # self.method(key)
-    for param, arg in zip(positional, call.args, strict=False):
-        if arg.keyword is not None or arg.star:
-            break
+    for param in callee.positional_params():
         if param.name in jf.KEY_PARAMETER_NAMES:
-            return arg.value, f"`{callee.name}` (parameter `{param.name}`)", False
+            passed = site.argument(param)
+            if passed is not None and passed is not param.default:
+                return passed, f"`{callee.name}` (parameter `{param.name}`)", False
     return None
+
+
+def _holds_prng_key(model: SemanticModel, name: str, scope: Scope) -> bool:
+    """Some binding of ``name`` in ``scope`` comes from ``jax.random`` (``split``,
+    ``key``, ``PRNGKey``, ``fold_in``, ...) or is annotated as a key."""
+    for binding in scope.bindings.get(name, ()):
+        value = binding.value
+        if isinstance(value, cst.Subscript):
+            value = value.value  # keys[0], split(key)[1]
+        if isinstance(value, cst.Call):
+            called = model.called_name(value)
+            if called is not None and called.startswith("jax.random."):
+                return True
+        if binding.kind is BindingKind.PARAM:
+            param = scope.params.get(name)
+            annotation = param.annotation if param is not None else None
+            if annotation is not None:
+                annotated = model.qualified_name(annotation, scope.parent or scope) or ""
+                if annotated in jf.KEY_ANNOTATIONS:
+                    return True
+    return False
 
 
 class PrngKeyReuse(Rule):
@@ -203,7 +221,7 @@ class PrngKeyReuse(Rule):
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         uses: dict[tuple[int, str], list[KeyUse]] = {}
         for site in model.calls:
-            found = _key_argument(model, site)
+            found = _key_argument(site)
             if found is None or not isinstance(found[0], cst.Name):
                 continue
             name = found[0].value
@@ -216,8 +234,8 @@ class PrngKeyReuse(Rule):
         for group in uses.values():
             # `key=` and parameters named `rng` also carry dict keys and attention keys:
             # count them only for a name that surely holds a PRNG key.
-            if any(use.sampler for use in group) or model.holds_prng_key(
-                group[0].name, group[0].site.scope
+            if any(use.sampler for use in group) or _holds_prng_key(
+                model, group[0].name, group[0].site.scope
             ):
                 yield from self.check_group(model, group)
 
@@ -248,7 +266,7 @@ class PrngKeyReuse(Rule):
                 )
             else:
                 assert loop is not None
-                what = "comprehension" if loop.kind == "comprehension" else f"`{loop.kind}` loop"
+                what = loop.describe()
                 message = (
                     f"PRNG key `{use.name}` is consumed by {use.consumer} in every iteration of "
                     f"this {what} but never split in it: each iteration draws the same random "

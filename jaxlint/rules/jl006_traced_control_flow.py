@@ -8,7 +8,8 @@ import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic
-from jaxlint.model import ConditionSite, SemanticModel, Site
+from jaxlint.model import CallSite, ConditionKind, ConditionSite, Fact, SemanticModel
+from jaxlint.rules._analysis import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 
 #: What to use instead, by the construct that needs a concrete bool.
@@ -232,7 +233,7 @@ class TracedControlFlow(Rule):
     def check_condition(
         self, model: SemanticModel, site: ConditionSite, covered: set[int]
     ) -> Diagnostic | None:
-        if site.kind in ("and", "or"):
+        if site.kind in (ConditionKind.AND, ConditionKind.OR):
             # Python asks for the truth of every operand but the last, which it returns.
             node: cst.BooleanOperation = site.node  # type: ignore[assignment]
             operands = list(_truth_tested(node.left, covered))
@@ -241,32 +242,31 @@ class TracedControlFlow(Rule):
                 covered.discard(id(node.right))
         else:
             operands = list(_truth_tested(site.test, covered))
-        function = site.scope.staged_function()
+        function = model.staged_function(site.scope)
         if function is None:
             return None
         for operand in operands:
-            if model.is_traced_value(operand, site.scope, site.ordinal):
-                construct = {"elif": "if", "ternary": "if ... else", "not": "not"}.get(
-                    site.kind, site.kind
-                )
-                advice = ADVICE.get(site.kind, ADVICE["if"])
+            if model.traced_fact(operand, site) is Fact.YES:
+                kind = site.kind.value
+                construct = {"elif": "if", "ternary": "if ... else"}.get(kind, kind)
+                advice = ADVICE.get(kind, ADVICE["if"])
                 return Diagnostic(
                     self.code,
                     site.test,
                     f"Python `{construct}` on traced value `{source_text(operand, 40)}` "
-                    f"({model.traced_context(function)}) raises TracerBoolConversionError; "
+                    f"({traced_context(model, function)}) raises TracerBoolConversionError; "
                     f"{advice}",
                 )
         return None
 
-    def check_conversion(self, model: SemanticModel, site: Site) -> Diagnostic | None:
-        call: cst.Call = site.node  # type: ignore[assignment]
+    def check_conversion(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
+        call = site.call
         if not call.args and not isinstance(call.func, cst.Attribute):
             return None
-        function = site.scope.staged_function()
+        function = model.staged_function(site.scope)
         if function is None:
             return None
-        name = model.qualified_name(call.func, site.scope)
+        name = site.qualified_name
         if name in jf.PYTHON_CONVERSIONS or name == "builtins.range":
             values = [arg.value for arg in call.args if arg.keyword is None]
             kind = "range" if name == "builtins.range" else "convert"
@@ -283,12 +283,12 @@ class TracedControlFlow(Rule):
         else:
             return None
         for value in values:
-            if model.is_traced_value(value, site.scope, site.ordinal):
+            if model.traced_fact(value, site) is Fact.YES:
                 return Diagnostic(
                     self.code,
                     call,
                     f"`{label}` on traced value `{source_text(value, 40)}` "
-                    f"({model.traced_context(function)}) needs a concrete value and raises "
+                    f"({traced_context(model, function)}) needs a concrete value and raises "
                     f"{ERRORS[kind]}; {ADVICE[kind]}",
                 )
         return None

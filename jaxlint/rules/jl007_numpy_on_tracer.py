@@ -8,7 +8,8 @@ import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic, Fix
-from jaxlint.model import SemanticModel, Site
+from jaxlint.model import BindingKind, CallSite, Fact, SemanticModel
+from jaxlint.rules._analysis import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 
 
@@ -186,22 +187,18 @@ class NumpyOnTracer(Rule):
             if diagnostic is not None:
                 yield diagnostic
 
-    def check_call(self, model: SemanticModel, site: Site) -> Diagnostic | None:
-        call: cst.Call = site.node  # type: ignore[assignment]
-        name = model.qualified_name(call.func, site.scope)
+    def check_call(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
+        call = site.call
+        name = site.qualified_name
         if name is None or not name.startswith("numpy.") or name.startswith("numpy.random."):
             return None
         if name in jf.STATIC_RESULT_CALLS:
             return None
-        function = site.scope.staged_function()
+        function = model.staged_function(site.scope)
         if function is None:
             return None
         traced = next(
-            (
-                arg.value
-                for arg in call.args
-                if model.is_traced_value(arg.value, site.scope, site.ordinal)
-            ),
+            (arg.value for arg in call.args if model.traced_fact(arg.value, site) is Fact.YES),
             None,
         )
         if traced is None:
@@ -210,7 +207,7 @@ class NumpyOnTracer(Rule):
         fix = self.jnp_fix(model, site, name)
         message = (
             f"`{label}` is classic NumPy, applied to traced value `{source_text(traced, 40)}` "
-            f"({model.traced_context(function)}): it needs a concrete array and raises "
+            f"({traced_context(model, function)}): it needs a concrete array and raises "
             "TracerArrayConversionError under tracing"
         )
         if fix is not None:
@@ -219,8 +216,8 @@ class NumpyOnTracer(Rule):
             message += "; use the `jax.numpy` equivalent"
         return Diagnostic(self.code, call, message, fix)
 
-    def jnp_fix(self, model: SemanticModel, site: Site, name: str) -> Fix | None:
-        call: cst.Call = site.node  # type: ignore[assignment]
+    def jnp_fix(self, model: SemanticModel, site: CallSite, name: str) -> Fix | None:
+        call = site.call
         function_name = name[len("numpy.") :]
         if function_name not in jf.NUMPY_JNP_SAME_SIGNATURE:
             return None
@@ -236,7 +233,7 @@ class NumpyOnTracer(Rule):
             while isinstance(root, cst.Attribute):
                 root = root.value
             found = model.lookup(root.value, site.scope) if isinstance(root, cst.Name) else None
-            if found is None or found[1][-1].kind != "import":
+            if found is None or found[1][-1].kind is not BindingKind.IMPORT:
                 return None
             anchor = _statement_of(model, found[1][-1].node)
             if anchor is None:

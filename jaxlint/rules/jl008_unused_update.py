@@ -8,6 +8,7 @@ import libcst as cst
 
 from jaxlint.findings import Diagnostic, Fix
 from jaxlint.model import SemanticModel, at_update, dotted
+from jaxlint.rules._analysis import rebind_obstacle
 from jaxlint.rules.base import Invalid, Rule, Valid
 
 
@@ -95,7 +96,7 @@ class UnusedUpdate(Rule):
             )
             fix = None
             if dotted(base) is not None:
-                obstacle = model.rebind_obstacle(base, site.scope, site.ordinal)
+                obstacle = rebind_obstacle(model, base, site)
                 if obstacle is None:
                     replacement = cst.Assign(
                         targets=[cst.AssignTarget(base.deep_clone())],

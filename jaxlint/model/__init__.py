@@ -1,0 +1,96 @@
+"""The semantic model: one walk over a libcst tree, shared by every rule.
+
+- :mod:`~jaxlint.model.nodes`: what the walk records (scopes, bindings, loops, branches,
+  sites) and their kinds, as enums; :class:`Fact`, the tri-state answer.
+- :mod:`~jaxlint.model.builder`: the one walk.
+- :mod:`~jaxlint.model.names`: name resolution (``lookup``, ``qualified_name``,
+  ``function_of``, reaching bindings).
+- :mod:`~jaxlint.model.tracing`: which functions are traced and how (:class:`TraceInfo`,
+  a side table), and the one ``transform_of`` shared with :mod:`jaxlint.project`.
+- :mod:`~jaxlint.model.values`: one evaluator, two lattices (array-ness, traced-ness).
+- :mod:`~jaxlint.model.semantic`: :class:`SemanticModel`, the questions rules ask.
+
+Facts that need the whole file are derived after the walk from what it recorded,
+without walking the tree again. See README.md beside this file for what a rule may ask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import libcst as cst
+
+from jaxlint.jaxfacts import TransformKind
+from jaxlint.model.builder import Builder
+from jaxlint.model.names import at_update, dotted, names_read, reaching_bindings, string_key
+from jaxlint.model.nodes import (
+    END_OF_FILE,
+    Binding,
+    BindingKind,
+    Branch,
+    CallSite,
+    ConditionKind,
+    ConditionSite,
+    Fact,
+    Loop,
+    LoopKind,
+    Param,
+    ParamKind,
+    Point,
+    Scope,
+    ScopeKind,
+    Site,
+    StoreSite,
+    argument_for,
+)
+from jaxlint.model.semantic import SemanticModel
+from jaxlint.model.tracing import TraceInfo, TraceResolver, TransformForm, decorator_transform
+
+
+def build_model(
+    module: cst.Module,
+    traced_decorators: Iterable[str] = (),
+    external_traced: Mapping[str, str] | None = None,
+) -> SemanticModel:
+    """Walk ``module`` once and derive the file-wide facts.
+
+    ``external_traced`` maps qualified names of functions in this file to why code in
+    other files traces them (see :mod:`jaxlint.project`).
+    """
+    model = SemanticModel(module, traced_decorators)
+    Builder(model).walk_all(module.body)
+    TraceResolver(model, external_traced or {}).run()
+    return model
+
+
+__all__ = [
+    "END_OF_FILE",
+    "Binding",
+    "BindingKind",
+    "Branch",
+    "CallSite",
+    "ConditionKind",
+    "ConditionSite",
+    "Fact",
+    "Loop",
+    "LoopKind",
+    "Param",
+    "ParamKind",
+    "Point",
+    "Scope",
+    "ScopeKind",
+    "SemanticModel",
+    "Site",
+    "StoreSite",
+    "TraceInfo",
+    "TransformForm",
+    "TransformKind",
+    "argument_for",
+    "at_update",
+    "build_model",
+    "decorator_transform",
+    "dotted",
+    "names_read",
+    "reaching_bindings",
+    "string_key",
+]

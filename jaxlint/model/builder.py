@@ -1,0 +1,529 @@
+"""The one walk over a libcst tree. It records scopes, bindings and sites; it decides
+nothing that needs the whole file (that is :mod:`jaxlint.model.tracing` and
+:mod:`jaxlint.model.values`, which read what the walk recorded)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+
+import libcst as cst
+
+from jaxlint.model.names import dotted, string_key
+from jaxlint.model.nodes import (
+    Binding,
+    BindingKind,
+    Branch,
+    CallSite,
+    ConditionKind,
+    ConditionSite,
+    Loop,
+    LoopKind,
+    Param,
+    ParamKind,
+    Scope,
+    ScopeKind,
+    Site,
+    StoreSite,
+)
+from jaxlint.model.semantic import SemanticModel
+
+# Fields of libcst nodes that hold code (as opposed to whitespace, punctuation,
+# or names that are bindings rather than uses). Walking only these keeps the
+# pass cheap.
+_CODE_FIELDS = frozenset(
+    """annotation args bases body bound cases cause cls comparator comparisons decorator
+    decorators default elements elt exc expression finalbody for_in format_spec func guard
+    handlers inner_for_in item items iter key keywords kwds kwonly_params left lower msg
+    orelse params parts pattern patterns posonly_params rest returns right slice star_arg
+    star_kwarg step subject target targets test type type_parameters upper value""".split()
+)
+_fields_by_type: dict[type, tuple[str, ...]] = {}
+_NOT_NODES = frozenset({type(None), cst.MaybeSentinel, str})
+_FLOW_ENDS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
+
+
+def _code_fields(node_type: type) -> tuple[str, ...]:
+    names = _fields_by_type.get(node_type)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(node_type) if f.name in _CODE_FIELDS)
+        _fields_by_type[node_type] = names
+    return names
+
+
+def _ends_flow(body: cst.CSTNode) -> bool:
+    """A block whose last statement is ``return``/``raise``/``continue``/``break``."""
+    if isinstance(body, cst.Else):
+        body = body.body
+    if isinstance(body, cst.SimpleStatementSuite):
+        return bool(body.body) and isinstance(body.body[-1], _FLOW_ENDS)
+    if not isinstance(body, cst.IndentedBlock) or not body.body:
+        return False  # an expression (the arm of a conditional expression)
+    last = body.body[-1]
+    return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], _FLOW_ENDS)
+
+
+def _element_sources(
+    iterable: cst.BaseExpression | None, count: int
+) -> list[cst.BaseExpression | None] | None:
+    """For ``for a, b in zip(xs, ys)`` the iterable each target draws from; for
+    ``for i, x in enumerate(xs)``, nothing known for ``i`` (a counter) and ``xs`` for x."""
+    if not isinstance(iterable, cst.Call) or not isinstance(iterable.func, cst.Name):
+        return None
+    args = [arg.value for arg in iterable.args if arg.keyword is None and not arg.star]
+    if iterable.func.value == "zip" and len(args) == count:
+        return list(args)
+    if iterable.func.value == "enumerate" and count == 2 and args:
+        return [None, args[0]]
+    return None
+
+
+def _loop_targets(target: cst.BaseExpression) -> frozenset[str]:
+    if isinstance(target, cst.Name):
+        return frozenset([target.value])
+    if isinstance(target, cst.Tuple | cst.List):
+        names: set[str] = set()
+        for element in target.elements:
+            names |= _loop_targets(element.value)
+        return frozenset(names)
+    if isinstance(target, cst.StarredElement):
+        return _loop_targets(target.value)
+    return frozenset()
+
+
+class Builder:
+    """The one walk. Records facts; decides nothing that needs the whole file."""
+
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+        self.scope = model.module_scope
+        self.loop: Loop | None = None
+        self.branch: Branch | None = None
+        self.ordinal = 0
+        self.in_with = 0
+        self.handlers: dict[type, Callable] = {
+            cst.FunctionDef: self.visit_function_def,
+            cst.Lambda: self.visit_lambda,
+            cst.ClassDef: self.visit_class_def,
+            cst.Import: self.visit_import,
+            cst.ImportFrom: self.visit_import_from,
+            cst.Assign: self.visit_assign,
+            cst.AugAssign: self.visit_aug_assign,
+            cst.AnnAssign: self.visit_ann_assign,
+            cst.NamedExpr: self.visit_named_expr,
+            cst.For: self.visit_for,
+            cst.While: self.visit_while,
+            cst.ListComp: self.visit_comprehension,
+            cst.SetComp: self.visit_comprehension,
+            cst.DictComp: self.visit_comprehension,
+            cst.GeneratorExp: self.visit_comprehension,
+            cst.With: self.visit_with,
+            cst.Global: self.visit_global,
+            cst.Nonlocal: self.visit_nonlocal,
+            cst.Expr: self.visit_expr,
+            cst.Call: self.visit_call,
+            cst.ExceptHandler: self.visit_except_handler,
+            cst.If: self.visit_if,
+            cst.Match: self.visit_match,
+            cst.IfExp: self.visit_if_exp,
+            cst.Assert: self.visit_assert,
+            cst.BooleanOperation: self.visit_boolean_operation,
+            cst.UnaryOperation: self.visit_unary_operation,
+        }
+
+    # -------------------------------------------------------------- plumbing
+
+    def walk(self, node: cst.CSTNode) -> None:
+        self.ordinal += 1
+        handler = self.handlers.get(type(node))
+        if handler is not None:
+            handler(node)
+        else:
+            self.children(node)
+
+    def children(self, node: cst.CSTNode) -> None:
+        # Exact class tests, not isinstance: CSTNode is an ABC, whose checks cost more
+        # than the rest of the walk. A code field holds a node, a sequence of nodes,
+        # None, a MaybeSentinel or (in a few nodes) a plain string.
+        for name in _code_fields(type(node)):
+            value = getattr(node, name)
+            kind = value.__class__
+            if kind is tuple or kind is list:
+                for item in value:
+                    if item.__class__ not in _NOT_NODES:
+                        self.walk(item)
+            elif kind not in _NOT_NODES:
+                self.walk(value)
+
+    def walk_all(self, nodes: Iterable[cst.CSTNode | None]) -> None:
+        for node in nodes:
+            if node is not None:
+                self.walk(node)
+
+    def site(self, node: cst.CSTNode) -> Site:
+        return Site(self.scope, self.ordinal, node, self.loop, self.branch)
+
+    def bind(
+        self,
+        name: str,
+        kind: BindingKind,
+        node: cst.CSTNode,
+        value: cst.BaseExpression | None = None,
+        imported: str = "",
+    ) -> None:
+        scope = self.scope
+        if name in scope.globals or name in scope.nonlocals:
+            if scope.is_function:
+                self.model.global_writes.append(self.site(node))
+            if name in scope.globals:
+                owner = self.model.module_scope
+            else:
+                found = self.model.lookup(name, scope.parent or self.model.module_scope)
+                owner = found[0] if found else scope
+        else:
+            owner = scope
+        owner.bindings.setdefault(name, []).append(
+            Binding(name, kind, node, value, self.ordinal, owner, self.loop, imported, scope)
+        )
+
+    def bind_target(
+        self, target: cst.BaseExpression, kind: BindingKind, value: cst.BaseExpression | None
+    ) -> None:
+        if isinstance(target, cst.Name):
+            self.bind(target.value, kind, target, value)
+        elif isinstance(target, cst.Tuple | cst.List):
+            is_for = kind is BindingKind.FOR
+            values = _element_sources(value, len(target.elements)) if is_for else None
+            for position, element in enumerate(target.elements):
+                self.bind_target(
+                    element.value,
+                    kind if is_for else BindingKind.UNPACK,
+                    values[position] if values else value if is_for else None,
+                )
+        elif isinstance(target, cst.StarredElement):
+            self.bind_target(target.value, BindingKind.UNPACK, None)
+
+    def enter_scope(self, kind: ScopeKind, node: cst.CSTNode, name: str) -> Scope:
+        parent = self.scope
+        prefix = parent.qualname + "." if parent.qualname else ""
+        if parent.is_function:
+            prefix = parent.qualname + ".<locals>."
+        scope = Scope(kind, node, name, prefix + name, parent)
+        scope.loop = self.loop
+        self.model.scopes.append(scope)
+        self.model.scope_of_node[id(node)] = scope
+        if scope.is_function:
+            self.model.functions.append(scope)
+        return scope
+
+    def run_in_scope(self, scope: Scope, body: Iterable[cst.CSTNode | None]) -> None:
+        saved = self.scope, self.loop, self.in_with, self.branch
+        self.scope, self.loop, self.in_with, self.branch = scope, None, 0, None
+        self.walk_all(body)
+        self.scope, self.loop, self.in_with, self.branch = saved
+
+    def add_params(self, scope: Scope, params: cst.Parameters) -> None:
+        index = 0
+        for param in (*params.posonly_params, *params.params):
+            scope.params[param.name.value] = Param(param.name.value, param, index)
+            index += 1
+        if isinstance(params.star_arg, cst.Param):
+            scope.params[params.star_arg.name.value] = Param(
+                params.star_arg.name.value, params.star_arg, -1, ParamKind.STAR_ARGS
+            )
+        for param in params.kwonly_params:
+            scope.params[param.name.value] = Param(param.name.value, param, -1)
+        if params.star_kwarg is not None:
+            scope.params[params.star_kwarg.name.value] = Param(
+                params.star_kwarg.name.value, params.star_kwarg, -1, ParamKind.STAR_KWARGS
+            )
+        for name, param in scope.params.items():
+            scope.bindings.setdefault(name, []).append(
+                Binding(name, BindingKind.PARAM, param.node, None, self.ordinal, scope)
+            )
+
+    @staticmethod
+    def param_defaults(params: cst.Parameters) -> list[cst.CSTNode | None]:
+        nodes: list[cst.CSTNode | None] = []
+        for param in (
+            *params.posonly_params,
+            *params.params,
+            *params.kwonly_params,
+            params.star_arg if isinstance(params.star_arg, cst.Param) else None,
+            params.star_kwarg,
+        ):
+            if param is not None:
+                nodes.append(param.default)
+                nodes.append(param.annotation)
+        return nodes
+
+    # -------------------------------------------------------------- handlers
+
+    def visit_function_def(self, node: cst.FunctionDef) -> None:
+        self.walk_all(d.decorator for d in node.decorators)
+        self.walk_all(self.param_defaults(node.params))
+        self.walk_all([node.returns])
+        if node.decorators:
+            self.model.decorated_defs.append(self.site(node))
+        self.bind(node.name.value, BindingKind.DEF, node)
+        scope = self.enter_scope(ScopeKind.FUNCTION, node, node.name.value)
+        self.add_params(scope, node.params)
+        self.run_in_scope(scope, [node.body])
+
+    def visit_lambda(self, node: cst.Lambda) -> None:
+        self.walk_all(self.param_defaults(node.params))
+        scope = self.enter_scope(ScopeKind.LAMBDA, node, "<lambda>")
+        self.add_params(scope, node.params)
+        self.run_in_scope(scope, [node.body])
+
+    def visit_class_def(self, node: cst.ClassDef) -> None:
+        self.walk_all(d.decorator for d in node.decorators)
+        self.walk_all(arg.value for arg in (*node.bases, *node.keywords))
+        self.bind(node.name.value, BindingKind.CLASS, node)
+        scope = self.enter_scope(ScopeKind.CLASS, node, node.name.value)
+        scope.bases = tuple(node.bases)
+        self.model.classes.append(scope)
+        self.run_in_scope(scope, [node.body])
+
+    def visit_import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = dotted(alias.name) or ""
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.bind(alias.asname.name.value, BindingKind.IMPORT, node, imported=full)
+            else:
+                # ``import a.b`` binds ``a``.
+                top = full.split(".")[0]
+                self.bind(top, BindingKind.IMPORT, node, imported=top)
+
+    def visit_import_from(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        module = dotted(node.module) if node.module is not None else ""
+        dots = "." * len(node.relative)
+        for alias in node.names:
+            imported = dotted(alias.name) or ""
+            full = f"{dots}{module}.{imported}" if module else f"{dots}{imported}"
+            local = imported
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            self.bind(local, BindingKind.IMPORT, node, imported=full)
+
+    def visit_assign(self, node: cst.Assign) -> None:
+        self.walk(node.value)
+        for target in node.targets:
+            self.store(target.target, node, node.value, BindingKind.ASSIGN)
+
+    def visit_aug_assign(self, node: cst.AugAssign) -> None:
+        self.walk(node.value)
+        self.store(node.target, node, node.value, BindingKind.AUGASSIGN)
+
+    def visit_ann_assign(self, node: cst.AnnAssign) -> None:
+        self.walk(node.annotation.annotation)
+        if node.value is not None:
+            self.walk(node.value)
+        in_class = self.scope.kind is ScopeKind.CLASS
+        if in_class and isinstance(node.target, cst.Name):
+            self.scope.class_annotations[node.target.value] = node.annotation.annotation
+        if isinstance(node.target, cst.Name):
+            self.model.annotations[id(node.target)] = node.annotation.annotation
+        if node.value is not None or not in_class:
+            self.store(node.target, node, node.value, BindingKind.ANNASSIGN)
+
+    def store_site(
+        self, target: cst.BaseExpression, statement: cst.BaseSmallStatement
+    ) -> StoreSite:
+        return StoreSite(
+            self.scope,
+            self.ordinal,
+            target,
+            self.loop,
+            self.branch,
+            target=target,
+            statement=statement,
+            in_with=self.in_with > 0,
+        )
+
+    def store(
+        self,
+        target: cst.BaseExpression,
+        statement: cst.BaseSmallStatement,
+        value: cst.BaseExpression | None,
+        kind: BindingKind,
+    ) -> None:
+        model = self.model
+        if isinstance(target, cst.Subscript):
+            self.walk(target)
+            if isinstance(target.value, cst.Name) and string_key(target):
+                found = model.lookup(target.value.value, self.scope)
+                model.add_string_keyed(found[0] if found else self.scope, target.value.value)
+            model.subscript_stores.append(self.store_site(target, statement))
+        elif isinstance(target, cst.Attribute):
+            self.walk(target.value)
+            model.attribute_stores.append(self.store_site(target, statement))
+            function = self.scope
+            cls = function.enclosing_class()
+            first = function.self_param()
+            if (
+                cls is not None
+                and value is not None
+                and first is not None
+                and isinstance(target.value, cst.Name)
+                and first.name == target.value.value
+            ):
+                cls.instance_attrs.setdefault(target.attr.value, []).append(
+                    (value, function, self.ordinal)
+                )
+        elif isinstance(target, cst.Tuple | cst.List):
+            # Each unpacked name keeps the whole right-hand side as its value: enough to
+            # tell ``n, m = x.shape`` (static) from ``a, b = jnp.split(x)`` (traced).
+            for element in target.elements:
+                self.store(element.value, statement, value, BindingKind.UNPACK)
+        elif isinstance(target, cst.StarredElement):
+            self.store(target.value, statement, value, BindingKind.UNPACK)
+        elif isinstance(target, cst.Name):
+            self.bind(target.value, kind, target, value)
+
+    def visit_named_expr(self, node: cst.NamedExpr) -> None:
+        self.walk(node.value)
+        if isinstance(node.target, cst.Name):
+            self.bind(node.target.value, BindingKind.WALRUS, node.target, node.value)
+
+    def run_loop(self, loop: Loop, body: Iterable[cst.CSTNode | None]) -> None:
+        saved = self.loop
+        self.loop = loop
+        self.walk_all(body)
+        self.loop = saved
+        loop.end = self.ordinal + 1
+
+    def visit_for(self, node: cst.For) -> None:
+        self.walk(node.iter)
+        loop = Loop(
+            node, LoopKind.FOR, self.ordinal, targets=_loop_targets(node.target), parent=self.loop
+        )
+        saved = self.loop
+        self.loop = loop
+        self.bind_target(node.target, BindingKind.FOR, node.iter)
+        self.loop = saved
+        self.run_loop(loop, [node.body])
+        self.walk_all([node.orelse])
+
+    def visit_while(self, node: cst.While) -> None:
+        self.condition(node, node.test, ConditionKind.WHILE)
+        loop = Loop(node, LoopKind.WHILE, self.ordinal, parent=self.loop)
+        self.run_loop(loop, [node.test, node.body])
+        self.walk_all([node.orelse])
+
+    def visit_comprehension(self, node: cst.BaseComp) -> None:
+        for_in: cst.CompFor = node.for_in  # type: ignore[attr-defined]
+        # The first iterable is evaluated outside the comprehension's loop.
+        self.walk(for_in.iter)
+        loop = Loop(node, LoopKind.COMPREHENSION, self.ordinal, parent=self.loop)
+        saved = self.loop
+        self.loop = loop
+        clause: cst.CompFor | None = for_in
+        first = True
+        while clause is not None:
+            if not first:
+                self.walk(clause.iter)
+            first = False
+            self.bind_target(clause.target, BindingKind.FOR, None)
+            loop.targets |= _loop_targets(clause.target)
+            self.walk_all(condition.test for condition in clause.ifs)
+            clause = clause.inner_for_in
+        if isinstance(node, cst.DictComp):
+            self.walk_all([node.key, node.value])
+        else:
+            self.walk(node.elt)  # type: ignore[attr-defined]
+        self.loop = saved
+        loop.end = self.ordinal + 1
+
+    def visit_with(self, node: cst.With) -> None:
+        for item in node.items:
+            self.walk(item.item)
+            if item.asname is not None:
+                self.bind_target(item.asname.name, BindingKind.WITH, None)  # type: ignore[arg-type]
+        self.in_with += 1
+        self.walk(node.body)
+        self.in_with -= 1
+
+    def visit_global(self, node: cst.Global) -> None:
+        self.scope.globals.update(item.name.value for item in node.names)
+
+    def visit_nonlocal(self, node: cst.Nonlocal) -> None:
+        self.scope.nonlocals.update(item.name.value for item in node.names)
+
+    def visit_expr(self, node: cst.Expr) -> None:
+        self.model.expression_statements.append(self.site(node))
+        self.walk(node.value)
+
+    def visit_call(self, node: cst.Call) -> None:
+        site = CallSite(self.scope, self.ordinal, node, self.loop, self.branch, model=self.model)
+        self.model.add_call(site)
+        if self.scope.is_function:
+            self.scope.calls.append(site)
+        self.children(node)
+
+    def condition(self, node: cst.CSTNode, test: cst.BaseExpression, kind: ConditionKind) -> None:
+        self.model.conditions.append(
+            ConditionSite(
+                self.scope, self.ordinal, node, self.loop, self.branch, test=test, kind=kind
+            )
+        )
+
+    def in_branch(self, node: cst.CSTNode, index: int, body: cst.CSTNode) -> None:
+        saved = self.branch
+        branch = Branch(node, index, saved, self.ordinal)
+        self.branch = branch
+        self.walk(body)
+        self.branch = saved
+        branch.terminates = _ends_flow(body)
+
+    def visit_if(self, node: cst.If, kind: ConditionKind = ConditionKind.IF) -> None:
+        self.condition(node, node.test, kind)
+        self.walk(node.test)
+        self.in_branch(node, 0, node.body)
+        orelse = node.orelse
+        if isinstance(orelse, cst.If):
+            saved = self.branch
+            self.branch = Branch(node, 1, saved, self.ordinal)
+            self.ordinal += 1
+            self.visit_if(orelse, ConditionKind.ELIF)
+            self.branch = saved
+        elif orelse is not None:
+            self.in_branch(node, 1, orelse)
+
+    def visit_match(self, node: cst.Match) -> None:
+        # At most one case body runs: the cases are exclusive arms, as if/elif arms are.
+        self.walk(node.subject)
+        for index, case in enumerate(node.cases):
+            self.walk(case.pattern)
+            if case.guard is not None:
+                self.walk(case.guard)
+            self.in_branch(node, index, case.body)
+
+    def visit_if_exp(self, node: cst.IfExp) -> None:
+        self.condition(node, node.test, ConditionKind.TERNARY)
+        self.walk(node.test)
+        self.in_branch(node, 0, node.body)
+        self.in_branch(node, 1, node.orelse)
+
+    def visit_assert(self, node: cst.Assert) -> None:
+        self.condition(node, node.test, ConditionKind.ASSERT)
+        self.children(node)
+
+    def visit_boolean_operation(self, node: cst.BooleanOperation) -> None:
+        kind = ConditionKind.AND if isinstance(node.operator, cst.And) else ConditionKind.OR
+        self.condition(node, node.left, kind)
+        self.children(node)
+
+    def visit_unary_operation(self, node: cst.UnaryOperation) -> None:
+        if isinstance(node.operator, cst.Not):
+            self.condition(node, node.expression, ConditionKind.NOT)
+        self.children(node)
+
+    def visit_except_handler(self, node: cst.ExceptHandler) -> None:
+        if node.type is not None:
+            self.walk(node.type)
+        if node.name is not None and isinstance(node.name.name, cst.Name):
+            self.bind(node.name.name.value, BindingKind.EXCEPT, node.name.name, None)
+        self.walk(node.body)

@@ -1,0 +1,255 @@
+"""Name resolution: what a name or a dotted expression refers to, from a scope.
+
+:class:`NameResolver` is the part of the model that answers these questions; it only
+reads what the walk recorded (scopes and bindings) and memoises ``qualified_name``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from jaxlint import jaxfacts as jf
+from jaxlint.model.nodes import (
+    END_OF_FILE,
+    Binding,
+    BindingKind,
+    Scope,
+    ScopeKind,
+)
+
+#: How many aliases or wrappers name resolution follows before it gives up.
+MAX_ALIAS_CHAIN = 8
+
+
+class NameResolver:
+    """Scopes and bindings, and the questions they answer (pyflakes-style)."""
+
+    module_scope: Scope
+    scope_of_node: dict[int, Scope]  # id(FunctionDef/Lambda/ClassDef) -> scope
+
+    def __init__(self) -> None:
+        self._qualified: dict[tuple[int, int], str | None] = {}
+
+    def lookup(self, name: str, scope: Scope) -> tuple[Scope, list[Binding]] | None:
+        """Resolve ``name`` as Python would from ``scope``: local, enclosing, module."""
+        current: Scope | None = scope
+        first = True
+        while current is not None:
+            if name in current.globals:
+                current = self.module_scope
+                continue
+            # Class bodies are not visible from the functions nested in them.
+            if current.kind is not ScopeKind.CLASS or first:
+                found = current.bindings.get(name)
+                if found:
+                    return current, found
+            first = False
+            current = current.parent
+        return None
+
+    def qualified_name(self, expr: cst.BaseExpression, scope: Scope) -> str | None:
+        """The canonical dotted name ``expr`` refers to, through imports and aliases."""
+        key = (id(expr), id(scope))
+        if key not in self._qualified:
+            self._qualified[key] = self._qualify(expr, scope, 0)
+        return self._qualified[key]
+
+    def _qualify(self, expr: cst.BaseExpression, scope: Scope, depth: int) -> str | None:
+        if depth > MAX_ALIAS_CHAIN:
+            return None
+        if isinstance(expr, cst.Name):
+            found = self.lookup(expr.value, scope)
+            if found is None:
+                return "builtins." + expr.value
+            _, bindings = found
+            binding = bindings[-1]
+            if binding.kind is BindingKind.IMPORT:
+                return jf.canonical(binding.imported)
+            if (
+                binding.kind is BindingKind.ASSIGN
+                and len(bindings) == 1
+                and binding.scope.kind is ScopeKind.MODULE
+                and isinstance(binding.value, cst.Name | cst.Attribute)
+            ):
+                # ``jit = jax.jit`` at module level is an alias.
+                return self._qualify(binding.value, binding.scope, depth + 1)
+            return None
+        if isinstance(expr, cst.Attribute):
+            base = self._qualify(expr.value, scope, depth + 1)
+            if base is None or base.startswith("builtins."):
+                return None
+            return jf.canonical(f"{base}.{expr.attr.value}")
+        return None
+
+    def function_of(self, expr: cst.BaseExpression, scope: Scope, _depth: int = 0) -> Scope | None:
+        """The function (defined in this file) that ``expr`` evaluates to, if known."""
+        if _depth > MAX_ALIAS_CHAIN:
+            return None
+        if isinstance(expr, cst.Lambda | cst.FunctionDef):
+            return self.scope_of_node.get(id(expr))
+        if isinstance(expr, cst.Name):
+            found = self.lookup(expr.value, scope)
+            if found is None:
+                return None
+            _, bindings = found
+            binding = bindings[-1]
+            if binding.kind is BindingKind.DEF:
+                return self.scope_of_node.get(id(binding.node))
+            if (
+                binding.kind is BindingKind.ASSIGN
+                and binding.value is not None
+                and len(bindings) == 1
+            ):
+                return self.function_of(binding.value, binding.scope, _depth + 1)
+            return None
+        if isinstance(expr, cst.Call):
+            # functools.partial(f, ...) is f with some arguments bound.
+            if self.qualified_name(expr.func, scope) == "functools.partial" and expr.args:
+                return self.function_of(expr.args[0].value, scope, _depth + 1)
+            return None
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+            # self.method / cls.method inside a method of the same class.
+            function = scope.enclosing_function()
+            first = function.self_param() if function is not None else None
+            if first is not None and first.name == expr.value.value:
+                return self.method(function.enclosing_class(), expr.attr.value)  # type: ignore[union-attr, arg-type]
+        return None
+
+    def method(self, cls: Scope, name: str) -> Scope | None:
+        for binding in cls.bindings.get(name, ()):
+            if binding.kind is BindingKind.DEF:
+                return self.scope_of_node.get(id(binding.node))
+        return None
+
+    def self_attribute_class(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None:
+        """For ``self.attr`` inside a method, the method's class."""
+        if not isinstance(expr, cst.Attribute) or not isinstance(expr.value, cst.Name):
+            return None
+        function = scope.enclosing_function()
+        first = function.self_param() if function is not None else None
+        if first is None or first.name != expr.value.value:
+            return None
+        return function.enclosing_class()  # type: ignore[union-attr]
+
+    def base_names(self, cls: Scope) -> set[str]:
+        """Canonical names of a class's bases, following classes defined in this file."""
+        names: set[str] = set()
+        pending = [cls]
+        seen: set[int] = set()
+        while pending:
+            current = pending.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            parent = current.parent or self.module_scope
+            for arg in current.bases:
+                if arg.keyword is not None:
+                    continue
+                base_expr = arg.value
+                if isinstance(base_expr, cst.Subscript):  # Generic[T]-style bases
+                    base_expr = base_expr.value
+                qualified = self.qualified_name(base_expr, parent)
+                if qualified:
+                    names.add(qualified)
+                if isinstance(base_expr, cst.Name):
+                    found = self.lookup(base_expr.value, parent)
+                    if found and found[1][-1].kind is BindingKind.CLASS:
+                        local = self.scope_of_node.get(id(found[1][-1].node))
+                        if local is not None:
+                            pending.append(local)
+        return names
+
+    def is_local(self, name: str, function: Scope) -> bool:
+        """Bound in ``function`` itself (a parameter, an assignment, a loop target, ...)."""
+        return (
+            name in function.bindings
+            and name not in function.globals
+            and name not in function.nonlocals
+        )
+
+    def bound_between(self, name: str, scope: Scope, start: int, end: int) -> bool:
+        """Whether ``name`` is (re)bound in ``scope`` after ordinal ``start``, before ``end``."""
+        return any(start < b.ordinal < end for b in scope.bindings.get(name, ()))
+
+    def reaching(self, name: str, scope: Scope, ordinal: int) -> tuple[Scope, list[Binding]] | None:
+        """The bindings of ``name`` that may hold its value at ``ordinal`` in ``scope``,
+        with the scope that owns them; None for an unbound name (a builtin)."""
+        found = self.lookup(name, scope)
+        if found is None:
+            return None
+        owner, bindings = found
+        # A closure or a global may see any binding: the enclosing code runs around it.
+        return owner, reaching_bindings(bindings, ordinal if owner is scope else END_OF_FILE)
+
+
+def reaching_bindings(bindings: list[Binding], ordinal: int) -> list[Binding]:
+    """The binding nearest before ``ordinal`` in source order, or all of them if none is.
+
+    Source order approximates control flow well in straight-line array code; when a
+    use precedes every binding (loop-carried values), all bindings may reach it.
+    """
+    before = [b for b in bindings if b.ordinal < ordinal]
+    if not before:
+        return bindings
+    last = before[-1]
+    if last.loop is not None and last.loop.contains(ordinal):
+        # Inside a loop, a later binding in the same loop reaches the next iteration.
+        return [last] + [
+            b for b in bindings if b.ordinal > ordinal and last.loop.contains(b.ordinal)
+        ]
+    return [last]
+
+
+def dotted(expr: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for a chain of names, else None."""
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        base = dotted(expr.value)
+        return f"{base}.{expr.attr.value}" if base else None
+    return None
+
+
+def at_update(call: cst.Call) -> tuple[cst.BaseExpression, cst.Subscript, str] | None:
+    """For ``base.at[idx].op(...)`` return (base, the ``base.at[idx]`` subscript, op)."""
+    func = call.func
+    if (
+        isinstance(func, cst.Attribute)
+        and func.attr.value in jf.AT_UPDATE_METHODS
+        and isinstance(func.value, cst.Subscript)
+        and isinstance(func.value.value, cst.Attribute)
+        and func.value.value.attr.value == "at"
+    ):
+        return func.value.value.value, func.value, func.attr.value
+    return None
+
+
+def string_key(subscript: cst.Subscript) -> bool:
+    """``d["w"]``: a string key means a dict (a pytree of params), not an array."""
+    return any(
+        isinstance(e.slice, cst.Index) and isinstance(e.slice.value, cst.BaseString)
+        for e in subscript.slice
+    )
+
+
+def names_read(expr: cst.CSTNode) -> Iterator[str]:
+    """Plain names an expression reads, through comparisons, calls and attributes."""
+    if isinstance(expr, cst.Name):
+        yield expr.value
+    elif isinstance(expr, cst.Attribute | cst.Subscript):
+        yield from names_read(expr.value)
+    elif isinstance(expr, cst.UnaryOperation):
+        yield from names_read(expr.expression)
+    elif isinstance(expr, cst.BooleanOperation | cst.BinaryOperation):
+        yield from names_read(expr.left)
+        yield from names_read(expr.right)
+    elif isinstance(expr, cst.Comparison):
+        yield from names_read(expr.left)
+        for target in expr.comparisons:
+            yield from names_read(target.comparator)
+    elif isinstance(expr, cst.Call):
+        yield from names_read(expr.func)
+        for arg in expr.args:
+            yield from names_read(arg.value)

@@ -1,0 +1,307 @@
+"""What the walk records: scopes, bindings, loops, branches and sites, with their kinds.
+
+Everything here is lexical: where names are bound and which nodes sit where. Facts that
+need the whole file (traced-ness, array-ness) live in side tables of the model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+if TYPE_CHECKING:
+    from jaxlint.model.semantic import SemanticModel
+
+#: The ordinal of "after every node of the file": the end of a loop not yet closed, or
+#: the point from which every binding of a closed-over name may be seen.
+END_OF_FILE = 1 << 60
+
+
+class Fact(enum.Enum):
+    """A tri-state answer: the model knows it holds, knows it does not, or cannot tell
+    (and then rules stay silent)."""
+
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+    def __bool__(self) -> bool:
+        # `if fact:` would be true for NO and UNKNOWN too: compare with `is Fact.YES`.
+        raise TypeError("a Fact is not a bool: compare it with Fact.YES / NO / UNKNOWN")
+
+
+class ScopeKind(enum.Enum):
+    MODULE = "module"
+    CLASS = "class"
+    FUNCTION = "function"
+    LAMBDA = "lambda"
+
+
+class BindingKind(enum.Enum):
+    PARAM = "param"
+    ASSIGN = "assign"
+    AUGASSIGN = "augassign"
+    ANNASSIGN = "annassign"
+    UNPACK = "unpack"  # one name of a tuple target: `a, b = ...`
+    FOR = "for"  # a loop or comprehension target
+    WITH = "with"
+    IMPORT = "import"
+    DEF = "def"
+    CLASS = "class"
+    WALRUS = "walrus"
+    EXCEPT = "except"
+
+
+#: Bindings whose ``value`` is the expression the name holds.
+VALUE_BINDINGS = frozenset(
+    {BindingKind.ASSIGN, BindingKind.ANNASSIGN, BindingKind.WALRUS, BindingKind.UNPACK}
+)
+
+
+class LoopKind(enum.Enum):
+    FOR = "for"
+    WHILE = "while"
+    COMPREHENSION = "comprehension"
+
+
+class ConditionKind(enum.Enum):
+    IF = "if"
+    ELIF = "elif"
+    WHILE = "while"
+    ASSERT = "assert"
+    TERNARY = "ternary"
+    AND = "and"
+    OR = "or"
+    NOT = "not"
+
+
+class ParamKind(enum.Enum):
+    PLAIN = ""  # positional-or-keyword, positional-only or keyword-only
+    STAR_ARGS = "*"
+    STAR_KWARGS = "**"
+
+
+@dataclass(eq=False)
+class Binding:
+    """One place where a name is bound."""
+
+    name: str
+    kind: BindingKind
+    node: cst.CSTNode
+    value: cst.BaseExpression | None
+    ordinal: int
+    scope: Scope
+    loop: Loop | None = None
+    imported: str = ""  # for imports: the dotted name bound, e.g. "jax.numpy"
+    written_in: Scope | None = None  # the scope whose code binds it (differs for global/nonlocal)
+
+    @property
+    def code_scope(self) -> Scope:
+        """Where the bound value is evaluated."""
+        return self.written_in or self.scope
+
+
+@dataclass(eq=False)
+class Loop:
+    """A ``for``/``while`` loop or a comprehension, spanning ordinals [start, end)."""
+
+    node: cst.CSTNode
+    kind: LoopKind
+    start: int
+    end: int = END_OF_FILE
+    targets: frozenset[str] = frozenset()
+    parent: Loop | None = None
+
+    def contains(self, ordinal: int) -> bool:
+        return self.start <= ordinal < self.end
+
+    def describe(self) -> str:
+        """How a message names it: "`for` loop", "`while` loop", "comprehension"."""
+        return (
+            "comprehension" if self.kind is LoopKind.COMPREHENSION else f"`{self.kind.value}` loop"
+        )
+
+
+@dataclass(eq=False)
+class Branch:
+    """One arm of an ``if``/``elif``/``else``, a conditional expression or a ``match``.
+
+    Two arms of the same ``if`` (same ``node``, different ``index``) never both run in
+    one pass; an arm that ends in ``return``/``raise``/``continue``/``break``
+    (``terminates``) never falls through to the code after its ``if``.
+    """
+
+    node: cst.CSTNode  # the If / IfExp / Match
+    index: int  # 0: the body; 1: the orelse (for a Match: the case's position)
+    parent: Branch | None
+    ordinal: int  # where the If / IfExp is
+    terminates: bool = False
+
+
+@dataclass(eq=False)
+class Param:
+    name: str
+    node: cst.Param
+    index: int  # position among positional parameters; -1 for keyword-only and star params
+    kind: ParamKind = ParamKind.PLAIN
+
+    @property
+    def annotation(self) -> cst.BaseExpression | None:
+        return self.node.annotation.annotation if self.node.annotation else None
+
+    @property
+    def default(self) -> cst.BaseExpression | None:
+        return self.node.default
+
+    @property
+    def starred(self) -> bool:
+        return self.kind is not ParamKind.PLAIN
+
+
+@dataclass(eq=False)
+class Scope:
+    """A module, class, function or lambda: its bindings and what its body holds."""
+
+    kind: ScopeKind
+    node: cst.CSTNode
+    name: str
+    qualname: str
+    parent: Scope | None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    globals: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
+    # functions and lambdas
+    params: dict[str, Param] = field(default_factory=dict)
+    calls: list[CallSite] = field(default_factory=list)
+    loop: Loop | None = None  # the loop that encloses the definition, in the parent scope
+    # classes
+    bases: tuple[cst.Arg, ...] = ()
+    # self.<attr> = value in the class's methods: (value, the method, ordinal)
+    instance_attrs: dict[str, list[tuple[cst.BaseExpression, Scope, int]]] = field(
+        default_factory=dict
+    )
+    class_annotations: dict[str, cst.BaseExpression] = field(default_factory=dict)
+
+    @property
+    def is_function(self) -> bool:
+        return self.kind is ScopeKind.FUNCTION or self.kind is ScopeKind.LAMBDA
+
+    def enclosing_function(self) -> Scope | None:
+        scope: Scope | None = self
+        while scope is not None and not scope.is_function:
+            scope = scope.parent
+        return scope
+
+    def enclosing_class(self) -> Scope | None:
+        """For a method, the class it is defined in."""
+        if (
+            self.kind is ScopeKind.FUNCTION
+            and self.parent is not None
+            and self.parent.kind is ScopeKind.CLASS
+        ):
+            return self.parent
+        return None
+
+    def self_param(self) -> Param | None:
+        """For a method, its first positional parameter (``self``/``cls``)."""
+        if self.enclosing_class() is None:
+            return None
+        return next((p for p in self.params.values() if p.index == 0), None)
+
+    def positional_params(self) -> list[Param]:
+        return [p for p in self.params.values() if p.index >= 0]
+
+
+@dataclass(frozen=True, eq=False)
+class Point:
+    """A point in the code: a scope and an ordinal (the walk's count of nodes so far)."""
+
+    scope: Scope
+    ordinal: int
+
+
+@dataclass(frozen=True, eq=False)
+class Site(Point):
+    """A node of interest, with where it sits."""
+
+    node: cst.CSTNode
+    loop: Loop | None = None
+    branch: Branch | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class ConditionSite(Site):
+    """Where Python turns a value into a bool: ``if``/``elif``/``while``/``assert``
+    tests, conditional expressions, ``and``/``or`` and ``not``."""
+
+    test: cst.BaseExpression = dataclasses.field(default=None)  # type: ignore[assignment]
+    kind: ConditionKind = ConditionKind.IF
+
+
+@dataclass(frozen=True, eq=False)
+class StoreSite(Site):
+    """An assignment statement (``Assign``, ``AugAssign``, ``AnnAssign``) to a target."""
+
+    target: cst.BaseExpression = dataclasses.field(default=None)  # type: ignore[assignment]
+    statement: cst.BaseSmallStatement = dataclasses.field(default=None)  # type: ignore[assignment]
+    in_with: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class CallSite(Site):
+    """A call, with what it calls resolved once for every rule that asks."""
+
+    model: SemanticModel = dataclasses.field(default=None, repr=False)  # type: ignore[assignment]
+
+    @property
+    def call(self) -> cst.Call:
+        return self.node  # type: ignore[return-value]
+
+    @functools.cached_property
+    def qualified_name(self) -> str | None:
+        """The canonical dotted name of the callee (``jax.numpy.sum``), through imports."""
+        return self.model.qualified_name(self.call.func, self.scope)
+
+    @functools.cached_property
+    def callee(self) -> Scope | None:
+        """The function defined in this file that the call reaches, if known."""
+        return self.model.function_of(self.call.func, self.scope)
+
+    @property
+    def binds_self(self) -> bool:
+        """``self.method(x)``: the call binds the callee's first parameter itself."""
+        callee = self.callee
+        return (
+            callee is not None
+            and isinstance(self.call.func, cst.Attribute)
+            and callee.enclosing_class() is not None
+        )
+
+    def argument(self, param: Param) -> cst.BaseExpression | None:
+        """The expression passed for ``param`` of the callee (its default when none is);
+        None when unknown (``*args``)."""
+        callee = self.callee
+        bound = 1 if callee is not None and callee.enclosing_class() is not None else 0
+        return argument_for(param, self.call, bound)
+
+
+def argument_for(param: Param, call: cst.Call, bound: int) -> cst.BaseExpression | None:
+    """The expression ``call`` passes for ``param`` (its default when it passes none);
+    None when unknown (``*args``). ``bound`` counts arguments a method call binds first
+    (``self``), which only an attribute call (``self.method(x)``) does."""
+    positional = bound if isinstance(call.func, cst.Attribute) else 0
+    for arg in call.args:
+        if arg.star:
+            return None
+        if arg.keyword is None:
+            if positional == param.index:
+                return arg.value
+            positional += 1
+        elif arg.keyword.value == param.name:
+            return arg.value
+    return param.default

@@ -1,0 +1,153 @@
+"""The semantic model of one file: what the walk recorded, and the questions rules ask."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import libcst as cst
+
+from jaxlint import jaxfacts as jf
+from jaxlint.model.names import NameResolver
+from jaxlint.model.nodes import (
+    CallSite,
+    ConditionSite,
+    Fact,
+    Point,
+    Scope,
+    ScopeKind,
+    Site,
+    StoreSite,
+)
+from jaxlint.model.tracing import NOT_TRACED, TraceInfo, TransformForm, cst_transform_of
+from jaxlint.model.values import ArrayFacts, TracedFacts, is_mutable_ref
+from jaxlint.positions import node_spans
+
+
+class SemanticModel(NameResolver):
+    """What the rules ask about one file. Build with :func:`jaxlint.model.build_model`.
+
+    Rules read the recorded sites (``calls``, ``subscript_stores``, ``conditions``, ...)
+    and ask: names (:class:`NameResolver`), tracing (:meth:`trace`,
+    :meth:`staged_function`, :meth:`transform_of`), values (:meth:`array_fact`,
+    :meth:`traced_fact`, :meth:`is_mutable_ref`), control flow (:meth:`reaches`) and
+    positions (:meth:`line_of`).
+    """
+
+    def __init__(self, module: cst.Module, traced_decorators: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.module = module
+        self.traced_decorators = frozenset(traced_decorators)
+        self.module_scope = Scope(ScopeKind.MODULE, module, "<module>", "", None)
+        self.scopes: list[Scope] = [self.module_scope]
+        self.functions: list[Scope] = []
+        self.classes: list[Scope] = []
+        self.scope_of_node: dict[int, Scope] = {}
+        self.subscript_stores: list[StoreSite] = []
+        self.attribute_stores: list[StoreSite] = []
+        self.global_writes: list[Site] = []
+        self.calls: list[CallSite] = []
+        self._call_sites: dict[int, CallSite] = {}  # id(Call) -> its site
+        self.expression_statements: list[Site] = []
+        self.decorated_defs: list[Site] = []  # FunctionDefs with decorators, with their loop
+        self.conditions: list[ConditionSite] = []  # in source order, outer before inner
+        self.annotations: dict[int, cst.BaseExpression] = {}  # id(annotated Name) -> annotation
+        self._traces: dict[int, TraceInfo] = {}  # id(function scope) -> how it is traced
+        self._string_keyed: dict[int, set[str]] = {}  # id(scope) -> names stored with "str" keys
+        self._facts: dict[str, dict[int, Fact]] = {}  # lattice -> id(binding) -> answer
+        self._lines: dict[int, int] = {}  # id(node) -> line, for nodes asked about
+
+    def add_call(self, site: CallSite) -> None:
+        self.calls.append(site)
+        self._call_sites[id(site.node)] = site
+
+    def call_site(self, call: cst.Call) -> CallSite | None:
+        """The recorded site of a call node met while inspecting the tree (an index, an
+        argument): its callee is resolved once, there."""
+        return self._call_sites.get(id(call))
+
+    def called_name(self, call: cst.Call) -> str | None:
+        """The qualified name of what a recorded call calls."""
+        site = self._call_sites.get(id(call))
+        return site.qualified_name if site is not None else None
+
+    # --------------------------------------------------------------- tracing
+
+    def trace(self, scope: Scope) -> TraceInfo:
+        """How ``scope`` (a function) is traced; an empty answer for untraced code."""
+        return self._traces.get(id(scope), NOT_TRACED)
+
+    def trace_of_function(self, function: Scope) -> TraceInfo:
+        """The writable record for ``function`` (the resolver fills it in)."""
+        info = self._traces.get(id(function))
+        if info is None:
+            info = self._traces[id(function)] = TraceInfo()
+        return info
+
+    def staged_function(self, scope: Scope) -> Scope | None:
+        """The enclosing function, if a staging transformation (jit, vmap, scan, ...)
+        traces it: where Python runs once, at trace time, on tracers."""
+        function = scope.enclosing_function()
+        return function if function is not None and self.trace(function).staged else None
+
+    def transform_of(
+        self, expr: cst.BaseExpression, scope: Scope
+    ) -> tuple[str, jf.Transform, TransformForm] | None:
+        """The transformation ``expr`` names or configures (``jax.jit``,
+        ``jax.jit(static_argnums=1)``, ``partial(jax.jit, ...)``), with its name."""
+        return cst_transform_of(self, expr, scope)
+
+    # ---------------------------------------------------------------- values
+
+    def array_fact(self, expr: cst.BaseExpression, at: Point) -> Fact:
+        """Whether ``expr``, evaluated at ``at``, is a JAX array."""
+        return ArrayFacts(self).of(expr, at.scope, at.ordinal)
+
+    def traced_fact(self, expr: cst.BaseExpression, at: Point) -> Fact:
+        """Whether ``expr``, evaluated at ``at``, is a tracer when its function runs
+        under a transformation (see :class:`jaxlint.model.values.TracedFacts`)."""
+        return TracedFacts(self).of(expr, at.scope, at.ordinal)
+
+    def is_mutable_ref(self, expr: cst.BaseExpression, at: Point) -> bool:
+        """A ``jax.new_ref``/Pallas ref or a flax NNX Variable: written in place by design."""
+        return is_mutable_ref(self, expr, at.scope, at.ordinal)
+
+    def fact_cache(self, lattice: str) -> dict[int, Fact]:
+        return self._facts.setdefault(lattice, {})
+
+    def string_keyed(self, scope: Scope) -> set[str] | frozenset[str]:
+        """Names of ``scope`` stored into with string keys (``d["w"] = ...``): dicts."""
+        return self._string_keyed.get(id(scope), frozenset())
+
+    def add_string_keyed(self, scope: Scope, name: str) -> None:
+        self._string_keyed.setdefault(id(scope), set()).add(name)
+
+    # ---------------------------------------------------------- control flow
+
+    def reaches(self, earlier: Site, later: Site) -> bool:
+        """Whether one pass through the code can run ``later`` after ``earlier``: not when
+        they sit in different arms of one ``if``, nor when ``earlier``'s arm ends in
+        ``return``/``raise``/``continue``/``break`` before reaching ``later``."""
+        arms: dict[int, int] = {}
+        branch = later.branch
+        while branch is not None:
+            arms[id(branch.node)] = branch.index
+            branch = branch.parent
+        branch = earlier.branch
+        while branch is not None:
+            index = arms.get(id(branch.node))
+            if index is not None:
+                if index != branch.index:
+                    return False
+                break  # the rest of the chain is shared
+            if branch.terminates:
+                return False
+            branch = branch.parent
+        return True
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        """The 1-based line where ``node`` starts (computed on demand: most files never
+        need a position)."""
+        found = self._lines.get(id(node))
+        if found is None:
+            found = self._lines[id(node)] = node_spans(self.module, [node])[id(node)].start_line
+        return found

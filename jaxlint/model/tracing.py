@@ -1,0 +1,398 @@
+"""Which functions JAX traces, how, and with which parameters static.
+
+A function is traced when it is decorated with or passed to a transformation, or reached
+from traced code through calls in this file (or, through :mod:`jaxlint.project`, from
+another module). What the model knows about each function's tracing is a
+:class:`TraceInfo` in a side table (``model.trace(scope)``), not a field of the scope.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+import libcst as cst
+
+from jaxlint import jaxfacts as jf
+from jaxlint.jaxfacts import TransformKind
+from jaxlint.model.names import dotted
+from jaxlint.model.nodes import BindingKind, CallSite, Scope
+
+if TYPE_CHECKING:
+    from jaxlint.model.semantic import SemanticModel
+
+#: What a configured ``traced-decorators`` wrapper does: traces, like jit, never compiles.
+USER_TRANSFORM = jf.Transform(TransformKind.USER)
+
+
+@dataclass(eq=False)
+class TraceInfo:
+    """How one function is traced."""
+
+    #: every transformation that traces it, directly or through its callers
+    kinds: set[TransformKind] = field(default_factory=set)
+    #: kinds applied to this very function (decorator, passed to a transformation), as
+    #: opposed to reached through calls: only these make its parameters tracers
+    direct_kinds: set[TransformKind] = field(default_factory=set)
+    via: str = ""  # a short human explanation of why the function is traced
+    #: calls in this file that reach this function from traced code
+    traced_callers: list[CallSite] = field(default_factory=list)
+    static_params: set[str] = field(default_factory=set)
+    unmapped_params: set[str] = field(default_factory=set)  # in_axes=None under vmap
+    #: bound by ``functools.partial`` before a transformation: concrete Python values
+    partial_bound: set[str] = field(default_factory=set)
+    host: bool = False  # handed to a host callback: runs with concrete values
+    ref_params: bool = False  # a Pallas kernel: parameters are mutable refs
+
+    @property
+    def traced(self) -> bool:
+        return bool(self.kinds) and not self.host
+
+    @property
+    def staged(self) -> bool:
+        """Traced by a transformation that stages Python out (jit, vmap, scan, ...)."""
+        return self.traced and any(kind.stages_python for kind in self.kinds)
+
+    @property
+    def compiled(self) -> bool:
+        """Staged and then run compiled: not only traced for shapes by
+        ``eval_shape``/``make_jaxpr``, and not only differentiated."""
+        if not any(kind.stages_python and not kind.trace_only for kind in self.kinds):
+            return False
+        return not any(kind.trace_only for kind in self.direct_kinds)
+
+    def arguments_traced(self) -> bool:
+        """Handed directly to a transformation whose arguments are tracers."""
+        return any(kind.traces_arguments for kind in self.direct_kinds)
+
+    def arguments_are_arrays(self) -> bool:
+        return any(kind.passes_arrays for kind in self.direct_kinds)
+
+
+#: The one shared, never-written answer for scopes that are not traced.
+NOT_TRACED = TraceInfo()
+
+
+class TransformForm(enum.Enum):
+    """How an expression names a transformation."""
+
+    BARE = "bare"  # jax.jit
+    CONFIGURED = "configured"  # jax.jit(static_argnums=1)
+    PARTIAL = "partial"  # functools.partial(jax.jit, static_argnums=1)
+
+
+def transform_named(name: str | None, traced_decorators: frozenset[str]) -> jf.Transform | None:
+    """The transformation a canonical dotted name is, builtin or configured."""
+    if name is None:
+        return None
+    transform = jf.TRANSFORMS.get(name)
+    if transform is None and name in traced_decorators:
+        return USER_TRANSFORM
+    return transform
+
+
+Expr = TypeVar("Expr")
+
+
+def decorator_transform(
+    expr: Expr,
+    qualify: Callable[[Expr], str | None],
+    call_parts: Callable[[Expr], tuple[Expr, Expr | None] | None],
+    traced_decorators: frozenset[str],
+) -> tuple[str, jf.Transform, TransformForm] | None:
+    """``@jax.jit``, ``@jax.jit(static_argnames=...)``, ``@partial(jax.jit, ...)``.
+
+    Written once for both trees: ``qualify`` gives an expression's canonical name and
+    ``call_parts`` splits a call into its callee and first positional argument (None for
+    anything that is not a call). The libcst model and the ``ast`` project index each
+    pass their own.
+    """
+    name = qualify(expr)
+    transform = transform_named(name, traced_decorators)
+    if transform is not None:
+        return name, transform, TransformForm.BARE  # type: ignore[return-value]
+    parts = call_parts(expr)
+    if parts is None:
+        return None
+    func, first = parts
+    name = qualify(func)
+    transform = transform_named(name, traced_decorators)
+    if transform is not None:
+        return name, transform, TransformForm.CONFIGURED  # type: ignore[return-value]
+    if name == "functools.partial" and first is not None:
+        name = qualify(first)
+        transform = transform_named(name, traced_decorators)
+        if transform is not None:
+            return name, transform, TransformForm.PARTIAL  # type: ignore[return-value]
+    return None
+
+
+def _cst_call_parts(
+    expr: cst.BaseExpression,
+) -> tuple[cst.BaseExpression, cst.BaseExpression | None] | None:
+    if not isinstance(expr, cst.Call):
+        return None
+    return expr.func, expr.args[0].value if expr.args else None
+
+
+def transform_options(expr: cst.BaseExpression, form: TransformForm) -> Sequence[cst.Arg]:
+    """The arguments that configure a transformation written in ``form``."""
+    if form is TransformForm.CONFIGURED:
+        return expr.args  # type: ignore[attr-defined, no-any-return]
+    if form is TransformForm.PARTIAL:
+        return expr.args[1:]  # type: ignore[attr-defined, no-any-return]
+    return ()
+
+
+class TraceResolver:
+    """Marks which functions are traced: decorated with or passed to a transformation,
+    or reached from one through calls in this file."""
+
+    def __init__(self, model: SemanticModel, external_traced: Mapping[str, str]) -> None:
+        self.model = model
+        self.external_traced = external_traced
+
+    def run(self) -> None:
+        model = self.model
+        if self.external_traced:
+            for function in model.functions:
+                via = self.external_traced.get(function.qualname)
+                if via is not None:
+                    # Traced from another module: staged, but what its parameters hold
+                    # is decided there, so they stay unknown here.
+                    info = model.trace_of_function(function)
+                    info.kinds.add(TransformKind.EXTERNAL)
+                    info.via = info.via or via
+        for site in model.decorated_defs:
+            self.from_decorators(site.node, site.scope)  # type: ignore[arg-type]
+        for site in model.calls:
+            self.from_call(site)
+        for cls in model.classes:
+            if model.base_names(cls) & jf.TRACED_MODULE_BASES:
+                for method_name in jf.TRACED_MODULE_METHODS:
+                    method = model.method(cls, method_name)
+                    if method is not None:
+                        self.mark(
+                            method, TransformKind.MODULE, f"{method_name} of flax module {cls.name}"
+                        )
+        self.propagate()
+
+    def mark(self, function: Scope, kind: TransformKind, via: str) -> TraceInfo:
+        info = self.model.trace_of_function(function)
+        info.direct_kinds.add(kind)
+        if kind not in info.kinds:
+            info.kinds.add(kind)
+            if not info.via:
+                info.via = via
+        return info
+
+    def from_decorators(self, node: cst.FunctionDef, scope: Scope) -> None:
+        model = self.model
+        function = model.scope_of_node[id(node)]
+        for decorator in node.decorators:
+            expr = decorator.decorator
+            found = model.transform_of(expr, scope)
+            if found is not None:
+                name, transform, form = found
+                info = self.mark(function, transform.kind, f"decorated with @{name}")
+                self.static_from_options(function, transform_options(expr, form), 0)
+                if transform.kind is TransformKind.KERNEL:
+                    info.ref_params = True
+            elif isinstance(expr, cst.Attribute) and expr.attr.value in jf.CUSTOM_RULE_METHODS:
+                self.mark(
+                    function,
+                    TransformKind.CUSTOM_RULE,
+                    f"registered with @{dotted(expr) or expr.attr.value}",
+                )
+
+    def from_call(self, site: CallSite) -> None:
+        model = self.model
+        call, scope = site.call, site.scope
+        if site.qualified_name in jf.HOST_CALLBACKS and call.args:
+            target = model.function_of(call.args[0].value, scope)
+            if target is not None:
+                model.trace_of_function(target).host = True
+            return
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value in jf.CUSTOM_RULE_METHODS:
+            for arg in call.args:
+                target = model.function_of(arg.value, scope)
+                if target is not None:
+                    self.mark(
+                        target,
+                        TransformKind.CUSTOM_RULE,
+                        f"registered with .{call.func.attr.value}()",
+                    )
+            return
+        found = model.transform_of(call.func, scope)
+        if found is None:
+            return
+        name, transform, form = found
+        options = transform_options(call.func, form)
+        positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+        if options and isinstance(call.func, cst.Call):
+            # jax.jit(static_argnums=1)(f) / partial(jax.jit, ...)(f): f is the first argument.
+            candidates = positional[:1]
+        else:
+            candidates = [positional[i] for i in transform.function_args if i < len(positional)]
+            candidates += [
+                arg
+                for arg in call.args
+                if arg.keyword is not None and arg.keyword.value in transform.function_keywords
+            ]
+            options = call.args
+        for arg in candidates:
+            values: Sequence[cst.BaseExpression] = [arg.value]
+            if isinstance(arg.value, cst.List | cst.Tuple):  # lax.switch branches
+                values = [element.value for element in arg.value.elements]
+            for value in values:
+                target = model.function_of(value, scope)
+                if target is None:
+                    continue
+                info = self.mark(target, transform.kind, f"passed to {name}")
+                partial = self.partial_call(value, scope)
+                bound = _partial_positional_count(partial)
+                info.partial_bound |= _partial_bound_names(partial, target, bound)
+                self.static_from_options(target, options, bound)
+                if (
+                    transform.kind is TransformKind.VMAP
+                    and len(positional) > 1
+                    and options is call.args
+                ):
+                    self.unmapped_from_axes(target, positional[1].value, bound)
+                if transform.kind is TransformKind.KERNEL:
+                    info.ref_params = True
+
+    def partial_call(self, expr: cst.BaseExpression, scope: Scope) -> cst.Call | None:
+        """The ``functools.partial(f, ...)`` call that ``expr`` is, or names
+        (``inner = partial(...)``)."""
+        model = self.model
+        if isinstance(expr, cst.Name):
+            found = model.lookup(expr.value, scope)
+            if found is not None and len(found[1]) == 1 and found[1][0].kind is BindingKind.ASSIGN:
+                binding = found[1][0]
+                expr = binding.value  # type: ignore[assignment]
+                scope = binding.code_scope
+        if (
+            isinstance(expr, cst.Call)
+            and model.qualified_name(expr.func, scope) == "functools.partial"
+        ):
+            return expr
+        return None
+
+    def static_from_options(self, function: Scope, options: Sequence[cst.Arg], bound: int) -> None:
+        positional = function.positional_params()
+        info = self.model.trace_of_function(function)
+        for arg in options:
+            if arg.keyword is None:
+                continue
+            keyword = arg.keyword.value
+            if keyword in jf.STATIC_ARGNUMS:
+                for number in _literal_ints(arg.value):
+                    index = number + bound
+                    if 0 <= index < len(positional):
+                        info.static_params.add(positional[index].name)
+            elif keyword in jf.STATIC_ARGNAMES:
+                info.static_params.update(_literal_strings(arg.value))
+            elif keyword == "in_axes":
+                self.unmapped_from_axes(function, arg.value, bound)
+
+    def unmapped_from_axes(self, function: Scope, axes: cst.BaseExpression, bound: int) -> None:
+        """``vmap(f, in_axes=(0, None))``: a ``None`` axis passes the argument through
+        unbatched, so it is whatever the caller gave (maybe a Python value)."""
+        if not isinstance(axes, cst.Tuple | cst.List):
+            return
+        positional = function.positional_params()
+        info = self.model.trace_of_function(function)
+        for number, element in enumerate(axes.elements):
+            index = number + bound
+            value = element.value
+            if isinstance(value, cst.Name) and value.value == "None" and index < len(positional):
+                info.unmapped_params.add(positional[index].name)
+
+    def propagate(self) -> None:
+        """Callees of traced functions are traced; so is code nested in them."""
+        model = self.model
+        nested_in: dict[int, list[Scope]] = {}
+        for function in model.functions:
+            if function.parent is not None:
+                nested_in.setdefault(id(function.parent), []).append(function)
+        pending = [f for f in model.functions if model.trace(f).traced]
+        while pending:
+            caller = pending.pop()
+            caller_info = model.trace(caller)
+            reached: list[Scope] = []
+            for site in caller.calls:
+                callee = site.callee
+                if callee is not None and callee is not caller:
+                    callers = model.trace_of_function(callee).traced_callers
+                    if site not in callers:
+                        callers.append(site)
+                    reached.append(callee)
+            reached.extend(nested_in.get(id(caller), ()))
+            for callee in reached:
+                info = model.trace_of_function(callee)
+                if info.host or callee is caller:
+                    continue
+                new = caller_info.kinds - info.kinds
+                if new:
+                    if not info.via:
+                        info.via = f"called from traced {caller.qualname}"
+                    info.kinds |= new
+                    pending.append(callee)
+
+
+def _partial_positional_count(call: cst.Call | None) -> int:
+    """How many leading positional arguments a ``partial(f, ...)`` binds."""
+    if call is None:
+        return 0
+    return sum(1 for arg in call.args[1:] if arg.keyword is None and not arg.star)
+
+
+def _partial_bound_names(expr: cst.Call | None, function: Scope, bound: int) -> set[str]:
+    """Parameters that ``partial(f, a, k=v)`` fixes before a transformation sees ``f``."""
+    if expr is None:
+        return set()
+    names = {p.name for p in function.positional_params()[:bound]}
+    names.update(arg.keyword.value for arg in expr.args[1:] if arg.keyword is not None)
+    return names & set(function.params)
+
+
+def _literal_ints(expr: cst.BaseExpression) -> Iterator[int]:
+    """Integers written literally: ``1``, ``(1, 2)``, ``[0]``, ``range(5, 10)``."""
+    if isinstance(expr, cst.Integer):
+        yield int(expr.value, 0)
+    elif isinstance(expr, cst.Tuple | cst.List):
+        for element in expr.elements:
+            yield from _literal_ints(element.value)
+    elif (
+        isinstance(expr, cst.Call)
+        and isinstance(expr.func, cst.Name)
+        and expr.func.value == "range"
+        and 1 <= len(expr.args) <= 3
+        and all(isinstance(arg.value, cst.Integer) for arg in expr.args)
+    ):
+        yield from range(*(int(arg.value.value, 0) for arg in expr.args))  # type: ignore[attr-defined]
+
+
+def _literal_strings(expr: cst.BaseExpression) -> Iterator[str]:
+    if isinstance(expr, cst.SimpleString):
+        value = expr.evaluated_value
+        if isinstance(value, str):
+            yield value
+    elif isinstance(expr, cst.Tuple | cst.List):
+        for element in expr.elements:
+            yield from _literal_strings(element.value)
+
+
+def cst_transform_of(
+    model: SemanticModel, expr: cst.BaseExpression, scope: Scope
+) -> tuple[str, jf.Transform, TransformForm] | None:
+    """:func:`decorator_transform` on a libcst expression, resolved from ``scope``."""
+    return decorator_transform(
+        expr,
+        lambda e: model.qualified_name(e, scope),
+        _cst_call_parts,
+        model.traced_decorators,
+    )

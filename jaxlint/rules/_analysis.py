@@ -1,0 +1,74 @@
+"""Questions more than one rule asks, answered from the model (not part of it)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from jaxlint import jaxfacts as jf
+from jaxlint.model import BindingKind, Point, Scope, SemanticModel, dotted, reaching_bindings
+
+#: Class decorators that make a dataclass frozen (its fields cannot be reassigned).
+FROZEN_DATACLASS_DECORATORS = frozenset({"flax.struct.dataclass", "chex.dataclass"})
+
+
+def traced_context(model: SemanticModel, function: Scope) -> str:
+    """``in step, decorated with @jax.jit``: where a finding sits and why it is traced."""
+    via = model.trace(function).via
+    return f"in {function.qualname}" + (f", {via}" if via else "")
+
+
+def frozen_class(model: SemanticModel, cls: Scope) -> bool:
+    """A class whose instances' fields cannot be reassigned: a flax/equinox module, or a
+    dataclass declared frozen."""
+    if model.base_names(cls) & jf.FROZEN_BASES:
+        return True
+    for decorator in cls.node.decorators:  # type: ignore[attr-defined]
+        expr = decorator.decorator
+        if isinstance(expr, cst.Call):
+            for arg in expr.args:
+                if arg.keyword and arg.keyword.value == "frozen":
+                    if isinstance(arg.value, cst.Name) and arg.value.value == "True":
+                        return True
+            expr = expr.func
+        if model.qualified_name(expr, cls.parent or model.module_scope) in (
+            FROZEN_DATACLASS_DECORATORS
+        ):
+            return True
+    return False
+
+
+def rebind_obstacle(model: SemanticModel, target: cst.BaseExpression, at: Point) -> str | None:
+    """Why ``target = <new value>`` at this point would not update what ``target``
+    refers to (so a rewrite to it would change meaning), or None if it would."""
+    scope = at.scope
+    if isinstance(target, cst.Name):
+        name = target.value
+        found = model.lookup(name, scope)
+        if found is None:
+            return f"`{name}` is not defined in this file"
+        owner, bindings = found
+        declared = name in scope.globals or name in scope.nonlocals
+        if owner is not scope and not declared:
+            return (
+                f"`{name}` is not a local name here; assigning to it would make it "
+                "local to the function"
+            )
+        kinds = {b.kind for b in reaching_bindings(bindings, at.ordinal)}
+        if BindingKind.FOR in kinds:
+            return (
+                f"`{name}` is a loop variable; rebinding it would not update the "
+                "sequence it comes from"
+            )
+        if BindingKind.WITH in kinds:
+            return f"`{name}` is a `with ... as` target; rebinding it would not update it"
+        return None
+    if isinstance(target, cst.Attribute) and dotted(target) is not None:
+        function = scope.enclosing_function()
+        cls = function.enclosing_class() if function else None
+        if cls is not None and isinstance(target.value, cst.Name) and frozen_class(model, cls):
+            return (
+                f"`{dotted(target)}` is a field of the frozen class `{cls.name}`; "
+                "return an updated copy instead"
+            )
+        return None
+    return "the array is not held in a name or attribute that can be reassigned"
