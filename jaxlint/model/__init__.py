@@ -23,26 +23,8 @@ import libcst as cst
 from jaxlint.jaxfacts import TransformKind
 from jaxlint.model.builder import Builder
 from jaxlint.model.names import at_update, dotted, names_read, reaching_bindings, string_key
-from jaxlint.model.nodes import (
-    END_OF_FILE,
-    Binding,
-    BindingKind,
-    Branch,
-    CallSite,
-    ConditionKind,
-    ConditionSite,
-    Fact,
-    Loop,
-    LoopKind,
-    Param,
-    ParamKind,
-    Point,
-    Scope,
-    ScopeKind,
-    Site,
-    StoreSite,
-    argument_for,
-)
+from jaxlint.model.nodes import *  # noqa: F403 - the facade re-exports every node type
+from jaxlint.model.nodes import __all__ as _node_names
 from jaxlint.model.semantic import SemanticModel
 from jaxlint.model.tracing import TraceInfo, TraceResolver, TransformForm, decorator_transform
 
@@ -64,28 +46,11 @@ def build_model(
 
 
 __all__ = [
-    "END_OF_FILE",
-    "Binding",
-    "BindingKind",
-    "Branch",
-    "CallSite",
-    "ConditionKind",
-    "ConditionSite",
-    "Fact",
-    "Loop",
-    "LoopKind",
-    "Param",
-    "ParamKind",
-    "Point",
-    "Scope",
-    "ScopeKind",
+    *_node_names,
     "SemanticModel",
-    "Site",
-    "StoreSite",
     "TraceInfo",
     "TransformForm",
     "TransformKind",
-    "argument_for",
     "at_update",
     "build_model",
     "decorator_transform",

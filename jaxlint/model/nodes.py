@@ -17,6 +17,27 @@ import libcst as cst
 if TYPE_CHECKING:
     from jaxlint.model.semantic import SemanticModel
 
+__all__ = [
+    "END_OF_FILE",
+    "Binding",
+    "BindingKind",
+    "Branch",
+    "CallSite",
+    "ConditionKind",
+    "ConditionSite",
+    "Fact",
+    "Loop",
+    "LoopKind",
+    "Param",
+    "ParamKind",
+    "Point",
+    "Scope",
+    "ScopeKind",
+    "Site",
+    "StoreSite",
+    "argument_for",
+]
+
 #: The ordinal of "after every node of the file": the end of a loop not yet closed, or
 #: the point from which every binding of a closed-over name may be seen.
 END_OF_FILE = 1 << 60
@@ -55,12 +76,6 @@ class BindingKind(enum.Enum):
     CLASS = "class"
     WALRUS = "walrus"
     EXCEPT = "except"
-
-
-#: Bindings whose ``value`` is the expression the name holds.
-VALUE_BINDINGS = frozenset(
-    {BindingKind.ASSIGN, BindingKind.ANNASSIGN, BindingKind.WALRUS, BindingKind.UNPACK}
-)
 
 
 class LoopKind(enum.Enum):

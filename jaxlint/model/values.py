@@ -89,6 +89,16 @@ class Evaluator:
             return UNKNOWN
         self.depth += 1
         try:
+            # What both lattices read the same way; the rest is each lattice's own.
+            if isinstance(expr, cst.Name):
+                if expr.value in ("None", "True", "False"):
+                    return NO
+                return self.of_name(expr.value, scope, ordinal)
+            if isinstance(expr, cst.NamedExpr):
+                return self.of(expr.value, scope, ordinal)
+            if isinstance(expr, cst.IfExp):
+                body = self.of(expr.body, scope, ordinal)
+                return self.join((body, self.of(expr.orelse, scope, ordinal)))
             return self.evaluate(expr, scope, ordinal)
         finally:
             self.depth -= 1
@@ -151,10 +161,6 @@ class ArrayFacts(Evaluator):
         return None
 
     def evaluate(self, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> Fact:
-        if isinstance(expr, cst.Name):
-            if expr.value in ("None", "True", "False"):
-                return NO
-            return self.of_name(expr.value, scope, ordinal)
         if isinstance(
             expr,
             cst.List
@@ -198,12 +204,6 @@ class ArrayFacts(Evaluator):
             if expr.attr.value in jf.ARRAY_ATTRIBUTES:
                 return YES if self.of(expr.value, scope, ordinal) is YES else UNKNOWN
             return self.of_self_attribute(expr, scope)
-        if isinstance(expr, cst.IfExp):
-            return agreeing(
-                (self.of(expr.body, scope, ordinal), self.of(expr.orelse, scope, ordinal))
-            )
-        if isinstance(expr, cst.NamedExpr):
-            return self.of(expr.value, scope, ordinal)
         return UNKNOWN
 
     def of_call(self, call: cst.Call, scope: Scope, ordinal: int) -> Fact:
@@ -333,29 +333,14 @@ class TracedFacts(Evaluator):
         return None if owner.is_function else NO
 
     def evaluate(self, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> Fact:
-        if isinstance(expr, cst.Name):
-            if expr.value in ("None", "True", "False"):
-                return NO
-            return self.of_name(expr.value, scope, ordinal)
         if isinstance(
             expr,
             cst.BaseNumber | cst.SimpleString | cst.ConcatenatedString | cst.Lambda | cst.Ellipsis,
         ):
             return NO
-        if isinstance(expr, cst.FormattedString):
-            return any_yes(
-                self.of(part.expression, scope, ordinal)
-                for part in expr.parts
-                if isinstance(part, cst.FormattedStringExpression)
-            )
-        if isinstance(expr, cst.List | cst.Tuple | cst.Set):
-            return any_yes(self.of(e.value, scope, ordinal) for e in expr.elements)
-        if isinstance(expr, cst.Dict):
-            return any_yes(
-                self.of(e.value, scope, ordinal)
-                for e in expr.elements
-                if isinstance(e, cst.DictElement)
-            )
+        parts = _container_parts(expr)
+        if parts is not None:
+            return any_yes(self.of(part, scope, ordinal) for part in parts)
         if isinstance(expr, cst.ListComp | cst.SetComp | cst.GeneratorExp):
             return self.of(expr.elt, scope, ordinal)
         if isinstance(expr, cst.Attribute):
@@ -376,12 +361,6 @@ class TracedFacts(Evaluator):
             return self.of(expr.expression, scope, ordinal)
         if isinstance(expr, cst.Comparison):
             return self.of_comparison(expr, scope, ordinal)
-        if isinstance(expr, cst.IfExp):
-            return any_yes(
-                (self.of(expr.body, scope, ordinal), self.of(expr.orelse, scope, ordinal))
-            )
-        if isinstance(expr, cst.NamedExpr):
-            return self.of(expr.value, scope, ordinal)
         return UNKNOWN
 
     def of_slice(self, index: cst.BaseSlice, scope: Scope, ordinal: int) -> Fact:
@@ -487,6 +466,17 @@ class TracedFacts(Evaluator):
             return YES if param.default is None else UNKNOWN
         passed = self.from_callers(function, param)
         return UNKNOWN if passed is None else passed
+
+
+def _container_parts(expr: cst.BaseExpression) -> list[cst.BaseExpression] | None:
+    """The values a literal container or an f-string is made of; None for anything else."""
+    if isinstance(expr, cst.List | cst.Tuple | cst.Set):
+        return [element.value for element in expr.elements]
+    if isinstance(expr, cst.Dict):
+        return [e.value for e in expr.elements if isinstance(e, cst.DictElement)]
+    if isinstance(expr, cst.FormattedString):
+        return [p.expression for p in expr.parts if isinstance(p, cst.FormattedStringExpression)]
+    return None
 
 
 _DEFINITIONS = frozenset({BindingKind.DEF, BindingKind.CLASS, BindingKind.IMPORT})

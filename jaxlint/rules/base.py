@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -20,6 +20,11 @@ def source_text(node: cst.CSTNode, limit: int | None = None) -> str:
         return text
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def reported(diagnostics: Iterable[Diagnostic | None]) -> Iterator[Diagnostic]:
+    """The findings of a per-site check, which answers None where it finds nothing."""
+    return (diagnostic for diagnostic in diagnostics if diagnostic is not None)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic, Fix
 from jaxlint.model import BindingKind, Fact, SemanticModel, StoreSite, dotted, string_key
 from jaxlint.rules._analysis import rebind_obstacle
-from jaxlint.rules.base import Invalid, Rule, Valid, source_text
+from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
 #: Augmented assignment operators and the ``.at[]`` method with the same effect.
 AUGMENTED_METHODS: dict[type[cst.BaseAugOp], str] = {
@@ -285,10 +285,7 @@ class InplaceUpdate(Rule):
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
-        for site in model.subscript_stores:
-            diagnostic = self.check_site(model, site)
-            if diagnostic is not None:
-                yield diagnostic
+        yield from reported(self.check_site(model, site) for site in model.subscript_stores)
 
     def check_site(self, model: SemanticModel, site: StoreSite) -> Diagnostic | None:
         target: cst.Subscript = site.target  # type: ignore[assignment]

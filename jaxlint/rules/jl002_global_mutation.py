@@ -18,7 +18,7 @@ from jaxlint.model import (
     dotted,
     names_read,
 )
-from jaxlint.rules.base import Invalid, Rule, Valid
+from jaxlint.rules.base import Invalid, Rule, Valid, reported
 
 MUTATING_METHODS = frozenset(
     {
@@ -219,14 +219,11 @@ class GlobalMutation(Rule):
                     f"`{function.qualname}`: the write happens once, at trace time"
                     f"{self.via(model, function)}",
                 )
-        for site in model.calls:
-            diagnostic = self.method_mutation(model, site)
-            if diagnostic is not None:
-                yield diagnostic
-        for store in (*model.subscript_stores, *model.attribute_stores):
-            diagnostic = self.store_mutation(model, store)
-            if diagnostic is not None:
-                yield diagnostic
+        yield from reported(self.method_mutation(model, site) for site in model.calls)
+        yield from reported(
+            self.store_mutation(model, store)
+            for store in (*model.subscript_stores, *model.attribute_stores)
+        )
 
     @staticmethod
     def owner_in_same_trace(model: SemanticModel, name: str, function: Scope) -> bool:

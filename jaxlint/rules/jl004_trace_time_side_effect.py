@@ -12,7 +12,7 @@ from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic, Fix
 from jaxlint.model import BindingKind, CallSite, Fact, Scope, SemanticModel, dotted
 from jaxlint.rules._analysis import traced_context
-from jaxlint.rules.base import Invalid, Rule, Valid
+from jaxlint.rules.base import Invalid, Rule, Valid, reported
 
 #: Keyword names ``jax.debug.print`` takes itself: never usable for a printed value.
 _RESERVED_KEYWORDS = frozenset({"fmt", "ordered", "partitioned"})
@@ -342,10 +342,7 @@ class TraceTimeSideEffect(Rule):
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
-        for site in model.calls:
-            diagnostic = self.check_call(model, site)
-            if diagnostic is not None:
-                yield diagnostic
+        yield from reported(self.check_call(model, site) for site in model.calls)
 
     def check_call(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
         function = _compiled_function(model, site.scope)

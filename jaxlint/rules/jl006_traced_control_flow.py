@@ -10,7 +10,7 @@ from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic
 from jaxlint.model import CallSite, ConditionKind, ConditionSite, Fact, SemanticModel
 from jaxlint.rules._analysis import traced_context
-from jaxlint.rules.base import Invalid, Rule, Valid, source_text
+from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
 #: What to use instead, by the construct that needs a concrete bool.
 ADVICE = {
@@ -225,10 +225,7 @@ class TracedControlFlow(Rule):
             diagnostic = self.check_condition(model, site, covered)
             if diagnostic is not None:
                 yield diagnostic
-        for site in model.calls:
-            diagnostic = self.check_conversion(model, site)
-            if diagnostic is not None:
-                yield diagnostic
+        yield from reported(self.check_conversion(model, site) for site in model.calls)
 
     def check_condition(
         self, model: SemanticModel, site: ConditionSite, covered: set[int]

@@ -10,7 +10,7 @@ from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic, Fix
 from jaxlint.model import BindingKind, CallSite, Fact, SemanticModel
 from jaxlint.rules._analysis import traced_context
-from jaxlint.rules.base import Invalid, Rule, Valid, source_text
+from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
 
 def _statement_of(model: SemanticModel, small: cst.CSTNode) -> cst.SimpleStatementLine | None:
@@ -182,10 +182,7 @@ class NumpyOnTracer(Rule):
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
-        for site in model.calls:
-            diagnostic = self.check_call(model, site)
-            if diagnostic is not None:
-                yield diagnostic
+        yield from reported(self.check_call(model, site) for site in model.calls)
 
     def check_call(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
         call = site.call
