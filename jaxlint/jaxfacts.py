@@ -286,16 +286,10 @@ ARRAY_METADATA_CALLS = frozenset(
     f"{namespace}.{name}" for namespace in ("jax.numpy", "numpy") for name in _METADATA_FUNCTIONS
 ) | {"jax.lax.broadcast_shapes"}
 
-#: Calls in those namespaces that return something other than one array.
-NON_ARRAY_CALLS = ARRAY_METADATA_CALLS | frozenset(
+#: Calls that return a tuple or list whose every part is a JAX array: unpacking one
+#: (``a, b = jnp.split(x, 2)``) binds arrays.
+ARRAY_SEQUENCE_CALLS = frozenset(
     {
-        # printing and saving
-        "jax.numpy.printoptions",
-        "jax.numpy.set_printoptions",
-        "jax.numpy.get_printoptions",
-        "jax.numpy.save",
-        "jax.numpy.savez",
-        # tuples and lists of arrays
         "jax.numpy.split",
         "jax.numpy.array_split",
         "jax.numpy.hsplit",
@@ -322,37 +316,53 @@ NON_ARRAY_CALLS = ARRAY_METADATA_CALLS | frozenset(
         "jax.numpy.linalg.qr",
         "jax.numpy.linalg.slogdet",
         "jax.numpy.linalg.lstsq",
-        # pytree-polymorphic lax operations and control flow
-        "jax.lax.scan",
-        "jax.lax.fori_loop",
-        "jax.lax.while_loop",
-        "jax.lax.cond",
-        "jax.lax.switch",
-        "jax.lax.map",
-        "jax.lax.associative_scan",
-        "jax.lax.reduce",
-        "jax.lax.sort",
         "jax.lax.sort_key_val",
         "jax.lax.top_k",
-        "jax.lax.stop_gradient",
-        "jax.lax.optimization_barrier",
-        "jax.lax.psum",
-        "jax.lax.pmean",
-        "jax.lax.pmax",
-        "jax.lax.pmin",
-        "jax.lax.all_gather",
-        "jax.lax.all_to_all",
-        "jax.lax.ppermute",
-        "jax.lax.custom_root",
-        "jax.lax.custom_linear_solve",
         "jax.lax.linalg.eigh",
         "jax.lax.linalg.qr",
         "jax.lax.linalg.svd",
         "jax.lax.linalg.lu",
-        "jax.lax.dtype",
-        "jax.random.key_impl",
-        "jax.random.default_prng_impl",
     }
+)
+
+#: Calls in those namespaces that return something other than one array.
+NON_ARRAY_CALLS = (
+    ARRAY_METADATA_CALLS
+    | ARRAY_SEQUENCE_CALLS
+    | frozenset(
+        {
+            # printing and saving
+            "jax.numpy.printoptions",
+            "jax.numpy.set_printoptions",
+            "jax.numpy.get_printoptions",
+            "jax.numpy.save",
+            "jax.numpy.savez",
+            # pytree-polymorphic lax operations and control flow
+            "jax.lax.scan",
+            "jax.lax.fori_loop",
+            "jax.lax.while_loop",
+            "jax.lax.cond",
+            "jax.lax.switch",
+            "jax.lax.map",
+            "jax.lax.associative_scan",
+            "jax.lax.reduce",
+            "jax.lax.sort",
+            "jax.lax.stop_gradient",
+            "jax.lax.optimization_barrier",
+            "jax.lax.psum",
+            "jax.lax.pmean",
+            "jax.lax.pmax",
+            "jax.lax.pmin",
+            "jax.lax.all_gather",
+            "jax.lax.all_to_all",
+            "jax.lax.ppermute",
+            "jax.lax.custom_root",
+            "jax.lax.custom_linear_solve",
+            "jax.lax.dtype",
+            "jax.random.key_impl",
+            "jax.random.default_prng_impl",
+        }
+    )
 )
 NON_ARRAY_NAMESPACES = ("jax.nn.initializers.", "jax.lax.linalg.", "jax.random.key_impl")
 
@@ -470,6 +480,18 @@ STATIC_RESULT_CALLS = ARRAY_METADATA_CALLS | frozenset(
     }
 )
 
+#: Calls whose result has static parts: position in the returned tuple. The treedef of
+#: ``leaves, treedef = jax.tree_util.tree_flatten(x)`` is structure, known at trace time.
+STATIC_RESULT_PARTS: dict[str, frozenset[int]] = {
+    "jax.tree_util.tree_flatten": frozenset({1}),
+    "jax.tree.flatten": frozenset({1}),
+    "jax.tree_util.tree_flatten_with_path": frozenset({1}),
+    "jax.tree.flatten_with_path": frozenset({1}),
+}
+#: Calls that return a Python value when their first argument is one: ``lax.psum(1,
+#: axis_name)`` is the size of the named axis, a Python int, even under ``jit``.
+STATIC_WHEN_STATIC_CALLS = frozenset({"jax.lax.psum"})
+
 #: Builtins that turn a value into a concrete Python value (fail on a tracer).
 PYTHON_CONVERSIONS = frozenset(
     {"builtins.bool", "builtins.int", "builtins.float", "builtins.complex"}
@@ -520,7 +542,52 @@ HOST_EFFECT_CALLS: dict[str, str] = {
     "datetime.datetime.today": "reads the clock",
     "sys.stdout.write": "writes to stdout",
     "sys.stderr.write": "writes to stderr",
+    "numpy.load": "reads a file",
+    "numpy.loadtxt": "reads a file",
+    "numpy.genfromtxt": "reads a file",
+    "numpy.fromfile": "reads a file",
+    "numpy.save": "writes a file",
+    "numpy.savez": "writes a file",
+    "numpy.savez_compressed": "writes a file",
+    "numpy.savetxt": "writes a file",
+    "jax.numpy.load": "reads a file",
+    "jax.numpy.save": "writes a file",
+    "jax.numpy.savez": "writes a file",
+    "pickle.load": "reads a file",
+    "pickle.dump": "writes a file",
+    "json.load": "reads a file",
+    "json.dump": "writes a file",
+    "shutil.copy": "copies a file",
+    "shutil.copyfile": "copies a file",
+    "shutil.copytree": "copies files",
+    "shutil.move": "moves a file",
+    "shutil.rmtree": "deletes files",
+    "os.remove": "deletes a file",
+    "os.unlink": "deletes a file",
+    "os.rename": "renames a file",
+    "os.replace": "renames a file",
+    "os.makedirs": "creates folders",
+    "os.mkdir": "creates a folder",
+    "os.system": "runs a command",
+    "subprocess.run": "runs a command",
+    "subprocess.call": "runs a command",
+    "subprocess.check_call": "runs a command",
+    "subprocess.check_output": "runs a command",
 }
+#: ``pathlib.Path`` methods that do I/O, and what they do.
+PATH_EFFECT_METHODS: dict[str, str] = {
+    "read_text": "reads a file",
+    "read_bytes": "reads a file",
+    "write_text": "writes a file",
+    "write_bytes": "writes a file",
+    "open": "opens a file",
+    "unlink": "deletes a file",
+    "touch": "creates a file",
+    "mkdir": "creates a folder",
+    "rmdir": "deletes a folder",
+    "rename": "renames a file",
+}
+PATH_CONSTRUCTORS = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 #: Namespaces of host random number generators: draws are frozen into the trace.
 HOST_RANDOM_NAMESPACES = ("random.", "numpy.random.")
 #: Logging functions and logger methods that emit a record.

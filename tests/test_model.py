@@ -60,6 +60,22 @@ def returned_is_array(model: SemanticModel, qualname: str) -> bool | None:
         ("import flax.linen as nn", "nn.Module", "flax.linen.Module"),
         ("import jax\njit = jax.jit", "jit", "jax.jit"),
         ("", "print", "builtins.print"),
+        # An optional dependency: the fallback in the handler does not hide the import.
+        (
+            "try:\n    import flax.linen as nn\nexcept ImportError:\n    nn = None",
+            "nn.Module",
+            "flax.linen.Module",
+        ),
+        (
+            "try:\n    import equinox as eqx\nexcept ImportError:\n    eqx = object()",
+            "eqx.filter_jit",
+            "equinox.filter_jit",
+        ),
+        (
+            "try:\n    from jax import numpy as jnp\nexcept ImportError:\n    import numpy as jnp",
+            "jnp.zeros",
+            "jax.numpy.zeros",
+        ),
     ],
 )
 def test_qualified_names_through_aliases(imports: str, expression: str, expected: str) -> None:
@@ -219,6 +235,14 @@ def test_static_parameters() -> None:
         ("return count", False),
         ("y = np.zeros(3)\n    y = jnp.asarray(y)\n    return y", True),
         ("y = jnp.zeros(3)\n    y = np.asarray(y)\n    return y", False),
+        # Unpacking: each name gets its own part; parts of sequences of arrays are arrays.
+        ("u, v = jnp.ones(2), [1]\n    return u", True),
+        ("u, v = jnp.ones(2), [1]\n    return v", False),
+        ("(u, v), w = jnp.split(q, 2), 3\n    return v", True),
+        ("u, s, vt = jnp.linalg.svd(jnp.ones((2, 2)))\n    return s", True),
+        ("r0, r1 = jnp.ones((2, 3))\n    return r1", True),
+        ("u, v = q\n    return u", None),
+        ("u, v = annotated\n    return u", None),  # a traced carry may be a tuple of lists
     ],
 )
 def test_array_ness(body: str, expected: bool | None) -> None:

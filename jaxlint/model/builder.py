@@ -78,6 +78,15 @@ def _element_sources(
     return None
 
 
+def _literal_parts(value: cst.BaseExpression | None, count: int) -> list[cst.BaseExpression] | None:
+    """The parts of a tuple or list display of ``count`` elements, none starred."""
+    if not isinstance(value, cst.Tuple | cst.List) or len(value.elements) != count:
+        return None
+    if any(isinstance(element, cst.StarredElement) for element in value.elements):
+        return None
+    return [element.value for element in value.elements]
+
+
 def _loop_targets(target: cst.BaseExpression) -> frozenset[str]:
     if isinstance(target, cst.Name):
         return frozenset([target.value])
@@ -101,6 +110,7 @@ class Builder:
         self.branch: Branch | None = None
         self.ordinal = 0
         self.in_with = 0
+        self.in_handler = 0
         self.handlers: dict[type, Callable] = {
             cst.FunctionDef: self.visit_function_def,
             cst.Lambda: self.visit_lambda,
@@ -129,6 +139,8 @@ class Builder:
             cst.Assert: self.visit_assert,
             cst.BooleanOperation: self.visit_boolean_operation,
             cst.UnaryOperation: self.visit_unary_operation,
+            cst.Return: self.visit_return,
+            cst.Yield: self.visit_yield,
         }
 
     # -------------------------------------------------------------- plumbing
@@ -170,6 +182,7 @@ class Builder:
         node: cst.CSTNode,
         value: cst.BaseExpression | None = None,
         imported: str = "",
+        position: int | None = None,
     ) -> None:
         scope = self.scope
         if name in scope.globals or name in scope.nonlocals:
@@ -183,7 +196,19 @@ class Builder:
         else:
             owner = scope
         owner.bindings.setdefault(name, []).append(
-            Binding(name, kind, node, value, self.ordinal, owner, self.loop, imported, scope)
+            Binding(
+                name,
+                kind,
+                node,
+                value,
+                self.ordinal,
+                owner,
+                self.loop,
+                imported,
+                scope,
+                position,
+                self.in_handler > 0,
+            )
         )
 
     def bind_target(
@@ -217,10 +242,10 @@ class Builder:
         return scope
 
     def run_in_scope(self, scope: Scope, body: Iterable[cst.CSTNode | None]) -> None:
-        saved = self.scope, self.loop, self.in_with, self.branch
-        self.scope, self.loop, self.in_with, self.branch = scope, None, 0, None
+        saved = self.scope, self.loop, self.in_with, self.branch, self.in_handler
+        self.scope, self.loop, self.in_with, self.branch, self.in_handler = scope, None, 0, None, 0
         self.walk_all(body)
-        self.scope, self.loop, self.in_with, self.branch = saved
+        self.scope, self.loop, self.in_with, self.branch, self.in_handler = saved
 
     def add_params(self, scope: Scope, params: cst.Parameters) -> None:
         index = 0
@@ -274,6 +299,7 @@ class Builder:
         self.walk_all(self.param_defaults(node.params))
         scope = self.enter_scope(ScopeKind.LAMBDA, node, "<lambda>")
         self.add_params(scope, node.params)
+        scope.returns.append((node.body, self.ordinal))
         self.run_in_scope(scope, [node.body])
 
     def visit_class_def(self, node: cst.ClassDef) -> None:
@@ -349,6 +375,7 @@ class Builder:
         statement: cst.BaseSmallStatement,
         value: cst.BaseExpression | None,
         kind: BindingKind,
+        position: int | None = None,
     ) -> None:
         model = self.model
         if isinstance(target, cst.Subscript):
@@ -374,14 +401,25 @@ class Builder:
                     (value, function, self.ordinal)
                 )
         elif isinstance(target, cst.Tuple | cst.List):
-            # Each unpacked name keeps the whole right-hand side as its value: enough to
-            # tell ``n, m = x.shape`` (static) from ``a, b = jnp.split(x)`` (traced).
-            for element in target.elements:
-                self.store(element.value, statement, value, BindingKind.UNPACK)
+            elements = target.elements
+            starred = any(isinstance(element, cst.StarredElement) for element in elements)
+            parts = None if starred else _literal_parts(value, len(elements))
+            if parts is not None:
+                # ``q, k = x @ wq, x @ wk``: each name is bound to its own part.
+                for element, part in zip(elements, parts, strict=True):
+                    self.store(element.value, statement, part, BindingKind.ASSIGN)
+                return
+            # Otherwise each name keeps the whole right-hand side, and its place in it:
+            # enough to tell ``n, m = x.shape`` (static) from ``a, b = jnp.split(x)``.
+            known = kind is not BindingKind.UNPACK  # a nested target: places unknown
+            for index, element in enumerate(elements):
+                known = known and not isinstance(element, cst.StarredElement)
+                where = index if known else None
+                self.store(element.value, statement, value, BindingKind.UNPACK, where)
         elif isinstance(target, cst.StarredElement):
             self.store(target.value, statement, value, BindingKind.UNPACK)
         elif isinstance(target, cst.Name):
-            self.bind(target.value, kind, target, value)
+            self.bind(target.value, kind, target, value, position=position)
 
     def visit_named_expr(self, node: cst.NamedExpr) -> None:
         self.walk(node.value)
@@ -521,9 +559,20 @@ class Builder:
             self.condition(node, node.expression, ConditionKind.NOT)
         self.children(node)
 
+    def visit_return(self, node: cst.Return) -> None:
+        if self.scope.is_function:
+            self.scope.returns.append((node.value, self.ordinal))
+        self.children(node)
+
+    def visit_yield(self, node: cst.Yield) -> None:
+        self.scope.generator = True
+        self.children(node)
+
     def visit_except_handler(self, node: cst.ExceptHandler) -> None:
         if node.type is not None:
             self.walk(node.type)
         if node.name is not None and isinstance(node.name.name, cst.Name):
             self.bind(node.name.name.value, BindingKind.EXCEPT, node.name.name, None)
+        self.in_handler += 1
         self.walk(node.body)
+        self.in_handler -= 1

@@ -64,7 +64,7 @@ class NameResolver:
             if found is None:
                 return "builtins." + expr.value
             _, bindings = found
-            binding = bindings[-1]
+            binding = _primary(bindings)
             if binding.kind is BindingKind.IMPORT:
                 return jf.canonical(binding.imported)
             if (
@@ -182,6 +182,16 @@ class NameResolver:
         owner, bindings = found
         # A closure or a global may see any binding: the enclosing code runs around it.
         return owner, reaching_bindings(bindings, ordinal if owner is scope else END_OF_FILE)
+
+
+def _primary(bindings: list[Binding]) -> Binding:
+    """What a name means for resolution: its last binding, except that a fallback bound
+    in an ``except`` handler (``except ImportError: nn = None``) does not hide the one
+    import outside it: code that uses the name runs where the import succeeded."""
+    outside = [b for b in bindings if not b.in_handler]
+    if len(outside) == 1 and outside[0].kind is BindingKind.IMPORT:
+        return outside[0]
+    return bindings[-1]
 
 
 def reaching_bindings(bindings: list[Binding], ordinal: int) -> list[Binding]:

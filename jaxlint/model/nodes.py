@@ -114,6 +114,11 @@ class Binding:
     loop: Loop | None = None
     imported: str = ""  # for imports: the dotted name bound, e.g. "jax.numpy"
     written_in: Scope | None = None  # the scope whose code binds it (differs for global/nonlocal)
+    #: for UNPACK: the name's place in the unpacked value (``value`` is the whole of it),
+    #: None where a starred target makes it unknown
+    position: int | None = None
+    #: bound in an ``except`` handler: a fallback for what the ``try`` imports or defines
+    in_handler: bool = False
 
     @property
     def code_scope(self) -> Scope:
@@ -193,6 +198,10 @@ class Scope:
     # functions and lambdas
     params: dict[str, Param] = field(default_factory=dict)
     calls: list[CallSite] = field(default_factory=list)
+    #: what the function returns: (the returned expression, None for a bare return;
+    #: the ordinal of the return); a lambda's body is its one return
+    returns: list[tuple[cst.BaseExpression | None, int]] = field(default_factory=list)
+    generator: bool = False  # has a ``yield``: a call returns a generator
     loop: Loop | None = None  # the loop that encloses the definition, in the parent scope
     # classes
     bases: tuple[cst.Arg, ...] = ()

@@ -67,6 +67,14 @@ class TraceInfo:
         """Handed directly to a transformation whose arguments are tracers."""
         return any(kind.traces_arguments for kind in self.direct_kinds)
 
+    def unmapped(self, param: str) -> bool:
+        """Passed through unbatched by ``vmap(in_axes=None)`` and traced by nothing else
+        (under ``jit(vmap(f, in_axes=(0, None)))`` jit still traces it): the caller's
+        value, maybe a Python one."""
+        return param in self.unmapped_params and not any(
+            kind.traces_arguments and kind is not TransformKind.VMAP for kind in self.direct_kinds
+        )
+
     def arguments_are_arrays(self) -> bool:
         return any(kind.passes_arrays for kind in self.direct_kinds)
 
@@ -249,6 +257,11 @@ class TraceResolver:
             for value in values:
                 target = model.function_of(value, scope)
                 if target is None:
+                    # jax.jit(jax.vmap(f, in_axes=(0, None))): jit traces f's arguments
+                    # too, whatever the inner transformation leaves unbatched.
+                    for inner in self.transformed_functions(value, scope):
+                        self.mark(inner, transform.kind, f"passed to {name}")
+                        self.static_from_options(inner, options, 0)
                     continue
                 info = self.mark(target, transform.kind, f"passed to {name}")
                 partial = self.partial_call(value, scope)
@@ -263,6 +276,26 @@ class TraceResolver:
                     self.unmapped_from_axes(target, positional[1].value, bound)
                 if transform.kind is TransformKind.KERNEL:
                     info.ref_params = True
+
+    def transformed_functions(self, expr: cst.BaseExpression, scope: Scope) -> list[Scope]:
+        """For ``jax.vmap(f, ...)`` (a transformation applied to functions of this file,
+        nested to any depth: ``jax.grad(jax.vmap(f))``), those functions."""
+        model = self.model
+        if not isinstance(expr, cst.Call):
+            return []
+        found = model.transform_of(expr.func, scope)
+        if found is None or found[2] is not TransformForm.BARE:
+            return []
+        positional = [arg.value for arg in expr.args if arg.keyword is None and not arg.star]
+        functions: list[Scope] = []
+        for index in found[1].function_args:
+            if index < len(positional):
+                target = model.function_of(positional[index], scope)
+                if target is not None:
+                    functions.append(target)
+                else:
+                    functions.extend(self.transformed_functions(positional[index], scope))
+        return functions
 
     def partial_call(self, expr: cst.BaseExpression, scope: Scope) -> cst.Call | None:
         """The ``functools.partial(f, ...)`` call that ``expr`` is, or names

@@ -15,7 +15,7 @@ cached answer is the one any question would get, whatever was asked before it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -114,7 +114,54 @@ class Evaluator:
         return self.join(self.of_binding(binding) for binding in bindings)
 
     def of_binding(self, binding: Binding) -> Fact:
-        key = id(binding)
+        return self.memoized(id(binding), lambda: self.binding_fact(binding))
+
+    def of_returns(self, function: Scope) -> Fact:
+        """What calling a function of this file gives: its return values, joined (a
+        bare return or falling off the end gives None)."""
+        if function.generator:
+            return UNKNOWN
+        return self.memoized(id(function), lambda: self.returns_fact(function))
+
+    def of_local_call(self, call: cst.Call, scope: Scope) -> Fact:
+        """A call, in traced code, of a function defined in this file: what it returns
+        (its parameters hold what its traced callers pass, this call among them)."""
+        function = scope.enclosing_function()
+        if function is None or not self.model.trace(function).traced:
+            return UNKNOWN
+        callee = self.model.function_of(call.func, scope)
+        return UNKNOWN if callee is None else self.of_returns(callee)
+
+    def of_returned_part(self, call: cst.BaseExpression, scope: Scope, position: int) -> Fact:
+        """``a, b = helper(x)`` in traced code, where every ``return`` of ``helper`` is a
+        tuple display: the ``position``-th part of each, joined."""
+        function = scope.enclosing_function()
+        if not isinstance(call, cst.Call) or function is None:
+            return UNKNOWN
+        if not self.model.trace(function).traced:
+            return UNKNOWN
+        callee = self.model.function_of(call.func, scope)
+        if callee is None or callee.generator or not callee.returns:
+            return UNKNOWN
+        parts: list[Fact] = []
+        for value, ordinal in callee.returns:
+            if not isinstance(value, cst.Tuple | cst.List) or len(value.elements) <= position:
+                return UNKNOWN
+            if any(isinstance(element, cst.StarredElement) for element in value.elements):
+                return UNKNOWN
+            parts.append(self.of(value.elements[position].value, callee, ordinal))
+        return self.join(parts)
+
+    def returns_fact(self, function: Scope) -> Fact:
+        returned = [
+            NO if value is None else self.of(value, function, ordinal)
+            for value, ordinal in function.returns
+        ]
+        return self.join(returned) if returned else NO
+
+    def memoized(self, key: int, compute: Callable[[], Fact]) -> Fact:
+        """An answer kept for every later question unless a bound or a cycle cut it
+        short; a cut answer is kept for this question only."""
         fact = self.cache.get(key)
         if fact is None:
             fact = self.cut_short.get(key)
@@ -127,7 +174,7 @@ class Evaluator:
         outer_cut, self.cut = self.cut, False
         self.depth += 1
         try:
-            fact = self.binding_fact(binding)
+            fact = compute()
         finally:
             self.depth -= 1
             self.in_progress.discard(key)
@@ -222,6 +269,9 @@ class ArrayFacts(Evaluator):
                     return UNKNOWN
                 return YES
             return NO if name.startswith(("numpy.", "builtins.")) else UNKNOWN
+        returned = self.of_local_call(call, scope)
+        if returned is not UNKNOWN:
+            return returned
         if isinstance(call.func, cst.Attribute):
             method = call.func.attr.value
             if method in jf.ARRAY_METHODS:
@@ -242,6 +292,12 @@ class ArrayFacts(Evaluator):
                     return fact
         if kind in _ARRAY_VALUE_BINDINGS and binding.value is not None:
             return self.of(binding.value, binding.code_scope, binding.ordinal)
+        if kind is BindingKind.UNPACK and binding.value is not None:
+            if binding.position is not None:
+                part = self.of_returned_part(binding.value, binding.code_scope, binding.position)
+                if part is not UNKNOWN:
+                    return part
+            return self.of_part(binding.value, binding.code_scope, binding.ordinal)
         if kind is BindingKind.AUGASSIGN and binding.value is not None:
             # x += v keeps x's kind: look at what x was before.
             return self.of_name(binding.name, binding.scope, binding.ordinal)
@@ -282,6 +338,16 @@ class ArrayFacts(Evaluator):
         # (a list of arrays is a list).
         passed = self.from_callers(function, param)
         return UNKNOWN if passed is None else passed
+
+    def of_part(self, whole: cst.BaseExpression, scope: Scope, ordinal: int) -> Fact:
+        """A name unpacked from ``whole``: an array if ``whole`` is a sequence of arrays
+        (``jnp.split``, ``jnp.linalg.svd``, ...) or a JAX operation's array (its rows).
+        Not from a traced parameter: that may be a pytree (a tuple carry) of anything."""
+        if not isinstance(whole, cst.Call):
+            return UNKNOWN
+        if self.model.qualified_name(whole.func, scope) in jf.ARRAY_SEQUENCE_CALLS:
+            return YES
+        return YES if self.of(whole, scope, ordinal) is YES else UNKNOWN
 
     def of_annotation(self, annotation: cst.BaseExpression, scope: Scope) -> Fact:
         model = self.model
@@ -406,6 +472,9 @@ class TracedFacts(Evaluator):
         if name is not None:
             if name in jf.STATIC_RESULT_CALLS:
                 return NO
+            if name in jf.STATIC_WHEN_STATIC_CALLS and call.args:
+                if self.of(call.args[0].value, scope, ordinal) is NO:
+                    return NO  # lax.psum(1, "batch"): the axis size, a Python int
             if name in jf.PYTHON_CONVERSIONS:
                 # int(tracer) fails (JL006 reports it there); int(static) is static.
                 return NO if arguments() is NO else UNKNOWN
@@ -418,6 +487,15 @@ class TracedFacts(Evaluator):
             if name.startswith(("builtins.", "numpy.", "math.", "jax.tree_util.", "jax.tree.")):
                 return arguments()
             return UNKNOWN  # other helpers (jax internals included) may return metadata
+        returned = self.of_local_call(call, scope)
+        if returned is not UNKNOWN:
+            return returned
+        if isinstance(call.func, cst.Call) and self.model.staged_function(scope) is not None:
+            # jax.value_and_grad(loss)(p, x), jax.vmap(f)(xs) inside staged code: what a
+            # transformed function returns there is traced (eval_shape's shapes are not).
+            found = self.model.transform_of(call.func, scope)
+            if found is not None and not found[1].kind.trace_only:
+                return YES
         if isinstance(call.func, cst.Attribute):
             method = call.func.attr.value
             if method == "keys":
@@ -441,6 +519,14 @@ class TracedFacts(Evaluator):
         if kind is BindingKind.AUGASSIGN and binding.value is not None:
             before = self.of_name(binding.name, binding.scope, binding.ordinal)
             return any_yes((before, self.of(binding.value, where, binding.ordinal)))
+        if kind is BindingKind.UNPACK and binding.position is not None:
+            if isinstance(binding.value, cst.Call):
+                called = self.model.qualified_name(binding.value.func, where)
+                if binding.position in jf.STATIC_RESULT_PARTS.get(called or "", ()):
+                    return NO  # the treedef of tree_flatten: structure, not values
+            part = self.of_returned_part(binding.value, where, binding.position)
+            if part is not UNKNOWN:
+                return part
         if kind in _TRACED_VALUE_BINDINGS and binding.value is not None:
             return self.of(binding.value, where, binding.ordinal)
         return UNKNOWN
@@ -455,7 +541,7 @@ class TracedFacts(Evaluator):
             return NO
         if function.self_param() is param:
             return NO  # self / cls
-        if param.name in info.unmapped_params:
+        if info.unmapped(param.name):
             return UNKNOWN
         annotation = param.annotation
         if annotation is not None:

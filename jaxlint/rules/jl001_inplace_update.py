@@ -186,6 +186,57 @@ class InplaceUpdate(Rule):
     invalid = (
         Invalid(
             """
+            try:
+                import jax.numpy as jnp
+            except ImportError:  # an optional dependency: the code below runs with jax
+                jnp = None
+            def f(x, w):
+                q, k = jnp.asarray(x) @ w, jnp.zeros(3)  # each name gets its own part
+                k[0] = 1.0
+                top, bottom = jnp.split(q, 2)
+                top[0] = 0.0
+                return k, top, bottom
+            """,
+            fixed="""
+            try:
+                import jax.numpy as jnp
+            except ImportError:  # an optional dependency: the code below runs with jax
+                jnp = None
+            def f(x, w):
+                q, k = jnp.asarray(x) @ w, jnp.zeros(3)  # each name gets its own part
+                k = k.at[0].set(1.0)
+                top, bottom = jnp.split(q, 2)
+                top = top.at[0].set(0.0)
+                return k, top, bottom
+            """,
+            count=2,
+        ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            def padded(x, n):
+                return jnp.pad(x, (0, n)), x.shape[0]
+            @jax.jit
+            def f(x):
+                y, size = padded(x, 2)  # what the helper returns, part by part
+                y[size] = 1.0
+                return y
+            """,
+            fixed="""
+            import jax
+            import jax.numpy as jnp
+            def padded(x, n):
+                return jnp.pad(x, (0, n)), x.shape[0]
+            @jax.jit
+            def f(x):
+                y, size = padded(x, 2)  # what the helper returns, part by part
+                y = y.at[size].set(1.0)
+                return y
+            """,
+        ),
+        Invalid(
+            """
             import jax.numpy as jnp
             def f():
                 x = jnp.zeros(3)

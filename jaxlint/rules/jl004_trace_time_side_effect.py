@@ -10,7 +10,15 @@ import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic, Fix
-from jaxlint.model import BindingKind, CallSite, Fact, Scope, SemanticModel, dotted
+from jaxlint.model import (
+    BindingKind,
+    CallSite,
+    Fact,
+    Scope,
+    SemanticModel,
+    TransformKind,
+    dotted,
+)
 from jaxlint.rules._analysis import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported
 
@@ -142,11 +150,17 @@ class TraceTimeSideEffect(Rule):
     what_it_does = """
         Inside staged traced code (`jit`, `vmap`, `scan` bodies, ... and the functions they
         call, across modules), checks for Python side effects: `print`, `logging.*` calls and
-        logger methods, `open`, `input`, `time.time()`/`perf_counter()`/..., Python's
-        `random.*` and `np.random.*`, writes to `sys.stdout`/`sys.stderr`.
+        logger methods, file and process I/O (`open`, `input`, `np.load`/`np.save`,
+        `pickle`, `json.load`/`json.dump`, `pathlib.Path.read_text`/`write_text`, `shutil`,
+        `os.remove`, ...), `time.time()`/`perf_counter()`/..., Python's `random.*` and
+        `np.random.*`, writes to `sys.stdout`/`sys.stderr`.
 
         A `print` or log call that shows only static facts (`x.shape`, `x.dtype`, a string
-        constant) is fine and not flagged. Functions given to `jax.debug.callback`,
+        constant) at the top level of a jitted function is the trace-time idiom ("compiling
+        f for shape ...") and is not flagged; inside a `lax` control-flow body (`scan`,
+        `fori_loop`, `while_loop`, `cond`, `switch` branches) it is, because the body is
+        traced once (`cond` traces both branches) and the message does not show once per
+        iteration or per branch taken, as it reads. Functions given to `jax.debug.callback`,
         `io_callback` or `pure_callback` run on the host and are not flagged; neither is code
         traced only by `jax.grad`/`value_and_grad`, which runs Python on every call.
         """
@@ -339,6 +353,50 @@ class TraceTimeSideEffect(Rule):
                 return lax.scan(body, 0.0, xs)
             """,
         ),
+        Invalid(
+            """
+            import jax
+            from jax import lax
+            import logging
+            def clip(x):
+                def big(x):
+                    print("clipping")  # traced once, whichever branch runs
+                    return jax.numpy.clip(x, -1.0, 1.0)
+                def small(x):
+                    logging.debug("no clipping needed")
+                    return x
+                return lax.cond(jax.numpy.abs(x).max() > 1.0, big, small, x)
+            """,
+            fixed="""
+            import jax
+            from jax import lax
+            import logging
+            def clip(x):
+                def big(x):
+                    jax.debug.print("clipping")  # traced once, whichever branch runs
+                    return jax.numpy.clip(x, -1.0, 1.0)
+                def small(x):
+                    logging.debug("no clipping needed")
+                    return x
+                return lax.cond(jax.numpy.abs(x).max() > 1.0, big, small, x)
+            """,
+            count=2,
+        ),
+        Invalid(
+            """
+            import json
+            import pathlib
+            import jax
+            import numpy as np
+            @jax.jit
+            def scale(x):
+                table = np.load("table.npy")  # read once, then a constant
+                config = json.load(open("config.json"))
+                pathlib.Path("trace.log").write_text("scaled")
+                return x * table * config["factor"]
+            """,
+            count=4,
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
@@ -351,36 +409,46 @@ class TraceTimeSideEffect(Rule):
         call = site.call
         name = site.qualified_name
         context = traced_context(model, function)
-        if name == "builtins.print":
-            if self.shows_only_static(model, site):
-                return None
-            fix = self.print_fix(model, site)
-            message = (
-                f"`print` in traced code ({context}) runs once, at trace time, and shows "
-                "tracers, not values; use `jax.debug.print`"
-            )
-            return Diagnostic(self.code, call, message, fix)
-        if self.is_logging(model, name, call, site):
-            if self.shows_only_static(model, site):
-                return None
-            return Diagnostic(
-                self.code,
-                call,
-                f"Logging in traced code ({context}) happens once, at trace time, with tracers "
-                "instead of values; use `jax.debug.print` or `jax.debug.callback`",
-            )
-        if name is None:
-            return None
-        effect = jf.HOST_EFFECT_CALLS.get(name)
+        printing = name == "builtins.print"
+        if printing or self.is_logging(model, name, call, site):
+            static = self.shows_only_static(model, site)
+            # A lax body is traced once (both branches of a cond): even a constant message
+            # there does not show once per iteration or per branch taken, as it reads.
+            in_body = TransformKind.LOOP in model.trace(function).kinds
+            if static and not in_body:
+                return None  # "compiling f for shape ...": the trace-time idiom
+            what = "`print`" if printing else "Logging"
+            if static:
+                message = (
+                    f"{what} in a `lax` control-flow body ({context}) runs once, when the "
+                    "body is traced, not on every iteration or branch taken"
+                )
+            elif printing:
+                message = (
+                    f"`print` in traced code ({context}) runs once, at trace time, and shows "
+                    "tracers, not values"
+                )
+            else:
+                message = (
+                    f"Logging in traced code ({context}) happens once, at trace time, with "
+                    "tracers instead of values"
+                )
+            if printing:
+                fix = self.print_fix(model, site)
+                return Diagnostic(self.code, call, message + "; use `jax.debug.print`", fix)
+            advice = "; use `jax.debug.print` or `jax.debug.callback`"
+            return Diagnostic(self.code, call, message + advice)
+        effect = jf.HOST_EFFECT_CALLS.get(name) if name else self.path_method_effect(model, site)
         if effect is not None:
+            label = name or f".{site.call.func.attr.value}()"  # type: ignore[attr-defined]
             return Diagnostic(
                 self.code,
                 call,
-                f"`{name}` {effect} in traced code ({context}): it happens once, at trace "
+                f"`{label}` {effect} in traced code ({context}): it happens once, at trace "
                 "time, and its result is frozen into the compiled function; do it outside "
                 "the traced function or in `jax.debug.callback`",
             )
-        if name.startswith(jf.HOST_RANDOM_NAMESPACES):
+        if name is not None and name.startswith(jf.HOST_RANDOM_NAMESPACES):
             return Diagnostic(
                 self.code,
                 call,
@@ -407,6 +475,22 @@ class TraceTimeSideEffect(Rule):
         else:
             factory = _assigned_call(model, receiver, site.scope)
         return factory in jf.LOGGER_FACTORIES
+
+    @staticmethod
+    def path_method_effect(model: SemanticModel, site: CallSite) -> str | None:
+        """``Path(p).read_text()`` or ``path.write_text(...)`` on a ``pathlib.Path``."""
+        func = site.call.func
+        if not isinstance(func, cst.Attribute):
+            return None
+        effect = jf.PATH_EFFECT_METHODS.get(func.attr.value)
+        if effect is None:
+            return None
+        receiver = func.value
+        if isinstance(receiver, cst.Call):
+            made_by = model.called_name(receiver)
+        else:
+            made_by = _assigned_call(model, receiver, site.scope)
+        return effect if made_by in jf.PATH_CONSTRUCTORS else None
 
     @staticmethod
     def shows_only_static(model: SemanticModel, site: CallSite) -> bool:

@@ -155,8 +155,69 @@ class TracedControlFlow(Rule):
                     x = x.T
                 return x
             """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            def as_vector(x):
+                wrapped = x.ndim == 0
+                return jnp.atleast_1d(x), wrapped
+            @jax.jit
+            def f(x):
+                y, wrapped = as_vector(x)  # each part of what the helper returns
+                return y[0] if wrapped else y
+            """),
+        Valid("""
+            import jax
+            # The treedef of tree_flatten is structure, known at trace time.
+            @jax.jit
+            def f(x, y):
+                leaves, treedef = jax.tree_util.tree_flatten(x)
+                if treedef == jax.tree_util.tree_structure(y):
+                    return leaves[0]
+                return y
+            """),
+        Valid("""
+            from functools import partial
+            import jax
+            from jax import lax
+            # psum of a Python constant is the axis size: a Python int.
+            @partial(jax.pmap, axis_name="batch")
+            def mean(x):
+                n = lax.psum(1, "batch")
+                if n > 1:
+                    return lax.psum(x, "batch") / n
+                return x
+            """),
     )
     invalid = (
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            def loss(p, x, clip):
+                if clip > 0:  # unbatched by vmap, but jit still traces it
+                    p = jnp.clip(p, -clip, clip)
+                return (p * x).sum()
+            batched_loss = jax.jit(jax.vmap(loss, in_axes=(0, None, None)))
+            def sign_step(p, x):
+                if x.sum() > 0:  # jit(grad(f)) traces f's arguments
+                    return p
+                return -p
+            fast_grad = jax.jit(jax.grad(sign_step))
+            """,
+            count=2,
+        ),
+        Invalid("""
+            import jax
+            def loss_fn(p, x):
+                return ((p * x) ** 2).sum()
+            @jax.jit
+            def train_step(p, x):
+                loss, g = jax.value_and_grad(loss_fn)(p, x)  # traced results
+                if loss > 1.0:
+                    g = g * 0.5
+                return p - g
+            """),
         Invalid("""
             import jax
             @jax.jit
