@@ -492,6 +492,19 @@ STATIC_RESULT_PARTS: dict[str, frozenset[int]] = {
 #: axis_name)`` is the size of the named axis, a Python int, even under ``jit``.
 STATIC_WHEN_STATIC_CALLS = frozenset({"jax.lax.psum"})
 
+#: Calls that ask whether a value is concrete (not a tracer): code they guard runs only
+#: where the answer is known.
+TRACER_TEST_CALLS = frozenset(
+    {
+        "jax.core.is_concrete",
+        "jax._src.core.is_concrete",
+        "jax.core.is_constant_dim",
+        "jax._src.core.is_constant_dim",
+        "jax.core.is_constant_shape",
+        "jax._src.core.is_constant_shape",
+    }
+)
+
 #: Builtins that turn a value into a concrete Python value (fail on a tracer).
 PYTHON_CONVERSIONS = frozenset(
     {"builtins.bool", "builtins.int", "builtins.float", "builtins.complex"}

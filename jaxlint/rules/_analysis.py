@@ -5,7 +5,15 @@ from __future__ import annotations
 import libcst as cst
 
 from jaxlint import jaxfacts as jf
-from jaxlint.model import BindingKind, Point, Scope, SemanticModel, dotted, reaching_bindings
+from jaxlint.model import (
+    BindingKind,
+    Branch,
+    Point,
+    Scope,
+    SemanticModel,
+    dotted,
+    reaching_bindings,
+)
 
 #: Class decorators that make a dataclass frozen (its fields cannot be reassigned).
 FROZEN_DATACLASS_DECORATORS = frozenset({"flax.struct.dataclass", "chex.dataclass"})
@@ -72,3 +80,60 @@ def rebind_obstacle(model: SemanticModel, target: cst.BaseExpression, at: Point)
             )
         return None
     return "the array is not held in a name or attribute that can be reassigned"
+
+
+def tests_tracerness(
+    model: SemanticModel, expr: cst.BaseExpression, scope: Scope, _depth: int = 0
+) -> bool:
+    """A condition that asks whether a value is a tracer: ``isinstance(x, jax.core.Tracer)``,
+    ``jax.core.is_concrete(x)``, their negations and combinations, ``any(...)`` of them, or a
+    helper of this file whose every return is one (``not_tracer(x)``)."""
+    if _depth > 3:
+        return False
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Not):
+        return tests_tracerness(model, expr.expression, scope, _depth + 1)
+    if isinstance(expr, cst.BooleanOperation):
+        return tests_tracerness(model, expr.left, scope, _depth + 1) or tests_tracerness(
+            model, expr.right, scope, _depth + 1
+        )
+    if not isinstance(expr, cst.Call):
+        return False
+    name = model.qualified_name(expr.func, scope)
+    if name in jf.TRACER_TEST_CALLS:
+        return True
+    if name == "builtins.isinstance" and len(expr.args) >= 2:
+        classes = expr.args[1].value
+        candidates = (
+            [element.value for element in classes.elements]
+            if isinstance(classes, cst.Tuple)
+            else [classes]
+        )
+        return any(_is_tracer_class(model, candidate, scope) for candidate in candidates)
+    if name in ("builtins.any", "builtins.all") and expr.args:
+        inner = expr.args[0].value
+        return isinstance(inner, cst.GeneratorExp | cst.ListComp) and tests_tracerness(
+            model, inner.elt, scope, _depth + 1
+        )
+    callee = model.function_of(expr.func, scope)
+    if callee is None or not callee.returns:
+        return False
+    return all(
+        value is not None and tests_tracerness(model, value, callee, _depth + 1)
+        for value, _ in callee.returns
+    )
+
+
+def _is_tracer_class(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) -> bool:
+    name = model.qualified_name(expr, scope) or ""
+    return name.startswith("jax") and name.rsplit(".", 1)[-1].endswith("Tracer")
+
+
+def guarded_by_tracer_test(model: SemanticModel, branch: Branch | None, scope: Scope) -> bool:
+    """Inside an arm of an ``if``/conditional expression whose test asks whether a value
+    is a tracer: that code runs only where the answer is known, on either side."""
+    while branch is not None:
+        test = getattr(branch.node, "test", None)
+        if test is not None and tests_tracerness(model, test, scope):
+            return True
+        branch = branch.parent
+    return False

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic
 from jaxlint.model import CallSite, ConditionKind, ConditionSite, Fact, SemanticModel
-from jaxlint.rules._analysis import traced_context
+from jaxlint.rules._analysis import guarded_by_tracer_test, tests_tracerness, traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
 #: What to use instead, by the construct that needs a concrete bool.
@@ -30,18 +30,35 @@ ERRORS = {
 }
 
 
-def _truth_tested(expr: cst.BaseExpression, covered: set[int]) -> Iterator[cst.BaseExpression]:
+def _truth_tested(
+    expr: cst.BaseExpression, covered: set[int], guard: Callable[[cst.BaseExpression], bool]
+) -> Iterator[cst.BaseExpression]:
     """The operands whose truth Python asks for when it asks for ``expr``'s, through
-    ``and``/``or``/``not``; the boolean nodes crossed are added to ``covered``."""
+    ``and``/``or``/``not``; the boolean nodes crossed are added to ``covered``. After an
+    operand that ``guard`` says tests tracer-ness (``not_tracer(x) and x > 0``), the rest
+    runs only where the value is concrete: it is not an operand to check."""
     if isinstance(expr, cst.BooleanOperation):
         covered.add(id(expr))
-        yield from _truth_tested(expr.left, covered)
-        yield from _truth_tested(expr.right, covered)
+        yield from _truth_tested(expr.left, covered, guard)
+        if guard(expr.left):
+            covered.update(id(node) for node in _boolean_nodes(expr.right))
+        else:
+            yield from _truth_tested(expr.right, covered, guard)
     elif isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Not):
         covered.add(id(expr))
-        yield from _truth_tested(expr.expression, covered)
+        yield from _truth_tested(expr.expression, covered, guard)
     else:
         yield expr
+
+
+def _boolean_nodes(expr: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """``expr`` and the ``and``/``or``/``not`` nodes nested in it."""
+    yield expr
+    if isinstance(expr, cst.BooleanOperation):
+        yield from _boolean_nodes(expr.left)
+        yield from _boolean_nodes(expr.right)
+    elif isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Not):
+        yield from _boolean_nodes(expr.expression)
 
 
 class TracedControlFlow(Rule):
@@ -153,6 +170,24 @@ class TracedControlFlow(Rule):
                 n, d = x.shape
                 if n > d:
                     x = x.T
+                return x
+            """),
+        Valid("""
+            import jax
+            from jax import core
+            def not_tracer(x):
+                return not isinstance(x, core.Tracer)
+            # Code guarded by a test of tracer-ness never sees a tracer.
+            @jax.jit
+            def f(x, n):
+                if not_tracer(n) and n in range(3):
+                    return x
+                if isinstance(x, jax.core.Tracer):
+                    return x * 2
+                elif x > 0:
+                    return x
+                if jax.core.is_concrete(n):
+                    return x * int(n)
                 return x
             """),
         Valid("""
@@ -291,15 +326,24 @@ class TracedControlFlow(Rule):
     def check_condition(
         self, model: SemanticModel, site: ConditionSite, covered: set[int]
     ) -> Diagnostic | None:
+        if guarded_by_tracer_test(model, site.branch, site.scope):
+            return None
+
+        def guard(operand: cst.BaseExpression) -> bool:
+            return tests_tracerness(model, operand, site.scope)
+
         if site.kind in (ConditionKind.AND, ConditionKind.OR):
             # Python asks for the truth of every operand but the last, which it returns.
             node: cst.BooleanOperation = site.node  # type: ignore[assignment]
-            operands = list(_truth_tested(node.left, covered))
+            if guard(node.left):
+                covered.update(id(n) for n in _boolean_nodes(node))
+                return None
+            operands = list(_truth_tested(node.left, covered, guard))
             covered.add(id(node))
             if isinstance(node.right, cst.BooleanOperation):
                 covered.discard(id(node.right))
         else:
-            operands = list(_truth_tested(site.test, covered))
+            operands = list(_truth_tested(site.test, covered, guard))
         function = model.staged_function(site.scope)
         if function is None:
             return None
@@ -322,7 +366,7 @@ class TracedControlFlow(Rule):
         if not call.args and not isinstance(call.func, cst.Attribute):
             return None
         function = model.staged_function(site.scope)
-        if function is None:
+        if function is None or guarded_by_tracer_test(model, site.branch, site.scope):
             return None
         name = site.qualified_name
         if name in jf.PYTHON_CONVERSIONS or name == "builtins.range":
