@@ -135,8 +135,20 @@ def _glob_match(pattern: str, relative: str) -> bool:
     return fnmatch.fnmatchcase(relative, pattern.rstrip("/") + "/*")
 
 
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read config file {path}: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"invalid TOML in {path}: {error}") from None
+
+
 def find_config(start: str) -> Path | None:
-    """The nearest ``jaxlint.toml``, or ``pyproject.toml`` with ``[tool.jaxlint]``."""
+    """The nearest ``jaxlint.toml``, or ``pyproject.toml`` with ``[tool.jaxlint]``. A
+    ``pyproject.toml`` on the way that is not valid TOML is a :class:`ConfigError`."""
     here = Path(os.path.abspath(start))
     if not here.is_dir():
         here = here.parent
@@ -146,10 +158,8 @@ def find_config(start: str) -> Path | None:
             return candidate
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
-            try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-                continue
+            # A broken file is an error, not a reason to use a parent folder's settings.
+            data = _read_toml(candidate)
             if "jaxlint" in data.get("tool", {}):
                 return candidate
     return None
@@ -161,14 +171,7 @@ def load_settings(config_file: str | os.PathLike[str] | None, start: str = ".") 
     if path is None:
         root = Path(os.path.abspath(start))
         return Settings(root=str(root if root.is_dir() else root.parent))
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read config file {path}: {error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"invalid TOML in {path}: {error}") from None
+    data = _read_toml(path)
     table = data.get("tool", {}).get("jaxlint")
     if table is None:
         table = (

@@ -43,3 +43,16 @@ def test_unused_update_fix_is_unsafe(tmp_path: Path) -> None:
     code, out, _ = run(["--fix", "--unsafe-fixes", "--no-cache", str(target)], cwd=tmp_path)
     assert code == 0
     assert "    x = x.at[0].set(0.0)\n" in target.read_text()
+
+
+def test_invalid_pyproject_on_the_search_path_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.jaxlint]\nignore = ["JL008"]\n')
+    project = tmp_path / "project"
+    project.mkdir()
+    broken = project / "pyproject.toml"
+    broken.write_text("[tool.jaxlint\nselect = [\n")
+    (project / "reset.py").write_text(DISCARDED_UPDATE)
+    code, out, err = run(["--no-cache", "."], cwd=project)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"jaxlint: error: invalid TOML in {broken}: ")
+    assert len(err.splitlines()) == 1
