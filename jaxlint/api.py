@@ -14,6 +14,7 @@ from typing import TextIO
 
 from jaxlint.cache import CacheStats, ResultCache, entry_key, source_digest
 from jaxlint.config import Settings
+from jaxlint.decorator_check import unresolved_decorators
 from jaxlint.discovery import discover
 from jaxlint.engine import FileResult, read_source, write_atomically
 from jaxlint.findings import Finding
@@ -62,6 +63,12 @@ def lint_paths(
     """
     run = CheckRun()
     files = discover(paths, settings, run.warnings)
+    for name in unresolved_decorators(settings.traced_decorators, settings.root, files):
+        run.warnings.append(
+            f"`traced-decorators` entry `{name}` resolves to nothing in this project "
+            "(no module or function of that name, and no importable package): check the "
+            "spelling"
+        )
     want_fixes = options.fix or options.diff
     cache = ResultCache(settings) if options.use_cache else None
     digests: dict[int, str] = {}

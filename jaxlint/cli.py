@@ -38,10 +38,18 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--select", help="Comma-separated rule codes or prefixes to enable (JL001, JL00).")
+@click.option(
+    "--select", help="Comma-separated rule codes or prefixes to enable (JL001, JL00, ALL)."
+)
+@click.option("--extend-select", help="Codes or prefixes to enable on top of the selection.")
 @click.option("--ignore", help="Comma-separated rule codes or prefixes to disable.")
+@click.option("--extend-ignore", help="Codes or prefixes to disable on top of the ignores.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place; report what is left.")
-@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply unsafe fixes.")
+@click.option(
+    "--unsafe-fixes/--no-unsafe-fixes",
+    default=None,
+    help="With --fix or --diff, also apply unsafe fixes (default: the `unsafe-fixes` setting).",
+)
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option(
     "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
@@ -62,9 +70,11 @@ def main() -> None:
 def check(
     paths: tuple[str, ...],
     select: str | None,
+    extend_select: str | None,
     ignore: str | None,
+    extend_ignore: str | None,
     fix: bool,
-    unsafe_fixes: bool,
+    unsafe_fixes: bool | None,
     diff: bool,
     output_format: str,
     exit_zero: bool,
@@ -77,10 +87,17 @@ def check(
     targets = list(paths) or ["."]
     try:
         settings = load_settings(config_file, targets[0])
-        settings = with_overrides(settings, select=_codes(select), ignore=_codes(ignore))
+        settings = with_overrides(
+            settings,
+            select=_codes(select),
+            ignore=_codes(ignore),
+            extend_select=_codes(extend_select),
+            extend_ignore=_codes(extend_ignore),
+            unsafe_fixes=unsafe_fixes,
+        )
         options = CheckOptions(
             fix=fix,
-            unsafe_fixes=unsafe_fixes,
+            unsafe_fixes=settings.unsafe_fixes,
             diff=diff,
             output_format=output_format,
             exit_zero=exit_zero,

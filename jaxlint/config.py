@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import os
 import sys
@@ -19,7 +20,12 @@ ALL_CODES = ("JL000", "JL001", "JL002", "JL003", "JL004", "JL005", "JL006", "JL0
 KNOWN_KEYS = frozenset(
     {
         "select",
+        "extend-select",
         "ignore",
+        "extend-ignore",
+        "fixable",
+        "unfixable",
+        "unsafe-fixes",
         "exclude",
         "extend-exclude",
         "per-file-ignores",
@@ -27,6 +33,9 @@ KNOWN_KEYS = frozenset(
         "verify",
     }
 )
+KNOWN_VERIFY_KEYS = frozenset({"examples"})
+#: The selector that means every rule (least specific: any code or prefix beats it).
+ALL_SELECTOR = "ALL"
 #: Folders never worth linting, as ruff skips them by default.
 DEFAULT_EXCLUDE = (
     ".bzr",
@@ -64,10 +73,34 @@ def _selector_list(value: Any, key: str) -> tuple[str, ...]:
     return tuple(v.strip().upper() for v in value if v.strip())
 
 
+def selects(selector: str, code: str) -> bool:
+    return selector == ALL_SELECTOR or code.startswith(selector)
+
+
+def _specificity(selectors: Iterable[str], code: str) -> int:
+    """How specifically ``selectors`` name ``code``: -1 not at all, 0 for ``ALL``, else the
+    length of the longest matching prefix."""
+    return max(
+        (0 if s == ALL_SELECTOR else len(s) for s in selectors if selects(s, code)), default=-1
+    )
+
+
 def validate_selectors(selectors: Iterable[str], key: str) -> None:
     for selector in selectors:
-        if not any(code.startswith(selector) for code in ALL_CODES):
+        if not any(selects(selector, code) for code in ALL_CODES):
             raise ConfigError(f"unknown rule selector `{selector}` in {key}")
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def unknown_keys_error(unknown: Iterable[str], known: Iterable[str], where: str) -> ConfigError:
+    """One message naming every unknown key, each with its nearest known key."""
+    keys = sorted(unknown)
+    listed = ", ".join(f"`{key}`{_did_you_mean(key, known)}" for key in keys)
+    return ConfigError(f"unknown option{'s' if len(keys) > 1 else ''} {listed} in {where}")
 
 
 @dataclass(frozen=True)
@@ -75,7 +108,14 @@ class Settings:
     """The effective configuration for one run."""
 
     select: tuple[str, ...] = ("JL",)
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    #: Codes whose fixes ``--fix`` may apply (ruff's ``fixable``/``unfixable``).
+    fixable: tuple[str, ...] = (ALL_SELECTOR,)
+    unfixable: tuple[str, ...] = ()
+    #: ``unsafe-fixes = true``: as if ``--unsafe-fixes`` were given.
+    unsafe_fixes: bool = False
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -86,11 +126,15 @@ class Settings:
 
     def enabled(self, code: str, extra_ignores: Sequence[str] = ()) -> bool:
         """Most specific selector wins; on a tie, ignore wins (as in ruff)."""
-        chosen = max((len(s) for s in self.select if code.startswith(s)), default=-1)
-        ignored = max(
-            (len(s) for s in (*self.ignore, *extra_ignores) if code.startswith(s)), default=-1
-        )
+        chosen = _specificity((*self.select, *self.extend_select), code)
+        ignored = _specificity((*self.ignore, *self.extend_ignore, *extra_ignores), code)
         return chosen >= 0 and chosen > ignored
+
+    def can_fix(self, code: str) -> bool:
+        """Whether ``--fix`` may apply ``code``'s fixes: ``fixable`` minus ``unfixable``,
+        the most specific selector winning (on a tie, ``unfixable``)."""
+        chosen = _specificity(self.fixable, code)
+        return chosen >= 0 and chosen > _specificity(self.unfixable, code)
 
     def codes_for(self, path: str) -> frozenset[str]:
         extra: list[str] = []
@@ -121,7 +165,16 @@ class Settings:
     def cache_key(self) -> str:
         """What, in the configuration, changes results (for the result cache)."""
         return repr(
-            (self.select, self.ignore, self.per_file_ignores, sorted(self.traced_decorators))
+            (
+                self.select,
+                self.extend_select,
+                self.ignore,
+                self.extend_ignore,
+                self.fixable,
+                self.unfixable,
+                self.per_file_ignores,
+                sorted(self.traced_decorators),
+            )
         )
 
 
@@ -181,17 +234,25 @@ def load_settings(config_file: str | os.PathLike[str] | None, start: str = ".") 
 
 
 def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
-    unknown = sorted(set(table) - KNOWN_KEYS)
+    section = "[tool.jaxlint]" if path.name == "pyproject.toml" else "(jaxlint settings)"
+    unknown = set(table) - KNOWN_KEYS
+    verify = table.get("verify", {})
+    if isinstance(verify, dict):
+        unknown |= {f"verify.{key}" for key in set(verify) - KNOWN_VERIFY_KEYS}
     if unknown:
-        raise ConfigError(f"unknown option `{unknown[0]}` in {path} [tool.jaxlint]")
+        known = KNOWN_KEYS | {f"verify.{key}" for key in KNOWN_VERIFY_KEYS}
+        raise unknown_keys_error(unknown, known, f"{path} {section}")
     settings = Settings(root=str(path.parent.resolve()), config_path=str(path))
     changes: dict[str, Any] = {}
-    if "select" in table:
-        changes["select"] = _selector_list(table["select"], "select")
-        validate_selectors(changes["select"], f"{path} select")
-    if "ignore" in table:
-        changes["ignore"] = _selector_list(table["ignore"], "ignore")
-        validate_selectors(changes["ignore"], f"{path} ignore")
+    for key in ("select", "extend-select", "ignore", "extend-ignore", "fixable", "unfixable"):
+        if key in table:
+            attribute = key.replace("-", "_")
+            changes[attribute] = _selector_list(table[key], key)
+            validate_selectors(changes[attribute], f"{path} {key}")
+    if "unsafe-fixes" in table:
+        if not isinstance(table["unsafe-fixes"], bool):
+            raise ConfigError(f"`unsafe-fixes` in {path} must be true or false")
+        changes["unsafe_fixes"] = table["unsafe-fixes"]
     for key, attribute in (("exclude", "exclude"), ("extend-exclude", "extend_exclude")):
         if key in table:
             value = table[key]
@@ -213,7 +274,6 @@ def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"`traced-decorators` in {path} must be a list of dotted names")
         changes["traced_decorators"] = tuple(value)
-    verify = table.get("verify", {})
     if not isinstance(verify, dict):
         raise ConfigError(f"`verify` in {path} must be a table")
     examples = verify.get("examples", {})
@@ -228,13 +288,29 @@ def with_overrides(
     *,
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
+    extend_select: Sequence[str] | None = None,
+    extend_ignore: Sequence[str] | None = None,
+    unsafe_fixes: bool | None = None,
 ) -> Settings:
-    """Command-line options win over the file."""
+    """Command-line options win over the file: ``select``/``ignore`` replace the file's,
+    ``extend_*`` add to it (as in ruff). ``None`` means the option was not given."""
     changes: dict[str, Any] = {}
     if select is not None:
+        if not select:
+            raise ConfigError(
+                "--select needs at least one rule code or prefix (JL001, JL00, JL, or ALL)"
+            )
         validate_selectors(select, "--select")
         changes["select"] = tuple(select)
     if ignore is not None:
         validate_selectors(ignore, "--ignore")
         changes["ignore"] = tuple(ignore)
+    if extend_select:
+        validate_selectors(extend_select, "--extend-select")
+        changes["extend_select"] = (*settings.extend_select, *extend_select)
+    if extend_ignore:
+        validate_selectors(extend_ignore, "--extend-ignore")
+        changes["extend_ignore"] = (*settings.extend_ignore, *extend_ignore)
+    if unsafe_fixes is not None:
+        changes["unsafe_fixes"] = unsafe_fixes
     return replace(settings, **changes)
