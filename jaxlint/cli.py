@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import os
+import re
 import sys
 
 import click
@@ -19,6 +22,9 @@ def _codes(value: str | None) -> list[str] | None:
     return [code.strip().upper() for code in value.split(",") if code.strip()]
 
 
+_COMMAND_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
 class _DefaultCheckGroup(click.Group):
     """``jaxlint src/`` means ``jaxlint check src/``, as ruff's bare invocation does."""
 
@@ -26,8 +32,22 @@ class _DefaultCheckGroup(click.Group):
         if not args or (
             args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
         ):
+            if args:
+                self._refuse_misspelt_command(ctx, args[0])
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+    def _refuse_misspelt_command(self, ctx: click.Context, word: str) -> None:
+        """``jaxlint verfy``: a bare word that is no path but close to a command is a
+        misspelt command (exit 2), not a missing file to lint."""
+        if not _COMMAND_WORD.fullmatch(word) or os.path.lexists(word):
+            return
+        close = difflib.get_close_matches(word, sorted(self.commands), n=1)
+        if close:
+            click.echo(
+                f"jaxlint: error: unknown command '{word}' (did you mean '{close[0]}'?)", err=True
+            )
+            ctx.exit(2)
 
 
 @click.group(cls=_DefaultCheckGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -171,3 +171,19 @@ def test_traced_decorator_that_resolves_to_nothing_is_warned_once(two_findings: 
         "(no module or function of that name, and no importable package): check the spelling"
         for name in ("mylib.wrappers.compiled_stpe", "mylb.wrappers.jit")
     ]
+
+
+def test_misspelt_command_is_an_unknown_command(tmp_path: Path) -> None:
+    code, out, err = run(["verfy", "src"], cwd=tmp_path)
+    assert (code, out) == (2, "")
+    assert err == "jaxlint: error: unknown command 'verfy' (did you mean 'verify'?)\n"
+
+
+def test_a_path_named_like_a_command_is_still_linted(tmp_path: Path) -> None:
+    (tmp_path / "verfy").mkdir()
+    (tmp_path / "verfy" / "f.py").write_text(TWO_FINDINGS)
+    code, out, _ = run(["--no-cache", "verfy"], cwd=tmp_path)
+    assert (code, _codes_found(out)) == (1, ["JL001", "JL008"])
+    # A word far from every command stays a missing path.
+    code, _, err = run(["srcx"], cwd=tmp_path)
+    assert (code, err) == (2, "jaxlint: error: srcx: no such file or directory\n")
