@@ -63,6 +63,8 @@ def lint_paths(
     """
     run = CheckRun()
     files = discover(paths, settings, run.warnings)
+    if not files:
+        run.warnings.append("no Python files found")
     for name in unresolved_decorators(settings.traced_decorators, settings.root, files):
         run.warnings.append(
             f"`traced-decorators` entry `{name}` resolves to nothing in this project "

@@ -87,6 +87,11 @@ def main() -> None:
     help="Worker processes (default: all cores).",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .jaxlint_cache/.")
+@click.option(
+    "--force-exclude/--no-force-exclude",
+    default=None,
+    help="Apply exclude and .gitignore to files named explicitly too (as pre-commit needs).",
+)
 def check(
     paths: tuple[str, ...],
     select: str | None,
@@ -102,6 +107,7 @@ def check(
     config_file: str | None,
     jobs: int | None,
     no_cache: bool,
+    force_exclude: bool | None,
 ) -> None:
     """Lint files and folders (default: the current folder)."""
     targets = list(paths) or ["."]
@@ -114,6 +120,7 @@ def check(
             extend_select=_codes(extend_select),
             extend_ignore=_codes(extend_ignore),
             unsafe_fixes=unsafe_fixes,
+            force_exclude=force_exclude,
         )
         options = CheckOptions(
             fix=fix,

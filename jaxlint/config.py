@@ -28,6 +28,7 @@ KNOWN_KEYS = frozenset(
         "unsafe-fixes",
         "exclude",
         "extend-exclude",
+        "force-exclude",
         "per-file-ignores",
         "traced-decorators",
         "verify",
@@ -118,6 +119,8 @@ class Settings:
     unsafe_fixes: bool = False
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
+    #: Whether ``exclude`` and ``.gitignore`` apply to files named explicitly, too.
+    force_exclude: bool = False
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     traced_decorators: tuple[str, ...] = ()
     root: str = "."
@@ -249,10 +252,11 @@ def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
             attribute = key.replace("-", "_")
             changes[attribute] = _selector_list(table[key], key)
             validate_selectors(changes[attribute], f"{path} {key}")
-    if "unsafe-fixes" in table:
-        if not isinstance(table["unsafe-fixes"], bool):
-            raise ConfigError(f"`unsafe-fixes` in {path} must be true or false")
-        changes["unsafe_fixes"] = table["unsafe-fixes"]
+    for key in ("unsafe-fixes", "force-exclude"):
+        if key in table:
+            if not isinstance(table[key], bool):
+                raise ConfigError(f"`{key}` in {path} must be true or false")
+            changes[key.replace("-", "_")] = table[key]
     for key, attribute in (("exclude", "exclude"), ("extend-exclude", "extend_exclude")):
         if key in table:
             value = table[key]
@@ -291,6 +295,7 @@ def with_overrides(
     extend_select: Sequence[str] | None = None,
     extend_ignore: Sequence[str] | None = None,
     unsafe_fixes: bool | None = None,
+    force_exclude: bool | None = None,
 ) -> Settings:
     """Command-line options win over the file: ``select``/``ignore`` replace the file's,
     ``extend_*`` add to it (as in ruff). ``None`` means the option was not given."""
@@ -313,4 +318,6 @@ def with_overrides(
         changes["extend_ignore"] = (*settings.extend_ignore, *extend_ignore)
     if unsafe_fixes is not None:
         changes["unsafe_fixes"] = unsafe_fixes
+    if force_exclude is not None:
+        changes["force_exclude"] = force_exclude
     return replace(settings, **changes)

@@ -3,27 +3,12 @@ unknown commands (issue 13)."""
 
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from jaxlint.cli import main
-
-
-def run(args: list[str], cwd: Path | None = None) -> tuple[int, str, str]:
-    """``jaxlint ARGS`` in ``cwd``: exit code, stdout, stderr."""
-    old = os.getcwd()
-    try:
-        if cwd is not None:
-            os.chdir(cwd)
-        result = CliRunner().invoke(main, args, catch_exceptions=False)
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.stdout, result.stderr
-
+from conftest import invoke_cli as run
 
 DISCARDED_UPDATE = textwrap.dedent("""
     import jax.numpy as jnp
