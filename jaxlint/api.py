@@ -250,6 +250,7 @@ def run_check(
             out,
             unsafe_fixes=options.unsafe_fixes,
             fixed=run.fixed,
+            root=settings.root,
         )
     for error in run.errors:
         err.write(f"error: {error}\n")
