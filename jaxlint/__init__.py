@@ -1,3 +1,41 @@
-"""jaxlint: a purity and side-effect linter for JAX code."""
+"""jaxlint: a purity and side-effect linter for JAX code.
+
+``jaxlint.check(paths)`` and ``jaxlint.lint_source(source, path=...)`` lint from Python
+(see :mod:`jaxlint.python_api`); they are imported on first use, so that ``import
+jaxlint`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "CheckFailed",
+    "ConfigError",
+    "JaxlintWarning",
+    "ReportedFinding",
+    "__version__",
+    "check",
+    "lint_source",
+]
+_PYTHON_API = frozenset(__all__) - {"__version__"}
+
+if TYPE_CHECKING:
+    from jaxlint.python_api import (
+        CheckFailed,
+        ConfigError,
+        JaxlintWarning,
+        ReportedFinding,
+        check,
+        lint_source,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PYTHON_API:
+        from jaxlint import python_api
+
+        return getattr(python_api, name)
+    raise AttributeError(f"module 'jaxlint' has no attribute {name!r}")

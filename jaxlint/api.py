@@ -14,6 +14,7 @@ from typing import TextIO
 
 from jaxlint.cache import CacheStats, ResultCache, entry_key, source_digest
 from jaxlint.config import Settings
+from jaxlint.decorator_check import unresolved_decorators
 from jaxlint.discovery import discover
 from jaxlint.engine import FileResult, read_source, write_atomically
 from jaxlint.findings import Finding
@@ -62,6 +63,14 @@ def lint_paths(
     """
     run = CheckRun()
     files = discover(paths, settings, run.warnings)
+    if not files:
+        run.warnings.append("no Python files found")
+    for name in unresolved_decorators(settings.traced_decorators, settings.root, files):
+        run.warnings.append(
+            f"`traced-decorators` entry `{name}` resolves to nothing in this project "
+            "(no module or function of that name, and no importable package): check the "
+            "spelling"
+        )
     want_fixes = options.fix or options.diff
     cache = ResultCache(settings) if options.use_cache else None
     digests: dict[int, str] = {}
@@ -241,6 +250,7 @@ def run_check(
             out,
             unsafe_fixes=options.unsafe_fixes,
             fixed=run.fixed,
+            root=settings.root,
         )
     for error in run.errors:
         err.write(f"error: {error}\n")

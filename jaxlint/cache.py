@@ -1,7 +1,7 @@
 """The result cache: per-file findings, reused while nothing they depend on changes.
 
 One JSON file per (jaxlint build, effective configuration) under ``.jaxlint_cache/`` at
-the project root, mapping each file's project-relative path to the key of the content it
+the project root (or in the user cache directory when there is none: see cache_folder), mapping each file's project-relative path to the key of the content it
 was linted at and the findings found there. A file's key covers its bytes, the codes
 enabled for it, and a *dependency fingerprint* (what its results depend on in other
 files; empty until rules look across modules). JSON, never pickle: a cache folder can
@@ -27,6 +27,32 @@ from jaxlint.findings import Finding
 
 CACHE_DIR = ".jaxlint_cache"
 _FORMAT = 1
+#: What marks a folder as a project root when no configuration file was found.
+_VCS_MARKERS = (".git", ".hg")
+
+
+def has_project_root(settings: Settings) -> bool:
+    """A configuration file was found, or ``settings.root`` is inside a repository."""
+    if settings.config_path is not None:
+        return True
+    folder = Path(os.path.abspath(settings.root))
+    return any(
+        (candidate / marker).exists()
+        for candidate in (folder, *folder.parents)
+        for marker in _VCS_MARKERS
+    )
+
+
+def cache_folder(settings: Settings) -> str:
+    """``.jaxlint_cache/`` at the project root; without a project root (files linted
+    from a scratch folder), a folder of the user cache directory, so that nothing is
+    created next to the files (``$XDG_CACHE_HOME/jaxlint/``, else ``~/.cache/jaxlint/``)."""
+    root = os.path.abspath(settings.root)
+    if has_project_root(settings):
+        return os.path.join(root, CACHE_DIR)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    name = hashlib.blake2b(root.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+    return os.path.join(base, "jaxlint", name)
 
 
 def source_digest(source: bytes) -> str:
@@ -91,7 +117,7 @@ class ResultCache:
 
     def __init__(self, settings: Settings) -> None:
         self.root = os.path.abspath(settings.root)
-        self.folder = os.path.join(self.root, CACHE_DIR)
+        self.folder = cache_folder(settings)
         name = hashlib.blake2b(
             f"{build_fingerprint()}\0{settings.cache_key()}".encode(), digest_size=12
         ).hexdigest()

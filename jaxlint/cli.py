@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import os
+import re
 import sys
 
 import click
@@ -19,6 +22,9 @@ def _codes(value: str | None) -> list[str] | None:
     return [code.strip().upper() for code in value.split(",") if code.strip()]
 
 
+_COMMAND_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
 class _DefaultCheckGroup(click.Group):
     """``jaxlint src/`` means ``jaxlint check src/``, as ruff's bare invocation does."""
 
@@ -26,8 +32,22 @@ class _DefaultCheckGroup(click.Group):
         if not args or (
             args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
         ):
+            if args:
+                self._refuse_misspelt_command(ctx, args[0])
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+    def _refuse_misspelt_command(self, ctx: click.Context, word: str) -> None:
+        """``jaxlint verfy``: a bare word that is no path but close to a command is a
+        misspelt command (exit 2), not a missing file to lint."""
+        if not _COMMAND_WORD.fullmatch(word) or os.path.lexists(word):
+            return
+        close = difflib.get_close_matches(word, sorted(self.commands), n=1)
+        if close:
+            click.echo(
+                f"jaxlint: error: unknown command '{word}' (did you mean '{close[0]}'?)", err=True
+            )
+            ctx.exit(2)
 
 
 @click.group(cls=_DefaultCheckGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,10 +58,18 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--select", help="Comma-separated rule codes or prefixes to enable (JL001, JL00).")
+@click.option(
+    "--select", help="Comma-separated rule codes or prefixes to enable (JL001, JL00, ALL)."
+)
+@click.option("--extend-select", help="Codes or prefixes to enable on top of the selection.")
 @click.option("--ignore", help="Comma-separated rule codes or prefixes to disable.")
+@click.option("--extend-ignore", help="Codes or prefixes to disable on top of the ignores.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place; report what is left.")
-@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply unsafe fixes.")
+@click.option(
+    "--unsafe-fixes/--no-unsafe-fixes",
+    default=None,
+    help="With --fix or --diff, also apply unsafe fixes (default: the `unsafe-fixes` setting).",
+)
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option(
     "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
@@ -59,12 +87,19 @@ def main() -> None:
     help="Worker processes (default: all cores).",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .jaxlint_cache/.")
+@click.option(
+    "--force-exclude/--no-force-exclude",
+    default=None,
+    help="Apply exclude and .gitignore to files named explicitly too (as pre-commit needs).",
+)
 def check(
     paths: tuple[str, ...],
     select: str | None,
+    extend_select: str | None,
     ignore: str | None,
+    extend_ignore: str | None,
     fix: bool,
-    unsafe_fixes: bool,
+    unsafe_fixes: bool | None,
     diff: bool,
     output_format: str,
     exit_zero: bool,
@@ -72,15 +107,24 @@ def check(
     config_file: str | None,
     jobs: int | None,
     no_cache: bool,
+    force_exclude: bool | None,
 ) -> None:
     """Lint files and folders (default: the current folder)."""
     targets = list(paths) or ["."]
     try:
         settings = load_settings(config_file, targets[0])
-        settings = with_overrides(settings, select=_codes(select), ignore=_codes(ignore))
+        settings = with_overrides(
+            settings,
+            select=_codes(select),
+            ignore=_codes(ignore),
+            extend_select=_codes(extend_select),
+            extend_ignore=_codes(extend_ignore),
+            unsafe_fixes=unsafe_fixes,
+            force_exclude=force_exclude,
+        )
         options = CheckOptions(
             fix=fix,
-            unsafe_fixes=unsafe_fixes,
+            unsafe_fixes=settings.unsafe_fixes,
             diff=diff,
             output_format=output_format,
             exit_zero=exit_zero,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import os
 import sys
@@ -19,14 +20,23 @@ ALL_CODES = ("JL000", "JL001", "JL002", "JL003", "JL004", "JL005", "JL006", "JL0
 KNOWN_KEYS = frozenset(
     {
         "select",
+        "extend-select",
         "ignore",
+        "extend-ignore",
+        "fixable",
+        "unfixable",
+        "unsafe-fixes",
         "exclude",
         "extend-exclude",
+        "force-exclude",
         "per-file-ignores",
         "traced-decorators",
         "verify",
     }
 )
+KNOWN_VERIFY_KEYS = frozenset({"examples"})
+#: The selector that means every rule (least specific: any code or prefix beats it).
+ALL_SELECTOR = "ALL"
 #: Folders never worth linting, as ruff skips them by default.
 DEFAULT_EXCLUDE = (
     ".bzr",
@@ -64,10 +74,34 @@ def _selector_list(value: Any, key: str) -> tuple[str, ...]:
     return tuple(v.strip().upper() for v in value if v.strip())
 
 
+def selects(selector: str, code: str) -> bool:
+    return selector == ALL_SELECTOR or code.startswith(selector)
+
+
+def _specificity(selectors: Iterable[str], code: str) -> int:
+    """How specifically ``selectors`` name ``code``: -1 not at all, 0 for ``ALL``, else the
+    length of the longest matching prefix."""
+    return max(
+        (0 if s == ALL_SELECTOR else len(s) for s in selectors if selects(s, code)), default=-1
+    )
+
+
 def validate_selectors(selectors: Iterable[str], key: str) -> None:
     for selector in selectors:
-        if not any(code.startswith(selector) for code in ALL_CODES):
+        if not any(selects(selector, code) for code in ALL_CODES):
             raise ConfigError(f"unknown rule selector `{selector}` in {key}")
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def unknown_keys_error(unknown: Iterable[str], known: Iterable[str], where: str) -> ConfigError:
+    """One message naming every unknown key, each with its nearest known key."""
+    keys = sorted(unknown)
+    listed = ", ".join(f"`{key}`{_did_you_mean(key, known)}" for key in keys)
+    return ConfigError(f"unknown option{'s' if len(keys) > 1 else ''} {listed} in {where}")
 
 
 @dataclass(frozen=True)
@@ -75,9 +109,18 @@ class Settings:
     """The effective configuration for one run."""
 
     select: tuple[str, ...] = ("JL",)
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    #: Codes whose fixes ``--fix`` may apply (ruff's ``fixable``/``unfixable``).
+    fixable: tuple[str, ...] = (ALL_SELECTOR,)
+    unfixable: tuple[str, ...] = ()
+    #: ``unsafe-fixes = true``: as if ``--unsafe-fixes`` were given.
+    unsafe_fixes: bool = False
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
+    #: Whether ``exclude`` and ``.gitignore`` apply to files named explicitly, too.
+    force_exclude: bool = False
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     traced_decorators: tuple[str, ...] = ()
     root: str = "."
@@ -86,11 +129,15 @@ class Settings:
 
     def enabled(self, code: str, extra_ignores: Sequence[str] = ()) -> bool:
         """Most specific selector wins; on a tie, ignore wins (as in ruff)."""
-        chosen = max((len(s) for s in self.select if code.startswith(s)), default=-1)
-        ignored = max(
-            (len(s) for s in (*self.ignore, *extra_ignores) if code.startswith(s)), default=-1
-        )
+        chosen = _specificity((*self.select, *self.extend_select), code)
+        ignored = _specificity((*self.ignore, *self.extend_ignore, *extra_ignores), code)
         return chosen >= 0 and chosen > ignored
+
+    def can_fix(self, code: str) -> bool:
+        """Whether ``--fix`` may apply ``code``'s fixes: ``fixable`` minus ``unfixable``,
+        the most specific selector winning (on a tie, ``unfixable``)."""
+        chosen = _specificity(self.fixable, code)
+        return chosen >= 0 and chosen > _specificity(self.unfixable, code)
 
     def codes_for(self, path: str) -> frozenset[str]:
         extra: list[str] = []
@@ -121,7 +168,16 @@ class Settings:
     def cache_key(self) -> str:
         """What, in the configuration, changes results (for the result cache)."""
         return repr(
-            (self.select, self.ignore, self.per_file_ignores, sorted(self.traced_decorators))
+            (
+                self.select,
+                self.extend_select,
+                self.ignore,
+                self.extend_ignore,
+                self.fixable,
+                self.unfixable,
+                self.per_file_ignores,
+                sorted(self.traced_decorators),
+            )
         )
 
 
@@ -135,8 +191,20 @@ def _glob_match(pattern: str, relative: str) -> bool:
     return fnmatch.fnmatchcase(relative, pattern.rstrip("/") + "/*")
 
 
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read config file {path}: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"invalid TOML in {path}: {error}") from None
+
+
 def find_config(start: str) -> Path | None:
-    """The nearest ``jaxlint.toml``, or ``pyproject.toml`` with ``[tool.jaxlint]``."""
+    """The nearest ``jaxlint.toml``, or ``pyproject.toml`` with ``[tool.jaxlint]``. A
+    ``pyproject.toml`` on the way that is not valid TOML is a :class:`ConfigError`."""
     here = Path(os.path.abspath(start))
     if not here.is_dir():
         here = here.parent
@@ -146,10 +214,8 @@ def find_config(start: str) -> Path | None:
             return candidate
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
-            try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-                continue
+            # A broken file is an error, not a reason to use a parent folder's settings.
+            data = _read_toml(candidate)
             if "jaxlint" in data.get("tool", {}):
                 return candidate
     return None
@@ -161,14 +227,7 @@ def load_settings(config_file: str | os.PathLike[str] | None, start: str = ".") 
     if path is None:
         root = Path(os.path.abspath(start))
         return Settings(root=str(root if root.is_dir() else root.parent))
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read config file {path}: {error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"invalid TOML in {path}: {error}") from None
+    data = _read_toml(path)
     table = data.get("tool", {}).get("jaxlint")
     if table is None:
         table = (
@@ -178,17 +237,26 @@ def load_settings(config_file: str | os.PathLike[str] | None, start: str = ".") 
 
 
 def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
-    unknown = sorted(set(table) - KNOWN_KEYS)
+    section = "[tool.jaxlint]" if path.name == "pyproject.toml" else "(jaxlint settings)"
+    unknown = set(table) - KNOWN_KEYS
+    verify = table.get("verify", {})
+    if isinstance(verify, dict):
+        unknown |= {f"verify.{key}" for key in set(verify) - KNOWN_VERIFY_KEYS}
     if unknown:
-        raise ConfigError(f"unknown option `{unknown[0]}` in {path} [tool.jaxlint]")
+        known = KNOWN_KEYS | {f"verify.{key}" for key in KNOWN_VERIFY_KEYS}
+        raise unknown_keys_error(unknown, known, f"{path} {section}")
     settings = Settings(root=str(path.parent.resolve()), config_path=str(path))
     changes: dict[str, Any] = {}
-    if "select" in table:
-        changes["select"] = _selector_list(table["select"], "select")
-        validate_selectors(changes["select"], f"{path} select")
-    if "ignore" in table:
-        changes["ignore"] = _selector_list(table["ignore"], "ignore")
-        validate_selectors(changes["ignore"], f"{path} ignore")
+    for key in ("select", "extend-select", "ignore", "extend-ignore", "fixable", "unfixable"):
+        if key in table:
+            attribute = key.replace("-", "_")
+            changes[attribute] = _selector_list(table[key], key)
+            validate_selectors(changes[attribute], f"{path} {key}")
+    for key in ("unsafe-fixes", "force-exclude"):
+        if key in table:
+            if not isinstance(table[key], bool):
+                raise ConfigError(f"`{key}` in {path} must be true or false")
+            changes[key.replace("-", "_")] = table[key]
     for key, attribute in (("exclude", "exclude"), ("extend-exclude", "extend_exclude")):
         if key in table:
             value = table[key]
@@ -210,7 +278,6 @@ def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"`traced-decorators` in {path} must be a list of dotted names")
         changes["traced_decorators"] = tuple(value)
-    verify = table.get("verify", {})
     if not isinstance(verify, dict):
         raise ConfigError(f"`verify` in {path} must be a table")
     examples = verify.get("examples", {})
@@ -225,13 +292,32 @@ def with_overrides(
     *,
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
+    extend_select: Sequence[str] | None = None,
+    extend_ignore: Sequence[str] | None = None,
+    unsafe_fixes: bool | None = None,
+    force_exclude: bool | None = None,
 ) -> Settings:
-    """Command-line options win over the file."""
+    """Command-line options win over the file: ``select``/``ignore`` replace the file's,
+    ``extend_*`` add to it (as in ruff). ``None`` means the option was not given."""
     changes: dict[str, Any] = {}
     if select is not None:
+        if not select:
+            raise ConfigError(
+                "--select needs at least one rule code or prefix (JL001, JL00, JL, or ALL)"
+            )
         validate_selectors(select, "--select")
         changes["select"] = tuple(select)
     if ignore is not None:
         validate_selectors(ignore, "--ignore")
         changes["ignore"] = tuple(ignore)
+    if extend_select:
+        validate_selectors(extend_select, "--extend-select")
+        changes["extend_select"] = (*settings.extend_select, *extend_select)
+    if extend_ignore:
+        validate_selectors(extend_ignore, "--extend-ignore")
+        changes["extend_ignore"] = (*settings.extend_ignore, *extend_ignore)
+    if unsafe_fixes is not None:
+        changes["unsafe_fixes"] = unsafe_fixes
+    if force_exclude is not None:
+        changes["force_exclude"] = force_exclude
     return replace(settings, **changes)

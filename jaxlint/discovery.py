@@ -1,4 +1,5 @@
-"""Which files to lint: folders recursively, minus excludes and what .gitignore says."""
+"""Which files to lint: folders recursively, minus excludes and what .gitignore and
+.git/info/exclude say; files named explicitly, unless ``force-exclude``."""
 
 from __future__ import annotations
 
@@ -82,8 +83,9 @@ class GitIgnore:
             self.patterns.append(_Pattern(regex, negate, directory_only))
 
     @classmethod
-    def load(cls, folder: str) -> GitIgnore | None:
-        path = os.path.join(folder, ".gitignore")
+    def load(cls, folder: str, path: str | None = None) -> GitIgnore | None:
+        """``folder``'s .gitignore (or the patterns file ``path``, matched from ``folder``)."""
+        path = path or os.path.join(folder, ".gitignore")
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 return cls(folder, handle.read())
@@ -113,46 +115,129 @@ def _ignored(ignores: Sequence[GitIgnore], path: str, is_dir: bool) -> bool:
     return result
 
 
+def _git_directory(root: str) -> str | None:
+    """The git directory of the work tree at ``root``: ``root/.git``, or where a ``.git``
+    file points (``gitdir: ...``, as in linked worktrees and submodules)."""
+    dot_git = os.path.join(root, ".git")
+    if os.path.isdir(dot_git):
+        return dot_git
+    try:
+        with open(dot_git, encoding="utf-8", errors="replace") as handle:
+            first = handle.readline().strip()
+    except OSError:
+        return None
+    if not first.startswith("gitdir:"):
+        return None
+    return os.path.normpath(os.path.join(root, first[len("gitdir:") :].strip()))
+
+
+def _info_exclude(root: str) -> GitIgnore | None:
+    """The repository's ``info/exclude`` (shared by linked worktrees), matched from ``root``."""
+    git_directory = _git_directory(root)
+    if git_directory is None:
+        return None
+    common = git_directory
+    try:  # a linked worktree keeps info/ in the main repository's git directory
+        with open(os.path.join(git_directory, "commondir"), encoding="utf-8") as handle:
+            common = os.path.normpath(os.path.join(git_directory, handle.read().strip()))
+    except OSError:
+        pass
+    return GitIgnore.load(root, os.path.join(common, "info", "exclude"))
+
+
+def _folder_ignores(folder: str) -> list[GitIgnore]:
+    """What ``folder`` itself contributes: at a repository root, ``.git/info/exclude``
+    (weaker), then its ``.gitignore``."""
+    found = []
+    if os.path.lexists(os.path.join(folder, ".git")):
+        exclude = _info_exclude(folder)
+        if exclude is not None:
+            found.append(exclude)
+    own = GitIgnore.load(folder)
+    if own is not None:
+        found.append(own)
+    return found
+
+
 def _parent_ignores(folder: str) -> list[GitIgnore]:
-    """.gitignore files above ``folder`` up to the repository root, outermost first."""
-    found: list[GitIgnore] = []
+    """Ignore files above ``folder`` up to the repository root, outermost first."""
+    found: list[list[GitIgnore]] = []
     current = os.path.dirname(os.path.abspath(folder))
     while True:
-        ignore = GitIgnore.load(current)
-        if ignore is not None:
-            found.append(ignore)
-        if os.path.exists(os.path.join(current, ".git")):
+        found.append(_folder_ignores(current))
+        if os.path.lexists(os.path.join(current, ".git")):
             break
         parent = os.path.dirname(current)
         if parent == current:
             return []  # not inside a git repository: parents' .gitignore files do not apply
         current = parent
-    return list(reversed(found))
+    return [ignore for level in reversed(found) for ignore in level]
+
+
+def _git_ignored(path: str, is_dir: bool) -> bool:
+    """Whether git ignores ``path``, named explicitly: it, or a folder above it (whose
+    contents nothing can re-include)."""
+    ignores = _parent_ignores(path)
+    if not ignores:
+        return False
+    absolute = os.path.abspath(path)
+    folders = []
+    folder = os.path.dirname(absolute)
+    while not os.path.lexists(os.path.join(folder, ".git")):
+        folders.append(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return any(_ignored(ignores, folder, True) for folder in reversed(folders)) or _ignored(
+        ignores, absolute, is_dir
+    )
+
+
+def _is_python_script(path: str) -> bool:
+    """A file without a suffix whose first line is a Python shebang (``bin/tool``)."""
+    if os.path.splitext(path)[1]:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(200)
+    except OSError:
+        return False
+    return first.startswith(b"#!") and b"python" in first
 
 
 def discover(
     paths: Sequence[str], settings: Settings, warnings: list[str] | None = None
 ) -> list[str]:
-    """The files to lint, in a stable order. A path that does not exist is a usage error."""
+    """The files to lint, in a stable order. A path that does not exist is a usage error.
+
+    Files found in folders honour ``exclude``, ``.gitignore`` and ``.git/info/exclude``.
+    A file or folder named explicitly is linted even so (as ruff does), unless
+    ``settings.force_exclude``; a file that is not Python is skipped with a warning.
+    """
     warnings = warnings if warnings is not None else []
     files: list[str] = []
     seen: set[str] = set()
     for given in paths:
         if not os.path.lexists(given):
             raise ConfigError(f"{given}: no such file or directory")
-        if os.path.isdir(given):
+        is_dir = os.path.isdir(given)
+        if settings.force_exclude and (settings.is_excluded(given) or _git_ignored(given, is_dir)):
+            continue
+        if is_dir:
             for path in _walk(given, settings, warnings):
                 key = os.path.realpath(path)
                 if key not in seen:
                     seen.add(key)
                     files.append(path)
-        elif settings.is_excluded(given):
             continue
-        else:
-            key = os.path.realpath(given)
-            if key not in seen:
-                seen.add(key)
-                files.append(given)
+        if not (given.endswith(PYTHON_SUFFIXES) or _is_python_script(given)):
+            warnings.append(f"{given}: skipped (not a Python file)")
+            continue
+        key = os.path.realpath(given)
+        if key not in seen:
+            seen.add(key)
+            files.append(given)
     return files
 
 
@@ -170,9 +255,7 @@ def _walk(top: str, settings: Settings, warnings: list[str]) -> Iterator[str]:
             warnings.append(f"{folder}: skipped (symlink loop)")
             continue
         visited.add((info.st_dev, info.st_ino))
-        own = GitIgnore.load(folder)
-        if own is not None:
-            ignores = [*ignores, own]
+        ignores = [*ignores, *_folder_ignores(folder)]
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as error:

@@ -268,7 +268,9 @@ class FileLinter:
                 diagnostic.code,
                 RULES_BY_CODE[diagnostic.code].name,
                 diagnostic.message,
-                ("safe" if diagnostic.fix.safe else "unsafe") if diagnostic.fix else "",
+                ("safe" if diagnostic.fix.safe else "unsafe")
+                if diagnostic.fix and self.settings.can_fix(diagnostic.code)
+                else "",
             )
             if not _suppressed(lines, finding):
                 located.append((finding, diagnostic))

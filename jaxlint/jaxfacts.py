@@ -629,3 +629,55 @@ NUMPY_JNP_SAME_SIGNATURE = frozenset(
     argsort flip roll tile repeat diag diagonal kron cross inner vdot""".split()
 )
 NUMPY_JNP_KEYWORDS = frozenset({"axis", "keepdims", "dtype", "axes"})
+
+# Classic NumPy on a tracer splits in two (tests/test_numpy_facts.py runs every name below
+# on a tracer under ``jax.jit`` with the installed jax and NumPy, and checks which side it
+# is on). JL007 reports only the second kind: the first works.
+
+#: NumPy functions that hand an argument which is not an ndarray to that object's own
+#: method (``np.sum(x)`` calls ``x.sum()``, ``np.moveaxis`` calls ``x.transpose``,
+#: ``np.flip`` indexes): on a JAX array or tracer the JAX method runs and nothing is
+#: converted. They still convert a list of tracers (``np.sum([a, b])``), and the JAX
+#: methods reject ``out=``.
+NUMPY_DELEGATES_TO_METHOD = frozenset(
+    """all amax amin any argmax argmin around cumprod cumsum flip imag max mean min moveaxis
+    permute_dims prod real repeat reshape rollaxis round searchsorted squeeze std sum swapaxes
+    transpose var""".split()
+)
+#: NumPy functions that convert their array arguments to ``numpy.ndarray`` first
+#: (``np.asarray``, every ufunc, ``np.ravel``, ``np.concatenate``, ...): on a tracer they
+#: raise ``TracerArrayConversionError``. (``np.argsort`` and ``np.take`` fail on a tracer
+#: too, but later and otherwise -- a ``TypeError`` inside ``lax.sort``, an unsupported
+#: ``mode="raise"`` -- so they are in neither list, and JL007 stays silent on them.)
+NUMPY_CONVERTS_TO_NDARRAY = frozenset(
+    # ufuncs
+    """abs absolute acos acosh add arccos arccosh arcsin arcsinh arctan arctan2 arctanh asin
+    asinh atan atan2 atanh bitwise_and bitwise_count bitwise_invert bitwise_left_shift
+    bitwise_not bitwise_or bitwise_right_shift bitwise_xor cbrt ceil conj conjugate copysign
+    cos cosh deg2rad degrees divide divmod equal exp exp2 expm1 fabs float_power floor
+    floor_divide fmax fmin fmod frexp gcd greater greater_equal heaviside hypot invert
+    isfinite isinf isnan lcm ldexp left_shift less less_equal log log10 log1p log2 logaddexp
+    logaddexp2 logical_and logical_not logical_or logical_xor matmul maximum minimum mod modf
+    multiply negative nextafter not_equal positive pow power rad2deg radians reciprocal
+    remainder right_shift rint sign signbit sin sinh spacing sqrt square subtract tan tanh
+    true_divide trunc
+    """
+    # array construction and conversion, scalar types
+    """array asarray asanyarray ascontiguousarray atleast_1d atleast_2d atleast_3d copy
+    zeros_like ones_like full_like empty_like float16 float32 float64 int8 int16 int32 int64
+    uint8 uint32 bool_ complex64 complex128
+    """
+    # functions that start with ``asarray``/``asanyarray`` or a C-level conversion
+    """allclose isclose average median percentile quantile nanargmax nanargmin
+    nancumprod nancumsum nanmax nanmean nanmedian nanmin nanpercentile nanprod nanquantile
+    nanstd nansum nanvar nan_to_num ptp argpartition partition sort unique nonzero
+    argwhere flatnonzero count_nonzero clip compress choose concatenate stack hstack vstack
+    dstack column_stack expand_dims broadcast_to ravel roll tile tril triu diag diagonal
+    trace diff ediff1d cumulative_sum cumulative_prod dot vdot inner outer kron cross
+    tensordot einsum where convolve correlate interp pad histogram bincount digitize
+    matrix_transpose""".split()
+)
+#: Whole NumPy namespaces that convert their arguments (``np.linalg.norm``, ``np.fft.fft``).
+NUMPY_CONVERTING_NAMESPACES = ("numpy.linalg.", "numpy.fft.")
+#: ... except these, which take sizes, not arrays (``np.fft.fftfreq(n, d=traced)`` works).
+NUMPY_NAMESPACE_NON_CONVERTING = frozenset({"numpy.fft.fftfreq", "numpy.fft.rfftfreq"})

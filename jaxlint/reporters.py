@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import urllib.parse
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from jaxlint import __version__
@@ -12,6 +15,12 @@ from jaxlint.findings import Finding
 from jaxlint.rules import ALL_RULES, RULES_BY_CODE
 
 FORMATS = ("text", "json", "github", "sarif")
+#: Where the project lives, for SARIF's ``informationUri``. A placeholder until jaxlint is
+#: published: the repository the README's pre-commit section names (not the unrelated
+#: ``jaxlint`` package on PyPI).
+PROJECT_URI = "https://github.com/jaxlint/jaxlint"
+#: The SARIF base every artifact URI is relative to: the project root.
+SOURCE_ROOT = "%SRCROOT%"
 
 
 def report(
@@ -21,13 +30,15 @@ def report(
     *,
     unsafe_fixes: bool = False,
     fixed: int = 0,
+    root: str | None = None,
 ) -> None:
+    """``root`` is the project root, which SARIF's artifact URIs are relative to."""
     if output_format == "json":
         write_json(findings, out, unsafe_fixes)
     elif output_format == "github":
         write_github(findings, out)
     elif output_format == "sarif":
-        write_sarif(findings, out)
+        write_sarif(findings, out, root)
     else:
         write_text(findings, out, unsafe_fixes=unsafe_fixes, fixed=fixed)
 
@@ -101,7 +112,21 @@ def write_github(findings: Sequence[Finding], out: TextIO) -> None:
         )
 
 
-def write_sarif(findings: Sequence[Finding], out: TextIO) -> None:
+def _artifact_location(path: str, root: str) -> dict[str, str]:
+    """A URI relative to ``%SRCROOT%`` for files under the root, a ``file://`` URI for the
+    rest: never a bare absolute path or a ``../``."""
+    absolute = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(absolute, root)
+    except ValueError:  # another drive, on Windows
+        relative = os.pardir
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return {"uri": Path(absolute).as_uri()}
+    return {"uri": urllib.parse.quote(relative.replace(os.sep, "/")), "uriBaseId": SOURCE_ROOT}
+
+
+def write_sarif(findings: Sequence[Finding], out: TextIO, root: str | None = None) -> None:
+    root = os.path.abspath(root or os.getcwd())
     rules = [
         {
             "id": rule.code,
@@ -123,7 +148,7 @@ def write_sarif(findings: Sequence[Finding], out: TextIO) -> None:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.path.replace("\\", "/")},
+                        "artifactLocation": _artifact_location(f.path, root),
                         "region": {
                             "startLine": f.line,
                             "startColumn": f.column,
@@ -145,10 +170,13 @@ def write_sarif(findings: Sequence[Finding], out: TextIO) -> None:
                     "driver": {
                         "name": "jaxlint",
                         "version": __version__,
-                        "informationUri": "https://pypi.org/project/jaxlint/",
+                        "informationUri": PROJECT_URI,
                         "rules": rules,
                     }
                 },
+                # Lines and columns count characters (code points), not UTF-16 units.
+                "columnKind": "unicodeCodePoints",
+                "originalUriBaseIds": {SOURCE_ROOT: {"uri": Path(root).as_uri().rstrip("/") + "/"}},
                 "results": results,
             }
         ],

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from jaxlint.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -26,3 +30,21 @@ def expected_marks(folder: Path) -> Counter[tuple[str, int, str]]:
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(autouse=True)
+def _user_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Runs without a project root cache in the user cache directory: keep it out of $HOME."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+
+
+def invoke_cli(args: list[str], cwd: Path | None = None) -> tuple[int, str, str]:
+    """``jaxlint ARGS`` in ``cwd``, in this process: exit code, stdout, stderr."""
+    old = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner().invoke(main, args, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.stdout, result.stderr

@@ -48,19 +48,30 @@ def test_fixed_inplace_functions_run_under_jit(tmp_path: Path) -> None:
     settings = Settings(root=str(work))
     run = lint_paths([str(work)], settings, CheckOptions(fix=True))
     assert run.errors == []
-    assert run.fixed >= 10
+    assert run.fixed >= 9
 
     fixed_text = (work / "inplace_updates.py").read_text()
     assert "x = x.at[0].set(jnp.clip(x[0], -1.0, 1.0))  # expect: JL001" in fixed_text
     assert "params = params.at[:].subtract(lr * velocity)  # expect: JL001" in fixed_text
     assert "m = m.at[k, k].multiply(scale)  # expect: JL001" in fixed_text
     assert "x = x.at[k, 0].max(0.0)  # expect: JL001" in fixed_text
-    assert "tokens = tokens.at[:, 0].set(1)  # expect: JL008" in fixed_text
+    assert "    tokens.at[:, 0].set(1)  # expect: JL008" in fixed_text  # unsafe: not applied
 
     # Only findings without a safe fix remain; a second --fix changes nothing.
     again = lint_paths([str(work)], settings, CheckOptions(fix=True))
     assert again.fixed == 0
     assert "safe" not in {f.fix_available for f in again.findings}
+    assert ("JL008", "unsafe") in {(f.code, f.fix_available) for f in again.findings}
+
+    # The JL008 fix changes later reads of `tokens`: it needs --unsafe-fixes.
+    unsafe = lint_paths(
+        [str(work / "inplace_updates.py")],
+        Settings(root=str(work), select=("JL008",)),
+        CheckOptions(fix=True, unsafe_fixes=True),
+    )
+    assert unsafe.fixed == 1
+    fixed_text = (work / "inplace_updates.py").read_text()
+    assert "tokens = tokens.at[:, 0].set(1)  # expect: JL008" in fixed_text
 
     module = _load(work / "inplace_updates.py", "fixed_inplace_updates")
     for name, reference in module.NUMPY_REFERENCES.items():

@@ -23,6 +23,34 @@ def _statement_of(model: SemanticModel, small: cst.CSTNode) -> cst.SimpleStateme
     return None
 
 
+def _writes_to_out(call: cst.Call) -> bool:
+    return any(
+        arg.keyword is not None
+        and arg.keyword.value == "out"
+        and not (isinstance(arg.value, cst.Name) and arg.value.value == "None")
+        for arg in call.args
+    )
+
+
+_DISPLAYS = (cst.List, cst.Tuple, cst.ListComp, cst.GeneratorExp)
+
+
+def _sequence_of_tracers(model: SemanticModel, site: CallSite, call: cst.Call) -> bool:
+    """Whether the array argument of a delegating call is a Python list or tuple holding
+    tracers (``np.sum([a, b])``): it has no ``.sum`` method, so NumPy converts it."""
+    array = next((arg.value for arg in call.args if arg.keyword is None and not arg.star), None)
+    if array is None or model.traced_fact(array, site) is not Fact.YES:
+        return False
+    if isinstance(array, _DISPLAYS):
+        return True
+    if not isinstance(array, cst.Name):
+        return False
+    found = model.reaching(array.value, site.scope, site.ordinal)
+    return found is not None and all(
+        b.kind is BindingKind.ASSIGN and isinstance(b.value, _DISPLAYS) for b in found[1]
+    )
+
+
 class NumpyOnTracer(Rule):
     code = "JL007"
     name = "numpy-on-tracer"
@@ -32,17 +60,27 @@ class NumpyOnTracer(Rule):
         Inside staged traced code (`jit`, `vmap`, `scan` bodies, ... and the functions they
         call), checks for calls of classic NumPy (`numpy.*`, through any alias: `import numpy
         as np`, `import numpy as onp`, `from numpy import sin`) with an argument that is a
-        traced value. `import jax.numpy as np` is JAX, not classic NumPy, and is never flagged.
+        traced value, for the NumPy functions that convert their arguments to `numpy.ndarray`:
+        every ufunc (`np.sin`, `np.sqrt`, `np.maximum`, ...), `np.asarray`, `np.ravel`,
+        `np.concatenate`, `np.where`, `np.clip`, `np.median`, `np.linalg.*`, `np.fft.*` and
+        more. `import jax.numpy as np` is JAX, not classic NumPy, and is never flagged.
+
+        Functions that hand an argument that is not an ndarray to its own method work on a
+        tracer and are not flagged: `np.sum(x)` runs `x.sum()`, and so do `np.mean`, `np.max`,
+        `np.min`, `np.prod`, `np.std`, `np.var`, `np.argmax`, `np.cumsum`, `np.transpose`,
+        `np.reshape`, `np.squeeze`, `np.round`, `np.any`, `np.all` and a few others. They are
+        flagged only where they fail after all: on a list of tracers (`np.sum([a, b])`) or with
+        `out=`. Both lists are checked by running each function on a tracer under `jax.jit`.
 
         NumPy on static values is fine and not flagged: `np.prod(x.shape)`, `np.pi`,
         `np.float32` as a dtype, `np.arange(static_n)`, `np.dtype(x.dtype)`, any `np.*` whose
         arguments are all static. `np.random.*` is reported by JL004 instead.
         """
     why_bad = """
-        NumPy needs concrete values: on a tracer it raises `TracerArrayConversionError`
-        (`np.asarray(x)`, `np.sin(x)`), or, for functions that defer to array methods, it
-        works by accident and hides the mistake until a function that does not. Even where it
-        works outside `jit`, it pulls the data to the host and back on every call.
+        These functions need concrete values: on a tracer they raise
+        `TracerArrayConversionError` (`np.asarray(x)`, `np.sin(x)`), so the function fails
+        under `jit`. Outside `jit` the same code pulls the data to the host and back on every
+        call, and returns a NumPy array where a JAX array was meant.
         """
     example = """
         import jax
@@ -65,7 +103,8 @@ class NumpyOnTracer(Rule):
         `np.X(...)` becomes `jnp.X(...)` (adding `import jax.numpy as jnp` after the NumPy
         import if needed), offered only when `jax.numpy` has `X` with the same call signature
         for the arguments used (positional arguments and `axis`/`keepdims`/`dtype`/`axes`;
-        never `out=`), and an argument is traced. The fix is unsafe: dtypes can differ
+        never `out=`), and an argument is traced; never for `np.sum([a, b])` and the other
+        delegating functions given a list (their `jnp` twins reject lists). The fix is unsafe: dtypes can differ
         (NumPy defaults to float64 and keeps Python scalars' precision, JAX to float32 with
         weak types), and a few functions differ at the edges (`jnp.round` rounds halves to
         even like NumPy, but integer overflow, NaN handling in sorting and out-of-bounds
@@ -103,6 +142,14 @@ class NumpyOnTracer(Rule):
                 table = onp.linspace(0.0, 1.0, n)
                 return x * table.sum()
             """),
+        Valid("""
+            import jax
+            import numpy as np
+            @jax.jit
+            def f(x):  # these call x.sum(), x.mean(), ...: they work on a tracer
+                centered = x - np.mean(x, axis=0)
+                return np.sum(centered**2), np.transpose(x), np.argmax(x), np.round(x, 2)
+            """),
     )
     invalid = (
         Invalid(
@@ -131,8 +178,8 @@ class NumpyOnTracer(Rule):
             import numpy as onp
 
             def body(carry, x):
-                total = onp.sum(x * carry, axis=0)
-                return carry, onp.asarray(total)
+                total = onp.sum(x * carry, axis=0)  # x.sum(): fine
+                return carry, onp.sqrt(onp.asarray(total))
 
             def run(xs):
                 return jax.lax.scan(body, 1.0, xs)
@@ -143,13 +190,22 @@ class NumpyOnTracer(Rule):
             import numpy as onp
 
             def body(carry, x):
-                total = jnp.sum(x * carry, axis=0)
-                return carry, jnp.asarray(total)
+                total = onp.sum(x * carry, axis=0)  # x.sum(): fine
+                return carry, jnp.sqrt(jnp.asarray(total))
 
             def run(xs):
                 return jax.lax.scan(body, 1.0, xs)
             """,
             count=2,
+        ),
+        Invalid(
+            """
+            import jax
+            import numpy as np
+            @jax.jit
+            def f(x, y):
+                return np.sum([x, y])  # a list has no .sum(): NumPy converts it; no fix
+            """,
         ),
         Invalid(
             """
@@ -191,6 +247,14 @@ class NumpyOnTracer(Rule):
             return None
         if name in jf.STATIC_RESULT_CALLS:
             return None
+        short = name[len("numpy.") :]
+        delegates = short in jf.NUMPY_DELEGATES_TO_METHOD
+        converts = short in jf.NUMPY_CONVERTS_TO_NDARRAY or (
+            name.startswith(jf.NUMPY_CONVERTING_NAMESPACES)
+            and name not in jf.NUMPY_NAMESPACE_NON_CONVERTING
+        )
+        if not (delegates or converts):
+            return None  # not known to fail on a tracer
         function = model.staged_function(site.scope)
         if function is None:
             return None
@@ -200,12 +264,19 @@ class NumpyOnTracer(Rule):
         )
         if traced is None:
             return None
-        label = "np." + name[len("numpy.") :]
-        fix = self.jnp_fix(model, site, name)
+        failure = "it needs a concrete array and raises TracerArrayConversionError under tracing"
+        if delegates:
+            if _writes_to_out(call):
+                failure = "the JAX array method it calls rejects `out=` (NotImplementedError)"
+            elif not _sequence_of_tracers(model, site, call):
+                return None  # np.sum(x) runs x.sum(): it works on a tracer
+        label = "np." + short
+        # A delegating call is flagged for a list (jnp.sum rejects lists too) or for out=
+        # (which jnp rejects): neither has a jnp rewrite.
+        fix = None if delegates else self.jnp_fix(model, site, name)
         message = (
             f"`{label}` is classic NumPy, applied to traced value `{source_text(traced, 40)}` "
-            f"({traced_context(model, function)}): it needs a concrete array and raises "
-            "TracerArrayConversionError under tracing"
+            f"({traced_context(model, function)}): {failure}"
         )
         if fix is not None:
             message += f"; use `{fix.description}`"

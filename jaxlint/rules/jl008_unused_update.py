@@ -38,8 +38,13 @@ class UnusedUpdate(Rule):
         """
     fix_safety = """
         The fix assigns the result back (`x = x.at[0].set(0.0)`), which is what the statement
-        meant; it is offered only when `x` is a local name (or a non-frozen `self` attribute)
-        that can be reassigned at that point.
+        most likely meant; it is offered only when `x` is a local name (or a non-frozen
+        `self` attribute) that can be reassigned at that point.
+
+        The fix is unsafe: the statement did nothing before and changes `x` after, so every
+        later read of `x` sees the update. Code that ran (and tests that passed) on the old
+        `x` can behave differently; that is the point of the fix, but only you can tell it
+        is what was meant. `--fix` applies it only with `--unsafe-fixes`.
         """
     valid = (
         Valid("""
@@ -104,7 +109,9 @@ class UnusedUpdate(Rule):
                         semicolon=statement.semicolon,
                     )
                     fix = Fix(
-                        f"{label} = {label}.at[...].{method}(...)", ((statement, replacement),)
+                        f"{label} = {label}.at[...].{method}(...)",
+                        ((statement, replacement),),
+                        safe=False,  # later reads of the name now see the update
                     )
                     message += f"; assign it: `{label} = {label}.at[...].{method}(...)`"
                 else:

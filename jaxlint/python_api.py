@@ -1,0 +1,176 @@
+"""The Python API: ``jaxlint.check(paths)`` and ``jaxlint.lint_source(source)``.
+
+Both return :class:`ReportedFinding` objects, which carry the fields of the ``--format
+json`` output, under the same names. Nothing is printed; warnings (a skipped file, an
+unresolvable ``traced-decorators`` entry) go through :mod:`warnings` as
+:class:`JaxlintWarning`, and internal errors raise :class:`CheckFailed`.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from jaxlint.config import ConfigError, Settings, load_settings, with_overrides
+from jaxlint.findings import Finding
+
+__all__ = ["CheckFailed", "ConfigError", "JaxlintWarning", "ReportedFinding", "check"]
+
+StrPath = str | os.PathLike[str]
+
+
+class JaxlintWarning(UserWarning):
+    """Something a run skipped or could not do, as the command line's ``warning:`` lines."""
+
+
+class CheckFailed(RuntimeError):
+    """An internal error (exit 2 on the command line); ``errors`` has every message."""
+
+    def __init__(self, errors: Sequence[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = list(errors)
+
+
+@dataclass(frozen=True, order=True)
+class ReportedFinding:
+    """One finding, with the fields of one entry of ``--format json`` (1-based lines and
+    columns; ``fixable``: whether ``fix=True`` would repair it in this run)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    name: str
+    message: str
+    fixable: bool
+
+    @classmethod
+    def of(cls, finding: Finding, unsafe_fixes: bool) -> ReportedFinding:
+        return cls(
+            finding.path,
+            finding.line,
+            finding.column,
+            finding.end_line,
+            finding.end_column,
+            finding.code,
+            finding.name,
+            finding.message,
+            finding.fixable(unsafe_fixes),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """The entry exactly as ``--format json`` writes it."""
+        return asdict(self)
+
+
+def _codes(codes: Iterable[str] | str | None) -> list[str] | None:
+    if codes is None:
+        return None
+    if isinstance(codes, str):
+        codes = codes.split(",")
+    return [code.strip().upper() for code in codes if code.strip()]
+
+
+def _settings(
+    config: StrPath | None,
+    start: str,
+    *,
+    select: Iterable[str] | str | None,
+    ignore: Iterable[str] | str | None,
+    extend_select: Iterable[str] | str | None,
+    extend_ignore: Iterable[str] | str | None,
+    unsafe_fixes: bool | None,
+    find_config: bool,
+) -> Settings:
+    if config is not None or find_config:
+        settings = load_settings(config, start)
+    else:
+        settings = Settings()
+    return with_overrides(
+        settings,
+        select=_codes(select),
+        ignore=_codes(ignore),
+        extend_select=_codes(extend_select),
+        extend_ignore=_codes(extend_ignore),
+        unsafe_fixes=unsafe_fixes,
+    )
+
+
+def check(
+    paths: StrPath | Sequence[StrPath] = ".",
+    *,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    extend_select: Iterable[str] | str | None = None,
+    extend_ignore: Iterable[str] | str | None = None,
+    config: StrPath | None = None,
+    fix: bool = False,
+    unsafe_fixes: bool | None = None,
+    jobs: int | None = 1,
+    use_cache: bool = False,
+) -> list[ReportedFinding]:
+    """Lint files and folders as ``jaxlint check PATHS`` does, configuration included
+    (``config``, or the nearest one found from the first path). With ``fix``, fixes are
+    written and what is left is returned. Sorted by path, line and column."""
+    from jaxlint.api import CheckOptions, lint_paths
+
+    targets = [os.fspath(paths)] if isinstance(paths, str | os.PathLike) else list(paths)
+    targets = [os.fspath(target) for target in targets] or ["."]
+    settings = _settings(
+        config,
+        targets[0],
+        select=select,
+        ignore=ignore,
+        extend_select=extend_select,
+        extend_ignore=extend_ignore,
+        unsafe_fixes=unsafe_fixes,
+        find_config=True,
+    )
+    options = CheckOptions(
+        fix=fix, unsafe_fixes=settings.unsafe_fixes, jobs=jobs, use_cache=use_cache
+    )
+    run = lint_paths(targets, settings, options)
+    for message in run.warnings:
+        warnings.warn(message, JaxlintWarning, stacklevel=2)
+    if run.errors:
+        raise CheckFailed(run.errors)
+    return [ReportedFinding.of(finding, settings.unsafe_fixes) for finding in run.findings]
+
+
+def lint_source(
+    source: str | bytes,
+    path: StrPath = "<string>",
+    *,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    extend_select: Iterable[str] | str | None = None,
+    extend_ignore: Iterable[str] | str | None = None,
+    config: StrPath | None = None,
+    unsafe_fixes: bool | None = None,
+) -> list[ReportedFinding]:
+    """Lint one source text, reported as if it were the file ``path`` (which need not
+    exist; ``per-file-ignores`` match it). No configuration is searched for: the
+    defaults, or ``config``. Nothing is written."""
+    from jaxlint.engine import lint_source as lint_one
+
+    settings = _settings(
+        config,
+        ".",
+        select=select,
+        ignore=ignore,
+        extend_select=extend_select,
+        extend_ignore=extend_ignore,
+        unsafe_fixes=unsafe_fixes,
+        find_config=False,
+    )
+    result = lint_one(source, os.fspath(path), settings)
+    for message in result.warnings:
+        warnings.warn(message, JaxlintWarning, stacklevel=2)
+    if result.errors:
+        raise CheckFailed(result.errors)
+    return [ReportedFinding.of(finding, settings.unsafe_fixes) for finding in result.findings]
