@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from jaxlint import __version__
-from jaxlint.findings import Finding
+from jaxlint.findings import Applicability, Finding
 from jaxlint.rules import ALL_RULES, RULES_BY_CODE
 
 FORMATS = ("text", "json", "github", "sarif")
@@ -42,7 +42,9 @@ def write_text(
             f"{finding.message}\n"
         )
     fixable = sum(1 for finding in findings if finding.fixable(unsafe_fixes))
-    hidden = sum(1 for f in findings if f.fix_available == "unsafe" and not unsafe_fixes)
+    hidden = sum(
+        1 for f in findings if f.fix_available is Applicability.UNSAFE and not unsafe_fixes
+    )
     if findings:
         noun = "problem" if len(findings) == 1 else "problems"
         summary = f"Found {len(findings)} {noun}"

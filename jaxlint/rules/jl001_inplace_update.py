@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import libcst as cst
 
 from jaxlint import jaxfacts as jf
-from jaxlint.findings import Diagnostic, Fix
+from jaxlint.findings import Diagnostic
+from jaxlint.fixes import Fix, Replace
 from jaxlint.model import SemanticModel, StoreSite, dotted
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 
@@ -373,7 +374,7 @@ class InplaceUpdate(Rule):
             semicolon=statement.semicolon,
         )
         description = source_text(replacement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT))
-        return Fix(description, ((statement, replacement),), safe=True), ""
+        return Fix(description, (Replace(statement, replacement),)), ""
 
     def elementwise(
         self, model: SemanticModel, site: StoreSite, value: cst.BaseExpression

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint.findings import Diagnostic, Fix
+from jaxlint.findings import Diagnostic
+from jaxlint.fixes import Fix, Replace
 from jaxlint.model import SemanticModel, at_update, dotted
 from jaxlint.rules.base import Invalid, Rule, Valid
 
@@ -103,7 +104,8 @@ class UnusedUpdate(Rule):
                         semicolon=statement.semicolon,
                     )
                     fix = Fix(
-                        f"{label} = {label}.at[...].{method}(...)", ((statement, replacement),)
+                        f"{label} = {label}.at[...].{method}(...)",
+                        (Replace(statement, replacement),),
                     )
                     message += f"; assign it: `{label} = {label}.at[...].{method}(...)`"
                 else:
