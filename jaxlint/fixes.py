@@ -127,16 +127,23 @@ class _Taken:
     under_replaced: set[int] = field(default_factory=set)  # those nodes and all inside
     anchors: dict[int, set[str]] = field(default_factory=dict)  # anchor -> statements
     inserted: dict[str, int] = field(default_factory=dict)  # statement -> its anchor
+    subtrees: dict[int, set[int]] = field(default_factory=dict)  # memo of _subtree
+
+    def subtree(self, node: cst.CSTNode) -> set[int]:
+        found = self.subtrees.get(id(node))
+        if found is None:
+            found = self.subtrees[id(node)] = _subtree(node)
+        return found
 
     def conflicts(self, edit: Edit) -> bool:
         if isinstance(edit, Replace):
             if id(edit.old) in self.under_replaced or id(edit.old) in self.anchors:
                 return True
-            inside = _subtree(edit.old)
+            inside = self.subtree(edit.old)
             return not inside.isdisjoint(self.replaced) or not inside.isdisjoint(self.anchors)
         if id(edit.anchor) in self.under_replaced:
             return True
-        if not _subtree(edit.anchor).isdisjoint(self.replaced):
+        if not self.subtree(edit.anchor).isdisjoint(self.replaced):
             return True
         # The same statement at another anchor: once it is in, the next pass needs none.
         anchor = self.inserted.get(edit.code)
@@ -145,7 +152,7 @@ class _Taken:
     def take(self, edit: Edit) -> None:
         if isinstance(edit, Replace):
             self.replaced.add(id(edit.old))
-            self.under_replaced |= _subtree(edit.old)
+            self.under_replaced |= self.subtree(edit.old)
         else:
             self.anchors.setdefault(id(edit.anchor), set()).add(edit.code)
             self.inserted[edit.code] = id(edit.anchor)
