@@ -15,7 +15,7 @@ import libcst as cst
 
 from jaxlint.config import Settings
 from jaxlint.findings import Diagnostic, Finding
-from jaxlint.fixer import fix_until_clean
+from jaxlint.fixer import Located, fix_until_clean
 from jaxlint.fsio import read_source
 from jaxlint.model import SemanticModel, build_model
 from jaxlint.positions import node_spans
@@ -31,8 +31,6 @@ from jaxlint.source import (
     unreadable_file_finding,
 )
 from jaxlint.suppression import skips_file, suppressed
-
-Located = list[tuple[Finding, Diagnostic]]
 
 
 class InternalError(Exception):
