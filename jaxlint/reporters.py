@@ -45,9 +45,10 @@ def write_text(
     hidden = sum(
         1 for f in findings if f.fix_available is Applicability.UNSAFE and not unsafe_fixes
     )
-    if findings:
-        noun = "problem" if len(findings) == 1 else "problems"
-        summary = f"Found {len(findings)} {noun}"
+    if findings or fixed:
+        total = len(findings) + fixed  # what was found: fixed now, or left to report
+        noun = "problem" if total == 1 else "problems"
+        summary = f"Found {total} {noun}"
         if fixed:
             summary += f" ({fixed} fixed, {len(findings)} remaining)"
         if fixable:
@@ -55,8 +56,6 @@ def write_text(
         out.write(summary + ".\n")
         if hidden:
             out.write(f"({hidden} hidden fixes can be enabled with --unsafe-fixes.)\n")
-    elif fixed:
-        out.write(f"Found {fixed} problems ({fixed} fixed, 0 remaining).\n")
     else:
         out.write("All checks passed!\n")
 

@@ -206,3 +206,19 @@ def test_ensure_import_finds_the_alias_or_refuses_a_name_taken() -> None:
 
     taken = build_model(cst.parse_module("import numpy as jnp\n"))
     assert ensure_import(taken, "jax.numpy", "jnp", scope=taken.module_scope, after=None) is None
+
+
+def test_fix_summary_line_counts_what_was_found_fixed_and_left(tmp_path: Path) -> None:
+    target = tmp_path / "step.py"
+    target.write_text(
+        "import jax\n\n\n@jax.jit\ndef step(x):\n    x[0] = 1.0\n    print(x)\n    return x\n"
+    )
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--fix", str(target)])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert [line.split(": ", 1)[1].split(" ", 1)[0] for line in lines[:-2]] == ["JL004"]
+    assert lines[-2:] == [
+        "Found 2 problems (1 fixed, 1 remaining).",
+        "(1 hidden fixes can be enabled with --unsafe-fixes.)",
+    ]
+    assert "    x = x.at[0].set(1.0)\n    print(x)\n" in target.read_text()
