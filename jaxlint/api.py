@@ -16,8 +16,9 @@ from jaxlint.cache import CacheStats, ResultCache, entry_key, source_digest
 from jaxlint.config import Settings
 from jaxlint.decorator_check import unresolved_decorators
 from jaxlint.discovery import discover
-from jaxlint.engine import FileResult, read_source, write_atomically
+from jaxlint.engine import FileResult
 from jaxlint.findings import Finding
+from jaxlint.fsio import read_source, write_atomically
 from jaxlint.parallel import lint_files
 from jaxlint.project import ProjectIndex
 from jaxlint.reporters import report, write_statistics

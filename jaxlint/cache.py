@@ -10,11 +10,9 @@ come from anywhere, and reading it must not run code.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +20,9 @@ from typing import Any
 
 import jaxlint
 from jaxlint.config import Settings
-from jaxlint.engine import FileResult, signals_deferred
-from jaxlint.findings import Finding
+from jaxlint.engine import FileResult
+from jaxlint.findings import Applicability, Finding
+from jaxlint.fsio import write_atomically
 
 CACHE_DIR = ".jaxlint_cache"
 _FORMAT = 1
@@ -185,7 +184,17 @@ class ResultCache:
             return None
         try:
             findings = [
-                Finding(path, line, column, end_line, end_column, code, rule, message, fixable)
+                Finding(
+                    path,
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    code,
+                    rule,
+                    message,
+                    Applicability(fixable) if fixable else None,
+                )
                 for line, column, end_line, end_column, code, rule, message, fixable in entry[
                     "findings"
                 ]
@@ -217,7 +226,7 @@ class ResultCache:
                     f.code,
                     f.name,
                     f.message,
-                    f.fix_available,
+                    f.fix_available.value if f.fix_available is not None else "",
                 ]
                 for f in result.findings
             ],
@@ -250,18 +259,7 @@ class ResultCache:
                     "index": self.index_summaries.used(),
                 }
             )
-            with signals_deferred():
-                descriptor, temporary = tempfile.mkstemp(
-                    dir=self.folder, prefix=".results-", suffix=".tmp"
-                )
-                try:
-                    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                        handle.write(data)
-                    os.replace(temporary, self.file)
-                except BaseException:
-                    with contextlib.suppress(OSError):
-                        os.unlink(temporary)
-                    raise
+            write_atomically(self.file, data.encode("utf-8"), create=True, durable=False)
         except OSError:
             return  # a read-only project still lints; it just is not cached
         self.dirty = False

@@ -199,7 +199,7 @@ def verify(
 
     targets = list(paths) or ["."]
     try:
-        examples = load_settings(config_file, targets[0]).verify_examples
+        settings = load_settings(config_file, targets[0])
     except ConfigError as error:
         click.echo(f"jaxlint: error: {error}", err=True)
         sys.exit(2)
@@ -210,6 +210,6 @@ def verify(
         output_format=output_format,
         timeout=timeout,
         select_checks=list(select_checks) or None,
-        examples=examples,
+        settings=settings,
     )
     sys.exit(code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -16,7 +17,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-ALL_CODES = ("JL000", "JL001", "JL002", "JL003", "JL004", "JL005", "JL006", "JL007", "JL008")
 KNOWN_KEYS = frozenset(
     {
         "select",
@@ -62,6 +62,21 @@ DEFAULT_EXCLUDE = (
 )
 
 
+@functools.cache
+def all_codes() -> tuple[str, ...]:
+    """Every rule code, from the rule registry. Imported on first use, so that reading
+    a configuration does not load the rules (and libcst) with it."""
+    from jaxlint.rules import ALL_CODES
+
+    return ALL_CODES
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ALL_CODES":  # ``config.ALL_CODES``, derived from the registry
+        return all_codes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 class ConfigError(Exception):
     """A configuration or usage problem: exit code 2 with a one-line message."""
 
@@ -88,7 +103,7 @@ def _specificity(selectors: Iterable[str], code: str) -> int:
 
 def validate_selectors(selectors: Iterable[str], key: str) -> None:
     for selector in selectors:
-        if not any(selects(selector, code) for code in ALL_CODES):
+        if not any(selects(selector, code) for code in all_codes()):
             raise ConfigError(f"unknown rule selector `{selector}` in {key}")
 
 
@@ -146,7 +161,7 @@ class Settings:
             for pattern, codes in self.per_file_ignores:
                 if _glob_match(pattern, relative):
                     extra.extend(codes)
-        return frozenset(code for code in ALL_CODES if self.enabled(code, extra))
+        return frozenset(code for code in all_codes() if self.enabled(code, extra))
 
     def relative(self, path: str) -> str:
         try:

@@ -1,4 +1,5 @@
-"""Findings and fixes: what rules report and what ``--fix`` applies."""
+"""Findings: what rules report (a node and a message, maybe a fix) and, once positioned,
+what the reporters print."""
 
 from __future__ import annotations
 
@@ -6,15 +7,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from jaxlint.fixes import Applicability, Fix
 
-@dataclass(frozen=True, eq=False)
-class Fix:
-    """Replace nodes of the tree, by identity. Safe fixes keep the program's meaning
-    wherever the original could run; unsafe ones may change it (each rule says how)."""
-
-    description: str
-    replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...]
-    safe: bool = True
+__all__ = ["Applicability", "Diagnostic", "Finding", "Fix"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,7 +34,9 @@ class Finding:
     code: str
     name: str = field(compare=False)
     message: str = field(compare=False)
-    fix_available: str = field(default="", compare=False)  # "", "safe" or "unsafe"
+    fix_available: Applicability | None = field(default=None, compare=False)
 
     def fixable(self, unsafe_fixes: bool = False) -> bool:
-        return self.fix_available == "safe" or (unsafe_fixes and self.fix_available == "unsafe")
+        return self.fix_available is Applicability.SAFE or (
+            unsafe_fixes and self.fix_available is Applicability.UNSAFE
+        )

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from jaxlint import __version__
-from jaxlint.findings import Finding
+from jaxlint.findings import Applicability, Finding
 from jaxlint.rules import ALL_RULES, RULES_BY_CODE
 
 FORMATS = ("text", "json", "github", "sarif")
@@ -53,10 +53,13 @@ def write_text(
             f"{finding.message}\n"
         )
     fixable = sum(1 for finding in findings if finding.fixable(unsafe_fixes))
-    hidden = sum(1 for f in findings if f.fix_available == "unsafe" and not unsafe_fixes)
-    if findings:
-        noun = "problem" if len(findings) == 1 else "problems"
-        summary = f"Found {len(findings)} {noun}"
+    hidden = sum(
+        1 for f in findings if f.fix_available is Applicability.UNSAFE and not unsafe_fixes
+    )
+    if findings or fixed:
+        total = len(findings) + fixed  # what was found: fixed now, or left to report
+        noun = "problem" if total == 1 else "problems"
+        summary = f"Found {total} {noun}"
         if fixed:
             summary += f" ({fixed} fixed, {len(findings)} remaining)"
         if fixable:
@@ -64,8 +67,6 @@ def write_text(
         out.write(summary + ".\n")
         if hidden:
             out.write(f"({hidden} hidden fixes can be enabled with --unsafe-fixes.)\n")
-    elif fixed:
-        out.write(f"Found {fixed} problems ({fixed} fixed, 0 remaining).\n")
     else:
         out.write("All checks passed!\n")
 

@@ -11,6 +11,7 @@ import pytest
 
 from jaxlint.api import CheckOptions, lint_paths
 from jaxlint.config import Settings
+from jaxlint.fixes import Applicability
 
 from conftest import FIXTURES, expected_marks
 
@@ -60,8 +61,8 @@ def test_fixed_inplace_functions_run_under_jit(tmp_path: Path) -> None:
     # Only findings without a safe fix remain; a second --fix changes nothing.
     again = lint_paths([str(work)], settings, CheckOptions(fix=True))
     assert again.fixed == 0
-    assert "safe" not in {f.fix_available for f in again.findings}
-    assert ("JL008", "unsafe") in {(f.code, f.fix_available) for f in again.findings}
+    assert Applicability.SAFE not in {f.fix_available for f in again.findings}
+    assert ("JL008", Applicability.UNSAFE) in {(f.code, f.fix_available) for f in again.findings}
 
     # The JL008 fix changes later reads of `tokens`: it needs --unsafe-fixes.
     unsafe = lint_paths(

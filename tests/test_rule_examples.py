@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import textwrap
 
 import libcst as cst
@@ -9,7 +11,7 @@ import pytest
 
 from jaxlint.config import Settings
 from jaxlint.engine import lint_source
-from jaxlint.rules import ALL_RULES, Rule
+from jaxlint.rules import ALL_RULES, MODEL_RULES, Rule, RuleInfo
 
 
 def _settings(rule: type[Rule]) -> Settings:
@@ -53,13 +55,41 @@ def test_invalid_example_is_flagged(rule: type[Rule], example) -> None:
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
-def test_rule_is_documented(rule: type[Rule]) -> None:
-    doc = rule.documentation()
-    for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
-        assert section in doc
-    assert rule.invalid or rule.code == "JL000"
+def test_rule_is_documented(rule: type[RuleInfo]) -> None:
+    """Every section has something to say; the code blocks are Python (the example of a
+    syntax error excepted); what the fix does is explained when there is one."""
+    assert re.fullmatch(r"JL\d{3}", rule.code) and re.fullmatch(r"[a-z]+(-[a-z]+)+", rule.name)
+    assert rule.summary.strip() and not rule.summary.endswith(".")
+    sections = {
+        "what_it_does": rule.what_it_does,
+        "why_bad": rule.why_bad,
+        "example": rule.example,
+        "use_instead": rule.use_instead,
+    }
+    for name, text in sections.items():
+        assert len(textwrap.dedent(text).strip().split()) >= 3, f"{rule.code} {name} is empty"
+    assert textwrap.dedent(rule.example).strip() != textwrap.dedent(rule.use_instead).strip()
+    ast.parse(textwrap.dedent(rule.use_instead))
+    if rule.code == "JL000":
+        with pytest.raises(SyntaxError):
+            ast.parse(textwrap.dedent(rule.example))
+    else:
+        ast.parse(textwrap.dedent(rule.example))
+    assert rule.fix in {"safe", "unsafe", "sometimes", "none"}
     if rule.fix != "none":
-        assert "## Fix safety" in doc
+        assert rule.fix_safety.strip(), f"{rule.code} has a fix and no Fix safety"
+    doc = rule.documentation()
+    for text in (*sections.values(), rule.fix_safety):
+        assert textwrap.dedent(text).strip() in doc
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+def test_model_rules_carry_examples_and_jl000_is_the_parsers(rule: type[RuleInfo]) -> None:
+    if rule.code == "JL000":
+        assert rule not in MODEL_RULES and not issubclass(rule, Rule)
+        assert (rule.valid, rule.invalid) == ((), ())
+    else:
+        assert rule in MODEL_RULES and rule.valid and rule.invalid
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from jaxlint.rules.base import Invalid, Rule, Valid
-from jaxlint.rules.jl000_syntax_error import SyntaxErrorRule
+from jaxlint.rules.base import Invalid, Rule, RuleInfo, Valid
+from jaxlint.rules.jl000_syntax_error import SyntaxErrorInfo
 from jaxlint.rules.jl001_inplace_update import InplaceUpdate
 from jaxlint.rules.jl002_global_mutation import GlobalMutation
 from jaxlint.rules.jl003_jit_in_loop import JitInLoop
@@ -15,8 +15,8 @@ from jaxlint.rules.jl006_traced_control_flow import TracedControlFlow
 from jaxlint.rules.jl007_numpy_on_tracer import NumpyOnTracer
 from jaxlint.rules.jl008_unused_update import UnusedUpdate
 
-ALL_RULES: tuple[type[Rule], ...] = (
-    SyntaxErrorRule,
+#: The rules that check the model, in the order they run.
+MODEL_RULES: tuple[type[Rule], ...] = (
     InplaceUpdate,
     GlobalMutation,
     JitInLoop,
@@ -26,13 +26,27 @@ ALL_RULES: tuple[type[Rule], ...] = (
     NumpyOnTracer,
     UnusedUpdate,
 )
-RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
+#: Every code jaxlint reports, documented (``jaxlint rules``, SARIF, the README table):
+#: JL000, which the parser reports, then the model rules. The one registry of codes.
+ALL_RULES: tuple[type[RuleInfo], ...] = (SyntaxErrorInfo, *MODEL_RULES)
+RULES_BY_CODE: dict[str, type[RuleInfo]] = {rule.code: rule for rule in ALL_RULES}
+ALL_CODES: tuple[str, ...] = tuple(rule.code for rule in ALL_RULES)
 
 
 def rules_for(codes: Iterable[str]) -> list[Rule]:
-    """Instances of the enabled rules that inspect the model (JL000 is the parser's)."""
+    """Instances of the enabled model rules, in registry order."""
     wanted = set(codes)
-    return [rule() for rule in ALL_RULES if rule.code in wanted and rule.code != "JL000"]
+    return [rule() for rule in MODEL_RULES if rule.code in wanted]
 
 
-__all__ = ["ALL_RULES", "RULES_BY_CODE", "Invalid", "Rule", "Valid", "rules_for"]
+__all__ = [
+    "ALL_CODES",
+    "ALL_RULES",
+    "MODEL_RULES",
+    "RULES_BY_CODE",
+    "Invalid",
+    "Rule",
+    "RuleInfo",
+    "Valid",
+    "rules_for",
+]

@@ -44,12 +44,9 @@ class Invalid:
     count: int = 1
 
 
-class Rule:
-    """One check. Subclasses set the class attributes and implement :meth:`check`.
-
-    ``needs_model`` rules only run on files that look like JAX code; the rest run on
-    every file that parses.
-    """
+class RuleInfo:
+    """A code's entry in the registry: its name, documentation and examples. JL000 is
+    only this (the parser reports it); every other code is a :class:`Rule`."""
 
     code: ClassVar[str]
     name: ClassVar[str]
@@ -64,9 +61,6 @@ class Rule:
     fix_safety: ClassVar[str] = ""
     valid: ClassVar[tuple[Valid, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
-
-    def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
-        raise NotImplementedError
 
     @classmethod
     def documentation(cls) -> str:
@@ -87,3 +81,11 @@ class Rule:
         if cls.fix_safety:
             sections.append("## Fix safety\n" + textwrap.dedent(cls.fix_safety).strip())
         return "\n\n".join(sections) + "\n"
+
+
+class Rule(RuleInfo):
+    """One check over the model. Subclasses set the class attributes and implement
+    :meth:`check`; rules run only on files that look like JAX code."""
+
+    def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        raise NotImplementedError

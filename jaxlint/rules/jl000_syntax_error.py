@@ -1,15 +1,15 @@
-"""JL000 syntax-error: the file does not decode or parse."""
+"""JL000 syntax-error: the file does not decode or parse.
+
+Registry metadata only: the engine reports JL000 when reading or parsing fails
+(:mod:`jaxlint.source`), so there is no tree to check and no :class:`Rule`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from jaxlint.findings import Diagnostic
-from jaxlint.model import SemanticModel
-from jaxlint.rules.base import Rule
+from jaxlint.rules.base import RuleInfo
 
 
-class SyntaxErrorRule(Rule):
+class SyntaxErrorInfo(RuleInfo):
     code = "JL000"
     name = "syntax-error"
     summary = "File does not decode or parse"
@@ -29,7 +29,3 @@ class SyntaxErrorRule(Rule):
         def step(x):
             return x + 1
         """
-
-    def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
-        # Reported by the engine when parsing fails; there is no tree to inspect.
-        return iter(())

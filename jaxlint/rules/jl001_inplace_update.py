@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import libcst as cst
 
 from jaxlint import jaxfacts as jf
-from jaxlint.findings import Diagnostic, Fix
+from jaxlint.findings import Diagnostic
+from jaxlint.fixes import Fix, Replace
 from jaxlint.model import BindingKind, Fact, SemanticModel, StoreSite, dotted, string_key
 from jaxlint.rules._analysis import rebind_obstacle
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
@@ -414,7 +415,7 @@ class InplaceUpdate(Rule):
             semicolon=statement.semicolon,
         )
         description = source_text(replacement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT))
-        return Fix(description, ((statement, replacement),), safe=True), ""
+        return Fix(description, (Replace(statement, replacement),)), ""
 
     def elementwise(
         self, model: SemanticModel, site: StoreSite, value: cst.BaseExpression

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import libcst as cst
 
 from jaxlint import jaxfacts as jf
-from jaxlint.findings import Diagnostic, Fix
+from jaxlint.findings import Diagnostic
+from jaxlint.fixes import Applicability, Edit, Fix, Replace, ensure_import, module_import_anchor
 from jaxlint.model import (
     BindingKind,
     CallSite,
@@ -121,25 +122,6 @@ class _PrintConversion:
             return False
         self.pieces.append(self.placeholder(value))
         return True
-
-
-def _module_import_anchor(model: SemanticModel) -> cst.SimpleStatementLine | None:
-    """The first module-level import line other than ``__future__`` and NumPy imports."""
-    for statement in model.module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        first = statement.body[0]
-        if isinstance(first, cst.ImportFrom):
-            module = dotted(first.module) if first.module is not None else ""
-            if module == "__future__" or (module or "").split(".")[0] == "numpy":
-                continue
-            return statement
-        if isinstance(first, cst.Import):
-            names = [dotted(alias.name) or "" for alias in first.names]
-            if any(name.split(".")[0] == "numpy" for name in names):
-                continue
-            return statement
-    return None
 
 
 class TraceTimeSideEffect(Rule):
@@ -507,17 +489,11 @@ class TraceTimeSideEffect(Rule):
         conversion = _PrintConversion()
         if not all(conversion.add(arg.value) for arg in call.args):
             return None
-        replacements: list[tuple[cst.CSTNode, cst.CSTNode]] = []
-        jax_name = model.qualified_name(cst.Name("jax"), site.scope)
-        if jax_name == "builtins.jax":  # not bound anywhere: import it
-            anchor = _module_import_anchor(model)
-            if anchor is None:
-                return None
-            replacements.append(
-                (anchor, cst.FlattenSentinel([anchor, cst.parse_statement("import jax\n")]))
-            )
-        elif jax_name != "jax":
-            return None  # `jax` means something else here
+        # `import jax` goes after the first module-level import that is not NumPy's.
+        anchor = module_import_anchor(model, skip_modules=("numpy",))
+        imports = ensure_import(model, "jax", "jax", scope=site.scope, after=anchor)
+        if imports is None:
+            return None  # `jax` means something else here, or nowhere to import it
         no_space = cst.SimpleWhitespace("")
         args = [cst.Arg(cst.SimpleString(_string_literal(" ".join(conversion.pieces))))]
         args += [
@@ -529,5 +505,5 @@ class TraceTimeSideEffect(Rule):
             for keyword, value in conversion.keywords.items()
         ]
         new_call = call.with_changes(func=cst.parse_expression("jax.debug.print"), args=args)
-        replacements.insert(0, (call, new_call))
-        return Fix("jax.debug.print(...)", tuple(replacements), safe=False)
+        edits: tuple[Edit, ...] = (Replace(call, new_call), *imports)
+        return Fix("jax.debug.print(...)", edits, Applicability.UNSAFE)

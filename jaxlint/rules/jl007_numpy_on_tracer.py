@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import libcst as cst
 
 from jaxlint import jaxfacts as jf
-from jaxlint.findings import Diagnostic, Fix
+from jaxlint.findings import Diagnostic
+from jaxlint.fixes import Applicability, Edit, Fix, Replace, ensure_import
 from jaxlint.model import BindingKind, CallSite, Fact, SemanticModel
 from jaxlint.rules._analysis import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
@@ -294,22 +295,17 @@ class NumpyOnTracer(Rule):
             for arg in call.args
         ):
             return None
-        replacements: list[tuple[cst.CSTNode, cst.CSTNode]] = []
-        jnp_name = model.qualified_name(cst.Name("jnp"), site.scope)
-        if jnp_name == "builtins.jnp":  # not bound: import it after the NumPy import
-            root = call.func
-            while isinstance(root, cst.Attribute):
-                root = root.value
-            found = model.lookup(root.value, site.scope) if isinstance(root, cst.Name) else None
-            if found is None or found[1][-1].kind is not BindingKind.IMPORT:
-                return None
+        # After the NumPy import the call goes through, when `jnp` is not bound yet.
+        root = call.func
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        found = model.lookup(root.value, site.scope) if isinstance(root, cst.Name) else None
+        anchor = None
+        if found is not None and found[1][-1].kind is BindingKind.IMPORT:
             anchor = _statement_of(model, found[1][-1].node)
-            if anchor is None:
-                return None
-            new_import = cst.parse_statement("import jax.numpy as jnp\n")
-            replacements.append((anchor, cst.FlattenSentinel([anchor, new_import])))
-        elif jnp_name != "jax.numpy":
-            return None  # `jnp` means something else here
+        imports = ensure_import(model, "jax.numpy", "jnp", scope=site.scope, after=anchor)
+        if imports is None:
+            return None  # `jnp` means something else here, or nowhere to import it
         new_func = cst.Attribute(cst.Name("jnp"), cst.Name(function_name))
-        replacements.insert(0, (call.func, new_func))
-        return Fix(f"jnp.{function_name}(...)", tuple(replacements), safe=False)
+        edits: tuple[Edit, ...] = (Replace(call.func, new_func), *imports)
+        return Fix(f"jnp.{function_name}(...)", edits, Applicability.UNSAFE)

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint.findings import Diagnostic, Fix
+from jaxlint.findings import Diagnostic
+from jaxlint.fixes import Applicability, Fix, Replace
 from jaxlint.model import SemanticModel, at_update, dotted
 from jaxlint.rules._analysis import rebind_obstacle
 from jaxlint.rules.base import Invalid, Rule, Valid
@@ -110,8 +111,8 @@ class UnusedUpdate(Rule):
                     )
                     fix = Fix(
                         f"{label} = {label}.at[...].{method}(...)",
-                        ((statement, replacement),),
-                        safe=False,  # later reads of the name now see the update
+                        (Replace(statement, replacement),),
+                        Applicability.UNSAFE,  # later reads of the name now see the update
                     )
                     message += f"; assign it: `{label} = {label}.at[...].{method}(...)`"
                 else:

@@ -12,7 +12,8 @@ import sys
 import time
 from typing import TextIO
 
-from jaxlint.verify.discover import iter_python_files, load_examples_table, plan_module
+from jaxlint.config import ConfigError, Settings, load_settings
+from jaxlint.verify.discover import iter_python_files, plan_module
 from jaxlint.verify.report import render_json, render_text
 from jaxlint.verify.result import CHECK_NAMES, FAIL, FunctionResult
 from jaxlint.verify.runner import probe_device, verify_module
@@ -46,10 +47,15 @@ def run_verify(
     timeout: float = 120.0,
     select_checks: list[str] | None = None,
     examples: dict[str, str] | None = None,
+    settings: Settings | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Verify the functions under `paths`; print the report; return the exit code."""
+    """Verify the functions under `paths`; print the report; return the exit code.
+
+    `settings` are the linter's (found from the first path when not given): they say
+    which files a folder holds, which functions are traced, and the example inputs
+    (`examples`, when given, replaces their `[tool.jaxlint.verify.examples]`)."""
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     paths = list(paths) or ["."]
@@ -73,14 +79,20 @@ def run_verify(
         return usage(f"no such file or directory: {', '.join(missing)}")
     if importlib.util.find_spec("jax") is None:
         return usage("jax is not installed; install it with: pip install 'jaxlint[verify]'")
+    if settings is None:
+        try:
+            settings = load_settings(None, paths[0])
+        except ConfigError as error:
+            return usage(str(error))
     if examples is None:
-        examples = load_examples_table(paths[0])
+        examples = settings.verify_examples
 
     started = time.perf_counter()
     plans = [
         plan
-        for path in iter_python_files(paths)
-        if (plan := plan_module(path, examples, only_flagged=only_flagged)) is not None
+        for path in iter_python_files(paths, settings)
+        if (plan := plan_module(path, examples, only_flagged=only_flagged, settings=settings))
+        is not None
     ]
     results: list[FunctionResult] = []
     device_name: str | None = None

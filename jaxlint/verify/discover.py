@@ -1,26 +1,23 @@
 """Which modules and functions to verify, worked out without importing user code.
 
-Runs in the parent process: reads files with `ast`, asks the static engine which
-functions are traced, and reads `[tool.jaxlint.verify.examples]` from pyproject.toml.
+Runs in the parent process: reads files with `ast` and asks the static engine which
+functions are traced. Configuration (`[tool.jaxlint.verify.examples]` among it), the
+files under a folder and module names come from the linter's own code.
 """
 
 from __future__ import annotations
 
 import ast
 import os
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from jaxlint.config import Settings
+from jaxlint.discovery import discover
+from jaxlint.project import module_name
 
 EXAMPLES_NAME = "JAXLINT_EXAMPLES"
-# Folders that hold no user modules worth importing.
-SKIPPED_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist", "venv"}
 
 
 @dataclass
@@ -47,78 +44,23 @@ class ModulePlan:
     only_flagged: bool = False
 
 
-def iter_python_files(paths: Iterable[str]) -> Iterator[str]:
+def iter_python_files(paths: Iterable[str], settings: Settings) -> Iterator[str]:
     """Python files under `paths`. A file named explicitly is always verified; folders
     are walked as the linter walks them (config `exclude`, .gitignore), so test data
     excluded from linting is not imported either."""
     for path in paths:
         if os.path.isfile(path):
             yield path
-            continue
-        linted = _linted_files(path)
-        if linted is not None:
-            yield from (file for file in linted if file.endswith(".py"))
-            continue
-        for folder, dirs, files in os.walk(path):
-            dirs[:] = sorted(
-                d
-                for d in dirs
-                if not d.startswith(".") and d not in SKIPPED_DIRS and not d.endswith(".egg-info")
-            )
-            for name in sorted(files):
-                if name.endswith(".py"):
-                    yield os.path.join(folder, name)
+        else:
+            yield from (file for file in discover([path], settings) if file.endswith(".py"))
 
 
-def _linted_files(folder: str) -> list[str] | None:
-    """The files the linter would check under `folder`, or None if it cannot say."""
-    try:
-        from jaxlint.config import load_settings
-        from jaxlint.discovery import discover
-
-        return list(discover([folder], load_settings(None, folder)))
-    except Exception:
-        return None  # no engine, or a broken config: walk the folder plainly
-
-
-def module_name(path: str) -> tuple[str, str]:
-    """(dotted module name, sys.path root) for a file, walking up through packages."""
-    folder, file_name = os.path.split(os.path.abspath(path))
-    parts = [os.path.splitext(file_name)[0]]
-    if parts[0] == "__init__":
-        parts = []
-    while os.path.isfile(os.path.join(folder, "__init__.py")):
-        folder, package = os.path.split(folder)
-        parts.insert(0, package)
-    return ".".join(parts), folder
-
-
-def find_pyproject(start: str) -> str | None:
-    folder = os.path.abspath(start)
-    if not os.path.isdir(folder):
+def import_root(path: str, package: str) -> str:
+    """The folder to put on sys.path so that a file of `package` imports."""
+    folder = os.path.dirname(os.path.abspath(path))
+    for _ in package.split(".") if package else ():
         folder = os.path.dirname(folder)
-    while True:
-        candidate = os.path.join(folder, "pyproject.toml")
-        if os.path.isfile(candidate):
-            return candidate
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
-
-
-def load_examples_table(start: str) -> dict[str, str]:
-    """`[tool.jaxlint.verify.examples]` from the nearest pyproject.toml above `start`."""
-    pyproject = find_pyproject(start)
-    if pyproject is None:
-        return {}
-    try:
-        with open(pyproject, "rb") as file:
-            data = tomllib.load(file)
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
-    table = data.get("tool", {}).get("jaxlint", {}).get("verify", {}).get("examples", {})
-    return {str(key): str(value) for key, value in table.items()}
+    return folder
 
 
 def examples_for_module(examples: dict[str, str], module: str) -> dict[str, str]:
@@ -170,32 +112,33 @@ def static_example_keys(tree: ast.Module) -> tuple[list[str], bool]:
     return keys, assigned and not literal
 
 
-def function_summaries(path: str) -> list[Any] | None:
+def function_summaries(path: str, settings: Settings) -> list[Any] | None:
     """The static engine's summaries for a file, or None when the engine cannot say."""
+    from jaxlint.summaries import function_summaries as summarize
+
     try:
-        from jaxlint.engine import function_summaries as summarize
-    except ImportError:
-        return None
-    try:
-        return list(summarize(path))
+        return list(summarize(path, settings))
     except Exception:
         return None
 
 
-def plan_module(path: str, examples: dict[str, str], *, only_flagged: bool) -> ModulePlan | None:
+def plan_module(
+    path: str, examples: dict[str, str], *, only_flagged: bool, settings: Settings
+) -> ModulePlan | None:
     """What to verify in one file, or None when it has nothing to verify."""
     try:
         with open(path, "rb") as file:
             tree = ast.parse(file.read(), filename=path)
     except (OSError, SyntaxError, ValueError):
         return None  # the static check reports unreadable files (JL000)
-    name, root = module_name(path)
+    name, package = module_name(path)
+    root = import_root(path, package)
     if not name:
         return None
     lines = definition_lines(tree)
     pyproject_examples = examples_for_module(examples, name)
     example_keys, dynamic = static_example_keys(tree)
-    summaries = function_summaries(path) or []
+    summaries = function_summaries(path, settings) or []
     flagged = {s.qualname for s in summaries if s.codes}
     summary_lines = {s.qualname: s.line for s in summaries}
 

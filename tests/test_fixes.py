@@ -1,0 +1,224 @@
+"""The fix layer: overlapping fixes wait for the next pass, imports are added once, and
+``--fix`` reports the number of fixes really applied."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import libcst as cst
+from click.testing import CliRunner
+
+from jaxlint.cli import main
+from jaxlint.config import Settings
+from jaxlint.engine import lint_source
+from jaxlint.fixes import Applicability, Fix, InsertAfter, Replace, apply_fixes, ensure_import
+from jaxlint.model import build_model
+
+PRINT_OF_NUMPY = """\
+import jax
+import numpy as np
+
+
+@jax.jit
+def step(x):
+    print(np.sqrt(x))
+    return x
+"""
+PRINT_OF_NUMPY_FIXED = """\
+import jax
+import numpy as np
+import jax.numpy as jnp
+
+
+@jax.jit
+def step(x):
+    jax.debug.print("{value}", value=jnp.sqrt(x))
+    return x
+"""
+
+
+def test_nested_fixes_are_both_applied_over_two_passes_and_counted_once_each() -> None:
+    found = lint_source(PRINT_OF_NUMPY, "step.py")
+    assert [(f.code, f.line, f.column) for f in found.findings] == [
+        ("JL004", 7, 5),
+        ("JL007", 7, 11),
+    ]
+    fixed = lint_source(PRINT_OF_NUMPY, "step.py", fix=True, unsafe_fixes=True)
+    assert fixed.errors == [] and fixed.warnings == []
+    assert fixed.fixed_source is not None
+    assert fixed.fixed_source.decode() == PRINT_OF_NUMPY_FIXED
+    assert fixed.findings == []
+    assert fixed.fixes_applied == 2
+
+
+def test_fix_summary_line_counts_fixes_applied(tmp_path: Path) -> None:
+    target = tmp_path / "step.py"
+    target.write_text(PRINT_OF_NUMPY)
+    result = CliRunner().invoke(
+        main, ["check", "--no-cache", "--fix", "--unsafe-fixes", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "Found 2 problems (2 fixed, 0 remaining)."
+    assert target.read_text() == PRINT_OF_NUMPY_FIXED
+
+
+def _nodes(module: cst.Module) -> dict[str, cst.CSTNode]:
+    """The nodes of ``y = f(g(x))`` / ``z = 1`` by name."""
+    statement = module.body[0]
+    assert isinstance(statement, cst.SimpleStatementLine)
+    assign = statement.body[0]
+    assert isinstance(assign, cst.Assign)
+    outer = assign.value
+    assert isinstance(outer, cst.Call)
+    inner = outer.args[0].value
+    other = module.body[1]
+    assert isinstance(other, cst.SimpleStatementLine)
+    other_assign = other.body[0]
+    assert isinstance(other_assign, cst.Assign)
+    return {
+        "statement": statement,
+        "outer": outer,
+        "inner": inner,
+        "other": other,
+        "one": other_assign.value,
+    }
+
+
+def test_apply_fixes_defers_fixes_that_overlap_one_already_taken() -> None:
+    module = cst.parse_module("y = f(g(x))\nz = 1\n")
+    nodes = _nodes(module)
+    outer = Fix("outer", (Replace(nodes["outer"], cst.parse_expression("h(x)")),))
+    inside = Fix("inside", (Replace(nodes["inner"], cst.parse_expression("k(x)")),))
+    around = Fix("around", (Replace(nodes["statement"], cst.parse_statement("y = 0\n")),))
+    same = Fix("same", (Replace(nodes["outer"], cst.parse_expression("m(x)")),))
+    unrelated = Fix("unrelated", (Replace(nodes["one"], cst.Integer("2")),))
+    # Whole or nothing: its unrelated edit is not applied without its overlapping one.
+    partly = Fix(
+        "partly",
+        (
+            Replace(nodes["other"], cst.parse_statement("w = 3\n")),
+            Replace(nodes["inner"], cst.parse_expression("n(x)")),
+        ),
+    )
+
+    result = apply_fixes(module, [outer, inside, around, same, unrelated, partly])
+
+    assert result.module.code == "y = h(x)\nz = 2\n"
+    assert [fix.description for fix in result.applied] == ["outer", "unrelated"]
+    assert [fix.description for fix in result.deferred] == ["inside", "around", "same", "partly"]
+
+
+def test_apply_fixes_takes_the_inner_fix_when_it_comes_first() -> None:
+    module = cst.parse_module("y = f(g(x))\nz = 1\n")
+    nodes = _nodes(module)
+    inside = Fix("inside", (Replace(nodes["inner"], cst.parse_expression("k(x)")),))
+    outer = Fix("outer", (Replace(nodes["outer"], cst.parse_expression("h(x)")),))
+    result = apply_fixes(module, [inside, outer])
+    assert result.module.code == "y = f(k(x))\nz = 1\n"
+    assert [fix.description for fix in result.deferred] == ["outer"]
+
+
+def test_apply_fixes_inserts_a_statement_asked_for_twice_once() -> None:
+    module = cst.parse_module("import numpy as np\ny = 1\nz = 1\n")
+    anchor = module.body[0]
+    y_value = module.body[1].body[0].value  # type: ignore[attr-defined]
+    z_value = module.body[2].body[0].value  # type: ignore[attr-defined]
+    statement = "import jax.numpy as jnp\n"
+    fixes = [
+        Fix(
+            name,
+            (
+                Replace(value, cst.Integer("2")),
+                InsertAfter(anchor, cst.parse_statement(statement)),  # type: ignore[arg-type]
+            ),
+        )
+        for name, value in (("y", y_value), ("z", z_value))
+    ]
+    result = apply_fixes(module, fixes)
+    assert result.module.code == "import numpy as np\nimport jax.numpy as jnp\ny = 2\nz = 2\n"
+    assert len(result.applied) == 2 and result.deferred == ()
+
+
+def test_the_same_import_at_another_anchor_waits_for_the_next_pass() -> None:
+    module = cst.parse_module("import numpy as np\nimport numpy as onp\n")
+    first, second = module.body
+    statement = "import jax.numpy as jnp\n"
+    at_first = Fix("first", (InsertAfter(first, cst.parse_statement(statement)),))  # type: ignore[arg-type]
+    at_second = Fix("second", (InsertAfter(second, cst.parse_statement(statement)),))  # type: ignore[arg-type]
+    result = apply_fixes(module, [at_first, at_second])
+    assert (
+        result.module.code == "import numpy as np\nimport jax.numpy as jnp\nimport numpy as onp\n"
+    )
+    assert [fix.description for fix in result.deferred] == ["second"]
+
+
+def test_two_numpy_fixes_add_one_jnp_import_in_one_pass() -> None:
+    source = textwrap.dedent(
+        """\
+        import jax
+        import numpy as np
+
+
+        @jax.jit
+        def step(x):
+            y = np.sin(x)
+            return np.cos(y)
+        """
+    )
+    found = lint_source(source, "step.py", Settings(select=("JL007",)))
+    assert [(f.code, f.line) for f in found.findings] == [("JL007", 7), ("JL007", 8)]
+    assert {f.fix_available for f in found.findings} == {Applicability.UNSAFE}
+    fixed = lint_source(source, "step.py", Settings(select=("JL007",)), fix=True, unsafe_fixes=True)
+    assert fixed.fixes_applied == 2 and fixed.findings == []
+    assert fixed.fixed_source is not None
+    assert fixed.fixed_source.decode() == textwrap.dedent(
+        """\
+        import jax
+        import numpy as np
+        import jax.numpy as jnp
+
+
+        @jax.jit
+        def step(x):
+            y = jnp.sin(x)
+            return jnp.cos(y)
+        """
+    )
+
+
+def test_ensure_import_finds_the_alias_or_refuses_a_name_taken() -> None:
+    bound = build_model(cst.parse_module("import jax.numpy as jnp\nimport numpy as np\n"))
+    scope = bound.module_scope
+    assert ensure_import(bound, "jax.numpy", "jnp", scope=scope, after=None) == ()
+
+    unbound = build_model(cst.parse_module("import numpy as np\n"))
+    anchor = unbound.module.body[0]
+    edits = ensure_import(unbound, "jax.numpy", "jnp", scope=unbound.module_scope, after=anchor)
+    assert edits is not None and len(edits) == 1
+    (edit,) = edits
+    assert isinstance(edit, InsertAfter) and edit.anchor is anchor
+    assert edit.code == "import jax.numpy as jnp\n"
+    # Unbound but nowhere to put the import: no fix.
+    assert (
+        ensure_import(unbound, "jax.numpy", "jnp", scope=unbound.module_scope, after=None) is None
+    )
+
+    taken = build_model(cst.parse_module("import numpy as jnp\n"))
+    assert ensure_import(taken, "jax.numpy", "jnp", scope=taken.module_scope, after=None) is None
+
+
+def test_fix_summary_line_counts_what_was_found_fixed_and_left(tmp_path: Path) -> None:
+    target = tmp_path / "step.py"
+    target.write_text(
+        "import jax\n\n\n@jax.jit\ndef step(x):\n    x[0] = 1.0\n    print(x)\n    return x\n"
+    )
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--fix", str(target)])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert [line.split(": ", 1)[1].split(" ", 1)[0] for line in lines[:-2]] == ["JL004"]
+    assert lines[-2:] == [
+        "Found 2 problems (1 fixed, 1 remaining).",
+        "(1 hidden fixes can be enabled with --unsafe-fixes.)",
+    ]
+    assert "    x = x.at[0].set(1.0)\n    print(x)\n" in target.read_text()

@@ -1,0 +1,36 @@
+"""One registry of codes: the rules. Configuration derives its codes from it without
+loading the rules when it is only read."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from jaxlint import config
+from jaxlint.config import ConfigError, Settings, validate_selectors
+from jaxlint.rules import ALL_RULES, MODEL_RULES, rules_for
+
+
+def test_codes_come_from_the_rule_registry() -> None:
+    assert config.ALL_CODES == tuple(rule.code for rule in ALL_RULES)
+    assert config.ALL_CODES[0] == "JL000"
+    assert Settings().codes_for("a.py") == frozenset(config.ALL_CODES)
+    with pytest.raises(ConfigError, match="unknown rule selector `JL9`"):
+        validate_selectors(["JL9"], "--select")
+
+
+def test_jl000_is_enabled_but_runs_no_rule() -> None:
+    rules = rules_for(Settings().codes_for("a.py"))
+    assert [type(rule) for rule in rules] == list(MODEL_RULES)
+    assert "JL000" not in {rule.code for rule in rules}
+
+
+def test_reading_the_configuration_does_not_load_the_rules() -> None:
+    probe = (
+        "import sys, jaxlint.config as c; s = c.load_settings(None, '.');"
+        "print('jaxlint.rules' in sys.modules, 'libcst' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
