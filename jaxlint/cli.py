@@ -143,7 +143,8 @@ def check(
 def list_rules() -> None:
     """One line per rule: code, name, fixable, summary."""
     for rule in ALL_RULES:
-        click.echo(f"{rule.code}  {rule.name:<24} {rule.fix:<9} {rule.summary}")
+        note = "" if rule.default_enabled else " (off by default)"
+        click.echo(f"{rule.code}  {rule.name:<24} {rule.fix:<9} {rule.summary}{note}")
 
 
 @main.command(name="rule")

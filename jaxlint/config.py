@@ -71,6 +71,14 @@ def all_codes() -> tuple[str, ...]:
     return ALL_CODES
 
 
+@functools.cache
+def opt_in_codes() -> frozenset[str]:
+    """Codes off by default, which only ``ALL`` or the exact code selects."""
+    from jaxlint.rules import OPT_IN_CODES
+
+    return OPT_IN_CODES
+
+
 def __getattr__(name: str) -> Any:
     if name == "ALL_CODES":  # ``config.ALL_CODES``, derived from the registry
         return all_codes()
@@ -144,7 +152,11 @@ class Settings:
 
     def enabled(self, code: str, extra_ignores: Sequence[str] = ()) -> bool:
         """Most specific selector wins; on a tie, ignore wins (as in ruff)."""
-        chosen = _specificity((*self.select, *self.extend_select), code)
+        selectors: Iterable[str] = (*self.select, *self.extend_select)
+        if code in opt_in_codes():
+            # `JL` or `JL00` does not turn on an opt-in rule; `ALL` or its own code does.
+            selectors = [s for s in selectors if s in (ALL_SELECTOR, code)]
+        chosen = _specificity(selectors, code)
         ignored = _specificity((*self.ignore, *self.extend_ignore, *extra_ignores), code)
         return chosen >= 0 and chosen > ignored
 

@@ -135,6 +135,7 @@ def write_sarif(findings: Sequence[Finding], out: TextIO, root: str | None = Non
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": " ".join(rule.what_it_does.split())},
             "help": {"text": rule.documentation(), "markdown": rule.documentation()},
+            "defaultConfiguration": {"enabled": rule.default_enabled, "level": "error"},
             "properties": {"fix": rule.fix},
         }
         for rule in ALL_RULES

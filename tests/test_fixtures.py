@@ -12,6 +12,7 @@ import pytest
 from jaxlint.api import CheckOptions, lint_paths
 from jaxlint.config import Settings
 from jaxlint.fixes import Applicability
+from jaxlint.rules import OPT_IN_CODES
 
 from conftest import FIXTURES, expected_marks
 
@@ -24,10 +25,18 @@ def _found(folder: Path, settings: Settings) -> Counter[tuple[str, int, str]]:
     )
 
 
-def test_findings_equal_marks() -> None:
+@pytest.mark.parametrize("select", [None, ("ALL",)], ids=["default", "all"])
+def test_findings_equal_marks(select: tuple[str, ...] | None) -> None:
     marks = expected_marks(FIXTURES)
     assert marks, "fixtures carry no marks"
-    found = _found(FIXTURES, Settings(root=str(FIXTURES)))
+    if select is None:
+        # Opt-in rules (JL009) report nothing unless selected by name or ALL.
+        marks = Counter({mark: n for mark, n in marks.items() if mark[2] not in OPT_IN_CODES})
+        settings = Settings(root=str(FIXTURES))
+    else:
+        assert any(mark[2] in OPT_IN_CODES for mark in marks), "no opt-in rule is marked"
+        settings = Settings(root=str(FIXTURES), select=select)
+    found = _found(FIXTURES, settings)
     missing = marks - found
     unexpected = found - marks
     assert (dict(missing), dict(unexpected)) == ({}, {})

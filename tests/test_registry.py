@@ -10,20 +10,25 @@ import pytest
 
 from jaxlint import config
 from jaxlint.config import ConfigError, Settings, validate_selectors
-from jaxlint.rules import ALL_RULES, MODEL_RULES, rules_for
+from jaxlint.rules import ALL_RULES, MODEL_RULES, OPT_IN_CODES, rules_for
 
 
 def test_codes_come_from_the_rule_registry() -> None:
     assert config.ALL_CODES == tuple(rule.code for rule in ALL_RULES)
     assert config.ALL_CODES[0] == "JL000"
-    assert Settings().codes_for("a.py") == frozenset(config.ALL_CODES)
+    # Every code but the opt-in ones is on by default; ALL or the exact code turns those on.
+    assert OPT_IN_CODES == {"JL009"}
+    assert Settings().codes_for("a.py") == frozenset(config.ALL_CODES) - OPT_IN_CODES
+    assert Settings(select=("ALL",)).codes_for("a.py") == frozenset(config.ALL_CODES)
+    assert "JL009" in Settings(extend_select=("JL009",)).codes_for("a.py")
+    assert "JL009" not in Settings(select=("JL00",)).codes_for("a.py")
     with pytest.raises(ConfigError, match="unknown rule selector `JL9`"):
         validate_selectors(["JL9"], "--select")
 
 
 def test_jl000_is_enabled_but_runs_no_rule() -> None:
     rules = rules_for(Settings().codes_for("a.py"))
-    assert [type(rule) for rule in rules] == list(MODEL_RULES)
+    assert [type(rule) for rule in rules] == [r for r in MODEL_RULES if r.default_enabled]
     assert "JL000" not in {rule.code for rule in rules}
 
 

@@ -14,6 +14,7 @@ from jaxlint.rules.jl005_prng_key_reuse import PrngKeyReuse
 from jaxlint.rules.jl006_traced_control_flow import TracedControlFlow
 from jaxlint.rules.jl007_numpy_on_tracer import NumpyOnTracer
 from jaxlint.rules.jl008_unused_update import UnusedUpdate
+from jaxlint.rules.jl009_jit_rewrap_in_loop import JitRewrapInLoop
 
 #: The rules that check the model, in the order they run.
 MODEL_RULES: tuple[type[Rule], ...] = (
@@ -25,12 +26,15 @@ MODEL_RULES: tuple[type[Rule], ...] = (
     TracedControlFlow,
     NumpyOnTracer,
     UnusedUpdate,
+    JitRewrapInLoop,
 )
 #: Every code jaxlint reports, documented (``jaxlint rules``, SARIF, the README table):
 #: JL000, which the parser reports, then the model rules. The one registry of codes.
 ALL_RULES: tuple[type[RuleInfo], ...] = (SyntaxErrorInfo, *MODEL_RULES)
 RULES_BY_CODE: dict[str, type[RuleInfo]] = {rule.code: rule for rule in ALL_RULES}
 ALL_CODES: tuple[str, ...] = tuple(rule.code for rule in ALL_RULES)
+#: Codes off by default: only ``ALL`` or the exact code selects them (ruff's opt-in rules).
+OPT_IN_CODES: frozenset[str] = frozenset(r.code for r in ALL_RULES if not r.default_enabled)
 
 
 def rules_for(codes: Iterable[str]) -> list[Rule]:
@@ -43,6 +47,7 @@ __all__ = [
     "ALL_CODES",
     "ALL_RULES",
     "MODEL_RULES",
+    "OPT_IN_CODES",
     "RULES_BY_CODE",
     "Invalid",
     "Rule",

@@ -59,6 +59,8 @@ class RuleInfo:
     example: ClassVar[str]
     use_instead: ClassVar[str]
     fix_safety: ClassVar[str] = ""
+    #: Off by default (ruff's opt-in rules): only ``ALL`` or the exact code enables it.
+    default_enabled: ClassVar[bool] = True
     valid: ClassVar[tuple[Valid, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
 
@@ -70,6 +72,11 @@ class RuleInfo:
             "sometimes": "Fix is sometimes available.",
             "none": "Fix is not available.",
         }[cls.fix]
+        if not cls.default_enabled:
+            availability += (
+                f" Off by default: enable it with `--select {cls.code}`, "
+                f'`extend-select = ["{cls.code}"]` or `select = ["ALL"]`.'
+            )
         sections = [
             f"# {cls.name} ({cls.code})",
             availability,
