@@ -43,6 +43,14 @@ def test_invalid_example_is_flagged(rule: type[Rule], example) -> None:
     result = lint_source(source, "example.py", _settings(rule))
     assert result.errors == []
     assert [f.code for f in result.findings] == [rule.code] * example.count, result.findings
+    first = result.findings[0]
+    offset = 1 if source.startswith("\n") else 0  # line 1 follows the opening quotes
+    if example.line is not None:
+        assert first.line - offset == example.line, first
+    if example.column is not None:
+        assert first.column == example.column, first
+    if example.message is not None:
+        assert example.message in first.message, first.message
     fixed = lint_source(source, "example.py", _settings(rule), fix=True, unsafe_fixes=True)
     if example.fixed is not None:
         assert fixed.fixed_source is not None

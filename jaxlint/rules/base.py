@@ -37,11 +37,17 @@ class Valid:
 @dataclass(frozen=True)
 class Invalid:
     """Code the rule must flag ``count`` times; ``fixed`` is the source after ``--fix``
-    (with ``unsafe`` fixes applied when the rule's fix is unsafe)."""
+    (with ``unsafe`` fixes applied when the rule's fix is unsafe). Where it matters, the
+    first finding is pinned, as Fixit's ``Invalid(range=..., expected_message=...)``:
+    ``line`` and ``column`` (1-based; line 1 is the first line after the opening quotes)
+    and ``message``, a fragment its message must contain."""
 
     code: str
     fixed: str | None = None
     count: int = 1
+    line: int | None = None
+    column: int | None = None
+    message: str | None = None
 
 
 class RuleInfo:

@@ -113,14 +113,19 @@ class JitInLoop(Rule):
                     for x in xs:
                         jax.jit(self.step)(x)  # a new bound method every iteration
             """),
-        Invalid("""
+        Invalid(
+            """
             import jax
             while True:
                 @jax.jit
                 def step(x):
                     return x
                 break
-            """),
+            """,
+            line=3,
+            column=6,
+            message="`@jax.jit` on a function defined inside a `while` loop",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:

@@ -169,13 +169,19 @@ class PrngKeyReuse(Rule):
             """),
     )
     invalid = (
-        Invalid("""
+        Invalid(
+            """
             import jax
             def init(key):
                 w = jax.random.normal(key, (3, 3))
                 b = jax.random.normal(key, (3,))
                 return w, b
-            """),
+            """,
+            # reported at the second use, naming the first
+            line=4,
+            column=9,
+            message="already consumed by `jax.random.normal`",
+        ),
         Invalid("""
             import jax.random as jr
             def noisy(key, steps):

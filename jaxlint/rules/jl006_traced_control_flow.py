@@ -242,7 +242,8 @@ class TracedControlFlow(Rule):
             """,
             count=2,
         ),
-        Invalid("""
+        Invalid(
+            """
             import jax
             def loss_fn(p, x):
                 return ((p * x) ** 2).sum()
@@ -252,7 +253,11 @@ class TracedControlFlow(Rule):
                 if loss > 1.0:
                     g = g * 0.5
                 return p - g
-            """),
+            """,
+            line=7,
+            column=8,
+            message="Python `if` on traced value `loss > 1.0` (in train_step, decorated with",
+        ),
         Invalid("""
             import jax
             @jax.jit
