@@ -136,7 +136,7 @@ def show_rule(code: str) -> None:
 @click.option(
     "--select-checks",
     multiple=True,
-    help="Checks to run, comma-separated: jit, grad, retrace, leaks, effects (default: all).",
+    help="Checks to run, comma-separated: jit, grad, retrace, leaks, effects, keys (default: all).",
 )
 @click.option(
     "--config", "config_file", type=click.Path(), help="A pyproject.toml or jaxlint.toml to use."

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-CHECK_NAMES: tuple[str, ...] = ("jit", "grad", "retrace", "leaks", "effects")
+CHECK_NAMES: tuple[str, ...] = ("jit", "grad", "retrace", "leaks", "effects", "keys")
 
 PASS = "pass"
 FAIL = "fail"
