@@ -37,6 +37,11 @@ class FunctionResult:
         return f"{self.module}:{self.qualname}"
 
     @property
+    def lacks_inputs(self) -> bool:
+        """Skipped because no example inputs could be found (the hint says how to give them)."""
+        return self.verdict == SKIP and "hint" in self.messages
+
+    @property
     def verdict(self) -> str:
         return verdict_of(self.checks, forced_fail=self.forced_fail)
 
