@@ -18,7 +18,7 @@ def render_json(results: Sequence[FunctionResult]) -> str:
     return json.dumps([result.to_json() for result in sort_results(results)], indent=2) + "\n"
 
 
-def _shown_messages(result: FunctionResult) -> list[tuple[str, str]]:
+def shown_messages(result: FunctionResult) -> list[tuple[str, str]]:
     """Messages worth a line under the row: errors, hints, failures, informative skips."""
     shown = []
     for key in ("error", "hint"):
@@ -52,7 +52,7 @@ def render_text(results: Sequence[FunctionResult], *, device: str | None, second
         lines.append(_format_row(HEADERS, widths))
     for result, row in zip(ordered, rows, strict=True):
         lines.append(_format_row(row, widths))
-        for key, message in _shown_messages(result):
+        for key, message in shown_messages(result):
             lines.append(f"    {key}: {message}")
     lines.append(summary_line(ordered, device=device, seconds=seconds))
     return "\n".join(lines) + "\n"
