@@ -229,6 +229,29 @@ def test_xdist_workers_give_the_same_report(plain_run: tuple, xdist_run: tuple) 
     assert "(--jax-verify-warn: failed checks do not fail the run)" in completed.stdout
 
 
+def _has_gpu() -> bool:
+    if not any(os.path.exists(path) for path in ("/dev/nvidiactl", "/dev/nvidia0")):
+        return False  # no NVIDIA driver: do not even start jax to ask
+    probe = "import jax; print(jax.default_backend())"
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=300,
+        env=_environment(platforms=""),
+    )  # fmt: skip
+    return completed.stdout.strip() == "gpu"
+
+
+@pytest.mark.gpu
+def test_plugin_on_the_gpu_names_the_device_and_gives_the_same_verdicts(project: Path) -> None:
+    if not _has_gpu():
+        pytest.skip("no GPU here")
+    completed = _run_pytest(project, "--jax-verify", "--jax-verify-report=gpu.json", platforms="")
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    report = json.loads((project / "gpu.json").read_text())
+    assert all(row["device"].startswith("gpu: ") for row in report), report
+    assert {row["function"].split(":")[1]: row["checks"] for row in report} == EXPECTED_CHECKS
+    print(completed.stdout.split(" jaxlint verify ", 1)[1])  # the report, for the record
+
+
 def test_the_plugin_is_inert_without_the_switch(request: pytest.FixtureRequest) -> None:
     import jax
 
@@ -359,7 +382,10 @@ def test_observation_records_first_concrete_calls_only(observed: Any) -> None:
     # A number passed as a static argument is not part of the signature: one signature.
     assert sum(by_name["raise_to"].traces.values()) == 2
     assert len(by_name["raise_to"].traces) == 1
+    module.jax.jit(module.Model.__init__)  # wrapped, never called: not reported
     results = {r.qualname: r for r in verify_observed(observer, checks=["jit", "retrace"])}
+    assert "Model.__init__" in {obs.qualname for obs in observer.observations.values()}
+    assert set(results) == {"double", "raise_to", "Model.apply", "outer"}
     assert results["double"].verdict == "skip"
     assert "only inside other transformations" in results["double"].messages["hint"]
     assert results["raise_to"].checks["retrace"] == "fail"

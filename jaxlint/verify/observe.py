@@ -481,8 +481,8 @@ def rebuild_arguments(observation: Observation) -> tuple[tuple[Any, ...], dict[s
 def verify_observed(
     observer: Observer, *, checks: Sequence[str] = CHECK_NAMES, max_traces: int = 1
 ) -> list[FunctionResult]:
-    """The verify checks on each observed function's recorded inputs, plus `retrace`
-    from what the tests themselves compiled."""
+    """The verify checks on the recorded inputs of each observed function the tests
+    called, plus `retrace` from what the tests themselves traced."""
     import jax
 
     from jaxlint.verify.checks import timed_run_checks
@@ -490,6 +490,8 @@ def verify_observed(
     device = device_description()
     results = []
     for _, observation in sorted(observer.observations.items()):
+        if not (observation.concrete_calls or observation.nested_calls):
+            continue  # imported and wrapped, but no test called it
         result = FunctionResult(
             module=observation.module,
             qualname=observation.qualname,
@@ -528,12 +530,10 @@ def _why_not_checked(observation: Observation) -> str | None:
     if observation.not_recorded is not None:
         return observation.not_recorded
     if observation.leaves is None:
-        if observation.nested_calls:
-            return (
-                "called only inside other transformations (with tracers), so no concrete "
-                "inputs were recorded"
-            )
-        return "wrapped but never called by the tests"
+        return (
+            "called only inside other transformations (with tracers), so no concrete "
+            "inputs were recorded"
+        )
     return None
 
 
