@@ -175,7 +175,10 @@ class JaxVerifyPlugin:
                 {"results": [r.to_json() for r in self.results], "problem": self.problem}
             )
             return
-        self._write_report()
+        try:
+            self._write_report()
+        except OSError as error:
+            self.problem = f"could not write the report: {error}"
         if self._failed() and not self.config.getoption("jax_verify_warn"):
             if session.exitstatus == pytest.ExitCode.OK:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -222,7 +225,12 @@ class JaxVerifyPlugin:
         if hasattr(self.config, "workerinput"):
             return
         terminalreporter.write_sep("=", "jaxlint verify")
-        for line in render_summary(self.results):
+        try:
+            lines = render_summary(self.results)
+        except Exception as error:
+            lines = []
+            self.problem = self.problem or f"could not render the report: {error}"
+        for line in lines:
             terminalreporter.write_line(line)
         if self.problem:
             terminalreporter.write_line(f"jaxlint verify: {self.problem}")

@@ -407,3 +407,19 @@ def test_functions_outside_the_project_are_not_observed(tmp_path: Path) -> None:
         observer.uninstall()
     assert not isinstance(jitted, ObservedFunction)
     assert observer.observations == {}
+
+
+def test_inputs_that_cannot_be_recorded_are_a_skip_with_the_reason(observed: Any) -> None:
+    import jax.numpy as jnp
+
+    from jaxlint.verify.observe import verify_observed
+
+    observer, module = observed
+    observer.record_limit = 8  # bytes: a float32[3] argument is over it
+    assert module.double(jnp.ones(3)).tolist() == [2.0, 2.0, 2.0]
+    (result,) = verify_observed(observer)
+    assert result.verdict == "skip"
+    assert result.messages["hint"] == (
+        "its first arguments could not be recorded: they hold 12 bytes of arrays, over the "
+        "8 bytes recording limit"
+    )

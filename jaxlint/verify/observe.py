@@ -196,15 +196,21 @@ class Observer:
             observation = None  # never let observing stand in the way of the user's code
         if observation is None:
             return transformation(*args, **kwargs)
-        counted = _counting(fun, self, observation)
-        if args:
-            transformed = transformation(counted, *args[1:], **kwargs)
-        else:
-            key = "fun" if "fun" in kwargs else "f"
-            transformed = transformation(**{**kwargs, key: counted})
+        try:
+            counted = _counting(fun, self, observation)
+            if args:
+                transformed = transformation(counted, *args[1:], **kwargs)
+            else:
+                key = "fun" if "fun" in kwargs else "f"
+                transformed = transformation(**{**kwargs, key: counted})
+            observed = ObservedFunction(transformed, fun, observation, self)
+        except Exception:
+            # Whatever went wrong (the user's own mistake included), the plain
+            # transformation says it, or works, exactly as without the plugin.
+            return transformation(*args, **kwargs)
         if observation.transformed is None:
             observation.transformed = transformed
-        return ObservedFunction(transformed, fun, observation, self)
+        return observed
 
     # --- which functions ---------------------------------------------------------------
 
@@ -263,11 +269,17 @@ class Observer:
         frames = self.frames()
         frames.append(_Frame(observation, signature))
         traced_before = observation.traces[signature]
+        explaining = self._explaining(traced_before > 0)
         try:
-            with self._explaining(traced_before > 0) as explained:
-                return proxy._jaxlint_transformed(*args, **kwargs)
+            explained = explaining.__enter__()
+        except Exception:
+            explaining, explained = contextlib.nullcontext(), []
+        try:
+            return proxy._jaxlint_transformed(*args, **kwargs)
         finally:
             frames.pop()
+            with contextlib.suppress(Exception):
+                explaining.__exit__(None, None, None)
             if observation.traces[signature] > traced_before and explained:
                 observation.causes.setdefault(signature, explained[0])
 
@@ -298,8 +310,8 @@ class Observer:
         total = sum(int(getattr(leaf, "nbytes", 0) or 0) for leaf in leaves if _is_array(leaf))
         if total > self.record_limit:
             raise ValueError(
-                f"they hold {total / 2**20:.0f} MiB of arrays, over the "
-                f"{self.record_limit / 2**20:.0f} MiB recording limit"
+                f"they hold {_size(total)} of arrays, over the "
+                f"{_size(self.record_limit)} recording limit"
             )
         recorded = []
         for leaf in leaves:
@@ -381,6 +393,13 @@ def _counting(fun: Callable[..., Any], observer: Observer, observation: Observat
         return fun(*args, **kwargs)
 
     return counted
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count} bytes"
 
 
 def _is_array(leaf: Any) -> bool:
