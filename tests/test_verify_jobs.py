@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from jaxlint.cli import main
@@ -81,3 +82,30 @@ def test_jobs_must_be_positive() -> None:
     assert "--jobs must be a positive number" in err.getvalue()
     result = CliRunner().invoke(main, ["verify", "--jobs", "0", str(FIXTURES / "prng.py")])
     assert result.exit_code == 2
+
+
+def test_worker_slots_per_platform(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jaxlint.verify import schedule
+    from jaxlint.verify.runner import ModuleOutcome
+
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    monkeypatch.setattr(schedule.os, "cpu_count", lambda: 3)
+    assert schedule.worker_slots("cpu", None, 5) == ([{}, {}, {}], None)
+    assert schedule.worker_slots("cpu", 4, 1) == ([{}], None)  # one module: one worker
+    two_gpus = ModuleOutcome(platform="gpu", device="gpu: H100", device_count=2)
+    monkeypatch.setattr(schedule, "probe_device", lambda device: two_gpus)
+    assert schedule.worker_slots("auto", None, 5) == (
+        [{"CUDA_VISIBLE_DEVICES": "0"}, {"CUDA_VISIBLE_DEVICES": "1"}],
+        None,
+    )
+    slots, _ = schedule.worker_slots("gpu", 3, 5)
+    assert [slot["CUDA_VISIBLE_DEVICES"] for slot in slots] == ["0", "1", "0"]
+    assert all(slot["XLA_PYTHON_CLIENT_PREALLOCATE"] == "false" for slot in slots)
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "4,6")
+    assert schedule.visible_gpus(2) == ["4", "6"]
+    tpu = ModuleOutcome(platform="tpu", device="tpu: v5", device_count=4)
+    monkeypatch.setattr(schedule, "probe_device", lambda device: tpu)
+    assert schedule.worker_slots("auto", None, 5) == ([{}], None)
+    missing = ModuleOutcome(device_error="--device gpu was asked for, but jax finds no gpu")
+    monkeypatch.setattr(schedule, "probe_device", lambda device: missing)
+    assert schedule.worker_slots("gpu", None, 5) == ([{}], missing.device_error)

@@ -48,8 +48,12 @@ def worker_slots(device: str, jobs: int | None, module_count: int) -> tuple[list
     if platform == "gpu":
         gpus = visible_gpus(device_count)
         slots = jobs if jobs is not None else len(gpus)
-        # Workers beyond the device count share GPUs, round robin.
-        return [{GPU_VISIBLE: gpus[index % len(gpus)]} for index in range(slots)], None
+        if slots <= len(gpus):
+            return [{GPU_VISIBLE: gpus[index]} for index in range(slots)], None
+        # More workers than GPUs share them, round robin, each taking memory as it goes
+        # rather than most of the device up front.
+        shared = {"XLA_PYTHON_CLIENT_PREALLOCATE": "false"}
+        return [{GPU_VISIBLE: gpus[index % len(gpus)], **shared} for index in range(slots)], None
     if platform == "tpu":
         return [{}], None
     slots = jobs if jobs is not None else (os.cpu_count() or 1)
