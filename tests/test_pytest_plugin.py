@@ -423,3 +423,24 @@ def test_inputs_that_cannot_be_recorded_are_a_skip_with_the_reason(observed: Any
         "its first arguments could not be recorded: they hold 12 bytes of arrays, over the "
         "8 bytes recording limit"
     )
+
+
+def test_nans_option_turns_on_jax_nan_and_inf_checks(request: pytest.FixtureRequest) -> None:
+    jax = pytest.importorskip("jax")
+    from types import SimpleNamespace
+
+    from jaxlint.pytest_plugin import JaxVerifyPlugin
+
+    plugin = JaxVerifyPlugin(request.config, observing=True)
+    before = (jax.config.jax_debug_nans, jax.config.jax_debug_infs)
+    try:
+        plugin.start_observing(SimpleNamespace(jax_verify_nans=True))
+        assert plugin.problem is None
+        assert (jax.config.jax_debug_nans, jax.config.jax_debug_infs) == (True, True)
+        assert getattr(jax.jit, "_jaxlint_observer", None) is plugin.observer
+    finally:
+        if plugin.observer is not None:
+            plugin.observer.uninstall()
+        jax.config.update("jax_debug_nans", before[0])
+        jax.config.update("jax_debug_infs", before[1])
+    assert getattr(jax.jit, "_jaxlint_observer", None) is None
