@@ -139,11 +139,11 @@ class JaxVerifyPlugin:
                 jax.config.update("jax_debug_nans", True)
                 jax.config.update("jax_debug_infs", True)
             patterns = self.config.getini("python_files") or ["test_*.py", "*_test.py"]
-            self.observer = Observer(
-                str(self.config.rootpath),
-                report_base=str(self.config.invocation_params.dir),
-                test_file_patterns=patterns,
-            )
+            started_in = str(self.config.invocation_params.dir)
+            # The project: pytest's rootdir, widened to where pytest was started (without
+            # an ini file, `pytest tests/` makes tests/ the rootdir).
+            project = os.path.commonpath([str(self.config.rootpath), started_in])
+            self.observer = Observer(project, report_base=started_in, test_file_patterns=patterns)
             self.observer.install()
         except Exception as error:
             self.problem = f"could not observe jax ({type(error).__name__}: {error})"

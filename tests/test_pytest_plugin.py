@@ -331,6 +331,10 @@ def observed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
             @jax.jit
             def outer(x):
                 return double(x) + 1.0
+
+
+            def minus_one(x):
+                return x - 1.0
             """
         )
     )
@@ -383,9 +387,14 @@ def test_observation_records_first_concrete_calls_only(observed: Any) -> None:
     assert sum(by_name["raise_to"].traces.values()) == 2
     assert len(by_name["raise_to"].traces) == 1
     module.jax.jit(module.Model.__init__)  # wrapped, never called: not reported
+    # jax caches traces by function: jitting the same function again does not retrace.
+    for _ in range(3):
+        module.jax.jit(module.minus_one)(jnp.ones(4))
+    minus_one = next(o for o in observer.observations.values() if o.qualname == "minus_one")
+    assert list(minus_one.traces.values()) == [1]
     results = {r.qualname: r for r in verify_observed(observer, checks=["jit", "retrace"])}
     assert "Model.__init__" in {obs.qualname for obs in observer.observations.values()}
-    assert set(results) == {"double", "raise_to", "Model.apply", "outer"}
+    assert set(results) == {"double", "raise_to", "Model.apply", "outer", "minus_one"}
     assert results["double"].verdict == "skip"
     assert "only inside other transformations" in results["double"].messages["hint"]
     assert results["raise_to"].checks["retrace"] == "fail"

@@ -27,6 +27,7 @@ import sys
 import threading
 import types
 import warnings
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -111,6 +112,7 @@ class Observer:
         # (module, attribute, original, whether the module defined it or its __getattr__)
         self.patched: list[tuple[Any, str, Any, bool]] = []
         self.listener: Callable[..., None] | None = None
+        self.counting_wrappers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
         # Library folders: functions defined there are not the project's.
         self.excluded = tuple(
             os.path.realpath(folder)
@@ -197,7 +199,7 @@ class Observer:
         if observation is None:
             return transformation(*args, **kwargs)
         try:
-            counted = _counting(fun, self, observation)
+            counted = self._counted(fun, observation)
             if args:
                 transformed = transformation(counted, *args[1:], **kwargs)
             else:
@@ -211,6 +213,19 @@ class Observer:
         if observation.transformed is None:
             observation.transformed = transformed
         return observed
+
+    def _counted(self, fun: Callable[..., Any], observation: Observation) -> Any:
+        """One counting wrapper per function: jax caches traces by the function object, so
+        `jax.jit(f)` built twice must still hand jax the same object, as without us."""
+        try:
+            counted = self.counting_wrappers.get(fun)
+        except TypeError:  # not weak-referenceable or not hashable
+            return _counting(fun, self, observation)
+        if counted is None:
+            counted = _counting(fun, self, observation)
+            with contextlib.suppress(TypeError):
+                self.counting_wrappers[fun] = counted
+        return counted
 
     # --- which functions ---------------------------------------------------------------
 
