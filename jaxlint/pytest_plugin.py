@@ -23,11 +23,14 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from jaxlint.verify.result import CHECK_NAMES, FAIL, PASS, SKIP, FunctionResult
+
+if TYPE_CHECKING:
+    from jaxlint.verify.observe import Observer
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -109,8 +112,8 @@ def _is_xdist_controller(options: Any) -> bool:
     """The process that hands tests to xdist workers and runs none itself."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return False
-    workers = getattr(options, "numprocesses", None)
-    return bool(workers) and getattr(options, "dist", "load") != "no"
+    # `-n N` (N > 0, or auto) distributes; xdist turns the default `--dist no` into load.
+    return bool(getattr(options, "numprocesses", None))
 
 
 class JaxVerifyPlugin:
@@ -119,11 +122,10 @@ class JaxVerifyPlugin:
     def __init__(self, config: pytest.Config, *, observing: bool) -> None:
         self.config = config
         self.observing = observing
-        self.observer: Any = None
+        self.observer: Observer | None = None
         self.results: list[FunctionResult] = []
         self.worker_reports: list[list[dict[str, Any]]] = []
         self.problem: str | None = None  # the plugin's own failure, reported not raised
-        self.device = ""
 
     # --- set up ------------------------------------------------------------------------
 
