@@ -89,7 +89,7 @@ def test_worker_slots_per_platform(monkeypatch: pytest.MonkeyPatch) -> None:
     from jaxlint.verify.runner import ModuleOutcome
 
     monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
-    monkeypatch.setattr(schedule.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(schedule, "usable_cores", lambda: 3)
     assert schedule.worker_slots("cpu", None, 5) == ([{}, {}, {}], None)
     assert schedule.worker_slots("cpu", 4, 1) == ([{}], None)  # one module: one worker
     two_gpus = ModuleOutcome(platform="gpu", device="gpu: H100", device_count=2)

@@ -30,6 +30,13 @@ def visible_gpus(count: int) -> list[str]:
     return [str(index) for index in range(count)]
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (a container or `taskset` may allow fewer than exist)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def worker_slots(device: str, jobs: int | None, module_count: int) -> tuple[list[dict], str | None]:
     """One environment per parallel worker slot, and a device error if the probe found one.
 
@@ -56,7 +63,7 @@ def worker_slots(device: str, jobs: int | None, module_count: int) -> tuple[list
         return [{GPU_VISIBLE: gpus[index % len(gpus)], **shared} for index in range(slots)], None
     if platform == "tpu":
         return [{}], None
-    slots = jobs if jobs is not None else (os.cpu_count() or 1)
+    slots = jobs if jobs is not None else usable_cores()
     return [{} for _ in range(max(1, slots))], None
 
 
