@@ -47,8 +47,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--jax-verify",
         action="store_true",
         default=False,
-        help="Verify every function wrapped by jax.jit (pjit, filter_jit, nnx.jit) that the "
-        "tests call, on the inputs they call it with.",
+        help="Verify every function wrapped by jax.jit (pmap, pjit, filter_jit, nnx.jit) that "
+        "the tests call, on the inputs they call it with.",
     )
     group.addoption(
         "--jax-verify-warn",

@@ -335,6 +335,11 @@ def observed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 
             def minus_one(x):
                 return x - 1.0
+
+
+            @jax.pmap
+            def per_device(x):
+                return jnp.cos(x)
             """
         )
     )
@@ -379,6 +384,7 @@ def test_observation_records_first_concrete_calls_only(observed: Any) -> None:
     module.raise_to(jnp.ones(2), power=2)
     module.raise_to(jnp.full(2, 3.0), power=3)
     module.Model(2.0).apply(jnp.ones(2))
+    assert module.per_device(jnp.zeros((1, 2))).tolist() == [[1.0, 1.0]]
     by_name = {obs.qualname: obs for obs in observer.observations.values()}
     assert by_name["double"].concrete_calls == 0 and by_name["double"].nested_calls == 1
     args, kwargs = rebuild_arguments(by_name["raise_to"])
@@ -394,7 +400,8 @@ def test_observation_records_first_concrete_calls_only(observed: Any) -> None:
     assert list(minus_one.traces.values()) == [1]
     results = {r.qualname: r for r in verify_observed(observer, checks=["jit", "retrace"])}
     assert "Model.__init__" in {obs.qualname for obs in observer.observations.values()}
-    assert set(results) == {"double", "raise_to", "Model.apply", "outer", "minus_one"}
+    assert set(results) == {"double", "raise_to", "Model.apply", "outer", "minus_one", "per_device"}
+    assert results["per_device"].verdict == "pass"
     assert results["double"].verdict == "skip"
     assert "only inside other transformations" in results["double"].messages["hint"]
     assert results["raise_to"].checks["retrace"] == "fail"

@@ -1,7 +1,7 @@
 """Observe the functions a test suite wraps with JAX transformations.
 
-While installed, `jax.jit` (and `pjit`, `equinox.filter_jit`, `flax.nnx.jit` where they
-are installed) return a thin proxy around what the real transformation returns. The
+While installed, `jax.jit` and `jax.pmap` (and `pjit`, `equinox.filter_jit`,
+`flax.nnx.jit` where they are installed) return a thin proxy around what the real transformation returns. The
 proxy calls it with the same arguments and returns its result unchanged; on the side it
 records the first concrete arguments of every function defined in the project, counts
 traces and compilations per input signature and, when a signature is traced again,
@@ -38,6 +38,7 @@ from jaxlint.verify.result import CHECK_NAMES, FAIL, PASS, FunctionResult
 # (module, attribute) of the transformations observed, when the module is installed.
 TRANSFORMS: tuple[tuple[str, str], ...] = (
     ("jax", "jit"),
+    ("jax", "pmap"),
     ("jax.experimental.pjit", "pjit"),
     ("equinox", "filter_jit"),
     ("flax.nnx", "jit"),
