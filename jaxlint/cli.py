@@ -181,7 +181,19 @@ def show_rule(code: str) -> None:
 @click.option(
     "--select-checks",
     multiple=True,
-    help="Checks to run, comma-separated: jit, grad, retrace, leaks, effects (default: all).",
+    help="Checks to run, comma-separated: jit, grad, retrace, leaks, effects, keys (default: all).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Modules verified at once (default: all cores on CPU, one per GPU, one on TPU).",
+)
+@click.option(
+    "--fail-on-skip",
+    is_flag=True,
+    help="Exit 1 when functions were skipped for want of example inputs.",
 )
 @click.option(
     "--config", "config_file", type=click.Path(), help="A pyproject.toml or jaxlint.toml to use."
@@ -193,6 +205,8 @@ def verify(
     output_format: str,
     timeout: float,
     select_checks: tuple[str, ...],
+    jobs: int | None,
+    fail_on_skip: bool,
     config_file: str | None,
 ) -> None:
     """Import functions and prove they still jit and grad correctly on the device."""
@@ -212,5 +226,7 @@ def verify(
         timeout=timeout,
         select_checks=list(select_checks) or None,
         settings=settings,
+        jobs=jobs,
+        fail_on_skip=fail_on_skip,
     )
     sys.exit(code)

@@ -34,7 +34,7 @@ KNOWN_KEYS = frozenset(
         "verify",
     }
 )
-KNOWN_VERIFY_KEYS = frozenset({"examples"})
+KNOWN_VERIFY_KEYS = frozenset({"examples", "pytest"})
 #: The selector that means every rule (least specific: any code or prefix beats it).
 ALL_SELECTOR = "ALL"
 #: Folders never worth linting, as ruff skips them by default.
@@ -149,6 +149,8 @@ class Settings:
     root: str = "."
     config_path: str | None = None
     verify_examples: dict[str, str] = field(default_factory=dict, compare=False)
+    #: ``[tool.jaxlint.verify] pytest = true``: the pytest plugin is on without a flag.
+    verify_pytest: bool = field(default=False, compare=False)
 
     def enabled(self, code: str, extra_ignores: Sequence[str] = ()) -> bool:
         """Most specific selector wins; on a tie, ignore wins (as in ruff)."""
@@ -311,6 +313,10 @@ def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
     if not isinstance(examples, dict) or not all(isinstance(v, str) for v in examples.values()):
         raise ConfigError(f'`verify.examples` in {path} must map "module:function" to strings')
     changes["verify_examples"] = dict(examples)
+    switch = verify.get("pytest", False)
+    if not isinstance(switch, bool):
+        raise ConfigError(f"`verify.pytest` in {path} must be true or false")
+    changes["verify_pytest"] = switch
     return replace(settings, **changes)
 
 

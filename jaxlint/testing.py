@@ -5,7 +5,7 @@
     def test_step_is_jax_safe():
         assert_jax_safe(train_step, params, batch)
 
-Runs the same checks as `jaxlint verify` (jit, grad, retrace, leaks, effects) in the
+Runs the same checks as `jaxlint verify` (jit, grad, retrace, leaks, effects, keys) in the
 calling process, and raises AssertionError with the report if any check fails.
 """
 
@@ -27,7 +27,7 @@ def assert_jax_safe(
     allow_skips: bool = True,
 ) -> None:
     """Check that `fn(*args)` behaves the same eagerly and under `jax.jit`, differentiates
-    correctly, does not retrace, leak tracers, or have trace-time-only effects.
+    correctly, does not retrace, leak tracers, have trace-time-only effects or reuse a PRNG key.
 
     `checks` narrows the checks run (names from `jaxlint.verify.CHECK_NAMES`). With
     `allow_skips=False`, a check that could not run (say `grad` on integer-only

@@ -1,4 +1,5 @@
-"""The static rule and the runtime check agree: what JL006 flags fails under jit."""
+"""The static rules and the runtime checks agree: what JL006 flags fails under jit, and
+what JL005 flags fails `keys` (jax's key-reuse checker)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import io
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,33 +15,81 @@ from jaxlint.verify import run_verify
 
 from conftest import FIXTURES, expected_marks
 
+# Inputs for every function of fixtures/prng.py: typed keys, raw keys (PRNGKey) and
+# integer seeds, so both kinds of key reach the checker.
+PRNG_EXAMPLES = {
+    "prng:init_mlp": "(jax.random.PRNGKey(0), [3, 2, 2])",
+    "prng:init_layer": "(jax.random.key(1), 3, 2)",
+    "prng:dropout": "(jnp.ones(4), jax.random.key(2), 0.5)",
+    "prng:two_dropouts": "(jnp.ones(4), 3)",
+    "prng:good_init": "(jax.random.PRNGKey(4), 3, 2)",
+    "prng:sample": "(jax.random.key(5), jnp.zeros(3), False)",
+    "prng:sample_or_noise": "(jax.random.key(6), jnp.zeros(3), 0.5)",
+    "prng:rollout": "(jax.random.key(7), 2)",
+    "prng:legacy_keys": "(8,)",
+}
+
+
+def _verify_fixture(
+    tmp_path: Path, name: str, **options: Any
+) -> tuple[int, dict[str, dict[str, Any]]]:
+    shutil.copy(FIXTURES / name, tmp_path / name)
+    out = io.StringIO()
+    code = run_verify(
+        [str(tmp_path / name)], output_format="json", out=out, err=io.StringIO(), **options
+    )
+    return code, {row["function"].split(":", 1)[1]: row for row in json.loads(out.getvalue())}
+
+
+def _flagged(row: dict[str, Any], source: list[str], marked_lines: set[int]) -> bool:
+    """Whether a mark sits inside the function's body (the def line on)."""
+    start = row["line"]
+    end = start
+    while end < len(source) and (not source[end] or source[end].startswith((" ", "#"))):
+        end += 1
+    return any(start <= line <= end for line in marked_lines)
+
+
+def _marked_lines(name: str, code: str) -> set[int]:
+    return {
+        line for (path, line, mark) in expected_marks(FIXTURES) if path == name and mark == code
+    }
+
 
 def test_control_flow_flagged_functions_fail_jit_and_the_rest_pass(tmp_path: Path) -> None:
     pytest.importorskip("jax")
-    shutil.copy(FIXTURES / "control_flow.py", tmp_path / "control_flow.py")
-    out = io.StringIO()
-    code = run_verify(
-        [str(tmp_path / "control_flow.py")], output_format="json", out=out, err=io.StringIO()
-    )
+    code, report = _verify_fixture(tmp_path, "control_flow.py")
     assert code == 1
-    report = {row["function"].split(":", 1)[1]: row for row in json.loads(out.getvalue())}
-
-    flagged_lines = {line for (path, line, code) in expected_marks(FIXTURES) if path == "control_flow.py" and code == "JL006"}  # fmt: skip
+    flagged_lines = _marked_lines("control_flow.py", "JL006")
     source = (FIXTURES / "control_flow.py").read_text().splitlines()
-
-    def flagged(row: dict) -> bool:
-        """Whether a JL006 mark sits inside the function's body (the def line on)."""
-        start = row["line"]
-        end = start
-        while end < len(source) and (not source[end] or source[end].startswith((" ", "#"))):
-            end += 1
-        return any(start <= line <= end for line in flagged_lines)
 
     ran = {name: row for name, row in report.items() if row["verdict"] != "skip"}
     assert {"relu", "halve_until_small", "checked_log", "static_branches", "grad_only"} <= set(ran)
     for name, row in ran.items():
-        if flagged(row):
+        if _flagged(row, source, flagged_lines):
             assert row["checks"]["jit"] == "fail", name
             assert "Error" in row["messages"]["jit"], name
         else:
             assert row["verdict"] == "pass", (name, row["messages"])
+
+
+def test_key_reuse_flagged_functions_fail_keys_and_the_rest_pass(tmp_path: Path) -> None:
+    pytest.importorskip("jax")
+    code, report = _verify_fixture(
+        tmp_path, "prng.py", examples=PRNG_EXAMPLES, select_checks=["keys"]
+    )
+    assert code == 1
+    flagged_lines = _marked_lines("prng.py", "JL005")
+    source = (FIXTURES / "prng.py").read_text().splitlines()
+    assert set(report) == {key.split(":", 1)[1] for key in PRNG_EXAMPLES}
+    verdicts = {name: row["checks"]["keys"] for name, row in report.items()}
+    expected = {
+        name: "fail" if _flagged(row, source, flagged_lines) else "pass"
+        for name, row in report.items()
+    }
+    assert verdicts == expected
+    # Both kinds of key are followed: a raw key argument and keys made by PRNGKey.
+    assert sorted(name for name, verdict in verdicts.items() if verdict == "fail") == [
+        "init_layer", "init_mlp", "legacy_keys", "two_dropouts",
+    ]  # fmt: skip
+    assert "raw keys" in report["init_mlp"]["messages"]["keys"]

@@ -25,7 +25,7 @@ os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
 
 CASES = Path(__file__).parent / "verify_cases"
 JSON_KEYS = {"function", "path", "line", "device", "verdict", "checks", "messages", "seconds"}
-CHECKS = {"jit", "grad", "retrace", "leaks", "effects"}
+CHECKS = {"jit", "grad", "retrace", "leaks", "effects", "keys"}
 
 
 def verify(paths: list[Path | str], **options: Any) -> tuple[int, str, str]:
@@ -120,6 +120,22 @@ def test_print_at_trace_time_fails_effects(core: tuple) -> None:
     assert row["checks"]["jit"] == "pass"
 
 
+def test_reused_typed_key_fails_keys(core: tuple) -> None:
+    _, rows, _ = core
+    row = rows["reuses_key"]
+    assert row["checks"]["keys"] == "fail"
+    assert row["messages"]["keys"].startswith("a PRNG key is used twice: ")
+    assert row["checks"]["jit"] == "pass"
+    assert rows["pure_affine"]["checks"]["keys"] == "pass"
+
+
+def test_raw_key_used_as_an_array_passes_keys_saying_what_it_cannot_see(core: tuple) -> None:
+    _, rows, _ = core
+    row = rows["mixes_raw_key"]
+    assert row["checks"]["keys"] == "pass"
+    assert "raw uint32 keys used as plain arrays" in row["messages"]["keys"]
+
+
 def test_integer_arguments_are_held_fixed_for_grad(core: tuple) -> None:
     _, rows, _ = core
     assert rows["gather_row"]["checks"]["grad"] == "pass"
@@ -187,7 +203,8 @@ def test_broken_modules_fail_cleanly_and_the_report_stays_whole() -> None:
     assert "not run: worker crashed" in out
     assert "timed out after 3s while running this function" in out
     assert out.splitlines()[1].split() == [
-        "function", "device", "verdict", "jit", "grad", "retrace", "leaks", "effects", "time",
+        "function", "device", "verdict", "jit", "grad", "retrace", "leaks", "effects", "keys",
+        "time",
     ]  # fmt: skip
     assert "Verified 7 functions on cpu: 3 passed, 4 failed, 0 skipped" in out
     assert err.count("jaxlint verify: [") == 8  # a start and an end line per module

@@ -146,6 +146,15 @@ def test_assert_jax_safe_reports_a_wrong_gradient(core: types.ModuleType) -> Non
         assert_jax_safe(core.wrong_vjp_sin, jnp.array([0.1, 0.5]), checks=["grad"])
 
 
+def test_assert_jax_safe_reports_a_reused_key(core: types.ModuleType) -> None:
+    key = jax.random.key(0)
+    with pytest.raises(AssertionError, match="keys: fail: a PRNG key is used twice"):
+        assert_jax_safe(core.reuses_key, key, jnp.ones(3), checks=["keys"])
+    # A raw key, checked as a typed key.
+    with pytest.raises(AssertionError, match=r"keys: fail: a PRNG key is used twice \(raw keys"):
+        assert_jax_safe(core.reuses_key, jax.random.PRNGKey(0), jnp.ones(3), checks=["keys"])
+
+
 def test_assert_jax_safe_with_partial_and_strict_skips(core: types.ModuleType) -> None:
     scaled = functools.partial(core.gather_row, i=0)
     assert_jax_safe(scaled, jnp.ones((2, 2)), checks=["jit", "grad"])

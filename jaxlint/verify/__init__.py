@@ -13,10 +13,11 @@ import time
 from typing import TextIO
 
 from jaxlint.config import ConfigError, Settings, load_settings
-from jaxlint.verify.discover import iter_python_files, plan_module
-from jaxlint.verify.report import render_json, render_text
+from jaxlint.verify.discover import ModulePlan, iter_python_files, plan_module
+from jaxlint.verify.report import module_tally, render_json, render_text
 from jaxlint.verify.result import CHECK_NAMES, FAIL, FunctionResult
-from jaxlint.verify.runner import probe_device, verify_module
+from jaxlint.verify.runner import probe_device
+from jaxlint.verify.schedule import verify_in_parallel, worker_slots
 
 __all__ = ["CHECK_NAMES", "DEVICES", "FunctionResult", "run_verify"]
 
@@ -48,6 +49,8 @@ def run_verify(
     select_checks: list[str] | None = None,
     examples: dict[str, str] | None = None,
     settings: Settings | None = None,
+    jobs: int | None = None,
+    fail_on_skip: bool = False,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
@@ -55,7 +58,10 @@ def run_verify(
 
     `settings` are the linter's (found from the first path when not given): they say
     which files a folder holds, which functions are traced, and the example inputs
-    (`examples`, when given, replaces their `[tool.jaxlint.verify.examples]`)."""
+    (`examples`, when given, replaces their `[tool.jaxlint.verify.examples]`). `jobs`
+    modules are verified at once (default: all cores on CPU, one per GPU, one on TPU);
+    the report is the same whatever the number. With `fail_on_skip`, functions skipped
+    for want of example inputs make the exit code 1."""
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     paths = list(paths) or ["."]
@@ -68,6 +74,8 @@ def run_verify(
         return usage(f"--device must be one of {', '.join(DEVICES)}, not {device!r}")
     if output_format not in FORMATS:
         return usage(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    if jobs is not None and jobs < 1:
+        return usage(f"--jobs must be a positive number, not {jobs!r}")
     if not timeout > 0:
         return usage(f"--timeout must be a positive number of seconds, not {timeout!r}")
     try:
@@ -101,7 +109,11 @@ def run_verify(
         if header.device_error:
             return usage(header.device_error)
         device_name = header.device
-    for index, plan in enumerate(plans, start=1):
+    slots, device_error = worker_slots(device, jobs, len(plans))
+    if device_error:
+        return usage(device_error)
+
+    def announce(index: int, plan: ModulePlan) -> None:
         count = len(plan.functions)
         planned = f"{count} function{'s' if count != 1 else ''}"
         if plan.dynamic_examples:
@@ -110,16 +122,18 @@ def run_verify(
             f"jaxlint verify: [{index}/{len(plans)}] {plan.module} ({plan.path}, {planned})\n"
         )
         err.flush()
-        module_started = time.perf_counter()
-        outcome = verify_module(plan, device=device, timeout=timeout, checks=checks)
+
+    outcomes = verify_in_parallel(
+        plans, device=device, timeout=timeout, checks=checks, slots=slots, on_start=announce
+    )
+    for index, plan, outcome, seconds in outcomes:
         if outcome.device_error:
             return usage(outcome.device_error)
         device_name = device_name or outcome.device
         results.extend(outcome.results)
-        failed = sum(result.verdict == FAIL for result in outcome.results)
         err.write(
-            f"jaxlint verify: [{index}/{len(plans)}] {plan.module}: {len(outcome.results)} "
-            f"checked, {failed} failed in {time.perf_counter() - module_started:.1f}s\n"
+            f"jaxlint verify: [{index}/{len(plans)}] {plan.module}: "
+            f"{module_tally(outcome.results)} in {seconds:.1f}s\n"
         )
         err.flush()
 
@@ -129,4 +143,8 @@ def run_verify(
         elapsed = time.perf_counter() - started
         out.write(render_text(results, device=device_name, seconds=elapsed))
     out.flush()
-    return EXIT_FAILED if any(result.verdict == FAIL for result in results) else EXIT_OK
+    if any(result.verdict == FAIL for result in results):
+        return EXIT_FAILED
+    if fail_on_skip and any(result.lacks_inputs for result in results):
+        return EXIT_FAILED
+    return EXIT_OK

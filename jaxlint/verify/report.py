@@ -18,7 +18,7 @@ def render_json(results: Sequence[FunctionResult]) -> str:
     return json.dumps([result.to_json() for result in sort_results(results)], indent=2) + "\n"
 
 
-def _shown_messages(result: FunctionResult) -> list[tuple[str, str]]:
+def shown_messages(result: FunctionResult) -> list[tuple[str, str]]:
     """Messages worth a line under the row: errors, hints, failures, informative skips."""
     shown = []
     for key in ("error", "hint"):
@@ -52,7 +52,7 @@ def render_text(results: Sequence[FunctionResult], *, device: str | None, second
         lines.append(_format_row(HEADERS, widths))
     for result, row in zip(ordered, rows, strict=True):
         lines.append(_format_row(row, widths))
-        for key, message in _shown_messages(result):
+        for key, message in shown_messages(result):
             lines.append(f"    {key}: {message}")
     lines.append(summary_line(ordered, device=device, seconds=seconds))
     return "\n".join(lines) + "\n"
@@ -69,15 +69,29 @@ def _format_row(cells: Sequence[str], widths: Sequence[int]) -> str:
     return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
 
 
-def summary_line(results: Sequence[FunctionResult], *, device: str | None, seconds: float) -> str:
-    if not results:
-        return "No functions to verify."
+def _counts(results: Sequence[FunctionResult]) -> str:
+    """`P passed, F failed, S skipped`, and how many of the skipped had no inputs."""
     counts = {verdict: 0 for verdict in (PASS, FAIL, SKIP)}
     for result in results:
         counts[result.verdict] += 1
+    text = f"{counts[PASS]} passed, {counts[FAIL]} failed, {counts[SKIP]} skipped"
+    without_inputs = sum(result.lacks_inputs for result in results)
+    if without_inputs:
+        text += f" ({without_inputs} with no example inputs)"
+    return text
+
+
+def module_tally(results: Sequence[FunctionResult]) -> str:
+    """One module's progress count: the same rows the table will show."""
+    noun = "function" if len(results) == 1 else "functions"
+    return f"{len(results)} {noun}: {_counts(results)}"
+
+
+def summary_line(results: Sequence[FunctionResult], *, device: str | None, seconds: float) -> str:
+    if not results:
+        return "No functions to verify."
     noun = "function" if len(results) == 1 else "functions"
     return (
         f"Verified {len(results)} {noun} on {device or 'unknown device'}: "
-        f"{counts[PASS]} passed, {counts[FAIL]} failed, {counts[SKIP]} skipped "
-        f"in {seconds:.1f}s."
+        f"{_counts(results)} in {seconds:.1f}s."
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-CHECK_NAMES: tuple[str, ...] = ("jit", "grad", "retrace", "leaks", "effects")
+CHECK_NAMES: tuple[str, ...] = ("jit", "grad", "retrace", "leaks", "effects", "keys")
 
 PASS = "pass"
 FAIL = "fail"
@@ -35,6 +35,11 @@ class FunctionResult:
     @property
     def function(self) -> str:
         return f"{self.module}:{self.qualname}"
+
+    @property
+    def lacks_inputs(self) -> bool:
+        """Skipped because no example inputs could be found (the hint says how to give them)."""
+        return self.verdict == SKIP and "hint" in self.messages
 
     @property
     def verdict(self) -> str:

@@ -45,10 +45,12 @@ class ModuleOutcome:
     platform: str | None = None
     device: str | None = None
     device_error: str | None = None
+    device_count: int = 1
 
 
-def _worker_environment(device: str) -> dict[str, str]:
+def _worker_environment(device: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     environment = dict(os.environ)
+    environment.update(extra or {})
     if device == "cpu":
         # Keep a CPU run off any accelerator: no GPU memory taken, no plugin start-up.
         environment["JAX_PLATFORMS"] = "cpu"
@@ -60,7 +62,13 @@ def _worker_environment(device: str) -> dict[str, str]:
     return environment
 
 
-def run_worker(job: dict[str, Any], *, device: str, timeout: float) -> WorkerRun:
+def run_worker(
+    job: dict[str, Any],
+    *,
+    device: str,
+    timeout: float,
+    environment: dict[str, str] | None = None,
+) -> WorkerRun:
     run = WorkerRun()
     with tempfile.TemporaryDirectory(prefix="jaxlint-verify-") as scratch:
         job_path = os.path.join(scratch, "job.json")
@@ -78,7 +86,7 @@ def run_worker(job: dict[str, Any], *, device: str, timeout: float) -> WorkerRun
                     stdout=stdout,
                     stderr=stderr,
                     pass_fds=(write_fd,),
-                    env=_worker_environment(device),
+                    env=_worker_environment(device, environment),
                     start_new_session=True,  # so a timeout can kill what the module started
                 )
             finally:
@@ -142,6 +150,7 @@ def _outcome_header(run: WorkerRun) -> ModuleOutcome:
     ready = run.first("ready")
     if ready is not None:
         outcome.platform, outcome.device = ready["platform"], ready["device"]
+        outcome.device_count = int(ready.get("count") or 1)
     device_error = run.first("device_error")
     if device_error is not None:
         outcome.device_error = device_error["message"]
@@ -151,8 +160,15 @@ def _outcome_header(run: WorkerRun) -> ModuleOutcome:
 
 
 def verify_module(
-    plan: ModulePlan, *, device: str, timeout: float, checks: list[str]
+    plan: ModulePlan,
+    *,
+    device: str,
+    timeout: float,
+    checks: list[str],
+    environment: dict[str, str] | None = None,
 ) -> ModuleOutcome:
+    """Verify one module in its own worker; `environment` adds to the worker's variables
+    (`CUDA_VISIBLE_DEVICES`, to give parallel workers a GPU each)."""
     job = {
         "module": plan.module,
         "root": plan.root,
@@ -164,7 +180,7 @@ def verify_module(
         "flagged": list(plan.flagged),
         "only_flagged": plan.only_flagged,
     }
-    run = run_worker(job, device=device, timeout=timeout)
+    run = run_worker(job, device=device, timeout=timeout, environment=environment)
     outcome = _outcome_header(run)
     if run.first("device_error") is not None:
         return outcome

@@ -4,7 +4,8 @@ Run as `python -m jaxlint.verify.worker JOB_FILE RESULT_FD`. The job (JSON) name
 module and the functions; events go back as JSON lines on RESULT_FD, never on stdout,
 which belongs to the user's code:
 
-    {"event": "ready", "platform": ..., "device": ...}   jax is up on the chosen device
+    {"event": "ready", "platform": ..., "device": ..., "count": ...}
+                                                         jax is up on the chosen device
     {"event": "device_error", "message": ...}            the requested device is absent
     {"event": "import_error", "message": ...}            the module could not be imported
     {"event": "start", "qualname": ...}                  about to verify one function
@@ -179,7 +180,9 @@ def run_job(job: dict[str, Any], channel: Channel) -> int:
     except LookupError as error:
         channel.send("device_error", message=str(error))
         return DEVICE_ERROR_EXIT
-    channel.send("ready", platform=platform, device=device)
+    import jax
+
+    channel.send("ready", platform=platform, device=device, count=len(jax.devices(platform)))
     if job.get("module") is None:
         channel.send("done")  # a device probe only
         return 0

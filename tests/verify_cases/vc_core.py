@@ -95,6 +95,17 @@ def made_lazily(x):
     return jnp.cumsum(x) ** 2
 
 
+def reuses_key(key, x):
+    noise = jax.random.normal(key, x.shape)
+    mask = jax.random.bernoulli(key, 0.5, x.shape)  # the same key again
+    return jnp.where(mask, x + noise, x)
+
+
+def mixes_raw_key(key):
+    # Arithmetic on raw key data: a typed key cannot stand in, so reuse is not followed.
+    return jax.random.uniform(key ^ jnp.uint32(1), (2,))
+
+
 JAXLINT_EXAMPLES = {
     "pure_affine": (jnp.linspace(0.1, 1.0, 12).reshape(3, 4), jnp.ones((4, 2)) * 0.5),
     "jitted_pure": (jnp.arange(4.0),),
@@ -108,4 +119,6 @@ JAXLINT_EXAMPLES = {
     "count_positive": (5,),
     "Scaler.apply": (Scaler(2.0), jnp.ones(3)),
     "made_lazily": lambda: (jnp.arange(1.0, 4.0),),
+    "reuses_key": (jax.random.key(0), jnp.ones(3)),
+    "mixes_raw_key": (jax.random.PRNGKey(1),),
 }

@@ -1,0 +1,596 @@
+"""Observe the functions a test suite wraps with JAX transformations.
+
+While installed, `jax.jit` and `jax.pmap` (and `pjit`, `equinox.filter_jit`,
+`flax.nnx.jit` where they are installed) return a thin proxy around what the real transformation returns. The
+proxy calls it with the same arguments and returns its result unchanged; on the side it
+records the first concrete arguments of every function defined in the project, counts
+traces and compilations per input signature and, when a signature is traced again,
+keeps the cause that `jax.explain_cache_misses` logs. At the end of the session the
+verify checks run on the recorded inputs (`verify_observed`).
+
+Nothing here runs unless the pytest plugin is switched on (`pytest --jax-verify`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import enum
+import fnmatch
+import functools
+import importlib
+import importlib.util
+import inspect
+import logging
+import os
+import sys
+import threading
+import types
+import warnings
+import weakref
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from jaxlint.verify.result import CHECK_NAMES, FAIL, PASS, FunctionResult
+
+# (module, attribute) of the transformations observed, when the module is installed.
+TRANSFORMS: tuple[tuple[str, str], ...] = (
+    ("jax", "jit"),
+    ("jax", "pmap"),
+    ("jax.experimental.pjit", "pjit"),
+    ("equinox", "filter_jit"),
+    ("flax.nnx", "jit"),
+)
+BACKEND_COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"
+#: First arguments larger than this (all array leaves together) are not recorded.
+DEFAULT_RECORD_LIMIT = 64 << 20
+LIBRARY_FOLDERS = ("site-packages", "dist-packages")
+STRUCTURE_MARK = "structure="
+
+
+class LeafKind(enum.Enum):
+    """How a recorded argument leaf is rebuilt for the checks."""
+
+    JAX_ARRAY = "jax"
+    NUMPY_ARRAY = "numpy"
+    TYPED_KEY = "key"
+    PYTHON = "python"
+
+
+@dataclass
+class RecordedLeaf:
+    kind: LeafKind
+    value: Any
+    key_impl: Any = None
+
+
+@dataclass
+class Observation:
+    """What the tests did with one transformed function."""
+
+    module: str
+    qualname: str
+    path: str
+    line: int
+    transform: str
+    transformed: Any = None  # the real transformation's result, for the checks
+    treedef: Any = None
+    leaves: list[RecordedLeaf] | None = None
+    not_recorded: str | None = None  # why the first concrete call could not be recorded
+    concrete_calls: int = 0
+    nested_calls: int = 0  # calls inside another transformation (tracer arguments)
+    traces: Counter[str] = field(default_factory=Counter)
+    compiles: Counter[str] = field(default_factory=Counter)
+    causes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Frame:
+    observation: Observation
+    signature: str
+
+
+class Observer:
+    """The registry of observations and the patches that feed it."""
+
+    def __init__(
+        self,
+        root: str,
+        *,
+        report_base: str | None = None,
+        test_file_patterns: Sequence[str] = ("test_*.py", "*_test.py"),
+        record_limit: int = DEFAULT_RECORD_LIMIT,
+    ) -> None:
+        self.root = os.path.realpath(root)
+        # Reported paths are relative to this folder (where pytest was started).
+        self.report_base = os.path.realpath(report_base or root)
+        self.test_file_patterns = (*test_file_patterns, "conftest.py")
+        self.record_limit = record_limit
+        self.observations: dict[tuple[str, int, str], Observation] = {}
+        self.local = threading.local()
+        # (module, attribute, original, whether the module defined it or its __getattr__)
+        self.patched: list[tuple[Any, str, Any, bool]] = []
+        self.listener: Callable[..., None] | None = None
+        self.counting_wrappers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+        # Library folders: functions defined there are not the project's.
+        self.excluded = tuple(
+            os.path.realpath(folder)
+            for folder in {sys.prefix, sys.base_prefix, sys.exec_prefix}
+            if not self.root.startswith(os.path.realpath(folder) + os.sep)
+        )
+
+    # --- installing ------------------------------------------------------------------
+
+    def install(self) -> None:
+        import jax
+
+        for module_name, attribute in TRANSFORMS:
+            if importlib.util.find_spec(module_name.split(".")[0]) is None:
+                continue
+            try:
+                module = importlib.import_module(module_name)
+            except Exception:
+                continue  # an optional library that does not import here
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # pjit is a deprecated alias in recent jax
+                original = getattr(module, attribute, None)
+            if original is None or getattr(original, "_jaxlint_observer", None) is self:
+                continue
+            if any(original is patched for _, _, patched, _ in self.patched):
+                continue  # pjit is jit in some jax versions: one proxy is enough
+            replacement = self._patched_transform(original, f"{module_name}.{attribute}")
+            defined_here = attribute in vars(module)
+            setattr(module, attribute, replacement)
+            self.patched.append((module, attribute, original, defined_here))
+        if hasattr(jax.monitoring, "register_event_duration_secs_listener"):
+            self.listener = self._on_event
+            jax.monitoring.register_event_duration_secs_listener(self.listener)
+
+    def uninstall(self) -> None:
+        import jax
+
+        for module, attribute, original, defined_here in reversed(self.patched):
+            if defined_here:
+                setattr(module, attribute, original)
+            else:  # served by the module's __getattr__ (a deprecation shim): leave it so
+                delattr(module, attribute)
+        self.patched.clear()
+        if self.listener is not None:
+            with contextlib.suppress(Exception):
+                jax.monitoring.unregister_event_duration_listener(self.listener)
+            self.listener = None
+
+    def _patched_transform(self, original: Callable[..., Any], name: str) -> Callable[..., Any]:
+        observer = self
+
+        @functools.wraps(original)
+        def transform(*args: Any, **kwargs: Any) -> Any:
+            fun = args[0] if args else kwargs.get("fun", kwargs.get("f"))
+            if not callable(fun):
+                # Used as a decorator factory: `@jax.jit(static_argnames=...)`.
+                decorator = original(*args, **kwargs)
+                if not callable(decorator):
+                    return decorator
+
+                @functools.wraps(decorator)
+                def decorate(inner: Any, *more: Any, **more_kwargs: Any) -> Any:
+                    return observer.wrap(decorator, inner, name, (inner, *more), more_kwargs)
+
+                return decorate
+            return observer.wrap(original, fun, name, args, kwargs)
+
+        transform._jaxlint_observer = self  # type: ignore[attr-defined]
+        return transform
+
+    def wrap(
+        self,
+        transformation: Callable[..., Any],
+        fun: Callable[..., Any],
+        name: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Any:
+        """The transformation applied to `fun`, observed when `fun` is the project's."""
+        try:
+            observation = self._observation_for(fun, name)
+        except Exception:
+            observation = None  # never let observing stand in the way of the user's code
+        if observation is None:
+            return transformation(*args, **kwargs)
+        try:
+            counted = self._counted(fun, observation)
+            if args:
+                transformed = transformation(counted, *args[1:], **kwargs)
+            else:
+                key = "fun" if "fun" in kwargs else "f"
+                transformed = transformation(**{**kwargs, key: counted})
+            observed = ObservedFunction(transformed, fun, observation, self)
+        except Exception:
+            # Whatever went wrong (the user's own mistake included), the plain
+            # transformation says it, or works, exactly as without the plugin.
+            return transformation(*args, **kwargs)
+        if observation.transformed is None:
+            observation.transformed = transformed
+        return observed
+
+    def _counted(self, fun: Callable[..., Any], observation: Observation) -> Any:
+        """One counting wrapper per function: jax caches traces by the function object, so
+        `jax.jit(f)` built twice must still hand jax the same object, as without us."""
+        try:
+            counted = self.counting_wrappers.get(fun)
+        except TypeError:  # not weak-referenceable or not hashable
+            return _counting(fun, self, observation)
+        if counted is None:
+            counted = _counting(fun, self, observation)
+            with contextlib.suppress(TypeError):
+                self.counting_wrappers[fun] = counted
+        return counted
+
+    # --- which functions ---------------------------------------------------------------
+
+    def _observation_for(self, fun: Callable[..., Any], transform: str) -> Observation | None:
+        target = inspect.unwrap(fun)
+        while isinstance(target, functools.partial):
+            target = inspect.unwrap(target.func)
+        code = getattr(target, "__code__", None)
+        if code is None:
+            return None
+        filename = os.path.realpath(code.co_filename)
+        if not self._is_project_file(filename):
+            return None
+        qualname = getattr(target, "__qualname__", getattr(target, "__name__", "<function>"))
+        module = getattr(target, "__module__", None) or "<unknown>"
+        path = os.path.relpath(filename, self.report_base)
+        if path.startswith(os.pardir + os.sep):
+            path = filename
+        key = (path, code.co_firstlineno, qualname)
+        if key not in self.observations:
+            self.observations[key] = Observation(
+                module=module,
+                qualname=qualname,
+                path=path,
+                line=code.co_firstlineno,
+                transform=transform,
+            )
+        return self.observations[key]
+
+    def _is_project_file(self, filename: str) -> bool:
+        if not filename.startswith(self.root + os.sep):
+            return False
+        if any(filename.startswith(folder + os.sep) for folder in self.excluded):
+            return False
+        parts = filename.split(os.sep)
+        if any(part in LIBRARY_FOLDERS for part in parts):
+            return False
+        base = os.path.basename(filename)
+        return not any(fnmatch.fnmatch(base, pattern) for pattern in self.test_file_patterns)
+
+    # --- calls -------------------------------------------------------------------------
+
+    def frames(self) -> list[_Frame]:
+        if not hasattr(self.local, "frames"):
+            self.local.frames = []
+        return self.local.frames
+
+    def call(self, proxy: ObservedFunction, args: tuple[Any, ...], kwargs: dict) -> Any:
+        observation = proxy._jaxlint_observation
+        try:
+            signature = self._before_call(observation, args, kwargs)
+        except Exception:
+            signature = None
+        if signature is None:
+            return proxy._jaxlint_transformed(*args, **kwargs)
+        frames = self.frames()
+        frames.append(_Frame(observation, signature))
+        traced_before = observation.traces[signature]
+        explaining = self._explaining(traced_before > 0)
+        try:
+            explained = explaining.__enter__()
+        except Exception:
+            explaining, explained = contextlib.nullcontext(), []
+        try:
+            return proxy._jaxlint_transformed(*args, **kwargs)
+        finally:
+            frames.pop()
+            with contextlib.suppress(Exception):
+                explaining.__exit__(None, None, None)
+            if observation.traces[signature] > traced_before and explained:
+                observation.causes.setdefault(signature, explained[0])
+
+    def _before_call(
+        self, observation: Observation, args: tuple[Any, ...], kwargs: dict
+    ) -> str | None:
+        """The call's input signature, after recording its arguments if they are the first
+        concrete ones; None for a call inside another transformation."""
+        import jax
+
+        leaves, treedef = jax.tree_util.tree_flatten((args, kwargs))
+        if any(isinstance(leaf, jax.core.Tracer) for leaf in leaves):
+            observation.nested_calls += 1
+            return None
+        observation.concrete_calls += 1
+        if observation.leaves is None and observation.not_recorded is None:
+            try:
+                observation.leaves = self._record(leaves)
+                observation.treedef = treedef
+            except Exception as error:
+                observation.not_recorded = f"its first arguments could not be recorded: {error}"
+        return signature_of(leaves, treedef)
+
+    def _record(self, leaves: list[Any]) -> list[RecordedLeaf]:
+        import jax
+        import numpy as np
+
+        total = sum(int(getattr(leaf, "nbytes", 0) or 0) for leaf in leaves if _is_array(leaf))
+        if total > self.record_limit:
+            raise ValueError(
+                f"they hold {_size(total)} of arrays, over the "
+                f"{_size(self.record_limit)} recording limit"
+            )
+        recorded = []
+        for leaf in leaves:
+            if isinstance(leaf, jax.Array) and jax.dtypes.issubdtype(
+                leaf.dtype, jax.dtypes.prng_key
+            ):
+                data = np.array(jax.random.key_data(leaf), copy=True)
+                recorded.append(RecordedLeaf(LeafKind.TYPED_KEY, data, jax.random.key_impl(leaf)))
+            elif isinstance(leaf, jax.Array):
+                recorded.append(RecordedLeaf(LeafKind.JAX_ARRAY, np.array(leaf, copy=True)))
+            elif isinstance(leaf, np.ndarray):
+                recorded.append(RecordedLeaf(LeafKind.NUMPY_ARRAY, leaf.copy()))
+            else:
+                try:
+                    value = copy.deepcopy(leaf)
+                except Exception:
+                    value = leaf  # not copyable: the test's own object
+                recorded.append(RecordedLeaf(LeafKind.PYTHON, value))
+        return recorded
+
+    @contextlib.contextmanager
+    def _explaining(self, enabled: bool) -> Iterator[list[str]]:
+        """While `enabled`, jax explains cache misses; yields the explanations logged."""
+        explained: list[str] = []
+        if not enabled:
+            yield explained
+            return
+        import jax
+
+        from jaxlint.verify.checks import _condense_cache_miss
+
+        explain = getattr(jax, "explain_cache_misses", None)
+        capture = _MissCapture(explained)
+        jax_logger = logging.getLogger("jax")
+        propagate = jax_logger.propagate
+        jax_logger.addHandler(capture)
+        jax_logger.propagate = False  # the explanation is ours, not the test's log
+        try:
+            with explain(True) if explain is not None else contextlib.nullcontext():
+                yield explained
+        finally:
+            jax_logger.removeHandler(capture)
+            jax_logger.propagate = propagate
+            explained[:] = [_condense_cache_miss(text) for text in explained]
+
+    def _on_event(self, event: str, *_args: Any, **_kwargs: Any) -> None:
+        if event != BACKEND_COMPILE_EVENT:
+            return
+        frames = getattr(self.local, "frames", None)
+        if frames:
+            frame = frames[-1]
+            frame.observation.compiles[frame.signature] += 1
+
+    def traced(self, observation: Observation) -> None:
+        """Called from inside the function each time jax traces it."""
+        frames = getattr(self.local, "frames", None)
+        if frames and frames[-1].observation is observation:
+            observation.traces[frames[-1].signature] += 1
+
+
+class _MissCapture(logging.Handler):
+    def __init__(self, into: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(Exception):
+            message = record.getMessage()
+            if "CACHE MISS" in message:
+                self.into.append(message)
+
+
+def _counting(fun: Callable[..., Any], observer: Observer, observation: Observation) -> Any:
+    """`fun`, counting the traces jax makes of it (its body runs once per trace)."""
+
+    @functools.wraps(fun)
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        observer.traced(observation)
+        return fun(*args, **kwargs)
+
+    return counted
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count} bytes"
+
+
+def _is_array(leaf: Any) -> bool:
+    import jax
+    import numpy as np
+
+    return isinstance(leaf, (jax.Array, np.ndarray))
+
+
+def signature_of(leaves: list[Any], treedef: Any) -> str:
+    """Shapes and dtypes of the arrays, the type of numbers and objects, and the value of
+    flags (bool, str, None, enums): calls that differ only in a number passed as a static
+    argument share a signature, so a counter that recompiles every step is seen."""
+    parts = []
+    for leaf in leaves:
+        if _is_array(leaf):
+            shape = ",".join(str(size) for size in leaf.shape)
+            parts.append(f"{leaf.dtype}[{shape}]")
+        elif leaf is None or isinstance(leaf, (bool, str, enum.Enum)):
+            parts.append(repr(leaf))
+        else:
+            parts.append(type(leaf).__name__)
+    # The structure tells apart calls whose leaves agree but whose pytrees do not; it is
+    # left out of messages (`shown_signature`).
+    return f"({', '.join(parts)}) {STRUCTURE_MARK}{treedef}"
+
+
+def shown_signature(signature: str) -> str:
+    return signature.split(f" {STRUCTURE_MARK}", 1)[0]
+
+
+class ObservedFunction:
+    """A transformed function, observed. Calls and attributes go to the real one."""
+
+    def __init__(
+        self,
+        transformed: Any,
+        fun: Callable[..., Any],
+        observation: Observation,
+        observer: Observer,
+    ) -> None:
+        functools.update_wrapper(self, transformed)
+        self._jaxlint_transformed = transformed
+        self._jaxlint_observation = observation
+        self._jaxlint_observer = observer
+        self.__wrapped__ = getattr(transformed, "__wrapped__", fun)
+        if self.__wrapped__ is not fun and getattr(self.__wrapped__, "__wrapped__", None) is fun:
+            self.__wrapped__ = fun  # our counting wrapper is no business of the user's
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._jaxlint_observer.call(self, args, kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for attributes not set here: .lower, .trace, .eval_shape, ...
+        if name.startswith("_jaxlint_"):
+            raise AttributeError(name)
+        return getattr(self._jaxlint_transformed, name)
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        return types.MethodType(self, instance)
+
+    def __repr__(self) -> str:
+        return repr(self._jaxlint_transformed)
+
+
+# --- at the end of the session -------------------------------------------------------------
+
+
+def device_description() -> str:
+    import jax
+
+    from jaxlint.verify.worker import describe_device
+
+    platform = jax.default_backend()
+    return describe_device(platform, getattr(jax.devices()[0], "device_kind", ""))
+
+
+def rebuild_arguments(observation: Observation) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    import jax
+    import jax.numpy as jnp
+
+    leaves = []
+    for leaf in observation.leaves or []:
+        if leaf.kind is LeafKind.JAX_ARRAY:
+            leaves.append(jnp.asarray(leaf.value))
+        elif leaf.kind is LeafKind.TYPED_KEY:
+            leaves.append(jax.random.wrap_key_data(jnp.asarray(leaf.value), impl=leaf.key_impl))
+        elif leaf.kind is LeafKind.NUMPY_ARRAY:
+            leaves.append(leaf.value.copy())
+        else:
+            leaves.append(leaf.value)
+    args, kwargs = jax.tree_util.tree_unflatten(observation.treedef, leaves)
+    return tuple(args), dict(kwargs)
+
+
+def verify_observed(
+    observer: Observer, *, checks: Sequence[str] = CHECK_NAMES, max_traces: int = 1
+) -> list[FunctionResult]:
+    """The verify checks on the recorded inputs of each observed function the tests
+    called, plus `retrace` from what the tests themselves traced."""
+    import jax
+
+    from jaxlint.verify.checks import timed_run_checks
+
+    device = device_description()
+    results = []
+    for _, observation in sorted(observer.observations.items()):
+        if not (observation.concrete_calls or observation.nested_calls):
+            continue  # imported and wrapped, but no test called it
+        result = FunctionResult(
+            module=observation.module,
+            qualname=observation.qualname,
+            path=observation.path,
+            line=observation.line,
+            device=device,
+        )
+        results.append(result)
+        reason = _why_not_checked(observation)
+        if reason is not None:
+            result.messages["hint"] = reason
+            continue
+        try:
+            args, kwargs = rebuild_arguments(observation)
+            fn = observation.transformed
+            if kwargs:
+                fn = functools.partial(fn, **kwargs)
+            with jax.default_matmul_precision("highest"):
+                report, seconds = timed_run_checks(
+                    fn, args, module=sys.modules.get(observation.module), checks=checks
+                )
+        except Exception as error:  # jaxlint's own failure: report it, blame nothing
+            result.messages["hint"] = (
+                f"jaxlint could not verify it: {type(error).__name__}: {error}"
+            )
+            continue
+        result.checks = report.checks
+        result.messages.update(report.messages)
+        result.seconds = seconds
+        if "retrace" in checks:
+            _retrace_from_the_tests(observation, result, max_traces)
+    return results
+
+
+def _why_not_checked(observation: Observation) -> str | None:
+    if observation.not_recorded is not None:
+        return observation.not_recorded
+    if observation.leaves is None:
+        return (
+            "called only inside other transformations (with tracers), so no concrete "
+            "inputs were recorded"
+        )
+    return None
+
+
+def _retrace_from_the_tests(
+    observation: Observation, result: FunctionResult, max_traces: int
+) -> None:
+    """Fail `retrace` when the tests traced one input signature more than `max_traces`."""
+    if not observation.traces:
+        return
+    signature, traces = max(observation.traces.items(), key=lambda item: (item[1], item[0]))
+    if traces <= max_traces:
+        if result.checks.get("retrace") == FAIL:
+            return  # the probe's own finding stands
+        result.checks["retrace"] = PASS
+        return
+    compiles = observation.compiles.get(signature, 0)
+    message = (
+        f"the tests traced it {traces} times ({compiles} compiled) for one input signature "
+        f"{shown_signature(signature)}; at most {max_traces} allowed (--jax-max-traces)"
+    )
+    cause = observation.causes.get(signature)
+    if cause:
+        message += f"; {cause}"
+    result.checks["retrace"] = FAIL
+    result.messages["retrace"] = message
