@@ -9,7 +9,7 @@ import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic
-from jaxlint.model import BindingKind, CallSite, Loop, Scope, SemanticModel
+from jaxlint.model import BindingKind, CallSite, Loop, Param, Scope, SemanticModel
 from jaxlint.rules.base import Invalid, Rule, Valid
 
 
@@ -20,35 +20,69 @@ class KeyUse:
     name: str
     site: CallSite
     consumer: str  # what consumes it, for messages: `jax.random.normal`, `init(key=...)`
-    sampler: bool  # consumed by jax.random itself (so the value surely is a key)
+    sampler: bool  # consumed on evidence (jax.random, or a helper that consumes it)
 
 
-def _key_argument(site: CallSite) -> tuple[cst.BaseExpression, str, bool] | None:
-    """The argument through which ``site``'s call consumes a key, the consumer, and
-    whether the consumer is ``jax.random`` itself (else a parameter named like a key)."""
-    call = site.call
-    name = site.qualified_name
-    if name is not None and name.startswith("jax.random."):
-        if name in jf.RANDOM_NON_CONSUMING:
+class _Consumers:
+    """Which calls consume a key, on evidence: a ``jax.random`` sampler or ``split``, or a
+    function of this file whose own body consumes the parameter the key is passed to
+    (its summary, computed once per function and parameter). A key handed to a function
+    we cannot see may only be hashed, stored or returned: that is no evidence, except
+    through a keyword named like a key, counted only for a name that surely holds one."""
+
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+        self.summaries: dict[tuple[int, str], bool] = {}
+
+    def key_argument(self, site: CallSite) -> tuple[cst.BaseExpression, str, bool] | None:
+        """The argument through which ``site``'s call consumes a key, the consumer, and
+        whether that is certain (else only a keyword named like a key)."""
+        call = site.call
+        name = site.qualified_name
+        if name is not None and name.startswith("jax.random."):
+            if name in jf.RANDOM_NON_CONSUMING:
+                return None
+            for arg in call.args:
+                if arg.keyword is None and not arg.star:
+                    return arg.value, f"`{name}`", True
+                if arg.keyword is not None and arg.keyword.value == "key":
+                    return arg.value, f"`{name}`", True
             return None
+        callee = site.callee
+        if callee is not None:
+            for param in callee.params.values():
+                if param.starred:
+                    continue
+                passed = site.argument(param)
+                if passed is None or passed is param.default:
+                    continue
+                if self.consumes(callee, param):
+                    return passed, f"`{callee.name}` (parameter `{param.name}`)", True
+            return None  # a function we can read, which does not consume what it is given
         for arg in call.args:
-            if arg.keyword is None and not arg.star:
-                return arg.value, f"`{name}`", True
-            if arg.keyword is not None and arg.keyword.value == "key":
-                return arg.value, f"`{name}`", True
+            if arg.keyword is not None and arg.keyword.value in jf.KEY_PARAMETER_NAMES:
+                return arg.value, f"the `{arg.keyword.value}=` argument of a call", False
         return None
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value in jf.KEY_PARAMETER_NAMES:
-            return arg.value, f"the `{arg.keyword.value}=` argument of a call", False
-    callee = site.callee
-    if callee is None:
-        return None
-    for param in callee.positional_params():
-        if param.name in jf.KEY_PARAMETER_NAMES:
-            passed = site.argument(param)
-            if passed is not None and passed is not param.default:
-                return passed, f"`{callee.name}` (parameter `{param.name}`)", False
-    return None
+
+    def consumes(self, function: Scope, param: Param) -> bool:
+        """Whether ``function`` consumes the key its parameter ``param`` holds."""
+        key = (id(function), param.name)
+        if key in self.summaries:
+            return self.summaries[key]
+        self.summaries[key] = False  # a recursive call is no evidence by itself
+        result = False
+        for site in function.calls:
+            found = self.key_argument(site)
+            if found is None or not found[2] or not isinstance(found[0], cst.Name):
+                continue
+            if found[0].value != param.name:
+                continue
+            reaching = self.model.reaching(param.name, site.scope, site.ordinal)
+            if reaching is not None and all(b.kind is BindingKind.PARAM for b in reaching[1]):
+                result = True
+                break
+        self.summaries[key] = result
+        return result
 
 
 def _holds_prng_key(model: SemanticModel, name: str, scope: Scope) -> bool:
@@ -116,6 +150,15 @@ class PrngKeyReuse(Rule):
     valid = (
         Valid("""
             import jax
+            def cache_key(key):
+                return hash(tuple(key.tolist()))  # only hashes it
+            def lookup(table, key):
+                a = table.get(cache_key(key))
+                b = table.get(cache_key(key))
+                return a, b
+            """),
+        Valid("""
+            import jax
             def sample(key, kind):
                 match kind:
                     case "normal":
@@ -169,6 +212,19 @@ class PrngKeyReuse(Rule):
             """),
     )
     invalid = (
+        Invalid(
+            """
+            import jax
+            def make_batch(key, n):
+                return jax.random.normal(key, (n, 3))
+            def train(key, steps):
+                a = make_batch(key, 4)
+                b = make_batch(key, 4)  # the helper consumes its key: the same batch twice
+                return a, b
+            """,
+            line=6,
+            message="already consumed by `make_batch` (parameter `key`)",
+        ),
         Invalid(
             """
             import jax
@@ -226,8 +282,9 @@ class PrngKeyReuse(Rule):
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         uses: dict[tuple[int, str], list[KeyUse]] = {}
+        consumers = _Consumers(model)
         for site in model.calls:
-            found = _key_argument(site)
+            found = consumers.key_argument(site)
             if found is None or not isinstance(found[0], cst.Name):
                 continue
             name = found[0].value
@@ -238,8 +295,8 @@ class PrngKeyReuse(Rule):
                 KeyUse(name, site, found[1], found[2])
             )
         for group in uses.values():
-            # `key=` and parameters named `rng` also carry dict keys and attention keys:
-            # count them only for a name that surely holds a PRNG key.
+            # `key=` also carries dict keys and attention keys: without evidence of
+            # consumption, count it only for a name that surely holds a PRNG key.
             if any(use.sampler for use in group) or _holds_prng_key(
                 model, group[0].name, group[0].site.scope
             ):
