@@ -19,7 +19,7 @@ from jaxlint.model.nodes import (
     StoreSite,
 )
 from jaxlint.model.tracing import NOT_TRACED, TraceInfo, TransformForm, cst_transform_of
-from jaxlint.model.values import ArrayFacts, TracedFacts, is_mutable_ref
+from jaxlint.model.values import ArrayFacts, JvpTracedFacts, TracedFacts, is_mutable_ref
 from jaxlint.positions import node_spans
 
 
@@ -102,10 +102,12 @@ class SemanticModel(NameResolver):
         """Whether ``expr``, evaluated at ``at``, is a JAX array."""
         return ArrayFacts(self).of(expr, at.scope, at.ordinal)
 
-    def traced_fact(self, expr: cst.BaseExpression, at: Point) -> Fact:
+    def traced_fact(self, expr: cst.BaseExpression, at: Point, *, jvp: bool = False) -> Fact:
         """Whether ``expr``, evaluated at ``at``, is a tracer when its function runs
-        under a transformation (see :class:`jaxlint.model.values.TracedFacts`)."""
-        return TracedFacts(self).of(expr, at.scope, at.ordinal)
+        under a transformation (see :class:`jaxlint.model.values.TracedFacts`). With
+        ``jvp``, the JVP tracers of code traced only by ``grad`` count too."""
+        facts = JvpTracedFacts(self) if jvp else TracedFacts(self)
+        return facts.of(expr, at.scope, at.ordinal)
 
     def is_mutable_ref(self, expr: cst.BaseExpression, at: Point) -> bool:
         """A ``jax.new_ref``/Pallas ref or a flax NNX Variable: written in place by design."""

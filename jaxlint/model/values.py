@@ -22,10 +22,12 @@ import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.model.names import at_update
+from jaxlint.jaxfacts import TransformKind
 from jaxlint.model.nodes import Binding, BindingKind, Fact, Param, Scope
 
 if TYPE_CHECKING:
     from jaxlint.model.semantic import SemanticModel
+    from jaxlint.model.tracing import TraceInfo
 
 YES, NO, UNKNOWN = Fact.YES, Fact.NO, Fact.UNKNOWN
 
@@ -481,7 +483,7 @@ class TracedFacts(Evaluator):
             if name.rsplit(".", 1)[-1].startswith("_"):
                 return UNKNOWN  # private helpers return anything, metadata included
             if name in jf.ARRAY_CALLS or name.startswith(jf.ARRAY_NAMESPACES):
-                if self.model.staged_function(scope) is not None:
+                if self.in_traced_code(scope):
                     return YES  # every JAX operation in staged code yields a tracer
                 return arguments()
             if name.startswith(("builtins.", "numpy.", "math.", "jax.tree_util.", "jax.tree.")):
@@ -490,7 +492,7 @@ class TracedFacts(Evaluator):
         returned = self.of_local_call(call, scope)
         if returned is not UNKNOWN:
             return returned
-        if isinstance(call.func, cst.Call) and self.model.staged_function(scope) is not None:
+        if isinstance(call.func, cst.Call) and self.in_traced_code(scope):
             # jax.value_and_grad(loss)(p, x), jax.vmap(f)(xs) inside staged code: what a
             # transformed function returns there is traced (eval_shape's shapes are not).
             found = self.model.transform_of(call.func, scope)
@@ -508,6 +510,14 @@ class TracedFacts(Evaluator):
                 # ``config.get("lr")``): static when its arguments are.
                 return NO if arguments() is NO else UNKNOWN
         return UNKNOWN
+
+    def in_traced_code(self, scope: Scope) -> bool:
+        """Where a JAX operation yields a tracer: staged code (jit, vmap, scan, ...)."""
+        return self.model.staged_function(scope) is not None
+
+    @staticmethod
+    def arguments_traced(info: TraceInfo) -> bool:
+        return info.arguments_traced()
 
     def binding_fact(self, binding: Binding) -> Fact:
         kind = binding.kind
@@ -548,7 +558,7 @@ class TracedFacts(Evaluator):
             annotated = self.model.qualified_name(annotation, function.parent or function)
             if annotated in ("builtins.str", "typing.Callable", "collections.abc.Callable"):
                 return NO  # cannot be a jit argument, so it is a static one
-        if info.arguments_traced():
+        if self.arguments_traced(info):
             return YES if param.default is None else UNKNOWN
         passed = self.from_callers(function, param)
         return UNKNOWN if passed is None else passed
@@ -563,6 +573,22 @@ def _container_parts(expr: cst.BaseExpression) -> list[cst.BaseExpression] | Non
     if isinstance(expr, cst.FormattedString):
         return [p.expression for p in expr.parts if isinstance(p, cst.FormattedStringExpression)]
     return None
+
+
+class JvpTracedFacts(TracedFacts):
+    """Is the value a tracer of any kind, the JVP tracers of code traced only by ``grad``
+    included? Those hold concrete values (Python control flow on them works), but classic
+    NumPy cannot convert them (``np.sqrt`` on a JVPTracer raises)."""
+
+    lattice = "traced-or-jvp"
+
+    def in_traced_code(self, scope: Scope) -> bool:
+        function = scope.enclosing_function()
+        return function is not None and self.model.trace(function).traced
+
+    @staticmethod
+    def arguments_traced(info: TraceInfo) -> bool:
+        return info.arguments_traced() or TransformKind.GRAD in info.direct_kinds
 
 
 _DEFINITIONS = frozenset({BindingKind.DEF, BindingKind.CLASS, BindingKind.IMPORT})

@@ -40,7 +40,7 @@ def _sequence_of_tracers(model: SemanticModel, site: CallSite, call: cst.Call) -
     """Whether the array argument of a delegating call is a Python list or tuple holding
     tracers (``np.sum([a, b])``): it has no ``.sum`` method, so NumPy converts it."""
     array = next((arg.value for arg in call.args if arg.keyword is None and not arg.star), None)
-    if array is None or model.traced_fact(array, site) is not Fact.YES:
+    if array is None or model.traced_fact(array, site, jvp=True) is not Fact.YES:
         return False
     if isinstance(array, _DISPLAYS):
         return True
@@ -58,8 +58,9 @@ class NumpyOnTracer(Rule):
     summary = "Classic NumPy function applied to a traced value"
     fix = "sometimes"
     what_it_does = """
-        Inside staged traced code (`jit`, `vmap`, `scan` bodies, ... and the functions they
-        call), checks for calls of classic NumPy (`numpy.*`, through any alias: `import numpy
+        Inside traced code (`jit`, `vmap`, `scan` bodies, ... and the functions they call,
+        and code traced only by `grad`/`value_and_grad`/`jacfwd`/`jacrev`/`hessian`, whose
+        JVP tracers NumPy cannot convert either), checks for calls of classic NumPy (`numpy.*`, through any alias: `import numpy
         as np`, `import numpy as onp`, `from numpy import sin`) with an argument that is a
         traced value, for the NumPy functions that convert their arguments to `numpy.ndarray`:
         every ufunc (`np.sin`, `np.sqrt`, `np.maximum`, ...), `np.asarray`, `np.ravel`,
@@ -153,6 +154,23 @@ class NumpyOnTracer(Rule):
             """),
     )
     invalid = (
+        Invalid(
+            """
+            import jax
+            import numpy as np
+            def loss(x):
+                return np.sqrt(x).sum()  # grad-only: a JVPTracer, which NumPy cannot convert
+            g = jax.grad(loss)
+            """,
+            fixed="""
+            import jax
+            import numpy as np
+            import jax.numpy as jnp
+            def loss(x):
+                return jnp.sqrt(x).sum()  # grad-only: a JVPTracer, which NumPy cannot convert
+            g = jax.grad(loss)
+            """,
+        ),
         Invalid(
             """
             import jax
@@ -256,11 +274,17 @@ class NumpyOnTracer(Rule):
         )
         if not (delegates or converts):
             return None  # not known to fail on a tracer
-        function = model.staged_function(site.scope)
-        if function is None:
+        # Staged code, and code traced only by grad: NumPy cannot convert a JVPTracer
+        # either, though Python control flow on one works.
+        function = site.scope.enclosing_function()
+        if function is None or not model.trace(function).traced:
             return None
         traced = next(
-            (arg.value for arg in call.args if model.traced_fact(arg.value, site) is Fact.YES),
+            (
+                arg.value
+                for arg in call.args
+                if model.traced_fact(arg.value, site, jvp=True) is Fact.YES
+            ),
             None,
         )
         if traced is None:
