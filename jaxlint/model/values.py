@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from jaxlint import jaxfacts as jf
-from jaxlint.model.names import at_update
 from jaxlint.jaxfacts import TransformKind
+from jaxlint.model.names import at_update
 from jaxlint.model.nodes import Binding, BindingKind, Fact, Param, Scope
 
 if TYPE_CHECKING:
