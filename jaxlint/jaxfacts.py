@@ -122,6 +122,8 @@ class Transform:
     function_args: tuple[int, ...] = (0,)  # positional indices that take a function
     function_keywords: tuple[str, ...] = ("fun", "f")
     compiles: bool = False  # builds a compiled, cached callable (for jit-in-loop)
+    #: traces only the array leaves of the arguments; the rest is static (equinox)
+    array_leaves_only: bool = False
 
 
 _F = Transform
@@ -164,18 +166,18 @@ TRANSFORMS: dict[str, Transform] = {
     "jax.experimental.pallas.kernel": _F(TransformKind.KERNEL, (0,), ("body",)),
     "jax.experimental.pallas.run_scoped": _F(TransformKind.KERNEL, (0,), ()),
     "jax.experimental.pallas.emit_pipeline": _F(TransformKind.KERNEL, (0,), ("body",)),
-    "equinox.filter_jit": _F(TransformKind.JIT, compiles=True),
-    "equinox.filter_pmap": _F(TransformKind.JIT, compiles=True),
-    "equinox.filter_vmap": _F(TransformKind.VMAP),
-    "equinox.filter_grad": _F(TransformKind.GRAD),
-    "equinox.filter_value_and_grad": _F(TransformKind.GRAD),
-    "equinox.filter_jvp": _F(TransformKind.GRAD),
-    "equinox.filter_vjp": _F(TransformKind.GRAD),
-    "equinox.filter_checkpoint": _F(TransformKind.CHECKPOINT),
-    "equinox.filter_custom_jvp": _F(TransformKind.CUSTOM),
-    "equinox.filter_custom_vjp": _F(TransformKind.CUSTOM),
-    "equinox.filter_eval_shape": _F(TransformKind.SHAPE),
-    "equinox.filter_make_jaxpr": _F(TransformKind.SHAPE),
+    "equinox.filter_jit": _F(TransformKind.JIT, compiles=True, array_leaves_only=True),
+    "equinox.filter_pmap": _F(TransformKind.JIT, compiles=True, array_leaves_only=True),
+    "equinox.filter_vmap": _F(TransformKind.VMAP, array_leaves_only=True),
+    "equinox.filter_grad": _F(TransformKind.GRAD, array_leaves_only=True),
+    "equinox.filter_value_and_grad": _F(TransformKind.GRAD, array_leaves_only=True),
+    "equinox.filter_jvp": _F(TransformKind.GRAD, array_leaves_only=True),
+    "equinox.filter_vjp": _F(TransformKind.GRAD, array_leaves_only=True),
+    "equinox.filter_checkpoint": _F(TransformKind.CHECKPOINT, array_leaves_only=True),
+    "equinox.filter_custom_jvp": _F(TransformKind.CUSTOM, array_leaves_only=True),
+    "equinox.filter_custom_vjp": _F(TransformKind.CUSTOM, array_leaves_only=True),
+    "equinox.filter_eval_shape": _F(TransformKind.SHAPE, array_leaves_only=True),
+    "equinox.filter_make_jaxpr": _F(TransformKind.SHAPE, array_leaves_only=True),
     "flax.linen.jit": _F(TransformKind.JIT, compiles=True),
     "flax.linen.vmap": _F(TransformKind.VMAP),
     "flax.linen.scan": _F(TransformKind.LOOP),
@@ -183,6 +185,20 @@ TRANSFORMS: dict[str, Transform] = {
     "flax.linen.checkpoint": _F(TransformKind.CHECKPOINT),
     "flax.linen.compact": _F(TransformKind.MODULE),
 }
+
+#: Annotations of Python values that a filtering transformation (equinox's ``filter_jit``)
+#: keeps static: only array leaves are traced.
+STATIC_UNDER_FILTERING_ANNOTATIONS = frozenset(
+    {
+        "builtins.bool",
+        "builtins.str",
+        "builtins.int",
+        "builtins.float",
+        "typing.Literal",
+        "typing.Callable",
+        "collections.abc.Callable",
+    }
+)
 
 #: Functions handed to these run on the host with concrete values: never traced.
 HOST_CALLBACKS = frozenset(

@@ -44,6 +44,10 @@ class TraceInfo:
     #: bound by ``functools.partial`` before a transformation: concrete Python values
     partial_bound: set[str] = field(default_factory=set)
     host: bool = False  # handed to a host callback: runs with concrete values
+    #: given directly to a transformation that traces only array leaves (equinox's
+    #: ``filter_jit``, ...), and to one that traces every argument
+    filtered: bool = False
+    unfiltered: bool = False
     ref_params: bool = False  # a Pallas kernel: parameters are mutable refs
 
     @property
@@ -66,6 +70,11 @@ class TraceInfo:
     def arguments_traced(self) -> bool:
         """Handed directly to a transformation whose arguments are tracers."""
         return any(kind.traces_arguments for kind in self.direct_kinds)
+
+    def traces_only_array_leaves(self) -> bool:
+        """Every transformation given this function directly traces only array leaves:
+        its Python bools, strings and numbers are static (equinox's ``filter_*``)."""
+        return self.filtered and not self.unfiltered
 
     def unmapped(self, param: str) -> bool:
         """Passed through unbatched by ``vmap(in_axes=None)`` and traced by nothing else
@@ -187,8 +196,16 @@ class TraceResolver:
                         )
         self.propagate()
 
-    def mark(self, function: Scope, kind: TransformKind, via: str) -> TraceInfo:
+    def mark(
+        self, function: Scope, kind: TransformKind, via: str, *, filtering: bool = False
+    ) -> TraceInfo:
+        """``function`` is traced by ``kind`` directly; ``filtering`` transformations
+        (equinox's ``filter_*``) trace only its array leaves."""
         info = self.model.trace_of_function(function)
+        if filtering:
+            info.filtered = True
+        else:
+            info.unfiltered = True
         info.direct_kinds.add(kind)
         if kind not in info.kinds:
             info.kinds.add(kind)
@@ -204,7 +221,12 @@ class TraceResolver:
             found = model.transform_of(expr, scope)
             if found is not None:
                 name, transform, form = found
-                info = self.mark(function, transform.kind, f"decorated with @{name}")
+                info = self.mark(
+                    function,
+                    transform.kind,
+                    f"decorated with @{name}",
+                    filtering=transform.array_leaves_only,
+                )
                 self.static_from_options(function, transform_options(expr, form), 0)
                 if transform.kind is TransformKind.KERNEL:
                     info.ref_params = True
@@ -260,10 +282,20 @@ class TraceResolver:
                     # jax.jit(jax.vmap(f, in_axes=(0, None))): jit traces f's arguments
                     # too, whatever the inner transformation leaves unbatched.
                     for inner in self.transformed_functions(value, scope):
-                        self.mark(inner, transform.kind, f"passed to {name}")
+                        self.mark(
+                            inner,
+                            transform.kind,
+                            f"passed to {name}",
+                            filtering=transform.array_leaves_only,
+                        )
                         self.static_from_options(inner, options, 0)
                     continue
-                info = self.mark(target, transform.kind, f"passed to {name}")
+                info = self.mark(
+                    target,
+                    transform.kind,
+                    f"passed to {name}",
+                    filtering=transform.array_leaves_only,
+                )
                 partial = self.partial_call(value, scope)
                 bound = _partial_positional_count(partial)
                 info.partial_bound |= _partial_bound_names(partial, target, bound)

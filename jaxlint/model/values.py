@@ -555,13 +555,28 @@ class TracedFacts(Evaluator):
             return UNKNOWN
         annotation = param.annotation
         if annotation is not None:
-            annotated = self.model.qualified_name(annotation, function.parent or function)
+            outer = function.parent or function
+            annotated = self.model.qualified_name(annotation, outer)
             if annotated in ("builtins.str", "typing.Callable", "collections.abc.Callable"):
                 return NO  # cannot be a jit argument, so it is a static one
+            if info.traces_only_array_leaves():
+                if isinstance(annotation, cst.Subscript):  # Literal["a", "b"]
+                    annotated = self.model.qualified_name(annotation.value, outer)
+                if annotated in jf.STATIC_UNDER_FILTERING_ANNOTATIONS:
+                    return NO  # eqx.filter_jit traces array leaves only
+        if info.traces_only_array_leaves() and _python_literal(param.default):
+            return NO  # `training: bool = False` under eqx.filter_jit: a Python value
         if self.arguments_traced(info):
             return YES if param.default is None else UNKNOWN
         passed = self.from_callers(function, param)
         return UNKNOWN if passed is None else passed
+
+
+def _python_literal(expr: cst.BaseExpression | None) -> bool:
+    """``True``, ``False``, ``None`` or a string: never an array."""
+    if isinstance(expr, cst.Name):
+        return expr.value in ("True", "False", "None")
+    return isinstance(expr, cst.SimpleString | cst.ConcatenatedString)
 
 
 def _container_parts(expr: cst.BaseExpression) -> list[cst.BaseExpression] | None:

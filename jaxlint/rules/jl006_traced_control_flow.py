@@ -227,6 +227,27 @@ class TracedControlFlow(Rule):
     invalid = (
         Invalid(
             """
+            from typing import Literal
+            import equinox as eqx
+            @eqx.filter_jit  # traces array leaves only: Python bools, strings, ints are static
+            def forward(x, training: bool, mode: Literal["fast", "slow"], n: int, flag=False):
+                if training:
+                    x = x * 0.5
+                if mode == "fast":
+                    x = x + 1
+                for _ in range(n):
+                    x = x * 2
+                if flag:
+                    x = -x
+                if x.sum() > 0:  # x is an array leaf: traced
+                    return x
+                return -x
+            """,
+            line=13,
+            message="`x.sum() > 0`",
+        ),
+        Invalid(
+            """
             import jax
             import jax.numpy as jnp
             def loss(p, x, clip):
