@@ -186,6 +186,32 @@ TRANSFORMS: dict[str, Transform] = {
     "flax.linen.compact": _F(TransformKind.MODULE),
 }
 
+#: Annotations that mean a Python container: its truth is its emptiness, static even
+#: when it holds tracers.
+CONTAINER_ANNOTATIONS = frozenset(
+    {
+        "builtins.list",
+        "builtins.tuple",
+        "builtins.dict",
+        "builtins.set",
+        "builtins.frozenset",
+        "typing.List",
+        "typing.Tuple",
+        "typing.Dict",
+        "typing.Set",
+        "typing.FrozenSet",
+        "typing.Sequence",
+        "typing.MutableSequence",
+        "typing.Mapping",
+        "typing.MutableMapping",
+        "collections.abc.Sequence",
+        "collections.abc.MutableSequence",
+        "collections.abc.Mapping",
+        "collections.abc.MutableMapping",
+    }
+)
+NAMED_TUPLE_BASES = frozenset({"typing.NamedTuple"})
+
 #: Annotations of Python values that a filtering transformation (equinox's ``filter_jit``)
 #: keeps static: only array leaves are traced.
 STATIC_UNDER_FILTERING_ANNOTATIONS = frozenset(

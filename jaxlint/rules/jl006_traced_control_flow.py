@@ -8,7 +8,15 @@ import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic
-from jaxlint.model import CallSite, ConditionKind, ConditionSite, Fact, SemanticModel
+from jaxlint.model import (
+    BindingKind,
+    CallSite,
+    ConditionKind,
+    ConditionSite,
+    Fact,
+    Scope,
+    SemanticModel,
+)
 from jaxlint.rules._analysis import guarded_by_tracer_test, tests_tracerness, traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
@@ -61,6 +69,51 @@ def _boolean_nodes(expr: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
         yield from _boolean_nodes(expr.expression)
 
 
+_DISPLAYS = (cst.List, cst.Tuple, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
+
+
+def _is_container(model: SemanticModel, expr: cst.BaseExpression, site: ConditionSite) -> bool:
+    """A list, tuple, dict or set (of tracers, maybe): a display, a name bound only to
+    one, or a parameter annotated as one (``Tuple[...]``, ``Sequence``, ``Mapping``, a
+    NamedTuple class). Its truth is its emptiness, which tracing does not hide."""
+    if isinstance(expr, _DISPLAYS):
+        return True
+    if not isinstance(expr, cst.Name):
+        return False
+    found = model.reaching(expr.value, site.scope, site.ordinal)
+    if found is None:
+        return False
+    for binding in found[1]:
+        if binding.kind is BindingKind.PARAM:
+            param = binding.scope.params.get(binding.name)
+            annotation = param.annotation if param is not None else None
+            where = binding.scope.parent or model.module_scope
+            if annotation is None or not _container_annotation(model, annotation, where):
+                return False
+        elif not (binding.kind is BindingKind.ASSIGN and isinstance(binding.value, _DISPLAYS)):
+            return False
+    return True
+
+
+def _container_annotation(
+    model: SemanticModel, annotation: cst.BaseExpression, scope: Scope
+) -> bool:
+    if isinstance(annotation, cst.Subscript):
+        name = model.qualified_name(annotation.value, scope)
+        if name == "typing.Optional" and len(annotation.slice) == 1:
+            inner = annotation.slice[0].slice
+            return isinstance(inner, cst.Index) and _container_annotation(model, inner.value, scope)
+        return name in jf.CONTAINER_ANNOTATIONS
+    if model.qualified_name(annotation, scope) in jf.CONTAINER_ANNOTATIONS:
+        return True
+    if isinstance(annotation, cst.Name):  # a NamedTuple class of this file
+        found = model.lookup(annotation.value, scope)
+        if found is not None and found[1][-1].kind is BindingKind.CLASS:
+            cls = model.scope_of_node.get(id(found[1][-1].node))
+            return cls is not None and bool(model.base_names(cls) & jf.NAMED_TUPLE_BASES)
+    return False
+
+
 class TracedControlFlow(Rule):
     code = "JL006"
     name = "traced-control-flow"
@@ -103,6 +156,26 @@ class TracedControlFlow(Rule):
             return jnp.where(x > 0, x, 0.0)
         """
     valid = (
+        Valid("""
+            from typing import NamedTuple, Optional, Sequence, Tuple
+            import jax
+            class State(NamedTuple):
+                w: jax.Array
+            # The truth of a container is its emptiness: static, whatever it holds.
+            @jax.jit
+            def f(x, extras: Tuple[jax.Array, ...], masks: Optional[Sequence[jax.Array]],
+                  state: State, options: dict):
+                if extras:
+                    x = x + extras[0]
+                if masks:
+                    x = x * masks[0]
+                if not options:
+                    return x
+                items = [x, state.w]
+                if items and state:
+                    return x + state.w
+                return x
+            """),
         Valid("""
             import jax
             import jax.numpy as jnp
@@ -374,6 +447,8 @@ class TracedControlFlow(Rule):
         if function is None:
             return None
         for operand in operands:
+            if _is_container(model, operand, site):
+                continue  # `if params:` asks whether a container is empty: static
             if model.traced_fact(operand, site) is Fact.YES:
                 kind = site.kind.value
                 construct = {"elif": "if", "ternary": "if ... else"}.get(kind, kind)
