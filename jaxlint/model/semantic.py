@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import libcst as cst
 
 from jaxlint import jaxfacts as jf
+from jaxlint.model.arrays import ArrayFacts, is_mutable_ref
 from jaxlint.model.names import NameResolver
 from jaxlint.model.nodes import (
     CallSite,
@@ -18,8 +19,8 @@ from jaxlint.model.nodes import (
     Site,
     StoreSite,
 )
+from jaxlint.model.traced import JvpTracedFacts, TracedFacts
 from jaxlint.model.tracing import NOT_TRACED, TraceInfo, TransformForm, cst_transform_of
-from jaxlint.model.values import ArrayFacts, JvpTracedFacts, TracedFacts, is_mutable_ref
 from jaxlint.positions import node_spans
 
 

@@ -98,7 +98,7 @@ def tests_tracerness(
         )
     if not isinstance(expr, cst.Call):
         return False
-    name = model.qualified_name(expr.func, scope)
+    name = model.called_name(expr)
     if name in jf.TRACER_TEST_CALLS:
         return True
     if name == "builtins.isinstance" and len(expr.args) >= 2:

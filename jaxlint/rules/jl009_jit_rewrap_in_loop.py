@@ -35,15 +35,19 @@ class JitRewrapInLoop(JitInLoop):
     example = """
         import jax
 
-        for batch in batches:
-            loss = jax.jit(loss_fn)(params, batch)
+        def evaluate(params, batches):
+            losses = []
+            for batch in batches:
+                losses.append(jax.jit(loss_fn)(params, batch))
+            return losses
         """
     use_instead = """
         import jax
 
         loss_jit = jax.jit(loss_fn)
-        for batch in batches:
-            loss = loss_jit(params, batch)
+
+        def evaluate(params, batches):
+            return [loss_jit(params, batch) for batch in batches]
         """
     fix_safety = "There is no automatic fix: hoisting is a one-line edit, and yours to place."
     valid = (

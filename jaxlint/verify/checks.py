@@ -17,34 +17,30 @@ import re
 import time
 import types
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from jaxlint.verify.grad import check_grad
+from jaxlint.verify.keys import check_keys
+from jaxlint.verify.probe import (
+    MESSAGE_LIMIT,
+    CheckReport,
+    block,
+    describe_exception,
+    fresh_args,
+    jit_wrapper,
+    shorten,
+)
 from jaxlint.verify.result import CHECK_NAMES, FAIL, NOT_SELECTED, PASS, SKIP
 
-MESSAGE_LIMIT = 400
+__all__ = ["MESSAGE_LIMIT", "CheckReport", "compare_outputs", "run_checks", "timed_run_checks"]
 RETRACE_CALLS = 5
 # Named by jax's dispatch module; spelled out for versions that do not export the constant.
 JAXPR_TRACE_EVENT = "/jax/core/compile/jaxpr_trace_duration"
-
-
-@dataclass
-class CheckReport:
-    """Statuses and messages for the checks of one function."""
-
-    checks: dict[str, str] = field(default_factory=lambda: dict.fromkeys(CHECK_NAMES, SKIP))
-    messages: dict[str, str] = field(default_factory=dict)
-
-    def set(self, check: str, status: str, message: str | None = None) -> None:
-        self.checks[check] = status
-        if message:
-            self.messages[check] = message
-        else:
-            self.messages.pop(check, None)
 
 
 @dataclass
@@ -55,18 +51,6 @@ class ObservedCall:
     error: BaseException | None = None
     printed: str = ""
     changed_globals: tuple[str, ...] = ()
-
-
-def describe_exception(error: BaseException) -> str:
-    """`TypeName: first line of the message`, short enough for a table row."""
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    text = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
-    return shorten(text)
-
-
-def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def run_checks(
@@ -99,64 +83,15 @@ def run_checks(
         if "retrace" in selected:
             _check_retrace(fn, args, report, jit_error)
         if "grad" in selected:
-            _check_grad(fn, args, report, jit_error)
+            check_grad(fn, args, report, jit_error)
         if "keys" in selected:
-            _check_keys(fn, args, module, report, jit_error)
-        _block(None)
+            check_keys(fn, args, module, report, jit_error)
+        block(None)
     jax.clear_caches()
     return report
 
 
 # --- arguments ---------------------------------------------------------------------------
-
-
-def _is_array(leaf: Any) -> bool:
-    return isinstance(leaf, (jax.Array, np.ndarray, np.generic))
-
-
-def _fresh_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Copies of the array arguments, so a function that mutates or donates one cannot
-    change what the next call sees."""
-
-    def copy(leaf: Any) -> Any:
-        if isinstance(leaf, np.ndarray):
-            return leaf.copy()
-        if isinstance(leaf, jax.Array):
-            return jnp.array(leaf, copy=True)
-        return leaf
-
-    return jax.tree_util.tree_map(copy, args)
-
-
-def _jit_wrapper(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Callable[..., Any], list]:
-    """A fresh `jax.jit` of `fn` that traces the array arguments and holds every other
-    leaf (Python scalars, strings, objects) fixed, as `static_argnums` would."""
-    leaves, treedef = jax.tree_util.tree_flatten(args)
-    array_positions = [i for i, leaf in enumerate(leaves) if _is_array(leaf)]
-
-    def call_with_arrays(*arrays: Any) -> Any:
-        merged = list(leaves)
-        for position, array in zip(array_positions, arrays, strict=True):
-            merged[position] = array
-        return fn(*jax.tree_util.tree_unflatten(treedef, merged))
-
-    def arrays_of(call_args: tuple[Any, ...]) -> list:
-        call_leaves = jax.tree_util.tree_leaves(call_args)
-        return [call_leaves[i] for i in array_positions]
-
-    return jax.jit(call_with_arrays), arrays_of  # type: ignore[return-value]
-
-
-def _block(output: Any) -> Any:
-    """Wait for the device, and for `jax.debug.print` callbacks, before reading stdout."""
-    with contextlib.suppress(Exception):
-        jax.block_until_ready(output)
-    with contextlib.suppress(Exception):
-        jax.effects_barrier()
-    return output
-
-
-# --- module state ------------------------------------------------------------------------
 
 
 def _fingerprint(value: Any) -> Hashable:
@@ -199,7 +134,7 @@ def _observe(
     stdout = io.StringIO()
     with contextlib.redirect_stdout(stdout):
         try:
-            observed.output = _block(fn(*args))
+            observed.output = block(fn(*args))
         except Exception as error:
             observed.error = error
     observed.printed = stdout.getvalue()
@@ -226,7 +161,7 @@ def _check_jit_and_effects(
     eager_calls = []
     with jax.disable_jit():
         for _ in range(2):
-            eager_calls.append(_observe(fn, _fresh_args(args), module))
+            eager_calls.append(_observe(fn, fresh_args(args), module))
             if eager_calls[-1].error is not None:
                 break
     eager_error = eager_calls[-1].error
@@ -239,10 +174,10 @@ def _check_jit_and_effects(
         return message
 
     jax.clear_caches()
-    jitted, arrays_of = _jit_wrapper(fn, args)
+    jitted, arrays_of = jit_wrapper(fn, args)
     jit_calls = []
     for _ in range(2):
-        jit_calls.append(_observe(jitted, tuple(arrays_of(_fresh_args(args))), module))
+        jit_calls.append(_observe(jitted, tuple(arrays_of(fresh_args(args))), module))
         if jit_calls[-1].error is not None:
             break
     jit_error = jit_calls[-1].error
@@ -363,11 +298,11 @@ def _check_leaks(
     earlier_tracers: set[int],
 ) -> None:
     jax.clear_caches()
-    jitted, arrays_of = _jit_wrapper(fn, args)
+    jitted, arrays_of = jit_wrapper(fn, args)
     detected: str | None = None
     try:
         with jax.check_tracer_leaks(True):
-            _block(jitted(*arrays_of(_fresh_args(args))))
+            block(jitted(*arrays_of(fresh_args(args))))
     except Exception as error:
         if "leak" not in str(error).lower():
             if jit_error is None:
@@ -464,7 +399,7 @@ def _check_retrace(
         return
     jax.clear_caches()
     try:
-        _block(fn(*_fresh_args(args)))
+        block(fn(*fresh_args(args)))
     except Exception as error:
         if jit_error is None:
             report.set("retrace", FAIL, f"warm-up call raised {describe_exception(error)}")
@@ -472,7 +407,7 @@ def _check_retrace(
             report.set("retrace", SKIP, "not run: the function does not jit")
         return
     # Copies made before counting: copying an array may itself trace a small computation.
-    call_args = [_fresh_args(args) for _ in range(RETRACE_CALLS)]
+    call_args = [fresh_args(args) for _ in range(RETRACE_CALLS)]
     counter = _TraceCounter()
     monitoring.register_event_duration_secs_listener(counter)
     capture = _LogCapture()
@@ -483,7 +418,7 @@ def _check_retrace(
         with explain(True) if explain is not None else contextlib.nullcontext():
             counter.active = True
             for call in call_args:
-                _block(fn(*call))
+                block(fn(*call))
     except Exception as error:
         report.set("retrace", FAIL, f"a repeated call raised {describe_exception(error)}")
         return
@@ -527,216 +462,6 @@ def _condense_cache_miss(text: str) -> str:
 
 
 # --- grad --------------------------------------------------------------------------------
-
-
-def _is_floating(leaf: Any) -> bool:
-    if isinstance(leaf, bool):
-        return False
-    if isinstance(leaf, float):
-        return True
-    dtype = getattr(leaf, "dtype", None)
-    return dtype is not None and jnp.issubdtype(dtype, jnp.floating)
-
-
-def _check_grad(
-    fn: Callable[..., Any], args: tuple[Any, ...], report: CheckReport, jit_error: str | None
-) -> None:
-    """`check_grads` in reverse mode against finite differences.
-
-    Only the floating-point argument leaves are varied; integer and boolean leaves
-    (indices, sizes, flags) are held fixed, since they cannot be differentiated.
-    """
-    from jax.test_util import check_grads
-
-    jax.clear_caches()
-    leaves, treedef = jax.tree_util.tree_flatten(args)
-    float_positions = [i for i, leaf in enumerate(leaves) if _is_floating(leaf)]
-    if not float_positions:
-        report.set("grad", SKIP, "not differentiable: no floating-point argument")
-        return
-    primals = tuple(jnp.asarray(leaves[i]) for i in float_positions)
-
-    def call(*float_leaves: Any) -> Any:
-        merged = list(leaves)
-        for position, leaf in zip(float_positions, float_leaves, strict=True):
-            # check_grads evaluates finite differences on NumPy arrays; the function
-            # expects JAX arrays (`.at[]`, for one).
-            merged[position] = jnp.asarray(leaf)
-        return fn(*jax.tree_util.tree_unflatten(treedef, merged))
-
-    try:
-        sample = call(*primals)
-        output_leaves = jax.tree_util.tree_leaves(sample)
-        differentiable = [
-            i for i, leaf in enumerate(output_leaves) if _is_floating(jnp.asarray(leaf))
-        ]
-        if not differentiable:
-            report.set("grad", SKIP, "not differentiable: no floating-point output")
-            return
-        scalar_output = len(output_leaves) == 1 and jnp.ndim(output_leaves[0]) == 0
-        if scalar_output:
-            target = call
-        else:
-            # A fixed random projection turns any output into a scalar whose gradient
-            # exercises every output element.
-            key = jax.random.PRNGKey(0)
-            projections = {
-                i: jax.random.normal(
-                    jax.random.fold_in(key, i),
-                    jnp.shape(output_leaves[i]),
-                    jnp.asarray(output_leaves[i]).dtype,
-                )
-                for i in differentiable
-            }
-
-            def target(*float_leaves: Any) -> Any:
-                out = jax.tree_util.tree_leaves(call(*float_leaves))
-                return sum(jnp.vdot(projections[i], out[i]) for i in differentiable)
-
-        check_grads(target, primals, order=1, modes=("rev",), eps=_finite_difference_step(primals))
-    except AssertionError as error:
-        report.set("grad", FAIL, "gradient differs from finite differences: " + _grad_detail(error))
-        return
-    except Exception as error:
-        if jit_error is None:
-            report.set("grad", FAIL, f"differentiating raised {describe_exception(error)}")
-        else:
-            report.set("grad", SKIP, "not run: the function does not jit")
-        return
-    report.set("grad", PASS)
-
-
-def _finite_difference_step(primals: tuple[Any, ...]) -> float:
-    """A step suited to the coarsest float argument: jax's default (1e-4) leaves float32
-    central differences with rounding noise near check_grads' own tolerance."""
-    bits = min(np.dtype(jnp.asarray(p).dtype).itemsize * 8 for p in primals)
-    if bits <= 16:
-        return 1e-2
-    if bits <= 32:
-        return 1e-3
-    return 1e-4
-
-
-def _grad_detail(error: AssertionError) -> str:
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    wanted = [
-        line
-        for line in lines
-        if line.startswith(("Max absolute", "Max relative", "ACTUAL", "DESIRED", "Not equal"))
-    ]
-    return shorten("; ".join(wanted or lines[:3]), 300)
-
-
-# --- keys --------------------------------------------------------------------------------
-
-RAW_KEYS_UNSEEN = (
-    "raw uint32 keys used as plain arrays: their reuse cannot be seen "
-    "(jax's checker tracks typed keys, made with jax.random.key)"
-)
-
-
-def _key_data_shape() -> tuple[int, ...]:
-    return tuple(jax.random.key_data(jax.random.key(0)).shape)
-
-
-def _is_raw_key(leaf: Any, key_shape: tuple[int, ...]) -> bool:
-    """A uint32 array shaped like the default PRNG's key data (or a batch of them)."""
-    return (
-        isinstance(leaf, (jax.Array, np.ndarray))
-        and leaf.dtype == np.uint32
-        and tuple(leaf.shape[-len(key_shape) :]) == key_shape
-        and not jax.dtypes.issubdtype(leaf.dtype, jax.dtypes.prng_key)
-    )
-
-
-def _promote_raw_keys(args: tuple[Any, ...]) -> tuple[tuple[Any, ...], int]:
-    """`args` with raw key arguments wrapped as typed keys, and how many were wrapped."""
-    key_shape = _key_data_shape()
-    promoted = 0
-
-    def promote(leaf: Any) -> Any:
-        nonlocal promoted
-        if _is_raw_key(leaf, key_shape):
-            promoted += 1
-            return jax.random.wrap_key_data(jnp.asarray(leaf))
-        return leaf
-
-    return jax.tree_util.tree_map(promote, args), promoted
-
-
-@contextlib.contextmanager
-def _typed_legacy_keys(module: types.ModuleType | None) -> Iterator[None]:
-    """`jax.random.PRNGKey` made to return typed keys (which every `jax.random` function
-    accepts), so that the checker can follow keys the function creates itself."""
-    original = jax.random.PRNGKey
-
-    def typed_key(seed: Any, impl: Any = None) -> Any:
-        return jax.random.key(seed, impl=impl)
-
-    aliases = (
-        [name for name, value in vars(module).items() if value is original]
-        if module is not None
-        else []
-    )
-    jax.random.PRNGKey = typed_key  # type: ignore[assignment]
-    for name in aliases:
-        setattr(module, name, typed_key)
-    try:
-        yield
-    finally:
-        jax.random.PRNGKey = original  # type: ignore[assignment]
-        for name in aliases:
-            setattr(module, name, original)
-
-
-def _key_reuse_call(fn: Callable[..., Any], args: tuple[Any, ...]) -> BaseException | None:
-    """A fresh `jax.jit` of `fn` under jax's key-reuse checker; the error it raised."""
-    jax.clear_caches()
-    jitted, arrays_of = _jit_wrapper(fn, args)
-    try:
-        with jax.debug_key_reuse(True):
-            _block(jitted(*arrays_of(args)))
-    except Exception as error:
-        return error
-    return None
-
-
-def _check_keys(
-    fn: Callable[..., Any],
-    args: tuple[Any, ...],
-    module: types.ModuleType | None,
-    report: CheckReport,
-    jit_error: str | None,
-) -> None:
-    """jax's key-reuse checker (`jax.debug_key_reuse`) on a fresh jit of the function.
-
-    The checker follows typed keys only. Raw uint32 keys, passed in or made with
-    `jax.random.PRNGKey`, are checked as typed keys where the function accepts those
-    (it only hands them to `jax.random`); where it does not, the message says so.
-    """
-    reuse_error = getattr(jax.errors, "KeyReuseError", None)
-    if reuse_error is None or not hasattr(jax, "debug_key_reuse"):
-        report.set("keys", SKIP, f"this jax ({jax.__version__}) has no key-reuse checker")
-        return
-    typed_args, promoted = _promote_raw_keys(args)
-    with _typed_legacy_keys(module):
-        error = _key_reuse_call(fn, typed_args)
-    note = None
-    if error is not None and not isinstance(error, reuse_error):
-        # The function treats its raw keys as arrays: check it as it is.
-        note = RAW_KEYS_UNSEEN
-        error = _key_reuse_call(fn, args)
-    if error is None:
-        report.set("keys", PASS, note)
-    elif isinstance(error, reuse_error):
-        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-        detail = " ".join(line for line in lines[:2] if not line.startswith("See https://"))
-        raw = " (raw keys, checked as typed keys)" if promoted and note is None else ""
-        report.set("keys", FAIL, shorten(f"a PRNG key is used twice{raw}: {detail}"))
-    elif jit_error is None:
-        report.set("keys", FAIL, f"under jax.jit: {describe_exception(error)}")
-    else:
-        report.set("keys", SKIP, "not run: the function does not jit")
 
 
 def timed_run_checks(
