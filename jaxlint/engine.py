@@ -30,7 +30,7 @@ from jaxlint.source import (
     python_syntax_error,
     unreadable_file_finding,
 )
-from jaxlint.suppression import skips_file, suppressed
+from jaxlint.suppression import noqa_comments, skips_file, suppressed
 
 
 class InternalError(Exception):
@@ -103,8 +103,8 @@ class FileLinter:
         if not diagnostics:
             return []
         spans = node_spans(module, (diagnostic.node for diagnostic in diagnostics))
-        # The source text, for ``# noqa``; regenerating it from the tree costs a codegen.
-        lines = (module.code if text is None else text).splitlines()
+        # The source text, for noqa comments; regenerating it from the tree costs a codegen.
+        noqa = noqa_comments(module.code if text is None else text)
         located: Located = []
         for diagnostic in diagnostics:
             where = spans[id(diagnostic.node)]
@@ -121,7 +121,7 @@ class FileLinter:
                 if diagnostic.fix and self.settings.can_fix(diagnostic.code)
                 else None,
             )
-            if not suppressed(lines, finding):
+            if not suppressed(noqa, finding):
                 located.append((finding, diagnostic))
         return located
 
