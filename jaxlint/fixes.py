@@ -242,23 +242,6 @@ class _TopLevelStatements:
         )
 
 
-def apply_text_edits(text: str, edits: Sequence[TextEdit]) -> str:
-    """``text`` with ``edits`` (which do not overlap) applied: what a tool does with the
-    edits of the JSON output."""
-    lines = _lines(text)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
-
-    def offset(line: int, column: int) -> int:
-        return starts[line - 1] + column - 1
-
-    for edit in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
-        start, end = offset(edit.line, edit.column), offset(edit.end_line, edit.end_column)
-        text = text[:start] + edit.content + text[end:]
-    return text
-
-
 def module_import_anchor(
     model: SemanticModel, skip_modules: Iterable[str] = ()
 ) -> cst.SimpleStatementLine | None:
