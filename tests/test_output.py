@@ -10,13 +10,16 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import libcst as cst
 import pytest
 
 from jaxlint.api import CheckOptions, run_check
 from jaxlint.config import Settings
 from jaxlint.engine import lint_source
 from jaxlint.findings import Finding
+from jaxlint.model import build_model
 from jaxlint.reporters import OutputFormat
+from jaxlint.rules import RULES_BY_CODE
 from jaxlint.snippets import ColorChoice
 
 from conftest import invoke_cli
@@ -307,3 +310,14 @@ def test_force_color_colours_a_pipe_unless_no_color_is_given(
     assert "   |" not in out  # colour, but still the concise format
     _, plain, _ = invoke_cli(["--no-cache", "--no-color", "m.py"], cwd=tmp_path)
     assert plain.splitlines()[0] == f"m.py:8:5: JL001 [*] {JL001_MESSAGE}"
+
+
+def test_a_multi_line_fix_description_is_one_line_at_the_source() -> None:
+    (diagnostic,) = [
+        d
+        for d in RULES_BY_CODE["JL001"]().check(build_model(cst.parse_module(MULTI_LINE_FIX)))
+        if d.fix is not None
+    ]
+    assert diagnostic.fix is not None
+    assert diagnostic.fix.description == "x = x.at[0].set(jnp.concatenate([a, b,]))"
+    assert "\n" not in diagnostic.message
