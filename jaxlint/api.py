@@ -21,7 +21,8 @@ from jaxlint.findings import Finding
 from jaxlint.fsio import read_source, write_atomically
 from jaxlint.parallel import lint_files
 from jaxlint.project import ProjectIndex
-from jaxlint.reporters import report, write_statistics
+from jaxlint.reporters import OutputFormat, plural, report, write_statistics
+from jaxlint.snippets import ColorChoice
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ class CheckOptions:
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
-    output_format: str = "text"
+    output_format: OutputFormat | str = OutputFormat.TEXT
+    color: ColorChoice = ColorChoice.AUTO
     exit_zero: bool = False
     statistics: bool = False
     #: Worker processes; None means all cores. The library defaults to one process and
@@ -240,7 +242,7 @@ def run_check(
     if options.diff:
         for diff in run.diffs:
             out.write(diff)
-        err.write(f"Would fix {run.fixed} problem{'s' if run.fixed != 1 else ''}.\n")
+        err.write(f"Would fix {plural(run.fixed, 'problem')}.\n")
     elif options.statistics:
         write_statistics(run.findings, out, options.output_format, options.unsafe_fixes)
     else:
@@ -252,6 +254,7 @@ def run_check(
             unsafe_fixes=options.unsafe_fixes,
             fixed=run.fixed,
             root=settings.root,
+            color=options.color,
         )
     for error in run.errors:
         err.write(f"error: {error}\n")

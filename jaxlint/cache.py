@@ -21,11 +21,11 @@ from typing import Any
 import jaxlint
 from jaxlint.config import Settings
 from jaxlint.engine import FileResult
-from jaxlint.findings import Applicability, Finding
+from jaxlint.findings import Applicability, Finding, FixSuggestion, TextEdit
 from jaxlint.fsio import write_atomically
 
 CACHE_DIR = ".jaxlint_cache"
-_FORMAT = 1
+_FORMAT = 2  # 2: each finding's fix is stored with its edits
 #: What marks a folder as a project root when no configuration file was found.
 _VCS_MARKERS = (".git", ".hg")
 
@@ -78,6 +78,25 @@ def build_fingerprint() -> str:
             continue
         parts.append(f"{path.relative_to(package).as_posix()}:{info.st_size}:{info.st_mtime_ns}")
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=12).hexdigest()
+
+
+def _stored_fix(fix: FixSuggestion | None) -> list[Any] | None:
+    if fix is None:
+        return None
+    edits = [[e.line, e.column, e.end_line, e.end_column, e.content] for e in fix.edits]
+    return [fix.applicability.value, fix.message, edits]
+
+
+def _fix(stored: Any) -> FixSuggestion | None:
+    """A stored fix back (a damaged one raises TypeError or ValueError: a miss)."""
+    if stored is None:
+        return None
+    applicability, message, edits = stored
+    if not isinstance(message, str):
+        raise TypeError("a fix message is text")
+    return FixSuggestion(
+        Applicability(applicability), message, tuple(TextEdit(*edit) for edit in edits)
+    )
 
 
 class _UsedKeys(dict[str, Any]):
@@ -184,18 +203,8 @@ class ResultCache:
             return None
         try:
             findings = [
-                Finding(
-                    path,
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                    code,
-                    rule,
-                    message,
-                    Applicability(fixable) if fixable else None,
-                )
-                for line, column, end_line, end_column, code, rule, message, fixable in entry[
+                Finding(path, line, column, end_line, end_column, code, rule, message, _fix(fix))
+                for line, column, end_line, end_column, code, rule, message, fix in entry[
                     "findings"
                 ]
             ]
@@ -226,7 +235,7 @@ class ResultCache:
                     f.code,
                     f.name,
                     f.message,
-                    f.fix_available.value if f.fix_available is not None else "",
+                    _stored_fix(f.fix),
                 ]
                 for f in result.findings
             ],

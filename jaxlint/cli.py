@@ -12,8 +12,9 @@ import click
 from jaxlint import __version__
 from jaxlint.api import CheckOptions, run_check
 from jaxlint.config import ConfigError, load_settings, with_overrides
-from jaxlint.reporters import FORMATS
+from jaxlint.reporters import FORMATS, OutputFormat
 from jaxlint.rules import ALL_RULES, RULES_BY_CODE
+from jaxlint.snippets import ColorChoice
 
 
 def _codes(value: str | None) -> list[str] | None:
@@ -72,8 +73,16 @@ def main() -> None:
 )
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option(
-    "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True
+    "--output-format",
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: full on a terminal, concise elsewhere; full: with source lines and fix "
+    "titles; concise: one line a finding.",
 )
+@click.option("--no-color", is_flag=True, help="Never colour text output (also: NO_COLOR=1).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("--statistics", is_flag=True, help="Show counts per rule code instead of findings.")
 @click.option(
@@ -102,6 +111,7 @@ def check(
     unsafe_fixes: bool | None,
     diff: bool,
     output_format: str,
+    no_color: bool,
     exit_zero: bool,
     statistics: bool,
     config_file: str | None,
@@ -126,7 +136,8 @@ def check(
             fix=fix,
             unsafe_fixes=settings.unsafe_fixes,
             diff=diff,
-            output_format=output_format,
+            output_format=OutputFormat(output_format),
+            color=ColorChoice.NEVER if no_color else ColorChoice.AUTO,
             exit_zero=exit_zero,
             statistics=statistics,
             jobs=jobs,

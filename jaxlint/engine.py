@@ -9,13 +9,14 @@ pre-filter), :mod:`jaxlint.suppression` (``# noqa``, skip-file), :mod:`jaxlint.f
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
 from jaxlint.config import Settings
-from jaxlint.findings import Diagnostic, Finding
+from jaxlint.findings import Diagnostic, Finding, FixSuggestion
 from jaxlint.fixer import Located, fix_until_clean
+from jaxlint.fixes import fix_suggestions
 from jaxlint.fsio import read_source
 from jaxlint.model import SemanticModel, build_model
 from jaxlint.positions import node_spans
@@ -30,7 +31,7 @@ from jaxlint.source import (
     python_syntax_error,
     unreadable_file_finding,
 )
-from jaxlint.suppression import skips_file, suppressed
+from jaxlint.suppression import noqa_comments, skips_file, suppressed
 
 
 class InternalError(Exception):
@@ -97,17 +98,28 @@ class FileLinter:
         return model, diagnostics
 
     def locate(
-        self, module: cst.Module, diagnostics: Sequence[Diagnostic], text: str | None = None
+        self,
+        module: cst.Module,
+        diagnostics: Sequence[Diagnostic],
+        text: str | None = None,
+        *,
+        fix_edits: bool = True,
     ) -> Located:
-        """Positions for the reported nodes only, then ``# noqa`` filtering."""
+        """Positions for the reported nodes only, then ``# noqa`` filtering. With
+        ``fix_edits``, each fix this run may apply comes with its edits as text (which
+        costs applying it alone: the ``--fix`` loop's passes leave them out)."""
         if not diagnostics:
             return []
         spans = node_spans(module, (diagnostic.node for diagnostic in diagnostics))
-        # The source text, for ``# noqa``; regenerating it from the tree costs a codegen.
-        lines = (module.code if text is None else text).splitlines()
+        # The source text, for noqa comments; regenerating it from the tree costs a codegen.
+        noqa = noqa_comments(module.code if text is None else text)
         located: Located = []
         for diagnostic in diagnostics:
             where = spans[id(diagnostic.node)]
+            suggestion = None
+            fix = diagnostic.fix
+            if fix is not None and self.settings.can_fix(diagnostic.code):
+                suggestion = FixSuggestion(fix.applicability, fix.title, ())
             finding = Finding(
                 self.path,
                 where.start_line,
@@ -117,21 +129,24 @@ class FileLinter:
                 diagnostic.code,
                 RULES_BY_CODE[diagnostic.code].name,
                 diagnostic.message,
-                diagnostic.fix.applicability
-                if diagnostic.fix and self.settings.can_fix(diagnostic.code)
-                else None,
+                suggestion,
             )
-            if not suppressed(lines, finding):
+            if not suppressed(noqa, finding):
                 located.append((finding, diagnostic))
-        return located
+        return with_fix_edits(module, located) if fix_edits else located
 
     def analyse(
-        self, module: cst.Module, text: str | None = None, *, model_always: bool = False
+        self,
+        module: cst.Module,
+        text: str | None = None,
+        *,
+        model_always: bool = False,
+        fix_edits: bool = True,
     ) -> tuple[SemanticModel | None, Located]:
         """The model (see :meth:`diagnose`) and the findings left after ``# noqa``, each
         with the diagnostic it came from."""
         model, diagnostics = self.diagnose(module, text, model_always=model_always)
-        return model, self.locate(module, diagnostics, text)
+        return model, self.locate(module, diagnostics, text, fix_edits=fix_edits)
 
     def lint(self, source: bytes, *, fix: bool = False, unsafe_fixes: bool = False) -> FileResult:
         with deep_recursion():
@@ -156,25 +171,41 @@ class FileLinter:
                 result.findings.append(parse_error_finding(self.path, python_error or error))
             return result
         try:
-            _, located = self.analyse(module, text_hint)
+            _, located = self.analyse(module, text_hint, fix_edits=not fix)
             if fix:
                 outcome = fix_until_clean(
                     self.path,
                     module,
                     located,
-                    lambda tree, text: self.analyse(tree, text)[1],
+                    lambda tree, text: self.analyse(tree, text, fix_edits=False)[1],
                     unsafe_fixes=unsafe_fixes,
                 )
-                located = outcome.located
                 result.warnings.extend(outcome.warnings)
                 if outcome.applied:
                     result.fixes_applied = outcome.applied
                     result.fixed_source = outcome.module.bytes
+                # What is left, with its fixes' edits as text of the code now written.
+                located = with_fix_edits(outcome.module, outcome.located)
         except InternalError as error:
             result.errors.append(str(error))
             return result
         result.findings = sorted(finding for finding, _ in located)
         return result
+
+
+def with_fix_edits(module: cst.Module, located: Located) -> Located:
+    """``located`` with the edits of each fix it offers, as text of ``module``'s code."""
+    offered = [
+        index
+        for index, (finding, diagnostic) in enumerate(located)
+        if finding.fix is not None and diagnostic.fix is not None
+    ]
+    suggestions = fix_suggestions(module, [located[i][1].fix for i in offered])  # type: ignore[misc]
+    edited = list(located)
+    for index, suggestion in zip(offered, suggestions, strict=True):
+        finding, diagnostic = edited[index]
+        edited[index] = (replace(finding, fix=suggestion), diagnostic)
+    return edited
 
 
 def lint_source(

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from jaxlint.config import ConfigError, Settings, load_settings, with_overrides
-from jaxlint.findings import Finding
+from jaxlint.findings import Finding, FixSuggestion, documentation_command
 
 __all__ = ["CheckFailed", "ConfigError", "JaxlintWarning", "ReportedFinding", "check"]
 
@@ -37,7 +37,8 @@ class CheckFailed(RuntimeError):
 @dataclass(frozen=True, order=True)
 class ReportedFinding:
     """One finding, with the fields of one entry of ``--format json`` (1-based lines and
-    columns; ``fixable``: whether ``fix=True`` would repair it in this run)."""
+    columns; ``fixable``: whether ``fix=True`` would repair it in this run; ``fix``: its
+    edits as text, or None; ``doc``: the command that prints the rule's documentation)."""
 
     path: str
     line: int
@@ -48,6 +49,8 @@ class ReportedFinding:
     name: str
     message: str
     fixable: bool
+    fix: FixSuggestion | None = field(compare=False)
+    doc: str = field(compare=False)
 
     @classmethod
     def of(cls, finding: Finding, unsafe_fixes: bool) -> ReportedFinding:
@@ -61,11 +64,15 @@ class ReportedFinding:
             finding.name,
             finding.message,
             finding.fixable(unsafe_fixes),
+            finding.fix,
+            documentation_command(finding.code),
         )
 
     def as_json(self) -> dict[str, Any]:
         """The entry exactly as ``--format json`` writes it."""
-        return asdict(self)
+        entry = {item.name: getattr(self, item.name) for item in fields(self)}
+        entry["fix"] = self.fix.as_json() if self.fix is not None else None
+        return entry
 
 
 def _codes(codes: Iterable[str] | str | None) -> list[str] | None:

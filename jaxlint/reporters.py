@@ -1,7 +1,9 @@
-"""Output formats: text (ruff-like), json, github annotations, SARIF 2.1.0."""
+"""Output formats: text (ruff-like: concise, or full with source snippets), json,
+github annotations, SARIF 2.1.0."""
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 import urllib.parse
@@ -11,10 +13,33 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from jaxlint import __version__
-from jaxlint.findings import Applicability, Finding
+from jaxlint.findings import Applicability, Finding, documentation_command
 from jaxlint.rules import ALL_RULES, RULES_BY_CODE
+from jaxlint.snippets import (
+    ColorChoice,
+    Painter,
+    SourceLines,
+    Style,
+    cached,
+    file_lines,
+    is_terminal,
+    snippet,
+    wants_color,
+)
 
-FORMATS = ("text", "json", "github", "sarif")
+
+class OutputFormat(str, enum.Enum):
+    """What ``--output-format`` (or its older name ``--format``) asks for."""
+
+    TEXT = "text"  # ``full`` on a terminal, ``concise`` elsewhere (pipes, CI logs, hooks)
+    CONCISE = "concise"  # one line a finding
+    FULL = "full"  # each finding with its source lines underlined and its fix's title
+    JSON = "json"
+    GITHUB = "github"
+    SARIF = "sarif"
+
+
+FORMATS = tuple(output_format.value for output_format in OutputFormat)
 #: Where the project lives, for SARIF's ``informationUri``. A placeholder until jaxlint is
 #: published: the repository the README's pre-commit section names (not the unrelated
 #: ``jaxlint`` package on PyPI).
@@ -25,48 +50,82 @@ SOURCE_ROOT = "%SRCROOT%"
 
 def report(
     findings: Sequence[Finding],
-    output_format: str,
+    output_format: OutputFormat | str,
     out: TextIO,
     *,
     unsafe_fixes: bool = False,
     fixed: int = 0,
     root: str | None = None,
+    color: ColorChoice = ColorChoice.AUTO,
+    source_lines: SourceLines = file_lines,
 ) -> None:
-    """``root`` is the project root, which SARIF's artifact URIs are relative to."""
-    if output_format == "json":
+    """``root`` is the project root, which SARIF's artifact URIs are relative to;
+    ``source_lines(path)``, the lines the ``full`` format quotes."""
+    output_format = OutputFormat(output_format)
+    if output_format is OutputFormat.JSON:
         write_json(findings, out, unsafe_fixes)
-    elif output_format == "github":
+    elif output_format is OutputFormat.GITHUB:
         write_github(findings, out)
-    elif output_format == "sarif":
+    elif output_format is OutputFormat.SARIF:
         write_sarif(findings, out, root)
     else:
-        write_text(findings, out, unsafe_fixes=unsafe_fixes, fixed=fixed)
+        full = output_format is OutputFormat.FULL or (
+            output_format is OutputFormat.TEXT and is_terminal(out)
+        )
+        write_text(
+            findings,
+            out,
+            unsafe_fixes=unsafe_fixes,
+            fixed=fixed,
+            paint=Painter(wants_color(color, out)),
+            source_lines=cached(source_lines) if full else None,
+        )
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 problem``, ``2 problems``."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def write_text(
-    findings: Sequence[Finding], out: TextIO, *, unsafe_fixes: bool = False, fixed: int = 0
+    findings: Sequence[Finding],
+    out: TextIO,
+    *,
+    unsafe_fixes: bool = False,
+    fixed: int = 0,
+    paint: Painter | None = None,
+    source_lines: SourceLines | None = None,
 ) -> None:
+    """One line a finding; with ``source_lines`` (the full format), each followed by its
+    source snippet and a blank line."""
+    paint = paint or Painter(False)
     for finding in findings:
-        mark = " [*]" if finding.fixable(unsafe_fixes) else ""
+        mark = " " + paint("[*]", Style.FIXABLE) if finding.fixable(unsafe_fixes) else ""
+        colon = paint(":", Style.PUNCTUATION)
         out.write(
-            f"{finding.path}:{finding.line}:{finding.column}: {finding.code}{mark} "
-            f"{finding.message}\n"
+            f"{paint(finding.path, Style.PATH)}{colon}{finding.line}{colon}{finding.column}"
+            f"{colon} {paint(finding.code, Style.CODE)}{mark} {finding.message}\n"
         )
+        if source_lines is not None:
+            lines = source_lines(finding.path)
+            shown = snippet(finding, lines, paint) if lines is not None else []
+            out.writelines(line + "\n" for line in shown)
+            out.write("\n")
     fixable = sum(1 for finding in findings if finding.fixable(unsafe_fixes))
     hidden = sum(
         1 for f in findings if f.fix_available is Applicability.UNSAFE and not unsafe_fixes
     )
     if findings or fixed:
         total = len(findings) + fixed  # what was found: fixed now, or left to report
-        noun = "problem" if total == 1 else "problems"
-        summary = f"Found {total} {noun}"
+        summary = f"Found {plural(total, 'problem')}"
         if fixed:
             summary += f" ({fixed} fixed, {len(findings)} remaining)"
         if fixable:
             summary += f" ({fixable} fixable with --fix)"
         out.write(summary + ".\n")
         if hidden:
-            out.write(f"({hidden} hidden fixes can be enabled with --unsafe-fixes.)\n")
+            fixes = plural(hidden, "hidden fix", "hidden fixes")
+            out.write(f"({fixes} can be enabled with --unsafe-fixes.)\n")
     else:
         out.write("All checks passed!\n")
 
@@ -82,6 +141,8 @@ def as_json(finding: Finding, unsafe_fixes: bool = False) -> dict[str, Any]:
         "name": finding.name,
         "message": finding.message,
         "fixable": finding.fixable(unsafe_fixes),
+        "fix": finding.fix.as_json() if finding.fix is not None else None,
+        "doc": documentation_command(finding.code),
     }
 
 

@@ -35,7 +35,9 @@ def function_summaries(path: str, settings: Settings | None = None) -> list[Func
         return []
     with deep_recursion():
         linter = FileLinter(path, settings)
-        model, located = linter.analyse(module, decoded_hint(source), model_always=True)
+        model, located = linter.analyse(
+            module, decoded_hint(source), model_always=True, fix_edits=False
+        )
         if model is None:  # pragma: no cover - model_always
             return []
         functions = [

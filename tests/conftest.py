@@ -38,6 +38,14 @@ def _user_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
 
 
+@pytest.fixture(autouse=True)
+def _no_colour_settings_from_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Output is compared as text: a NO_COLOR or FORCE_COLOR in the caller's
+    environment (CI often sets FORCE_COLOR) must not change it."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
 def invoke_cli(args: list[str], cwd: Path | None = None) -> tuple[int, str, str]:
     """``jaxlint ARGS`` in ``cwd``, in this process: exit code, stdout, stderr."""
     old = os.getcwd()

@@ -94,6 +94,18 @@ def test_json_format_shape(project: Path) -> None:
             "message": "In-place update of JAX array `x`: JAX arrays are immutable; "
             "use `x = x.at[0].set(1.0)`",
             "fixable": True,
+            "fix": {
+                "applicability": "safe",
+                "message": "Replace with `x = x.at[0].set(1.0)`",
+                "edits": [
+                    {
+                        "location": {"line": 6, "column": 6},
+                        "end_location": {"line": 6, "column": 15},
+                        "content": " = x.at[0].set(1.0)",
+                    }
+                ],
+            },
+            "doc": "jaxlint rule JL001",
         }
     ]
 

@@ -219,6 +219,6 @@ def test_fix_summary_line_counts_what_was_found_fixed_and_left(tmp_path: Path) -
     assert [line.split(": ", 1)[1].split(" ", 1)[0] for line in lines[:-2]] == ["JL004"]
     assert lines[-2:] == [
         "Found 2 problems (1 fixed, 1 remaining).",
-        "(1 hidden fixes can be enabled with --unsafe-fixes.)",
+        "(1 hidden fix can be enabled with --unsafe-fixes.)",
     ]
     assert "    x = x.at[0].set(1.0)\n    print(x)\n" in target.read_text()

@@ -244,10 +244,10 @@ def test_a_crash_outside_the_rules_is_an_internal_error(
     (tmp_path / "b.py").write_text(BAD)
     real_locate = engine.FileLinter.locate
 
-    def crash_on_b(self, module, diagnostics, text=None):  # type: ignore[no-untyped-def]
+    def crash_on_b(self, module, diagnostics, text=None, **options):  # type: ignore[no-untyped-def]
         if self.path.endswith("b.py"):
             raise KeyError("positions")
-        return real_locate(self, module, diagnostics, text)
+        return real_locate(self, module, diagnostics, text, **options)
 
     monkeypatch.setattr(engine.FileLinter, "locate", crash_on_b)
     run = lint_paths([str(tmp_path)], Settings(root=str(tmp_path)), CheckOptions())

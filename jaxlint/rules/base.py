@@ -9,15 +9,16 @@ from typing import ClassVar
 
 import libcst as cst
 
-from jaxlint.findings import Diagnostic
+from jaxlint.findings import Diagnostic, single_line
 from jaxlint.model import SemanticModel
 
 
 def source_text(node: cst.CSTNode, limit: int | None = None) -> str:
-    """The code of ``node`` for a message: on one line, shortened past ``limit``."""
+    """The code of ``node`` for a message or a fix's description: on one line (a message
+    is one line of text output), shortened past ``limit``."""
     text = cst.Module(body=[]).code_for_node(node)
     if limit is None:
-        return text
+        return single_line(text)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
