@@ -319,12 +319,8 @@ class JaxlintLanguageServer(LanguageServer):
         wanted = document.range_from_client_units(params.range)
         actions: list[types.CodeAction] = []
         for finding, diagnostic in analysis.located:
-            start = (finding.line - 1, finding.column - 1)
-            end = (finding.end_line - 1, finding.end_column - 1)
-            if end < (wanted.start.line, wanted.start.character) or start > (
-                wanted.end.line,
-                wanted.end.character,
-            ):
+            # Whole lines: a cursor anywhere on a finding's lines offers its actions.
+            if finding.end_line - 1 < wanted.start.line or finding.line - 1 > wanted.end.line:
                 continue
             actions.extend(self.finding_actions(document, analysis, finding, diagnostic))
         fixed = fix_all_text(analysis)
