@@ -198,3 +198,33 @@ async def test_ranges_count_utf16_code_units(client: LanguageClient, project: Pa
     path.write_text(BAD.replace("    x[0] = 1.0", '    s = "\U0001f642"; x[0] = 1.0'))
     # `x` is at code point 13 of its line; the emoji is two UTF-16 code units.
     assert _spans(await _open(client, path)) == [("JL001", 5, 14, 5, 18)]
+
+
+@pytest.mark.asyncio
+async def test_fix_all_applies_every_safe_fix(client: LanguageClient, project: Path):
+    path = project / "two.py"
+    text = BAD.replace("    x[0] = 1.0\n", "    x[0] = 1.0\n    x[1] += 2.0\n")
+    path.write_text(text)
+    assert [d.code for d in await _open(client, path)] == ["JL001", "JL001"]
+    actions = await _actions(client, path, 0)  # no finding on line 1: only fix-all
+    assert [a.title for a in actions] == ["Fix all jaxlint problems"]
+    fixed = _apply(text, actions[0].edit, path.as_uri())  # type: ignore[arg-type]
+    assert "    x = x.at[0].set(1.0)\n    x = x.at[1].add(2.0)\n" in fixed
+    assert await _change(client, path, fixed, 2) == []
+
+
+@pytest.mark.asyncio
+async def test_saving_another_module_updates_open_files(client: LanguageClient, project: Path):
+    utils = project / "crossmod" / "utils.py"
+    train = project / "crossmod" / "train.py"
+    assert len(await _open(client, utils)) == 3
+    await _open(client, train)
+    untraced = train.read_text().replace("@jax.jit\n", "")
+    await _change(client, train, untraced, 2)
+    train.write_text(untraced)
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(train.as_uri()))
+    )
+    for _ in range(2):  # both open files are linted again
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert list(client.diagnostics[utils.as_uri()]) == []
