@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -228,3 +229,17 @@ async def test_saving_another_module_updates_open_files(client: LanguageClient, 
     for _ in range(2):  # both open files are linted again
         await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     assert list(client.diagnostics[utils.as_uri()]) == []
+
+
+def test_without_pygls_the_command_says_what_to_install() -> None:
+    hidden = "import sys; sys.modules['pygls'] = None; from jaxlint.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", hidden, "server"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        'jaxlint: error: the language server needs pygls: pip install "jaxlint-purity[lsp]"\n'
+    )
