@@ -217,7 +217,7 @@ class JaxlintLanguageServer(LanguageServer):
             return load_settings(None, document.path)
         except ConfigError as error:
             self.window_show_message(
-                types.ShowMessageParams(types.MessageType.Error, f"jaxlint: {error}")
+                types.ShowMessageParams(type=types.MessageType.Error, message=f"jaxlint: {error}")
             )
             return None
 
@@ -252,6 +252,8 @@ class JaxlintLanguageServer(LanguageServer):
             and known[1].text == (document.source)
         ):
             return known[1]
+        if not document.uri.startswith(("file:", "untitled:")):
+            return None  # e.g. notebook cells, which are parts of one module, not modules
         settings = self.settings_for(document)
         if settings is None or not self.wanted(document, settings):
             self.analyses.pop(document.uri, None)

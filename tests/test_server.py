@@ -243,3 +243,22 @@ def test_without_pygls_the_command_says_what_to_install() -> None:
     assert done.stderr == (
         'jaxlint: error: the language server needs pygls: pip install "jaxlint-purity[lsp]"\n'
     )
+
+
+@pytest.mark.asyncio
+async def test_the_projects_configuration_applies(client: LanguageClient, project: Path):
+    (project / "jaxlint.toml").write_text('ignore = ["JL008"]\nextend-exclude = ["generated/"]\n')
+    (project / "generated").mkdir()
+    shutil.copy(project / "model.py", project / "generated" / "model.py")
+    assert await _open(client, project / "discarded.py") == []  # JL008 is ignored
+    assert await _open(client, project / "generated" / "model.py") == []  # excluded
+    assert _spans(await _open(client, project / "model.py")) == [("JL001", 5, 4, 5, 8)]
+    (project / "jaxlint.toml").write_text('selct = ["JL001"]\n')
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(
+            text_document=types.TextDocumentIdentifier((project / "model.py").as_uri())
+        )
+    )
+    message = await client.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
+    assert message.type == types.MessageType.Error
+    assert "unknown option `selct` (did you mean `select`?)" in message.message
