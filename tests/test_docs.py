@@ -58,3 +58,14 @@ def test_the_pre_commit_repository_url_is_marked_as_a_placeholder() -> None:
     lines = [line.strip() for line in block.splitlines()]
     at = lines.index("- repo: https://example.invalid/REPLACE-WITH-THE-JAXLINT-PURITY-REPOSITORY")
     assert lines[at - 2].startswith("# PLACEHOLDER: replace with this project's real repository")
+
+
+def test_messages_of_the_package_install_this_project() -> None:
+    name = _distribution_name()
+    told = [
+        (path.name, target)
+        for path in sorted((ROOT / "jaxlint").rglob("*.py"))
+        for target in re.findall(r"pip install ['\"]?([\w.-]+)", path.read_text())
+    ]
+    assert ("cli.py", name) in told and ("__init__.py", name) in told
+    assert all(target == name for _, target in told), told
