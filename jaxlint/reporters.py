@@ -15,10 +15,10 @@ from jaxlint.findings import Applicability, Finding
 from jaxlint.rules import ALL_RULES, RULES_BY_CODE
 
 FORMATS = ("text", "json", "github", "sarif")
-#: Where the project lives, for SARIF's ``informationUri``. A placeholder until jaxlint is
-#: published: the repository the README's pre-commit section names (not the unrelated
-#: ``jaxlint`` package on PyPI).
-PROJECT_URI = "https://github.com/jaxlint/jaxlint"
+#: Where the project lives, for SARIF's ``informationUri``: its PyPI page under the
+#: distribution name (``jaxlint`` on PyPI is an unrelated project, and the repository URL
+#: is not settled: the README's pre-commit section marks it as a placeholder).
+PROJECT_URI = "https://pypi.org/project/jaxlint-purity/"
 #: The SARIF base every artifact URI is relative to: the project root.
 SOURCE_ROOT = "%SRCROOT%"
 
