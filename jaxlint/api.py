@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import os
 import signal
 import sys
 import threading
@@ -22,6 +23,7 @@ from jaxlint.fsio import read_source, write_atomically
 from jaxlint.parallel import lint_files
 from jaxlint.project import ProjectIndex
 from jaxlint.reporters import OutputFormat, plural, report, write_statistics
+from jaxlint.scope import index_files, rooted
 from jaxlint.snippets import ColorChoice
 
 
@@ -75,12 +77,18 @@ def lint_paths(
             "spelling"
         )
     want_fixes = options.fix or options.diff
-    cache = ResultCache(settings) if options.use_cache else None
-    digests: dict[int, str] = {}
+    # The cross-module index covers the whole project whatever part of it is linted, so
+    # that a run on some files (pre-commit) reports what a whole-project run reports.
+    scope = index_files(files, settings) if files else []
+    cache = ResultCache(rooted(settings)) if options.use_cache else None
+    digests: dict[str, str] = {}
     if cache is not None:
-        for index, path in enumerate(files):
+        for path in (*scope, *files):
+            key = os.path.abspath(path)
+            if key in digests:
+                continue
             try:
-                digests[index] = source_digest(read_source(path))
+                digests[key] = source_digest(read_source(path))
             except OSError:
                 continue  # linted below, where the error becomes a finding or a warning
 
@@ -91,20 +99,20 @@ def lint_paths(
 
     def built_index() -> ProjectIndex | None:
         nonlocal project
-        if project is None and len(files) > 1:
+        if project is None and len(scope) > 1:
             project = ProjectIndex(
-                files,
+                scope,
                 settings.traced_decorators,
                 cache.index_summaries if cache is not None else None,
             )
         return project
 
     state = ""
-    if dependencies is None and len(files) > 1:
+    if dependencies is None and len(scope) > 1:
         stored = None
         if cache is not None:
             state = cache.project_state(
-                (path, digests.get(index, "")) for index, path in enumerate(files)
+                (path, digests.get(os.path.abspath(path), "")) for path in scope
             )
             stored = cache.project_fingerprints(state)
         if stored is not None and cache is not None:
@@ -119,9 +127,10 @@ def lint_paths(
     results: list[FileResult | None] = [None] * len(files)
     if cache is not None:
         for index, path in enumerate(files):
-            if index not in digests:
+            digest = digests.get(os.path.abspath(path))
+            if digest is None:
                 continue
-            hit = cache.get(path, key_of(path, digests[index]))
+            hit = cache.get(path, key_of(path, digest))
             # A fix run re-lints only what it may rewrite; the rest is as cached.
             if hit is not None and not (
                 want_fixes and any(f.fixable(options.unsafe_fixes) for f in hit.findings)
@@ -129,7 +138,8 @@ def lint_paths(
                 results[index] = hit
         run.cache = cache.stats
         if state and dependencies is not None:
-            cache.remember_project(state, {path: dependencies(path) for path in files})
+            # Every file of the scope: a later run on other files of it reads these.
+            cache.remember_project(state, {path: dependencies(path) for path in scope})
     todo = [index for index, result in enumerate(results) if result is None]
     project_index = built_index() if todo else None
     outcomes = lint_files(

@@ -170,6 +170,22 @@ def show_rule(code: str) -> None:
 
 
 @main.command()
+def server() -> None:
+    """Run the language server on stdin and stdout (needs the `lsp` extra)."""
+    try:
+        from jaxlint.server import serve
+    except ModuleNotFoundError as error:
+        if error.name is None or error.name.split(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        click.echo(
+            'jaxlint: error: the language server needs pygls: pip install "jaxlint-purity[lsp]"',
+            err=True,
+        )
+        sys.exit(2)
+    serve()
+
+
+@main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--device",

@@ -40,10 +40,10 @@ class OutputFormat(str, enum.Enum):
 
 
 FORMATS = tuple(output_format.value for output_format in OutputFormat)
-#: Where the project lives, for SARIF's ``informationUri``. A placeholder until jaxlint is
-#: published: the repository the README's pre-commit section names (not the unrelated
-#: ``jaxlint`` package on PyPI).
-PROJECT_URI = "https://github.com/jaxlint/jaxlint"
+#: Where the project lives, for SARIF's ``informationUri``: its PyPI page under the
+#: distribution name (``jaxlint`` on PyPI is an unrelated project, and the repository URL
+#: is not settled: the README's pre-commit section marks it as a placeholder).
+PROJECT_URI = "https://pypi.org/project/jaxlint-purity/"
 #: The SARIF base every artifact URI is relative to: the project root.
 SOURCE_ROOT = "%SRCROOT%"
 

@@ -28,3 +28,44 @@ def test_readme_rule_table_lists_every_rule() -> None:
     assert [(rule.code, rule.name) for rule in ALL_RULES] == [
         pair for pair in listed if pair[0] in {rule.code for rule in ALL_RULES}
     ]
+
+
+def _distribution_name() -> str:
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    match = re.search(r'^\[project\]\n(?:#.*\n)*name = "([^"]+)"', pyproject, re.MULTILINE)
+    assert match is not None
+    return match.group(1)
+
+
+def test_every_install_line_installs_this_project() -> None:
+    """`jaxlint` on PyPI is another project: the README installs the distribution name
+    of pyproject.toml, or a local checkout, never `jaxlint` itself."""
+    name = _distribution_name()
+    assert name != "jaxlint"
+    readme = (ROOT / "README.md").read_text()
+    targets = re.findall(r"pip install (?:-e )?(\"[^\"]+\"|\S+)", readme)
+    assert len(targets) >= 8
+    for target in targets:
+        target = target.strip('"`,')
+        assert target == name or target.startswith((".", f"{name}[")), target
+    assert f"The distribution is called **`{name}`**" in readme
+    assert f'additional_dependencies: ["{name}==' in readme
+
+
+def test_the_pre_commit_repository_url_is_marked_as_a_placeholder() -> None:
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## pre-commit", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+    lines = [line.strip() for line in block.splitlines()]
+    at = lines.index("- repo: https://example.invalid/REPLACE-WITH-THE-JAXLINT-PURITY-REPOSITORY")
+    assert lines[at - 2].startswith("# PLACEHOLDER: replace with this project's real repository")
+
+
+def test_messages_of_the_package_install_this_project() -> None:
+    name = _distribution_name()
+    told = [
+        (path.name, target)
+        for path in sorted((ROOT / "jaxlint").rglob("*.py"))
+        for target in re.findall(r"pip install ['\"]?([\w.-]+)", path.read_text())
+    ]
+    assert ("cli.py", name) in told and ("__init__.py", name) in told
+    assert all(target == name for _, target in told), told

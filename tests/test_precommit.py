@@ -60,3 +60,34 @@ def test_try_repo_fails_on_bad_file_then_passes_after_fix(tmp_path: Path) -> Non
         [*command, "jaxlint", "--all-files"], cwd=repo, env=env, capture_output=True, text=True
     )
     assert passing.returncode == 0, passing.stdout + passing.stderr
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_hook_on_a_staged_file_sees_what_other_modules_trace(tmp_path: Path) -> None:
+    """pre-commit passes only the staged utils.py; its bugs are visible only through
+    train.py's jit, and the hook still reports them, as a whole-project run does."""
+    repo = tmp_path / "user-repo"
+    shutil.copytree(ROOT / "fixtures" / "crossmod", repo / "crossmod")
+    _git(repo, "init", "-q")
+    _git(repo, "config", "user.email", "dev@example.com")
+    _git(repo, "config", "user.name", "dev")
+    _git(repo, "add", "crossmod/__init__.py", "crossmod/train.py")
+    _git(repo, "commit", "-qm", "the jitted step")
+    _git(repo, "add", "crossmod/utils.py")
+
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    env.pop("VIRTUAL_ENV", None)
+    hook = subprocess.run(
+        [*_pre_commit(), "try-repo", str(ROOT), "jaxlint", "--verbose"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert hook.returncode == 1, hook.stdout + hook.stderr
+    reported = [line.split(" ", 2)[:2] for line in hook.stdout.splitlines() if ": JL" in line]
+    assert reported == [
+        ["crossmod/utils.py:12:5:", "JL004"],
+        ["crossmod/utils.py:13:5:", "JL002"],
+        ["crossmod/utils.py:14:5:", "JL004"],
+    ]

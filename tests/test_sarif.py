@@ -92,6 +92,7 @@ def test_columns_count_code_points(project: Path) -> None:
 
 def test_information_uri_is_this_project(project: Path) -> None:
     driver = _sarif(["pkg"], project)["runs"][0]["tool"]["driver"]
-    assert driver["informationUri"] == "https://github.com/jaxlint/jaxlint"
+    # The PyPI page of the distribution the README says to install (not `jaxlint`).
+    assert driver["informationUri"] == "https://pypi.org/project/jaxlint-purity/"
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    assert f"repo: {driver['informationUri']}" in readme
+    assert "The distribution is called **`jaxlint-purity`**" in readme

@@ -124,8 +124,10 @@ def test_numpy_twins_exist_in_both_libraries() -> None:
 
 
 def test_cross_module_findings_say_how(tmp_path: Path) -> None:
-    package = FIXTURES / "crossmod"
-    run = lint_paths([str(package)], Settings(root=str(FIXTURES)), CheckOptions())
+    # A copy outside any project root: the index covers exactly the linted files.
+    package = tmp_path / "crossmod"
+    shutil.copytree(FIXTURES / "crossmod", package)
+    run = lint_paths([str(package)], Settings(root=str(tmp_path)), CheckOptions())
     assert run.errors == []
     found = sorted((Path(f.path).name, f.line, f.code) for f in run.findings)
     assert found == [
@@ -135,8 +137,9 @@ def test_cross_module_findings_say_how(tmp_path: Path) -> None:
     ]
     message = run.findings[0].message
     assert "in log_metrics, called from the jitted train_step in train.py:19" in message
-    # Alone, utils.py has no traced code.
-    alone = lint_paths([str(package / "utils.py")], Settings(root=str(FIXTURES)), CheckOptions())
+    # Alone, and outside a project, utils.py has no traced code (inside a project the
+    # index covers the project: tests/test_scope.py).
+    alone = lint_paths([str(package / "utils.py")], Settings(root=str(tmp_path)), CheckOptions())
     assert alone.findings == []
 
 

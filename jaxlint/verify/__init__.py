@@ -86,7 +86,7 @@ def run_verify(
     if missing:
         return usage(f"no such file or directory: {', '.join(missing)}")
     if importlib.util.find_spec("jax") is None:
-        return usage("jax is not installed; install it with: pip install 'jaxlint[verify]'")
+        return usage("jax is not installed; install it with: pip install 'jaxlint-purity[verify]'")
     if settings is None:
         try:
             settings = load_settings(None, paths[0])

@@ -1,0 +1,456 @@
+"""``jaxlint server``: a language server over stdio, on pygls (the ``lsp`` extra).
+
+Diagnostics on open, change and save, from the same engine as ``jaxlint check``, with
+the configuration found for each file and the project's cross-module index (built from
+the files as saved, rebuilt when one is saved); per finding, a quick fix carrying the
+exact edits of that one fix and a "disable for this line" action; "Fix all jaxlint
+problems"; hover with the rule's summary. Edits are computed by applying the fix to the
+module and diffing the old and new text, so they are what ``--fix`` would write.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import logging
+import os
+import tokenize
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import libcst as cst
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.workspace import TextDocument
+
+from jaxlint import __version__
+from jaxlint.cache import ResultCache
+from jaxlint.config import ConfigError, Settings, load_settings
+from jaxlint.discovery import discover
+from jaxlint.engine import FileLinter, InternalError
+from jaxlint.findings import Diagnostic, Finding
+from jaxlint.fixer import Located, fix_until_clean
+from jaxlint.fixes import Fix, apply_fixes
+from jaxlint.project import ProjectIndex
+from jaxlint.rules import RULES_BY_CODE
+from jaxlint.scope import project_index, project_root, rooted
+from jaxlint.source import deep_recursion, parse, parse_error_finding, python_syntax_error
+from jaxlint.suppression import NOQA, skips_file
+
+SOURCE = "jaxlint"
+FIX_ALL_TITLE = "Fix all jaxlint problems"
+FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.jaxlint"
+_log = logging.getLogger(__name__)
+
+#: An edit in code points, 0-based: (start line, start column, end line, end column, text).
+TextChange = tuple[int, int, int, int, str]
+
+
+# ---------------------------------------------------------------- editor-free core
+
+
+@dataclass
+class Analysis:
+    """One lint of one text: what was found, on which tree (the fixes' nodes are in it)."""
+
+    path: str
+    text: str
+    settings: Settings
+    module: cst.Module | None = None
+    located: Located = field(default_factory=list)
+    #: findings with no diagnostic behind them (JL000)
+    plain: list[Finding] = field(default_factory=list)
+    #: what other files trace in this one (from the project index)
+    external_traced: dict[str, str] | None = None
+
+    @property
+    def findings(self) -> list[Finding]:
+        return sorted([*self.plain, *(finding for finding, _ in self.located)])
+
+
+def analyse(
+    path: str, text: str, settings: Settings, project: ProjectIndex | None = None
+) -> Analysis:
+    """Lint ``text`` as the file ``path``, as ``jaxlint check`` would."""
+    external = project.external_traced(path) if project is not None else None
+    analysis = Analysis(path, text, settings, external_traced=external)
+    if skips_file(text):
+        return analysis
+    source = text.encode("utf-8")
+    linter = FileLinter(path, settings, external)
+    with deep_recursion():
+        try:
+            module = parse(source)
+        except Exception:  # noqa: BLE001 - a parse failure is a finding
+            python_error = python_syntax_error(source)
+            if python_error is not None and "JL000" in linter.codes:
+                analysis.plain.append(parse_error_finding(path, python_error))
+            return analysis
+        analysis.module = module
+        try:
+            _, analysis.located = linter.analyse(module, text)
+        except InternalError as error:
+            _log.error("%s", error)
+    return analysis
+
+
+def text_changes(old: str, new: str) -> list[TextChange]:
+    """The line-level edits that turn ``old`` into ``new``."""
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+
+    def position(index: int) -> tuple[int, int]:
+        if index < len(old_lines) or not old_lines or old_lines[-1].endswith(("\n", "\r")):
+            return index, 0
+        return len(old_lines) - 1, len(old_lines[-1])  # the end of a last unended line
+
+    changes: list[TextChange] = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            start, end = position(i1), position(i2)
+            changes.append((*start, *end, "".join(new_lines[j1:j2])))
+    return changes
+
+
+def one_fix_text(analysis: Analysis, fix: Fix) -> str | None:
+    """The text with only ``fix`` applied; None if the result would not parse."""
+    assert analysis.module is not None
+    fixed = apply_fixes(analysis.module, [fix]).module.code
+    try:
+        parse(fixed.encode("utf-8"))
+    except Exception:  # noqa: BLE001 - never offer an edit that breaks the file
+        return None
+    return fixed
+
+
+def fix_all_text(analysis: Analysis) -> str | None:
+    """The text after every fix ``--fix`` would apply (unsafe ones if so configured)."""
+    if analysis.module is None or not analysis.located:
+        return None
+    outcome = fix_until_clean(
+        analysis.path,
+        analysis.module,
+        analysis.located,
+        lambda tree, text: _relint(analysis, tree, text),
+        unsafe_fixes=analysis.settings.unsafe_fixes,
+    )
+    return outcome.module.code if outcome.applied else None
+
+
+def _relint(analysis: Analysis, tree: cst.Module, text: str) -> Located:
+    linter = FileLinter(analysis.path, analysis.settings, analysis.external_traced)
+    return linter.analyse(tree, text)[1]
+
+
+def _comment_free_rows(text: str) -> tuple[set[int], dict[int, tokenize.TokenInfo]] | None:
+    """Rows (1-based) whose end lies inside a string or after a backslash, where no
+    comment can go, and each row's comment token; None if the text does not tokenize."""
+    blocked: set[int] = set()
+    comments: dict[int, tokenize.TokenInfo] = {}
+    opened: list[int] = []  # rows where f-strings (3.12+ tokens) started
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            name = tokenize.tok_name[token.type]
+            if name == "STRING" and token.end[0] > token.start[0]:
+                blocked.update(range(token.start[0], token.end[0]))
+            elif name == "FSTRING_START":
+                opened.append(token.start[0])
+            elif name == "FSTRING_END" and opened:
+                blocked.update(range(opened.pop(), token.end[0]))
+            elif name == "COMMENT":
+                comments[token.start[0]] = token
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.rstrip().endswith("\\"):
+            blocked.add(number)
+    return blocked, comments
+
+
+def noqa_change(text: str, finding: Finding) -> TextChange | None:
+    """The edit that adds ``# noqa: CODE`` for ``finding`` on its first line (else its
+    last), merged into a ``# noqa: ...`` already there; None where no comment can go."""
+    rows = _comment_free_rows(text)
+    if rows is None:
+        return None
+    blocked, comments = rows
+    lines = text.splitlines()
+    for number in dict.fromkeys((finding.line, finding.end_line)):
+        if number in blocked or not 0 < number <= len(lines):
+            continue
+        line = lines[number - 1]
+        comment = comments.get(number)
+        match = NOQA.search(comment.string) if comment is not None else None
+        if comment is not None and match is not None:
+            if match.group("codes") is None:
+                return None  # a bare noqa silences everything already
+            start = comment.start[1] + match.start("codes")
+            end = comment.start[1] + match.end("codes")
+            merged = f"{match.group('codes')}, {finding.code}"
+            return number - 1, start, number - 1, end, merged
+        content_end = len(line.rstrip())
+        return number - 1, content_end, number - 1, len(line), f"  # noqa: {finding.code}"
+    return None
+
+
+# ---------------------------------------------------------------- the server
+
+
+def _kind(kind: types.CodeActionKind | str | None) -> str:
+    return kind.value if isinstance(kind, types.CodeActionKind) else str(kind or "")
+
+
+class JaxlintLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("jaxlint", __version__)
+        #: The cross-module index per (project root, configuration), from saved files.
+        self.indexes: dict[tuple[str, str], ProjectIndex] = {}
+        self.analyses: dict[str, tuple[int | None, Analysis]] = {}
+
+    # --------------------------------------------------------- linting
+
+    def settings_for(self, document: TextDocument) -> Settings | None:
+        if not document.uri.startswith("file:"):
+            return Settings()
+        try:
+            return load_settings(None, document.path)
+        except ConfigError as error:
+            self.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Error, message=f"jaxlint: {error}")
+            )
+            return None
+
+    def wanted(self, document: TextDocument, settings: Settings) -> bool:
+        """Whether ``check --force-exclude`` would lint the file (excludes, .gitignore)."""
+        if not document.uri.startswith("file:"):
+            return True
+        if not os.path.exists(document.path):
+            return not settings.is_excluded(document.path)
+        forced = replace(settings, force_exclude=True)
+        return bool(discover([document.path], forced, []))
+
+    def index_for(self, path: str, settings: Settings) -> ProjectIndex | None:
+        root = project_root(settings)
+        if root is None:
+            return None
+        key = (root, settings.cache_key())
+        index = self.indexes.get(key)
+        if index is None:
+            cache = ResultCache(rooted(settings))
+            index = project_index([path], settings, cache.index_summaries)
+            cache.save()  # module summaries, for the next index and the command line
+            self.indexes[key] = index
+        return index
+
+    def analysis(self, document: TextDocument) -> Analysis | None:
+        """The current analysis of ``document``, linting it again if it changed."""
+        known = self.analyses.get(document.uri)
+        if (
+            known is not None
+            and known[0] == document.version
+            and known[1].text == (document.source)
+        ):
+            return known[1]
+        if not document.uri.startswith(("file:", "untitled:")):
+            return None  # e.g. notebook cells, which are parts of one module, not modules
+        settings = self.settings_for(document)
+        if settings is None or not self.wanted(document, settings):
+            self.analyses.pop(document.uri, None)
+            return None
+        project = (
+            self.index_for(document.path, settings) if document.uri.startswith("file:") else None
+        )
+        result = analyse(document.path, document.source, settings, project)
+        self.analyses[document.uri] = (document.version, result)
+        return result
+
+    def publish(self, uri: str) -> None:
+        document = self.workspace.get_text_document(uri)
+        analysis = self.analysis(document)
+        diagnostics = [] if analysis is None else self.diagnostics(document, analysis)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri, version=document.version, diagnostics=diagnostics
+            )
+        )
+
+    # --------------------------------------------------------- conversions
+
+    def diagnostics(self, document: TextDocument, analysis: Analysis) -> list[types.Diagnostic]:
+        return [self.diagnostic(document, finding) for finding in analysis.findings]
+
+    def diagnostic(self, document: TextDocument, finding: Finding) -> types.Diagnostic:
+        where = types.Range(
+            start=types.Position(line=finding.line - 1, character=finding.column - 1),
+            end=types.Position(line=finding.end_line - 1, character=finding.end_column - 1),
+        )
+        return types.Diagnostic(
+            range=document.range_to_client_units(where),
+            message=finding.message,
+            severity=types.DiagnosticSeverity.Warning,
+            code=finding.code,
+            source=SOURCE,
+            data={"fix": finding.fix_available.value if finding.fix_available else None},
+        )
+
+    def text_edits(
+        self, document: TextDocument, changes: Sequence[TextChange]
+    ) -> list[types.TextEdit]:
+        edits = []
+        for start_line, start_column, end_line, end_column, text in changes:
+            where = types.Range(
+                start=types.Position(line=start_line, character=start_column),
+                end=types.Position(line=end_line, character=end_column),
+            )
+            edits.append(types.TextEdit(range=document.range_to_client_units(where), new_text=text))
+        return edits
+
+    def workspace_edit(
+        self, document: TextDocument, changes: Sequence[TextChange]
+    ) -> types.WorkspaceEdit:
+        return types.WorkspaceEdit(changes={document.uri: self.text_edits(document, changes)})
+
+    # --------------------------------------------------------- requests
+
+    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+        document = self.workspace.get_text_document(params.text_document.uri)
+        analysis = self.analysis(document)
+        if analysis is None:
+            return []
+        wanted = document.range_from_client_units(params.range)
+        actions: list[types.CodeAction] = []
+        for finding, diagnostic in analysis.located:
+            # Whole lines: a cursor anywhere on a finding's lines offers its actions.
+            if finding.end_line - 1 < wanted.start.line or finding.line - 1 > wanted.end.line:
+                continue
+            actions.extend(self.finding_actions(document, analysis, finding, diagnostic))
+        fixed = fix_all_text(analysis)
+        if fixed is not None:
+            actions.append(
+                types.CodeAction(
+                    title=FIX_ALL_TITLE,
+                    kind=FIX_ALL_KIND,
+                    edit=self.workspace_edit(document, text_changes(analysis.text, fixed)),
+                )
+            )
+        only = params.context.only
+        if only:
+            actions = [
+                action
+                for action in actions
+                if any(_kind(action.kind).startswith(_kind(kind)) for kind in only)
+            ]
+        return actions
+
+    def finding_actions(
+        self,
+        document: TextDocument,
+        analysis: Analysis,
+        finding: Finding,
+        diagnostic: Diagnostic,
+    ) -> list[types.CodeAction]:
+        shown = self.diagnostic(document, finding)
+        actions = []
+        if diagnostic.fix is not None and finding.fix_available is not None:
+            fixed = one_fix_text(analysis, diagnostic.fix)
+            if fixed is not None:
+                safety = finding.fix_available.value
+                actions.append(
+                    types.CodeAction(
+                        title=(
+                            f"Fix {finding.code}: replace with `{diagnostic.fix.description}` "
+                            f"({safety} fix)"
+                        ),
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[shown],
+                        is_preferred=finding.fixable(),
+                        edit=self.workspace_edit(document, text_changes(analysis.text, fixed)),
+                    )
+                )
+        noqa = noqa_change(analysis.text, finding)
+        if noqa is not None:
+            actions.append(
+                types.CodeAction(
+                    title=f"Disable {finding.code} for this line",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[shown],
+                    edit=self.workspace_edit(document, [noqa]),
+                )
+            )
+        return actions
+
+    def hover(self, params: types.HoverParams) -> types.Hover | None:
+        document = self.workspace.get_text_document(params.text_document.uri)
+        analysis = self.analysis(document)
+        if analysis is None:
+            return None
+        at = document.position_from_client_units(params.position)
+        here = (at.line + 1, at.character + 1)
+        parts = []
+        for finding in analysis.findings:
+            if (finding.line, finding.column) <= here <= (finding.end_line, finding.end_column):
+                rule = RULES_BY_CODE[finding.code]
+                parts.append(
+                    f"**{rule.code} {rule.name}**: {rule.summary}\n\n{finding.message}\n\n"
+                    f"Full documentation: run `jaxlint rule {rule.code}` in a terminal."
+                )
+        if not parts:
+            return None
+        return types.Hover(
+            contents=types.MarkupContent(
+                kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)
+            )
+        )
+
+    def saved(self, uri: str) -> None:
+        """A saved file may change what other files' functions are traced by."""
+        self.indexes.clear()
+        self.analyses.clear()
+        for open_uri in list(self.workspace.text_documents):
+            self.publish(open_uri)
+
+
+def build_server() -> JaxlintLanguageServer:
+    server = JaxlintLanguageServer()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: JaxlintLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: JaxlintLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: JaxlintLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.saved(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: JaxlintLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.analyses.pop(params.text_document.uri, None)
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+        )
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll]
+        ),
+    )
+    def code_action(
+        ls: JaxlintLanguageServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction]:
+        return ls.code_actions(params)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: JaxlintLanguageServer, params: types.HoverParams) -> types.Hover | None:
+        return ls.hover(params)
+
+    return server
+
+
+def serve() -> None:
+    """Run the server on stdin and stdout until the client shuts it down."""
+    build_server().start_io()

@@ -1,0 +1,123 @@
+"""A run on some files of a project reports what a whole-project run reports for them
+(pre-commit agrees with CI): the cross-module index always covers the project root."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jaxlint.api import CheckOptions, lint_paths
+from jaxlint.config import load_settings
+from jaxlint.scope import index_files, project_root
+
+from conftest import FIXTURES, ROOT
+
+
+def _findings(paths: list[str], *, use_cache: bool = False) -> list[tuple]:
+    settings = load_settings(None, paths[0])
+    run = lint_paths(paths, settings, CheckOptions(use_cache=use_cache))
+    assert run.errors == []
+    return [
+        (os.path.abspath(f.path), f.line, f.column, f.end_line, f.end_column, f.code, f.message)
+        for f in run.findings
+    ]
+
+
+def test_every_fixture_alone_reports_what_the_folder_run_reports() -> None:
+    whole = _findings([str(FIXTURES)])
+    files = sorted(FIXTURES.rglob("*.py"))
+    assert len(files) >= 12
+    for path in files:
+        expected = [finding for finding in whole if finding[0] == str(path)]
+        assert _findings([str(path)]) == expected, path
+    # The case that used to differ: three findings only another module explains.
+    utils = [f for f in whole if f[0] == str(FIXTURES / "crossmod" / "utils.py")]
+    assert [(f[1], f[5]) for f in utils] == [(12, "JL004"), (13, "JL002"), (14, "JL004")]
+
+
+def test_command_line_on_one_file_sees_the_other_module() -> None:
+    def run(target: str) -> list[dict]:
+        done = subprocess.run(
+            [sys.executable, "-m", "jaxlint", "--no-cache", "--format", "json", target],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 1, done.stderr
+        return json.loads(done.stdout)
+
+    alone = run("fixtures/crossmod/utils.py")
+    whole = [f for f in run("fixtures/") if f["path"] == "fixtures/crossmod/utils.py"]
+    assert alone == whole
+    assert [(f["line"], f["code"]) for f in alone] == [(12, "JL004"), (13, "JL002"), (14, "JL004")]
+    assert (
+        "called from the jitted train_step in fixtures/crossmod/train.py:19"
+        in (alone[0]["message"])
+    )
+
+
+def _git_project(tmp_path: Path) -> Path:
+    """A git work tree (no configuration file) with the package one folder down."""
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "crossmod", repo / "src" / "crossmod")
+    (repo / ".git").mkdir()  # what marks the root; no git binary needed
+    return repo
+
+
+def test_the_git_root_is_the_project_root_without_a_configuration(tmp_path: Path) -> None:
+    repo = _git_project(tmp_path)
+    utils = repo / "src" / "crossmod" / "utils.py"
+    settings = load_settings(None, str(utils))
+    assert settings.config_path is None
+    assert project_root(settings) == str(repo)
+    scope = index_files([str(utils)], settings)
+    assert sorted(Path(path).name for path in scope) == ["__init__.py", "train.py", "utils.py"]
+    assert [(f[1], f[5]) for f in _findings([str(utils)])] == [
+        (12, "JL004"),
+        (13, "JL002"),
+        (14, "JL004"),
+    ]
+
+
+def test_a_scratch_folder_has_no_project_root(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "crossmod", tmp_path / "crossmod")
+    utils = tmp_path / "crossmod" / "utils.py"
+    assert project_root(load_settings(None, str(utils))) is None
+    assert _findings([str(utils)]) == []
+
+
+def test_cached_one_file_runs_follow_edits_to_the_other_module(tmp_path: Path) -> None:
+    repo = _git_project(tmp_path)
+    package = repo / "src" / "crossmod"
+    utils = str(package / "utils.py")
+    whole = _findings([str(repo)], use_cache=True)
+    expected = [f for f in whole if f[0] == utils]
+    assert len(expected) == 3
+    assert _findings([utils], use_cache=True) == expected  # from the stored fingerprints
+    assert os.path.isdir(repo / ".jaxlint_cache")  # the project's cache, at its root
+    assert not os.path.exists(package / ".jaxlint_cache")
+    train = package / "train.py"
+    train.write_text(train.read_text().replace("@jax.jit\n", ""))
+    assert _findings([utils], use_cache=True) == []  # nothing traces log_metrics now
+    assert _findings([str(repo)], use_cache=True) == [
+        f for f in _findings([str(repo)]) if f[0] != utils
+    ]
+
+
+@pytest.mark.parametrize("name", ["utils.py", "train.py"])
+def test_excluded_folders_stay_out_of_the_index(tmp_path: Path, name: str) -> None:
+    repo = _git_project(tmp_path)
+    shutil.copytree(repo / "src", repo / "build" / "src")  # a default exclude
+    (repo / ".gitignore").write_text("ignored/\n")
+    shutil.copytree(repo / "src", repo / "ignored" / "src")
+    target = repo / "src" / "crossmod" / name
+    scope = index_files([str(target)], load_settings(None, str(target)))
+    assert all("build" not in Path(path).parts for path in scope)
+    assert all("ignored" not in Path(path).parts for path in scope)
+    assert len(scope) == 3
