@@ -18,6 +18,7 @@ from jaxlint.findings import Diagnostic, Finding
 from jaxlint.fixer import Located, fix_until_clean
 from jaxlint.fsio import read_source
 from jaxlint.model import SemanticModel, build_model
+from jaxlint.noqa import ContinuationNoqa
 from jaxlint.positions import node_spans
 from jaxlint.rules import RULES_BY_CODE, Rule, rules_for
 from jaxlint.source import (
@@ -104,7 +105,9 @@ class FileLinter:
             return []
         spans = node_spans(module, (diagnostic.node for diagnostic in diagnostics))
         # The source text, for ``# noqa``; regenerating it from the tree costs a codegen.
-        lines = (module.code if text is None else text).splitlines()
+        text = module.code if text is None else text
+        lines = text.splitlines()
+        at_continuation_end = ContinuationNoqa(text)
         located: Located = []
         for diagnostic in diagnostics:
             where = spans[id(diagnostic.node)]
@@ -121,7 +124,7 @@ class FileLinter:
                 if diagnostic.fix and self.settings.can_fix(diagnostic.code)
                 else None,
             )
-            if not suppressed(lines, finding):
+            if not suppressed(lines, finding) and not at_continuation_end.silences(finding):
                 located.append((finding, diagnostic))
         return located
 
@@ -187,7 +190,32 @@ def lint_source(
 ) -> FileResult:
     """Lint one source text. ``--fix`` results are in ``fixed_source``; nothing is written."""
     data = source.encode("utf-8") if isinstance(source, str) else source
-    return FileLinter(path, settings or Settings()).lint(data, fix=fix, unsafe_fixes=unsafe_fixes)
+    return lint_bytes(path, data, settings or Settings(), fix=fix, unsafe_fixes=unsafe_fixes)
+
+
+def lint_bytes(
+    path: str,
+    source: bytes,
+    settings: Settings,
+    *,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    external_traced: Mapping[str, str] | None = None,
+) -> FileResult:
+    """Lint a file's bytes: a Python source, or a Jupyter notebook (by its suffix)."""
+    if path.endswith(".ipynb"):
+        from jaxlint.notebook import lint_notebook
+
+        return lint_notebook(
+            path,
+            source,
+            settings,
+            fix=fix,
+            unsafe_fixes=unsafe_fixes,
+            external_traced=external_traced,
+        )
+    linter = FileLinter(path, settings, external_traced)
+    return linter.lint(source, fix=fix, unsafe_fixes=unsafe_fixes)
 
 
 def lint_file(
@@ -209,5 +237,6 @@ def lint_file(
         if "JL000" in settings.codes_for(path):
             result.findings.append(unreadable_file_finding(path, error))
         return result
-    linter = FileLinter(path, settings, external_traced)
-    return linter.lint(source, fix=fix, unsafe_fixes=unsafe_fixes)
+    return lint_bytes(
+        path, source, settings, fix=fix, unsafe_fixes=unsafe_fixes, external_traced=external_traced
+    )

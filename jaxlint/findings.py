@@ -27,6 +27,9 @@ class Finding:
     """A finding with its position (1-based lines and columns), ready to report."""
 
     path: str
+    #: The notebook cell (1-based, every cell counted) lines are relative to; None for
+    #: a Python file. Before ``line`` so that findings sort by cell, then line.
+    cell: int | None = field(default=None, kw_only=True)
     line: int
     column: int
     end_line: int

@@ -48,6 +48,8 @@ class ReportedFinding:
     name: str
     message: str
     fixable: bool
+    #: The notebook cell the lines count in (1-based); None outside notebooks.
+    cell: int | None = None
 
     @classmethod
     def of(cls, finding: Finding, unsafe_fixes: bool) -> ReportedFinding:
@@ -61,11 +63,15 @@ class ReportedFinding:
             finding.name,
             finding.message,
             finding.fixable(unsafe_fixes),
+            finding.cell,
         )
 
     def as_json(self) -> dict[str, Any]:
         """The entry exactly as ``--format json`` writes it."""
-        return asdict(self)
+        entry = asdict(self)
+        if self.cell is None:
+            del entry["cell"]  # written for notebooks only
+        return entry
 
 
 def _codes(codes: Iterable[str] | str | None) -> list[str] | None:

@@ -31,14 +31,16 @@ def report(
     unsafe_fixes: bool = False,
     fixed: int = 0,
     root: str | None = None,
+    fingerprints: Sequence[str] | None = None,
 ) -> None:
-    """``root`` is the project root, which SARIF's artifact URIs are relative to."""
+    """``root`` is the project root, which SARIF's artifact URIs are relative to;
+    ``fingerprints`` (one per finding, see :mod:`jaxlint.baseline`) go into SARIF."""
     if output_format == "json":
         write_json(findings, out, unsafe_fixes)
     elif output_format == "github":
         write_github(findings, out)
     elif output_format == "sarif":
-        write_sarif(findings, out, root)
+        write_sarif(findings, out, root, fingerprints)
     else:
         write_text(findings, out, unsafe_fixes=unsafe_fixes, fixed=fixed)
 
@@ -48,10 +50,7 @@ def write_text(
 ) -> None:
     for finding in findings:
         mark = " [*]" if finding.fixable(unsafe_fixes) else ""
-        out.write(
-            f"{finding.path}:{finding.line}:{finding.column}: {finding.code}{mark} "
-            f"{finding.message}\n"
-        )
+        out.write(f"{location(finding)}: {finding.code}{mark} {finding.message}\n")
     fixable = sum(1 for finding in findings if finding.fixable(unsafe_fixes))
     hidden = sum(
         1 for f in findings if f.fix_available is Applicability.UNSAFE and not unsafe_fixes
@@ -71,8 +70,14 @@ def write_text(
         out.write("All checks passed!\n")
 
 
+def location(finding: Finding) -> str:
+    """``path:line:col``, or ``path:cell N:line:col`` in a notebook (as ruff writes it)."""
+    cell = f"cell {finding.cell}:" if finding.cell is not None else ""
+    return f"{finding.path}:{cell}{finding.line}:{finding.column}"
+
+
 def as_json(finding: Finding, unsafe_fixes: bool = False) -> dict[str, Any]:
-    return {
+    entry: dict[str, Any] = {
         "path": finding.path,
         "line": finding.line,
         "column": finding.column,
@@ -83,6 +88,9 @@ def as_json(finding: Finding, unsafe_fixes: bool = False) -> dict[str, Any]:
         "message": finding.message,
         "fixable": finding.fixable(unsafe_fixes),
     }
+    if finding.cell is not None:  # a notebook's: lines count from the cell's first
+        entry["cell"] = finding.cell
+    return entry
 
 
 def write_json(findings: Sequence[Finding], out: TextIO, unsafe_fixes: bool = False) -> None:
@@ -106,10 +114,11 @@ def _escape_data(value: str) -> str:
 
 def write_github(findings: Sequence[Finding], out: TextIO) -> None:
     for f in findings:
+        title = f"{f.code} {f.name}" + (f" (cell {f.cell})" if f.cell is not None else "")
         out.write(
             f"::error file={_escape_property(f.path)},line={f.line},col={f.column},"
             f"endLine={f.end_line},endColumn={f.end_column},"
-            f"title={_escape_property(f'{f.code} {f.name}')}::{_escape_data(f.message)}\n"
+            f"title={_escape_property(title)}::{_escape_data(f.message)}\n"
         )
 
 
@@ -126,7 +135,12 @@ def _artifact_location(path: str, root: str) -> dict[str, str]:
     return {"uri": urllib.parse.quote(relative.replace(os.sep, "/")), "uriBaseId": SOURCE_ROOT}
 
 
-def write_sarif(findings: Sequence[Finding], out: TextIO, root: str | None = None) -> None:
+def write_sarif(
+    findings: Sequence[Finding],
+    out: TextIO,
+    root: str | None = None,
+    fingerprints: Sequence[str] | None = None,
+) -> None:
     root = os.path.abspath(root or os.getcwd())
     rules = [
         {
@@ -140,7 +154,7 @@ def write_sarif(findings: Sequence[Finding], out: TextIO, root: str | None = Non
         for rule in ALL_RULES
     ]
     index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
-    results = [
+    results: list[dict[str, Any]] = [
         {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
@@ -162,6 +176,12 @@ def write_sarif(findings: Sequence[Finding], out: TextIO, root: str | None = Non
         }
         for f in findings
     ]
+    for result, finding in zip(results, findings, strict=True):
+        if finding.cell is not None:
+            result["properties"] = {"cell": finding.cell}
+    if fingerprints is not None:  # the line's content, not its number: stable across edits
+        for result, fingerprint in zip(results, fingerprints, strict=True):
+            result["partialFingerprints"] = {"primaryLocationLineHash": fingerprint}
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
