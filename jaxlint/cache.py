@@ -194,8 +194,9 @@ class ResultCache:
                     rule,
                     message,
                     Applicability(fixable) if fixable else None,
+                    cell=cell,
                 )
-                for line, column, end_line, end_column, code, rule, message, fixable in entry[
+                for line, column, end_line, end_column, code, rule, message, fixable, cell in entry[
                     "findings"
                 ]
             ]
@@ -227,6 +228,7 @@ class ResultCache:
                     f.name,
                     f.message,
                     f.fix_available.value if f.fix_available is not None else "",
+                    f.cell,  # a notebook's cell, else None
                 ]
                 for f in result.findings
             ],
