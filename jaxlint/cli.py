@@ -162,8 +162,7 @@ def check(
             write_baseline=write_baseline_file,
             stdin_filename=stdin_filename,
         )
-        stdin = click.get_binary_stream("stdin") if targets == ["-"] else None
-        code = run_check(targets, settings, options, stdin=stdin)
+        code = run_check(targets, settings, options)
     except ConfigError as error:
         click.echo(f"jaxlint: error: {error}", err=True)
         sys.exit(2)
