@@ -282,6 +282,11 @@ def run_check(
         noun = "finding" if count == 1 else "findings"
         err.write(f"Wrote {count} {noun} to the baseline {options.write_baseline}.\n")
         return _errors_or(run, err, 0)
+    # Fingerprints count occurrences among all findings, as the baseline's do.
+    fingerprint_of: dict[int, str] = {}
+    if options.output_format == "sarif":
+        hashes = sarif_fingerprints(run.findings, settings, lines)
+        fingerprint_of = dict(zip(map(id, run.findings), hashes, strict=True))
     if known is not None:
         kept = without_baseline(run.findings, known, settings, lines)
         run.findings = kept.new
@@ -306,7 +311,7 @@ def run_check(
             unsafe_fixes=options.unsafe_fixes,
             fixed=run.fixed,
             root=settings.root,
-            fingerprints=sarif_fingerprints(remaining, settings, lines)
+            fingerprints=[fingerprint_of[id(finding)] for finding in remaining]
             if options.output_format == "sarif"
             else None,
         )
