@@ -178,11 +178,17 @@ class Settings:
             return Path(path).as_posix()
 
     def is_included(self, path: str) -> bool:
-        """Whether a file met in a folder is one to lint (``include``/``extend-include``)."""
-        relative = self.relative(path)
-        return any(
-            _glob_match(pattern, relative) for pattern in (*self.include, *self.extend_include)
-        )
+        """Whether a file met in a folder is one to lint (``include``/``extend-include``):
+        a pattern without ``/`` matches the file's name (cheap: every file of a walk is
+        asked), one with ``/`` its path from the project root."""
+        name = os.path.basename(path)
+        for pattern in (*self.include, *self.extend_include):
+            if "/" in pattern:
+                if _glob_match(pattern, self.relative(path)):
+                    return True
+            elif fnmatch.fnmatchcase(name, pattern):
+                return True
+        return False
 
     def is_excluded(self, path: str) -> bool:
         relative = self.relative(path)

@@ -205,6 +205,15 @@ def test_notebooks_in_folders_and_the_include_setting(tmp_path: Path) -> None:
     assert (code, out) == (0, "All checks passed!\n")
     # Named explicitly, a notebook is linted whatever `include` says.
     assert invoke_cli(["--no-cache", "training.ipynb"], cwd=tmp_path)[0] == 1
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.jaxlint]\ninclude = ["*.py"]\nextend-include = ["notebooks/*.ipynb"]\n'
+    )
+    (tmp_path / "notebooks").mkdir()
+    shutil.copyfile(TRAINING, tmp_path / "notebooks" / "kept.ipynb")
+    _, out, _ = invoke_cli(["--no-cache", "."], cwd=tmp_path)
+    assert {line.split(":")[0] for line in out.splitlines() if " JL" in line} == {
+        "notebooks/kept.ipynb"
+    }
 
 
 def test_a_non_python_notebook_is_not_linted(tmp_path: Path) -> None:
@@ -224,3 +233,45 @@ def test_the_python_api_reports_the_cell(notebook: Path) -> None:
     found = jaxlint.check(notebook)
     assert [(f.cell, f.line, f.code) for f in found] == [(4, 3, "JL001"), (5, 4, "JL004")]
     assert found[0].as_json()["cell"] == 4
+
+
+def test_ipython_syntax_inside_strings_and_brackets_is_code(tmp_path: Path) -> None:
+    """Only lines that start a statement can be IPython syntax: a docstring line ending
+    in `?` or starting with `!`, or a `%` continuing a bracket, is Python."""
+    from jaxlint.notebook import read_notebook
+
+    source = [
+        "import jax.numpy as jnp\n",
+        'DOC = """Why?\n',
+        "!important\n",
+        '%s"""\n',
+        "y = (3\n",
+        "  % 2)\n",
+        "x = jnp.zeros(2)\n",
+        "x[0] = 1.0\n",
+        "x.shape?",
+    ]
+    raw = json.dumps(_notebook(_code_cell(source))).encode()
+    notebook = read_notebook(raw)
+    assert notebook is not None
+    assert notebook.module.splitlines()[:8] == [line.rstrip("\n") for line in source[:8]]
+    assert notebook.module.splitlines()[8].startswith("pass  #jaxlint-magic:")
+    (tmp_path / "s.ipynb").write_bytes(raw)
+    code, out, _ = invoke_cli(["--no-cache", "s.ipynb"], cwd=tmp_path)
+    assert code == 1
+    assert [line.split(" ")[0:2] for line in out.splitlines()[:-1]] == [["s.ipynb:cell", "1:8:1:"]]
+
+
+def test_fix_is_refused_when_a_cell_holds_jaxlints_markers(tmp_path: Path) -> None:
+    data = _notebook(
+        _code_cell(["import jax.numpy as jnp\n", "x = jnp.zeros(2)  #jaxlint-cell-boundary\n"]),
+        _code_cell(["x[0] = 1.0\n"]),
+    )
+    path = tmp_path / "m.ipynb"
+    path.write_text(json.dumps(data))
+    before = path.read_text()
+    code, out, err = invoke_cli(["--no-cache", "--fix", "m.ipynb"], cwd=tmp_path)
+    assert code == 1
+    assert out.startswith("m.ipynb:cell 2:1:1: JL001")
+    assert "m.ipynb: fixes not applied (a cell contains jaxlint's markers)" in err
+    assert path.read_text() == before
