@@ -85,6 +85,17 @@ def test_stdin_fix_prints_the_fixed_source(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())  # nothing written
 
 
+def test_stdin_excluded_by_force_exclude(tmp_path: Path) -> None:
+    """As pre-commit runs it from an editor: an excluded file is not linted, and
+    ``--fix`` gives its source back unchanged."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.jaxlint]\nextend-exclude = ["gen/"]\nforce-exclude = true\n'
+    )
+    args = ["--stdin-filename", "gen/out.py", "-"]
+    assert _stdin(args, BAD, tmp_path)[:2] == (0, "All checks passed!\n")
+    assert _stdin(["--fix", *args], BAD, tmp_path)[:2] == (0, BAD)
+
+
 def test_stdin_notebook(tmp_path: Path) -> None:
     source = (ROOT / "tests" / "notebooks" / "training.ipynb").read_text(encoding="utf-8")
     code, out, _ = _stdin(["--stdin-filename", "nb.ipynb", "-"], source, tmp_path)
