@@ -11,15 +11,24 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
+from jaxlint.baseline import (
+    SourceLines,
+    read_baseline,
+    sarif_fingerprints,
+    without_baseline,
+    write_baseline,
+)
 from jaxlint.cache import CacheStats, ResultCache, entry_key, source_digest
-from jaxlint.config import Settings
+from jaxlint.config import ConfigError, Settings
 from jaxlint.decorator_check import unresolved_decorators
 from jaxlint.discovery import discover
-from jaxlint.engine import FileResult
+from jaxlint.engine import FileResult, lint_bytes
 from jaxlint.findings import Finding
 from jaxlint.fsio import read_source, write_atomically
+from jaxlint.noqa import add_noqa_to_source
+from jaxlint.notebook import is_notebook
 from jaxlint.parallel import lint_files
 from jaxlint.project import ProjectIndex
 from jaxlint.reporters import OutputFormat, plural, report, write_statistics
@@ -40,6 +49,14 @@ class CheckOptions:
     #: no cache (no side effects); the command line to all cores and the cache.
     jobs: int | None = 1
     use_cache: bool = False
+    #: ``--add-noqa``: silence every finding with a noqa comment, report nothing.
+    add_noqa: bool = False
+    #: ``--baseline FILE``: report only findings not in it.
+    baseline: str | None = None
+    #: ``--write-baseline FILE``: write every finding to it, report nothing.
+    write_baseline: str | None = None
+    #: The path stdin's source is linted as (``--stdin-filename``).
+    stdin_filename: str | None = None
 
 
 @dataclass
@@ -53,6 +70,8 @@ class CheckRun:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     cache: CacheStats = field(default_factory=CacheStats)
+    #: Sources that are not files (stdin), by the path their findings carry.
+    sources: dict[str, bytes] = field(default_factory=dict)
 
 
 def lint_paths(
@@ -101,7 +120,8 @@ def lint_paths(
         nonlocal project
         if project is None and len(scope) > 1:
             project = ProjectIndex(
-                scope,
+                # A notebook is no module other files import: the index is of modules.
+                [path for path in scope if not is_notebook(path)],
                 settings.traced_decorators,
                 cache.index_summaries if cache is not None else None,
             )
@@ -234,13 +254,29 @@ def run_check(
     options: CheckOptions,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    stdin: BinaryIO | None = None,
 ) -> int:
-    """Run ``jaxlint check`` and print its report; returns the exit code."""
+    """Run ``jaxlint check`` and print its report; returns the exit code. ``paths`` of
+    just ``-`` reads one source from ``stdin``."""
     out = out or sys.stdout
     err = err or sys.stderr
+    reading_stdin = list(paths) == ["-"]
+    if reading_stdin and options.add_noqa:
+        raise ConfigError("--add-noqa edits files: it cannot read from stdin")
+    if options.add_noqa and (options.fix or options.diff):
+        raise ConfigError("--add-noqa cannot be combined with --fix or --diff")
+    if options.write_baseline and (options.fix or options.diff or options.baseline):
+        raise ConfigError("--write-baseline cannot be combined with --fix, --diff or --baseline")
+    known = read_baseline(options.baseline) if options.baseline else None
     try:
         with _termination_as_exception():
-            run = lint_paths(paths, settings, options)
+            if reading_stdin:
+                stdin = stdin or sys.stdin.buffer
+                run = lint_stdin(stdin.read(), settings, options)
+            else:
+                run = lint_paths(paths, settings, options)
+            if options.add_noqa:
+                added = add_noqa(run)
     except KeyboardInterrupt:
         err.write("jaxlint: interrupted; files already fixed are complete, the rest untouched\n")
         return 130
@@ -249,6 +285,29 @@ def run_check(
         return 143
     for warning in run.warnings:
         err.write(f"warning: {warning}\n")
+    lines = SourceLines(run.sources)
+    if options.add_noqa:
+        err.write(f"Added {added} noqa directive{'s' if added != 1 else ''}.\n")
+        return _errors_or(run, err, 0)
+    if options.write_baseline:
+        count = write_baseline(options.write_baseline, run.findings, settings, lines)
+        noun = "finding" if count == 1 else "findings"
+        err.write(f"Wrote {count} {noun} to the baseline {options.write_baseline}.\n")
+        return _errors_or(run, err, 0)
+    # Fingerprints count occurrences among all findings, as the baseline's do.
+    fingerprint_of: dict[int, str] = {}
+    if options.output_format == "sarif":
+        hashes = sarif_fingerprints(run.findings, settings, lines)
+        fingerprint_of = dict(zip(map(id, run.findings), hashes, strict=True))
+    if known is not None:
+        kept = without_baseline(run.findings, known, settings, lines)
+        run.findings = kept.new
+        if kept.known:
+            noun = "finding" if kept.known == 1 else "findings"
+            err.write(f"{kept.known} {noun} in the baseline {options.baseline} not reported.\n")
+    if reading_stdin and options.fix and not options.diff:
+        _write_fixed_stdin(run, out)
+        out = err  # the report goes to stderr: stdout holds the source
     if options.diff:
         for diff in run.diffs:
             out.write(diff)
@@ -265,6 +324,9 @@ def run_check(
             fixed=run.fixed,
             root=settings.root,
             color=options.color,
+            fingerprints=[fingerprint_of[id(finding)] for finding in remaining]
+            if options.output_format == "sarif"
+            else None,
         )
     for error in run.errors:
         err.write(f"error: {error}\n")
@@ -275,3 +337,79 @@ def run_check(
     if options.diff:
         return 1 if run.diffs else 0
     return 1 if run.findings else 0
+
+
+def _errors_or(run: CheckRun, err: TextIO, code: int) -> int:
+    for error in run.errors:
+        err.write(f"error: {error}\n")
+    return 2 if run.errors else code
+
+
+def lint_stdin(source: bytes, settings: Settings, options: CheckOptions) -> CheckRun:
+    """Lint a source read from stdin as the file ``options.stdin_filename`` (for the
+    configuration, per-file ignores and messages; ``-`` without one). With ``fix`` or
+    ``diff``, the fixed source is in the result; nothing is written."""
+    path = options.stdin_filename or "-"
+    run = CheckRun(sources={path: source})
+    if options.stdin_filename and settings.force_exclude and settings.is_excluded(path):
+        run.results.append(FileResult(path, original_source=source))
+        return run  # excluded: nothing to report (and, with --fix, the source unchanged)
+    result = lint_bytes(
+        path,
+        source,
+        settings,
+        fix=options.fix or options.diff,
+        unsafe_fixes=options.unsafe_fixes,
+    )
+    result.original_source = source
+    if result.fixed_source is not None:
+        run.fixed = result.fixes_applied
+        if options.diff:
+            run.diffs.append(unified_diff(path, source, result.fixed_source))
+    run.results.append(result)
+    run.errors.extend(result.errors)
+    run.warnings.extend(result.warnings)
+    run.findings = sorted(result.findings)
+    return run
+
+
+def _write_fixed_stdin(run: CheckRun, out: TextIO) -> None:
+    """``jaxlint --fix -`` prints the fixed source (the source, if nothing changed)."""
+    result = run.results[0] if run.results else None
+    if result is None or result.original_source is None:
+        return
+    fixed = result.fixed_source if result.fixed_source is not None else result.original_source
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        out.flush()
+        buffer.write(fixed)
+        buffer.flush()
+    else:
+        out.write(fixed.decode("utf-8", errors="surrogateescape"))
+
+
+def add_noqa(run: CheckRun) -> int:
+    """Write a ``# noqa`` for every finding of ``run`` into its file; returns how many
+    codes were added. What could not be done is a warning of the run."""
+    added = 0
+    by_path: dict[str, list[Finding]] = {}
+    for finding in run.findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    for path, findings in by_path.items():
+        try:
+            source = read_source(path)
+        except OSError as error:
+            run.warnings.append(f"{path}: no noqa comments added ({error.strerror or error})")
+            continue
+        outcome = add_noqa_to_source(path, source, findings)
+        if outcome.problem is not None:
+            run.warnings.append(f"{path}: {outcome.problem}")
+        if outcome.source is None:
+            continue
+        try:
+            write_atomically(path, outcome.source)
+        except OSError as error:
+            run.errors.append(f"{path}: could not add noqa comments: {error}")
+            continue
+        added += outcome.added
+    return added

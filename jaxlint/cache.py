@@ -25,7 +25,7 @@ from jaxlint.findings import Applicability, Finding, FixSuggestion, TextEdit
 from jaxlint.fsio import write_atomically
 
 CACHE_DIR = ".jaxlint_cache"
-_FORMAT = 2  # 2: each finding's fix is stored with its edits
+_FORMAT = 3  # 2: each finding's fix is stored with its edits; 3: and its notebook cell
 #: What marks a folder as a project root when no configuration file was found.
 _VCS_MARKERS = (".git", ".hg")
 
@@ -203,8 +203,19 @@ class ResultCache:
             return None
         try:
             findings = [
-                Finding(path, line, column, end_line, end_column, code, rule, message, _fix(fix))
-                for line, column, end_line, end_column, code, rule, message, fix in entry[
+                Finding(
+                    path,
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    code,
+                    rule,
+                    message,
+                    _fix(fix),
+                    cell=cell,
+                )
+                for line, column, end_line, end_column, code, rule, message, fix, cell in entry[
                     "findings"
                 ]
             ]
@@ -236,6 +247,7 @@ class ResultCache:
                     f.name,
                     f.message,
                     _stored_fix(f.fix),
+                    f.cell,  # a notebook's cell, else None
                 ]
                 for f in result.findings
             ],

@@ -101,6 +101,24 @@ def main() -> None:
     default=None,
     help="Apply exclude and .gitignore to files named explicitly too (as pre-commit needs).",
 )
+@click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with findings.")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(),
+    help="Report only findings not in this baseline (see --write-baseline).",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline_file",
+    type=click.Path(),
+    help="Write every finding to this baseline file (JSON) and exit 0.",
+)
+@click.option(
+    "--stdin-filename",
+    type=click.Path(),
+    help="Read the source from stdin (path `-`) as this file: config, ignores, messages.",
+)
 def check(
     paths: tuple[str, ...],
     select: str | None,
@@ -118,11 +136,19 @@ def check(
     jobs: int | None,
     no_cache: bool,
     force_exclude: bool | None,
+    add_noqa: bool,
+    baseline_file: str | None,
+    write_baseline_file: str | None,
+    stdin_filename: str | None,
 ) -> None:
-    """Lint files and folders (default: the current folder)."""
-    targets = list(paths) or ["."]
+    """Lint files and folders (default: the current folder); `-` reads stdin."""
+    targets = list(paths) or (["-"] if stdin_filename else ["."])
+    if "-" in targets and len(targets) > 1:
+        click.echo("jaxlint: error: `-` (stdin) cannot be mixed with other paths", err=True)
+        sys.exit(2)
+    start = (stdin_filename or ".") if targets == ["-"] else targets[0]
     try:
-        settings = load_settings(config_file, targets[0])
+        settings = load_settings(config_file, start)
         settings = with_overrides(
             settings,
             select=_codes(select),
@@ -142,6 +168,10 @@ def check(
             statistics=statistics,
             jobs=jobs,
             use_cache=not no_cache,
+            add_noqa=add_noqa,
+            baseline=baseline_file,
+            write_baseline=write_baseline_file,
+            stdin_filename=stdin_filename,
         )
         code = run_check(targets, settings, options)
     except ConfigError as error:

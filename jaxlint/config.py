@@ -28,6 +28,8 @@ KNOWN_KEYS = frozenset(
         "unsafe-fixes",
         "exclude",
         "extend-exclude",
+        "include",
+        "extend-include",
         "force-exclude",
         "per-file-ignores",
         "traced-decorators",
@@ -37,6 +39,8 @@ KNOWN_KEYS = frozenset(
 KNOWN_VERIFY_KEYS = frozenset({"examples", "pytest"})
 #: The selector that means every rule (least specific: any code or prefix beats it).
 ALL_SELECTOR = "ALL"
+#: The files a folder's walk lints (ruff's default ``include``, less pyproject.toml).
+DEFAULT_INCLUDE = ("*.py", "*.pyi", "*.ipynb")
 #: Folders never worth linting, as ruff skips them by default.
 DEFAULT_EXCLUDE = (
     ".bzr",
@@ -44,6 +48,7 @@ DEFAULT_EXCLUDE = (
     ".eggs",
     ".git",
     ".hg",
+    ".ipynb_checkpoints",
     ".jaxlint_cache",
     ".mypy_cache",
     ".nox",
@@ -142,6 +147,9 @@ class Settings:
     unsafe_fixes: bool = False
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
+    #: Globs of the files found in folders (``include``, ``extend-include``).
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    extend_include: tuple[str, ...] = ()
     #: Whether ``exclude`` and ``.gitignore`` apply to files named explicitly, too.
     force_exclude: bool = False
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -182,6 +190,19 @@ class Settings:
             return Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root)).as_posix()
         except ValueError:
             return Path(path).as_posix()
+
+    def is_included(self, path: str) -> bool:
+        """Whether a file met in a folder is one to lint (``include``/``extend-include``):
+        a pattern without ``/`` matches the file's name (cheap: every file of a walk is
+        asked), one with ``/`` its path from the project root."""
+        name = os.path.basename(path)
+        for pattern in (*self.include, *self.extend_include):
+            if "/" in pattern:
+                if _glob_match(pattern, self.relative(path)):
+                    return True
+            elif fnmatch.fnmatchcase(name, pattern):
+                return True
+        return False
 
     def is_excluded(self, path: str) -> bool:
         relative = self.relative(path)
@@ -286,7 +307,12 @@ def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
             if not isinstance(table[key], bool):
                 raise ConfigError(f"`{key}` in {path} must be true or false")
             changes[key.replace("-", "_")] = table[key]
-    for key, attribute in (("exclude", "exclude"), ("extend-exclude", "extend_exclude")):
+    for key, attribute in (
+        ("exclude", "exclude"),
+        ("extend-exclude", "extend_exclude"),
+        ("include", "include"),
+        ("extend-include", "extend_include"),
+    ):
         if key in table:
             value = table[key]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

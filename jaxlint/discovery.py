@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from jaxlint.config import ConfigError, Settings
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,11 @@ def discover(
                     seen.add(key)
                     files.append(path)
             continue
-        if not (given.endswith(PYTHON_SUFFIXES) or _is_python_script(given)):
+        if not (
+            given.endswith(PYTHON_SUFFIXES)
+            or settings.is_included(given)
+            or _is_python_script(given)
+        ):
             warnings.append(f"{given}: skipped (not a Python file)")
             continue
         key = os.path.realpath(given)
@@ -275,11 +279,11 @@ def _walk(top: str, settings: Settings, warnings: list[str]) -> Iterator[str]:
                 if settings.is_excluded(path) or _ignored(ignores, path, True):
                     continue
                 subfolders.append(path)
-            elif is_file and entry.name.endswith(PYTHON_SUFFIXES):
+            elif is_file and settings.is_included(path):
                 if settings.is_excluded(path) or _ignored(ignores, path, False):
                     continue
                 yield path
-            elif entry.is_symlink() and entry.name.endswith(PYTHON_SUFFIXES):
+            elif entry.is_symlink() and settings.is_included(path):
                 warnings.append(f"{path}: skipped (broken symlink)")
         for sub in reversed(subfolders):
             stack.append((sub, ignores))

@@ -19,6 +19,7 @@ from jaxlint.fixer import Located, fix_until_clean
 from jaxlint.fixes import fix_suggestions
 from jaxlint.fsio import read_source
 from jaxlint.model import SemanticModel, build_model
+from jaxlint.noqa import ContinuationNoqa
 from jaxlint.positions import node_spans
 from jaxlint.rules import RULES_BY_CODE, Rule, rules_for
 from jaxlint.source import (
@@ -112,7 +113,9 @@ class FileLinter:
             return []
         spans = node_spans(module, (diagnostic.node for diagnostic in diagnostics))
         # The source text, for noqa comments; regenerating it from the tree costs a codegen.
-        noqa = noqa_comments(module.code if text is None else text)
+        text = module.code if text is None else text
+        noqa = noqa_comments(text)
+        at_continuation_end = ContinuationNoqa(text)
         located: Located = []
         for diagnostic in diagnostics:
             where = spans[id(diagnostic.node)]
@@ -131,7 +134,7 @@ class FileLinter:
                 diagnostic.message,
                 suggestion,
             )
-            if not suppressed(noqa, finding):
+            if not suppressed(noqa, finding) and not at_continuation_end.silences(finding):
                 located.append((finding, diagnostic))
         return with_fix_edits(module, located) if fix_edits else located
 
@@ -218,7 +221,32 @@ def lint_source(
 ) -> FileResult:
     """Lint one source text. ``--fix`` results are in ``fixed_source``; nothing is written."""
     data = source.encode("utf-8") if isinstance(source, str) else source
-    return FileLinter(path, settings or Settings()).lint(data, fix=fix, unsafe_fixes=unsafe_fixes)
+    return lint_bytes(path, data, settings or Settings(), fix=fix, unsafe_fixes=unsafe_fixes)
+
+
+def lint_bytes(
+    path: str,
+    source: bytes,
+    settings: Settings,
+    *,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    external_traced: Mapping[str, str] | None = None,
+) -> FileResult:
+    """Lint a file's bytes: a Python source, or a Jupyter notebook (by its suffix)."""
+    if path.endswith(".ipynb"):
+        from jaxlint.notebook import lint_notebook
+
+        return lint_notebook(
+            path,
+            source,
+            settings,
+            fix=fix,
+            unsafe_fixes=unsafe_fixes,
+            external_traced=external_traced,
+        )
+    linter = FileLinter(path, settings, external_traced)
+    return linter.lint(source, fix=fix, unsafe_fixes=unsafe_fixes)
 
 
 def lint_file(
@@ -240,5 +268,6 @@ def lint_file(
         if "JL000" in settings.codes_for(path):
             result.findings.append(unreadable_file_finding(path, error))
         return result
-    linter = FileLinter(path, settings, external_traced)
-    return linter.lint(source, fix=fix, unsafe_fixes=unsafe_fixes)
+    return lint_bytes(
+        path, source, settings, fix=fix, unsafe_fixes=unsafe_fixes, external_traced=external_traced
+    )

@@ -62,6 +62,9 @@ class Finding:
     makes the rule unfixable), with its edits as text."""
 
     path: str
+    #: The notebook cell (1-based, every cell counted) lines are relative to; None for
+    #: a Python file. Before ``line`` so that findings sort by cell, then line.
+    cell: int | None = field(default=None, kw_only=True)
     line: int
     column: int
     end_line: int

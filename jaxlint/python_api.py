@@ -51,6 +51,8 @@ class ReportedFinding:
     fixable: bool
     fix: FixSuggestion | None = field(compare=False)
     doc: str = field(compare=False)
+    #: The notebook cell the lines count in (1-based); None outside notebooks.
+    cell: int | None = None
 
     @classmethod
     def of(cls, finding: Finding, unsafe_fixes: bool) -> ReportedFinding:
@@ -66,12 +68,15 @@ class ReportedFinding:
             finding.fixable(unsafe_fixes),
             finding.fix,
             documentation_command(finding.code),
+            finding.cell,
         )
 
     def as_json(self) -> dict[str, Any]:
         """The entry exactly as ``--format json`` writes it."""
         entry = {item.name: getattr(self, item.name) for item in fields(self)}
         entry["fix"] = self.fix.as_json() if self.fix is not None else None
+        if self.cell is None:
+            del entry["cell"]  # written for notebooks only
         return entry
 
 

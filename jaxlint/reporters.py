@@ -58,16 +58,18 @@ def report(
     root: str | None = None,
     color: ColorChoice = ColorChoice.AUTO,
     source_lines: SourceLines = file_lines,
+    fingerprints: Sequence[str] | None = None,
 ) -> None:
     """``root`` is the project root, which SARIF's artifact URIs are relative to;
-    ``source_lines(path)``, the lines the ``full`` format quotes."""
+    ``source_lines(path)``, the lines the ``full`` format quotes; ``fingerprints`` (one
+    per finding, see :mod:`jaxlint.baseline`) go into SARIF."""
     output_format = OutputFormat(output_format)
     if output_format is OutputFormat.JSON:
         write_json(findings, out, unsafe_fixes)
     elif output_format is OutputFormat.GITHUB:
         write_github(findings, out)
     elif output_format is OutputFormat.SARIF:
-        write_sarif(findings, out, root)
+        write_sarif(findings, out, root, fingerprints)
     else:
         full = output_format is OutputFormat.FULL or (
             output_format is OutputFormat.TEXT and is_terminal(out)
@@ -102,11 +104,12 @@ def write_text(
     for finding in findings:
         mark = " " + paint("[*]", Style.FIXABLE) if finding.fixable(unsafe_fixes) else ""
         colon = paint(":", Style.PUNCTUATION)
+        cell = f"cell {finding.cell}{colon}" if finding.cell is not None else ""
         out.write(
-            f"{paint(finding.path, Style.PATH)}{colon}{finding.line}{colon}{finding.column}"
-            f"{colon} {paint(finding.code, Style.CODE)}{mark} {finding.message}\n"
+            f"{paint(finding.path, Style.PATH)}{colon}{cell}{finding.line}{colon}"
+            f"{finding.column}{colon} {paint(finding.code, Style.CODE)}{mark} {finding.message}\n"
         )
-        if source_lines is not None:
+        if source_lines is not None and finding.cell is None:  # cells are not the file's lines
             lines = source_lines(finding.path)
             shown = snippet(finding, lines, paint) if lines is not None else []
             out.writelines(line + "\n" for line in shown)
@@ -130,8 +133,14 @@ def write_text(
         out.write("All checks passed!\n")
 
 
+def location(finding: Finding) -> str:
+    """``path:line:col``, or ``path:cell N:line:col`` in a notebook (as ruff writes it)."""
+    cell = f"cell {finding.cell}:" if finding.cell is not None else ""
+    return f"{finding.path}:{cell}{finding.line}:{finding.column}"
+
+
 def as_json(finding: Finding, unsafe_fixes: bool = False) -> dict[str, Any]:
-    return {
+    entry: dict[str, Any] = {
         "path": finding.path,
         "line": finding.line,
         "column": finding.column,
@@ -144,6 +153,9 @@ def as_json(finding: Finding, unsafe_fixes: bool = False) -> dict[str, Any]:
         "fix": finding.fix.as_json() if finding.fix is not None else None,
         "doc": documentation_command(finding.code),
     }
+    if finding.cell is not None:  # a notebook's: lines count from the cell's first
+        entry["cell"] = finding.cell
+    return entry
 
 
 def write_json(findings: Sequence[Finding], out: TextIO, unsafe_fixes: bool = False) -> None:
@@ -167,10 +179,11 @@ def _escape_data(value: str) -> str:
 
 def write_github(findings: Sequence[Finding], out: TextIO) -> None:
     for f in findings:
+        title = f"{f.code} {f.name}" + (f" (cell {f.cell})" if f.cell is not None else "")
         out.write(
             f"::error file={_escape_property(f.path)},line={f.line},col={f.column},"
             f"endLine={f.end_line},endColumn={f.end_column},"
-            f"title={_escape_property(f'{f.code} {f.name}')}::{_escape_data(f.message)}\n"
+            f"title={_escape_property(title)}::{_escape_data(f.message)}\n"
         )
 
 
@@ -187,7 +200,12 @@ def _artifact_location(path: str, root: str) -> dict[str, str]:
     return {"uri": urllib.parse.quote(relative.replace(os.sep, "/")), "uriBaseId": SOURCE_ROOT}
 
 
-def write_sarif(findings: Sequence[Finding], out: TextIO, root: str | None = None) -> None:
+def write_sarif(
+    findings: Sequence[Finding],
+    out: TextIO,
+    root: str | None = None,
+    fingerprints: Sequence[str] | None = None,
+) -> None:
     root = os.path.abspath(root or os.getcwd())
     rules = [
         {
@@ -202,7 +220,7 @@ def write_sarif(findings: Sequence[Finding], out: TextIO, root: str | None = Non
         for rule in ALL_RULES
     ]
     index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
-    results = [
+    results: list[dict[str, Any]] = [
         {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
@@ -224,6 +242,12 @@ def write_sarif(findings: Sequence[Finding], out: TextIO, root: str | None = Non
         }
         for f in findings
     ]
+    for result, finding in zip(results, findings, strict=True):
+        if finding.cell is not None:
+            result["properties"] = {"cell": finding.cell}
+    if fingerprints is not None:  # the line's content, not its number: stable across edits
+        for result, fingerprint in zip(results, fingerprints, strict=True):
+            result["partialFingerprints"] = {"primaryLocationLineHash": fingerprint}
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

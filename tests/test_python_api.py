@@ -49,7 +49,9 @@ def test_lint_source_returns_json_shaped_findings() -> None:
     assert [field.name for field in dataclasses.fields(found[0])] == [
         "path", "line", "column", "end_line", "end_column", "code", "name", "message", "fixable",
         "fix", "doc",
+        "cell",  # a notebook's cell; None (and absent from as_json) elsewhere
     ]  # fmt: skip
+    assert "cell" not in found[0].as_json()
     only = jaxlint.lint_source(SOURCE, path="m.py", select=["JL008"], unsafe_fixes=True)
     assert [(f.code, f.fixable) for f in only] == [("JL008", True)]
 

@@ -1,0 +1,280 @@
+"""Jupyter notebooks (issue 10.1): code cells linted as one module, IPython syntax
+skipped, findings per cell in every format, ``--fix`` touching only cell sources."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ROOT, invoke_cli
+
+TRAINING = ROOT / "tests" / "notebooks" / "training.ipynb"
+
+
+@pytest.fixture
+def notebook(tmp_path: Path) -> Path:
+    """A copy of a notebook as Jupyter saves it: magics, shell escapes, a ``%%bash``
+    cell, a help line, outputs (text and an image), execution counts, metadata."""
+    target = tmp_path / "training.ipynb"
+    shutil.copyfile(TRAINING, target)
+    return target
+
+
+def _code_cell(source: Any, count: int | None = 1) -> dict[str, Any]:
+    return {
+        "cell_type": "code",
+        "execution_count": count,
+        "metadata": {},
+        "outputs": [],
+        "source": source,
+    }
+
+
+def _notebook(*cells: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "cells": list(cells),
+        "metadata": {"language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def test_findings_are_reported_per_cell(notebook: Path) -> None:
+    code, out, err = invoke_cli(["--no-cache", "training.ipynb"], cwd=notebook.parent)
+    assert code == 1
+    assert err == ""
+    assert out.splitlines() == [
+        "training.ipynb:cell 4:3:1: JL001 [*] In-place update of JAX array `x`: JAX arrays "
+        "are immutable; use `x = x.at[0].set(1.0)`",
+        "training.ipynb:cell 5:4:5: JL004 `print` in traced code (in step, decorated with "
+        "@jax.jit) runs once, at trace time, and shows tracers, not values; use "
+        "`jax.debug.print`",
+        "Found 2 problems (1 fixable with --fix).",
+        "(1 hidden fix can be enabled with --unsafe-fixes.)",
+    ]
+    # Not reported: the magics (no JL000), `x[0] = 1` in the %%bash cell, and the
+    # `x[i] = 2.0` line of cell 4, which has a noqa comment for JL001.
+
+
+def test_cells_share_names(tmp_path: Path) -> None:
+    """``x[0] = 1.0`` is an in-place update because an earlier cell made ``x`` an array."""
+    use = _code_cell(["x[0] = 1.0\n"], 2)
+    (tmp_path / "both.ipynb").write_text(
+        json.dumps(
+            _notebook(
+                _code_cell(["import jax.numpy as jnp\n", "x = jnp.zeros(3)"]),
+                {"cell_type": "markdown", "metadata": {}, "source": ["text"]},
+                use,
+            )
+        )
+    )
+    (tmp_path / "alone.ipynb").write_text(json.dumps(_notebook(use)))
+    code, out, _ = invoke_cli(["--no-cache", "--format", "json", "."], cwd=tmp_path)
+    assert code == 1
+    assert [(f["path"], f["cell"], f["line"], f["code"]) for f in json.loads(out)] == [
+        ("both.ipynb", 3, 1, "JL001")
+    ]
+
+
+def test_json_github_and_sarif_carry_the_cell(notebook: Path) -> None:
+    cwd = notebook.parent
+    _, out, _ = invoke_cli(["--no-cache", "--format", "json", "training.ipynb"], cwd=cwd)
+    first = json.loads(out)[0]
+    # The fix's edits count lines in the cell, as the finding does.
+    assert [edit["location"]["line"] for edit in first.pop("fix")["edits"]] == [3]
+    assert first.pop("doc") == "jaxlint rule JL001"
+    assert first == {
+        "path": "training.ipynb",
+        "line": 3,
+        "column": 1,
+        "end_line": 3,
+        "end_column": 5,
+        "code": "JL001",
+        "name": "inplace-update",
+        "message": "In-place update of JAX array `x`: JAX arrays are immutable; use "
+        "`x = x.at[0].set(1.0)`",
+        "fixable": True,
+        "cell": 4,
+    }
+    _, out, _ = invoke_cli(["--no-cache", "--format", "github", "training.ipynb"], cwd=cwd)
+    assert out.splitlines()[0].startswith(
+        "::error file=training.ipynb,line=3,col=1,endLine=3,endColumn=5,"
+        "title=JL001 inplace-update (cell 4)::"
+    )
+    _, out, _ = invoke_cli(["--no-cache", "--format", "sarif", "training.ipynb"], cwd=cwd)
+    results = json.loads(out)["runs"][0]["results"]
+    assert [(r["properties"]["cell"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+            for r in results] == [(4, 3), (5, 4)]  # fmt: skip
+
+
+def test_fix_rewrites_only_the_cell_sources(notebook: Path) -> None:
+    before = notebook.read_text(encoding="utf-8")
+    code, out, _ = invoke_cli(
+        ["--no-cache", "--fix", "--unsafe-fixes", "training.ipynb"], cwd=notebook.parent
+    )
+    assert code == 0
+    assert out == "Found 2 problems (2 fixed, 0 remaining).\n"
+    after = notebook.read_text(encoding="utf-8")
+    # Byte for byte, the file is the original with the two fixed lines replaced: outputs,
+    # the image, execution counts, metadata, indentation, key order, the µ and the —,
+    # and the final newline are untouched.
+    expected = before.replace('"x[0] = 1.0\\n"', '"x = x.at[0].set(1.0)\\n"').replace(
+        '"    print(\\"tracing\\", params)\\n"',
+        '"    jax.debug.print(\\"tracing {params}\\", params=params)\\n"',
+    )
+    assert expected != before
+    assert after == expected
+    assert invoke_cli(["--no-cache", "training.ipynb"], cwd=notebook.parent)[0] == 0
+
+
+def test_fix_keeps_another_writers_json_style(tmp_path: Path) -> None:
+    """Two-space indentation, escaped non-ASCII, sources as one string, unsorted keys,
+    no final newline: re-encoding the edited notebook in that style gives the file."""
+    data = _notebook(
+        _code_cell("import jax.numpy as jnp\n\nx = jnp.zeros(2)  # café\nx[1] = 3.0"),
+        {"cell_type": "markdown", "metadata": {"z": 1, "a": 2}, "source": "naïve"},
+    )
+    path = tmp_path / "styled.ipynb"
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=True))
+    code, _, _ = invoke_cli(["--no-cache", "--fix", "styled.ipynb"], cwd=tmp_path)
+    assert code == 0
+    data["cells"][0]["source"] = (
+        "import jax.numpy as jnp\n\nx = jnp.zeros(2)  # café\nx = x.at[1].set(3.0)"
+    )
+    assert path.read_text() == json.dumps(data, indent=2, ensure_ascii=True)
+
+
+def test_fix_that_adds_a_line_keeps_the_list_layout(tmp_path: Path) -> None:
+    """A fix that inserts an import grows the cell's list of lines, indented as before."""
+    data = _notebook(
+        _code_cell(["import numpy as np\n", "import jax\n"]),
+        _code_cell(["@jax.jit\n", "def f(x):\n", "    return np.sin(x)"], 2),
+    )
+    path = tmp_path / "grow.ipynb"
+    path.write_text(json.dumps(data, indent=1) + "\n")
+    code, out, _ = invoke_cli(["--no-cache", "--fix", "--unsafe-fixes", "grow.ipynb"], cwd=tmp_path)
+    assert (code, out) == (0, "Found 1 problem (1 fixed, 0 remaining).\n")
+    fixed = json.loads(path.read_text())
+    assert fixed["cells"][0]["source"] == [
+        "import numpy as np\n",
+        "import jax.numpy as jnp\n",
+        "import jax\n",
+    ]
+    assert fixed["cells"][1]["source"][2] == "    return jnp.sin(x)"
+    data["cells"] = fixed["cells"]
+    assert path.read_text() == json.dumps(data, indent=1) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"cells": [', "malformed notebook: invalid JSON at line 1 column 12"),
+        ('{"cells": 3}', "malformed notebook: no list of `cells` at the top level"),
+        (
+            '{"cells": [{"cell_type": "code", "source": 7}]}',
+            "malformed notebook: the source of cell 1 is not text",
+        ),
+    ],
+)
+def test_a_malformed_notebook_is_a_jl000(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "broken.ipynb").write_text(text)
+    code, out, _ = invoke_cli(["--no-cache", "broken.ipynb"], cwd=tmp_path)
+    assert code == 1
+    assert out.splitlines()[0].startswith(f"broken.ipynb:1:1: JL000 {message}")
+
+
+def test_a_syntax_error_in_a_cell_is_placed_in_it(tmp_path: Path) -> None:
+    data = _notebook(_code_cell(["%time 1\n", "x = 1\n"]), _code_cell(["y = (\n", "z = 2\n"]))
+    (tmp_path / "bad.ipynb").write_text(json.dumps(data))
+    code, out, _ = invoke_cli(["--no-cache", "bad.ipynb"], cwd=tmp_path)
+    assert code == 1
+    assert out.splitlines()[0].startswith("bad.ipynb:cell 2:1:")
+    assert " JL000 " in out.splitlines()[0]
+
+
+def test_notebooks_in_folders_and_the_include_setting(tmp_path: Path) -> None:
+    shutil.copyfile(TRAINING, tmp_path / "training.ipynb")
+    checkpoints = tmp_path / ".ipynb_checkpoints"
+    checkpoints.mkdir()
+    shutil.copyfile(TRAINING, checkpoints / "training-checkpoint.ipynb")
+    _, out, _ = invoke_cli(["--no-cache", "."], cwd=tmp_path)
+    assert {line.split(":")[0] for line in out.splitlines() if " JL" in line} == {"training.ipynb"}
+    (tmp_path / "pyproject.toml").write_text('[tool.jaxlint]\ninclude = ["*.py"]\n')
+    code, out, _ = invoke_cli(["--no-cache", "."], cwd=tmp_path)
+    assert (code, out) == (0, "All checks passed!\n")
+    # Named explicitly, a notebook is linted whatever `include` says.
+    assert invoke_cli(["--no-cache", "training.ipynb"], cwd=tmp_path)[0] == 1
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.jaxlint]\ninclude = ["*.py"]\nextend-include = ["notebooks/*.ipynb"]\n'
+    )
+    (tmp_path / "notebooks").mkdir()
+    shutil.copyfile(TRAINING, tmp_path / "notebooks" / "kept.ipynb")
+    _, out, _ = invoke_cli(["--no-cache", "."], cwd=tmp_path)
+    assert {line.split(":")[0] for line in out.splitlines() if " JL" in line} == {
+        "notebooks/kept.ipynb"
+    }
+
+
+def test_a_non_python_notebook_is_not_linted(tmp_path: Path) -> None:
+    data = _notebook(_code_cell(["x[0] <- 1\n"]))
+    data["metadata"]["language_info"] = {"name": "R"}
+    (tmp_path / "analysis.ipynb").write_text(json.dumps(data))
+    assert invoke_cli(["--no-cache", "analysis.ipynb"], cwd=tmp_path) == (
+        0,
+        "All checks passed!\n",
+        "",
+    )
+
+
+def test_the_python_api_reports_the_cell(notebook: Path) -> None:
+    import jaxlint
+
+    found = jaxlint.check(notebook)
+    assert [(f.cell, f.line, f.code) for f in found] == [(4, 3, "JL001"), (5, 4, "JL004")]
+    assert found[0].as_json()["cell"] == 4
+
+
+def test_ipython_syntax_inside_strings_and_brackets_is_code(tmp_path: Path) -> None:
+    """Only lines that start a statement can be IPython syntax: a docstring line ending
+    in `?` or starting with `!`, or a `%` continuing a bracket, is Python."""
+    from jaxlint.notebook import read_notebook
+
+    source = [
+        "import jax.numpy as jnp\n",
+        'DOC = """Why?\n',
+        "!important\n",
+        '%s"""\n',
+        "y = (3\n",
+        "  % 2)\n",
+        "x = jnp.zeros(2)\n",
+        "x[0] = 1.0\n",
+        "x.shape?",
+    ]
+    raw = json.dumps(_notebook(_code_cell(source))).encode()
+    notebook = read_notebook(raw)
+    assert notebook is not None
+    assert notebook.module.splitlines()[:8] == [line.rstrip("\n") for line in source[:8]]
+    assert notebook.module.splitlines()[8].startswith("pass  #jaxlint-magic:")
+    (tmp_path / "s.ipynb").write_bytes(raw)
+    code, out, _ = invoke_cli(["--no-cache", "s.ipynb"], cwd=tmp_path)
+    assert code == 1
+    assert [line.split(" ")[0:2] for line in out.splitlines()[:-1]] == [["s.ipynb:cell", "1:8:1:"]]
+
+
+def test_fix_is_refused_when_a_cell_holds_jaxlints_markers(tmp_path: Path) -> None:
+    data = _notebook(
+        _code_cell(["import jax.numpy as jnp\n", "x = jnp.zeros(2)  #jaxlint-cell-boundary\n"]),
+        _code_cell(["x[0] = 1.0\n"]),
+    )
+    path = tmp_path / "m.ipynb"
+    path.write_text(json.dumps(data))
+    before = path.read_text()
+    code, out, err = invoke_cli(["--no-cache", "--fix", "m.ipynb"], cwd=tmp_path)
+    assert code == 1
+    assert out.startswith("m.ipynb:cell 2:1:1: JL001")
+    assert "m.ipynb: fixes not applied (a cell contains jaxlint's markers)" in err
+    assert path.read_text() == before
