@@ -25,14 +25,14 @@ RULES = ("JL001", "JL002", "JL003", "JL004", "JL005", "JL006", "JL007", "JL008")
 # (precision, recall) per rule and overall, as measured on this suite; rounded down.
 FLOORS: dict[str, tuple[float, float]] = {
     "JL001": (1.000, 0.950),
-    "JL002": (1.000, 0.700),
+    "JL002": (1.000, 0.750),
     "JL003": (1.000, 0.916),
     "JL004": (1.000, 0.705),
     "JL005": (1.000, 1.000),
-    "JL006": (0.962, 1.000),
+    "JL006": (0.966, 1.000),
     "JL007": (1.000, 0.850),
     "JL008": (1.000, 1.000),
-    "all": (0.991, 0.899),
+    "all": (0.991, 0.902),
 }
 
 
