@@ -133,12 +133,6 @@ def write_text(
         out.write("All checks passed!\n")
 
 
-def location(finding: Finding) -> str:
-    """``path:line:col``, or ``path:cell N:line:col`` in a notebook (as ruff writes it)."""
-    cell = f"cell {finding.cell}:" if finding.cell is not None else ""
-    return f"{finding.path}:{cell}{finding.line}:{finding.column}"
-
-
 def as_json(finding: Finding, unsafe_fixes: bool = False) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "path": finding.path,
