@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import functools
 import os
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from jaxlint import jaxfacts as jf
+from jaxlint import prefilter
 from jaxlint.config import Settings
 from jaxlint.findings import Diagnostic, Finding, Fix
 from jaxlint.model import SemanticModel, build_model
@@ -177,18 +177,6 @@ def looks_like_jax(text: str, settings: Settings) -> bool:
     return project is not None and project.search(text) is not None
 
 
-def python_parses(source: bytes) -> bool:
-    """CPython's own parser (no compilation, nothing run): about ten times faster than
-    libcst, so files no rule looks at are only checked for JL000 this way."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. invalid escapes: not ours to report
-            compile(source, "<jaxlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except Exception:  # noqa: BLE001 - any failure sends the file down the full path
-        return False
-    return True
-
-
 class _Replacer(cst.CSTTransformer):
     def __init__(self, replacements: dict[int, cst.CSTNode]) -> None:
         super().__init__()
@@ -221,6 +209,18 @@ class FileLinter:
         ):
             return True  # traced from another file: JAX need not be imported here
         return looks_like_jax(text, self.settings)
+
+    def may_report(self, source: bytes, text: str) -> bool:
+        """False only when the file parses (CPython's parser: no JL000) and no enabled
+        rule can report on it, so that it needs no libcst tree (see jaxlint.prefilter)."""
+        tree = prefilter.python_tree(source)
+        if tree is None:
+            return True  # the full path reports JL000, or why libcst cannot parse it
+        if not self.wants_model(text):
+            return False
+        if self.external_traced or not prefilter.ENABLED:
+            return True
+        return prefilter.could_report(tree, self.codes, self.settings.traced_decorators)
 
     def diagnose(
         self, module: cst.Module, text: str | None = None
@@ -287,7 +287,7 @@ class FileLinter:
             text_hint = ""
         if SKIP_FILE.search(text_hint):
             return result
-        if not self.wants_model(text_hint) and python_parses(source):
+        if not self.may_report(source, text_hint):
             # No rule can report here and it parses: JL000 is all there was to check.
             return result
         try:
