@@ -213,14 +213,21 @@ class FileLinter:
     def may_report(self, source: bytes, text: str) -> bool:
         """False only when the file parses (CPython's parser: no JL000) and no enabled
         rule can report on it, so that it needs no libcst tree (see jaxlint.prefilter)."""
-        tree = prefilter.python_tree(source)
-        if tree is None:
-            return True  # the full path reports JL000, or why libcst cannot parse it
+        decorators = self.settings.traced_decorators
+        known = prefilter.remembered(source, decorators)  # the project index's verdict
+        tree = None
+        if known is None:
+            tree = prefilter.python_tree(source)
+            if tree is None:
+                return True  # the full path reports JL000, or why libcst cannot parse it
         if not self.wants_model(text):
             return False
         if self.external_traced or not prefilter.ENABLED:
             return True
-        return prefilter.could_report(tree, self.codes, self.settings.traced_decorators)
+        if tree is not None:
+            known = prefilter.reportable_codes(tree, decorators)
+        assert known is not None
+        return prefilter.could_report(known, self.codes)
 
     def diagnose(
         self, module: cst.Module, text: str | None = None

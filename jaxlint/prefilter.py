@@ -28,6 +28,7 @@ Functions traced from other files are the caller's to account for (see
 from __future__ import annotations
 
 import ast
+import hashlib
 import warnings
 from collections.abc import Iterable, Iterator
 
@@ -122,6 +123,20 @@ def _discarded_at_update(statement: ast.Expr) -> bool:
     )
 
 
+def _node_classes(root: type[ast.AST]) -> Iterator[type[ast.AST]]:
+    for cls in root.__subclasses__():
+        yield cls
+        yield from _node_classes(cls)
+
+
+#: The node classes worth descending into: all but constants and load/store markers.
+_WALKED = frozenset(_node_classes(ast.AST)) - {
+    ast.Constant,
+    ast.expr_context,
+    *_node_classes(ast.expr_context),
+}
+
+
 class _GaveUp(Exception):
     """Aliases did not settle: no proof, every rule may report."""
 
@@ -142,54 +157,87 @@ class _Scan:
     # ------------------------------------------------------------------ collecting
 
     def run(self, tree: ast.AST) -> None:
-        stack: list[ast.AST] = [tree]
-        pop, extend = stack.pop, stack.extend
+        handlers = {
+            ast.Call: self.visit_call,
+            ast.FunctionDef: self.visit_function,
+            ast.AsyncFunctionDef: self.visit_function,
+            ast.ClassDef: self.visit_class,
+            ast.Assign: self.visit_assign,
+            ast.AugAssign: self.visit_single_store,
+            ast.AnnAssign: self.visit_single_store,
+            ast.NamedExpr: self.visit_single_store,
+            ast.Expr: self.visit_expression_statement,
+            ast.Import: self.visit_import,
+            ast.ImportFrom: self.visit_import_from,
+        }
+        stack: list[object] = [tree]
+        pop, push, extend = stack.pop, stack.append, stack.extend
         chains = self.chains
-        attribute, name = ast.Attribute, ast.Name
+        attribute, name, listed = ast.Attribute, ast.Name, list
         while stack:
             node = pop()
             kind = node.__class__
-            if kind is attribute or kind is name:
+            if kind is name:
+                chains.append([node.id])  # type: ignore[attr-defined]
+                continue
+            if kind is attribute:
                 parts = _chain(node)  # type: ignore[arg-type]
                 if parts is not None:
                     chains.append(parts)
-                    if "at" in parts[1:]:
+                    if "at" in parts:
                         self.at_attribute = True
                     continue
-                if kind is attribute and node.attr == "at":  # type: ignore[attr-defined]
+                if node.attr == "at":  # type: ignore[attr-defined]
                     self.at_attribute = True  # f(x).at[...]
-            elif kind is ast.Call:
-                if node.args or node.keywords:  # type: ignore[attr-defined]
-                    self.tracing_chains.extend(_chains(node.func))  # type: ignore[attr-defined]
-            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-                for decorator in node.decorator_list:  # type: ignore[attr-defined]
-                    self.tracing_chains.extend(_chains(decorator))
-            elif kind is ast.ClassDef:
-                for base in node.bases:  # type: ignore[attr-defined]
-                    self.tracing_chains.extend(_chains(base))
-            elif kind is ast.Assign:
-                self.store(node.targets, node.value)  # type: ignore[attr-defined]
-            elif kind is ast.AugAssign or kind is ast.AnnAssign:
-                self.store([node.target], node.value)  # type: ignore[attr-defined]
-            elif kind is ast.NamedExpr:
-                self.store([node.target], node.value)  # type: ignore[attr-defined]
-            elif kind is ast.Expr:
-                if not self.at_statement and _discarded_at_update(node):  # type: ignore[arg-type]
-                    self.at_statement = True
-            elif kind is ast.Import:
-                for alias in node.names:  # type: ignore[attr-defined]
-                    if alias.asname:
-                        self.imported.setdefault(alias.asname, set()).add(alias.name)
-                    else:  # ``import a.b`` binds ``a``
-                        top = alias.name.split(".")[0]
-                        self.imported.setdefault(top, set()).add(top)
-            elif kind is ast.ImportFrom:
-                base = "." * node.level + (node.module or "")  # type: ignore[attr-defined]
-                for alias in node.names:  # type: ignore[attr-defined]
-                    if alias.name != "*":
-                        full = f"{base}.{alias.name}" if node.module else base + alias.name  # type: ignore[attr-defined]
-                        self.imported.setdefault(alias.asname or alias.name, set()).add(full)
-            extend(ast.iter_child_nodes(node))
+            elif kind not in _WALKED:
+                continue  # a string, None, a constant or a load/store marker
+            else:
+                handler = handlers.get(kind)
+                if handler is not None:
+                    handler(node)
+            for field in kind._fields:  # type: ignore[attr-defined]
+                value = getattr(node, field)
+                if value.__class__ is listed:
+                    extend(value)
+                else:
+                    push(value)
+
+    def visit_call(self, node: ast.Call) -> None:
+        if node.args or node.keywords:
+            self.tracing_chains.extend(_chains(node.func))
+
+    def visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for decorator in node.decorator_list:
+            self.tracing_chains.extend(_chains(decorator))
+
+    def visit_class(self, node: ast.ClassDef) -> None:
+        for base in node.bases:
+            self.tracing_chains.extend(_chains(base))
+
+    def visit_assign(self, node: ast.Assign) -> None:
+        self.store(node.targets, node.value)
+
+    def visit_single_store(self, node: ast.AugAssign | ast.AnnAssign | ast.NamedExpr) -> None:
+        self.store([node.target], node.value)
+
+    def visit_expression_statement(self, node: ast.Expr) -> None:
+        if not self.at_statement and _discarded_at_update(node):
+            self.at_statement = True
+
+    def visit_import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.imported.setdefault(alias.asname, set()).add(alias.name)
+            else:  # ``import a.b`` binds ``a``
+                top = alias.name.split(".")[0]
+                self.imported.setdefault(top, set()).add(top)
+
+    def visit_import_from(self, node: ast.ImportFrom) -> None:
+        base = "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name != "*":
+                full = f"{base}.{alias.name}" if node.module else base + alias.name
+                self.imported.setdefault(alias.asname or alias.name, set()).add(full)
 
     def store(self, targets: list[ast.expr], value: ast.expr | None) -> None:
         source = _chain(value) if value is not None else None
@@ -283,17 +331,41 @@ def reportable_codes(tree: ast.AST, traced_decorators: Iterable[str] = ()) -> fr
     return frozenset(codes)
 
 
-def could_report(
-    tree: ast.AST, codes: Iterable[str], traced_decorators: Iterable[str] = ()
-) -> bool:
-    """Whether a rule among ``codes`` could report on the file ``tree`` is (JL000 aside).
-    A rule this module does not know (a new one) always could."""
+def could_report(reportable: frozenset[str], codes: Iterable[str]) -> bool:
+    """Whether a rule among ``codes`` could report on a file whose
+    :func:`reportable_codes` are ``reportable`` (JL000 aside). A rule this module does
+    not know (a new one) always could."""
     wanted = set(codes) - {"JL000"}
-    if not wanted:
-        return False
     if not wanted <= KNOWN_CODES:
         return True
-    return not reportable_codes(tree, traced_decorators).isdisjoint(wanted)
+    return not reportable.isdisjoint(wanted)
+
+
+#: Verdicts by content: the project index parses most files with CPython's parser before
+#: linting starts, and leaves its verdicts here, so the linter (in this process, or in
+#: workers forked after the index was built) need not parse those files again.
+_REMEMBERED: dict[tuple[bytes, frozenset[str]], frozenset[str]] = {}
+MAX_REMEMBERED = 100_000
+
+
+def _memo_key(source: bytes, traced_decorators: Iterable[str]) -> tuple[bytes, frozenset[str]]:
+    return hashlib.blake2b(source, digest_size=16).digest(), frozenset(traced_decorators)
+
+
+def remember(source: bytes, tree: ast.AST, traced_decorators: Iterable[str] = ()) -> None:
+    """Record the verdict for ``source``, whose CPython syntax tree ``tree`` is."""
+    if len(_REMEMBERED) >= MAX_REMEMBERED:
+        _REMEMBERED.clear()
+    codes = reportable_codes(tree, traced_decorators)
+    _REMEMBERED[_memo_key(source, traced_decorators)] = codes
+
+
+def remembered(source: bytes, traced_decorators: Iterable[str] = ()) -> frozenset[str] | None:
+    """The verdict :func:`remember` recorded for exactly these bytes (which then parse
+    with CPython's parser), or None."""
+    if not _REMEMBERED:
+        return None
+    return _REMEMBERED.get(_memo_key(source, traced_decorators))
 
 
 def python_tree(source: bytes) -> ast.Module | None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jaxlint import jaxfacts as jf
+from jaxlint import prefilter
 
 #: How a transformation kind reads in "called from the jitted train_step".
 _KIND_ADJECTIVES = {
@@ -334,6 +335,7 @@ class ProjectIndex:
             return None  # unparsable: the linter reports it
         module = _Module(name, absolute, package)
         _Reader(module, self._decorators).read(tree)
+        prefilter.remember(source, tree, self._decorators)  # the linter need not parse again
         self._by_path[absolute] = module
         if self._summaries is not None:
             self._summaries[key] = module.summary()

@@ -139,8 +139,9 @@ def test_configured_traced_decorator_counts_as_tracing() -> None:
 
 
 def test_rule_the_prefilter_does_not_know_is_never_skipped() -> None:
-    assert not prefilter.could_report(tree(NO_CANDIDATE), ["JL000", "JL001"])
-    assert prefilter.could_report(tree(NO_CANDIDATE), ["JL001", "JL099"])
+    assert not prefilter.could_report(frozenset(), ["JL000", "JL001"])
+    assert prefilter.could_report(frozenset({"JL005"}), ["JL005"])
+    assert prefilter.could_report(frozenset(), ["JL001", "JL099"])
 
 
 EXAMPLES = [
@@ -173,3 +174,24 @@ def test_fixture_findings_are_the_same_without_the_prefilter(
     assert with_prefilter.warnings == without.warnings
     assert with_prefilter.findings  # the fixtures do have findings
     assert skipped > 0  # and some files the pre-filter spared libcst
+
+
+def test_verdicts_of_the_project_index_spare_a_second_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both files name a transformation, so the index reads both with CPython's parser.
+    (tmp_path / "a.py").write_text("import jax\nfrom b import g\nstep = jax.jit(g)\n")
+    (tmp_path / "b.py").write_text("import jax\n\ndef g(x):\n    return jax.jit\n")
+    python_parses: list[bytes] = []
+    python_tree = prefilter.python_tree
+
+    def counted(source: bytes) -> ast.Module | None:
+        python_parses.append(source)
+        return python_tree(source)
+
+    monkeypatch.setattr(prefilter, "python_tree", counted)
+    monkeypatch.setattr(prefilter, "_REMEMBERED", {})
+    run = lint_paths([str(tmp_path)], load_settings(None, str(tmp_path)), CheckOptions())
+    assert run.findings == [] and len(run.results) == 2
+    assert python_parses == []
+    assert len(prefilter._REMEMBERED) == 2
