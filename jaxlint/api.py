@@ -17,7 +17,7 @@ from jaxlint.config import Settings
 from jaxlint.discovery import discover
 from jaxlint.engine import FileResult, read_source, write_atomically
 from jaxlint.findings import Finding
-from jaxlint.parallel import lint_files
+from jaxlint.parallel import lint_files, summarize_files
 from jaxlint.project import ProjectIndex
 from jaxlint.reporters import report, write_statistics
 
@@ -80,11 +80,10 @@ def lint_paths(
     def built_index() -> ProjectIndex | None:
         nonlocal project
         if project is None and len(files) > 1:
-            project = ProjectIndex(
-                files,
-                settings.traced_decorators,
-                cache.index_summaries if cache is not None else None,
-            )
+            summaries = cache.index_summaries if cache is not None else {}
+            # Read in parallel what the index needs (and the pre-filter's verdicts).
+            summarize_files(files, settings.traced_decorators, summaries, options.jobs)
+            project = ProjectIndex(files, settings.traced_decorators, summaries)
         return project
 
     state = ""

@@ -348,16 +348,25 @@ _REMEMBERED: dict[tuple[bytes, frozenset[str]], frozenset[str]] = {}
 MAX_REMEMBERED = 100_000
 
 
-def _memo_key(source: bytes, traced_decorators: Iterable[str]) -> tuple[bytes, frozenset[str]]:
-    return hashlib.blake2b(source, digest_size=16).digest(), frozenset(traced_decorators)
+def content_digest(source: bytes) -> bytes:
+    """The key verdicts are remembered under."""
+    return hashlib.blake2b(source, digest_size=16).digest()
+
+
+def remember_verdict(
+    digest: bytes, traced_decorators: Iterable[str], codes: frozenset[str]
+) -> None:
+    """Record the :func:`reportable_codes` of the bytes whose :func:`content_digest` is
+    ``digest`` (which parse with CPython's parser)."""
+    if len(_REMEMBERED) >= MAX_REMEMBERED:
+        _REMEMBERED.clear()
+    _REMEMBERED[digest, frozenset(traced_decorators)] = codes
 
 
 def remember(source: bytes, tree: ast.AST, traced_decorators: Iterable[str] = ()) -> None:
     """Record the verdict for ``source``, whose CPython syntax tree ``tree`` is."""
-    if len(_REMEMBERED) >= MAX_REMEMBERED:
-        _REMEMBERED.clear()
     codes = reportable_codes(tree, traced_decorators)
-    _REMEMBERED[_memo_key(source, traced_decorators)] = codes
+    remember_verdict(content_digest(source), traced_decorators, codes)
 
 
 def remembered(source: bytes, traced_decorators: Iterable[str] = ()) -> frozenset[str] | None:
@@ -365,7 +374,7 @@ def remembered(source: bytes, traced_decorators: Iterable[str] = ()) -> frozense
     with CPython's parser), or None."""
     if not _REMEMBERED:
         return None
-    return _REMEMBERED.get(_memo_key(source, traced_decorators))
+    return _REMEMBERED.get((content_digest(source), frozenset(traced_decorators)))
 
 
 def python_tree(source: bytes) -> ast.Module | None:

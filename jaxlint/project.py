@@ -319,10 +319,7 @@ class ProjectIndex:
         name, package = module_name(path)
         key = ""
         if self._summaries is not None:
-            # What a summary says depends on the bytes, the package (relative imports)
-            # and the user's traced decorators.
-            text = f"{package}\0{sorted(self._decorators)}\0".encode() + source
-            key = hashlib.blake2b(text, digest_size=16).hexdigest()
+            key = summary_key(package, self._decorators, source)
             stored = self._summaries.get(key)
             if stored is not None:
                 module = _Module.from_summary(name, absolute, package, stored)
@@ -422,6 +419,33 @@ class ProjectIndex:
             return os.path.relpath(path, self._root)
         except ValueError:
             return path
+
+
+def summary_key(package: str, traced_decorators: Iterable[str], source: bytes) -> str:
+    """What a module's summary depends on: the bytes, the package (relative imports) and
+    the user's traced decorators."""
+    text = f"{package}\0{sorted(traced_decorators)}\0".encode() + source
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
+def summarize(
+    path: str, traced_decorators: frozenset[str]
+) -> tuple[str, dict[str, Any], bytes, frozenset[str]] | None:
+    """One file read for the index, as a worker process does it before linting starts:
+    (its summary key, its summary, its pre-filter digest and verdict), or None when it
+    cannot be read or parsed (the index and the linter then see to it themselves)."""
+    try:
+        with open(path, "rb") as handle:
+            source = handle.read()
+        tree = ast.parse(source, filename=path)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    name, package = module_name(path)
+    module = _Module(name, os.path.abspath(path), package)
+    _Reader(module, traced_decorators).read(tree)
+    verdict = prefilter.reportable_codes(tree, traced_decorators)
+    key = summary_key(package, traced_decorators, source)
+    return key, module.summary(), prefilter.content_digest(source), verdict
 
 
 def _common_directory(paths: Sequence[str]) -> str:
