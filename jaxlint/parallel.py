@@ -24,7 +24,7 @@ from jaxlint import prefilter
 from jaxlint.cache import source_digest
 from jaxlint.config import Settings
 from jaxlint.engine import FileResult, lint_file
-from jaxlint.project import module_name, summarize, summary_key
+from jaxlint.project import module_name, names_a_transformation, summarize, summary_key
 
 #: A lint result and the digest of the bytes it was computed from (None: unreadable).
 Outcome = tuple[FileResult, str | None]
@@ -228,10 +228,11 @@ def summarize_files(
     summaries: MutableMapping[str, object],
     jobs: int | None = None,
 ) -> None:
-    """Read the files the project index will need over ``jobs`` worker processes, before
-    it is built: their summaries go into ``summaries`` (by key, where the index looks
-    first) and their pre-filter verdicts into :mod:`jaxlint.prefilter`'s memory, which
-    the lint workers, forked afterwards, inherit. Files already summarised are skipped."""
+    """Read the files the project index will read first (those naming a transformation,
+    not summarised yet) over ``jobs`` worker processes, before it is built: their
+    summaries go into ``summaries`` (by key, where the index looks first) and their
+    pre-filter verdicts into :mod:`jaxlint.prefilter`'s memory, which the lint workers,
+    forked afterwards, inherit."""
     decorators = frozenset(traced_decorators)
     todo: list[str] = []
     for path in paths:
@@ -241,6 +242,8 @@ def summarize_files(
             with open(path, "rb") as handle:
                 source = handle.read()
         except OSError:
+            continue
+        if not names_a_transformation(source, decorators):
             continue
         if summary_key(module_name(path)[1], decorators, source) not in summaries:
             todo.append(path)

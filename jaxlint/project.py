@@ -262,13 +262,7 @@ class ProjectIndex:
         self._by_path: dict[str, _Module] = {}
         self._root = _common_directory(paths)
         self._external: dict[str, dict[str, str]] = {}
-        words = {name.rsplit(".", 1)[-1] for name in self._decorators}
-        words |= {
-            name.rsplit(".", 1)[-1]
-            for name, transform in jf.TRANSFORMS.items()
-            if transform.kind in _STAGED_ROOT_KINDS
-        }
-        mentions_transform = re.compile(rb"\b(?:" + "|".join(sorted(words)).encode() + rb")\b")
+        mentions_transform = _transform_mention(self._decorators)
         callers: list[tuple[str, str, bytes]] = []
         for path in paths:
             if not path.endswith(".py"):
@@ -421,6 +415,23 @@ class ProjectIndex:
             return path
 
 
+def names_a_transformation(source: bytes, traced_decorators: frozenset[str]) -> bool:
+    """Whether ``source`` names a transformation that can root a trace: only such a file
+    is read before it is known that traced code reaches it."""
+    return _transform_mention(traced_decorators).search(source) is not None
+
+
+@functools.lru_cache(maxsize=8)
+def _transform_mention(traced_decorators: frozenset[str]) -> re.Pattern[bytes]:
+    words = {name.rsplit(".", 1)[-1] for name in traced_decorators}
+    words |= {
+        name.rsplit(".", 1)[-1]
+        for name, transform in jf.TRANSFORMS.items()
+        if transform.kind in _STAGED_ROOT_KINDS
+    }
+    return re.compile(rb"\b(?:" + "|".join(sorted(words)).encode() + rb")\b")
+
+
 def summary_key(package: str, traced_decorators: Iterable[str], source: bytes) -> str:
     """What a module's summary depends on: the bytes, the package (relative imports) and
     the user's traced decorators."""
@@ -430,10 +441,11 @@ def summary_key(package: str, traced_decorators: Iterable[str], source: bytes) -
 
 def summarize(
     path: str, traced_decorators: frozenset[str]
-) -> tuple[str, dict[str, Any], bytes, frozenset[str]] | None:
+) -> tuple[str, dict[str, Any] | None, bytes, frozenset[str]] | None:
     """One file read for the index, as a worker process does it before linting starts:
-    (its summary key, its summary, its pre-filter digest and verdict), or None when it
-    cannot be read or parsed (the index and the linter then see to it themselves)."""
+    its summary key, its summary (None when the index would not read it first: it
+    names no transformation), its pre-filter digest and verdict; or None when it cannot
+    be read or parsed (the index and the linter then see to it themselves)."""
     try:
         with open(path, "rb") as handle:
             source = handle.read()
@@ -443,9 +455,10 @@ def summarize(
     name, package = module_name(path)
     module = _Module(name, os.path.abspath(path), package)
     _Reader(module, traced_decorators).read(tree)
+    summary = module.summary()
     verdict = prefilter.reportable_codes(tree, traced_decorators)
     key = summary_key(package, traced_decorators, source)
-    return key, module.summary(), prefilter.content_digest(source), verdict
+    return key, summary, prefilter.content_digest(source), verdict
 
 
 def _common_directory(paths: Sequence[str]) -> str:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from jaxlint import engine, prefilter
+from jaxlint import engine, parallel, prefilter
 from jaxlint.api import CheckOptions, lint_paths
 from jaxlint.config import Settings, load_settings
 from jaxlint.engine import lint_source
+from jaxlint.project import ProjectIndex
 from jaxlint.rules import ALL_RULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,3 +196,33 @@ def test_verdicts_of_the_project_index_spare_a_second_parse(
     assert run.findings == [] and len(run.results) == 2
     assert python_parses == []
     assert len(prefilter._REMEMBERED) == 2
+
+
+def test_index_read_in_workers_is_the_index_read_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prefilter, "_REMEMBERED", {})
+    (tmp_path / "train.py").write_text(
+        "import jax\nfrom helpers0 import log\n\n@jax.jit\ndef step(x):\n    log(x)\n"
+    )
+    for n in range(parallel.MIN_PARALLEL_SUMMARIES):
+        (tmp_path / f"helpers{n}.py").write_text(
+            f"import jax\n\ndef log(x):\n    print(x)\n\ndef other{n}(x):\n    return x\n\n"
+            f"fast{n} = jax.jit(other{n})\n"
+        )
+    (tmp_path / "plain.py").write_text("def unrelated():\n    return 1\n")
+    files = sorted(str(path) for path in tmp_path.glob("*.py"))
+    summaries: dict[str, object] = {}
+    parallel.summarize_files(files, (), summaries, jobs=2)
+    # Every file naming a transformation, and only those, was read by the workers.
+    assert len(summaries) == len(files) - 1
+    from_workers = ProjectIndex(files, (), summaries)
+    here = ProjectIndex(files)
+    for path in files:
+        assert from_workers.external_traced(path) == here.external_traced(path)
+    assert set(here.external_traced(str(tmp_path / "helpers0.py"))) == {"log"}
+    for path in files:
+        source = Path(path).read_bytes()
+        expected = prefilter.reportable_codes(ast.parse(source))
+        read_by_workers = not path.endswith("plain.py")
+        assert prefilter.remembered(source) == (expected if read_by_workers else None)
