@@ -233,6 +233,11 @@ def summarize_files(
     summaries go into ``summaries`` (by key, where the index looks first) and their
     pre-filter verdicts into :mod:`jaxlint.prefilter`'s memory, which the lint workers,
     forked afterwards, inherit."""
+    jobs = jobs or default_jobs()
+    if jobs <= 1 or len(paths) < MIN_PARALLEL_SUMMARIES or summaries:
+        # One process, few files, or summaries from an earlier run (the cache's): what is
+        # left to read is usually a few changed files, which the index reads itself.
+        return
     decorators = frozenset(traced_decorators)
     todo: list[str] = []
     for path in paths:
@@ -247,9 +252,8 @@ def summarize_files(
             continue
         if summary_key(module_name(path)[1], decorators, source) not in summaries:
             todo.append(path)
-    jobs = min(jobs or default_jobs(), len(todo))
-    if jobs <= 1 or len(todo) < MIN_PARALLEL_SUMMARIES:
-        return  # the index reads them itself
+    if len(todo) < MIN_PARALLEL_SUMMARIES:
+        return  # few enough for the index to read itself
     todo.sort(key=_size, reverse=True)  # biggest first, so no worker is left with one
     context = _context()
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_reader)
