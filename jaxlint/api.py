@@ -29,7 +29,7 @@ from jaxlint.findings import Finding
 from jaxlint.fsio import read_source, write_atomically
 from jaxlint.noqa import add_noqa_to_source
 from jaxlint.notebook import is_notebook
-from jaxlint.parallel import lint_files
+from jaxlint.parallel import lint_files, summarize_files
 from jaxlint.project import ProjectIndex
 from jaxlint.reporters import OutputFormat, plural, report, write_statistics
 from jaxlint.scope import index_files, rooted
@@ -119,12 +119,12 @@ def lint_paths(
     def built_index() -> ProjectIndex | None:
         nonlocal project
         if project is None and len(scope) > 1:
-            project = ProjectIndex(
-                # A notebook is no module other files import: the index is of modules.
-                [path for path in scope if not is_notebook(path)],
-                settings.traced_decorators,
-                cache.index_summaries if cache is not None else None,
-            )
+            # A notebook is no module other files import: the index is of modules.
+            modules = [path for path in scope if not is_notebook(path)]
+            summaries = cache.index_summaries if cache is not None else {}
+            # Read in parallel what the index needs (and the pre-filter's verdicts).
+            summarize_files(modules, settings.traced_decorators, summaries, options.jobs)
+            project = ProjectIndex(modules, settings.traced_decorators, summaries)
         return project
 
     state = ""

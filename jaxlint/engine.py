@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
+from jaxlint import prefilter
 from jaxlint.config import Settings
 from jaxlint.findings import Diagnostic, Finding, FixSuggestion
 from jaxlint.fixer import Located, fix_until_clean
@@ -28,7 +29,6 @@ from jaxlint.source import (
     looks_like_jax,
     parse,
     parse_error_finding,
-    python_parses,
     python_syntax_error,
     unreadable_file_finding,
 )
@@ -70,6 +70,25 @@ class FileLinter:
         if self.external_traced:
             return True  # traced from another file: JAX need not be imported here
         return looks_like_jax(text, self.settings)
+
+    def may_report(self, source: bytes, text: str) -> bool:
+        """False only when the file parses (CPython's parser: no JL000) and no enabled
+        rule can report on it, so that it needs no libcst tree (see jaxlint.prefilter)."""
+        decorators = self.settings.traced_decorators
+        known = prefilter.remembered(source, decorators)  # the project index's verdict
+        tree = None
+        if known is None:
+            tree = prefilter.python_tree(source)
+            if tree is None:
+                return True  # the full path reports JL000, or why libcst cannot parse it
+        if not self.wants_model(text):
+            return False
+        if self.external_traced or not prefilter.ENABLED:
+            return True
+        if tree is not None:
+            known = prefilter.reportable_codes(tree, decorators)
+        assert known is not None
+        return prefilter.could_report(known, self.codes)
 
     def diagnose(
         self, module: cst.Module, text: str | None = None, *, model_always: bool = False
@@ -160,7 +179,7 @@ class FileLinter:
         text_hint = decoded_hint(source)
         if skips_file(text_hint):
             return result
-        if not self.wants_model(text_hint) and python_parses(source):
+        if not self.may_report(source, text_hint):
             # No rule can report here and it parses: JL000 is all there was to check.
             return result
         try:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jaxlint import jaxfacts as jf
+from jaxlint import prefilter
 from jaxlint.jaxfacts import TransformKind
 from jaxlint.model.tracing import decorator_transform
 
@@ -259,13 +260,7 @@ class ProjectIndex:
         self._by_path: dict[str, _Module] = {}
         self._root = _common_directory(paths)
         self._external: dict[str, dict[str, str]] = {}
-        words = {name.rsplit(".", 1)[-1] for name in self._decorators}
-        words |= {
-            name.rsplit(".", 1)[-1]
-            for name, transform in jf.TRANSFORMS.items()
-            if transform.kind in _STAGED_ROOT_KINDS
-        }
-        mentions_transform = re.compile(rb"\b(?:" + "|".join(sorted(words)).encode() + rb")\b")
+        mentions_transform = _transform_mention(self._decorators)
         callers: list[tuple[str, str, bytes]] = []
         for path in paths:
             if not path.endswith(".py"):
@@ -316,10 +311,7 @@ class ProjectIndex:
         name, package = module_name(path)
         key = ""
         if self._summaries is not None:
-            # What a summary says depends on the bytes, the package (relative imports)
-            # and the user's traced decorators.
-            text = f"{package}\0{sorted(self._decorators)}\0".encode() + source
-            key = hashlib.blake2b(text, digest_size=16).hexdigest()
+            key = summary_key(package, self._decorators, source)
             stored = self._summaries.get(key)
             if stored is not None:
                 module = _Module.from_summary(name, absolute, package, stored)
@@ -332,6 +324,7 @@ class ProjectIndex:
             return None  # unparsable: the linter reports it
         module = _Module(name, absolute, package)
         _Reader(module, self._decorators).read(tree)
+        prefilter.remember(source, tree, self._decorators)  # the linter need not parse again
         self._by_path[absolute] = module
         if self._summaries is not None:
             self._summaries[key] = module.summary()
@@ -418,6 +411,52 @@ class ProjectIndex:
             return os.path.relpath(path, self._root)
         except ValueError:
             return path
+
+
+def names_a_transformation(source: bytes, traced_decorators: frozenset[str]) -> bool:
+    """Whether ``source`` names a transformation that can root a trace: only such a file
+    is read before it is known that traced code reaches it."""
+    return _transform_mention(traced_decorators).search(source) is not None
+
+
+@functools.lru_cache(maxsize=8)
+def _transform_mention(traced_decorators: frozenset[str]) -> re.Pattern[bytes]:
+    words = {name.rsplit(".", 1)[-1] for name in traced_decorators}
+    words |= {
+        name.rsplit(".", 1)[-1]
+        for name, transform in jf.TRANSFORMS.items()
+        if transform.kind in _STAGED_ROOT_KINDS
+    }
+    return re.compile(rb"\b(?:" + "|".join(sorted(words)).encode() + rb")\b")
+
+
+def summary_key(package: str, traced_decorators: Iterable[str], source: bytes) -> str:
+    """What a module's summary depends on: the bytes, the package (relative imports) and
+    the user's traced decorators."""
+    text = f"{package}\0{sorted(traced_decorators)}\0".encode() + source
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
+def summarize(
+    path: str, traced_decorators: frozenset[str]
+) -> tuple[str, dict[str, Any] | None, bytes, frozenset[str]] | None:
+    """One file read for the index, as a worker process does it before linting starts:
+    its summary key, its summary (None when the index would not read it first: it
+    names no transformation), its pre-filter digest and verdict; or None when it cannot
+    be read or parsed (the index and the linter then see to it themselves)."""
+    try:
+        with open(path, "rb") as handle:
+            source = handle.read()
+        tree = ast.parse(source, filename=path)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    name, package = module_name(path)
+    module = _Module(name, os.path.abspath(path), package)
+    _Reader(module, traced_decorators).read(tree)
+    summary = module.summary()
+    verdict = prefilter.reportable_codes(tree, traced_decorators)
+    key = summary_key(package, traced_decorators, source)
+    return key, summary, prefilter.content_digest(source), verdict
 
 
 def _common_directory(paths: Sequence[str]) -> str:

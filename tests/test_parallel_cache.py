@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from jaxlint import api, engine
+from jaxlint import api, engine, prefilter
 from jaxlint.api import CheckOptions, lint_paths
 from jaxlint.cache import CACHE_DIR
 from jaxlint.config import Settings, load_settings, with_overrides
@@ -57,18 +57,18 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bytes]]]
     """Every parse (libcst or CPython's) the engine does in this process, with the source."""
     seen: list[tuple[str, bytes]] = []
     libcst_parse = engine.parse
-    python_parses = engine.python_parses
+    python_tree = prefilter.python_tree
 
     def counted_parse(source: bytes):  # type: ignore[no-untyped-def]
         seen.append(("libcst", source))
         return libcst_parse(source)
 
-    def counted_python(source: bytes) -> bool:
+    def counted_python(source: bytes):  # type: ignore[no-untyped-def]
         seen.append(("python", source))
-        return python_parses(source)
+        return python_tree(source)
 
     monkeypatch.setattr(engine, "parse", counted_parse)
-    monkeypatch.setattr(engine, "python_parses", counted_python)
+    monkeypatch.setattr(prefilter, "python_tree", counted_python)
     yield seen
 
 
@@ -125,7 +125,8 @@ def test_changed_file_relinted_alone(project: Path, parses: list[tuple[str, byte
 
     parses.clear()
     second = lint_paths([str(project)], settings, options())
-    assert [kind for kind, _ in parses] == ["libcst"]
+    # CPython's parser first (the pre-filter finds a candidate), then libcst's.
+    assert [kind for kind, _ in parses] == ["python", "libcst"]
     assert second.cache.misses == 1
     assert [(f.line, f.code) for f in second.findings if f.path == str(target)] == [(6, "JL001")]
 
@@ -151,7 +152,7 @@ def test_configuration_and_dependencies_are_part_of_the_key(
     version["m00.py"] = "v2"  # what m00.py depends on elsewhere changed
     parses.clear()
     run = lint_paths([str(project)], settings, options(), dependencies=fingerprint)
-    assert run.cache.misses == 1 and [kind for kind, _ in parses] == ["libcst"]
+    assert run.cache.misses == 1 and [kind for kind, _ in parses] == ["python", "libcst"]
 
 
 def test_per_file_ignores_change_the_key(tmp_path: Path, parses: list[tuple[str, bytes]]) -> None:
