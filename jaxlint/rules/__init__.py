@@ -15,7 +15,9 @@ from jaxlint.rules.jl006_traced_control_flow import TracedControlFlow
 from jaxlint.rules.jl007_numpy_on_tracer import NumpyOnTracer
 from jaxlint.rules.jl008_unused_update import UnusedUpdate
 from jaxlint.rules.jl009_jit_rewrap_in_loop import JitRewrapInLoop
+from jaxlint.rules.jl010_stale_global_read import StaleGlobalRead
 from jaxlint.rules.jl012_non_array_input import NonArrayInput
+from jaxlint.rules.jl016_constant_prng_key import ConstantPrngKey
 
 #: The rules that check the model, in the order they run.
 MODEL_RULES: tuple[type[Rule], ...] = (
@@ -28,7 +30,9 @@ MODEL_RULES: tuple[type[Rule], ...] = (
     NumpyOnTracer,
     UnusedUpdate,
     JitRewrapInLoop,
+    StaleGlobalRead,
     NonArrayInput,
+    ConstantPrngKey,
 )
 #: Every code jaxlint reports, documented (``jaxlint rules``, SARIF, the README table):
 #: JL000, which the parser reports, then the model rules. The one registry of codes.

@@ -175,12 +175,17 @@ class NonArrayInput(Rule):
             if kind is None:
                 continue
             shown = "jnp." + function
+            error = (
+                f"TypeError: {function.split('.')[-1]} requires ndarray or scalar arguments"
+                if kind != "generator"
+                else "TypeError (a generator is not an array)"
+            )
             return Diagnostic(
                 self.code,
                 value,
                 f"`{shown}` rejects a Python {kind} (`{source_text(value, 40)}`) and raises "
-                f"TypeError: {function.split('.')[-1]} requires ndarray or scalar arguments; "
-                "convert it first with `jnp.asarray(...)` (or `jnp.stack(...)` for arrays)",
+                f"{error}; convert it first with `jnp.asarray(...)` (or `jnp.stack(...)` for "
+                "arrays)",
                 self.fix_for(model, site, value),
             )
         return None
@@ -214,7 +219,11 @@ class NonArrayInput(Rule):
             namespace = namespace.value
             if model.qualified_name(namespace, site.scope) == "jax.numpy":
                 converter = cst.Attribute(namespace.deep_clone(), cst.Name("asarray"))
-                wrapped = cst.Call(converter, [cst.Arg(value.deep_clone())])
+                inner = value.deep_clone()
+                if isinstance(inner, cst.GeneratorExp):
+                    # asarray needs the values, not a generator of them
+                    inner = cst.ListComp(inner.elt, inner.for_in)
+                wrapped = cst.Call(converter, [cst.Arg(inner)])
                 return Fix(
                     "wrap it in `jnp.asarray(...)`", (Replace(value, wrapped),), Applicability.SAFE
                 )
