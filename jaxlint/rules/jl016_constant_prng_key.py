@@ -25,6 +25,13 @@ def _is_init_function(name: str) -> bool:
     return name in jf.INIT_FUNCTION_NAMES or name.lstrip("_").startswith("init")
 
 
+def _is_test_class(model: SemanticModel, cls: Scope) -> bool:
+    """A test case: deterministic keys are what tests want."""
+    if cls.name.startswith("Test") or cls.name.endswith(("Test", "Tests")):
+        return True
+    return any(base.endswith("TestCase") for base in model.base_names(cls))
+
+
 class ConstantPrngKey(Rule):
     code = "JL016"
     name = "constant-prng-key"
@@ -36,8 +43,10 @@ class ConstantPrngKey(Rule):
         functions they call).
 
         Initialisation code is left alone: functions named `init`, `setup`, `__init__`
-        or `init_*`, functions passed to a `.init(...)` call, code traced only for shapes
-        (`jax.eval_shape`), and test functions.
+        or `init_*`, functions and keys passed to an `init`/`initialize_*` call, code traced
+        only for shapes (`jax.eval_shape`), functions without parameters (constants by design), test
+        functions and test classes, and a fallback for a key
+        parameter the caller left out (`if key is None: key = jax.random.PRNGKey(0)`).
         """
     why_bad = """
         A key is a value: the same seed gives the same key, and the same key the same
@@ -153,13 +162,16 @@ class ConstantPrngKey(Rule):
         yield from reported(self.check_call(model, site, initialisers) for site in model.calls)
 
     def passed_to_init(self, model: SemanticModel) -> set[int]:
-        """Functions handed to a ``.init(...)`` call (``model.init(rngs, x, method=f)``)
-        and the arguments of such calls (``model.init(jax.random.PRNGKey(0), x)``):
-        initialisation code, by id."""
+        """Functions handed to an initialising call (``model.init(rngs, x, method=f)``,
+        ``cell.initialize_carry(...)``) and the arguments of such calls
+        (``model.init(jax.random.PRNGKey(0), x)``): initialisation code, by id."""
         found: set[int] = set()
         for site in model.calls:
             func = site.call.func
-            if isinstance(func, cst.Attribute) and func.attr.value == "init":
+            called = func.attr.value if isinstance(func, cst.Attribute) else None
+            if isinstance(func, cst.Name):
+                called = func.value
+            if called is not None and _is_init_function(called):
                 for arg in site.call.args:
                     found.add(id(arg.value))
                     function = model.function_of(arg.value, site.scope)
@@ -188,10 +200,15 @@ class ConstantPrngKey(Rule):
         info = model.trace(function)
         if not info.traced:
             return None
+        for param in function.params:
+            if any(b.value is site.call for b in function.bindings.get(param, ())):
+                return None  # `if key is None: key = PRNGKey(0)`: the caller's default
         if any(kind.trace_only for kind in info.direct_kinds) or all(
             kind.trace_only for kind in info.kinds
         ):
             return None  # traced only for shapes: it never runs
+        if not any(name != "self" for name in function.params):
+            return None  # nothing varies between calls: a constant by design
         scope: Scope | None = function
         while scope is not None and scope.kind is not ScopeKind.MODULE:
             if scope.is_function and (
@@ -199,6 +216,8 @@ class ConstantPrngKey(Rule):
                 or scope.name.startswith("test")
                 or id(scope) in initialisers
             ):
+                return None
+            if scope.kind is ScopeKind.CLASS and _is_test_class(model, scope):
                 return None
             scope = scope.parent
         return Diagnostic(
