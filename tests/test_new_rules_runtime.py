@@ -122,3 +122,15 @@ def test_donation_fixture_deletes_the_donated_state() -> None:
     with pytest.raises(RuntimeError, match="deleted"):
         module.train_and_compare(state, jnp.ones(4))
     assert module.train(jnp.ones(4), [jnp.ones(4)] * 3).shape == (4,)
+
+
+def test_static_argument_fixtures_raise_and_the_rest_run() -> None:
+    module = _load(FIXTURES / "static_arguments.py", "static_arguments_fixture")
+    flagged = _marked_functions("static_arguments.py", "JL014")
+    assert len(flagged) == 6
+    x = jnp.ones((4, 4))
+    for name in flagged:
+        with pytest.raises(ValueError, match="Non-hashable static arguments"):
+            getattr(module, name)(x)
+    for name in ("summed_tuple", "pooled_tuple", "selected_int", "plain_call", "pytree_argument"):
+        getattr(module, name)(x)

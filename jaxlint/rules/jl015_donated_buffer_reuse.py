@@ -2,91 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 import libcst as cst
 
 from jaxlint.findings import Diagnostic
-from jaxlint.model import BindingKind, CallSite, Scope, SemanticModel, Site
-from jaxlint.model.tracing import transform_options
+from jaxlint.model import CallSite, SemanticModel, Site
+from jaxlint.rules._jitted import ArgumentOption, calls_of, jitted_options, selected_arguments
 from jaxlint.rules.base import Invalid, Rule, Valid
 
-#: Transformations whose ``donate_argnums``/``donate_argnames`` delete the donated buffers.
-DONATING_TRANSFORMS = frozenset({"jax.jit", "jax.pmap"})
 #: Attributes that read an array's metadata, which survives donation.
 METADATA_ATTRIBUTES = frozenset(
     {"shape", "dtype", "ndim", "size", "sharding", "is_deleted", "delete", "aval", "nbytes"}
 )
-
-
-@dataclass(frozen=True)
-class Donation:
-    """What a donating function deletes: positions and keyword names of its arguments."""
-
-    name: str  # how calls name it
-    positions: frozenset[int]
-    names: frozenset[str]
-
-
-def _literal_ints(expr: cst.BaseExpression) -> set[int] | None:
-    if isinstance(expr, cst.Integer):
-        return {int(expr.value)}
-    if isinstance(expr, cst.Tuple | cst.List):
-        found: set[int] = set()
-        for element in expr.elements:
-            if not isinstance(element.value, cst.Integer):
-                return None
-            found.add(int(element.value.value))
-        return found
-    return None
-
-
-def _literal_strings(expr: cst.BaseExpression) -> set[str] | None:
-    if isinstance(expr, cst.SimpleString):
-        return {expr.evaluated_value} if isinstance(expr.evaluated_value, str) else None
-    if isinstance(expr, cst.Tuple | cst.List):
-        found: set[str] = set()
-        for element in expr.elements:
-            if not isinstance(element.value, cst.SimpleString):
-                return None
-            value = element.value.evaluated_value
-            if not isinstance(value, str):
-                return None
-            found.add(value)
-        return found
-    return None
-
-
-def _donation(options: Sequence[cst.Arg], function: Scope | None, name: str) -> Donation | None:
-    """The donation that ``jax.jit(f, donate_argnums=..., donate_argnames=...)`` asks
-    for, when its options are literals (None when there is none, or it is unknown)."""
-    positions: set[int] = set()
-    names: set[str] = set()
-    for arg in options:
-        if arg.keyword is None:
-            continue
-        if arg.keyword.value == "donate_argnums":
-            found = _literal_ints(arg.value)
-            if found is None:
-                return None
-            positions |= found
-        elif arg.keyword.value == "donate_argnames":
-            strings = _literal_strings(arg.value)
-            if strings is None:
-                return None
-            names |= strings
-    if not positions and not names:
-        return None
-    if function is not None:
-        for param in function.positional_params():
-            if param.name in names:
-                positions.add(param.index)
-            if param.index in positions:
-                names.add(param.name)
-    elif names:
-        return None  # which positions the names are is unknown
-    return Donation(name, frozenset(positions), frozenset(names))
 
 
 def _reads(expr: cst.BaseExpression, name: str) -> cst.Name | None:
@@ -249,77 +177,18 @@ class DonatedBufferReuse(Rule):
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
-        donations = self.donating_names(model)
-        if not donations:
-            return
-        for site in model.calls:
-            func = site.call.func
-            if not isinstance(func, cst.Name):
+        donations = jitted_options(model, "donate_argnums", "donate_argnames")
+        for site, donation in calls_of(model, donations):
+            if site.scope.enclosing_function() is not site.scope:
                 continue
-            found = model.lookup(func.value, site.scope)
-            if found is None or len(found[1]) != 1:
-                continue
-            donation = donations.get(id(found[1][0]))
-            if donation is not None:
-                yield from self.check_call(model, site, donation)
-
-    def donating_names(self, model: SemanticModel) -> dict[int, Donation]:
-        """Bindings (by id) of names that are donating jitted functions."""
-        found: dict[int, Donation] = {}
-        for site in model.decorated_defs:
-            node: cst.FunctionDef = site.node  # type: ignore[assignment]
-            function = model.scope_of_node.get(id(node))
-            for decorator in node.decorators:
-                transform = model.transform_of(decorator.decorator, site.scope)
-                if transform is None or transform[0] not in DONATING_TRANSFORMS:
-                    continue
-                options = transform_options(decorator.decorator, transform[2])
-                donation = _donation(options, function, node.name.value)
-                if donation is None:
-                    continue
-                for binding in site.scope.bindings.get(node.name.value, ()):
-                    if binding.node is node:
-                        found[id(binding)] = donation
-        for scope in model.scopes:
-            for name, bindings in scope.bindings.items():
-                for binding in bindings:
-                    value = binding.value
-                    if binding.kind is not BindingKind.ASSIGN or not isinstance(value, cst.Call):
-                        continue
-                    if model.qualified_name(value.func, binding.code_scope) not in (
-                        DONATING_TRANSFORMS
-                    ):
-                        continue
-                    if not value.args or value.args[0].keyword is not None:
-                        continue
-                    function = model.function_of(value.args[0].value, binding.code_scope)
-                    donation = _donation(value.args[1:], function, name)
-                    if donation is not None:
-                        found[id(binding)] = donation
-        return found
-
-    def check_call(
-        self, model: SemanticModel, site: CallSite, donation: Donation
-    ) -> Iterator[Diagnostic]:
-        function = site.scope.enclosing_function()
-        if function is None or site.scope is not function:
-            return
-        positional = 0
-        for arg in site.call.args:
-            if arg.star:
-                return
-            if arg.keyword is None:
-                donated = positional in donation.positions
-                positional += 1
-            else:
-                donated = arg.keyword.value in donation.names
-            if donated and isinstance(arg.value, cst.Name):
-                diagnostic = self.reused(model, site, arg.value.value, donation)
-                if diagnostic is not None:
-                    yield diagnostic
+            for value in selected_arguments(site, donation):
+                if isinstance(value, cst.Name):
+                    diagnostic = self.reused(model, site, value.value, donation)
+                    if diagnostic is not None:
+                        yield diagnostic
 
     def reused(
-        self, model: SemanticModel, site: CallSite, name: str, donation: Donation
+        self, model: SemanticModel, site: CallSite, name: str, donation: ArgumentOption
     ) -> Diagnostic | None:
         scope = site.scope
         if not model.is_local(name, scope):
