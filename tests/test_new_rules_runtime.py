@@ -134,3 +134,57 @@ def test_static_argument_fixtures_raise_and_the_rest_run() -> None:
             getattr(module, name)(x)
     for name in ("summed_tuple", "pooled_tuple", "selected_int", "plain_call", "pytree_argument"):
         getattr(module, name)(x)
+
+
+JIT_METHODS = """
+import functools
+import jax
+from jax.tree_util import register_pytree_node_class
+
+class Scaler:
+    def __init__(self, w):
+        self.w = w
+
+    @jax.jit
+    def __call__(self, x):
+        return x * self.w
+
+    @functools.partial(jax.jit, static_argnames="n")
+    def repeat(self, x, n):
+        return x * n
+
+class Frozen:
+    @functools.partial(jax.jit, static_argnums=0)
+    def apply(self, x):
+        return x * 2
+
+@register_pytree_node_class
+class Box:
+    def __init__(self, v):
+        self.v = v
+
+    def tree_flatten(self):
+        return (self.v,), None
+
+    @classmethod
+    def tree_unflatten(cls, aux, children):
+        return cls(*children)
+
+    @jax.jit
+    def doubled(self):
+        return self.v * 2
+"""
+
+
+def test_jit_method_findings_raise_and_pytrees_run(tmp_path: Path) -> None:
+    path = tmp_path / "jit_methods_example.py"
+    path.write_text(JIT_METHODS)
+    run = lint_paths([str(path)], Settings(root=str(tmp_path), select=("JL013",)), CheckOptions())
+    assert [(f.code, f.line) for f in run.findings] == [("JL013", 10), ("JL013", 14)]
+    module = _load(path, "jit_methods_example")
+    with pytest.raises(TypeError):
+        module.Scaler(2.0)(1.0)
+    with pytest.raises(TypeError):
+        module.Scaler(2.0).repeat(1.0, 3)
+    assert float(module.Frozen().apply(1.0)) == 2.0
+    assert float(module.Box(1.5).doubled()) == 3.0

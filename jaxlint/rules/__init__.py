@@ -17,6 +17,7 @@ from jaxlint.rules.jl008_unused_update import UnusedUpdate
 from jaxlint.rules.jl009_jit_rewrap_in_loop import JitRewrapInLoop
 from jaxlint.rules.jl010_stale_global_read import StaleGlobalRead
 from jaxlint.rules.jl012_non_array_input import NonArrayInput
+from jaxlint.rules.jl013_jit_method_self import JitMethodSelf
 from jaxlint.rules.jl014_static_argument import StaticArgument
 from jaxlint.rules.jl015_donated_buffer_reuse import DonatedBufferReuse
 from jaxlint.rules.jl016_constant_prng_key import ConstantPrngKey
@@ -35,6 +36,7 @@ MODEL_RULES: tuple[type[Rule], ...] = (
     JitRewrapInLoop,
     StaleGlobalRead,
     NonArrayInput,
+    JitMethodSelf,
     StaticArgument,
     DonatedBufferReuse,
     ConstantPrngKey,
