@@ -188,3 +188,25 @@ def test_jit_method_findings_raise_and_pytrees_run(tmp_path: Path) -> None:
         module.Scaler(2.0).repeat(1.0, 3)
     assert float(module.Frozen().apply(1.0)) == 2.0
     assert float(module.Box(1.5).doubled()) == 3.0
+
+
+def test_dynamic_shape_fixtures_fail_under_jit_and_the_rest_run() -> None:
+    module = _load(FIXTURES / "dynamic_shapes.py", "dynamic_shapes_fixture")
+    x = jnp.arange(4.0)
+    failing = {
+        "positive_indices": (module.positive_indices, (x,)),
+        "distinct_labels": (module.distinct_labels, (x,)),
+        "where_positive": (module.where_positive, (x,)),
+        "padded_range": (module.padded_range_jit, (x, 3)),
+        "scan_body": (module.scan_rows, (jnp.ones((2, 3)), 3)),
+        "grid": (module.grid, (x, 5)),
+    }
+    assert _marked_functions("dynamic_shapes.py", "JL011") == set(failing)
+    for function, arguments in failing.values():
+        with pytest.raises((jax.errors.ConcretizationTypeError, TypeError)):
+            function(*arguments)
+    module.positive_indices_padded(x)
+    module.masked_sum(x)
+    module.static_range(x, length=3)
+    module.shaped_like(x)
+    module.eye_of_input(x)

@@ -16,6 +16,7 @@ from jaxlint.rules.jl007_numpy_on_tracer import NumpyOnTracer
 from jaxlint.rules.jl008_unused_update import UnusedUpdate
 from jaxlint.rules.jl009_jit_rewrap_in_loop import JitRewrapInLoop
 from jaxlint.rules.jl010_stale_global_read import StaleGlobalRead
+from jaxlint.rules.jl011_dynamic_shape import DynamicShape
 from jaxlint.rules.jl012_non_array_input import NonArrayInput
 from jaxlint.rules.jl013_jit_method_self import JitMethodSelf
 from jaxlint.rules.jl014_static_argument import StaticArgument
@@ -35,6 +36,7 @@ MODEL_RULES: tuple[type[Rule], ...] = (
     UnusedUpdate,
     JitRewrapInLoop,
     StaleGlobalRead,
+    DynamicShape,
     NonArrayInput,
     JitMethodSelf,
     StaticArgument,
