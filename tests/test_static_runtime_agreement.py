@@ -93,3 +93,54 @@ def test_key_reuse_flagged_functions_fail_keys_and_the_rest_pass(tmp_path: Path)
         "init_layer", "init_mlp", "legacy_keys", "two_dropouts",
     ]  # fmt: skip
     assert "raw keys" in report["init_mlp"]["messages"]["keys"]
+
+
+# Inputs for fixtures/dynamic_shapes.py: sizes passed as arrays, so `verify` traces them
+# (as the fixture's own callers do) rather than holding them static as Python ints.
+DYNAMIC_SHAPE_EXAMPLES = {
+    f"dynamic_shapes:{name}": arguments
+    for name, arguments in {
+        "positive_indices": "(jnp.arange(4.0),)",
+        "distinct_labels": "(jnp.arange(4.0),)",
+        "where_positive": "(jnp.arange(4.0),)",
+        "padded_range": "(jnp.arange(4.0), jnp.int32(3))",
+        "scan_body": "(jnp.int32(3), jnp.ones(3))",
+        "scan_rows": "(jnp.ones((2, 3)), jnp.int32(3))",
+        "grid": "(jnp.arange(4.0), jnp.int32(5))",
+        "positive_indices_padded": "(jnp.arange(4.0),)",
+        "masked_sum": "(jnp.arange(4.0),)",
+        "static_range": "(jnp.arange(4.0), 3)",
+        "shaped_like": "(jnp.arange(4.0),)",
+        "eye_of_input": "(jnp.ones((2, 2)),)",
+    }.items()
+}
+
+
+def test_dynamic_shape_flagged_functions_fail_jit_and_the_traced_rest_pass(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("jax")
+    code, report = _verify_fixture(
+        tmp_path, "dynamic_shapes.py", examples=DYNAMIC_SHAPE_EXAMPLES, select_checks=["jit"]
+    )
+    assert code == 1
+    flagged_lines = _marked_lines("dynamic_shapes.py", "JL011")
+    source = (FIXTURES / "dynamic_shapes.py").read_text().splitlines()
+    verdicts = {
+        name: row["checks"]["jit"]
+        for name, row in report.items()
+        if f"dynamic_shapes:{name}" in DYNAMIC_SHAPE_EXAMPLES
+    }
+    assert len(verdicts) == len(DYNAMIC_SHAPE_EXAMPLES)
+    # scan_rows calls the flagged scan_body: it fails too, without a mark of its own.
+    expected = {
+        name: "fail"
+        if _flagged(report[name], source, flagged_lines) or name == "scan_rows"
+        else "pass"
+        for name in verdicts
+    }
+    assert verdicts == expected
+    assert sorted(name for name, verdict in verdicts.items() if verdict == "fail") == [
+        "distinct_labels", "grid", "padded_range", "positive_indices", "scan_body", "scan_rows",
+        "where_positive",
+    ]  # fmt: skip
