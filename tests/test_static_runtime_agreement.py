@@ -144,3 +144,54 @@ def test_dynamic_shape_flagged_functions_fail_jit_and_the_traced_rest_pass(
         "distinct_labels", "grid", "padded_range", "positive_indices", "scan_body", "scan_rows",
         "where_positive",
     ]  # fmt: skip
+
+
+STATIC_ARGUMENT_FUNCTIONS = (
+    "summed pooled selected configured configured_by_name selected_many "
+    "summed_tuple pooled_tuple selected_int plain_call pytree_argument"
+).split()
+SEQUENCE_INPUT_EXAMPLES = {
+    "sequence_inputs:total_loss": "({'a': jnp.float32(1.0), 'b': jnp.float32(2.0)},)",
+    "sequence_inputs:mean_of_pair": "(jnp.float32(1.0), jnp.float32(2.0))",
+    "sequence_inputs:max_over_layers": "([jnp.ones(2), -jnp.ones(2)],)",
+    "sequence_inputs:norms": "([jnp.ones(2)],)",
+    "sequence_inputs:floor_at": "(jnp.ones(3),)",
+    "sequence_inputs:log_partition": "(jnp.ones(2), jnp.ones(2))",
+    "sequence_inputs:stacked_sum": "(jnp.ones(2), jnp.ones(2))",
+    "sequence_inputs:joined": "([jnp.ones(2), jnp.ones(3)],)",
+    "sequence_inputs:reshaped": "(jnp.ones(4),)",
+    "sequence_inputs:padded": "(jnp.ones((2, 2)),)",
+    "sequence_inputs:rebound": "([jnp.ones(2)],)",
+    "sequence_inputs:tiled": "(jnp.ones(3),)",
+}
+
+
+@pytest.mark.parametrize(
+    ("fixture", "code", "examples"),
+    [
+        (
+            "static_arguments.py",
+            "JL014",
+            {
+                f"static_arguments:{name}": "(jnp.ones((4, 4)),)"
+                for name in STATIC_ARGUMENT_FUNCTIONS
+            },
+        ),
+        ("sequence_inputs.py", "JL012", SEQUENCE_INPUT_EXAMPLES),
+    ],
+    ids=["JL014", "JL012"],
+)
+def test_flagged_functions_fail_jit_and_the_rest_pass(
+    tmp_path: Path, fixture: str, code: str, examples: dict[str, str]
+) -> None:
+    pytest.importorskip("jax")
+    exit_code, report = _verify_fixture(tmp_path, fixture, examples=examples, select_checks=["jit"])
+    assert exit_code == 1
+    flagged_lines = _marked_lines(fixture, code)
+    source = (FIXTURES / fixture).read_text().splitlines()
+    ran = {name: row for name, row in report.items() if f"{fixture[:-3]}:{name}" in examples}
+    assert len(ran) == len(examples)
+    for name, row in ran.items():
+        expected = "fail" if _flagged(row, source, flagged_lines) else "pass"
+        assert row["checks"]["jit"] == expected, (name, row["messages"])
+    assert sum(_flagged(row, source, flagged_lines) for row in ran.values()) == 6
