@@ -31,7 +31,9 @@ class DynamicShape(Rule):
         - `jnp.arange`, `zeros`, `ones`, `empty`, `full`, `eye`, `identity` and
           `linspace(num=...)` whose size is a traced value.
 
-        Sizes from `x.shape`, `len(x)`, static arguments and Python constants are fine.
+        Sizes from `x.shape`, `len(x)`, static arguments and Python constants are fine, and
+        so are the parameters of a function that only `vmap` (or `grad`) is applied to,
+        even when it is called from jitted code.
         """
     why_bad = """
         XLA compiles for fixed shapes, so every shape must be known at trace time. A size
@@ -151,6 +153,11 @@ class DynamicShape(Rule):
             return None
         info = model.trace(function)
         if not info.staged or not info.kinds & SHAPE_STAGING_KINDS:
+            return None
+        if info.direct_kinds and not info.direct_kinds & SHAPE_STAGING_KINDS:
+            # Its parameters come from vmap (or grad) alone, even inside a jitted caller:
+            # an unbatched one may be a Python value (equinox.filter_vmap passes every
+            # non-array through).
             return None
         if guarded_by_tracer_test(model, site.branch, site.scope):
             return None
