@@ -195,3 +195,47 @@ def test_flagged_functions_fail_jit_and_the_rest_pass(
         expected = "fail" if _flagged(row, source, flagged_lines) else "pass"
         assert row["checks"]["jit"] == expected, (name, row["messages"])
     assert sum(_flagged(row, source, flagged_lines) for row in ran.values()) == 6
+
+
+# Inputs for fixtures/nan_gradients.py: for the marked functions, where the untaken branch
+# is out of its domain (the gradient is NaN there); for the look-alikes, smooth points
+# (finite differences disagree at a kink, which is no NaN).
+NAN_GRADIENT_EXAMPLES = {
+    f"nan_gradients:{name}": arguments
+    for name, arguments in {
+        "safe_norm": "(jnp.zeros(3),)",
+        "entropy": "(jnp.array([0.0, 0.5, 0.5]),)",
+        "masked_mean": "(jnp.ones(3),)",
+        "log1p_clamped": "(jnp.array([-1.0, 0.5]),)",
+        "root_mean": "(-jnp.ones(3),)",
+        "inverse_distance": "(jnp.zeros(3),)",
+        "safe_norm_fixed": "(jnp.zeros(3),)",
+        "entropy_fixed": "(jnp.array([0.2, 0.3, 0.5]),)",
+        "relu_like": "(jnp.ones(3),)",
+        "shifted_sqrt": "(2.0 * jnp.ones(3),)",
+        "clipped_log": "(jnp.ones(3),)",
+    }.items()
+}
+
+
+def test_nan_gradient_flagged_functions_fail_grad_and_the_rest_pass(tmp_path: Path) -> None:
+    pytest.importorskip("jax")
+    code, report = _verify_fixture(
+        tmp_path, "nan_gradients.py", examples=NAN_GRADIENT_EXAMPLES, select_checks=["grad"]
+    )
+    assert code == 1
+    flagged_lines = _marked_lines("nan_gradients.py", "JL017")
+    source = (FIXTURES / "nan_gradients.py").read_text().splitlines()
+    ran = {
+        name: row
+        for name, row in report.items()
+        if f"nan_gradients:{name}" in NAN_GRADIENT_EXAMPLES
+    }
+    assert len(ran) == len(NAN_GRADIENT_EXAMPLES)
+    for name, row in ran.items():
+        if _flagged(row, source, flagged_lines):
+            assert row["checks"]["grad"] == "fail", name
+            assert "nan" in row["messages"]["grad"], name
+        else:
+            assert row["checks"]["grad"] == "pass", (name, row["messages"])
+    assert sum(_flagged(row, source, flagged_lines) for row in ran.values()) == 6
