@@ -27,7 +27,8 @@ class JitMethodSelf(Rule):
         decorators, that is not registered as a pytree in this module
         (`jax.tree_util.register_pytree_node_class`, `register_dataclass`, ...).
 
-        Classes with bases (flax and equinox modules, `NamedTuple`, pytree base classes)
+        Only methods whose first parameter is `self` are checked (a function in a class
+        body called through the class takes no instance). Classes with bases (flax and equinox modules, `NamedTuple`, pytree base classes)
         and decorated classes (`flax.struct.dataclass`, `chex.dataclass`, registered
         dataclasses) may well be pytrees, and are left alone.
         """
@@ -112,6 +113,13 @@ class JitMethodSelf(Rule):
         Valid("""
             import jax
             class Ops:
+                @jax.jit
+                def double(x):  # called as Ops.double(x): no instance
+                    return x * 2
+            """),
+        Valid("""
+            import jax
+            class Ops:
                 @staticmethod
                 @jax.jit
                 def double(x):
@@ -161,8 +169,9 @@ class JitMethodSelf(Rule):
                     if not isinstance(node, cst.FunctionDef):
                         continue
                     method = model.scope_of_node.get(id(node))
-                    if method is None or method.self_param() is None:
-                        continue
+                    first = method.self_param() if method is not None else None
+                    if method is None or first is None or first.name != "self":
+                        continue  # called through the class, a first `x` is no instance
                     diagnostic = self.check_method(model, cls, method, node)
                     if diagnostic is not None:
                         yield diagnostic
