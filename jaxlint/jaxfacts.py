@@ -723,3 +723,53 @@ NUMPY_CONVERTS_TO_NDARRAY = frozenset(
 NUMPY_CONVERTING_NAMESPACES = ("numpy.linalg.", "numpy.fft.")
 #: ... except these, which take sizes, not arrays (``np.fft.fftfreq(n, d=traced)`` works).
 NUMPY_NAMESPACE_NON_CONVERTING = frozenset({"numpy.fft.fftfreq", "numpy.fft.rfftfreq"})
+
+# Issue 11: the rest of the sharp bits (JL010-JL017).
+
+#: ``jax.numpy`` functions that reject a Python list or tuple where an array goes
+#: (``jnp.sum([1, 2])`` raises ``TypeError: sum requires ndarray or scalar arguments``),
+#: with the positional arguments that must be arrays. tests/test_numpy_facts.py calls
+#: each with a list in each listed position and expects that TypeError.
+JNP_REJECTS_SEQUENCES: dict[str, tuple[int, ...]] = {
+    **{
+        name: (0,)
+        for name in """sum mean max min prod std var exp log sin cos tanh sqrt abs absolute
+        argmax argmin cumsum cumprod square sign floor ceil round clip transpose reshape
+        ravel squeeze expand_dims any all sort argsort flip roll tile repeat log1p expm1
+        isnan isfinite nan_to_num pad diff median nanmean nansum trace diag diagonal tril
+        triu count_nonzero take moveaxis swapaxes broadcast_to zeros_like ones_like
+        full_like cumulative_sum exp2 log2 log10 negative reciprocal sinh cosh arctan arcsin
+        arccos real imag conj angle logical_not""".split()
+    },
+    **{
+        name: (0, 1)
+        for name in """matmul dot maximum minimum add multiply subtract divide power mod
+        logaddexp outer inner kron tensordot isclose allclose logical_and equal greater
+        less""".split()
+    },
+    "linalg.norm": (0,),
+}
+#: ``jax.numpy`` functions that take Python sequences (of arrays or numbers) by design:
+#: JL012 never flags them (tests/test_numpy_facts.py checks that each accepts a list).
+JNP_ACCEPTS_SEQUENCES = frozenset(
+    "array asarray stack hstack vstack dstack column_stack block concatenate".split()
+)
+#: Calls that make a PRNG key from a seed (JL016: a constant seed in traced code).
+KEY_FROM_SEED = frozenset({"jax.random.PRNGKey", "jax.random.key"})
+#: Functions that run once to initialise, where a constant key is intended (JL016).
+INIT_FUNCTION_NAMES = frozenset({"init", "setup", "__init__", "__post_init__"})
+#: ``jax.numpy`` functions whose result's size is the number of true or distinct values
+#: of their first argument: under ``jit`` they need ``size=`` (JL011).
+JNP_VALUE_SIZED = frozenset("nonzero argwhere flatnonzero unique compress extract".split())
+#: ``jax.numpy`` functions whose result's shape is an argument, by the positions and
+#: keywords that hold it: under ``jit`` it must be concrete (JL011).
+JNP_SHAPE_ARGUMENTS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
+    "arange": ((0, 1, 2), ("start", "stop", "step")),
+    "zeros": ((0,), ("shape",)),
+    "ones": ((0,), ("shape",)),
+    "empty": ((0,), ("shape",)),
+    "full": ((0,), ("shape",)),
+    "eye": ((0, 1), ("N", "M")),
+    "identity": ((0,), ("n",)),
+    "linspace": ((2,), ("num",)),
+}

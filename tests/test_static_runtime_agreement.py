@@ -93,3 +93,149 @@ def test_key_reuse_flagged_functions_fail_keys_and_the_rest_pass(tmp_path: Path)
         "init_layer", "init_mlp", "legacy_keys", "two_dropouts",
     ]  # fmt: skip
     assert "raw keys" in report["init_mlp"]["messages"]["keys"]
+
+
+# Inputs for fixtures/dynamic_shapes.py: sizes passed as arrays, so `verify` traces them
+# (as the fixture's own callers do) rather than holding them static as Python ints.
+DYNAMIC_SHAPE_EXAMPLES = {
+    f"dynamic_shapes:{name}": arguments
+    for name, arguments in {
+        "positive_indices": "(jnp.arange(4.0),)",
+        "distinct_labels": "(jnp.arange(4.0),)",
+        "where_positive": "(jnp.arange(4.0),)",
+        "padded_range": "(jnp.arange(4.0), jnp.int32(3))",
+        "scan_body": "(jnp.int32(3), jnp.ones(3))",
+        "scan_rows": "(jnp.ones((2, 3)), jnp.int32(3))",
+        "grid": "(jnp.arange(4.0), jnp.int32(5))",
+        "positive_indices_padded": "(jnp.arange(4.0),)",
+        "masked_sum": "(jnp.arange(4.0),)",
+        "static_range": "(jnp.arange(4.0), 3)",
+        "shaped_like": "(jnp.arange(4.0),)",
+        "eye_of_input": "(jnp.ones((2, 2)),)",
+    }.items()
+}
+
+
+def test_dynamic_shape_flagged_functions_fail_jit_and_the_traced_rest_pass(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("jax")
+    code, report = _verify_fixture(
+        tmp_path, "dynamic_shapes.py", examples=DYNAMIC_SHAPE_EXAMPLES, select_checks=["jit"]
+    )
+    assert code == 1
+    flagged_lines = _marked_lines("dynamic_shapes.py", "JL011")
+    source = (FIXTURES / "dynamic_shapes.py").read_text().splitlines()
+    verdicts = {
+        name: row["checks"]["jit"]
+        for name, row in report.items()
+        if f"dynamic_shapes:{name}" in DYNAMIC_SHAPE_EXAMPLES
+    }
+    assert len(verdicts) == len(DYNAMIC_SHAPE_EXAMPLES)
+    # scan_rows calls the flagged scan_body: it fails too, without a mark of its own.
+    expected = {
+        name: "fail"
+        if _flagged(report[name], source, flagged_lines) or name == "scan_rows"
+        else "pass"
+        for name in verdicts
+    }
+    assert verdicts == expected
+    assert sorted(name for name, verdict in verdicts.items() if verdict == "fail") == [
+        "distinct_labels", "grid", "padded_range", "positive_indices", "scan_body", "scan_rows",
+        "where_positive",
+    ]  # fmt: skip
+
+
+STATIC_ARGUMENT_FUNCTIONS = (
+    "summed pooled selected configured configured_by_name selected_many "
+    "summed_tuple pooled_tuple selected_int plain_call pytree_argument"
+).split()
+SEQUENCE_INPUT_EXAMPLES = {
+    "sequence_inputs:total_loss": "({'a': jnp.float32(1.0), 'b': jnp.float32(2.0)},)",
+    "sequence_inputs:mean_of_pair": "(jnp.float32(1.0), jnp.float32(2.0))",
+    "sequence_inputs:max_over_layers": "([jnp.ones(2), -jnp.ones(2)],)",
+    "sequence_inputs:norms": "([jnp.ones(2)],)",
+    "sequence_inputs:floor_at": "(jnp.ones(3),)",
+    "sequence_inputs:log_partition": "(jnp.ones(2), jnp.ones(2))",
+    "sequence_inputs:stacked_sum": "(jnp.ones(2), jnp.ones(2))",
+    "sequence_inputs:joined": "([jnp.ones(2), jnp.ones(3)],)",
+    "sequence_inputs:reshaped": "(jnp.ones(4),)",
+    "sequence_inputs:padded": "(jnp.ones((2, 2)),)",
+    "sequence_inputs:rebound": "([jnp.ones(2)],)",
+    "sequence_inputs:tiled": "(jnp.ones(3),)",
+}
+
+
+@pytest.mark.parametrize(
+    ("fixture", "code", "examples"),
+    [
+        (
+            "static_arguments.py",
+            "JL014",
+            {
+                f"static_arguments:{name}": "(jnp.ones((4, 4)),)"
+                for name in STATIC_ARGUMENT_FUNCTIONS
+            },
+        ),
+        ("sequence_inputs.py", "JL012", SEQUENCE_INPUT_EXAMPLES),
+    ],
+    ids=["JL014", "JL012"],
+)
+def test_flagged_functions_fail_jit_and_the_rest_pass(
+    tmp_path: Path, fixture: str, code: str, examples: dict[str, str]
+) -> None:
+    pytest.importorskip("jax")
+    exit_code, report = _verify_fixture(tmp_path, fixture, examples=examples, select_checks=["jit"])
+    assert exit_code == 1
+    flagged_lines = _marked_lines(fixture, code)
+    source = (FIXTURES / fixture).read_text().splitlines()
+    ran = {name: row for name, row in report.items() if f"{fixture[:-3]}:{name}" in examples}
+    assert len(ran) == len(examples)
+    for name, row in ran.items():
+        expected = "fail" if _flagged(row, source, flagged_lines) else "pass"
+        assert row["checks"]["jit"] == expected, (name, row["messages"])
+    assert sum(_flagged(row, source, flagged_lines) for row in ran.values()) == 6
+
+
+# Inputs for fixtures/nan_gradients.py: for the marked functions, where the untaken branch
+# is out of its domain (the gradient is NaN there); for the look-alikes, smooth points
+# (finite differences disagree at a kink, which is no NaN).
+NAN_GRADIENT_EXAMPLES = {
+    f"nan_gradients:{name}": arguments
+    for name, arguments in {
+        "safe_norm": "(jnp.zeros(3),)",
+        "entropy": "(jnp.array([0.0, 0.5, 0.5]),)",
+        "masked_mean": "(jnp.ones(3),)",
+        "log1p_clamped": "(jnp.array([-1.0, 0.5]),)",
+        "root_mean": "(-jnp.ones(3),)",
+        "inverse_distance": "(jnp.zeros(3),)",
+        "safe_norm_fixed": "(jnp.zeros(3),)",
+        "entropy_fixed": "(jnp.array([0.2, 0.3, 0.5]),)",
+        "relu_like": "(jnp.ones(3),)",
+        "shifted_sqrt": "(2.0 * jnp.ones(3),)",
+        "clipped_log": "(jnp.ones(3),)",
+    }.items()
+}
+
+
+def test_nan_gradient_flagged_functions_fail_grad_and_the_rest_pass(tmp_path: Path) -> None:
+    pytest.importorskip("jax")
+    code, report = _verify_fixture(
+        tmp_path, "nan_gradients.py", examples=NAN_GRADIENT_EXAMPLES, select_checks=["grad"]
+    )
+    assert code == 1
+    flagged_lines = _marked_lines("nan_gradients.py", "JL017")
+    source = (FIXTURES / "nan_gradients.py").read_text().splitlines()
+    ran = {
+        name: row
+        for name, row in report.items()
+        if f"nan_gradients:{name}" in NAN_GRADIENT_EXAMPLES
+    }
+    assert len(ran) == len(NAN_GRADIENT_EXAMPLES)
+    for name, row in ran.items():
+        if _flagged(row, source, flagged_lines):
+            assert row["checks"]["grad"] == "fail", name
+            assert "nan" in row["messages"]["grad"], name
+        else:
+            assert row["checks"]["grad"] == "pass", (name, row["messages"])
+    assert sum(_flagged(row, source, flagged_lines) for row in ran.values()) == 6

@@ -15,6 +15,14 @@ from jaxlint.rules.jl006_traced_control_flow import TracedControlFlow
 from jaxlint.rules.jl007_numpy_on_tracer import NumpyOnTracer
 from jaxlint.rules.jl008_unused_update import UnusedUpdate
 from jaxlint.rules.jl009_jit_rewrap_in_loop import JitRewrapInLoop
+from jaxlint.rules.jl010_stale_global_read import StaleGlobalRead
+from jaxlint.rules.jl011_dynamic_shape import DynamicShape
+from jaxlint.rules.jl012_non_array_input import NonArrayInput
+from jaxlint.rules.jl013_jit_method_self import JitMethodSelf
+from jaxlint.rules.jl014_static_argument import StaticArgument
+from jaxlint.rules.jl015_donated_buffer_reuse import DonatedBufferReuse
+from jaxlint.rules.jl016_constant_prng_key import ConstantPrngKey
+from jaxlint.rules.jl017_nan_gradient_where import NanGradientWhere
 
 #: The rules that check the model, in the order they run.
 MODEL_RULES: tuple[type[Rule], ...] = (
@@ -27,6 +35,14 @@ MODEL_RULES: tuple[type[Rule], ...] = (
     NumpyOnTracer,
     UnusedUpdate,
     JitRewrapInLoop,
+    StaleGlobalRead,
+    DynamicShape,
+    NonArrayInput,
+    JitMethodSelf,
+    StaticArgument,
+    DonatedBufferReuse,
+    ConstantPrngKey,
+    NanGradientWhere,
 )
 #: Every code jaxlint reports, documented (``jaxlint rules``, SARIF, the README table):
 #: JL000, which the parser reports, then the model rules. The one registry of codes.

@@ -1,0 +1,350 @@
+"""JL010 stale-global-read: a jit-compiled function reads a module-level name the module
+rebinds, and keeps the value it saw when it was traced."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from jaxlint.findings import Diagnostic
+from jaxlint.jaxfacts import TransformKind
+from jaxlint.model import Binding, BindingKind, Scope, ScopeKind, SemanticModel
+from jaxlint.rules._analysis import traced_context
+from jaxlint.rules.base import Invalid, Rule, Valid
+
+#: Bindings that give a module-level name a new value (not imports, defs or classes:
+#: redefining a function is a different pattern, and try/except imports are fallbacks).
+VALUE_BINDINGS = frozenset(
+    {
+        BindingKind.ASSIGN,
+        BindingKind.AUGASSIGN,
+        BindingKind.ANNASSIGN,
+        BindingKind.UNPACK,
+        BindingKind.FOR,
+    }
+)
+
+
+class _Reads(cst.CSTVisitor):
+    """The names a function body loads, in order, not descending into nested functions,
+    lambdas or classes (they are checked as functions of their own)."""
+
+    def __init__(self) -> None:
+        self.names: list[cst.Name] = []
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        self.names.append(node)
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        for target in node.targets:
+            _visit_store(target.target, self)
+        node.value.visit(self)
+        return False
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+        _visit_store(node.target, self)
+        if node.value is not None:
+            node.value.visit(self)
+        return False
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
+        _visit_store(node.target, self)
+        node.value.visit(self)
+        return False
+
+    def visit_For(self, node: cst.For) -> bool:
+        _visit_store(node.target, self)
+        node.iter.visit(self)
+        node.body.visit(self)
+        if node.orelse is not None:
+            node.orelse.visit(self)
+        return False
+
+    def visit_CompFor(self, node: cst.CompFor) -> bool:
+        _visit_store(node.target, self)
+        node.iter.visit(self)
+        for condition in node.ifs:
+            condition.visit(self)
+        if node.inner_for_in is not None:
+            node.inner_for_in.visit(self)
+        return False
+
+    def visit_AsName(self, node: cst.AsName) -> bool:
+        return False
+
+    def visit_Global(self, node: cst.Global) -> bool:
+        return False
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> bool:
+        return False
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        for decorator in node.decorators:
+            decorator.visit(self)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+def _visit_store(target: cst.BaseExpression, reads: _Reads) -> None:
+    """A store target loads only what its subscripts and attribute bases read."""
+    if isinstance(target, cst.Name):
+        return
+    if isinstance(target, cst.Tuple | cst.List):
+        for element in target.elements:
+            _visit_store(element.value, reads)
+    elif isinstance(target, cst.StarredElement):
+        _visit_store(target.value, reads)
+    else:
+        target.visit(reads)
+
+
+def _top_level_targets(module: cst.Module) -> set[int]:
+    """The name nodes bound by statements directly in the module's body (not under an
+    ``if``, ``try`` or ``with``, whose arms are alternatives or fallbacks): plain
+    assignments and ``for`` loop targets."""
+    found: set[int] = set()
+
+    def names(target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            found.add(id(target))
+        elif isinstance(target, cst.Tuple | cst.List):
+            for element in target.elements:
+                names(element.value)
+        elif isinstance(target, cst.StarredElement):
+            names(target.value)
+
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        names(target.target)
+                elif isinstance(small, cst.AugAssign) or (
+                    isinstance(small, cst.AnnAssign) and small.value is not None
+                ):
+                    names(small.target)
+        elif isinstance(statement, cst.For):
+            names(statement.target)
+    return found
+
+
+def _definition_ordinal(model: SemanticModel, function: Scope) -> int | None:
+    """Where the module-level statement that defines ``function`` (or the class or
+    function around it) binds its name."""
+    outer = function
+    while outer.parent is not None and outer.parent.kind is not ScopeKind.MODULE:
+        outer = outer.parent
+    for bindings in model.module_scope.bindings.values():
+        for binding in bindings:
+            if binding.node is outer.node:
+                return binding.ordinal
+    return None
+
+
+class StaleGlobalRead(Rule):
+    code = "JL010"
+    name = "stale-global-read"
+    summary = "A jit-compiled function reads a module-level name that the module rebinds"
+    what_it_does = """
+        Checks for functions compiled by `jax.jit` (or `pmap`, `filter_jit`, ... and the
+        functions they call) that read a module-level name which the module rebinds after
+        the function is defined: a later top-level assignment (`g = 10.0`), a module-level
+        `for` loop over it, or a `global g` write in another function of the module.
+
+        Names bound once are constants and fine, and so are names bound only under an
+        `if`/`try` (alternatives, not updates), imports, functions and classes.
+        """
+    why_bad = """
+        `jit` traces the function once per input signature and caches the compiled code;
+        a global read during tracing is baked in as a constant. After the module rebinds the
+        name, the compiled function silently keeps computing with the old value, while the
+        same code without `jit` uses the new one (the first example of JAX's Sharp Bits:
+        `g = 0.; def f(x): return x + g; jit(f)(4.); g = 10.; jit(f)(4.)` still returns 4).
+        """
+    example = """
+        import jax
+
+        learning_rate = 0.1
+
+        @jax.jit
+        def update(w, g):
+            return w - learning_rate * g
+
+        learning_rate = 0.01  # update() keeps using 0.1 once compiled
+        """
+    use_instead = """
+        import jax
+
+        @jax.jit
+        def update(w, g, learning_rate):
+            return w - learning_rate * g
+        """
+    fix_safety = "There is no automatic fix: which values should be arguments is a design choice."
+    valid = (
+        Valid("""
+            import jax
+            SCALE = 2.0
+            @jax.jit
+            def f(x):
+                return x * SCALE  # bound once: a constant
+            """),
+        Valid("""
+            import jax
+            g = 0.0
+            g = 1.0  # rebound before the function exists
+            @jax.jit
+            def f(x):
+                return x + g
+            """),
+        Valid("""
+            import jax
+            try:
+                import numpy as np
+                HAS_NUMPY = True
+            except ImportError:
+                HAS_NUMPY = False
+            if HAS_NUMPY:
+                MODE = "np"
+            else:
+                MODE = "py"
+            @jax.jit
+            def f(x):
+                return x * 2 if MODE == "np" and HAS_NUMPY else x
+            """),
+        Valid("""
+            g = 0.0
+            def f(x):
+                return x + g  # not traced: reads the current value every call
+            g = 10.0
+            """),
+        Valid("""
+            import jax
+            counter = 0
+            def bump():
+                global counter
+                counter += 1
+            def f(x, counter):
+                return x + counter  # the parameter, not the global
+            f_jit = jax.jit(f)
+            """),
+    )
+    invalid = (
+        Invalid(
+            """
+            import jax
+            g = 0.0
+            def f(x):
+                return x + g
+            f_jit = jax.jit(f)
+            g = 10.0
+            """,
+            line=4,
+            column=16,
+            message="Module-level `g` is read in traced code (in f, passed to jax.jit) and rebound",
+        ),
+        Invalid("""
+            import jax
+            _scale = None
+            def configure(value):
+                global _scale
+                _scale = value
+            @jax.jit
+            def apply(x):
+                return x * _scale
+            """),
+        Invalid(
+            """
+            import jax
+            def helper(x):
+                return x * temperature
+            @jax.jit
+            def step(x):
+                return helper(x) + offset
+            temperature = 1.0
+            offset = 0.0
+            for temperature in (0.5, 1.0, 2.0):
+                step(1.0)
+            offset += 1.0
+            """,
+            count=2,
+        ),
+    )
+
+    def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        top_level = _top_level_targets(model.module)
+        for function in model.functions:
+            info = model.trace(function)
+            if not info.compiled or TransformKind.JIT not in info.kinds:
+                continue
+            defined = _definition_ordinal(model, function)
+            if defined is None:
+                continue
+            reads = _Reads()
+            body = function.node.body  # type: ignore[attr-defined]
+            body.visit(reads)
+            seen: set[str] = set()
+            for node in reads.names:
+                name = node.value
+                if name in seen or name.startswith("__"):
+                    continue
+                seen.add(name)
+                found = model.lookup(name, function)
+                if found is None or found[0] is not model.module_scope:
+                    continue
+                rebinding = self.rebinding(model, found[1], defined, function, top_level)
+                if rebinding is None:
+                    continue
+                yield Diagnostic(
+                    self.code,
+                    node,
+                    f"Module-level `{name}` is read in traced code "
+                    f"({traced_context(model, function)}) and rebound at line "
+                    f"{model.line_of(rebinding.node)}: the compiled function keeps the value "
+                    "it saw when traced; pass it as an argument, or mark it static",
+                )
+
+    def rebinding(
+        self,
+        model: SemanticModel,
+        bindings: list[Binding],
+        defined: int,
+        function: Scope,
+        top_level: set[int],
+    ) -> Binding | None:
+        """The binding that makes a read of the name stale, if one does."""
+        if any(b.kind not in VALUE_BINDINGS for b in bindings if not b.in_handler):
+            return None  # also an import, a def or a class: not a plain value
+        at_top = [
+            b for b in bindings if id(b.node) in top_level and b.code_scope.kind is ScopeKind.MODULE
+        ]
+        for binding in bindings:
+            writer = binding.code_scope
+            if writer.is_function and writer is not function:
+                return binding  # a `global` write in another function
+        later = [b for b in at_top if b.ordinal > defined]
+        if not later:
+            return None
+        if len(at_top) >= 2 or any(b.kind is BindingKind.FOR for b in later):
+            return later[0]
+        return None

@@ -1,0 +1,244 @@
+"""JL013 jit-method-self: ``@jax.jit`` on a method of a plain class, whose ``self`` is
+not a JAX type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from jaxlint.findings import Diagnostic
+from jaxlint.model import Scope, SemanticModel
+from jaxlint.model.tracing import TransformForm, transform_options
+from jaxlint.rules._jitted import JIT_TRANSFORMS, option_of
+from jaxlint.rules.base import Invalid, Rule, Valid, source_text
+
+#: Calls that register a class with JAX's pytree or static machinery.
+REGISTRATION_PREFIX = "jax.tree_util.register"
+
+
+class JitMethodSelf(Rule):
+    code = "JL013"
+    name = "jit-method-self"
+    summary = "`@jax.jit` on a method of a plain class: `self` is not a valid JAX type"
+    what_it_does = """
+        Checks for methods decorated with `@jax.jit` (or `@partial(jax.jit, ...)` that
+        leaves `self` non-static) in a plain class: one with no base classes and no class
+        decorators, that is not registered as a pytree in this module
+        (`jax.tree_util.register_pytree_node_class`, `register_dataclass`, ...).
+
+        Only methods whose first parameter is `self` are checked (a function in a class
+        body called through the class takes no instance). Classes with bases (flax and equinox modules, `NamedTuple`, pytree base classes)
+        and decorated classes (`flax.struct.dataclass`, `chex.dataclass`, registered
+        dataclasses) may well be pytrees, and are left alone.
+        """
+    why_bad = """
+        `jit` traces every non-static argument, and `self` is an argument: for an instance
+        of a plain class the call raises `TypeError: Error interpreting argument to ... as
+        an abstract array` (older jax: `Argument 'self' ... is not a valid JAX type`).
+        """
+    example = """
+        import jax
+
+        class Scaler:
+            def __init__(self, w):
+                self.w = w
+
+            @jax.jit
+            def __call__(self, x):
+                return x * self.w
+        """
+    use_instead = """
+        import jax
+
+        @jax.jit
+        def scale(w, x):
+            return x * w
+
+        class Scaler:
+            def __init__(self, w):
+                self.w = w
+
+            def __call__(self, x):
+                return scale(self.w, x)
+        """
+    fix_safety = (
+        "There is no automatic fix: make the class a pytree, mark `self` static (if it is "
+        "hashable and never changes), or move the computation into a pure function."
+    )
+    valid = (
+        Valid("""
+            import jax
+            from functools import partial
+            class Model:
+                @partial(jax.jit, static_argnums=0)
+                def apply(self, x):
+                    return x * 2
+            """),
+        Valid("""
+            import jax
+            import equinox as eqx
+            class Model(eqx.Module):
+                w: float
+                @jax.jit
+                def __call__(self, x):
+                    return x * self.w
+            """),
+        Valid("""
+            import jax
+            from jax.tree_util import register_pytree_node_class
+            @register_pytree_node_class
+            class Box:
+                def __init__(self, v):
+                    self.v = v
+                def tree_flatten(self):
+                    return (self.v,), None
+                @classmethod
+                def tree_unflatten(cls, aux, children):
+                    return cls(*children)
+                @jax.jit
+                def double(self):
+                    return Box(self.v * 2)
+            """),
+        Valid("""
+            import jax
+            class Box:
+                def __init__(self, v):
+                    self.v = v
+                @jax.jit
+                def double(self):
+                    return self.v * 2
+            jax.tree_util.register_pytree_node(Box, lambda b: ((b.v,), None), lambda a, c: Box(*c))
+            """),
+        Valid("""
+            import jax
+            class Ops:
+                @jax.jit
+                def double(x):  # called as Ops.double(x): no instance
+                    return x * 2
+            """),
+        Valid("""
+            import jax
+            class Ops:
+                @staticmethod
+                @jax.jit
+                def double(x):
+                    return x * 2
+            """),
+    )
+    invalid = (
+        Invalid(
+            """
+            import jax
+            class Scaler:
+                def __init__(self, w):
+                    self.w = w
+                @jax.jit
+                def __call__(self, x):
+                    return x * self.w
+            """,
+            line=5,
+            column=6,
+            message="`@jax.jit` on method `Scaler.__call__`",
+        ),
+        Invalid("""
+            import jax
+            from functools import partial
+            class Solver:
+                @partial(jax.jit, static_argnames="steps")
+                def solve(self, x, steps):
+                    return x
+            """),
+        Invalid("""
+            from jax import jit
+            class Agent(object):
+                @jit
+                def act(self, obs):
+                    return obs.argmax()
+            """),
+    )
+
+    def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        registered = self.registered_classes(model)
+        for cls in model.classes:
+            if not self.plain(cls) or id(cls) in registered:
+                continue
+            for bindings in cls.bindings.values():
+                for binding in bindings:
+                    node = binding.node
+                    if not isinstance(node, cst.FunctionDef):
+                        continue
+                    method = model.scope_of_node.get(id(node))
+                    first = method.self_param() if method is not None else None
+                    if method is None or first is None or first.name != "self":
+                        continue  # called through the class, a first `x` is no instance
+                    diagnostic = self.check_method(model, cls, method, node)
+                    if diagnostic is not None:
+                        yield diagnostic
+
+    def plain(self, cls: Scope) -> bool:
+        node: cst.ClassDef = cls.node  # type: ignore[assignment]
+        if node.decorators:
+            return False
+        if node.keywords:
+            return False  # a metaclass may make it anything
+        return all(
+            isinstance(arg.value, cst.Name) and arg.value.value == "object" for arg in node.bases
+        )
+
+    def registered_classes(self, model: SemanticModel) -> set[int]:
+        found: set[int] = set()
+        for site in model.calls:
+            name = site.qualified_name or ""
+            if name.startswith(REGISTRATION_PREFIX) and site.call.args:
+                target = site.call.args[0].value
+                if isinstance(target, cst.Name):
+                    located = model.lookup(target.value, site.scope)
+                    if located is not None:
+                        for binding in located[1]:
+                            scope = model.scope_of_node.get(id(binding.node))
+                            if scope is not None:
+                                found.add(id(scope))
+        return found
+
+    def check_method(
+        self, model: SemanticModel, cls: Scope, method: Scope, node: cst.FunctionDef
+    ) -> Diagnostic | None:
+        parent = cls
+        jitted: cst.Decorator | None = None
+        for decorator in node.decorators:
+            expr = decorator.decorator
+            name = model.qualified_name(expr, parent)
+            if name in ("builtins.staticmethod", "builtins.classmethod", "builtins.property"):
+                return None
+            transform = model.transform_of(expr, parent)
+            if transform is None:
+                continue
+            if transform[0] not in JIT_TRANSFORMS:
+                return None  # another transformation first: not this rule's to judge
+            options = transform_options(expr, transform[2])
+            if transform[2] is not TransformForm.BARE:
+                if any(arg.keyword is None for arg in options):
+                    return None
+                static = option_of(options, method, "", "static_argnums", "static_argnames")
+                if static is None and any(
+                    arg.keyword is not None
+                    and arg.keyword.value in ("static_argnums", "static_argnames")
+                    for arg in options
+                ):
+                    return None  # static options that are not literals: unknown
+                if static is not None and 0 in static.positions:
+                    return None
+            jitted = decorator
+        if jitted is None:
+            return None
+        self_name = method.self_param().name  # type: ignore[union-attr]
+        return Diagnostic(
+            self.code,
+            jitted.decorator,
+            f"`@{source_text(jitted.decorator, 40)}` on method `{cls.name}.{node.name.value}` "
+            f"traces `{self_name}`, an "
+            f"instance of the plain class `{cls.name}`, which is not a JAX type: calls raise "
+            f"TypeError; make `{cls.name}` a pytree, mark `{self_name}` static "
+            "(`static_argnums=0`), or jit a pure function",
+        )

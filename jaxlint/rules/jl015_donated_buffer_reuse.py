@@ -1,0 +1,239 @@
+"""JL015 donated-buffer-reuse: an array read again after it was donated to a jitted call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from jaxlint.findings import Diagnostic
+from jaxlint.model import CallSite, SemanticModel, Site
+from jaxlint.rules._jitted import ArgumentOption, calls_of, jitted_options, selected_arguments
+from jaxlint.rules.base import Invalid, Rule, Valid
+
+#: Attributes that read an array's metadata, which survives donation.
+METADATA_ATTRIBUTES = frozenset(
+    {"shape", "dtype", "ndim", "size", "sharding", "is_deleted", "delete", "aval", "nbytes"}
+)
+
+
+def _reads(expr: cst.BaseExpression, name: str) -> cst.Name | None:
+    """Where ``expr`` reads the value of ``name`` (not only its shape or dtype)."""
+    if isinstance(expr, cst.Name):
+        return expr if expr.value == name else None
+    if isinstance(expr, cst.Attribute):
+        if expr.attr.value in METADATA_ATTRIBUTES:
+            return None
+        return _reads(expr.value, name)
+    children: list[cst.BaseExpression] = []
+    if isinstance(expr, cst.Subscript):
+        children.append(expr.value)
+    elif isinstance(expr, cst.BinaryOperation | cst.BooleanOperation):
+        children += [expr.left, expr.right]
+    elif isinstance(expr, cst.UnaryOperation):
+        children.append(expr.expression)
+    elif isinstance(expr, cst.Call):
+        children.append(expr.func)
+        children += [arg.value for arg in expr.args]
+    elif isinstance(expr, cst.Tuple | cst.List):
+        children += [element.value for element in expr.elements]
+    for child in children:
+        found = _reads(child, name)
+        if found is not None:
+            return found
+    return None
+
+
+class DonatedBufferReuse(Rule):
+    code = "JL015"
+    name = "donated-buffer-reuse"
+    summary = "An array read again after it was donated to a jitted function"
+    what_it_does = """
+        Checks for calls of a function jitted in this module with `donate_argnums` or
+        `donate_argnames` whose donated argument is a local name that is read again later
+        in the same function before it is rebound: passed to another call, returned, or
+        donated again on the next iteration of a loop.
+
+        The usual form, `state = train_step(state, batch)`, rebinds the name to the result
+        and is fine, and so is reading only the metadata (`x.shape`, `x.dtype`).
+        """
+    why_bad = """
+        Donation hands the argument's buffer to XLA for the outputs: after the call the
+        array is deleted, and any use of it raises `RuntimeError: Array has been deleted`
+        (on GPU and TPU; the CPU backend ignores donation with a warning, so the code
+        passes tests on a laptop and fails on the accelerator).
+        """
+    example = """
+        from functools import partial
+        import jax
+
+        @partial(jax.jit, donate_argnums=0)
+        def update(params, grads):
+            return jax.tree.map(lambda p, g: p - 0.1 * g, params, grads)
+
+        def train(params, grads):
+            new_params = update(params, grads)
+            return new_params, params  # params was donated: deleted
+        """
+    use_instead = """
+        from functools import partial
+        import jax
+
+        @partial(jax.jit, donate_argnums=0)
+        def update(params, grads):
+            return jax.tree.map(lambda p, g: p - 0.1 * g, params, grads)
+
+        def train(params, grads):
+            params = update(params, grads)
+            return params
+        """
+    fix_safety = "There is no automatic fix: keep a copy, or stop donating the argument."
+    valid = (
+        Valid("""
+            from functools import partial
+            import jax
+            @partial(jax.jit, donate_argnums=0)
+            def step(state, batch):
+                return state + batch
+            def train(state, batches):
+                for batch in batches:
+                    state = step(state, batch)
+                return state
+            """),
+        Valid("""
+            import jax
+            def step(state, batch):
+                return state + batch, batch.sum()
+            step_jit = jax.jit(step, donate_argnames="state")
+            def train(state, batch):
+                state, loss = step_jit(state, batch)
+                print(state.shape, batch.sum())  # batch is not donated
+                return state, loss
+            """),
+        Valid("""
+            import jax
+            def step(state, batch):
+                return state + batch
+            step_jit = jax.jit(step)  # nothing donated
+            def train(state, batch):
+                new_state = step_jit(state, batch)
+                return new_state, state
+            """),
+        Valid("""
+            import jax
+            def step(state, batch):
+                return state + batch
+            step_jit = jax.jit(step, donate_argnums=0)
+            def train(state, batch):
+                new = step_jit(state, batch)
+                shape = state.shape  # metadata survives donation
+                state = new
+                return state, shape
+            """),
+        Valid("""
+            import jax
+            def step(state, batch):
+                return state + batch
+            def make(donate):
+                return jax.jit(step, donate_argnums=donate)  # unknown positions
+            """),
+    )
+    invalid = (
+        Invalid(
+            """
+            from functools import partial
+            import jax
+            @partial(jax.jit, donate_argnums=0)
+            def update(params, grads):
+                return params - 0.1 * grads
+            def train(params, grads):
+                new_params = update(params, grads)
+                return new_params, params
+            """,
+            line=8,
+            column=24,
+            message="`params` was donated to `update` at line",
+        ),
+        Invalid("""
+            import jax
+            def step(state, batch):
+                return state + batch
+            step_jit = jax.jit(step, donate_argnames=("state",))
+            def train(state, batches):
+                for batch in batches:
+                    out = step_jit(state, batch)  # the next iteration donates it again
+                return out
+            """),
+        Invalid("""
+            import jax
+            def step(state, batch):
+                return state + batch
+            step_jit = jax.jit(step, donate_argnums=(0,))
+            def evaluate(state, batch):
+                new = step_jit(state=state, batch=batch)
+                reference = jax.numpy.sum(state)
+                return new, reference
+            """),
+    )
+
+    def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        donations = jitted_options(model, "donate_argnums", "donate_argnames")
+        for site, donation in calls_of(model, donations):
+            if site.scope.enclosing_function() is not site.scope:
+                continue
+            for value in selected_arguments(site, donation):
+                if isinstance(value, cst.Name):
+                    diagnostic = self.reused(model, site, value.value, donation)
+                    if diagnostic is not None:
+                        yield diagnostic
+
+    def reused(
+        self, model: SemanticModel, site: CallSite, name: str, donation: ArgumentOption
+    ) -> Diagnostic | None:
+        scope = site.scope
+        if not model.is_local(name, scope):
+            return None
+        bindings = scope.bindings[name]
+        if any(binding.value is site.call for binding in bindings):
+            return None  # `x = f(x)`: rebound to the result
+        where = (
+            f"`{name}` was donated to `{donation.name}` at line {model.line_of(site.call)} "
+            "(its buffer is deleted: on GPU/TPU this raises `RuntimeError: Array has been "
+            "deleted`)"
+        )
+        advice = f"rebind it from the result (`{name} = {donation.name}(...)`), or do not donate it"
+        later: list[tuple[Site, cst.BaseExpression]] = [
+            (other, other.call) for other in scope.calls if other.ordinal > site.ordinal
+        ]
+        if site.branch is None:
+            # returns carry no branch: only when the donation runs on every path
+            later += [
+                (Site(scope, ordinal, value), value)
+                for value, ordinal in scope.returns
+                if value is not None and ordinal > site.ordinal
+            ]
+        later.sort(key=lambda pair: pair[0].ordinal)
+        for other, expr in later:
+            if model.bound_between(name, scope, site.ordinal, other.ordinal):
+                break
+            if other is not site and isinstance(other, CallSite) and other.call is site.call:
+                continue
+            if not isinstance(other, CallSite) or model.reaches(site, other):
+                node = _reads(expr, name) if not isinstance(other, CallSite) else None
+                if isinstance(other, CallSite):
+                    parts = [other.call.func, *(arg.value for arg in other.call.args)]
+                    node = next(
+                        (found for part in parts if (found := _reads(part, name)) is not None),
+                        None,
+                    )
+                if node is not None:
+                    return Diagnostic(self.code, node, f"{where} and is read again here; {advice}")
+        loop = site.loop
+        if loop is not None and not any(loop.contains(b.ordinal) for b in bindings):
+            return Diagnostic(
+                self.code,
+                site.call,
+                f"{where} and donated again by the next iteration of the {loop.describe()}; "
+                f"{advice}",
+            )
+        return None

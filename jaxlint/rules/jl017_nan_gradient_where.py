@@ -1,0 +1,280 @@
+"""JL017 nan-gradient-where: ``jnp.where`` guarding the domain of a function in
+differentiated code, whose untaken branch still makes the gradient NaN."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from jaxlint.findings import Diagnostic
+from jaxlint.jaxfacts import TransformKind
+from jaxlint.model import CallSite, SemanticModel
+from jaxlint.rules._analysis import traced_context
+from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
+
+#: Functions whose derivative is infinite or NaN at or past a boundary: the edge of the
+#: domain, which a guard ``x > boundary`` keeps them away from in the forward pass only.
+UNSAFE_AT_BOUNDARY: dict[str, float] = {
+    "jax.numpy.sqrt": 0.0,
+    "jax.numpy.log": 0.0,
+    "jax.numpy.log2": 0.0,
+    "jax.numpy.log10": 0.0,
+    "jax.numpy.log1p": -1.0,
+    "jax.numpy.reciprocal": 0.0,
+    "jax.lax.sqrt": 0.0,
+    "jax.lax.log": 0.0,
+    "jax.lax.rsqrt": 0.0,
+    "jax.lax.log1p": -1.0,
+}
+#: Comparisons whose true side is the domain (``x > 0``: the first branch is the safe
+#: one), and their mirror images (``x <= 0``: the second branch is).
+GUARDS_FIRST = (cst.GreaterThan, cst.GreaterThanEqual, cst.NotEqual)
+GUARDS_SECOND = (cst.LessThan, cst.LessThanEqual, cst.Equal)
+MIRROR: dict[type, type] = {
+    cst.GreaterThan: cst.LessThan,
+    cst.GreaterThanEqual: cst.LessThanEqual,
+    cst.LessThan: cst.GreaterThan,
+    cst.LessThanEqual: cst.GreaterThanEqual,
+    cst.Equal: cst.Equal,
+    cst.NotEqual: cst.NotEqual,
+}
+
+
+def _number(expr: cst.BaseExpression) -> float | None:
+    sign = 1.0
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+        sign, expr = -1.0, expr.expression
+    if isinstance(expr, cst.Integer | cst.Float):
+        return sign * float(expr.evaluated_value)
+    return None
+
+
+def _code(node: cst.CSTNode) -> str:
+    return " ".join(source_text(node).split())
+
+
+class NanGradientWhere(Rule):
+    code = "JL017"
+    name = "nan-gradient-where"
+    summary = "`jnp.where` guards a function's domain in differentiated code: NaN gradients"
+    what_it_does = """
+        In code differentiated by `jax.grad`, `value_and_grad`, `jacrev`, ... (directly or
+        through calls), checks for `jnp.where(cond, a, b)` where `cond` compares a value
+        `x` with the edge of a function's domain and the guarded branch applies that
+        function to the same `x`: `jnp.where(x > 0, jnp.sqrt(x), 0.0)`, `jnp.log(x)`,
+        `jnp.log1p(x)` against `-1`, `y / x` against `x != 0`, `x ** 0.5`.
+        """
+    why_bad = """
+        `where` selects values, but both branches are computed, and so are both branches'
+        gradients. Where `cond` is false, the guarded branch's derivative is infinite or
+        NaN (`d sqrt(x)/dx` at 0 is `inf`), and `where`'s backward pass multiplies it by
+        zero: `0 * inf = NaN`. The loss is finite and the gradient is NaN (JAX FAQ:
+        "gradients contain NaN where using where").
+        """
+    example = """
+        import jax
+        import jax.numpy as jnp
+
+        def safe_norm(x):
+            n2 = jnp.sum(x**2)
+            return jnp.where(n2 > 0, jnp.sqrt(n2), 0.0)
+
+        jax.grad(safe_norm)(jnp.zeros(3))  # [nan nan nan]
+        """
+    use_instead = """
+        import jax
+        import jax.numpy as jnp
+
+        def safe_norm(x):
+            n2 = jnp.sum(x**2)
+            n2_safe = jnp.where(n2 > 0, n2, 1.0)  # the double-where idiom
+            return jnp.where(n2 > 0, jnp.sqrt(n2_safe), 0.0)
+
+        jax.grad(safe_norm)(jnp.zeros(3))  # [0. 0. 0.]
+        """
+    fix_safety = (
+        "There is no automatic fix: the safe value for the inner `where` depends on the "
+        "function (1.0 for `log` and `sqrt`, any non-zero value for a division)."
+    )
+    valid = (
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            def safe_norm(x):
+                n2 = jnp.sum(x**2)
+                n2_safe = jnp.where(n2 > 0, n2, 1.0)
+                return jnp.where(n2 > 0, jnp.sqrt(n2_safe), 0.0)
+            g = jax.grad(safe_norm)
+            """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            @jax.jit
+            def f(x):  # not differentiated: the forward pass is fine
+                return jnp.where(x > 0, jnp.log(x), 0.0)
+            """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            def loss(x, y):
+                return jnp.where(x > 0, jnp.log(y), 0.0).sum()  # the guard is on another value
+            g = jax.grad(loss)
+            """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            def loss(x):
+                return jnp.where(x > 1.0, jnp.sqrt(x), x).sum()  # not the domain's edge
+            g = jax.grad(loss)
+            """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            def loss(x):
+                return jnp.where(x > 0, x, 0.0).sum() + jnp.where(x > 0).size
+            g = jax.grad(loss)
+            """),
+    )
+    invalid = (
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            def safe_norm(x):
+                n2 = jnp.sum(x**2)
+                return jnp.where(n2 > 0, jnp.sqrt(n2), 0.0)
+            g = jax.grad(safe_norm)
+            """,
+            line=5,
+            column=12,
+            message="`jnp.sqrt(n2)` is guarded by `n2 > 0` only in the forward pass",
+        ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            def mean_loss(losses, mask):
+                n = mask.sum()
+                total = jnp.sum(losses * mask)
+                return jnp.where(n == 0, 0.0, total / n)
+            def entropy(p):
+                return -jnp.sum(jnp.where(p > 0, p * jnp.log(p), 0.0))
+            g1 = jax.value_and_grad(mean_loss)
+            g2 = jax.grad(entropy)
+            """,
+            count=2,
+        ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            def loss(x):
+                return jnp.where(0 < x, x ** 0.5, 0.0).sum() + helper(x)
+            def helper(x):
+                return jnp.where(x > -1, jnp.log1p(x), 0.0).sum()
+            g = jax.grad(loss)
+            """,
+            count=2,
+        ),
+    )
+
+    def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        yield from reported(self.check_where(model, site) for site in model.calls)
+
+    def check_where(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
+        if site.qualified_name != "jax.numpy.where":
+            return None
+        args = site.call.args
+        if len(args) != 3 or any(arg.keyword is not None or arg.star for arg in args):
+            return None
+        function = site.scope.enclosing_function()
+        if function is None or TransformKind.GRAD not in model.trace(function).kinds:
+            return None
+        guard = self.guard(args[0].value)
+        if guard is None:
+            return None
+        guarded, boundary, first = guard
+        branch = args[1].value if first else args[2].value
+        unsafe = self.unsafe_use(model, site, branch, guarded, boundary)
+        if unsafe is None:
+            return None
+        safe = f"{guarded}_safe" if guarded.isidentifier() else "x_safe"
+        return Diagnostic(
+            self.code,
+            site.call,
+            f"`{source_text(unsafe, 40)}` is guarded by `{source_text(args[0].value, 30)}` only "
+            f"in the forward pass ({traced_context(model, function)}): `where` still "
+            "differentiates the untaken branch, and 0 * inf gives NaN gradients; use the "
+            f"double-where idiom: `{safe} = jnp.where(cond, {guarded}, 1.0)` and apply the "
+            f"function to `{safe}`",
+        )
+
+    def guard(self, cond: cst.BaseExpression) -> tuple[str, float, bool] | None:
+        """For ``x > c`` (and the like): the guarded expression's code, ``c``, and whether
+        the first branch of the ``where`` is the guarded one."""
+        if not isinstance(cond, cst.Comparison) or len(cond.comparisons) != 1:
+            return None
+        comparison = cond.comparisons[0]
+        operator = type(comparison.operator)
+        left, right = cond.left, comparison.comparator
+        constant = _number(right)
+        if constant is None:
+            constant = _number(left)
+            if constant is None or operator not in MIRROR:
+                return None
+            left, operator = right, MIRROR[operator]
+        if not isinstance(left, cst.Name | cst.Attribute | cst.Subscript):
+            return None
+        if operator in GUARDS_FIRST:
+            return _code(left), constant, True
+        if operator in GUARDS_SECOND:
+            return _code(left), constant, False
+        return None
+
+    def unsafe_use(
+        self,
+        model: SemanticModel,
+        site: CallSite,
+        branch: cst.BaseExpression,
+        guarded: str,
+        boundary: float,
+    ) -> cst.CSTNode | None:
+        """The first application, inside ``branch``, of a function unsafe at ``boundary``
+        to the guarded expression."""
+        found: list[cst.CSTNode] = []
+
+        class Finder(cst.CSTVisitor):
+            def visit_Call(self, node: cst.Call) -> bool:
+                name = model.qualified_name(node.func, site.scope)
+                if (
+                    name in UNSAFE_AT_BOUNDARY
+                    and UNSAFE_AT_BOUNDARY[name] == boundary
+                    and node.args
+                    and node.args[0].keyword is None
+                    and _code(node.args[0].value) == guarded
+                ):
+                    found.append(node)
+                elif name in ("jax.numpy.power", "jax.lax.pow") and len(node.args) == 2:
+                    if boundary == 0.0 and _code(node.args[0].value) == guarded:
+                        exponent = _number(node.args[1].value)
+                        if exponent is not None and (exponent < 0 or not exponent.is_integer()):
+                            found.append(node)
+                return not found
+
+            def visit_BinaryOperation(self, node: cst.BinaryOperation) -> bool:
+                if boundary != 0.0:
+                    return not found
+                if isinstance(node.operator, cst.Divide) and _code(node.right) == guarded:
+                    found.append(node)
+                elif isinstance(node.operator, cst.Power) and _code(node.left) == guarded:
+                    exponent = _number(node.right)
+                    if exponent is not None and (exponent < 0 or not exponent.is_integer()):
+                        found.append(node)
+                return not found
+
+            def visit_Lambda(self, node: cst.Lambda) -> bool:
+                return False
+
+        branch.visit(Finder())
+        return found[0] if found else None

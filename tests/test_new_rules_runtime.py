@@ -1,0 +1,212 @@
+"""What the fixtures of JL010, JL012, JL015, JL016 and JL017 mark really goes wrong when
+it runs, and their look-alikes (and JL012's fixes) really work, with the installed jax."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from jaxlint.api import CheckOptions, lint_paths
+from jaxlint.config import Settings
+
+from conftest import FIXTURES, expected_marks
+
+jax = pytest.importorskip("jax")
+jnp = pytest.importorskip("jax.numpy")
+
+
+def _load(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _marked_functions(name: str, code: str) -> set[str]:
+    """The functions of a fixture whose body holds a mark for ``code``."""
+    lines = (FIXTURES / name).read_text().splitlines()
+    marked = {
+        line for (path, line, mark) in expected_marks(FIXTURES) if path == name and mark == code
+    }
+    found: set[str] = set()
+    current = None
+    for number, text in enumerate(lines, 1):
+        if text.startswith("def "):
+            current = text[4:].split("(")[0]
+        elif text and not text.startswith((" ", "#", "@", ")")):
+            current = None
+        if number in marked and current is not None:
+            found.add(current)
+    return found
+
+
+def test_nan_gradient_fixtures_have_finite_values_and_nan_gradients() -> None:
+    module = _load(FIXTURES / "nan_gradients.py", "nan_gradients_fixture")
+    flagged = _marked_functions("nan_gradients.py", "JL017")
+    assert flagged == set(module.NAN_INPUTS)
+    for name, x in module.NAN_INPUTS.items():
+        function = getattr(module, name)
+        assert bool(jnp.isfinite(function(x))), name
+        assert bool(jnp.isnan(jax.grad(function)(x)).any()), name
+    # the double-where idiom gives finite gradients at the same inputs
+    assert not jnp.isnan(jax.grad(module.safe_norm_fixed)(module.NAN_INPUTS["safe_norm"])).any()
+    assert not jnp.isnan(jax.grad(module.entropy_fixed)(module.NAN_INPUTS["entropy"])).any()
+
+
+SEQUENCE_CALLS = {
+    "total_loss": lambda f: f({"a": jnp.float32(1.0), "b": jnp.float32(2.0)}),
+    "mean_of_pair": lambda f: f(jnp.float32(1.0), jnp.float32(2.0)),
+    "max_over_layers": lambda f: f([jnp.ones(2), -jnp.ones(2)]),
+    "norms": lambda f: f([jnp.ones(2)]),
+    "floor_at": lambda f: f(jnp.ones(3)),
+    "log_partition": lambda f: f(jnp.ones(2), jnp.ones(2)),
+}
+
+
+def test_sequence_input_fixtures_raise_and_their_fixes_run(tmp_path: Path) -> None:
+    assert _marked_functions("sequence_inputs.py", "JL012") == set(SEQUENCE_CALLS)
+    original = _load(FIXTURES / "sequence_inputs.py", "sequence_inputs_fixture")
+    for name, call in SEQUENCE_CALLS.items():
+        with pytest.raises(TypeError):
+            call(getattr(original, name))
+    work = tmp_path / "sequence_inputs.py"
+    shutil.copy(FIXTURES / "sequence_inputs.py", work)
+    run = lint_paths(
+        [str(work)], Settings(root=str(tmp_path), select=("JL012",)), CheckOptions(fix=True)
+    )
+    assert run.errors == []
+    fixed = _load(work, "sequence_inputs_fixed")
+    results = {name: call(getattr(fixed, name)) for name, call in SEQUENCE_CALLS.items()}
+    assert float(results["total_loss"]) == 3.0
+    assert float(results["mean_of_pair"]) == 1.5
+    assert float(results["max_over_layers"]) == 1.0
+    assert results["floor_at"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_stale_global_fixture_keeps_the_traced_value() -> None:
+    module = _load(FIXTURES / "stale_globals.py", "stale_globals_fixture")
+    assert {"sgd_step", "schedule", "noisy", "scaled_loss", "unscale"} <= _marked_functions(
+        "stale_globals.py", "JL010"
+    )
+    first = float(module.schedule_jit(2000.0))
+    module.warmup = 5.0
+    assert float(module.schedule(2000.0)) == 5.0  # eager code sees the new value
+    assert float(module.schedule_jit(2000.0)) == first  # the compiled one does not
+    w = jnp.ones(2)
+    before = module.sgd_step(w, w)
+    module.weight_decay = 100.0
+    assert module.sgd_step(w, w).tolist() == before.tolist()
+
+
+def test_constant_key_fixture_draws_the_same_numbers_every_call() -> None:
+    pytest.importorskip("flax")
+    module = _load(FIXTURES / "constant_keys.py", "constant_keys_fixture")
+    x = jnp.ones(64)
+    assert module.dropout(x, 0.5).tolist() == module.dropout(x, 0.5).tolist()
+    masks = module.perturb(jnp.ones((2, 8)), 1.0)
+    assert masks[0].tolist() == masks[1].tolist()  # even across the batch
+    fresh = [module.dropout_with_key(jax.random.key(i), x).tolist() for i in range(2)]
+    assert fresh[0] != fresh[1]
+
+
+def test_donation_fixture_deletes_the_donated_state() -> None:
+    module = _load(FIXTURES / "donation.py", "donation_fixture")
+    if jax.default_backend() == "cpu":
+        pytest.skip("the CPU backend ignores donation")
+    state = jnp.ones(4)
+    with pytest.raises(RuntimeError, match="deleted"):
+        module.train_and_compare(state, jnp.ones(4))
+    assert module.train(jnp.ones(4), [jnp.ones(4)] * 3).shape == (4,)
+
+
+def test_static_argument_fixtures_raise_and_the_rest_run() -> None:
+    module = _load(FIXTURES / "static_arguments.py", "static_arguments_fixture")
+    flagged = _marked_functions("static_arguments.py", "JL014")
+    assert len(flagged) == 6
+    x = jnp.ones((4, 4))
+    for name in flagged:
+        with pytest.raises(ValueError, match="Non-hashable static arguments"):
+            getattr(module, name)(x)
+    for name in ("summed_tuple", "pooled_tuple", "selected_int", "plain_call", "pytree_argument"):
+        getattr(module, name)(x)
+
+
+JIT_METHODS = """
+import functools
+import jax
+from jax.tree_util import register_pytree_node_class
+
+class Scaler:
+    def __init__(self, w):
+        self.w = w
+
+    @jax.jit
+    def __call__(self, x):
+        return x * self.w
+
+    @functools.partial(jax.jit, static_argnames="n")
+    def repeat(self, x, n):
+        return x * n
+
+class Frozen:
+    @functools.partial(jax.jit, static_argnums=0)
+    def apply(self, x):
+        return x * 2
+
+@register_pytree_node_class
+class Box:
+    def __init__(self, v):
+        self.v = v
+
+    def tree_flatten(self):
+        return (self.v,), None
+
+    @classmethod
+    def tree_unflatten(cls, aux, children):
+        return cls(*children)
+
+    @jax.jit
+    def doubled(self):
+        return self.v * 2
+"""
+
+
+def test_jit_method_findings_raise_and_pytrees_run(tmp_path: Path) -> None:
+    path = tmp_path / "jit_methods_example.py"
+    path.write_text(JIT_METHODS)
+    run = lint_paths([str(path)], Settings(root=str(tmp_path), select=("JL013",)), CheckOptions())
+    assert [(f.code, f.line) for f in run.findings] == [("JL013", 10), ("JL013", 14)]
+    module = _load(path, "jit_methods_example")
+    with pytest.raises(TypeError):
+        module.Scaler(2.0)(1.0)
+    with pytest.raises(TypeError):
+        module.Scaler(2.0).repeat(1.0, 3)
+    assert float(module.Frozen().apply(1.0)) == 2.0
+    assert float(module.Box(1.5).doubled()) == 3.0
+
+
+def test_dynamic_shape_fixtures_fail_under_jit_and_the_rest_run() -> None:
+    module = _load(FIXTURES / "dynamic_shapes.py", "dynamic_shapes_fixture")
+    x = jnp.arange(4.0)
+    failing = {
+        "positive_indices": (module.positive_indices, (x,)),
+        "distinct_labels": (module.distinct_labels, (x,)),
+        "where_positive": (module.where_positive, (x,)),
+        "padded_range": (module.padded_range_jit, (x, 3)),
+        "scan_body": (module.scan_rows, (jnp.ones((2, 3)), 3)),
+        "grid": (module.grid, (x, 5)),
+    }
+    assert _marked_functions("dynamic_shapes.py", "JL011") == set(failing)
+    for function, arguments in failing.values():
+        with pytest.raises((jax.errors.ConcretizationTypeError, TypeError)):
+            function(*arguments)
+    module.positive_indices_padded(x)
+    module.masked_sum(x)
+    module.static_range(x, length=3)
+    module.shaped_like(x)
+    module.eye_of_input(x)
