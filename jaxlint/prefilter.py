@@ -11,7 +11,8 @@ report, from the facts the rules and the model rely on (:mod:`jaxlint.jaxfacts`)
 names resolved as ``SemanticModel.qualified_name`` does but over-approximated (every
 import or assignment of a name, in any scope, is a value it may have):
 
-- traced code (JL002, JL004, JL006, JL007; JL003's and JL009's jit-like calls; array parameters for
+- traced code (JL002, JL004, JL006, JL007, JL010, JL011, JL016, JL017; the jit-like calls
+  of JL003, JL009, JL013, JL014 and JL015; array parameters for
   JL001) needs a transformation, a configured traced decorator or a flax module base
   named in a decorator, in the callee of a call with arguments, or in a class's bases,
   or a ``defjvp``-style registration;
@@ -19,7 +20,9 @@ import or assignment of a name, in any scope, is a value it may have):
   JAX array: traced code, or a name from the JAX array namespaces, calls or annotations,
   or an ``.at[...]`` update, somewhere in the file;
 - JL005 needs a ``jax.random`` name or a PRNG key annotation somewhere in the file;
-- JL008 needs an ``x.at[...].op(...)`` expression statement.
+- JL008 needs an ``x.at[...].op(...)`` expression statement;
+- JL012 needs a ``jax.numpy`` name (or another array source) and a list or tuple display
+  or comprehension somewhere in the file.
 
 Functions traced from other files are the caller's to account for (see
 :mod:`jaxlint.project`): with any, every rule may report.
@@ -37,11 +40,15 @@ from jaxlint import jaxfacts as jf
 #: Off: every file that may hold JAX code is parsed by libcst (tests compare the two).
 ENABLED = True
 #: Rules that report only inside functions a transformation traces.
-TRACED_CODE_CODES = frozenset({"JL002", "JL004", "JL006", "JL007"})
-#: With a traced function (or a transformation call) in sight, these may report.
-TRANSFORM_CODES = TRACED_CODE_CODES | {"JL003", "JL009"}
+TRACED_CODE_CODES = frozenset(
+    {"JL002", "JL004", "JL006", "JL007", "JL010", "JL011", "JL016", "JL017"}
+)
+#: With a traced function (or a transformation call) in sight, these may report: jit
+#: built in loops (JL003, JL009), jitted methods (JL013), static and donated arguments of
+#: functions jitted in the file (JL014, JL015).
+TRANSFORM_CODES = TRACED_CODE_CODES | {"JL003", "JL009", "JL013", "JL014", "JL015"}
 #: The rules whose candidates this module knows.
-KNOWN_CODES = TRANSFORM_CODES | {"JL001", "JL005", "JL008"}
+KNOWN_CODES = TRANSFORM_CODES | {"JL001", "JL005", "JL008", "JL012"}
 #: Rounds of alias propagation (``a = b.c`` chains) before giving up on a proof.
 MAX_ALIAS_ROUNDS = 12
 
@@ -328,7 +335,17 @@ def reportable_codes(tree: ast.AST, traced_decorators: Iterable[str] = ()) -> fr
         codes.add("JL005")
     if scan.at_statement:
         codes.add("JL008")
+    if scan.denotes(scan.chains, _ARRAY_NAMES, _ARRAY_PREFIXES) and _has_display(tree):
+        codes.add("JL012")  # a jax.numpy function, maybe given a list (anywhere)
     return frozenset(codes)
+
+
+_DISPLAYS = (ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp)
+
+
+def _has_display(tree: ast.AST) -> bool:
+    """A list or tuple display or comprehension somewhere: what JL012 looks for."""
+    return any(isinstance(node, _DISPLAYS) for node in ast.walk(tree))
 
 
 def could_report(reportable: frozenset[str], codes: Iterable[str]) -> bool:

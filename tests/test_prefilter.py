@@ -19,7 +19,21 @@ from jaxlint.rules import ALL_RULES
 ROOT = Path(__file__).resolve().parent.parent
 TRACED_ONLY = ("JL002", "JL004", "JL006", "JL007")
 #: What a traced function (or a transformation call) in sight makes possible.
-TRACED = {"JL002", "JL003", "JL004", "JL006", "JL007", "JL009"}
+TRACED = {
+    "JL002",
+    "JL003",
+    "JL004",
+    "JL006",
+    "JL007",
+    "JL009",
+    "JL010",
+    "JL011",
+    "JL013",
+    "JL014",
+    "JL015",
+    "JL016",
+    "JL017",
+}
 
 
 def tree(code: str) -> ast.Module:

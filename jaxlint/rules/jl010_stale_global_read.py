@@ -306,8 +306,8 @@ class StaleGlobalRead(Rule):
             seen: set[str] = set()
             for node in reads.names:
                 name = node.value
-                if name in seen or name.startswith("__"):
-                    continue
+                if name in seen or name.startswith("__") or name in function.globals:
+                    continue  # written here too (`global g`): JL002 reports that write
                 seen.add(name)
                 found = model.lookup(name, function)
                 if found is None or found[0] is not model.module_scope:

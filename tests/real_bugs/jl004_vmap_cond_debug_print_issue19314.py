@@ -5,7 +5,7 @@ import jax
 
 
 def f(x):
-    key = jax.random.PRNGKey(123)
+    key = jax.random.PRNGKey(123)  # expect: JL016 (every call, every element: one key)
     u = jax.random.uniform(key)
     jax.lax.cond(u > x, lambda w, z: jax.debug.print("selecting u: {w}>{z}", w=w, z=z), lambda w, z: None, u, x)  # trap: JL004
     return jax.lax.select(u > x, u, x)
