@@ -8,6 +8,7 @@ from jaxlint import jaxfacts as jf
 from jaxlint.model import (
     BindingKind,
     Branch,
+    CallSite,
     Point,
     Scope,
     SemanticModel,
@@ -17,6 +18,14 @@ from jaxlint.model import (
 
 #: Class decorators that make a dataclass frozen (its fields cannot be reassigned).
 FROZEN_DATACLASS_DECORATORS = frozenset({"flax.struct.dataclass", "chex.dataclass"})
+
+
+def jnp_function(site: CallSite) -> str | None:
+    """``"sum"`` for a call of ``jax.numpy.sum`` (through any alias), else None."""
+    name = site.qualified_name
+    if name is None or not name.startswith("jax.numpy."):
+        return None
+    return name[len("jax.numpy.") :]
 
 
 def traced_context(model: SemanticModel, function: Scope) -> str:

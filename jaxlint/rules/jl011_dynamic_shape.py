@@ -8,10 +8,9 @@ from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic
 from jaxlint.jaxfacts import TransformKind
 from jaxlint.model import CallSite, Fact, SemanticModel
-from jaxlint.rules._analysis import guarded_by_tracer_test, traced_context
+from jaxlint.rules._analysis import guarded_by_tracer_test, jnp_function, traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
-JNP = "jax.numpy."
 #: Transformations that stage shapes out once: every shape must be concrete there. Not
 #: ``grad`` (concrete values every call) nor ``vmap`` alone (an unbatched argument may be
 #: a Python value).
@@ -138,10 +137,9 @@ class DynamicShape(Rule):
         yield from reported(self.check_call(model, site) for site in model.calls)
 
     def check_call(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
-        name = site.qualified_name
-        if name is None or not name.startswith(JNP):
+        function_name = jnp_function(site)
+        if function_name is None:
             return None
-        function_name = name[len(JNP) :]
         if (
             function_name not in jf.JNP_VALUE_SIZED
             and function_name not in (jf.JNP_SHAPE_ARGUMENTS)

@@ -10,9 +10,9 @@ from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic
 from jaxlint.fixes import Applicability, Fix, Replace
 from jaxlint.model import BindingKind, CallSite, SemanticModel
+from jaxlint.rules._analysis import jnp_function
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
-JNP = "jax.numpy."
 #: The expressions that build a Python sequence (a generator is not an array either).
 SEQUENCE_NODES = (cst.List, cst.Tuple, cst.ListComp, cst.GeneratorExp)
 
@@ -154,10 +154,9 @@ class NonArrayInput(Rule):
         yield from reported(self.check_call(model, site) for site in model.calls)
 
     def check_call(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
-        name = site.qualified_name
-        if name is None or not name.startswith(JNP):
+        function = jnp_function(site)
+        if function is None:
             return None
-        function = name[len(JNP) :]
         positions = jf.JNP_REJECTS_SEQUENCES.get(function)
         if positions is None:
             return None
