@@ -104,6 +104,9 @@ def main() -> int:
         relative = [str(path.relative_to(work)) for path in files]
         jaxlint = [sys.executable, "-m", "jaxlint", "check", ".", "--exit-zero"]
         jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+        # A project in a git repository, as most are: its root (where the cache lives) is
+        # the copy itself, not a user cache folder keyed by the path.
+        (work / ".git").mkdir(exist_ok=True)
         cache = work / ".jaxlint_cache"
 
         results = [

@@ -98,7 +98,7 @@ def lint_paths(
     want_fixes = options.fix or options.diff
     # The cross-module index covers the whole project whatever part of it is linted, so
     # that a run on some files (pre-commit) reports what a whole-project run reports.
-    scope = index_files(files, settings) if files else []
+    scope = index_files(files, settings, paths) if files else []
     cache = ResultCache(rooted(settings)) if options.use_cache else None
     digests: dict[str, str] = {}
     if cache is not None:

@@ -45,11 +45,12 @@ def rooted(settings: Settings) -> Settings:
     return replace(settings, root=root)
 
 
-def index_files(files: Sequence[str], settings: Settings) -> list[str]:
+def index_files(files: Sequence[str], settings: Settings, paths: Sequence[str] = ()) -> list[str]:
     """What the cross-module index is built over when ``files`` are linted: every Python
-    file of the project, then those of ``files`` it does not already hold."""
+    file of the project, then those of ``files`` it does not already hold. When the paths
+    linted include the root itself, ``files`` already are every file of the project."""
     root = project_root(settings)
-    if root is None:
+    if root is None or any(os.path.abspath(path) == root for path in paths):
         return list(files)
     walked = discover([root], replace(rooted(settings), force_exclude=False), [])
     seen = {os.path.abspath(path) for path in walked}
