@@ -177,13 +177,18 @@ class Settings:
         return chosen >= 0 and chosen > _specificity(self.unfixable, code)
 
     def codes_for(self, path: str) -> frozenset[str]:
+        if not self.per_file_ignores:
+            return self._codes_everywhere  # the same for every file: computed once
         extra: list[str] = []
-        if self.per_file_ignores:
-            relative = self.relative(path)
-            for pattern, codes in self.per_file_ignores:
-                if _glob_match(pattern, relative):
-                    extra.extend(codes)
+        relative = self.relative(path)
+        for pattern, codes in self.per_file_ignores:
+            if _glob_match(pattern, relative):
+                extra.extend(codes)
         return frozenset(code for code in all_codes() if self.enabled(code, extra))
+
+    @functools.cached_property
+    def _codes_everywhere(self) -> frozenset[str]:
+        return frozenset(code for code in all_codes() if self.enabled(code))
 
     def relative(self, path: str) -> str:
         try:

@@ -75,6 +75,9 @@ def resolves(name: str, roots: Sequence[Path]) -> bool:
 
 def unresolved_decorators(names: Iterable[str], root: str, files: Iterable[str]) -> list[str]:
     """The entries of ``names`` that resolve to nothing, in the order given, once each."""
+    names = list(names)
+    if not names:
+        return []  # nothing configured: no package roots to look for
     project = Path(os.path.abspath(root))
     roots = [project, project / "src", *sorted(_package_roots(files) - {project})]
     unresolved: list[str] = []
