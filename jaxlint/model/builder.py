@@ -139,6 +139,7 @@ class Builder:
             cst.Assert: self.visit_assert,
             cst.BooleanOperation: self.visit_boolean_operation,
             cst.UnaryOperation: self.visit_unary_operation,
+            cst.Name: self.visit_name,
             cst.Return: self.visit_return,
             cst.Yield: self.visit_yield,
         }
@@ -558,6 +559,12 @@ class Builder:
         if isinstance(node.operator, cst.Not):
             self.condition(node, node.expression, ConditionKind.NOT)
         self.children(node)
+
+    def visit_name(self, node: cst.Name) -> None:
+        # Only loads get here: store targets are bound, not walked, and attribute and
+        # keyword names are not code fields.
+        if self.scope.is_function:
+            self.scope.reads.append(node)
 
     def visit_return(self, node: cst.Return) -> None:
         if self.scope.is_function:

@@ -202,6 +202,9 @@ class Scope:
     #: the ordinal of the return); a lambda's body is its one return
     returns: list[tuple[cst.BaseExpression | None, int]] = field(default_factory=list)
     generator: bool = False  # has a ``yield``: a call returns a generator
+    #: for functions: the names their own body loads, in source order (not those of
+    #: nested functions, lambdas or classes, nor store targets)
+    reads: list[cst.Name] = field(default_factory=list)
     loop: Loop | None = None  # the loop that encloses the definition, in the parent scope
     # classes
     bases: tuple[cst.Arg, ...] = ()

@@ -26,99 +26,6 @@ VALUE_BINDINGS = frozenset(
 )
 
 
-class _Reads(cst.CSTVisitor):
-    """The names a function body loads, in order, not descending into nested functions,
-    lambdas or classes (they are checked as functions of their own)."""
-
-    def __init__(self) -> None:
-        self.names: list[cst.Name] = []
-
-    def visit_Name(self, node: cst.Name) -> bool:
-        self.names.append(node)
-        return False
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Assign(self, node: cst.Assign) -> bool:
-        for target in node.targets:
-            _visit_store(target.target, self)
-        node.value.visit(self)
-        return False
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
-        _visit_store(node.target, self)
-        if node.value is not None:
-            node.value.visit(self)
-        return False
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
-        _visit_store(node.target, self)
-        node.value.visit(self)
-        return False
-
-    def visit_For(self, node: cst.For) -> bool:
-        _visit_store(node.target, self)
-        node.iter.visit(self)
-        node.body.visit(self)
-        if node.orelse is not None:
-            node.orelse.visit(self)
-        return False
-
-    def visit_CompFor(self, node: cst.CompFor) -> bool:
-        _visit_store(node.target, self)
-        node.iter.visit(self)
-        for condition in node.ifs:
-            condition.visit(self)
-        if node.inner_for_in is not None:
-            node.inner_for_in.visit(self)
-        return False
-
-    def visit_AsName(self, node: cst.AsName) -> bool:
-        return False
-
-    def visit_Global(self, node: cst.Global) -> bool:
-        return False
-
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> bool:
-        return False
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        for decorator in node.decorators:
-            decorator.visit(self)
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-
-def _visit_store(target: cst.BaseExpression, reads: _Reads) -> None:
-    """A store target loads only what its subscripts and attribute bases read."""
-    if isinstance(target, cst.Name):
-        return
-    if isinstance(target, cst.Tuple | cst.List):
-        for element in target.elements:
-            _visit_store(element.value, reads)
-    elif isinstance(target, cst.StarredElement):
-        _visit_store(target.value, reads)
-    else:
-        target.visit(reads)
-
-
 def _top_level_targets(module: cst.Module) -> set[int]:
     """The name nodes bound by statements directly in the module's body (not under an
     ``if``, ``try`` or ``with``, whose arms are alternatives or fallbacks): plain
@@ -300,11 +207,8 @@ class StaleGlobalRead(Rule):
             defined = _definition_ordinal(model, function)
             if defined is None:
                 continue
-            reads = _Reads()
-            body = function.node.body  # type: ignore[attr-defined]
-            body.visit(reads)
             seen: set[str] = set()
-            for node in reads.names:
+            for node in function.reads:
                 name = node.value
                 if name in seen or name.startswith("__") or name in function.globals:
                     continue  # written here too (`global g`): JL002 reports that write
