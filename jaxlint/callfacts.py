@@ -100,6 +100,9 @@ LOGGING_FUNCTIONS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "vlog"}
 )
 LOGGING_MODULES = ("logging.", "absl.logging.")
+#: Builtins that return a Python string describing a value: of a tracer, the string shows
+#: the tracer (``Traced<float32[]>``), though it is not traced itself.
+DESCRIBING_CALLS = frozenset({"builtins.str", "builtins.repr", "builtins.ascii", "builtins.format"})
 #: Calls that return a logger object.
 LOGGER_FACTORIES = frozenset(
     {"logging.getLogger", "absl.logging.get_absl_logger", "logging.Logger"}
@@ -167,7 +170,9 @@ NUMPY_CONVERTS_TO_NDARRAY = frozenset(
     dstack column_stack expand_dims broadcast_to ravel roll tile tril triu diag diagonal
     trace diff ediff1d cumulative_sum cumulative_prod dot vdot inner outer kron cross
     tensordot einsum where convolve correlate interp pad histogram bincount digitize
-    matrix_transpose""".split()
+    matrix_transpose lexsort append insert delete fliplr flipud rot90 meshgrid trapezoid
+    polyval vander cov corrcoef isin in1d setdiff1d intersect1d union1d unwrap gradient
+    sinc i0 angle""".split()
 )
 #: Whole NumPy namespaces that convert their arguments (``np.linalg.norm``, ``np.fft.fft``).
 NUMPY_CONVERTING_NAMESPACES = ("numpy.linalg.", "numpy.fft.")

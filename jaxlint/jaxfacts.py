@@ -137,6 +137,7 @@ TRANSFORMS: dict[str, Transform] = {
     "jax.value_and_grad": _F(TransformKind.GRAD),
     "jax.jacfwd": _F(TransformKind.GRAD),
     "jax.jacrev": _F(TransformKind.GRAD),
+    "jax.jacobian": _F(TransformKind.GRAD),
     "jax.hessian": _F(TransformKind.GRAD),
     "jax.jvp": _F(TransformKind.GRAD),
     "jax.vjp": _F(TransformKind.GRAD),
@@ -240,6 +241,16 @@ HOST_CALLBACKS = frozenset(
 )
 
 #: ``f.defjvp(g)``-style registrations: the functions passed are traced rules.
+#: Calls that apply a function to the leaves of pytrees, with how many leading arguments
+#: of that function are not leaves (``tree_map_with_path`` passes the key path first):
+#: ``tree_map(f, a, b)`` calls ``f(leaf_of_a, leaf_of_b)``.
+TREE_MAP_CALLS: dict[str, int] = {
+    "jax.tree_util.tree_map": 0,
+    "jax.tree.map": 0,
+    "jax.tree_map": 0,
+    "jax.tree_util.tree_map_with_path": 1,
+    "jax.tree.map_with_path": 1,
+}
 CUSTOM_RULE_METHODS = frozenset({"defjvp", "defvjp", "defjvps", "def_fwd", "def_bwd"})
 
 #: Keyword arguments of jit-like transformations that make parameters static.
@@ -561,6 +572,7 @@ TRACED_METHODS = ARRAY_METHODS | frozenset({"any", "all", "nonzero", "argsort", 
 # What individual calls do (NumPy and jax.numpy functions one by one, host effects,
 # logging, key consumption) lives in its own module.
 from jaxlint.callfacts import (  # noqa: E402, F401 - re-exported
+    DESCRIBING_CALLS,
     HOST_EFFECT_CALLS,
     HOST_RANDOM_NAMESPACES,
     INIT_FUNCTION_NAMES,

@@ -104,15 +104,31 @@ def _string_keyed(subscript: ast.Subscript) -> bool:
 
 
 def _array_store(target: ast.expr) -> bool:
-    """An item assignment JL001 would look at: no level of ``x[i][j]`` string-keyed."""
+    """An item assignment JL001 would look at: no level of ``x[i][j]`` string-keyed, or an
+    array-only index (``[:, 0]``) on a string-keyed part (``state["vel"][:, 0]``)."""
     if not isinstance(target, ast.Subscript):
         return False
     level: ast.expr = target
+    outer: ast.Subscript | None = None
     while isinstance(level, ast.Subscript):
         if _string_keyed(level):
-            return False
+            return outer is not None and _array_only_index(outer)
+        outer = level
         level = level.value
     return True
+
+
+def _array_only_index(subscript: ast.Subscript) -> bool:
+    """``[:, 0]``, ``[..., 1]``, ``[None, :]`` (mirrors ``model.array_only_index``)."""
+    index = subscript.slice
+    return (
+        isinstance(index, ast.Tuple)
+        and len(index.elts) > 1
+        and any(
+            isinstance(e, ast.Slice) or (isinstance(e, ast.Constant) and e.value in (None, ...))
+            for e in index.elts
+        )
+    )
 
 
 def _discarded_at_update(statement: ast.Expr) -> bool:

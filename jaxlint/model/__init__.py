@@ -23,7 +23,14 @@ import libcst as cst
 
 from jaxlint.jaxfacts import TransformKind
 from jaxlint.model.builder import Builder
-from jaxlint.model.names import at_update, dotted, names_read, reaching_bindings, string_key
+from jaxlint.model.names import (
+    array_only_index,
+    at_update,
+    dotted,
+    names_read,
+    reaching_bindings,
+    string_key,
+)
 from jaxlint.model.nodes import *  # noqa: F403 - the facade re-exports every node type
 from jaxlint.model.nodes import __all__ as _node_names
 from jaxlint.model.semantic import SemanticModel
@@ -52,6 +59,7 @@ __all__ = [
     "TraceInfo",
     "TransformForm",
     "TransformKind",
+    "array_only_index",
     "at_update",
     "build_model",
     "decorator_transform",

@@ -74,12 +74,28 @@ class ArrayFacts(Evaluator):
             base = self.of(expr.value, scope, ordinal)
             if base is NO and all(isinstance(e.slice, cst.Slice) for e in expr.slice):
                 return NO  # a slice of a list is a list
+            if base is NO:
+                return self.displayed_element(expr, scope)
             return YES if base is YES else UNKNOWN
         if isinstance(expr, cst.Attribute):
             if expr.attr.value in jf.ARRAY_ATTRIBUTES:
                 return YES if self.of(expr.value, scope, ordinal) is YES else UNKNOWN
             return self.of_self_attribute(expr, scope)
         return UNKNOWN
+
+    def displayed_element(self, expr: cst.Subscript, scope: Scope) -> Fact:
+        """``seq[0]`` where ``seq = [a, b]``: the element at a constant index of a display."""
+        if len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
+            return UNKNOWN
+        index = expr.slice[0].slice.value
+        found = self.model.sequence_elements(expr.value, scope)
+        if not isinstance(index, cst.Integer) or found is None:
+            return UNKNOWN
+        elements, where = found
+        position = int(index.value, 0)
+        if position >= len(elements):
+            return UNKNOWN
+        return self.of(elements[position], where.scope, where.ordinal)
 
     def of_call(self, call: cst.Call, scope: Scope, ordinal: int) -> Fact:
         if at_update(call) is not None:
@@ -196,11 +212,17 @@ class ArrayFacts(Evaluator):
         return NO if name in jf.NON_ARRAY_ANNOTATIONS else UNKNOWN
 
     def of_self_attribute(self, expr: cst.Attribute, scope: Scope) -> Fact:
-        """``self.w``: what the class's methods store in ``w``, or how it is annotated."""
+        """``self.w``: what the class's methods store in ``w``, or how it is annotated; and
+        ``stats.mean`` of a parameter annotated with a class of this file (an equinox
+        module, a dataclass): how that class declares the field."""
         cls = self.model.self_attribute_class(expr, scope)
-        if cls is None:
-            return UNKNOWN
         attr = expr.attr.value
+        if cls is None:
+            cls = self.model.annotated_class(expr, scope)
+            annotation = cls.class_annotations.get(attr) if cls is not None else None
+            if cls is None or annotation is None:
+                return UNKNOWN
+            return self.of_annotation(annotation, cls)
         annotation = cls.class_annotations.get(attr)
         if annotation is not None:
             fact = self.of_annotation(annotation, cls)

@@ -15,6 +15,7 @@ from jaxlint.model.nodes import (
     END_OF_FILE,
     Binding,
     BindingKind,
+    Point,
     Scope,
     ScopeKind,
 )
@@ -115,6 +116,41 @@ class NameResolver:
             first = function.self_param() if function is not None else None
             if first is not None and first.name == expr.value.value:
                 return self.method(function.enclosing_class(), expr.attr.value)  # type: ignore[union-attr, arg-type]
+            # Counter.count, and counter.count where `counter = Counter(...)`.
+            cls = self.class_named(expr.value, scope) or self.instance_class(expr.value, scope)
+            if cls is not None:
+                return self.method(cls, expr.attr.value)
+        return None
+
+    def instance_class(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None:
+        """The class of this file that ``expr`` (a name bound once, to ``Cls(...)``) is an
+        instance of."""
+        if not isinstance(expr, cst.Name):
+            return None
+        found = self.lookup(expr.value, scope)
+        if found is None or len(found[1]) != 1:
+            return None
+        binding = found[1][0]
+        if binding.kind is not BindingKind.ASSIGN or not isinstance(binding.value, cst.Call):
+            return None
+        return self.class_named(binding.value.func, binding.scope)
+
+    def sequence_elements(
+        self, expr: cst.BaseExpression, scope: Scope
+    ) -> tuple[list[cst.BaseExpression], Point] | None:
+        """The elements of a list or tuple display, or of the one display a name is bound
+        to (``branches = [f, g]``), with the point where they are evaluated."""
+        at = Point(scope, END_OF_FILE)
+        if isinstance(expr, cst.Name):
+            found = self.lookup(expr.value, scope)
+            if found is None or len(found[1]) != 1 or found[1][0].kind is not BindingKind.ASSIGN:
+                return None
+            binding = found[1][0]
+            expr, at = binding.value, Point(binding.code_scope, binding.ordinal)  # type: ignore[assignment]
+        if isinstance(expr, cst.List | cst.Tuple):
+            if any(isinstance(e, cst.StarredElement) for e in expr.elements):
+                return None
+            return [element.value for element in expr.elements], at
         return None
 
     def method(self, cls: Scope, name: str) -> Scope | None:
@@ -132,6 +168,33 @@ class NameResolver:
         if first is None or first.name != expr.value.value:
             return None
         return function.enclosing_class()  # type: ignore[union-attr]
+
+    def class_named(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None:
+        """The class defined in this file that ``expr`` (a name) refers to, if one."""
+        if not isinstance(expr, cst.Name):
+            return None
+        found = self.lookup(expr.value, scope)
+        if found is None or len(found[1]) != 1 or found[1][0].kind is not BindingKind.CLASS:
+            return None
+        cls = self.scope_of_node.get(id(found[1][0].node))
+        return cls if cls is not None and cls.kind is ScopeKind.CLASS else None
+
+    def annotated_class(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None:
+        """For ``stats.mean`` where ``stats`` is a parameter annotated with a class of this
+        file (``stats: RunningMean``), that class: its declared fields say what
+        ``stats.mean`` holds."""
+        if not isinstance(expr, cst.Attribute) or not isinstance(expr.value, cst.Name):
+            return None
+        function = scope.enclosing_function()
+        if function is None:
+            return None
+        param = function.params.get(expr.value.value)
+        if param is None or param.annotation is None:
+            return None
+        found = self.lookup(param.name, scope)
+        if found is None or any(b.kind is not BindingKind.PARAM for b in found[1]):
+            return None  # rebound in the body: the annotation no longer says what it is
+        return self.class_named(param.annotation, function.parent or self.module_scope)
 
     def base_names(self, cls: Scope) -> set[str]:
         """Canonical names of a class's bases, following classes defined in this file."""
@@ -241,6 +304,25 @@ def string_key(subscript: cst.Subscript) -> bool:
     return any(
         isinstance(e.slice, cst.Index) and isinstance(e.slice.value, cst.BaseString)
         for e in subscript.slice
+    )
+
+
+def array_only_index(subscript: cst.Subscript) -> bool:
+    """``[:, 0]``, ``[..., 1]``, ``[None, :]``: an index with several parts, one a slice,
+    ``...`` or ``None``, that only an array accepts (a list takes one int or slice, and a
+    dict key with a slice in it is unhashable)."""
+    elements = subscript.slice
+    if len(elements) < 2:
+        return False
+    return any(
+        isinstance(e.slice, cst.Slice)
+        or (isinstance(e.slice, cst.Index) and isinstance(e.slice.value, cst.Ellipsis))
+        or (
+            isinstance(e.slice, cst.Index)
+            and isinstance(e.slice.value, cst.Name)
+            and e.slice.value.value == "None"
+        )
+        for e in elements
     )
 
 

@@ -8,8 +8,9 @@ import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.model.arrays import ArrayFacts, is_mutable_ref
-from jaxlint.model.names import NameResolver
+from jaxlint.model.names import NameResolver, string_key
 from jaxlint.model.nodes import (
+    BindingKind,
     CallSite,
     ConditionSite,
     Fact,
@@ -109,6 +110,23 @@ class SemanticModel(NameResolver):
         ``jvp``, the JVP tracers of code traced only by ``grad`` count too."""
         facts = JvpTracedFacts(self) if jvp else TracedFacts(self)
         return facts.of(expr, at.scope, at.ordinal)
+
+    def traced_tree_part(self, expr: cst.BaseExpression, at: Point) -> Fact:
+        """Whether ``expr`` is ``state["vel"]`` (string keys, one or more levels) of a
+        parameter that a transformation traces: a pytree leaf, so a traced array, or a
+        subtree. Not once the parameter is rebound (``state = dict(state)`` may add
+        Python values)."""
+        root: cst.BaseExpression = expr
+        while isinstance(root, cst.Subscript):
+            if len(root.slice) != 1 or not string_key(root):
+                return Fact.NO
+            root = root.value
+        if root is expr or not isinstance(root, cst.Name):
+            return Fact.NO
+        found = self.reaching(root.value, at.scope, at.ordinal)
+        if found is None or any(b.kind is not BindingKind.PARAM for b in found[1]):
+            return Fact.UNKNOWN
+        return self.traced_fact(root, at)
 
     def is_mutable_ref(self, expr: cst.BaseExpression, at: Point) -> bool:
         """A ``jax.new_ref``/Pallas ref or a flax NNX Variable: written in place by design."""

@@ -10,7 +10,7 @@ import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.jaxfacts import TransformKind
-from jaxlint.model.nodes import Binding, BindingKind, Fact, Scope
+from jaxlint.model.nodes import Binding, BindingKind, Fact, Param, Scope
 from jaxlint.model.values import (
     DEFINITIONS,
     NO,
@@ -208,7 +208,29 @@ class TracedFacts(Evaluator):
         if self.arguments_traced(info):
             return YES if param.default is None else UNKNOWN
         passed = self.from_callers(function, param)
+        if passed is None:
+            passed = self.from_leaf_callers(function, param)
         return UNKNOWN if passed is None else passed
+
+    def from_leaf_callers(self, function: Scope, param: Param) -> Fact | None:
+        """What ``jax.tree.map(function, tree, ...)`` calls pass for ``param``: a leaf of
+        the matching tree, traced when that tree is (a traced pytree has traced leaves)."""
+        sites = self.model.trace(function).leaf_callers
+        if not sites or param.index < 0:
+            return None
+        facts = []
+        for site in sites:
+            skipped = jf.TREE_MAP_CALLS[site.qualified_name]  # type: ignore[index]
+            if param.index < skipped:
+                return None  # the key path
+            trees = [a.value for a in site.call.args[1:] if a.keyword is None and not a.star]
+            position = param.index - skipped
+            if position >= len(trees):
+                return None
+            facts.append(
+                YES if self.of(trees[position], site.scope, site.ordinal) is YES else UNKNOWN
+            )
+        return self.join(facts)
 
 
 def _python_literal(expr: cst.BaseExpression | None) -> bool:
@@ -232,7 +254,9 @@ def _container_parts(expr: cst.BaseExpression) -> list[cst.BaseExpression] | Non
 class JvpTracedFacts(TracedFacts):
     """Is the value a tracer of any kind, the JVP tracers of code traced only by ``grad``
     included? Those hold concrete values (Python control flow on them works), but classic
-    NumPy cannot convert them (``np.sqrt`` on a JVPTracer raises)."""
+    NumPy cannot convert them (``np.sqrt`` on a JVPTracer raises). The inputs of a flax
+    module's methods count too: modules are applied inside jitted and differentiated
+    training steps, where those inputs are tracers."""
 
     lattice = "traced-or-jvp"
 
@@ -242,4 +266,6 @@ class JvpTracedFacts(TracedFacts):
 
     @staticmethod
     def arguments_traced(info: TraceInfo) -> bool:
-        return info.arguments_traced() or TransformKind.GRAD in info.direct_kinds
+        return info.arguments_traced() or bool(
+            info.direct_kinds & {TransformKind.GRAD, TransformKind.MODULE}
+        )

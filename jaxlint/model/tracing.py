@@ -49,6 +49,8 @@ class TraceInfo:
     filtered: bool = False
     unfiltered: bool = False
     ref_params: bool = False  # a Pallas kernel: parameters are mutable refs
+    #: ``jax.tree.map(f, tree, ...)`` calls of this function: its parameters are leaves
+    leaf_callers: list[CallSite] = field(default_factory=list)
 
     @property
     def traced(self) -> bool:
@@ -170,6 +172,8 @@ class TraceResolver:
     def __init__(self, model: SemanticModel, external_traced: Mapping[str, str]) -> None:
         self.model = model
         self.external_traced = external_traced
+        #: id(tree_map call site) -> the function of this file it applies to leaves
+        self.tree_mapped: dict[int, Scope] = {}
 
     def run(self) -> None:
         model = self.model
@@ -255,6 +259,12 @@ class TraceResolver:
                         f"registered with .{call.func.attr.value}()",
                     )
             return
+        if site.qualified_name in jf.TREE_MAP_CALLS and call.args:
+            target = model.function_of(call.args[0].value, scope)
+            if target is not None:
+                model.trace_of_function(target).leaf_callers.append(site)
+                self.tree_mapped[id(site)] = target
+            return
         found = model.transform_of(call.func, scope)
         if found is None:
             return
@@ -273,15 +283,19 @@ class TraceResolver:
             ]
             options = call.args
         for arg in candidates:
-            values: Sequence[cst.BaseExpression] = [arg.value]
-            if isinstance(arg.value, cst.List | cst.Tuple):  # lax.switch branches
-                values = [element.value for element in arg.value.elements]
+            # lax.switch branches: a display, or a name bound to one.
+            found_elements = model.sequence_elements(arg.value, scope)
+            values, where = (
+                (found_elements[0], found_elements[1].scope)
+                if found_elements
+                else ([arg.value], scope)
+            )
             for value in values:
-                target = model.function_of(value, scope)
+                target = model.function_of(value, where)
                 if target is None:
                     # jax.jit(jax.vmap(f, in_axes=(0, None))): jit traces f's arguments
                     # too, whatever the inner transformation leaves unbatched.
-                    for inner in self.transformed_functions(value, scope):
+                    for inner in self.transformed_functions(value, where):
                         self.mark(
                             inner,
                             transform.kind,
@@ -296,7 +310,7 @@ class TraceResolver:
                     f"passed to {name}",
                     filtering=transform.array_leaves_only,
                 )
-                partial = self.partial_call(value, scope)
+                partial = self.partial_call(value, where)
                 bound = _partial_positional_count(partial)
                 info.partial_bound |= _partial_bound_names(partial, target, bound)
                 self.static_from_options(target, options, bound)
@@ -395,6 +409,9 @@ class TraceResolver:
                     if site not in callers:
                         callers.append(site)
                     reached.append(callee)
+                mapped = self.tree_mapped.get(id(site))
+                if mapped is not None:
+                    reached.append(mapped)  # its leaf_callers say what it receives
             reached.extend(nested_in.get(id(caller), ()))
             for callee in reached:
                 info = model.trace_of_function(callee)

@@ -14,6 +14,7 @@ from jaxlint.model import (
     SemanticModel,
     dotted,
     reaching_bindings,
+    string_key,
 )
 
 #: Class decorators that make a dataclass frozen (its fields cannot be reassigned).
@@ -88,6 +89,8 @@ def rebind_obstacle(model: SemanticModel, target: cst.BaseExpression, at: Point)
                 "return an updated copy instead"
             )
         return None
+    if isinstance(target, cst.Subscript) and string_key(target):
+        return None  # `state["vel"] = ...` replaces the dict's entry
     return "the array is not held in a name or attribute that can be reassigned"
 
 
@@ -137,12 +140,40 @@ def _is_tracer_class(model: SemanticModel, expr: cst.BaseExpression, scope: Scop
     return name.startswith("jax") and name.rsplit(".", 1)[-1].endswith("Tracer")
 
 
-def guarded_by_tracer_test(model: SemanticModel, branch: Branch | None, scope: Scope) -> bool:
+def guarded_by_tracer_test(
+    model: SemanticModel, branch: Branch | None, scope: Scope, ordinal: int | None = None
+) -> bool:
     """Inside an arm of an ``if``/conditional expression whose test asks whether a value
-    is a tracer: that code runs only where the answer is known, on either side."""
-    while branch is not None:
-        test = getattr(branch.node, "test", None)
+    is a tracer: that code runs only where the answer is known, on either side. With
+    ``ordinal``, also after an ``if`` on such a test whose body returns or raises
+    (``if isinstance(x, Tracer): return x``): the rest of the function is the other arm."""
+    arms: set[int] = set()
+    current = branch
+    while current is not None:
+        test = getattr(current.node, "test", None)
         if test is not None and tests_tracerness(model, test, scope):
             return True
-        branch = branch.parent
+        arms.add(id(current))
+        current = current.parent
+    if ordinal is None:
+        return False
+    return any(
+        condition.scope is scope
+        and condition.ordinal < ordinal
+        and isinstance(condition.node, cst.If)
+        and (condition.branch is None or id(condition.branch) in arms)
+        and _exits(condition.node.body)
+        and tests_tracerness(model, condition.test, scope)
+        for condition in model.conditions
+    )
+
+
+def _exits(body: cst.BaseSuite) -> bool:
+    """The block ends in ``return`` or ``raise``: nothing after its ``if`` runs from it."""
+    statements = body.body
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        return isinstance(last.body[-1], cst.Return | cst.Raise)
     return False

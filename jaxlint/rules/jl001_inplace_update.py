@@ -9,7 +9,15 @@ import libcst as cst
 from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic
 from jaxlint.fixes import Fix, Replace
-from jaxlint.model import BindingKind, Fact, SemanticModel, StoreSite, dotted, string_key
+from jaxlint.model import (
+    BindingKind,
+    Fact,
+    SemanticModel,
+    StoreSite,
+    array_only_index,
+    dotted,
+    string_key,
+)
 from jaxlint.rules._analysis import rebind_obstacle
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
@@ -94,7 +102,11 @@ class InplaceUpdate(Rule):
         Checks for item assignment (`x[i] = v`) and augmented item assignment (`x[i] += v`,
         `-=`, `*=`, `/=`, `**=`, ...) on values that are JAX arrays: results of `jnp.*`,
         `jax.random.*`, `lax.*`, `.at[...]` updates, arithmetic on arrays, parameters annotated
-        `jax.Array` or jaxtyping types, and array parameters of traced functions.
+        `jax.Array` or jaxtyping types, fields a class declares with those types
+        (`stats.mean` of a parameter `stats: RunningMean`), and array parameters of traced
+        functions. Inside a traced function, `state["vel"][:, 0] = v` on a (string-keyed)
+        part of a traced parameter is flagged too: that part is a pytree leaf, a traced
+        array, and only an array takes a multi-dimensional index like `[:, 0]`.
 
         Dicts (`params["w"] = ...`), lists, NumPy arrays, `jax.new_ref` refs, Pallas refs and
         flax NNX variables are mutable and are not flagged.
@@ -182,6 +194,17 @@ class InplaceUpdate(Rule):
         Valid("""
             def untraced(x):
                 x[0] = 1  # nothing says x is a JAX array
+            """),
+        Valid("""
+            import jax
+            @jax.jit
+            def f(state, layer, v):
+                state["layers"][0] = layer  # one index: a list in the pytree, fine
+                state = dict(state, extra=[[0, 0]])
+                state["extra"][0][:] = v  # state was rebound: not a traced part
+                return state
+            def eager(state, v):
+                state["vel"][:, 0] = v  # not traced: may be a NumPy array
             """),
     )
     invalid = (
@@ -313,6 +336,44 @@ class InplaceUpdate(Rule):
         ),
         Invalid(
             """
+            import jax
+            @jax.jit
+            def update_cache(cache, k, start):
+                cache["k"][:, start] = k  # a leaf of the traced dict, indexed as an array
+                return cache
+            """,
+            fixed="""
+            import jax
+            @jax.jit
+            def update_cache(cache, k, start):
+                cache["k"] = cache["k"].at[:, start].set(k)  # a leaf of the traced dict, indexed as an array
+                return cache
+            """,
+        ),
+        Invalid(
+            """
+            import equinox as eqx
+            import jax.numpy as jnp
+            class Stats(eqx.Module):
+                mean: jnp.ndarray
+            def reset(stats: Stats, i):
+                buf = stats.mean  # the class declares the field an array
+                buf[i] = 0.0
+                return stats
+            """,
+            fixed="""
+            import equinox as eqx
+            import jax.numpy as jnp
+            class Stats(eqx.Module):
+                mean: jnp.ndarray
+            def reset(stats: Stats, i):
+                buf = stats.mean  # the class declares the field an array
+                buf = buf.at[i].set(0.0)
+                return stats
+            """,
+        ),
+        Invalid(
+            """
             import jax.numpy as jnp
             x = jnp.ones(4)
             x[0], x[1] = 1.0, 2.0
@@ -342,11 +403,17 @@ class InplaceUpdate(Rule):
     def check_site(self, model: SemanticModel, site: StoreSite) -> Diagnostic | None:
         target: cst.Subscript = site.target  # type: ignore[assignment]
         base, levels = _levels(target)
-        if any(string_key(level) for level in levels):
-            return None
-        if model.is_mutable_ref(base, site):
-            return None
-        if model.array_fact(base, site) is not Fact.YES:
+        keyed = [i for i, level in enumerate(levels) if string_key(level)]
+        if keyed:
+            # `state["vel"][:, 0] = v`: the keyed part is a leaf of a traced pytree, and
+            # only an array takes a multi-dimensional index.
+            split = keyed[-1] + 1
+            if split == len(levels) or not array_only_index(levels[split]):
+                return None
+            if model.traced_tree_part(levels[split - 1], site) is not Fact.YES:
+                return None
+            base, levels = levels[split - 1], levels[split:]
+        elif model.is_mutable_ref(base, site) or model.array_fact(base, site) is not Fact.YES:
             return None
         if _whole_write(target) and self.only_unannotated_params(model, base, site):
             return None  # `ref[...] = v` on a parameter is the Pallas/state-ref idiom

@@ -8,6 +8,7 @@ import libcst as cst
 
 from jaxlint.findings import Diagnostic
 from jaxlint.model import (
+    BindingKind,
     CallSite,
     Fact,
     Point,
@@ -18,6 +19,7 @@ from jaxlint.model import (
     dotted,
     names_read,
 )
+from jaxlint.rules._analysis import frozen_class
 from jaxlint.rules.base import Invalid, Rule, Valid, reported
 
 MUTATING_METHODS = frozenset(
@@ -66,6 +68,10 @@ STATIC_METADATA_CALLS = frozenset(
         "jax.numpy.result_type",
     }
 )
+#: Where a container lives that the inner trace of a nested transformation writes into.
+INNER_TRACE = "enclosing traced function's"
+#: Module systems whose transformations track the state their methods write.
+FRAMEWORK_PREFIXES = ("flax.", "equinox.", "haiku.", "objax.", "praxis.", "penzai.")
 #: Methods in which assigning ``self.attr`` builds the object rather than mutating it.
 CONSTRUCTION_METHODS = frozenset({"__init__", "__post_init__", "setup", "__new__"})
 
@@ -109,6 +115,25 @@ class GlobalMutation(Rule):
         history.append(seen)
         """
     valid = (
+        Valid("""
+            import jax
+            class Namer:
+                def __init__(self):
+                    self.count = 0
+                def fresh(self, prefix):
+                    self.count += 1  # only called by traced code: a trace-time counter
+                    return f"{prefix}_{self.count}"
+            namer = Namer()
+            @jax.jit
+            def step(x):
+                namer.fresh("layer")
+                return x
+            class Pure:
+                @staticmethod
+                def count(n):
+                    return n + 1
+            fast = jax.jit(Pure.count)
+            """),
         Valid("""
             import jax
             _backend = None
@@ -195,6 +220,64 @@ class GlobalMutation(Rule):
                     self.last = jnp.tanh(x)
                     return self.last
             """),
+        Invalid(
+            """
+            import jax
+            class Counter:
+                def __init__(self):
+                    self.n = 0
+                def count(self):
+                    self.n += 1  # the method itself is jitted: this runs once
+                    return self.n
+            counter = Counter()
+            fast_count = jax.jit(counter.count)
+            """,
+            line=6,
+        ),
+        Invalid(
+            """
+            import jax
+            from jax import lax
+            @jax.jit
+            def run(xs):
+                outs, shapes = [], []
+                def body(carry, x):
+                    shapes.append(x.shape)  # a Python value: fine
+                    outs.append(x * 2)  # a tracer of the scan body leaks
+                    return carry + x, None
+                return lax.scan(body, 0.0, xs)[0], outs
+            """,
+            line=8,
+        ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            def f():
+                seq = [jnp.zeros([])]
+                def g():
+                    seq[0] += 1  # remat traces g on its own
+                    return seq[0]
+                jax.remat(g)()
+                return seq[0]
+            f_jit = jax.jit(f)
+            """,
+            line=6,
+        ),
+        Invalid(
+            """
+            import jax
+            class Registry:
+                def __init__(self):
+                    self.closures = {}
+            registry = Registry()
+            def sketch(x):
+                registry.closures["last"] = [lambda: x]
+                return x
+            run = jax.vmap(sketch)
+            """,
+            line=7,
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
@@ -290,10 +373,33 @@ class GlobalMutation(Rule):
         if owner is function or owner.kind is ScopeKind.CLASS:
             return None
         if owner.is_function and model.trace(owner).staged:
+            if self.own_transformation(model, function):
+                return INNER_TRACE
             return None  # created by the same trace
         if not all(self.is_container(model, b.value) for b in bindings):
             return None
         return "module-level" if owner.kind is ScopeKind.MODULE else "closed-over"
+
+    @staticmethod
+    def own_transformation(model: SemanticModel, function: Scope) -> bool:
+        """``function`` is handed to a transformation of its own (a `scan` body, a
+        `remat`ed helper, a `vmap`ped closure): its tracers belong to that inner trace,
+        and any that are stored in the enclosing function's containers leak out of it."""
+        return any(kind.traces_arguments for kind in model.trace(function).direct_kinds)
+
+    @staticmethod
+    def stores_tracer(
+        model: SemanticModel,
+        values: Iterable[cst.BaseExpression | None],
+        at: Point,
+    ) -> bool:
+        return any(
+            value is not None
+            and (
+                model.array_fact(value, at) is Fact.YES or model.traced_fact(value, at) is Fact.YES
+            )
+            for value in values
+        )
 
     @staticmethod
     def is_container(model: SemanticModel, value: cst.BaseExpression | None) -> bool:
@@ -322,6 +428,16 @@ class GlobalMutation(Rule):
         if where is None:
             return None
         arguments = [arg.value for arg in call.args]
+        if where is INNER_TRACE:
+            if not self.stores_tracer(model, arguments, site):
+                return None  # shapes, names: Python values collected at trace time
+            return Diagnostic(
+                self.code,
+                call,
+                f"`{name}.{func.attr.value}(...)` in `{function.qualname}` stores a tracer of "
+                f"its own trace ({model.trace(function).via}) in a container of the enclosing "
+                "function: it leaks out of that trace; return the value instead",
+            )
         if self.guarded_untraced_write(model, name, function, arguments, site.ordinal):
             return None
         return Diagnostic(
@@ -357,11 +473,25 @@ class GlobalMutation(Rule):
             )
         while isinstance(base, cst.Subscript):
             base = base.value
+        if isinstance(target, cst.Subscript) and isinstance(base, cst.Attribute):
+            return self.attribute_item_store(model, store, function, base)
         if isinstance(target, cst.Subscript) and isinstance(base, cst.Name):
             where = self.outer_container(model, base.value, function)
             if where is None:
                 return None
             value = getattr(store.statement, "value", None)
+            if where is INNER_TRACE:
+                # `seq[0] += 1` stores what the old item plus one is: as traced as the item.
+                written = target if isinstance(store.statement, cst.AugAssign) else value
+                if not self.stores_tracer(model, [written], store):
+                    return None
+                return Diagnostic(
+                    self.code,
+                    target,
+                    f"`{base.value}[...] = ...` in `{function.qualname}` stores a tracer of its "
+                    f"own trace ({model.trace(function).via}) in a container of the enclosing "
+                    "function: it leaks out of that trace; return the value instead",
+                )
             if self.guarded_untraced_write(model, base.value, function, [value], store.ordinal):
                 return None
             return Diagnostic(
@@ -373,11 +503,73 @@ class GlobalMutation(Rule):
             )
         return None
 
+    def attribute_item_store(
+        self, model: SemanticModel, store: StoreSite, function: Scope, holder: cst.Attribute
+    ) -> Diagnostic | None:
+        """``registry.table[k] = v``: an item of an attribute of an object that lives
+        outside the traced function (a module-level or closed-over instance). Not a
+        module's attribute (an import), nor ``self``'s."""
+        root: cst.BaseExpression = holder
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        label = dotted(holder)
+        if not isinstance(root, cst.Name) or label is None:
+            return None
+        first = function.self_param()
+        if first is not None and root.value == first.name:
+            return None
+        if model.is_local(root.value, function) and root.value not in function.globals:
+            return None
+        found = model.lookup(root.value, function)
+        if found is None:
+            return None
+        owner, bindings = found
+        if owner is function or owner.kind is ScopeKind.CLASS:
+            return None
+        if owner.is_function and model.trace(owner).staged:
+            return None  # created by the same trace
+        if any(b.kind is not BindingKind.ASSIGN for b in bindings):
+            return None  # imports, definitions, parameters: not known to be an object here
+        value = getattr(store.statement, "value", None)
+        if self.guarded_untraced_write(model, root.value, function, [value], store.ordinal):
+            return None
+        where = "module-level" if owner.kind is ScopeKind.MODULE else "closed-over"
+        return Diagnostic(
+            self.code,
+            store.target,
+            f"`{label}[...] = ...` writes into an attribute of a {where} object inside traced "
+            f"`{function.qualname}`: it happens once, at trace time, and may store tracers"
+            f"{self.via(model, function)}",
+        )
+
+    @staticmethod
+    def jitted_stateful_method(model: SemanticModel, function: Scope) -> bool:
+        """A method of a plain class handed to a staging transformation itself
+        (``jax.jit(counter.count)``, ``@jax.jit`` on a method): its caller expects each
+        call to update the object. Not a method that traced code merely calls (a trace-time
+        name counter is the intent there), nor flax/equinox modules, whose transforms own
+        their state."""
+        cls = function.enclosing_class()
+        if cls is None or frozen_class(model, cls):
+            return False
+        if any(name.startswith(FRAMEWORK_PREFIXES) for name in model.base_names(cls)):
+            return False
+        return any(kind.stages_python for kind in model.trace(function).direct_kinds)
+
     def self_store(
         self, model: SemanticModel, store: StoreSite, function: Scope
     ) -> Diagnostic | None:
         if function.name in CONSTRUCTION_METHODS:
             return None
+        if self.jitted_stateful_method(model, function):
+            return Diagnostic(
+                self.code,
+                store.target,
+                f"`{dotted(store.target)}` is written in `{function.qualname}`, which is itself "
+                f"transformed ({model.trace(function).via}): the object is updated once, at "
+                "trace time, and never on later calls; keep the state in arguments and "
+                "return values instead",
+            )
         statement = store.statement
         value = getattr(statement, "value", None)
         if value is None or model.array_fact(value, Point(function, store.ordinal)) is not Fact.YES:

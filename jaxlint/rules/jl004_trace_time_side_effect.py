@@ -55,6 +55,26 @@ def _assigned_call(model: SemanticModel, expr: cst.BaseExpression, scope: Scope)
     return names.pop() if len(names) == 1 else None
 
 
+def _shown(model: SemanticModel, expr: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """What printing ``expr`` shows: ``repr(x)`` and ``str(x)`` show ``x``."""
+    yield expr
+    if isinstance(expr, cst.Call) and expr.args and model.called_name(expr) in jf.DESCRIBING_CALLS:
+        yield from _shown(model, expr.args[0].value)
+
+
+def _formats_at_trace_time(expr: cst.BaseExpression) -> bool:
+    """A string built in Python from its operands (``str(x)``, ``repr(x)``, ``"%s" % x``,
+    ``"{}".format(x)``): handed to ``jax.debug.print`` it would still show the tracer."""
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Modulo):
+        return isinstance(expr.left, cst.BaseString)
+    if not isinstance(expr, cst.Call):
+        return False
+    func = expr.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value == "format" and isinstance(func.value, cst.BaseString)
+    return isinstance(func, cst.Name) and func.value in ("str", "repr", "ascii", "format")
+
+
 def _string_literal(value: str) -> str:
     """A double-quoted Python literal for ``value``."""
     literal = repr(value)
@@ -120,6 +140,8 @@ class _PrintConversion:
             return True
         if isinstance(value, cst.ConcatenatedString | cst.StarredElement):
             return False
+        if _formats_at_trace_time(value):
+            return False  # `repr(x)`, `"%s" % x`: a string made from the tracer, not its value
         self.pieces.append(self.placeholder(value))
         return True
 
@@ -227,6 +249,40 @@ class TraceTimeSideEffect(Rule):
             """),
     )
     invalid = (
+        Invalid(
+            """
+            import jax
+            def branch_a():
+                print("a")  # lax.switch traces every branch: all three print
+            def branch_b():
+                print("b")
+            branches = [branch_a, branch_b]
+            def run(index):
+                return jax.lax.switch(index, branches)
+            """,
+            fixed="""
+            import jax
+            def branch_a():
+                jax.debug.print("a")  # lax.switch traces every branch: all three print
+            def branch_b():
+                jax.debug.print("b")
+            branches = [branch_a, branch_b]
+            def run(index):
+                return jax.lax.switch(index, branches)
+            """,
+            line=3,
+            count=2,
+        ),
+        Invalid(
+            """
+            import jax
+            def f(x):
+                print(repr(x))  # repr of a tracer: "Traced<float32[]>"
+                return x
+            per_example = jax.vmap(jax.jacobian(f))
+            """,
+            line=3,
+        ),
         Invalid(
             """
             import jax
@@ -477,9 +533,10 @@ class TraceTimeSideEffect(Rule):
     @staticmethod
     def shows_only_static(model: SemanticModel, site: CallSite) -> bool:
         return all(
-            model.traced_fact(arg.value, site) is Fact.NO
+            model.traced_fact(value, site) is Fact.NO
             for arg in site.call.args
             if arg.keyword is None
+            for value in _shown(model, arg.value)
         )
 
     def print_fix(self, model: SemanticModel, site: CallSite) -> Fix | None:

@@ -157,6 +157,18 @@ class TracedControlFlow(Rule):
         """
     valid = (
         Valid("""
+            import jax
+            import jax.numpy as jnp
+            def handle(pattern):
+                symbol = jnp.sum(pattern).astype(jnp.uint32)
+                if isinstance(symbol, jax.core.Tracer):
+                    return symbol  # the tracer case leaves here
+                return int(symbol)
+            @jax.jit
+            def solve(pattern, rhs):
+                return rhs * handle(pattern)
+            """),
+        Valid("""
             from typing import NamedTuple, Optional, Sequence, Tuple
             import jax
             class State(NamedTuple):
@@ -425,7 +437,7 @@ class TracedControlFlow(Rule):
     def check_condition(
         self, model: SemanticModel, site: ConditionSite, covered: set[int]
     ) -> Diagnostic | None:
-        if guarded_by_tracer_test(model, site.branch, site.scope):
+        if guarded_by_tracer_test(model, site.branch, site.scope, site.ordinal):
             return None
 
         def guard(operand: cst.BaseExpression) -> bool:
@@ -467,7 +479,7 @@ class TracedControlFlow(Rule):
         if not call.args and not isinstance(call.func, cst.Attribute):
             return None
         function = model.staged_function(site.scope)
-        if function is None or guarded_by_tracer_test(model, site.branch, site.scope):
+        if function is None or guarded_by_tracer_test(model, site.branch, site.scope, site.ordinal):
             return None
         name = site.qualified_name
         if name in jf.PYTHON_CONVERSIONS or name == "builtins.range":

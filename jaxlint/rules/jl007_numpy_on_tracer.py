@@ -158,6 +158,48 @@ class NumpyOnTracer(Rule):
             """
             import jax
             import numpy as np
+            @jax.jit
+            def shift(tree):
+                return jax.tree.map(lambda x: np.append(x[0], x[:-1]), tree)  # leaves are traced
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
+            import flax.linen as nn
+            import numpy as np
+            class Dense(nn.Module):
+                @nn.compact
+                def __call__(self, x):
+                    x = np.asarray(x)  # applied inside jitted training steps: a tracer
+                    return nn.Dense(4)(x)
+            """,
+            fixed="""
+            import flax.linen as nn
+            import numpy as np
+            import jax.numpy as jnp
+            class Dense(nn.Module):
+                @nn.compact
+                def __call__(self, x):
+                    x = jnp.asarray(x)  # applied inside jitted training steps: a tracer
+                    return nn.Dense(4)(x)
+            """,
+            line=6,
+        ),
+        Invalid(
+            """
+            import jax
+            import numpy as np
+            @jax.jit
+            def order(modes):
+                return np.lexsort((modes[:, 1], modes[:, 0]))
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
+            import jax
+            import numpy as np
             def loss(x):
                 return np.sqrt(x).sum()  # grad-only: a JVPTracer, which NumPy cannot convert
             g = jax.grad(loss)
