@@ -264,6 +264,10 @@ def _is_ref(
             ):
                 return True
         return False
+    if isinstance(expr, cst.Attribute) and (
+        expr.attr.value == "ref" or expr.attr.value.endswith("_ref")
+    ):
+        return True  # `storage.ref`, `self.o_ref`: named as refs, like `x_ref`
     if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
         function = scope.enclosing_function()
         cls = function.enclosing_class() if function else None

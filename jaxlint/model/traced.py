@@ -125,6 +125,12 @@ class TracedFacts(Evaluator):
                 if self.in_traced_code(scope):
                     return YES  # every JAX operation in staged code yields a tracer
                 return arguments()
+            if name in jf.TREE_MAP_CALLS and call.args:
+                # A tree of what the mapped function returns: `tree_map(_is_none, grads)`
+                # is a tree of Python bools, static though `grads` is traced.
+                mapped = self.model.function_of(call.args[0].value, scope)
+                if mapped is not None and self.of_returns(mapped) is not UNKNOWN:
+                    return self.of_returns(mapped)
             if name.startswith(("builtins.", "numpy.", "math.", "jax.tree_util.", "jax.tree.")):
                 return arguments()
             return UNKNOWN  # other helpers (jax internals included) may return metadata

@@ -117,6 +117,17 @@ class GlobalMutation(Rule):
     valid = (
         Valid("""
             import jax
+            class _Storage:
+                def __init__(self):
+                    self.ref = None
+            storage = _Storage()
+            @jax.jit
+            def set_error(code):
+                storage.ref[...] = code  # a ref: written in place by design
+                return code
+            """),
+        Valid("""
+            import jax
             class Namer:
                 def __init__(self):
                     self.count = 0
@@ -372,12 +383,12 @@ class GlobalMutation(Rule):
         owner, bindings = found
         if owner is function or owner.kind is ScopeKind.CLASS:
             return None
+        if not all(self.is_container(model, b.value) for b in bindings):
+            return None
         if owner.is_function and model.trace(owner).staged:
             if self.own_transformation(model, function):
                 return INNER_TRACE
             return None  # created by the same trace
-        if not all(self.is_container(model, b.value) for b in bindings):
-            return None
         return "module-level" if owner.kind is ScopeKind.MODULE else "closed-over"
 
     @staticmethod
@@ -530,6 +541,8 @@ class GlobalMutation(Rule):
             return None  # created by the same trace
         if any(b.kind is not BindingKind.ASSIGN for b in bindings):
             return None  # imports, definitions, parameters: not known to be an object here
+        if model.is_mutable_ref(holder, store):
+            return None  # `state.ref[...] = v`: a ref is written in place by design
         value = getattr(store.statement, "value", None)
         if self.guarded_untraced_write(model, root.value, function, [value], store.ordinal):
             return None

@@ -158,6 +158,19 @@ class TracedControlFlow(Rule):
     valid = (
         Valid("""
             import jax
+            def _is_none(x):
+                return x is None
+            def _materialise(is_zero, g):
+                if is_zero:  # a leaf of a tree of Python bools
+                    return None
+                return g
+            @jax.jit
+            def fill(grads):
+                zeros = jax.tree.map(_is_none, grads)  # what _is_none returns: bools
+                return jax.tree.map(_materialise, zeros, grads)
+            """),
+        Valid("""
+            import jax
             import jax.numpy as jnp
             def handle(pattern):
                 symbol = jnp.sum(pattern).astype(jnp.uint32)
