@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from jaxlint.findings import Finding
 from jaxlint.notebook import NotebookError, is_notebook, read_notebook
 from jaxlint.source import python_parses
-from jaxlint.suppression import NOQA
+from jaxlint.suppression import NOQA, noqa_codes
 
 _FSTRING_START = getattr(token, "FSTRING_START", None)
 _FSTRING_END = getattr(token, "FSTRING_END", None)
@@ -99,8 +99,7 @@ class ContinuationNoqa:
             if match is None:
                 continue
             codes = match.group("codes")
-            named = [c.strip().upper() for c in codes.replace(",", " ").split()] if codes else []
-            if codes is None or any(finding.code.startswith(code) for code in named):
+            if codes is None or any(finding.code.startswith(code) for code in noqa_codes(codes)):
                 return True
         return False
 
@@ -144,7 +143,7 @@ def with_noqa(text: str, findings: Sequence[Finding]) -> NoqaEdit:
             present = match.group("codes")
             if present is None:
                 continue  # a bare noqa silences everything already
-            have = [code.strip().upper() for code in present.split(",")]
+            have = noqa_codes(present)
             new = [code for code in codes if code not in have]
             if not new:
                 continue

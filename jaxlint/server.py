@@ -11,10 +11,8 @@ module and diffing the old and new text, so they are what ``--fix`` would write.
 from __future__ import annotations
 
 import difflib
-import io
 import logging
 import os
-import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -31,11 +29,12 @@ from jaxlint.engine import FileLinter, InternalError
 from jaxlint.findings import Diagnostic, Finding
 from jaxlint.fixer import Located, fix_until_clean
 from jaxlint.fixes import Fix, apply_fixes
+from jaxlint.noqa import comment_layout, noqa_line
 from jaxlint.project import ProjectIndex
 from jaxlint.rules import RULES_BY_CODE
 from jaxlint.scope import project_index, project_root, rooted
 from jaxlint.source import deep_recursion, parse, parse_error_finding, python_syntax_error
-from jaxlint.suppression import NOQA, skips_file
+from jaxlint.suppression import noqa_codes, skips_file
 
 SOURCE = "jaxlint"
 FIX_ALL_TITLE = "Fix all jaxlint problems"
@@ -143,55 +142,25 @@ def _relint(analysis: Analysis, tree: cst.Module, text: str) -> Located:
     return linter.analyse(tree, text)[1]
 
 
-def _comment_free_rows(text: str) -> tuple[set[int], dict[int, tokenize.TokenInfo]] | None:
-    """Rows (1-based) whose end lies inside a string or after a backslash, where no
-    comment can go, and each row's comment token; None if the text does not tokenize."""
-    blocked: set[int] = set()
-    comments: dict[int, tokenize.TokenInfo] = {}
-    opened: list[int] = []  # rows where f-strings (3.12+ tokens) started
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            name = tokenize.tok_name[token.type]
-            if name == "STRING" and token.end[0] > token.start[0]:
-                blocked.update(range(token.start[0], token.end[0]))
-            elif name == "FSTRING_START":
-                opened.append(token.start[0])
-            elif name == "FSTRING_END" and opened:
-                blocked.update(range(opened.pop(), token.end[0]))
-            elif name == "COMMENT":
-                comments[token.start[0]] = token
-    except (tokenize.TokenError, SyntaxError):
-        return None
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.rstrip().endswith("\\"):
-            blocked.add(number)
-    return blocked, comments
-
-
 def noqa_change(text: str, finding: Finding) -> TextChange | None:
-    """The edit that adds ``# noqa: CODE`` for ``finding`` on its first line (else its
-    last), merged into a ``# noqa: ...`` already there; None where no comment can go."""
-    rows = _comment_free_rows(text)
-    if rows is None:
-        return None
-    blocked, comments = rows
+    """The edit that adds ``# noqa: CODE`` for ``finding`` where ``--add-noqa`` puts it
+    (see :func:`jaxlint.noqa.noqa_line`), merged into a ``# noqa: ...`` already there;
+    None where it is silenced already."""
+    layout = comment_layout(text)
+    number = noqa_line(finding, layout.targets)
     lines = text.splitlines()
-    for number in dict.fromkeys((finding.line, finding.end_line)):
-        if number in blocked or not 0 < number <= len(lines):
-            continue
-        line = lines[number - 1]
-        comment = comments.get(number)
-        match = NOQA.search(comment.string) if comment is not None else None
-        if comment is not None and match is not None:
-            if match.group("codes") is None:
-                return None  # a bare noqa silences everything already
-            start = comment.start[1] + match.start("codes")
-            end = comment.start[1] + match.end("codes")
-            merged = f"{match.group('codes')}, {finding.code}"
-            return number - 1, start, number - 1, end, merged
+    if not 0 < number <= len(lines):
+        return None
+    line = lines[number - 1]
+    match = layout.noqa_on(line, number)
+    if match is None:
         content_end = len(line.rstrip())
         return number - 1, content_end, number - 1, len(line), f"  # noqa: {finding.code}"
-    return None
+    codes = match.group("codes")
+    if codes is None or finding.code in noqa_codes(codes):
+        return None  # silenced already
+    start, end = match.span("codes")
+    return number - 1, start, number - 1, end, f"{codes}, {finding.code}"
 
 
 # ---------------------------------------------------------------- the server

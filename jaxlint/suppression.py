@@ -59,6 +59,11 @@ class NoqaComment:
         return not self.codes or code.startswith(self.codes)
 
 
+def noqa_codes(listed: str) -> tuple[str, ...]:
+    """``"JL001, jl004"`` -> ``("JL001", "JL004")``: the codes a ``# noqa:`` lists."""
+    return tuple(code.upper() for code in _CODE.findall(listed))
+
+
 def noqa_comments(text: str) -> dict[int, NoqaComment]:
     """The ``# noqa`` comments of a source, by line."""
     if NOQA.search(text) is None:
@@ -71,8 +76,7 @@ def noqa_comments(text: str) -> dict[int, NoqaComment]:
         if match is None:
             continue
         listed = match.group("codes")
-        codes = tuple(code.upper() for code in _CODE.findall(listed)) if listed else ()
-        noqa[number] = NoqaComment(codes)
+        noqa[number] = NoqaComment(noqa_codes(listed) if listed else ())
     return noqa
 
 
