@@ -246,7 +246,7 @@ class NanGradientWhere(Rule):
 
         class Finder(cst.CSTVisitor):
             def visit_Call(self, node: cst.Call) -> bool:
-                name = model.qualified_name(node.func, site.scope)
+                name = model.called_name(node)  # resolved once, by the model
                 if (
                     name in UNSAFE_AT_BOUNDARY
                     and UNSAFE_AT_BOUNDARY[name] == boundary
