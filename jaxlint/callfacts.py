@@ -176,6 +176,8 @@ NUMPY_CONVERTS_TO_NDARRAY = frozenset(
 )
 #: Whole NumPy namespaces that convert their arguments (``np.linalg.norm``, ``np.fft.fft``).
 NUMPY_CONVERTING_NAMESPACES = ("numpy.linalg.", "numpy.fft.")
+#: SciPy converts its array arguments to NumPy arrays (``jax.scipy`` is JAX's own).
+SCIPY_NAMESPACE = "scipy."
 #: ... except these, which take sizes, not arrays (``np.fft.fftfreq(n, d=traced)`` works).
 NUMPY_NAMESPACE_NON_CONVERTING = frozenset({"numpy.fft.fftfreq", "numpy.fft.rfftfreq"})
 

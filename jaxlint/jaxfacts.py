@@ -595,4 +595,5 @@ from jaxlint.callfacts import (  # noqa: E402, F401 - re-exported
     PATH_CONSTRUCTORS,
     PATH_EFFECT_METHODS,
     RANDOM_NON_CONSUMING,
+    SCIPY_NAMESPACE,
 )

@@ -176,3 +176,19 @@ def test_delegation_breaks_on_a_list_of_tracers_and_on_out() -> None:
         jax.jit(lambda t: np.sum([t, t]))(x)
     with pytest.raises(NotImplementedError):
         jax.jit(lambda t: np.sum(t, out=np.empty(())))(x)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: __import__("scipy.special").special.erf(t),
+        lambda t: __import__("scipy.linalg").linalg.expm(t),
+        lambda t: __import__("scipy.stats").stats.norm.cdf(t),
+    ],
+    ids=["special.erf", "linalg.expm", "stats.norm.cdf"],
+)
+def test_scipy_converts_its_arguments(call: Callable[[Any], Any]) -> None:
+    """What JL007's SciPy check rests on (``jf.SCIPY_NAMESPACE``)."""
+    pytest.importorskip("scipy")
+    with pytest.raises(jax.errors.TracerArrayConversionError):
+        jax.jit(call)(jnp.eye(3))

@@ -65,7 +65,9 @@ class NumpyOnTracer(Rule):
         traced value, for the NumPy functions that convert their arguments to `numpy.ndarray`:
         every ufunc (`np.sin`, `np.sqrt`, `np.maximum`, ...), `np.asarray`, `np.ravel`,
         `np.concatenate`, `np.where`, `np.clip`, `np.median`, `np.linalg.*`, `np.fft.*` and
-        more. `import jax.numpy as np` is JAX, not classic NumPy, and is never flagged.
+        more. `import jax.numpy as np` is JAX, not classic NumPy, and is never flagged. SciPy
+        functions (`scipy.special.erf`, `scipy.linalg.expm`, ...) convert their arguments
+        the same way and are flagged too; `jax.scipy` is JAX.
 
         Functions that hand an argument that is not an ndarray to its own method work on a
         tracer and are not flagged: `np.sum(x)` runs `x.sum()`, and so do `np.mean`, `np.max`,
@@ -154,6 +156,16 @@ class NumpyOnTracer(Rule):
             """),
     )
     invalid = (
+        Invalid(
+            """
+            import jax
+            import scipy.special
+            @jax.jit
+            def gelu(x):
+                return 0.5 * x * (1 + scipy.special.erf(x / 2**0.5))  # use jax.scipy
+            """,
+            line=5,
+        ),
         Invalid(
             """
             import jax
@@ -304,10 +316,10 @@ class NumpyOnTracer(Rule):
     def check_call(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
         call = site.call
         name = site.qualified_name
-        if name is None or not name.startswith("numpy.") or name.startswith("numpy.random."):
+        if name is None or name in jf.STATIC_RESULT_CALLS:
             return None
-        if name in jf.STATIC_RESULT_CALLS:
-            return None
+        if not name.startswith("numpy.") or name.startswith("numpy.random."):
+            return self.check_scipy(model, site, name)
         short = name[len("numpy.") :]
         delegates = short in jf.NUMPY_DELEGATES_TO_METHOD
         converts = short in jf.NUMPY_CONVERTS_TO_NDARRAY or (
@@ -350,6 +362,33 @@ class NumpyOnTracer(Rule):
         else:
             message += "; use the `jax.numpy` equivalent"
         return Diagnostic(self.code, call, message, fix)
+
+    def check_scipy(self, model: SemanticModel, site: CallSite, name: str) -> Diagnostic | None:
+        """SciPy (``scipy.special.erf``, ``scipy.linalg.expm``, ``scipy.stats.norm.cdf``)
+        converts its array arguments to NumPy arrays: a tracer raises there too."""
+        if not name.startswith(jf.SCIPY_NAMESPACE):
+            return None
+        function = site.scope.enclosing_function()
+        if function is None or not model.trace(function).traced:
+            return None
+        traced = next(
+            (
+                a.value
+                for a in site.call.args
+                if model.traced_fact(a.value, site, jvp=True) is Fact.YES
+            ),
+            None,
+        )
+        if traced is None:
+            return None
+        return Diagnostic(
+            self.code,
+            site.call,
+            f"`{name}` is SciPy, applied to traced value `{source_text(traced, 40)}` "
+            f"({traced_context(model, function)}): it converts its arguments to NumPy arrays "
+            "and raises TracerArrayConversionError under tracing; use `jax.scipy` or "
+            "`jax.numpy`, or `jax.pure_callback` to run SciPy on the host",
+        )
 
     def jnp_fix(self, model: SemanticModel, site: CallSite, name: str) -> Fix | None:
         call = site.call
