@@ -97,9 +97,14 @@ PATH_CONSTRUCTORS = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.Posi
 HOST_RANDOM_NAMESPACES = ("random.", "numpy.random.")
 #: Logging functions and logger methods that emit a record.
 LOGGING_FUNCTIONS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "vlog"}
+    {
+        *("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal"),
+        *("log", "vlog", "log_metric", "log_metrics"),
+    }
 )
-LOGGING_MODULES = ("logging.", "absl.logging.")
+#: ... and the modules they come from: the standard library's and absl's loggers, and the
+#: experiment trackers (``wandb.log({"loss": loss})`` in a jitted step logs a tracer once).
+LOGGING_MODULES = ("logging.", "absl.logging.", "wandb.", "mlflow.")
 #: Builtins that return a Python string describing a value: of a tracer, the string shows
 #: the tracer (``Traced<float32[]>``), though it is not traced itself.
 DESCRIBING_CALLS = frozenset({"builtins.str", "builtins.repr", "builtins.ascii", "builtins.format"})

@@ -252,6 +252,18 @@ class TraceTimeSideEffect(Rule):
         Invalid(
             """
             import jax
+            import wandb
+            @jax.jit
+            def train_step(params, batch):
+                loss = ((params * batch) ** 2).mean()
+                wandb.log({"loss": loss})  # once, at trace time, with a tracer
+                return loss
+            """,
+            line=6,
+        ),
+        Invalid(
+            """
+            import jax
             def branch_a():
                 print("a")  # lax.switch traces every branch: all three print
             def branch_b():
