@@ -42,6 +42,11 @@ def _whole_write(target: cst.Subscript) -> bool:
     )
 
 
+def _at_target(target: cst.Subscript) -> bool:
+    """``x.at[i] = v``: assigning to the ``.at`` helper itself."""
+    return isinstance(target.value, cst.Attribute) and target.value.attr.value == "at"
+
+
 def _levels(target: cst.Subscript) -> tuple[cst.BaseExpression, list[cst.Subscript]]:
     """``x[i][j]`` -> (x, [x[i], x[i][j]]), innermost first."""
     levels = [target]
@@ -194,6 +199,11 @@ class InplaceUpdate(Rule):
         Valid("""
             def untraced(x):
                 x[0] = 1  # nothing says x is a JAX array
+            """),
+        Valid("""
+            import pandas as pd
+            frame = pd.DataFrame({"a": [1, 2]})
+            frame.at[0, "a"] = 5  # pandas' .at is assignable
             """),
         Valid("""
             import jax
@@ -375,6 +385,25 @@ class InplaceUpdate(Rule):
         Invalid(
             """
             import jax.numpy as jnp
+            def reset(x):
+                x = jnp.asarray(x)
+                x.at[0] = 0.0  # `.at` is not a view
+                x.at[1] += 1.0
+                return x
+            """,
+            fixed="""
+            import jax.numpy as jnp
+            def reset(x):
+                x = jnp.asarray(x)
+                x = x.at[0].set(0.0)  # `.at` is not a view
+                x = x.at[1].add(1.0)
+                return x
+            """,
+            count=2,
+        ),
+        Invalid(
+            """
+            import jax.numpy as jnp
             x = jnp.ones(4)
             x[0], x[1] = 1.0, 2.0
             """,
@@ -402,6 +431,8 @@ class InplaceUpdate(Rule):
 
     def check_site(self, model: SemanticModel, site: StoreSite) -> Diagnostic | None:
         target: cst.Subscript = site.target  # type: ignore[assignment]
+        if _at_target(target):
+            return self.check_at_assignment(model, site, target)
         base, levels = _levels(target)
         keyed = [i for i, level in enumerate(levels) if string_key(level)]
         if keyed:
@@ -420,6 +451,23 @@ class InplaceUpdate(Rule):
         label = dotted(base) or source_text(base)
         fix, reason = self.build_fix(model, site, base, levels)
         message = f"In-place update of JAX array `{label}`: JAX arrays are immutable"
+        if fix is not None:
+            message += f"; use `{fix.description}`"
+        else:
+            message += f"; use `{label} = {label}.at[...].set(...)` (no automatic fix: {reason})"
+        return Diagnostic(self.code, target, message, fix)
+
+    def check_at_assignment(
+        self, model: SemanticModel, site: StoreSite, target: cst.Subscript
+    ) -> Diagnostic | None:
+        """``x.at[i] = v``: `.at` is a helper to call a method on, not a view to assign to
+        (`TypeError: '_IndexUpdateHelper' object does not support item assignment`)."""
+        base = target.value.value  # type: ignore[attr-defined]
+        if model.array_fact(base, site) is not Fact.YES:
+            return None  # pandas' `df.at[row, col] = v` is an assignment by design
+        label = dotted(base) or source_text(base)
+        fix, reason = self.build_fix(model, site, base, [target])
+        message = f"`{label}.at[...]` cannot be assigned to: it returns updated copies"
         if fix is not None:
             message += f"; use `{fix.description}`"
         else:
