@@ -278,6 +278,25 @@ class GlobalMutation(Rule):
         Invalid(
             """
             import jax
+            import jax.numpy as jnp
+            class Recorder:
+                def __init__(self):
+                    self.history = []
+                def step(self, x):
+                    y = jnp.tanh(x)
+                    self.history.append(y)  # a tracer kept on the object
+                    self.history.append("step")  # a Python value: fine
+                    return y
+            recorder = Recorder()
+            @jax.jit
+            def train(x):
+                return recorder.step(x)
+            """,
+            line=8,
+        ),
+        Invalid(
+            """
+            import jax
             class Registry:
                 def __init__(self):
                     self.closures = {}
@@ -425,14 +444,14 @@ class GlobalMutation(Rule):
     def method_mutation(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
         call = site.call
         func = call.func
-        if not (
-            isinstance(func, cst.Attribute)
-            and func.attr.value in MUTATING_METHODS
-            and isinstance(func.value, cst.Name)
-        ):
+        if not (isinstance(func, cst.Attribute) and func.attr.value in MUTATING_METHODS):
             return None
         function = model.staged_function(site.scope)
         if function is None:
+            return None
+        if isinstance(func.value, cst.Attribute):
+            return self.attribute_method_mutation(model, site, function, func.value)
+        if not isinstance(func.value, cst.Name):
             return None
         name = func.value.value
         where = self.outer_container(model, name, function)
@@ -518,13 +537,34 @@ class GlobalMutation(Rule):
         self, model: SemanticModel, store: StoreSite, function: Scope, holder: cst.Attribute
     ) -> Diagnostic | None:
         """``registry.table[k] = v``: an item of an attribute of an object that lives
-        outside the traced function (a module-level or closed-over instance). Not a
-        module's attribute (an import), nor ``self``'s."""
+        outside the traced function."""
+        value = getattr(store.statement, "value", None)
+        where = self.outer_object(model, holder, function, [value], store.ordinal)
+        if where is None:
+            return None
+        return Diagnostic(
+            self.code,
+            store.target,
+            f"`{dotted(holder)}[...] = ...` writes into an attribute of a {where} object inside "
+            f"traced `{function.qualname}`: it happens once, at trace time, and may store "
+            f"tracers{self.via(model, function)}",
+        )
+
+    def outer_object(
+        self,
+        model: SemanticModel,
+        holder: cst.Attribute,
+        function: Scope,
+        values: list[cst.BaseExpression | None],
+        ordinal: int,
+    ) -> str | None:
+        """'module-level' or 'closed-over' when ``holder`` (``registry.table``) is an
+        attribute of an object bound outside ``function`` (a module-level or closed-over
+        instance); None for ``self``, imported modules, refs, and guarded memo tables."""
         root: cst.BaseExpression = holder
         while isinstance(root, cst.Attribute):
             root = root.value
-        label = dotted(holder)
-        if not isinstance(root, cst.Name) or label is None:
+        if not isinstance(root, cst.Name) or dotted(holder) is None:
             return None
         first = function.self_param()
         if first is not None and root.value == first.name:
@@ -541,18 +581,46 @@ class GlobalMutation(Rule):
             return None  # created by the same trace
         if any(b.kind is not BindingKind.ASSIGN for b in bindings):
             return None  # imports, definitions, parameters: not known to be an object here
-        if model.is_mutable_ref(holder, store):
+        if model.is_mutable_ref(holder, Point(function, ordinal)):
             return None  # `state.ref[...] = v`: a ref is written in place by design
-        value = getattr(store.statement, "value", None)
-        if self.guarded_untraced_write(model, root.value, function, [value], store.ordinal):
+        if self.guarded_untraced_write(model, root.value, function, values, ordinal):
             return None
-        where = "module-level" if owner.kind is ScopeKind.MODULE else "closed-over"
+        return "module-level" if owner.kind is ScopeKind.MODULE else "closed-over"
+
+    def attribute_method_mutation(
+        self, model: SemanticModel, site: CallSite, function: Scope, holder: cst.Attribute
+    ) -> Diagnostic | None:
+        """``registry.items.append(x)`` on an outside object, and ``self.history.append(x)``
+        of a tracer in a method of a plain class: the list outlives the trace."""
+        call = site.call
+        method = call.func.attr.value  # type: ignore[attr-defined]
+        arguments = [arg.value for arg in call.args]
+        root = holder.value
+        first = function.self_param()
+        if isinstance(root, cst.Name) and first is not None and root.value == first.name:
+            cls = function.enclosing_class()
+            if cls is None or frozen_class(model, cls) or function.name in CONSTRUCTION_METHODS:
+                return None
+            if any(name.startswith(FRAMEWORK_PREFIXES) for name in model.base_names(cls)):
+                return None
+            if not self.stores_tracer(model, arguments, site):
+                return None
+            return Diagnostic(
+                self.code,
+                call,
+                f"`{dotted(holder)}.{method}(...)` inside traced `{function.qualname}` keeps a "
+                f"tracer on the object: it leaks out of the trace{self.via(model, function)}; "
+                "return the value instead",
+            )
+        where = self.outer_object(model, holder, function, arguments, site.ordinal)
+        if where is None:
+            return None
         return Diagnostic(
             self.code,
-            store.target,
-            f"`{label}[...] = ...` writes into an attribute of a {where} object inside traced "
-            f"`{function.qualname}`: it happens once, at trace time, and may store tracers"
-            f"{self.via(model, function)}",
+            call,
+            f"`{dotted(holder)}.{method}(...)` mutates an attribute of a {where} object inside "
+            f"traced `{function.qualname}`: it runs once, at trace time, and may store tracers"
+            f"{self.via(model, function)}; return the value instead",
         )
 
     @staticmethod
