@@ -562,6 +562,14 @@ TRACER_TEST_CALLS = frozenset(
 PYTHON_CONVERSIONS = frozenset(
     {"builtins.bool", "builtins.int", "builtins.float", "builtins.complex"}
 )
+#: ``math`` functions, which convert their arguments to Python floats first (on a tracer:
+#: ConcretizationTypeError). Not ``math.prod``: it multiplies, which works on tracers.
+MATH_FLOAT_FUNCTIONS = frozenset(
+    "math." + name
+    for name in """sqrt exp exp2 log log2 log10 log1p expm1 sin cos tan asin acos atan atan2
+    sinh cosh tanh asinh acosh atanh floor ceil isnan isinf isfinite fabs pow hypot erf
+    erfc gamma lgamma degrees radians copysign fmod fsum isclose modf frexp ldexp cbrt""".split()
+)
 #: Array methods that turn a value into concrete Python values (fail on a tracer).
 CONCRETE_METHODS = frozenset({"item", "tolist"})
 

@@ -192,3 +192,25 @@ def test_scipy_converts_its_arguments(call: Callable[[Any], Any]) -> None:
     pytest.importorskip("scipy")
     with pytest.raises(jax.errors.TracerArrayConversionError):
         jax.jit(call)(jnp.eye(3))
+
+
+@pytest.mark.parametrize("name", sorted(jf.MATH_FLOAT_FUNCTIONS))
+def test_math_functions_need_a_concrete_value(name: str) -> None:
+    """What JL006's ``math`` check rests on: each converts a tracer to a Python float."""
+    import math
+
+    function = getattr(math, name.removeprefix("math."), None)
+    if function is None:
+        pytest.skip(f"{name} is not in this Python")
+    arity = {"atan2": 2, "pow": 2, "hypot": 2, "copysign": 2, "fmod": 2, "isclose": 2}
+    count = arity.get(name.removeprefix("math."), 1)
+
+    def call(t: Any) -> Any:
+        if name == "math.fsum":
+            return function([t, t])
+        if name == "math.ldexp":
+            return function(t, 2)
+        return function(*[t] * count)
+
+    with pytest.raises(jax.errors.ConcretizationTypeError):
+        jax.jit(call)(jnp.float32(0.5))

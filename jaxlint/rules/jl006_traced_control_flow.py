@@ -32,8 +32,10 @@ ADVICE = {
     "range": "use `lax.fori_loop(...)` with a traced bound, or mark the bound static with "
     "`static_argnames`",
 }
+ADVICE["math"] = "use the `jax.numpy` function of the same name (`jnp.sqrt`, `jnp.exp`, ...)"
 ERRORS = {
     "convert": "ConcretizationTypeError",
+    "math": "ConcretizationTypeError",
     "range": "TracerIntegerConversionError",
 }
 
@@ -325,6 +327,16 @@ class TracedControlFlow(Rule):
     invalid = (
         Invalid(
             """
+            import math
+            import jax
+            @jax.jit
+            def scale(x, d):
+                return x / math.sqrt(d)  # math converts d to a Python float
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
             from typing import Literal
             import equinox as eqx
             @eqx.filter_jit  # traces array leaves only: Python bools, strings, ints are static
@@ -499,6 +511,11 @@ class TracedControlFlow(Rule):
             values = [arg.value for arg in call.args if arg.keyword is None]
             kind = "range" if name == "builtins.range" else "convert"
             label = f"{name.split('.')[-1]}()"
+        elif name in jf.MATH_FLOAT_FUNCTIONS:
+            # math.sqrt(x) converts x to a Python float first.
+            values = [arg.value for arg in call.args if arg.keyword is None]
+            kind = "math"
+            label = f"{name}()"
         elif (
             name is None
             and isinstance(call.func, cst.Attribute)
