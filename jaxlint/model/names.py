@@ -116,8 +116,13 @@ class NameResolver:
             first = function.self_param() if function is not None else None
             if first is not None and first.name == expr.value.value:
                 return self.method(function.enclosing_class(), expr.attr.value)  # type: ignore[union-attr, arg-type]
-            # Counter.count, and counter.count where `counter = Counter(...)`.
-            cls = self.class_named(expr.value, scope) or self.instance_class(expr.value, scope)
+            # Counter.count, counter.count where `counter = Counter(...)`, and
+            # model.predict of a parameter `model: Model`.
+            cls = (
+                self.class_named(expr.value, scope)
+                or self.instance_class(expr.value, scope)
+                or self.annotated_class(expr, scope)
+            )
             if cls is not None:
                 return self.method(cls, expr.attr.value)
         return None

@@ -92,6 +92,17 @@ class JitInLoop(Rule):
             """),
     )
     invalid = (
+        Invalid(
+            """
+            import jax
+            class Model:
+                def predict(self, x):
+                    return x * 2
+            def evaluate(model: Model, batches):
+                return [jax.jit(model.predict)(b) for b in batches]  # a new bound method each time
+            """,
+            line=6,
+        ),
         Invalid("""
             import jax
             for batch in range(10):
@@ -251,7 +262,11 @@ class JitInLoop(Rule):
             if callee in jf.TRANSFORMS:
                 return f"a new `{callee}` wrapper"
             return "a function built by a call"
-        if isinstance(wrapped, cst.Attribute) and model.function_of(wrapped, site.scope):
+        if (
+            isinstance(wrapped, cst.Attribute)
+            and model.function_of(wrapped, site.scope)
+            and model.class_named(wrapped.value, site.scope) is None  # Cls.f: a plain function
+        ):
             return "a new bound method"
         if isinstance(wrapped, cst.Name):
             found = model.lookup(wrapped.value, site.scope)
