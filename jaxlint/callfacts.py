@@ -105,6 +105,8 @@ LOGGING_FUNCTIONS = frozenset(
 #: ... and the modules they come from: the standard library's and absl's loggers, and the
 #: experiment trackers (``wandb.log({"loss": loss})`` in a jitted step logs a tracer once).
 LOGGING_MODULES = ("logging.", "absl.logging.", "wandb.", "mlflow.")
+#: Calls that print their arguments to stdout.
+PRINT_CALLS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp"})
 #: Builtins that return a Python string describing a value: of a tracer, the string shows
 #: the tracer (``Traced<float32[]>``), though it is not traced itself.
 DESCRIBING_CALLS = frozenset({"builtins.str", "builtins.repr", "builtins.ascii", "builtins.format"})

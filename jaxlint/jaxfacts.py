@@ -602,6 +602,7 @@ from jaxlint.callfacts import (  # noqa: E402, F401 - re-exported
     NUMPY_NAMESPACE_NON_CONVERTING,
     PATH_CONSTRUCTORS,
     PATH_EFFECT_METHODS,
+    PRINT_CALLS,
     RANDOM_NON_CONSUMING,
     SCIPY_NAMESPACE,
 )

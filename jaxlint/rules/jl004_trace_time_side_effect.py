@@ -251,6 +251,17 @@ class TraceTimeSideEffect(Rule):
     invalid = (
         Invalid(
             """
+            import pprint
+            import jax
+            @jax.jit
+            def step(state):
+                pprint.pprint(state)  # prints the tracers, once
+                return state
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
             import jax
             import wandb
             @jax.jit
@@ -459,7 +470,7 @@ class TraceTimeSideEffect(Rule):
         call = site.call
         name = site.qualified_name
         context = traced_context(model, function)
-        printing = name == "builtins.print"
+        printing = name in jf.PRINT_CALLS
         if printing or self.is_logging(model, name, call, site):
             static = self.shows_only_static(model, site)
             # A lax body is traced once (both branches of a cond): even a constant message
@@ -467,7 +478,7 @@ class TraceTimeSideEffect(Rule):
             in_body = TransformKind.LOOP in model.trace(function).kinds
             if static and not in_body:
                 return None  # "compiling f for shape ...": the trace-time idiom
-            what = "`print`" if printing else "Logging"
+            what = f"`{name.rsplit('.', 1)[-1]}`" if printing and name else "Logging"
             if static:
                 message = (
                     f"{what} in a `lax` control-flow body ({context}) runs once, when the "
@@ -475,7 +486,7 @@ class TraceTimeSideEffect(Rule):
                 )
             elif printing:
                 message = (
-                    f"`print` in traced code ({context}) runs once, at trace time, and shows "
+                    f"{what} in traced code ({context}) runs once, at trace time, and shows "
                     "tracers, not values"
                 )
             else:
@@ -484,7 +495,7 @@ class TraceTimeSideEffect(Rule):
                     "tracers instead of values"
                 )
             if printing:
-                fix = self.print_fix(model, site)
+                fix = self.print_fix(model, site) if name == "builtins.print" else None
                 return Diagnostic(self.code, call, message + "; use `jax.debug.print`", fix)
             advice = "; use `jax.debug.print` or `jax.debug.callback`"
             return Diagnostic(self.code, call, message + advice)
