@@ -185,6 +185,33 @@ TRANSFORMS: dict[str, Transform] = {
     "flax.linen.remat": _F(TransformKind.CHECKPOINT),
     "flax.linen.checkpoint": _F(TransformKind.CHECKPOINT),
     "flax.linen.compact": _F(TransformKind.MODULE),
+    # Flax NNX lifts the jax transformations over modules: the same tracing, the same traps.
+    "flax.nnx.jit": _F(TransformKind.JIT, compiles=True),
+    "flax.nnx.pmap": _F(TransformKind.JIT, compiles=True),
+    "flax.nnx.vmap": _F(TransformKind.VMAP),
+    "flax.nnx.shard_map": _F(TransformKind.VMAP),
+    "flax.nnx.grad": _F(TransformKind.GRAD),
+    "flax.nnx.value_and_grad": _F(TransformKind.GRAD),
+    "flax.nnx.remat": _F(TransformKind.CHECKPOINT),
+    "flax.nnx.scan": _F(TransformKind.LOOP, (0,), ("f",)),
+    "flax.nnx.fori_loop": _F(TransformKind.LOOP, (2,), ("body_fun",)),
+    "flax.nnx.while_loop": _F(TransformKind.LOOP, (0, 1), ("cond_fun", "body_fun")),
+    "flax.nnx.cond": _F(TransformKind.LOOP, (1, 2), ("true_fun", "false_fun")),
+    "flax.nnx.switch": _F(TransformKind.LOOP, (1,), ("branches",)),
+    "flax.nnx.eval_shape": _F(TransformKind.SHAPE),
+    "flax.nnx.custom_vjp": _F(TransformKind.CUSTOM),
+    # Haiku: a transformed function runs like a flax module method; hk.* control flow and
+    # vmap/remat are the jax ones, inside it.
+    "haiku.transform": _F(TransformKind.MODULE),
+    "haiku.transform_with_state": _F(TransformKind.MODULE),
+    "haiku.vmap": _F(TransformKind.VMAP),
+    "haiku.remat": _F(TransformKind.CHECKPOINT),
+    "haiku.scan": _F(TransformKind.LOOP, (0,), ("f",)),
+    "haiku.fori_loop": _F(TransformKind.LOOP, (2,), ("body_fun",)),
+    "haiku.while_loop": _F(TransformKind.LOOP, (0, 1), ("cond_fun", "body_fun")),
+    "haiku.cond": _F(TransformKind.LOOP, (1, 2), ("true_fun", "false_fun")),
+    "haiku.switch": _F(TransformKind.LOOP, (1,), ("branches",)),
+    "haiku.map": _F(TransformKind.LOOP, (0,), ("mapped_fun",)),
 }
 
 #: Annotations that mean a Python container: its truth is its emptiness, static even

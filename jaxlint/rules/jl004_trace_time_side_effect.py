@@ -251,6 +251,26 @@ class TraceTimeSideEffect(Rule):
     invalid = (
         Invalid(
             """
+            from flax import nnx
+            @nnx.jit  # nnx.jit traces like jax.jit
+            def train_step(model, batch):
+                loss = ((model(batch) - batch) ** 2).mean()
+                print("loss", loss)
+                return loss
+            """,
+            fixed="""
+            from flax import nnx
+            import jax
+            @nnx.jit  # nnx.jit traces like jax.jit
+            def train_step(model, batch):
+                loss = ((model(batch) - batch) ** 2).mean()
+                jax.debug.print("loss {loss}", loss=loss)
+                return loss
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
             import pprint
             import jax
             @jax.jit

@@ -158,6 +158,26 @@ class NumpyOnTracer(Rule):
     invalid = (
         Invalid(
             """
+            import haiku as hk
+            import numpy as np
+            def forward(x):
+                x = np.asarray(x)  # under jax.jit(net.apply), a tracer
+                return hk.Linear(4)(x)
+            net = hk.transform(forward)
+            """,
+            fixed="""
+            import haiku as hk
+            import numpy as np
+            import jax.numpy as jnp
+            def forward(x):
+                x = jnp.asarray(x)  # under jax.jit(net.apply), a tracer
+                return hk.Linear(4)(x)
+            net = hk.transform(forward)
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
             import jax
             import scipy.special
             @jax.jit
