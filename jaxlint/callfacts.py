@@ -105,6 +105,12 @@ LOGGING_FUNCTIONS = frozenset(
 #: ... and the modules they come from: the standard library's and absl's loggers, and the
 #: experiment trackers (``wandb.log({"loss": loss})`` in a jitted step logs a tracer once).
 LOGGING_MODULES = ("logging.", "absl.logging.", "wandb.", "mlflow.")
+#: NumPy calls that build a new, mutable ``ndarray`` buffer.
+NUMPY_BUFFER_CALLS = frozenset(
+    "numpy." + name
+    for name in """zeros ones empty full array zeros_like ones_like empty_like full_like
+    arange linspace eye identity copy""".split()
+)
 #: Calls that print their arguments to stdout.
 PRINT_CALLS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp"})
 #: Builtins that return a Python string describing a value: of a tracer, the string shows

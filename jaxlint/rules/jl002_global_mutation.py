@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 import libcst as cst
 
+from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic
 from jaxlint.model import (
     BindingKind,
@@ -185,6 +186,18 @@ class GlobalMutation(Rule):
             """),
     )
     invalid = (
+        Invalid(
+            """
+            import jax
+            import numpy as np
+            buffer = np.zeros(8)
+            @jax.jit
+            def record(i, x):
+                buffer[0] = 1.0  # written once, at trace time
+                return x
+            """,
+            line=6,
+        ),
         Invalid("""
             import jax
             import jax.numpy as jnp
@@ -438,7 +451,10 @@ class GlobalMutation(Rule):
         ):
             return True
         if isinstance(value, cst.Call):
-            return model.called_name(value) in CONTAINER_CALLS
+            name = model.called_name(value) or ""
+            # A NumPy array is a mutable buffer: `buf[i] = x` in traced code writes once,
+            # at trace time (and a tracer cannot even be stored in it).
+            return name in CONTAINER_CALLS or name in jf.NUMPY_BUFFER_CALLS
         return False
 
     def method_mutation(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
