@@ -214,6 +214,19 @@ TRANSFORMS: dict[str, Transform] = {
     "haiku.map": _F(TransformKind.LOOP, (0,), ("mapped_fun",)),
 }
 
+#: Decorators that memoize a function (``functools.lru_cache``, ``functools.cache``, and
+#: project helpers named so: ``util.cache``, ``memoize``): its body runs once per process
+#: and argument set, so what it does when first called from traced code is setup, meant to
+#: happen once, and the functions only it calls are not traced code.
+MEMOIZING_NAMES = frozenset(
+    {"cache", "lru_cache", "memoize", "memoized", "cached", "weakref_lru_cache"}
+)
+
+
+def memoizing(name: str | None) -> bool:
+    return name is not None and name.rsplit(".", 1)[-1] in MEMOIZING_NAMES
+
+
 #: Annotations that mean a Python container: its truth is its emptiness, static even
 #: when it holds tracers.
 CONTAINER_ANNOTATIONS = frozenset(

@@ -50,6 +50,7 @@ class _Function:
     line: int
     module: _Module
     kind: TransformKind | None = None  # the transformation that traces it directly, if any
+    memoized: bool = False  # runs once per process and argument set: tracing stops here
     decorators: list[ast.expr] = field(default_factory=list)
     # (dotted target as written through this module's imports, line of the call)
     calls: list[tuple[str, int]] = field(default_factory=list)
@@ -68,7 +69,13 @@ class _Module:
         return {
             "imports": self.imports,
             "functions": [
-                [f.qualname, f.line, f.kind.value if f.kind else "", [list(c) for c in f.calls]]
+                [
+                    f.qualname,
+                    f.line,
+                    f.kind.value if f.kind else "",
+                    [list(c) for c in f.calls],
+                    f.memoized,
+                ]
                 for f in self.functions.values()
             ],
         }
@@ -77,8 +84,9 @@ class _Module:
     def from_summary(cls, name: str, path: str, package: str, data: Any) -> _Module | None:
         try:
             module = cls(name, path, package, dict(data["imports"]))
-            for qualname, line, kind, calls in data["functions"]:
+            for qualname, line, kind, calls, memoized in data["functions"]:
                 function = _Function(qualname, line, module, TransformKind(kind) if kind else None)
+                function.memoized = bool(memoized)
                 function.calls = [(str(target), int(at)) for target, at in calls]
                 module.functions[qualname] = function
         except (KeyError, TypeError, ValueError):
@@ -181,6 +189,10 @@ class _Reader:
                 self.scan(statement, None, transform_calls)
         # Decorators and calls were recorded before every import was known: resolve now.
         for function in self.module.functions.values():
+            function.memoized = any(
+                jf.memoizing(self.qualify(d.func if isinstance(d, ast.Call) else d))
+                for d in function.decorators
+            )
             for decorator in function.decorators:
                 kind = self.transform_kind(decorator)
                 if kind:
@@ -380,7 +392,7 @@ class ProjectIndex:
             caller = pending.pop()
             for dotted, _ in caller.calls:
                 callee = caller.module.functions.get(dotted)
-                if callee is not None and id(callee) not in root_of:
+                if callee is not None and id(callee) not in root_of and not callee.memoized:
                     root_of[id(callee)] = root_of[id(caller)]
                     local.append(callee)
                     pending.append(callee)
@@ -390,8 +402,8 @@ class ProjectIndex:
             root = root_of[id(caller)]
             for dotted, line in caller.calls:
                 callee = self._target(caller.module, dotted)
-                if callee is None or id(callee) in root_of:
-                    continue
+                if callee is None or id(callee) in root_of or callee.memoized:
+                    continue  # a memoized function is process setup, not traced code
                 root_of[id(callee)] = root
                 pending.append(callee)
                 where = f"{self._display(caller.module.path)}:{line}"

@@ -259,3 +259,39 @@ def test_reaches_respects_arms_and_returns() -> None:
     assert not model.reaches(calls["2"], calls["3"])
     assert model.reaches(calls["2"], calls["4"])
     assert model.reaches(calls["3"], calls["4"])
+
+
+def test_index_stops_at_memoized_setup(tmp_path: Path) -> None:
+    """A memoized function (functools.lru_cache, or a helper named ``cache``) runs once per
+    process: what it reaches is setup, not traced code, in another module or its own."""
+    paths = _write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/backend.py": """
+                import functools
+                import json
+                def _read_config(path):
+                    with open(path) as f:
+                        return json.load(f)
+                @functools.lru_cache
+                def get_backend():
+                    return _read_config("plugins.json")
+                def platform():
+                    return "cpu"
+                """,
+            "pkg/step.py": """
+                import jax
+                from pkg import backend
+                @jax.jit
+                def step(x):
+                    backend.get_backend()
+                    backend.platform()
+                    return x
+                """,
+        },
+    )
+    index = ProjectIndex(paths)
+    assert set(index.external_traced(str(tmp_path / "pkg" / "backend.py"))) == {"platform"}
+    result = lint_paths([str(tmp_path)], Settings(root=str(tmp_path)), CheckOptions())
+    assert [f.code for f in result.findings] == []

@@ -323,6 +323,21 @@ class TraceResolver:
                 if transform.kind is TransformKind.KERNEL:
                     info.ref_params = True
 
+    def memoized(self, function: Scope) -> bool:
+        """Decorated with ``functools.lru_cache``/``cache`` (or a helper named so): setup
+        that runs once per process and arguments, not traced code (see jaxfacts)."""
+        node = function.node
+        decorators = getattr(node, "decorators", ())
+        parent = function.parent or self.model.module_scope
+        return any(
+            jf.memoizing(
+                self.model.qualified_name(
+                    d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator, parent
+                )
+            )
+            for d in decorators
+        )
+
     def transformed_functions(self, expr: cst.BaseExpression, scope: Scope) -> list[Scope]:
         """For ``jax.vmap(f, ...)`` (a transformation applied to functions of this file,
         nested to any depth: ``jax.grad(jax.vmap(f))``), those functions."""
@@ -415,7 +430,7 @@ class TraceResolver:
             reached.extend(nested_in.get(id(caller), ()))
             for callee in reached:
                 info = model.trace_of_function(callee)
-                if info.host or callee is caller:
+                if info.host or callee is caller or self.memoized(callee):
                     continue
                 new = caller_info.kinds - info.kinds
                 if new:

@@ -206,6 +206,21 @@ class TraceTimeSideEffect(Rule):
         """
     valid = (
         Valid("""
+            import functools
+            import json
+            import jax
+            def _read_plugins(path):
+                with open(path) as f:  # reached only through a memoized function: setup
+                    return json.load(f)
+            @functools.lru_cache
+            def backend_config():
+                return _read_plugins("plugins.json")
+            @jax.jit
+            def step(x):
+                backend_config()
+                return x
+            """),
+        Valid("""
             import jax
             @jax.jit
             def f(x):
