@@ -242,4 +242,22 @@ JNP_SHAPE_ARGUMENTS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "eye": ((0, 1), ("N", "M")),
     "identity": ((0,), ("n",)),
     "linspace": ((2,), ("num",)),
+    "reshape": ((1,), ("shape", "newshape")),
+    "broadcast_to": ((1,), ("shape",)),
+    "tile": ((1,), ("reps",)),
 }
+#: Array methods whose arguments are the result's shape (JL011): ``x.reshape(n, -1)``.
+ARRAY_SHAPE_METHODS = frozenset({"reshape"})
+#: Calls whose result is boolean (a mask): indexing with one, traced, has a shape that
+#: depends on its values (JL011).
+BOOLEAN_RESULT_CALLS = frozenset(
+    [
+        f"jax.numpy.{name}"
+        for name in (
+            "isnan isinf isfinite isneginf isposinf isnat isclose isin isreal iscomplex "
+            "signbit logical_and logical_or logical_not logical_xor greater greater_equal "
+            "less less_equal equal not_equal"
+        ).split()
+    ]
+    + ["jax.random.bernoulli"]
+)

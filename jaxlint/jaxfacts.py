@@ -620,6 +620,8 @@ TRACED_METHODS = ARRAY_METHODS | frozenset({"any", "all", "nonzero", "argsort", 
 # What individual calls do (NumPy and jax.numpy functions one by one, host effects,
 # logging, key consumption) lives in its own module.
 from jaxlint.callfacts import (  # noqa: E402, F401 - re-exported
+    ARRAY_SHAPE_METHODS,
+    BOOLEAN_RESULT_CALLS,
     DESCRIBING_CALLS,
     HOST_EFFECT_CALLS,
     HOST_RANDOM_NAMESPACES,

@@ -343,3 +343,45 @@ def test_parameters_of_helpers_hold_what_traced_callers_pass() -> None:
     assert model.trace(helper).traced
     assert array(model, cst.Name("v"), helper) is False
     assert array(model, cst.Name("x"), function(model, "double")) is True
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("return x > 0", Fact.YES),
+        ("return (x > 0) & ~jnp.isnan(x)", Fact.YES),
+        ("m = jnp.logical_and(x > 0, x < 1)\n    return m[:, 0]", Fact.YES),
+        ("return x.astype(bool)", Fact.YES),
+        ("return jnp.asarray(x, dtype=jnp.bool_)", Fact.YES),
+        ("return jax.random.bernoulli(x, 0.5)", Fact.YES),
+        ("return 3", Fact.NO),
+        ("return (x > 0) & 3", Fact.UNKNOWN),  # answers must agree
+        ("return x", Fact.UNKNOWN),
+        ("return x in (1, 2)", Fact.UNKNOWN),
+        ("return x + 1", Fact.UNKNOWN),
+    ],
+)
+def test_boolean_ness(body: str, expected: Fact) -> None:
+    model = model_of(f"""
+import jax
+import jax.numpy as jnp
+
+def f(x):
+    {body}
+""")
+    scope = function(model, "f")
+    statement = scope.node.body.body[-1].body[0]  # type: ignore[attr-defined]
+    assert model.boolean_fact(statement.value, Point(scope, END)) is expected
+
+
+def test_every_subscript_in_a_function_is_a_site() -> None:
+    model = model_of("""
+table = {}["a"]
+def f(x, i):
+    x[i] = x[0][1:]
+""")
+    assert [cst.Module([]).code_for_node(site.node) for site in model.subscripts] == [
+        "x[0][1:]",
+        "x[0]",
+        "x[i]",
+    ]

@@ -200,13 +200,23 @@ def test_dynamic_shape_fixtures_fail_under_jit_and_the_rest_run() -> None:
         "padded_range": (module.padded_range_jit, (x, 3)),
         "scan_body": (module.scan_rows, (jnp.ones((2, 3)), 3)),
         "grid": (module.grid, (x, 5)),
+        "mean_of_positive": (module.mean_of_positive, (x,)),
+        "zero_nans": (module.zero_nans, (x,)),
+        "window": (module.window, (x, 1)),
+        "to_rows": (module.to_rows, (x, 2)),
     }
     assert _marked_functions("dynamic_shapes.py", "JL011") == set(failing)
     for function, arguments in failing.values():
-        with pytest.raises((jax.errors.ConcretizationTypeError, TypeError)):
+        # NonConcreteBooleanIndexError is an IndexError, as is a traced slice bound's.
+        with pytest.raises((jax.errors.ConcretizationTypeError, TypeError, IndexError)):
             function(*arguments)
     module.positive_indices_padded(x)
     module.masked_sum(x)
     module.static_range(x, length=3)
     module.shaped_like(x)
     module.eye_of_input(x)
+    module.mean_of_positive_masked(x)
+    module.zero_nans_where(x)
+    module.window_dynamic(x, 1)
+    module.halves(x)
+    assert int(module.count_positive(x)) == 3

@@ -112,6 +112,15 @@ DYNAMIC_SHAPE_EXAMPLES = {
         "static_range": "(jnp.arange(4.0), 3)",
         "shaped_like": "(jnp.arange(4.0),)",
         "eye_of_input": "(jnp.ones((2, 2)),)",
+        "mean_of_positive": "(jnp.arange(4.0),)",
+        "zero_nans": "(jnp.arange(4.0),)",
+        "window": "(jnp.arange(4.0), jnp.int32(1))",
+        "to_rows": "(jnp.arange(4.0), jnp.int32(2))",
+        "mean_of_positive_masked": "(jnp.arange(4.0),)",
+        "zero_nans_where": "(jnp.arange(4.0),)",
+        "window_dynamic": "(jnp.arange(4.0), jnp.int32(1))",
+        "halves": "(jnp.arange(4.0),)",
+        "count_positive": "(jnp.arange(4.0),)",
     }.items()
 }
 
@@ -141,8 +150,8 @@ def test_dynamic_shape_flagged_functions_fail_jit_and_the_traced_rest_pass(
     }
     assert verdicts == expected
     assert sorted(name for name, verdict in verdicts.items() if verdict == "fail") == [
-        "distinct_labels", "grid", "padded_range", "positive_indices", "scan_body", "scan_rows",
-        "where_positive",
+        "distinct_labels", "grid", "mean_of_positive", "padded_range", "positive_indices",
+        "scan_body", "scan_rows", "to_rows", "where_positive", "window", "zero_nans",
     ]  # fmt: skip
 
 

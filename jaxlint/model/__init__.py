@@ -7,8 +7,9 @@
   ``function_of``, reaching bindings).
 - :mod:`~jaxlint.model.tracing`: which functions are traced and how (:class:`TraceInfo`,
   a side table), and the one ``transform_of`` shared with :mod:`jaxlint.project`.
-- :mod:`~jaxlint.model.values`: one evaluator; :mod:`~jaxlint.model.arrays` and
-  :mod:`~jaxlint.model.traced` its two lattices (array-ness, traced-ness).
+- :mod:`~jaxlint.model.values`: one evaluator; :mod:`~jaxlint.model.arrays`,
+  :mod:`~jaxlint.model.traced` and :mod:`~jaxlint.model.booleans` its lattices
+  (array-ness, traced-ness, boolean-ness).
 - :mod:`~jaxlint.model.semantic`: :class:`SemanticModel`, the questions rules ask.
 
 Facts that need the whole file are derived after the walk from what it recorded,

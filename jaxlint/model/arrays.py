@@ -231,7 +231,11 @@ class ArrayFacts(Evaluator):
         stores = cls.instance_attrs.get(attr)
         if not stores:
             return UNKNOWN
-        return agreeing(self.of(value, where, at) for value, where, at in stores)
+        # Memoized on the list of stores, one per class and attribute: methods that
+        # rebind `self.perms = self.perms[...]` would otherwise re-ask each other.
+        return self.memoized(
+            id(stores), lambda: agreeing(self.of(value, where, at) for value, where, at in stores)
+        )
 
 
 def is_mutable_ref(

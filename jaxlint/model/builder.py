@@ -132,6 +132,7 @@ class Builder:
             cst.Nonlocal: self.visit_nonlocal,
             cst.Expr: self.visit_expr,
             cst.Call: self.visit_call,
+            cst.Subscript: self.visit_subscript,
             cst.ExceptHandler: self.visit_except_handler,
             cst.If: self.visit_if,
             cst.Match: self.visit_match,
@@ -500,6 +501,11 @@ class Builder:
         self.model.add_call(site)
         if self.scope.is_function:
             self.scope.calls.append(site)
+        self.children(node)
+
+    def visit_subscript(self, node: cst.Subscript) -> None:
+        if self.scope.is_function:  # where shapes can be traced (JL011)
+            self.model.subscripts.append(self.site(node))
         self.children(node)
 
     def condition(self, node: cst.CSTNode, test: cst.BaseExpression, kind: ConditionKind) -> None:

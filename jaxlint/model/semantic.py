@@ -8,6 +8,7 @@ import libcst as cst
 
 from jaxlint import jaxfacts as jf
 from jaxlint.model.arrays import ArrayFacts, is_mutable_ref
+from jaxlint.model.booleans import BooleanFacts
 from jaxlint.model.names import NameResolver, string_key
 from jaxlint.model.nodes import (
     BindingKind,
@@ -45,6 +46,7 @@ class SemanticModel(NameResolver):
         self.classes: list[Scope] = []
         self.scope_of_node: dict[int, Scope] = {}
         self.subscript_stores: list[StoreSite] = []
+        self.subscripts: list[Site] = []  # every ``x[...]`` in a function, read or written
         self.attribute_stores: list[StoreSite] = []
         self.global_writes: list[Site] = []
         self.calls: list[CallSite] = []
@@ -110,6 +112,11 @@ class SemanticModel(NameResolver):
         ``jvp``, the JVP tracers of code traced only by ``grad`` count too."""
         facts = JvpTracedFacts(self) if jvp else TracedFacts(self)
         return facts.of(expr, at.scope, at.ordinal)
+
+    def boolean_fact(self, expr: cst.BaseExpression, at: Point) -> Fact:
+        """Whether ``expr``, evaluated at ``at``, is boolean: a mask when it is an array
+        (see :class:`jaxlint.model.booleans.BooleanFacts`)."""
+        return BooleanFacts(self).of(expr, at.scope, at.ordinal)
 
     def traced_tree_part(self, expr: cst.BaseExpression, at: Point) -> Fact:
         """Whether ``expr`` is ``state["vel"]`` (string keys, one or more levels) of a

@@ -1,4 +1,4 @@
-"""What an expression's value is: one evaluator over expressions, two lattices.
+"""What an expression's value is: one evaluator over expressions, three lattices.
 
 *Array-ness* (:class:`~jaxlint.model.arrays.ArrayFacts`, in ``arrays.py``): whether a value is a JAX array. Its answers must
 agree: a name bound to an array on one path and to a list on another is UNKNOWN.
@@ -6,6 +6,9 @@ agree: a name bound to an array on one path and to a list on another is UNKNOWN.
 *Traced-ness* (:class:`~jaxlint.model.traced.TracedFacts`, in ``traced.py``): whether a value is a tracer when its function runs
 under a transformation. One traced part makes the whole traced; it is static (NO) only
 when every part is.
+
+*Boolean-ness* (:class:`~jaxlint.model.booleans.BooleanFacts`, in ``booleans.py``):
+whether a value is boolean, a mask when it is an array. Its answers must agree.
 
 The shared machinery (:class:`Evaluator`, here) follows names to the bindings that reach them
 and parameters to what traced callers pass. Cycles (loop-carried names) stop at an

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
 from jaxlint import jaxfacts as jf
+from jaxlint.jaxfacts import TransformKind
 from jaxlint.model import (
     BindingKind,
     Branch,
     CallSite,
+    Param,
     Point,
     Scope,
     SemanticModel,
@@ -176,4 +180,115 @@ def _exits(body: cst.BaseSuite) -> bool:
     last = statements[-1]
     if isinstance(last, cst.SimpleStatementLine):
         return isinstance(last.body[-1], cst.Return | cst.Raise)
+    return False
+
+
+#: Expressions that cannot be None: enough to decide ``if size is None`` for a caller
+#: that passes ``size=x.size``.
+_NEVER_NONE = (
+    cst.BaseNumber,
+    cst.BaseString,
+    cst.Tuple,
+    cst.List,
+    cst.Dict,
+    cst.BinaryOperation,
+    cst.Comparison,
+)
+
+
+def _passed_value(expr: cst.BaseExpression) -> object:
+    """What a caller passes, as far as a flag test can tell: ``None``/``True``/``False``
+    or a number, ``_NOT_NONE`` for another value known not to be None, else
+    ``_UNKNOWN``."""
+    if isinstance(expr, cst.Name) and expr.value in ("None", "True", "False"):
+        return {"None": None, "True": True, "False": False}[expr.value]
+    if isinstance(expr, cst.Integer):
+        return int(expr.value, 0)
+    if isinstance(expr, _NEVER_NONE):
+        return _NOT_NONE
+    if isinstance(expr, cst.Attribute) and expr.attr.value in ("size", "shape", "ndim"):
+        return _NOT_NONE
+    return _UNKNOWN
+
+
+_NOT_NONE = object()
+_UNKNOWN = object()
+
+
+def _flag_test(test: cst.BaseExpression) -> tuple[str, Callable[[object], object]] | None:
+    """``flag``, ``not flag``, ``flag is None``, ``flag is not None``: the name tested and
+    how a passed value decides the test (``_UNKNOWN`` when it does not)."""
+    if isinstance(test, cst.Name):
+        return test.value, lambda v: _UNKNOWN if v in (_NOT_NONE, _UNKNOWN) else bool(v)
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _flag_test(test.expression)
+        if inner is None:
+            return None
+        name, decide = inner
+        return name, lambda v: _UNKNOWN if (d := decide(v)) is _UNKNOWN else not d
+    if (
+        isinstance(test, cst.Comparison)
+        and isinstance(test.left, cst.Name)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].comparator, cst.Name)
+        and test.comparisons[0].comparator.value == "None"
+    ):
+        operator = test.comparisons[0].operator
+        if isinstance(operator, cst.Is | cst.IsNot):
+            negated = isinstance(operator, cst.IsNot)
+            return test.left.value, lambda v: _UNKNOWN if v is _UNKNOWN else (v is None) != negated
+    return None
+
+
+def _passed_values(
+    model: SemanticModel, function: Scope, param: Param, depth: int = 0
+) -> set[object]:
+    """What the traced callers of ``function`` pass for ``param`` (see ``_passed_value``);
+    a caller that passes one of its own parameters on (``size=size``) is followed to its
+    traced callers, a few levels deep."""
+    info = model.trace(function)
+    if info.direct_kinds or TransformKind.EXTERNAL in info.kinds or not info.traced_callers:
+        return {_UNKNOWN}
+    values: set[object] = set()
+    for site in info.traced_callers:
+        expr = site.argument(param)
+        if expr is None:
+            return {_UNKNOWN}
+        value = _passed_value(expr)
+        caller = site.scope
+        if value is _UNKNOWN and isinstance(expr, cst.Name) and depth < 3:
+            outer = caller.params.get(expr.value) if caller.is_function else None
+            found = model.reaching(expr.value, caller, site.ordinal)
+            if outer is not None and found is not None and found[0] is caller:
+                if all(b.kind is BindingKind.PARAM for b in found[1]):
+                    values |= _passed_values(model, caller, outer, depth + 1)
+                    continue
+        values.add(value)
+    return values
+
+
+def unreached_by_traced_callers(
+    model: SemanticModel, branch: Branch | None, function: Scope
+) -> bool:
+    """Inside an arm that traced code never runs: its test reads a flag parameter of
+    ``function`` (``if return_counts:``, ``if size is None:``) and every traced caller
+    passes, or leaves at its default, a value that selects the other arm. Only for
+    functions traced through callers in this file, all of them in sight."""
+    info = model.trace(function)
+    if info.direct_kinds or TransformKind.EXTERNAL in info.kinds or not info.traced_callers:
+        return False
+    current = branch
+    while current is not None:
+        test = getattr(current.node, "test", None)
+        flag = None if test is None else _flag_test(test)
+        if flag is not None and flag[0] in function.params:
+            name, decide = flag
+            found = model.reaching(name, function, current.ordinal)
+            if found is not None and all(b.kind is BindingKind.PARAM for b in found[1]):
+                values = _passed_values(model, function, function.params[name])
+                outcomes = {decide(value) for value in values}
+                if len(outcomes) == 1 and (taken := outcomes.pop()) is not _UNKNOWN:
+                    if bool(taken) != (current.index == 0):
+                        return True
+        current = current.parent
     return False

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import libcst as cst
+
 from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic
 from jaxlint.jaxfacts import TransformKind
-from jaxlint.model import CallSite, Fact, SemanticModel
-from jaxlint.rules._analysis import guarded_by_tracer_test, jnp_function, traced_context
+from jaxlint.model import CallSite, Fact, Scope, SemanticModel, Site
+from jaxlint.rules._analysis import (
+    guarded_by_tracer_test,
+    jnp_function,
+    traced_context,
+    unreached_by_traced_callers,
+)
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
+
+YES = Fact.YES
 
 #: Transformations that stage shapes out once: every shape must be concrete there. Not
 #: ``grad`` (concrete values every call) nor ``vmap`` alone (an unbatched argument may be
@@ -27,18 +36,28 @@ class DynamicShape(Rule):
 
         - `jnp.nonzero`, `argwhere`, `flatnonzero`, `unique`, `compress`, `extract` of a
           traced value without `size=`, and `jnp.where(cond)` with one argument;
-        - `jnp.arange`, `zeros`, `ones`, `empty`, `full`, `eye`, `identity` and
-          `linspace(num=...)` whose size is a traced value.
+        - `jnp.arange`, `zeros`, `ones`, `empty`, `full`, `eye`, `identity`,
+          `linspace(num=...)`, `reshape`, `broadcast_to`, `tile` and `x.reshape(...)`
+          whose size is a traced value;
+        - indexing with a traced boolean mask (`x[x > 0]`, `x.at[jnp.isnan(x)].set(0)`,
+          `x[mask] = v`): a comparison, `~`/`&`/`|` of masks, a predicate such as
+          `jnp.isnan` or `jnp.logical_and`, a cast to `bool`, or a name bound to one;
+        - slices with a traced bound (`x[i:i + n]`).
 
         Sizes from `x.shape`, `len(x)`, static arguments and Python constants are fine, and
         so are the parameters of a function that only `vmap` (or `grad`) is applied to,
-        even when it is called from jitted code.
+        even when it is called from jitted code. Code under a flag test that no traced
+        caller takes (`if return_counts:` where every jitted caller leaves the default
+        `False`) never runs traced, and is not checked.
         """
     why_bad = """
         XLA compiles for fixed shapes, so every shape must be known at trace time. A size
         that depends on the values of a traced array is not: JAX raises
         `ConcretizationTypeError` (or `TypeError: Shapes must be 1D sequences of concrete
-        values of integer type`) when the function is traced.
+        values of integer type`) when the function is traced. A traced boolean mask
+        raises `NonConcreteBooleanIndexError` (its number of `True` values is the
+        result's length), and a traced slice bound `IndexError: Slice entries must be
+        static integers`.
         """
     example = """
         import jax
@@ -96,6 +115,26 @@ class DynamicShape(Rule):
                 return jnp.unique(x)  # grad only: concrete values every call
             g = jax.grad(lambda x: f(x).sum())
             """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            @jax.jit
+            def f(x, start):
+                kept = jnp.where(jnp.isnan(x), 0.0, x).sum(where=x > 0)
+                window = jax.lax.dynamic_slice(x, (start,), (4,))
+                return kept + window + x[: x.shape[0] // 2].reshape(2, -1) + x[start]
+            """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            def counts(mask, size=None, return_counts=False):
+                if return_counts:  # no jitted caller asks: never traced
+                    return jnp.nonzero(mask)[0]
+                return mask.sum()
+            @jax.jit
+            def f(x):
+                return counts(x > 0, size=x.size)
+            """),
     )
     invalid = (
         Invalid(
@@ -131,21 +170,29 @@ class DynamicShape(Rule):
                 return jnp.arange(length) + x.sum()
             f = jax.jit(padded)
             """),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            @jax.jit
+            def clean(x, start, rows):
+                bad = jnp.isnan(x) | (x < 0)
+                y = x.at[bad].set(0.0)
+                return x[x > 0].mean(), y[start : start + 4], y.reshape(rows, -1)
+            """,
+            count=4,
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         yield from reported(self.check_call(model, site) for site in model.calls)
+        stored = {id(store.target) for store in model.subscript_stores}
+        yield from reported(
+            self.check_subscript(model, site, id(site.node) in stored) for site in model.subscripts
+        )
 
-    def check_call(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
-        function_name = jnp_function(site)
-        if function_name is None:
-            return None
-        if (
-            function_name not in jf.JNP_VALUE_SIZED
-            and function_name not in (jf.JNP_SHAPE_ARGUMENTS)
-            and function_name != "where"
-        ):
-            return None
+    def staging_function(self, model: SemanticModel, site: Site) -> Scope | None:
+        """The function around ``site`` when it is staged with fixed shapes there."""
         function = site.scope.enclosing_function()
         if function is None:
             return None
@@ -157,7 +204,86 @@ class DynamicShape(Rule):
             # an unbatched one may be a Python value (equinox.filter_vmap passes every
             # non-array through).
             return None
-        if guarded_by_tracer_test(model, site.branch, site.scope):
+        if guarded_by_tracer_test(model, site.branch, site.scope, site.ordinal):
+            return None
+        if unreached_by_traced_callers(model, site.branch, function):
+            return None
+        return function
+
+    def check_subscript(self, model: SemanticModel, site: Site, stored: bool) -> Diagnostic | None:
+        subscript = site.node
+        assert isinstance(subscript, cst.Subscript)
+        base = subscript.value
+        for element in subscript.slice:
+            index = element.slice
+            if isinstance(index, cst.Slice):
+                bounds = [b for b in (index.lower, index.upper, index.step) if b is not None]
+                traced = next((b for b in bounds if model.traced_fact(b, site) is YES), None)
+                if traced is None or not self.indexes_array(model, base, site):
+                    continue
+                function = self.staging_function(model, site)
+                if function is None:
+                    return None
+                return Diagnostic(
+                    self.code,
+                    subscript,
+                    f"slice `{source_text(subscript, 40)}` with traced bound "
+                    f"`{source_text(traced, 30)}` ({traced_context(model, function)}): slice "
+                    "bounds must be static under `jit` (IndexError); use "
+                    "`lax.dynamic_slice(x, (i,), (n,))` with a static length `n`, or make "
+                    "the bound a static argument",
+                )
+            mask = index.value
+            if model.boolean_fact(mask, site) is not YES:
+                continue
+            if model.traced_fact(mask, site) is not YES:
+                continue
+            if not self.indexes_array(model, base, site):
+                continue
+            function = self.staging_function(model, site)
+            if function is None:
+                return None
+            updated = isinstance(base, cst.Attribute) and base.attr.value == "at"
+            instead = (
+                "`jnp.where(mask, new_values, x)`"
+                if updated or stored
+                else "`jnp.where(mask, x, 0)` (or a reduction's `where=mask`)"
+            )
+            return Diagnostic(
+                self.code,
+                subscript,
+                f"`{source_text(subscript, 40)}` indexes with traced boolean mask "
+                f"`{source_text(mask, 30)}`: the result's shape depends on its values "
+                f"({traced_context(model, function)}) and raises "
+                f"NonConcreteBooleanIndexError; use {instead}",
+            )
+        return None
+
+    @staticmethod
+    def indexes_array(model: SemanticModel, base: cst.BaseExpression, site: Site) -> bool:
+        """``base`` is a JAX array or a traced value (``x.at`` of one included)."""
+        if isinstance(base, cst.Attribute) and base.attr.value == "at":
+            base = base.value
+        return model.array_fact(base, site) is YES or model.traced_fact(base, site) is YES
+
+    def check_call(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
+        function_name = jnp_function(site)
+        func = site.call.func
+        if function_name is None and isinstance(func, cst.Attribute):
+            if func.attr.value in jf.ARRAY_SHAPE_METHODS and self.indexes_array(
+                model, func.value, site
+            ):
+                return self.check_shape_method(model, site, func.attr.value)
+        if function_name is None:
+            return None
+        if (
+            function_name not in jf.JNP_VALUE_SIZED
+            and function_name not in (jf.JNP_SHAPE_ARGUMENTS)
+            and function_name != "where"
+        ):
+            return None
+        function = self.staging_function(model, site)
+        if function is None:
             return None
         args = site.call.args
         if any(arg.star for arg in args):
@@ -193,4 +319,28 @@ class DynamicShape(Rule):
                     "(`static_argnames`), derive it from `x.shape`, or use "
                     "`lax.dynamic_slice(x, (i,), (n,))` with a static `n`",
                 )
+        return None
+
+    def check_shape_method(
+        self, model: SemanticModel, site: CallSite, method: str
+    ) -> Diagnostic | None:
+        """``x.reshape(n, -1)``: every argument is part of the new shape."""
+        args = site.call.args
+        if any(arg.star for arg in args):
+            return None
+        for arg in args:
+            if arg.keyword is not None and arg.keyword.value not in ("shape", "newshape"):
+                continue
+            if model.traced_fact(arg.value, site) is not YES:
+                continue
+            function = self.staging_function(model, site)
+            if function is None:
+                return None
+            return Diagnostic(
+                self.code,
+                arg.value,
+                f"`.{method}` with traced size `{source_text(arg.value, 30)}` "
+                f"({traced_context(model, function)}): shapes must be concrete under "
+                "`jit`; mark it static (`static_argnames`) or derive it from `x.shape`",
+            )
         return None

@@ -1,6 +1,7 @@
 # Source: https://github.com/guandeh17/Self-Forcing/pull/78
 # The KV cache is a dict of arrays updated by in-place sliced writes; ported to JAX the leaves are
 # immutable, and only rebinding the dict entries (the PR's other style) works.
+# The traced `start` as a slice bound fails under jit too (JL011): dynamic_update_slice fixes both.
 import jax
 import jax.numpy as jnp
 
@@ -8,8 +9,8 @@ import jax.numpy as jnp
 @jax.jit
 def update_kv_cache(kv_cache, k, v, start):
     end = start + k.shape[1]
-    kv_cache["k"][:, start:end] = k  # expect: JL001
-    kv_cache["v"][:, start:end] = v  # expect: JL001
+    kv_cache["k"][:, start:end] = k  # expect: JL001, JL011
+    kv_cache["v"][:, start:end] = v  # expect: JL001, JL011
     return kv_cache
 
 
