@@ -190,6 +190,52 @@ def test_jit_method_findings_raise_and_pytrees_run(tmp_path: Path) -> None:
     assert float(module.Box(1.5).doubled()) == 3.0
 
 
+#: Where fixtures/jit_methods.py's static-self classes start: they need only jax, while
+#: the file's pytree classes above need flax and equinox, which tests do not install.
+STATIC_SELF_SECTION = "# Static `self` with the default hash"
+
+
+def test_static_self_fixtures_keep_the_first_attribute_values(tmp_path: Path) -> None:
+    text = (FIXTURES / "jit_methods.py").read_text()
+    section = text[text.index(STATIC_SELF_SECTION) :]
+    path = tmp_path / "static_self.py"
+    path.write_text("import functools\nimport jax\nimport jax.numpy as jnp\n\n" + section)
+    run = lint_paths([str(path)], Settings(root=str(tmp_path), select=("JL013",)), CheckOptions())
+    flagged = {f.message.split("`")[3] for f in run.findings}
+    assert flagged == {
+        "EpsilonGreedy.explore_probability", "ScheduledSGD.apply", "Classifier.decide",
+    }  # fmt: skip
+    module = _load(path, "static_self_fixture")
+    q = jnp.zeros(2)
+    greedy = module.EpsilonGreedy(0.5)
+    assert greedy.explore_probability(q).tolist() == [0.5, 0.5]
+    greedy.decay()
+    assert greedy.epsilon == 0.25
+    # The same object, so the program compiled for epsilon=0.5 runs again.
+    assert greedy.explore_probability(q).tolist() == [0.5, 0.5]
+    sgd = module.ScheduledSGD(1.0)
+    params, grads = {"w": jnp.ones(2)}, {"w": jnp.ones(2)}
+    assert sgd.apply(params, grads)["w"].tolist() == [0.0, 0.0]
+    sgd.set_learning_rate(0.5)
+    assert sgd.apply(params, grads)["w"].tolist() == [0.0, 0.0]  # not [0.5, 0.5]
+    classifier = module.Classifier(0.5)
+    scores = jnp.array([0.2, 0.6])
+    assert classifier.decide(scores).tolist() == [False, True]
+    classifier.calibrate(jnp.array([0.0, 0.1]))
+    assert classifier.decide(scores).tolist() == [False, True]  # threshold 0.05 unseen
+    # The traps: a class hashed by value compiles once per value; a class whose read
+    # attributes never change gives the same answer anyway.
+    threshold = module.Threshold(0.5)
+    assert threshold.mask(scores).tolist() == [False, True]
+    assert threshold.raised_to(0.1).mask(scores).tolist() == [True, True]
+    student = module.Student(2.0)
+    student.record(1.0)
+    assert student.soften(jnp.ones(1)).tolist() == [0.5]
+    decayed = module.Decayed(2.0)
+    decayed.set_rate(3.0)
+    assert decayed.eager(1.0) == 3.0 and float(decayed.doubled(1.0)) == 2.0
+
+
 def test_dynamic_shape_fixtures_fail_under_jit_and_the_rest_run() -> None:
     module = _load(FIXTURES / "dynamic_shapes.py", "dynamic_shapes_fixture")
     x = jnp.arange(4.0)
