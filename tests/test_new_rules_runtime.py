@@ -7,6 +7,7 @@ import importlib.util
 import shutil
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -124,9 +125,14 @@ def test_donation_fixture_deletes_the_donated_state() -> None:
     assert module.train(jnp.ones(4), [jnp.ones(4)] * 3).shape == (4,)
 
 
+#: fixtures/static_arguments.py's loops whose static argument changes every iteration,
+#: with the jitted function each calls (the rest of its marks are unhashable values).
+LOOP_VARYING = {"train": "decayed_update", "warmup_curve": "warmup", "ramp": "scaled"}
+
+
 def test_static_argument_fixtures_raise_and_the_rest_run() -> None:
     module = _load(FIXTURES / "static_arguments.py", "static_arguments_fixture")
-    flagged = _marked_functions("static_arguments.py", "JL014")
+    flagged = _marked_functions("static_arguments.py", "JL014") - set(LOOP_VARYING)
     assert len(flagged) == 6
     x = jnp.ones((4, 4))
     for name in flagged:
@@ -134,6 +140,31 @@ def test_static_argument_fixtures_raise_and_the_rest_run() -> None:
             getattr(module, name)(x)
     for name in ("summed_tuple", "pooled_tuple", "selected_int", "plain_call", "pytree_argument"):
         getattr(module, name)(x)
+
+
+def test_loop_varying_static_arguments_compile_every_iteration() -> None:
+    module = _load(FIXTURES / "static_arguments.py", "static_arguments_fixture_loops")
+    assert set(LOOP_VARYING) <= _marked_functions("static_arguments.py", "JL014")
+    x = jnp.ones(3)
+    steps = 6
+
+    def new_programs(jitted: str, run: Any) -> int:
+        before = getattr(module, jitted)._cache_size()
+        run()
+        return getattr(module, jitted)._cache_size() - before
+
+    # Flagged: one new program per iteration (ramp counts from 1: steps - 1 of them).
+    assert new_programs("decayed_update", lambda: module.train(x, x, steps)) == steps
+    assert new_programs("warmup", lambda: module.warmup_curve(x, steps)) == steps
+    assert new_programs("scaled", lambda: module.ramp(x, steps)) == steps - 1
+    # A second run of a flagged loop compiles nothing new: the values repeat. It is the
+    # first run, of every training loop, that runs at compile speed.
+    assert new_programs("decayed_update", lambda: module.train(x, x, steps)) == 0
+    # The traps: at most one program per setting, however long the loop.
+    assert new_programs("scaled", lambda: module.scale_sweep(x)) == 2
+    assert new_programs("warmup", lambda: module.few_warmups(x)) == 1  # t=1, 2 are cached
+    assert new_programs("scaled", lambda: module.alternating(x, 50)) == 2  # 0 and 1
+    assert new_programs("scaled", lambda: module.per_factor(x, (3, 3, 3))) == 1
 
 
 JIT_METHODS = """
