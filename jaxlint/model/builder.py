@@ -578,6 +578,11 @@ class Builder:
 
     def method_of_instance(self, name: str) -> Scope | None:
         """The method whose first parameter (``self``) ``name`` refers to here, if any."""
+        loop = self.loop
+        while loop is not None:
+            if name in loop.targets:
+                return None  # ``[self.v for self in xs]``: a loop target shadows it
+            loop = loop.parent
         scope: Scope | None = self.scope
         while scope is not None and scope.is_function:
             first = scope.self_param()

@@ -46,7 +46,8 @@ class JitMethodSelf(Rule):
         `self.w = ...` outside `__init__`, `__post_init__`, `setup` and the methods they
         call). Classes that define `__hash__` or `__eq__` say themselves when two
         instances are the same static value, and are left alone; so are writes in the
-        jitted method itself (JL002's).
+        jitted method itself (JL002's), and in a method that then clears the compiled
+        code (`jax.clear_caches()`, `self.apply.clear_cache()`).
         """
     why_bad = """
         `jit` traces every non-static argument, and `self` is an argument: for an instance
@@ -141,6 +142,9 @@ class JitMethodSelf(Rule):
                     self.calls = 0  # only at construction: the first value
                 def rename(self, name):
                     self.name = name  # never read by the jitted method
+                def rescale(self, w):
+                    self.w = w
+                    Scaler.apply.clear_cache()  # the next call compiles with the new w
                 @partial(jax.jit, static_argnums=0)
                 def apply(self, x):
                     return x * self.w + self.calls
@@ -355,7 +359,7 @@ class JitMethodSelf(Rule):
                 if writer in construction or writer in traced:
                     continue  # the first value, or a write in traced code (JL002's)
                 first = writer.self_param()
-                if first is None or first.name != "self":
+                if first is None or first.name != "self" or self.clears_caches(writer):
                     continue
                 where = self.jit_decorator(model, cls, node)
                 return Diagnostic(
@@ -405,6 +409,19 @@ class JitMethodSelf(Rule):
             if scope in methods:
                 found.update(dict.fromkeys(scope.instance_reads))
         return list(found)
+
+    @staticmethod
+    def clears_caches(method: Scope) -> bool:
+        """``jax.clear_caches()`` or ``self.apply.clear_cache()``: the next call compiles
+        again, with the new value."""
+        return any(
+            site.qualified_name == "jax.clear_caches"
+            or (
+                isinstance(site.call.func, cst.Attribute)
+                and site.call.func.attr.value == "clear_cache"
+            )
+            for site in method.calls
+        )
 
     @staticmethod
     def jit_decorator(
