@@ -209,6 +209,40 @@ def test_static_parameters() -> None:
     }  # argnums count after partial's args
 
 
+def test_static_parameters_of_methods_count_after_a_bound_self() -> None:
+    model = model_of("""
+        import jax
+
+        class Model:
+            def apply(self, x, n): return x
+            def loss(self, x, n): return x
+            def build(self):
+                self.fast = jax.jit(self.apply, static_argnums=0)  # x: self is bound
+
+        plain = jax.jit(Model.loss, static_argnums=0)  # self: the plain function
+        """)
+    assert model.trace(function(model, "Model.apply")).static_params == {"x"}
+    assert model.trace(function(model, "Model.loss")).static_params == {"self"}
+
+
+def test_instance_reads_of_methods_and_their_closures() -> None:
+    model = model_of("""
+        class Scaler:
+            def __init__(self, w):
+                self.w = w
+            def apply(self, xs):
+                self.calls = 1  # a store, not a read
+                scale = lambda x: x * self.w + self.b
+                other = [o.w for o in xs]
+                return scale(xs) + self.helper(xs)
+            def shadowed(self, xs):
+                return [self.v for self in xs]
+        """)
+    assert list(function(model, "Scaler.apply").instance_reads) == ["w", "b", "helper"]
+    assert function(model, "Scaler.shadowed").instance_reads == {}
+    assert function(model, "Scaler.__init__").instance_reads == {}
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [

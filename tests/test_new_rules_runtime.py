@@ -7,6 +7,7 @@ import importlib.util
 import shutil
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -124,9 +125,14 @@ def test_donation_fixture_deletes_the_donated_state() -> None:
     assert module.train(jnp.ones(4), [jnp.ones(4)] * 3).shape == (4,)
 
 
+#: fixtures/static_arguments.py's loops whose static argument changes every iteration,
+#: with the jitted function each calls (the rest of its marks are unhashable values).
+LOOP_VARYING = {"train": "decayed_update", "warmup_curve": "warmup", "ramp": "scaled"}
+
+
 def test_static_argument_fixtures_raise_and_the_rest_run() -> None:
     module = _load(FIXTURES / "static_arguments.py", "static_arguments_fixture")
-    flagged = _marked_functions("static_arguments.py", "JL014")
+    flagged = _marked_functions("static_arguments.py", "JL014") - set(LOOP_VARYING)
     assert len(flagged) == 6
     x = jnp.ones((4, 4))
     for name in flagged:
@@ -134,6 +140,31 @@ def test_static_argument_fixtures_raise_and_the_rest_run() -> None:
             getattr(module, name)(x)
     for name in ("summed_tuple", "pooled_tuple", "selected_int", "plain_call", "pytree_argument"):
         getattr(module, name)(x)
+
+
+def test_loop_varying_static_arguments_compile_every_iteration() -> None:
+    module = _load(FIXTURES / "static_arguments.py", "static_arguments_fixture_loops")
+    assert set(LOOP_VARYING) <= _marked_functions("static_arguments.py", "JL014")
+    x = jnp.ones(3)
+    steps = 6
+
+    def new_programs(jitted: str, run: Any) -> int:
+        before = getattr(module, jitted)._cache_size()
+        run()
+        return getattr(module, jitted)._cache_size() - before
+
+    # Flagged: one new program per iteration (ramp counts from 1: steps - 1 of them).
+    assert new_programs("decayed_update", lambda: module.train(x, x, steps)) == steps
+    assert new_programs("warmup", lambda: module.warmup_curve(x, steps)) == steps
+    assert new_programs("scaled", lambda: module.ramp(x, steps)) == steps - 1
+    # A second run of a flagged loop compiles nothing new: the values repeat. It is the
+    # first run, of every training loop, that runs at compile speed.
+    assert new_programs("decayed_update", lambda: module.train(x, x, steps)) == 0
+    # The traps: at most one program per setting, however long the loop.
+    assert new_programs("scaled", lambda: module.scale_sweep(x)) == 2
+    assert new_programs("warmup", lambda: module.few_warmups(x)) == 1  # t=1, 2 are cached
+    assert new_programs("scaled", lambda: module.alternating(x, 50)) == 2  # 0 and 1
+    assert new_programs("scaled", lambda: module.per_factor(x, (3, 3, 3))) == 1
 
 
 JIT_METHODS = """
@@ -188,6 +219,52 @@ def test_jit_method_findings_raise_and_pytrees_run(tmp_path: Path) -> None:
         module.Scaler(2.0).repeat(1.0, 3)
     assert float(module.Frozen().apply(1.0)) == 2.0
     assert float(module.Box(1.5).doubled()) == 3.0
+
+
+#: Where fixtures/jit_methods.py's static-self classes start: they need only jax, while
+#: the file's pytree classes above need flax and equinox, which tests do not install.
+STATIC_SELF_SECTION = "# Static `self` with the default hash"
+
+
+def test_static_self_fixtures_keep_the_first_attribute_values(tmp_path: Path) -> None:
+    text = (FIXTURES / "jit_methods.py").read_text()
+    section = text[text.index(STATIC_SELF_SECTION) :]
+    path = tmp_path / "static_self.py"
+    path.write_text("import functools\nimport jax\nimport jax.numpy as jnp\n\n" + section)
+    run = lint_paths([str(path)], Settings(root=str(tmp_path), select=("JL013",)), CheckOptions())
+    flagged = {f.message.split("`")[3] for f in run.findings}
+    assert flagged == {
+        "EpsilonGreedy.explore_probability", "ScheduledSGD.apply", "Classifier.decide",
+    }  # fmt: skip
+    module = _load(path, "static_self_fixture")
+    q = jnp.zeros(2)
+    greedy = module.EpsilonGreedy(0.5)
+    assert greedy.explore_probability(q).tolist() == [0.5, 0.5]
+    greedy.decay()
+    assert greedy.epsilon == 0.25
+    # The same object, so the program compiled for epsilon=0.5 runs again.
+    assert greedy.explore_probability(q).tolist() == [0.5, 0.5]
+    sgd = module.ScheduledSGD(1.0)
+    params, grads = {"w": jnp.ones(2)}, {"w": jnp.ones(2)}
+    assert sgd.apply(params, grads)["w"].tolist() == [0.0, 0.0]
+    sgd.set_learning_rate(0.5)
+    assert sgd.apply(params, grads)["w"].tolist() == [0.0, 0.0]  # not [0.5, 0.5]
+    classifier = module.Classifier(0.5)
+    scores = jnp.array([0.2, 0.6])
+    assert classifier.decide(scores).tolist() == [False, True]
+    classifier.calibrate(jnp.array([0.0, 0.1]))
+    assert classifier.decide(scores).tolist() == [False, True]  # threshold 0.05 unseen
+    # The traps: a class hashed by value compiles once per value; a class whose read
+    # attributes never change gives the same answer anyway.
+    threshold = module.Threshold(0.5)
+    assert threshold.mask(scores).tolist() == [False, True]
+    assert threshold.raised_to(0.1).mask(scores).tolist() == [True, True]
+    student = module.Student(2.0)
+    student.record(1.0)
+    assert student.soften(jnp.ones(1)).tolist() == [0.5]
+    decayed = module.Decayed(2.0)
+    decayed.set_rate(3.0)
+    assert decayed.eager(1.0) == 3.0 and float(decayed.doubled(1.0)) == 2.0
 
 
 def test_dynamic_shape_fixtures_fail_under_jit_and_the_rest_run() -> None:

@@ -141,6 +141,7 @@ class Builder:
             cst.BooleanOperation: self.visit_boolean_operation,
             cst.UnaryOperation: self.visit_unary_operation,
             cst.Name: self.visit_name,
+            cst.Attribute: self.visit_attribute,
             cst.Return: self.visit_return,
             cst.Yield: self.visit_yield,
         }
@@ -571,6 +572,32 @@ class Builder:
         # keyword names are not code fields.
         if self.scope.is_function:
             self.scope.reads.append(node)
+
+    def visit_attribute(self, node: cst.Attribute) -> None:
+        # Only loads get here (store targets walk only their value): ``self.w`` read in a
+        # method, or in a function or lambda nested in it that closes over ``self``.
+        if isinstance(node.value, cst.Name):
+            method = self.method_of_instance(node.value.value)
+            if method is not None:
+                method.instance_reads.setdefault(node.attr.value, []).append(node)
+        self.children(node)
+
+    def method_of_instance(self, name: str) -> Scope | None:
+        """The method whose first parameter (``self``) ``name`` refers to here, if any."""
+        loop = self.loop
+        while loop is not None:
+            if name in loop.targets:
+                return None  # ``[self.v for self in xs]``: a loop target shadows it
+            loop = loop.parent
+        scope: Scope | None = self.scope
+        while scope is not None and scope.is_function:
+            first = scope.self_param()
+            if first is not None and first.name == name:
+                return scope
+            if name in scope.bindings or name in scope.globals or name in scope.nonlocals:
+                return None  # a name of its own shadows the method's
+            scope = scope.parent
+        return None
 
     def visit_return(self, node: cst.Return) -> None:
         if self.scope.is_function:

@@ -174,6 +174,31 @@ class NameResolver:
             return None
         return function.enclosing_class()  # type: ignore[union-attr]
 
+    def bound_method(self, expr: cst.BaseExpression, scope: Scope) -> bool:
+        """``self.step``, ``model.predict``: a method of this file reached through an
+        instance, which binds its first parameter (not ``Cls.step``, nor ``cls.step`` in a
+        classmethod, which hand over the plain function)."""
+        if not isinstance(expr, cst.Attribute) or not isinstance(expr.value, cst.Name):
+            return False
+        target = self.function_of(expr, scope)
+        if target is None or target.enclosing_class() is None:
+            return False
+        if self.decorated_with(target, "builtins.staticmethod"):
+            return False
+        if self.class_named(expr.value, scope) is not None:
+            return False
+        function = scope.enclosing_function()
+        first = function.self_param() if function is not None else None
+        if first is not None and first.name == expr.value.value:
+            return not self.decorated_with(function, "builtins.classmethod")  # type: ignore[arg-type]
+        return True
+
+    def decorated_with(self, function: Scope, name: str) -> bool:
+        """``function`` has a decorator that is ``name`` (a qualified name)."""
+        decorators = getattr(function.node, "decorators", ())
+        parent = function.parent or self.module_scope
+        return any(self.qualified_name(d.decorator, parent) == name for d in decorators)
+
     def class_named(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None:
         """The class defined in this file that ``expr`` (a name) refers to, if one."""
         if not isinstance(expr, cst.Name):

@@ -213,6 +213,9 @@ class Scope:
         default_factory=dict
     )
     class_annotations: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    #: for methods: the ``self.<attr>`` loads of their body, by attribute (with those of
+    #: nested functions and lambdas that close over ``self``), in source order
+    instance_reads: dict[str, list[cst.Attribute]] = field(default_factory=dict)
 
     @property
     def is_function(self) -> bool:

@@ -312,6 +312,8 @@ class TraceResolver:
                 )
                 partial = self.partial_call(value, where)
                 bound = _partial_positional_count(partial)
+                if model.bound_method(value, where):
+                    bound += 1  # jax.jit(self.step, static_argnums=0): 0 is after `self`
                 info.partial_bound |= _partial_bound_names(partial, target, bound)
                 self.static_from_options(target, options, bound)
                 if (

@@ -39,6 +39,18 @@ def traced_context(model: SemanticModel, function: Scope) -> str:
     return f"in {function.qualname}" + (f", {via}" if via else "")
 
 
+def literal_collection(expr: cst.BaseExpression) -> bool:
+    """``[1, 2]``, ``("a", None)``, ``[(1, "x"), (2, "y")]``: literals only. A loop over
+    one is a sweep over a few settings, each a program that must compile once anyway."""
+    if isinstance(expr, cst.List | cst.Tuple | cst.Set):
+        return all(literal_collection(element.value) for element in expr.elements)
+    if isinstance(expr, cst.UnaryOperation):
+        return literal_collection(expr.expression)
+    if isinstance(expr, cst.Name):
+        return expr.value in ("None", "True", "False")
+    return isinstance(expr, cst.BaseNumber | cst.BaseString)
+
+
 def frozen_class(model: SemanticModel, cls: Scope) -> bool:
     """A class whose instances' fields cannot be reassigned: a flax/equinox module, or a
     dataclass declared frozen."""

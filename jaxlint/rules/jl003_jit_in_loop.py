@@ -9,6 +9,7 @@ import libcst as cst
 from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic
 from jaxlint.model import CallSite, Loop, LoopKind, SemanticModel, Site
+from jaxlint.rules._analysis import literal_collection
 from jaxlint.rules.base import Invalid, Rule, Valid
 
 _MEMO_METHODS = frozenset({"append", "setdefault", "extend", "insert", "add"})
@@ -215,7 +216,7 @@ class JitInLoop(Rule):
         # A sweep over a literal list of settings (`for n in [1, 2]`): each setting is a
         # different program that must compile once anyway.
         if (
-            loop is not None and loop.kind is LoopKind.FOR and _constant_collection(loop.node.iter)  # type: ignore[attr-defined]
+            loop is not None and loop.kind is LoopKind.FOR and literal_collection(loop.node.iter)  # type: ignore[attr-defined]
         ):
             return True
         # Iterating over functions: each is compiled once, which is the point of the loop.
@@ -275,14 +276,3 @@ class JitInLoop(Rule):
                 if any(loop.contains(binding.ordinal) for binding in found[1]):
                     return "a function defined in the loop"
         return ""
-
-
-def _constant_collection(expr: cst.BaseExpression) -> bool:
-    """``[1, 2]``, ``("a", None)``, ``[(1, "x"), (2, "y")]``: literals only."""
-    if isinstance(expr, cst.List | cst.Tuple | cst.Set):
-        return all(_constant_collection(element.value) for element in expr.elements)
-    if isinstance(expr, cst.UnaryOperation):
-        return _constant_collection(expr.expression)
-    if isinstance(expr, cst.Name):
-        return expr.value in ("None", "True", "False")
-    return isinstance(expr, cst.BaseNumber | cst.BaseString)

@@ -8,19 +8,26 @@ from collections.abc import Iterator
 import libcst as cst
 
 from jaxlint.findings import Diagnostic
-from jaxlint.model import Scope, SemanticModel
+from jaxlint.model import BindingKind, Scope, SemanticModel
 from jaxlint.model.tracing import TransformForm, transform_options
 from jaxlint.rules._jitted import JIT_TRANSFORMS, option_of
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 
 #: Calls that register a class with JAX's pytree or static machinery.
 REGISTRATION_PREFIX = "jax.tree_util.register"
+#: Methods that build an instance: what they assign is its first value, not a change.
+CONSTRUCTION_METHODS = ("__init__", "__post_init__", "__new__", "__setstate__", "setup")
+#: Methods with which a class defines when two instances are equal static values.
+USER_HASHING = ("__hash__", "__eq__")
 
 
 class JitMethodSelf(Rule):
     code = "JL013"
     name = "jit-method-self"
-    summary = "`@jax.jit` on a method of a plain class: `self` is not a valid JAX type"
+    summary = (
+        "`@jax.jit` on a method of a plain class: `self` is not a valid JAX type, or is "
+        "static while its attributes change"
+    )
     what_it_does = """
         Checks for methods decorated with `@jax.jit` (or `@partial(jax.jit, ...)` that
         leaves `self` non-static) in a plain class: one with no base classes and no class
@@ -31,11 +38,25 @@ class JitMethodSelf(Rule):
         body called through the class takes no instance). Classes with bases (flax and equinox modules, `NamedTuple`, pytree base classes)
         and decorated classes (`flax.struct.dataclass`, `chex.dataclass`, registered
         dataclasses) may well be pytrees, and are left alone.
+
+        The opposite trap: a method of such a class jitted with `self` static
+        (`static_argnums=0`, `static_argnames="self"`, `jax.jit(Cls.method,
+        static_argnums=0)`) that reads an attribute (`self.w`, directly or in a method it
+        calls through `self`) which another method reassigns after construction (a
+        `self.w = ...` outside `__init__`, `__post_init__`, `setup` and the methods they
+        call). Classes that define `__hash__` or `__eq__` say themselves when two
+        instances are the same static value, and are left alone; so are writes in the
+        jitted method itself (JL002's), and in a method that then clears the compiled
+        code (`jax.clear_caches()`, `self.apply.clear_cache()`).
         """
     why_bad = """
         `jit` traces every non-static argument, and `self` is an argument: for an instance
         of a plain class the call raises `TypeError: Error interpreting argument to ... as
         an abstract array` (older jax: `Argument 'self' ... is not a valid JAX type`).
+
+        A static `self` is looked up by its hash and equality, which for a plain class are
+        its identity: after `model.w = new_w`, the next call finds the program compiled
+        for the same object and runs it with the old `w` baked in, silently.
         """
     example = """
         import jax
@@ -112,6 +133,40 @@ class JitMethodSelf(Rule):
             """),
         Valid("""
             import jax
+            from functools import partial
+            class Scaler:
+                def __init__(self, w):
+                    self.w = w
+                    self.reset()
+                def reset(self):
+                    self.calls = 0  # only at construction: the first value
+                def rename(self, name):
+                    self.name = name  # never read by the jitted method
+                def rescale(self, w):
+                    self.w = w
+                    Scaler.apply.clear_cache()  # the next call compiles with the new w
+                @partial(jax.jit, static_argnums=0)
+                def apply(self, x):
+                    return x * self.w + self.calls
+            """),
+        Valid("""
+            import jax
+            from functools import partial
+            class Scaler:
+                def __init__(self, w):
+                    self.w = w
+                def set_w(self, w):
+                    self.w = w
+                def __hash__(self):
+                    return hash(self.w)
+                def __eq__(self, other):
+                    return isinstance(other, Scaler) and self.w == other.w
+                @partial(jax.jit, static_argnums=0)
+                def apply(self, x):  # the class defines its hashing: its own business
+                    return x * self.w
+            """),
+        Valid("""
+            import jax
             class Ops:
                 @jax.jit
                 def double(x):  # called as Ops.double(x): no instance
@@ -156,6 +211,36 @@ class JitMethodSelf(Rule):
                 def act(self, obs):
                     return obs.argmax()
             """),
+        Invalid(
+            """
+            import jax
+            from functools import partial
+            class Policy:
+                def __init__(self, temperature):
+                    self.temperature = temperature
+                def anneal(self):
+                    self.temperature = self.temperature * 0.9
+                @partial(jax.jit, static_argnums=0)
+                def act(self, logits):
+                    return logits / self.temperature
+            """,
+            line=8,
+            column=6,
+            message="`self.temperature` is reassigned in `Policy.anneal`",
+        ),
+        Invalid("""
+            import jax
+            class Normalizer:
+                def __init__(self):
+                    self.mean = 0.0
+                def update(self, batch):
+                    self.mean = batch.mean()
+                def _center(self, x):
+                    return x - self.mean
+                def apply(self, x):
+                    return self._center(x)  # reads self.mean through a helper
+            Normalizer.apply = jax.jit(Normalizer.apply, static_argnames="self")
+            """),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
@@ -163,18 +248,33 @@ class JitMethodSelf(Rule):
         for cls in model.classes:
             if not self.plain(cls) or id(cls) in registered:
                 continue
-            for bindings in cls.bindings.values():
-                for binding in bindings:
-                    node = binding.node
-                    if not isinstance(node, cst.FunctionDef):
-                        continue
-                    method = model.scope_of_node.get(id(node))
-                    first = method.self_param() if method is not None else None
-                    if method is None or first is None or first.name != "self":
-                        continue  # called through the class, a first `x` is no instance
+            for method, node in self.instance_methods(model, cls):
+                if "self" in model.trace(method).static_params:
+                    diagnostic = self.check_static_self(model, cls, method, node)
+                else:
                     diagnostic = self.check_method(model, cls, method, node)
-                    if diagnostic is not None:
-                        yield diagnostic
+                if diagnostic is not None:
+                    yield diagnostic
+
+    def instance_methods(
+        self, model: SemanticModel, cls: Scope
+    ) -> Iterator[tuple[Scope, cst.FunctionDef]]:
+        """The methods of ``cls`` whose first parameter is ``self``, not static or class
+        methods: called through the class, a first `x` is no instance."""
+        for bindings in cls.bindings.values():
+            for binding in bindings:
+                node = binding.node
+                if not isinstance(node, cst.FunctionDef):
+                    continue
+                method = model.scope_of_node.get(id(node))
+                first = method.self_param() if method is not None else None
+                if method is None or first is None or first.name != "self":
+                    continue
+                if model.decorated_with(method, "builtins.staticmethod") or (
+                    model.decorated_with(method, "builtins.classmethod")
+                ):
+                    continue
+                yield method, node
 
     def plain(self, cls: Scope) -> bool:
         node: cst.ClassDef = cls.node  # type: ignore[assignment]
@@ -242,3 +342,94 @@ class JitMethodSelf(Rule):
             f"TypeError; make `{cls.name}` a pytree, mark `{self_name}` static "
             "(`static_argnums=0`), or jit a pure function",
         )
+
+    def check_static_self(
+        self, model: SemanticModel, cls: Scope, method: Scope, node: cst.FunctionDef
+    ) -> Diagnostic | None:
+        """``self`` static with the default hash (identity): the compiled code keeps the
+        attribute values of the first call, however the instance changes later."""
+        if not model.trace(method).compiled:
+            return None
+        if any(name in cls.bindings for name in USER_HASHING):
+            return None  # the class says when two instances are the same static value
+        traced = self.self_calls(model, cls, [method])
+        construction = self.self_calls(model, cls, self.construction_methods(model, cls))
+        for attr in self.attributes_read(model, traced):
+            for _, writer, _ in cls.instance_attrs.get(attr, ()):
+                if writer in construction or writer in traced:
+                    continue  # the first value, or a write in traced code (JL002's)
+                first = writer.self_param()
+                if first is None or first.name != "self" or self.clears_caches(writer):
+                    continue
+                where = self.jit_decorator(model, cls, node)
+                return Diagnostic(
+                    self.code,
+                    where if where is not None else node.name,
+                    f"`self` is static in `{cls.name}.{node.name.value}` but `self.{attr}` "
+                    f"is reassigned in `{cls.name}.{writer.name}`: jit looks compiled code "
+                    "up by the instance's identity, so the compiled method keeps the value "
+                    f"it saw first; make `{cls.name}` a pytree, or pass `{attr}` as an "
+                    "argument",
+                )
+        return None
+
+    @staticmethod
+    def construction_methods(model: SemanticModel, cls: Scope) -> list[Scope]:
+        found: list[Scope] = []
+        for name in CONSTRUCTION_METHODS:
+            for binding in cls.bindings.get(name, ()):
+                scope = model.scope_of_node.get(id(binding.node))
+                if binding.kind is BindingKind.DEF and scope is not None:
+                    found.append(scope)
+        return found
+
+    @staticmethod
+    def self_calls(model: SemanticModel, cls: Scope, methods: list[Scope]) -> set[Scope]:
+        """``methods`` and the methods of ``cls`` they call through ``self``, transitively."""
+        found: set[Scope] = set(methods)
+        pending = list(methods)
+        while pending:
+            for site in pending.pop().calls:
+                callee = site.callee
+                if (
+                    site.binds_self
+                    and callee is not None
+                    and callee.enclosing_class() is cls
+                    and callee not in found
+                ):
+                    found.add(callee)
+                    pending.append(callee)
+        return found
+
+    @staticmethod
+    def attributes_read(model: SemanticModel, methods: set[Scope]) -> list[str]:
+        """The ``self.<attr>`` the methods load, in source order (of the methods)."""
+        found: dict[str, None] = {}
+        for scope in model.scopes:
+            if scope in methods:
+                found.update(dict.fromkeys(scope.instance_reads))
+        return list(found)
+
+    @staticmethod
+    def clears_caches(method: Scope) -> bool:
+        """``jax.clear_caches()`` or ``self.apply.clear_cache()``: the next call compiles
+        again, with the new value."""
+        return any(
+            site.qualified_name == "jax.clear_caches"
+            or (
+                isinstance(site.call.func, cst.Attribute)
+                and site.call.func.attr.value == "clear_cache"
+            )
+            for site in method.calls
+        )
+
+    @staticmethod
+    def jit_decorator(
+        model: SemanticModel, cls: Scope, node: cst.FunctionDef
+    ) -> cst.CSTNode | None:
+        """The ``@jax.jit``/``@partial(jax.jit, ...)`` decorator of the method, if any."""
+        for decorator in node.decorators:
+            found = model.transform_of(decorator.decorator, cls)
+            if found is not None and found[0] in JIT_TRANSFORMS:
+                return decorator.decorator
+        return None
