@@ -585,6 +585,28 @@ STATIC_RESULT_PARTS: dict[str, frozenset[int]] = {
 #: axis_name)`` is the size of the named axis, a Python int, even under ``jit``.
 STATIC_WHEN_STATIC_CALLS = frozenset({"jax.lax.psum"})
 
+#: Methods of dicts and NamedTuples that JAX arrays lack: a traced argument they are
+#: called on is a pytree of leaves, not an array.
+MAPPING_METHODS = frozenset({"keys", "items", "values", "get", "setdefault", "_replace", "_asdict"})
+#: Classes no tracer is an instance of: ``isinstance(x, (int, np.integer))`` asks whether
+#: ``x`` is concrete, as ``isinstance(x, jax.core.Tracer)`` does.
+CONCRETE_VALUE_CLASSES = frozenset(
+    {
+        "builtins.int",
+        "builtins.float",
+        "builtins.bool",
+        "builtins.complex",
+        "numbers.Number",
+        "numbers.Integral",
+        "numbers.Real",
+        "numpy.integer",
+        "numpy.floating",
+        "numpy.number",
+        "numpy.generic",
+        "numpy.bool_",
+        "numpy.ndarray",
+    }
+)
 #: Calls that ask whether a value is concrete (not a tracer): code they guard runs only
 #: where the answer is known.
 TRACER_TEST_CALLS = frozenset(

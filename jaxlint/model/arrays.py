@@ -166,6 +166,8 @@ class ArrayFacts(Evaluator):
                 return fact
         if function.self_param() is param:
             return NO  # self / cls
+        if self.used_as_mapping(function, param.name):
+            return NO
         if param.name in info.static_params:
             return NO
         if param.name in info.partial_bound:
@@ -182,6 +184,18 @@ class ArrayFacts(Evaluator):
         # (a list of arrays is a list).
         passed = self.from_callers(function, param)
         return UNKNOWN if passed is None else passed
+
+    @staticmethod
+    def used_as_mapping(function: Scope, name: str) -> bool:
+        """The function calls ``name.keys()``, ``.items()``, ``.get(...)``, ...: a dict or
+        a NamedTuple of leaves (a pytree), which no JAX array is."""
+        return any(
+            isinstance(func := site.call.func, cst.Attribute)
+            and func.attr.value in jf.MAPPING_METHODS
+            and isinstance(func.value, cst.Name)
+            and func.value.value == name
+            for site in function.calls
+        )
 
     def of_part(self, whole: cst.BaseExpression, scope: Scope, ordinal: int) -> Fact:
         """A name unpacked from ``whole``: an array if ``whole`` is a sequence of arrays

@@ -128,6 +128,9 @@ class TracedFacts(Evaluator):
             if name in jf.TREE_MAP_CALLS and call.args:
                 # A tree of what the mapped function returns: `tree_map(_is_none, grads)`
                 # is a tree of Python bools, static though `grads` is traced.
+                mapped_name = self.model.qualified_name(call.args[0].value, scope)
+                if mapped_name in jf.STATIC_RESULT_CALLS:
+                    return NO  # `tree.map(jnp.shape, params)`: a tree of shapes
                 mapped = self.model.function_of(call.args[0].value, scope)
                 if mapped is not None and self.of_returns(mapped) is not UNKNOWN:
                     return self.of_returns(mapped)

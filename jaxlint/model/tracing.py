@@ -90,6 +90,24 @@ class TraceInfo:
         return any(kind.passes_arrays for kind in self.direct_kinds)
 
 
+def _axes_elements(axes: cst.BaseExpression) -> list[cst.BaseExpression] | None:
+    """The axes of ``(0, None)``, ``[0, None]`` and of list arithmetic on displays,
+    ``[0] + [None] * 9``; None when they are not spelled out."""
+    if isinstance(axes, cst.Tuple | cst.List):
+        if any(isinstance(element, cst.StarredElement) for element in axes.elements):
+            return None
+        return [element.value for element in axes.elements]
+    if isinstance(axes, cst.BinaryOperation):
+        if isinstance(axes.operator, cst.Add):
+            left, right = _axes_elements(axes.left), _axes_elements(axes.right)
+            return None if left is None or right is None else left + right
+        if isinstance(axes.operator, cst.Multiply) and isinstance(axes.right, cst.Integer):
+            repeated = _axes_elements(axes.left)
+            count = int(axes.right.value, 0)
+            return None if repeated is None or count > 64 else repeated * count
+    return None
+
+
 #: The one shared, never-written answer for scopes that are not traced.
 NOT_TRACED = TraceInfo()
 
@@ -397,13 +415,13 @@ class TraceResolver:
     def unmapped_from_axes(self, function: Scope, axes: cst.BaseExpression, bound: int) -> None:
         """``vmap(f, in_axes=(0, None))``: a ``None`` axis passes the argument through
         unbatched, so it is whatever the caller gave (maybe a Python value)."""
-        if not isinstance(axes, cst.Tuple | cst.List):
+        elements = _axes_elements(axes)
+        if elements is None:
             return
         positional = function.positional_params()
         info = self.model.trace_of_function(function)
-        for number, element in enumerate(axes.elements):
+        for number, value in enumerate(elements):
             index = number + bound
-            value = element.value
             if isinstance(value, cst.Name) and value.value == "None" and index < len(positional):
                 info.unmapped_params.add(positional[index].name)
 

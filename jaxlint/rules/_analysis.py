@@ -152,7 +152,11 @@ def tests_tracerness(
 
 
 def _is_tracer_class(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) -> bool:
+    """A tracer class, or one no tracer belongs to (``int``, ``np.ndarray``): either way
+    ``isinstance`` with it asks whether the value is concrete."""
     name = model.qualified_name(expr, scope) or ""
+    if name in jf.CONCRETE_VALUE_CLASSES:
+        return True
     return name.startswith("jax") and name.rsplit(".", 1)[-1].endswith("Tracer")
 
 

@@ -158,6 +158,15 @@ class InplaceUpdate(Rule):
         """
     valid = (
         Valid("""
+            import jax
+            @jax.jit
+            def merge(state, update):
+                # state.keys(): a dict of leaves, not an array; item assignment rebinds a leaf.
+                for k in update.keys() & state.keys():
+                    state[k] = update[k]
+                return state
+            """),
+        Valid("""
             import jax.numpy as jnp
             def f(x):
                 x = jnp.asarray(x)

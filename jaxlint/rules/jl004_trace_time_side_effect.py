@@ -221,6 +221,16 @@ class TraceTimeSideEffect(Rule):
                 return x
             """),
         Valid("""
+            import logging
+            import jax
+            import jax.numpy as jnp
+            @jax.jit
+            def init(params):
+                # A tree of shapes is static: the trace-time idiom, once per compile.
+                logging.info("param shapes: %s", jax.tree.map(jnp.shape, params))
+                return params
+            """),
+        Valid("""
             import jax
             @jax.jit
             def f(x):

@@ -88,13 +88,29 @@ def _is_container(model: SemanticModel, expr: cst.BaseExpression, site: Conditio
     for binding in found[1]:
         if binding.kind is BindingKind.PARAM:
             param = binding.scope.params.get(binding.name)
+            if param is not None and isinstance(param.default, _DISPLAYS):
+                continue  # `program_ids=()`: a sequence by its default
             annotation = param.annotation if param is not None else None
             where = binding.scope.parent or model.module_scope
             if annotation is None or not _container_annotation(model, annotation, where):
                 return False
-        elif not (binding.kind is BindingKind.ASSIGN and isinstance(binding.value, _DISPLAYS)):
+        elif binding.kind is not BindingKind.ASSIGN or binding.value is None:
+            return False
+        elif not _builds_container(model, binding.value, binding.code_scope):
             return False
     return True
+
+
+def _builds_container(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> bool:
+    """A display, or ``tuple(...)``/``list(...)``/``dict(...)``/``set(...)`` of anything."""
+    if isinstance(value, _DISPLAYS):
+        return True
+    return isinstance(value, cst.Call) and model.qualified_name(value.func, scope) in (
+        "builtins.tuple",
+        "builtins.list",
+        "builtins.dict",
+        "builtins.set",
+    )
 
 
 def _container_annotation(
@@ -202,6 +218,43 @@ class TracedControlFlow(Rule):
                 if items and state:
                     return x + state.w
                 return x
+            """),
+        Valid("""
+            import functools
+            import jax
+            # in_axes=None passes the caller's value through unbatched: maybe a Python int.
+            @functools.partial(jax.vmap, in_axes=[0] + [None] * 2)
+            def f(x, n, mode):
+                if n > 2 and mode == "fast":
+                    return x * n
+                return x
+            """),
+        Valid("""
+            import jax
+            import numpy as np
+            from jax import lax
+            # No tracer is an int or a NumPy value: isinstance asks whether it is concrete.
+            def normalize(index, size):
+                if isinstance(index, (int, np.integer)):
+                    return index + size if index < 0 else index
+                return lax.select(index < 0, index + size, index)
+            @jax.jit
+            def f(x, i):
+                return x[normalize(i, x.shape[0])]
+            """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            # A sequence by its default, or built by tuple(...): its truth is its length.
+            def kernel(x, program_ids=()):
+                if program_ids:
+                    x = x + program_ids[0]
+                return x
+            @jax.jit
+            def f(x, starts):
+                starts = tuple(jnp.asarray(s) for s in starts)
+                zero = starts[0] if starts else 0
+                return kernel(x, (zero,)) + kernel(x)
             """),
         Valid("""
             import jax
