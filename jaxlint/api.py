@@ -168,7 +168,7 @@ def lint_paths(
         fix=want_fixes,
         unsafe_fixes=options.unsafe_fixes,
         jobs=options.jobs,
-        external_traced=project_index.external_traced if project_index is not None else None,
+        external=project_index.external if project_index is not None else None,
     )
     try:
         for index, path in enumerate(files):

@@ -8,7 +8,7 @@ pre-filter), :mod:`jaxlint.suppression` (``# noqa``, skip-file), :mod:`jaxlint.f
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import libcst as cst
@@ -22,6 +22,7 @@ from jaxlint.fsio import read_source
 from jaxlint.model import SemanticModel, build_model
 from jaxlint.noqa import ContinuationNoqa
 from jaxlint.positions import node_spans
+from jaxlint.project import CrossModuleFacts
 from jaxlint.rules import RULES_BY_CODE, Rule, rules_for
 from jaxlint.source import (
     decoded_hint,
@@ -54,12 +55,12 @@ class FileLinter:
     """Lints one file's source with one configuration."""
 
     def __init__(
-        self, path: str, settings: Settings, external_traced: Mapping[str, str] | None = None
+        self, path: str, settings: Settings, external: CrossModuleFacts | None = None
     ) -> None:
         self.path = path
         self.settings = settings
-        # functions of this file that other linted files trace (see jaxlint.project)
-        self.external_traced = external_traced
+        # what other linted files trace or rebind in this one (see jaxlint.project)
+        self.external = external
         self.codes = settings.codes_for(path)
         self.rules: list[Rule] = rules_for(self.codes)
 
@@ -67,7 +68,7 @@ class FileLinter:
         """Whether any enabled rule may report on this file."""
         if not self.rules:
             return False
-        if self.external_traced:
+        if self.external is not None and self.external.traced:
             return True  # traced from another file: JAX need not be imported here
         return looks_like_jax(text, self.settings)
 
@@ -83,7 +84,7 @@ class FileLinter:
                 return True  # the full path reports JL000, or why libcst cannot parse it
         if not self.wants_model(text):
             return False
-        if self.external_traced or not prefilter.ENABLED:
+        if self.external is not None or not prefilter.ENABLED:
             return True
         if tree is not None:
             known = prefilter.reportable_codes(tree, decorators)
@@ -100,7 +101,10 @@ class FileLinter:
         if not model_always and not self.wants_model(module.code if text is None else text):
             return None, []
         try:
-            model = build_model(module, self.settings.traced_decorators, self.external_traced)
+            external = self.external or CrossModuleFacts()
+            model = build_model(
+                module, self.settings.traced_decorators, external.traced, external.rebound
+            )
         except Exception as error:  # noqa: BLE001 - reported as an internal error, exit 2
             raise InternalError(
                 f"{self.path}: internal error in the semantic model: "
@@ -250,7 +254,7 @@ def lint_bytes(
     *,
     fix: bool = False,
     unsafe_fixes: bool = False,
-    external_traced: Mapping[str, str] | None = None,
+    external: CrossModuleFacts | None = None,
 ) -> FileResult:
     """Lint a file's bytes: a Python source, or a Jupyter notebook (by its suffix)."""
     if path.endswith(".ipynb"):
@@ -262,9 +266,9 @@ def lint_bytes(
             settings,
             fix=fix,
             unsafe_fixes=unsafe_fixes,
-            external_traced=external_traced,
+            external=external,
         )
-    linter = FileLinter(path, settings, external_traced)
+    linter = FileLinter(path, settings, external)
     return linter.lint(source, fix=fix, unsafe_fixes=unsafe_fixes)
 
 
@@ -274,7 +278,7 @@ def lint_file(
     *,
     fix: bool = False,
     unsafe_fixes: bool = False,
-    external_traced: Mapping[str, str] | None = None,
+    external: CrossModuleFacts | None = None,
 ) -> FileResult:
     """Lint a file on disk; an unreadable file is a JL000 finding."""
     try:
@@ -287,6 +291,4 @@ def lint_file(
         if "JL000" in settings.codes_for(path):
             result.findings.append(unreadable_file_finding(path, error))
         return result
-    return lint_bytes(
-        path, source, settings, fix=fix, unsafe_fixes=unsafe_fixes, external_traced=external_traced
-    )
+    return lint_bytes(path, source, settings, fix=fix, unsafe_fixes=unsafe_fixes, external=external)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from json.decoder import scanstring
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ from jaxlint.findings import Finding
 
 if TYPE_CHECKING:
     from jaxlint.engine import FileResult
+    from jaxlint.project import CrossModuleFacts
 
 NOTEBOOK_SUFFIX = ".ipynb"
 #: The comment line between two cells in the module (never in a cell: see ``_tokens_free``).
@@ -475,7 +476,7 @@ def lint_notebook(
     *,
     fix: bool = False,
     unsafe_fixes: bool = False,
-    external_traced: Mapping[str, str] | None = None,
+    external: CrossModuleFacts | None = None,
 ) -> FileResult:
     """Lint a notebook's code cells as one module; findings are placed in their cells,
     and fixes go back into the cells' sources (see :meth:`Notebook.with_module`)."""
@@ -490,7 +491,7 @@ def lint_notebook(
         return result
     if notebook is None:
         return result  # another kernel's language: nothing for a Python linter
-    linter = FileLinter(path, settings, external_traced)
+    linter = FileLinter(path, settings, external)
     module = notebook.module.encode("utf-8")
     if fix and not notebook.splittable:
         result.warnings.append(f"{path}: fixes not applied (a cell contains jaxlint's markers)")

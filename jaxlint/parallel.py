@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -24,7 +24,13 @@ from jaxlint import prefilter
 from jaxlint.cache import source_digest
 from jaxlint.config import Settings
 from jaxlint.engine import FileResult, lint_file
-from jaxlint.project import module_name, names_a_transformation, summarize, summary_key
+from jaxlint.project import (
+    CrossModuleFacts,
+    module_name,
+    names_a_transformation,
+    summarize,
+    summary_key,
+)
 
 #: A lint result and the digest of the bytes it was computed from (None: unreadable).
 Outcome = tuple[FileResult, str | None]
@@ -77,13 +83,11 @@ def lint_one(
     settings: Settings,
     fix: bool,
     unsafe_fixes: bool,
-    external_traced: Mapping[str, str] | None = None,
+    external: CrossModuleFacts | None = None,
 ) -> Outcome:
     """Lint one file; whatever goes wrong is an internal error for this file alone."""
     try:
-        result = lint_file(
-            path, settings, fix=fix, unsafe_fixes=unsafe_fixes, external_traced=external_traced
-        )
+        result = lint_file(path, settings, fix=fix, unsafe_fixes=unsafe_fixes, external=external)
     except RecursionError:
         result = FileResult(path, errors=[f"{path}: internal error: nesting too deep"])
     except Exception as error:  # noqa: BLE001 - one file must not sink the run
@@ -110,9 +114,9 @@ def _start_worker(settings: Settings, fix: bool, unsafe_fixes: bool) -> None:
     gc.set_threshold(*LINT_GC_THRESHOLDS)  # this process only lints
 
 
-def _work(path: str, external_traced: Mapping[str, str] | None = None) -> Outcome:
+def _work(path: str, external: CrossModuleFacts | None = None) -> Outcome:
     assert _worker_state is not None
-    return lint_one(path, *_worker_state, external_traced)
+    return lint_one(path, *_worker_state, external)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -138,20 +142,20 @@ def lint_files(
     fix: bool = False,
     unsafe_fixes: bool = False,
     jobs: int | None = None,
-    external_traced: Callable[[str], Mapping[str, str]] | None = None,
+    external: Callable[[str], CrossModuleFacts | None] | None = None,
 ) -> Iterator[Outcome]:
     """Lint ``paths`` with ``jobs`` processes (default: all cores), yielding outcomes in the
-    order of ``paths`` as soon as each is ready. ``external_traced(path)``: the functions of
-    ``path`` that other files trace (``ProjectIndex.external_traced``)."""
+    order of ``paths`` as soon as each is ready. ``external(path)``: what other files
+    trace or rebind in ``path`` (``ProjectIndex.external``)."""
 
-    def external(path: str) -> Mapping[str, str] | None:
-        return external_traced(path) or None if external_traced is not None else None
+    def external_of(path: str) -> CrossModuleFacts | None:
+        return external(path) if external is not None else None
 
     jobs = min(jobs or default_jobs(), len(paths))
     if jobs <= 1:
         with fewer_collections():
             for path in paths:
-                yield lint_one(path, settings, fix, unsafe_fixes, external(path))
+                yield lint_one(path, settings, fix, unsafe_fixes, external_of(path))
         return
     context = _context()
     executor = ProcessPoolExecutor(
@@ -166,7 +170,7 @@ def lint_files(
         # Biggest files first, so no worker is left with a large file at the end.
         with frozen_heap(context):
             for index in sorted(range(len(paths)), key=lambda i: -_size(paths[i])):
-                futures[index] = executor.submit(_work, paths[index], external(paths[index]))
+                futures[index] = executor.submit(_work, paths[index], external_of(paths[index]))
         for index in range(len(paths)):
             future = futures[index]
             assert future is not None
@@ -178,7 +182,7 @@ def lint_files(
                 executor.shutdown(wait=False, cancel_futures=True)
                 for rest in paths[index:]:
                     yielded += 1
-                    yield _isolated(rest, settings, fix, unsafe_fixes, external(rest))
+                    yield _isolated(rest, settings, fix, unsafe_fixes, external_of(rest))
                 return
             yielded += 1
             yield outcome
@@ -197,7 +201,7 @@ def _isolated(
     settings: Settings,
     fix: bool,
     unsafe_fixes: bool,
-    external_traced: Mapping[str, str] | None = None,
+    external: CrossModuleFacts | None = None,
 ) -> Outcome:
     with ProcessPoolExecutor(
         max_workers=1,
@@ -206,7 +210,7 @@ def _isolated(
         initargs=(settings, fix, unsafe_fixes),
     ) as executor:
         try:
-            return executor.submit(_work, path, external_traced).result()
+            return executor.submit(_work, path, external).result()
         except BrokenProcessPool:
             message = f"{path}: internal error: the worker process linting it died"
             return FileResult(path, errors=[message]), None

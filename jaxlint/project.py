@@ -19,7 +19,7 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,17 @@ _KIND_ADJECTIVES = {
 _STAGED_ROOT_KINDS = frozenset(_KIND_ADJECTIVES)
 
 
+@dataclass(frozen=True)
+class CrossModuleFacts:
+    """What other linted files do to one file: the functions of it they trace, and the
+    module-level names of it they rebind. Given to the file's semantic model."""
+
+    #: qualified name of a function -> how other files trace it
+    traced: Mapping[str, str] = field(default_factory=dict)
+    #: module-level name -> where another file rebinds it (``train.py:12``)
+    rebound: Mapping[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class _Function:
     qualname: str  # "step" or "Model.__call__"
@@ -63,6 +74,9 @@ class _Module:
     package: str  # for relative imports
     imports: dict[str, str] = field(default_factory=dict)  # local name -> dotted target
     functions: dict[str, _Function] = field(default_factory=dict)
+    #: ``settings.scale = 2.0``: (the attribute's dotted target through this module's
+    #: imports, line), for JL010 in the module that owns the name
+    attribute_writes: list[tuple[str, int]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         """What the index keeps of this module, as plain JSON data (for the cache)."""
@@ -78,6 +92,7 @@ class _Module:
                 ]
                 for f in self.functions.values()
             ],
+            "writes": [list(write) for write in self.attribute_writes],
         }
 
     @classmethod
@@ -89,6 +104,7 @@ class _Module:
                 function.memoized = bool(memoized)
                 function.calls = [(str(target), int(at)) for target, at in calls]
                 module.functions[qualname] = function
+            module.attribute_writes = [(str(target), int(at)) for target, at in data["writes"]]
         except (KeyError, TypeError, ValueError):
             return None  # a damaged entry: read the file again
         return module
@@ -198,6 +214,11 @@ class _Reader:
                 if kind:
                     function.kind = kind
                     break
+        self.module.attribute_writes = [
+            (self.resolve(written), line)
+            for written, line in self.module.attribute_writes
+            if written.partition(".")[0] in self.module.imports
+        ]
         for call in transform_calls:
             kind = self.transform_kind(call.func)
             target = _dotted(call.args[0]) if kind else None
@@ -219,6 +240,13 @@ class _Reader:
                         transform_calls.append(node)
                 elif isinstance(node.func, ast.Call) and node.args:
                     transform_calls.append(node)  # jax.jit(static_argnums=1)(f)
+            elif isinstance(node, ast.Assign | ast.AugAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                        # Resolved once every import is known (see read).
+                        written = f"{target.value.id}.{target.attr}"
+                        module.attribute_writes.append((written, node.lineno))
             elif isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
@@ -272,6 +300,7 @@ class ProjectIndex:
         self._by_path: dict[str, _Module] = {}
         self._root = _common_directory(paths)
         self._external: dict[str, dict[str, str]] = {}
+        self._rebound: dict[str, dict[str, str]] = {}  # path -> module-level name -> where
         mentions_transform = _transform_mention(self._decorators)
         callers: list[tuple[str, str, bytes]] = []
         for path in paths:
@@ -294,6 +323,17 @@ class ProjectIndex:
             for name, path, source in callers:
                 self._by_name[name] = self._parse(path, source)
             self._resolve()
+            self._resolve_writes()
+
+    def external(self, path: str) -> CrossModuleFacts | None:
+        """What other linted files do to ``path``'s functions and names, if anything."""
+        traced, rebound = self.external_traced(path), self.external_rebound(path)
+        return CrossModuleFacts(traced, rebound) if traced or rebound else None
+
+    def external_rebound(self, path: str) -> dict[str, str]:
+        """Module-level names of ``path`` that other linted files rebind
+        (``settings.scale = 2.0``), each with where (``train.py:12``)."""
+        return self._rebound.get(os.path.abspath(path), {})
 
     def external_traced(self, path: str) -> dict[str, str]:
         """Qualified names of functions in ``path`` that code in other linted files
@@ -302,10 +342,11 @@ class ProjectIndex:
 
     def fingerprint(self, path: str) -> str:
         """A stable string of all that ``path``'s results depend on in other files."""
-        external = self.external_traced(path)
-        if not external:
+        traced, rebound = self.external_traced(path), self.external_rebound(path)
+        if not traced and not rebound:
             return ""
-        text = "\n".join(f"{name}\t{via}" for name, via in sorted(external.items()))
+        text = "\n".join(f"{name}\t{via}" for name, via in sorted(traced.items()))
+        text += "\0" + "\n".join(f"{name}\t{at}" for name, at in sorted(rebound.items()))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     # ------------------------------------------------------------------ building
@@ -417,6 +458,17 @@ class ProjectIndex:
                         f"{self._display(root.module.path)}:{root.line}"
                     )
                 self._external.setdefault(callee.module.path, {})[callee.qualname] = via
+
+    def _resolve_writes(self) -> None:
+        """``settings.scale = 2.0`` in one linted module rebinds ``scale`` in another."""
+        for module in list(self._by_path.values()):
+            for written, line in module.attribute_writes:
+                owner_name, _, name = written.rpartition(".")
+                owner = self._module(owner_name) if owner_name else None
+                if owner is None or owner is module or name.startswith("__"):
+                    continue
+                where = f"{self._display(module.path)}:{line}"
+                self._rebound.setdefault(owner.path, {}).setdefault(name, where)
 
     def _display(self, path: str) -> str:
         try:

@@ -30,7 +30,7 @@ from jaxlint.findings import Diagnostic, Finding
 from jaxlint.fixer import Located, fix_until_clean
 from jaxlint.fixes import Fix, apply_fixes
 from jaxlint.noqa import comment_layout, noqa_line
-from jaxlint.project import ProjectIndex
+from jaxlint.project import CrossModuleFacts, ProjectIndex
 from jaxlint.rules import RULES_BY_CODE
 from jaxlint.scope import project_index, project_root, rooted
 from jaxlint.source import deep_recursion, parse, parse_error_finding, python_syntax_error
@@ -59,8 +59,8 @@ class Analysis:
     located: Located = field(default_factory=list)
     #: findings with no diagnostic behind them (JL000)
     plain: list[Finding] = field(default_factory=list)
-    #: what other files trace in this one (from the project index)
-    external_traced: dict[str, str] | None = None
+    #: what other files trace or rebind in this one (from the project index)
+    external: CrossModuleFacts | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -71,8 +71,8 @@ def analyse(
     path: str, text: str, settings: Settings, project: ProjectIndex | None = None
 ) -> Analysis:
     """Lint ``text`` as the file ``path``, as ``jaxlint check`` would."""
-    external = project.external_traced(path) if project is not None else None
-    analysis = Analysis(path, text, settings, external_traced=external)
+    external = project.external(path) if project is not None else None
+    analysis = Analysis(path, text, settings, external=external)
     if skips_file(text):
         return analysis
     source = text.encode("utf-8")
@@ -138,7 +138,7 @@ def fix_all_text(analysis: Analysis) -> str | None:
 
 
 def _relint(analysis: Analysis, tree: cst.Module, text: str) -> Located:
-    linter = FileLinter(analysis.path, analysis.settings, analysis.external_traced)
+    linter = FileLinter(analysis.path, analysis.settings, analysis.external)
     return linter.analyse(tree, text)[1]
 
 

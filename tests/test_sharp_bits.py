@@ -3,8 +3,10 @@ crosses modules through the project index, and the model's new facts hold."""
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
@@ -192,6 +194,56 @@ def test_index_follows_aliases_reexports_and_chains(tmp_path: Path) -> None:
     assert index.fingerprint(step) == ""
     assert index.fingerprint(ops) == ProjectIndex(list(reversed(paths))).fingerprint(ops)
     assert index.fingerprint(ops) != index.fingerprint(deep)
+
+
+CROSS_MODULE_STALE = {
+    "stalecfg/__init__.py": "",
+    "stalecfg/config.py": """
+        import jax
+        scale = 1.0
+        offset = 0.5
+        @jax.jit
+        def apply(x):
+            return x * scale + offset
+        """,
+    "stalecfg/train.py": """
+        import jax
+        import jax.numpy as jnp
+        from stalecfg import config
+        def run():
+            first = config.apply(jnp.ones(2))
+            config.scale = 2.0  # the compiled apply keeps 1.0
+            return first, config.apply(jnp.ones(2)), jax.jit(lambda x: x)(first)
+        """,
+}
+
+
+def test_a_name_another_module_rebinds_is_a_stale_global(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _write(tmp_path, CROSS_MODULE_STALE)
+    config = str(tmp_path / "stalecfg" / "config.py")
+    index = ProjectIndex(paths)
+    assert index.external_rebound(config) == {"scale": "train.py:7"}
+    assert index.external_rebound(str(tmp_path / "stalecfg" / "train.py")) == {}
+    assert index.fingerprint(config) != ""
+    run = lint_paths([str(tmp_path / "stalecfg")], Settings(root=str(tmp_path)), CheckOptions())
+    found = [(Path(f.path).name, f.line, f.code) for f in run.findings]
+    assert found == [("config.py", 7, "JL010")]  # `scale`; `offset` is never rebound
+    assert "rebound at train.py:7" in run.findings[0].message
+    # Alone, config.py has nothing to say: the rebinding is in the other file.
+    alone = lint_paths([config], Settings(root=str(tmp_path)), CheckOptions())
+    assert alone.findings == []
+    # And at runtime the compiled function keeps the value it was traced with.
+    jnp = pytest.importorskip("jax.numpy")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("stalecfg", "stalecfg.config", "stalecfg.train"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    train = importlib.import_module("stalecfg.train")
+    first, second, _ = train.run()
+    assert float(second[0]) == float(first[0]) == 1.5
+    eager = train.config.apply.__wrapped__  # the same code, not compiled
+    assert float(eager(jnp.ones(2))[0]) == 2.5
 
 
 def test_index_ignores_grad_only_callers_and_broken_files(tmp_path: Path) -> None:

@@ -42,13 +42,16 @@ def build_model(
     module: cst.Module,
     traced_decorators: Iterable[str] = (),
     external_traced: Mapping[str, str] | None = None,
+    external_rebound: Mapping[str, str] | None = None,
 ) -> SemanticModel:
     """Walk ``module`` once and derive the file-wide facts.
 
     ``external_traced`` maps qualified names of functions in this file to why code in
-    other files traces them (see :mod:`jaxlint.project`).
+    other files traces them; ``external_rebound`` maps module-level names of this file
+    that other files rebind to where (see :mod:`jaxlint.project`).
     """
     model = SemanticModel(module, traced_decorators)
+    model.external_rebound = dict(external_rebound or {})
     Builder(model).walk_all(module.body)
     TraceResolver(model, external_traced or {}).run()
     return model

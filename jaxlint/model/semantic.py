@@ -54,6 +54,8 @@ class SemanticModel(NameResolver):
         self.expression_statements: list[Site] = []
         self.decorated_defs: list[Site] = []  # FunctionDefs with decorators, with their loop
         self.conditions: list[ConditionSite] = []  # in source order, outer before inner
+        #: module-level names other linted files rebind (``settings.scale = 2.0``) -> where
+        self.external_rebound: dict[str, str] = {}
         self.annotations: dict[int, cst.BaseExpression] = {}  # id(annotated Name) -> annotation
         self._traces: dict[int, TraceInfo] = {}  # id(function scope) -> how it is traced
         self._string_keyed: dict[int, set[str]] = {}  # id(scope) -> names stored with "str" keys

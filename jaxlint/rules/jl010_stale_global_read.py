@@ -77,7 +77,9 @@ class StaleGlobalRead(Rule):
         Checks for functions compiled by `jax.jit` (or `pmap`, `filter_jit`, ... and the
         functions they call) that read a module-level name which the module rebinds after
         the function is defined: a later top-level assignment (`g = 10.0`), a module-level
-        `for` loop over it, or a `global g` write in another function of the module.
+        `for` loop over it, a `global g` write in another function of the module, or,
+        through the project index, an attribute write from another linted module that
+        names a transformation (`import settings; settings.g = 10.0`).
 
         Names bound once are constants and fine, and so are names bound only under an
         `if`/`try` (alternatives, not updates), imports, functions and classes.
@@ -217,16 +219,25 @@ class StaleGlobalRead(Rule):
                 if found is None or found[0] is not model.module_scope:
                     continue
                 rebinding = self.rebinding(model, found[1], defined, function, top_level)
-                if rebinding is None:
+                if rebinding is not None:
+                    where = f"line {model.line_of(rebinding.node)}"
+                elif name in model.external_rebound and self.plain_value(found[1]):
+                    where = model.external_rebound[name]
+                else:
                     continue
                 yield Diagnostic(
                     self.code,
                     node,
                     f"Module-level `{name}` is read in traced code "
-                    f"({traced_context(model, function)}) and rebound at line "
-                    f"{model.line_of(rebinding.node)}: the compiled function keeps the value "
-                    "it saw when traced; pass it as an argument, or mark it static",
+                    f"({traced_context(model, function)}) and rebound at {where}: the "
+                    "compiled function keeps the value it saw when traced; pass it as an "
+                    "argument, or mark it static",
                 )
+
+    @staticmethod
+    def plain_value(bindings: list[Binding]) -> bool:
+        """Bound to values only (not also an import, a def or a class)."""
+        return all(b.kind in VALUE_BINDINGS for b in bindings if not b.in_handler)
 
     def rebinding(
         self,
@@ -237,7 +248,7 @@ class StaleGlobalRead(Rule):
         top_level: set[int],
     ) -> Binding | None:
         """The binding that makes a read of the name stale, if one does."""
-        if any(b.kind not in VALUE_BINDINGS for b in bindings if not b.in_handler):
+        if not self.plain_value(bindings):
             return None  # also an import, a def or a class: not a plain value
         at_top = [
             b for b in bindings if id(b.node) in top_level and b.code_scope.kind is ScopeKind.MODULE
