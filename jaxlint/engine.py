@@ -68,8 +68,8 @@ class FileLinter:
         """Whether any enabled rule may report on this file."""
         if not self.rules:
             return False
-        if self.external is not None and self.external.traced:
-            return True  # traced from another file: JAX need not be imported here
+        if self.external is not None and (self.external.traced or self.external.jitted_imports):
+            return True  # traced from, or calling what is jitted in, another file: JAX need not be imported here
         return looks_like_jax(text, self.settings)
 
     def may_report(self, source: bytes, text: str) -> bool:
@@ -103,7 +103,11 @@ class FileLinter:
         try:
             external = self.external or CrossModuleFacts()
             model = build_model(
-                module, self.settings.traced_decorators, external.traced, external.rebound
+                module,
+                self.settings.traced_decorators,
+                external.traced,
+                external.rebound,
+                external.jitted_imports,
             )
         except Exception as error:  # noqa: BLE001 - reported as an internal error, exit 2
             raise InternalError(

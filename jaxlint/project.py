@@ -53,6 +53,19 @@ class CrossModuleFacts:
     traced: Mapping[str, str] = field(default_factory=dict)
     #: module-level name -> where another file rebinds it (``train.py:12``)
     rebound: Mapping[str, str] = field(default_factory=dict)
+    #: name imported from another file that is a function jitted there with literal
+    #: argument options -> option (``static_argnums``, ``donate_argnums``) -> (positions,
+    #: parameter names) it selects
+    jitted_imports: Mapping[str, ArgumentOptions] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.traced or self.rebound or self.jitted_imports)
+
+
+#: option (``static_argnums``/``donate_argnums``) -> (positions, parameter names)
+ArgumentOptions = dict[str, tuple[tuple[int, ...], tuple[str, ...]]]
+#: The option pairs the index records: what JL014 and JL015 check at call sites.
+_OPTION_PAIRS = (("static_argnums", "static_argnames"), ("donate_argnums", "donate_argnames"))
 
 
 @dataclass
@@ -63,6 +76,8 @@ class _Function:
     kind: TransformKind | None = None  # the transformation that traces it directly, if any
     memoized: bool = False  # runs once per process and argument set: tracing stops here
     decorators: list[ast.expr] = field(default_factory=list)
+    #: positional parameter names, or None when ``*args``/``**kwargs`` make them open
+    positional: list[str] | None = None
     # (dotted target as written through this module's imports, line of the call)
     calls: list[tuple[str, int]] = field(default_factory=list)
 
@@ -77,6 +92,8 @@ class _Module:
     #: ``settings.scale = 2.0``: (the attribute's dotted target through this module's
     #: imports, line), for JL010 in the module that owns the name
     attribute_writes: list[tuple[str, int]] = field(default_factory=list)
+    #: top-level names bound to functions jitted with literal argument options
+    jitted: dict[str, ArgumentOptions] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """What the index keeps of this module, as plain JSON data (for the cache)."""
@@ -93,6 +110,10 @@ class _Module:
                 for f in self.functions.values()
             ],
             "writes": [list(write) for write in self.attribute_writes],
+            "jitted": {
+                name: {option: [list(p), list(n)] for option, (p, n) in options.items()}
+                for name, options in self.jitted.items()
+            },
         }
 
     @classmethod
@@ -105,6 +126,13 @@ class _Module:
                 function.calls = [(str(target), int(at)) for target, at in calls]
                 module.functions[qualname] = function
             module.attribute_writes = [(str(target), int(at)) for target, at in data["writes"]]
+            module.jitted = {
+                str(name): {
+                    str(option): (tuple(int(i) for i in p), tuple(str(n) for n in names))
+                    for option, (p, names) in options.items()
+                }
+                for name, options in data["jitted"].items()
+            }
         except (KeyError, TypeError, ValueError):
             return None  # a damaged entry: read the file again
         return module
@@ -160,6 +188,49 @@ def _dotted(node: ast.expr) -> str | None:
         base = _dotted(node.value)
         return f"{base}.{node.attr}" if base else None
     return None
+
+
+#: Transformations whose argument options the index records.
+_JIT_NAMES = frozenset({"jax.jit", "jax.pmap"})
+
+
+def _literal(node: ast.expr) -> list[object] | None:
+    """``1``, ``(0, 2)``, ``"n"``, ``("a", "b")``: the constants, else None."""
+    items = node.elts if isinstance(node, ast.Tuple | ast.List) else [node]
+    if not all(isinstance(item, ast.Constant) for item in items):
+        return None
+    return [item.value for item in items]  # type: ignore[attr-defined]
+
+
+def _selected_parameters(
+    keywords: list[ast.keyword], argnums: str, argnames: str, positional: list[str]
+) -> tuple[tuple[int, ...], tuple[str, ...]] | None:
+    """Positions and names an option pair selects, completed from the parameters; None
+    when it is absent or not literal."""
+    positions: set[int] = set()
+    names: set[str] = set()
+    for keyword in keywords:
+        if keyword.arg not in (argnums, argnames):
+            continue
+        values = _literal(keyword.value)
+        if values is None:
+            return None
+        if keyword.arg == argnums:
+            if not all(type(value) is int for value in values):
+                return None
+            positions |= {int(value) for value in values}  # type: ignore[call-overload]
+        else:
+            if not all(isinstance(value, str) for value in values):
+                return None
+            names |= {str(value) for value in values}
+    if not positions and not names:
+        return None
+    for index, name in enumerate(positional):
+        if name in names:
+            positions.add(index)
+        if index in positions:
+            names.add(name)
+    return tuple(sorted(positions)), tuple(sorted(names))
 
 
 class _Reader:
@@ -219,12 +290,54 @@ class _Reader:
             for written, line in self.module.attribute_writes
             if written.partition(".")[0] in self.module.imports
         ]
+        for function in self.module.functions.values():
+            if "." not in function.qualname:
+                for decorator in function.decorators:
+                    self.add_jitted(function.qualname, decorator, None, function)
+        for statement in tree.body:
+            # g = jax.jit(f, static_argnums=1)
+            if (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+                and isinstance(statement.value, ast.Call)
+                and statement.value.args
+            ):
+                wrapped = self.module.functions.get(_dotted(statement.value.args[0]) or "")
+                if wrapped is not None and "." not in wrapped.qualname:
+                    self.add_jitted(
+                        statement.targets[0].id, statement.value.func, statement.value, wrapped
+                    )
         for call in transform_calls:
             kind = self.transform_kind(call.func)
             target = _dotted(call.args[0]) if kind else None
             function = self.module.functions.get(target or "")
             if function is not None and not function.kind:
                 function.kind = kind
+
+    def add_jitted(
+        self, name: str, jit: ast.expr, call: ast.Call | None, function: _Function
+    ) -> None:
+        """Record what ``jit`` (``@partial(jax.jit, static_argnums=1)``, or the ``jax.jit``
+        of ``call``) selects of ``function``'s arguments, when it is literal."""
+        if call is not None:
+            if self.qualify(jit) not in _JIT_NAMES:
+                return
+            keywords = call.keywords
+        else:
+            found = decorator_transform(jit, self.qualify, _ast_call_parts, frozenset())
+            if found is None or found[0] not in _JIT_NAMES or not isinstance(jit, ast.Call):
+                return
+            keywords = jit.keywords
+        if function.positional is None:
+            return
+        options: ArgumentOptions = {}
+        for argnums, argnames in _OPTION_PAIRS:
+            selected = _selected_parameters(keywords, argnums, argnames, function.positional)
+            if selected is not None:
+                options[argnums] = selected
+        if options:
+            self.module.jitted[name] = options
 
     def scan(
         self, root: ast.AST, function: _Function | None, transform_calls: list[ast.Call]
@@ -273,6 +386,9 @@ class _Reader:
     ) -> None:
         function = _Function(qualname, node.lineno, self.module)
         function.decorators = list(node.decorator_list)
+        arguments = node.args
+        if arguments.vararg is None and arguments.kwarg is None:
+            function.positional = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
         self.scan(node, function, transform_calls)
         self.module.functions[qualname] = function
 
@@ -303,6 +419,7 @@ class ProjectIndex:
         self._rebound: dict[str, dict[str, str]] = {}  # path -> module-level name -> where
         mentions_transform = _transform_mention(self._decorators)
         callers: list[tuple[str, str, bytes]] = []
+        others: list[tuple[str, str, bytes]] = []
         for path in paths:
             if not path.endswith(".py"):
                 continue
@@ -317,18 +434,37 @@ class ProjectIndex:
             # parsed only if a traced call reaches them.
             if mentions_transform.search(source):
                 callers.append((name, path, source))
-            elif summaries is not None:
-                self._sources[os.path.abspath(path)] = source  # for its summary key
+            else:
+                others.append((name, path, source))
+                if summaries is not None:
+                    self._sources[os.path.abspath(path)] = source  # for its summary key
         if len(self._path_of) > 1:
             for name, path, source in callers:
                 self._by_name[name] = self._parse(path, source)
             self._resolve()
             self._resolve_writes()
+            self._read_importers(others)
 
     def external(self, path: str) -> CrossModuleFacts | None:
         """What other linted files do to ``path``'s functions and names, if anything."""
-        traced, rebound = self.external_traced(path), self.external_rebound(path)
-        return CrossModuleFacts(traced, rebound) if traced or rebound else None
+        facts = CrossModuleFacts(
+            self.external_traced(path), self.external_rebound(path), self.jitted_imports(path)
+        )
+        return facts if facts else None
+
+    def jitted_imports(self, path: str) -> dict[str, ArgumentOptions]:
+        """Names ``path`` imports (``from steps import train_step``) that are functions
+        jitted in another linted file with literal static or donated arguments."""
+        module = self._by_path.get(os.path.abspath(path))
+        if module is None:
+            return {}
+        found: dict[str, ArgumentOptions] = {}
+        for local, target in module.imports.items():
+            owner_name, _, name = target.rpartition(".")
+            owner = self._by_name.get(owner_name) if owner_name else None
+            if owner is not None and owner is not module and name in owner.jitted:
+                found[local] = owner.jitted[name]
+        return found
 
     def external_rebound(self, path: str) -> dict[str, str]:
         """Module-level names of ``path`` that other linted files rebind
@@ -342,11 +478,12 @@ class ProjectIndex:
 
     def fingerprint(self, path: str) -> str:
         """A stable string of all that ``path``'s results depend on in other files."""
-        traced, rebound = self.external_traced(path), self.external_rebound(path)
-        if not traced and not rebound:
+        facts = self.external(path)
+        if facts is None:
             return ""
-        text = "\n".join(f"{name}\t{via}" for name, via in sorted(traced.items()))
-        text += "\0" + "\n".join(f"{name}\t{at}" for name, at in sorted(rebound.items()))
+        text = "\n".join(f"{name}\t{via}" for name, via in sorted(facts.traced.items()))
+        text += "\0" + "\n".join(f"{name}\t{at}" for name, at in sorted(facts.rebound.items()))
+        text += "\0" + repr(sorted(facts.jitted_imports.items()))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     # ------------------------------------------------------------------ building
@@ -458,6 +595,19 @@ class ProjectIndex:
                         f"{self._display(root.module.path)}:{root.line}"
                     )
                 self._external.setdefault(callee.module.path, {})[callee.qualname] = via
+
+    def _read_importers(self, others: list[tuple[str, str, bytes]]) -> None:
+        """Files that name no transformation but mention a function jitted elsewhere with
+        argument options (a training script calling ``train_step``): read them too, so
+        that their calls are checked against those options."""
+        exported = {name for module in self._by_path.values() for name in module.jitted}
+        if not exported:
+            return
+        words = b"|".join(re.escape(name.encode()) for name in sorted(exported))
+        mention = re.compile(rb"\b(?:" + words + rb")\b")
+        for name, path, source in others:
+            if name not in self._by_name and mention.search(source):
+                self._by_name[name] = self._parse(path, source)
 
     def _resolve_writes(self) -> None:
         """``settings.scale = 2.0`` in one linted module rebinds ``scale`` in another."""

@@ -246,6 +246,46 @@ def test_a_name_another_module_rebinds_is_a_stale_global(
     assert float(eager(jnp.ones(2))[0]) == 2.5
 
 
+CROSS_MODULE_OPTIONS = {
+    "steps.py": """
+        from functools import partial
+        import jax
+        @partial(jax.jit, static_argnames="step")
+        def train_step(params, step):
+            return params * 0.99 if step % 2 else params
+        def _update(params, grads):
+            return params - grads
+        update = jax.jit(_update, donate_argnums=0)
+        """,
+    "run.py": """
+        from steps import train_step, update
+        def train(params, grads, num_steps):
+            for step in range(num_steps):
+                params = train_step(params, step)  # a new program per step
+            new = update(params, grads)
+            return new + params  # params was donated to update
+        def sweep(params):
+            return [train_step(params, step) for step in (0, 1)]  # two settings: fine
+        """,
+}
+
+
+def test_calls_of_functions_jitted_in_another_module_are_checked(tmp_path: Path) -> None:
+    paths = _write(tmp_path, CROSS_MODULE_OPTIONS)
+    run_py = str(tmp_path / "run.py")
+    index = ProjectIndex(paths)
+    assert index.jitted_imports(run_py) == {
+        "train_step": {"static_argnums": ((1,), ("step",))},
+        "update": {"donate_argnums": ((0,), ("params",))},
+    }
+    assert index.fingerprint(run_py) != ""
+    run = lint_paths([str(tmp_path)], Settings(root=str(tmp_path)), CheckOptions())
+    found = [(Path(f.path).name, f.line, f.code) for f in run.findings]
+    assert found == [("run.py", 5, "JL014"), ("run.py", 7, "JL015")]
+    # run.py alone cannot know what steps.py jits: silent, not wrong.
+    assert lint_paths([run_py], Settings(root=str(tmp_path)), CheckOptions()).findings == []
+
+
 def test_index_ignores_grad_only_callers_and_broken_files(tmp_path: Path) -> None:
     paths = _write(
         tmp_path,

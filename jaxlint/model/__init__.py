@@ -43,15 +43,20 @@ def build_model(
     traced_decorators: Iterable[str] = (),
     external_traced: Mapping[str, str] | None = None,
     external_rebound: Mapping[str, str] | None = None,
+    external_jitted: Mapping[str, Mapping[str, tuple[tuple[int, ...], tuple[str, ...]]]]
+    | None = None,
 ) -> SemanticModel:
     """Walk ``module`` once and derive the file-wide facts.
 
     ``external_traced`` maps qualified names of functions in this file to why code in
     other files traces them; ``external_rebound`` maps module-level names of this file
-    that other files rebind to where (see :mod:`jaxlint.project`).
+    that other files rebind to where; ``external_jitted`` maps names this file imports
+    to the argument options (``static_argnums``: positions and names) they were jitted
+    with elsewhere (see :mod:`jaxlint.project`).
     """
     model = SemanticModel(module, traced_decorators)
     model.external_rebound = dict(external_rebound or {})
+    model.external_jitted = dict(external_jitted or {})
     Builder(model).walk_all(module.body)
     TraceResolver(model, external_traced or {}).run()
     return model

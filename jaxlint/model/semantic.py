@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import libcst as cst
 
@@ -56,6 +56,8 @@ class SemanticModel(NameResolver):
         self.conditions: list[ConditionSite] = []  # in source order, outer before inner
         #: module-level names other linted files rebind (``settings.scale = 2.0``) -> where
         self.external_rebound: dict[str, str] = {}
+        #: imported names jitted in another linted file -> their literal argument options
+        self.external_jitted: dict[str, Mapping[str, tuple[tuple[int, ...], tuple[str, ...]]]] = {}
         self.annotations: dict[int, cst.BaseExpression] = {}  # id(annotated Name) -> annotation
         self._traces: dict[int, TraceInfo] = {}  # id(function scope) -> how it is traced
         self._string_keyed: dict[int, set[str]] = {}  # id(scope) -> names stored with "str" keys

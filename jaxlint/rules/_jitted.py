@@ -121,6 +121,13 @@ def jitted_options(model: SemanticModel, argnums: str, argnames: str) -> dict[in
                 option = option_of(value.args[1:], function, name, argnums, argnames)
                 if option is not None:
                     found[id(binding)] = option
+    # `from steps import train_step`, jitted there with the options (the project index).
+    for name, options in model.external_jitted.items():
+        selected = options.get(argnums)
+        for binding in model.module_scope.bindings.get(name, ()):
+            if selected is not None and binding.kind is BindingKind.IMPORT:
+                positions, names = selected
+                found[id(binding)] = ArgumentOption(name, frozenset(positions), frozenset(names))
     return found
 
 
