@@ -49,9 +49,10 @@ class StaticArgument(Rule):
         "that changes every loop iteration"
     )
     what_it_does = """
-        Checks calls of functions jitted in this module with `static_argnums` or
-        `static_argnames` (`@partial(jax.jit, static_argnames=...)`, `g = jax.jit(f,
-        static_argnums=...)`) for a static argument that is unhashable: a list, dict or set
+        Checks calls of functions jitted with `static_argnums` or `static_argnames`
+        (`@partial(jax.jit, static_argnames=...)`, `g = jax.jit(f, static_argnums=...)`),
+        in this module or, through the project index, in the linted module they are
+        imported from (`from steps import train_step`), for a static argument that is unhashable: a list, dict or set
         display or comprehension, `list(...)`/`dict(...)`/`set(...)`, a NumPy or JAX array
         made in place, or a name bound only to one of those.
 

@@ -49,8 +49,9 @@ class DonatedBufferReuse(Rule):
     name = "donated-buffer-reuse"
     summary = "An array read again after it was donated to a jitted function"
     what_it_does = """
-        Checks for calls of a function jitted in this module with `donate_argnums` or
-        `donate_argnames` whose donated argument is a local name that is read again later
+        Checks for calls of a function jitted with `donate_argnums` or `donate_argnames`
+        (in this module or, through the project index, in the linted module it is
+        imported from) whose donated argument is a local name that is read again later
         in the same function before it is rebound: passed to another call, returned, or
         donated again on the next iteration of a loop.
 
