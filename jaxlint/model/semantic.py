@@ -54,6 +54,7 @@ class SemanticModel(NameResolver):
         self.expression_statements: list[Site] = []
         self.decorated_defs: list[Site] = []  # FunctionDefs with decorators, with their loop
         self.conditions: list[ConditionSite] = []  # in source order, outer before inner
+        self._conditions_by_scope: dict[int, list[ConditionSite]] | None = None
         #: module-level names other linted files rebind (``settings.scale = 2.0``) -> where
         self.external_rebound: dict[str, str] = {}
         #: imported names jitted in another linted file -> their literal argument options
@@ -63,6 +64,14 @@ class SemanticModel(NameResolver):
         self._string_keyed: dict[int, set[str]] = {}  # id(scope) -> names stored with "str" keys
         self._facts: dict[str, dict[int, Fact]] = {}  # lattice -> id(binding) -> answer
         self._lines: dict[int, int] = {}  # id(node) -> line, for nodes asked about
+
+    def conditions_in(self, scope: Scope) -> list[ConditionSite]:
+        """The conditions whose code is ``scope``'s own, in source order."""
+        if self._conditions_by_scope is None:
+            self._conditions_by_scope = {}
+            for condition in self.conditions:
+                self._conditions_by_scope.setdefault(id(condition.scope), []).append(condition)
+        return self._conditions_by_scope.get(id(scope), [])
 
     def add_call(self, site: CallSite) -> None:
         self.calls.append(site)

@@ -184,7 +184,7 @@ def guarded_by_tracer_test(
         and (condition.branch is None or id(condition.branch) in arms)
         and _exits(condition.node.body)
         and tests_tracerness(model, condition.test, scope)
-        for condition in model.conditions
+        for condition in model.conditions_in(scope)
     )
 
 
