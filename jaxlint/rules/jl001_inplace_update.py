@@ -98,6 +98,13 @@ def _may_have_effects(node: cst.CSTNode, model: SemanticModel, site: StoreSite) 
     )
 
 
+def _advice(label: str, fix: Fix | None, reason: str) -> str:
+    """What to write instead: the fix's rewrite, or the pattern and why there is no fix."""
+    if fix is not None:
+        return f"; use `{fix.description}`"
+    return f"; use `{label} = {label}.at[...].set(...)` (no automatic fix: {reason})"
+
+
 class InplaceUpdate(Rule):
     code = "JL001"
     name = "inplace-update"
@@ -460,11 +467,7 @@ class InplaceUpdate(Rule):
         label = dotted(base) or source_text(base)
         fix, reason = self.build_fix(model, site, base, levels)
         message = f"In-place update of JAX array `{label}`: JAX arrays are immutable"
-        if fix is not None:
-            message += f"; use `{fix.description}`"
-        else:
-            message += f"; use `{label} = {label}.at[...].set(...)` (no automatic fix: {reason})"
-        return Diagnostic(self.code, target, message, fix)
+        return Diagnostic(self.code, target, message + _advice(label, fix, reason), fix)
 
     def check_at_assignment(
         self, model: SemanticModel, site: StoreSite, target: cst.Subscript
@@ -477,11 +480,7 @@ class InplaceUpdate(Rule):
         label = dotted(base) or source_text(base)
         fix, reason = self.build_fix(model, site, base, [target])
         message = f"`{label}.at[...]` cannot be assigned to: it returns updated copies"
-        if fix is not None:
-            message += f"; use `{fix.description}`"
-        else:
-            message += f"; use `{label} = {label}.at[...].set(...)` (no automatic fix: {reason})"
-        return Diagnostic(self.code, target, message, fix)
+        return Diagnostic(self.code, target, message + _advice(label, fix, reason), fix)
 
     @staticmethod
     def only_unannotated_params(
