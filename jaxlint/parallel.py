@@ -24,13 +24,8 @@ from jaxlint import prefilter
 from jaxlint.cache import source_digest
 from jaxlint.config import Settings
 from jaxlint.engine import FileResult, lint_file
-from jaxlint.project import (
-    CrossModuleFacts,
-    module_name,
-    names_a_transformation,
-    summarize,
-    summary_key,
-)
+from jaxlint.module_reader import module_name
+from jaxlint.project import CrossModuleFacts, names_a_transformation, summarize, summary_key
 
 #: A lint result and the digest of the bytes it was computed from (None: unreadable).
 Outcome = tuple[FileResult, str | None]

@@ -6,7 +6,11 @@ index reads every file with Python's own (C) parser, records per module its top-
 functions and methods, its imports, which of them a JAX transformation traces directly
 (decorators, ``jax.jit(f)``-style calls), and whom each calls. Following the calls from
 traced functions across modules tells each file which of its functions other files
-trace, and how; the file's semantic model takes it from there.
+trace, and how; the file's semantic model takes it from there. The same index tells a
+file which of its module-level names other files rebind (``settings.scale = 2.0``, JL010)
+and which functions it imports were jitted elsewhere with static or donated arguments
+(JL014, JL015): together, its :class:`CrossModuleFacts`. What the index reads of each
+module is :mod:`jaxlint.module_reader`'s.
 
 The index is deliberately coarse: it decides only what crosses a module boundary. What
 a file traces by itself, the semantic model finds with its full rules.
@@ -26,7 +30,13 @@ from typing import Any
 from jaxlint import jaxfacts as jf
 from jaxlint import prefilter
 from jaxlint.jaxfacts import TransformKind
-from jaxlint.model.tracing import decorator_transform
+from jaxlint.module_reader import (
+    ArgumentOptions,
+    IndexedFunction,
+    IndexedModule,
+    ModuleReader,
+    module_name,
+)
 
 #: How a transformation kind reads in "called from the jitted train_step".
 _KIND_ADJECTIVES = {
@@ -62,337 +72,6 @@ class CrossModuleFacts:
         return bool(self.traced or self.rebound or self.jitted_imports)
 
 
-#: option (``static_argnums``/``donate_argnums``) -> (positions, parameter names)
-ArgumentOptions = dict[str, tuple[tuple[int, ...], tuple[str, ...]]]
-#: The option pairs the index records: what JL014 and JL015 check at call sites.
-_OPTION_PAIRS = (("static_argnums", "static_argnames"), ("donate_argnums", "donate_argnames"))
-
-
-@dataclass
-class _Function:
-    qualname: str  # "step" or "Model.__call__"
-    line: int
-    module: _Module
-    kind: TransformKind | None = None  # the transformation that traces it directly, if any
-    memoized: bool = False  # runs once per process and argument set: tracing stops here
-    decorators: list[ast.expr] = field(default_factory=list)
-    #: positional parameter names, or None when ``*args``/``**kwargs`` make them open
-    positional: list[str] | None = None
-    # (dotted target as written through this module's imports, line of the call)
-    calls: list[tuple[str, int]] = field(default_factory=list)
-
-
-@dataclass
-class _Module:
-    name: str  # dotted, e.g. "pkg.utils"
-    path: str
-    package: str  # for relative imports
-    imports: dict[str, str] = field(default_factory=dict)  # local name -> dotted target
-    functions: dict[str, _Function] = field(default_factory=dict)
-    #: ``settings.scale = 2.0``: (the attribute's dotted target through this module's
-    #: imports, line), for JL010 in the module that owns the name
-    attribute_writes: list[tuple[str, int]] = field(default_factory=list)
-    #: top-level names bound to functions jitted with literal argument options
-    jitted: dict[str, ArgumentOptions] = field(default_factory=dict)
-
-    def summary(self) -> dict[str, Any]:
-        """What the index keeps of this module, as plain JSON data (for the cache)."""
-        return {
-            "imports": self.imports,
-            "functions": [
-                [
-                    f.qualname,
-                    f.line,
-                    f.kind.value if f.kind else "",
-                    [list(c) for c in f.calls],
-                    f.memoized,
-                ]
-                for f in self.functions.values()
-            ],
-            "writes": [list(write) for write in self.attribute_writes],
-            "jitted": {
-                name: {option: [list(p), list(n)] for option, (p, n) in options.items()}
-                for name, options in self.jitted.items()
-            },
-        }
-
-    @classmethod
-    def from_summary(cls, name: str, path: str, package: str, data: Any) -> _Module | None:
-        try:
-            module = cls(name, path, package, dict(data["imports"]))
-            for qualname, line, kind, calls, memoized in data["functions"]:
-                function = _Function(qualname, line, module, TransformKind(kind) if kind else None)
-                function.memoized = bool(memoized)
-                function.calls = [(str(target), int(at)) for target, at in calls]
-                module.functions[qualname] = function
-            module.attribute_writes = [(str(target), int(at)) for target, at in data["writes"]]
-            module.jitted = {
-                str(name): {
-                    str(option): (tuple(int(i) for i in p), tuple(str(n) for n in names))
-                    for option, (p, names) in options.items()
-                }
-                for name, options in data["jitted"].items()
-            }
-        except (KeyError, TypeError, ValueError):
-            return None  # a damaged entry: read the file again
-        return module
-
-
-@functools.lru_cache(maxsize=4096)
-def _package_of_directory(directory: str) -> str:
-    """The dotted package a directory is, from the ``__init__.py`` files at and above it."""
-    if not os.path.isfile(os.path.join(directory, "__init__.py")):
-        return ""
-    parent, name = os.path.split(directory)
-    above = _package_of_directory(parent) if parent != directory else ""
-    return f"{above}.{name}" if above else name
-
-
-def module_name(path: str) -> tuple[str, str]:
-    """(dotted module name, package) of a file, from the ``__init__.py`` files above it."""
-    directory, filename = os.path.split(os.path.abspath(path))
-    stem = os.path.splitext(filename)[0]
-    package = _package_of_directory(directory)
-    if stem == "__init__":
-        return package, package
-    return (f"{package}.{stem}" if package else stem), package
-
-
-def _walk(root: ast.AST) -> Iterable[ast.AST]:
-    """Every node under ``root``, depth first: ``ast.walk`` without its generator chain
-    (``iter_child_nodes``/``iter_fields``), which dominated the index's cost."""
-    stack = [root]
-    pop, push, extend = stack.pop, stack.append, stack.extend
-    node_type = ast.AST
-    while stack:
-        node = pop()
-        yield node
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, node_type):
-                push(value)
-            elif value.__class__ is list:
-                extend(reversed([item for item in value if isinstance(item, node_type)]))
-
-
-def _ast_call_parts(node: ast.expr) -> tuple[ast.expr, ast.expr | None] | None:
-    if not isinstance(node, ast.Call):
-        return None
-    return node.func, node.args[0] if node.args else None
-
-
-def _dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr}" if base else None
-    return None
-
-
-#: Transformations whose argument options the index records.
-_JIT_NAMES = frozenset({"jax.jit", "jax.pmap"})
-
-
-def _literal(node: ast.expr) -> list[object] | None:
-    """``1``, ``(0, 2)``, ``"n"``, ``("a", "b")``: the constants, else None."""
-    items = node.elts if isinstance(node, ast.Tuple | ast.List) else [node]
-    if not all(isinstance(item, ast.Constant) for item in items):
-        return None
-    return [item.value for item in items]  # type: ignore[attr-defined]
-
-
-def _selected_parameters(
-    keywords: list[ast.keyword], argnums: str, argnames: str, positional: list[str]
-) -> tuple[tuple[int, ...], tuple[str, ...]] | None:
-    """Positions and names an option pair selects, completed from the parameters; None
-    when it is absent or not literal."""
-    positions: set[int] = set()
-    names: set[str] = set()
-    for keyword in keywords:
-        if keyword.arg not in (argnums, argnames):
-            continue
-        values = _literal(keyword.value)
-        if values is None:
-            return None
-        if keyword.arg == argnums:
-            if not all(type(value) is int for value in values):
-                return None
-            positions |= {int(value) for value in values}  # type: ignore[call-overload]
-        else:
-            if not all(isinstance(value, str) for value in values):
-                return None
-            names |= {str(value) for value in values}
-    if not positions and not names:
-        return None
-    for index, name in enumerate(positional):
-        if name in names:
-            positions.add(index)
-        if index in positions:
-            names.add(name)
-    return tuple(sorted(positions)), tuple(sorted(names))
-
-
-class _Reader:
-    """Fills one :class:`_Module` from its syntax tree."""
-
-    def __init__(self, module: _Module, traced_decorators: frozenset[str]) -> None:
-        self.module = module
-        self.traced_decorators = traced_decorators
-
-    def resolve(self, dotted: str) -> str:
-        head, _, rest = dotted.partition(".")
-        target = self.module.imports.get(head)
-        if target is None:
-            return dotted
-        return f"{target}.{rest}" if rest else target
-
-    def transform_kind(self, node: ast.expr) -> TransformKind | None:
-        """The kind of transformation ``node`` names (``jax.jit``, ``partial(jax.jit, ...)``,
-        ``jax.jit(static_argnums=...)``), or None: the model's own rule, on ``ast``."""
-        found = decorator_transform(node, self.qualify, _ast_call_parts, self.traced_decorators)
-        return found[1].kind if found is not None else None
-
-    def qualify(self, node: ast.expr) -> str | None:
-        dotted = _dotted(node)
-        return None if dotted is None else jf.canonical(self.resolve(dotted))
-
-    def read(self, tree: ast.Module) -> None:
-        """One pass over every node: imports, functions with the calls in them, and
-        ``jax.jit(f)``-style transformation calls anywhere."""
-        transform_calls: list[ast.Call] = []
-        for statement in tree.body:
-            if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
-                self.add_function(statement, statement.name, transform_calls)
-            elif isinstance(statement, ast.ClassDef):
-                for item in statement.body:
-                    if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                        self.add_function(item, f"{statement.name}.{item.name}", transform_calls)
-                    else:
-                        self.scan(item, None, transform_calls)
-                for base in (*statement.bases, *statement.decorator_list):
-                    self.scan(base, None, transform_calls)
-            else:
-                self.scan(statement, None, transform_calls)
-        # Decorators and calls were recorded before every import was known: resolve now.
-        for function in self.module.functions.values():
-            function.memoized = any(
-                jf.memoizing(self.qualify(d.func if isinstance(d, ast.Call) else d))
-                for d in function.decorators
-            )
-            for decorator in function.decorators:
-                kind = self.transform_kind(decorator)
-                if kind:
-                    function.kind = kind
-                    break
-        self.module.attribute_writes = [
-            (self.resolve(written), line)
-            for written, line in self.module.attribute_writes
-            if written.partition(".")[0] in self.module.imports
-        ]
-        for function in self.module.functions.values():
-            if "." not in function.qualname:
-                for decorator in function.decorators:
-                    self.add_jitted(function.qualname, decorator, None, function)
-        for statement in tree.body:
-            # g = jax.jit(f, static_argnums=1)
-            if (
-                isinstance(statement, ast.Assign)
-                and len(statement.targets) == 1
-                and isinstance(statement.targets[0], ast.Name)
-                and isinstance(statement.value, ast.Call)
-                and statement.value.args
-            ):
-                wrapped = self.module.functions.get(_dotted(statement.value.args[0]) or "")
-                if wrapped is not None and "." not in wrapped.qualname:
-                    self.add_jitted(
-                        statement.targets[0].id, statement.value.func, statement.value, wrapped
-                    )
-        for call in transform_calls:
-            kind = self.transform_kind(call.func)
-            target = _dotted(call.args[0]) if kind else None
-            function = self.module.functions.get(target or "")
-            if function is not None and not function.kind:
-                function.kind = kind
-
-    def add_jitted(
-        self, name: str, jit: ast.expr, call: ast.Call | None, function: _Function
-    ) -> None:
-        """Record what ``jit`` (``@partial(jax.jit, static_argnums=1)``, or the ``jax.jit``
-        of ``call``) selects of ``function``'s arguments, when it is literal."""
-        if call is not None:
-            if self.qualify(jit) not in _JIT_NAMES:
-                return
-            keywords = call.keywords
-        else:
-            found = decorator_transform(jit, self.qualify, _ast_call_parts, frozenset())
-            if found is None or found[0] not in _JIT_NAMES or not isinstance(jit, ast.Call):
-                return
-            keywords = jit.keywords
-        if function.positional is None:
-            return
-        options: ArgumentOptions = {}
-        for argnums, argnames in _OPTION_PAIRS:
-            selected = _selected_parameters(keywords, argnums, argnames, function.positional)
-            if selected is not None:
-                options[argnums] = selected
-        if options:
-            self.module.jitted[name] = options
-
-    def scan(
-        self, root: ast.AST, function: _Function | None, transform_calls: list[ast.Call]
-    ) -> None:
-        module = self.module
-        for node in _walk(root):
-            if isinstance(node, ast.Call):
-                dotted = _dotted(node.func)
-                if dotted is not None:
-                    if function is not None and not dotted.startswith(("self.", "cls.")):
-                        function.calls.append((dotted, node.lineno))
-                    if node.args:
-                        transform_calls.append(node)
-                elif isinstance(node.func, ast.Call) and node.args:
-                    transform_calls.append(node)  # jax.jit(static_argnums=1)(f)
-            elif isinstance(node, ast.Assign | ast.AugAssign):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets:
-                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
-                        # Resolved once every import is known (see read).
-                        written = f"{target.value.id}.{target.attr}"
-                        module.attribute_writes.append((written, node.lineno))
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        module.imports[alias.asname] = alias.name
-                    else:
-                        top = alias.name.split(".")[0]
-                        module.imports[top] = top
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    anchor = module.package.split(".") if module.package else []
-                    anchor = anchor[: len(anchor) - (node.level - 1)] if node.level > 1 else anchor
-                    base = ".".join([*anchor, base] if base else anchor)
-                for alias in node.names:
-                    if alias.name != "*":
-                        target = f"{base}.{alias.name}" if base else alias.name
-                        module.imports[alias.asname or alias.name] = target
-
-    def add_function(
-        self,
-        node: ast.FunctionDef | ast.AsyncFunctionDef,
-        qualname: str,
-        transform_calls: list[ast.Call],
-    ) -> None:
-        function = _Function(qualname, node.lineno, self.module)
-        function.decorators = list(node.decorator_list)
-        arguments = node.args
-        if arguments.vararg is None and arguments.kwarg is None:
-            function.positional = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
-        self.scan(node, function, transform_calls)
-        self.module.functions[qualname] = function
-
-
 class ProjectIndex:
     """Which functions of each linted file are traced from other linted files.
 
@@ -412,8 +91,8 @@ class ProjectIndex:
         self._summaries = summaries
         self._sources: dict[str, bytes] = {}
         self._path_of: dict[str, str] = {}  # module name -> path, parsed on demand
-        self._by_name: dict[str, _Module | None] = {}
-        self._by_path: dict[str, _Module] = {}
+        self._by_name: dict[str, IndexedModule | None] = {}
+        self._by_path: dict[str, IndexedModule] = {}
         self._root = _common_directory(paths)
         self._external: dict[str, dict[str, str]] = {}
         self._rebound: dict[str, dict[str, str]] = {}  # path -> module-level name -> where
@@ -488,7 +167,7 @@ class ProjectIndex:
 
     # ------------------------------------------------------------------ building
 
-    def _parse(self, path: str, source: bytes | None = None) -> _Module | None:
+    def _parse(self, path: str, source: bytes | None = None) -> IndexedModule | None:
         absolute = os.path.abspath(path)
         try:
             if source is None:
@@ -504,7 +183,7 @@ class ProjectIndex:
             key = summary_key(package, self._decorators, source)
             stored = self._summaries.get(key)
             if stored is not None:
-                module = _Module.from_summary(name, absolute, package, stored)
+                module = IndexedModule.from_summary(name, absolute, package, stored)
                 if module is not None:
                     self._by_path[absolute] = module
                     return module
@@ -512,22 +191,22 @@ class ProjectIndex:
             tree = ast.parse(source, filename=path)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None  # unparsable: the linter reports it
-        module = _Module(name, absolute, package)
-        _Reader(module, self._decorators).read(tree)
+        module = IndexedModule(name, absolute, package)
+        ModuleReader(module, self._decorators).read(tree)
         prefilter.remember(source, tree, self._decorators)  # the linter need not parse again
         self._by_path[absolute] = module
         if self._summaries is not None:
             self._summaries[key] = module.summary()
         return module
 
-    def _module(self, name: str) -> _Module | None:
+    def _module(self, name: str) -> IndexedModule | None:
         """The indexed module called ``name``, parsed on first use."""
         if name not in self._by_name:
             path = self._path_of.get(name)
             self._by_name[name] = self._parse(path) if path is not None else None
         return self._by_name[name]
 
-    def _target(self, module: _Module, dotted: str, depth: int = 0) -> _Function | None:
+    def _target(self, module: IndexedModule, dotted: str, depth: int = 0) -> IndexedFunction | None:
         """The indexed function a call spelled ``dotted`` in ``module`` reaches."""
         if depth > 4:
             return None
@@ -541,7 +220,7 @@ class ProjectIndex:
         full = f"{imported}.{rest}" if rest else imported
         return self._lookup(full, depth)
 
-    def _lookup(self, full: str, depth: int) -> _Function | None:
+    def _lookup(self, full: str, depth: int) -> IndexedFunction | None:
         parts = full.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             owner = self._module(".".join(parts[:cut]))
@@ -558,8 +237,8 @@ class ProjectIndex:
     def _resolve(self) -> None:
         """Traced functions, then what they reach: first inside their own module (the
         semantic model sees that itself), then across modules (what the index adds)."""
-        root_of: dict[int, _Function] = {}  # id of a traced function -> the root tracing it
-        pending: list[_Function] = []
+        root_of: dict[int, IndexedFunction] = {}  # id of a traced function -> the root tracing it
+        pending: list[IndexedFunction] = []
         for module in list(self._by_path.values()):
             for function in module.functions.values():
                 if function.kind in _STAGED_ROOT_KINDS:
@@ -665,8 +344,8 @@ def summarize(
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     name, package = module_name(path)
-    module = _Module(name, os.path.abspath(path), package)
-    _Reader(module, traced_decorators).read(tree)
+    module = IndexedModule(name, os.path.abspath(path), package)
+    ModuleReader(module, traced_decorators).read(tree)
     summary = module.summary()
     verdict = prefilter.reportable_codes(tree, traced_decorators)
     key = summary_key(package, traced_decorators, source)

@@ -15,7 +15,7 @@ from typing import Any
 
 from jaxlint.config import Settings
 from jaxlint.discovery import discover
-from jaxlint.project import module_name
+from jaxlint.module_reader import module_name
 
 EXAMPLES_NAME = "JAXLINT_EXAMPLES"
 
