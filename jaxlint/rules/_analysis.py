@@ -16,6 +16,8 @@ from jaxlint.model import (
     Point,
     Scope,
     SemanticModel,
+    Site,
+    TraceInfo,
     dotted,
     reaching_bindings,
     string_key,
@@ -256,6 +258,15 @@ def _flag_test(test: cst.BaseExpression) -> tuple[str, Callable[[object], object
     return None
 
 
+def _callers_in_sight(info: TraceInfo) -> bool:
+    """Traced only through calls in this file: what they pass is all it gets."""
+    return (
+        bool(info.traced_callers)
+        and not info.direct_kinds
+        and (TransformKind.EXTERNAL not in info.kinds)
+    )
+
+
 def _passed_values(
     model: SemanticModel, function: Scope, param: Param, depth: int = 0
 ) -> set[object]:
@@ -263,7 +274,7 @@ def _passed_values(
     a caller that passes one of its own parameters on (``size=size``) is followed to its
     traced callers, a few levels deep."""
     info = model.trace(function)
-    if info.direct_kinds or TransformKind.EXTERNAL in info.kinds or not info.traced_callers:
+    if not _callers_in_sight(info):
         return {_UNKNOWN}
     values: set[object] = set()
     for site in info.traced_callers:
@@ -290,8 +301,7 @@ def unreached_by_traced_callers(
     ``function`` (``if return_counts:``, ``if size is None:``) and every traced caller
     passes, or leaves at its default, a value that selects the other arm. Only for
     functions traced through callers in this file, all of them in sight."""
-    info = model.trace(function)
-    if info.direct_kinds or TransformKind.EXTERNAL in info.kinds or not info.traced_callers:
+    if not _callers_in_sight(model.trace(function)):
         return False
     current = branch
     while current is not None:
@@ -308,3 +318,12 @@ def unreached_by_traced_callers(
                         return True
         current = current.parent
     return False
+
+
+def untraced_arm(model: SemanticModel, site: Site) -> bool:
+    """``site`` sits where traced code never runs with tracers: in an arm guarded by a
+    tracer test (``isinstance(x, jax.core.Tracer)``, ``isinstance(n, int)``), or in one
+    that no traced caller takes (``if return_counts:`` left at its default)."""
+    if guarded_by_tracer_test(model, site.branch, site.scope, site.ordinal):
+        return True
+    return site.scope.is_function and unreached_by_traced_callers(model, site.branch, site.scope)

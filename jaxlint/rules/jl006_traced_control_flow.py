@@ -17,7 +17,7 @@ from jaxlint.model import (
     Scope,
     SemanticModel,
 )
-from jaxlint.rules._analysis import guarded_by_tracer_test, tests_tracerness, traced_context
+from jaxlint.rules._analysis import tests_tracerness, traced_context, untraced_arm
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
 #: What to use instead, by the construct that needs a concrete bool.
@@ -218,6 +218,17 @@ class TracedControlFlow(Rule):
                 if items and state:
                     return x + state.w
                 return x
+            """),
+        Valid("""
+            import jax
+            def clip(x, limit=None):
+                if limit is not None:
+                    if x > limit:  # never traced: the jitted caller leaves `limit` at None
+                        return limit
+                return x
+            @jax.jit
+            def f(x):
+                return clip(x) * 2
             """),
         Valid("""
             import functools
@@ -515,7 +526,7 @@ class TracedControlFlow(Rule):
     def check_condition(
         self, model: SemanticModel, site: ConditionSite, covered: set[int]
     ) -> Diagnostic | None:
-        if guarded_by_tracer_test(model, site.branch, site.scope, site.ordinal):
+        if untraced_arm(model, site):
             return None
 
         def guard(operand: cst.BaseExpression) -> bool:
@@ -557,7 +568,7 @@ class TracedControlFlow(Rule):
         if not call.args and not isinstance(call.func, cst.Attribute):
             return None
         function = model.staged_function(site.scope)
-        if function is None or guarded_by_tracer_test(model, site.branch, site.scope, site.ordinal):
+        if function is None or untraced_arm(model, site):
             return None
         name = site.qualified_name
         if name in jf.PYTHON_CONVERSIONS or name == "builtins.range":

@@ -10,12 +10,7 @@ from jaxlint import jaxfacts as jf
 from jaxlint.findings import Diagnostic
 from jaxlint.jaxfacts import TransformKind
 from jaxlint.model import CallSite, Fact, Scope, SemanticModel, Site
-from jaxlint.rules._analysis import (
-    guarded_by_tracer_test,
-    jnp_function,
-    traced_context,
-    unreached_by_traced_callers,
-)
+from jaxlint.rules._analysis import jnp_function, traced_context, untraced_arm
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
 YES = Fact.YES
@@ -191,8 +186,8 @@ class DynamicShape(Rule):
             self.check_subscript(model, site, id(site.node) in stored) for site in model.subscripts
         )
 
-    def staging_function(self, model: SemanticModel, site: Site) -> Scope | None:
-        """The function around ``site`` when it is staged with fixed shapes there."""
+    def shape_staged(self, site: Site, model: SemanticModel) -> Scope | None:
+        """The function around ``site`` when it is staged with fixed shapes."""
         function = site.scope.enclosing_function()
         if function is None:
             return None
@@ -204,16 +199,22 @@ class DynamicShape(Rule):
             # an unbatched one may be a Python value (equinox.filter_vmap passes every
             # non-array through).
             return None
-        if guarded_by_tracer_test(model, site.branch, site.scope, site.ordinal):
-            return None
-        if unreached_by_traced_callers(model, site.branch, function):
-            return None
         return function
 
+    def finding(
+        self, model: SemanticModel, site: Site, node: cst.CSTNode, message: str
+    ) -> Diagnostic | None:
+        """The diagnostic, unless ``site`` sits where traced code never runs it."""
+        return None if untraced_arm(model, site) else Diagnostic(self.code, node, message)
+
     def check_subscript(self, model: SemanticModel, site: Site, stored: bool) -> Diagnostic | None:
+        function = self.shape_staged(site, model)
+        if function is None:
+            return None
         subscript = site.node
         assert isinstance(subscript, cst.Subscript)
         base = subscript.value
+        context = traced_context(model, function)
         for element in subscript.slice:
             index = element.slice
             if isinstance(index, cst.Slice):
@@ -221,17 +222,14 @@ class DynamicShape(Rule):
                 traced = next((b for b in bounds if model.traced_fact(b, site) is YES), None)
                 if traced is None or not self.indexes_array(model, base, site):
                     continue
-                function = self.staging_function(model, site)
-                if function is None:
-                    return None
-                return Diagnostic(
-                    self.code,
+                return self.finding(
+                    model,
+                    site,
                     subscript,
                     f"slice `{source_text(subscript, 40)}` with traced bound "
-                    f"`{source_text(traced, 30)}` ({traced_context(model, function)}): slice "
-                    "bounds must be static under `jit` (IndexError); use "
-                    "`lax.dynamic_slice(x, (i,), (n,))` with a static length `n`, or make "
-                    "the bound a static argument",
+                    f"`{source_text(traced, 30)}` ({context}): slice bounds must be static "
+                    "under `jit` (IndexError); use `lax.dynamic_slice(x, (i,), (n,))` with a "
+                    "static length `n`, or make the bound a static argument",
                 )
             mask = index.value
             if model.boolean_fact(mask, site) is not YES:
@@ -240,22 +238,19 @@ class DynamicShape(Rule):
                 continue
             if not self.indexes_array(model, base, site):
                 continue
-            function = self.staging_function(model, site)
-            if function is None:
-                return None
             updated = isinstance(base, cst.Attribute) and base.attr.value == "at"
             instead = (
                 "`jnp.where(mask, new_values, x)`"
                 if updated or stored
                 else "`jnp.where(mask, x, 0)` (or a reduction's `where=mask`)"
             )
-            return Diagnostic(
-                self.code,
+            return self.finding(
+                model,
+                site,
                 subscript,
                 f"`{source_text(subscript, 40)}` indexes with traced boolean mask "
                 f"`{source_text(mask, 30)}`: the result's shape depends on its values "
-                f"({traced_context(model, function)}) and raises "
-                f"NonConcreteBooleanIndexError; use {instead}",
+                f"({context}) and raises NonConcreteBooleanIndexError; use {instead}",
             )
         return None
 
@@ -267,13 +262,17 @@ class DynamicShape(Rule):
         return model.array_fact(base, site) is YES or model.traced_fact(base, site) is YES
 
     def check_call(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
+        function = self.shape_staged(site, model)
+        if function is None:
+            return None
+        context = traced_context(model, function)
         function_name = jnp_function(site)
         func = site.call.func
         if function_name is None and isinstance(func, cst.Attribute):
             if func.attr.value in jf.ARRAY_SHAPE_METHODS and self.indexes_array(
                 model, func.value, site
             ):
-                return self.check_shape_method(model, site, func.attr.value)
+                return self.check_shape_method(model, site, func.attr.value, context)
         if function_name is None:
             return None
         if (
@@ -282,25 +281,22 @@ class DynamicShape(Rule):
             and function_name != "where"
         ):
             return None
-        function = self.staging_function(model, site)
-        if function is None:
-            return None
         args = site.call.args
         if any(arg.star for arg in args):
             return None
         positional = [arg.value for arg in args if arg.keyword is None]
         keywords = {arg.keyword.value: arg.value for arg in args if arg.keyword is not None}
-        context = traced_context(model, function)
         if function_name in jf.JNP_VALUE_SIZED or function_name == "where":
             if function_name == "where" and (len(positional) != 1 or keywords):
                 return None
             if "size" in keywords or not positional:
                 return None
             value = positional[0]
-            if model.traced_fact(value, site) is not Fact.YES:
+            if model.traced_fact(value, site) is not YES:
                 return None
-            return Diagnostic(
-                self.code,
+            return self.finding(
+                model,
+                site,
                 site.call,
                 f"`jnp.{function_name}` of traced `{source_text(value, 30)}` has a size that "
                 f"depends on its values ({context}) and raises ConcretizationTypeError; pass "
@@ -310,9 +306,10 @@ class DynamicShape(Rule):
         sizes = [positional[i] for i in positions if i < len(positional)]
         sizes += [keywords[k] for k in names if k in keywords]
         for size in sizes:
-            if model.traced_fact(size, site) is Fact.YES:
-                return Diagnostic(
-                    self.code,
+            if model.traced_fact(size, site) is YES:
+                return self.finding(
+                    model,
+                    site,
                     size,
                     f"`jnp.{function_name}` with traced size `{source_text(size, 30)}` "
                     f"({context}): shapes must be concrete under `jit`; mark it static "
@@ -322,7 +319,7 @@ class DynamicShape(Rule):
         return None
 
     def check_shape_method(
-        self, model: SemanticModel, site: CallSite, method: str
+        self, model: SemanticModel, site: CallSite, method: str, context: str
     ) -> Diagnostic | None:
         """``x.reshape(n, -1)``: every argument is part of the new shape."""
         args = site.call.args
@@ -331,16 +328,13 @@ class DynamicShape(Rule):
         for arg in args:
             if arg.keyword is not None and arg.keyword.value not in ("shape", "newshape"):
                 continue
-            if model.traced_fact(arg.value, site) is not YES:
-                continue
-            function = self.staging_function(model, site)
-            if function is None:
-                return None
-            return Diagnostic(
-                self.code,
-                arg.value,
-                f"`.{method}` with traced size `{source_text(arg.value, 30)}` "
-                f"({traced_context(model, function)}): shapes must be concrete under "
-                "`jit`; mark it static (`static_argnames`) or derive it from `x.shape`",
-            )
+            if model.traced_fact(arg.value, site) is YES:
+                return self.finding(
+                    model,
+                    site,
+                    arg.value,
+                    f"`.{method}` with traced size `{source_text(arg.value, 30)}` ({context}): "
+                    "shapes must be concrete under `jit`; mark it static (`static_argnames`) "
+                    "or derive it from `x.shape`",
+                )
         return None

@@ -352,8 +352,8 @@ class JitMethodSelf(Rule):
             return None
         if any(name in cls.bindings for name in USER_HASHING):
             return None  # the class says when two instances are the same static value
-        traced = self.self_calls(model, cls, [method])
-        construction = self.self_calls(model, cls, self.construction_methods(model, cls))
+        traced = self.self_calls(cls, [method])
+        construction = self.self_calls(cls, self.construction_methods(model, cls))
         for attr in self.attributes_read(model, traced):
             for _, writer, _ in cls.instance_attrs.get(attr, ()):
                 if writer in construction or writer in traced:
@@ -384,7 +384,7 @@ class JitMethodSelf(Rule):
         return found
 
     @staticmethod
-    def self_calls(model: SemanticModel, cls: Scope, methods: list[Scope]) -> set[Scope]:
+    def self_calls(cls: Scope, methods: list[Scope]) -> set[Scope]:
         """``methods`` and the methods of ``cls`` they call through ``self``, transitively."""
         found: set[Scope] = set(methods)
         pending = list(methods)
