@@ -22,8 +22,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jaxlint.api import CheckOptions, lint_paths
 from jaxlint.config import Settings
+from jaxlint.run.check import CheckOptions, lint_paths
 
 REAL_BUGS = Path(__file__).resolve().parent.parent / "tests" / "real_bugs"
 EXPECT = re.compile(r"#\s*expect:\s*(JL\d{3}(?:\s*,\s*JL\d{3})*)")

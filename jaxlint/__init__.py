@@ -1,7 +1,7 @@
 """jaxlint: a purity and side-effect linter for JAX code.
 
 ``jaxlint.check(paths)`` and ``jaxlint.lint_source(source, path=...)`` lint from Python
-(see :mod:`jaxlint.python_api`); they are imported on first use, so that ``import
+(see :mod:`jaxlint.api`); they are imported on first use, so that ``import
 jaxlint`` stays cheap.
 """
 
@@ -23,7 +23,7 @@ __all__ = [
 _PYTHON_API = frozenset(__all__) - {"__version__"}
 
 if TYPE_CHECKING:
-    from jaxlint.python_api import (
+    from jaxlint.api import (
         CheckFailed,
         ConfigError,
         JaxlintWarning,
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     if name in _PYTHON_API:
-        from jaxlint import python_api
+        from jaxlint import api as python_api
 
         return getattr(python_api, name)
     raise AttributeError(f"module 'jaxlint' has no attribute {name!r}")

@@ -10,11 +10,11 @@ import sys
 import click
 
 from jaxlint import __version__
-from jaxlint.api import CheckOptions, run_check
 from jaxlint.config import ConfigError, load_settings, with_overrides
-from jaxlint.reporters import FORMATS, OutputFormat
+from jaxlint.output.reporters import FORMATS, OutputFormat
+from jaxlint.output.snippets import ColorChoice
 from jaxlint.rules import ALL_RULES, RULES_BY_CODE
-from jaxlint.snippets import ColorChoice
+from jaxlint.run.check import CheckOptions, run_check
 
 
 def _codes(value: str | None) -> list[str] | None:

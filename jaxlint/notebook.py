@@ -25,11 +25,11 @@ from json.decoder import scanstring
 from typing import TYPE_CHECKING, Any
 
 from jaxlint.config import Settings
-from jaxlint.findings import Finding
+from jaxlint.fix.findings import Finding
 
 if TYPE_CHECKING:
-    from jaxlint.engine import FileResult
-    from jaxlint.project import CrossModuleFacts
+    from jaxlint.driver.engine import FileResult
+    from jaxlint.project.index import CrossModuleFacts
 
 NOTEBOOK_SUFFIX = ".ipynb"
 #: The comment line between two cells in the module (never in a cell: see ``_tokens_free``).
@@ -480,7 +480,7 @@ def lint_notebook(
 ) -> FileResult:
     """Lint a notebook's code cells as one module; findings are placed in their cells,
     and fixes go back into the cells' sources (see :meth:`Notebook.with_module`)."""
-    from jaxlint.engine import FileLinter, FileResult
+    from jaxlint.driver.engine import FileLinter, FileResult
 
     result = FileResult(path, original_source=source)
     try:

@@ -22,19 +22,19 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from jaxlint import __version__
-from jaxlint.cache import ResultCache
 from jaxlint.config import ConfigError, Settings, load_settings
-from jaxlint.discovery import discover
-from jaxlint.engine import FileLinter, InternalError
-from jaxlint.findings import Diagnostic, Finding
-from jaxlint.fixer import Located, fix_until_clean
-from jaxlint.fixes import Fix, apply_fixes
-from jaxlint.noqa import comment_layout, noqa_line
-from jaxlint.project import CrossModuleFacts, ProjectIndex
+from jaxlint.driver.engine import FileLinter, InternalError
+from jaxlint.driver.fixer import Located, fix_until_clean
+from jaxlint.driver.source import deep_recursion, parse, parse_error_finding, python_syntax_error
+from jaxlint.driver.suppression import noqa_codes, skips_file
+from jaxlint.fix.edits import Fix, apply_fixes
+from jaxlint.fix.findings import Diagnostic, Finding
+from jaxlint.project.index import CrossModuleFacts, ProjectIndex
+from jaxlint.project.root import project_index, project_root, rooted
 from jaxlint.rules import RULES_BY_CODE
-from jaxlint.scope import project_index, project_root, rooted
-from jaxlint.source import deep_recursion, parse, parse_error_finding, python_syntax_error
-from jaxlint.suppression import noqa_codes, skips_file
+from jaxlint.run.add_noqa import comment_layout, noqa_line
+from jaxlint.run.cache import ResultCache
+from jaxlint.run.discovery import discover
 
 SOURCE = "jaxlint"
 FIX_ALL_TITLE = "Fix all jaxlint problems"
@@ -144,7 +144,7 @@ def _relint(analysis: Analysis, tree: cst.Module, text: str) -> Located:
 
 def noqa_change(text: str, finding: Finding) -> TextChange | None:
     """The edit that adds ``# noqa: CODE`` for ``finding`` where ``--add-noqa`` puts it
-    (see :func:`jaxlint.noqa.noqa_line`), merged into a ``# noqa: ...`` already there;
+    (see :func:`jaxlint.run.add_noqa.noqa_line`), merged into a ``# noqa: ...`` already there;
     None where it is silenced already."""
     layout = comment_layout(text)
     number = noqa_line(finding, layout.targets)

@@ -12,8 +12,8 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from jaxlint.api import CheckOptions, lint_paths
 from jaxlint.config import Settings
+from jaxlint.run.check import CheckOptions, lint_paths
 
 CORPUS = Path(os.environ.get("JAXLINT_CORPUS", Path.home() / ".cache" / "jaxlint-corpus"))
 LIBRARIES = ("flax-*", "optax-*", "equinox-*")

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from jaxlint.cli import main
 from jaxlint.config import Settings
-from jaxlint.engine import lint_source
-from jaxlint.fixes import Applicability, Fix, InsertAfter, Replace, apply_fixes, ensure_import
+from jaxlint.driver.engine import lint_source
+from jaxlint.fix.edits import Applicability, Fix, InsertAfter, Replace, apply_fixes, ensure_import
 from jaxlint.model import build_model
 
 PRINT_OF_NUMPY = """\

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from jaxlint.api import CheckOptions, lint_paths
 from jaxlint.config import Settings
-from jaxlint.fixes import Applicability
+from jaxlint.fix.edits import Applicability
 from jaxlint.rules import OPT_IN_CODES
+from jaxlint.run.check import CheckOptions, lint_paths
 
 from conftest import FIXTURES, expected_marks
 

@@ -14,7 +14,7 @@ import libcst as cst
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jaxlint.engine import lint_source
+from jaxlint.driver.engine import lint_source
 
 EXAMPLES = int(os.environ.get("JAXLINT_FUZZ_EXAMPLES", "500"))
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from jaxlint.config import ALL_CODES, Settings
-from jaxlint.engine import FileLinter
-from jaxlint.findings import Finding
+from jaxlint.driver.engine import FileLinter
+from jaxlint.fix.findings import Finding
 from jaxlint.rules import ALL_RULES
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

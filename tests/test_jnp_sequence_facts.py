@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from jaxlint import jaxfacts as jf
+from jaxlint.facts import jaxfacts as jf
 
 jnp = pytest.importorskip("jax.numpy")
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from jaxlint.api import CheckOptions, lint_paths
 from jaxlint.config import Settings
+from jaxlint.run.check import CheckOptions, lint_paths
 
 from conftest import FIXTURES, expected_marks
 

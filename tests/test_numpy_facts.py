@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from jaxlint import jaxfacts as jf
+from jaxlint.facts import jaxfacts as jf
 
 np = pytest.importorskip("numpy")
 jax = pytest.importorskip("jax")

@@ -13,14 +13,14 @@ from typing import Any
 import libcst as cst
 import pytest
 
-from jaxlint.api import CheckOptions, run_check
 from jaxlint.config import Settings
-from jaxlint.engine import lint_source
-from jaxlint.findings import Finding
+from jaxlint.driver.engine import lint_source
+from jaxlint.fix.findings import Finding
 from jaxlint.model import build_model
-from jaxlint.reporters import OutputFormat
+from jaxlint.output.reporters import OutputFormat
+from jaxlint.output.snippets import ColorChoice
 from jaxlint.rules import RULES_BY_CODE
-from jaxlint.snippets import ColorChoice
+from jaxlint.run.check import CheckOptions, run_check
 
 from conftest import invoke_cli
 

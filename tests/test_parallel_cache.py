@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from jaxlint import api, engine, prefilter
-from jaxlint.api import CheckOptions, lint_paths
-from jaxlint.cache import CACHE_DIR
 from jaxlint.config import Settings, load_settings, with_overrides
+from jaxlint.driver import engine
+from jaxlint.project import prefilter
+from jaxlint.run import check
+from jaxlint.run.cache import CACHE_DIR
+from jaxlint.run.check import CheckOptions, lint_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -265,13 +267,13 @@ def test_cross_module_facts_are_cached_and_invalidated(
     (pkg / "train.py").write_text(jitted)
     settings = Settings(root=str(tmp_path))
     built: list[int] = []
-    real_index = api.ProjectIndex
+    real_index = check.ProjectIndex
 
     def counted_index(*args, **kwargs):  # type: ignore[no-untyped-def]
         built.append(1)
         return real_index(*args, **kwargs)
 
-    monkeypatch.setattr(api, "ProjectIndex", counted_index)
+    monkeypatch.setattr(check, "ProjectIndex", counted_index)
 
     def codes() -> list[tuple[str, str]]:
         run = lint_paths([str(tmp_path)], settings, options())

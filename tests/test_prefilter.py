@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from jaxlint import engine, parallel, prefilter
-from jaxlint.api import CheckOptions, lint_paths
 from jaxlint.config import Settings, load_settings
-from jaxlint.engine import lint_source
-from jaxlint.project import ProjectIndex
+from jaxlint.driver import engine
+from jaxlint.driver.engine import lint_source
+from jaxlint.project import prefilter
+from jaxlint.project.index import ProjectIndex
 from jaxlint.rules import ALL_RULES
+from jaxlint.run import parallel
+from jaxlint.run.check import CheckOptions, lint_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 TRACED_ONLY = ("JL002", "JL004", "JL006", "JL007")

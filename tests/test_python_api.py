@@ -36,7 +36,7 @@ def test_import_jaxlint_is_light() -> None:
         check=True,
     )
     loaded = set(done.stdout.split())
-    assert {"libcst", "click", "jaxlint.config", "jaxlint.python_api"} & loaded == set()
+    assert {"libcst", "click", "jaxlint.config", "jaxlint.api"} & loaded == set()
 
 
 def test_lint_source_returns_json_shaped_findings() -> None:

@@ -19,10 +19,11 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from jaxlint import api, engine
-from jaxlint.api import CheckOptions, lint_paths, run_check
 from jaxlint.config import Settings
+from jaxlint.driver import engine
 from jaxlint.rules.jl001_inplace_update import InplaceUpdate
+from jaxlint.run import check
+from jaxlint.run.check import CheckOptions, lint_paths, run_check
 
 BAD = textwrap.dedent("""\
     import jax.numpy as jnp
@@ -196,14 +197,14 @@ def test_file_vanishing_during_the_run_is_skipped(
 ) -> None:
     for name in ("a.py", "b.py", "c.py"):
         (tmp_path / name).write_text(BAD)
-    real_discover = api.discover
+    real_discover = check.discover
 
     def discover_then_delete(*args, **kwargs):  # type: ignore[no-untyped-def]
         files = real_discover(*args, **kwargs)
         os.unlink(tmp_path / "b.py")  # listed, then gone
         return files
 
-    monkeypatch.setattr(api, "discover", discover_then_delete)
+    monkeypatch.setattr(check, "discover", discover_then_delete)
     out, err = io.StringIO(), io.StringIO()
     code = run_check([str(tmp_path)], Settings(root=str(tmp_path)), CheckOptions(), out, err)
     assert code == 1

@@ -10,7 +10,7 @@ import libcst as cst
 import pytest
 
 from jaxlint.config import Settings
-from jaxlint.engine import lint_source
+from jaxlint.driver.engine import lint_source
 from jaxlint.rules import ALL_RULES, MODEL_RULES, Rule, RuleInfo
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from jaxlint.api import CheckOptions, lint_paths
 from jaxlint.config import load_settings
-from jaxlint.scope import index_files, project_root
+from jaxlint.project.root import index_files, project_root
+from jaxlint.run.check import CheckOptions, lint_paths
 
 from conftest import FIXTURES, ROOT
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from jaxlint import jaxfacts as jf
-from jaxlint.api import CheckOptions, lint_paths
 from jaxlint.config import Settings
-from jaxlint.engine import lint_source
+from jaxlint.driver.engine import lint_source
+from jaxlint.facts import jaxfacts as jf
 from jaxlint.model import Fact, Point, build_model
-from jaxlint.project import ProjectIndex
+from jaxlint.project.index import ProjectIndex
+from jaxlint.run.check import CheckOptions, lint_paths
 
 from conftest import FIXTURES
 

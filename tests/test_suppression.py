@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from jaxlint.engine import lint_source
+from jaxlint.driver.engine import lint_source
 
 BAD = textwrap.dedent("""\
     import jax.numpy as jnp

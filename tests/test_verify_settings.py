@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jaxlint.config import Settings, load_settings
-from jaxlint.summaries import function_summaries
+from jaxlint.run.summaries import function_summaries
 from jaxlint.verify.discover import iter_python_files, plan_module
 
 MODULE = """\

@@ -1,14 +1,14 @@
 """The semantic model: one walk over a libcst tree, shared by every rule.
 
-- :mod:`~jaxlint.model.nodes`: what the walk records (scopes, bindings, loops, branches,
+- :mod:`~jaxlint.model.records`: what the walk records (scopes, bindings, loops, branches,
   sites) and their kinds, as enums; :class:`Fact`, the tri-state answer.
 - :mod:`~jaxlint.model.builder`: the one walk.
 - :mod:`~jaxlint.model.names`: name resolution (``lookup``, ``qualified_name``,
   ``function_of``, reaching bindings).
 - :mod:`~jaxlint.model.tracing`: which functions are traced and how (:class:`TraceInfo`,
-  a side table), and the one ``transform_of`` shared with :mod:`jaxlint.project`.
-- :mod:`~jaxlint.model.values`: one evaluator; :mod:`~jaxlint.model.arrays`,
-  :mod:`~jaxlint.model.traced` and :mod:`~jaxlint.model.booleans` its lattices
+  a side table), and the one ``transform_of`` shared with :mod:`jaxlint.project.index`.
+- :mod:`~jaxlint.model.lattices.values`: one evaluator; :mod:`~jaxlint.model.lattices.arrays`,
+  :mod:`~jaxlint.model.lattices.traced` and :mod:`~jaxlint.model.lattices.booleans` its lattices
   (array-ness, traced-ness, boolean-ness).
 - :mod:`~jaxlint.model.semantic`: :class:`SemanticModel`, the questions rules ask.
 
@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 
 import libcst as cst
 
-from jaxlint.jaxfacts import TransformKind
+from jaxlint.facts.jaxfacts import TransformKind
 from jaxlint.model.builder import Builder
 from jaxlint.model.names import (
     array_only_index,
@@ -32,8 +32,8 @@ from jaxlint.model.names import (
     reaching_bindings,
     string_key,
 )
-from jaxlint.model.nodes import *  # noqa: F403 - the facade re-exports every node type
-from jaxlint.model.nodes import __all__ as _node_names
+from jaxlint.model.records import *  # noqa: F403 - the facade re-exports every node type
+from jaxlint.model.records import __all__ as _node_names
 from jaxlint.model.semantic import SemanticModel
 from jaxlint.model.tracing import TraceInfo, TraceResolver, TransformForm, decorator_transform
 
@@ -52,7 +52,7 @@ def build_model(
     other files traces them; ``external_rebound`` maps module-level names of this file
     that other files rebind to where; ``external_jitted`` maps names this file imports
     to the argument options (``static_argnums``: positions and names) they were jitted
-    with elsewhere (see :mod:`jaxlint.project`).
+    with elsewhere (see :mod:`jaxlint.project.index`).
     """
     model = SemanticModel(module, traced_decorators)
     model.external_rebound = dict(external_rebound or {})

@@ -1,6 +1,6 @@
 """The one walk over a libcst tree. It records scopes, bindings and sites; it decides
 nothing that needs the whole file (that is :mod:`jaxlint.model.tracing` and
-:mod:`jaxlint.model.values`, which read what the walk recorded)."""
+:mod:`jaxlint.model.lattices.values`, which read what the walk recorded)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 import libcst as cst
 
 from jaxlint.model.names import dotted, string_key
-from jaxlint.model.nodes import (
+from jaxlint.model.records import (
     Binding,
     BindingKind,
     Branch,

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint import jaxfacts as jf
-from jaxlint.model.nodes import (
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.model.records import (
     END_OF_FILE,
     Binding,
     BindingKind,

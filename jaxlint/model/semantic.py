@@ -6,11 +6,12 @@ from collections.abc import Iterable, Mapping
 
 import libcst as cst
 
-from jaxlint import jaxfacts as jf
-from jaxlint.model.arrays import ArrayFacts, is_mutable_ref
-from jaxlint.model.booleans import BooleanFacts
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.model.lattices.arrays import ArrayFacts, is_mutable_ref
+from jaxlint.model.lattices.booleans import BooleanFacts
+from jaxlint.model.lattices.traced import JvpTracedFacts, TracedFacts
 from jaxlint.model.names import NameResolver, string_key
-from jaxlint.model.nodes import (
+from jaxlint.model.records import (
     BindingKind,
     CallSite,
     ConditionSite,
@@ -21,9 +22,8 @@ from jaxlint.model.nodes import (
     Site,
     StoreSite,
 )
-from jaxlint.model.traced import JvpTracedFacts, TracedFacts
 from jaxlint.model.tracing import NOT_TRACED, TraceInfo, TransformForm, cst_transform_of
-from jaxlint.positions import node_spans
+from jaxlint.syntax.positions import node_spans
 
 
 class SemanticModel(NameResolver):
@@ -121,14 +121,14 @@ class SemanticModel(NameResolver):
 
     def traced_fact(self, expr: cst.BaseExpression, at: Point, *, jvp: bool = False) -> Fact:
         """Whether ``expr``, evaluated at ``at``, is a tracer when its function runs
-        under a transformation (see :class:`jaxlint.model.values.TracedFacts`). With
+        under a transformation (see :class:`jaxlint.model.lattices.values.TracedFacts`). With
         ``jvp``, the JVP tracers of code traced only by ``grad`` count too."""
         facts = JvpTracedFacts(self) if jvp else TracedFacts(self)
         return facts.of(expr, at.scope, at.ordinal)
 
     def boolean_fact(self, expr: cst.BaseExpression, at: Point) -> Fact:
         """Whether ``expr``, evaluated at ``at``, is boolean: a mask when it is an array
-        (see :class:`jaxlint.model.booleans.BooleanFacts`)."""
+        (see :class:`jaxlint.model.lattices.booleans.BooleanFacts`)."""
         return BooleanFacts(self).of(expr, at.scope, at.ordinal)
 
     def traced_tree_part(self, expr: cst.BaseExpression, at: Point) -> Fact:

@@ -1,7 +1,7 @@
 """Which functions JAX traces, how, and with which parameters static.
 
 A function is traced when it is decorated with or passed to a transformation, or reached
-from traced code through calls in this file (or, through :mod:`jaxlint.project`, from
+from traced code through calls in this file (or, through :mod:`jaxlint.project.index`, from
 another module). What the model knows about each function's tracing is a
 :class:`TraceInfo` in a side table (``model.trace(scope)``), not a field of the scope.
 """
@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 import libcst as cst
 
-from jaxlint import jaxfacts as jf
-from jaxlint.jaxfacts import TransformKind
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.facts.jaxfacts import TransformKind
 from jaxlint.model.names import dotted
-from jaxlint.model.nodes import BindingKind, CallSite, Scope
+from jaxlint.model.records import BindingKind, CallSite, Scope
 
 if TYPE_CHECKING:
     from jaxlint.model.semantic import SemanticModel

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from jaxlint.findings import Diagnostic, single_line
+from jaxlint.fix.findings import Diagnostic, single_line
 from jaxlint.model import SemanticModel
 
 

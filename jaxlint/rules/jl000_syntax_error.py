@@ -1,7 +1,7 @@
 """JL000 syntax-error: the file does not decode or parse.
 
 Registry metadata only: the engine reports JL000 when reading or parsing fails
-(:mod:`jaxlint.source`), so there is no tree to check and no :class:`Rule`.
+(:mod:`jaxlint.driver.source`), so there is no tree to check and no :class:`Rule`.
 """
 
 from __future__ import annotations

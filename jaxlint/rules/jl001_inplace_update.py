@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint import jaxfacts as jf
-from jaxlint.findings import Diagnostic
-from jaxlint.fixes import Fix, Replace
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.fix.edits import Fix, Replace
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import (
     BindingKind,
     Fact,
@@ -18,7 +18,7 @@ from jaxlint.model import (
     dotted,
     string_key,
 )
-from jaxlint.rules._analysis import rebind_obstacle
+from jaxlint.model.analyze.questions import rebind_obstacle
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
 #: Augmented assignment operators and the ``.at[]`` method with the same effect.

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator
 
 import libcst as cst
 
-from jaxlint import jaxfacts as jf
-from jaxlint.findings import Diagnostic
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import (
     BindingKind,
     CallSite,
@@ -20,7 +20,7 @@ from jaxlint.model import (
     dotted,
     names_read,
 )
-from jaxlint.rules._analysis import frozen_class
+from jaxlint.model.analyze.questions import frozen_class
 from jaxlint.rules.base import Invalid, Rule, Valid, reported
 
 MUTATING_METHODS = frozenset(

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint import jaxfacts as jf
-from jaxlint.findings import Diagnostic
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import CallSite, Loop, LoopKind, SemanticModel, Site
-from jaxlint.rules._analysis import literal_collection
+from jaxlint.model.analyze.questions import literal_collection
 from jaxlint.rules.base import Invalid, Rule, Valid
 
 _MEMO_METHODS = frozenset({"append", "setdefault", "extend", "insert", "add"})

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint import jaxfacts as jf
-from jaxlint.findings import Diagnostic
-from jaxlint.fixes import Applicability, Edit, Fix, Replace, ensure_import, module_import_anchor
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.fix.edits import Applicability, Edit, Fix, Replace, ensure_import, module_import_anchor
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import (
     BindingKind,
     CallSite,
@@ -20,7 +20,7 @@ from jaxlint.model import (
     TransformKind,
     dotted,
 )
-from jaxlint.rules._analysis import traced_context
+from jaxlint.model.analyze.questions import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported
 
 #: Keyword names ``jax.debug.print`` takes itself: never usable for a printed value.

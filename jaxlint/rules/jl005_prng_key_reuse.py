@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from jaxlint import jaxfacts as jf
-from jaxlint.findings import Diagnostic
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import BindingKind, CallSite, Loop, Param, Scope, SemanticModel
 from jaxlint.rules.base import Invalid, Rule, Valid
 

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterator
 
 import libcst as cst
 
-from jaxlint import jaxfacts as jf
-from jaxlint.findings import Diagnostic
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import (
     BindingKind,
     CallSite,
@@ -17,7 +17,7 @@ from jaxlint.model import (
     Scope,
     SemanticModel,
 )
-from jaxlint.rules._analysis import tests_tracerness, traced_context, untraced_arm
+from jaxlint.model.analyze.questions import tests_tracerness, traced_context, untraced_arm
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
 #: What to use instead, by the construct that needs a concrete bool.

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint import jaxfacts as jf
-from jaxlint.findings import Diagnostic
-from jaxlint.fixes import Applicability, Edit, Fix, Replace, ensure_import
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.fix.edits import Applicability, Edit, Fix, Replace, ensure_import
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import BindingKind, CallSite, Fact, SemanticModel
-from jaxlint.rules._analysis import traced_context
+from jaxlint.model.analyze.questions import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
 

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint.findings import Diagnostic
-from jaxlint.fixes import Applicability, Fix, Replace
+from jaxlint.fix.edits import Applicability, Fix, Replace
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import SemanticModel, at_update, dotted
-from jaxlint.rules._analysis import rebind_obstacle
+from jaxlint.model.analyze.questions import rebind_obstacle
 from jaxlint.rules.base import Invalid, Rule, Valid
 
 

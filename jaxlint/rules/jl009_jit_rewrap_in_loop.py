@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from jaxlint.findings import Diagnostic
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import SemanticModel
 from jaxlint.rules.base import Invalid, Valid
 from jaxlint.rules.jl003_jit_in_loop import JitInLoop

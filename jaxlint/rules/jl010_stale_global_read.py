@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint.findings import Diagnostic
-from jaxlint.jaxfacts import TransformKind
+from jaxlint.facts.jaxfacts import TransformKind
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import Binding, BindingKind, Scope, ScopeKind, SemanticModel
-from jaxlint.rules._analysis import traced_context
+from jaxlint.model.analyze.questions import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid
 
 #: Bindings that give a module-level name a new value (not imports, defs or classes:

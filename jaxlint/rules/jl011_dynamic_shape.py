@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint import jaxfacts as jf
-from jaxlint.findings import Diagnostic
-from jaxlint.jaxfacts import TransformKind
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.facts.jaxfacts import TransformKind
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import CallSite, Fact, Scope, SemanticModel, Site
-from jaxlint.rules._analysis import jnp_function, traced_context, untraced_arm
+from jaxlint.model.analyze.questions import jnp_function, traced_context, untraced_arm
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
 YES = Fact.YES

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint import jaxfacts as jf
-from jaxlint.findings import Diagnostic
-from jaxlint.fixes import Applicability, Fix, Replace
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.fix.edits import Applicability, Fix, Replace
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import BindingKind, CallSite, SemanticModel
-from jaxlint.rules._analysis import jnp_function
+from jaxlint.model.analyze.questions import jnp_function
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
 #: The expressions that build a Python sequence (a generator is not an array either).

@@ -7,10 +7,15 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint.findings import Diagnostic
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import BindingKind, CallSite, Loop, LoopKind, Scope, SemanticModel
-from jaxlint.rules._analysis import literal_collection
-from jaxlint.rules._jitted import ArgumentOption, calls_of, jitted_options, selected_arguments
+from jaxlint.model.analyze.jitted import (
+    ArgumentOption,
+    calls_of,
+    jitted_options,
+    selected_arguments,
+)
+from jaxlint.model.analyze.questions import literal_collection
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 
 #: Expressions that build an unhashable value, and what it is.

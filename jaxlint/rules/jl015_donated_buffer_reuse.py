@@ -6,9 +6,14 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint.findings import Diagnostic
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import CallSite, SemanticModel, Site
-from jaxlint.rules._jitted import ArgumentOption, calls_of, jitted_options, selected_arguments
+from jaxlint.model.analyze.jitted import (
+    ArgumentOption,
+    calls_of,
+    jitted_options,
+    selected_arguments,
+)
 from jaxlint.rules.base import Invalid, Rule, Valid
 
 #: Attributes that read an array's metadata, which survives donation.

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint import jaxfacts as jf
-from jaxlint.findings import Diagnostic
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import BindingKind, CallSite, Scope, ScopeKind, SemanticModel
-from jaxlint.rules._analysis import traced_context
+from jaxlint.model.analyze.questions import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
 

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint.findings import Diagnostic
-from jaxlint.jaxfacts import TransformKind
+from jaxlint.facts.jaxfacts import TransformKind
+from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import CallSite, SemanticModel
-from jaxlint.rules._analysis import traced_context
+from jaxlint.model.analyze.questions import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 
 #: Functions whose derivative is infinite or NaN at or past a boundary: the edge of the

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jaxlint.config import Settings
-from jaxlint.discovery import discover
-from jaxlint.module_reader import module_name
+from jaxlint.project.reader import module_name
+from jaxlint.run.discovery import discover
 
 EXAMPLES_NAME = "JAXLINT_EXAMPLES"
 
@@ -114,7 +114,7 @@ def static_example_keys(tree: ast.Module) -> tuple[list[str], bool]:
 
 def function_summaries(path: str, settings: Settings) -> list[Any] | None:
     """The static engine's summaries for a file, or None when the engine cannot say."""
-    from jaxlint.summaries import function_summaries as summarize
+    from jaxlint.run.summaries import function_summaries as summarize
 
     try:
         return list(summarize(path, settings))

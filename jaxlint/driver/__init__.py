@@ -1,0 +1,1 @@
+"""One source in, one FileResult out."""

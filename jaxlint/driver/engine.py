@@ -1,0 +1,297 @@
+"""Lint one source or one file: parse once, model once, run the enabled rules.
+
+The pieces live next door: :mod:`jaxlint.driver.source` (parse guards, JL000, the JAX
+pre-filter), :mod:`jaxlint.driver.suppression` (``# noqa``, skip-file), :mod:`jaxlint.driver.fixer`
+(the ``--fix`` loop), :mod:`jaxlint.driver.fsio` (reading and atomic writes) and
+:mod:`jaxlint.run.summaries` (what ``jaxlint verify`` asks of the linter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import libcst as cst
+
+from jaxlint.config import Settings
+from jaxlint.driver.fixer import Located, fix_until_clean
+from jaxlint.driver.fsio import read_source
+from jaxlint.driver.source import (
+    decoded_hint,
+    deep_recursion,
+    looks_like_jax,
+    parse,
+    parse_error_finding,
+    python_syntax_error,
+    unreadable_file_finding,
+)
+from jaxlint.driver.suppression import noqa_comments, skips_file, suppressed
+from jaxlint.fix.edits import fix_suggestions
+from jaxlint.fix.findings import Diagnostic, Finding, FixSuggestion
+from jaxlint.model import SemanticModel, build_model
+from jaxlint.project.index import CrossModuleFacts, prefilter
+from jaxlint.rules import RULES_BY_CODE, Rule, rules_for
+from jaxlint.run.add_noqa import ContinuationNoqa
+from jaxlint.syntax.positions import node_spans
+
+
+class InternalError(Exception):
+    """A rule crashed on a file: reported with the file and rule named, exit code 2."""
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    fixed_source: bytes | None = None  # the new content when fixes were applied
+    original_source: bytes | None = None
+    fixes_applied: int = 0
+    errors: list[str] = field(default_factory=list)  # internal errors (exit 2)
+    warnings: list[str] = field(default_factory=list)  # skipped files, refused fixes
+
+
+class FileLinter:
+    """Lints one file's source with one configuration."""
+
+    def __init__(
+        self, path: str, settings: Settings, external: CrossModuleFacts | None = None
+    ) -> None:
+        self.path = path
+        self.settings = settings
+        # what other linted files trace or rebind in this one (see jaxlint.project.index)
+        self.external = external
+        self.codes = settings.codes_for(path)
+        self.rules: list[Rule] = rules_for(self.codes)
+
+    def wants_model(self, text: str) -> bool:
+        """Whether any enabled rule may report on this file."""
+        if not self.rules:
+            return False
+        if self.external is not None and (self.external.traced or self.external.jitted_imports):
+            return True  # traced from, or calling what is jitted in, another file: JAX need not be imported here
+        return looks_like_jax(text, self.settings)
+
+    def may_report(self, source: bytes, text: str) -> bool:
+        """False only when the file parses (CPython's parser: no JL000) and no enabled
+        rule can report on it, so that it needs no libcst tree (see jaxlint.project.prefilter)."""
+        decorators = self.settings.traced_decorators
+        known = prefilter.remembered(source, decorators)  # the project index's verdict
+        tree = None
+        if known is None:
+            tree = prefilter.python_tree(source)
+            if tree is None:
+                return True  # the full path reports JL000, or why libcst cannot parse it
+        if not self.wants_model(text):
+            return False
+        if self.external is not None or not prefilter.ENABLED:
+            return True
+        if tree is not None:
+            known = prefilter.reportable_codes(tree, decorators)
+        assert known is not None
+        return prefilter.could_report(known, self.codes)
+
+    def diagnose(
+        self, module: cst.Module, text: str | None = None, *, model_always: bool = False
+    ) -> tuple[SemanticModel | None, list[Diagnostic]]:
+        """The model and the rules' diagnostics; no model when no enabled rule looks at
+        the file, unless ``model_always`` (verify needs traced-ness even so)."""
+        # ``module.code`` regenerates the whole source (as costly as half a parse), so the
+        # caller passes the text it already has.
+        if not model_always and not self.wants_model(module.code if text is None else text):
+            return None, []
+        try:
+            external = self.external or CrossModuleFacts()
+            model = build_model(
+                module,
+                self.settings.traced_decorators,
+                external.traced,
+                external.rebound,
+                external.jitted_imports,
+            )
+        except Exception as error:  # noqa: BLE001 - reported as an internal error, exit 2
+            raise InternalError(
+                f"{self.path}: internal error in the semantic model: "
+                f"{type(error).__name__}: {error}"
+            ) from error
+        diagnostics: list[Diagnostic] = []
+        for rule in self.rules:
+            try:
+                diagnostics.extend(rule.check(model))
+            except Exception as error:  # noqa: BLE001 - one rule must not sink the run
+                raise InternalError(
+                    f"{self.path}: internal error in {rule.code} ({rule.name}): "
+                    f"{type(error).__name__}: {error}"
+                ) from error
+        return model, diagnostics
+
+    def locate(
+        self,
+        module: cst.Module,
+        diagnostics: Sequence[Diagnostic],
+        text: str | None = None,
+        *,
+        fix_edits: bool = True,
+    ) -> Located:
+        """Positions for the reported nodes only, then ``# noqa`` filtering. With
+        ``fix_edits``, each fix this run may apply comes with its edits as text (which
+        costs applying it alone: the ``--fix`` loop's passes leave them out)."""
+        if not diagnostics:
+            return []
+        spans = node_spans(module, (diagnostic.node for diagnostic in diagnostics))
+        # The source text, for noqa comments; regenerating it from the tree costs a codegen.
+        text = module.code if text is None else text
+        noqa = noqa_comments(text)
+        at_continuation_end = ContinuationNoqa(text)
+        located: Located = []
+        for diagnostic in diagnostics:
+            where = spans[id(diagnostic.node)]
+            suggestion = None
+            fix = diagnostic.fix
+            if fix is not None and self.settings.can_fix(diagnostic.code):
+                suggestion = FixSuggestion(fix.applicability, fix.title, ())
+            finding = Finding(
+                self.path,
+                where.start_line,
+                where.start_column + 1,
+                where.end_line,
+                where.end_column + 1,
+                diagnostic.code,
+                RULES_BY_CODE[diagnostic.code].name,
+                diagnostic.message,
+                suggestion,
+            )
+            if not suppressed(noqa, finding) and not at_continuation_end.silences(finding):
+                located.append((finding, diagnostic))
+        return with_fix_edits(module, located) if fix_edits else located
+
+    def analyse(
+        self,
+        module: cst.Module,
+        text: str | None = None,
+        *,
+        model_always: bool = False,
+        fix_edits: bool = True,
+    ) -> tuple[SemanticModel | None, Located]:
+        """The model (see :meth:`diagnose`) and the findings left after ``# noqa``, each
+        with the diagnostic it came from."""
+        model, diagnostics = self.diagnose(module, text, model_always=model_always)
+        return model, self.locate(module, diagnostics, text, fix_edits=fix_edits)
+
+    def lint(self, source: bytes, *, fix: bool = False, unsafe_fixes: bool = False) -> FileResult:
+        with deep_recursion():
+            return self._lint(source, fix, unsafe_fixes)
+
+    def _lint(self, source: bytes, fix: bool, unsafe_fixes: bool) -> FileResult:
+        result = FileResult(self.path, original_source=source)
+        text_hint = decoded_hint(source)
+        if skips_file(text_hint):
+            return result
+        if not self.may_report(source, text_hint):
+            # No rule can report here and it parses: JL000 is all there was to check.
+            return result
+        try:
+            module = parse(source)
+        except Exception as error:  # noqa: BLE001 - any parse failure is a finding
+            python_error = python_syntax_error(source)
+            if python_error is None and not isinstance(error, UnicodeDecodeError):
+                # Valid for this Python, but beyond libcst's grammar: skip, don't cry wolf.
+                result.warnings.append(f"{self.path}: skipped (libcst cannot parse it: {error})")
+            elif "JL000" in self.codes:
+                result.findings.append(parse_error_finding(self.path, python_error or error))
+            return result
+        try:
+            _, located = self.analyse(module, text_hint, fix_edits=not fix)
+            if fix:
+                outcome = fix_until_clean(
+                    self.path,
+                    module,
+                    located,
+                    lambda tree, text: self.analyse(tree, text, fix_edits=False)[1],
+                    unsafe_fixes=unsafe_fixes,
+                )
+                result.warnings.extend(outcome.warnings)
+                if outcome.applied:
+                    result.fixes_applied = outcome.applied
+                    result.fixed_source = outcome.module.bytes
+                # What is left, with its fixes' edits as text of the code now written.
+                located = with_fix_edits(outcome.module, outcome.located)
+        except InternalError as error:
+            result.errors.append(str(error))
+            return result
+        result.findings = sorted(finding for finding, _ in located)
+        return result
+
+
+def with_fix_edits(module: cst.Module, located: Located) -> Located:
+    """``located`` with the edits of each fix it offers, as text of ``module``'s code."""
+    offered = [
+        index
+        for index, (finding, diagnostic) in enumerate(located)
+        if finding.fix is not None and diagnostic.fix is not None
+    ]
+    suggestions = fix_suggestions(module, [located[i][1].fix for i in offered])  # type: ignore[misc]
+    edited = list(located)
+    for index, suggestion in zip(offered, suggestions, strict=True):
+        finding, diagnostic = edited[index]
+        edited[index] = (replace(finding, fix=suggestion), diagnostic)
+    return edited
+
+
+def lint_source(
+    source: bytes | str,
+    path: str = "<string>",
+    settings: Settings | None = None,
+    *,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+) -> FileResult:
+    """Lint one source text. ``--fix`` results are in ``fixed_source``; nothing is written."""
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    return lint_bytes(path, data, settings or Settings(), fix=fix, unsafe_fixes=unsafe_fixes)
+
+
+def lint_bytes(
+    path: str,
+    source: bytes,
+    settings: Settings,
+    *,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    external: CrossModuleFacts | None = None,
+) -> FileResult:
+    """Lint a file's bytes: a Python source, or a Jupyter notebook (by its suffix)."""
+    if path.endswith(".ipynb"):
+        from jaxlint.notebook import lint_notebook
+
+        return lint_notebook(
+            path,
+            source,
+            settings,
+            fix=fix,
+            unsafe_fixes=unsafe_fixes,
+            external=external,
+        )
+    linter = FileLinter(path, settings, external)
+    return linter.lint(source, fix=fix, unsafe_fixes=unsafe_fixes)
+
+
+def lint_file(
+    path: str,
+    settings: Settings,
+    *,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    external: CrossModuleFacts | None = None,
+) -> FileResult:
+    """Lint a file on disk; an unreadable file is a JL000 finding."""
+    try:
+        source = read_source(path)
+    except FileNotFoundError:
+        # Listed, then gone (deleted or renamed while we ran): nothing left to check.
+        return FileResult(path, warnings=[f"{path}: skipped (it vanished during the run)"])
+    except OSError as error:
+        result = FileResult(path)
+        if "JL000" in settings.codes_for(path):
+            result.findings.append(unreadable_file_finding(path, error))
+        return result
+    return lint_bytes(path, source, settings, fix=fix, unsafe_fixes=unsafe_fixes, external=external)

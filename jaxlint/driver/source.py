@@ -1,0 +1,170 @@
+"""From bytes to a libcst tree, safely: parse guards, JL000 findings, the JAX pre-filter.
+
+libcst's parser overflows its stack on deeply nested brackets and accepts some bytes
+CPython refuses; CPython's own parser and compiler settle those cases, and give the
+clearer message and position for a syntax error.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import functools
+import os
+import re
+import sys
+import warnings
+from collections.abc import Iterator
+
+import libcst as cst
+
+from jaxlint.config import Settings
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.fix.findings import Finding
+
+# A file worth modelling imports from the JAX ecosystem, imports relatively (a project
+# module may), or already calls ``.at[...]`` on something.
+_JAX_HINT = re.compile(
+    r"^\s*(?:from|import)\s+(?:\.|(?:" + "|".join(jf.JAX_ECOSYSTEM) + r")\b)|\.at\[",
+    re.MULTILINE,
+)
+
+
+def parse_error_finding(path: str, error: Exception) -> Finding:
+    """JL000 from a libcst or Python syntax error, or a decoding error."""
+    line, column = 1, 1
+    if isinstance(error, cst.ParserSyntaxError):
+        line, column = error.raw_line, error.raw_column + 1
+        message = error.message
+    elif isinstance(error, SyntaxError):
+        line, column = error.lineno or 1, (error.offset or 1)
+        message = error.msg
+    elif isinstance(error, ValueError) and "null bytes" in str(error):
+        message = "source code cannot contain null bytes"
+    elif isinstance(error, UnicodeDecodeError):
+        message = f"cannot decode file: {error.reason} at byte {error.start}"
+    else:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return Finding(
+        path, line, column, line, column, "JL000", "syntax-error", f"SyntaxError: {message}"
+    )
+
+
+def unreadable_file_finding(path: str, error: OSError) -> Finding:
+    """JL000 for a file that cannot be read at all."""
+    message = f"cannot read file: {error.strerror or error}"
+    return Finding(path, 1, 1, 1, 1, "JL000", "syntax-error", message)
+
+
+def python_syntax_error(source: bytes) -> Exception | None:
+    """Python's own verdict (compile only, never run), for clearer messages and positions."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings are not ours to print
+            compile(source, "<jaxlint>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, UnicodeDecodeError) as error:
+        return error
+    except (MemoryError, RecursionError):
+        return None
+    return None
+
+
+# Every byte but the brackets, for ``bytes.translate`` to delete at C speed.
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"([{)]}")
+_OPENERS = frozenset(b"([{")
+#: CPython refuses more nested brackets than this; libcst's parser overflows its stack
+#: (a segfault) a little beyond, so such files go to CPython's parser first.
+MAX_NESTING = 200
+
+
+def _nesting_depth_exceeds(source: bytes, limit: int) -> bool:
+    brackets = source.translate(None, _NOT_BRACKETS)
+    if len(brackets) <= limit:
+        return False
+    depth = 0
+    for byte in brackets:
+        if byte in _OPENERS:
+            depth += 1
+            if depth > limit:
+                return True
+        elif depth:
+            depth -= 1
+    return False
+
+
+def parse(source: bytes) -> cst.Module:
+    """Parse bytes as libcst does (PEP 263 cookie, BOM), never returning half a tree."""
+    if b"\x00" in source:
+        raise SyntaxError("source code cannot contain null bytes")
+    if _nesting_depth_exceeds(source, MAX_NESTING):
+        # Brackets in strings and comments count too: only CPython's verdict decides.
+        error = python_syntax_error(source)
+        if error is not None:
+            raise error
+    return cst.parse_module(source)
+
+
+def python_parses(source: bytes) -> bool:
+    """CPython's own parser (no compilation, nothing run): about ten times faster than
+    libcst, so files no rule looks at are only checked for JL000 this way."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. invalid escapes: not ours to report
+            compile(source, "<jaxlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except Exception:  # noqa: BLE001 - any failure sends the file down the full path
+        return False
+    return True
+
+
+def decoded_hint(source: bytes) -> str:
+    """The text for the pre-filter and ``# noqa``: without the BOM, or ``^import jax``
+    would not match on the first line; undecodable bytes replaced, never an error."""
+    return source.decode("utf-8-sig", errors="replace")
+
+
+#: Long operator chains (``a + b + ...`` with thousands of terms, as generated code has)
+#: nest as deep in the tree; walking them needs more than Python's default 1000 frames.
+RECURSION_LIMIT = 20_000
+
+
+@contextlib.contextmanager
+def deep_recursion(limit: int = RECURSION_LIMIT) -> Iterator[None]:
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+@functools.lru_cache(maxsize=8)
+def _project_import_hint(root: str) -> re.Pattern[str] | None:
+    """Imports of the project's own top-level modules (at the root, or under ``src/``):
+    such a module may bring JAX in, so a file importing one is worth modelling."""
+    names: set[str] = set()
+    for folder in (root, os.path.join(root, "src")):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name.removesuffix(".py")
+            if name.isidentifier() and (
+                entry.name.endswith(".py")
+                or os.path.isfile(os.path.join(entry.path, "__init__.py"))
+            ):
+                names.add(name)
+    names.difference_update(jf.JAX_ECOSYSTEM)
+    if not names:
+        return None
+    alternatives = "|".join(sorted(map(re.escape, names)))
+    return re.compile(rf"^\s*(?:from|import)\s+(?:{alternatives})\b", re.MULTILINE)
+
+
+def looks_like_jax(text: str, settings: Settings) -> bool:
+    """Whether a file may hold anything a rule can flag: every rule needs JAX in sight
+    (an import from the ecosystem or from the project, or a configured decorator)."""
+    if settings.traced_decorators or _JAX_HINT.search(text) is not None:
+        return True
+    project = _project_import_hint(os.path.abspath(settings.root))
+    return project is not None and project.search(text) is not None

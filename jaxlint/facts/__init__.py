@@ -1,0 +1,1 @@
+"""What jaxlint knows about the JAX ecosystem, as data."""

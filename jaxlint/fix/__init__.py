@@ -1,0 +1,1 @@
+"""Findings, fixes and their edits."""

@@ -1,0 +1,1 @@
+"""Questions several rules share, as free functions over the model."""

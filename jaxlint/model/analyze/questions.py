@@ -1,0 +1,329 @@
+"""Questions more than one rule asks, answered from the model (not part of it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import libcst as cst
+
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.facts.jaxfacts import TransformKind
+from jaxlint.model import (
+    BindingKind,
+    Branch,
+    CallSite,
+    Param,
+    Point,
+    Scope,
+    SemanticModel,
+    Site,
+    TraceInfo,
+    dotted,
+    reaching_bindings,
+    string_key,
+)
+
+#: Class decorators that make a dataclass frozen (its fields cannot be reassigned).
+FROZEN_DATACLASS_DECORATORS = frozenset({"flax.struct.dataclass", "chex.dataclass"})
+
+
+def jnp_function(site: CallSite) -> str | None:
+    """``"sum"`` for a call of ``jax.numpy.sum`` (through any alias), else None."""
+    name = site.qualified_name
+    if name is None or not name.startswith("jax.numpy."):
+        return None
+    return name[len("jax.numpy.") :]
+
+
+def traced_context(model: SemanticModel, function: Scope) -> str:
+    """``in step, decorated with @jax.jit``: where a finding sits and why it is traced."""
+    via = model.trace(function).via
+    return f"in {function.qualname}" + (f", {via}" if via else "")
+
+
+def literal_collection(expr: cst.BaseExpression) -> bool:
+    """``[1, 2]``, ``("a", None)``, ``[(1, "x"), (2, "y")]``: literals only. A loop over
+    one is a sweep over a few settings, each a program that must compile once anyway."""
+    if isinstance(expr, cst.List | cst.Tuple | cst.Set):
+        return all(literal_collection(element.value) for element in expr.elements)
+    if isinstance(expr, cst.UnaryOperation):
+        return literal_collection(expr.expression)
+    if isinstance(expr, cst.Name):
+        return expr.value in ("None", "True", "False")
+    return isinstance(expr, cst.BaseNumber | cst.BaseString)
+
+
+def frozen_class(model: SemanticModel, cls: Scope) -> bool:
+    """A class whose instances' fields cannot be reassigned: a flax/equinox module, or a
+    dataclass declared frozen."""
+    if model.base_names(cls) & jf.FROZEN_BASES:
+        return True
+    for decorator in cls.node.decorators:  # type: ignore[attr-defined]
+        expr = decorator.decorator
+        if isinstance(expr, cst.Call):
+            for arg in expr.args:
+                if arg.keyword and arg.keyword.value == "frozen":
+                    if isinstance(arg.value, cst.Name) and arg.value.value == "True":
+                        return True
+            expr = expr.func
+        if model.qualified_name(expr, cls.parent or model.module_scope) in (
+            FROZEN_DATACLASS_DECORATORS
+        ):
+            return True
+    return False
+
+
+def rebind_obstacle(model: SemanticModel, target: cst.BaseExpression, at: Point) -> str | None:
+    """Why ``target = <new value>`` at this point would not update what ``target``
+    refers to (so a rewrite to it would change meaning), or None if it would."""
+    scope = at.scope
+    if isinstance(target, cst.Name):
+        name = target.value
+        found = model.lookup(name, scope)
+        if found is None:
+            return f"`{name}` is not defined in this file"
+        owner, bindings = found
+        declared = name in scope.globals or name in scope.nonlocals
+        if owner is not scope and not declared:
+            return (
+                f"`{name}` is not a local name here; assigning to it would make it "
+                "local to the function"
+            )
+        kinds = {b.kind for b in reaching_bindings(bindings, at.ordinal)}
+        if BindingKind.FOR in kinds:
+            return (
+                f"`{name}` is a loop variable; rebinding it would not update the "
+                "sequence it comes from"
+            )
+        if BindingKind.WITH in kinds:
+            return f"`{name}` is a `with ... as` target; rebinding it would not update it"
+        return None
+    if isinstance(target, cst.Attribute) and dotted(target) is not None:
+        function = scope.enclosing_function()
+        cls = function.enclosing_class() if function else None
+        if cls is not None and isinstance(target.value, cst.Name) and frozen_class(model, cls):
+            return (
+                f"`{dotted(target)}` is a field of the frozen class `{cls.name}`; "
+                "return an updated copy instead"
+            )
+        return None
+    if isinstance(target, cst.Subscript) and string_key(target):
+        return None  # `state["vel"] = ...` replaces the dict's entry
+    return "the array is not held in a name or attribute that can be reassigned"
+
+
+def tests_tracerness(
+    model: SemanticModel, expr: cst.BaseExpression, scope: Scope, _depth: int = 0
+) -> bool:
+    """A condition that asks whether a value is a tracer: ``isinstance(x, jax.core.Tracer)``,
+    ``jax.core.is_concrete(x)``, their negations and combinations, ``any(...)`` of them, or a
+    helper of this file whose every return is one (``not_tracer(x)``)."""
+    if _depth > 3:
+        return False
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Not):
+        return tests_tracerness(model, expr.expression, scope, _depth + 1)
+    if isinstance(expr, cst.BooleanOperation):
+        return tests_tracerness(model, expr.left, scope, _depth + 1) or tests_tracerness(
+            model, expr.right, scope, _depth + 1
+        )
+    if not isinstance(expr, cst.Call):
+        return False
+    name = model.called_name(expr)
+    if name in jf.TRACER_TEST_CALLS:
+        return True
+    if name == "builtins.isinstance" and len(expr.args) >= 2:
+        classes = expr.args[1].value
+        candidates = (
+            [element.value for element in classes.elements]
+            if isinstance(classes, cst.Tuple)
+            else [classes]
+        )
+        return any(_is_tracer_class(model, candidate, scope) for candidate in candidates)
+    if name in ("builtins.any", "builtins.all") and expr.args:
+        inner = expr.args[0].value
+        return isinstance(inner, cst.GeneratorExp | cst.ListComp) and tests_tracerness(
+            model, inner.elt, scope, _depth + 1
+        )
+    callee = model.function_of(expr.func, scope)
+    if callee is None or not callee.returns:
+        return False
+    return all(
+        value is not None and tests_tracerness(model, value, callee, _depth + 1)
+        for value, _ in callee.returns
+    )
+
+
+def _is_tracer_class(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) -> bool:
+    """A tracer class, or one no tracer belongs to (``int``, ``np.ndarray``): either way
+    ``isinstance`` with it asks whether the value is concrete."""
+    name = model.qualified_name(expr, scope) or ""
+    if name in jf.CONCRETE_VALUE_CLASSES:
+        return True
+    return name.startswith("jax") and name.rsplit(".", 1)[-1].endswith("Tracer")
+
+
+def guarded_by_tracer_test(
+    model: SemanticModel, branch: Branch | None, scope: Scope, ordinal: int | None = None
+) -> bool:
+    """Inside an arm of an ``if``/conditional expression whose test asks whether a value
+    is a tracer: that code runs only where the answer is known, on either side. With
+    ``ordinal``, also after an ``if`` on such a test whose body returns or raises
+    (``if isinstance(x, Tracer): return x``): the rest of the function is the other arm."""
+    arms: set[int] = set()
+    current = branch
+    while current is not None:
+        test = getattr(current.node, "test", None)
+        if test is not None and tests_tracerness(model, test, scope):
+            return True
+        arms.add(id(current))
+        current = current.parent
+    if ordinal is None:
+        return False
+    return any(
+        condition.scope is scope
+        and condition.ordinal < ordinal
+        and isinstance(condition.node, cst.If)
+        and (condition.branch is None or id(condition.branch) in arms)
+        and _exits(condition.node.body)
+        and tests_tracerness(model, condition.test, scope)
+        for condition in model.conditions_in(scope)
+    )
+
+
+def _exits(body: cst.BaseSuite) -> bool:
+    """The block ends in ``return`` or ``raise``: nothing after its ``if`` runs from it."""
+    statements = body.body
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        return isinstance(last.body[-1], cst.Return | cst.Raise)
+    return False
+
+
+#: Expressions that cannot be None: enough to decide ``if size is None`` for a caller
+#: that passes ``size=x.size``.
+_NEVER_NONE = (
+    cst.BaseNumber,
+    cst.BaseString,
+    cst.Tuple,
+    cst.List,
+    cst.Dict,
+    cst.BinaryOperation,
+    cst.Comparison,
+)
+
+
+def _passed_value(expr: cst.BaseExpression) -> object:
+    """What a caller passes, as far as a flag test can tell: ``None``/``True``/``False``
+    or a number, ``_NOT_NONE`` for another value known not to be None, else
+    ``_UNKNOWN``."""
+    if isinstance(expr, cst.Name) and expr.value in ("None", "True", "False"):
+        return {"None": None, "True": True, "False": False}[expr.value]
+    if isinstance(expr, cst.Integer):
+        return int(expr.value, 0)
+    if isinstance(expr, _NEVER_NONE):
+        return _NOT_NONE
+    if isinstance(expr, cst.Attribute) and expr.attr.value in ("size", "shape", "ndim"):
+        return _NOT_NONE
+    return _UNKNOWN
+
+
+_NOT_NONE = object()
+_UNKNOWN = object()
+
+
+def _flag_test(test: cst.BaseExpression) -> tuple[str, Callable[[object], object]] | None:
+    """``flag``, ``not flag``, ``flag is None``, ``flag is not None``: the name tested and
+    how a passed value decides the test (``_UNKNOWN`` when it does not)."""
+    if isinstance(test, cst.Name):
+        return test.value, lambda v: _UNKNOWN if v in (_NOT_NONE, _UNKNOWN) else bool(v)
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _flag_test(test.expression)
+        if inner is None:
+            return None
+        name, decide = inner
+        return name, lambda v: _UNKNOWN if (d := decide(v)) is _UNKNOWN else not d
+    if (
+        isinstance(test, cst.Comparison)
+        and isinstance(test.left, cst.Name)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].comparator, cst.Name)
+        and test.comparisons[0].comparator.value == "None"
+    ):
+        operator = test.comparisons[0].operator
+        if isinstance(operator, cst.Is | cst.IsNot):
+            negated = isinstance(operator, cst.IsNot)
+            return test.left.value, lambda v: _UNKNOWN if v is _UNKNOWN else (v is None) != negated
+    return None
+
+
+def _callers_in_sight(info: TraceInfo) -> bool:
+    """Traced only through calls in this file: what they pass is all it gets."""
+    return (
+        bool(info.traced_callers)
+        and not info.direct_kinds
+        and (TransformKind.EXTERNAL not in info.kinds)
+    )
+
+
+def _passed_values(
+    model: SemanticModel, function: Scope, param: Param, depth: int = 0
+) -> set[object]:
+    """What the traced callers of ``function`` pass for ``param`` (see ``_passed_value``);
+    a caller that passes one of its own parameters on (``size=size``) is followed to its
+    traced callers, a few levels deep."""
+    info = model.trace(function)
+    if not _callers_in_sight(info):
+        return {_UNKNOWN}
+    values: set[object] = set()
+    for site in info.traced_callers:
+        expr = site.argument(param)
+        if expr is None:
+            return {_UNKNOWN}
+        value = _passed_value(expr)
+        caller = site.scope
+        if value is _UNKNOWN and isinstance(expr, cst.Name) and depth < 3:
+            outer = caller.params.get(expr.value) if caller.is_function else None
+            found = model.reaching(expr.value, caller, site.ordinal)
+            if outer is not None and found is not None and found[0] is caller:
+                if all(b.kind is BindingKind.PARAM for b in found[1]):
+                    values |= _passed_values(model, caller, outer, depth + 1)
+                    continue
+        values.add(value)
+    return values
+
+
+def unreached_by_traced_callers(
+    model: SemanticModel, branch: Branch | None, function: Scope
+) -> bool:
+    """Inside an arm that traced code never runs: its test reads a flag parameter of
+    ``function`` (``if return_counts:``, ``if size is None:``) and every traced caller
+    passes, or leaves at its default, a value that selects the other arm. Only for
+    functions traced through callers in this file, all of them in sight."""
+    if not _callers_in_sight(model.trace(function)):
+        return False
+    current = branch
+    while current is not None:
+        test = getattr(current.node, "test", None)
+        flag = None if test is None else _flag_test(test)
+        if flag is not None and flag[0] in function.params:
+            name, decide = flag
+            found = model.reaching(name, function, current.ordinal)
+            if found is not None and all(b.kind is BindingKind.PARAM for b in found[1]):
+                values = _passed_values(model, function, function.params[name])
+                outcomes = {decide(value) for value in values}
+                if len(outcomes) == 1 and (taken := outcomes.pop()) is not _UNKNOWN:
+                    if bool(taken) != (current.index == 0):
+                        return True
+        current = current.parent
+    return False
+
+
+def untraced_arm(model: SemanticModel, site: Site) -> bool:
+    """``site`` sits where traced code never runs with tracers: in an arm guarded by a
+    tracer test (``isinstance(x, jax.core.Tracer)``, ``isinstance(n, int)``), or in one
+    that no traced caller takes (``if return_counts:`` left at its default)."""
+    if guarded_by_tracer_test(model, site.branch, site.scope, site.ordinal):
+        return True
+    return site.scope.is_function and unreached_by_traced_callers(model, site.branch, site.scope)

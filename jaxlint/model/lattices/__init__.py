@@ -1,0 +1,1 @@
+"""The value lattices of the semantic model."""

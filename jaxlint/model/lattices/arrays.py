@@ -1,0 +1,299 @@
+"""Array-ness: whether a value is a JAX array (answers must agree), and whether it is a
+mutable ref (written in place by design)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.model.lattices.values import (
+    ARRAY_VALUE_BINDINGS,
+    DEFINITIONS,
+    NO,
+    UNKNOWN,
+    YES,
+    Evaluator,
+    agreeing,
+)
+from jaxlint.model.names import at_update
+from jaxlint.model.records import Binding, BindingKind, Fact, Scope
+
+if TYPE_CHECKING:
+    from jaxlint.model.semantic import SemanticModel
+
+
+class ArrayFacts(Evaluator):
+    """Is the value a JAX array?"""
+
+    lattice = "array"
+    join = staticmethod(agreeing)  # type: ignore[assignment]
+
+    def owner_fact(self, name: str, owner: Scope) -> Fact | None:
+        if name in self.model.string_keyed(owner):
+            return NO  # written with string keys somewhere: a dict
+        return None
+
+    def evaluate(self, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> Fact:
+        if isinstance(
+            expr,
+            cst.List
+            | cst.Tuple
+            | cst.Dict
+            | cst.Set
+            | cst.ListComp
+            | cst.DictComp
+            | cst.SetComp
+            | cst.GeneratorExp
+            | cst.BaseString
+            | cst.Integer
+            | cst.Float
+            | cst.Imaginary
+            | cst.Lambda
+            | cst.Comparison,
+        ):
+            return NO
+        if isinstance(expr, cst.Call):
+            return self.of_call(expr, scope, ordinal)
+        if isinstance(expr, cst.BinaryOperation):
+            if isinstance(expr.left, cst.List | cst.Tuple | cst.ListComp) or isinstance(
+                expr.right, cst.List | cst.Tuple | cst.ListComp
+            ):
+                return NO  # sequence repetition or concatenation
+            left = self.of(expr.left, scope, ordinal)
+            right = self.of(expr.right, scope, ordinal)
+            if left is YES or right is YES:
+                return YES
+            return NO if left is NO and right is NO else UNKNOWN
+        if isinstance(expr, cst.UnaryOperation):
+            if isinstance(expr.operator, cst.Not):
+                return NO
+            return self.of(expr.expression, scope, ordinal)
+        if isinstance(expr, cst.Subscript):
+            base = self.of(expr.value, scope, ordinal)
+            if base is NO and all(isinstance(e.slice, cst.Slice) for e in expr.slice):
+                return NO  # a slice of a list is a list
+            if base is NO:
+                return self.displayed_element(expr, scope)
+            return YES if base is YES else UNKNOWN
+        if isinstance(expr, cst.Attribute):
+            if expr.attr.value in jf.ARRAY_ATTRIBUTES:
+                return YES if self.of(expr.value, scope, ordinal) is YES else UNKNOWN
+            return self.of_self_attribute(expr, scope)
+        return UNKNOWN
+
+    def displayed_element(self, expr: cst.Subscript, scope: Scope) -> Fact:
+        """``seq[0]`` where ``seq = [a, b]``: the element at a constant index of a display."""
+        if len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
+            return UNKNOWN
+        index = expr.slice[0].slice.value
+        found = self.model.sequence_elements(expr.value, scope)
+        if not isinstance(index, cst.Integer) or found is None:
+            return UNKNOWN
+        elements, where = found
+        position = int(index.value, 0)
+        if position >= len(elements):
+            return UNKNOWN
+        return self.of(elements[position], where.scope, where.ordinal)
+
+    def of_call(self, call: cst.Call, scope: Scope, ordinal: int) -> Fact:
+        if at_update(call) is not None:
+            return YES  # x.at[i].set(v) and friends
+        name = self.model.qualified_name(call.func, scope)
+        if name is not None:
+            if name in jf.REF_CALLS:
+                return NO
+            if name in jf.ARRAY_CALLS:
+                return YES
+            if name.startswith(jf.ARRAY_NAMESPACES):
+                if name.rsplit(".", 1)[-1].startswith("_"):
+                    return UNKNOWN  # private helpers return anything
+                if name in jf.NON_ARRAY_CALLS or name.startswith(jf.NON_ARRAY_NAMESPACES):
+                    return UNKNOWN
+                return YES
+            return NO if name.startswith(("numpy.", "builtins.")) else UNKNOWN
+        returned = self.of_local_call(call, scope)
+        if returned is not UNKNOWN:
+            return returned
+        if isinstance(call.func, cst.Attribute):
+            method = call.func.attr.value
+            if method in jf.ARRAY_METHODS:
+                return YES if self.of(call.func.value, scope, ordinal) is YES else UNKNOWN
+            if method in ("tolist", "item"):
+                return NO
+        return UNKNOWN
+
+    def binding_fact(self, binding: Binding) -> Fact:
+        kind = binding.kind
+        if kind is BindingKind.PARAM:
+            return self.of_param(binding)
+        if kind is BindingKind.ANNASSIGN and isinstance(binding.node, cst.Name):
+            annotation = self.model.annotations.get(id(binding.node))
+            if annotation is not None:
+                fact = self.of_annotation(annotation, binding.code_scope)
+                if fact is not UNKNOWN:
+                    return fact
+        if kind in ARRAY_VALUE_BINDINGS and binding.value is not None:
+            return self.of(binding.value, binding.code_scope, binding.ordinal)
+        if kind is BindingKind.UNPACK and binding.value is not None:
+            if binding.position is not None:
+                part = self.of_returned_part(binding.value, binding.code_scope, binding.position)
+                if part is not UNKNOWN:
+                    return part
+            return self.of_part(binding.value, binding.code_scope, binding.ordinal)
+        if kind is BindingKind.AUGASSIGN and binding.value is not None:
+            # x += v keeps x's kind: look at what x was before.
+            return self.of_name(binding.name, binding.scope, binding.ordinal)
+        if kind in DEFINITIONS:
+            return NO
+        return UNKNOWN
+
+    def of_param(self, binding: Binding) -> Fact:
+        function = binding.scope
+        param = function.params.get(binding.name)
+        if param is None:
+            return UNKNOWN
+        if param.starred:
+            return NO  # *args is a tuple, **kwargs a dict
+        info = self.model.trace(function)
+        if info.ref_params or param.name.endswith("_ref"):
+            return NO  # Pallas kernels receive mutable refs
+        annotation = param.annotation
+        if annotation is not None:
+            fact = self.of_annotation(annotation, function.parent or self.model.module_scope)
+            if fact is not UNKNOWN:
+                return fact
+        if function.self_param() is param:
+            return NO  # self / cls
+        if self.used_as_mapping(function, param.name):
+            return NO
+        if param.name in info.static_params:
+            return NO
+        if param.name in info.partial_bound:
+            return UNKNOWN  # a concrete value bound before tracing: array or not, unknown
+        if info.arguments_are_arrays():
+            # Handed to a transformation: its arguments are traced arrays (or pytrees).
+            default = param.default
+            if default is None:
+                return YES
+            if isinstance(default, cst.Name) and default.value == "None":
+                return UNKNOWN
+            return NO if isinstance(default, cst.BaseNumber | cst.BaseString) else UNKNOWN
+        # Traced because traced code calls it: its parameters hold what callers pass
+        # (a list of arrays is a list).
+        passed = self.from_callers(function, param)
+        return UNKNOWN if passed is None else passed
+
+    @staticmethod
+    def used_as_mapping(function: Scope, name: str) -> bool:
+        """The function calls ``name.keys()``, ``.items()``, ``.get(...)``, ...: a dict or
+        a NamedTuple of leaves (a pytree), which no JAX array is."""
+        return any(
+            isinstance(func := site.call.func, cst.Attribute)
+            and func.attr.value in jf.MAPPING_METHODS
+            and isinstance(func.value, cst.Name)
+            and func.value.value == name
+            for site in function.calls
+        )
+
+    def of_part(self, whole: cst.BaseExpression, scope: Scope, ordinal: int) -> Fact:
+        """A name unpacked from ``whole``: an array if ``whole`` is a sequence of arrays
+        (``jnp.split``, ``jnp.linalg.svd``, ...) or a JAX operation's array (its rows).
+        Not from a traced parameter: that may be a pytree (a tuple carry) of anything."""
+        if not isinstance(whole, cst.Call):
+            return UNKNOWN
+        if self.model.qualified_name(whole.func, scope) in jf.ARRAY_SEQUENCE_CALLS:
+            return YES
+        return YES if self.of(whole, scope, ordinal) is YES else UNKNOWN
+
+    def of_annotation(self, annotation: cst.BaseExpression, scope: Scope) -> Fact:
+        model = self.model
+        if isinstance(annotation, cst.Subscript):
+            name = model.qualified_name(annotation.value, scope)
+            if name and name.startswith(jf.JAXTYPING_MODULE + ".") and annotation.slice:
+                first = annotation.slice[0].slice
+                if isinstance(first, cst.Index):
+                    return self.of_annotation(first.value, scope)
+            if name in ("typing.Optional", "typing.Union"):
+                return UNKNOWN
+            return NO if name in jf.NON_ARRAY_ANNOTATIONS else UNKNOWN
+        if isinstance(annotation, cst.BaseString):
+            return UNKNOWN
+        name = model.qualified_name(annotation, scope)
+        if name in jf.ARRAY_ANNOTATIONS:
+            return YES
+        return NO if name in jf.NON_ARRAY_ANNOTATIONS else UNKNOWN
+
+    def of_self_attribute(self, expr: cst.Attribute, scope: Scope) -> Fact:
+        """``self.w``: what the class's methods store in ``w``, or how it is annotated; and
+        ``stats.mean`` of a parameter annotated with a class of this file (an equinox
+        module, a dataclass): how that class declares the field."""
+        cls = self.model.self_attribute_class(expr, scope)
+        attr = expr.attr.value
+        if cls is None:
+            cls = self.model.annotated_class(expr, scope)
+            annotation = cls.class_annotations.get(attr) if cls is not None else None
+            if cls is None or annotation is None:
+                return UNKNOWN
+            return self.of_annotation(annotation, cls)
+        annotation = cls.class_annotations.get(attr)
+        if annotation is not None:
+            fact = self.of_annotation(annotation, cls)
+            if fact is not UNKNOWN:
+                return fact
+        stores = cls.instance_attrs.get(attr)
+        if not stores:
+            return UNKNOWN
+        # Memoized on the list of stores, one per class and attribute: methods that
+        # rebind `self.perms = self.perms[...]` would otherwise re-ask each other.
+        return self.memoized(
+            id(stores), lambda: agreeing(self.of(value, where, at) for value, where, at in stores)
+        )
+
+
+def is_mutable_ref(
+    model: SemanticModel, expr: cst.BaseExpression, scope: Scope, ordinal: int
+) -> bool:
+    """A ``jax.new_ref``/Pallas ref or a flax NNX Variable: written in place by design.
+
+    A may-question (any binding that makes it a ref suffices), bounded in depth."""
+    return _is_ref(model, expr, scope, ordinal, 0)
+
+
+def _is_ref(
+    model: SemanticModel, expr: cst.BaseExpression, scope: Scope, ordinal: int, depth: int
+) -> bool:
+    if depth > _MAX_REF_DEPTH:
+        return False
+    if isinstance(expr, cst.Call):
+        return model.qualified_name(expr.func, scope) in jf.REF_CALLS
+    if isinstance(expr, cst.Name):
+        if expr.value.endswith("_ref"):
+            return True
+        found = model.reaching(expr.value, scope, ordinal)
+        if found is None:
+            return False
+        for binding in found[1]:
+            if binding.kind is BindingKind.PARAM and model.trace(binding.scope).ref_params:
+                return True
+            if binding.value is not None and _is_ref(
+                model, binding.value, binding.scope, binding.ordinal, depth + 1
+            ):
+                return True
+        return False
+    if isinstance(expr, cst.Attribute) and (
+        expr.attr.value == "ref" or expr.attr.value.endswith("_ref")
+    ):
+        return True  # `storage.ref`, `self.o_ref`: named as refs, like `x_ref`
+    if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+        function = scope.enclosing_function()
+        cls = function.enclosing_class() if function else None
+        if cls is not None:
+            for value, where, at in cls.instance_attrs.get(expr.attr.value, ()):
+                if _is_ref(model, value, where, at, depth + 1):
+                    return True
+    return False
+
+
+_MAX_REF_DEPTH = 10

@@ -1,0 +1,422 @@
+"""Which rules could report on a file, decided from Python's own syntax tree.
+
+CPython's parser is about ten times faster than libcst's, and in a typical JAX project
+many files hold nothing a rule could flag: no function is traced and none of the
+constructs that the rules firing outside traced code look at is there. Such a file needs
+no libcst tree, no semantic model and no rule run (JL000 is decided by CPython's parser,
+as for files that do not import JAX).
+
+The verdict must be conservative: a rule is ruled out only when the tree proves it cannot
+report, from the facts the rules and the model rely on (:mod:`jaxlint.facts.jaxfacts`), with
+names resolved as ``SemanticModel.qualified_name`` does but over-approximated (every
+import or assignment of a name, in any scope, is a value it may have):
+
+- traced code (JL002, JL004, JL006, JL007, JL010, JL011, JL016, JL017; the jit-like calls
+  of JL003, JL009, JL013, JL014 and JL015; array parameters for
+  JL001) needs a transformation, a configured traced decorator or a flax module base
+  named in a decorator, in the callee of a call with arguments, or in a class's bases,
+  or a ``defjvp``-style registration;
+- JL001 needs an item assignment whose key is not a string, on something that could be a
+  JAX array: traced code, or a name from the JAX array namespaces, calls or annotations,
+  or an ``.at[...]`` update, somewhere in the file;
+- JL005 needs a ``jax.random`` name or a PRNG key annotation somewhere in the file;
+- JL008 needs an ``x.at[...].op(...)`` expression statement;
+- JL012 needs a ``jax.numpy`` name (or another array source) and a list or tuple display
+  or comprehension somewhere in the file.
+
+Functions traced from other files are the caller's to account for (see
+:mod:`jaxlint.project.index`): with any, every rule may report.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import warnings
+from collections.abc import Iterable, Iterator
+
+from jaxlint.facts import jaxfacts as jf
+
+#: Off: every file that may hold JAX code is parsed by libcst (tests compare the two).
+ENABLED = True
+#: Rules that report only inside functions a transformation traces.
+TRACED_CODE_CODES = frozenset(
+    {"JL002", "JL004", "JL006", "JL007", "JL010", "JL011", "JL016", "JL017"}
+)
+#: With a traced function (or a transformation call) in sight, these may report: jit
+#: built in loops (JL003, JL009), jitted methods (JL013), static and donated arguments of
+#: functions jitted in the file (JL014, JL015).
+TRANSFORM_CODES = TRACED_CODE_CODES | {"JL003", "JL009", "JL013", "JL014", "JL015"}
+#: The rules whose candidates this module knows.
+KNOWN_CODES = TRANSFORM_CODES | {"JL001", "JL005", "JL008", "JL012"}
+#: Rounds of alias propagation (``a = b.c`` chains) before giving up on a proof.
+MAX_ALIAS_ROUNDS = 12
+
+_ARRAY_NAMES = jf.ARRAY_CALLS | jf.ARRAY_ANNOTATIONS
+_ARRAY_PREFIXES = (*jf.ARRAY_NAMESPACES, jf.JAXTYPING_MODULE + ".")
+_RANDOM_PREFIXES = ("jax.random.",)
+
+
+def _chain(node: ast.expr) -> list[str] | None:
+    """``a.b.c`` -> ["a", "b", "c"]; None for anything but names and attributes."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    parts.reverse()
+    return parts
+
+
+def _chains(root: ast.AST) -> Iterator[list[str]]:
+    """The longest name/attribute chains in an expression (``f(jax.jit)`` -> [f],
+    [jax, jit])."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Attribute | ast.Name):
+            parts = _chain(node)
+            if parts is not None:
+                yield parts
+                continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _store_targets(target: ast.expr) -> Iterator[ast.expr]:
+    if isinstance(target, ast.Tuple | ast.List):
+        for element in target.elts:
+            yield from _store_targets(element)
+    elif isinstance(target, ast.Starred):
+        yield from _store_targets(target.value)
+    else:
+        yield target
+
+
+def _string_keyed(subscript: ast.Subscript) -> bool:
+    """``d["w"] = v``: a dict, never an array (JL001 skips any level keyed so). A tuple
+    key reads the same with or without brackets here, so it is never taken as one."""
+    index = subscript.slice
+    return isinstance(index, ast.JoinedStr) or (
+        isinstance(index, ast.Constant) and isinstance(index.value, str | bytes)
+    )
+
+
+def _array_store(target: ast.expr) -> bool:
+    """An item assignment JL001 would look at: no level of ``x[i][j]`` string-keyed, or an
+    array-only index (``[:, 0]``) on a string-keyed part (``state["vel"][:, 0]``)."""
+    if not isinstance(target, ast.Subscript):
+        return False
+    level: ast.expr = target
+    outer: ast.Subscript | None = None
+    while isinstance(level, ast.Subscript):
+        if _string_keyed(level):
+            return outer is not None and _array_only_index(outer)
+        outer = level
+        level = level.value
+    return True
+
+
+def _array_only_index(subscript: ast.Subscript) -> bool:
+    """``[:, 0]``, ``[..., 1]``, ``[None, :]`` (mirrors ``model.array_only_index``)."""
+    index = subscript.slice
+    return (
+        isinstance(index, ast.Tuple)
+        and len(index.elts) > 1
+        and any(
+            isinstance(e, ast.Slice) or (isinstance(e, ast.Constant) and e.value in (None, ...))
+            for e in index.elts
+        )
+    )
+
+
+def _discarded_at_update(statement: ast.Expr) -> bool:
+    """``x.at[i].set(v)`` as a statement of its own (JL008)."""
+    call = statement.value
+    if not isinstance(call, ast.Call):
+        return False
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr in jf.AT_UPDATE_METHODS
+        and isinstance(func.value, ast.Subscript)
+        and isinstance(func.value.value, ast.Attribute)
+        and func.value.value.attr == "at"
+    )
+
+
+def _node_classes(root: type[ast.AST]) -> Iterator[type[ast.AST]]:
+    for cls in root.__subclasses__():
+        yield cls
+        yield from _node_classes(cls)
+
+
+#: The node classes worth descending into: all but constants and load/store markers.
+_WALKED = frozenset(_node_classes(ast.AST)) - {
+    ast.Constant,
+    ast.expr_context,
+    *_node_classes(ast.expr_context),
+}
+
+
+class _GaveUp(Exception):
+    """Aliases did not settle: no proof, every rule may report."""
+
+
+class _Scan:
+    """One pass over a tree, collecting what the verdicts need."""
+
+    def __init__(self) -> None:
+        self.imported: dict[str, set[str]] = {}  # local name -> dotted paths imported
+        self.assigned: list[tuple[str, list[str]]] = []  # name = a.b.c, in any scope
+        self.chains: list[list[str]] = []  # every longest chain of the file
+        self.tracing_chains: list[list[str]] = []  # in decorators, callees, class bases
+        self.array_store = False
+        self.at_statement = False
+        self.at_attribute = False
+        self.values: dict[str, set[str]] = {}
+
+    # ------------------------------------------------------------------ collecting
+
+    def run(self, tree: ast.AST) -> None:
+        handlers = {
+            ast.Call: self.visit_call,
+            ast.FunctionDef: self.visit_function,
+            ast.AsyncFunctionDef: self.visit_function,
+            ast.ClassDef: self.visit_class,
+            ast.Assign: self.visit_assign,
+            ast.AugAssign: self.visit_single_store,
+            ast.AnnAssign: self.visit_single_store,
+            ast.NamedExpr: self.visit_single_store,
+            ast.Expr: self.visit_expression_statement,
+            ast.Import: self.visit_import,
+            ast.ImportFrom: self.visit_import_from,
+        }
+        stack: list[object] = [tree]
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        chains = self.chains
+        attribute, name, listed = ast.Attribute, ast.Name, list
+        while stack:
+            node = pop()
+            kind = node.__class__
+            if kind is name:
+                chains.append([node.id])  # type: ignore[attr-defined]
+                continue
+            if kind is attribute:
+                parts = _chain(node)  # type: ignore[arg-type]
+                if parts is not None:
+                    chains.append(parts)
+                    if "at" in parts:
+                        self.at_attribute = True
+                    continue
+                if node.attr == "at":  # type: ignore[attr-defined]
+                    self.at_attribute = True  # f(x).at[...]
+            elif kind not in _WALKED:
+                continue  # a string, None, a constant or a load/store marker
+            else:
+                handler = handlers.get(kind)
+                if handler is not None:
+                    handler(node)
+            for field in kind._fields:  # type: ignore[attr-defined]
+                value = getattr(node, field)
+                if value.__class__ is listed:
+                    extend(value)
+                else:
+                    push(value)
+
+    def visit_call(self, node: ast.Call) -> None:
+        if node.args or node.keywords:
+            self.tracing_chains.extend(_chains(node.func))
+
+    def visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for decorator in node.decorator_list:
+            self.tracing_chains.extend(_chains(decorator))
+
+    def visit_class(self, node: ast.ClassDef) -> None:
+        for base in node.bases:
+            self.tracing_chains.extend(_chains(base))
+
+    def visit_assign(self, node: ast.Assign) -> None:
+        self.store(node.targets, node.value)
+
+    def visit_single_store(self, node: ast.AugAssign | ast.AnnAssign | ast.NamedExpr) -> None:
+        self.store([node.target], node.value)
+
+    def visit_expression_statement(self, node: ast.Expr) -> None:
+        if not self.at_statement and _discarded_at_update(node):
+            self.at_statement = True
+
+    def visit_import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.imported.setdefault(alias.asname, set()).add(alias.name)
+            else:  # ``import a.b`` binds ``a``
+                top = alias.name.split(".")[0]
+                self.imported.setdefault(top, set()).add(top)
+
+    def visit_import_from(self, node: ast.ImportFrom) -> None:
+        base = "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name != "*":
+                full = f"{base}.{alias.name}" if node.module else base + alias.name
+                self.imported.setdefault(alias.asname or alias.name, set()).add(full)
+
+    def store(self, targets: list[ast.expr], value: ast.expr | None) -> None:
+        source = _chain(value) if value is not None else None
+        for target in targets:
+            for leaf in _store_targets(target):
+                if isinstance(leaf, ast.Name):
+                    if source is not None:
+                        self.assigned.append((leaf.id, source))
+                elif not self.array_store and _array_store(leaf):
+                    self.array_store = True
+
+    # ------------------------------------------------------------------ resolving
+
+    def settle(self) -> None:
+        """What each imported or assigned name may stand for: canonical dotted names."""
+        values = {
+            name: {jf.canonical(path) for path in paths} for name, paths in self.imported.items()
+        }
+        self.values = values
+        for _ in range(MAX_ALIAS_ROUNDS):
+            changed = False
+            for name, source in self.assigned:
+                found = self.resolve(source)
+                if found:
+                    known = values.setdefault(name, set())
+                    if not found <= known:
+                        known |= found
+                        changed = True
+            if not changed:
+                return
+        raise _GaveUp
+
+    def resolve(self, parts: list[str]) -> set[str]:
+        """The canonical names a chain may denote (unbound names: ``builtins.x``)."""
+        names = self.values.get(parts[0])
+        current = {"builtins." + parts[0], *(names or ())}
+        for attribute in parts[1:]:
+            current = {
+                jf.canonical(f"{base}.{attribute}")
+                for base in current
+                if not base.startswith("builtins.")
+            }
+            if not current:
+                break
+        return current
+
+    def denotes(
+        self, chains: Iterable[list[str]], names: Iterable[str], prefixes: tuple[str, ...] = ()
+    ) -> bool:
+        """Whether some chain may denote one of ``names``, or a name under ``prefixes``."""
+        wanted = frozenset(names)
+        values = self.values
+        for parts in chains:
+            if parts[0] not in values and len(parts) > 1:
+                continue  # an attribute of a builtin or a local: never a JAX name
+            for found in self.resolve(parts):
+                if found in wanted or (prefixes and found.startswith(prefixes)):
+                    return True
+        return False
+
+
+def _traced_possible(scan: _Scan, traced_decorators: frozenset[str]) -> bool:
+    if any(len(parts) > 1 and parts[-1] in jf.CUSTOM_RULE_METHODS for parts in scan.tracing_chains):
+        return True
+    return scan.denotes(
+        scan.tracing_chains, (*jf.TRANSFORMS, *jf.TRACED_MODULE_BASES, *traced_decorators)
+    )
+
+
+def reportable_codes(tree: ast.AST, traced_decorators: Iterable[str] = ()) -> frozenset[str]:
+    """The codes of the model rules that could report on the file ``tree`` is (never
+    JL000, the parser's), not counting functions traced from other files."""
+    scan = _Scan()
+    scan.run(tree)
+    try:
+        scan.settle()
+    except _GaveUp:
+        return KNOWN_CODES
+    codes: set[str] = set()
+    traced = _traced_possible(scan, frozenset(traced_decorators))
+    if traced:
+        codes |= TRANSFORM_CODES
+    if scan.array_store and (
+        traced or scan.at_attribute or scan.denotes(scan.chains, _ARRAY_NAMES, _ARRAY_PREFIXES)
+    ):
+        codes.add("JL001")
+    if scan.denotes(scan.chains, jf.KEY_ANNOTATIONS, _RANDOM_PREFIXES):
+        codes.add("JL005")
+    if scan.at_statement:
+        codes.add("JL008")
+    if scan.denotes(scan.chains, _ARRAY_NAMES, _ARRAY_PREFIXES) and _has_display(tree):
+        codes.add("JL012")  # a jax.numpy function, maybe given a list (anywhere)
+    return frozenset(codes)
+
+
+_DISPLAYS = (ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp)
+
+
+def _has_display(tree: ast.AST) -> bool:
+    """A list or tuple display or comprehension somewhere: what JL012 looks for."""
+    return any(isinstance(node, _DISPLAYS) for node in ast.walk(tree))
+
+
+def could_report(reportable: frozenset[str], codes: Iterable[str]) -> bool:
+    """Whether a rule among ``codes`` could report on a file whose
+    :func:`reportable_codes` are ``reportable`` (JL000 aside). A rule this module does
+    not know (a new one) always could."""
+    wanted = set(codes) - {"JL000"}
+    if not wanted <= KNOWN_CODES:
+        return True
+    return not reportable.isdisjoint(wanted)
+
+
+#: Verdicts by content: the project index parses most files with CPython's parser before
+#: linting starts, and leaves its verdicts here, so the linter (in this process, or in
+#: workers forked after the index was built) need not parse those files again.
+_REMEMBERED: dict[tuple[bytes, frozenset[str]], frozenset[str]] = {}
+MAX_REMEMBERED = 100_000
+
+
+def content_digest(source: bytes) -> bytes:
+    """The key verdicts are remembered under."""
+    return hashlib.blake2b(source, digest_size=16).digest()
+
+
+def remember_verdict(
+    digest: bytes, traced_decorators: Iterable[str], codes: frozenset[str]
+) -> None:
+    """Record the :func:`reportable_codes` of the bytes whose :func:`content_digest` is
+    ``digest`` (which parse with CPython's parser)."""
+    if len(_REMEMBERED) >= MAX_REMEMBERED:
+        _REMEMBERED.clear()
+    _REMEMBERED[digest, frozenset(traced_decorators)] = codes
+
+
+def remember(source: bytes, tree: ast.AST, traced_decorators: Iterable[str] = ()) -> None:
+    """Record the verdict for ``source``, whose CPython syntax tree ``tree`` is."""
+    codes = reportable_codes(tree, traced_decorators)
+    remember_verdict(content_digest(source), traced_decorators, codes)
+
+
+def remembered(source: bytes, traced_decorators: Iterable[str] = ()) -> frozenset[str] | None:
+    """The verdict :func:`remember` recorded for exactly these bytes (which then parse
+    with CPython's parser), or None."""
+    if not _REMEMBERED:
+        return None
+    return _REMEMBERED.get((content_digest(source), frozenset(traced_decorators)))
+
+
+def python_tree(source: bytes) -> ast.Module | None:
+    """CPython's syntax tree of ``source`` (nothing compiled or run), or None when it does
+    not parse (the caller's full path then reports JL000, or why libcst cannot)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. invalid escapes: not ours to report
+            tree = compile(source, "<jaxlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except Exception:  # noqa: BLE001 - any failure sends the file down the full path
+        return None
+    return tree  # type: ignore[no-any-return]

@@ -1,0 +1,349 @@
+"""What the project index keeps of one module, read with Python's own (C) parser: its
+imports, top-level functions and methods with the calls in them, the transformation that
+traces each directly, the attribute writes it makes to other modules, and the functions it
+jits with literal argument options. :mod:`jaxlint.project.index` joins the modules up."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.facts.jaxfacts import TransformKind
+from jaxlint.model.tracing import decorator_transform
+
+#: option (``static_argnums``/``donate_argnums``) -> (positions, parameter names)
+ArgumentOptions = dict[str, tuple[tuple[int, ...], tuple[str, ...]]]
+#: The option pairs the index records: what JL014 and JL015 check at call sites.
+_OPTION_PAIRS = (("static_argnums", "static_argnames"), ("donate_argnums", "donate_argnames"))
+
+
+@dataclass
+class IndexedFunction:
+    qualname: str  # "step" or "Model.__call__"
+    line: int
+    module: IndexedModule
+    kind: TransformKind | None = None  # the transformation that traces it directly, if any
+    memoized: bool = False  # runs once per process and argument set: tracing stops here
+    decorators: list[ast.expr] = field(default_factory=list)
+    #: positional parameter names, or None when ``*args``/``**kwargs`` make them open
+    positional: list[str] | None = None
+    # (dotted target as written through this module's imports, line of the call)
+    calls: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class IndexedModule:
+    name: str  # dotted, e.g. "pkg.utils"
+    path: str
+    package: str  # for relative imports
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> dotted target
+    functions: dict[str, IndexedFunction] = field(default_factory=dict)
+    #: ``settings.scale = 2.0``: (the attribute's dotted target through this module's
+    #: imports, line), for JL010 in the module that owns the name
+    attribute_writes: list[tuple[str, int]] = field(default_factory=list)
+    #: top-level names bound to functions jitted with literal argument options
+    jitted: dict[str, ArgumentOptions] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """What the index keeps of this module, as plain JSON data (for the cache)."""
+        return {
+            "imports": self.imports,
+            "functions": [
+                [
+                    f.qualname,
+                    f.line,
+                    f.kind.value if f.kind else "",
+                    [list(c) for c in f.calls],
+                    f.memoized,
+                ]
+                for f in self.functions.values()
+            ],
+            "writes": [list(write) for write in self.attribute_writes],
+            "jitted": {
+                name: {option: [list(p), list(n)] for option, (p, n) in options.items()}
+                for name, options in self.jitted.items()
+            },
+        }
+
+    @classmethod
+    def from_summary(cls, name: str, path: str, package: str, data: Any) -> IndexedModule | None:
+        try:
+            module = cls(name, path, package, dict(data["imports"]))
+            for qualname, line, kind, calls, memoized in data["functions"]:
+                function = IndexedFunction(
+                    qualname, line, module, TransformKind(kind) if kind else None
+                )
+                function.memoized = bool(memoized)
+                function.calls = [(str(target), int(at)) for target, at in calls]
+                module.functions[qualname] = function
+            module.attribute_writes = [(str(target), int(at)) for target, at in data["writes"]]
+            module.jitted = {
+                str(name): {
+                    str(option): (tuple(int(i) for i in p), tuple(str(n) for n in names))
+                    for option, (p, names) in options.items()
+                }
+                for name, options in data["jitted"].items()
+            }
+        except (KeyError, TypeError, ValueError):
+            return None  # a damaged entry: read the file again
+        return module
+
+
+@functools.lru_cache(maxsize=4096)
+def _package_of_directory(directory: str) -> str:
+    """The dotted package a directory is, from the ``__init__.py`` files at and above it."""
+    if not os.path.isfile(os.path.join(directory, "__init__.py")):
+        return ""
+    parent, name = os.path.split(directory)
+    above = _package_of_directory(parent) if parent != directory else ""
+    return f"{above}.{name}" if above else name
+
+
+def module_name(path: str) -> tuple[str, str]:
+    """(dotted module name, package) of a file, from the ``__init__.py`` files above it."""
+    directory, filename = os.path.split(os.path.abspath(path))
+    stem = os.path.splitext(filename)[0]
+    package = _package_of_directory(directory)
+    if stem == "__init__":
+        return package, package
+    return (f"{package}.{stem}" if package else stem), package
+
+
+def walk_ast(root: ast.AST) -> Iterable[ast.AST]:
+    """Every node under ``root``, depth first: ``ast.walk`` without its generator chain
+    (``iter_child_nodes``/``iter_fields``), which dominated the index's cost."""
+    stack = [root]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    node_type = ast.AST
+    while stack:
+        node = pop()
+        yield node
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, node_type):
+                push(value)
+            elif value.__class__ is list:
+                extend(reversed([item for item in value if isinstance(item, node_type)]))
+
+
+def ast_call_parts(node: ast.expr) -> tuple[ast.expr, ast.expr | None] | None:
+    if not isinstance(node, ast.Call):
+        return None
+    return node.func, node.args[0] if node.args else None
+
+
+def ast_dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = ast_dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+#: Transformations whose argument options the index records.
+_JIT_NAMES = frozenset({"jax.jit", "jax.pmap"})
+
+
+def _literal(node: ast.expr) -> list[object] | None:
+    """``1``, ``(0, 2)``, ``"n"``, ``("a", "b")``: the constants, else None."""
+    items = node.elts if isinstance(node, ast.Tuple | ast.List) else [node]
+    if not all(isinstance(item, ast.Constant) for item in items):
+        return None
+    return [item.value for item in items]  # type: ignore[attr-defined]
+
+
+def _selected_parameters(
+    keywords: list[ast.keyword], argnums: str, argnames: str, positional: list[str]
+) -> tuple[tuple[int, ...], tuple[str, ...]] | None:
+    """Positions and names an option pair selects, completed from the parameters; None
+    when it is absent or not literal."""
+    positions: set[int] = set()
+    names: set[str] = set()
+    for keyword in keywords:
+        if keyword.arg not in (argnums, argnames):
+            continue
+        values = _literal(keyword.value)
+        if values is None:
+            return None
+        if keyword.arg == argnums:
+            if not all(type(value) is int for value in values):
+                return None
+            positions |= {int(value) for value in values}  # type: ignore[call-overload]
+        else:
+            if not all(isinstance(value, str) for value in values):
+                return None
+            names |= {str(value) for value in values}
+    if not positions and not names:
+        return None
+    for index, name in enumerate(positional):
+        if name in names:
+            positions.add(index)
+        if index in positions:
+            names.add(name)
+    return tuple(sorted(positions)), tuple(sorted(names))
+
+
+class ModuleReader:
+    """Fills one :class:`IndexedModule` from its syntax tree."""
+
+    def __init__(self, module: IndexedModule, traced_decorators: frozenset[str]) -> None:
+        self.module = module
+        self.traced_decorators = traced_decorators
+
+    def resolve(self, dotted: str) -> str:
+        head, _, rest = dotted.partition(".")
+        target = self.module.imports.get(head)
+        if target is None:
+            return dotted
+        return f"{target}.{rest}" if rest else target
+
+    def transform_kind(self, node: ast.expr) -> TransformKind | None:
+        """The kind of transformation ``node`` names (``jax.jit``, ``partial(jax.jit, ...)``,
+        ``jax.jit(static_argnums=...)``), or None: the model's own rule, on ``ast``."""
+        found = decorator_transform(node, self.qualify, ast_call_parts, self.traced_decorators)
+        return found[1].kind if found is not None else None
+
+    def qualify(self, node: ast.expr) -> str | None:
+        dotted = ast_dotted(node)
+        return None if dotted is None else jf.canonical(self.resolve(dotted))
+
+    def read(self, tree: ast.Module) -> None:
+        """One pass over every node: imports, functions with the calls in them, and
+        ``jax.jit(f)``-style transformation calls anywhere."""
+        transform_calls: list[ast.Call] = []
+        for statement in tree.body:
+            if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+                self.add_function(statement, statement.name, transform_calls)
+            elif isinstance(statement, ast.ClassDef):
+                for item in statement.body:
+                    if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                        self.add_function(item, f"{statement.name}.{item.name}", transform_calls)
+                    else:
+                        self.scan(item, None, transform_calls)
+                for base in (*statement.bases, *statement.decorator_list):
+                    self.scan(base, None, transform_calls)
+            else:
+                self.scan(statement, None, transform_calls)
+        # Decorators and calls were recorded before every import was known: resolve now.
+        for function in self.module.functions.values():
+            function.memoized = any(
+                jf.memoizing(self.qualify(d.func if isinstance(d, ast.Call) else d))
+                for d in function.decorators
+            )
+            for decorator in function.decorators:
+                kind = self.transform_kind(decorator)
+                if kind:
+                    function.kind = kind
+                    break
+        self.module.attribute_writes = [
+            (self.resolve(written), line)
+            for written, line in self.module.attribute_writes
+            if written.partition(".")[0] in self.module.imports
+        ]
+        for function in self.module.functions.values():
+            if "." not in function.qualname:
+                for decorator in function.decorators:
+                    self.add_jitted(function.qualname, decorator, None, function)
+        for statement in tree.body:
+            # g = jax.jit(f, static_argnums=1)
+            if (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+                and isinstance(statement.value, ast.Call)
+                and statement.value.args
+            ):
+                wrapped = self.module.functions.get(ast_dotted(statement.value.args[0]) or "")
+                if wrapped is not None and "." not in wrapped.qualname:
+                    self.add_jitted(
+                        statement.targets[0].id, statement.value.func, statement.value, wrapped
+                    )
+        for call in transform_calls:
+            kind = self.transform_kind(call.func)
+            target = ast_dotted(call.args[0]) if kind else None
+            function = self.module.functions.get(target or "")
+            if function is not None and not function.kind:
+                function.kind = kind
+
+    def add_jitted(
+        self, name: str, jit: ast.expr, call: ast.Call | None, function: IndexedFunction
+    ) -> None:
+        """Record what ``jit`` (``@partial(jax.jit, static_argnums=1)``, or the ``jax.jit``
+        of ``call``) selects of ``function``'s arguments, when it is literal."""
+        if call is not None:
+            if self.qualify(jit) not in _JIT_NAMES:
+                return
+            keywords = call.keywords
+        else:
+            found = decorator_transform(jit, self.qualify, ast_call_parts, frozenset())
+            if found is None or found[0] not in _JIT_NAMES or not isinstance(jit, ast.Call):
+                return
+            keywords = jit.keywords
+        if function.positional is None:
+            return
+        options: ArgumentOptions = {}
+        for argnums, argnames in _OPTION_PAIRS:
+            selected = _selected_parameters(keywords, argnums, argnames, function.positional)
+            if selected is not None:
+                options[argnums] = selected
+        if options:
+            self.module.jitted[name] = options
+
+    def scan(
+        self, root: ast.AST, function: IndexedFunction | None, transform_calls: list[ast.Call]
+    ) -> None:
+        module = self.module
+        for node in walk_ast(root):
+            if isinstance(node, ast.Call):
+                dotted = ast_dotted(node.func)
+                if dotted is not None:
+                    if function is not None and not dotted.startswith(("self.", "cls.")):
+                        function.calls.append((dotted, node.lineno))
+                    if node.args:
+                        transform_calls.append(node)
+                elif isinstance(node.func, ast.Call) and node.args:
+                    transform_calls.append(node)  # jax.jit(static_argnums=1)(f)
+            elif isinstance(node, ast.Assign | ast.AugAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                        # Resolved once every import is known (see read).
+                        written = f"{target.value.id}.{target.attr}"
+                        module.attribute_writes.append((written, node.lineno))
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        module.imports[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".")[0]
+                        module.imports[top] = top
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = module.package.split(".") if module.package else []
+                    anchor = anchor[: len(anchor) - (node.level - 1)] if node.level > 1 else anchor
+                    base = ".".join([*anchor, base] if base else anchor)
+                for alias in node.names:
+                    if alias.name != "*":
+                        target = f"{base}.{alias.name}" if base else alias.name
+                        module.imports[alias.asname or alias.name] = target
+
+    def add_function(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        qualname: str,
+        transform_calls: list[ast.Call],
+    ) -> None:
+        function = IndexedFunction(qualname, node.lineno, self.module)
+        function.decorators = list(node.decorator_list)
+        arguments = node.args
+        if arguments.vararg is None and arguments.kwarg is None:
+            function.positional = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
+        self.scan(node, function, transform_calls)
+        self.module.functions[qualname] = function

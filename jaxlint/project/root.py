@@ -1,0 +1,66 @@
+"""The project a run belongs to, and the files its cross-module index covers.
+
+pre-commit passes only the changed files; a run on them must still know what the rest
+of the project traces, or it reports less than CI. So the index always covers the
+whole project: the configuration file's folder, else the enclosing git (or Mercurial)
+work tree, walked as a folder run walks it (``exclude``, ``.gitignore``), plus the files
+being linted. Without a project root (a scratch folder), it covers the linted files.
+The index is cheap to rebuild from the cache: module summaries are kept by content.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import MutableMapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from jaxlint.config import Settings
+from jaxlint.project.index import ProjectIndex
+from jaxlint.run.discovery import discover
+
+#: What marks a work tree's root when no configuration file was found.
+_VCS_MARKERS = (".git", ".hg")
+
+
+def project_root(settings: Settings) -> str | None:
+    """The configuration file's folder, else the nearest folder at or above
+    ``settings.root`` holding ``.git`` or ``.hg``; None when there is neither."""
+    if settings.config_path is not None:
+        return os.path.abspath(settings.root)
+    folder = Path(os.path.abspath(settings.root))
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in _VCS_MARKERS):
+            return str(candidate)
+    return None
+
+
+def rooted(settings: Settings) -> Settings:
+    """``settings`` with ``root`` at the project root (where the cache lives, and what
+    excludes are matched from when the root is walked); unchanged without one."""
+    root = project_root(settings)
+    if root is None or root == os.path.abspath(settings.root):
+        return settings
+    return replace(settings, root=root)
+
+
+def index_files(files: Sequence[str], settings: Settings, paths: Sequence[str] = ()) -> list[str]:
+    """What the cross-module index is built over when ``files`` are linted: every Python
+    file of the project, then those of ``files`` it does not already hold. When the paths
+    linted include the root itself, ``files`` already are every file of the project."""
+    root = project_root(settings)
+    if root is None or any(os.path.abspath(path) == root for path in paths):
+        return list(files)
+    walked = discover([root], replace(rooted(settings), force_exclude=False), [])
+    seen = {os.path.abspath(path) for path in walked}
+    return [*walked, *(path for path in files if os.path.abspath(path) not in seen)]
+
+
+def project_index(
+    files: Sequence[str],
+    settings: Settings,
+    summaries: MutableMapping[str, Any] | None = None,
+) -> ProjectIndex:
+    """The cross-module index for linting ``files`` (see :func:`index_files`)."""
+    return ProjectIndex(index_files(files, settings), settings.traced_decorators, summaries)

@@ -1,0 +1,1 @@
+"""Runs over many files: check, parallel workers, cache, discovery, baseline, add-noqa."""

@@ -1,0 +1,415 @@
+"""What the ``check`` command does, callable from Python."""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import BinaryIO, TextIO
+
+from jaxlint.config import ConfigError, Settings
+from jaxlint.driver.engine import FileResult, lint_bytes
+from jaxlint.driver.fsio import read_source, write_atomically
+from jaxlint.fix.findings import Finding
+from jaxlint.notebook import is_notebook
+from jaxlint.output.reporters import OutputFormat, plural, report, write_statistics
+from jaxlint.output.snippets import ColorChoice
+from jaxlint.project.index import ProjectIndex
+from jaxlint.project.root import index_files, rooted
+from jaxlint.run.add_noqa import add_noqa_to_source
+from jaxlint.run.baseline import (
+    SourceLines,
+    read_baseline,
+    sarif_fingerprints,
+    without_baseline,
+    write_baseline,
+)
+from jaxlint.run.cache import CacheStats, ResultCache, entry_key, source_digest
+from jaxlint.run.decorators import unresolved_decorators
+from jaxlint.run.discovery import discover
+from jaxlint.run.parallel import lint_files, summarize_files
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    output_format: OutputFormat | str = OutputFormat.TEXT
+    color: ColorChoice = ColorChoice.AUTO
+    exit_zero: bool = False
+    statistics: bool = False
+    #: Worker processes; None means all cores. The library defaults to one process and
+    #: no cache (no side effects); the command line to all cores and the cache.
+    jobs: int | None = 1
+    use_cache: bool = False
+    #: ``--add-noqa``: silence every finding with a noqa comment, report nothing.
+    add_noqa: bool = False
+    #: ``--baseline FILE``: report only findings not in it.
+    baseline: str | None = None
+    #: ``--write-baseline FILE``: write every finding to it, report nothing.
+    write_baseline: str | None = None
+    #: The path stdin's source is linted as (``--stdin-filename``).
+    stdin_filename: str | None = None
+
+
+@dataclass
+class CheckRun:
+    """The outcome of one ``check``: findings left, files fixed, problems met."""
+
+    findings: list[Finding] = field(default_factory=list)
+    results: list[FileResult] = field(default_factory=list)
+    fixed: int = 0
+    diffs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cache: CacheStats = field(default_factory=CacheStats)
+    #: Sources that are not files (stdin), by the path their findings carry.
+    sources: dict[str, bytes] = field(default_factory=dict)
+
+
+def lint_paths(
+    paths: Sequence[str],
+    settings: Settings,
+    options: CheckOptions,
+    dependencies: Callable[[str], str] | None = None,
+) -> CheckRun:
+    """Lint (and with ``fix`` write, with ``diff`` render) every file under ``paths``.
+
+    ``dependencies(path)`` is the hook for cross-module results: what ``path``'s findings
+    depend on in other files (``ProjectIndex.fingerprint``); it is part of the cache key.
+    """
+    run = CheckRun()
+    files = discover(paths, settings, run.warnings)
+    if not files:
+        run.warnings.append("no Python files found")
+    for name in unresolved_decorators(settings.traced_decorators, settings.root, files):
+        run.warnings.append(
+            f"`traced-decorators` entry `{name}` resolves to nothing in this project "
+            "(no module or function of that name, and no importable package): check the "
+            "spelling"
+        )
+    want_fixes = options.fix or options.diff
+    # The cross-module index covers the whole project whatever part of it is linted, so
+    # that a run on some files (pre-commit) reports what a whole-project run reports.
+    scope = index_files(files, settings, paths) if files else []
+    cache = ResultCache(rooted(settings)) if options.use_cache else None
+    digests: dict[str, str] = {}
+    if cache is not None:
+        for path in (*scope, *files):
+            key = os.path.abspath(path)
+            if key in digests:
+                continue
+            try:
+                digests[key] = source_digest(read_source(path))
+            except OSError:
+                continue  # linted below, where the error becomes a finding or a warning
+
+    # Traced-ness across modules: what each file's functions are traced by elsewhere.
+    # Building the index parses most files, so it is built only when needed: not when the
+    # cache holds its fingerprints for exactly these files with exactly these contents.
+    project: ProjectIndex | None = None
+
+    def built_index() -> ProjectIndex | None:
+        nonlocal project
+        if project is None and len(scope) > 1:
+            # A notebook is no module other files import: the index is of modules.
+            modules = [path for path in scope if not is_notebook(path)]
+            summaries = cache.index_summaries if cache is not None else {}
+            # Read in parallel what the index needs (and the pre-filter's verdicts).
+            summarize_files(modules, settings.traced_decorators, summaries, options.jobs)
+            project = ProjectIndex(modules, settings.traced_decorators, summaries)
+        return project
+
+    state = ""
+    if dependencies is None and len(scope) > 1:
+        stored = None
+        if cache is not None:
+            state = cache.project_state(
+                (path, digests.get(os.path.abspath(path), "")) for path in scope
+            )
+            stored = cache.project_fingerprints(state)
+        if stored is not None and cache is not None:
+            dependencies = cache.fingerprint_lookup(stored)
+        else:
+            dependencies = lambda path: built_index().fingerprint(path)  # type: ignore[union-attr]  # noqa: E731
+
+    def key_of(path: str, digest: str) -> str:
+        extra = dependencies(path) if dependencies is not None else ""
+        return entry_key(digest, settings.codes_for(path), extra)
+
+    results: list[FileResult | None] = [None] * len(files)
+    if cache is not None:
+        for index, path in enumerate(files):
+            digest = digests.get(os.path.abspath(path))
+            if digest is None:
+                continue
+            hit = cache.get(path, key_of(path, digest))
+            # A fix run re-lints only what it may rewrite; the rest is as cached.
+            if hit is not None and not (
+                want_fixes and any(f.fixable(options.unsafe_fixes) for f in hit.findings)
+            ):
+                results[index] = hit
+        run.cache = cache.stats
+        if state and dependencies is not None:
+            # Every file of the scope: a later run on other files of it reads these.
+            cache.remember_project(state, {path: dependencies(path) for path in scope})
+    todo = [index for index, result in enumerate(results) if result is None]
+    project_index = built_index() if todo else None
+    outcomes = lint_files(
+        [files[index] for index in todo],
+        settings,
+        fix=want_fixes,
+        unsafe_fixes=options.unsafe_fixes,
+        jobs=options.jobs,
+        external=project_index.external if project_index is not None else None,
+    )
+    try:
+        for index, path in enumerate(files):
+            result = results[index]
+            if result is None:
+                result, digest = next(outcomes)
+                _finish(run, path, result, digest, options, cache, key_of)
+            run.results.append(result)
+            run.errors.extend(result.errors)
+            run.warnings.extend(result.warnings)
+            run.findings.extend(result.findings)
+    finally:
+        outcomes.close()  # stops the workers if we leave early
+        if cache is not None:
+            cache.save()
+    run.findings.sort()
+    return run
+
+
+def _finish(
+    run: CheckRun,
+    path: str,
+    result: FileResult,
+    digest: str | None,
+    options: CheckOptions,
+    cache: ResultCache | None,
+    key_of: Callable[[str, str], str],
+) -> None:
+    """Write or render a freshly linted file's fixes, and remember what stays true."""
+    fixed = result.fixed_source
+    if fixed is not None and result.original_source is not None:
+        if options.diff:
+            run.diffs.append(unified_diff(path, result.original_source, fixed))
+            run.fixed += result.fixes_applied
+            return  # its findings are those of the fixed text, which is not on disk
+        if options.fix:
+            try:
+                write_atomically(path, fixed)
+            except OSError as error:
+                result.errors.append(f"{path}: could not write fixes: {error}")
+                result.findings = []  # they describe a text that is not on disk
+                return
+            run.fixed += result.fixes_applied
+            if cache is not None:  # what is left is exactly the lint of the new content
+                cache.put(path, key_of(path, source_digest(fixed)), result)
+            return
+    if cache is None or digest is None:
+        return
+    if (options.fix or options.diff) and result.warnings:
+        return  # e.g. a refused fix: a fix run's note, not a lint result
+    cache.put(path, key_of(path, digest), result)
+
+
+class _Terminated(Exception):
+    """SIGTERM, raised where the program is, so that cleanups run as for Ctrl-C."""
+
+
+@contextlib.contextmanager
+def _termination_as_exception() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may handle signals
+        return
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def unified_diff(path: str, before: bytes, after: bytes) -> str:
+    old = before.decode("utf-8", errors="replace").splitlines(keepends=True)
+    new = after.decode("utf-8", errors="replace").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(old, new, fromfile=f"a/{path}", tofile=f"b/{path}"))
+
+
+def run_check(
+    paths: Sequence[str],
+    settings: Settings,
+    options: CheckOptions,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    stdin: BinaryIO | None = None,
+) -> int:
+    """Run ``jaxlint check`` and print its report; returns the exit code. ``paths`` of
+    just ``-`` reads one source from ``stdin``."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    reading_stdin = list(paths) == ["-"]
+    if reading_stdin and options.add_noqa:
+        raise ConfigError("--add-noqa edits files: it cannot read from stdin")
+    if options.add_noqa and (options.fix or options.diff):
+        raise ConfigError("--add-noqa cannot be combined with --fix or --diff")
+    if options.write_baseline and (options.fix or options.diff or options.baseline):
+        raise ConfigError("--write-baseline cannot be combined with --fix, --diff or --baseline")
+    known = read_baseline(options.baseline) if options.baseline else None
+    try:
+        with _termination_as_exception():
+            if reading_stdin:
+                stdin = stdin or sys.stdin.buffer
+                run = lint_stdin(stdin.read(), settings, options)
+            else:
+                run = lint_paths(paths, settings, options)
+            if options.add_noqa:
+                added = add_noqa(run)
+    except KeyboardInterrupt:
+        err.write("jaxlint: interrupted; files already fixed are complete, the rest untouched\n")
+        return 130
+    except _Terminated:
+        err.write("jaxlint: terminated; files already fixed are complete, the rest untouched\n")
+        return 143
+    for warning in run.warnings:
+        err.write(f"warning: {warning}\n")
+    lines = SourceLines(run.sources)
+    if options.add_noqa:
+        err.write(f"Added {added} noqa directive{'s' if added != 1 else ''}.\n")
+        return _errors_or(run, err, 0)
+    if options.write_baseline:
+        count = write_baseline(options.write_baseline, run.findings, settings, lines)
+        noun = "finding" if count == 1 else "findings"
+        err.write(f"Wrote {count} {noun} to the baseline {options.write_baseline}.\n")
+        return _errors_or(run, err, 0)
+    # Fingerprints count occurrences among all findings, as the baseline's do.
+    fingerprint_of: dict[int, str] = {}
+    if options.output_format == "sarif":
+        hashes = sarif_fingerprints(run.findings, settings, lines)
+        fingerprint_of = dict(zip(map(id, run.findings), hashes, strict=True))
+    if known is not None:
+        kept = without_baseline(run.findings, known, settings, lines)
+        run.findings = kept.new
+        if kept.known:
+            noun = "finding" if kept.known == 1 else "findings"
+            err.write(f"{kept.known} {noun} in the baseline {options.baseline} not reported.\n")
+    if reading_stdin and options.fix and not options.diff:
+        _write_fixed_stdin(run, out)
+        out = err  # the report goes to stderr: stdout holds the source
+    if options.diff:
+        for diff in run.diffs:
+            out.write(diff)
+        err.write(f"Would fix {plural(run.fixed, 'problem')}.\n")
+    elif options.statistics:
+        write_statistics(run.findings, out, options.output_format, options.unsafe_fixes)
+    else:
+        remaining = run.findings
+        report(
+            remaining,
+            options.output_format,
+            out,
+            unsafe_fixes=options.unsafe_fixes,
+            fixed=run.fixed,
+            root=settings.root,
+            color=options.color,
+            fingerprints=[fingerprint_of[id(finding)] for finding in remaining]
+            if options.output_format == "sarif"
+            else None,
+        )
+    for error in run.errors:
+        err.write(f"error: {error}\n")
+    if run.errors:
+        return 2
+    if options.exit_zero:
+        return 0
+    if options.diff:
+        return 1 if run.diffs else 0
+    return 1 if run.findings else 0
+
+
+def _errors_or(run: CheckRun, err: TextIO, code: int) -> int:
+    for error in run.errors:
+        err.write(f"error: {error}\n")
+    return 2 if run.errors else code
+
+
+def lint_stdin(source: bytes, settings: Settings, options: CheckOptions) -> CheckRun:
+    """Lint a source read from stdin as the file ``options.stdin_filename`` (for the
+    configuration, per-file ignores and messages; ``-`` without one). With ``fix`` or
+    ``diff``, the fixed source is in the result; nothing is written."""
+    path = options.stdin_filename or "-"
+    run = CheckRun(sources={path: source})
+    if options.stdin_filename and settings.force_exclude and settings.is_excluded(path):
+        run.results.append(FileResult(path, original_source=source))
+        return run  # excluded: nothing to report (and, with --fix, the source unchanged)
+    result = lint_bytes(
+        path,
+        source,
+        settings,
+        fix=options.fix or options.diff,
+        unsafe_fixes=options.unsafe_fixes,
+    )
+    result.original_source = source
+    if result.fixed_source is not None:
+        run.fixed = result.fixes_applied
+        if options.diff:
+            run.diffs.append(unified_diff(path, source, result.fixed_source))
+    run.results.append(result)
+    run.errors.extend(result.errors)
+    run.warnings.extend(result.warnings)
+    run.findings = sorted(result.findings)
+    return run
+
+
+def _write_fixed_stdin(run: CheckRun, out: TextIO) -> None:
+    """``jaxlint --fix -`` prints the fixed source (the source, if nothing changed)."""
+    result = run.results[0] if run.results else None
+    if result is None or result.original_source is None:
+        return
+    fixed = result.fixed_source if result.fixed_source is not None else result.original_source
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        out.flush()
+        buffer.write(fixed)
+        buffer.flush()
+    else:
+        out.write(fixed.decode("utf-8", errors="surrogateescape"))
+
+
+def add_noqa(run: CheckRun) -> int:
+    """Write a ``# noqa`` for every finding of ``run`` into its file; returns how many
+    codes were added. What could not be done is a warning of the run."""
+    added = 0
+    by_path: dict[str, list[Finding]] = {}
+    for finding in run.findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    for path, findings in by_path.items():
+        try:
+            source = read_source(path)
+        except OSError as error:
+            run.warnings.append(f"{path}: no noqa comments added ({error.strerror or error})")
+            continue
+        outcome = add_noqa_to_source(path, source, findings)
+        if outcome.problem is not None:
+            run.warnings.append(f"{path}: {outcome.problem}")
+        if outcome.source is None:
+            continue
+        try:
+            write_atomically(path, outcome.source)
+        except OSError as error:
+            run.errors.append(f"{path}: could not add noqa comments: {error}")
+            continue
+        added += outcome.added
+    return added

@@ -1,0 +1,275 @@
+"""Lint many files over a pool of worker processes, with results in input order.
+
+Workers are forked where that is safe (Linux, and no threads in this process), so they
+start with jaxlint and libcst already imported and the settings already in memory: a
+task is one path out, one compact result back. Workers only lint; every write happens
+in the parent, so an interrupted run never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from jaxlint.config import Settings
+from jaxlint.driver.engine import FileResult, lint_file
+from jaxlint.project.index import (
+    CrossModuleFacts,
+    names_a_transformation,
+    prefilter,
+    summarize,
+    summary_key,
+)
+from jaxlint.project.reader import module_name
+from jaxlint.run.cache import source_digest
+
+#: A lint result and the digest of the bytes it was computed from (None: unreadable).
+Outcome = tuple[FileResult, str | None]
+
+_worker_state: tuple[Settings, bool, bool] | None = None
+
+#: Collector thresholds while linting. A libcst tree is millions of acyclic objects,
+#: and at Python's default (a collection every 700 allocations) the cycle collector
+#: spent a fifth of a run walking them; the few cycles (a model's scopes) wait longer.
+LINT_GC_THRESHOLDS = (50_000, 20, 20)
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    previous = gc.get_threshold()
+    gc.set_threshold(*LINT_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
+@contextlib.contextmanager
+def frozen_heap(context: multiprocessing.context.BaseContext) -> Iterator[None]:
+    """Around the first submission (when a fork pool starts its workers): what this
+    process holds is left out of the workers' collections, which would otherwise walk
+    it (and copy its pages) for nothing."""
+    if context.get_start_method() != "fork":
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    counter: Callable[[], int | None] | None = getattr(os, "process_cpu_count", None)
+    if counter is not None:  # Python 3.13+
+        return max(1, counter() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def lint_one(
+    path: str,
+    settings: Settings,
+    fix: bool,
+    unsafe_fixes: bool,
+    external: CrossModuleFacts | None = None,
+) -> Outcome:
+    """Lint one file; whatever goes wrong is an internal error for this file alone."""
+    try:
+        result = lint_file(path, settings, fix=fix, unsafe_fixes=unsafe_fixes, external=external)
+    except RecursionError:
+        result = FileResult(path, errors=[f"{path}: internal error: nesting too deep"])
+    except Exception as error:  # noqa: BLE001 - one file must not sink the run
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        result = FileResult(
+            path,
+            errors=[
+                f"{path}: internal error: {type(error).__name__}: {error} "
+                f"(at {os.path.basename(where.filename)}:{where.lineno})"
+            ],
+        )
+    digest = None if result.original_source is None else source_digest(result.original_source)
+    if result.fixed_source is None:
+        result.original_source = None  # not needed any more: don't ship it back
+    return result, digest
+
+
+def _start_worker(settings: Settings, fix: bool, unsafe_fixes: bool) -> None:
+    # Ctrl-C reaches the whole process group: the parent alone decides what to do.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    global _worker_state
+    _worker_state = (settings, fix, unsafe_fixes)
+    gc.set_threshold(*LINT_GC_THRESHOLDS)  # this process only lints
+
+
+def _work(path: str, external: CrossModuleFacts | None = None) -> Outcome:
+    assert _worker_state is not None
+    return lint_one(path, *_worker_state, external)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # JAX's runtime runs native threads that threading cannot see (the CLI never imports
+    # it; a test suite or notebook calling the library may have).
+    if sys.platform == "linux" and threading.active_count() == 1 and "jax" not in sys.modules:
+        return multiprocessing.get_context("fork")
+    # Forking a threaded process can deadlock; elsewhere fork is unsafe or absent.
+    return multiprocessing.get_context("spawn")
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def lint_files(
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    jobs: int | None = None,
+    external: Callable[[str], CrossModuleFacts | None] | None = None,
+) -> Iterator[Outcome]:
+    """Lint ``paths`` with ``jobs`` processes (default: all cores), yielding outcomes in the
+    order of ``paths`` as soon as each is ready. ``external(path)``: what other files
+    trace or rebind in ``path`` (``ProjectIndex.external``)."""
+
+    def external_of(path: str) -> CrossModuleFacts | None:
+        return external(path) if external is not None else None
+
+    jobs = min(jobs or default_jobs(), len(paths))
+    if jobs <= 1:
+        with fewer_collections():
+            for path in paths:
+                yield lint_one(path, settings, fix, unsafe_fixes, external_of(path))
+        return
+    context = _context()
+    executor = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(settings, fix, unsafe_fixes),
+    )
+    futures: list[Future[Outcome] | None] = [None] * len(paths)
+    yielded = 0
+    try:
+        # Biggest files first, so no worker is left with a large file at the end.
+        with frozen_heap(context):
+            for index in sorted(range(len(paths)), key=lambda i: -_size(paths[i])):
+                futures[index] = executor.submit(_work, paths[index], external_of(paths[index]))
+        for index in range(len(paths)):
+            future = futures[index]
+            assert future is not None
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                # A worker died (a crash in native code, the OOM killer): finish the rest
+                # one file per fresh process, so the culprit is named and others checked.
+                executor.shutdown(wait=False, cancel_futures=True)
+                for rest in paths[index:]:
+                    yielded += 1
+                    yield _isolated(rest, settings, fix, unsafe_fixes, external_of(rest))
+                return
+            yielded += 1
+            yield outcome
+    finally:
+        if yielded == len(paths):
+            executor.shutdown(wait=True)
+        else:  # interrupted, or the consumer stopped early: stop the workers now
+            processes = list((getattr(executor, "_processes", None) or {}).values())
+            executor.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+
+
+def _isolated(
+    path: str,
+    settings: Settings,
+    fix: bool,
+    unsafe_fixes: bool,
+    external: CrossModuleFacts | None = None,
+) -> Outcome:
+    with ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=_context(),
+        initializer=_start_worker,
+        initargs=(settings, fix, unsafe_fixes),
+    ) as executor:
+        try:
+            return executor.submit(_work, path, external).result()
+        except BrokenProcessPool:
+            message = f"{path}: internal error: the worker process linting it died"
+            return FileResult(path, errors=[message]), None
+
+
+def _start_reader() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    gc.set_threshold(*LINT_GC_THRESHOLDS)  # syntax trees are acyclic too
+
+
+#: Below this many files to read, the index is built in this process alone.
+MIN_PARALLEL_SUMMARIES = 16
+
+
+def summarize_files(
+    paths: Sequence[str],
+    traced_decorators: Iterable[str],
+    summaries: MutableMapping[str, object],
+    jobs: int | None = None,
+) -> None:
+    """Read the files the project index will read first (those naming a transformation,
+    not summarised yet) over ``jobs`` worker processes, before it is built: their
+    summaries go into ``summaries`` (by key, where the index looks first) and their
+    pre-filter verdicts into :mod:`jaxlint.project.prefilter`'s memory, which the lint workers,
+    forked afterwards, inherit."""
+    jobs = jobs or default_jobs()
+    if jobs <= 1 or len(paths) < MIN_PARALLEL_SUMMARIES or summaries:
+        # One process, few files, or summaries from an earlier run (the cache's): what is
+        # left to read is usually a few changed files, which the index reads itself.
+        return
+    decorators = frozenset(traced_decorators)
+    todo: list[str] = []
+    for path in paths:
+        if not path.endswith(".py"):
+            continue
+        try:
+            with open(path, "rb") as handle:
+                source = handle.read()
+        except OSError:
+            continue
+        if not names_a_transformation(source, decorators):
+            continue
+        if summary_key(module_name(path)[1], decorators, source) not in summaries:
+            todo.append(path)
+    if len(todo) < MIN_PARALLEL_SUMMARIES:
+        return  # few enough for the index to read itself
+    todo.sort(key=_size, reverse=True)  # biggest first, so no worker is left with one
+    context = _context()
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_reader)
+    try:
+        with frozen_heap(context):
+            results = executor.map(summarize, todo, [decorators] * len(todo))
+        for found in results:
+            if found is not None:
+                key, summary, digest, verdict = found
+                summaries[key] = summary
+                prefilter.remember_verdict(digest, decorators, verdict)
+    except BrokenProcessPool:
+        pass  # the index reads what is missing itself
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,1 @@
+"""Tree helpers without semantics."""
