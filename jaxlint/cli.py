@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from jaxlint import __version__
+from jaxlint._version import __version__
 from jaxlint.config import ConfigError, load_settings, with_overrides
 from jaxlint.output.reporters import FORMATS, OutputFormat
 from jaxlint.output.snippets import ColorChoice

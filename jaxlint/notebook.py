@@ -22,14 +22,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from json.decoder import scanstring
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from jaxlint.config import Settings
 from jaxlint.fix.findings import Finding
-
-if TYPE_CHECKING:
-    from jaxlint.driver.engine import FileResult
-    from jaxlint.project.index import CrossModuleFacts
 
 NOTEBOOK_SUFFIX = ".ipynb"
 #: The comment line between two cells in the module (never in a cell: see ``_tokens_free``).
@@ -445,10 +440,10 @@ def _assemble(text: str, cells: list[CodeCell], bom: str) -> Notebook:
     return Notebook(text, cells, "".join(parts), line_map, masker, bom, splittable, first_lines)
 
 
-# --------------------------------------------------------------------------- linting
+# --------------------------------------------------------------------------- positions
 
 
-def _in_cells(notebook: Notebook, finding: Finding) -> Finding:
+def in_cells(notebook: Notebook, finding: Finding) -> Finding:
     cell, line = notebook.cell_position(finding.line)
     end_cell, end_line = notebook.cell_position(finding.end_line)
     end_column = finding.end_column
@@ -467,47 +462,6 @@ def _in_cells(notebook: Notebook, finding: Finding) -> Finding:
             moved.append(replace(edit, line=start[1], end_line=end[1]))
         fix = replace(fix, edits=tuple(moved))
     return replace(finding, cell=cell, line=line, end_line=end_line, end_column=end_column, fix=fix)
-
-
-def lint_notebook(
-    path: str,
-    source: bytes,
-    settings: Settings,
-    *,
-    fix: bool = False,
-    unsafe_fixes: bool = False,
-    external: CrossModuleFacts | None = None,
-) -> FileResult:
-    """Lint a notebook's code cells as one module; findings are placed in their cells,
-    and fixes go back into the cells' sources (see :meth:`Notebook.with_module`)."""
-    from jaxlint.driver.engine import FileLinter, FileResult
-
-    result = FileResult(path, original_source=source)
-    try:
-        notebook = read_notebook(source)
-    except NotebookError as error:
-        if "JL000" in settings.codes_for(path):
-            result.findings.append(Finding(path, 1, 1, 1, 1, "JL000", "syntax-error", str(error)))
-        return result
-    if notebook is None:
-        return result  # another kernel's language: nothing for a Python linter
-    linter = FileLinter(path, settings, external)
-    module = notebook.module.encode("utf-8")
-    if fix and not notebook.splittable:
-        result.warnings.append(f"{path}: fixes not applied (a cell contains jaxlint's markers)")
-        fix = False
-    inner = linter.lint(module, fix=fix, unsafe_fixes=unsafe_fixes)
-    if inner.fixed_source is not None:
-        try:
-            result.fixed_source = notebook.with_module(inner.fixed_source.decode("utf-8"))
-            result.fixes_applied = inner.fixes_applied
-        except NotebookError as error:
-            result.warnings.append(f"{path}: fixes not applied ({error})")
-            inner = linter.lint(module)
-    result.errors.extend(inner.errors)
-    result.warnings.extend(inner.warnings)
-    result.findings = sorted(_in_cells(notebook, finding) for finding in inner.findings)
-    return result
 
 
 def module_of(source: bytes) -> Notebook | None:

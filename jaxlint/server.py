@@ -21,20 +21,19 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
-from jaxlint import __version__
+from jaxlint._version import __version__
 from jaxlint.config import ConfigError, Settings, load_settings
 from jaxlint.driver.engine import FileLinter, InternalError
 from jaxlint.driver.fixer import Located, fix_until_clean
 from jaxlint.driver.source import deep_recursion, parse, parse_error_finding, python_syntax_error
-from jaxlint.driver.suppression import noqa_codes, skips_file
+from jaxlint.driver.suppression import comment_layout, noqa_codes, noqa_line, skips_file
 from jaxlint.fix.edits import Fix, apply_fixes
 from jaxlint.fix.findings import Diagnostic, Finding
+from jaxlint.project.discovery import discover
 from jaxlint.project.index import CrossModuleFacts, ProjectIndex
 from jaxlint.project.root import project_index, project_root, rooted
 from jaxlint.rules import RULES_BY_CODE
-from jaxlint.run.add_noqa import comment_layout, noqa_line
 from jaxlint.run.cache import ResultCache
-from jaxlint.run.discovery import discover
 
 SOURCE = "jaxlint"
 FIX_ALL_TITLE = "Fix all jaxlint problems"

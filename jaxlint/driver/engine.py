@@ -25,13 +25,14 @@ from jaxlint.driver.source import (
     python_syntax_error,
     unreadable_file_finding,
 )
-from jaxlint.driver.suppression import noqa_comments, skips_file, suppressed
+from jaxlint.driver.suppression import ContinuationNoqa, noqa_comments, skips_file, suppressed
 from jaxlint.fix.edits import fix_suggestions
 from jaxlint.fix.findings import Diagnostic, Finding, FixSuggestion
 from jaxlint.model import SemanticModel, build_model
-from jaxlint.project.index import CrossModuleFacts, prefilter
+from jaxlint.notebook import NotebookError, in_cells, read_notebook
+from jaxlint.project import prefilter
+from jaxlint.project.index import CrossModuleFacts
 from jaxlint.rules import RULES_BY_CODE, Rule, rules_for
-from jaxlint.run.add_noqa import ContinuationNoqa
 from jaxlint.syntax.positions import node_spans
 
 
@@ -261,8 +262,6 @@ def lint_bytes(
 ) -> FileResult:
     """Lint a file's bytes: a Python source, or a Jupyter notebook (by its suffix)."""
     if path.endswith(".ipynb"):
-        from jaxlint.notebook import lint_notebook
-
         return lint_notebook(
             path,
             source,
@@ -295,3 +294,42 @@ def lint_file(
             result.findings.append(unreadable_file_finding(path, error))
         return result
     return lint_bytes(path, source, settings, fix=fix, unsafe_fixes=unsafe_fixes, external=external)
+
+
+def lint_notebook(
+    path: str,
+    source: bytes,
+    settings: Settings,
+    *,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    external: CrossModuleFacts | None = None,
+) -> FileResult:
+    """Lint a notebook's code cells as one module; findings are placed in their cells,
+    and fixes go back into the cells' sources (see :meth:`Notebook.with_module`)."""
+    result = FileResult(path, original_source=source)
+    try:
+        notebook = read_notebook(source)
+    except NotebookError as error:
+        if "JL000" in settings.codes_for(path):
+            result.findings.append(Finding(path, 1, 1, 1, 1, "JL000", "syntax-error", str(error)))
+        return result
+    if notebook is None:
+        return result  # another kernel's language: nothing for a Python linter
+    linter = FileLinter(path, settings, external)
+    module = notebook.module.encode("utf-8")
+    if fix and not notebook.splittable:
+        result.warnings.append(f"{path}: fixes not applied (a cell contains jaxlint's markers)")
+        fix = False
+    inner = linter.lint(module, fix=fix, unsafe_fixes=unsafe_fixes)
+    if inner.fixed_source is not None:
+        try:
+            result.fixed_source = notebook.with_module(inner.fixed_source.decode("utf-8"))
+            result.fixes_applied = inner.fixes_applied
+        except NotebookError as error:
+            result.warnings.append(f"{path}: fixes not applied ({error})")
+            inner = linter.lint(module)
+    result.errors.extend(inner.errors)
+    result.warnings.extend(inner.warnings)
+    result.findings = sorted(in_cells(notebook, finding) for finding in inner.findings)
+    return result

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from jaxlint import __version__
+from jaxlint._version import __version__
 from jaxlint.fix.findings import Applicability, Finding, documentation_command
 from jaxlint.output.snippets import (
     ColorChoice,

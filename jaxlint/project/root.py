@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from jaxlint.config import Settings
+from jaxlint.project.discovery import discover
 from jaxlint.project.index import ProjectIndex
-from jaxlint.run.discovery import discover
 
 #: What marks a work tree's root when no configuration file was found.
 _VCS_MARKERS = (".git", ".hg")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jaxlint
+from jaxlint._version import __version__
 from jaxlint.config import Settings
 from jaxlint.driver.engine import FileResult
 from jaxlint.driver.fsio import write_atomically
@@ -69,8 +69,8 @@ def entry_key(digest: str, codes: Iterable[str], dependencies: str = "") -> str:
 def build_fingerprint() -> str:
     """The jaxlint version plus the size and mtime of every module of the package, so an
     edited (editable-installed) rule never serves results of its previous self."""
-    package = Path(jaxlint.__file__).parent
-    parts = [jaxlint.__version__, str(_FORMAT)]
+    package = Path(__file__).resolve().parent.parent
+    parts = [__version__, str(_FORMAT)]
     for path in sorted(package.rglob("*.py")):
         try:
             info = path.stat()

@@ -20,6 +20,7 @@ from jaxlint.fix.findings import Finding
 from jaxlint.notebook import is_notebook
 from jaxlint.output.reporters import OutputFormat, plural, report, write_statistics
 from jaxlint.output.snippets import ColorChoice
+from jaxlint.project.discovery import discover
 from jaxlint.project.index import ProjectIndex
 from jaxlint.project.root import index_files, rooted
 from jaxlint.run.add_noqa import add_noqa_to_source
@@ -32,7 +33,6 @@ from jaxlint.run.baseline import (
 )
 from jaxlint.run.cache import CacheStats, ResultCache, entry_key, source_digest
 from jaxlint.run.decorators import unresolved_decorators
-from jaxlint.run.discovery import discover
 from jaxlint.run.parallel import lint_files, summarize_files
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jaxlint.config import Settings
+from jaxlint.project.discovery import discover
 from jaxlint.project.reader import module_name
-from jaxlint.run.discovery import discover
 
 EXAMPLES_NAME = "JAXLINT_EXAMPLES"
 
