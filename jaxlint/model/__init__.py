@@ -33,9 +33,10 @@ from jaxlint.model.names import (
     string_key,
 )
 from jaxlint.model.records import *  # noqa: F403 - the facade re-exports every node type
+from jaxlint.model.records import TraceInfo, TransformForm
 from jaxlint.model.records import __all__ as _node_names
 from jaxlint.model.semantic import SemanticModel
-from jaxlint.model.tracing import TraceInfo, TraceResolver, TransformForm, decorator_transform
+from jaxlint.model.tracing import TraceResolver, decorator_transform
 
 
 def build_model(

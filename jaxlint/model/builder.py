@@ -4,7 +4,6 @@ nothing that needs the whole file (that is :mod:`jaxlint.model.tracing` and
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable
 
 import libcst as cst
@@ -27,77 +26,14 @@ from jaxlint.model.records import (
     StoreSite,
 )
 from jaxlint.model.semantic import SemanticModel
-
-# Fields of libcst nodes that hold code (as opposed to whitespace, punctuation,
-# or names that are bindings rather than uses). Walking only these keeps the
-# pass cheap.
-_CODE_FIELDS = frozenset(
-    """annotation args bases body bound cases cause cls comparator comparisons decorator
-    decorators default elements elt exc expression finalbody for_in format_spec func guard
-    handlers inner_for_in item items iter key keywords kwds kwonly_params left lower msg
-    orelse params parts pattern patterns posonly_params rest returns right slice star_arg
-    star_kwarg step subject target targets test type type_parameters upper value""".split()
+from jaxlint.syntax.statements import (
+    NOT_NODES,
+    code_fields,
+    element_sources,
+    ends_flow,
+    literal_parts,
+    loop_targets,
 )
-_fields_by_type: dict[type, tuple[str, ...]] = {}
-_NOT_NODES = frozenset({type(None), cst.MaybeSentinel, str})
-_FLOW_ENDS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
-
-
-def _code_fields(node_type: type) -> tuple[str, ...]:
-    names = _fields_by_type.get(node_type)
-    if names is None:
-        names = tuple(f.name for f in dataclasses.fields(node_type) if f.name in _CODE_FIELDS)
-        _fields_by_type[node_type] = names
-    return names
-
-
-def _ends_flow(body: cst.CSTNode) -> bool:
-    """A block whose last statement is ``return``/``raise``/``continue``/``break``."""
-    if isinstance(body, cst.Else):
-        body = body.body
-    if isinstance(body, cst.SimpleStatementSuite):
-        return bool(body.body) and isinstance(body.body[-1], _FLOW_ENDS)
-    if not isinstance(body, cst.IndentedBlock) or not body.body:
-        return False  # an expression (the arm of a conditional expression)
-    last = body.body[-1]
-    return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], _FLOW_ENDS)
-
-
-def _element_sources(
-    iterable: cst.BaseExpression | None, count: int
-) -> list[cst.BaseExpression | None] | None:
-    """For ``for a, b in zip(xs, ys)`` the iterable each target draws from; for
-    ``for i, x in enumerate(xs)``, nothing known for ``i`` (a counter) and ``xs`` for x."""
-    if not isinstance(iterable, cst.Call) or not isinstance(iterable.func, cst.Name):
-        return None
-    args = [arg.value for arg in iterable.args if arg.keyword is None and not arg.star]
-    if iterable.func.value == "zip" and len(args) == count:
-        return list(args)
-    if iterable.func.value == "enumerate" and count == 2 and args:
-        return [None, args[0]]
-    return None
-
-
-def _literal_parts(value: cst.BaseExpression | None, count: int) -> list[cst.BaseExpression] | None:
-    """The parts of a tuple or list display of ``count`` elements, none starred."""
-    if not isinstance(value, cst.Tuple | cst.List) or len(value.elements) != count:
-        return None
-    if any(isinstance(element, cst.StarredElement) for element in value.elements):
-        return None
-    return [element.value for element in value.elements]
-
-
-def _loop_targets(target: cst.BaseExpression) -> frozenset[str]:
-    if isinstance(target, cst.Name):
-        return frozenset([target.value])
-    if isinstance(target, cst.Tuple | cst.List):
-        names: set[str] = set()
-        for element in target.elements:
-            names |= _loop_targets(element.value)
-        return frozenset(names)
-    if isinstance(target, cst.StarredElement):
-        return _loop_targets(target.value)
-    return frozenset()
 
 
 class Builder:
@@ -160,14 +96,14 @@ class Builder:
         # Exact class tests, not isinstance: CSTNode is an ABC, whose checks cost more
         # than the rest of the walk. A code field holds a node, a sequence of nodes,
         # None, a MaybeSentinel or (in a few nodes) a plain string.
-        for name in _code_fields(type(node)):
+        for name in code_fields(type(node)):
             value = getattr(node, name)
             kind = value.__class__
             if kind is tuple or kind is list:
                 for item in value:
-                    if item.__class__ not in _NOT_NODES:
+                    if item.__class__ not in NOT_NODES:
                         self.walk(item)
-            elif kind not in _NOT_NODES:
+            elif kind not in NOT_NODES:
                 self.walk(value)
 
     def walk_all(self, nodes: Iterable[cst.CSTNode | None]) -> None:
@@ -221,7 +157,7 @@ class Builder:
             self.bind(target.value, kind, target, value)
         elif isinstance(target, cst.Tuple | cst.List):
             is_for = kind is BindingKind.FOR
-            values = _element_sources(value, len(target.elements)) if is_for else None
+            values = element_sources(value, len(target.elements)) if is_for else None
             for position, element in enumerate(target.elements):
                 self.bind_target(
                     element.value,
@@ -406,7 +342,7 @@ class Builder:
         elif isinstance(target, cst.Tuple | cst.List):
             elements = target.elements
             starred = any(isinstance(element, cst.StarredElement) for element in elements)
-            parts = None if starred else _literal_parts(value, len(elements))
+            parts = None if starred else literal_parts(value, len(elements))
             if parts is not None:
                 # ``q, k = x @ wq, x @ wk``: each name is bound to its own part.
                 for element, part in zip(elements, parts, strict=True):
@@ -439,7 +375,7 @@ class Builder:
     def visit_for(self, node: cst.For) -> None:
         self.walk(node.iter)
         loop = Loop(
-            node, LoopKind.FOR, self.ordinal, targets=_loop_targets(node.target), parent=self.loop
+            node, LoopKind.FOR, self.ordinal, targets=loop_targets(node.target), parent=self.loop
         )
         saved = self.loop
         self.loop = loop
@@ -468,7 +404,7 @@ class Builder:
                 self.walk(clause.iter)
             first = False
             self.bind_target(clause.target, BindingKind.FOR, None)
-            loop.targets |= _loop_targets(clause.target)
+            loop.targets |= loop_targets(clause.target)
             self.walk_all(condition.test for condition in clause.ifs)
             clause = clause.inner_for_in
         if isinstance(node, cst.DictComp):
@@ -498,7 +434,7 @@ class Builder:
         self.walk(node.value)
 
     def visit_call(self, node: cst.Call) -> None:
-        site = CallSite(self.scope, self.ordinal, node, self.loop, self.branch, model=self.model)
+        site = CallSite(self.scope, self.ordinal, node, self.loop, self.branch, resolver=self.model)
         self.model.add_call(site)
         if self.scope.is_function:
             self.scope.calls.append(site)
@@ -522,7 +458,7 @@ class Builder:
         self.branch = branch
         self.walk(body)
         self.branch = saved
-        branch.terminates = _ends_flow(body)
+        branch.terminates = ends_flow(body)
 
     def visit_if(self, node: cst.If, kind: ConditionKind = ConditionKind.IF) -> None:
         self.condition(node, node.test, kind)

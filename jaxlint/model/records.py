@@ -10,14 +10,17 @@ import dataclasses
 import enum
 import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import libcst as cst
 
-if TYPE_CHECKING:
-    from jaxlint.model.semantic import SemanticModel
+from jaxlint.facts.jaxfacts import TransformKind
 
 __all__ = [
+    "NOT_TRACED",
+    "CallResolver",
+    "TraceInfo",
+    "TransformForm",
     "END_OF_FILE",
     "Binding",
     "BindingKind",
@@ -282,11 +285,20 @@ class StoreSite(Site):
     in_with: bool = False
 
 
+class CallResolver(Protocol):
+    """What a :class:`CallSite` asks to resolve its callee once (the model's name
+    resolution), so that records need not know the model."""
+
+    def qualified_name(self, expr: cst.BaseExpression, scope: Scope) -> str | None: ...
+
+    def function_of(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None: ...
+
+
 @dataclass(frozen=True, eq=False)
 class CallSite(Site):
     """A call, with what it calls resolved once for every rule that asks."""
 
-    model: SemanticModel = dataclasses.field(default=None, repr=False)  # type: ignore[assignment]
+    resolver: CallResolver = dataclasses.field(default=None, repr=False)  # type: ignore[assignment]
 
     @property
     def call(self) -> cst.Call:
@@ -295,12 +307,12 @@ class CallSite(Site):
     @functools.cached_property
     def qualified_name(self) -> str | None:
         """The canonical dotted name of the callee (``jax.numpy.sum``), through imports."""
-        return self.model.qualified_name(self.call.func, self.scope)
+        return self.resolver.qualified_name(self.call.func, self.scope)
 
     @functools.cached_property
     def callee(self) -> Scope | None:
         """The function defined in this file that the call reaches, if known."""
-        return self.model.function_of(self.call.func, self.scope)
+        return self.resolver.function_of(self.call.func, self.scope)
 
     @property
     def binds_self(self) -> bool:
@@ -335,3 +347,81 @@ def argument_for(param: Param, call: cst.Call, bound: int) -> cst.BaseExpression
         elif arg.keyword.value == param.name:
             return arg.value
     return param.default
+
+
+# --------------------------------------------------------------------------- tracing
+
+
+@dataclass(eq=False)
+class TraceInfo:
+    """How one function is traced."""
+
+    #: every transformation that traces it, directly or through its callers
+    kinds: set[TransformKind] = field(default_factory=set)
+    #: kinds applied to this very function (decorator, passed to a transformation), as
+    #: opposed to reached through calls: only these make its parameters tracers
+    direct_kinds: set[TransformKind] = field(default_factory=set)
+    via: str = ""  # a short human explanation of why the function is traced
+    #: calls in this file that reach this function from traced code
+    traced_callers: list[CallSite] = field(default_factory=list)
+    static_params: set[str] = field(default_factory=set)
+    unmapped_params: set[str] = field(default_factory=set)  # in_axes=None under vmap
+    #: bound by ``functools.partial`` before a transformation: concrete Python values
+    partial_bound: set[str] = field(default_factory=set)
+    host: bool = False  # handed to a host callback: runs with concrete values
+    #: given directly to a transformation that traces only array leaves (equinox's
+    #: ``filter_jit``, ...), and to one that traces every argument
+    filtered: bool = False
+    unfiltered: bool = False
+    ref_params: bool = False  # a Pallas kernel: parameters are mutable refs
+    #: ``jax.tree.map(f, tree, ...)`` calls of this function: its parameters are leaves
+    leaf_callers: list[CallSite] = field(default_factory=list)
+
+    @property
+    def traced(self) -> bool:
+        return bool(self.kinds) and not self.host
+
+    @property
+    def staged(self) -> bool:
+        """Traced by a transformation that stages Python out (jit, vmap, scan, ...)."""
+        return self.traced and any(kind.stages_python for kind in self.kinds)
+
+    @property
+    def compiled(self) -> bool:
+        """Staged and then run compiled: not only traced for shapes by
+        ``eval_shape``/``make_jaxpr``, and not only differentiated."""
+        if not any(kind.stages_python and not kind.trace_only for kind in self.kinds):
+            return False
+        return not any(kind.trace_only for kind in self.direct_kinds)
+
+    def arguments_traced(self) -> bool:
+        """Handed directly to a transformation whose arguments are tracers."""
+        return any(kind.traces_arguments for kind in self.direct_kinds)
+
+    def traces_only_array_leaves(self) -> bool:
+        """Every transformation given this function directly traces only array leaves:
+        its Python bools, strings and numbers are static (equinox's ``filter_*``)."""
+        return self.filtered and not self.unfiltered
+
+    def unmapped(self, param: str) -> bool:
+        """Passed through unbatched by ``vmap(in_axes=None)`` and traced by nothing else
+        (under ``jit(vmap(f, in_axes=(0, None)))`` jit still traces it): the caller's
+        value, maybe a Python one."""
+        return param in self.unmapped_params and not any(
+            kind.traces_arguments and kind is not TransformKind.VMAP for kind in self.direct_kinds
+        )
+
+    def arguments_are_arrays(self) -> bool:
+        return any(kind.passes_arrays for kind in self.direct_kinds)
+
+
+#: The one shared, never-written answer for scopes that are not traced.
+NOT_TRACED = TraceInfo()
+
+
+class TransformForm(enum.Enum):
+    """How an expression names a transformation."""
+
+    BARE = "bare"  # jax.jit
+    CONFIGURED = "configured"  # jax.jit(static_argnums=1)
+    PARTIAL = "partial"  # functools.partial(jax.jit, static_argnums=1)

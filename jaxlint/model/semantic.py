@@ -10,8 +10,9 @@ from jaxlint.facts import jaxfacts as jf
 from jaxlint.model.lattices.arrays import ArrayFacts, is_mutable_ref
 from jaxlint.model.lattices.booleans import BooleanFacts
 from jaxlint.model.lattices.traced import JvpTracedFacts, TracedFacts
-from jaxlint.model.names import NameResolver, string_key
+from jaxlint.model.names import string_key
 from jaxlint.model.records import (
+    NOT_TRACED,
     BindingKind,
     CallSite,
     ConditionSite,
@@ -21,12 +22,15 @@ from jaxlint.model.records import (
     ScopeKind,
     Site,
     StoreSite,
+    TraceInfo,
+    TransformForm,
 )
-from jaxlint.model.tracing import NOT_TRACED, TraceInfo, TransformForm, cst_transform_of
+from jaxlint.model.tracing import cst_transform_of
+from jaxlint.model.view import ModelView
 from jaxlint.syntax.positions import node_spans
 
 
-class SemanticModel(NameResolver):
+class SemanticModel(ModelView):
     """What the rules ask about one file. Build with :func:`jaxlint.model.build_model`.
 
     Rules read the recorded sites (``calls``, ``subscript_stores``, ``conditions``, ...)

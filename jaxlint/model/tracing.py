@@ -8,86 +8,25 @@ another module). What the model knows about each function's tracing is a
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.facts.jaxfacts import TransformKind
 from jaxlint.model.names import dotted
-from jaxlint.model.records import BindingKind, CallSite, Scope
-
-if TYPE_CHECKING:
-    from jaxlint.model.semantic import SemanticModel
+from jaxlint.model.records import (
+    BindingKind,
+    CallSite,
+    Scope,
+    TraceInfo,
+    TransformForm,
+)
+from jaxlint.model.view import ModelView
 
 #: What a configured ``traced-decorators`` wrapper does: traces, like jit, never compiles.
 USER_TRANSFORM = jf.Transform(TransformKind.USER)
-
-
-@dataclass(eq=False)
-class TraceInfo:
-    """How one function is traced."""
-
-    #: every transformation that traces it, directly or through its callers
-    kinds: set[TransformKind] = field(default_factory=set)
-    #: kinds applied to this very function (decorator, passed to a transformation), as
-    #: opposed to reached through calls: only these make its parameters tracers
-    direct_kinds: set[TransformKind] = field(default_factory=set)
-    via: str = ""  # a short human explanation of why the function is traced
-    #: calls in this file that reach this function from traced code
-    traced_callers: list[CallSite] = field(default_factory=list)
-    static_params: set[str] = field(default_factory=set)
-    unmapped_params: set[str] = field(default_factory=set)  # in_axes=None under vmap
-    #: bound by ``functools.partial`` before a transformation: concrete Python values
-    partial_bound: set[str] = field(default_factory=set)
-    host: bool = False  # handed to a host callback: runs with concrete values
-    #: given directly to a transformation that traces only array leaves (equinox's
-    #: ``filter_jit``, ...), and to one that traces every argument
-    filtered: bool = False
-    unfiltered: bool = False
-    ref_params: bool = False  # a Pallas kernel: parameters are mutable refs
-    #: ``jax.tree.map(f, tree, ...)`` calls of this function: its parameters are leaves
-    leaf_callers: list[CallSite] = field(default_factory=list)
-
-    @property
-    def traced(self) -> bool:
-        return bool(self.kinds) and not self.host
-
-    @property
-    def staged(self) -> bool:
-        """Traced by a transformation that stages Python out (jit, vmap, scan, ...)."""
-        return self.traced and any(kind.stages_python for kind in self.kinds)
-
-    @property
-    def compiled(self) -> bool:
-        """Staged and then run compiled: not only traced for shapes by
-        ``eval_shape``/``make_jaxpr``, and not only differentiated."""
-        if not any(kind.stages_python and not kind.trace_only for kind in self.kinds):
-            return False
-        return not any(kind.trace_only for kind in self.direct_kinds)
-
-    def arguments_traced(self) -> bool:
-        """Handed directly to a transformation whose arguments are tracers."""
-        return any(kind.traces_arguments for kind in self.direct_kinds)
-
-    def traces_only_array_leaves(self) -> bool:
-        """Every transformation given this function directly traces only array leaves:
-        its Python bools, strings and numbers are static (equinox's ``filter_*``)."""
-        return self.filtered and not self.unfiltered
-
-    def unmapped(self, param: str) -> bool:
-        """Passed through unbatched by ``vmap(in_axes=None)`` and traced by nothing else
-        (under ``jit(vmap(f, in_axes=(0, None)))`` jit still traces it): the caller's
-        value, maybe a Python one."""
-        return param in self.unmapped_params and not any(
-            kind.traces_arguments and kind is not TransformKind.VMAP for kind in self.direct_kinds
-        )
-
-    def arguments_are_arrays(self) -> bool:
-        return any(kind.passes_arrays for kind in self.direct_kinds)
 
 
 def _axes_elements(axes: cst.BaseExpression) -> list[cst.BaseExpression] | None:
@@ -106,18 +45,6 @@ def _axes_elements(axes: cst.BaseExpression) -> list[cst.BaseExpression] | None:
             count = int(axes.right.value, 0)
             return None if repeated is None or count > 64 else repeated * count
     return None
-
-
-#: The one shared, never-written answer for scopes that are not traced.
-NOT_TRACED = TraceInfo()
-
-
-class TransformForm(enum.Enum):
-    """How an expression names a transformation."""
-
-    BARE = "bare"  # jax.jit
-    CONFIGURED = "configured"  # jax.jit(static_argnums=1)
-    PARTIAL = "partial"  # functools.partial(jax.jit, static_argnums=1)
 
 
 def transform_named(name: str | None, traced_decorators: frozenset[str]) -> jf.Transform | None:
@@ -187,7 +114,7 @@ class TraceResolver:
     """Marks which functions are traced: decorated with or passed to a transformation,
     or reached from one through calls in this file."""
 
-    def __init__(self, model: SemanticModel, external_traced: Mapping[str, str]) -> None:
+    def __init__(self, model: ModelView, external_traced: Mapping[str, str]) -> None:
         self.model = model
         self.external_traced = external_traced
         #: id(tree_map call site) -> the function of this file it applies to leaves
@@ -504,7 +431,7 @@ def _literal_strings(expr: cst.BaseExpression) -> Iterator[str]:
 
 
 def cst_transform_of(
-    model: SemanticModel, expr: cst.BaseExpression, scope: Scope
+    model: ModelView, expr: cst.BaseExpression, scope: Scope
 ) -> tuple[str, jf.Transform, TransformForm] | None:
     """:func:`decorator_transform` on a libcst expression, resolved from ``scope``."""
     return decorator_transform(

@@ -10,7 +10,8 @@ import libcst as cst
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import BindingKind, Scope, SemanticModel
 from jaxlint.model.analyze.jitted import JIT_TRANSFORMS, option_of
-from jaxlint.model.tracing import TransformForm, transform_options
+from jaxlint.model.records import TransformForm
+from jaxlint.model.tracing import transform_options
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 
 #: Calls that register a class with JAX's pytree or static machinery.

@@ -3,8 +3,6 @@ mutable ref (written in place by design)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
@@ -19,9 +17,7 @@ from jaxlint.model.lattices.values import (
 )
 from jaxlint.model.names import at_update
 from jaxlint.model.records import Binding, BindingKind, Fact, Scope
-
-if TYPE_CHECKING:
-    from jaxlint.model.semantic import SemanticModel
+from jaxlint.model.view import ModelView
 
 
 class ArrayFacts(Evaluator):
@@ -252,9 +248,7 @@ class ArrayFacts(Evaluator):
         )
 
 
-def is_mutable_ref(
-    model: SemanticModel, expr: cst.BaseExpression, scope: Scope, ordinal: int
-) -> bool:
+def is_mutable_ref(model: ModelView, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> bool:
     """A ``jax.new_ref``/Pallas ref or a flax NNX Variable: written in place by design.
 
     A may-question (any binding that makes it a ref suffices), bounded in depth."""
@@ -262,7 +256,7 @@ def is_mutable_ref(
 
 
 def _is_ref(
-    model: SemanticModel, expr: cst.BaseExpression, scope: Scope, ordinal: int, depth: int
+    model: ModelView, expr: cst.BaseExpression, scope: Scope, ordinal: int, depth: int
 ) -> bool:
     if depth > _MAX_REF_DEPTH:
         return False

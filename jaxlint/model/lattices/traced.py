@@ -22,7 +22,7 @@ from jaxlint.model.lattices.values import (
 from jaxlint.model.records import Binding, BindingKind, Fact, Param, Scope
 
 if TYPE_CHECKING:
-    from jaxlint.model.tracing import TraceInfo
+    from jaxlint.model.records import TraceInfo
 
 
 class TracedFacts(Evaluator):

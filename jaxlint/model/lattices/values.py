@@ -19,14 +19,11 @@ cached answer is the one any question would get, whatever was asked before it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from jaxlint.model.records import Binding, BindingKind, Fact, Param, Scope
-
-if TYPE_CHECKING:
-    from jaxlint.model.semantic import SemanticModel
+from jaxlint.model.view import ModelView
 
 YES, NO, UNKNOWN = Fact.YES, Fact.NO, Fact.UNKNOWN
 
@@ -57,7 +54,7 @@ class Evaluator:
     #: How deep one question may go, in nested expressions and bindings followed.
     MAX_DEPTH = 100
 
-    def __init__(self, model: SemanticModel) -> None:
+    def __init__(self, model: ModelView) -> None:
         self.model = model
         self.cache = model.fact_cache(self.lattice)
         self.in_progress: set[int] = set()
