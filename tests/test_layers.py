@@ -7,7 +7,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-
 PACKAGE = Path(__file__).resolve().parent.parent / "jaxlint"
 
 #: Bottom to top. A module belongs to the first entry it is, or is inside of.
@@ -39,6 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 
 #: Upward imports that are meant, each with its reason. None today.
 ALLOWED_UPWARD: dict[tuple[str, str], str] = {}
+
 
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
