@@ -16,6 +16,7 @@ from jaxlint.model.records import (
     Binding,
     BindingKind,
     Point,
+    Resolved,
     Scope,
     ScopeKind,
 )
@@ -33,7 +34,7 @@ class NameResolver:
     def __init__(self) -> None:
         self._qualified: dict[tuple[int, int], str | None] = {}
 
-    def lookup(self, name: str, scope: Scope) -> tuple[Scope, list[Binding]] | None:
+    def lookup(self, name: str, scope: Scope) -> Resolved | None:
         """Resolve ``name`` as Python would from ``scope``: local, enclosing, module."""
         current: Scope | None = scope
         first = True
@@ -45,7 +46,7 @@ class NameResolver:
             if current.kind is not ScopeKind.CLASS or first:
                 found = current.bindings.get(name)
                 if found:
-                    return current, found
+                    return Resolved(current, found)
             first = False
             current = current.parent
         return None
@@ -266,7 +267,7 @@ class NameResolver:
         """Whether ``name`` is (re)bound in ``scope`` after ordinal ``start``, before ``end``."""
         return any(start < b.ordinal < end for b in scope.bindings.get(name, ()))
 
-    def reaching(self, name: str, scope: Scope, ordinal: int) -> tuple[Scope, list[Binding]] | None:
+    def reaching(self, name: str, scope: Scope, ordinal: int) -> Resolved | None:
         """The bindings of ``name`` that may hold its value at ``ordinal`` in ``scope``,
         with the scope that owns them; None for an unbound name (a builtin)."""
         found = self.lookup(name, scope)
@@ -274,7 +275,9 @@ class NameResolver:
             return None
         owner, bindings = found
         # A closure or a global may see any binding: the enclosing code runs around it.
-        return owner, reaching_bindings(bindings, ordinal if owner is scope else END_OF_FILE)
+        return Resolved(
+            owner, reaching_bindings(bindings, ordinal if owner is scope else END_OF_FILE)
+        )
 
 
 def _primary(bindings: list[Binding]) -> Binding:

@@ -10,13 +10,14 @@ import dataclasses
 import enum
 import functools
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import libcst as cst
 
 from jaxlint.facts.jaxfacts import TransformKind
 
 __all__ = [
+    "Resolved",
     "NOT_TRACED",
     "CallResolver",
     "TraceInfo",
@@ -283,6 +284,14 @@ class StoreSite(Site):
     target: cst.BaseExpression = dataclasses.field(default=None)  # type: ignore[assignment]
     statement: cst.BaseSmallStatement = dataclasses.field(default=None)  # type: ignore[assignment]
     in_with: bool = False
+
+
+class Resolved(NamedTuple):
+    """What a name resolves to: the scope that binds it, and its bindings there (all of
+    them, or those that may reach a point; see ``NameResolver.reaching``)."""
+
+    owner: Scope
+    bindings: list[Binding]
 
 
 class CallResolver(Protocol):
