@@ -7,7 +7,7 @@ import contextlib
 import os
 import signal
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 
 def read_source(path: str) -> bytes:
@@ -32,12 +32,60 @@ def signals_deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def write_atomically(path: str, data: bytes, *, create: bool = False, durable: bool = True) -> None:
+class WriteRefused(Exception):
+    """A source left as it is rather than replaced, with the reason as the message."""
+
+
+def _within(path: str, root: str) -> bool:
+    root = os.path.realpath(root)
+    return os.path.commonpath([path, root]) == root
+
+
+def replace_source(path: str, original: bytes, data: bytes, *, root: str | None = None) -> None:
+    """Replace a source that was read as ``original`` with ``data`` (a fix), atomically,
+    and only where that loses nothing; otherwise raise :class:`WriteRefused`.
+
+    - a symbolic link is followed: its target is fixed and the link stays a link, but only
+      when the target is inside ``root`` (when given);
+    - a file with other hard links is left alone: a rename would split it from them;
+    - the owner and group are kept (a rename makes the file the writer's), or the file is
+      left alone when they cannot be;
+    - the file must still hold ``original`` just before the rename: an edit saved while
+      jaxlint ran is never overwritten.
+    """
+    target = os.path.realpath(path)
+    if root is not None and target != os.path.abspath(path) and not _within(target, root):
+        raise WriteRefused(f"it links to {target}, outside the project")
+    info = os.stat(target)
+    if info.st_nlink > 1:
+        raise WriteRefused("it has other hard links, which replacing it would break")
+
+    def before_rename(temporary: str) -> None:
+        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            try:
+                os.chown(temporary, info.st_uid, info.st_gid)
+            except PermissionError:
+                raise WriteRefused("its owner and group could not be kept") from None
+        if read_source(target) != original:
+            raise WriteRefused("it changed on disk while jaxlint ran")
+
+    write_atomically(target, data, before_rename=before_rename)
+
+
+def write_atomically(
+    path: str,
+    data: bytes,
+    *,
+    create: bool = False,
+    durable: bool = True,
+    before_rename: Callable[[str], None] | None = None,
+) -> None:
     """Replace ``path`` with ``data`` in one rename, keeping its permissions. A missing
     file is an error (a source deleted while we ran stays deleted) unless ``create``:
     then it is made private to the user, as ``mkstemp`` makes files. ``durable`` data
     reaches the disk before the rename: a crash must never leave a source empty, whereas
-    a cache is only worth the time it saves."""
+    a cache is only worth the time it saves. ``before_rename(temporary)`` runs last, and
+    may raise to abandon the write (the temporary file is removed)."""
     directory = os.path.dirname(os.path.abspath(path))
     with signals_deferred():
         try:
@@ -58,6 +106,8 @@ def write_atomically(path: str, data: bytes, *, create: bool = False, durable: b
                     os.fsync(handle.fileno())
             if mode is not None:
                 os.chmod(temporary, mode)
+            if before_rename is not None:
+                before_rename(temporary)
             os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(OSError):

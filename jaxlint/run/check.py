@@ -15,7 +15,7 @@ from typing import BinaryIO, TextIO
 
 from jaxlint.config import ConfigError, Settings
 from jaxlint.driver.engine import FileResult, lint_bytes
-from jaxlint.driver.fsio import read_source, write_atomically
+from jaxlint.driver.fsio import WriteRefused, read_source, replace_source
 from jaxlint.fix.findings import Finding
 from jaxlint.notebook import is_notebook
 from jaxlint.output.reporters import OutputFormat, plural, report, write_statistics
@@ -100,6 +100,7 @@ def lint_paths(
     # that a run on some files (pre-commit) reports what a whole-project run reports.
     scope = index_files(files, settings, paths) if files else []
     cache = ResultCache(rooted(settings)) if options.use_cache else None
+    fix_root = rooted(settings).root  # a symlink is fixed through only to a target inside it
     digests: dict[str, str] = {}
     if cache is not None:
         for path in (*scope, *files):
@@ -175,7 +176,7 @@ def lint_paths(
             result = results[index]
             if result is None:
                 result, digest = next(outcomes)
-                _finish(run, path, result, digest, options, cache, key_of)
+                _finish(run, path, result, digest, options, cache, key_of, fix_root)
             run.results.append(result)
             run.errors.extend(result.errors)
             run.warnings.extend(result.warnings)
@@ -196,6 +197,7 @@ def _finish(
     options: CheckOptions,
     cache: ResultCache | None,
     key_of: Callable[[str, str], str],
+    root: str | None,
 ) -> None:
     """Write or render a freshly linted file's fixes, and remember what stays true."""
     fixed = result.fixed_source
@@ -206,7 +208,11 @@ def _finish(
             return  # its findings are those of the fixed text, which is not on disk
         if options.fix:
             try:
-                write_atomically(path, fixed)
+                replace_source(path, result.original_source, fixed, root=root)
+            except WriteRefused as refusal:
+                result.warnings.append(f"{path}: fixes not written: {refusal}")
+                result.findings = []  # they describe a text that is not on disk
+                return
             except OSError as error:
                 result.errors.append(f"{path}: could not write fixes: {error}")
                 result.findings = []  # they describe a text that is not on disk
@@ -407,7 +413,10 @@ def add_noqa(run: CheckRun) -> int:
         if outcome.source is None:
             continue
         try:
-            write_atomically(path, outcome.source)
+            replace_source(path, source, outcome.source)
+        except WriteRefused as refusal:
+            run.warnings.append(f"{path}: no noqa comments added: {refusal}")
+            continue
         except OSError as error:
             run.errors.append(f"{path}: could not add noqa comments: {error}")
             continue

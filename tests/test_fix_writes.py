@@ -1,0 +1,116 @@
+"""``--fix`` replaces a file only where that loses nothing: an edit saved while jaxlint ran,
+a symbolic link, a hard link and the file's owner all survive."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from jaxlint.config import Settings
+from jaxlint.driver import engine
+from jaxlint.driver.fsio import WriteRefused, replace_source
+from jaxlint.run.check import CheckOptions, run_check
+
+BUGGY = "import jax.numpy as jnp\n\ndef f():\n    x = jnp.zeros(3)\n    x[0] = 1.0\n    return x\n"
+FIXED = "import jax.numpy as jnp\n\ndef f():\n    x = jnp.zeros(3)\n    x = x.at[0].set(1.0)\n    return x\n"
+
+
+def _fix(root: Path, *paths: Path) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    options = CheckOptions(fix=True, use_cache=False, jobs=1)
+    code = run_check([str(p) for p in paths], Settings(root=str(root)), options, out, err)
+    return code, err.getvalue()
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return [name for name in os.listdir(folder) if name.startswith(".jaxlint-")]
+
+
+def test_a_fix_is_written(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    source.write_text(BUGGY)
+    code, _ = _fix(tmp_path, source)
+    assert code == 0
+    assert source.read_text() == FIXED
+
+
+def test_an_edit_saved_while_jaxlint_ran_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "m.py"
+    source.write_text(BUGGY)
+    real_lint = engine.FileLinter.lint
+
+    def lint_then_edit(self: engine.FileLinter, *args: object, **kwargs: object) -> object:
+        result = real_lint(self, *args, **kwargs)  # type: ignore[arg-type]
+        with open(source, "a") as handle:  # the user saves an edit meanwhile
+            handle.write("# saved by the user\n")
+        return result
+
+    monkeypatch.setattr(engine.FileLinter, "lint", lint_then_edit)
+    code, err = _fix(tmp_path, source)
+    assert source.read_text() == BUGGY + "# saved by the user\n"
+    assert "fixes not written: it changed on disk while jaxlint ran" in err
+    assert _leftovers(tmp_path) == []
+    assert code == 0  # a warning, not an error: nothing was lost
+
+
+def test_a_symlink_is_fixed_through_and_stays_a_link(tmp_path: Path) -> None:
+    target = tmp_path / "real.py"
+    target.write_text(BUGGY)
+    (tmp_path / ".git").mkdir()
+    link = tmp_path / "link.py"
+    link.symlink_to(target)
+    _fix(tmp_path, link)
+    assert link.is_symlink()
+    assert target.read_text() == FIXED
+
+
+def test_a_symlink_out_of_the_project_is_not_written(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    project = tmp_path / "project"
+    outside.mkdir()
+    project.mkdir()
+    (project / ".git").mkdir()
+    target = outside / "real.py"
+    target.write_text(BUGGY)
+    link = project / "link.py"
+    link.symlink_to(target)
+    _, err = _fix(project, link)
+    assert link.is_symlink()
+    assert target.read_text() == BUGGY
+    assert "outside the project" in err
+
+
+def test_a_hard_linked_file_is_left_whole(tmp_path: Path) -> None:
+    first = tmp_path / "a.py"
+    first.write_text(BUGGY)
+    second = tmp_path / "b.py"
+    os.link(first, second)
+    _, err = _fix(tmp_path, first)
+    assert first.read_text() == second.read_text() == BUGGY
+    assert os.stat(first).st_ino == os.stat(second).st_ino
+    assert "other hard links" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_the_owner_is_kept(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    source.write_text(BUGGY)
+    os.chown(source, 1234, 5678)
+    _fix(tmp_path, source)
+    info = os.stat(source)
+    assert source.read_text() == FIXED
+    assert (info.st_uid, info.st_gid) == (1234, 5678)
+
+
+def test_replace_source_refuses_a_changed_file(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    source.write_bytes(b"changed\n")
+    with pytest.raises(WriteRefused, match="changed on disk"):
+        replace_source(str(source), b"original\n", b"fixed\n")
+    assert source.read_bytes() == b"changed\n"
+    assert _leftovers(tmp_path) == []
