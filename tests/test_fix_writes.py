@@ -11,7 +11,7 @@ import pytest
 
 from jaxlint.config import Settings
 from jaxlint.driver import engine
-from jaxlint.driver.fsio import WriteRefused, replace_source
+from jaxlint.fsio import WriteRefused, replace_source
 from jaxlint.run.check import CheckOptions, run_check
 
 BUGGY = "import jax.numpy as jnp\n\ndef f():\n    x = jnp.zeros(3)\n    x[0] = 1.0\n    return x\n"

@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "jaxlint"
 
 #: Bottom to top. A module belongs to the first entry it is, or is inside of.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("jaxlint._version",),
+    ("jaxlint._version", "jaxlint.fsio"),
     ("jaxlint.facts",),
     ("jaxlint.syntax",),
     ("jaxlint.model",),

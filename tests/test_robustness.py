@@ -152,6 +152,24 @@ def test_symlink_loops_are_skipped_with_a_message(tmp_path: Path) -> None:
     assert "pkg/self.py:1:1: JL000" in given.stdout
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_or_device_named_explicitly_is_jl000_not_a_hang(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.py")  # reading it would wait for a writer forever
+    os.symlink(os.devnull if os.name == "nt" else "/dev/zero", tmp_path / "zero.py")
+    (tmp_path / "mod.py").write_text(BAD)
+    given = subprocess.run(
+        [sys.executable, "-m", "jaxlint", "--no-cache", "pipe.py", "zero.py", "mod.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert given.returncode == 1 and "Traceback" not in given.stderr
+    assert "pipe.py:1:1: JL000 cannot read file: not a regular file" in given.stdout
+    assert "zero.py:1:1: JL000 cannot read file: not a regular file" in given.stdout
+    assert "mod.py:6:5: JL001" in given.stdout
+
+
 def test_directory_named_like_a_module(tmp_path: Path) -> None:
     (tmp_path / "x.py").mkdir()
     (tmp_path / "x.py" / "inner.py").write_text(BAD)

@@ -2,7 +2,7 @@
 
 The pieces live next door: :mod:`jaxlint.driver.source` (parse guards, JL000, the JAX
 pre-filter), :mod:`jaxlint.driver.suppression` (``# noqa``, skip-file), :mod:`jaxlint.driver.fixer`
-(the ``--fix`` loop), :mod:`jaxlint.driver.fsio` (reading and atomic writes) and
+(the ``--fix`` loop), :mod:`jaxlint.fsio` (reading and atomic writes) and
 :mod:`jaxlint.run.summaries` (what ``jaxlint verify`` asks of the linter).
 """
 
@@ -15,7 +15,6 @@ import libcst as cst
 
 from jaxlint.config import Settings
 from jaxlint.driver.fixer import Located, fix_until_clean
-from jaxlint.driver.fsio import read_source
 from jaxlint.driver.source import (
     decoded_hint,
     deep_recursion,
@@ -28,6 +27,7 @@ from jaxlint.driver.source import (
 from jaxlint.driver.suppression import ContinuationNoqa, noqa_comments, skips_file, suppressed
 from jaxlint.fix.edits import fix_suggestions
 from jaxlint.fix.findings import Diagnostic, Finding, FixSuggestion
+from jaxlint.fsio import read_source
 from jaxlint.model import SemanticModel, build_model
 from jaxlint.notebook import NotebookError, in_cells, read_notebook
 from jaxlint.project import prefilter

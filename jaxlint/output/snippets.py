@@ -11,8 +11,8 @@ import tokenize
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from jaxlint.driver.fsio import read_source
 from jaxlint.fix.findings import Finding
+from jaxlint.fsio import read_source
 
 #: Lines of context shown before and after the reported ones.
 CONTEXT_LINES = 2

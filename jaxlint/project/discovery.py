@@ -198,6 +198,8 @@ def _is_python_script(path: str) -> bool:
     """A file without a suffix whose first line is a Python shebang (``bin/tool``)."""
     if os.path.splitext(path)[1]:
         return False
+    if not os.path.isfile(path):
+        return False  # a FIFO or a device: reading it could hang
     try:
         with open(path, "rb") as handle:
             first = handle.readline(200)

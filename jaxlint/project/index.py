@@ -29,6 +29,7 @@ from typing import Any
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.facts.jaxfacts import TransformKind
+from jaxlint.fsio import read_source
 from jaxlint.project import prefilter
 from jaxlint.project.reader import (
     ArgumentOptions,
@@ -105,8 +106,7 @@ class ProjectIndex:
             name, _ = module_name(path)
             self._path_of.setdefault(name, path)
             try:
-                with open(path, "rb") as handle:
-                    source = handle.read()
+                source = read_source(path)
             except OSError:
                 continue
             # Only a file that names a transformation can hold a root; the others are
@@ -173,8 +173,7 @@ class ProjectIndex:
             if source is None:
                 source = self._sources.pop(absolute, None)
             if source is None:
-                with open(path, "rb") as handle:
-                    source = handle.read()
+                source = read_source(path)
         except OSError:
             return None  # unreadable: the linter reports it
         name, package = module_name(path)
@@ -338,8 +337,7 @@ def summarize(
     names no transformation), its pre-filter digest and verdict; or None when it cannot
     be read or parsed (the index and the linter then see to it themselves)."""
     try:
-        with open(path, "rb") as handle:
-            source = handle.read()
+        source = read_source(path)
         tree = ast.parse(source, filename=path)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return None

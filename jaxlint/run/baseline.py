@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from jaxlint.config import ConfigError, Settings
-from jaxlint.driver.fsio import read_source, write_atomically
 from jaxlint.driver.source import decoded_hint
 from jaxlint.fix.findings import Finding
+from jaxlint.fsio import read_source, write_atomically
 from jaxlint.notebook import NotebookError, is_notebook, read_notebook
 
 BASELINE_VERSION = 1

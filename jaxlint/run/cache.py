@@ -21,8 +21,8 @@ from typing import Any
 from jaxlint._version import __version__
 from jaxlint.config import Settings
 from jaxlint.driver.engine import FileResult
-from jaxlint.driver.fsio import write_atomically
 from jaxlint.fix.findings import Applicability, Finding, FixSuggestion, TextEdit
+from jaxlint.fsio import write_atomically
 
 CACHE_DIR = ".jaxlint_cache"
 _FORMAT = 3  # 2: each finding's fix is stored with its edits; 3: and its notebook cell

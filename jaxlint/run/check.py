@@ -15,8 +15,8 @@ from typing import BinaryIO, TextIO
 
 from jaxlint.config import ConfigError, Settings
 from jaxlint.driver.engine import FileResult, lint_bytes
-from jaxlint.driver.fsio import WriteRefused, read_source, replace_source
 from jaxlint.fix.findings import Finding
+from jaxlint.fsio import WriteRefused, read_source, replace_source
 from jaxlint.notebook import is_notebook
 from jaxlint.output.reporters import OutputFormat, plural, report, write_statistics
 from jaxlint.output.snippets import ColorChoice

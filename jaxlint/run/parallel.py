@@ -22,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from jaxlint.config import Settings
 from jaxlint.driver.engine import FileResult, lint_file
+from jaxlint.fsio import read_source
 from jaxlint.project.index import (
     CrossModuleFacts,
     names_a_transformation,
@@ -248,8 +249,7 @@ def summarize_files(
         if not path.endswith(".py"):
             continue
         try:
-            with open(path, "rb") as handle:
-                source = handle.read()
+            source = read_source(path)
         except OSError:
             continue
         if not names_a_transformation(source, decorators):

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from jaxlint.config import Settings
 from jaxlint.driver.engine import FileLinter
-from jaxlint.driver.fsio import read_source
 from jaxlint.driver.source import decoded_hint, deep_recursion, parse
+from jaxlint.fsio import read_source
 from jaxlint.model import ScopeKind
 from jaxlint.syntax.positions import node_spans
 

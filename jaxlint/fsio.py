@@ -4,14 +4,22 @@ file renamed over the target), with interrupts held so none lands in between."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
+import stat
 import uuid
 from collections.abc import Callable, Iterator
 
 
 def read_source(path: str) -> bytes:
-    with open(path, "rb") as handle:
+    """The bytes of a regular file. A FIFO, a device or a socket (a link to ``/dev/zero``,
+    a named pipe given by mistake) is an error, never a read that hangs or never ends:
+    opening without blocking lets the type be checked before anything is read."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", path)
         return handle.read()
 
 
