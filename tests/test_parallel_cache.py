@@ -8,8 +8,9 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from jaxlint.config import Settings, load_settings, with_overrides
 from jaxlint.driver import engine
 from jaxlint.project import prefilter
 from jaxlint.run import check
-from jaxlint.run.cache import CACHE_DIR
+from jaxlint.run.cache import CACHE_DIR, _checksum
 from jaxlint.run.check import CheckOptions, lint_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,6 +225,67 @@ def test_damaged_cache_is_ignored(project: Path) -> None:
     second = lint_paths([str(project)], settings, options())
     assert second.findings == first.findings
     assert second.cache.hits == 0
+    assert [w for w in second.warnings if "damaged cache" in w] != []
+
+
+def _payload_edit(cache_file: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    header, _, payload = cache_file.read_text().partition("\n")
+    data = json.loads(payload)
+    edit(data)
+    cache_file.write_text(header + "\n" + json.dumps(data))
+
+
+def test_a_cache_edited_behind_jaxlints_back_is_never_served(project: Path) -> None:
+    settings = load_settings(None, str(project))
+    first = lint_paths([str(project)], settings, options())
+    (cache_file,) = (project / CACHE_DIR).glob("results-*.json")
+
+    def forge(data: dict[str, Any]) -> None:  # valid JSON, plausible, and wrong
+        for entry in data["entries"].values():
+            entry["findings"] = []
+
+    _payload_edit(cache_file, forge)
+    second = lint_paths([str(project)], settings, options())
+    assert second.findings == first.findings
+    assert second.cache.hits == 0
+    assert sum("damaged cache" in w for w in second.warnings) == 1
+    third = lint_paths([str(project)], settings, options())  # rewritten whole
+    assert third.cache.misses == 0 and third.warnings == []
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "[" * 100_000 + "]" * 100_000,  # too deep for the JSON reader
+        '{"format": 4, "checksum": "x"}\n{}',  # a checksum that does not match
+        "",  # truncated to nothing
+    ],
+)
+def test_a_damaged_cache_never_crashes(project: Path, damage: str) -> None:
+    settings = load_settings(None, str(project))
+    first = lint_paths([str(project)], settings, options())
+    (cache_file,) = (project / CACHE_DIR).glob("results-*.json")
+    cache_file.write_text(damage)
+    second = lint_paths([str(project)], settings, options())
+    assert second.findings == first.findings
+
+
+def test_mistyped_entries_are_misses(project: Path) -> None:
+
+    settings = load_settings(None, str(project))
+    first = lint_paths([str(project)], settings, options())
+    (cache_file,) = (project / CACHE_DIR).glob("results-*.json")
+    header, _, payload = cache_file.read_text().partition("\n")
+    data = json.loads(payload)
+    for entry in data["entries"].values():
+        for finding in entry["findings"]:
+            finding[0] = str(finding[0])  # a line number as text
+    payload = json.dumps(data)
+    head = json.loads(header)
+    head["checksum"] = _checksum(payload)
+    cache_file.write_text(json.dumps(head) + "\n" + payload)
+    second = lint_paths([str(project)], settings, options())
+    assert second.findings == first.findings
 
 
 def test_deleted_files_leave_the_cache(project: Path) -> None:
@@ -232,7 +294,7 @@ def test_deleted_files_leave_the_cache(project: Path) -> None:
     (project / "many" / "sub2" / "m02.py").unlink()
     lint_paths([str(project / "pkg")], settings, options())  # a run over another folder
     (cache_file,) = (project / CACHE_DIR).glob("results-*.json")
-    entries = json.loads(cache_file.read_text())["entries"]
+    entries = json.loads(cache_file.read_text().partition("\n")[2])["entries"]
     assert "many/sub2/m02.py" not in entries
     assert "many/sub2/m06.py" in entries
 
@@ -243,6 +305,7 @@ def test_unwritable_cache_folder_still_lints(project: Path) -> None:
     assert done.returncode == 1
     assert "JL001" in done.stdout
     assert "Traceback" not in done.stderr
+    assert done.stderr.count("could not write the cache") == 1
 
 
 def test_in_process_pool_matches_serial(project: Path) -> None:

@@ -25,7 +25,9 @@ from jaxlint.fix.findings import Applicability, Finding, FixSuggestion, TextEdit
 from jaxlint.fsio import write_atomically
 
 CACHE_DIR = ".jaxlint_cache"
-_FORMAT = 3  # 2: each finding's fix is stored with its edits; 3: and its notebook cell
+#: 2: each finding's fix is stored with its edits; 3: and its notebook cell; 4: a header
+#: line with the checksum of the rest.
+_FORMAT = 4
 #: What marks a folder as a project root when no configuration file was found.
 _VCS_MARKERS = (".git", ".hg")
 
@@ -92,10 +94,47 @@ def _fix(stored: Any) -> FixSuggestion | None:
     if stored is None:
         return None
     applicability, message, edits = stored
-    if not isinstance(message, str):
-        raise TypeError("a fix message is text")
     return FixSuggestion(
-        Applicability(applicability), message, tuple(TextEdit(*edit) for edit in edits)
+        Applicability(applicability),
+        _text(message),
+        tuple(
+            TextEdit(_int(line), _int(column), _int(end_line), _int(end_column), _text(content))
+            for line, column, end_line, end_column, content in edits
+        ),
+    )
+
+
+def _checksum(payload: str) -> str:
+    return hashlib.blake2b(payload.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError("a position is an integer")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("a code, name or message is text")
+    return value
+
+
+def _finding(path: str, stored: Any) -> Finding:
+    """A stored finding back, every field type-checked (a damaged one raises TypeError
+    or ValueError: a miss)."""
+    line, column, end_line, end_column, code, rule, message, fix, cell = stored
+    return Finding(
+        path,
+        _int(line),
+        _int(column),
+        _int(end_line),
+        _int(end_column),
+        _text(code),
+        _text(rule),
+        _text(message),
+        _fix(fix),
+        cell=None if cell is None else _int(cell),
     )
 
 
@@ -147,14 +186,35 @@ class ResultCache:
         self.seen: set[str] = set()
         self.dirty = False
         self.stats = CacheStats()
+        #: What went wrong with the cache itself, for the run to report once.
+        self.warnings: list[str] = []
         self._load()
 
     def _load(self) -> None:
+        """Read the cache file: a header line (format, checksum of the rest), then the
+        entries. A missing file or one of another format starts afresh silently; a damaged
+        one (truncated, edited, too deeply nested to read) is ignored with one warning and
+        rewritten by this run, never served and never a crash."""
         try:
             with open(self.file, encoding="utf-8") as handle:
-                data = json.load(handle)
-        except (OSError, ValueError):
-            return  # missing or damaged: start afresh
+                text = handle.read()
+        except (OSError, UnicodeDecodeError):
+            return
+        header, _, payload = text.partition("\n")
+        try:
+            head = json.loads(header)
+        except (ValueError, RecursionError):
+            head = None
+        if isinstance(head, dict) and head.get("format") != _FORMAT:
+            return  # written by another version of jaxlint
+        try:
+            if not isinstance(head, dict) or head.get("checksum") != _checksum(payload):
+                raise ValueError("checksum")
+            data = json.loads(payload)
+        except (ValueError, RecursionError):
+            self.warnings.append(f"ignored a damaged cache file: {self.file}")
+            self.dirty = True  # rewrite it whole
+            return
         if isinstance(data, dict) and isinstance(data.get("entries"), dict):
             self.entries = data["entries"]
             if isinstance(data.get("project"), dict):
@@ -202,24 +262,8 @@ class ResultCache:
             self.stats.misses += 1
             return None
         try:
-            findings = [
-                Finding(
-                    path,
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                    code,
-                    rule,
-                    message,
-                    _fix(fix),
-                    cell=cell,
-                )
-                for line, column, end_line, end_column, code, rule, message, fix, cell in entry[
-                    "findings"
-                ]
-            ]
-            warnings = [f"{path}: {warning}" for warning in entry["warnings"]]
+            findings = [_finding(path, stored) for stored in entry["findings"]]
+            warnings = [f"{path}: {_text(warning)}" for warning in entry["warnings"]]
         except (KeyError, TypeError, ValueError):
             self.stats.misses += 1
             return None
@@ -272,15 +316,18 @@ class ResultCache:
             if not os.path.exists(ignore):
                 with open(ignore, "w", encoding="utf-8") as handle:
                     handle.write("# Automatically created by jaxlint.\n*\n")
-            data = json.dumps(
+            payload = json.dumps(
                 {
-                    "format": _FORMAT,
                     "entries": self.entries,
                     "project": self.project,
                     "index": self.index_summaries.used(),
                 }
             )
-            write_atomically(self.file, data.encode("utf-8"), create=True, durable=False)
-        except OSError:
-            return  # a read-only project still lints; it just is not cached
+            header = json.dumps({"format": _FORMAT, "checksum": _checksum(payload)})
+            data = f"{header}\n{payload}".encode()
+            write_atomically(self.file, data, create=True, durable=False)
+        except OSError as error:
+            # A read-only project still lints; it just is not cached.
+            self.warnings.append(f"could not write the cache ({error.strerror or error})")
+            return
         self.dirty = False

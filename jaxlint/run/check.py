@@ -185,6 +185,7 @@ def lint_paths(
         outcomes.close()  # stops the workers if we leave early
         if cache is not None:
             cache.save()
+            run.warnings.extend(cache.warnings)
     run.findings.sort()
     return run
 
