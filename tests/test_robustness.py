@@ -281,14 +281,17 @@ def _padding(n: int) -> str:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_interrupted_fix_leaves_no_half_written_file(tmp_path: Path, signum: int) -> None:
+def test_interrupted_fix_leaves_no_half_written_file(
+    tmp_path: Path, signum: int, jobs: str
+) -> None:
     original = BAD + _padding(60)
     fixed = original.replace("    x[i] = 1.0", FIXED_LINE)
     for n in range(160):
         (tmp_path / f"m{n:03}.py").write_text(original)
     process = subprocess.Popen(
-        [sys.executable, "-m", "jaxlint", "--no-cache", "--fix", "--jobs", "2", "."],
+        [sys.executable, "-m", "jaxlint", "--no-cache", "--fix", "--jobs", jobs, "."],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

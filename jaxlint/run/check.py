@@ -229,8 +229,10 @@ def _finish(
     cache.put(path, key_of(path, digest), result)
 
 
-class _Terminated(Exception):
-    """SIGTERM, raised where the program is, so that cleanups run as for Ctrl-C."""
+class _Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that cleanups run as for Ctrl-C. Not an
+    ``Exception``, as ``KeyboardInterrupt`` is not: code that turns any error into a
+    finding or a warning (a fix pass, a rule) must not swallow it."""
 
 
 @contextlib.contextmanager
