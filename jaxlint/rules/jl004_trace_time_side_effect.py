@@ -631,4 +631,4 @@ class TraceTimeSideEffect(Rule):
         ]
         new_call = call.with_changes(func=cst.parse_expression("jax.debug.print"), args=args)
         edits: tuple[Edit, ...] = (Replace(call, new_call), *imports)
-        return Fix("jax.debug.print(...)", edits, Applicability.UNSAFE)
+        return Fix("Use `jax.debug.print`", edits, Applicability.UNSAFE)
