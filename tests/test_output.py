@@ -344,3 +344,24 @@ def test_a_fix_title_is_printed_as_the_rule_wrote_it(tmp_path: Path) -> None:
     ]
     (found,) = json_findings(["m.py"], tmp_path)
     assert found["fix"]["message"] == "Wrap in `jnp.asarray(...)`"
+
+
+def test_full_format_quotes_the_source_read_from_stdin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`jaxlint - --stdin-filename m.py` quotes the text it read, not the file on disk."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.py").write_text("# the file on disk, not what was linted\n" * 6)
+    options = CheckOptions(
+        output_format=OutputFormat.FULL, color=ColorChoice.NEVER, stdin_filename="m.py"
+    )
+    out = io.StringIO()
+    stdin = io.BytesIO(NON_ARRAY_INPUT.encode())
+    run_check(["-"], Settings(root=str(tmp_path)), options, out=out, stdin=stdin)
+    assert out.getvalue().splitlines()[1:6] == [
+        "  |",
+        "4 | def total(a, b):",
+        "5 |     return jnp.sum([a, b])",
+        "  |                    ^^^^^^ JL012",
+        "  |",
+    ]
