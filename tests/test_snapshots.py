@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from jaxlint.config import Settings
+from jaxlint.driver.engine import lint_source
 from jaxlint.output.reporters import ColorChoice, OutputFormat
 from jaxlint.rules import ALL_RULES, Rule
 from jaxlint.run.check import CheckOptions, run_check
@@ -93,3 +94,21 @@ def test_every_rule_has_a_snapshot_and_every_snapshot_a_rule() -> None:
     assert expected - stored == set(), f"missing snapshots: create them with {UPDATE_COMMAND}"
     assert stored - expected == set(), "snapshots of no rule (or of one without examples)"
     assert {f"JL{number:03}.txt" for number in range(1, 18)} <= expected
+
+
+def test_every_fix_title_reads_as_an_imperative() -> None:
+    """Outputs print a fix's title as is (`= help: ...`, JSON's `fix.message`, the
+    editor's code action): the rule writes a whole capitalised phrase, not a fragment
+    for the output to wrap."""
+    titles = {
+        finding.fix.message
+        for rule in SNAPSHOT_RULES
+        for example in rule.invalid
+        for finding in lint_source(
+            textwrap.dedent(example.code), "example.py", Settings(select=(rule.code,))
+        ).findings
+        if finding.fix is not None
+    }
+    assert len(titles) >= 5  # JL001, JL004, JL007, JL008 and JL012 have fixes
+    for title in titles:
+        assert title[0].isupper() and not title.endswith("."), title
