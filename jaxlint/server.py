@@ -326,10 +326,7 @@ class JaxlintLanguageServer(LanguageServer):
                 safety = finding.fix_available.value
                 actions.append(
                     types.CodeAction(
-                        title=(
-                            f"Fix {finding.code}: replace with `{diagnostic.fix.description}` "
-                            f"({safety} fix)"
-                        ),
+                        title=f"Fix {finding.code}: {diagnostic.fix.title} ({safety} fix)",
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[shown],
                         is_preferred=finding.fixable(),

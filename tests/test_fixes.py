@@ -105,8 +105,8 @@ def test_apply_fixes_defers_fixes_that_overlap_one_already_taken() -> None:
     result = apply_fixes(module, [outer, inside, around, same, unrelated, partly])
 
     assert result.module.code == "y = h(x)\nz = 2\n"
-    assert [fix.description for fix in result.applied] == ["outer", "unrelated"]
-    assert [fix.description for fix in result.deferred] == ["inside", "around", "same", "partly"]
+    assert [fix.title for fix in result.applied] == ["outer", "unrelated"]
+    assert [fix.title for fix in result.deferred] == ["inside", "around", "same", "partly"]
 
 
 def test_apply_fixes_takes_the_inner_fix_when_it_comes_first() -> None:
@@ -116,7 +116,7 @@ def test_apply_fixes_takes_the_inner_fix_when_it_comes_first() -> None:
     outer = Fix("outer", (Replace(nodes["outer"], cst.parse_expression("h(x)")),))
     result = apply_fixes(module, [inside, outer])
     assert result.module.code == "y = f(k(x))\nz = 1\n"
-    assert [fix.description for fix in result.deferred] == ["outer"]
+    assert [fix.title for fix in result.deferred] == ["outer"]
 
 
 def test_apply_fixes_inserts_a_statement_asked_for_twice_once() -> None:
@@ -150,7 +150,7 @@ def test_the_same_import_at_another_anchor_waits_for_the_next_pass() -> None:
     assert (
         result.module.code == "import numpy as np\nimport jax.numpy as jnp\nimport numpy as onp\n"
     )
-    assert [fix.description for fix in result.deferred] == ["second"]
+    assert [fix.title for fix in result.deferred] == ["second"]
 
 
 def test_two_numpy_fixes_add_one_jnp_import_in_one_pass() -> None:

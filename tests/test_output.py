@@ -234,7 +234,7 @@ m.py:12:5: JL004 {JL004_MESSAGE}
    |     ^^^^^^^^ JL004
 13 |     return x
    |
-   = help: Replace with `jax.debug.print(...)`
+   = help: Use `jax.debug.print`
 
 Found 2 problems (1 fixable with --fix).
 (1 hidden fix can be enabled with --unsafe-fixes.)
@@ -312,12 +312,56 @@ def test_force_color_colours_a_pipe_unless_no_color_is_given(
     assert plain.splitlines()[0] == f"m.py:8:5: JL001 [*] {JL001_MESSAGE}"
 
 
-def test_a_multi_line_fix_description_is_one_line_at_the_source() -> None:
+def test_a_multi_line_fix_title_is_one_line_at_the_source() -> None:
     (diagnostic,) = [
         d
         for d in RULES_BY_CODE["JL001"]().check(build_model(cst.parse_module(MULTI_LINE_FIX)))
         if d.fix is not None
     ]
     assert diagnostic.fix is not None
-    assert diagnostic.fix.description == "x = x.at[0].set(jnp.concatenate([a, b,]))"
+    assert diagnostic.fix.title == "Replace with `x = x.at[0].set(jnp.concatenate([a, b,]))`"
     assert "\n" not in diagnostic.message
+
+
+# -- a fix's title is the rule's, printed as is -------------------------------------
+
+NON_ARRAY_INPUT = """\
+import jax.numpy as jnp
+
+
+def total(a, b):
+    return jnp.sum([a, b])
+"""
+
+
+def test_a_fix_title_is_printed_as_the_rule_wrote_it(tmp_path: Path) -> None:
+    """JL012's fix once showed as "Replace with `wrap it in `jnp.asarray(...)``": outputs
+    wrapped every fix's text in "Replace with", whatever the fix does."""
+    (tmp_path / "m.py").write_text(NON_ARRAY_INPUT)
+    _, full, _ = invoke_cli(["--no-cache", "--output-format", "full", "m.py"], cwd=tmp_path)
+    assert [line for line in full.splitlines() if "= help:" in line] == [
+        "  = help: Wrap in `jnp.asarray(...)`"
+    ]
+    (found,) = json_findings(["m.py"], tmp_path)
+    assert found["fix"]["message"] == "Wrap in `jnp.asarray(...)`"
+
+
+def test_full_format_quotes_the_source_read_from_stdin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`jaxlint - --stdin-filename m.py` quotes the text it read, not the file on disk."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.py").write_text("# the file on disk, not what was linted\n" * 6)
+    options = CheckOptions(
+        output_format=OutputFormat.FULL, color=ColorChoice.NEVER, stdin_filename="m.py"
+    )
+    out = io.StringIO()
+    stdin = io.BytesIO(NON_ARRAY_INPUT.encode())
+    run_check(["-"], Settings(root=str(tmp_path)), options, out=out, stdin=stdin)
+    assert out.getvalue().splitlines()[1:6] == [
+        "  |",
+        "4 | def total(a, b):",
+        "5 |     return jnp.sum([a, b])",
+        "  |                    ^^^^^^ JL012",
+        "  |",
+    ]

@@ -126,7 +126,7 @@ async def test_quick_fix_makes_the_diagnostic_disappear(client: LanguageClient, 
 
     actions = await _actions(client, path, 5)
     assert [(a.title, a.kind) for a in actions] == [
-        ("Fix JL001: replace with `x = x.at[0].set(1.0)` (safe fix)", "quickfix"),
+        ("Fix JL001: Replace with `x = x.at[0].set(1.0)` (safe fix)", "quickfix"),
         ("Disable JL001 for this line", "quickfix"),
         ("Fix all jaxlint problems", "source.fixAll.jaxlint"),
     ]
@@ -156,7 +156,7 @@ async def test_disable_for_this_line_adds_or_merges_noqa(client: LanguageClient,
     assert _spans(await _open(client, merged_path)) == [("JL008", 5, 4, 5, 20)]
     actions = await _actions(client, merged_path, 5)
     assert [a.title for a in actions] == [
-        "Fix JL008: replace with `x = x.at[...].set(...)` (unsafe fix)",
+        "Fix JL008: Assign the result to `x` (unsafe fix)",
         "Disable JL008 for this line",
     ]  # no fix-all: the only fix is unsafe, and unsafe fixes are not configured
     merged = _apply(DISCARDED, actions[1].edit, merged_path.as_uri())  # type: ignore[arg-type]

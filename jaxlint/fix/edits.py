@@ -61,17 +61,15 @@ Edit = Replace | InsertAfter
 
 @dataclass(frozen=True, eq=False)
 class Fix:
-    """What ``--fix`` does for one finding: a description (the code it writes, or its
-    shape) and the edits, all or none."""
+    """What ``--fix`` does for one finding: its title and the edits, all or none.
 
-    description: str
+    The title is the whole one-line help, written by the rule as an imperative ("Replace
+    with `x = x.at[0].set(v)`", "Wrap in `jnp.asarray(...)`"): every output prints it as
+    is, so only the rule decides how its fix reads."""
+
+    title: str
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
-
-    @property
-    def title(self) -> str:
-        """The one-line help a reporter shows for it."""
-        return f"Replace with `{self.description}`"
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,11 @@ def file_lines(path: str) -> Sequence[str] | None:
         data = read_source(path)
     except OSError:
         return None
+    return source_lines_of(data)
+
+
+def source_lines_of(data: bytes) -> Sequence[str]:
+    """The lines of a source as the linter read it (PEP 263 encoding, BOM dropped)."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding, errors="replace")

@@ -98,11 +98,12 @@ def _may_have_effects(node: cst.CSTNode, model: SemanticModel, site: StoreSite) 
     )
 
 
-def _advice(label: str, fix: Fix | None, reason: str) -> str:
-    """What to write instead: the fix's rewrite, or the pattern and why there is no fix."""
+def _advice(label: str, fix: Fix | None, detail: str) -> str:
+    """What to write instead: the fix's rewrite, or the pattern and why there is no fix
+    (``detail`` is the rewrite when there is a fix, else the reason there is none)."""
     if fix is not None:
-        return f"; use `{fix.description}`"
-    return f"; use `{label} = {label}.at[...].set(...)` (no automatic fix: {reason})"
+        return f"; use `{detail}`"
+    return f"; use `{label} = {label}.at[...].set(...)` (no automatic fix: {detail})"
 
 
 class InplaceUpdate(Rule):
@@ -465,9 +466,9 @@ class InplaceUpdate(Rule):
         if _whole_write(target) and self.only_unannotated_params(model, base, site):
             return None  # `ref[...] = v` on a parameter is the Pallas/state-ref idiom
         label = dotted(base) or source_text(base)
-        fix, reason = self.build_fix(model, site, base, levels)
+        fix, detail = self.build_fix(model, site, base, levels)
         message = f"In-place update of JAX array `{label}`: JAX arrays are immutable"
-        return Diagnostic(self.code, target, message + _advice(label, fix, reason), fix)
+        return Diagnostic(self.code, target, message + _advice(label, fix, detail), fix)
 
     def check_at_assignment(
         self, model: SemanticModel, site: StoreSite, target: cst.Subscript
@@ -478,9 +479,9 @@ class InplaceUpdate(Rule):
         if model.array_fact(base, site) is not Fact.YES:
             return None  # pandas' `df.at[row, col] = v` is an assignment by design
         label = dotted(base) or source_text(base)
-        fix, reason = self.build_fix(model, site, base, [target])
+        fix, detail = self.build_fix(model, site, base, [target])
         message = f"`{label}.at[...]` cannot be assigned to: it returns updated copies"
-        return Diagnostic(self.code, target, message + _advice(label, fix, reason), fix)
+        return Diagnostic(self.code, target, message + _advice(label, fix, detail), fix)
 
     @staticmethod
     def only_unannotated_params(
@@ -501,6 +502,7 @@ class InplaceUpdate(Rule):
         base: cst.BaseExpression,
         levels: list[cst.Subscript],
     ) -> tuple[Fix | None, str]:
+        """The fix and the code it writes, or no fix and the reason there is none."""
         statement = site.statement
         target = site.target
         if isinstance(statement, cst.Assign):
@@ -537,8 +539,8 @@ class InplaceUpdate(Rule):
             value=call,
             semicolon=statement.semicolon,
         )
-        description = source_text(replacement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT))
-        return Fix(description, (Replace(statement, replacement),)), ""
+        rewrite = source_text(replacement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT))
+        return Fix(f"Replace with `{rewrite}`", (Replace(statement, replacement),)), rewrite
 
     def elementwise(
         self, model: SemanticModel, site: StoreSite, value: cst.BaseExpression

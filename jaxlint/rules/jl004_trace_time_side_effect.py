@@ -546,13 +546,23 @@ class TraceTimeSideEffect(Rule):
             return Diagnostic(self.code, call, message + advice)
         effect = jf.HOST_EFFECT_CALLS.get(name) if name else self.path_method_effect(model, site)
         if effect is not None:
-            label = name or f".{site.call.func.attr.value}()"  # type: ignore[attr-defined]
+            if name:
+                label = name.removeprefix("builtins.")  # `open`, as written
+            else:
+                label = f".{site.call.func.attr.value}()"  # type: ignore[attr-defined]
+            # What a read returns becomes a constant of the compiled program; a write (or
+            # any other effect) simply does not happen again on later calls.
+            outcome = (
+                "and what it reads is frozen into the compiled function"
+                if effect.startswith("reads")
+                else "not on every call of the compiled function"
+            )
             return Diagnostic(
                 self.code,
                 call,
                 f"`{label}` {effect} in traced code ({context}): it happens once, at trace "
-                "time, and its result is frozen into the compiled function; do it outside "
-                "the traced function or in `jax.debug.callback`",
+                f"time, {outcome}; do it outside the traced function or in "
+                "`jax.debug.callback`",
             )
         if name is not None and name.startswith(jf.HOST_RANDOM_NAMESPACES):
             return Diagnostic(
@@ -631,4 +641,4 @@ class TraceTimeSideEffect(Rule):
         ]
         new_call = call.with_changes(func=cst.parse_expression("jax.debug.print"), args=args)
         edits: tuple[Edit, ...] = (Replace(call, new_call), *imports)
-        return Fix("jax.debug.print(...)", edits, Applicability.UNSAFE)
+        return Fix("Use `jax.debug.print`", edits, Applicability.UNSAFE)

@@ -378,7 +378,7 @@ class NumpyOnTracer(Rule):
             f"({traced_context(model, function)}): {failure}"
         )
         if fix is not None:
-            message += f"; use `{fix.description}`"
+            message += f"; use `jnp.{short}(...)`"
         else:
             message += "; use the `jax.numpy` equivalent"
         return Diagnostic(self.code, call, message, fix)
@@ -433,4 +433,5 @@ class NumpyOnTracer(Rule):
             return None  # `jnp` means something else here, or nowhere to import it
         new_func = cst.Attribute(cst.Name("jnp"), cst.Name(function_name))
         edits: tuple[Edit, ...] = (Replace(call.func, new_func), *imports)
-        return Fix(f"jnp.{function_name}(...)", edits, Applicability.UNSAFE)
+        title = f"Replace `{source_text(call.func)}` with `jnp.{function_name}`"
+        return Fix(title, edits, Applicability.UNSAFE)

@@ -110,7 +110,7 @@ class UnusedUpdate(Rule):
                         semicolon=statement.semicolon,
                     )
                     fix = Fix(
-                        f"{label} = {label}.at[...].{method}(...)",
+                        f"Assign the result to `{label}`",
                         (Replace(statement, replacement),),
                         Applicability.UNSAFE,  # later reads of the name now see the update
                     )

@@ -226,7 +226,7 @@ class DynamicShape(Rule):
                     model,
                     site,
                     subscript,
-                    f"slice `{source_text(subscript, 40)}` with traced bound "
+                    f"Slice `{source_text(subscript, 40)}` with traced bound "
                     f"`{source_text(traced, 30)}` ({context}): slice bounds must be static "
                     "under `jit` (IndexError); use `lax.dynamic_slice(x, (i,), (n,))` with a "
                     "static length `n`, or make the bound a static argument",

@@ -224,6 +224,6 @@ class NonArrayInput(Rule):
                     inner = cst.ListComp(inner.elt, inner.for_in)
                 wrapped = cst.Call(converter, [cst.Arg(inner)])
                 return Fix(
-                    "wrap it in `jnp.asarray(...)`", (Replace(value, wrapped),), Applicability.SAFE
+                    "Wrap in `jnp.asarray(...)`", (Replace(value, wrapped),), Applicability.SAFE
                 )
         return None

@@ -22,6 +22,19 @@ CONSTRUCTION_METHODS = ("__init__", "__post_init__", "__new__", "__setstate__", 
 USER_HASHING = ("__hash__", "__eq__")
 
 
+def _decorator_label(decorator: cst.BaseExpression) -> str:
+    """The decorator as a message quotes it: whole when short, else its call with the
+    options left out (`partial(jax.jit, ...)`), never cut inside an argument."""
+    text = source_text(decorator)
+    if len(text) <= 40 or not isinstance(decorator, cst.Call):
+        return source_text(decorator, 40)
+    function = source_text(decorator.func, 30)
+    positional = [arg for arg in decorator.args if arg.keyword is None and not arg.star]
+    if positional and len(source_text(positional[0].value)) <= 20:
+        return f"{function}({source_text(positional[0].value)}, ...)"
+    return f"{function}(...)"
+
+
 class JitMethodSelf(Rule):
     code = "JL013"
     name = "jit-method-self"
@@ -337,7 +350,7 @@ class JitMethodSelf(Rule):
         return Diagnostic(
             self.code,
             jitted.decorator,
-            f"`@{source_text(jitted.decorator, 40)}` on method `{cls.name}.{node.name.value}` "
+            f"`@{_decorator_label(jitted.decorator)}` on method `{cls.name}.{node.name.value}` "
             f"traces `{self_name}`, an "
             f"instance of the plain class `{cls.name}`, which is not a JAX type: calls raise "
             f"TypeError; make `{cls.name}` a pytree, mark `{self_name}` static "

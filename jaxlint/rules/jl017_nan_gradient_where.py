@@ -200,13 +200,18 @@ class NanGradientWhere(Rule):
         if unsafe is None:
             return None
         safe = f"{guarded}_safe" if guarded.isidentifier() else "x_safe"
+        # The safe input keeps the guarded value on the same side of the same condition
+        # as the original `where` (`n == 0` guards the second branch), 1.0 on the other.
+        condition = source_text(args[0].value)
+        condition = condition if len(condition) <= 30 else "cond"
+        sides = f"{guarded}, 1.0" if first else f"1.0, {guarded}"
         return Diagnostic(
             self.code,
             site.call,
             f"`{source_text(unsafe, 40)}` is guarded by `{source_text(args[0].value, 30)}` only "
             f"in the forward pass ({traced_context(model, function)}): `where` still "
             "differentiates the untaken branch, and 0 * inf gives NaN gradients; use the "
-            f"double-where idiom: `{safe} = jnp.where(cond, {guarded}, 1.0)` and apply the "
+            f"double-where idiom: `{safe} = jnp.where({condition}, {sides})` and apply the "
             f"function to `{safe}`",
         )
 

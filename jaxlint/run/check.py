@@ -19,7 +19,7 @@ from jaxlint.fix.findings import Finding
 from jaxlint.fsio import WriteRefused, read_source, replace_source
 from jaxlint.notebook import is_notebook
 from jaxlint.output.reporters import OutputFormat, plural, report, write_statistics
-from jaxlint.output.snippets import ColorChoice
+from jaxlint.output.snippets import ColorChoice, file_lines, source_lines_of
 from jaxlint.project.discovery import discover
 from jaxlint.project.index import ProjectIndex
 from jaxlint.project.root import index_files, rooted
@@ -333,6 +333,9 @@ def run_check(
             fixed=run.fixed,
             root=settings.root,
             color=options.color,
+            source_lines=lambda path: (
+                source_lines_of(run.sources[path]) if path in run.sources else file_lines(path)
+            ),
             fingerprints=[fingerprint_of[id(finding)] for finding in remaining]
             if options.output_format == "sarif"
             else None,
