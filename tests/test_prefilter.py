@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 from jaxlint.config import ALL_SELECTOR, Settings, load_settings
 from jaxlint.driver import engine
 from jaxlint.driver.engine import lint_source
+from jaxlint.driver.source import looks_like_jax
+from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.findings import Finding
 from jaxlint.project import prefilter
-from jaxlint.project.index import ProjectIndex
+from jaxlint.project.index import ProjectIndex, names_a_transformation
 from jaxlint.rules import MODEL_RULES, RULES_BY_CODE, Rule
 from jaxlint.rules.triggers import ALL_TRIGGERS, Trigger
 from jaxlint.run import parallel
@@ -352,3 +354,21 @@ def test_index_read_in_workers_is_the_index_read_here(
         expected = prefilter.shown_triggers(ast.parse(source))
         read_by_workers = not path.endswith("plain.py")
         assert prefilter.remembered(source) == (expected if read_by_workers else None)
+
+
+@pytest.mark.parametrize("module", jf.JAX_ECOSYSTEM)
+def test_text_stage_reads_the_ecosystem_from_the_facts(module: str) -> None:
+    assert looks_like_jax(f"from {module} import thing\n", Settings())
+    assert not looks_like_jax(f"from {module}_extras import thing\n", Settings())
+
+
+def test_text_stages_read_updates_and_transformations_from_the_facts() -> None:
+    assert looks_like_jax(f"y = x.{jf.AT_PROPERTY}[0].get()\n", Settings())
+    assert not looks_like_jax("y = x.attr[0]\n", Settings())
+    jitting = [name for name, t in jf.TRANSFORMS.items() if t.kind is jf.TransformKind.JIT]
+    assert len(jitting) > 3
+    for name in jitting:
+        mention = f"step = {name.rsplit('.', 1)[-1]}(f)\n".encode()
+        assert names_a_transformation(mention, frozenset()), name
+    assert not names_a_transformation(b"step = compile_it(f)\n", frozenset())
+    assert names_a_transformation(b"step = compile_it(f)\n", frozenset({"mylib.compile_it"}))

@@ -20,23 +20,29 @@ settle show every trigger). What each trigger stands for is documented with it.
 Functions traced from other files are the caller's to account for (see
 :mod:`jaxlint.project.index`): with any, every rule may report.
 
-Three stages, cheapest first, each a superset of what the next one keeps:
+Three pre-filters, three readings of the same facts (:mod:`jaxlint.facts.jaxfacts`):
 
-1. :func:`jaxlint.driver.source.looks_like_jax`, a regular expression over the text: an
-   import from the JAX ecosystem (:data:`jaxfacts.JAX_ECOSYSTEM`) or of the project's own
-   modules, a configured traced decorator, or an ``.at[`` update. Without one, no rule
-   runs (functions traced from other files aside).
+1. :func:`jaxlint.driver.source.looks_like_jax`, a regular expression over the text,
+   decides whether any rule runs: an import from the JAX ecosystem
+   (``JAX_ECOSYSTEM``), a relative import or one of the project's own top-level
+   modules, an ``.at[`` update (``AT_PROPERTY``), or configured traced decorators.
+   Functions traced from other files (the project index's word) override it.
 2. :func:`jaxlint.project.index.names_a_transformation`, a regular expression over the
-   bytes: the last part of a transformation that can root a trace
-   (:data:`jaxfacts.TRANSFORMS`) or of a configured traced decorator. It does not skip
-   linting: it picks the files the project index reads before it knows what is traced
-   elsewhere, and those files leave their verdict of stage 3 here (:func:`remember`), so
-   the linter need not parse them again.
-3. This module: CPython's tree, names resolved, per trigger.
+   bytes, skips nothing: it picks the files the project index parses before it knows
+   what other files trace, those naming a transformation that can root a trace (the
+   last part of a ``TRANSFORMS`` name) or a configured traced decorator. The index
+   hands the CPython trees it makes to stage 3 (:func:`remember`), so the linter does
+   not parse those files again.
+3. This module, over CPython's tree, decides which enabled rules could report, for a
+   file that passed stage 1 and that no other file traces into.
 
-The text stages stay separate from the tree: they run on every file, and a regular
-expression answers in a fraction of the time a parse takes, where most files of a
-project they see are never parsed by CPython at all.
+Every linted file is parsed by CPython anyway (for JL000), so stage 1 spares not a
+parse but stage 3's walk and name resolution, in a fraction of their time, and it is
+also what :meth:`FileLinter.diagnose <jaxlint.driver.engine.FileLinter.diagnose>` asks
+where no CPython tree is at hand. Stage 2 answers another question (where traces may
+start) before any verdict is wanted. Folding either into stage 3 would cost the cold run
+a tree scan of every file they turn away, so both stay regular expressions, with their
+names read from the facts rather than typed again.
 """
 
 from __future__ import annotations
@@ -57,7 +63,7 @@ MAX_ALIAS_ROUNDS = 12
 
 _ARRAY_NAMES = jf.ARRAY_CALLS | jf.ARRAY_ANNOTATIONS
 _ARRAY_PREFIXES = (*jf.ARRAY_NAMESPACES, jf.JAXTYPING_MODULE + ".")
-_RANDOM_PREFIXES = ("jax.random.",)
+_RANDOM_PREFIXES = (jf.RANDOM_NAMESPACE,)
 
 
 def _chain(node: ast.expr) -> list[str] | None:
@@ -145,7 +151,7 @@ def _discarded_at_update(statement: ast.Expr) -> bool:
         and func.attr in jf.AT_UPDATE_METHODS
         and isinstance(func.value, ast.Subscript)
         and isinstance(func.value.value, ast.Attribute)
-        and func.value.value.attr == "at"
+        and func.value.value.attr == jf.AT_PROPERTY
     )
 
 
@@ -199,7 +205,7 @@ class _Scan:
         stack: list[object] = [tree]
         pop, push, extend = stack.pop, stack.append, stack.extend
         chains = self.chains
-        attribute, name, listed = ast.Attribute, ast.Name, list
+        attribute, name, listed, at = ast.Attribute, ast.Name, list, jf.AT_PROPERTY
         while stack:
             node = pop()
             kind = node.__class__
@@ -210,10 +216,10 @@ class _Scan:
                 parts = _chain(node)  # type: ignore[arg-type]
                 if parts is not None:
                     chains.append(parts)
-                    if "at" in parts:
+                    if at in parts:
                         self.at_attribute = True
                     continue
-                if node.attr == "at":  # type: ignore[attr-defined]
+                if node.attr == at:  # type: ignore[attr-defined]
                     self.at_attribute = True  # f(x).at[...]
             elif kind not in _WALKED:
                 continue  # a string, None, a constant or a load/store marker
