@@ -340,8 +340,8 @@ def _traced_possible(scan: _Scan, traced_decorators: frozenset[str]) -> bool:
 
 
 def shown_triggers(tree: ast.AST, traced_decorators: Iterable[str] = ()) -> frozenset[Trigger]:
-    """The triggers the file ``tree`` is may show (every one where aliases do not settle),
-    not counting functions traced from other files."""
+    """The triggers the file parsed into ``tree`` may show (all of them where aliases do
+    not settle), not counting functions traced from other files."""
     scan = _Scan()
     scan.run(tree)
     try:
