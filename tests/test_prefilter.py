@@ -7,43 +7,38 @@ import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesmith
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from jaxlint.config import Settings, load_settings
+from jaxlint.config import ALL_SELECTOR, Settings, load_settings
 from jaxlint.driver import engine
 from jaxlint.driver.engine import lint_source
+from jaxlint.driver.source import looks_like_jax
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.fix.findings import Finding
 from jaxlint.project import prefilter
-from jaxlint.project.index import ProjectIndex
-from jaxlint.rules import ALL_RULES
+from jaxlint.project.index import ProjectIndex, names_a_transformation
+from jaxlint.rules import MODEL_RULES, RULES_BY_CODE, Rule
+from jaxlint.rules.triggers import ALL_TRIGGERS, Trigger
 from jaxlint.run import parallel
 from jaxlint.run.check import CheckOptions, lint_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 TRACED_ONLY = ("JL002", "JL004", "JL006", "JL007")
-#: What a traced function (or a transformation call) in sight makes possible.
-TRACED = {
-    "JL002",
-    "JL003",
-    "JL004",
-    "JL006",
-    "JL007",
-    "JL009",
-    "JL010",
-    "JL011",
-    "JL013",
-    "JL014",
-    "JL015",
-    "JL016",
-    "JL017",
-}
+TRACED = {Trigger.TRACED_CODE}
+EVERY_RULE = Settings(select=(ALL_SELECTOR,))
+#: Generated programs per property below (the fuzz suite runs many more, prefilter on).
+FUZZ_EXAMPLES = 40
 
 
 def tree(code: str) -> ast.Module:
     return ast.parse(textwrap.dedent(code))
 
 
-def codes(code: str, traced_decorators: tuple[str, ...] = ()) -> set[str]:
-    return set(prefilter.reportable_codes(tree(code), traced_decorators))
+def shown(code: str, traced_decorators: tuple[str, ...] = ()) -> set[Trigger]:
+    return set(prefilter.shown_triggers(tree(code), traced_decorators))
 
 
 @pytest.fixture
@@ -87,7 +82,7 @@ def test_file_with_a_candidate_is_linted(libcst_parses: list[bytes]) -> None:
 
 
 def test_file_without_a_candidate_is_skipped(libcst_parses: list[bytes]) -> None:
-    assert codes(NO_CANDIDATE) == set()
+    assert shown(NO_CANDIDATE) == set()
     result = lint_source(NO_CANDIDATE, "b.py")
     assert result.findings == [] and result.errors == [] and result.warnings == []
     assert libcst_parses == []
@@ -106,14 +101,14 @@ def test_function_traced_from_another_module_is_not_skipped(tmp_path: Path) -> N
     utils = "import jax.numpy as jnp\n\ndef log_step(x):\n    print(x)\n"
     (tmp_path / "utils.py").write_text(utils)
     # Alone, utils.py holds nothing a rule could flag: only train.py says it is traced.
-    assert codes(utils) == set()
+    assert shown(utils) == set()
     run = lint_paths([str(tmp_path)], load_settings(None, str(tmp_path)), CheckOptions())
     assert [(Path(f.path).name, f.line, f.code) for f in run.findings] == [("utils.py", 4, "JL004")]
 
 
 def test_selecting_traced_code_rules_skips_more(libcst_parses: list[bytes]) -> None:
     # An array store outside traced code: a JL001 candidate, nothing for the others.
-    assert codes(ARRAY_STORE) == {"JL001"}
+    assert shown(ARRAY_STORE) == {Trigger.ARRAY_ITEM_STORE}
     only_traced = lint_source(ARRAY_STORE, "a.py", Settings(select=TRACED_ONLY))
     assert only_traced.findings == [] and libcst_parses == []
     with_jl001 = lint_source(ARRAY_STORE, "a.py", Settings(select=("JL001",)))
@@ -133,49 +128,166 @@ def test_selecting_traced_code_rules_skips_more(libcst_parses: list[bytes]) -> N
         ("from jax.experimental.pjit import pjit\nstep = pjit(f)\n", TRACED),
         ("import flax.linen as nn\nclass M(nn.Module):\n    pass\n", TRACED),
         ("import jax\n@f.defjvp\ndef f_jvp(p, t):\n    return p, t\n", TRACED),
-        ("import jax\n@jax.jit\ndef f(x, i):\n    x[i] = 1\n", TRACED | {"JL001"}),
+        ("import jax\n@jax.jit\ndef f(x, i):\n    x[i] = 1\n", TRACED | {Trigger.ARRAY_ITEM_STORE}),
         # A string key is a dict; the file names no JAX array either way.
         ('import jax.numpy as jnp\nparams = {}\nparams["w"] = jnp.zeros(3)\n', set()),
-        ("import jax\nx = jax.device_put(y)\nx[0] = 1\n", {"JL001"}),
-        ("import jax\ndef f(x: jax.Array):\n    x[0] = 1\n", {"JL001"}),
-        ("import jax\ny = f(x).at[0].get()\nz[0] = y\n", {"JL001"}),
+        ("import jax\nx = jax.device_put(y)\nx[0] = 1\n", {Trigger.ARRAY_ITEM_STORE}),
+        ("import jax\ndef f(x: jax.Array):\n    x[0] = 1\n", {Trigger.ARRAY_ITEM_STORE}),
+        ("import jax\ny = f(x).at[0].get()\nz[0] = y\n", {Trigger.ARRAY_ITEM_STORE}),
         ("import numpy as np\nx = np.zeros(3)\nx[0] = 1\nimport jax\n", set()),
-        ("from jax import random\nkey = random.PRNGKey(0)\n", {"JL005"}),
+        ("from jax import random\nkey = random.PRNGKey(0)\n", {Trigger.RANDOM_KEY_NAME}),
         ("import random\nimport jax\nrandom.random()\n", set()),
-        ("import jax\nx.at[0].set(1)\n", {"JL008"}),
+        ("import jax\nx.at[0].set(1)\n", {Trigger.AT_UPDATE_STATEMENT}),
     ],
 )
-def test_candidates(code: str, expected: set[str]) -> None:
-    assert codes(code) == expected
+def test_triggers_shown(code: str, expected: set[Trigger]) -> None:
+    assert shown(code) == expected
 
 
 def test_configured_traced_decorator_counts_as_tracing() -> None:
     code = "from mylib import staged\n@staged\ndef f(x):\n    print(x)\n"
-    assert codes(code) == set()
-    assert codes(code, ("mylib.staged",)) == TRACED
+    assert shown(code) == set()
+    assert shown(code, ("mylib.staged",)) == TRACED
 
 
-def test_rule_the_prefilter_does_not_know_is_never_skipped() -> None:
-    assert not prefilter.could_report(frozenset(), ["JL000", "JL001"])
-    assert prefilter.could_report(frozenset({"JL005"}), ["JL005"])
-    assert prefilter.could_report(frozenset(), ["JL001", "JL099"])
+def test_array_function_and_display() -> None:
+    assert shown("import jax.numpy as jnp\ny = jnp.sum([1, 2])\n") == {
+        Trigger.ARRAY_FUNCTION_AND_DISPLAY
+    }
+    assert shown("import jax.numpy as jnp\ny = jnp.sum(x)\n") == set()
 
 
-EXAMPLES = [
-    pytest.param(rule.code, example.code, id=f"{rule.code}-invalid-{i}")
-    for rule in ALL_RULES
+def test_aliases_that_do_not_settle_show_every_trigger() -> None:
+    # a14 = jax; a13 = a14.x; ... a0 = a1.x: the scan meets a0 first, so each round of
+    # propagation settles one more link, and there are more links than rounds.
+    rounds = prefilter.MAX_ALIAS_ROUNDS + 2
+    chain = "".join(f"a{n} = a{n + 1}.x\n" for n in reversed(range(rounds)))
+    assert shown(f"import jax\na{rounds} = jax\n{chain}") == set(ALL_TRIGGERS)
+    assert shown("import jax\na2 = jax\na1 = a2.x\na0 = a1.x\n") == set()
+
+
+class NewRule(Rule):
+    """A rule that declares no triggers (as a new one might)."""
+
+    code = "JL099"
+
+
+def test_a_rule_runs_where_one_of_its_triggers_is_shown() -> None:
+    jl005, jl008 = RULES_BY_CODE["JL005"], RULES_BY_CODE["JL008"]
+    assert not prefilter.could_report(frozenset(), [jl005, jl008])
+    assert prefilter.could_report(frozenset({Trigger.RANDOM_KEY_NAME}), [jl005])
+    assert not prefilter.could_report(frozenset({Trigger.RANDOM_KEY_NAME}), [jl008])
+    assert prefilter.could_report(frozenset({Trigger.RANDOM_KEY_NAME}), [jl008, jl005()])
+    assert prefilter.could_report(ALL_TRIGGERS, MODEL_RULES)
+
+
+def test_a_rule_without_triggers_is_never_skipped() -> None:
+    assert prefilter.could_report(frozenset(), [NewRule])
+    assert prefilter.could_report(frozenset(), [RULES_BY_CODE["JL008"], NewRule()])
+
+
+def test_every_trigger_is_declared_by_some_rule() -> None:
+    # A trigger no rule declares is evidence looked for in vain.
+    declared = set().union(*(rule.triggers for rule in MODEL_RULES))
+    assert declared == set(ALL_TRIGGERS)
+
+
+FLAGGED = [
+    pytest.param(rule, example.code, id=f"{rule.code}-invalid-{i}")
+    for rule in MODEL_RULES
     for i, example in enumerate(rule.invalid)
-    if rule.code != "JL000"
-] + [
-    pytest.param(rule.code, rule.example, id=f"{rule.code}-example")
-    for rule in ALL_RULES
-    if rule.code != "JL000"
+] + [pytest.param(rule, rule.example, id=f"{rule.code}-example") for rule in MODEL_RULES]
+
+
+@pytest.mark.parametrize(("rule", "example"), FLAGGED)
+def test_every_flagged_example_shows_a_trigger_of_its_rule(rule: type[Rule], example: str) -> None:
+    assert rule.triggers, f"{rule.code} declares no triggers: the prefilter never skips it"
+    assert shown(example) & rule.triggers
+
+
+def _findings(code: str, path: str) -> list[Finding]:
+    result = lint_source(code, path, EVERY_RULE)
+    assert result.errors == []
+    return result.findings
+
+
+def assert_same_without_prefilter(code: str, path: str = "example.py") -> list[Finding]:
+    """Every rule's findings on ``code`` alone are the same with the prefilter off, and
+    each rests on a trigger its rule declares (so the file is kept with that rule
+    selected alone, too). Returns the findings."""
+    with_prefilter = _findings(code, path)
+    prefilter.ENABLED = False
+    try:
+        without = _findings(code, path)
+    finally:
+        prefilter.ENABLED = True
+    assert with_prefilter == without, code
+    python_tree = prefilter.python_tree(code.encode())
+    if python_tree is not None:
+        triggers = prefilter.shown_triggers(python_tree)
+        for finding in without:
+            rule = RULES_BY_CODE[finding.code]
+            if issubclass(rule, Rule) and rule.triggers:
+                assert triggers & rule.triggers, (finding, code)
+    return without
+
+
+EXAMPLE_SOURCES = [
+    pytest.param(textwrap.dedent(source), id=f"{rule.code}-{kind}-{i}")
+    for rule in MODEL_RULES
+    for kind, sources in (
+        ("valid", [example.code for example in rule.valid]),
+        ("invalid", [example.code for example in rule.invalid]),
+        ("documented", [rule.example, rule.use_instead]),
+    )
+    for i, source in enumerate(sources)
 ]
 
 
-@pytest.mark.parametrize(("code", "example"), EXAMPLES)
-def test_every_flagged_example_is_a_candidate(code: str, example: str) -> None:
-    assert code in codes(example)
+@pytest.mark.parametrize("source", EXAMPLE_SOURCES)
+def test_rule_examples_are_the_same_without_the_prefilter(source: str) -> None:
+    assert_same_without_prefilter(source)
+
+
+REAL_BUGS = sorted((ROOT / "tests" / "real_bugs").glob("*.py"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*REAL_BUGS, *sorted((ROOT / "fixtures").rglob("*.py"))],
+    ids=lambda path: path.relative_to(ROOT).as_posix(),
+)
+def test_real_bugs_and_fixtures_alone_are_the_same_without_the_prefilter(path: Path) -> None:
+    assert_same_without_prefilter(path.read_text(encoding="utf-8"), path.name)
+
+
+def test_real_bugs_alone_have_findings() -> None:
+    # So the comparison above is not vacuous.
+    flagged = [path for path in REAL_BUGS if _findings(path.read_text(encoding="utf-8"), path.name)]
+    assert len(flagged) >= 100
+
+
+#: Rule examples to glue into one module, where rules meet other rules' constructs.
+_EXAMPLE_TEXTS = sorted({source for param in EXAMPLE_SOURCES for source in param.values})
+_FUZZ_SETTINGS = settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@_FUZZ_SETTINGS
+@given(st.lists(st.sampled_from(_EXAMPLE_TEXTS), min_size=2, max_size=4))
+def test_glued_examples_are_the_same_without_the_prefilter(parts: list[str]) -> None:
+    assert_same_without_prefilter("\n".join(parts))
+
+
+@_FUZZ_SETTINGS
+@given(st.one_of(hypothesmith.from_grammar(), hypothesmith.from_node()))
+def test_generated_programs_are_the_same_without_the_prefilter(source: str) -> None:
+    # JAX in sight, so that the rules run where the prefilter lets them.
+    assert_same_without_prefilter("import jax\nimport jax.numpy as jnp\n" + source)
 
 
 def test_fixture_findings_are_the_same_without_the_prefilter(
@@ -239,6 +351,24 @@ def test_index_read_in_workers_is_the_index_read_here(
     assert set(here.external_traced(str(tmp_path / "helpers0.py"))) == {"log"}
     for path in files:
         source = Path(path).read_bytes()
-        expected = prefilter.reportable_codes(ast.parse(source))
+        expected = prefilter.shown_triggers(ast.parse(source))
         read_by_workers = not path.endswith("plain.py")
         assert prefilter.remembered(source) == (expected if read_by_workers else None)
+
+
+@pytest.mark.parametrize("module", jf.JAX_ECOSYSTEM)
+def test_text_stage_reads_the_ecosystem_from_the_facts(module: str) -> None:
+    assert looks_like_jax(f"from {module} import thing\n", Settings())
+    assert not looks_like_jax(f"from {module}_extras import thing\n", Settings())
+
+
+def test_text_stages_read_updates_and_transformations_from_the_facts() -> None:
+    assert looks_like_jax(f"y = x.{jf.AT_PROPERTY}[0].get()\n", Settings())
+    assert not looks_like_jax("y = x.attr[0]\n", Settings())
+    jitting = [name for name, t in jf.TRANSFORMS.items() if t.kind is jf.TransformKind.JIT]
+    assert len(jitting) > 3
+    for name in jitting:
+        mention = f"step = {name.rsplit('.', 1)[-1]}(f)\n".encode()
+        assert names_a_transformation(mention, frozenset()), name
+    assert not names_a_transformation(b"step = compile_it(f)\n", frozenset())
+    assert names_a_transformation(b"step = compile_it(f)\n", frozenset({"mylib.compile_it"}))

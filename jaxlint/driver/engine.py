@@ -87,9 +87,9 @@ class FileLinter:
         if self.external is not None or not prefilter.ENABLED:
             return True
         if tree is not None:
-            known = prefilter.reportable_codes(tree, decorators)
+            known = prefilter.shown_triggers(tree, decorators)
         assert known is not None
-        return prefilter.could_report(known, self.codes)
+        return prefilter.could_report(known, self.rules)
 
     def diagnose(
         self, module: cst.Module, text: str | None = None, *, model_always: bool = False

@@ -24,10 +24,9 @@ from jaxlint.fix.findings import Finding
 
 # A file worth modelling imports from the JAX ecosystem, imports relatively (a project
 # module may), or already calls ``.at[...]`` on something.
-_JAX_HINT = re.compile(
-    r"^\s*(?:from|import)\s+(?:\.|(?:" + "|".join(jf.JAX_ECOSYSTEM) + r")\b)|\.at\[",
-    re.MULTILINE,
-)
+_ECOSYSTEM = "|".join(map(re.escape, jf.JAX_ECOSYSTEM))
+_AT = re.escape(jf.AT_PROPERTY)
+_JAX_HINT = re.compile(rf"^\s*(?:from|import)\s+(?:\.|(?:{_ECOSYSTEM})\b)|\.{_AT}\[", re.MULTILINE)
 
 
 def parse_error_finding(path: str, error: Exception) -> Finding:

@@ -355,6 +355,8 @@ NON_ARRAY_ANNOTATIONS = frozenset(
 
 #: Namespaces whose calls return JAX arrays, minus the exceptions below.
 ARRAY_NAMESPACES = ("jax.numpy.", "jax.random.", "jax.nn.", "jax.lax.", "jax.scipy.")
+#: Where PRNG keys are made, split and consumed.
+RANDOM_NAMESPACE = "jax.random."
 
 #: Shape, dtype and type queries, in jax.numpy and NumPy alike: they return static
 #: metadata (never an array, never a tracer), even when given a traced array.
@@ -511,6 +513,8 @@ ARRAY_METHODS = frozenset(
 #: Attributes of a JAX array that are JAX arrays.
 ARRAY_ATTRIBUTES = frozenset({"T", "mT", "real", "imag"})
 
+#: ``x.at[i]``: the property a JAX array's functional updates go through.
+AT_PROPERTY = "at"
 #: ``x.at[i].<op>(...)`` update methods.
 AT_METHODS = frozenset(
     {"set", "add", "subtract", "multiply", "mul", "divide", "power", "min", "max", "apply", "get"}

@@ -38,6 +38,7 @@ from jaxlint.project.reader import (
     ModuleReader,
     module_name,
 )
+from jaxlint.rules.triggers import Trigger
 
 #: How a transformation kind reads in "called from the jitted train_step".
 _KIND_ADJECTIVES = {
@@ -331,11 +332,12 @@ def summary_key(package: str, traced_decorators: Iterable[str], source: bytes) -
 
 def summarize(
     path: str, traced_decorators: frozenset[str]
-) -> tuple[str, dict[str, Any] | None, bytes, frozenset[str]] | None:
+) -> tuple[str, dict[str, Any] | None, bytes, frozenset[Trigger]] | None:
     """One file read for the index, as a worker process does it before linting starts:
     its summary key, its summary (None when the index would not read it first: it
-    names no transformation), its pre-filter digest and verdict; or None when it cannot
-    be read or parsed (the index and the linter then see to it themselves)."""
+    names no transformation), its pre-filter digest and verdict (the triggers it shows);
+    or None when it cannot be read or parsed (the index and the linter then see to it
+    themselves)."""
     try:
         source = read_source(path)
         tree = ast.parse(source, filename=path)
@@ -345,7 +347,7 @@ def summarize(
     module = IndexedModule(name, os.path.abspath(path), package)
     ModuleReader(module, traced_decorators).read(tree)
     summary = module.summary()
-    verdict = prefilter.reportable_codes(tree, traced_decorators)
+    verdict = prefilter.shown_triggers(tree, traced_decorators)
     key = summary_key(package, traced_decorators, source)
     return key, summary, prefilter.content_digest(source), verdict
 

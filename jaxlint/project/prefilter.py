@@ -6,26 +6,43 @@ constructs that the rules firing outside traced code look at is there. Such a fi
 no libcst tree, no semantic model and no rule run (JL000 is decided by CPython's parser,
 as for files that do not import JAX).
 
-The verdict must be conservative: a rule is ruled out only when the tree proves it cannot
-report, from the facts the rules and the model rely on (:mod:`jaxlint.facts.jaxfacts`), with
-names resolved as ``SemanticModel.qualified_name`` does but over-approximated (every
-import or assignment of a name, in any scope, is a value it may have):
+Rules say what they need: each declares its :class:`~jaxlint.rules.triggers.Trigger`
+set (``Rule.triggers``, any one suffices; none declared, it always runs). This module
+decides which triggers a file shows (:func:`shown_triggers`), and a file is modelled
+when some enabled rule's trigger is among them (:func:`could_report`).
 
-- traced code (JL002, JL004, JL006, JL007, JL010, JL011, JL016, JL017; the jit-like calls
-  of JL003, JL009, JL013, JL014 and JL015; array parameters for
-  JL001) needs a transformation, a configured traced decorator or a flax module base
-  named in a decorator, in the callee of a call with arguments, or in a class's bases,
-  or a ``defjvp``-style registration;
-- JL001 needs an item assignment whose key is not a string, on something that could be a
-  JAX array: traced code, or a name from the JAX array namespaces, calls or annotations,
-  or an ``.at[...]`` update, somewhere in the file;
-- JL005 needs a ``jax.random`` name or a PRNG key annotation somewhere in the file;
-- JL008 needs an ``x.at[...].op(...)`` expression statement;
-- JL012 needs a ``jax.numpy`` name (or another array source) and a list or tuple display
-  or comprehension somewhere in the file.
+The verdict must be conservative: a trigger is ruled out only when the tree proves it
+absent, from the facts the rules and the model rely on (:mod:`jaxlint.facts.jaxfacts`),
+with names resolved as ``SemanticModel.qualified_name`` does but over-approximated (every
+import or assignment of a name, in any scope, is a value it may have; aliases that do not
+settle show every trigger). What each trigger stands for is documented with it.
 
 Functions traced from other files are the caller's to account for (see
 :mod:`jaxlint.project.index`): with any, every rule may report.
+
+Three pre-filters, three readings of the same facts (:mod:`jaxlint.facts.jaxfacts`):
+
+1. :func:`jaxlint.driver.source.looks_like_jax`, a regular expression over the text,
+   decides whether any rule runs: an import from the JAX ecosystem
+   (``JAX_ECOSYSTEM``), a relative import or one of the project's own top-level
+   modules, an ``.at[`` update (``AT_PROPERTY``), or configured traced decorators.
+   Functions traced from other files (the project index's word) override it.
+2. :func:`jaxlint.project.index.names_a_transformation`, a regular expression over the
+   bytes, skips nothing: it picks the files the project index parses before it knows
+   what other files trace, those naming a transformation that can root a trace (the
+   last part of a ``TRANSFORMS`` name) or a configured traced decorator. The index
+   hands the CPython trees it makes to stage 3 (:func:`remember`), so the linter does
+   not parse those files again.
+3. This module, over CPython's tree, decides which enabled rules could report, for a
+   file that passed stage 1 and that no other file traces into.
+
+Every linted file is parsed by CPython anyway (for JL000), so stage 1 spares not a
+parse but stage 3's walk and name resolution, in a fraction of their time, and it is
+also what :meth:`FileLinter.diagnose <jaxlint.driver.engine.FileLinter.diagnose>` asks
+where no CPython tree is at hand. Stage 2 answers another question (where traces may
+start) before any verdict is wanted. Folding either into stage 3 would cost the cold run
+a tree scan of every file they turn away, so both stay regular expressions, with their
+names read from the facts rather than typed again.
 """
 
 from __future__ import annotations
@@ -36,25 +53,17 @@ import warnings
 from collections.abc import Iterable, Iterator
 
 from jaxlint.facts import jaxfacts as jf
+from jaxlint.rules.base import Rule
+from jaxlint.rules.triggers import ALL_TRIGGERS, Trigger
 
 #: Off: every file that may hold JAX code is parsed by libcst (tests compare the two).
 ENABLED = True
-#: Rules that report only inside functions a transformation traces.
-TRACED_CODE_CODES = frozenset(
-    {"JL002", "JL004", "JL006", "JL007", "JL010", "JL011", "JL016", "JL017"}
-)
-#: With a traced function (or a transformation call) in sight, these may report: jit
-#: built in loops (JL003, JL009), jitted methods (JL013), static and donated arguments of
-#: functions jitted in the file (JL014, JL015).
-TRANSFORM_CODES = TRACED_CODE_CODES | {"JL003", "JL009", "JL013", "JL014", "JL015"}
-#: The rules whose candidates this module knows.
-KNOWN_CODES = TRANSFORM_CODES | {"JL001", "JL005", "JL008", "JL012"}
 #: Rounds of alias propagation (``a = b.c`` chains) before giving up on a proof.
 MAX_ALIAS_ROUNDS = 12
 
 _ARRAY_NAMES = jf.ARRAY_CALLS | jf.ARRAY_ANNOTATIONS
 _ARRAY_PREFIXES = (*jf.ARRAY_NAMESPACES, jf.JAXTYPING_MODULE + ".")
-_RANDOM_PREFIXES = ("jax.random.",)
+_RANDOM_PREFIXES = (jf.RANDOM_NAMESPACE,)
 
 
 def _chain(node: ast.expr) -> list[str] | None:
@@ -142,7 +151,7 @@ def _discarded_at_update(statement: ast.Expr) -> bool:
         and func.attr in jf.AT_UPDATE_METHODS
         and isinstance(func.value, ast.Subscript)
         and isinstance(func.value.value, ast.Attribute)
-        and func.value.value.attr == "at"
+        and func.value.value.attr == jf.AT_PROPERTY
     )
 
 
@@ -196,7 +205,7 @@ class _Scan:
         stack: list[object] = [tree]
         pop, push, extend = stack.pop, stack.append, stack.extend
         chains = self.chains
-        attribute, name, listed = ast.Attribute, ast.Name, list
+        attribute, name, listed, at = ast.Attribute, ast.Name, list, jf.AT_PROPERTY
         while stack:
             node = pop()
             kind = node.__class__
@@ -207,10 +216,10 @@ class _Scan:
                 parts = _chain(node)  # type: ignore[arg-type]
                 if parts is not None:
                     chains.append(parts)
-                    if "at" in parts:
+                    if at in parts:
                         self.at_attribute = True
                     continue
-                if node.attr == "at":  # type: ignore[attr-defined]
+                if node.attr == at:  # type: ignore[attr-defined]
                     self.at_attribute = True  # f(x).at[...]
             elif kind not in _WALKED:
                 continue  # a string, None, a constant or a load/store marker
@@ -330,30 +339,30 @@ def _traced_possible(scan: _Scan, traced_decorators: frozenset[str]) -> bool:
     )
 
 
-def reportable_codes(tree: ast.AST, traced_decorators: Iterable[str] = ()) -> frozenset[str]:
-    """The codes of the model rules that could report on the file ``tree`` is (never
-    JL000, the parser's), not counting functions traced from other files."""
+def shown_triggers(tree: ast.AST, traced_decorators: Iterable[str] = ()) -> frozenset[Trigger]:
+    """The triggers the file parsed into ``tree`` may show (all of them where aliases do
+    not settle), not counting functions traced from other files."""
     scan = _Scan()
     scan.run(tree)
     try:
         scan.settle()
     except _GaveUp:
-        return KNOWN_CODES
-    codes: set[str] = set()
+        return ALL_TRIGGERS
+    shown: set[Trigger] = set()
     traced = _traced_possible(scan, frozenset(traced_decorators))
     if traced:
-        codes |= TRANSFORM_CODES
+        shown.add(Trigger.TRACED_CODE)
     if scan.array_store and (
         traced or scan.at_attribute or scan.denotes(scan.chains, _ARRAY_NAMES, _ARRAY_PREFIXES)
     ):
-        codes.add("JL001")
+        shown.add(Trigger.ARRAY_ITEM_STORE)
     if scan.denotes(scan.chains, jf.KEY_ANNOTATIONS, _RANDOM_PREFIXES):
-        codes.add("JL005")
+        shown.add(Trigger.RANDOM_KEY_NAME)
     if scan.at_statement:
-        codes.add("JL008")
+        shown.add(Trigger.AT_UPDATE_STATEMENT)
     if scan.denotes(scan.chains, _ARRAY_NAMES, _ARRAY_PREFIXES) and _has_display(tree):
-        codes.add("JL012")  # a jax.numpy function, maybe given a list (anywhere)
-    return frozenset(codes)
+        shown.add(Trigger.ARRAY_FUNCTION_AND_DISPLAY)  # a jax.numpy function, maybe given a list
+    return frozenset(shown)
 
 
 _DISPLAYS = (ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp)
@@ -364,20 +373,17 @@ def _has_display(tree: ast.AST) -> bool:
     return any(isinstance(node, _DISPLAYS) for node in ast.walk(tree))
 
 
-def could_report(reportable: frozenset[str], codes: Iterable[str]) -> bool:
-    """Whether a rule among ``codes`` could report on a file whose
-    :func:`reportable_codes` are ``reportable`` (JL000 aside). A rule this module does
-    not know (a new one) always could."""
-    wanted = set(codes) - {"JL000"}
-    if not wanted <= KNOWN_CODES:
-        return True
-    return not reportable.isdisjoint(wanted)
+def could_report(shown: frozenset[Trigger], rules: Iterable[Rule | type[Rule]]) -> bool:
+    """Whether one of ``rules`` could report on a file that shows the triggers ``shown``
+    (:func:`shown_triggers`; JL000 aside, which is not a rule): a rule needs one of its
+    declared triggers, and one that declares none (a new rule) always could."""
+    return any(not rule.triggers or not rule.triggers.isdisjoint(shown) for rule in rules)
 
 
 #: Verdicts by content: the project index parses most files with CPython's parser before
 #: linting starts, and leaves its verdicts here, so the linter (in this process, or in
 #: workers forked after the index was built) need not parse those files again.
-_REMEMBERED: dict[tuple[bytes, frozenset[str]], frozenset[str]] = {}
+_REMEMBERED: dict[tuple[bytes, frozenset[str]], frozenset[Trigger]] = {}
 MAX_REMEMBERED = 100_000
 
 
@@ -387,22 +393,22 @@ def content_digest(source: bytes) -> bytes:
 
 
 def remember_verdict(
-    digest: bytes, traced_decorators: Iterable[str], codes: frozenset[str]
+    digest: bytes, traced_decorators: Iterable[str], shown: frozenset[Trigger]
 ) -> None:
-    """Record the :func:`reportable_codes` of the bytes whose :func:`content_digest` is
+    """Record the :func:`shown_triggers` of the bytes whose :func:`content_digest` is
     ``digest`` (which parse with CPython's parser)."""
     if len(_REMEMBERED) >= MAX_REMEMBERED:
         _REMEMBERED.clear()
-    _REMEMBERED[digest, frozenset(traced_decorators)] = codes
+    _REMEMBERED[digest, frozenset(traced_decorators)] = shown
 
 
 def remember(source: bytes, tree: ast.AST, traced_decorators: Iterable[str] = ()) -> None:
     """Record the verdict for ``source``, whose CPython syntax tree ``tree`` is."""
-    codes = reportable_codes(tree, traced_decorators)
-    remember_verdict(content_digest(source), traced_decorators, codes)
+    shown = shown_triggers(tree, traced_decorators)
+    remember_verdict(content_digest(source), traced_decorators, shown)
 
 
-def remembered(source: bytes, traced_decorators: Iterable[str] = ()) -> frozenset[str] | None:
+def remembered(source: bytes, traced_decorators: Iterable[str] = ()) -> frozenset[Trigger] | None:
     """The verdict :func:`remember` recorded for exactly these bytes (which then parse
     with CPython's parser), or None."""
     if not _REMEMBERED:

@@ -11,6 +11,7 @@ import libcst as cst
 
 from jaxlint.fix.findings import Diagnostic, single_line
 from jaxlint.model import SemanticModel
+from jaxlint.rules.triggers import Trigger
 
 
 def source_text(node: cst.CSTNode, limit: int | None = None) -> str:
@@ -100,6 +101,15 @@ class RuleInfo:
 class Rule(RuleInfo):
     """One check over the model. Subclasses set the class attributes and implement
     :meth:`check`; rules run only on files that look like JAX code."""
+
+    #: The syntactic evidence (:class:`~jaxlint.rules.triggers.Trigger`) without which the
+    #: rule cannot report on a file; any one of them suffices. The prefilter
+    #: (:mod:`jaxlint.project.prefilter`) spares libcst a file that shows none of the
+    #: enabled rules' triggers, so a rule must declare every kind of evidence its findings
+    #: can rest on. None declared: the rule runs on every file that looks like JAX code
+    #: (the safe default for a new rule). Functions traced from other files count as
+    #: every trigger shown.
+    triggers: ClassVar[frozenset[Trigger]] = frozenset()
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         raise NotImplementedError

@@ -20,6 +20,7 @@ from jaxlint.model import (
 )
 from jaxlint.model.analyze.questions import rebind_obstacle
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
+from jaxlint.rules.triggers import Trigger
 
 #: Augmented assignment operators and the ``.at[]`` method with the same effect.
 AUGMENTED_METHODS: dict[type[cst.BaseAugOp], str] = {
@@ -111,6 +112,7 @@ class InplaceUpdate(Rule):
     name = "inplace-update"
     summary = "In-place item assignment on a JAX array"
     fix = "sometimes"
+    triggers = frozenset({Trigger.ARRAY_ITEM_STORE})
     what_it_does = """
         Checks for item assignment (`x[i] = v`) and augmented item assignment (`x[i] += v`,
         `-=`, `*=`, `/=`, `**=`, ...) on values that are JAX arrays: results of `jnp.*`,

@@ -22,6 +22,7 @@ from jaxlint.model import (
 )
 from jaxlint.model.analyze.questions import frozen_class
 from jaxlint.rules.base import Invalid, Rule, Valid, reported
+from jaxlint.rules.triggers import Trigger
 
 MUTATING_METHODS = frozenset(
     {
@@ -81,6 +82,7 @@ class GlobalMutation(Rule):
     code = "JL002"
     name = "global-mutation"
     summary = "Traced code mutates state outside the function"
+    triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
         Inside traced code (jit, vmap, scan bodies, ... and the functions they call), checks
         for writes to state that outlives the call: assignments to names declared `global` or

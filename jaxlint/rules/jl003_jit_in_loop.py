@@ -11,6 +11,7 @@ from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import CallSite, Loop, LoopKind, SemanticModel, Site
 from jaxlint.model.analyze.questions import literal_collection
 from jaxlint.rules.base import Invalid, Rule, Valid
+from jaxlint.rules.triggers import Trigger
 
 _MEMO_METHODS = frozenset({"append", "setdefault", "extend", "insert", "add"})
 
@@ -19,6 +20,7 @@ class JitInLoop(Rule):
     code = "JL003"
     name = "jit-in-loop"
     summary = "`jax.jit`/`jax.pmap` built inside a loop"
+    triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
         Checks for `jax.jit(...)`, `jax.pmap(...)`, `equinox.filter_jit(...)` and their aliases
         (including `partial(jax.jit, ...)` and `@jax.jit` on a `def`) evaluated inside a `for`

@@ -22,6 +22,7 @@ from jaxlint.model import (
 )
 from jaxlint.model.analyze.questions import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported
+from jaxlint.rules.triggers import Trigger
 
 #: Keyword names ``jax.debug.print`` takes itself: never usable for a printed value.
 _RESERVED_KEYWORDS = frozenset({"fmt", "ordered", "partitioned"})
@@ -151,6 +152,7 @@ class TraceTimeSideEffect(Rule):
     name = "trace-time-side-effect"
     summary = "Side effect in traced code runs once, at trace time"
     fix = "sometimes"
+    triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
         Inside staged traced code (`jit`, `vmap`, `scan` bodies, ... and the functions they
         call, across modules), checks for Python side effects: `print`, `logging.*` calls and

@@ -11,6 +11,7 @@ from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import BindingKind, CallSite, Loop, Param, Scope, SemanticModel
 from jaxlint.rules.base import Invalid, Rule, Valid
+from jaxlint.rules.triggers import Trigger
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,6 +111,7 @@ class PrngKeyReuse(Rule):
     code = "JL005"
     name = "prng-key-reuse"
     summary = "A PRNG key is consumed twice without being split"
+    triggers = frozenset({Trigger.RANDOM_KEY_NAME})
     what_it_does = """
         Checks, anywhere (traced or not), for one `jax.random` key consumed twice: given to
         two `jax.random` samplers (or `split`), or to calls whose parameter is a key (`key`,

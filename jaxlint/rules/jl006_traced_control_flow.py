@@ -19,6 +19,7 @@ from jaxlint.model import (
 )
 from jaxlint.model.analyze.questions import tests_tracerness, traced_context, untraced_arm
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
+from jaxlint.rules.triggers import Trigger
 
 #: What to use instead, by the construct that needs a concrete bool.
 ADVICE = {
@@ -136,6 +137,7 @@ class TracedControlFlow(Rule):
     code = "JL006"
     name = "traced-control-flow"
     summary = "Python control flow or conversion on a traced value"
+    triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
         Inside staged traced code (`jit`, `vmap`, `scan`/`cond`/`while_loop` bodies, ... and
         the functions they call), checks for Python constructs that need a concrete value

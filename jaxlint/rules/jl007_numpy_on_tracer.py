@@ -12,6 +12,7 @@ from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import BindingKind, CallSite, Fact, SemanticModel
 from jaxlint.model.analyze.questions import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
+from jaxlint.rules.triggers import Trigger
 
 
 def _statement_of(model: SemanticModel, small: cst.CSTNode) -> cst.SimpleStatementLine | None:
@@ -57,6 +58,7 @@ class NumpyOnTracer(Rule):
     name = "numpy-on-tracer"
     summary = "Classic NumPy function applied to a traced value"
     fix = "sometimes"
+    triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
         Inside traced code (`jit`, `vmap`, `scan` bodies, ... and the functions they call,
         and code traced only by `grad`/`value_and_grad`/`jacfwd`/`jacrev`/`hessian`, whose

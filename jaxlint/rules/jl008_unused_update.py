@@ -11,6 +11,7 @@ from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import SemanticModel, at_update, dotted
 from jaxlint.model.analyze.questions import rebind_obstacle
 from jaxlint.rules.base import Invalid, Rule, Valid
+from jaxlint.rules.triggers import Trigger
 
 
 class UnusedUpdate(Rule):
@@ -18,6 +19,7 @@ class UnusedUpdate(Rule):
     name = "unused-update"
     summary = "Result of an `.at[...]` update is discarded"
     fix = "sometimes"
+    triggers = frozenset({Trigger.AT_UPDATE_STATEMENT})
     what_it_does = """
         Checks for `x.at[i].set(v)`, `.add(...)`, `.multiply(...)` and the other `.at[]`
         updates used as a statement on their own, anywhere (traced or not).

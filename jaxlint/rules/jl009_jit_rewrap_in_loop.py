@@ -8,6 +8,7 @@ from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import SemanticModel
 from jaxlint.rules.base import Invalid, Valid
 from jaxlint.rules.jl003_jit_in_loop import JitInLoop
+from jaxlint.rules.triggers import Trigger
 
 
 class JitRewrapInLoop(JitInLoop):
@@ -15,6 +16,7 @@ class JitRewrapInLoop(JitInLoop):
     name = "jit-rewrap-in-loop"
     summary = "A stable function is re-wrapped with `jax.jit` on every iteration"
     default_enabled = False
+    triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
         Checks for `jax.jit(f)`, `jax.pmap(f)`, `equinox.filter_jit(f)` (and their aliases)
         evaluated inside a loop or comprehension where `f` is the same function object on

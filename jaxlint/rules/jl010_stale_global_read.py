@@ -12,6 +12,7 @@ from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import Binding, BindingKind, Scope, ScopeKind, SemanticModel
 from jaxlint.model.analyze.questions import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid
+from jaxlint.rules.triggers import Trigger
 
 #: Bindings that give a module-level name a new value (not imports, defs or classes:
 #: redefining a function is a different pattern, and try/except imports are fallbacks).
@@ -73,6 +74,7 @@ class StaleGlobalRead(Rule):
     code = "JL010"
     name = "stale-global-read"
     summary = "A jit-compiled function reads a module-level name that the module rebinds"
+    triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
         Checks for functions compiled by `jax.jit` (or `pmap`, `filter_jit`, ... and the
         functions they call) that read a module-level name which the module rebinds after

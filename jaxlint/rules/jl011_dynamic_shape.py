@@ -12,6 +12,7 @@ from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import CallSite, Fact, Scope, SemanticModel, Site
 from jaxlint.model.analyze.questions import jnp_function, traced_context, untraced_arm
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
+from jaxlint.rules.triggers import Trigger
 
 YES = Fact.YES
 
@@ -25,6 +26,7 @@ class DynamicShape(Rule):
     code = "JL011"
     name = "dynamic-shape"
     summary = "In staged code, an array whose shape depends on a traced value"
+    triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
         Inside code staged by `jit`, `scan`/`fori_loop`/`cond` bodies or `eval_shape` (and
         the functions they call), checks for:

@@ -12,6 +12,7 @@ from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import BindingKind, CallSite, SemanticModel
 from jaxlint.model.analyze.questions import jnp_function
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
+from jaxlint.rules.triggers import Trigger
 
 #: The expressions that build a Python sequence (a generator is not an array either).
 SEQUENCE_NODES = (cst.List, cst.Tuple, cst.ListComp, cst.GeneratorExp)
@@ -30,6 +31,7 @@ class NonArrayInput(Rule):
     name = "non-array-input"
     summary = "A Python list or tuple passed where a `jax.numpy` function needs an array"
     fix = "sometimes"
+    triggers = frozenset({Trigger.ARRAY_FUNCTION_AND_DISPLAY})
     what_it_does = """
         Checks for calls of `jax.numpy` functions that require arrays (`jnp.sum`,
         `jnp.mean`, `jnp.exp`, `jnp.reshape`, `jnp.maximum`, ...) whose array argument is a

@@ -13,6 +13,7 @@ from jaxlint.model.analyze.jitted import JIT_TRANSFORMS, option_of
 from jaxlint.model.records import TransformForm
 from jaxlint.model.tracing import transform_options
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
+from jaxlint.rules.triggers import Trigger
 
 #: Calls that register a class with JAX's pytree or static machinery.
 REGISTRATION_PREFIX = "jax.tree_util.register"
@@ -42,6 +43,7 @@ class JitMethodSelf(Rule):
         "`@jax.jit` on a method of a plain class: `self` is not a valid JAX type, or is "
         "static while its attributes change"
     )
+    triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
         Checks for methods decorated with `@jax.jit` (or `@partial(jax.jit, ...)` that
         leaves `self` non-static) in a plain class: one with no base classes and no class

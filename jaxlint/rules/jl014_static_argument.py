@@ -17,6 +17,7 @@ from jaxlint.model.analyze.jitted import (
 )
 from jaxlint.model.analyze.questions import literal_collection
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
+from jaxlint.rules.triggers import Trigger
 
 #: Expressions that build an unhashable value, and what it is.
 UNHASHABLE_NODES: dict[type, str] = {
@@ -53,6 +54,7 @@ class StaticArgument(Rule):
         "An unhashable value passed for a static argument of a jitted function, or one "
         "that changes every loop iteration"
     )
+    triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
         Checks calls of functions jitted with `static_argnums` or `static_argnames`
         (`@partial(jax.jit, static_argnames=...)`, `g = jax.jit(f, static_argnums=...)`),

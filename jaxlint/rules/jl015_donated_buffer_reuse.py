@@ -15,6 +15,7 @@ from jaxlint.model.analyze.jitted import (
     selected_arguments,
 )
 from jaxlint.rules.base import Invalid, Rule, Valid
+from jaxlint.rules.triggers import Trigger
 
 #: Attributes that read an array's metadata, which survives donation.
 METADATA_ATTRIBUTES = frozenset(
@@ -53,6 +54,7 @@ class DonatedBufferReuse(Rule):
     code = "JL015"
     name = "donated-buffer-reuse"
     summary = "An array read again after it was donated to a jitted function"
+    triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
         Checks for calls of a function jitted with `donate_argnums` or `donate_argnames`
         (in this module or, through the project index, in the linted module it is

@@ -11,6 +11,7 @@ from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import BindingKind, CallSite, Scope, ScopeKind, SemanticModel
 from jaxlint.model.analyze.questions import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
+from jaxlint.rules.triggers import Trigger
 
 
 def _integer_literal(expr: cst.BaseExpression) -> bool:
@@ -36,6 +37,7 @@ class ConstantPrngKey(Rule):
     code = "JL016"
     name = "constant-prng-key"
     summary = "A PRNG key made from a constant seed inside traced code"
+    triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
         Checks for `jax.random.PRNGKey(seed)` and `jax.random.key(seed)` whose seed is an
         integer literal or a module-level constant bound once, inside code that JAX traces

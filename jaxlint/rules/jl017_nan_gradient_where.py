@@ -12,6 +12,7 @@ from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import CallSite, SemanticModel
 from jaxlint.model.analyze.questions import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
+from jaxlint.rules.triggers import Trigger
 
 #: Functions whose derivative is infinite or NaN at or past a boundary: the edge of the
 #: domain, which a guard ``x > boundary`` keeps them away from in the forward pass only.
@@ -58,6 +59,7 @@ class NanGradientWhere(Rule):
     code = "JL017"
     name = "nan-gradient-where"
     summary = "`jnp.where` guards a function's domain in differentiated code: NaN gradients"
+    triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
         In code differentiated by `jax.grad`, `value_and_grad`, `jacrev`, ... (directly or
         through calls), checks for `jnp.where(cond, a, b)` where `cond` compares a value
