@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 from jaxlint.rules import ALL_RULES
 
@@ -18,8 +22,30 @@ def _quick_start() -> list[str]:
 def test_quick_start_is_two_commands_and_ci_runs_the_second() -> None:
     install_and_lint, install_and_test = _quick_start()
     assert install_and_lint.endswith("jaxlint fixtures/")
-    ci = (ROOT / ".ci" / "run").read_text().splitlines()
-    assert install_and_test in ci
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.strip()]
+    assert ci[-1] == install_and_test
+
+
+def test_ci_stops_when_the_corpus_download_fails(tmp_path: Path) -> None:
+    """.ci/run fetches the corpus first; a failed fetch ends it before anything else runs."""
+    repo, shared, bin_ = tmp_path / "repo", tmp_path / "shared", tmp_path / "bin"
+    for folder in (repo / ".ci", shared, bin_):
+        folder.mkdir(parents=True)
+    shutil.copy(ROOT / ".ci" / "run", repo / ".ci" / "run")
+    (shared / "corpus.sh").write_text("#!/bin/sh\nexit 3\n")
+    # Whatever comes after the download starts with python3: a stand-in records it.
+    marker = tmp_path / "python3-ran"
+    (bin_ / "python3").write_text(f"#!/bin/sh\ntouch {marker}\nexit 0\n")
+    for script in (repo / ".ci" / "run", shared / "corpus.sh", bin_ / "python3"):
+        script.chmod(0o755)
+    done = subprocess.run(
+        [str(repo / ".ci" / "run")],
+        env={**os.environ, "PATH": f"{bin_}{os.pathsep}{os.environ['PATH']}"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 3, done.stderr
+    assert not marker.exists()
 
 
 def test_readme_rule_table_lists_every_rule() -> None:
