@@ -276,7 +276,7 @@ def test_calls_of_functions_jitted_in_another_module_are_checked(tmp_path: Path)
     paths = _write(tmp_path, CROSS_MODULE_OPTIONS)
     run_py = str(tmp_path / "run.py")
     index = ProjectIndex(paths)
-    assert index.jitted_imports(run_py) == {
+    assert index.external_jitted(run_py) == {
         "train_step": {"static_argnums": ((1,), ("step",))},
         "update": {"donate_argnums": ((0,), ("params",))},
     }

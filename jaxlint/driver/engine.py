@@ -3,7 +3,7 @@
 The pieces live next door: :mod:`jaxlint.driver.source` (parse guards, JL000, the JAX
 pre-filter), :mod:`jaxlint.driver.suppression` (``# noqa``, skip-file), :mod:`jaxlint.driver.fixer`
 (the ``--fix`` loop), :mod:`jaxlint.driver.fsio` (reading and atomic writes) and
-:mod:`jaxlint.run.summaries` (what ``jaxlint verify`` asks of the linter).
+:mod:`jaxlint.run.static_verdicts` (what ``jaxlint verify`` asks of the linter).
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class FileLinter:
         """Whether any enabled rule may report on this file."""
         if not self.rules:
             return False
-        if self.external is not None and (self.external.traced or self.external.jitted_imports):
+        if self.external is not None and (self.external.traced or self.external.jitted):
             return True  # traced from, or calling what is jitted in, another file: JAX need not be imported here
         return looks_like_jax(text, self.settings)
 
@@ -116,7 +116,7 @@ class FileLinter:
                 self.settings.traced_decorators,
                 external.traced,
                 external.rebound,
-                external.jitted_imports,
+                external.jitted,
             )
         except Exception as error:  # noqa: BLE001 - reported as an internal error, exit 2
             raise InternalError(
