@@ -95,3 +95,15 @@ def test_messages_of_the_package_install_this_project() -> None:
     ]
     assert ("cli.py", name) in told and ("__init__.py", name) in told
     assert all(target == name for _, target in told), told
+
+
+def test_readme_layout_table_lists_every_package_and_top_level_module() -> None:
+    readme = (ROOT / "README.md").read_text()
+    layout = readme.split("### Layout", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\| `(jaxlint/[\w.]+/?)` \|", layout, re.MULTILINE)
+    package = ROOT / "jaxlint"
+    present = [
+        f"jaxlint/{entry.name}/" for entry in package.iterdir() if (entry / "__init__.py").is_file()
+    ] + [f"jaxlint/{entry.name}" for entry in package.glob("*.py")]
+    assert len(listed) == len(set(listed))
+    assert sorted(listed) == sorted(present)
