@@ -168,7 +168,7 @@ def lint_source(
     """Lint one source text, reported as if it were the file ``path`` (which need not
     exist; ``per-file-ignores`` match it). No configuration is searched for: the
     defaults, or ``config``. Nothing is written."""
-    from jaxlint.driver.engine import lint_source as lint_one
+    from jaxlint.driver.engine import lint_python_source as lint_one
 
     settings = _settings(
         config,

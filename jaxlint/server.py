@@ -1,16 +1,17 @@
 """``jaxlint server``: a language server over stdio, on pygls (the ``lsp`` extra).
 
-Diagnostics on open, change and save, from the same engine as ``jaxlint check``, with
-the configuration found for each file and the project's cross-module index (built from
-the files as saved, rebuilt when one is saved); per finding, a quick fix carrying the
-exact edits of that one fix and a "disable for this line" action; "Fix all jaxlint
-problems"; hover with the rule's summary. Edits are computed by applying the fix to the
-module and diffing the old and new text, so they are what ``--fix`` would write.
+Diagnostics on open, change and save, from the same engine as ``jaxlint check``
+(:meth:`jaxlint.driver.engine.FileLinter.lint_located`: skip-file, the pre-filter, JL000,
+the rules), with the configuration found for each file and the project's cross-module
+index (built from the files as saved, rebuilt when one is saved); per finding, a quick fix
+carrying the text edits of that one fix (those of ``--output-format json``) and a "disable
+for this line" action; "Fix all jaxlint problems" (what ``--fix`` would write); hover with
+the rule's summary. What ``check`` would warn about (a file libcst cannot parse) goes to the
+client's log.
 """
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
 from collections.abc import Sequence
@@ -23,11 +24,11 @@ from pygls.workspace import TextDocument
 
 from jaxlint._version import __version__
 from jaxlint.config import ConfigError, Settings, load_settings
-from jaxlint.driver.engine import FileLinter, InternalError
+from jaxlint.driver.engine import FileLinter
 from jaxlint.driver.fixer import Located, fix_until_clean
-from jaxlint.driver.source import deep_recursion, parse, parse_error_finding, python_syntax_error
-from jaxlint.driver.suppression import comment_layout, noqa_codes, noqa_line, skips_file
-from jaxlint.fix.edits import Fix, apply_fixes
+from jaxlint.driver.source import parse
+from jaxlint.driver.suppression import comment_layout, noqa_codes, noqa_line
+from jaxlint.fix.edits import TextEdit, apply_text_edits, text_edits
 from jaxlint.fix.findings import Diagnostic, Finding
 from jaxlint.project.discovery import discover
 from jaxlint.project.index import CrossModuleFacts, ProjectIndex
@@ -40,9 +41,6 @@ FIX_ALL_TITLE = "Fix all jaxlint problems"
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.jaxlint"
 _log = logging.getLogger(__name__)
 
-#: An edit in code points, 0-based: (start line, start column, end line, end column, text).
-TextChange = tuple[int, int, int, int, str]
-
 
 # ---------------------------------------------------------------- editor-free core
 
@@ -54,16 +52,15 @@ class Analysis:
     path: str
     text: str
     settings: Settings
+    #: None where the engine needed no tree: skipped, ruled out, or not parsed
     module: cst.Module | None = None
+    #: each finding with the diagnostic it came from (JL000 has none, so is not here)
     located: Located = field(default_factory=list)
-    #: findings with no diagnostic behind them (JL000)
-    plain: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    #: what ``check`` would print as warnings (e.g. libcst cannot parse the file)
+    warnings: list[str] = field(default_factory=list)
     #: what other files trace or rebind in this one (from the project index)
     external: CrossModuleFacts | None = None
-
-    @property
-    def findings(self) -> list[Finding]:
-        return sorted([*self.plain, *(finding for finding, _ in self.located)])
 
 
 def analyse(
@@ -71,59 +68,35 @@ def analyse(
 ) -> Analysis:
     """Lint ``text`` as the file ``path``, as ``jaxlint check`` would."""
     external = project.external(path) if project is not None else None
-    analysis = Analysis(path, text, settings, external=external)
-    if skips_file(text):
-        return analysis
-    source = text.encode("utf-8")
-    linter = FileLinter(path, settings, external)
-    with deep_recursion():
-        try:
-            module = parse(source)
-        except Exception:  # noqa: BLE001 - a parse failure is a finding
-            python_error = python_syntax_error(source)
-            if python_error is not None and "JL000" in linter.codes:
-                analysis.plain.append(parse_error_finding(path, python_error))
-            return analysis
-        analysis.module = module
-        try:
-            _, analysis.located = linter.analyse(module, text)
-        except InternalError as error:
-            _log.error("%s", error)
-    return analysis
+    linted = FileLinter(path, settings, external).lint_located(text.encode("utf-8"))
+    for error in linted.result.errors:
+        _log.error("%s", error)
+    return Analysis(
+        path,
+        text,
+        settings,
+        module=linted.module,
+        located=linted.located,
+        findings=linted.result.findings,
+        warnings=linted.result.warnings,
+        external=external,
+    )
 
 
-def text_changes(old: str, new: str) -> list[TextChange]:
-    """The line-level edits that turn ``old`` into ``new``."""
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
-
-    def position(index: int) -> tuple[int, int]:
-        if index < len(old_lines) or not old_lines or old_lines[-1].endswith(("\n", "\r")):
-            return index, 0
-        return len(old_lines) - 1, len(old_lines[-1])  # the end of a last unended line
-
-    changes: list[TextChange] = []
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal":
-            start, end = position(i1), position(i2)
-            changes.append((*start, *end, "".join(new_lines[j1:j2])))
-    return changes
-
-
-def one_fix_text(analysis: Analysis, fix: Fix) -> str | None:
-    """The text with only ``fix`` applied; None if the result would not parse."""
-    assert analysis.module is not None
-    fixed = apply_fixes(analysis.module, [fix]).module.code
+def one_fix_edits(analysis: Analysis, finding: Finding) -> tuple[TextEdit, ...] | None:
+    """The text edits of ``finding``'s fix alone; None if the result would not parse."""
+    if finding.fix is None:
+        return None
+    fixed = apply_text_edits(analysis.text, finding.fix.edits)
     try:
         parse(fixed.encode("utf-8"))
     except Exception:  # noqa: BLE001 - never offer an edit that breaks the file
         return None
-    return fixed
+    return finding.fix.edits
 
 
-def fix_all_text(analysis: Analysis) -> str | None:
-    """The text after every fix ``--fix`` would apply (unsafe ones if so configured)."""
+def fix_all_edits(analysis: Analysis) -> tuple[TextEdit, ...] | None:
+    """The edits of every fix ``--fix`` would apply (unsafe ones if so configured)."""
     if analysis.module is None or not analysis.located:
         return None
     outcome = fix_until_clean(
@@ -133,17 +106,17 @@ def fix_all_text(analysis: Analysis) -> str | None:
         lambda tree, text: _relint(analysis, tree, text),
         unsafe_fixes=analysis.settings.unsafe_fixes,
     )
-    return outcome.module.code if outcome.applied else None
+    return text_edits(analysis.text, outcome.module.code) if outcome.applied else None
 
 
 def _relint(analysis: Analysis, tree: cst.Module, text: str) -> Located:
     linter = FileLinter(analysis.path, analysis.settings, analysis.external)
-    return linter.analyse(tree, text)[1]
+    return linter.analyse(tree, text, fix_edits=False)[1]
 
 
-def noqa_change(text: str, finding: Finding) -> TextChange | None:
+def noqa_edit(text: str, finding: Finding) -> TextEdit | None:
     """The edit that adds ``# noqa: CODE`` for ``finding`` where ``--add-noqa`` puts it
-    (see :func:`jaxlint.run.add_noqa.noqa_line`), merged into a ``# noqa: ...`` already there;
+    (see :func:`jaxlint.driver.suppression.noqa_line`), merged into a ``# noqa: ...`` already there;
     None where it is silenced already."""
     layout = comment_layout(text)
     number = noqa_line(finding, layout.targets)
@@ -154,12 +127,12 @@ def noqa_change(text: str, finding: Finding) -> TextChange | None:
     match = layout.noqa_on(line, number)
     if match is None:
         content_end = len(line.rstrip())
-        return number - 1, content_end, number - 1, len(line), f"  # noqa: {finding.code}"
+        return TextEdit(number, content_end + 1, number, len(line) + 1, f"  # noqa: {finding.code}")
     codes = match.group("codes")
     if codes is None or finding.code in noqa_codes(codes):
         return None  # silenced already
     start, end = match.span("codes")
-    return number - 1, start, number - 1, end, f"{codes}, {finding.code}"
+    return TextEdit(number, start + 1, number, end + 1, f"{codes}, {finding.code}")
 
 
 # ---------------------------------------------------------------- the server
@@ -230,6 +203,11 @@ class JaxlintLanguageServer(LanguageServer):
             self.index_for(document.path, settings) if document.uri.startswith("file:") else None
         )
         result = analyse(document.path, document.source, settings, project)
+        for warning in result.warnings:
+            # What ``check`` prints to stderr: the client's log, not a pop-up per keystroke.
+            self.window_log_message(
+                types.LogMessageParams(type=types.MessageType.Warning, message=warning)
+            )
         self.analyses[document.uri] = (document.version, result)
         return result
 
@@ -262,22 +240,23 @@ class JaxlintLanguageServer(LanguageServer):
             data={"fix": finding.fix_available.value if finding.fix_available else None},
         )
 
-    def text_edits(
-        self, document: TextDocument, changes: Sequence[TextChange]
-    ) -> list[types.TextEdit]:
-        edits = []
-        for start_line, start_column, end_line, end_column, text in changes:
+    def text_edits(self, document: TextDocument, edits: Sequence[TextEdit]) -> list[types.TextEdit]:
+        """jaxlint's edits (1-based, in characters) in the client's units (0-based)."""
+        converted = []
+        for edit in edits:
             where = types.Range(
-                start=types.Position(line=start_line, character=start_column),
-                end=types.Position(line=end_line, character=end_column),
+                start=types.Position(line=edit.line - 1, character=edit.column - 1),
+                end=types.Position(line=edit.end_line - 1, character=edit.end_column - 1),
             )
-            edits.append(types.TextEdit(range=document.range_to_client_units(where), new_text=text))
-        return edits
+            converted.append(
+                types.TextEdit(range=document.range_to_client_units(where), new_text=edit.content)
+            )
+        return converted
 
     def workspace_edit(
-        self, document: TextDocument, changes: Sequence[TextChange]
+        self, document: TextDocument, edits: Sequence[TextEdit]
     ) -> types.WorkspaceEdit:
-        return types.WorkspaceEdit(changes={document.uri: self.text_edits(document, changes)})
+        return types.WorkspaceEdit(changes={document.uri: self.text_edits(document, edits)})
 
     # --------------------------------------------------------- requests
 
@@ -293,13 +272,13 @@ class JaxlintLanguageServer(LanguageServer):
             if finding.end_line - 1 < wanted.start.line or finding.line - 1 > wanted.end.line:
                 continue
             actions.extend(self.finding_actions(document, analysis, finding, diagnostic))
-        fixed = fix_all_text(analysis)
-        if fixed is not None:
+        fix_all = fix_all_edits(analysis)
+        if fix_all is not None:
             actions.append(
                 types.CodeAction(
                     title=FIX_ALL_TITLE,
                     kind=FIX_ALL_KIND,
-                    edit=self.workspace_edit(document, text_changes(analysis.text, fixed)),
+                    edit=self.workspace_edit(document, fix_all),
                 )
             )
         only = params.context.only
@@ -321,8 +300,8 @@ class JaxlintLanguageServer(LanguageServer):
         shown = self.diagnostic(document, finding)
         actions = []
         if diagnostic.fix is not None and finding.fix_available is not None:
-            fixed = one_fix_text(analysis, diagnostic.fix)
-            if fixed is not None:
+            edits = one_fix_edits(analysis, finding)
+            if edits is not None:
                 safety = finding.fix_available.value
                 actions.append(
                     types.CodeAction(
@@ -330,10 +309,10 @@ class JaxlintLanguageServer(LanguageServer):
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[shown],
                         is_preferred=finding.fixable(),
-                        edit=self.workspace_edit(document, text_changes(analysis.text, fixed)),
+                        edit=self.workspace_edit(document, edits),
                     )
                 )
-        noqa = noqa_change(analysis.text, finding)
+        noqa = noqa_edit(analysis.text, finding)
         if noqa is not None:
             actions.append(
                 types.CodeAction(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 from jaxlint.rules import ALL_RULES
 
@@ -18,8 +22,30 @@ def _quick_start() -> list[str]:
 def test_quick_start_is_two_commands_and_ci_runs_the_second() -> None:
     install_and_lint, install_and_test = _quick_start()
     assert install_and_lint.endswith("jaxlint fixtures/")
-    ci = (ROOT / ".ci" / "run").read_text().splitlines()
-    assert install_and_test in ci
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.strip()]
+    assert ci[-1] == install_and_test
+
+
+def test_ci_stops_when_the_corpus_download_fails(tmp_path: Path) -> None:
+    """.ci/run fetches the corpus first; a failed fetch ends it before anything else runs."""
+    repo, shared, bin_ = tmp_path / "repo", tmp_path / "shared", tmp_path / "bin"
+    for folder in (repo / ".ci", shared, bin_):
+        folder.mkdir(parents=True)
+    shutil.copy(ROOT / ".ci" / "run", repo / ".ci" / "run")
+    (shared / "corpus.sh").write_text("#!/bin/sh\nexit 3\n")
+    # Whatever comes after the download starts with python3: a stand-in records it.
+    marker = tmp_path / "python3-ran"
+    (bin_ / "python3").write_text(f"#!/bin/sh\ntouch {marker}\nexit 0\n")
+    for script in (repo / ".ci" / "run", shared / "corpus.sh", bin_ / "python3"):
+        script.chmod(0o755)
+    done = subprocess.run(
+        [str(repo / ".ci" / "run")],
+        env={**os.environ, "PATH": f"{bin_}{os.pathsep}{os.environ['PATH']}"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 3, done.stderr
+    assert not marker.exists()
 
 
 def test_readme_rule_table_lists_every_rule() -> None:
@@ -69,3 +95,15 @@ def test_messages_of_the_package_install_this_project() -> None:
     ]
     assert ("cli.py", name) in told and ("__init__.py", name) in told
     assert all(target == name for _, target in told), told
+
+
+def test_readme_layout_table_lists_every_package_and_top_level_module() -> None:
+    readme = (ROOT / "README.md").read_text()
+    layout = readme.split("### Layout", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\| `(jaxlint/[\w.]+/?)` \|", layout, re.MULTILINE)
+    package = ROOT / "jaxlint"
+    present = [
+        f"jaxlint/{entry.name}/" for entry in package.iterdir() if (entry / "__init__.py").is_file()
+    ] + [f"jaxlint/{entry.name}" for entry in package.glob("*.py")]
+    assert len(listed) == len(set(listed))
+    assert sorted(listed) == sorted(present)

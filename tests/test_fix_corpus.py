@@ -1,6 +1,7 @@
 """Fix safety at scale: --fix over copies of real JAX libraries, seeded with fixable bugs,
 leaves every file parsing, and a second --fix changes nothing. Slow; skipped when the
-corpus is absent (fetch it with ../shared/corpus.sh; $JAXLINT_CORPUS points elsewhere)."""
+corpus is absent (fetch it with ../shared/corpus.sh; $JAXLINT_CORPUS points elsewhere),
+except under CI, where a missing corpus fails: a skip there would pass unseen."""
 
 from __future__ import annotations
 
@@ -41,9 +42,45 @@ def _jaxlint_probe(i, v):
 """
 
 
-def _libraries() -> list[Path]:
-    found = [sorted(CORPUS.glob(pattern)) for pattern in LIBRARIES] if CORPUS.is_dir() else []
+def _libraries(corpus: Path) -> list[Path]:
+    found = [sorted(corpus.glob(pattern)) for pattern in LIBRARIES] if corpus.is_dir() else []
     return [matches[-1] for matches in found if matches]
+
+
+def _under_ci() -> bool:
+    # CI services set CI (GitHub and GitLab to "true", some to "1" or "yes").
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def _required_libraries(corpus: Path) -> list[Path]:
+    """The newest copy of each library in ``corpus``; where one is missing, the test
+    skips, or fails under CI."""
+    libraries = _libraries(corpus)
+    if len(libraries) != len(LIBRARIES):
+        missing = f"corpus not found under {corpus} (run ../shared/corpus.sh)"
+        if _under_ci():
+            pytest.fail(f"{missing}; CI must run the corpus test, not skip it")
+        pytest.skip(missing)
+    return libraries
+
+
+def test_a_missing_corpus_skips_locally_and_fails_under_ci(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "flax-0.12.8").mkdir()  # one library of three is not a corpus
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        _required_libraries(tmp_path)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the corpus test"):
+        _required_libraries(tmp_path)
+    for name in ("optax-0.2.8", "equinox-0.13.8"):
+        (tmp_path / name).mkdir()
+    assert [path.name for path in _required_libraries(tmp_path)] == [
+        "flax-0.12.8",
+        "optax-0.2.8",
+        "equinox-0.13.8",
+    ]
 
 
 def _seed(path: Path) -> bool:
@@ -62,9 +99,7 @@ def _seed(path: Path) -> bool:
 @pytest.mark.slow
 @pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
 def test_fix_over_the_corpus_is_safe_and_idempotent(tmp_path: Path, unsafe: bool) -> None:
-    libraries = _libraries()
-    if len(libraries) != len(LIBRARIES):
-        pytest.skip(f"corpus not found under {CORPUS} (run ../shared/corpus.sh)")
+    libraries = _required_libraries(CORPUS)
     for library in libraries:
         shutil.copytree(library, tmp_path / library.name)
     seeded = [path for path in sorted(tmp_path.rglob("*.py")) if _seed(path)]

@@ -11,8 +11,17 @@ from click.testing import CliRunner
 
 from jaxlint.cli import main
 from jaxlint.config import Settings
-from jaxlint.driver.engine import lint_source
-from jaxlint.fix.edits import Applicability, Fix, InsertAfter, Replace, apply_fixes, ensure_import
+from jaxlint.driver.engine import lint_python_source
+from jaxlint.fix.edits import (
+    Applicability,
+    Fix,
+    InsertAfter,
+    Replace,
+    apply_fixes,
+    apply_text_edits,
+    ensure_import,
+    text_edits,
+)
 from jaxlint.model import build_model
 
 PRINT_OF_NUMPY = """\
@@ -39,12 +48,12 @@ def step(x):
 
 
 def test_nested_fixes_are_both_applied_over_two_passes_and_counted_once_each() -> None:
-    found = lint_source(PRINT_OF_NUMPY, "step.py")
+    found = lint_python_source(PRINT_OF_NUMPY, "step.py")
     assert [(f.code, f.line, f.column) for f in found.findings] == [
         ("JL004", 7, 5),
         ("JL007", 7, 11),
     ]
-    fixed = lint_source(PRINT_OF_NUMPY, "step.py", fix=True, unsafe_fixes=True)
+    fixed = lint_python_source(PRINT_OF_NUMPY, "step.py", fix=True, unsafe_fixes=True)
     assert fixed.errors == [] and fixed.warnings == []
     assert fixed.fixed_source is not None
     assert fixed.fixed_source.decode() == PRINT_OF_NUMPY_FIXED
@@ -166,10 +175,12 @@ def test_two_numpy_fixes_add_one_jnp_import_in_one_pass() -> None:
             return np.cos(y)
         """
     )
-    found = lint_source(source, "step.py", Settings(select=("JL007",)))
+    found = lint_python_source(source, "step.py", Settings(select=("JL007",)))
     assert [(f.code, f.line) for f in found.findings] == [("JL007", 7), ("JL007", 8)]
     assert {f.fix_available for f in found.findings} == {Applicability.UNSAFE}
-    fixed = lint_source(source, "step.py", Settings(select=("JL007",)), fix=True, unsafe_fixes=True)
+    fixed = lint_python_source(
+        source, "step.py", Settings(select=("JL007",)), fix=True, unsafe_fixes=True
+    )
     assert fixed.fixes_applied == 2 and fixed.findings == []
     assert fixed.fixed_source is not None
     assert fixed.fixed_source.decode() == textwrap.dedent(
@@ -222,3 +233,19 @@ def test_fix_summary_line_counts_what_was_found_fixed_and_left(tmp_path: Path) -
         "(1 hidden fix can be enabled with --unsafe-fixes.)",
     ]
     assert "    x = x.at[0].set(1.0)\n    print(x)\n" in target.read_text()
+
+
+def test_text_edits_applied_give_the_new_text() -> None:
+    """What the language server checks before offering a fix: the edits, made on the old
+    text, give the new one (line breaks of every kind, a last line without one)."""
+    pairs = [
+        ("a = 1\nb = 2\n", "a = 1\nb = x.at[0].set(2)\nc = 3\n"),
+        ("x[0] = 1\r\ny = 2\r\n", "x = x.at[0].set(1)\r\ny = 2\r\n"),
+        ("import numpy as np\rnp.sqrt(x)", "import jax.numpy as jnp\rjnp.sqrt(x)\n"),
+        ("keep\ndrop\n", "keep\n"),
+        ("", "new\n"),
+    ]
+    for before, after in pairs:
+        edits = text_edits(before, after)
+        assert edits and apply_text_edits(before, edits) == after
+        assert apply_text_edits(before, ()) == before

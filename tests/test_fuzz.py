@@ -14,7 +14,7 @@ import libcst as cst
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jaxlint.driver.engine import lint_source
+from jaxlint.driver.engine import lint_python_source
 
 EXAMPLES = int(os.environ.get("JAXLINT_FUZZ_EXAMPLES", "500"))
 
@@ -33,7 +33,7 @@ def variants(source: str) -> list[str]:
 
 def check(source: str) -> None:
     for program in variants(source):
-        result = lint_source(program, "generated.py", fix=True, unsafe_fixes=True)
+        result = lint_python_source(program, "generated.py", fix=True, unsafe_fixes=True)
         assert not result.errors, (result.errors, program)
         if result.fixed_source is not None:
             cst.parse_module(result.fixed_source)  # raises if --fix broke the syntax

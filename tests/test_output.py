@@ -14,7 +14,7 @@ import libcst as cst
 import pytest
 
 from jaxlint.config import Settings
-from jaxlint.driver.engine import lint_source
+from jaxlint.driver.engine import lint_python_source
 from jaxlint.fix.findings import Finding
 from jaxlint.model import build_model
 from jaxlint.output.reporters import OutputFormat
@@ -174,9 +174,9 @@ def test_json_fix_with_an_added_import_reproduces_the_unsafe_fix(tmp_path: Path)
     ],
 )
 def test_fix_edits_apply_to_the_text_as_written(source: str) -> None:
-    (found,) = lint_source(source, "m.py").findings
+    (found,) = lint_python_source(source, "m.py").findings
     assert found.fix is not None
-    fixed = lint_source(source, "m.py", fix=True).fixed_source
+    fixed = lint_python_source(source, "m.py", fix=True).fixed_source
     assert fixed is not None
     edits = [
         {

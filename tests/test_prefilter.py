@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from jaxlint.config import ALL_SELECTOR, Settings, load_settings
 from jaxlint.driver import engine
-from jaxlint.driver.engine import lint_source
+from jaxlint.driver.engine import lint_python_source
 from jaxlint.driver.source import looks_like_jax
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.findings import Finding
@@ -76,20 +76,20 @@ def register(name, value):
 
 
 def test_file_with_a_candidate_is_linted(libcst_parses: list[bytes]) -> None:
-    result = lint_source(ARRAY_STORE, "a.py")
+    result = lint_python_source(ARRAY_STORE, "a.py")
     assert [(f.line, f.code) for f in result.findings] == [(5, "JL001")]
     assert libcst_parses == [ARRAY_STORE.encode()]
 
 
 def test_file_without_a_candidate_is_skipped(libcst_parses: list[bytes]) -> None:
     assert shown(NO_CANDIDATE) == set()
-    result = lint_source(NO_CANDIDATE, "b.py")
+    result = lint_python_source(NO_CANDIDATE, "b.py")
     assert result.findings == [] and result.errors == [] and result.warnings == []
     assert libcst_parses == []
 
 
 def test_skipped_file_still_gets_its_syntax_error(libcst_parses: list[bytes]) -> None:
-    result = lint_source("import jax\n\ndef f(:\n    pass\n", "broken.py")
+    result = lint_python_source("import jax\n\ndef f(:\n    pass\n", "broken.py")
     assert [(f.line, f.column, f.code) for f in result.findings] == [(3, 7, "JL000")]
 
 
@@ -109,9 +109,9 @@ def test_function_traced_from_another_module_is_not_skipped(tmp_path: Path) -> N
 def test_selecting_traced_code_rules_skips_more(libcst_parses: list[bytes]) -> None:
     # An array store outside traced code: a JL001 candidate, nothing for the others.
     assert shown(ARRAY_STORE) == {Trigger.ARRAY_ITEM_STORE}
-    only_traced = lint_source(ARRAY_STORE, "a.py", Settings(select=TRACED_ONLY))
+    only_traced = lint_python_source(ARRAY_STORE, "a.py", Settings(select=TRACED_ONLY))
     assert only_traced.findings == [] and libcst_parses == []
-    with_jl001 = lint_source(ARRAY_STORE, "a.py", Settings(select=("JL001",)))
+    with_jl001 = lint_python_source(ARRAY_STORE, "a.py", Settings(select=("JL001",)))
     assert [f.code for f in with_jl001.findings] == ["JL001"]
     assert len(libcst_parses) == 1
 
@@ -206,7 +206,7 @@ def test_every_flagged_example_shows_a_trigger_of_its_rule(rule: type[Rule], exa
 
 
 def _findings(code: str, path: str) -> list[Finding]:
-    result = lint_source(code, path, EVERY_RULE)
+    result = lint_python_source(code, path, EVERY_RULE)
     assert result.errors == []
     return result.findings
 

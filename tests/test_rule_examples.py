@@ -10,7 +10,7 @@ import libcst as cst
 import pytest
 
 from jaxlint.config import Settings
-from jaxlint.driver.engine import lint_source
+from jaxlint.driver.engine import lint_python_source
 from jaxlint.rules import ALL_RULES, MODEL_RULES, Rule, RuleInfo
 
 
@@ -32,7 +32,7 @@ INVALID = [
 
 @pytest.mark.parametrize(("rule", "example"), VALID)
 def test_valid_example_is_clean(rule: type[Rule], example) -> None:
-    result = lint_source(textwrap.dedent(example.code), "example.py", _settings(rule))
+    result = lint_python_source(textwrap.dedent(example.code), "example.py", _settings(rule))
     assert [(f.code, f.line, f.message) for f in result.findings] == []
     assert result.errors == []
 
@@ -40,7 +40,7 @@ def test_valid_example_is_clean(rule: type[Rule], example) -> None:
 @pytest.mark.parametrize(("rule", "example"), INVALID)
 def test_invalid_example_is_flagged(rule: type[Rule], example) -> None:
     source = textwrap.dedent(example.code)
-    result = lint_source(source, "example.py", _settings(rule))
+    result = lint_python_source(source, "example.py", _settings(rule))
     assert result.errors == []
     assert [f.code for f in result.findings] == [rule.code] * example.count, result.findings
     first = result.findings[0]
@@ -51,12 +51,12 @@ def test_invalid_example_is_flagged(rule: type[Rule], example) -> None:
         assert first.column == example.column, first
     if example.message is not None:
         assert example.message in first.message, first.message
-    fixed = lint_source(source, "example.py", _settings(rule), fix=True, unsafe_fixes=True)
+    fixed = lint_python_source(source, "example.py", _settings(rule), fix=True, unsafe_fixes=True)
     if example.fixed is not None:
         assert fixed.fixed_source is not None
         assert fixed.fixed_source.decode() == textwrap.dedent(example.fixed)
         cst.parse_module(fixed.fixed_source)  # still parses
-        again = lint_source(fixed.fixed_source, "example.py", _settings(rule), fix=True)
+        again = lint_python_source(fixed.fixed_source, "example.py", _settings(rule), fix=True)
         assert again.fixed_source is None  # a second --fix changes nothing
     else:
         assert fixed.fixed_source is None
@@ -103,7 +103,7 @@ def test_model_rules_carry_examples_and_jl000_is_the_parsers(rule: type[RuleInfo
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
 def test_documented_example_is_flagged_and_its_fix_is_clean(rule: type[Rule]) -> None:
     """`jaxlint rule CODE` shows an example and what to use instead: both must be true."""
-    example = lint_source(textwrap.dedent(rule.example), "example.py", _settings(rule))
+    example = lint_python_source(textwrap.dedent(rule.example), "example.py", _settings(rule))
     assert rule.code in {f.code for f in example.findings}
-    instead = lint_source(textwrap.dedent(rule.use_instead), "example.py", _settings(rule))
+    instead = lint_python_source(textwrap.dedent(rule.use_instead), "example.py", _settings(rule))
     assert [f.code for f in instead.findings] == []

@@ -16,7 +16,7 @@ from jaxlint.config import load_settings
 from jaxlint.project.root import index_files, project_root
 from jaxlint.run.check import CheckOptions, lint_paths
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES
 
 
 def _findings(paths: list[str], *, use_cache: bool = False) -> list[tuple]:
@@ -29,23 +29,35 @@ def _findings(paths: list[str], *, use_cache: bool = False) -> list[tuple]:
     ]
 
 
-def test_every_fixture_alone_reports_what_the_folder_run_reports() -> None:
-    whole = _findings([str(FIXTURES)])
-    files = sorted(FIXTURES.rglob("*.py"))
+@pytest.fixture
+def fixtures_project(tmp_path: Path) -> Path:
+    """The fixtures in a project of their own (a configuration file marks its root): run in
+    the checkout, every one-file run would index all of jaxlint/ and tests/ again."""
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES, project / "fixtures")
+    (project / "pyproject.toml").write_text("[tool.jaxlint]\n")
+    return project
+
+
+def test_every_fixture_alone_reports_what_the_folder_run_reports(fixtures_project: Path) -> None:
+    fixtures = fixtures_project / "fixtures"
+    assert project_root(load_settings(None, str(fixtures))) == str(fixtures_project)
+    whole = _findings([str(fixtures)])
+    files = sorted(fixtures.rglob("*.py"))
     assert len(files) >= 12
     for path in files:
         expected = [finding for finding in whole if finding[0] == str(path)]
         assert _findings([str(path)]) == expected, path
     # The case that used to differ: three findings only another module explains.
-    utils = [f for f in whole if f[0] == str(FIXTURES / "crossmod" / "utils.py")]
+    utils = [f for f in whole if f[0] == str(fixtures / "crossmod" / "utils.py")]
     assert [(f[1], f[5]) for f in utils] == [(12, "JL004"), (13, "JL002"), (14, "JL004")]
 
 
-def test_command_line_on_one_file_sees_the_other_module() -> None:
+def test_command_line_on_one_file_sees_the_other_module(fixtures_project: Path) -> None:
     def run(target: str) -> list[dict]:
         done = subprocess.run(
             [sys.executable, "-m", "jaxlint", "--no-cache", "--format", "json", target],
-            cwd=ROOT,
+            cwd=fixtures_project,
             capture_output=True,
             text=True,
         )
@@ -56,10 +68,8 @@ def test_command_line_on_one_file_sees_the_other_module() -> None:
     whole = [f for f in run("fixtures/") if f["path"] == "fixtures/crossmod/utils.py"]
     assert alone == whole
     assert [(f["line"], f["code"]) for f in alone] == [(12, "JL004"), (13, "JL002"), (14, "JL004")]
-    assert (
-        "called from the jitted train_step in fixtures/crossmod/train.py:19"
-        in (alone[0]["message"])
-    )
+    # Named from the folder that holds every indexed file: here fixtures/ itself.
+    assert "called from the jitted train_step in crossmod/train.py:19" in alone[0]["message"]
 
 
 def _git_project(tmp_path: Path) -> Path:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -13,10 +14,16 @@ import pytest
 pytest.importorskip("pygls")
 pytest_lsp = pytest.importorskip("pytest_lsp")
 
+import libcst as cst  # noqa: E402
 from lsprotocol import types  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
 
-from conftest import FIXTURES  # noqa: E402
+from jaxlint.config import Settings  # noqa: E402
+from jaxlint.driver import engine  # noqa: E402
+from jaxlint.driver.engine import lint_python_source  # noqa: E402
+from jaxlint.server import analyse  # noqa: E402
+
+from conftest import FIXTURES, invoke_cli  # noqa: E402
 
 BAD = "import jax.numpy as jnp\n\n\ndef f():\n    x = jnp.zeros(3)\n    x[0] = 1.0\n    return x\n"
 DISCARDED = (
@@ -133,9 +140,9 @@ async def test_quick_fix_makes_the_diagnostic_disappear(client: LanguageClient, 
     fix = actions[0].edit
     assert fix is not None and fix.changes is not None
     edits = [(e.range.start, e.range.end, e.new_text) for e in fix.changes[path.as_uri()]]
-    # The line the fix rewrites, and nothing else.
+    # The characters the fix rewrites, and nothing else (the edits of the JSON output).
     assert edits == [
-        (types.Position(5, 0), types.Position(6, 0), "    x = x.at[0].set(1.0)\n"),
+        (types.Position(5, 5), types.Position(5, 14), " = x.at[0].set(1.0)"),
     ]
     fixed = _apply(BAD, fix, path.as_uri())
     assert fixed == BAD.replace("x[0] = 1.0", "x = x.at[0].set(1.0)")
@@ -262,3 +269,54 @@ async def test_the_projects_configuration_applies(client: LanguageClient, projec
     message = await client.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
     assert message.type == types.MessageType.Error
     assert "unknown option `selct` (did you mean `select`?)" in message.message
+
+
+#: Imports JAX, so only the pre-filter tells that no rule can report: a string key is no
+#: array update.
+RULED_OUT = 'import jax.numpy as jnp\n\ntable = {}\ntable["dtype"] = jnp.float32\n'
+UNPARSABLE = "import jax\n\n\ndef f(:\n    return jax\n"
+
+
+def _cli_spans(folder: Path, name: str) -> list[tuple]:
+    code, out, _ = invoke_cli(["--no-cache", "--format", "json", name], cwd=folder)
+    assert code in (0, 1)
+    return [
+        (f["code"], f["line"] - 1, f["column"] - 1, f["end_line"] - 1, f["end_column"] - 1)
+        for f in json.loads(out)
+    ]
+
+
+@pytest.mark.asyncio
+async def test_the_server_finds_what_the_command_line_finds(client: LanguageClient, project: Path):
+    for name, text in (("ruled_out.py", RULED_OUT), ("unparsable.py", UNPARSABLE)):
+        (project / name).write_text(text)
+    assert _spans(await _open(client, project / "ruled_out.py")) == _cli_spans(
+        project, "ruled_out.py"
+    )
+    unparsable = await _open(client, project / "unparsable.py")
+    assert _spans(unparsable) == _cli_spans(project, "unparsable.py") == [("JL000", 3, 6, 3, 6)]
+    assert unparsable[0].message.startswith("SyntaxError: ")
+
+
+def test_the_pre_filter_spares_the_server_a_parse(tmp_path: Path) -> None:
+    path = str(tmp_path / "ruled_out.py")
+    analysis = analyse(path, RULED_OUT, Settings())
+    assert analysis.module is None  # the engine's pre-filter ruled it out: no libcst tree
+    assert analysis.findings == lint_python_source(RULED_OUT, path).findings == []
+    # Without the pre-filter's verdict the same file is parsed and modelled.
+    assert analyse(path, RULED_OUT + "x = jnp.zeros(2)\nx[0] = 1\n", Settings()).module
+
+
+def test_where_only_libcst_refuses_the_file_the_server_warns_as_check_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(source: bytes) -> cst.Module:
+        raise cst.ParserSyntaxError("beyond this grammar", lines=[""], raw_line=1, raw_column=0)
+
+    monkeypatch.setattr(engine, "parse", refuse)  # valid Python that libcst cannot read
+    path = str(tmp_path / "model.py")
+    analysis = analyse(path, BAD, Settings())
+    expected = lint_python_source(BAD, path)
+    assert analysis.findings == expected.findings == []
+    assert analysis.warnings == expected.warnings
+    assert analysis.warnings[0].startswith(f"{path}: skipped (libcst cannot parse it: ")

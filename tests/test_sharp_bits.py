@@ -14,7 +14,7 @@ import libcst as cst
 import pytest
 
 from jaxlint.config import Settings
-from jaxlint.driver.engine import lint_source
+from jaxlint.driver.engine import lint_python_source
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.model import Fact, Point, build_model
 from jaxlint.project.index import ProjectIndex
@@ -103,7 +103,9 @@ def test_numpy_fix_adds_the_import() -> None:
         def f(x):
             return onp.tanh(x)
         """)
-    result = lint_source(source, "f.py", Settings(select=("JL007",)), fix=True, unsafe_fixes=True)
+    result = lint_python_source(
+        source, "f.py", Settings(select=("JL007",)), fix=True, unsafe_fixes=True
+    )
     assert result.fixed_source is not None
     fixed = result.fixed_source.decode()
     assert "import numpy as onp\nimport jax.numpy as jnp\n" in fixed
@@ -274,7 +276,7 @@ def test_calls_of_functions_jitted_in_another_module_are_checked(tmp_path: Path)
     paths = _write(tmp_path, CROSS_MODULE_OPTIONS)
     run_py = str(tmp_path / "run.py")
     index = ProjectIndex(paths)
-    assert index.jitted_imports(run_py) == {
+    assert index.external_jitted(run_py) == {
         "train_step": {"static_argnums": ((1,), ("step",))},
         "update": {"donate_argnums": ((0,), ("params",))},
     }

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from jaxlint.config import Settings
-from jaxlint.driver.engine import lint_source
+from jaxlint.driver.engine import lint_python_source
 from jaxlint.output.reporters import ColorChoice, OutputFormat
 from jaxlint.rules import ALL_RULES, Rule
 from jaxlint.run.check import CheckOptions, run_check
@@ -104,7 +104,7 @@ def test_every_fix_title_reads_as_an_imperative() -> None:
         finding.fix.message
         for rule in SNAPSHOT_RULES
         for example in rule.invalid
-        for finding in lint_source(
+        for finding in lint_python_source(
             textwrap.dedent(example.code), "example.py", Settings(select=(rule.code,))
         ).findings
         if finding.fix is not None

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from jaxlint.driver.engine import lint_source
+from jaxlint.driver.engine import lint_python_source
 
 BAD = textwrap.dedent("""\
     import jax.numpy as jnp
@@ -21,7 +21,7 @@ BAD = textwrap.dedent("""\
 
 
 def codes(source: str) -> list[tuple[str, int]]:
-    return [(f.code, f.line) for f in lint_source(source, "m.py").findings]
+    return [(f.code, f.line) for f in lint_python_source(source, "m.py").findings]
 
 
 def test_skip_file_in_a_comment_skips_the_file() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jaxlint.config import Settings, load_settings
-from jaxlint.run.summaries import function_summaries
+from jaxlint.run.static_verdicts import static_verdicts
 from jaxlint.verify.discover import iter_python_files, plan_module
 
 MODULE = """\
@@ -45,10 +45,10 @@ def test_traced_decorators_setting_makes_a_function_traced_for_verify(tmp_path: 
     path = str(project / "pkg" / "steps.py")
     settings = load_settings(None, str(project))
 
-    summaries = {s.qualname: s.traced for s in function_summaries(path, settings)}
-    assert summaries == {"step": True, "helper": False}
+    traced = {v.qualname: v.traced for v in static_verdicts(path, settings)}
+    assert traced == {"step": True, "helper": False}
     # Without the setting nothing tells the linter that @staged traces.
-    assert not any(s.traced for s in function_summaries(path, Settings(root=str(project))))
+    assert not any(v.traced for v in static_verdicts(path, Settings(root=str(project))))
 
     plan = plan_module(path, {}, only_flagged=False, settings=settings)
     assert plan is not None

@@ -3,7 +3,7 @@
 The pieces live next door: :mod:`jaxlint.driver.source` (parse guards, JL000, the JAX
 pre-filter), :mod:`jaxlint.driver.suppression` (``# noqa``, skip-file), :mod:`jaxlint.driver.fixer`
 (the ``--fix`` loop), :mod:`jaxlint.fsio` (reading and atomic writes) and
-:mod:`jaxlint.run.summaries` (what ``jaxlint verify`` asks of the linter).
+:mod:`jaxlint.run.static_verdicts` (what ``jaxlint verify`` asks of the linter).
 """
 
 from __future__ import annotations
@@ -51,6 +51,16 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)  # skipped files, refused fixes
 
 
+@dataclass
+class LocatedLint:
+    """A lint as an editor needs it: the result, the tree it was read from (where the
+    fixes' nodes are) and each finding with the diagnostic it came from (JL000 has none)."""
+
+    result: FileResult
+    module: cst.Module | None = None
+    located: Located = field(default_factory=list)
+
+
 class FileLinter:
     """Lints one file's source with one configuration."""
 
@@ -68,7 +78,7 @@ class FileLinter:
         """Whether any enabled rule may report on this file."""
         if not self.rules:
             return False
-        if self.external is not None and (self.external.traced or self.external.jitted_imports):
+        if self.external is not None and (self.external.traced or self.external.jitted):
             return True  # traced from, or calling what is jitted in, another file: JAX need not be imported here
         return looks_like_jax(text, self.settings)
 
@@ -107,7 +117,7 @@ class FileLinter:
                 self.settings.traced_decorators,
                 external.traced,
                 external.rebound,
-                external.jitted_imports,
+                external.jitted,
             )
         except Exception as error:  # noqa: BLE001 - reported as an internal error, exit 2
             raise InternalError(
@@ -182,14 +192,31 @@ class FileLinter:
         with deep_recursion():
             return self._lint(source, fix, unsafe_fixes)
 
-    def _lint(self, source: bytes, fix: bool, unsafe_fixes: bool) -> FileResult:
+    def lint_located(self, source: bytes) -> LocatedLint:
+        """What :meth:`lint` finds (no fixing), with the tree and each finding's
+        diagnostic: an editor offers the fixes one by one, or all at once."""
+        with deep_recursion():
+            result, module, text = self._parsed(source)
+            if module is None:
+                return LocatedLint(result)
+            try:
+                _, located = self.analyse(module, text)
+            except InternalError as error:
+                result.errors.append(str(error))
+                return LocatedLint(result, module)
+            result.findings = sorted(finding for finding, _ in located)
+            return LocatedLint(result, module, located)
+
+    def _parsed(self, source: bytes) -> tuple[FileResult, cst.Module | None, str]:
+        """The steps before the rules: skip-file, the pre-filter, the parse (JL000, or a
+        warning where only libcst refuses the file). No tree: nothing more to check."""
         result = FileResult(self.path, original_source=source)
         text_hint = decoded_hint(source)
         if skips_file(text_hint):
-            return result
+            return result, None, text_hint
         if not self.may_report(source, text_hint):
             # No rule can report here and it parses: JL000 is all there was to check.
-            return result
+            return result, None, text_hint
         try:
             module = parse(source)
         except Exception as error:  # noqa: BLE001 - any parse failure is a finding
@@ -199,6 +226,12 @@ class FileLinter:
                 result.warnings.append(f"{self.path}: skipped (libcst cannot parse it: {error})")
             elif "JL000" in self.codes:
                 result.findings.append(parse_error_finding(self.path, python_error or error))
+            return result, None, text_hint
+        return result, module, text_hint
+
+    def _lint(self, source: bytes, fix: bool, unsafe_fixes: bool) -> FileResult:
+        result, module, text_hint = self._parsed(source)
+        if module is None:
             return result
         try:
             _, located = self.analyse(module, text_hint, fix_edits=not fix)
@@ -238,7 +271,7 @@ def with_fix_edits(module: cst.Module, located: Located) -> Located:
     return edited
 
 
-def lint_source(
+def lint_python_source(
     source: bytes | str,
     path: str = "<string>",
     settings: Settings | None = None,

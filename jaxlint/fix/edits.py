@@ -144,6 +144,21 @@ def text_edits(before: str, after: str) -> tuple[TextEdit, ...]:
     return tuple(edits)
 
 
+def apply_text_edits(text: str, edits: Iterable[TextEdit]) -> str:
+    """``text`` with ``edits`` made (ranges of the original text, none overlapping)."""
+    starts = [0]
+    for line in _lines(text):
+        starts.append(starts[-1] + len(line))
+
+    def offset(line: int, column: int) -> int:
+        return starts[min(line, len(starts)) - 1] + column - 1
+
+    for edit in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
+        start, end = offset(edit.line, edit.column), offset(edit.end_line, edit.end_column)
+        text = text[:start] + edit.content + text[end:]
+    return text
+
+
 def _cut(first: str, second: str, line_end: str) -> int:
     """The length of the common prefix of ``first`` and ``second``, cut back so that no
     name or number is split (``np.sqrt`` -> ``jnp.sqrt`` replaces ``np``, rather than

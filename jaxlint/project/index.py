@@ -58,8 +58,10 @@ _STAGED_ROOT_KINDS = frozenset(_KIND_ADJECTIVES)
 
 @dataclass(frozen=True)
 class CrossModuleFacts:
-    """What other linted files do to one file: the functions of it they trace, and the
-    module-level names of it they rebind. Given to the file's semantic model."""
+    """What other linted files do to one file: the functions of it they trace, the
+    module-level names of it they rebind, and the functions it imports that they jit.
+    Given to the file's semantic model (``external_traced``, ``external_rebound``,
+    ``external_jitted``), as :class:`ProjectIndex`'s methods of those names give them."""
 
     #: qualified name of a function -> how other files trace it
     traced: Mapping[str, str] = field(default_factory=dict)
@@ -68,10 +70,10 @@ class CrossModuleFacts:
     #: name imported from another file that is a function jitted there with literal
     #: argument options -> option (``static_argnums``, ``donate_argnums``) -> (positions,
     #: parameter names) it selects
-    jitted_imports: Mapping[str, ArgumentOptions] = field(default_factory=dict)
+    jitted: Mapping[str, ArgumentOptions] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.traced or self.rebound or self.jitted_imports)
+        return bool(self.traced or self.rebound or self.jitted)
 
 
 class ProjectIndex:
@@ -128,11 +130,11 @@ class ProjectIndex:
     def external(self, path: str) -> CrossModuleFacts | None:
         """What other linted files do to ``path``'s functions and names, if anything."""
         facts = CrossModuleFacts(
-            self.external_traced(path), self.external_rebound(path), self.jitted_imports(path)
+            self.external_traced(path), self.external_rebound(path), self.external_jitted(path)
         )
         return facts if facts else None
 
-    def jitted_imports(self, path: str) -> dict[str, ArgumentOptions]:
+    def external_jitted(self, path: str) -> dict[str, ArgumentOptions]:
         """Names ``path`` imports (``from steps import train_step``) that are functions
         jitted in another linted file with literal static or donated arguments."""
         module = self._by_path.get(os.path.abspath(path))
@@ -163,7 +165,7 @@ class ProjectIndex:
             return ""
         text = "\n".join(f"{name}\t{via}" for name, via in sorted(facts.traced.items()))
         text += "\0" + "\n".join(f"{name}\t{at}" for name, at in sorted(facts.rebound.items()))
-        text += "\0" + repr(sorted(facts.jitted_imports.items()))
+        text += "\0" + repr(sorted(facts.jitted.items()))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     # ------------------------------------------------------------------ building

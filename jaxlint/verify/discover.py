@@ -112,12 +112,13 @@ def static_example_keys(tree: ast.Module) -> tuple[list[str], bool]:
     return keys, assigned and not literal
 
 
-def function_summaries(path: str, settings: Settings) -> list[Any] | None:
-    """The static engine's summaries for a file, or None when the engine cannot say."""
-    from jaxlint.run.summaries import function_summaries as summarize
+def static_verdicts(path: str, settings: Settings) -> list[Any] | None:
+    """The static engine's verdict on each function of a file, or None when the engine
+    cannot say."""
+    from jaxlint.run.static_verdicts import static_verdicts as judge
 
     try:
-        return list(summarize(path, settings))
+        return list(judge(path, settings))
     except Exception:
         return None
 
@@ -138,17 +139,17 @@ def plan_module(
     lines = definition_lines(tree)
     pyproject_examples = examples_for_module(examples, name)
     example_keys, dynamic = static_example_keys(tree)
-    summaries = function_summaries(path, settings) or []
-    flagged = {s.qualname for s in summaries if s.codes}
-    summary_lines = {s.qualname: s.line for s in summaries}
+    verdicts = static_verdicts(path, settings) or []
+    flagged = {v.qualname for v in verdicts if v.codes}
+    verdict_lines = {v.qualname: v.line for v in verdicts}
 
     wanted: list[str] = []
     for qualname in [*pyproject_examples, *example_keys]:
         if qualname not in wanted:
             wanted.append(qualname)
-    for summary in summaries:
-        if summary.traced and summary.qualname not in wanted:
-            wanted.append(summary.qualname)
+    for verdict in verdicts:
+        if verdict.traced and verdict.qualname not in wanted:
+            wanted.append(verdict.qualname)
     if only_flagged:
         wanted = [qualname for qualname in wanted if qualname in flagged]
     if not wanted and not (dynamic and (flagged or not only_flagged)):
@@ -156,7 +157,7 @@ def plan_module(
     functions = [
         PlannedFunction(
             qualname=qualname,
-            line=summary_lines.get(qualname) or lines.get(qualname, 0),
+            line=verdict_lines.get(qualname) or lines.get(qualname, 0),
             example=pyproject_examples.get(qualname),
             flagged=qualname in flagged,
         )

@@ -15,7 +15,7 @@ from jaxlint.syntax.positions import node_spans
 
 
 @dataclass(frozen=True)
-class FunctionSummary:
+class StaticVerdict:
     """A function as the static engine sees it, for ``jaxlint verify``."""
 
     qualname: str
@@ -24,7 +24,7 @@ class FunctionSummary:
     codes: tuple[str, ...]
 
 
-def function_summaries(path: str, settings: Settings | None = None) -> list[FunctionSummary]:
+def static_verdicts(path: str, settings: Settings | None = None) -> list[StaticVerdict]:
     """Every module-level function and method in ``path``, with whether it is traced and
     the codes found in it."""
     settings = settings or Settings()
@@ -46,11 +46,11 @@ def function_summaries(path: str, settings: Settings | None = None) -> list[Func
             if function.kind is ScopeKind.FUNCTION and "<locals>" not in function.qualname
         ]
         spans = node_spans(module, (function.node for function in functions))
-    summaries = []
+    verdicts = []
     for function in functions:
         where = spans[id(function.node)]
         start, end = where.start_line, where.end_line
         codes = sorted({f.code for f, _ in located if start <= f.line <= end})
         traced = model.trace(function).traced
-        summaries.append(FunctionSummary(function.qualname, start, traced, tuple(codes)))
-    return summaries
+        verdicts.append(StaticVerdict(function.qualname, start, traced, tuple(codes)))
+    return verdicts
