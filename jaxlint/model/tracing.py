@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
-from jaxlint.facts.jaxfacts import TransformKind
+from jaxlint.facts.transforms import TransformKind
 from jaxlint.model.names import dotted
 from jaxlint.model.records import BindingKind, CallSite, Scope
 

@@ -23,58 +23,8 @@ from jaxlint.model import (
 from jaxlint.model.analyze.questions import frozen_class
 from jaxlint.rules.base import Invalid, Rule, Valid, reported
 
-MUTATING_METHODS = frozenset(
-    {
-        "append",
-        "extend",
-        "insert",
-        "pop",
-        "popitem",
-        "remove",
-        "clear",
-        "update",
-        "setdefault",
-        "add",
-        "discard",
-        "sort",
-        "reverse",
-        "appendleft",
-        "extendleft",
-        "popleft",
-    }
-)
-#: Constructors of mutable containers.
-CONTAINER_CALLS = frozenset(
-    {
-        "builtins.list",
-        "builtins.dict",
-        "builtins.set",
-        "builtins.bytearray",
-        "collections.defaultdict",
-        "collections.OrderedDict",
-        "collections.deque",
-        "collections.Counter",
-    }
-)
-#: Calls whose result is static metadata: recording it at trace time is a known idiom
-#: (e.g. capturing the output tree structure inside a custom_vjp rule).
-STATIC_METADATA_CALLS = frozenset(
-    {
-        "jax.tree_util.tree_structure",
-        "jax.tree.structure",
-        "jax.tree_util.tree_flatten",
-        "jax.tree.flatten",
-        "jax.eval_shape",
-        "jax.numpy.shape",
-        "jax.numpy.result_type",
-    }
-)
 #: Where a container lives that the inner trace of a nested transformation writes into.
 INNER_TRACE = "enclosing traced function's"
-#: Module systems whose transformations track the state their methods write.
-FRAMEWORK_PREFIXES = ("flax.", "equinox.", "haiku.", "objax.", "praxis.", "penzai.")
-#: Methods in which assigning ``self.attr`` builds the object rather than mutating it.
-CONSTRUCTION_METHODS = frozenset({"__init__", "__post_init__", "setup", "__new__"})
 
 
 class GlobalMutation(Rule):
@@ -395,7 +345,7 @@ class GlobalMutation(Rule):
         found = model.lookup(name, function)
         values = [b.value for b in (found[1] if found else ()) if b.written_in is function]
         return bool(values) and all(
-            isinstance(v, cst.Call) and model.called_name(v) in STATIC_METADATA_CALLS
+            isinstance(v, cst.Call) and model.called_name(v) in jf.STATIC_METADATA_CALLS
             for v in values
         )
 
@@ -454,13 +404,13 @@ class GlobalMutation(Rule):
             name = model.called_name(value) or ""
             # A NumPy array is a mutable buffer: `buf[i] = x` in traced code writes once,
             # at trace time (and a tracer cannot even be stored in it).
-            return name in CONTAINER_CALLS or name in jf.NUMPY_BUFFER_CALLS
+            return name in jf.MUTABLE_CONTAINER_CALLS or name in jf.NUMPY_BUFFER_CALLS
         return False
 
     def method_mutation(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
         call = site.call
         func = call.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in MUTATING_METHODS):
+        if not (isinstance(func, cst.Attribute) and func.attr.value in jf.MUTATING_METHODS):
             return None
         function = model.staged_function(site.scope)
         if function is None:
@@ -615,9 +565,9 @@ class GlobalMutation(Rule):
         first = function.self_param()
         if isinstance(root, cst.Name) and first is not None and root.value == first.name:
             cls = function.enclosing_class()
-            if cls is None or frozen_class(model, cls) or function.name in CONSTRUCTION_METHODS:
+            if cls is None or frozen_class(model, cls) or function.name in jf.CONSTRUCTION_METHODS:
                 return None
-            if any(name.startswith(FRAMEWORK_PREFIXES) for name in model.base_names(cls)):
+            if any(name.startswith(jf.MODULE_SYSTEM_PREFIXES) for name in model.base_names(cls)):
                 return None
             if not self.stores_tracer(model, arguments, site):
                 return None
@@ -649,14 +599,14 @@ class GlobalMutation(Rule):
         cls = function.enclosing_class()
         if cls is None or frozen_class(model, cls):
             return False
-        if any(name.startswith(FRAMEWORK_PREFIXES) for name in model.base_names(cls)):
+        if any(name.startswith(jf.MODULE_SYSTEM_PREFIXES) for name in model.base_names(cls)):
             return False
         return any(kind.stages_python for kind in model.trace(function).direct_kinds)
 
     def self_store(
         self, model: SemanticModel, store: StoreSite, function: Scope
     ) -> Diagnostic | None:
-        if function.name in CONSTRUCTION_METHODS:
+        if function.name in jf.CONSTRUCTION_METHODS:
             return None
         if self.jitted_stateful_method(model, function):
             return Diagnostic(
