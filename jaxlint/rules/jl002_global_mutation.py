@@ -20,11 +20,13 @@ from jaxlint.model import (
     dotted,
     names_read,
 )
-from jaxlint.model.analyze.questions import frozen_class
+from jaxlint.model.analyze.state import (
+    INNER_TRACE,
+    outer_container,
+    owner_in_same_trace,
+    stateful_plain_class,
+)
 from jaxlint.rules.base import Invalid, Rule, Valid, reported
-
-#: Where a container lives that the inner trace of a nested transformation writes into.
-INNER_TRACE = "enclosing traced function's"
 
 
 class GlobalMutation(Rule):
@@ -280,7 +282,7 @@ class GlobalMutation(Rule):
             if function is not None:
                 name = site.node.value if isinstance(site.node, cst.Name) else "name"  # type: ignore[attr-defined]
                 declared = "global" if name in function.globals else "nonlocal"
-                if declared == "nonlocal" and self.owner_in_same_trace(model, name, function):
+                if declared == "nonlocal" and owner_in_same_trace(model, name, function):
                     continue
                 if self.static_metadata(model, name, function):
                     continue
@@ -300,16 +302,6 @@ class GlobalMutation(Rule):
             self.store_mutation(model, store)
             for store in (*model.subscript_stores, *model.attribute_stores)
         )
-
-    @staticmethod
-    def owner_in_same_trace(model: SemanticModel, name: str, function: Scope) -> bool:
-        """A closure variable of an enclosing function that is itself traced lives and
-        dies inside the same trace: writing it is ordinary local computation."""
-        found = model.lookup(name, function.parent or model.module_scope)
-        if found is None:
-            return False
-        owner = found[0].enclosing_function()
-        return owner is not None and model.trace(owner).staged
 
     @staticmethod
     def tested_names(model: SemanticModel) -> dict[int, set[str]]:
@@ -354,32 +346,6 @@ class GlobalMutation(Rule):
         via = model.trace(function).via
         return f" ({function.qualname} is traced: {via})" if via else ""
 
-    def outer_container(self, model: SemanticModel, name: str, function: Scope) -> str | None:
-        """'module-level' or 'closed-over' when ``name`` is a mutable container defined
-        outside ``function``; None for locals, parameters and unknown objects."""
-        if model.is_local(name, function) and name not in function.globals:
-            return None
-        found = model.lookup(name, function)
-        if found is None:
-            return None
-        owner, bindings = found
-        if owner is function or owner.kind is ScopeKind.CLASS:
-            return None
-        if not all(self.is_container(model, b.value) for b in bindings):
-            return None
-        if owner.is_function and model.trace(owner).staged:
-            if self.own_transformation(model, function):
-                return INNER_TRACE
-            return None  # created by the same trace
-        return "module-level" if owner.kind is ScopeKind.MODULE else "closed-over"
-
-    @staticmethod
-    def own_transformation(model: SemanticModel, function: Scope) -> bool:
-        """``function`` is handed to a transformation of its own (a `scan` body, a
-        `remat`ed helper, a `vmap`ped closure): its tracers belong to that inner trace,
-        and any that are stored in the enclosing function's containers leak out of it."""
-        return any(kind.traces_arguments for kind in model.trace(function).direct_kinds)
-
     @staticmethod
     def stores_tracer(
         model: SemanticModel,
@@ -394,19 +360,6 @@ class GlobalMutation(Rule):
             for value in values
         )
 
-    @staticmethod
-    def is_container(model: SemanticModel, value: cst.BaseExpression | None) -> bool:
-        if isinstance(
-            value, cst.List | cst.Dict | cst.Set | cst.ListComp | cst.DictComp | cst.SetComp
-        ):
-            return True
-        if isinstance(value, cst.Call):
-            name = model.called_name(value) or ""
-            # A NumPy array is a mutable buffer: `buf[i] = x` in traced code writes once,
-            # at trace time (and a tracer cannot even be stored in it).
-            return name in jf.MUTABLE_CONTAINER_CALLS or name in jf.NUMPY_BUFFER_CALLS
-        return False
-
     def method_mutation(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
         call = site.call
         func = call.func
@@ -420,7 +373,7 @@ class GlobalMutation(Rule):
         if not isinstance(func.value, cst.Name):
             return None
         name = func.value.value
-        where = self.outer_container(model, name, function)
+        where = outer_container(model, name, function)
         if where is None:
             return None
         arguments = [arg.value for arg in call.args]
@@ -472,7 +425,7 @@ class GlobalMutation(Rule):
         if isinstance(target, cst.Subscript) and isinstance(base, cst.Attribute):
             return self.attribute_item_store(model, store, function, base)
         if isinstance(target, cst.Subscript) and isinstance(base, cst.Name):
-            where = self.outer_container(model, base.value, function)
+            where = outer_container(model, base.value, function)
             if where is None:
                 return None
             value = getattr(store.statement, "value", None)
@@ -565,9 +518,7 @@ class GlobalMutation(Rule):
         first = function.self_param()
         if isinstance(root, cst.Name) and first is not None and root.value == first.name:
             cls = function.enclosing_class()
-            if cls is None or frozen_class(model, cls) or function.name in jf.CONSTRUCTION_METHODS:
-                return None
-            if any(name.startswith(jf.MODULE_SYSTEM_PREFIXES) for name in model.base_names(cls)):
+            if not stateful_plain_class(model, cls) or function.name in jf.CONSTRUCTION_METHODS:
                 return None
             if not self.stores_tracer(model, arguments, site):
                 return None
@@ -597,9 +548,7 @@ class GlobalMutation(Rule):
         name counter is the intent there), nor flax/equinox modules, whose transforms own
         their state."""
         cls = function.enclosing_class()
-        if cls is None or frozen_class(model, cls):
-            return False
-        if any(name.startswith(jf.MODULE_SYSTEM_PREFIXES) for name in model.base_names(cls)):
+        if not stateful_plain_class(model, cls):
             return False
         return any(kind.stages_python for kind in model.trace(function).direct_kinds)
 
