@@ -232,10 +232,10 @@ def unreached_by_traced_callers(
         if flag is not None and flag[0].value in function.params:
             name, asked, negated = flag
             holds = model.flag_fact(name, Point(function, current.ordinal), asked)
-            if holds is not Fact.UNKNOWN and ((holds is Fact.YES) != negated) != (
-                current.index == 0
-            ):
-                return True
+            if holds is not Fact.UNKNOWN:
+                taken = (holds is Fact.YES) != negated  # whether every caller passes the test
+                if taken != (current.index == 0):  # arm 0 runs when it passes
+                    return True
         current = current.parent
     return False
 
