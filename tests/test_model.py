@@ -8,6 +8,7 @@ import libcst as cst
 import pytest
 
 from jaxlint.model import Fact, Point, Scope, ScopeKind, SemanticModel, TransformKind, build_model
+from jaxlint.model.lattices.flags import FlagTest
 
 END = 1 << 40  # a point after every statement of a function
 
@@ -406,6 +407,121 @@ def f(x):
     scope = function(model, "f")
     statement = scope.node.body.body[-1].body[0]  # type: ignore[attr-defined]
     assert model.boolean_fact(statement.value, Point(scope, END)) is expected
+
+
+@pytest.mark.parametrize(
+    ("body", "kinds", "expected"),
+    [
+        ("return [x, 1]", None, Fact.YES),
+        ("return {k: x for k in 'ab'}", None, Fact.YES),
+        ("return tuple(x)", None, Fact.YES),
+        ("return (v for v in x)", None, Fact.NO),  # a generator is no container
+        ("return (v for v in x)", {"generator"}, Fact.YES),
+        ("return [x, 1]", {"tuple"}, Fact.NO),
+        ("return 3", None, Fact.NO),
+        ("return x", None, Fact.UNKNOWN),
+        ("return jnp.zeros(3)", None, Fact.UNKNOWN),
+        # Names are followed through every binding that reaches them, and must agree.
+        ("y = [x]\n    z = y\n    return z", {"list"}, Fact.YES),
+        ("y = [x] if x else {}\n    return y", None, Fact.YES),
+        ("y = [x] if x else {}\n    return y", {"list"}, Fact.UNKNOWN),
+        ("y = [x] if x else x\n    return y", None, Fact.UNKNOWN),
+        ("y: list = list(x)\n    return y", {"list"}, Fact.YES),
+        ("y = []\n    y += [x]\n    return y", None, Fact.UNKNOWN),
+        # Parameters: by their annotation, or a display as their default.
+        ("return seq", None, Fact.YES),
+        ("return seq", {"list"}, Fact.UNKNOWN),  # a Sequence may be a list or a tuple
+        ("return opt", {"dict"}, Fact.YES),
+        ("return ids", {"tuple"}, Fact.YES),
+        ("return state", {"tuple"}, Fact.YES),  # a NamedTuple
+        ("return count", None, Fact.UNKNOWN),
+    ],
+)
+def test_container_ness(body: str, kinds: set[str] | None, expected: Fact) -> None:
+    model = model_of(f"""
+import jax.numpy as jnp
+from typing import NamedTuple, Optional, Sequence
+
+class State(NamedTuple):
+    w: int
+
+def f(x, seq: Sequence[int], opt: Optional[dict], state: State, count: int, ids=()):
+    {body}
+""")
+    scope = function(model, "f")
+    statement = scope.node.body.body[-1].body[0]  # type: ignore[attr-defined]
+    at = Point(scope, END)
+    if kinds is None:
+        assert model.container_fact(statement.value, at) is expected
+    else:
+        assert model.container_fact(statement.value, at, frozenset(kinds)) is expected
+
+
+def test_container_answers_are_cached_per_question() -> None:
+    # Asking about lists first must not answer the question about any container.
+    model = model_of("""
+        def f(x):
+            y = [x] if x else (x,)
+            return y
+        """)
+    scope = function(model, "f")
+    name = scope.node.body.body[-1].body[0].value  # type: ignore[attr-defined]
+    at = Point(scope, END)
+    assert model.container_fact(name, at, frozenset({"list"})) is Fact.UNKNOWN
+    assert model.container_fact(name, at) is Fact.YES
+    assert model.container_kind(name, at, ("list", "tuple")) is None
+
+
+@pytest.mark.parametrize(
+    ("callers", "test", "expected"),
+    [
+        ("unique(x)", FlagTest.TRUTHY, Fact.NO),  # left at its default
+        ("unique(x, True)", FlagTest.TRUTHY, Fact.YES),
+        ("unique(x, counts=1)", FlagTest.TRUTHY, Fact.YES),
+        ("unique(x, 0)", FlagTest.TRUTHY, Fact.NO),
+        ("unique(x) + unique(x, True)", FlagTest.TRUTHY, Fact.UNKNOWN),  # must agree
+        ("unique(x, x.size)", FlagTest.TRUTHY, Fact.UNKNOWN),
+        ("unique(x, x.size)", FlagTest.IS_NONE, Fact.NO),
+        ("unique(x, None)", FlagTest.IS_NONE, Fact.YES),
+        ("unique(x, [1])", FlagTest.IS_NONE, Fact.NO),
+        ("unique(x, y)", FlagTest.IS_NONE, Fact.UNKNOWN),
+        ("middle(x, True)", FlagTest.TRUTHY, Fact.YES),  # passed on: followed
+        ("middle(x, False) + unique(x, True)", FlagTest.TRUTHY, Fact.UNKNOWN),
+    ],
+)
+def test_flag_values_come_from_traced_callers(callers: str, test: FlagTest, expected: Fact) -> None:
+    model = model_of(f"""
+        import jax
+
+        def unique(x, counts=False):
+            return x
+
+        def middle(x, counts):
+            return unique(x, counts)
+
+        @jax.jit
+        def step(x, y):
+            return {callers}
+        """)
+    helper = function(model, "unique")
+    assert model.flag_fact(cst.Name("counts"), Point(helper, END), test) is expected
+
+
+def test_flag_values_need_every_caller_in_sight() -> None:
+    model = model_of("""
+        import jax
+
+        @jax.jit
+        def unique(x, counts=False):  # transformed itself: any caller may pass anything
+            return x
+
+        @jax.jit
+        def step(x):
+            return unique(x)
+        """)
+    helper = function(model, "unique")
+    fact = model.flag_fact(cst.Name("counts"), Point(helper, END), FlagTest.TRUTHY)
+    assert fact is Fact.UNKNOWN
 
 
 def test_every_subscript_in_a_function_is_a_site() -> None:

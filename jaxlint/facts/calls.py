@@ -261,3 +261,17 @@ BOOLEAN_RESULT_CALLS = frozenset(
     ]
     + ["jax.random.bernoulli"]
 )
+#: Functions whose derivative is infinite or NaN at or past a boundary: the edge of the
+#: domain, which a guard ``x > boundary`` keeps them away from in the forward pass only.
+UNSAFE_AT_BOUNDARY: dict[str, float] = {
+    "jax.numpy.sqrt": 0.0,
+    "jax.numpy.log": 0.0,
+    "jax.numpy.log2": 0.0,
+    "jax.numpy.log10": 0.0,
+    "jax.numpy.log1p": -1.0,
+    "jax.numpy.reciprocal": 0.0,
+    "jax.lax.sqrt": 0.0,
+    "jax.lax.log": 0.0,
+    "jax.lax.rsqrt": 0.0,
+    "jax.lax.log1p": -1.0,
+}

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 
 import libcst as cst
 
-from jaxlint.facts.jaxfacts import TransformKind
+from jaxlint.facts.transforms import TransformKind
 from jaxlint.model.builder import Builder
 from jaxlint.model.names import (
     array_only_index,

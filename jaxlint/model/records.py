@@ -14,7 +14,7 @@ from typing import NamedTuple, Protocol
 
 import libcst as cst
 
-from jaxlint.facts.jaxfacts import TransformKind
+from jaxlint.facts.transforms import TransformKind
 
 __all__ = [
     "Resolved",

@@ -9,6 +9,8 @@ import libcst as cst
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.model.lattices.arrays import ArrayFacts, is_mutable_ref
 from jaxlint.model.lattices.booleans import BooleanFacts
+from jaxlint.model.lattices.containers import CONTAINERS, ContainerFacts
+from jaxlint.model.lattices.flags import FlagFacts, FlagTest
 from jaxlint.model.lattices.traced import JvpTracedFacts, TracedFacts
 from jaxlint.model.names import string_key
 from jaxlint.model.records import (
@@ -36,7 +38,7 @@ class SemanticModel(ModelView):
     Rules read the recorded sites (``calls``, ``subscript_stores``, ``conditions``, ...)
     and ask: names (:class:`NameResolver`), tracing (:meth:`trace`,
     :meth:`staged_function`, :meth:`transform_of`), values (:meth:`array_fact`,
-    :meth:`traced_fact`, :meth:`is_mutable_ref`), control flow (:meth:`reaches`) and
+    :meth:`traced_fact`, :meth:`container_fact`, :meth:`is_mutable_ref`), control flow (:meth:`reaches`) and
     positions (:meth:`line_of`).
     """
 
@@ -134,6 +136,33 @@ class SemanticModel(ModelView):
         """Whether ``expr``, evaluated at ``at``, is boolean: a mask when it is an array
         (see :class:`jaxlint.model.lattices.booleans.BooleanFacts`)."""
         return BooleanFacts(self).of(expr, at.scope, at.ordinal)
+
+    def container_fact(
+        self, expr: cst.BaseExpression, at: Point, kinds: frozenset[str] = CONTAINERS
+    ) -> Fact:
+        """Whether ``expr``, evaluated at ``at``, is a Python container of one of ``kinds``
+        (``"list"``, ``"tuple"``, ``"dict"``, ``"set"``, ``"generator"``; by default any
+        container): see :class:`jaxlint.model.lattices.containers.ContainerFacts`."""
+        return ContainerFacts(self, kinds).of(expr, at.scope, at.ordinal)
+
+    def container_kind(
+        self, expr: cst.BaseExpression, at: Point, kinds: Iterable[str]
+    ) -> str | None:
+        """The one of ``kinds`` that ``expr`` is a container of for sure, else None."""
+        return next(
+            (
+                kind
+                for kind in kinds
+                if self.container_fact(expr, at, frozenset({kind})) is Fact.YES
+            ),
+            None,
+        )
+
+    def flag_fact(self, expr: cst.BaseExpression, at: Point, test: FlagTest) -> Fact:
+        """Whether ``test`` holds for ``expr`` evaluated at ``at``: for a flag parameter,
+        for what every traced caller passes (see
+        :class:`jaxlint.model.lattices.flags.FlagFacts`)."""
+        return FlagFacts(self, test).of(expr, at.scope, at.ordinal)
 
     def traced_tree_part(self, expr: cst.BaseExpression, at: Point) -> Fact:
         """Whether ``expr`` is ``state["vel"]`` (string keys, one or more levels) of a

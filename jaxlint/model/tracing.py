@@ -14,7 +14,7 @@ from typing import TypeVar
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
-from jaxlint.facts.jaxfacts import TransformKind
+from jaxlint.facts.transforms import TransformKind
 from jaxlint.model.names import dotted
 from jaxlint.model.records import (
     BindingKind,

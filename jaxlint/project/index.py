@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jaxlint.facts import jaxfacts as jf
-from jaxlint.facts.jaxfacts import TransformKind
+from jaxlint.facts.transforms import TransformKind
 from jaxlint.fsio import read_source
 from jaxlint.project import prefilter
 from jaxlint.project.reader import (

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jaxlint.facts import jaxfacts as jf
-from jaxlint.facts.jaxfacts import TransformKind
+from jaxlint.facts.transforms import TransformKind
 from jaxlint.model.tracing import decorator_transform
 
 #: option (``static_argnums``/``donate_argnums``) -> (positions, parameter names)

@@ -30,8 +30,6 @@ AUGMENTED_METHODS: dict[type[cst.BaseAugOp], str] = {
     cst.DivideAssign: "divide",
     cst.PowerAssign: "power",
 }
-#: ``x[i] = jnp.minimum(x[i], v)`` is ``x = x.at[i].min(v)``.
-ELEMENTWISE_METHODS = {"jax.numpy.minimum": "min", "jax.numpy.maximum": "max"}
 
 
 def _whole_write(target: cst.Subscript) -> bool:
@@ -550,7 +548,7 @@ class InplaceUpdate(Rule):
         """``x[i] = jnp.maximum(x[i], v)`` -> ("max", v)."""
         if not isinstance(value, cst.Call) or len(value.args) != 2:
             return None
-        method = ELEMENTWISE_METHODS.get(model.called_name(value) or "")
+        method = jf.ELEMENTWISE_AT_METHODS.get(model.called_name(value) or "")
         if method is None or any(arg.keyword or arg.star for arg in value.args):
             return None
         first, second = value.args[0].value, value.args[1].value

@@ -20,62 +20,14 @@ from jaxlint.model import (
     dotted,
     names_read,
 )
-from jaxlint.model.analyze.questions import frozen_class
+from jaxlint.model.analyze.state import (
+    INNER_TRACE,
+    outer_container,
+    owner_in_same_trace,
+    stateful_plain_class,
+)
 from jaxlint.rules.base import Invalid, Rule, Valid, reported
 from jaxlint.rules.triggers import Trigger
-
-MUTATING_METHODS = frozenset(
-    {
-        "append",
-        "extend",
-        "insert",
-        "pop",
-        "popitem",
-        "remove",
-        "clear",
-        "update",
-        "setdefault",
-        "add",
-        "discard",
-        "sort",
-        "reverse",
-        "appendleft",
-        "extendleft",
-        "popleft",
-    }
-)
-#: Constructors of mutable containers.
-CONTAINER_CALLS = frozenset(
-    {
-        "builtins.list",
-        "builtins.dict",
-        "builtins.set",
-        "builtins.bytearray",
-        "collections.defaultdict",
-        "collections.OrderedDict",
-        "collections.deque",
-        "collections.Counter",
-    }
-)
-#: Calls whose result is static metadata: recording it at trace time is a known idiom
-#: (e.g. capturing the output tree structure inside a custom_vjp rule).
-STATIC_METADATA_CALLS = frozenset(
-    {
-        "jax.tree_util.tree_structure",
-        "jax.tree.structure",
-        "jax.tree_util.tree_flatten",
-        "jax.tree.flatten",
-        "jax.eval_shape",
-        "jax.numpy.shape",
-        "jax.numpy.result_type",
-    }
-)
-#: Where a container lives that the inner trace of a nested transformation writes into.
-INNER_TRACE = "enclosing traced function's"
-#: Module systems whose transformations track the state their methods write.
-FRAMEWORK_PREFIXES = ("flax.", "equinox.", "haiku.", "objax.", "praxis.", "penzai.")
-#: Methods in which assigning ``self.attr`` builds the object rather than mutating it.
-CONSTRUCTION_METHODS = frozenset({"__init__", "__post_init__", "setup", "__new__"})
 
 
 class GlobalMutation(Rule):
@@ -332,7 +284,7 @@ class GlobalMutation(Rule):
             if function is not None:
                 name = site.node.value if isinstance(site.node, cst.Name) else "name"  # type: ignore[attr-defined]
                 declared = "global" if name in function.globals else "nonlocal"
-                if declared == "nonlocal" and self.owner_in_same_trace(model, name, function):
+                if declared == "nonlocal" and owner_in_same_trace(model, name, function):
                     continue
                 if self.static_metadata(model, name, function):
                     continue
@@ -352,16 +304,6 @@ class GlobalMutation(Rule):
             self.store_mutation(model, store)
             for store in (*model.subscript_stores, *model.attribute_stores)
         )
-
-    @staticmethod
-    def owner_in_same_trace(model: SemanticModel, name: str, function: Scope) -> bool:
-        """A closure variable of an enclosing function that is itself traced lives and
-        dies inside the same trace: writing it is ordinary local computation."""
-        found = model.lookup(name, function.parent or model.module_scope)
-        if found is None:
-            return False
-        owner = found[0].enclosing_function()
-        return owner is not None and model.trace(owner).staged
 
     @staticmethod
     def tested_names(model: SemanticModel) -> dict[int, set[str]]:
@@ -397,7 +339,7 @@ class GlobalMutation(Rule):
         found = model.lookup(name, function)
         values = [b.value for b in (found[1] if found else ()) if b.written_in is function]
         return bool(values) and all(
-            isinstance(v, cst.Call) and model.called_name(v) in STATIC_METADATA_CALLS
+            isinstance(v, cst.Call) and model.called_name(v) in jf.STATIC_METADATA_CALLS
             for v in values
         )
 
@@ -405,32 +347,6 @@ class GlobalMutation(Rule):
     def via(model: SemanticModel, function: Scope) -> str:
         via = model.trace(function).via
         return f" ({function.qualname} is traced: {via})" if via else ""
-
-    def outer_container(self, model: SemanticModel, name: str, function: Scope) -> str | None:
-        """'module-level' or 'closed-over' when ``name`` is a mutable container defined
-        outside ``function``; None for locals, parameters and unknown objects."""
-        if model.is_local(name, function) and name not in function.globals:
-            return None
-        found = model.lookup(name, function)
-        if found is None:
-            return None
-        owner, bindings = found
-        if owner is function or owner.kind is ScopeKind.CLASS:
-            return None
-        if not all(self.is_container(model, b.value) for b in bindings):
-            return None
-        if owner.is_function and model.trace(owner).staged:
-            if self.own_transformation(model, function):
-                return INNER_TRACE
-            return None  # created by the same trace
-        return "module-level" if owner.kind is ScopeKind.MODULE else "closed-over"
-
-    @staticmethod
-    def own_transformation(model: SemanticModel, function: Scope) -> bool:
-        """``function`` is handed to a transformation of its own (a `scan` body, a
-        `remat`ed helper, a `vmap`ped closure): its tracers belong to that inner trace,
-        and any that are stored in the enclosing function's containers leak out of it."""
-        return any(kind.traces_arguments for kind in model.trace(function).direct_kinds)
 
     @staticmethod
     def stores_tracer(
@@ -446,23 +362,10 @@ class GlobalMutation(Rule):
             for value in values
         )
 
-    @staticmethod
-    def is_container(model: SemanticModel, value: cst.BaseExpression | None) -> bool:
-        if isinstance(
-            value, cst.List | cst.Dict | cst.Set | cst.ListComp | cst.DictComp | cst.SetComp
-        ):
-            return True
-        if isinstance(value, cst.Call):
-            name = model.called_name(value) or ""
-            # A NumPy array is a mutable buffer: `buf[i] = x` in traced code writes once,
-            # at trace time (and a tracer cannot even be stored in it).
-            return name in CONTAINER_CALLS or name in jf.NUMPY_BUFFER_CALLS
-        return False
-
     def method_mutation(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
         call = site.call
         func = call.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in MUTATING_METHODS):
+        if not (isinstance(func, cst.Attribute) and func.attr.value in jf.MUTATING_METHODS):
             return None
         function = model.staged_function(site.scope)
         if function is None:
@@ -472,7 +375,7 @@ class GlobalMutation(Rule):
         if not isinstance(func.value, cst.Name):
             return None
         name = func.value.value
-        where = self.outer_container(model, name, function)
+        where = outer_container(model, name, function)
         if where is None:
             return None
         arguments = [arg.value for arg in call.args]
@@ -524,7 +427,7 @@ class GlobalMutation(Rule):
         if isinstance(target, cst.Subscript) and isinstance(base, cst.Attribute):
             return self.attribute_item_store(model, store, function, base)
         if isinstance(target, cst.Subscript) and isinstance(base, cst.Name):
-            where = self.outer_container(model, base.value, function)
+            where = outer_container(model, base.value, function)
             if where is None:
                 return None
             value = getattr(store.statement, "value", None)
@@ -617,9 +520,7 @@ class GlobalMutation(Rule):
         first = function.self_param()
         if isinstance(root, cst.Name) and first is not None and root.value == first.name:
             cls = function.enclosing_class()
-            if cls is None or frozen_class(model, cls) or function.name in CONSTRUCTION_METHODS:
-                return None
-            if any(name.startswith(FRAMEWORK_PREFIXES) for name in model.base_names(cls)):
+            if not stateful_plain_class(model, cls) or function.name in jf.CONSTRUCTION_METHODS:
                 return None
             if not self.stores_tracer(model, arguments, site):
                 return None
@@ -649,16 +550,14 @@ class GlobalMutation(Rule):
         name counter is the intent there), nor flax/equinox modules, whose transforms own
         their state."""
         cls = function.enclosing_class()
-        if cls is None or frozen_class(model, cls):
-            return False
-        if any(name.startswith(FRAMEWORK_PREFIXES) for name in model.base_names(cls)):
+        if not stateful_plain_class(model, cls):
             return False
         return any(kind.stages_python for kind in model.trace(function).direct_kinds)
 
     def self_store(
         self, model: SemanticModel, store: StoreSite, function: Scope
     ) -> Diagnostic | None:
-        if function.name in CONSTRUCTION_METHODS:
+        if function.name in jf.CONSTRUCTION_METHODS:
             return None
         if self.jitted_stateful_method(model, function):
             return Diagnostic(

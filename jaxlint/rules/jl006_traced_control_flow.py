@@ -9,12 +9,10 @@ import libcst as cst
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import (
-    BindingKind,
     CallSite,
     ConditionKind,
     ConditionSite,
     Fact,
-    Scope,
     SemanticModel,
 )
 from jaxlint.model.analyze.questions import tests_tracerness, traced_context, untraced_arm
@@ -70,67 +68,6 @@ def _boolean_nodes(expr: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
         yield from _boolean_nodes(expr.right)
     elif isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Not):
         yield from _boolean_nodes(expr.expression)
-
-
-_DISPLAYS = (cst.List, cst.Tuple, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
-
-
-def _is_container(model: SemanticModel, expr: cst.BaseExpression, site: ConditionSite) -> bool:
-    """A list, tuple, dict or set (of tracers, maybe): a display, a name bound only to
-    one, or a parameter annotated as one (``Tuple[...]``, ``Sequence``, ``Mapping``, a
-    NamedTuple class). Its truth is its emptiness, which tracing does not hide."""
-    if isinstance(expr, _DISPLAYS):
-        return True
-    if not isinstance(expr, cst.Name):
-        return False
-    found = model.reaching(expr.value, site.scope, site.ordinal)
-    if found is None:
-        return False
-    for binding in found[1]:
-        if binding.kind is BindingKind.PARAM:
-            param = binding.scope.params.get(binding.name)
-            if param is not None and isinstance(param.default, _DISPLAYS):
-                continue  # `program_ids=()`: a sequence by its default
-            annotation = param.annotation if param is not None else None
-            where = binding.scope.parent or model.module_scope
-            if annotation is None or not _container_annotation(model, annotation, where):
-                return False
-        elif binding.kind is not BindingKind.ASSIGN or binding.value is None:
-            return False
-        elif not _builds_container(model, binding.value, binding.code_scope):
-            return False
-    return True
-
-
-def _builds_container(model: SemanticModel, value: cst.BaseExpression, scope: Scope) -> bool:
-    """A display, or ``tuple(...)``/``list(...)``/``dict(...)``/``set(...)`` of anything."""
-    if isinstance(value, _DISPLAYS):
-        return True
-    return isinstance(value, cst.Call) and model.qualified_name(value.func, scope) in (
-        "builtins.tuple",
-        "builtins.list",
-        "builtins.dict",
-        "builtins.set",
-    )
-
-
-def _container_annotation(
-    model: SemanticModel, annotation: cst.BaseExpression, scope: Scope
-) -> bool:
-    if isinstance(annotation, cst.Subscript):
-        name = model.qualified_name(annotation.value, scope)
-        if name == "typing.Optional" and len(annotation.slice) == 1:
-            inner = annotation.slice[0].slice
-            return isinstance(inner, cst.Index) and _container_annotation(model, inner.value, scope)
-        return name in jf.CONTAINER_ANNOTATIONS
-    if model.qualified_name(annotation, scope) in jf.CONTAINER_ANNOTATIONS:
-        return True
-    if isinstance(annotation, cst.Name):  # a NamedTuple class of this file
-        found = model.lookup(annotation.value, scope)
-        if found is not None and found[1][-1].kind is BindingKind.CLASS:
-            cls = model.scope_of_node.get(id(found[1][-1].node))
-            return cls is not None and bool(model.base_names(cls) & jf.NAMED_TUPLE_BASES)
-    return False
 
 
 class TracedControlFlow(Rule):
@@ -550,7 +487,7 @@ class TracedControlFlow(Rule):
         if function is None:
             return None
         for operand in operands:
-            if _is_container(model, operand, site):
+            if model.container_fact(operand, site) is Fact.YES:
                 continue  # `if params:` asks whether a container is empty: static
             if model.traced_fact(operand, site) is Fact.YES:
                 kind = site.kind.value

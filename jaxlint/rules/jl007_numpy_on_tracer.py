@@ -34,7 +34,8 @@ def _writes_to_out(call: cst.Call) -> bool:
     )
 
 
-_DISPLAYS = (cst.List, cst.Tuple, cst.ListComp, cst.GeneratorExp)
+#: The Python sequences that NumPy converts element by element.
+SEQUENCES = frozenset({"list", "tuple", "generator"})
 
 
 def _sequence_of_tracers(model: SemanticModel, site: CallSite, call: cst.Call) -> bool:
@@ -43,14 +44,7 @@ def _sequence_of_tracers(model: SemanticModel, site: CallSite, call: cst.Call) -
     array = next((arg.value for arg in call.args if arg.keyword is None and not arg.star), None)
     if array is None or model.traced_fact(array, site, jvp=True) is not Fact.YES:
         return False
-    if isinstance(array, _DISPLAYS):
-        return True
-    if not isinstance(array, cst.Name):
-        return False
-    found = model.reaching(array.value, site.scope, site.ordinal)
-    return found is not None and all(
-        b.kind is BindingKind.ASSIGN and isinstance(b.value, _DISPLAYS) for b in found[1]
-    )
+    return model.container_fact(array, site, SEQUENCES) is Fact.YES
 
 
 class NumpyOnTracer(Rule):

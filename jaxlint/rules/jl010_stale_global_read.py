@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint.facts.jaxfacts import TransformKind
+from jaxlint.facts.transforms import TransformKind
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import Binding, BindingKind, Scope, ScopeKind, SemanticModel
 from jaxlint.model.analyze.questions import traced_context

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
-from jaxlint.facts.jaxfacts import TransformKind
+from jaxlint.facts.transforms import TransformKind
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import CallSite, Fact, Scope, SemanticModel, Site
 from jaxlint.model.analyze.questions import jnp_function, traced_context, untraced_arm

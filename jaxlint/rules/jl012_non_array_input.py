@@ -9,21 +9,13 @@ import libcst as cst
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.edits import Applicability, Fix, Replace
 from jaxlint.fix.findings import Diagnostic
-from jaxlint.model import BindingKind, CallSite, SemanticModel
+from jaxlint.model import CallSite, SemanticModel
 from jaxlint.model.analyze.questions import jnp_function
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 from jaxlint.rules.triggers import Trigger
 
-#: The expressions that build a Python sequence (a generator is not an array either).
-SEQUENCE_NODES = (cst.List, cst.Tuple, cst.ListComp, cst.GeneratorExp)
-
-
-def _sequence_kind(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.List | cst.ListComp):
-        return "list"
-    if isinstance(node, cst.Tuple):
-        return "tuple"
-    return "generator"
+#: The Python sequences (a generator is not an array either) that ``jax.numpy`` rejects.
+SEQUENCES = ("list", "tuple", "generator")
 
 
 class NonArrayInput(Rule):
@@ -195,22 +187,7 @@ class NonArrayInput(Rule):
         self, model: SemanticModel, value: cst.BaseExpression, site: CallSite
     ) -> str | None:
         """``list``/``tuple``/``generator`` when ``value`` is one for sure, else None."""
-        if isinstance(value, SEQUENCE_NODES):
-            return _sequence_kind(value)
-        if not isinstance(value, cst.Name):
-            return None
-        found = model.reaching(value.value, site.scope, site.ordinal)
-        if found is None:
-            return None
-        _, bindings = found
-        kinds = set()
-        for binding in bindings:
-            if binding.kind is not BindingKind.ASSIGN or not isinstance(
-                binding.value, SEQUENCE_NODES
-            ):
-                return None
-            kinds.add(_sequence_kind(binding.value))
-        return kinds.pop() if len(kinds) == 1 else None
+        return model.container_kind(value, site, SEQUENCES)
 
     def fix_for(
         self, model: SemanticModel, site: CallSite, value: cst.BaseExpression

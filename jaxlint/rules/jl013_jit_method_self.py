@@ -7,9 +7,10 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import BindingKind, Scope, SemanticModel
-from jaxlint.model.analyze.jitted import JIT_TRANSFORMS, option_of
+from jaxlint.model.analyze.jitted import option_of
 from jaxlint.model.records import TransformForm
 from jaxlint.model.tracing import transform_options
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
@@ -17,8 +18,6 @@ from jaxlint.rules.triggers import Trigger
 
 #: Calls that register a class with JAX's pytree or static machinery.
 REGISTRATION_PREFIX = "jax.tree_util.register"
-#: Methods that build an instance: what they assign is its first value, not a change.
-CONSTRUCTION_METHODS = ("__init__", "__post_init__", "__new__", "__setstate__", "setup")
 #: Methods with which a class defines when two instances are equal static values.
 USER_HASHING = ("__hash__", "__eq__")
 
@@ -330,7 +329,7 @@ class JitMethodSelf(Rule):
             transform = model.transform_of(expr, parent)
             if transform is None:
                 continue
-            if transform[0] not in JIT_TRANSFORMS:
+            if transform[0] not in jf.JIT_TRANSFORMS:
                 return None  # another transformation first: not this rule's to judge
             options = transform_options(expr, transform[2])
             if transform[2] is not TransformForm.BARE:
@@ -392,7 +391,7 @@ class JitMethodSelf(Rule):
     @staticmethod
     def construction_methods(model: SemanticModel, cls: Scope) -> list[Scope]:
         found: list[Scope] = []
-        for name in CONSTRUCTION_METHODS:
+        for name in jf.CONSTRUCTION_METHODS:
             for binding in cls.bindings.get(name, ()):
                 scope = model.scope_of_node.get(id(binding.node))
                 if binding.kind is BindingKind.DEF and scope is not None:
@@ -446,6 +445,6 @@ class JitMethodSelf(Rule):
         """The ``@jax.jit``/``@partial(jax.jit, ...)`` decorator of the method, if any."""
         for decorator in node.decorators:
             found = model.transform_of(decorator.decorator, cls)
-            if found is not None and found[0] in JIT_TRANSFORMS:
+            if found is not None and found[0] in jf.JIT_TRANSFORMS:
                 return decorator.decorator
         return None

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.findings import Diagnostic
-from jaxlint.model import BindingKind, CallSite, Loop, LoopKind, Scope, SemanticModel
+from jaxlint.model import BindingKind, CallSite, Fact, Loop, LoopKind, Scope, SemanticModel
 from jaxlint.model.analyze.jitted import (
     ArgumentOption,
     calls_of,
@@ -19,26 +20,8 @@ from jaxlint.model.analyze.questions import literal_collection
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 from jaxlint.rules.triggers import Trigger
 
-#: Expressions that build an unhashable value, and what it is.
-UNHASHABLE_NODES: dict[type, str] = {
-    cst.List: "list",
-    cst.ListComp: "list",
-    cst.Dict: "dict",
-    cst.DictComp: "dict",
-    cst.Set: "set",
-    cst.SetComp: "set",
-}
-#: Calls that make arrays (unhashable) or mutable containers.
-UNHASHABLE_CALLS: dict[str, str] = {
-    **{
-        f"{module}.{function}": "array"
-        for module in ("jax.numpy", "numpy")
-        for function in ("array", "asarray", "zeros", "ones", "arange", "full")
-    },
-    "builtins.list": "list",
-    "builtins.dict": "dict",
-    "builtins.set": "set",
-}
+#: The Python containers that are unhashable.
+UNHASHABLE_CONTAINERS = ("list", "dict", "set")
 #: Arithmetic that keeps a loop counter new every iteration (``step + 1``, ``2 * i``);
 #: ``i % k`` and ``i // k`` repeat values, and are not counted.
 VARYING_OPERATORS = (cst.Add, cst.Subtract, cst.Multiply)
@@ -190,6 +173,20 @@ class StaticArgument(Rule):
             column=26,
             message="static argument `axes` of `total` is a list",
         ),
+        Invalid(
+            """
+            from functools import partial
+            import jax
+            import jax.numpy as jnp
+            @partial(jax.jit, static_argnums=1)
+            def scale(x, grid):
+                return x * len(grid)
+            def run(x):
+                grid = jnp.linspace(0, 1, 3)  # an array, as jnp.zeros(3) is
+                return scale(x, grid) + scale(x, jnp.zeros(3))
+            """,
+            count=2,
+        ),
         Invalid("""
             import jax
             import numpy as np
@@ -295,31 +292,28 @@ class StaticArgument(Rule):
     def unhashable(
         self, model: SemanticModel, site: CallSite, value: cst.BaseExpression
     ) -> str | None:
-        kind = self.unhashable_expression(model, site, value)
-        if kind is not None or not isinstance(value, cst.Name):
-            return kind
-        found = model.reaching(value.value, site.scope, site.ordinal)
-        if found is None:
-            return None
-        kinds: set[str] = set()
-        for binding in found[1]:
-            if binding.kind is not BindingKind.ASSIGN or binding.value is None:
-                return None
-            kind = self.unhashable_expression(model, site, binding.value)
-            if kind is None:
-                return None
-            kinds.add(kind)
-        return kinds.pop() if len(kinds) == 1 else None
-
-    def unhashable_expression(
-        self, model: SemanticModel, site: CallSite, value: cst.BaseExpression
-    ) -> str | None:
-        kind = UNHASHABLE_NODES.get(type(value))
+        """``list``/``dict``/``set``/``array`` when ``value`` is one for sure, else None."""
+        kind = model.container_kind(value, site, UNHASHABLE_CONTAINERS)
         if kind is not None:
             return kind
-        if isinstance(value, cst.Call):
-            return UNHASHABLE_CALLS.get(model.qualified_name(value.func, site.scope) or "")
+        if model.array_fact(value, site) is Fact.YES or self.numpy_array(model, site, value):
+            return "array"
         return None
+
+    @staticmethod
+    def numpy_array(model: SemanticModel, site: CallSite, value: cst.BaseExpression) -> bool:
+        """A NumPy array made in place (``np.array([0, 2])``), or a name bound only to one."""
+        values: list[tuple[cst.BaseExpression, Scope]] = [(value, site.scope)]
+        if isinstance(value, cst.Name):
+            found = model.reaching(value.value, site.scope, site.ordinal)
+            if found is None or any(b.kind is not BindingKind.ASSIGN for b in found[1]):
+                return False
+            values = [(b.value, b.code_scope) for b in found[1] if b.value is not None]
+        return bool(values) and all(
+            isinstance(made, cst.Call)
+            and model.qualified_name(made.func, scope) in jf.NUMPY_BUFFER_CALLS
+            for made, scope in values
+        )
 
     def loop_varying(
         self, option: ArgumentOption, value: cst.BaseExpression, label: str, loop: Loop

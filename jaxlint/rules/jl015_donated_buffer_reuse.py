@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import CallSite, SemanticModel, Site
 from jaxlint.model.analyze.jitted import (
@@ -17,18 +18,13 @@ from jaxlint.model.analyze.jitted import (
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.triggers import Trigger
 
-#: Attributes that read an array's metadata, which survives donation.
-METADATA_ATTRIBUTES = frozenset(
-    {"shape", "dtype", "ndim", "size", "sharding", "is_deleted", "delete", "aval", "nbytes"}
-)
-
 
 def _reads(expr: cst.BaseExpression, name: str) -> cst.Name | None:
     """Where ``expr`` reads the value of ``name`` (not only its shape or dtype)."""
     if isinstance(expr, cst.Name):
         return expr if expr.value == name else None
     if isinstance(expr, cst.Attribute):
-        if expr.attr.value in METADATA_ATTRIBUTES:
+        if expr.attr.value in jf.STATIC_ATTRIBUTES | jf.BUFFER_STATE_METHODS:
             return None
         return _reads(expr.value, name)
     children: list[cst.BaseExpression] = []
@@ -137,6 +133,18 @@ class DonatedBufferReuse(Rule):
                 shape = state.shape  # metadata survives donation
                 state = new
                 return state, shape
+            """),
+        Valid("""
+            import jax
+            def step(params, grads):
+                return params - grads
+            step_jit = jax.jit(step, donate_argnums=0)
+            def train(params, grads):
+                updated = step_jit(params, grads)
+                print(params.itemsize, params.weak_type)  # metadata, like `.shape`
+                if not params.is_deleted():
+                    params.delete()
+                return updated
             """),
         Valid("""
             import jax

@@ -7,27 +7,14 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from jaxlint.facts.jaxfacts import TransformKind
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.facts.transforms import TransformKind
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import CallSite, SemanticModel
 from jaxlint.model.analyze.questions import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 from jaxlint.rules.triggers import Trigger
 
-#: Functions whose derivative is infinite or NaN at or past a boundary: the edge of the
-#: domain, which a guard ``x > boundary`` keeps them away from in the forward pass only.
-UNSAFE_AT_BOUNDARY: dict[str, float] = {
-    "jax.numpy.sqrt": 0.0,
-    "jax.numpy.log": 0.0,
-    "jax.numpy.log2": 0.0,
-    "jax.numpy.log10": 0.0,
-    "jax.numpy.log1p": -1.0,
-    "jax.numpy.reciprocal": 0.0,
-    "jax.lax.sqrt": 0.0,
-    "jax.lax.log": 0.0,
-    "jax.lax.rsqrt": 0.0,
-    "jax.lax.log1p": -1.0,
-}
 #: Comparisons whose true side is the domain (``x > 0``: the first branch is the safe
 #: one), and their mirror images (``x <= 0``: the second branch is).
 GUARDS_FIRST = (cst.GreaterThan, cst.GreaterThanEqual, cst.NotEqual)
@@ -255,8 +242,8 @@ class NanGradientWhere(Rule):
             def visit_Call(self, node: cst.Call) -> bool:
                 name = model.called_name(node)  # resolved once, by the model
                 if (
-                    name in UNSAFE_AT_BOUNDARY
-                    and UNSAFE_AT_BOUNDARY[name] == boundary
+                    name in jf.UNSAFE_AT_BOUNDARY
+                    and jf.UNSAFE_AT_BOUNDARY[name] == boundary
                     and node.args
                     and node.args[0].keyword is None
                     and _code(node.args[0].value) == guarded

@@ -9,11 +9,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from jaxlint.facts import jaxfacts as jf
 from jaxlint.model import BindingKind, CallSite, Scope, SemanticModel
 from jaxlint.model.tracing import transform_options
-
-#: Transformations that take ``*_argnums``/``*_argnames`` options for their arguments.
-JIT_TRANSFORMS = frozenset({"jax.jit", "jax.pmap"})
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,7 @@ def jitted_options(model: SemanticModel, argnums: str, argnames: str) -> dict[in
         function = model.scope_of_node.get(id(node))
         for decorator in node.decorators:
             transform = model.transform_of(decorator.decorator, site.scope)
-            if transform is None or transform[0] not in JIT_TRANSFORMS:
+            if transform is None or transform[0] not in jf.JIT_TRANSFORMS:
                 continue
             options = transform_options(decorator.decorator, transform[2])
             option = option_of(options, function, node.name.value, argnums, argnames)
@@ -113,7 +111,7 @@ def jitted_options(model: SemanticModel, argnums: str, argnames: str) -> dict[in
                 value = binding.value
                 if binding.kind is not BindingKind.ASSIGN or not isinstance(value, cst.Call):
                     continue
-                if model.qualified_name(value.func, binding.code_scope) not in JIT_TRANSFORMS:
+                if model.qualified_name(value.func, binding.code_scope) not in jf.JIT_TRANSFORMS:
                     continue
                 if not value.args or value.args[0].keyword is not None:
                     continue

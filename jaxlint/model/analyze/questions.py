@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
-from jaxlint.facts.jaxfacts import TransformKind
 from jaxlint.model import (
     BindingKind,
     Branch,
     CallSite,
-    Param,
+    Fact,
     Point,
     Scope,
     SemanticModel,
     Site,
-    TraceInfo,
     dotted,
     reaching_bindings,
     string_key,
 )
-
-#: Class decorators that make a dataclass frozen (its fields cannot be reassigned).
-FROZEN_DATACLASS_DECORATORS = frozenset({"flax.struct.dataclass", "chex.dataclass"})
+from jaxlint.model.lattices.flags import FlagTest, callers_in_sight
 
 
 def jnp_function(site: CallSite) -> str | None:
@@ -67,7 +61,7 @@ def frozen_class(model: SemanticModel, cls: Scope) -> bool:
                         return True
             expr = expr.func
         if model.qualified_name(expr, cls.parent or model.module_scope) in (
-            FROZEN_DATACLASS_DECORATORS
+            jf.FROZEN_DATACLASS_DECORATORS
         ):
             return True
     return False
@@ -201,49 +195,14 @@ def _exits(body: cst.BaseSuite) -> bool:
     return False
 
 
-#: Expressions that cannot be None: enough to decide ``if size is None`` for a caller
-#: that passes ``size=x.size``.
-_NEVER_NONE = (
-    cst.BaseNumber,
-    cst.BaseString,
-    cst.Tuple,
-    cst.List,
-    cst.Dict,
-    cst.BinaryOperation,
-    cst.Comparison,
-)
-
-
-def _passed_value(expr: cst.BaseExpression) -> object:
-    """What a caller passes, as far as a flag test can tell: ``None``/``True``/``False``
-    or a number, ``_NOT_NONE`` for another value known not to be None, else
-    ``_UNKNOWN``."""
-    if isinstance(expr, cst.Name) and expr.value in ("None", "True", "False"):
-        return {"None": None, "True": True, "False": False}[expr.value]
-    if isinstance(expr, cst.Integer):
-        return int(expr.value, 0)
-    if isinstance(expr, _NEVER_NONE):
-        return _NOT_NONE
-    if isinstance(expr, cst.Attribute) and expr.attr.value in ("size", "shape", "ndim"):
-        return _NOT_NONE
-    return _UNKNOWN
-
-
-_NOT_NONE = object()
-_UNKNOWN = object()
-
-
-def _flag_test(test: cst.BaseExpression) -> tuple[str, Callable[[object], object]] | None:
-    """``flag``, ``not flag``, ``flag is None``, ``flag is not None``: the name tested and
-    how a passed value decides the test (``_UNKNOWN`` when it does not)."""
+def _flag_test(test: cst.BaseExpression) -> tuple[cst.Name, FlagTest, bool] | None:
+    """``flag``, ``not flag``, ``flag is None``, ``flag is not None``: the name tested,
+    what is asked of it, and whether the answer is negated."""
     if isinstance(test, cst.Name):
-        return test.value, lambda v: _UNKNOWN if v in (_NOT_NONE, _UNKNOWN) else bool(v)
+        return test, FlagTest.TRUTHY, False
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
         inner = _flag_test(test.expression)
-        if inner is None:
-            return None
-        name, decide = inner
-        return name, lambda v: _UNKNOWN if (d := decide(v)) is _UNKNOWN else not d
+        return None if inner is None else (inner[0], inner[1], not inner[2])
     if (
         isinstance(test, cst.Comparison)
         and isinstance(test.left, cst.Name)
@@ -253,45 +212,8 @@ def _flag_test(test: cst.BaseExpression) -> tuple[str, Callable[[object], object
     ):
         operator = test.comparisons[0].operator
         if isinstance(operator, cst.Is | cst.IsNot):
-            negated = isinstance(operator, cst.IsNot)
-            return test.left.value, lambda v: _UNKNOWN if v is _UNKNOWN else (v is None) != negated
+            return test.left, FlagTest.IS_NONE, isinstance(operator, cst.IsNot)
     return None
-
-
-def _callers_in_sight(info: TraceInfo) -> bool:
-    """Traced only through calls in this file: what they pass is all it gets."""
-    return (
-        bool(info.traced_callers)
-        and not info.direct_kinds
-        and (TransformKind.EXTERNAL not in info.kinds)
-    )
-
-
-def _passed_values(
-    model: SemanticModel, function: Scope, param: Param, depth: int = 0
-) -> set[object]:
-    """What the traced callers of ``function`` pass for ``param`` (see ``_passed_value``);
-    a caller that passes one of its own parameters on (``size=size``) is followed to its
-    traced callers, a few levels deep."""
-    info = model.trace(function)
-    if not _callers_in_sight(info):
-        return {_UNKNOWN}
-    values: set[object] = set()
-    for site in info.traced_callers:
-        expr = site.argument(param)
-        if expr is None:
-            return {_UNKNOWN}
-        value = _passed_value(expr)
-        caller = site.scope
-        if value is _UNKNOWN and isinstance(expr, cst.Name) and depth < 3:
-            outer = caller.params.get(expr.value) if caller.is_function else None
-            found = model.reaching(expr.value, caller, site.ordinal)
-            if outer is not None and found is not None and found[0] is caller:
-                if all(b.kind is BindingKind.PARAM for b in found[1]):
-                    values |= _passed_values(model, caller, outer, depth + 1)
-                    continue
-        values.add(value)
-    return values
 
 
 def unreached_by_traced_callers(
@@ -301,21 +223,19 @@ def unreached_by_traced_callers(
     ``function`` (``if return_counts:``, ``if size is None:``) and every traced caller
     passes, or leaves at its default, a value that selects the other arm. Only for
     functions traced through callers in this file, all of them in sight."""
-    if not _callers_in_sight(model.trace(function)):
+    if not callers_in_sight(model.trace(function)):
         return False
     current = branch
     while current is not None:
         test = getattr(current.node, "test", None)
         flag = None if test is None else _flag_test(test)
-        if flag is not None and flag[0] in function.params:
-            name, decide = flag
-            found = model.reaching(name, function, current.ordinal)
-            if found is not None and all(b.kind is BindingKind.PARAM for b in found[1]):
-                values = _passed_values(model, function, function.params[name])
-                outcomes = {decide(value) for value in values}
-                if len(outcomes) == 1 and (taken := outcomes.pop()) is not _UNKNOWN:
-                    if bool(taken) != (current.index == 0):
-                        return True
+        if flag is not None and flag[0].value in function.params:
+            name, asked, negated = flag
+            holds = model.flag_fact(name, Point(function, current.ordinal), asked)
+            if holds is not Fact.UNKNOWN:
+                taken = (holds is Fact.YES) != negated  # whether every caller passes the test
+                if taken != (current.index == 0):  # arm 0 runs when it passes
+                    return True
         current = current.parent
     return False
 

@@ -1,4 +1,4 @@
-"""What an expression's value is: one evaluator over expressions, three lattices.
+"""What an expression's value is: one evaluator over expressions, five lattices.
 
 *Array-ness* (:class:`~jaxlint.model.lattices.arrays.ArrayFacts`, in ``arrays.py``): whether a value is a JAX array. Its answers must
 agree: a name bound to an array on one path and to a list on another is UNKNOWN.
@@ -9,6 +9,14 @@ when every part is.
 
 *Boolean-ness* (:class:`~jaxlint.model.lattices.booleans.BooleanFacts`, in ``booleans.py``):
 whether a value is boolean, a mask when it is an array. Its answers must agree.
+
+*Container-ness* (:class:`~jaxlint.model.lattices.containers.ContainerFacts`, in
+``containers.py``): whether a value is a Python list, tuple, dict or set (or a generator)
+of the kinds asked about. Its answers must agree.
+
+*Flag values* (:class:`~jaxlint.model.lattices.flags.FlagFacts`, in ``flags.py``): whether
+a test of a flag parameter (``if flag:``, ``if size is None:``) holds for what its traced
+callers pass. Its answers must agree.
 
 The shared machinery (:class:`Evaluator`, here) follows names to the bindings that reach them
 and parameters to what traced callers pass. Cycles (loop-carried names) stop at an

@@ -1,0 +1,74 @@
+"""Where the state lives that traced code writes: containers outside the function, the
+traces that own them, and the classes whose instances hold state."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from jaxlint.facts import jaxfacts as jf
+from jaxlint.model import Scope, ScopeKind, SemanticModel
+from jaxlint.model.analyze.questions import frozen_class
+from jaxlint.model.lattices.containers import display_kind
+
+#: Where a container lives that the inner trace of a nested transformation writes into.
+INNER_TRACE = "enclosing traced function's"
+#: The kinds of display that build a mutable container (a tuple is immutable).
+MUTABLE_DISPLAYS = frozenset({"list", "dict", "set"})
+
+
+def owner_in_same_trace(model: SemanticModel, name: str, function: Scope) -> bool:
+    """A closure variable of an enclosing function that is itself traced lives and
+    dies inside the same trace: writing it is ordinary local computation."""
+    found = model.lookup(name, function.parent or model.module_scope)
+    if found is None:
+        return False
+    owner = found[0].enclosing_function()
+    return owner is not None and model.trace(owner).staged
+
+
+def outer_container(model: SemanticModel, name: str, function: Scope) -> str | None:
+    """'module-level' or 'closed-over' when ``name`` is a mutable container defined
+    outside ``function``; None for locals, parameters and unknown objects."""
+    if model.is_local(name, function) and name not in function.globals:
+        return None
+    found = model.lookup(name, function)
+    if found is None:
+        return None
+    owner, bindings = found
+    if owner is function or owner.kind is ScopeKind.CLASS:
+        return None
+    if not all(mutable_container(model, b.value) for b in bindings):
+        return None
+    if owner.is_function and model.trace(owner).staged:
+        if own_transformation(model, function):
+            return INNER_TRACE
+        return None  # created by the same trace
+    return "module-level" if owner.kind is ScopeKind.MODULE else "closed-over"
+
+
+def own_transformation(model: SemanticModel, function: Scope) -> bool:
+    """``function`` is handed to a transformation of its own (a `scan` body, a
+    `remat`ed helper, a `vmap`ped closure): its tracers belong to that inner trace,
+    and any that are stored in the enclosing function's containers leak out of it."""
+    return any(kind.traces_arguments for kind in model.trace(function).direct_kinds)
+
+
+def mutable_container(model: SemanticModel, value: cst.BaseExpression | None) -> bool:
+    """A value that is a new mutable container: a list, dict or set display, a call of a
+    mutable container's constructor, or a NumPy buffer."""
+    if value is not None and display_kind(value) in MUTABLE_DISPLAYS:
+        return True
+    if isinstance(value, cst.Call):
+        name = model.called_name(value) or ""
+        # A NumPy array is a mutable buffer: `buf[i] = x` in traced code writes once,
+        # at trace time (and a tracer cannot even be stored in it).
+        return name in jf.MUTABLE_CONTAINER_CALLS or name in jf.NUMPY_BUFFER_CALLS
+    return False
+
+
+def stateful_plain_class(model: SemanticModel, cls: Scope | None) -> bool:
+    """A class whose instances traced code could update in place: not frozen, and not a
+    module of a system (flax, equinox, ...) whose transformations track that state."""
+    if cls is None or frozen_class(model, cls):
+        return False
+    return not any(name.startswith(jf.MODULE_SYSTEM_PREFIXES) for name in model.base_names(cls))
