@@ -15,6 +15,7 @@ from typing import Any
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.facts.jaxfacts import TransformKind
 from jaxlint.model.tracing import decorator_transform
+from jaxlint.syntax.options import selected_parameters
 
 #: option (``static_argnums``/``donate_argnums``) -> (positions, parameter names)
 ArgumentOptions = dict[str, tuple[tuple[int, ...], tuple[str, ...]]]
@@ -150,45 +151,6 @@ def ast_dotted(node: ast.expr) -> str | None:
 _JIT_NAMES = frozenset({"jax.jit", "jax.pmap"})
 
 
-def _literal(node: ast.expr) -> list[object] | None:
-    """``1``, ``(0, 2)``, ``"n"``, ``("a", "b")``: the constants, else None."""
-    items = node.elts if isinstance(node, ast.Tuple | ast.List) else [node]
-    if not all(isinstance(item, ast.Constant) for item in items):
-        return None
-    return [item.value for item in items]  # type: ignore[attr-defined]
-
-
-def _selected_parameters(
-    keywords: list[ast.keyword], argnums: str, argnames: str, positional: list[str]
-) -> tuple[tuple[int, ...], tuple[str, ...]] | None:
-    """Positions and names an option pair selects, completed from the parameters; None
-    when it is absent or not literal."""
-    positions: set[int] = set()
-    names: set[str] = set()
-    for keyword in keywords:
-        if keyword.arg not in (argnums, argnames):
-            continue
-        values = _literal(keyword.value)
-        if values is None:
-            return None
-        if keyword.arg == argnums:
-            if not all(type(value) is int for value in values):
-                return None
-            positions |= {int(value) for value in values}  # type: ignore[call-overload]
-        else:
-            if not all(isinstance(value, str) for value in values):
-                return None
-            names |= {str(value) for value in values}
-    if not positions and not names:
-        return None
-    for index, name in enumerate(positional):
-        if name in names:
-            positions.add(index)
-        if index in positions:
-            names.add(name)
-    return tuple(sorted(positions)), tuple(sorted(names))
-
-
 class ModuleReader:
     """Fills one :class:`IndexedModule` from its syntax tree."""
 
@@ -289,9 +251,12 @@ class ModuleReader:
             return
         options: ArgumentOptions = {}
         for argnums, argnames in _OPTION_PAIRS:
-            selected = _selected_parameters(keywords, argnums, argnames, function.positional)
-            if selected is not None:
-                options[argnums] = selected
+            selected = selected_parameters(keywords, (argnums,), (argnames,), function.positional)
+            if selected is not None and selected.complete:
+                options[argnums] = (
+                    tuple(sorted(selected.positions)),
+                    tuple(sorted(selected.names)),
+                )
         if options:
             self.module.jitted[name] = options
 

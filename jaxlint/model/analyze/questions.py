@@ -22,6 +22,7 @@ from jaxlint.model import (
     reaching_bindings,
     string_key,
 )
+from jaxlint.syntax.literals import literal_int
 
 #: Class decorators that make a dataclass frozen (its fields cannot be reassigned).
 FROZEN_DATACLASS_DECORATORS = frozenset({"flax.struct.dataclass", "chex.dataclass"})
@@ -220,8 +221,9 @@ def _passed_value(expr: cst.BaseExpression) -> object:
     ``_UNKNOWN``."""
     if isinstance(expr, cst.Name) and expr.value in ("None", "True", "False"):
         return {"None": None, "True": True, "False": False}[expr.value]
-    if isinstance(expr, cst.Integer):
-        return int(expr.value, 0)
+    number = literal_int(expr)
+    if number is not None:
+        return number
     if isinstance(expr, _NEVER_NONE):
         return _NOT_NONE
     if isinstance(expr, cst.Attribute) and expr.attr.value in ("size", "shape", "ndim"):
