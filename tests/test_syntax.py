@@ -8,6 +8,8 @@ from collections.abc import Callable
 import libcst as cst
 import pytest
 
+from jaxlint.syntax.chains import chain_parts, dotted
+from jaxlint.syntax.imports import ImportStatement, import_table, imported_names
 from jaxlint.syntax.literals import (
     Expression,
     literal_int,
@@ -105,6 +107,15 @@ def test_literal_value_keeps_the_shape(parse: Callable[[str], Expression]) -> No
     assert literal_value(parse("{1: 2}")) is None
 
 
+@TREES
+def test_dotted_chains(parse: Callable[[str], Expression]) -> None:
+    assert dotted(parse("a")) == "a"
+    assert dotted(parse("jax.numpy.sum")) == "jax.numpy.sum"
+    assert chain_parts(parse("jax.numpy.sum")) == ["jax", "numpy", "sum"]
+    assert dotted(parse("f().sum")) is None
+    assert chain_parts(parse("a[0].b")) is None
+
+
 def _options_cst(text: str) -> list[cst.Arg]:
     call = cst.parse_expression(f"jit(f, {text})")
     assert isinstance(call, cst.Call)
@@ -164,3 +175,74 @@ def test_selection_that_is_not_literal(options: Callable[[str], list]) -> None:
     assert negative is not None and negative.positions == {0} and not negative.complete
     named = selected_parameters(options("static_argnames=('x', name)"), *STATIC, params)
     assert named is not None and named.names == {"x"} and not named.complete
+
+
+def _statements_cst(text: str) -> list[ImportStatement]:
+    module = cst.parse_module(text)
+    return [
+        small
+        for line in module.body
+        if isinstance(line, cst.SimpleStatementLine)
+        for small in line.body
+        if isinstance(small, cst.Import | cst.ImportFrom)
+    ]
+
+
+def _statements_ast(text: str) -> list[ImportStatement]:
+    return [node for node in ast.parse(text).body if isinstance(node, ast.Import | ast.ImportFrom)]
+
+
+IMPORT_TREES = pytest.mark.parametrize(
+    "statements", [_statements_cst, _statements_ast], ids=["libcst", "ast"]
+)
+IMPORTS = """
+import jax
+import jax.numpy as jnp
+import os.path
+from functools import partial as bind, reduce
+from . import sibling
+from .utils import helper as h
+from ..core import base
+from ... import far
+from mod import *
+"""
+
+
+@IMPORT_TREES
+def test_import_table_resolves_relative_imports(statements: Callable[[str], list]) -> None:
+    table = import_table(statements(IMPORTS), package="pkg.sub")
+    assert table == {
+        "jax": {"jax"},
+        "jnp": {"jax.numpy"},
+        "os": {"os"},
+        "bind": {"functools.partial"},
+        "reduce": {"functools.reduce"},
+        "sibling": {"pkg.sub.sibling"},
+        "h": {"pkg.sub.utils.helper"},
+        "base": {"pkg.core.base"},
+        "far": {"...far"},  # above the top-level package: left as written
+    }
+
+
+@IMPORT_TREES
+def test_import_table_without_a_package_keeps_the_dots(statements: Callable[[str], list]) -> None:
+    table = import_table(statements(IMPORTS))
+    assert table["sibling"] == {".sibling"}
+    assert table["h"] == {".utils.helper"}
+    assert table["base"] == {"..core.base"}
+    assert table["far"] == {"...far"}
+
+
+@IMPORT_TREES
+def test_import_table_of_a_top_level_module(statements: Callable[[str], list]) -> None:
+    assert import_table(statements("from . import a\nfrom .b import c"), package="") == {
+        "a": {"a"},
+        "c": {"b.c"},
+    }
+
+
+@IMPORT_TREES
+def test_one_name_imported_twice(statements: Callable[[str], list]) -> None:
+    text = "import numpy as np\nimport jax.numpy as np"
+    assert import_table(statements(text)) == {"np": {"numpy", "jax.numpy"}}
+    assert list(imported_names(statements(text)[1])) == [("np", "jax.numpy")]
