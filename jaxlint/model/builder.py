@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 
 import libcst as cst
 
-from jaxlint.model.names import dotted, string_key
+from jaxlint.model.names import string_key
 from jaxlint.model.records import (
     Binding,
     BindingKind,
@@ -26,6 +26,7 @@ from jaxlint.model.records import (
     StoreSite,
 )
 from jaxlint.model.semantic import SemanticModel
+from jaxlint.syntax.imports import imported_names
 from jaxlint.syntax.statements import (
     NOT_NODES,
     code_fields,
@@ -52,7 +53,7 @@ class Builder:
             cst.Lambda: self.visit_lambda,
             cst.ClassDef: self.visit_class_def,
             cst.Import: self.visit_import,
-            cst.ImportFrom: self.visit_import_from,
+            cst.ImportFrom: self.visit_import,
             cst.Assign: self.visit_assign,
             cst.AugAssign: self.visit_aug_assign,
             cst.AnnAssign: self.visit_ann_assign,
@@ -250,28 +251,10 @@ class Builder:
         self.model.classes.append(scope)
         self.run_in_scope(scope, [node.body])
 
-    def visit_import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            full = dotted(alias.name) or ""
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self.bind(alias.asname.name.value, BindingKind.IMPORT, node, imported=full)
-            else:
-                # ``import a.b`` binds ``a``.
-                top = full.split(".")[0]
-                self.bind(top, BindingKind.IMPORT, node, imported=top)
-
-    def visit_import_from(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            return
-        module = dotted(node.module) if node.module is not None else ""
-        dots = "." * len(node.relative)
-        for alias in node.names:
-            imported = dotted(alias.name) or ""
-            full = f"{dots}{module}.{imported}" if module else f"{dots}{imported}"
-            local = imported
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                local = alias.asname.name.value
-            self.bind(local, BindingKind.IMPORT, node, imported=full)
+    def visit_import(self, node: cst.Import | cst.ImportFrom) -> None:
+        # The model knows no package: relative imports keep their dots.
+        for local, target in imported_names(node):
+            self.bind(local, BindingKind.IMPORT, node, imported=target)
 
     def visit_assign(self, node: cst.Assign) -> None:
         self.walk(node.value)

@@ -20,6 +20,7 @@ from jaxlint.model.records import (
     Scope,
     ScopeKind,
 )
+from jaxlint.syntax.chains import dotted as dotted  # re-exported: rules import it from the model
 
 #: How many aliases or wrappers name resolution follows before it gives up.
 MAX_ALIAS_CHAIN = 8
@@ -306,16 +307,6 @@ def reaching_bindings(bindings: list[Binding], ordinal: int) -> list[Binding]:
             b for b in bindings if b.ordinal > ordinal and last.loop.contains(b.ordinal)
         ]
     return [last]
-
-
-def dotted(expr: cst.BaseExpression) -> str | None:
-    """``a.b.c`` for a chain of names, else None."""
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        base = dotted(expr.value)
-        return f"{base}.{expr.attr.value}" if base else None
-    return None
 
 
 def at_update(call: cst.Call) -> tuple[cst.BaseExpression, cst.Subscript, str] | None:

@@ -8,7 +8,7 @@ another module). What the model knows about each function's tracing is a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 import libcst as cst
@@ -24,6 +24,8 @@ from jaxlint.model.records import (
     TransformForm,
 )
 from jaxlint.model.view import ModelView
+from jaxlint.syntax.literals import literal_int
+from jaxlint.syntax.options import selected_parameters
 
 #: What a configured ``traced-decorators`` wrapper does: traces, like jit, never compiles.
 USER_TRANSFORM = jf.Transform(TransformKind.USER)
@@ -40,10 +42,11 @@ def _axes_elements(axes: cst.BaseExpression) -> list[cst.BaseExpression] | None:
         if isinstance(axes.operator, cst.Add):
             left, right = _axes_elements(axes.left), _axes_elements(axes.right)
             return None if left is None or right is None else left + right
-        if isinstance(axes.operator, cst.Multiply) and isinstance(axes.right, cst.Integer):
-            repeated = _axes_elements(axes.left)
-            count = int(axes.right.value, 0)
-            return None if repeated is None or count > 64 else repeated * count
+        if isinstance(axes.operator, cst.Multiply):
+            repeated, count = _axes_elements(axes.left), literal_int(axes.right)
+            if repeated is None or count is None or count > 64:
+                return None
+            return repeated * count
     return None
 
 
@@ -323,20 +326,18 @@ class TraceResolver:
         return None
 
     def static_from_options(self, function: Scope, options: Sequence[cst.Arg], bound: int) -> None:
-        positional = function.positional_params()
-        info = self.model.trace_of_function(function)
+        # What is literal is static even where the rest is not (``(0, n)`` still says 0).
+        static = selected_parameters(
+            options,
+            jf.STATIC_ARGNUMS,
+            jf.STATIC_ARGNAMES,
+            [param.name for param in function.positional_params()],
+            bound,
+        )
+        if static is not None:
+            self.model.trace_of_function(function).static_params.update(static.names)
         for arg in options:
-            if arg.keyword is None:
-                continue
-            keyword = arg.keyword.value
-            if keyword in jf.STATIC_ARGNUMS:
-                for number in _literal_ints(arg.value):
-                    index = number + bound
-                    if 0 <= index < len(positional):
-                        info.static_params.add(positional[index].name)
-            elif keyword in jf.STATIC_ARGNAMES:
-                info.static_params.update(_literal_strings(arg.value))
-            elif keyword == "in_axes":
+            if arg.keyword is not None and arg.keyword.value == "in_axes":
                 self.unmapped_from_axes(function, arg.value, bound)
 
     def unmapped_from_axes(self, function: Scope, axes: cst.BaseExpression, bound: int) -> None:
@@ -401,33 +402,6 @@ def _partial_bound_names(expr: cst.Call | None, function: Scope, bound: int) -> 
     names = {p.name for p in function.positional_params()[:bound]}
     names.update(arg.keyword.value for arg in expr.args[1:] if arg.keyword is not None)
     return names & set(function.params)
-
-
-def _literal_ints(expr: cst.BaseExpression) -> Iterator[int]:
-    """Integers written literally: ``1``, ``(1, 2)``, ``[0]``, ``range(5, 10)``."""
-    if isinstance(expr, cst.Integer):
-        yield int(expr.value, 0)
-    elif isinstance(expr, cst.Tuple | cst.List):
-        for element in expr.elements:
-            yield from _literal_ints(element.value)
-    elif (
-        isinstance(expr, cst.Call)
-        and isinstance(expr.func, cst.Name)
-        and expr.func.value == "range"
-        and 1 <= len(expr.args) <= 3
-        and all(isinstance(arg.value, cst.Integer) for arg in expr.args)
-    ):
-        yield from range(*(int(arg.value.value, 0) for arg in expr.args))  # type: ignore[attr-defined]
-
-
-def _literal_strings(expr: cst.BaseExpression) -> Iterator[str]:
-    if isinstance(expr, cst.SimpleString):
-        value = expr.evaluated_value
-        if isinstance(value, str):
-            yield value
-    elif isinstance(expr, cst.Tuple | cst.List):
-        for element in expr.elements:
-            yield from _literal_strings(element.value)
 
 
 def cst_transform_of(

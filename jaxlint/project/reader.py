@@ -15,6 +15,9 @@ from typing import Any
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.facts.transforms import TransformKind
 from jaxlint.model.tracing import decorator_transform
+from jaxlint.syntax.chains import dotted
+from jaxlint.syntax.imports import imported_names
+from jaxlint.syntax.options import selected_parameters
 
 #: option (``static_argnums``/``donate_argnums``) -> (positions, parameter names)
 ArgumentOptions = dict[str, tuple[tuple[int, ...], tuple[str, ...]]]
@@ -137,56 +140,8 @@ def ast_call_parts(node: ast.expr) -> tuple[ast.expr, ast.expr | None] | None:
     return node.func, node.args[0] if node.args else None
 
 
-def ast_dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = ast_dotted(node.value)
-        return f"{base}.{node.attr}" if base else None
-    return None
-
-
 #: Transformations whose argument options the index records.
 _JIT_NAMES = frozenset({"jax.jit", "jax.pmap"})
-
-
-def _literal(node: ast.expr) -> list[object] | None:
-    """``1``, ``(0, 2)``, ``"n"``, ``("a", "b")``: the constants, else None."""
-    items = node.elts if isinstance(node, ast.Tuple | ast.List) else [node]
-    if not all(isinstance(item, ast.Constant) for item in items):
-        return None
-    return [item.value for item in items]  # type: ignore[attr-defined]
-
-
-def _selected_parameters(
-    keywords: list[ast.keyword], argnums: str, argnames: str, positional: list[str]
-) -> tuple[tuple[int, ...], tuple[str, ...]] | None:
-    """Positions and names an option pair selects, completed from the parameters; None
-    when it is absent or not literal."""
-    positions: set[int] = set()
-    names: set[str] = set()
-    for keyword in keywords:
-        if keyword.arg not in (argnums, argnames):
-            continue
-        values = _literal(keyword.value)
-        if values is None:
-            return None
-        if keyword.arg == argnums:
-            if not all(type(value) is int for value in values):
-                return None
-            positions |= {int(value) for value in values}  # type: ignore[call-overload]
-        else:
-            if not all(isinstance(value, str) for value in values):
-                return None
-            names |= {str(value) for value in values}
-    if not positions and not names:
-        return None
-    for index, name in enumerate(positional):
-        if name in names:
-            positions.add(index)
-        if index in positions:
-            names.add(name)
-    return tuple(sorted(positions)), tuple(sorted(names))
 
 
 class ModuleReader:
@@ -196,11 +151,11 @@ class ModuleReader:
         self.module = module
         self.traced_decorators = traced_decorators
 
-    def resolve(self, dotted: str) -> str:
-        head, _, rest = dotted.partition(".")
+    def resolve(self, written: str) -> str:
+        head, _, rest = written.partition(".")
         target = self.module.imports.get(head)
         if target is None:
-            return dotted
+            return written
         return f"{target}.{rest}" if rest else target
 
     def transform_kind(self, node: ast.expr) -> TransformKind | None:
@@ -210,8 +165,8 @@ class ModuleReader:
         return found[1].kind if found is not None else None
 
     def qualify(self, node: ast.expr) -> str | None:
-        dotted = ast_dotted(node)
-        return None if dotted is None else jf.canonical(self.resolve(dotted))
+        written = dotted(node)
+        return None if written is None else jf.canonical(self.resolve(written))
 
     def read(self, tree: ast.Module) -> None:
         """One pass over every node: imports, functions with the calls in them, and
@@ -259,14 +214,14 @@ class ModuleReader:
                 and isinstance(statement.value, ast.Call)
                 and statement.value.args
             ):
-                wrapped = self.module.functions.get(ast_dotted(statement.value.args[0]) or "")
+                wrapped = self.module.functions.get(dotted(statement.value.args[0]) or "")
                 if wrapped is not None and "." not in wrapped.qualname:
                     self.add_jitted(
                         statement.targets[0].id, statement.value.func, statement.value, wrapped
                     )
         for call in transform_calls:
             kind = self.transform_kind(call.func)
-            target = ast_dotted(call.args[0]) if kind else None
+            target = dotted(call.args[0]) if kind else None
             function = self.module.functions.get(target or "")
             if function is not None and not function.kind:
                 function.kind = kind
@@ -289,9 +244,12 @@ class ModuleReader:
             return
         options: ArgumentOptions = {}
         for argnums, argnames in _OPTION_PAIRS:
-            selected = _selected_parameters(keywords, argnums, argnames, function.positional)
-            if selected is not None:
-                options[argnums] = selected
+            selected = selected_parameters(keywords, (argnums,), (argnames,), function.positional)
+            if selected is not None and selected.complete:
+                options[argnums] = (
+                    tuple(sorted(selected.positions)),
+                    tuple(sorted(selected.names)),
+                )
         if options:
             self.module.jitted[name] = options
 
@@ -301,10 +259,10 @@ class ModuleReader:
         module = self.module
         for node in walk_ast(root):
             if isinstance(node, ast.Call):
-                dotted = ast_dotted(node.func)
-                if dotted is not None:
-                    if function is not None and not dotted.startswith(("self.", "cls.")):
-                        function.calls.append((dotted, node.lineno))
+                callee = dotted(node.func)
+                if callee is not None:
+                    if function is not None and not callee.startswith(("self.", "cls.")):
+                        function.calls.append((callee, node.lineno))
                     if node.args:
                         transform_calls.append(node)
                 elif isinstance(node.func, ast.Call) and node.args:
@@ -316,23 +274,8 @@ class ModuleReader:
                         # Resolved once every import is known (see read).
                         written = f"{target.value.id}.{target.attr}"
                         module.attribute_writes.append((written, node.lineno))
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        module.imports[alias.asname] = alias.name
-                    else:
-                        top = alias.name.split(".")[0]
-                        module.imports[top] = top
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    anchor = module.package.split(".") if module.package else []
-                    anchor = anchor[: len(anchor) - (node.level - 1)] if node.level > 1 else anchor
-                    base = ".".join([*anchor, base] if base else anchor)
-                for alias in node.names:
-                    if alias.name != "*":
-                        target = f"{base}.{alias.name}" if base else alias.name
-                        module.imports[alias.asname or alias.name] = target
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                module.imports.update(imported_names(node, module.package))
 
     def add_function(
         self,

@@ -19,6 +19,7 @@ from jaxlint.model.analyze.jitted import (
 from jaxlint.model.analyze.questions import literal_collection
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 from jaxlint.rules.triggers import Trigger
+from jaxlint.syntax.literals import literal_int
 
 #: The Python containers that are unhashable.
 UNHASHABLE_CONTAINERS = ("list", "dict", "set")
@@ -233,6 +234,21 @@ class StaticArgument(Rule):
             def schedule(x):
                 return [warmup_jit(x, t=t + 1) for t in range(1000)]
             """),
+        # A hexadecimal bound is read as Python reads it: as many values as range(32).
+        Invalid(
+            """
+            from functools import partial
+            import jax
+            @partial(jax.jit, static_argnums=1)
+            def f(x, n): return x * n
+            def run(x):
+                for i in range(0x20): x = f(x, i)
+                return x
+            """,
+            line=6,
+            column=36,
+            message="The static argument `n` (`i`) of `f` changes every iteration",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
@@ -397,19 +413,9 @@ class StaticArgument(Rule):
         args = iterable.args
         if any(arg.keyword is not None or arg.star for arg in args) or not 1 <= len(args) <= 3:
             return False
-        literals = [_literal_int(arg.value) for arg in args]
+        literals = [literal_int(arg.value) for arg in args]
         if any(number is None for number in literals):
             return True  # range(n), range(start, n): as many as the caller asks
+        if len(literals) == 3 and literals[2] == 0:
+            return False  # range(a, b, 0) raises before any iteration
         return len(range(*literals)) > FEW_ITERATIONS  # type: ignore[arg-type]
-
-
-def _literal_int(expr: cst.BaseExpression) -> int | None:
-    if isinstance(expr, cst.Integer):
-        return int(expr.value)
-    if (
-        isinstance(expr, cst.UnaryOperation)
-        and isinstance(expr.operator, cst.Minus)
-        and isinstance(expr.expression, cst.Integer)
-    ):
-        return -int(expr.expression.value)
-    return None

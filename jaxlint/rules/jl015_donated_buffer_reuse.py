@@ -190,6 +190,19 @@ class DonatedBufferReuse(Rule):
                 reference = jax.numpy.sum(state)
                 return new, reference
             """),
+        # ``0x0`` is argument 0, as Python reads it.
+        Invalid(
+            """
+            import jax
+            step_jit = jax.jit(lambda s, b: s + b, donate_argnums=0x0)
+            def train(state, batch):
+                new_state = step_jit(state, batch)
+                return new_state, state
+            """,
+            line=5,
+            column=23,
+            message="`state` was donated to `step_jit`",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:

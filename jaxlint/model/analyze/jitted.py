@@ -12,6 +12,7 @@ import libcst as cst
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.model import BindingKind, CallSite, Scope, SemanticModel
 from jaxlint.model.tracing import transform_options
+from jaxlint.syntax.options import selected_parameters
 
 
 @dataclass(frozen=True)
@@ -23,68 +24,21 @@ class ArgumentOption:
     names: frozenset[str]
 
 
-def _literal_ints(expr: cst.BaseExpression) -> set[int] | None:
-    if isinstance(expr, cst.Integer):
-        return {int(expr.value)}
-    if isinstance(expr, cst.Tuple | cst.List):
-        found: set[int] = set()
-        for element in expr.elements:
-            if not isinstance(element.value, cst.Integer):
-                return None
-            found.add(int(element.value.value))
-        return found
-    return None
-
-
-def _literal_strings(expr: cst.BaseExpression) -> set[str] | None:
-    values = [expr]
-    if isinstance(expr, cst.Tuple | cst.List):
-        values = [element.value for element in expr.elements]
-    found: set[str] = set()
-    for value in values:
-        if not isinstance(value, cst.SimpleString):
-            return None
-        text = value.evaluated_value
-        if not isinstance(text, str):
-            return None
-        found.add(text)
-    return found
-
-
 def option_of(
     options: Sequence[cst.Arg], function: Scope | None, name: str, argnums: str, argnames: str
 ) -> ArgumentOption | None:
     """What ``argnums=``/``argnames=`` select, when both are literals (None when neither
     is given or either is unknown). Names and positions are completed from the
     function's parameters; without the function, names alone are unknown positions."""
-    positions: set[int] = set()
-    names: set[str] = set()
-    for arg in options:
-        if arg.keyword is None:
-            continue
-        if arg.keyword.value == argnums:
-            found = _literal_ints(arg.value)
-            if found is None:
-                return None
-            positions |= found
-        elif arg.keyword.value == argnames:
-            strings = _literal_strings(arg.value)
-            if strings is None:
-                return None
-            names |= strings
-    if not positions and not names:
+    if function is not None and any(p.starred for p in function.params.values()):
+        return None  # *args/**kwargs: positions beyond the signature
+    positional = None if function is None else [p.name for p in function.positional_params()]
+    selected = selected_parameters(options, (argnums,), (argnames,), positional)
+    if selected is None or not selected.complete:
         return None
-    if function is not None:
-        if any(p.starred for p in function.params.values()):
-            return None  # *args/**kwargs: positions beyond the signature
-        for param in function.positional_params():
-            if param.name in names:
-                positions.add(param.index)
-            if param.index in positions:
-                names.add(param.name)
-    elif names:
-        return None
-    return ArgumentOption(name, frozenset(positions), frozenset(names))
+    if function is None and selected.names:
+        return None  # names whose positions are unknown
+    return ArgumentOption(name, selected.positions, selected.names)
 
 
 def jitted_options(model: SemanticModel, argnums: str, argnames: str) -> dict[int, ArgumentOption]:

@@ -18,6 +18,7 @@ from jaxlint.model.lattices.values import (
 from jaxlint.model.names import at_update
 from jaxlint.model.records import Binding, BindingKind, Fact, Scope
 from jaxlint.model.view import ModelView
+from jaxlint.syntax.literals import literal_int
 
 
 class ArrayFacts(Evaluator):
@@ -85,11 +86,11 @@ class ArrayFacts(Evaluator):
             return UNKNOWN
         index = expr.slice[0].slice.value
         found = self.model.sequence_elements(expr.value, scope)
-        if not isinstance(index, cst.Integer) or found is None:
+        position = literal_int(index)
+        if position is None or found is None:
             return UNKNOWN
         elements, where = found
-        position = int(index.value, 0)
-        if position >= len(elements):
+        if not -len(elements) <= position < len(elements):
             return UNKNOWN
         return self.of(elements[position], where.scope, where.ordinal)
 

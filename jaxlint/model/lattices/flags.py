@@ -12,6 +12,7 @@ from jaxlint.facts.transforms import TransformKind
 from jaxlint.model.lattices.values import NO, UNKNOWN, YES, Evaluator, agreeing
 from jaxlint.model.records import Binding, BindingKind, Fact, Scope, TraceInfo
 from jaxlint.model.view import ModelView
+from jaxlint.syntax.literals import literal_int
 
 
 class FlagTest(enum.Enum):
@@ -69,8 +70,9 @@ class FlagFacts(Evaluator):
         return YES if holds else NO
 
     def evaluate(self, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> Fact:
-        if isinstance(expr, cst.Integer):
-            return self.of_value(int(expr.value, 0))
+        number = literal_int(expr)
+        if number is not None:
+            return self.of_value(number)
         never_none = isinstance(expr, NEVER_NONE) or (
             isinstance(expr, cst.Attribute) and expr.attr.value in NEVER_NONE_ATTRIBUTES
         )

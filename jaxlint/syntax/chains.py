@@ -1,0 +1,43 @@
+"""Dotted chains of names, ``a.b.c``, read once for both trees (libcst and ``ast``)."""
+
+from __future__ import annotations
+
+import ast
+
+import libcst as cst
+
+from jaxlint.syntax.literals import Expression
+
+
+def chain_parts(expr: Expression) -> list[str] | None:
+    """``a.b.c`` -> ``["a", "b", "c"]``; None for anything but names and attributes
+    (``f().b`` and ``a[0].b`` are not chains)."""
+    parts: list[str] = []
+    while True:
+        if isinstance(expr, cst.Attribute):
+            parts.append(expr.attr.value)
+            expr = expr.value
+        elif isinstance(expr, ast.Attribute):
+            parts.append(expr.attr)
+            expr = expr.value
+        elif isinstance(expr, cst.Name):
+            parts.append(expr.value)
+            break
+        elif isinstance(expr, ast.Name):
+            parts.append(expr.id)
+            break
+        else:
+            return None
+    parts.reverse()
+    return parts
+
+
+def dotted(expr: Expression) -> str | None:
+    """``a.b.c`` for a chain of names, else None."""
+    # Most chains are one name: answer those without building a list.
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, ast.Name):
+        return expr.id
+    parts = chain_parts(expr)
+    return ".".join(parts) if parts is not None else None
