@@ -164,3 +164,39 @@ def test_no_import_cycle() -> None:
 def test_the_cycle_finder_finds_cycles() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
     assert _cycles(graph) == [["a", "b", "c"]]
+
+
+def _reads_outside_syntax() -> list[str]:
+    """Where a module outside ``syntax/`` reads what only ``syntax/`` should: an import
+    alias (``alias.asname``: the one import table) or a literal integer's text
+    (``int(node.value, ...)``: the one literal reader)."""
+    found = []
+    for name, path in _modules().items():
+        if name.startswith("jaxlint.syntax."):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        # ``with x as y`` has an ``asname`` too: binding it is the model's walk's own job.
+        with_items = {
+            id(inner)
+            for function in ast.walk(tree)
+            if isinstance(function, ast.FunctionDef) and function.name == "visit_with"
+            for inner in ast.walk(function)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "asname":
+                if id(node) not in with_items:
+                    found.append(f"{name}:{node.lineno}: reads import aliases")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "int"
+                and node.args
+                and isinstance(node.args[0], ast.Attribute)
+                and node.args[0].attr == "value"
+            ):
+                found.append(f"{name}:{node.lineno}: parses a literal integer")
+    return found
+
+
+def test_imports_and_literals_are_read_only_in_syntax() -> None:
+    assert _reads_outside_syntax() == []

@@ -55,6 +55,8 @@ from collections.abc import Iterable, Iterator
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.rules.base import Rule
 from jaxlint.rules.triggers import ALL_TRIGGERS, Trigger
+from jaxlint.syntax.chains import chain_parts
+from jaxlint.syntax.imports import imported_names
 
 #: Off: every file that may hold JAX code is parsed by libcst (tests compare the two).
 ENABLED = True
@@ -66,19 +68,6 @@ _ARRAY_PREFIXES = (*jf.ARRAY_NAMESPACES, jf.JAXTYPING_MODULE + ".")
 _RANDOM_PREFIXES = (jf.RANDOM_NAMESPACE,)
 
 
-def _chain(node: ast.expr) -> list[str] | None:
-    """``a.b.c`` -> ["a", "b", "c"]; None for anything but names and attributes."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    parts.reverse()
-    return parts
-
-
 def _chains(root: ast.AST) -> Iterator[list[str]]:
     """The longest name/attribute chains in an expression (``f(jax.jit)`` -> [f],
     [jax, jit])."""
@@ -86,7 +75,7 @@ def _chains(root: ast.AST) -> Iterator[list[str]]:
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Attribute | ast.Name):
-            parts = _chain(node)
+            parts = chain_parts(node)
             if parts is not None:
                 yield parts
                 continue
@@ -200,7 +189,7 @@ class _Scan:
             ast.NamedExpr: self.visit_single_store,
             ast.Expr: self.visit_expression_statement,
             ast.Import: self.visit_import,
-            ast.ImportFrom: self.visit_import_from,
+            ast.ImportFrom: self.visit_import,
         }
         stack: list[object] = [tree]
         pop, push, extend = stack.pop, stack.append, stack.extend
@@ -213,7 +202,7 @@ class _Scan:
                 chains.append([node.id])  # type: ignore[attr-defined]
                 continue
             if kind is attribute:
-                parts = _chain(node)  # type: ignore[arg-type]
+                parts = chain_parts(node)  # type: ignore[arg-type]
                 if parts is not None:
                     chains.append(parts)
                     if at in parts:
@@ -256,23 +245,14 @@ class _Scan:
         if not self.at_statement and _discarded_at_update(node):
             self.at_statement = True
 
-    def visit_import(self, node: ast.Import) -> None:
-        for alias in node.names:
-            if alias.asname:
-                self.imported.setdefault(alias.asname, set()).add(alias.name)
-            else:  # ``import a.b`` binds ``a``
-                top = alias.name.split(".")[0]
-                self.imported.setdefault(top, set()).add(top)
-
-    def visit_import_from(self, node: ast.ImportFrom) -> None:
-        base = "." * node.level + (node.module or "")
-        for alias in node.names:
-            if alias.name != "*":
-                full = f"{base}.{alias.name}" if node.module else base + alias.name
-                self.imported.setdefault(alias.asname or alias.name, set()).add(full)
+    def visit_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        # Relative imports keep their dots: no package is known here, and none is needed
+        # (a relative name is never a JAX name).
+        for local, target in imported_names(node):
+            self.imported.setdefault(local, set()).add(target)
 
     def store(self, targets: list[ast.expr], value: ast.expr | None) -> None:
-        source = _chain(value) if value is not None else None
+        source = chain_parts(value) if value is not None else None
         for target in targets:
             for leaf in _store_targets(target):
                 if isinstance(leaf, ast.Name):

@@ -11,23 +11,23 @@ from jaxlint.syntax.literals import Expression
 
 def chain_parts(expr: Expression) -> list[str] | None:
     """``a.b.c`` -> ``["a", "b", "c"]``; None for anything but names and attributes
-    (``f().b`` and ``a[0].b`` are not chains)."""
+    (``f().b`` and ``a[0].b`` are not chains). The tree is told apart once, not at each
+    step: the prefilter asks this of every attribute of every file."""
     parts: list[str] = []
-    while True:
-        if isinstance(expr, cst.Attribute):
-            parts.append(expr.attr.value)
-            expr = expr.value
-        elif isinstance(expr, ast.Attribute):
+    if isinstance(expr, ast.AST):
+        while isinstance(expr, ast.Attribute):
             parts.append(expr.attr)
             expr = expr.value
-        elif isinstance(expr, cst.Name):
-            parts.append(expr.value)
-            break
-        elif isinstance(expr, ast.Name):
-            parts.append(expr.id)
-            break
-        else:
+        if not isinstance(expr, ast.Name):
             return None
+        parts.append(expr.id)
+    else:
+        while isinstance(expr, cst.Attribute):
+            parts.append(expr.attr.value)
+            expr = expr.value
+        if not isinstance(expr, cst.Name):
+            return None
+        parts.append(expr.value)
     parts.reverse()
     return parts
 
