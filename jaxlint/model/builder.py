@@ -132,7 +132,7 @@ class Builder:
                 owner = self.model.module_scope
             else:
                 found = self.model.lookup(name, scope.parent or self.model.module_scope)
-                owner = found[0] if found else scope
+                owner = found.owner if found else scope
         else:
             owner = scope
         owner.bindings.setdefault(name, []).append(
@@ -304,7 +304,7 @@ class Builder:
             self.walk(target)
             if isinstance(target.value, cst.Name) and string_key(target):
                 found = model.lookup(target.value.value, self.scope)
-                model.add_string_keyed(found[0] if found else self.scope, target.value.value)
+                model.add_string_keyed(found.owner if found else self.scope, target.value.value)
             model.subscript_stores.append(self.store_site(target, statement))
         elif isinstance(target, cst.Attribute):
             self.walk(target.value)

@@ -135,9 +135,9 @@ class NameResolver:
         if not isinstance(expr, cst.Name):
             return None
         found = self.lookup(expr.value, scope)
-        if found is None or len(found[1]) != 1:
+        if found is None or len(found.bindings) != 1:
             return None
-        binding = found[1][0]
+        binding = found.bindings[0]
         if binding.kind is not BindingKind.ASSIGN or not isinstance(binding.value, cst.Call):
             return None
         return self.class_named(binding.value.func, binding.scope)
@@ -150,9 +150,13 @@ class NameResolver:
         at = Point(scope, END_OF_FILE)
         if isinstance(expr, cst.Name):
             found = self.lookup(expr.value, scope)
-            if found is None or len(found[1]) != 1 or found[1][0].kind is not BindingKind.ASSIGN:
+            if (
+                found is None
+                or len(found.bindings) != 1
+                or found.bindings[0].kind is not BindingKind.ASSIGN
+            ):
                 return None
-            binding = found[1][0]
+            binding = found.bindings[0]
             expr, at = binding.value, Point(binding.code_scope, binding.ordinal)  # type: ignore[assignment]
         if isinstance(expr, cst.List | cst.Tuple):
             if any(isinstance(e, cst.StarredElement) for e in expr.elements):
@@ -206,9 +210,13 @@ class NameResolver:
         if not isinstance(expr, cst.Name):
             return None
         found = self.lookup(expr.value, scope)
-        if found is None or len(found[1]) != 1 or found[1][0].kind is not BindingKind.CLASS:
+        if (
+            found is None
+            or len(found.bindings) != 1
+            or found.bindings[0].kind is not BindingKind.CLASS
+        ):
             return None
-        cls = self.scope_of_node.get(id(found[1][0].node))
+        cls = self.scope_of_node.get(id(found.bindings[0].node))
         return cls if cls is not None and cls.kind is ScopeKind.CLASS else None
 
     def annotated_class(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None:
@@ -224,7 +232,7 @@ class NameResolver:
         if param is None or param.annotation is None:
             return None
         found = self.lookup(param.name, scope)
-        if found is None or any(b.kind is not BindingKind.PARAM for b in found[1]):
+        if found is None or any(b.kind is not BindingKind.PARAM for b in found.bindings):
             return None  # rebound in the body: the annotation no longer says what it is
         return self.class_named(param.annotation, function.parent or self.module_scope)
 
@@ -250,8 +258,8 @@ class NameResolver:
                     names.add(qualified)
                 if isinstance(base_expr, cst.Name):
                     found = self.lookup(base_expr.value, parent)
-                    if found and found[1][-1].kind is BindingKind.CLASS:
-                        local = self.scope_of_node.get(id(found[1][-1].node))
+                    if found and found.bindings[-1].kind is BindingKind.CLASS:
+                        local = self.scope_of_node.get(id(found.bindings[-1].node))
                         if local is not None:
                             pending.append(local)
         return names

@@ -177,7 +177,7 @@ class SemanticModel(ModelView):
         if root is expr or not isinstance(root, cst.Name):
             return Fact.NO
         found = self.reaching(root.value, at.scope, at.ordinal)
-        if found is None or any(b.kind is not BindingKind.PARAM for b in found[1]):
+        if found is None or any(b.kind is not BindingKind.PARAM for b in found.bindings):
             return Fact.UNKNOWN
         return self.traced_fact(root, at)
 

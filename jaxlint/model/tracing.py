@@ -314,8 +314,12 @@ class TraceResolver:
         model = self.model
         if isinstance(expr, cst.Name):
             found = model.lookup(expr.value, scope)
-            if found is not None and len(found[1]) == 1 and found[1][0].kind is BindingKind.ASSIGN:
-                binding = found[1][0]
+            if (
+                found is not None
+                and len(found.bindings) == 1
+                and found.bindings[0].kind is BindingKind.ASSIGN
+            ):
+                binding = found.bindings[0]
                 expr = binding.value  # type: ignore[assignment]
                 scope = binding.code_scope
         if (

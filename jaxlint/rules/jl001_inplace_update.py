@@ -70,7 +70,7 @@ def _is_int_index(element: cst.SubscriptElement, model: SemanticModel, site: Sto
         found = model.lookup(value.value, site.scope)
         if found is None:
             return False
-        bindings = found[1]
+        bindings = found.bindings
         # ``for k in range(n)`` makes k a Python int.
         return all(
             b.kind is BindingKind.FOR
@@ -492,7 +492,7 @@ class InplaceUpdate(Rule):
         found = model.lookup(base.value, site.scope)
         return found is not None and all(
             b.kind is BindingKind.PARAM and b.node.annotation is None  # type: ignore[attr-defined]
-            for b in found[1]
+            for b in found.bindings
         )
 
     def build_fix(

@@ -289,7 +289,9 @@ class GlobalMutation(Rule):
                 if self.static_metadata(model, name, function):
                     continue
                 found = model.lookup(name, function)
-                written = [b.value for b in (found[1] if found else ()) if b.written_in is function]
+                written = [
+                    b.value for b in (found.bindings if found else ()) if b.written_in is function
+                ]
                 if self.guarded_untraced_write(model, name, function, written, site.ordinal):
                     continue
                 yield Diagnostic(
@@ -337,7 +339,7 @@ class GlobalMutation(Rule):
     def static_metadata(model: SemanticModel, name: str, function: Scope) -> bool:
         """Every value written to ``name`` in ``function`` is static metadata."""
         found = model.lookup(name, function)
-        values = [b.value for b in (found[1] if found else ()) if b.written_in is function]
+        values = [b.value for b in (found.bindings if found else ()) if b.written_in is function]
         return bool(values) and all(
             isinstance(v, cst.Call) and model.called_name(v) in jf.STATIC_METADATA_CALLS
             for v in values
@@ -412,9 +414,9 @@ class GlobalMutation(Rule):
             if model.is_local(base.value, function) and base.value not in function.globals:
                 return None
             found = model.lookup(base.value, function)
-            if found is None or found[0] is function or found[0].kind is ScopeKind.CLASS:
+            if found is None or found.owner is function or found.owner.kind is ScopeKind.CLASS:
                 return None
-            where = "module-level" if found[0].kind is ScopeKind.MODULE else "closed-over"
+            where = "module-level" if found.owner.kind is ScopeKind.MODULE else "closed-over"
             return Diagnostic(
                 self.code,
                 target,

@@ -275,6 +275,6 @@ class JitInLoop(Rule):
             found = model.lookup(wrapped.value, site.scope)
             loop = site.loop
             if found is not None and loop is not None:
-                if any(loop.contains(binding.ordinal) for binding in found[1]):
+                if any(loop.contains(binding.ordinal) for binding in found.bindings):
                     return "a function defined in the loop"
         return ""

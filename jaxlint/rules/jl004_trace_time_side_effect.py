@@ -45,7 +45,7 @@ def _assigned_call(model: SemanticModel, expr: cst.BaseExpression, scope: Scope)
         model.called_name(b.value)
         if b.kind in (BindingKind.ASSIGN, BindingKind.ANNASSIGN) and isinstance(b.value, cst.Call)
         else None
-        for b in found[1]
+        for b in found.bindings
     }
     return names.pop() if len(names) == 1 else None
 

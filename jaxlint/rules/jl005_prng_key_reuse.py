@@ -79,7 +79,7 @@ class _Consumers:
             if found[0].value != param.name:
                 continue
             reaching = self.model.reaching(param.name, site.scope, site.ordinal)
-            if reaching is not None and all(b.kind is BindingKind.PARAM for b in reaching[1]):
+            if reaching is not None and all(b.kind is BindingKind.PARAM for b in reaching.bindings):
                 result = True
                 break
         self.summaries[key] = result
@@ -290,8 +290,8 @@ class PrngKeyReuse(Rule):
             if found is None or not isinstance(found[0], cst.Name):
                 continue
             name = found[0].value
-            owner = model.lookup(name, site.scope)
-            if owner is None or owner[0] is not site.scope:
+            resolved = model.lookup(name, site.scope)
+            if resolved is None or resolved.owner is not site.scope:
                 continue  # a closed-over or global key: its uses in other functions are not ordered
             uses.setdefault((id(site.scope), name), []).append(
                 KeyUse(name, site, found[1], found[2])

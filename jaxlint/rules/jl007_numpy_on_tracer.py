@@ -422,8 +422,8 @@ class NumpyOnTracer(Rule):
             root = root.value
         found = model.lookup(root.value, site.scope) if isinstance(root, cst.Name) else None
         anchor = None
-        if found is not None and found[1][-1].kind is BindingKind.IMPORT:
-            anchor = _statement_of(model, found[1][-1].node)
+        if found is not None and found.bindings[-1].kind is BindingKind.IMPORT:
+            anchor = _statement_of(model, found.bindings[-1].node)
         imports = ensure_import(model, "jax.numpy", "jnp", scope=site.scope, after=anchor)
         if imports is None:
             return None  # `jnp` means something else here, or nowhere to import it

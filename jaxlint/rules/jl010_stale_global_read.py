@@ -218,12 +218,12 @@ class StaleGlobalRead(Rule):
                     continue  # written here too (`global g`): JL002 reports that write
                 seen.add(name)
                 found = model.lookup(name, function)
-                if found is None or found[0] is not model.module_scope:
+                if found is None or found.owner is not model.module_scope:
                     continue
-                rebinding = self.rebinding(model, found[1], defined, function, top_level)
+                rebinding = self.rebinding(model, found.bindings, defined, function, top_level)
                 if rebinding is not None:
                     where = f"line {model.line_of(rebinding.node)}"
-                elif name in model.external_rebound and self.plain_value(found[1]):
+                elif name in model.external_rebound and self.plain_value(found.bindings):
                     where = model.external_rebound[name]
                 else:
                     continue

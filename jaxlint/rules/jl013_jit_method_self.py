@@ -310,7 +310,7 @@ class JitMethodSelf(Rule):
                 if isinstance(target, cst.Name):
                     located = model.lookup(target.value, site.scope)
                     if located is not None:
-                        for binding in located[1]:
+                        for binding in located.bindings:
                             scope = model.scope_of_node.get(id(binding.node))
                             if scope is not None:
                                 found.add(id(scope))

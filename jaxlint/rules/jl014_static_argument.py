@@ -297,7 +297,7 @@ class StaticArgument(Rule):
         found = model.lookup(func.value, site.scope)
         if found is None:
             return None
-        binding = found[1][0]
+        binding = found.bindings[0]
         if binding.kind is BindingKind.DEF:
             return model.scope_of_node.get(id(binding.node))
         value = binding.value
@@ -322,9 +322,9 @@ class StaticArgument(Rule):
         values: list[tuple[cst.BaseExpression, Scope]] = [(value, site.scope)]
         if isinstance(value, cst.Name):
             found = model.reaching(value.value, site.scope, site.ordinal)
-            if found is None or any(b.kind is not BindingKind.ASSIGN for b in found[1]):
+            if found is None or any(b.kind is not BindingKind.ASSIGN for b in found.bindings):
                 return False
-            values = [(b.value, b.code_scope) for b in found[1] if b.value is not None]
+            values = [(b.value, b.code_scope) for b in found.bindings if b.value is not None]
         return bool(values) and all(
             isinstance(made, cst.Call)
             and model.qualified_name(made.func, scope) in jf.NUMPY_BUFFER_CALLS
@@ -364,9 +364,9 @@ class StaticArgument(Rule):
         if loop is None or loop.kind is LoopKind.WHILE:
             return None
         found = model.reaching(name, site.scope, site.ordinal)
-        if found is None or found[0] is not site.scope:
+        if found is None or found.owner is not site.scope:
             return None
-        bindings = found[1]
+        bindings = found.bindings
         if any(b.kind is not BindingKind.FOR or b.loop is not loop for b in bindings):
             return None  # rebound in the body: not (only) the counter
         if any(not isinstance(b.node, cst.Name) for b in bindings):

@@ -237,9 +237,9 @@ class ConstantPrngKey(Rule):
         if not isinstance(seed, cst.Name):
             return False
         found = model.lookup(seed.value, scope)
-        if found is None or found[0] is not model.module_scope or len(found[1]) != 1:
+        if found is None or found.owner is not model.module_scope or len(found.bindings) != 1:
             return False
-        binding = found[1][0]
+        binding = found.bindings[0]
         return (
             binding.kind is BindingKind.ASSIGN
             and binding.value is not None

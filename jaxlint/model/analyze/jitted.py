@@ -94,9 +94,9 @@ def calls_of(
         if not isinstance(func, cst.Name):
             continue
         found = model.lookup(func.value, site.scope)
-        if found is None or len(found[1]) != 1:
+        if found is None or len(found.bindings) != 1:
             continue
-        option = options.get(id(found[1][0]))
+        option = options.get(id(found.bindings[0]))
         if option is not None:
             yield site, option
 

@@ -22,7 +22,7 @@ def owner_in_same_trace(model: SemanticModel, name: str, function: Scope) -> boo
     found = model.lookup(name, function.parent or model.module_scope)
     if found is None:
         return False
-    owner = found[0].enclosing_function()
+    owner = found.owner.enclosing_function()
     return owner is not None and model.trace(owner).staged
 
 

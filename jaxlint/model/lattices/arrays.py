@@ -269,7 +269,7 @@ def _is_ref(
         found = model.reaching(expr.value, scope, ordinal)
         if found is None:
             return False
-        for binding in found[1]:
+        for binding in found.bindings:
             if binding.kind is BindingKind.PARAM and model.trace(binding.scope).ref_params:
                 return True
             if binding.value is not None and _is_ref(

@@ -114,8 +114,8 @@ class ContainerFacts(Evaluator):
             return kinds
         if isinstance(annotation, cst.Name):  # a NamedTuple class of this file
             found = model.lookup(annotation.value, scope)
-            if found is not None and found[1][-1].kind is BindingKind.CLASS:
-                cls = model.scope_of_node.get(id(found[1][-1].node))
+            if found is not None and found.bindings[-1].kind is BindingKind.CLASS:
+                cls = model.scope_of_node.get(id(found.bindings[-1].node))
                 if cls is not None and model.base_names(cls) & jf.NAMED_TUPLE_BASES:
                     return frozenset({"tuple"})
         return None

@@ -80,9 +80,9 @@ class FlagFacts(Evaluator):
 
     def of_name(self, name: str, scope: Scope, ordinal: int) -> Fact:
         found = self.model.reaching(name, scope, ordinal)
-        if found is None or found[0] is not scope:
+        if found is None or found.owner is not scope:
             return UNKNOWN  # a builtin, a global or a closure's: not a flag passed in
-        return self.join(self.of_binding(binding) for binding in found[1])
+        return self.join(self.of_binding(binding) for binding in found.bindings)
 
     def binding_fact(self, binding: Binding) -> Fact:
         if binding.kind is not BindingKind.PARAM:
