@@ -21,15 +21,17 @@ import functools
 import importlib
 import importlib.util
 import inspect
+import itertools
 import logging
 import os
+import re
 import sys
 import threading
 import types
 import warnings
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +50,8 @@ BACKEND_COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"
 DEFAULT_RECORD_LIMIT = 64 << 20
 LIBRARY_FOLDERS = ("site-packages", "dist-packages")
 STRUCTURE_MARK = "structure="
+#: Python values a bound argument is compared by; anything else is compared by identity.
+VALUE_TYPES = (type(None), bool, int, float, complex, str, bytes, enum.Enum)
 
 
 class LeafKind(enum.Enum):
@@ -66,6 +70,12 @@ class RecordedLeaf:
     key_impl: Any = None
 
 
+#: What jax's trace cache tells apart: one function object (`FunctionKey`) called with one
+#: input signature (`signature_of`).
+FunctionKey = Hashable
+TraceKey = tuple[FunctionKey, str]
+
+
 @dataclass
 class Observation:
     """What the tests did with one transformed function."""
@@ -81,15 +91,17 @@ class Observation:
     not_recorded: str | None = None  # why the first concrete call could not be recorded
     concrete_calls: int = 0
     nested_calls: int = 0  # calls inside another transformation (tracer arguments)
-    traces: Counter[str] = field(default_factory=Counter)
-    compiles: Counter[str] = field(default_factory=Counter)
-    causes: dict[str, str] = field(default_factory=dict)
+    # Per function object and input signature: several functions defined on one line
+    # (partials with different arguments, one closure per test) are traced once each.
+    traces: Counter[TraceKey] = field(default_factory=Counter)
+    compiles: Counter[TraceKey] = field(default_factory=Counter)
+    causes: dict[TraceKey, str] = field(default_factory=dict)
 
 
 @dataclass
 class _Frame:
     observation: Observation
-    signature: str
+    trace_key: TraceKey
 
 
 class Observer:
@@ -114,6 +126,8 @@ class Observer:
         self.patched: list[tuple[Any, str, Any, bool]] = []
         self.listener: Callable[..., None] | None = None
         self.counting_wrappers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+        # A serial number per function object, for `function_key`; never reused, unlike id().
+        self.function_serials: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
         # Library folders: functions defined there are not the project's.
         self.excluded = tuple(
             os.path.realpath(folder)
@@ -206,7 +220,7 @@ class Observer:
             else:
                 key = "fun" if "fun" in kwargs else "f"
                 transformed = transformation(**{**kwargs, key: counted})
-            observed = ObservedFunction(transformed, fun, observation, self)
+            observed = ObservedFunction(transformed, fun, observation, self, self.function_key(fun))
         except Exception:
             # Whatever went wrong (the user's own mistake included), the plain
             # transformation says it, or works, exactly as without the plugin.
@@ -227,6 +241,29 @@ class Observer:
             with contextlib.suppress(TypeError):
                 self.counting_wrappers[fun] = counted
         return counted
+
+    def function_key(self, fun: Any) -> FunctionKey:
+        """What tells `fun` apart for jax's trace cache. A `partial` is its function and
+        bound arguments: jax retraces a new partial of the same arguments, so those count
+        as one function retraced, while partials of different arguments are different
+        functions. A bound method is its function and instance; anything else (a closure
+        made per test, say) is its own object."""
+        if isinstance(fun, functools.partial):
+            return (
+                "partial",
+                self.function_key(fun.func),
+                _bound_key(fun.args),
+                _bound_key(tuple(sorted(fun.keywords.items()))),
+            )
+        if isinstance(fun, types.MethodType):
+            return ("method", self.function_key(fun.__func__), id(fun.__self__))
+        try:
+            serial = self.function_serials.get(fun)
+            if serial is None:
+                serial = self.function_serials[fun] = next(_SERIALS)
+        except TypeError:  # not weak-referenceable or not hashable
+            return ("object", id(fun))
+        return ("function", serial)
 
     # --- which functions ---------------------------------------------------------------
 
@@ -283,8 +320,9 @@ class Observer:
         if signature is None:
             return proxy._jaxlint_transformed(*args, **kwargs)
         frames = self.frames()
-        frames.append(_Frame(observation, signature))
-        traced_before = observation.traces[signature]
+        trace_key = (proxy._jaxlint_function_key, signature)
+        frames.append(_Frame(observation, trace_key))
+        traced_before = observation.traces[trace_key]
         explaining = self._explaining(traced_before > 0)
         try:
             explained = explaining.__enter__()
@@ -296,8 +334,9 @@ class Observer:
             frames.pop()
             with contextlib.suppress(Exception):
                 explaining.__exit__(None, None, None)
-            if observation.traces[signature] > traced_before and explained:
-                observation.causes.setdefault(signature, explained[0])
+            if observation.traces[trace_key] > traced_before and explained:
+                cause = _name_arguments(explained[0], proxy._jaxlint_function)
+                observation.causes.setdefault(trace_key, cause)
 
     def _before_call(
         self, observation: Observation, args: tuple[Any, ...], kwargs: dict
@@ -379,13 +418,13 @@ class Observer:
         frames = getattr(self.local, "frames", None)
         if frames:
             frame = frames[-1]
-            frame.observation.compiles[frame.signature] += 1
+            frame.observation.compiles[frame.trace_key] += 1
 
     def traced(self, observation: Observation) -> None:
         """Called from inside the function each time jax traces it."""
         frames = getattr(self.local, "frames", None)
         if frames and frames[-1].observation is observation:
-            observation.traces[frames[-1].signature] += 1
+            observation.traces[frames[-1].trace_key] += 1
 
 
 class _MissCapture(logging.Handler):
@@ -409,6 +448,45 @@ def _counting(fun: Callable[..., Any], observer: Observer, observation: Observat
         return fun(*args, **kwargs)
 
     return counted
+
+
+_SERIALS = itertools.count()
+# How `explain_cache_misses` points at an argument: into `(args, kwargs)` of the call.
+POSITIONAL_PATH = re.compile(r"input path \[0\]\[(\d+)\]")
+KEYWORD_PATH = re.compile(r"input path \[1\]\['(\w+)'\]")
+
+
+def _name_arguments(cause: str, fun: Callable[..., Any]) -> str:
+    """The cause with the argument it points at named: `at input path [0][1]` becomes
+    `at argument `steps` (input path [0][1])`."""
+    try:
+        parameters = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):
+        parameters = []
+    positional = [
+        p.name
+        for p in parameters
+        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
+
+    def positional_name(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        if index >= len(positional):
+            return match.group(0)
+        return f"argument `{positional[index]}` ({match.group(0)})"
+
+    cause = POSITIONAL_PATH.sub(positional_name, cause)
+    return KEYWORD_PATH.sub(lambda m: f"argument `{m.group(1)}` ({m.group(0)})", cause)
+
+
+def _bound_key(values: Any) -> Hashable:
+    """Bound arguments compared as jax would see them differ: Python values by value (a
+    partial of the same number is the same function again), other objects by identity."""
+    if isinstance(values, tuple):
+        return tuple(_bound_key(value) for value in values)
+    if isinstance(values, VALUE_TYPES):
+        return (type(values).__name__, values)
+    return ("id", id(values))
 
 
 def _size(count: int) -> str:
@@ -456,9 +534,12 @@ class ObservedFunction:
         fun: Callable[..., Any],
         observation: Observation,
         observer: Observer,
+        function_key: FunctionKey,
     ) -> None:
         functools.update_wrapper(self, transformed)
         self._jaxlint_transformed = transformed
+        self._jaxlint_function_key = function_key
+        self._jaxlint_function = fun
         self._jaxlint_observation = observation
         self._jaxlint_observer = observer
         self.__wrapped__ = getattr(transformed, "__wrapped__", fun)
@@ -575,21 +656,23 @@ def _why_not_checked(observation: Observation) -> str | None:
 def _retrace_from_the_tests(
     observation: Observation, result: FunctionResult, max_traces: int
 ) -> None:
-    """Fail `retrace` when the tests traced one input signature more than `max_traces`."""
+    """Fail `retrace` when the tests traced one function object for one input signature
+    more than `max_traces` times."""
     if not observation.traces:
         return
-    signature, traces = max(observation.traces.items(), key=lambda item: (item[1], item[0]))
+    trace_key, traces = max(observation.traces.items(), key=lambda item: (item[1], repr(item[0])))
+    signature = trace_key[1]
     if traces <= max_traces:
         if result.checks.get("retrace") == FAIL:
             return  # the probe's own finding stands
         result.checks["retrace"] = PASS
         return
-    compiles = observation.compiles.get(signature, 0)
+    compiles = observation.compiles.get(trace_key, 0)
     message = (
         f"the tests traced it {traces} times ({compiles} compiled) for one input signature "
         f"{shown_signature(signature)}; at most {max_traces} allowed (--jax-max-traces)"
     )
-    cause = observation.causes.get(signature)
+    cause = observation.causes.get(trace_key)
     if cause:
         message += f"; {cause}"
     result.checks["retrace"] = FAIL
