@@ -255,6 +255,19 @@ def test_xdist_workers_give_the_same_report(plain_run: tuple, xdist_run: tuple) 
     assert "(--jax-verify-warn: failed checks do not fail the run)" in completed.stdout
 
 
+def test_advisory_checks_report_their_failures_without_failing_the_run(project: Path) -> None:
+    selected = ("-k", "noisy_step or sin_loss", "--jax-verify")  # keys and grad fail
+    keys_still_fail = _run_pytest(project, *selected, "--jax-verify-warn-checks", "grad")
+    assert keys_still_fail.returncode == 1, keys_still_fail.stdout + keys_still_fail.stderr
+    advisory = _run_pytest(project, *selected, "--jax-verify-warn-checks=grad, keys")
+    assert advisory.returncode == 0, advisory.stdout + advisory.stderr
+    assert "2 failed, 0 skipped." in advisory.stdout  # still reported
+    assert "(--jax-verify-warn-checks: failed grad, keys checks do not fail" in advisory.stdout
+    unknown = _run_pytest(project, "--jax-verify", "--jax-verify-warn-checks", "speed")
+    assert unknown.returncode == pytest.ExitCode.USAGE_ERROR
+    assert "--jax-verify-warn-checks: unknown check(s) speed" in unknown.stderr
+
+
 def _has_gpu() -> bool:
     if not any(os.path.exists(path) for path in ("/dev/nvidiactl", "/dev/nvidia0")):
         return False  # no NVIDIA driver: do not even start jax to ask
