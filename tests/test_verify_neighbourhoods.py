@@ -205,3 +205,20 @@ def test_a_changing_static_number_still_fails_retrace_naming_it(observed: Any) -
     message = _retrace_rows(observer)["repeat"].messages["retrace"]
     assert message.startswith("the tests traced it 3 times (3 compiled) for one input")
     assert "steps" in message, message
+
+
+def test_explanations_are_caught_for_the_report_and_kept_out_of_the_tests_log(
+    observed: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    observer, module = observed
+    # Switched on once for the session, not around every call (which cost more than the
+    # call itself); what jax logs is the report's, not the test's.
+    assert jax.config.jax_explain_cache_misses
+    with caplog.at_level("DEBUG"):
+        for steps in range(1, 3):
+            module.repeat(jnp.ones(2), steps)
+    assert not [record for record in caplog.records if "CACHE MISS" in record.getMessage()]
+    observation = next(o for o in observer.observations.values() if o.qualname == "repeat")
+    assert "argument `steps`" in next(iter(observation.causes.values()))
+    observer.uninstall()
+    assert not jax.config.jax_explain_cache_misses

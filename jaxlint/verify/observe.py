@@ -31,7 +31,7 @@ import types
 import warnings
 import weakref
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,14 @@ TRANSFORMS: tuple[tuple[str, str], ...] = (
     ("flax.nnx", "jit"),
 )
 BACKEND_COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"
+#: The loggers through which jax explains its cache misses.
+CACHE_MISS_LOGGERS = (
+    "jax._src.interpreters.partial_eval",
+    "jax._src.compiler",
+    "jax._src.compilation_cache",
+    "jax._src.pjit",
+    "jax._src.interpreters.pxla",
+)
 #: First arguments larger than this (all array leaves together) are not recorded.
 DEFAULT_RECORD_LIMIT = 64 << 20
 LIBRARY_FOLDERS = ("site-packages", "dist-packages")
@@ -102,6 +110,7 @@ class Observation:
 class _Frame:
     observation: Observation
     trace_key: TraceKey
+    explained: list[str] = field(default_factory=list)  # cache misses jax explained
 
 
 class Observer:
@@ -126,6 +135,8 @@ class Observer:
         self.patched: list[tuple[Any, str, Any, bool]] = []
         self.listener: Callable[..., None] | None = None
         self.counting_wrappers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+        self.explaining_before: bool | None = None  # the user's jax_explain_cache_misses
+        self.catcher: _CacheMissCatcher | None = None
         # A serial number per function object, for `function_key`; never reused, unlike id().
         self.function_serials: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
         # Library folders: functions defined there are not the project's.
@@ -161,6 +172,7 @@ class Observer:
         if hasattr(jax.monitoring, "register_event_duration_secs_listener"):
             self.listener = self._on_event
             jax.monitoring.register_event_duration_secs_listener(self.listener)
+        self._explain_cache_misses()
 
     def uninstall(self) -> None:
         import jax
@@ -171,6 +183,7 @@ class Observer:
             else:  # served by the module's __getattr__ (a deprecation shim): leave it so
                 delattr(module, attribute)
         self.patched.clear()
+        self._stop_explaining()
         if self.listener is not None:
             with contextlib.suppress(Exception):
                 jax.monitoring.unregister_event_duration_listener(self.listener)
@@ -320,23 +333,18 @@ class Observer:
         if signature is None:
             return proxy._jaxlint_transformed(*args, **kwargs)
         frames = self.frames()
-        trace_key = (proxy._jaxlint_function_key, signature)
-        frames.append(_Frame(observation, trace_key))
-        traced_before = observation.traces[trace_key]
-        explaining = self._explaining(traced_before > 0)
-        try:
-            explained = explaining.__enter__()
-        except Exception:
-            explaining, explained = contextlib.nullcontext(), []
+        frame = _Frame(observation, (proxy._jaxlint_function_key, signature))
+        frames.append(frame)
+        traced_before = observation.traces[frame.trace_key]
         try:
             return proxy._jaxlint_transformed(*args, **kwargs)
         finally:
             frames.pop()
-            with contextlib.suppress(Exception):
-                explaining.__exit__(None, None, None)
-            if observation.traces[trace_key] > traced_before and explained:
-                cause = _name_arguments(explained[0], proxy._jaxlint_function)
-                observation.causes.setdefault(trace_key, cause)
+            retraced = traced_before > 0 and observation.traces[frame.trace_key] > traced_before
+            if retraced and frame.explained:
+                with contextlib.suppress(Exception):
+                    cause = _name_arguments(self._cause(frame), proxy._jaxlint_function)
+                    observation.causes.setdefault(frame.trace_key, cause)
 
     def _before_call(
         self, observation: Observation, args: tuple[Any, ...], kwargs: dict
@@ -387,30 +395,40 @@ class Observer:
                 recorded.append(RecordedLeaf(LeafKind.PYTHON, value))
         return recorded
 
-    @contextlib.contextmanager
-    def _explaining(self, enabled: bool) -> Iterator[list[str]]:
-        """While `enabled`, jax explains cache misses; yields the explanations logged."""
-        explained: list[str] = []
-        if not enabled:
-            yield explained
-            return
-        import jax
-
+    def _cause(self, frame: _Frame) -> str:
+        """The explanation of this function's own cache miss: functions it calls that
+        were traced for the first time inside it are explained too (and before it)."""
         from jaxlint.verify.checks import _condense_cache_miss
 
-        explain = getattr(jax, "explain_cache_misses", None)
-        capture = _MissCapture(explained)
-        jax_logger = logging.getLogger("jax")
-        propagate = jax_logger.propagate
-        jax_logger.addHandler(capture)
-        jax_logger.propagate = False  # the explanation is ours, not the test's log
-        try:
-            with explain(True) if explain is not None else contextlib.nullcontext():
-                yield explained
-        finally:
-            jax_logger.removeHandler(capture)
-            jax_logger.propagate = propagate
-            explained[:] = [_condense_cache_miss(text) for text in explained]
+        where = f"{os.path.basename(frame.observation.path)}:{frame.observation.line}"
+        own = [text for text in frame.explained if where in text]
+        return _condense_cache_miss((own or frame.explained)[-1])
+
+    def _explain_cache_misses(self) -> None:
+        """Have jax explain every tracing cache miss for the whole session, caught by a
+        filter on the loggers that explain them (`_CacheMissCatcher`). Switching it on
+        around each call instead costs more than the call: a context manager and a log
+        handler per call of every observed function."""
+        import jax
+
+        with contextlib.suppress(Exception):
+            self.explaining_before = bool(jax.config.jax_explain_cache_misses)
+            jax.config.update("jax_explain_cache_misses", True)
+            self.catcher = _CacheMissCatcher(self, keep_in_log=self.explaining_before)
+            for name in CACHE_MISS_LOGGERS:
+                logging.getLogger(name).addFilter(self.catcher)
+
+    def _stop_explaining(self) -> None:
+        import jax
+
+        if self.catcher is not None:
+            for name in CACHE_MISS_LOGGERS:
+                logging.getLogger(name).removeFilter(self.catcher)
+            self.catcher = None
+        if self.explaining_before is not None:
+            with contextlib.suppress(Exception):
+                jax.config.update("jax_explain_cache_misses", self.explaining_before)
+            self.explaining_before = None
 
     def _on_event(self, event: str, *_args: Any, **_kwargs: Any) -> None:
         if event != BACKEND_COMPILE_EVENT:
@@ -427,16 +445,26 @@ class Observer:
             observation.traces[frames[-1].trace_key] += 1
 
 
-class _MissCapture(logging.Handler):
-    def __init__(self, into: list[str]) -> None:
-        super().__init__(logging.WARNING)
-        self.into = into
+class _CacheMissCatcher(logging.Filter):
+    """Keeps each cache-miss explanation for the observed call in progress, and out of
+    the tests' log unless the user had asked jax for explanations."""
 
-    def emit(self, record: logging.LogRecord) -> None:
-        with contextlib.suppress(Exception):
+    def __init__(self, observer: Observer, *, keep_in_log: bool) -> None:
+        super().__init__()
+        self.observer = observer
+        self.keep_in_log = keep_in_log
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
             message = record.getMessage()
-            if "CACHE MISS" in message:
-                self.into.append(message)
+        except Exception:
+            return True
+        if "CACHE MISS" not in message:
+            return True
+        frames = getattr(self.observer.local, "frames", None)
+        if frames:
+            frames[-1].explained.append(message)
+        return self.keep_in_log
 
 
 def _counting(fun: Callable[..., Any], observer: Observer, observation: Observation) -> Any:
@@ -503,6 +531,12 @@ def _is_array(leaf: Any) -> bool:
     return isinstance(leaf, (jax.Array, np.ndarray))
 
 
+@functools.cache
+def _dtype_name(dtype: Any) -> str:
+    """`str(dtype)`, which numpy builds anew each time: this runs on every observed call."""
+    return str(dtype)
+
+
 def signature_of(leaves: list[Any], treedef: Any) -> str:
     """Shapes and dtypes of the arrays, the type of numbers and objects, and the value of
     flags (bool, str, None, enums): calls that differ only in a number passed as a static
@@ -511,7 +545,7 @@ def signature_of(leaves: list[Any], treedef: Any) -> str:
     for leaf in leaves:
         if _is_array(leaf):
             shape = ",".join(str(size) for size in leaf.shape)
-            parts.append(f"{leaf.dtype}[{shape}]")
+            parts.append(f"{_dtype_name(leaf.dtype)}[{shape}]")
         elif leaf is None or isinstance(leaf, (bool, str, enum.Enum)):
             parts.append(repr(leaf))
         else:
