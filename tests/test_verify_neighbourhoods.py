@@ -222,3 +222,27 @@ def test_explanations_are_caught_for_the_report_and_kept_out_of_the_tests_log(
     assert "argument `steps`" in next(iter(observation.causes.values()))
     observer.uninstall()
     assert not jax.config.jax_explain_cache_misses
+
+
+def test_finite_differences_that_do_not_settle_are_a_skip_not_a_fail() -> None:
+    # Curvature too large for a float32 step of 1e-3 at 2e-3; no kink anywhere.
+    verdict, message = _grad(jax.jit(lambda x: jnp.sum(1.0 / jnp.sqrt(x))), jnp.array([2e-3, 1.0]))
+    assert verdict == "skip", message
+    assert message.startswith("finite differences do not settle"), message
+
+
+def test_a_stop_gradient_trick_on_a_smooth_function_still_fails_grad() -> None:
+    # The value is x**2; the gradient reverse mode sees is that of x.
+    trick = jax.jit(lambda x: jnp.sum(x + jax.lax.stop_gradient(x**2 - x)))
+    verdict, message = _grad(trick, jnp.array([0.5, 1.5]))
+    assert verdict == "fail", message
+    assert message.startswith("gradient differs from finite differences"), message
+
+
+def test_calls_under_disable_jit_are_not_traces(observed: Any) -> None:
+    observer, module = observed
+    with jax.disable_jit():  # the body runs on every call: no trace, no retrace
+        for steps in range(1, 4):
+            module.repeat(jnp.ones(2), steps)
+    module.repeat(jnp.ones(2), 1)
+    assert _retrace_rows(observer)["repeat"].checks["retrace"] == "pass"

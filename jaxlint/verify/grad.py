@@ -174,6 +174,10 @@ class DirectionalDerivatives:
         return abs(self.reverse - self.central_difference)
 
     @property
+    def finite(self) -> bool:
+        return bool(np.isfinite([self.reverse, *self.one_sided]).all())
+
+    @property
     def roughness(self) -> float:
         """How far the quotients are from what a smooth function gives. There the central
         differences at both steps agree (up to the step squared) and the one-sided ones
@@ -248,7 +252,7 @@ def _judge_nearby(
     """After a failure at the recorded input: judge again where the function is smooth."""
     kinks = kinks_of(target, primals)
     if not kinks:
-        report.set("grad", FAIL, "gradient differs from finite differences: " + detail)
+        _judge_at_the_input(target, primals, eps, detail, report)
         return
     kinds = "kinks or custom rules: " + ", ".join(kinks)
     where = f"the recorded input may sit on a kink ({kinds})"
@@ -257,6 +261,8 @@ def _judge_nearby(
     for point, direction in _nearby_points(primals, eps):
         derivatives = directional_derivatives(target, point, direction, eps)
         allowed = tolerance * (1 + abs(derivatives.central_difference)) + derivatives.noise
+        if not derivatives.finite:
+            continue  # NaN or inf nearby: finite differences cannot judge there
         if derivatives.disagreement <= allowed:
             agreed += 1
         elif derivatives.roughness <= allowed:
@@ -282,6 +288,51 @@ def _judge_nearby(
             SKIP,
             f"{where} and no smooth point was found near it in {NEARBY_TRIES} tries",
         )
+
+
+def _judge_at_the_input(
+    target: Callable[..., Any],
+    primals: tuple[Any, ...],
+    eps: float,
+    detail: str,
+    report: CheckReport,
+) -> None:
+    """A smooth function that failed at the recorded input fails, unless finite
+    differences do not settle there: quotients at two steps that disagree (curvature too
+    large for the step at this precision) or that are not finite."""
+    first, second = (np.asarray(target(*primals)) for _ in range(2))
+    if not np.array_equal(first, second, equal_nan=True):
+        # Not a function of its inputs (state kept between calls): no derivative to judge
+        # and a defect in itself.
+        report.set(
+            "grad",
+            FAIL,
+            shorten(
+                f"gradient differs from finite differences: {detail} (and two calls at the"
+                f" recorded input gave {first.item():.6g} and {second.item():.6g})",
+                300,
+            ),
+        )
+        return
+    rng = np.random.default_rng(1)
+    direction = tuple(
+        jnp.asarray(rng.standard_normal(jnp.shape(p)), jnp.asarray(p).dtype) for p in primals
+    )
+    derivatives = directional_derivatives(target, primals, direction, eps)
+    allowed = _gradient_tolerance(primals) * (1 + abs(derivatives.central_difference))
+    if derivatives.finite and derivatives.roughness <= allowed + derivatives.noise:
+        report.set("grad", FAIL, "gradient differs from finite differences: " + detail)
+        return
+    why = "are not finite" if not derivatives.finite else "do not settle (steps h and h/2 differ)"
+    report.set(
+        "grad",
+        SKIP,
+        shorten(
+            f"finite differences {why} at the recorded input, so they cannot judge the"
+            f" gradient there (check_grads: {detail})",
+            300,
+        ),
+    )
 
 
 def _finite_difference_step(primals: tuple[Any, ...]) -> float:

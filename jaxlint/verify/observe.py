@@ -439,7 +439,12 @@ class Observer:
             frame.observation.compiles[frame.trace_key] += 1
 
     def traced(self, observation: Observation) -> None:
-        """Called from inside the function each time jax traces it."""
+        """Called from inside the function each time jax traces it, and each time it runs
+        under `jax.disable_jit()` (chex's `without_jit` variants, say): not a trace."""
+        import jax
+
+        if jax.config.jax_disable_jit:
+            return
         frames = getattr(self.local, "frames", None)
         if frames and frames[-1].observation is observation:
             observation.traces[frames[-1].trace_key] += 1
