@@ -246,3 +246,11 @@ def test_calls_under_disable_jit_are_not_traces(observed: Any) -> None:
             module.repeat(jnp.ones(2), steps)
     module.repeat(jnp.ones(2), 1)
     assert _retrace_rows(observer)["repeat"].checks["retrace"] == "pass"
+
+
+def test_a_nan_gradient_at_a_kink_still_fails_grad() -> None:
+    # The untaken branch's derivative is NaN at 0: `where` does not hide it from grad.
+    norm = jax.jit(lambda x: jnp.where(jnp.all(x == 0), 0.0, jnp.sqrt(jnp.sum(x * x))))
+    verdict, message = _grad(norm, jnp.zeros(3))
+    assert verdict == "fail", message
+    assert "NaN or infinite gradient at the recorded input" in message

@@ -250,6 +250,18 @@ def _judge_nearby(
     report: CheckReport,
 ) -> None:
     """After a failure at the recorded input: judge again where the function is smooth."""
+    value, gradient = jax.value_and_grad(target, argnums=tuple(range(len(primals))))(*primals)
+    gradient_finite = all(bool(jnp.isfinite(g).all()) for g in gradient)
+    if bool(jnp.isfinite(value)) and not gradient_finite:
+        # A kink may leave the derivative undefined, never NaN: a NaN gradient of a finite
+        # value is the untaken-branch trap (`jnp.where` over a NaN derivative), at this input.
+        report.set(
+            "grad",
+            FAIL,
+            "gradient differs from finite differences: reverse mode gives a NaN or infinite"
+            f" gradient at the recorded input where the value is finite ({detail})",
+        )
+        return
     kinks = kinks_of(target, primals)
     if not kinks:
         _judge_at_the_input(target, primals, eps, detail, report)
