@@ -166,6 +166,11 @@ class JaxVerifyPlugin:
     # --- hooks -------------------------------------------------------------------------
 
     @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if self.observer is not None:
+            self.observer.current_test = item.nodeid
+
+    @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         try:
             self._finish()

@@ -123,6 +123,10 @@ def test_fifty_norms():  # fifty functions, each traced once
         assert float(jax.jit(partial(power_norm, ord=float(order)))(jnp.ones(2))) > 0
 
 
+def test_norm_again():  # the same partial rebuilt in another test: traced once per test
+    assert float(jax.jit(partial(power_norm, ord=1.0))(jnp.ones(2))) > 0
+
+
 def test_the_jitted_api_still_works():
     assert train_step.__wrapped__.__name__ == "train_step"
     lowered = train_step.lower(jnp.eye(2), jnp.ones((3, 2)))
@@ -228,7 +232,7 @@ def test_verdicts_on_the_inputs_the_tests_used(plain_run: tuple) -> None:
 
 def test_the_users_tests_still_pass_and_failed_checks_fail_the_run(plain_run: tuple) -> None:
     completed, _ = plain_run
-    assert completed.stdout.splitlines()[-1].startswith("8 passed in "), completed.stdout
+    assert completed.stdout.splitlines()[-1].startswith("9 passed in "), completed.stdout
     assert completed.returncode == 1, completed.stdout + completed.stderr
     section = completed.stdout.split(" jaxlint verify ", 1)[1].splitlines()[1:]
     assert section[0].split() == [
@@ -249,7 +253,7 @@ def test_the_users_tests_still_pass_and_failed_checks_fail_the_run(plain_run: tu
 def test_xdist_workers_give_the_same_report(plain_run: tuple, xdist_run: tuple) -> None:
     completed, report = xdist_run
     assert _without_times(report) == _without_times(plain_run[1])
-    assert completed.stdout.splitlines()[-1].startswith("8 passed in "), completed.stdout
+    assert completed.stdout.splitlines()[-1].startswith("9 passed in "), completed.stdout
     # The ini switch turned it on; --jax-verify-warn keeps the failures out of the exit code.
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "(--jax-verify-warn: failed checks do not fail the run)" in completed.stdout

@@ -135,6 +135,7 @@ class Observer:
         self.patched: list[tuple[Any, str, Any, bool]] = []
         self.listener: Callable[..., None] | None = None
         self.counting_wrappers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+        self.current_test: str | None = None  # set by the pytest plugin
         self.explaining_before: bool | None = None  # the user's jax_explain_cache_misses
         self.catcher: _CacheMissCatcher | None = None
         # A serial number per function object, for `function_key`; never reused, unlike id().
@@ -333,7 +334,10 @@ class Observer:
         if signature is None:
             return proxy._jaxlint_transformed(*args, **kwargs)
         frames = self.frames()
-        frame = _Frame(observation, (proxy._jaxlint_function_key, signature))
+        # Per test: a function rebuilt in each test (equal partials included) is traced
+        # once per test, which is no defect; a retrace within one test is.
+        function = (proxy._jaxlint_function_key, self.current_test)
+        frame = _Frame(observation, (function, signature))
         frames.append(frame)
         traced_before = observation.traces[frame.trace_key]
         try:
