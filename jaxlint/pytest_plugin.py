@@ -10,7 +10,7 @@ Registered through the `pytest11` entry point and inert unless switched on, by
   function the tests traced more than `--jax-max-traces` times for one signature;
 - the report is a terminal-summary section and, with `--jax-verify-report FILE`, the
   JSON of `jaxlint verify --format json`. A failed check makes the run exit 1, unless
-  `--jax-verify-warn`.
+  `--jax-verify-warn` (all checks advisory) or `--jax-verify-warn-checks` names it.
 
 Under pytest-xdist each worker observes and checks its own tests; the controller merges
 their reports. Nothing here imports jax until the plugin is switched on, and nothing the
@@ -50,6 +50,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="Report failed checks without failing the run.",
+    )
+    group.addoption(
+        "--jax-verify-warn-checks",
+        default=None,
+        metavar="CHECKS",
+        help="Report failures of these checks (comma-separated) without failing the run; "
+        "the other checks still fail it.",
     )
     group.addoption(
         "--jax-verify-nans",
@@ -147,16 +154,21 @@ class JaxVerifyPlugin:
         option = self.config.getoption("jax_verify_checks")
         if not option:
             return list(CHECK_NAMES)
-        names = [part.strip() for part in option.split(",") if part.strip()]
-        unknown = [name for name in names if name not in CHECK_NAMES]
-        if unknown:
-            raise pytest.UsageError(
-                f"--jax-verify-checks: unknown check(s) {', '.join(unknown)}; "
-                f"choose from {', '.join(CHECK_NAMES)}"
-            )
-        return [name for name in CHECK_NAMES if name in names]
+        return _check_names("--jax-verify-checks", option)
+
+    def advisory_checks(self) -> list[str]:
+        """Checks whose failures are reported but do not fail the run."""
+        if self.config.getoption("jax_verify_warn"):
+            return list(CHECK_NAMES)
+        option = self.config.getoption("jax_verify_warn_checks")
+        return _check_names("--jax-verify-warn-checks", option) if option else []
 
     # --- hooks -------------------------------------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if self.observer is not None:
+            self.observer.current_test = item.nodeid
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -173,7 +185,7 @@ class JaxVerifyPlugin:
             self._write_report()
         except OSError as error:
             self.problem = f"could not write the report: {error}"
-        if self._failed() and not self.config.getoption("jax_verify_warn"):
+        if self._fails_the_run():
             if session.exitstatus == pytest.ExitCode.OK:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -206,6 +218,18 @@ class JaxVerifyPlugin:
     def _failed(self) -> bool:
         return any(result.verdict == FAIL for result in self.results)
 
+    def _fails_the_run(self) -> bool:
+        """A failure outside the advisory checks: a failed check, or a function that
+        could not run at all (an import error, a crash) unless every check is advisory."""
+        advisory = set(self.advisory_checks())
+        if advisory == set(CHECK_NAMES):
+            return False
+        for result in self.results:
+            failed = {name for name, status in result.checks.items() if status == FAIL}
+            if failed - advisory or (result.verdict == FAIL and not failed):
+                return True
+        return False
+
     def _write_report(self) -> None:
         path = self.config.getoption("jax_verify_report")
         if not path:
@@ -230,6 +254,21 @@ class JaxVerifyPlugin:
             terminalreporter.write_line(f"jaxlint verify: {self.problem}")
         if self._failed() and self.config.getoption("jax_verify_warn"):
             terminalreporter.write_line("(--jax-verify-warn: failed checks do not fail the run)")
+        elif self._failed() and self.advisory_checks():
+            advisory = ", ".join(self.advisory_checks())
+            terminalreporter.write_line(
+                f"(--jax-verify-warn-checks: failed {advisory} checks do not fail the run)"
+            )
+
+
+def _check_names(option: str, value: str) -> list[str]:
+    names = [part.strip() for part in value.split(",") if part.strip()]
+    unknown = [name for name in names if name not in CHECK_NAMES]
+    if unknown:
+        raise pytest.UsageError(
+            f"{option}: unknown check(s) {', '.join(unknown)}; choose from {', '.join(CHECK_NAMES)}"
+        )
+    return [name for name in CHECK_NAMES if name in names]
 
 
 def merge_reports(reports: Sequence[Sequence[dict[str, Any]]]) -> list[FunctionResult]:
@@ -313,4 +352,6 @@ def pytest_configure(config: pytest.Config) -> None:
         plugin = JaxVerifyPlugin(config, observing=not _is_xdist_controller(config.option))
         config.pluginmanager.register(plugin, PLUGIN_NAME)
         plugin.start_observing(config.option)
-    plugin.selected_checks()  # an unknown check name is a usage error now, not at the end
+    # An unknown check name is a usage error now, not at the end.
+    plugin.selected_checks()
+    plugin.advisory_checks()

@@ -71,13 +71,26 @@ wrong_sin.defvjp(_wrong_sin_fwd, _wrong_sin_bwd)
 @jax.jit
 def sin_loss(x):
     return jnp.sum(wrong_sin(x))
+
+
+@jax.jit
+def relu_loss(x):
+    return jnp.sum(jax.nn.relu(x))
+
+
+def power_norm(x, ord):
+    return jnp.sum(jnp.abs(x) ** ord) ** (1.0 / ord)
 """
 
 USER_TESTS = """
+from functools import partial
+
 import jax
 import jax.numpy as jnp
 
-from mlproj.steps import leaky_step, noisy_step, scale_by_step, sin_loss, train_step
+from mlproj.steps import (
+    leaky_step, noisy_step, power_norm, relu_loss, scale_by_step, sin_loss, train_step,
+)
 
 
 def test_train_step():
@@ -101,6 +114,19 @@ def test_sin_loss():
     assert float(sin_loss(jnp.zeros(2))) == 0.0
 
 
+def test_relu_loss_at_its_kink():  # relu has no derivative at 0.0
+    assert float(relu_loss(jnp.array([-1.0, 0.0, 2.0]))) == 2.0
+
+
+def test_fifty_norms():  # fifty functions, each traced once
+    for order in range(1, 51):
+        assert float(jax.jit(partial(power_norm, ord=float(order)))(jnp.ones(2))) > 0
+
+
+def test_norm_again():  # the same partial rebuilt in another test: traced once per test
+    assert float(jax.jit(partial(power_norm, ord=1.0))(jnp.ones(2))) > 0
+
+
 def test_the_jitted_api_still_works():
     assert train_step.__wrapped__.__name__ == "train_step"
     lowered = train_step.lower(jnp.eye(2), jnp.ones((3, 2)))
@@ -116,6 +142,8 @@ EXPECTED_CHECKS = {
     "leaky_step": {**ALL_PASS, "leaks": "fail", "effects": "fail"},
     "noisy_step": {**ALL_PASS, "keys": "fail"},
     "sin_loss": {**ALL_PASS, "grad": "fail"},
+    "relu_loss": ALL_PASS,
+    "power_norm": ALL_PASS,
 }
 
 
@@ -176,17 +204,19 @@ def test_verdicts_on_the_inputs_the_tests_used(plain_run: tuple) -> None:
     completed, report = plain_run
     assert [row["function"] for row in report] == [
         "mlproj.steps:train_step", "mlproj.steps:scale_by_step", "mlproj.steps:leaky_step",
-        "mlproj.steps:noisy_step", "mlproj.steps:sin_loss",
+        "mlproj.steps:noisy_step", "mlproj.steps:sin_loss", "mlproj.steps:relu_loss",
+        "mlproj.steps:power_norm",
     ]  # fmt: skip
     rows = {row["function"].split(":")[1]: row for row in report}
     assert {name: row["checks"] for name, row in rows.items()} == EXPECTED_CHECKS
     assert {name: row["verdict"] for name, row in rows.items()} == {
         "train_step": "pass", "scale_by_step": "fail", "leaky_step": "fail",
-        "noisy_step": "fail", "sin_loss": "fail",
+        "noisy_step": "fail", "sin_loss": "fail", "relu_loss": "pass", "power_norm": "pass",
     }  # fmt: skip
     assert [(row["path"], row["line"]) for row in report] == [
         ("mlproj/steps.py", 7), ("mlproj/steps.py", 12), ("mlproj/steps.py", 20),
-        ("mlproj/steps.py", 26), ("mlproj/steps.py", 49),
+        ("mlproj/steps.py", 26), ("mlproj/steps.py", 49), ("mlproj/steps.py", 54),
+        ("mlproj/steps.py", 59),
     ]  # fmt: skip
     assert {row["device"] for row in report} == {"cpu"}
     retrace = rows["scale_by_step"]["messages"]["retrace"]
@@ -202,7 +232,7 @@ def test_verdicts_on_the_inputs_the_tests_used(plain_run: tuple) -> None:
 
 def test_the_users_tests_still_pass_and_failed_checks_fail_the_run(plain_run: tuple) -> None:
     completed, _ = plain_run
-    assert completed.stdout.splitlines()[-1].startswith("6 passed in "), completed.stdout
+    assert completed.stdout.splitlines()[-1].startswith("9 passed in "), completed.stdout
     assert completed.returncode == 1, completed.stdout + completed.stderr
     section = completed.stdout.split(" jaxlint verify ", 1)[1].splitlines()[1:]
     assert section[0].split() == [
@@ -215,7 +245,7 @@ def test_the_users_tests_still_pass_and_failed_checks_fail_the_run(plain_run: tu
     assert section[2].split()[:4] == ["mlproj.steps:scale_by_step", "mlproj/steps.py:12", "cpu", "fail"]  # fmt: skip
     assert section[3].startswith("    retrace: the tests traced it 3 times")
     assert (
-        "Verified 5 jitted functions the tests called, on cpu: 1 passed, 4 failed, 0 skipped."
+        "Verified 7 jitted functions the tests called, on cpu: 3 passed, 4 failed, 0 skipped."
         in section
     )
 
@@ -223,10 +253,23 @@ def test_the_users_tests_still_pass_and_failed_checks_fail_the_run(plain_run: tu
 def test_xdist_workers_give_the_same_report(plain_run: tuple, xdist_run: tuple) -> None:
     completed, report = xdist_run
     assert _without_times(report) == _without_times(plain_run[1])
-    assert completed.stdout.splitlines()[-1].startswith("6 passed in "), completed.stdout
+    assert completed.stdout.splitlines()[-1].startswith("9 passed in "), completed.stdout
     # The ini switch turned it on; --jax-verify-warn keeps the failures out of the exit code.
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "(--jax-verify-warn: failed checks do not fail the run)" in completed.stdout
+
+
+def test_advisory_checks_report_their_failures_without_failing_the_run(project: Path) -> None:
+    selected = ("-k", "noisy_step or sin_loss", "--jax-verify")  # keys and grad fail
+    keys_still_fail = _run_pytest(project, *selected, "--jax-verify-warn-checks", "grad")
+    assert keys_still_fail.returncode == 1, keys_still_fail.stdout + keys_still_fail.stderr
+    advisory = _run_pytest(project, *selected, "--jax-verify-warn-checks=grad, keys")
+    assert advisory.returncode == 0, advisory.stdout + advisory.stderr
+    assert "2 failed, 0 skipped." in advisory.stdout  # still reported
+    assert "(--jax-verify-warn-checks: failed grad, keys checks do not fail" in advisory.stdout
+    unknown = _run_pytest(project, "--jax-verify", "--jax-verify-warn-checks", "speed")
+    assert unknown.returncode == pytest.ExitCode.USAGE_ERROR
+    assert "--jax-verify-warn-checks: unknown check(s) speed" in unknown.stderr
 
 
 def _has_gpu() -> bool:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,7 @@ from jaxlint.cli import main
 from jaxlint.verify import run_verify
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "inplace_updates.py"
+README = Path(__file__).parent.parent / "README.md"
 
 
 @pytest.mark.skipif(not FIXTURE.exists(), reason="the in-place fixtures are not here")
@@ -45,3 +50,30 @@ def test_fixed_inplace_fixtures_pass_jit_and_grad(tmp_path: Path) -> None:
             assert "not differentiable" in row["messages"]["grad"]
     assert sum(row["checks"]["grad"] == "pass" for row in rows) >= 7
     assert code == 0
+
+
+def _readme_walkthrough() -> str:
+    """The shell block of the README's verify walkthrough."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Runtime verification: `jaxlint verify`", 1)[1]
+    return re.search(r"```sh\n(.*?)```", section, re.DOTALL).group(1)  # type: ignore[union-attr]
+
+
+@pytest.mark.skipif(not FIXTURE.exists(), reason="the in-place fixtures are not here")
+def test_the_readme_walkthrough_runs_as_written(tmp_path: Path) -> None:
+    (tmp_path / "fixtures").mkdir()
+    shutil.copy(FIXTURE, tmp_path / "fixtures" / FIXTURE.name)
+    environment = dict(os.environ, JAX_PLATFORMS="cpu")
+    # `jaxlint` as a user's shell finds it: this interpreter's console script.
+    environment["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), environment["PATH"]])
+    completed = subprocess.run(
+        ["bash", "-e", "-c", _readme_walkthrough()],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "Found 13 problems (12 fixed, 1 remaining)." in completed.stdout
+    assert "Verified 10 functions on cpu: 10 passed, 0 failed, 0 skipped" in completed.stdout

@@ -21,15 +21,17 @@ import functools
 import importlib
 import importlib.util
 import inspect
+import itertools
 import logging
 import os
+import re
 import sys
 import threading
 import types
 import warnings
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,10 +46,20 @@ TRANSFORMS: tuple[tuple[str, str], ...] = (
     ("flax.nnx", "jit"),
 )
 BACKEND_COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"
+#: The loggers through which jax explains its cache misses.
+CACHE_MISS_LOGGERS = (
+    "jax._src.interpreters.partial_eval",
+    "jax._src.compiler",
+    "jax._src.compilation_cache",
+    "jax._src.pjit",
+    "jax._src.interpreters.pxla",
+)
 #: First arguments larger than this (all array leaves together) are not recorded.
 DEFAULT_RECORD_LIMIT = 64 << 20
 LIBRARY_FOLDERS = ("site-packages", "dist-packages")
 STRUCTURE_MARK = "structure="
+#: Python values a bound argument is compared by; anything else is compared by identity.
+VALUE_TYPES = (type(None), bool, int, float, complex, str, bytes, enum.Enum)
 
 
 class LeafKind(enum.Enum):
@@ -66,6 +78,12 @@ class RecordedLeaf:
     key_impl: Any = None
 
 
+#: What jax's trace cache tells apart: one function object (`FunctionKey`) called with one
+#: input signature (`signature_of`).
+FunctionKey = Hashable
+TraceKey = tuple[FunctionKey, str]
+
+
 @dataclass
 class Observation:
     """What the tests did with one transformed function."""
@@ -81,15 +99,18 @@ class Observation:
     not_recorded: str | None = None  # why the first concrete call could not be recorded
     concrete_calls: int = 0
     nested_calls: int = 0  # calls inside another transformation (tracer arguments)
-    traces: Counter[str] = field(default_factory=Counter)
-    compiles: Counter[str] = field(default_factory=Counter)
-    causes: dict[str, str] = field(default_factory=dict)
+    # Per function object and input signature: several functions defined on one line
+    # (partials with different arguments, one closure per test) are traced once each.
+    traces: Counter[TraceKey] = field(default_factory=Counter)
+    compiles: Counter[TraceKey] = field(default_factory=Counter)
+    causes: dict[TraceKey, str] = field(default_factory=dict)
 
 
 @dataclass
 class _Frame:
     observation: Observation
-    signature: str
+    trace_key: TraceKey
+    explained: list[str] = field(default_factory=list)  # cache misses jax explained
 
 
 class Observer:
@@ -114,6 +135,11 @@ class Observer:
         self.patched: list[tuple[Any, str, Any, bool]] = []
         self.listener: Callable[..., None] | None = None
         self.counting_wrappers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+        self.current_test: str | None = None  # set by the pytest plugin
+        self.explaining_before: bool | None = None  # the user's jax_explain_cache_misses
+        self.catcher: _CacheMissCatcher | None = None
+        # A serial number per function object, for `function_key`; never reused, unlike id().
+        self.function_serials: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
         # Library folders: functions defined there are not the project's.
         self.excluded = tuple(
             os.path.realpath(folder)
@@ -147,6 +173,7 @@ class Observer:
         if hasattr(jax.monitoring, "register_event_duration_secs_listener"):
             self.listener = self._on_event
             jax.monitoring.register_event_duration_secs_listener(self.listener)
+        self._explain_cache_misses()
 
     def uninstall(self) -> None:
         import jax
@@ -157,6 +184,7 @@ class Observer:
             else:  # served by the module's __getattr__ (a deprecation shim): leave it so
                 delattr(module, attribute)
         self.patched.clear()
+        self._stop_explaining()
         if self.listener is not None:
             with contextlib.suppress(Exception):
                 jax.monitoring.unregister_event_duration_listener(self.listener)
@@ -206,7 +234,7 @@ class Observer:
             else:
                 key = "fun" if "fun" in kwargs else "f"
                 transformed = transformation(**{**kwargs, key: counted})
-            observed = ObservedFunction(transformed, fun, observation, self)
+            observed = ObservedFunction(transformed, fun, observation, self, self.function_key(fun))
         except Exception:
             # Whatever went wrong (the user's own mistake included), the plain
             # transformation says it, or works, exactly as without the plugin.
@@ -227,6 +255,29 @@ class Observer:
             with contextlib.suppress(TypeError):
                 self.counting_wrappers[fun] = counted
         return counted
+
+    def function_key(self, fun: Any) -> FunctionKey:
+        """What tells `fun` apart for jax's trace cache. A `partial` is its function and
+        bound arguments: jax retraces a new partial of the same arguments, so those count
+        as one function retraced, while partials of different arguments are different
+        functions. A bound method is its function and instance; anything else (a closure
+        made per test, say) is its own object."""
+        if isinstance(fun, functools.partial):
+            return (
+                "partial",
+                self.function_key(fun.func),
+                _bound_key(fun.args),
+                _bound_key(tuple(sorted(fun.keywords.items()))),
+            )
+        if isinstance(fun, types.MethodType):
+            return ("method", self.function_key(fun.__func__), id(fun.__self__))
+        try:
+            serial = self.function_serials.get(fun)
+            if serial is None:
+                serial = self.function_serials[fun] = next(_SERIALS)
+        except TypeError:  # not weak-referenceable or not hashable
+            return ("object", id(fun))
+        return ("function", serial)
 
     # --- which functions ---------------------------------------------------------------
 
@@ -283,21 +334,21 @@ class Observer:
         if signature is None:
             return proxy._jaxlint_transformed(*args, **kwargs)
         frames = self.frames()
-        frames.append(_Frame(observation, signature))
-        traced_before = observation.traces[signature]
-        explaining = self._explaining(traced_before > 0)
-        try:
-            explained = explaining.__enter__()
-        except Exception:
-            explaining, explained = contextlib.nullcontext(), []
+        # Per test: a function rebuilt in each test (equal partials included) is traced
+        # once per test, which is no defect; a retrace within one test is.
+        function = (proxy._jaxlint_function_key, self.current_test)
+        frame = _Frame(observation, (function, signature))
+        frames.append(frame)
+        traced_before = observation.traces[frame.trace_key]
         try:
             return proxy._jaxlint_transformed(*args, **kwargs)
         finally:
             frames.pop()
-            with contextlib.suppress(Exception):
-                explaining.__exit__(None, None, None)
-            if observation.traces[signature] > traced_before and explained:
-                observation.causes.setdefault(signature, explained[0])
+            retraced = traced_before > 0 and observation.traces[frame.trace_key] > traced_before
+            if retraced and frame.explained:
+                with contextlib.suppress(Exception):
+                    cause = _name_arguments(self._cause(frame), proxy._jaxlint_function)
+                    observation.causes.setdefault(frame.trace_key, cause)
 
     def _before_call(
         self, observation: Observation, args: tuple[Any, ...], kwargs: dict
@@ -348,30 +399,40 @@ class Observer:
                 recorded.append(RecordedLeaf(LeafKind.PYTHON, value))
         return recorded
 
-    @contextlib.contextmanager
-    def _explaining(self, enabled: bool) -> Iterator[list[str]]:
-        """While `enabled`, jax explains cache misses; yields the explanations logged."""
-        explained: list[str] = []
-        if not enabled:
-            yield explained
-            return
-        import jax
-
+    def _cause(self, frame: _Frame) -> str:
+        """The explanation of this function's own cache miss: functions it calls that
+        were traced for the first time inside it are explained too (and before it)."""
         from jaxlint.verify.checks import _condense_cache_miss
 
-        explain = getattr(jax, "explain_cache_misses", None)
-        capture = _MissCapture(explained)
-        jax_logger = logging.getLogger("jax")
-        propagate = jax_logger.propagate
-        jax_logger.addHandler(capture)
-        jax_logger.propagate = False  # the explanation is ours, not the test's log
-        try:
-            with explain(True) if explain is not None else contextlib.nullcontext():
-                yield explained
-        finally:
-            jax_logger.removeHandler(capture)
-            jax_logger.propagate = propagate
-            explained[:] = [_condense_cache_miss(text) for text in explained]
+        where = f"{os.path.basename(frame.observation.path)}:{frame.observation.line}"
+        own = [text for text in frame.explained if where in text]
+        return _condense_cache_miss((own or frame.explained)[-1])
+
+    def _explain_cache_misses(self) -> None:
+        """Have jax explain every tracing cache miss for the whole session, caught by a
+        filter on the loggers that explain them (`_CacheMissCatcher`). Switching it on
+        around each call instead costs more than the call: a context manager and a log
+        handler per call of every observed function."""
+        import jax
+
+        with contextlib.suppress(Exception):
+            self.explaining_before = bool(jax.config.jax_explain_cache_misses)
+            jax.config.update("jax_explain_cache_misses", True)
+            self.catcher = _CacheMissCatcher(self, keep_in_log=self.explaining_before)
+            for name in CACHE_MISS_LOGGERS:
+                logging.getLogger(name).addFilter(self.catcher)
+
+    def _stop_explaining(self) -> None:
+        import jax
+
+        if self.catcher is not None:
+            for name in CACHE_MISS_LOGGERS:
+                logging.getLogger(name).removeFilter(self.catcher)
+            self.catcher = None
+        if self.explaining_before is not None:
+            with contextlib.suppress(Exception):
+                jax.config.update("jax_explain_cache_misses", self.explaining_before)
+            self.explaining_before = None
 
     def _on_event(self, event: str, *_args: Any, **_kwargs: Any) -> None:
         if event != BACKEND_COMPILE_EVENT:
@@ -379,25 +440,40 @@ class Observer:
         frames = getattr(self.local, "frames", None)
         if frames:
             frame = frames[-1]
-            frame.observation.compiles[frame.signature] += 1
+            frame.observation.compiles[frame.trace_key] += 1
 
     def traced(self, observation: Observation) -> None:
-        """Called from inside the function each time jax traces it."""
+        """Called from inside the function each time jax traces it, and each time it runs
+        under `jax.disable_jit()` (chex's `without_jit` variants, say): not a trace."""
+        import jax
+
+        if jax.config.jax_disable_jit:
+            return
         frames = getattr(self.local, "frames", None)
         if frames and frames[-1].observation is observation:
-            observation.traces[frames[-1].signature] += 1
+            observation.traces[frames[-1].trace_key] += 1
 
 
-class _MissCapture(logging.Handler):
-    def __init__(self, into: list[str]) -> None:
-        super().__init__(logging.WARNING)
-        self.into = into
+class _CacheMissCatcher(logging.Filter):
+    """Keeps each cache-miss explanation for the observed call in progress, and out of
+    the tests' log unless the user had asked jax for explanations."""
 
-    def emit(self, record: logging.LogRecord) -> None:
-        with contextlib.suppress(Exception):
+    def __init__(self, observer: Observer, *, keep_in_log: bool) -> None:
+        super().__init__()
+        self.observer = observer
+        self.keep_in_log = keep_in_log
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
             message = record.getMessage()
-            if "CACHE MISS" in message:
-                self.into.append(message)
+        except Exception:
+            return True
+        if "CACHE MISS" not in message:
+            return True
+        frames = getattr(self.observer.local, "frames", None)
+        if frames:
+            frames[-1].explained.append(message)
+        return self.keep_in_log
 
 
 def _counting(fun: Callable[..., Any], observer: Observer, observation: Observation) -> Any:
@@ -409,6 +485,45 @@ def _counting(fun: Callable[..., Any], observer: Observer, observation: Observat
         return fun(*args, **kwargs)
 
     return counted
+
+
+_SERIALS = itertools.count()
+# How `explain_cache_misses` points at an argument: into `(args, kwargs)` of the call.
+POSITIONAL_PATH = re.compile(r"input path \[0\]\[(\d+)\]")
+KEYWORD_PATH = re.compile(r"input path \[1\]\['(\w+)'\]")
+
+
+def _name_arguments(cause: str, fun: Callable[..., Any]) -> str:
+    """The cause with the argument it points at named: `at input path [0][1]` becomes
+    `at argument `steps` (input path [0][1])`."""
+    try:
+        parameters = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):
+        parameters = []
+    positional = [
+        p.name
+        for p in parameters
+        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
+
+    def positional_name(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        if index >= len(positional):
+            return match.group(0)
+        return f"argument `{positional[index]}` ({match.group(0)})"
+
+    cause = POSITIONAL_PATH.sub(positional_name, cause)
+    return KEYWORD_PATH.sub(lambda m: f"argument `{m.group(1)}` ({m.group(0)})", cause)
+
+
+def _bound_key(values: Any) -> Hashable:
+    """Bound arguments compared as jax would see them differ: Python values by value (a
+    partial of the same number is the same function again), other objects by identity."""
+    if isinstance(values, tuple):
+        return tuple(_bound_key(value) for value in values)
+    if isinstance(values, VALUE_TYPES):
+        return (type(values).__name__, values)
+    return ("id", id(values))
 
 
 def _size(count: int) -> str:
@@ -425,6 +540,12 @@ def _is_array(leaf: Any) -> bool:
     return isinstance(leaf, (jax.Array, np.ndarray))
 
 
+@functools.cache
+def _dtype_name(dtype: Any) -> str:
+    """`str(dtype)`, which numpy builds anew each time: this runs on every observed call."""
+    return str(dtype)
+
+
 def signature_of(leaves: list[Any], treedef: Any) -> str:
     """Shapes and dtypes of the arrays, the type of numbers and objects, and the value of
     flags (bool, str, None, enums): calls that differ only in a number passed as a static
@@ -433,7 +554,7 @@ def signature_of(leaves: list[Any], treedef: Any) -> str:
     for leaf in leaves:
         if _is_array(leaf):
             shape = ",".join(str(size) for size in leaf.shape)
-            parts.append(f"{leaf.dtype}[{shape}]")
+            parts.append(f"{_dtype_name(leaf.dtype)}[{shape}]")
         elif leaf is None or isinstance(leaf, (bool, str, enum.Enum)):
             parts.append(repr(leaf))
         else:
@@ -456,9 +577,12 @@ class ObservedFunction:
         fun: Callable[..., Any],
         observation: Observation,
         observer: Observer,
+        function_key: FunctionKey,
     ) -> None:
         functools.update_wrapper(self, transformed)
         self._jaxlint_transformed = transformed
+        self._jaxlint_function_key = function_key
+        self._jaxlint_function = fun
         self._jaxlint_observation = observation
         self._jaxlint_observer = observer
         self.__wrapped__ = getattr(transformed, "__wrapped__", fun)
@@ -575,21 +699,23 @@ def _why_not_checked(observation: Observation) -> str | None:
 def _retrace_from_the_tests(
     observation: Observation, result: FunctionResult, max_traces: int
 ) -> None:
-    """Fail `retrace` when the tests traced one input signature more than `max_traces`."""
+    """Fail `retrace` when the tests traced one function object for one input signature
+    more than `max_traces` times."""
     if not observation.traces:
         return
-    signature, traces = max(observation.traces.items(), key=lambda item: (item[1], item[0]))
+    trace_key, traces = max(observation.traces.items(), key=lambda item: (item[1], repr(item[0])))
+    signature = trace_key[1]
     if traces <= max_traces:
         if result.checks.get("retrace") == FAIL:
             return  # the probe's own finding stands
         result.checks["retrace"] = PASS
         return
-    compiles = observation.compiles.get(signature, 0)
+    compiles = observation.compiles.get(trace_key, 0)
     message = (
         f"the tests traced it {traces} times ({compiles} compiled) for one input signature "
         f"{shown_signature(signature)}; at most {max_traces} allowed (--jax-max-traces)"
     )
-    cause = observation.causes.get(signature)
+    cause = observation.causes.get(trace_key)
     if cause:
         message += f"; {cause}"
     result.checks["retrace"] = FAIL
