@@ -202,7 +202,7 @@ class JaxVerifyPlugin:
 
     def _finish(self) -> None:
         if self.observer is not None:
-            from jaxlint.verify.observe import verify_observed
+            from jaxlint.verify.session import verify_observed
 
             self.observer.uninstall()  # the checks make their own jits
             self.results = verify_observed(

@@ -420,7 +420,7 @@ def test_observed_functions_return_what_jax_returns_and_keep_their_api(observed:
 def test_observation_records_first_concrete_calls_only(observed: Any) -> None:
     import jax.numpy as jnp
 
-    from jaxlint.verify.observe import rebuild_arguments, verify_observed
+    from jaxlint.verify.session import rebuild_arguments, verify_observed
 
     observer, module = observed
     module.outer(jnp.ones(2))  # calls `double` with tracers: not a concrete call of it
@@ -471,7 +471,7 @@ def test_functions_outside_the_project_are_not_observed(tmp_path: Path) -> None:
 def test_inputs_that_cannot_be_recorded_are_a_skip_with_the_reason(observed: Any) -> None:
     import jax.numpy as jnp
 
-    from jaxlint.verify.observe import verify_observed
+    from jaxlint.verify.session import verify_observed
 
     observer, module = observed
     observer.record_limit = 8  # bytes: a float32[3] argument is over it

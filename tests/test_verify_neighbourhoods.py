@@ -169,7 +169,7 @@ def observed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def _retrace_rows(observer: Any) -> dict[str, Any]:
-    from jaxlint.verify.observe import verify_observed
+    from jaxlint.verify.session import verify_observed
 
     return {r.qualname: r for r in verify_observed(observer, checks=["retrace"])}
 

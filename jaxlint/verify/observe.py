@@ -35,7 +35,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jaxlint.verify.result import CHECK_NAMES, FAIL, PASS, FunctionResult
+from jaxlint.verify.signatures import byte_size, is_array, signature_of
 
 # (module, attribute) of the transformations observed, when the module is installed.
 TRANSFORMS: tuple[tuple[str, str], ...] = (
@@ -57,7 +57,6 @@ CACHE_MISS_LOGGERS = (
 #: First arguments larger than this (all array leaves together) are not recorded.
 DEFAULT_RECORD_LIMIT = 64 << 20
 LIBRARY_FOLDERS = ("site-packages", "dist-packages")
-STRUCTURE_MARK = "structure="
 #: Python values a bound argument is compared by; anything else is compared by identity.
 VALUE_TYPES = (type(None), bool, int, float, complex, str, bytes, enum.Enum)
 
@@ -374,11 +373,11 @@ class Observer:
         import jax
         import numpy as np
 
-        total = sum(int(getattr(leaf, "nbytes", 0) or 0) for leaf in leaves if _is_array(leaf))
+        total = sum(int(getattr(leaf, "nbytes", 0) or 0) for leaf in leaves if is_array(leaf))
         if total > self.record_limit:
             raise ValueError(
-                f"they hold {_size(total)} of arrays, over the "
-                f"{_size(self.record_limit)} recording limit"
+                f"they hold {byte_size(total)} of arrays, over the "
+                f"{byte_size(self.record_limit)} recording limit"
             )
         recorded = []
         for leaf in leaves:
@@ -526,48 +525,6 @@ def _bound_key(values: Any) -> Hashable:
     return ("id", id(values))
 
 
-def _size(count: int) -> str:
-    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if count >= scale:
-            return f"{count / scale:.1f} {unit}"
-    return f"{count} bytes"
-
-
-def _is_array(leaf: Any) -> bool:
-    import jax
-    import numpy as np
-
-    return isinstance(leaf, (jax.Array, np.ndarray))
-
-
-@functools.cache
-def _dtype_name(dtype: Any) -> str:
-    """`str(dtype)`, which numpy builds anew each time: this runs on every observed call."""
-    return str(dtype)
-
-
-def signature_of(leaves: list[Any], treedef: Any) -> str:
-    """Shapes and dtypes of the arrays, the type of numbers and objects, and the value of
-    flags (bool, str, None, enums): calls that differ only in a number passed as a static
-    argument share a signature, so a counter that recompiles every step is seen."""
-    parts = []
-    for leaf in leaves:
-        if _is_array(leaf):
-            shape = ",".join(str(size) for size in leaf.shape)
-            parts.append(f"{_dtype_name(leaf.dtype)}[{shape}]")
-        elif leaf is None or isinstance(leaf, (bool, str, enum.Enum)):
-            parts.append(repr(leaf))
-        else:
-            parts.append(type(leaf).__name__)
-    # The structure tells apart calls whose leaves agree but whose pytrees do not; it is
-    # left out of messages (`shown_signature`).
-    return f"({', '.join(parts)}) {STRUCTURE_MARK}{treedef}"
-
-
-def shown_signature(signature: str) -> str:
-    return signature.split(f" {STRUCTURE_MARK}", 1)[0]
-
-
 class ObservedFunction:
     """A transformed function, observed. Calls and attributes go to the real one."""
 
@@ -605,118 +562,3 @@ class ObservedFunction:
 
     def __repr__(self) -> str:
         return repr(self._jaxlint_transformed)
-
-
-# --- at the end of the session -------------------------------------------------------------
-
-
-def device_description() -> str:
-    import jax
-
-    from jaxlint.verify.worker import describe_device
-
-    platform = jax.default_backend()
-    return describe_device(platform, getattr(jax.devices()[0], "device_kind", ""))
-
-
-def rebuild_arguments(observation: Observation) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    import jax
-    import jax.numpy as jnp
-
-    leaves = []
-    for leaf in observation.leaves or []:
-        if leaf.kind is LeafKind.JAX_ARRAY:
-            leaves.append(jnp.asarray(leaf.value))
-        elif leaf.kind is LeafKind.TYPED_KEY:
-            leaves.append(jax.random.wrap_key_data(jnp.asarray(leaf.value), impl=leaf.key_impl))
-        elif leaf.kind is LeafKind.NUMPY_ARRAY:
-            leaves.append(leaf.value.copy())
-        else:
-            leaves.append(leaf.value)
-    args, kwargs = jax.tree_util.tree_unflatten(observation.treedef, leaves)
-    return tuple(args), dict(kwargs)
-
-
-def verify_observed(
-    observer: Observer, *, checks: Sequence[str] = CHECK_NAMES, max_traces: int = 1
-) -> list[FunctionResult]:
-    """The verify checks on the recorded inputs of each observed function the tests
-    called, plus `retrace` from what the tests themselves traced."""
-    import jax
-
-    from jaxlint.verify.checks import timed_run_checks
-
-    device = device_description()
-    results = []
-    for _, observation in sorted(observer.observations.items()):
-        if not (observation.concrete_calls or observation.nested_calls):
-            continue  # imported and wrapped, but no test called it
-        result = FunctionResult(
-            module=observation.module,
-            qualname=observation.qualname,
-            path=observation.path,
-            line=observation.line,
-            device=device,
-        )
-        results.append(result)
-        reason = _why_not_checked(observation)
-        if reason is not None:
-            result.messages["hint"] = reason
-            continue
-        try:
-            args, kwargs = rebuild_arguments(observation)
-            fn = observation.transformed
-            if kwargs:
-                fn = functools.partial(fn, **kwargs)
-            with jax.default_matmul_precision("highest"):
-                report, seconds = timed_run_checks(
-                    fn, args, module=sys.modules.get(observation.module), checks=checks
-                )
-        except Exception as error:  # jaxlint's own failure: report it, blame nothing
-            result.messages["hint"] = (
-                f"jaxlint could not verify it: {type(error).__name__}: {error}"
-            )
-            continue
-        result.checks = report.checks
-        result.messages.update(report.messages)
-        result.seconds = seconds
-        if "retrace" in checks:
-            _retrace_from_the_tests(observation, result, max_traces)
-    return results
-
-
-def _why_not_checked(observation: Observation) -> str | None:
-    if observation.not_recorded is not None:
-        return observation.not_recorded
-    if observation.leaves is None:
-        return (
-            "called only inside other transformations (with tracers), so no concrete "
-            "inputs were recorded"
-        )
-    return None
-
-
-def _retrace_from_the_tests(
-    observation: Observation, result: FunctionResult, max_traces: int
-) -> None:
-    """Fail `retrace` when the tests traced one function object for one input signature
-    more than `max_traces` times."""
-    if not observation.traces:
-        return
-    trace_key, traces = max(observation.traces.items(), key=lambda item: (item[1], repr(item[0])))
-    signature = trace_key[1]
-    if traces <= max_traces:
-        if result.checks.get("retrace") == FAIL:
-            return  # the probe's own finding stands
-        result.checks["retrace"] = PASS
-        return
-    compiles = observation.compiles.get(trace_key, 0)
-    message = (
-        f"the tests traced it {traces} times ({compiles} compiled) for one input signature "
-        f"{shown_signature(signature)}; at most {max_traces} allowed (--jax-max-traces)"
-    )
-    cause = observation.causes.get(trace_key)
-    if cause:
-        message += f"; {cause}"
-    result.checks["retrace"] = FAIL
-    result.messages["retrace"] = message

@@ -1,0 +1,125 @@
+"""What the pytest plugin does at the end of a session: rebuild each observed function's
+recorded arguments and run the verify checks on them (:func:`verify_observed`)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from jaxlint.verify.observe import LeafKind, Observation, Observer
+from jaxlint.verify.result import CHECK_NAMES, FAIL, PASS, FunctionResult
+from jaxlint.verify.signatures import shown_signature
+
+
+def device_description() -> str:
+    import jax
+
+    from jaxlint.verify.worker import describe_device
+
+    platform = jax.default_backend()
+    return describe_device(platform, getattr(jax.devices()[0], "device_kind", ""))
+
+
+def rebuild_arguments(observation: Observation) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    import jax
+    import jax.numpy as jnp
+
+    leaves = []
+    for leaf in observation.leaves or []:
+        if leaf.kind is LeafKind.JAX_ARRAY:
+            leaves.append(jnp.asarray(leaf.value))
+        elif leaf.kind is LeafKind.TYPED_KEY:
+            leaves.append(jax.random.wrap_key_data(jnp.asarray(leaf.value), impl=leaf.key_impl))
+        elif leaf.kind is LeafKind.NUMPY_ARRAY:
+            leaves.append(leaf.value.copy())
+        else:
+            leaves.append(leaf.value)
+    args, kwargs = jax.tree_util.tree_unflatten(observation.treedef, leaves)
+    return tuple(args), dict(kwargs)
+
+
+def verify_observed(
+    observer: Observer, *, checks: Sequence[str] = CHECK_NAMES, max_traces: int = 1
+) -> list[FunctionResult]:
+    """The verify checks on the recorded inputs of each observed function the tests
+    called, plus `retrace` from what the tests themselves traced."""
+    import jax
+
+    from jaxlint.verify.checks import timed_run_checks
+
+    device = device_description()
+    results = []
+    for _, observation in sorted(observer.observations.items()):
+        if not (observation.concrete_calls or observation.nested_calls):
+            continue  # imported and wrapped, but no test called it
+        result = FunctionResult(
+            module=observation.module,
+            qualname=observation.qualname,
+            path=observation.path,
+            line=observation.line,
+            device=device,
+        )
+        results.append(result)
+        reason = _why_not_checked(observation)
+        if reason is not None:
+            result.messages["hint"] = reason
+            continue
+        try:
+            args, kwargs = rebuild_arguments(observation)
+            fn = observation.transformed
+            if kwargs:
+                fn = functools.partial(fn, **kwargs)
+            with jax.default_matmul_precision("highest"):
+                report, seconds = timed_run_checks(
+                    fn, args, module=sys.modules.get(observation.module), checks=checks
+                )
+        except Exception as error:  # jaxlint's own failure: report it, blame nothing
+            result.messages["hint"] = (
+                f"jaxlint could not verify it: {type(error).__name__}: {error}"
+            )
+            continue
+        result.checks = report.checks
+        result.messages.update(report.messages)
+        result.seconds = seconds
+        if "retrace" in checks:
+            _retrace_from_the_tests(observation, result, max_traces)
+    return results
+
+
+def _why_not_checked(observation: Observation) -> str | None:
+    if observation.not_recorded is not None:
+        return observation.not_recorded
+    if observation.leaves is None:
+        return (
+            "called only inside other transformations (with tracers), so no concrete "
+            "inputs were recorded"
+        )
+    return None
+
+
+def _retrace_from_the_tests(
+    observation: Observation, result: FunctionResult, max_traces: int
+) -> None:
+    """Fail `retrace` when the tests traced one function object for one input signature
+    more than `max_traces` times."""
+    if not observation.traces:
+        return
+    trace_key, traces = max(observation.traces.items(), key=lambda item: (item[1], repr(item[0])))
+    signature = trace_key[1]
+    if traces <= max_traces:
+        if result.checks.get("retrace") == FAIL:
+            return  # the probe's own finding stands
+        result.checks["retrace"] = PASS
+        return
+    compiles = observation.compiles.get(trace_key, 0)
+    message = (
+        f"the tests traced it {traces} times ({compiles} compiled) for one input signature "
+        f"{shown_signature(signature)}; at most {max_traces} allowed (--jax-max-traces)"
+    )
+    cause = observation.causes.get(trace_key)
+    if cause:
+        message += f"; {cause}"
+    result.checks["retrace"] = FAIL
+    result.messages["retrace"] = message
