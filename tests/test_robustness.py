@@ -192,7 +192,15 @@ def test_unreadable_file_is_jl000(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
                 raise PermissionError(13, "Permission denied", str(file))
             return real_open(file, *args, **kwargs)
 
+        real_os_open = os.open
+
+        def refusing_os_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if str(file).endswith("locked.py"):
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_os_open(file, *args, **kwargs)
+
         monkeypatch.setattr(builtins, "open", refusing_open)
+        monkeypatch.setattr(os, "open", refusing_os_open)
     try:
         for use_cache in (False, True):
             out, err = io.StringIO(), io.StringIO()
@@ -296,6 +304,9 @@ def test_interrupted_fix_leaves_no_half_written_file(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A suite started in the background inherits an ignored SIGINT: give the child
+        # the default disposition, as a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
