@@ -170,6 +170,22 @@ def test_a_fifo_or_device_named_explicitly_is_jl000_not_a_hang(tmp_path: Path) -
     assert "mod.py:6:5: JL001" in given.stdout
 
 
+def test_cr_only_line_endings_keep_a_later_import_in_sight(tmp_path: Path) -> None:
+    # Old Mac line endings: Python counts each lone \r as a line break, so `import jax`
+    # on line 2 is an import, and the file is linted like its \n twin.
+    (tmp_path / "cr.py").write_bytes(("x = 1\n" + BAD).replace("\n", "\r").encode())
+    code, findings, _ = json_findings("cr.py", cwd=tmp_path)
+    assert (code, [(f["line"], f["code"]) for f in findings]) == (1, [(7, "JL001")])
+
+
+def test_a_long_run_of_blank_lines_still_finds_the_import_after_it(tmp_path: Path) -> None:
+    # The JAX hint once backtracked over every blank line from every line start
+    # (32,000 blank lines: 8 s); this is the same file, checked for its finding.
+    (tmp_path / "blank.py").write_text("\n" * 32_000 + BAD)
+    code, findings, _ = json_findings("blank.py", cwd=tmp_path)
+    assert (code, [f["code"] for f in findings]) == (1, ["JL001"])
+
+
 def test_directory_named_like_a_module(tmp_path: Path) -> None:
     (tmp_path / "x.py").mkdir()
     (tmp_path / "x.py" / "inner.py").write_text(BAD)

@@ -26,7 +26,13 @@ from jaxlint.fix.findings import Finding
 # module may), or already calls ``.at[...]`` on something.
 _ECOSYSTEM = "|".join(map(re.escape, jf.JAX_ECOSYSTEM))
 _AT = re.escape(jf.AT_PROPERTY)
-_JAX_HINT = re.compile(rf"^\s*(?:from|import)\s+(?:\.|(?:{_ECOSYSTEM})\b)|\.{_AT}\[", re.MULTILINE)
+#: Where a statement may start: the start of a line (``\n``, ``\r\n`` or a lone ``\r``, as
+#: Python counts lines), then indentation. Never ``^\s*``: on a run of blank lines that
+#: backtracks over every one of them from every line start (quadratic).
+_LINE_START = r"(?:^|(?<=\r))[ \t\f]*"
+_JAX_HINT = re.compile(
+    rf"{_LINE_START}(?:from|import)\s+(?:\.|(?:{_ECOSYSTEM})\b)|\.{_AT}\[", re.MULTILINE
+)
 
 
 def parse_error_finding(path: str, error: Exception) -> Finding:
@@ -157,7 +163,7 @@ def _project_import_hint(root: str) -> re.Pattern[str] | None:
     if not names:
         return None
     alternatives = "|".join(sorted(map(re.escape, names)))
-    return re.compile(rf"^\s*(?:from|import)\s+(?:{alternatives})\b", re.MULTILINE)
+    return re.compile(rf"{_LINE_START}(?:from|import)\s+(?:{alternatives})\b", re.MULTILINE)
 
 
 def looks_like_jax(text: str, settings: Settings) -> bool:
