@@ -11,10 +11,7 @@ import click
 
 from jaxlint._version import __version__
 from jaxlint.config import ConfigError, load_settings, with_overrides
-from jaxlint.output.reporters import FORMATS, OutputFormat
-from jaxlint.output.snippets import ColorChoice
-from jaxlint.rules import ALL_RULES, RULES_BY_CODE
-from jaxlint.run.check import CheckOptions, run_check
+from jaxlint.output.choices import FORMATS, ColorChoice, OutputFormat
 
 
 def _codes(value: str | None) -> list[str] | None:
@@ -142,6 +139,11 @@ def check(
     stdin_filename: str | None,
 ) -> None:
     """Lint files and folders (default: the current folder); `-` reads stdin."""
+    from jaxlint.run.check import (  # imported here: --version needs none of it
+        CheckOptions,
+        run_check,
+    )
+
     targets = list(paths) or (["-"] if stdin_filename else ["."])
     if "-" in targets and len(targets) > 1:
         click.echo("jaxlint: error: `-` (stdin) cannot be mixed with other paths", err=True)
@@ -183,6 +185,8 @@ def check(
 @main.command(name="rules")
 def list_rules() -> None:
     """One line per rule: code, name, fixable, summary."""
+    from jaxlint.rules import ALL_RULES
+
     for rule in ALL_RULES:
         note = "" if rule.default_enabled else " (off by default)"
         click.echo(f"{rule.code}  {rule.name:<24} {rule.fix:<9} {rule.summary}{note}")
@@ -192,6 +196,8 @@ def list_rules() -> None:
 @click.argument("code")
 def show_rule(code: str) -> None:
     """One rule's full documentation."""
+    from jaxlint.rules import RULES_BY_CODE
+
     rule = RULES_BY_CODE.get(code.upper())
     if rule is None:
         click.echo(f"jaxlint: error: unknown rule `{code}` (see `jaxlint rules`)", err=True)

@@ -285,3 +285,19 @@ def test_findings_sorted_by_path_line_column(tmp_path: Path) -> None:
     _, out, _ = run(["--format", "json", "b.py", "a.py"], cwd=tmp_path)
     keys = [(f["path"], f["line"], f["column"]) for f in json.loads(out)]
     assert keys == sorted(keys) and len(keys) == 4
+
+
+def test_the_command_line_starts_without_the_linter() -> None:
+    # `jaxlint --version`, `--help` and bad options answer at once: the linter (libcst,
+    # the engine, the rules) is imported only by the commands that lint.
+    probe = (
+        "import sys, jaxlint.cli; "
+        "print([m for m in ('libcst', 'jaxlint.driver.engine', 'jaxlint.rules') "
+        "if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr
+    version = subprocess.run(
+        [sys.executable, "-m", "jaxlint", "--version"], capture_output=True, text=True
+    )
+    assert version.returncode == 0 and version.stdout.startswith("jaxlint, version ")

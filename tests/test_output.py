@@ -17,8 +17,7 @@ from jaxlint.config import Settings
 from jaxlint.driver.engine import lint_python_source
 from jaxlint.fix.findings import Finding
 from jaxlint.model import build_model
-from jaxlint.output.reporters import OutputFormat
-from jaxlint.output.snippets import ColorChoice
+from jaxlint.output.choices import ColorChoice, OutputFormat
 from jaxlint.rules import RULES_BY_CODE
 from jaxlint.run.check import CheckOptions, run_check
 

@@ -21,7 +21,7 @@ import pytest
 
 from jaxlint.config import Settings
 from jaxlint.driver.engine import lint_python_source
-from jaxlint.output.reporters import ColorChoice, OutputFormat
+from jaxlint.output.choices import ColorChoice, OutputFormat
 from jaxlint.rules import ALL_RULES, Rule
 from jaxlint.run.check import CheckOptions, run_check
 

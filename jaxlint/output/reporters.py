@@ -3,7 +3,6 @@ github annotations, SARIF 2.1.0."""
 
 from __future__ import annotations
 
-import enum
 import json
 import os
 import urllib.parse
@@ -14,8 +13,8 @@ from typing import Any, TextIO
 
 from jaxlint._version import __version__
 from jaxlint.fix.findings import Applicability, Finding, documentation_command
+from jaxlint.output.choices import ColorChoice, OutputFormat
 from jaxlint.output.snippets import (
-    ColorChoice,
     Painter,
     SourceLines,
     Style,
@@ -27,19 +26,6 @@ from jaxlint.output.snippets import (
 )
 from jaxlint.rules import ALL_RULES, RULES_BY_CODE
 
-
-class OutputFormat(str, enum.Enum):
-    """What ``--output-format`` (or its older name ``--format``) asks for."""
-
-    TEXT = "text"  # ``full`` on a terminal, ``concise`` elsewhere (pipes, CI logs, hooks)
-    CONCISE = "concise"  # one line a finding
-    FULL = "full"  # each finding with its source lines underlined and its fix's title
-    JSON = "json"
-    GITHUB = "github"
-    SARIF = "sarif"
-
-
-FORMATS = tuple(output_format.value for output_format in OutputFormat)
 #: Where the project lives, for SARIF's ``informationUri``: its PyPI page under the
 #: distribution name (``jaxlint`` on PyPI is an unrelated project, and the repository URL
 #: is not settled: the README's pre-commit section marks it as a placeholder).

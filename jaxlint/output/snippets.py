@@ -13,6 +13,7 @@ from typing import TextIO
 
 from jaxlint.fix.findings import Finding
 from jaxlint.fsio import read_source
+from jaxlint.output.choices import ColorChoice
 
 #: Lines of context shown before and after the reported ones.
 CONTEXT_LINES = 2
@@ -22,15 +23,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as libcst counts lines
 
 #: The lines of a file's source by path; None when they cannot be had.
 SourceLines = Callable[[str], Sequence[str] | None]
-
-
-class ColorChoice(enum.Enum):
-    """Whether text output is coloured: ``AUTO`` decides by ``NO_COLOR``, then
-    ``FORCE_COLOR``, then whether the output is a terminal."""
-
-    AUTO = "auto"
-    ALWAYS = "always"
-    NEVER = "never"
 
 
 def is_terminal(out: TextIO) -> bool:

@@ -18,8 +18,9 @@ from jaxlint.driver.engine import FileResult, lint_bytes
 from jaxlint.fix.findings import Finding
 from jaxlint.fsio import WriteRefused, read_source, replace_source
 from jaxlint.notebook import is_notebook
-from jaxlint.output.reporters import OutputFormat, plural, report, write_statistics
-from jaxlint.output.snippets import ColorChoice, file_lines, source_lines_of
+from jaxlint.output.choices import ColorChoice, OutputFormat
+from jaxlint.output.reporters import plural, report, write_statistics
+from jaxlint.output.snippets import file_lines, source_lines_of
 from jaxlint.project.discovery import discover
 from jaxlint.project.index import ProjectIndex
 from jaxlint.project.root import index_files, rooted
