@@ -8,6 +8,7 @@ import libcst as cst
 import pytest
 
 from jaxlint.model import Fact, Point, Scope, ScopeKind, SemanticModel, TransformKind, build_model
+from jaxlint.model.lattices.containers import CONTAINERS
 from jaxlint.model.lattices.flags import FlagTest
 
 END = 1 << 40  # a point after every statement of a function
@@ -451,10 +452,21 @@ def f(x, seq: Sequence[int], opt: Optional[dict], state: State, count: int, ids=
     scope = function(model, "f")
     statement = scope.node.body.body[-1].body[0]  # type: ignore[attr-defined]
     at = Point(scope, END)
-    if kinds is None:
-        assert model.container_fact(statement.value, at) is expected
-    else:
-        assert model.container_fact(statement.value, at, frozenset(kinds)) is expected
+    asked = frozenset(kinds) if kinds is not None else CONTAINERS
+    # A display default counts when asked to (a question that only silences a rule).
+    assert model.container_fact(statement.value, at, asked, defaults=True) is expected
+
+
+def test_a_display_default_is_no_claim_about_what_callers_pass() -> None:
+    model = model_of("""
+def total(parts=()):
+    return parts
+""")
+    scope = function(model, "total")
+    value = scope.node.body.body[-1].body[0].value  # type: ignore[attr-defined]
+    at = Point(scope, END)
+    assert model.container_fact(value, at, frozenset({"tuple"}), defaults=True) is Fact.YES
+    assert model.container_fact(value, at, frozenset({"tuple"})) is Fact.UNKNOWN
 
 
 def test_container_answers_are_cached_per_question() -> None:

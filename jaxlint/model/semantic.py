@@ -138,12 +138,19 @@ class SemanticModel(ModelView):
         return BooleanFacts(self).of(expr, at.scope, at.ordinal)
 
     def container_fact(
-        self, expr: cst.BaseExpression, at: Point, kinds: frozenset[str] = CONTAINERS
+        self,
+        expr: cst.BaseExpression,
+        at: Point,
+        kinds: frozenset[str] = CONTAINERS,
+        *,
+        defaults: bool = False,
     ) -> Fact:
         """Whether ``expr``, evaluated at ``at``, is a Python container of one of ``kinds``
         (``"list"``, ``"tuple"``, ``"dict"``, ``"set"``, ``"generator"``; by default any
-        container): see :class:`jaxlint.model.lattices.containers.ContainerFacts`."""
-        return ContainerFacts(self, kinds).of(expr, at.scope, at.ordinal)
+        container): see :class:`jaxlint.model.lattices.containers.ContainerFacts`. With
+        ``defaults``, a parameter's display default counts as its value: for questions
+        that only keep a rule silent, since a caller may pass something else."""
+        return ContainerFacts(self, kinds, defaults=defaults).of(expr, at.scope, at.ordinal)
 
     def container_kind(
         self, expr: cst.BaseExpression, at: Point, kinds: Iterable[str]

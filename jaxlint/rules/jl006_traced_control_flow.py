@@ -487,7 +487,7 @@ class TracedControlFlow(Rule):
         if function is None:
             return None
         for operand in operands:
-            if model.container_fact(operand, site) is Fact.YES:
+            if model.container_fact(operand, site, defaults=True) is Fact.YES:
                 continue  # `if params:` asks whether a container is empty: static
             if model.traced_fact(operand, site) is Fact.YES:
                 kind = site.kind.value

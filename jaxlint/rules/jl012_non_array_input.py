@@ -59,6 +59,12 @@ class NonArrayInput(Rule):
     valid = (
         Valid("""
             import jax.numpy as jnp
+            def total(parts=()):  # the default is one caller's value, not every caller's
+                return jnp.sum(parts)
+            print(total(jnp.ones(3)))
+            """),
+        Valid("""
+            import jax.numpy as jnp
             def f(a, b):
                 x = jnp.stack([a, b])
                 y = jnp.concatenate([a, b], axis=0)

@@ -43,16 +43,19 @@ class ContainerFacts(Evaluator):
     """Is the value a Python container of one of ``kinds``? YES for a display or a
     ``list(...)``/``tuple(...)``/``dict(...)``/``set(...)`` call of such a kind, a name
     every binding of which is one, or a parameter annotated as one (``Sequence[int]``, a
-    NamedTuple class) or defaulting to a display of one (``axes=()``); NO for a display
-    of another kind or a number or string."""
+    NamedTuple class) or, when ``defaults`` (a question that only keeps a rule silent),
+    defaulting to a display of one (``axes=()``); NO for a display of another kind or a
+    number or string."""
 
     join = staticmethod(agreeing)  # type: ignore[assignment]
 
-    def __init__(self, model: ModelView, kinds: frozenset[str]) -> None:
-        # One cache per set of kinds: an answer about lists is not one about containers.
-        self.lattice = "container:" + ",".join(sorted(kinds))
+    def __init__(self, model: ModelView, kinds: frozenset[str], *, defaults: bool) -> None:
+        # One cache per question: an answer about lists is not one about containers, and
+        # one that trusts defaults is not one that does not.
+        self.lattice = "container:" + ",".join(sorted(kinds)) + (":defaults" if defaults else "")
         super().__init__(model)
         self.kinds = kinds
+        self.defaults = defaults
 
     def of_kinds(self, kinds: frozenset[str] | None) -> Fact:
         """YES when every kind the value may be is asked about; NO when none is."""
@@ -89,6 +92,10 @@ class ContainerFacts(Evaluator):
         if param is None or param.starred:
             return UNKNOWN
         if param.default is not None and display_kind(param.default) is not None:
+            # The default is the value only on the paths whose callers omit it: enough to
+            # stay silent (``defaults``), never to claim what another caller passes.
+            if not self.defaults:
+                return UNKNOWN
             return self.of(param.default, function.parent or self.model.module_scope, 0)
         if param.annotation is None:
             return UNKNOWN
