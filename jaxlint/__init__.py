@@ -7,8 +7,6 @@ jaxlint`` stays cheap.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from jaxlint._version import __version__
 
 __all__ = [
@@ -22,7 +20,12 @@ __all__ = [
 ]
 _PYTHON_API = frozenset(__all__) - {"__version__"}
 
+#: ``typing.TYPE_CHECKING`` without importing typing: the command line's first imports
+#: are kept few, so that Ctrl-C finds its handler in place almost at once.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from jaxlint.api import (
         CheckFailed,
         ConfigError,

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import io
+import json
 import os
 import re
+import signal
 import sys
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 import click
 
 from jaxlint._version import __version__
-from jaxlint.config import ConfigError, load_settings, with_overrides
+from jaxlint.config import (
+    ConfigError,
+    Settings,
+    inline_table,
+    load_settings,
+    with_inline_config,
+    with_overrides,
+)
+from jaxlint.fsio import INTERRUPTED
 from jaxlint.output.choices import FORMATS, ColorChoice, OutputFormat
 
 
@@ -20,11 +34,73 @@ def _codes(value: str | None) -> list[str] | None:
     return [code.strip().upper() for code in value.split(",") if code.strip()]
 
 
+def _globs(values: tuple[str, ...]) -> list[str] | None:
+    """``--exclude a,b --exclude c`` -> ``[a, b, c]`` (None: not given)."""
+    if not values:
+        return None
+    return [glob.strip() for value in values for glob in value.split(",") if glob.strip()]
+
+
+def _per_file_ignores(values: tuple[str, ...], option: str) -> list[tuple[str, tuple[str, ...]]]:
+    """ruff's ``--per-file-ignores "GLOB:CODE,GLOB:CODE"``, grouped by glob in order."""
+    grouped: dict[str, list[str]] = {}
+    for value in values:
+        for pair in value.split(","):
+            if not pair.strip():
+                continue
+            glob, colon, code = pair.rpartition(":")
+            if not colon or not glob.strip() or not code.strip():
+                raise ConfigError(f"{option} takes GLOB:CODE pairs, not `{pair.strip()}`")
+            grouped.setdefault(glob.strip(), []).append(code.strip().upper())
+    return [(glob, tuple(codes)) for glob, codes in grouped.items()]
+
+
+def _split_config(values: tuple[str, ...]) -> tuple[str | None, dict[str, Any]]:
+    """``--config``, as ruff takes it: a configuration file (at most one), or inline
+    ``KEY = VALUE`` TOML that overrides the file's setting of that key."""
+    path: str | None = None
+    inline: dict[str, Any] = {}
+    for value in values:
+        if os.path.isfile(value) or "=" not in value:
+            if path is not None:
+                raise ConfigError("--config names at most one configuration file")
+            path = value
+            continue
+        inline.update(inline_table(value))
+    return path, inline
+
+
 _COMMAND_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
+def _interrupted() -> int:
+    """Ctrl-C: one line, and the exit code of a process that SIGINT ended."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C changes nothing
+    click.echo(INTERRUPTED, err=True)
+    return 130
+
+
 class _DefaultCheckGroup(click.Group):
-    """``jaxlint src/`` means ``jaxlint check src/``, as ruff's bare invocation does."""
+    """``jaxlint src/`` means ``jaxlint check src/``, as ruff's bare invocation does; and
+    Ctrl-C during a command is one line and exit 130 (click's own "Aborted!" exits 1)."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(_interrupted()) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(_interrupted()) from None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (
@@ -62,11 +138,33 @@ def main() -> None:
 @click.option("--extend-select", help="Codes or prefixes to enable on top of the selection.")
 @click.option("--ignore", help="Comma-separated rule codes or prefixes to disable.")
 @click.option("--extend-ignore", help="Codes or prefixes to disable on top of the ignores.")
+@click.option(
+    "--per-file-ignores",
+    multiple=True,
+    help='GLOB:CODE pairs, comma-separated, replacing `per-file-ignores` ("tests/*:JL004").',
+)
+@click.option(
+    "--extend-per-file-ignores",
+    multiple=True,
+    help="GLOB:CODE pairs added to `per-file-ignores`.",
+)
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place; report what is left.")
+@click.option(
+    "--fix-only",
+    is_flag=True,
+    help="Apply fixes; report neither what is left nor exit 1 for it (implies --fix).",
+)
 @click.option(
     "--unsafe-fixes/--no-unsafe-fixes",
     default=None,
     help="With --fix or --diff, also apply unsafe fixes (default: the `unsafe-fixes` setting).",
+)
+@click.option("--fixable", help="Codes or prefixes whose fixes may be applied (default: ALL).")
+@click.option("--unfixable", help="Codes or prefixes whose fixes are never applied.")
+@click.option(
+    "--exit-non-zero-on-fix",
+    is_flag=True,
+    help="Exit 1 when any file was fixed, even if no problem is left.",
 )
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option(
@@ -79,11 +177,32 @@ def main() -> None:
     help="text: full on a terminal, concise elsewhere; full: with source lines and fix "
     "titles; concise: one line a finding.",
 )
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False),
+    envvar="JAXLINT_OUTPUT_FILE",
+    help="Write the report to this file instead of stdout.",
+)
 @click.option("--no-color", is_flag=True, help="Never colour text output (also: NO_COLOR=1).")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary, no warnings.")
+@click.option(
+    "--silent", "-s", is_flag=True, help="Print nothing; the exit code still tells the outcome."
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("--statistics", is_flag=True, help="Show counts per rule code instead of findings.")
+@click.option("--ignore-noqa", is_flag=True, help="Report what `# noqa` comments silence.")
 @click.option(
-    "--config", "config_file", type=click.Path(), help="A pyproject.toml or jaxlint.toml to use."
+    "--preview/--no-preview",
+    default=None,
+    help="Enable preview rules (default: the `preview` setting).",
+)
+@click.option(
+    "--config",
+    "config_values",
+    multiple=True,
+    help="A pyproject.toml or jaxlint.toml to use, or an inline `KEY = VALUE` (TOML) that "
+    "overrides that setting; may be repeated.",
 )
 @click.option(
     "--jobs",
@@ -92,11 +211,29 @@ def main() -> None:
     default=None,
     help="Worker processes (default: all cores).",
 )
-@click.option("--no-cache", is_flag=True, help="Neither read nor write .jaxlint_cache/.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    envvar="JAXLINT_CACHE_DIR",
+    help="Where the result cache lives (default: .jaxlint_cache/ at the project root).",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    help="Globs of files and folders to skip, comma-separated, replacing `exclude`.",
+)
+@click.option(
+    "--extend-exclude", multiple=True, help="Globs to skip on top of `exclude`, comma-separated."
+)
 @click.option(
     "--force-exclude/--no-force-exclude",
     default=None,
     help="Apply exclude and .gitignore to files named explicitly too (as pre-commit needs).",
+)
+@click.option("--show-files", is_flag=True, help="List the files that would be linted; exit 0.")
+@click.option(
+    "--show-settings", is_flag=True, help="Show the settings the first file would get; exit 0."
 )
 @click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with findings.")
 @click.option(
@@ -122,17 +259,33 @@ def check(
     extend_select: str | None,
     ignore: str | None,
     extend_ignore: str | None,
+    per_file_ignores: tuple[str, ...],
+    extend_per_file_ignores: tuple[str, ...],
     fix: bool,
+    fix_only: bool,
     unsafe_fixes: bool | None,
+    fixable: str | None,
+    unfixable: str | None,
+    exit_non_zero_on_fix: bool,
     diff: bool,
     output_format: str,
+    output_file: str | None,
     no_color: bool,
+    quiet: bool,
+    silent: bool,
     exit_zero: bool,
     statistics: bool,
-    config_file: str | None,
+    ignore_noqa: bool,
+    preview: bool | None,
+    config_values: tuple[str, ...],
     jobs: int | None,
     no_cache: bool,
+    cache_dir: str | None,
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
     force_exclude: bool | None,
+    show_files: bool,
+    show_settings: bool,
     add_noqa: bool,
     baseline_file: str | None,
     write_baseline_file: str | None,
@@ -150,7 +303,8 @@ def check(
         sys.exit(2)
     start = (stdin_filename or ".") if targets == ["-"] else targets[0]
     try:
-        settings = load_settings(config_file, start)
+        config_file, inline = _split_config(config_values)
+        settings = with_inline_config(load_settings(config_file, start), inline)
         settings = with_overrides(
             settings,
             select=_codes(select),
@@ -159,13 +313,28 @@ def check(
             extend_ignore=_codes(extend_ignore),
             unsafe_fixes=unsafe_fixes,
             force_exclude=force_exclude,
+            fixable=_codes(fixable),
+            unfixable=_codes(unfixable),
+            exclude=_globs(exclude),
+            extend_exclude=_globs(extend_exclude),
+            per_file_ignores=_per_file_ignores(per_file_ignores, "--per-file-ignores")
+            if per_file_ignores
+            else None,
+            extend_per_file_ignores=_per_file_ignores(
+                extend_per_file_ignores, "--extend-per-file-ignores"
+            ),
+            preview=preview,
+            cache_dir=cache_dir,
+            ignore_noqa=ignore_noqa,
         )
+        if show_files or show_settings:
+            sys.exit(_show(targets, settings, show_files))
         options = CheckOptions(
-            fix=fix,
+            fix=fix or fix_only,
             unsafe_fixes=settings.unsafe_fixes,
             diff=diff,
             output_format=OutputFormat(output_format),
-            color=ColorChoice.NEVER if no_color else ColorChoice.AUTO,
+            color=ColorChoice.NEVER if no_color or output_file else ColorChoice.AUTO,
             exit_zero=exit_zero,
             statistics=statistics,
             jobs=jobs,
@@ -174,35 +343,107 @@ def check(
             baseline=baseline_file,
             write_baseline=write_baseline_file,
             stdin_filename=stdin_filename,
+            fix_only=fix_only,
+            exit_non_zero_on_fix=exit_non_zero_on_fix,
+            quiet=quiet,
         )
-        code = run_check(targets, settings, options)
+        with _report_streams(output_file, silent) as (out, err):
+            code = run_check(targets, settings, options, out=out, err=err)
     except ConfigError as error:
         click.echo(f"jaxlint: error: {error}", err=True)
         sys.exit(2)
     sys.exit(code)
 
 
-@main.command(name="rules")
-def list_rules() -> None:
-    """One line per rule: code, name, fixable, summary."""
-    from jaxlint.rules import ALL_RULES
+def _show(targets: list[str], settings: Settings, files: bool) -> int:
+    from jaxlint.run.show import show_files, show_settings
 
-    for rule in ALL_RULES:
-        note = "" if rule.default_enabled else " (off by default)"
-        click.echo(f"{rule.code}  {rule.name:<24} {rule.fix:<9} {rule.summary}{note}")
+    shown = show_files if files else show_settings
+    return shown(targets, settings, sys.stdout, sys.stderr)
+
+
+@contextlib.contextmanager
+def _report_streams(output_file: str | None, silent: bool) -> Iterator[tuple[TextIO, TextIO]]:
+    """Where the report and the notes go: ``--silent`` drops both, ``--output-file``
+    takes the report (and the standard streams the rest)."""
+    if silent:
+        yield io.StringIO(), io.StringIO()
+        return
+    if output_file is None:
+        yield sys.stdout, sys.stderr
+        return
+    try:
+        folder = os.path.dirname(os.path.abspath(output_file))
+        os.makedirs(folder, exist_ok=True)
+        handle = open(output_file, "w", encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot write {output_file}: {error.strerror or error}") from None
+    with handle:
+        yield handle, sys.stderr
+
+
+_LISTING_FORMATS = click.Choice(["text", "json"])
+
+
+@main.command(name="rules")
+@click.option(
+    "--output-format",
+    type=_LISTING_FORMATS,
+    default="text",
+    show_default=True,
+    help="json: a list.",
+)
+def list_rules(output_format: str) -> None:
+    """One line per rule: code, name, fixable, summary."""
+    from jaxlint.rules.catalog import catalog  # no libcst: describing rules loads none
+
+    entries = catalog()
+    if output_format == "json":
+        summary = ("code", "name", "summary", "fix", "default_enabled", "preview")
+        listed = [{key: entry.as_json()[key] for key in summary} for entry in entries]
+        click.echo(json.dumps(listed, indent=2))
+        return
+    for entry in entries:
+        note = "" if entry.default_enabled else " (off by default)"
+        note += " (preview)" if entry.preview else ""
+        click.echo(f"{entry.code}  {entry.name:<24} {entry.fix:<9} {entry.summary}{note}")
 
 
 @main.command(name="rule")
-@click.argument("code")
-def show_rule(code: str) -> None:
-    """One rule's full documentation."""
-    from jaxlint.rules import RULES_BY_CODE
+@click.argument("code", required=False)
+@click.option("--all", "every", is_flag=True, help="Every rule's documentation.")
+@click.option(
+    "--output-format", type=_LISTING_FORMATS, default="text", show_default=True, help="json."
+)
+def show_rule(code: str | None, every: bool, output_format: str) -> None:
+    """One rule's full documentation (`--all`: every rule's)."""
+    from jaxlint.rules.catalog import catalog, entry_for
 
-    rule = RULES_BY_CODE.get(code.upper())
-    if rule is None:
+    if every == (code is not None):
+        click.echo("jaxlint: error: give either a rule code or --all", err=True)
+        sys.exit(2)
+    entry = entry_for(code) if code is not None else None
+    if code is not None and entry is None:
         click.echo(f"jaxlint: error: unknown rule `{code}` (see `jaxlint rules`)", err=True)
         sys.exit(2)
-    click.echo(rule.documentation(), nl=False)
+    entries = catalog() if entry is None else (entry,)
+    if output_format == "json":
+        listed = [entry.as_json() for entry in entries]
+        click.echo(json.dumps(listed if every else listed[0], indent=2))
+        return
+    click.echo("\n".join(entry.documentation for entry in entries), nl=False)
+
+
+@main.command()
+@click.option(
+    "--output-format", type=_LISTING_FORMATS, default="text", show_default=True, help="json."
+)
+def version(output_format: str) -> None:
+    """The version, as `--version` prints it."""
+    if output_format == "json":
+        click.echo(json.dumps({"version": __version__}))
+    else:
+        click.echo(f"jaxlint {__version__}")
 
 
 @main.command()

@@ -34,6 +34,8 @@ KNOWN_KEYS = frozenset(
         "per-file-ignores",
         "traced-decorators",
         "verify",
+        "preview",
+        "cache-dir",
     }
 )
 KNOWN_VERIFY_KEYS = frozenset({"examples", "pytest"})
@@ -82,6 +84,14 @@ def opt_in_codes() -> frozenset[str]:
     from jaxlint.rules import OPT_IN_CODES
 
     return OPT_IN_CODES
+
+
+@functools.cache
+def preview_codes() -> frozenset[str]:
+    """Codes of preview rules, off unless preview is on (ruff's ``--preview``)."""
+    from jaxlint.rules import PREVIEW_CODES
+
+    return PREVIEW_CODES
 
 
 def __getattr__(name: str) -> Any:
@@ -159,9 +169,17 @@ class Settings:
     verify_examples: dict[str, str] = field(default_factory=dict, compare=False)
     #: ``[tool.jaxlint.verify] pytest = true``: the pytest plugin is on without a flag.
     verify_pytest: bool = field(default=False, compare=False)
+    #: ``preview = true`` or ``--preview``: preview rules may be selected.
+    preview: bool = False
+    #: ``cache-dir`` (absolute): where the result cache lives instead of the default.
+    cache_dir: str | None = None
+    #: ``--ignore-noqa``: report what noqa comments would silence.
+    ignore_noqa: bool = False
 
     def enabled(self, code: str, extra_ignores: Sequence[str] = ()) -> bool:
         """Most specific selector wins; on a tie, ignore wins (as in ruff)."""
+        if not self.preview and code in preview_codes():
+            return False  # a preview rule is off, whatever selects it, until preview is on
         selectors: Iterable[str] = (*self.select, *self.extend_select)
         if code in opt_in_codes():
             # `JL` or `JL00` does not turn on an opt-in rule; `ALL` or its own code does.
@@ -232,6 +250,8 @@ class Settings:
                 self.unfixable,
                 self.per_file_ignores,
                 sorted(self.traced_decorators),
+                self.preview,
+                self.ignore_noqa,
             )
         )
 
@@ -293,21 +313,44 @@ def load_settings(config_file: str | os.PathLike[str] | None, start: str = ".") 
 
 def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
     section = "[tool.jaxlint]" if path.name == "pyproject.toml" else "(jaxlint settings)"
+    settings = Settings(root=str(path.parent.resolve()), config_path=str(path))
+    changes = _table_changes(table, str(path), f"{path} {section}", path.parent.resolve())
+    return replace(settings, **changes)
+
+
+def inline_table(value: str) -> dict[str, Any]:
+    """``--config "select = ['JL001']"``: one TOML ``KEY = VALUE`` (ruff's inline form)."""
+    try:
+        return tomllib.loads(value)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(
+            f"--config `{value}` is neither a file nor a TOML `KEY = VALUE` ({error})"
+        ) from None
+
+
+def with_inline_config(settings: Settings, table: dict[str, Any]) -> Settings:
+    """``--config "KEY = VALUE"`` (ruff's inline override): each key given replaces the
+    file's value; relative paths in it are from the current folder."""
+    return replace(settings, **_table_changes(table, "--config", "--config", Path.cwd()))
+
+
+def _table_changes(table: dict[str, Any], path: str, where: str, base: Path) -> dict[str, Any]:
+    """The settings a table of options states, by attribute; ``base`` is the folder
+    relative paths in it are from."""
     unknown = set(table) - KNOWN_KEYS
     verify = table.get("verify", {})
     if isinstance(verify, dict):
         unknown |= {f"verify.{key}" for key in set(verify) - KNOWN_VERIFY_KEYS}
     if unknown:
         known = KNOWN_KEYS | {f"verify.{key}" for key in KNOWN_VERIFY_KEYS}
-        raise unknown_keys_error(unknown, known, f"{path} {section}")
-    settings = Settings(root=str(path.parent.resolve()), config_path=str(path))
+        raise unknown_keys_error(unknown, known, where)
     changes: dict[str, Any] = {}
     for key in ("select", "extend-select", "ignore", "extend-ignore", "fixable", "unfixable"):
         if key in table:
             attribute = key.replace("-", "_")
             changes[attribute] = _selector_list(table[key], key)
             validate_selectors(changes[attribute], f"{path} {key}")
-    for key in ("unsafe-fixes", "force-exclude"):
+    for key in ("unsafe-fixes", "force-exclude", "preview"):
         if key in table:
             if not isinstance(table[key], bool):
                 raise ConfigError(f"`{key}` in {path} must be true or false")
@@ -338,6 +381,12 @@ def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"`traced-decorators` in {path} must be a list of dotted names")
         changes["traced_decorators"] = tuple(value)
+    if "cache-dir" in table:
+        if not isinstance(table["cache-dir"], str) or not table["cache-dir"]:
+            raise ConfigError(f"`cache-dir` in {path} must be a path")
+        changes["cache_dir"] = str(base / os.path.expanduser(table["cache-dir"]))
+    if "verify" not in table:
+        return changes
     if not isinstance(verify, dict):
         raise ConfigError(f"`verify` in {path} must be a table")
     examples = verify.get("examples", {})
@@ -348,7 +397,7 @@ def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
     if not isinstance(switch, bool):
         raise ConfigError(f"`verify.pytest` in {path} must be true or false")
     changes["verify_pytest"] = switch
-    return replace(settings, **changes)
+    return changes
 
 
 def with_overrides(
@@ -360,6 +409,15 @@ def with_overrides(
     extend_ignore: Sequence[str] | None = None,
     unsafe_fixes: bool | None = None,
     force_exclude: bool | None = None,
+    fixable: Sequence[str] | None = None,
+    unfixable: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+    extend_exclude: Sequence[str] | None = None,
+    per_file_ignores: Sequence[tuple[str, tuple[str, ...]]] | None = None,
+    extend_per_file_ignores: Sequence[tuple[str, tuple[str, ...]]] | None = None,
+    preview: bool | None = None,
+    cache_dir: str | None = None,
+    ignore_noqa: bool = False,
 ) -> Settings:
     """Command-line options win over the file: ``select``/``ignore`` replace the file's,
     ``extend_*`` add to it (as in ruff). ``None`` means the option was not given."""
@@ -384,4 +442,29 @@ def with_overrides(
         changes["unsafe_fixes"] = unsafe_fixes
     if force_exclude is not None:
         changes["force_exclude"] = force_exclude
+    for attribute, given in (("fixable", fixable), ("unfixable", unfixable)):
+        if given is not None:
+            validate_selectors(given, f"--{attribute}")
+            changes[attribute] = tuple(given)
+    if exclude is not None:
+        changes["exclude"] = tuple(exclude)
+    if extend_exclude:
+        changes["extend_exclude"] = (*settings.extend_exclude, *extend_exclude)
+    for option, pairs in (
+        ("--per-file-ignores", per_file_ignores),
+        ("--extend-per-file-ignores", extend_per_file_ignores),
+    ):
+        for _, codes in pairs or ():
+            validate_selectors(codes, option)
+    if per_file_ignores is not None:
+        changes["per_file_ignores"] = tuple(per_file_ignores)
+    if extend_per_file_ignores:
+        kept = changes.get("per_file_ignores", settings.per_file_ignores)
+        changes["per_file_ignores"] = (*kept, *extend_per_file_ignores)
+    if preview is not None:
+        changes["preview"] = preview
+    if ignore_noqa:
+        changes["ignore_noqa"] = True
+    if cache_dir:
+        changes["cache_dir"] = os.path.abspath(os.path.expanduser(cache_dir))
     return replace(settings, **changes)

@@ -24,6 +24,8 @@ def read_source(path: str) -> bytes:
 
 
 _DEFERRED_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+#: What the command line prints on Ctrl-C, wherever it lands (then exit 130).
+INTERRUPTED = "jaxlint: interrupted"
 
 
 @contextlib.contextmanager

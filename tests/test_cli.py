@@ -60,11 +60,21 @@ def test_clean_exit_0(project: Path) -> None:
     assert (code, out) == (0, "All checks passed!\n")
 
 
-def test_missing_path_is_usage_error_without_traceback(project: Path) -> None:
-    code, out, err = run(["nope.py"], cwd=project)
-    assert code == 2
-    assert err.strip() == "jaxlint: error: nope.py: no such file or directory"
+def test_missing_path_is_reported_and_the_rest_linted(project: Path) -> None:
+    # ruff: the missing path is a finding (its E902, our JL000), the rest is linted, exit 1.
+    code, out, err = run(["--output-format", "concise", "nope.py", "pkg"], cwd=project)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == "nope.py:1:1: JL000 cannot read file: No such file or directory"
+    assert lines[1].startswith(f"pkg{os.sep}bad.py:6:5: JL001")
+    assert lines[2] == "Found 2 problems (1 fixable with --fix)."
     assert "Traceback" not in out + err
+    # Alone, too: a finding and exit 1, not a usage error.
+    assert run(["nope.py"], cwd=project)[0] == 1
+    # With JL000 off, a warning still says so; nothing else is wrong: exit 0.
+    code, out, err = run(["--select", "JL001", "nope.py", "pkg/clean.py"], cwd=project)
+    assert (code, out) == (0, "All checks passed!\n")
+    assert "warning: nope.py: no such file or directory" in err
 
 
 def test_exit_zero(project: Path) -> None:
@@ -301,3 +311,84 @@ def test_the_command_line_starts_without_the_linter() -> None:
         [sys.executable, "-m", "jaxlint", "--version"], capture_output=True, text=True
     )
     assert version.returncode == 0 and version.stdout.startswith("jaxlint, version ")
+
+
+def _modules_loaded_by(args: list[str]) -> tuple[str, set[str]]:
+    """Run ``jaxlint ARGS`` in a fresh interpreter: its stdout and the modules it loaded."""
+    probe = (
+        "import sys\n"
+        "from jaxlint.__main__ import run\n"
+        f"sys.argv = ['jaxlint', *{args!r}]\n"
+        "try:\n    run()\n"
+        "finally:\n    sys.stderr.write(repr(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    return done.stdout, set(eval(done.stderr.splitlines()[-1]))  # noqa: S307 - our own repr
+
+
+@pytest.mark.parametrize("args", [["rules"], ["rule", "JL004"], ["version"], ["rule", "--all"]])
+def test_describing_commands_load_neither_libcst_nor_the_engine(args: list[str]) -> None:
+    out, loaded = _modules_loaded_by(args)
+    assert out  # it did answer
+    assert not {"libcst", "jaxlint.driver.engine", "jaxlint.rules.registry"} & loaded
+
+
+def test_the_rule_catalog_is_the_rules_own_documentation() -> None:
+    # The describing commands read a generated copy; it must say what the rules say.
+    from jaxlint.rules import ALL_RULES
+
+    code, out, _ = run(["rule", "JL004"])
+    assert (code, out) == (0, ALL_RULES[4].documentation())
+    code, out, _ = run(["rule", "--all"])
+    assert out == "\n".join(rule.documentation() for rule in ALL_RULES)
+    code, out, _ = run(["rules", "--output-format", "json"])
+    listed = json.loads(out)
+    assert [entry["code"] for entry in listed] == [rule.code for rule in ALL_RULES]
+    assert listed[1] == {
+        "code": "JL001",
+        "name": "inplace-update",
+        "summary": ALL_RULES[1].summary,
+        "fix": "sometimes",
+        "default_enabled": True,
+        "preview": False,
+    }
+    code, out, _ = run(["rule", "jl009", "--output-format", "json"])
+    assert json.loads(out)["default_enabled"] is False
+    assert run(["rule"])[0] == 2
+    assert run(["rule", "JL001", "--all"])[0] == 2
+
+
+def test_version_command() -> None:
+    assert run(["version"]) == (0, f"jaxlint {__version__}\n", "")
+    code, out, _ = run(["version", "--output-format", "json"])
+    assert json.loads(out) == {"version": __version__}
+
+
+def test_paths_print_as_given_and_messages_name_files_from_here(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "helpers.py").write_text("def helper(x):\n    print(x)\n    return x\n")
+    (tmp_path / "src" / "train.py").write_text(
+        "import jax\n\nfrom helpers import helper\n\n\n@jax.jit\ndef step(x):\n"
+        "    return helper(x)\n"
+    )
+    relative = run(["--output-format", "concise", "src"], cwd=tmp_path)[1].splitlines()[0]
+    assert relative.startswith("src/helpers.py:2:5: JL004 ")
+    assert "called from the jitted step in src/train.py:8)" in relative
+    absolute = run(["--output-format", "concise", str(tmp_path / "src")], cwd=tmp_path)[1]
+    assert absolute.startswith(f"{tmp_path}/src/helpers.py:2:5: JL004 ")
+    # From inside src/, the cached result is not reused: its message names other paths.
+    inside = run(["--output-format", "concise", "."], cwd=tmp_path / "src")[1]
+    assert inside.startswith("helpers.py:2:5: JL004 ")
+    assert "called from the jitted step in train.py:8)" in inside
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/mem"), reason="needs Linux /proc")
+def test_an_unreadable_file_is_the_same_finding_named_or_found(tmp_path: Path) -> None:
+    # /proc/self/mem cannot be read from its start, even by root: a real read error.
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "broken.py").symlink_to("/proc/self/mem")
+    (tmp_path / "src" / "ok.py").write_text(CLEAN)
+    expected = "src/broken.py:1:1: JL000 cannot read file: Input/output error"
+    for args in (["src/broken.py", "src/ok.py"], ["src"]):
+        code, out, err = run(["--no-cache", "--output-format", "concise", *args], cwd=tmp_path)
+        assert (code, out.splitlines()[0]) == (1, expected), err

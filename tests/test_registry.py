@@ -39,3 +39,17 @@ def test_reading_the_configuration_does_not_load_the_rules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_the_generated_rule_catalog_matches_the_rule_classes() -> None:
+    # `jaxlint rules` and `jaxlint rule` read a copy, so as not to import libcst; the
+    # classes are the one source: regenerate with `python -m jaxlint.rules.catalog`.
+    from jaxlint.rules.catalog import catalog, entries_from_registry
+
+    assert catalog() == entries_from_registry()
+
+
+def test_preview_codes_come_from_the_rules() -> None:
+    from jaxlint.rules import PREVIEW_CODES
+
+    assert PREVIEW_CODES == {rule.code for rule in ALL_RULES if rule.preview} == set()

@@ -393,3 +393,55 @@ def test_linting_never_imports_or_runs_the_code(
         done = cli(".", *args, cwd=tmp_path)
         assert done.returncode in (0, 1), done.stderr
         assert not marker.exists(), args
+
+
+def _interrupt_at(delay: float, cwd: Path, args: list[str]) -> tuple[int, str]:
+    """Start ``jaxlint ARGS`` as its console script does, with Ctrl-C working, and press
+    Ctrl-C ``delay`` seconds after its entry point is called: to the whole process group,
+    as a terminal does. (Before that, Ctrl-C stops Python's own start-up, with Python's
+    own messages: the console script's two lines, a few milliseconds, are all jaxlint
+    adds to that.)"""
+    ready, started = os.pipe()
+    script = (
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        f"sys.argv = ['jaxlint', *{args!r}]; "
+        f"from jaxlint.__main__ import run; os.write({started}, b'.'); run()"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        pass_fds=(started,),
+    )
+    os.close(started)
+    os.read(ready, 1)
+    os.close(ready)
+    time.sleep(delay)
+    try:
+        os.killpg(process.pid, signal.SIGINT)
+    except ProcessLookupError:
+        pass  # already done
+    _, err = process.communicate(timeout=120)
+    return process.returncode, err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_at_any_moment_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    for n in range(40):
+        (tmp_path / f"m{n:02}.py").write_text(BAD + _padding(40))
+    interrupted = 0
+    # From the first imports to the workers' results: each moment is one line, exit 130.
+    for delay in (0.0, 0.005, 0.01, 0.02, 0.04, 0.08, 0.15, 0.3, 0.5, 0.8, 1.2):
+        code, err = _interrupt_at(delay, tmp_path, ["--no-cache", "--jobs", "2", "."])
+        assert "Traceback" not in err, (delay, err)
+        if code == 130:
+            interrupted += 1
+            assert len(err.splitlines()) == 1 and err.startswith("jaxlint: interrupted"), err
+        elif code == -signal.SIGINT:  # before Python itself handles it: the shell says 130
+            assert err == "", (delay, err)
+        else:  # finished before the signal, or before Ctrl-C was restored
+            assert code == 1, (delay, code, err)
+    assert interrupted >= 3

@@ -68,8 +68,10 @@ def test_command_line_on_one_file_sees_the_other_module(fixtures_project: Path) 
     whole = [f for f in run("fixtures/") if f["path"] == "fixtures/crossmod/utils.py"]
     assert alone == whole
     assert [(f["line"], f["code"]) for f in alone] == [(12, "JL004"), (13, "JL002"), (14, "JL004")]
-    # Named from the folder that holds every indexed file: here fixtures/ itself.
-    assert "called from the jitted train_step in crossmod/train.py:19" in alone[0]["message"]
+    # Named from the current folder, as findings' paths are (issue 22).
+    assert (
+        "called from the jitted train_step in fixtures/crossmod/train.py:19" in alone[0]["message"]
+    )
 
 
 def _git_project(tmp_path: Path) -> Path:

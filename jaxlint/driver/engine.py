@@ -24,7 +24,13 @@ from jaxlint.driver.source import (
     python_syntax_error,
     unreadable_file_finding,
 )
-from jaxlint.driver.suppression import ContinuationNoqa, noqa_comments, skips_file, suppressed
+from jaxlint.driver.suppression import (
+    ContinuationNoqa,
+    file_noqa,
+    noqa_comments,
+    skips_file,
+    suppressed,
+)
 from jaxlint.fix.edits import fix_suggestions
 from jaxlint.fix.findings import Diagnostic, Finding, FixSuggestion
 from jaxlint.fsio import read_source
@@ -151,8 +157,11 @@ class FileLinter:
         spans = node_spans(module, (diagnostic.node for diagnostic in diagnostics))
         # The source text, for noqa comments; regenerating it from the tree costs a codegen.
         text = module.code if text is None else text
-        noqa = noqa_comments(text)
-        at_continuation_end = ContinuationNoqa(text)
+        # `--ignore-noqa` reports what every noqa comment silences (the file's as well).
+        honoured = "" if self.settings.ignore_noqa else text
+        noqa = noqa_comments(honoured)
+        at_continuation_end = ContinuationNoqa(honoured)
+        everywhere = file_noqa(honoured)
         located: Located = []
         for diagnostic in diagnostics:
             where = spans[id(diagnostic.node)]
@@ -171,6 +180,8 @@ class FileLinter:
                 diagnostic.message,
                 suggestion,
             )
+            if everywhere is not None and everywhere.silences(finding.code):
+                continue
             if not suppressed(noqa, finding) and not at_continuation_end.silences(finding):
                 located.append((finding, diagnostic))
         return with_fix_edits(module, located) if fix_edits else located

@@ -21,6 +21,12 @@ SKIP_FILE = re.compile(r"#\s*jaxlint:\s*skip-file", re.IGNORECASE)
 #: A bare noqa comment, or one listing codes after a colon, by commas or spaces.
 NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+#: A file-level noqa, as ruff reads its own (``ruff:`` then ``noqa``) and flake8's:
+#: bare, it silences every code in the file; with codes, those codes.
+FILE_NOQA = re.compile(
+    r"#\s*(?:jaxlint|flake8)\s*:\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?",
+    re.IGNORECASE,
+)
 
 
 def comments(text: str) -> dict[int, str] | None:
@@ -81,6 +87,23 @@ def noqa_comments(text: str) -> dict[int, NoqaComment]:
         listed = match.group("codes")
         noqa[number] = NoqaComment(noqa_codes(listed) if listed else ())
     return noqa
+
+
+def file_noqa(text: str) -> NoqaComment | None:
+    """What the file-level noqa comments of a source silence everywhere in it (None:
+    there are none). A bare one wins over those listing codes."""
+    if FILE_NOQA.search(text) is None:
+        return None  # the common case: no tokenizing
+    found = comments(text)
+    lines = _physical_lines(text) if found is None else found
+    codes: list[str] = []
+    for line in lines.values():
+        for match in FILE_NOQA.finditer(line):
+            listed = match.group("codes")
+            if not listed:
+                return NoqaComment(())
+            codes.extend(noqa_codes(listed))
+    return NoqaComment(tuple(codes)) if codes else None
 
 
 def suppressed(noqa: dict[int, NoqaComment], finding: Finding) -> bool:

@@ -45,10 +45,12 @@ def report(
     color: ColorChoice = ColorChoice.AUTO,
     source_lines: SourceLines = file_lines,
     fingerprints: Sequence[str] | None = None,
+    summary: bool = True,
 ) -> None:
     """``root`` is the project root, which SARIF's artifact URIs are relative to;
     ``source_lines(path)``, the lines the ``full`` format quotes; ``fingerprints`` (one
-    per finding, see :mod:`jaxlint.run.baseline`) go into SARIF."""
+    per finding, see :mod:`jaxlint.run.baseline`) go into SARIF; without ``summary``
+    (``--quiet``), text output is the findings alone."""
     output_format = OutputFormat(output_format)
     if output_format is OutputFormat.JSON:
         write_json(findings, out, unsafe_fixes)
@@ -65,6 +67,7 @@ def report(
             out,
             unsafe_fixes=unsafe_fixes,
             fixed=fixed,
+            summary=summary,
             paint=Painter(wants_color(color, out)),
             source_lines=cached(source_lines) if full else None,
         )
@@ -83,9 +86,10 @@ def write_text(
     fixed: int = 0,
     paint: Painter | None = None,
     source_lines: SourceLines | None = None,
+    summary: bool = True,
 ) -> None:
     """One line a finding; with ``source_lines`` (the full format), each followed by its
-    source snippet and a blank line."""
+    source snippet and a blank line; then, with ``summary``, the counts."""
     paint = paint or Painter(False)
     for finding in findings:
         mark = " " + paint("[*]", Style.FIXABLE) if finding.fixable(unsafe_fixes) else ""
@@ -100,6 +104,8 @@ def write_text(
             shown = snippet(finding, lines, paint) if lines is not None else []
             out.writelines(line + "\n" for line in shown)
             out.write("\n")
+    if not summary:
+        return
     fixable = sum(1 for finding in findings if finding.fixable(unsafe_fixes))
     hidden = sum(
         1 for f in findings if f.fix_available is Applicability.UNSAFE and not unsafe_fixes
@@ -265,7 +271,9 @@ def write_statistics(
                     "code": code,
                     "name": RULES_BY_CODE[code].name,
                     "count": count,
-                    "fixable": fixable[code],
+                    # ruff's shape: whether any is fixable, and how many are.
+                    "fixable": fixable[code] > 0,
+                    "fixable_count": fixable[code],
                 }
                 for code, count in rows
             ],

@@ -209,9 +209,13 @@ def _is_python_script(path: str) -> bool:
 
 
 def discover(
-    paths: Sequence[str], settings: Settings, warnings: list[str] | None = None
+    paths: Sequence[str],
+    settings: Settings,
+    warnings: list[str] | None = None,
+    missing: list[str] | None = None,
 ) -> list[str]:
-    """The files to lint, in a stable order. A path that does not exist is a usage error.
+    """The files to lint, in a stable order. A path that does not exist is a usage error,
+    or, given a ``missing`` list, is added to it (as ruff reports it and lints the rest).
 
     Files found in folders honour ``exclude``, ``.gitignore`` and ``.git/info/exclude``.
     A file or folder named explicitly is linted even so (as ruff does), unless
@@ -222,6 +226,9 @@ def discover(
     seen: set[str] = set()
     for given in paths:
         if not os.path.lexists(given):
+            if missing is not None:
+                missing.append(given)
+                continue
             raise ConfigError(f"{given}: no such file or directory")
         is_dir = os.path.isdir(given)
         if settings.force_exclude and (settings.is_excluded(given) or _git_ignored(given, is_dir)):

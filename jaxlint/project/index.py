@@ -302,9 +302,16 @@ class ProjectIndex:
                 self._rebound.setdefault(owner.path, {}).setdefault(name, where)
 
     def _display(self, path: str) -> str:
+        """A path as messages name it: from the current folder when it is in it, as
+        findings' paths are printed (``src/train.py:9``, not ``train.py:9``); otherwise
+        (an editor's or a library's absolute paths) from the folder holding every file."""
+        absolute = os.path.abspath(path)
+        here = os.getcwd()
         try:
-            return os.path.relpath(path, self._root)
-        except ValueError:
+            if absolute.startswith(os.path.join(here, "")):
+                return os.path.relpath(absolute, here)
+            return os.path.relpath(absolute, self._root)
+        except ValueError:  # another drive (Windows)
             return path
 
 

@@ -69,6 +69,9 @@ class RuleInfo:
     fix_safety: ClassVar[str] = ""
     #: Off by default (ruff's opt-in rules): only ``ALL`` or the exact code enables it.
     default_enabled: ClassVar[bool] = True
+    #: A preview rule (ruff's preview): off unless ``--preview`` or ``preview = true``, so
+    #: that a new rule can land before its false-alarm rate is measured.
+    preview: ClassVar[bool] = False
     valid: ClassVar[tuple[Valid, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
 
@@ -80,6 +83,8 @@ class RuleInfo:
             "sometimes": "Fix is sometimes available.",
             "none": "Fix is not available.",
         }[cls.fix]
+        if cls.preview:
+            availability += " In preview: enable it with `--preview` or `preview = true`."
         if not cls.default_enabled:
             availability += (
                 f" Off by default: enable it with `--select {cls.code}`, "

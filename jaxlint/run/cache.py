@@ -48,6 +48,8 @@ def cache_folder(settings: Settings) -> str:
     """``.jaxlint_cache/`` at the project root; without a project root (files linted
     from a scratch folder), a folder of the user cache directory, so that nothing is
     created next to the files (``$XDG_CACHE_HOME/jaxlint/``, else ``~/.cache/jaxlint/``)."""
+    if settings.cache_dir is not None:
+        return settings.cache_dir  # `--cache-dir`, JAXLINT_CACHE_DIR or `cache-dir`
     root = os.path.abspath(settings.root)
     if has_project_root(settings):
         return os.path.join(root, CACHE_DIR)

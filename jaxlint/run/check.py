@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import errno
 import os
 import signal
 import sys
@@ -15,6 +16,7 @@ from typing import BinaryIO, TextIO
 
 from jaxlint.config import ConfigError, Settings
 from jaxlint.driver.engine import FileResult, lint_bytes
+from jaxlint.driver.source import unreadable_file_finding
 from jaxlint.fix.findings import Finding
 from jaxlint.fsio import WriteRefused, read_source, replace_source
 from jaxlint.notebook import is_notebook
@@ -58,6 +60,12 @@ class CheckOptions:
     write_baseline: str | None = None
     #: The path stdin's source is linted as (``--stdin-filename``).
     stdin_filename: str | None = None
+    #: ``--fix-only``: fix, report neither what is left nor fail for it (ruff's).
+    fix_only: bool = False
+    #: ``--exit-non-zero-on-fix``: exit 1 when files were fixed, even if nothing is left.
+    exit_non_zero_on_fix: bool = False
+    #: ``--quiet``: findings only, no summary line and no warnings.
+    quiet: bool = False
 
 
 @dataclass
@@ -87,8 +95,15 @@ def lint_paths(
     depend on in other files (``ProjectIndex.fingerprint``); it is part of the cache key.
     """
     run = CheckRun()
-    files = discover(paths, settings, run.warnings)
-    if not files:
+    missing: list[str] = []
+    files = discover(paths, settings, run.warnings, missing)
+    for path in missing:  # reported as ruff does, and the rest is linted
+        if "JL000" in settings.codes_for(path):
+            gone = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
+            run.findings.append(unreadable_file_finding(path, gone))
+        else:
+            run.warnings.append(f"{path}: no such file or directory")
+    if not files and not missing:
         run.warnings.append("no Python files found")
     for name in unresolved_decorators(settings.traced_decorators, settings.root, files):
         run.warnings.append(
@@ -144,6 +159,8 @@ def lint_paths(
 
     def key_of(path: str, digest: str) -> str:
         extra = dependencies(path) if dependencies is not None else ""
+        if extra:  # its messages name other files, from the current folder
+            extra += "\0" + os.getcwd()
         return entry_key(digest, settings.codes_for(path), extra)
 
     results: list[FileResult | None] = [None] * len(files)
@@ -293,7 +310,7 @@ def run_check(
     except _Terminated:
         err.write("jaxlint: terminated; files already fixed are complete, the rest untouched\n")
         return 143
-    for warning in run.warnings:
+    for warning in () if options.quiet else run.warnings:
         err.write(f"warning: {warning}\n")
     lines = SourceLines(run.sources)
     if options.add_noqa:
@@ -321,7 +338,11 @@ def run_check(
     if options.diff:
         for diff in run.diffs:
             out.write(diff)
-        err.write(f"Would fix {plural(run.fixed, 'problem')}.\n")
+        if not options.quiet:
+            err.write(f"Would fix {plural(run.fixed, 'problem')}.\n")
+    elif options.fix_only:
+        if run.fixed and not options.quiet:
+            out.write(f"Fixed {plural(run.fixed, 'problem')}.\n")
     elif options.statistics:
         write_statistics(run.findings, out, options.output_format, options.unsafe_fixes)
     else:
@@ -340,6 +361,7 @@ def run_check(
             fingerprints=[fingerprint_of[id(finding)] for finding in remaining]
             if options.output_format == "sarif"
             else None,
+            summary=not options.quiet,
         )
     for error in run.errors:
         err.write(f"error: {error}\n")
@@ -349,6 +371,10 @@ def run_check(
         return 0
     if options.diff:
         return 1 if run.diffs else 0
+    if options.exit_non_zero_on_fix and run.fixed:
+        return 1
+    if options.fix_only:
+        return 0  # what is left is not this run's concern (ruff's --fix-only)
     return 1 if run.findings else 0
 
 
