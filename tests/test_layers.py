@@ -205,8 +205,12 @@ def test_imports_and_literals_are_read_only_in_syntax() -> None:
     assert _reads_outside_syntax() == []
 
 
+def _generated(text: str) -> bool:
+    """A table a script writes (its docstring says so): data, not code anyone reads."""
+    return "do not edit" in text[:400]
+
+
 def test_no_module_is_over_the_size_limit() -> None:
-    sizes = {
-        name: path.read_text(encoding="utf-8").count("\n") for name, path in _modules().items()
-    }
+    texts = {name: path.read_text(encoding="utf-8") for name, path in _modules().items()}
+    sizes = {name: text.count("\n") for name, text in texts.items() if not _generated(text)}
     assert {name: lines for name, lines in sizes.items() if lines > MAX_MODULE_LINES} == {}

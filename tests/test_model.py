@@ -264,6 +264,13 @@ def test_instance_reads_of_methods_and_their_closures() -> None:
         ("return jnp.shape(q)", None),
         ("return jnp.split(q, 2)", None),
         ("return lax.scan(f, 0, q)", None),
+        # What the probes showed, one function at a time (facts/array_functions.py):
+        ("return jnp.where(q)", None),  # one argument: a tuple of index arrays
+        ("return jnp.where(q, a, a)", True),
+        ("return jnp.unique(q)", True),
+        ("return jnp.unique(q, return_counts=True)", None),  # a tuple
+        ("return lax.padtype_to_pads((4,), (3,), (1,), 'SAME')", None),  # Python ints
+        ("return np.sum(q)", None),  # q.sum(): a JAX array when q is one
         ("return jax.new_ref(q)", False),
         ("return q", None),  # an untraced, unannotated parameter: unknown
         ("return annotated", True),

@@ -139,7 +139,9 @@ NON_ARRAY_ANNOTATIONS = frozenset(
     }
 )
 
-#: Namespaces whose calls return JAX arrays, minus the exceptions below.
+#: The namespaces of jax's array functions: what returns an array there is probed, one
+#: function at a time, into :mod:`jaxlint.facts.array_functions` (never claimed by
+#: prefix); the prefilter looks for calls into them.
 ARRAY_NAMESPACES = ("jax.numpy.", "jax.random.", "jax.nn.", "jax.lax.", "jax.scipy.")
 #: Where PRNG keys are made, split and consumed.
 RANDOM_NAMESPACE = "jax.random."
@@ -167,85 +169,32 @@ ARRAY_METADATA_CALLS = frozenset(
     f"{namespace}.{name}" for namespace in ("jax.numpy", "numpy") for name in _METADATA_FUNCTIONS
 ) | {"jax.lax.broadcast_shapes"}
 
-#: Calls that return a tuple or list whose every part is a JAX array: unpacking one
-#: (``a, b = jnp.split(x, 2)``) binds arrays.
-ARRAY_SEQUENCE_CALLS = frozenset(
+#: lax operations that take and give back a pytree (control flow and collectives
+#: included): in staged code every leaf they return is a tracer (the probes cannot call
+#: them without functions or a named axis; tests/test_array_functions.py runs each).
+PYTREE_OPERATIONS = frozenset(
     {
-        "jax.numpy.split",
-        "jax.numpy.array_split",
-        "jax.numpy.hsplit",
-        "jax.numpy.vsplit",
-        "jax.numpy.dsplit",
-        "jax.numpy.meshgrid",
-        "jax.numpy.nonzero",
-        "jax.numpy.unique",
-        "jax.numpy.histogram",
-        "jax.numpy.histogram2d",
-        "jax.numpy.histogramdd",
-        "jax.numpy.divmod",
-        "jax.numpy.frexp",
-        "jax.numpy.modf",
-        "jax.numpy.broadcast_arrays",
-        "jax.numpy.tril_indices",
-        "jax.numpy.triu_indices",
-        "jax.numpy.diag_indices",
-        "jax.numpy.unravel_index",
-        "jax.numpy.ix_",
-        "jax.numpy.linalg.eig",
-        "jax.numpy.linalg.eigh",
-        "jax.numpy.linalg.svd",
-        "jax.numpy.linalg.qr",
-        "jax.numpy.linalg.slogdet",
-        "jax.numpy.linalg.lstsq",
-        "jax.lax.sort_key_val",
-        "jax.lax.top_k",
-        "jax.lax.linalg.eigh",
-        "jax.lax.linalg.qr",
-        "jax.lax.linalg.svd",
-        "jax.lax.linalg.lu",
+        "jax.lax.scan",
+        "jax.lax.fori_loop",
+        "jax.lax.while_loop",
+        "jax.lax.cond",
+        "jax.lax.switch",
+        "jax.lax.map",
+        "jax.lax.associative_scan",
+        "jax.lax.reduce",
+        "jax.lax.sort",
+        "jax.lax.stop_gradient",
+        "jax.lax.optimization_barrier",
+        "jax.lax.custom_root",
+        "jax.lax.custom_linear_solve",
+        "jax.lax.psum",
+        "jax.lax.pmean",
+        "jax.lax.pmax",
+        "jax.lax.pmin",
+        "jax.lax.all_gather",
+        "jax.lax.ppermute",
     }
 )
-
-#: Calls in those namespaces that return something other than one array.
-NON_ARRAY_CALLS = (
-    ARRAY_METADATA_CALLS
-    | ARRAY_SEQUENCE_CALLS
-    | frozenset(
-        {
-            # printing and saving
-            "jax.numpy.printoptions",
-            "jax.numpy.set_printoptions",
-            "jax.numpy.get_printoptions",
-            "jax.numpy.save",
-            "jax.numpy.savez",
-            # pytree-polymorphic lax operations and control flow
-            "jax.lax.scan",
-            "jax.lax.fori_loop",
-            "jax.lax.while_loop",
-            "jax.lax.cond",
-            "jax.lax.switch",
-            "jax.lax.map",
-            "jax.lax.associative_scan",
-            "jax.lax.reduce",
-            "jax.lax.sort",
-            "jax.lax.stop_gradient",
-            "jax.lax.optimization_barrier",
-            "jax.lax.psum",
-            "jax.lax.pmean",
-            "jax.lax.pmax",
-            "jax.lax.pmin",
-            "jax.lax.all_gather",
-            "jax.lax.all_to_all",
-            "jax.lax.ppermute",
-            "jax.lax.custom_root",
-            "jax.lax.custom_linear_solve",
-            "jax.lax.dtype",
-            "jax.random.key_impl",
-            "jax.random.default_prng_impl",
-        }
-    )
-)
-NON_ARRAY_NAMESPACES = ("jax.nn.initializers.", "jax.lax.linalg.", "jax.random.key_impl")
 
 #: Other calls that return a JAX array.
 ARRAY_CALLS = frozenset({"jax.device_put", "jax.numpy.asarray", "jax.numpy.array"})
@@ -310,21 +259,6 @@ AT_UPDATE_METHODS = AT_METHODS - {"get"}
 #: ``x = x.at[i].min(v)``.
 ELEMENTWISE_AT_METHODS = {"jax.numpy.minimum": "min", "jax.numpy.maximum": "max"}
 
-#: Calls without side effects: evaluating them once or twice, early or late, is the same.
-PURE_BUILTINS = frozenset(
-    {
-        "builtins.len",
-        "builtins.range",
-        "builtins.slice",
-        "builtins.min",
-        "builtins.max",
-        "builtins.abs",
-        "builtins.int",
-        "builtins.float",
-        "builtins.tuple",
-    }
-)
-PURE_NAMESPACES = ("jax.numpy.", "jax.lax.", "jax.random.", "numpy.", "math.")
 
 # ---------------------------------------------------------------- trace-time facts
 
@@ -494,6 +428,13 @@ from jaxlint.facts.objects import (  # noqa: E402, F401 - re-exported
     MUTABLE_CONTAINER_CALLS,
     MUTATING_METHODS,
 )
+from jaxlint.facts.results import (  # noqa: E402, F401 - re-exported
+    NUMPY_NAMESAKES,
+    PURE_BUILTINS,
+    is_pure_call,
+    returned_by,
+)
+from jaxlint.facts.returns import Returns  # noqa: E402, F401 - re-exported
 from jaxlint.facts.transforms import (  # noqa: E402, F401 - re-exported
     CUSTOM_RULE_METHODS,
     HOST_CALLBACKS,

@@ -85,8 +85,7 @@ def _may_have_effects(node: cst.CSTNode, model: SemanticModel, site: StoreSite) 
     """Whether evaluating ``node`` could run code with side effects (a call we don't know)."""
     if isinstance(node, cst.Call):
         name = model.called_name(node) or ""
-        pure = name.startswith(jf.PURE_NAMESPACES) or name in jf.PURE_BUILTINS
-        if not pure:
+        if not jf.is_pure_call(name):
             return True
     if isinstance(node, cst.Await | cst.Yield | cst.NamedExpr | cst.Lambda):
         return True

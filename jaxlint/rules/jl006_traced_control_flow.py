@@ -115,6 +115,17 @@ class TracedControlFlow(Rule):
     valid = (
         Valid("""
             import jax
+            from jax import lax
+            @jax.jit
+            def pad(x):
+                # jax.lax holds configuration helpers too: these pads are Python ints.
+                pads = lax.padtype_to_pads(x.shape, (3,), (1,), "SAME")
+                if pads[0][0] > 0:
+                    x = x + 1.0
+                return x
+            """),
+        Valid("""
+            import jax
             def _is_none(x):
                 return x is None
             def _materialise(is_zero, g):

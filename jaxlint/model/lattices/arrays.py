@@ -18,6 +18,7 @@ from jaxlint.model.lattices.values import (
 from jaxlint.model.names import at_update
 from jaxlint.model.records import Binding, BindingKind, Fact, Scope
 from jaxlint.model.view import ModelView
+from jaxlint.syntax.calls import keyword_names, positional_count
 from jaxlint.syntax.literals import literal_int
 
 
@@ -103,12 +104,14 @@ class ArrayFacts(Evaluator):
                 return NO
             if name in jf.ARRAY_CALLS:
                 return YES
-            if name.startswith(jf.ARRAY_NAMESPACES):
-                if name.rsplit(".", 1)[-1].startswith("_"):
-                    return UNKNOWN  # private helpers return anything
-                if name in jf.NON_ARRAY_CALLS or name.startswith(jf.NON_ARRAY_NAMESPACES):
-                    return UNKNOWN
-                return YES
+            returned = jf.returned_by(name, positional_count(call), keyword_names(call))
+            if returned is not None:
+                return YES if returned is jf.Returns.ARRAY else UNKNOWN
+            if (
+                name.startswith("numpy.")
+                and name.removeprefix("numpy.") in jf.NUMPY_DELEGATES_TO_METHOD
+            ):
+                return UNKNOWN  # np.sum(x) is x.sum(): a JAX array when x is one
             return NO if name.startswith(("numpy.", "builtins.")) else UNKNOWN
         returned = self.of_local_call(call, scope)
         if returned is not UNKNOWN:
@@ -200,8 +203,11 @@ class ArrayFacts(Evaluator):
         Not from a traced parameter: that may be a pytree (a tuple carry) of anything."""
         if not isinstance(whole, cst.Call):
             return UNKNOWN
-        if self.model.qualified_name(whole.func, scope) in jf.ARRAY_SEQUENCE_CALLS:
-            return YES
+        name = self.model.qualified_name(whole.func, scope)
+        if name is not None:
+            returned = jf.returned_by(name, positional_count(whole), keyword_names(whole))
+            if returned is jf.Returns.SEQUENCE:
+                return YES
         return YES if self.of(whole, scope, ordinal) is YES else UNKNOWN
 
     def of_annotation(self, annotation: cst.BaseExpression, scope: Scope) -> Fact:

@@ -20,6 +20,7 @@ from jaxlint.model.lattices.values import (
     any_yes,
 )
 from jaxlint.model.records import Binding, BindingKind, Fact, Param, Scope
+from jaxlint.syntax.calls import keyword_names, positional_count
 
 if TYPE_CHECKING:
     from jaxlint.model.records import TraceInfo
@@ -121,7 +122,11 @@ class TracedFacts(Evaluator):
                 return NO if arguments() is NO else UNKNOWN
             if name.rsplit(".", 1)[-1].startswith("_"):
                 return UNKNOWN  # private helpers return anything, metadata included
-            if name in jf.ARRAY_CALLS or name.startswith(jf.ARRAY_NAMESPACES):
+            if (
+                name in jf.ARRAY_CALLS
+                or name in jf.PYTREE_OPERATIONS
+                or jf.returned_by(name, positional_count(call), keyword_names(call)) is not None
+            ):
                 if self.in_traced_code(scope):
                     return YES  # every JAX operation in staged code yields a tracer
                 return arguments()
