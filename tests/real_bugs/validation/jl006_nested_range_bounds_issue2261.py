@@ -7,7 +7,7 @@ from jax import lax
 def f(a, b):
     quantity = 0
     for i in range(a):  # expect: JL006
-        for j in range(b):
+        for j in range(b):  # expect: JL006
             quantity += i + j
     return quantity
 
