@@ -1,0 +1,9 @@
+# Source: https://github.com/jax-ml/jax/issues/5073
+# "It arose in jax.numpy.arange argument `stop`. While tracing the function multigammaln"
+from functools import partial
+
+from jax import jit
+from jax.scipy.special import multigammaln
+
+jit(multigammaln)(1, 2)  # uncovered: static parameter given a traced value
+jit(partial(multigammaln, d=2))(1)

@@ -1,0 +1,16 @@
+# Source: https://github.com/jax-ml/jax/pull/2508
+# "TypeError: In jax.numpy.split argument 2: tracer value encountered where a concrete value is expected."
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def split_in(x, i):
+    return jnp.split(x, i)  # uncovered: static parameter given a traced value
+
+
+@partial(jax.jit, static_argnums=1)
+def split_in_fixed(x, i):
+    return jnp.split(x, i)
