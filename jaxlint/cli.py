@@ -10,7 +10,7 @@ import sys
 import click
 
 from jaxlint._version import __version__
-from jaxlint.config import ConfigError, load_settings, with_overrides
+from jaxlint.config import ConfigError, Configurations, Overrides, load_settings
 from jaxlint.output.choices import FORMATS, ColorChoice, OutputFormat
 
 
@@ -148,18 +148,22 @@ def check(
     if "-" in targets and len(targets) > 1:
         click.echo("jaxlint: error: `-` (stdin) cannot be mixed with other paths", err=True)
         sys.exit(2)
-    start = (stdin_filename or ".") if targets == ["-"] else targets[0]
+    starts = [stdin_filename or "."] if targets == ["-"] else targets
     try:
-        settings = load_settings(config_file, start)
-        settings = with_overrides(
-            settings,
-            select=_codes(select),
-            ignore=_codes(ignore),
-            extend_select=_codes(extend_select),
-            extend_ignore=_codes(extend_ignore),
-            unsafe_fixes=unsafe_fixes,
-            force_exclude=force_exclude,
+        # Each file's nearest configuration, the options below laid over each (as ruff).
+        configurations = Configurations.discovered(
+            starts,
+            config_file,
+            Overrides(
+                select=_codes(select),
+                ignore=_codes(ignore),
+                extend_select=_codes(extend_select) or (),
+                extend_ignore=_codes(extend_ignore) or (),
+                unsafe_fixes=unsafe_fixes,
+                force_exclude=force_exclude,
+            ),
         )
+        settings = configurations.primary
         options = CheckOptions(
             fix=fix,
             unsafe_fixes=settings.unsafe_fixes,
@@ -175,7 +179,7 @@ def check(
             write_baseline=write_baseline_file,
             stdin_filename=stdin_filename,
         )
-        code = run_check(targets, settings, options)
+        code = run_check(targets, configurations, options)
     except ConfigError as error:
         click.echo(f"jaxlint: error: {error}", err=True)
         sys.exit(2)

@@ -34,6 +34,21 @@ KNOWN_KEYS = frozenset(
         "per-file-ignores",
         "traced-decorators",
         "verify",
+        "lint",
+    }
+)
+#: The rule options ruff's layout puts under ``[tool.jaxlint.lint]`` (``[lint]`` in
+#: jaxlint.toml); there they win over the same key at the top level, as in ruff.
+LINT_KEYS = frozenset(
+    {
+        "select",
+        "extend-select",
+        "ignore",
+        "extend-ignore",
+        "fixable",
+        "unfixable",
+        "per-file-ignores",
+        "traced-decorators",
     }
 )
 KNOWN_VERIFY_KEYS = frozenset({"examples", "pytest"})
@@ -257,22 +272,28 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"invalid TOML in {path}: {error}") from None
 
 
+def config_in(folder: Path) -> Path | None:
+    """``folder``'s own configuration file: ``jaxlint.toml``, else a ``pyproject.toml``
+    with ``[tool.jaxlint]``. A ``pyproject.toml`` that is not valid TOML is a
+    :class:`ConfigError`: a broken file is no reason to use a parent folder's settings."""
+    candidate = folder / "jaxlint.toml"
+    if candidate.is_file():
+        return candidate
+    candidate = folder / "pyproject.toml"
+    if candidate.is_file() and "jaxlint" in _read_toml(candidate).get("tool", {}):
+        return candidate
+    return None
+
+
 def find_config(start: str) -> Path | None:
-    """The nearest ``jaxlint.toml``, or ``pyproject.toml`` with ``[tool.jaxlint]``. A
-    ``pyproject.toml`` on the way that is not valid TOML is a :class:`ConfigError`."""
+    """The nearest configuration file at or above ``start`` (see :func:`config_in`)."""
     here = Path(os.path.abspath(start))
     if not here.is_dir():
         here = here.parent
     for folder in (here, *here.parents):
-        candidate = folder / "jaxlint.toml"
-        if candidate.is_file():
-            return candidate
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            # A broken file is an error, not a reason to use a parent folder's settings.
-            data = _read_toml(candidate)
-            if "jaxlint" in data.get("tool", {}):
-                return candidate
+        found = config_in(folder)
+        if found is not None:
+            return found
     return None
 
 
@@ -293,6 +314,7 @@ def load_settings(config_file: str | os.PathLike[str] | None, start: str = ".") 
 
 def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
     section = "[tool.jaxlint]" if path.name == "pyproject.toml" else "(jaxlint settings)"
+    table = _with_lint_table(table, path, section)
     unknown = set(table) - KNOWN_KEYS
     verify = table.get("verify", {})
     if isinstance(verify, dict):
@@ -351,6 +373,21 @@ def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
     return replace(settings, **changes)
 
 
+def _with_lint_table(table: dict[str, Any], path: Path, section: str) -> dict[str, Any]:
+    """ruff's layout, ``[tool.jaxlint.lint] select = [...]``, folded into the top level:
+    a rule option under ``lint`` wins over the same option at the top level."""
+    if "lint" not in table:
+        return table
+    lint = table["lint"]
+    if not isinstance(lint, dict):
+        raise ConfigError(f"`lint` in {path} must be a table of rule options")
+    unknown = set(lint) - LINT_KEYS
+    if unknown:
+        known = {f"lint.{key}" for key in LINT_KEYS}
+        raise unknown_keys_error({f"lint.{key}" for key in unknown}, known, f"{path} {section}")
+    return {**{key: value for key, value in table.items() if key != "lint"}, **lint}
+
+
 def with_overrides(
     settings: Settings,
     *,
@@ -385,3 +422,148 @@ def with_overrides(
     if force_exclude is not None:
         changes["force_exclude"] = force_exclude
     return replace(settings, **changes)
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """The command line's rule options, laid over each file's configuration (as ruff
+    does): ``select``/``ignore`` replace the file's, ``extend_*`` add to it; ``None`` and
+    ``()`` mean not given."""
+
+    select: Sequence[str] | None = None
+    ignore: Sequence[str] | None = None
+    extend_select: Sequence[str] = ()
+    extend_ignore: Sequence[str] = ()
+    unsafe_fixes: bool | None = None
+    force_exclude: bool | None = None
+
+    def apply(self, settings: Settings) -> Settings:
+        return with_overrides(
+            settings,
+            select=self.select,
+            ignore=self.ignore,
+            extend_select=self.extend_select,
+            extend_ignore=self.extend_ignore,
+            unsafe_fixes=self.unsafe_fixes,
+            force_exclude=self.force_exclude,
+        )
+
+
+class Configurations:
+    """Which settings each file is linted with. Found (:meth:`discovered`): a file's
+    nearest configuration file at or above its folder, used alone, with the command
+    line's options on top, so that no file's findings depend on which other paths were
+    given, or in what order. Fixed (:meth:`single`, ``--config``): one for every file.
+
+    ``primary`` is the run's own: that of the folder holding every given path. It places
+    the cache and the project, and reports paths; files without any configuration file
+    above them share it when it comes from no file either."""
+
+    def __init__(
+        self,
+        primary: Settings,
+        overrides: Overrides | None = None,
+        *,
+        fixed: bool,
+    ) -> None:
+        self.primary = primary
+        self.fixed = fixed
+        self._overrides = overrides or Overrides()
+        self._unconfigured = primary if primary.config_path is None else None
+        self._config_of_folder: dict[str, Path | None] = {}
+        self._by_config: dict[str, Settings] = {}
+        if primary.config_path is not None:
+            self._by_config[os.path.abspath(primary.config_path)] = primary
+
+    @classmethod
+    def single(cls, settings: Settings) -> Configurations:
+        return cls(settings, fixed=True)
+
+    @classmethod
+    def discovered(
+        cls,
+        paths: Sequence[str],
+        config_file: str | os.PathLike[str] | None = None,
+        overrides: Overrides | None = None,
+    ) -> Configurations:
+        """Per-file configurations for a run over ``paths``; with ``config_file``, that
+        file's settings (plus ``overrides``) for every file."""
+        overrides = overrides or Overrides()
+        if config_file is not None:
+            return cls.single(overrides.apply(load_settings(config_file)))
+        start = _common_folder(paths)
+        return cls(overrides.apply(load_settings(None, start)), overrides, fixed=False)
+
+    def with_primary(self, primary: Settings) -> Configurations:
+        """The same resolution, with another run's own settings."""
+        if primary is self.primary:
+            return self
+        return Configurations(primary, self._overrides, fixed=self.fixed)
+
+    def for_file(self, path: str) -> Settings:
+        if self.fixed:
+            return self.primary
+        return self.for_folder(os.path.dirname(os.path.abspath(path)))
+
+    def for_path(self, path: str) -> Settings:
+        """A file's settings, or a folder's (those of the files directly in it)."""
+        if self.fixed:
+            return self.primary
+        if os.path.isdir(path):
+            return self.for_folder(path)
+        return self.for_file(path)
+
+    def for_folder(self, folder: str) -> Settings:
+        if self.fixed:
+            return self.primary
+        found = self._nearest(os.path.abspath(folder))
+        if found is None:
+            if self._unconfigured is None:  # the primary's folder has a configuration
+                self._unconfigured = self._overrides.apply(Settings(root=self.primary.root))
+            return self._unconfigured
+        key = str(found)
+        settings = self._by_config.get(key)
+        if settings is None:
+            settings = self._overrides.apply(load_settings(found))
+            self._by_config[key] = settings
+        return settings
+
+    def _nearest(self, folder: str) -> Path | None:
+        """The configuration file nearest ``folder``, remembered for every folder on the
+        way up (a walk asks once per folder)."""
+        climbed: list[str] = []
+        found: Path | None = None
+        current = folder
+        while True:
+            if current in self._config_of_folder:
+                found = self._config_of_folder[current]
+                break
+            climbed.append(current)
+            own = config_in(Path(current))
+            if own is not None:
+                found = Path(os.path.abspath(own))
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            current = parent
+        for visited in climbed:
+            self._config_of_folder[visited] = found
+        return found
+
+
+def as_configurations(settings: Settings | Configurations) -> Configurations:
+    """A library caller's one ``Settings`` is one configuration for every file."""
+    return settings if isinstance(settings, Configurations) else Configurations.single(settings)
+
+
+def _common_folder(paths: Sequence[str]) -> str:
+    """The deepest folder holding every path (a file stands for its folder)."""
+    folders = []
+    for path in paths or ["."]:
+        absolute = os.path.abspath(path)
+        folders.append(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
+    try:
+        return os.path.commonpath(folders)
+    except ValueError:  # different drives
+        return folders[0]
