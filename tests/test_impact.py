@@ -146,15 +146,17 @@ def test_a_rebound_global_elsewhere_is_reported_as_caused(repo: Path) -> None:
     assert "caused by" not in alone.stdout
 
 
-def test_a_folder_run_reports_only_its_own_files(repo: Path) -> None:
-    """Only files named one by one (pre-commit's) bring in what they cause elsewhere:
-    ``jaxlint src/`` reports src/ alone, as ruff does."""
+def test_a_folder_of_the_project_is_some_of_its_files_too(repo: Path) -> None:
     (repo / "app").mkdir()
     (repo / "app" / "train.py").write_text(JITTED_TRAIN)
     (repo / "train.py").unlink()
-    done = _hook(repo, "app")
-    assert (done.returncode, done.stdout) == (0, "All checks passed!\n"), done.stderr
-    named = _hook(repo, "app/train.py")
-    assert [line.split(" ", 2)[:2] for line in named.stdout.splitlines() if ": JL" in line] == [
-        ["helpers.py:2:5:", "JL004"]
-    ]
+    for given in ("app", "app/train.py"):
+        done = _hook(repo, given)
+        assert done.stdout.splitlines() == [
+            CAUSED.replace("train.py:9", "app/train.py:9").replace(
+                "change in train.py", "change in app/train.py"
+            ),
+            "Found 1 problem.",
+        ], given
+    # The whole project, or the helper's own folder with it, is no subset: no marks.
+    assert "caused by" not in _hook(repo, ".").stdout

@@ -219,7 +219,8 @@ def test_remote_hook_from_a_clone_blocks_the_commit_that_causes_a_bug(
         text=True,
     )
     assert second.returncode == 1, second.stdout + second.stderr
-    reported = [line for line in second.stdout.splitlines() if ": JL" in line]
+    # git gives a hook's output to stderr.
+    reported = [line for line in second.stderr.splitlines() if ": JL" in line]
     assert [line.split(" ", 2)[:2] for line in reported] == [["helpers.py:2:5:", "JL004"]]
     assert reported[0].endswith("(caused by a change in train.py)")
     log = subprocess.run(
@@ -262,7 +263,8 @@ def test_ci_recipe_installs_from_a_git_url_and_annotates(
     lint = re.search(r"- run: (jaxlint .*)", steps)
     assert install is not None and lint is not None
     requirement = install.group(1).split(" ", 2)[2].strip('"')
-    requirement = requirement.replace(f"{GIT_URL}@REV", f"file://{path}@{commit}")
+    # A file URL with a host: pip before 23.3 takes `git+file:///...` for a path.
+    requirement = requirement.replace(f"{GIT_URL}@REV", f"file://localhost{path}@{commit}")
     environment = tmp_path / "ci-env"
     subprocess.run([sys.executable, "-m", "venv", str(environment)], check=True)
     binaries = environment / ("Scripts" if os.name == "nt" else "bin")

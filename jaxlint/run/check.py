@@ -195,12 +195,8 @@ def lint_paths(
         if cache is not None:
             cache.save()
             run.warnings.extend(cache.warnings)
-    if (
-        len(scope) > len(files)
-        and not any(os.path.isdir(path) for path in paths)
-        and not (options.diff or options.add_noqa or options.write_baseline)
-    ):
-        # Files named one by one (pre-commit's changed files): report what they cause in
+    if len(scope) > len(files) and not (options.diff or options.add_noqa or options.write_baseline):
+        # Some files of a project (pre-commit's changed files): report what they cause in
         # the project's other files, so that the change that makes a bug is blocked.
         index = built_index()
         if index is not None:
