@@ -160,3 +160,20 @@ def test_a_folder_of_the_project_is_some_of_its_files_too(repo: Path) -> None:
         ], given
     # The whole project, or the helper's own folder with it, is no subset: no marks.
     assert "caused by" not in _hook(repo, ".").stdout
+
+
+def test_a_module_in_the_middle_of_a_traced_chain_is_named_as_the_cause(repo: Path) -> None:
+    """step (jitted, train.py) -> middle.relay -> helpers.log_loss: the change to the
+    middle module alone, which now calls the helper, makes the print traced."""
+    (repo / "train.py").write_text(
+        JITTED_TRAIN.replace("from helpers import log_loss", "from middle import relay").replace(
+            "log_loss(jnp.sum(x))", "relay(jnp.sum(x))"
+        )
+    )
+    (repo / "middle.py").write_text(
+        "from helpers import log_loss\n\n\ndef relay(x):\n    return log_loss(x)\n"
+    )
+    done = _hook(repo, "middle.py")
+    reported = [line for line in done.stdout.splitlines() if ": JL" in line]
+    assert [line.split(" ", 2)[:2] for line in reported] == [["helpers.py:2:5:", "JL004"]]
+    assert reported[0].endswith("(caused by a change in middle.py)")

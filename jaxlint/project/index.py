@@ -162,8 +162,9 @@ class ProjectIndex:
 
     def causes(self, path: str) -> frozenset[str]:
         """The other modules (absolute paths) whose code ``path``'s cross-module facts
-        come from: the roots tracing its functions and the callers on the way, the
-        modules rebinding its names, those jitting what it imports."""
+        come from: the roots tracing its functions and every module on the way, the
+        modules rebinding its names, those jitting what it imports. (Not the packages
+        whose ``__init__`` a name was re-exported through.)"""
         absolute = os.path.abspath(path)
         found = set(self._causes.get(absolute, ()))
         module = self._by_path.get(absolute)
@@ -273,14 +274,18 @@ class ProjectIndex:
                     local.append(callee)
                     pending.append(callee)
         pending = local
+        # id of a function traced from elsewhere -> the modules on its way from the root
+        chain_of: dict[int, frozenset[str]] = {}
         while pending:
             caller = pending.pop(0)
             root = root_of[id(caller)]
+            chain = chain_of.get(id(caller), frozenset()) | {caller.module.path}
             for dotted, line in caller.calls:
                 callee = self._target(caller.module, dotted)
                 if callee is None or id(callee) in root_of or callee.memoized:
                     continue  # a memoized function is process setup, not traced code
                 root_of[id(callee)] = root
+                chain_of[id(callee)] = chain
                 pending.append(callee)
                 where = f"{self._display(caller.module.path)}:{line}"
                 adjective = _KIND_ADJECTIVES[root.kind]
@@ -295,9 +300,7 @@ class ProjectIndex:
                 self._external.setdefault(callee.module.path, {})[callee.qualname] = via
                 causes = self._causes.setdefault(callee.module.path, set())
                 causes.update(
-                    path
-                    for path in (caller.module.path, root.module.path)
-                    if path != callee.module.path
+                    path for path in chain | {root.module.path} if path != callee.module.path
                 )
 
     def _read_importers(self, others: list[tuple[str, str, bytes]]) -> None:

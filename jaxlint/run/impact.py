@@ -46,11 +46,16 @@ def caused_elsewhere(
     others = [
         path for path in scope if os.path.abspath(path) not in given and not is_notebook(path)
     ]
-    if not others:
+    candidates = others
+    if not any(os.path.basename(path) == "__init__.py" for path in given):
+        # A file's facts can only change with the files they come from. (A package's
+        # __init__ can re-export what others reach: then every file is a candidate.)
+        candidates = [path for path in others if not index.causes(path).isdisjoint(given)]
+    if not candidates:
         return []
     settings = configurations.primary
     without = ProjectIndex(others, settings.traced_decorators, summaries)
-    affected = [path for path in others if index.fingerprint(path) != without.fingerprint(path)]
+    affected = [path for path in candidates if index.fingerprint(path) != without.fingerprint(path)]
     if not affected:
         return []
     own = configurations.for_file
