@@ -1,4 +1,6 @@
-"""The pre-commit hooks, for real: `pre-commit try-repo` against this repository."""
+"""The pre-commit hooks, for real: `pre-commit try-repo` against this repository, and the
+README's pre-commit and CI recipes. Every hook runs from one clone of this checkout, so
+that pre-commit builds its environment once for the module."""
 
 from __future__ import annotations
 
@@ -31,7 +33,9 @@ def _pre_commit() -> list[str]:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_try_repo_fails_on_bad_file_then_passes_after_fix(tmp_path: Path) -> None:
+def test_try_repo_fails_on_bad_file_then_passes_after_fix(
+    tmp_path: Path, clone: tuple[Path, str], hook_env: dict[str, str]
+) -> None:
     repo = tmp_path / "user-repo"
     repo.mkdir()
     _git(repo, "init", "-q")
@@ -41,31 +45,46 @@ def test_try_repo_fails_on_bad_file_then_passes_after_fix(tmp_path: Path) -> Non
     _git(repo, "add", "model.py")
     _git(repo, "commit", "-qm", "bad")
 
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
-    env.pop("VIRTUAL_ENV", None)
-    command = [*_pre_commit(), "try-repo", str(ROOT)]
+    env = hook_env
+    path, commit = clone
+    command = [*_pre_commit(), "try-repo", str(path)]
+    ref = ["--ref", commit]  # after the hook's id: argparse takes no positional after it
 
     failing = subprocess.run(
-        [*command, "jaxlint", "--all-files"], cwd=repo, env=env, capture_output=True, text=True
+        [*command, "jaxlint", *ref, "--all-files"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "model.py:6:5: JL001" in failing.stdout
 
     fixing = subprocess.run(
-        [*command, "jaxlint-fix", "--all-files"], cwd=repo, env=env, capture_output=True, text=True
+        [*command, "jaxlint-fix", *ref, "--all-files"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     # pre-commit fails a hook that modified files, as with every fixer.
     assert fixing.returncode == 1, fixing.stdout + fixing.stderr
     assert "    x = x.at[0].set(1.0)\n" in (repo / "model.py").read_text()
 
     passing = subprocess.run(
-        [*command, "jaxlint", "--all-files"], cwd=repo, env=env, capture_output=True, text=True
+        [*command, "jaxlint", *ref, "--all-files"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert passing.returncode == 0, passing.stdout + passing.stderr
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_hook_on_a_staged_file_sees_what_other_modules_trace(tmp_path: Path) -> None:
+def test_hook_on_a_staged_file_sees_what_other_modules_trace(
+    tmp_path: Path, clone: tuple[Path, str], hook_env: dict[str, str]
+) -> None:
     """pre-commit passes only the staged utils.py; its bugs are visible only through
     train.py's jit, and the hook still reports them, as a whole-project run does."""
     repo = tmp_path / "user-repo"
@@ -77,12 +96,11 @@ def test_hook_on_a_staged_file_sees_what_other_modules_trace(tmp_path: Path) -> 
     _git(repo, "commit", "-qm", "the jitted step")
     _git(repo, "add", "crossmod/utils.py")
 
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
-    env.pop("VIRTUAL_ENV", None)
+    path, commit = clone
     hook = subprocess.run(
-        [*_pre_commit(), "try-repo", str(ROOT), "jaxlint", "--verbose"],
+        [*_pre_commit(), "try-repo", str(path), "jaxlint", "--ref", commit, "--verbose"],
         cwd=repo,
-        env=env,
+        env=hook_env,
         capture_output=True,
         text=True,
     )
