@@ -152,3 +152,12 @@ def test_resolution_without_a_file_above_uses_the_defaults(tmp_path: Path) -> No
     assert (configured.select, configured.ignore) == (("JL",), ("JL001",))
     assert (plain.config_path, plain.ignore) == (None, ("JL001",))
     assert plain is configurations.primary  # the run's own, from no file
+
+
+def test_python_api_resolves_each_files_configuration(project: Path) -> None:
+    import jaxlint
+
+    a, b = str(project / "a.py"), str(project / "sub" / "b.py")
+    for paths in ([a, b], [b, a], [str(project)]):
+        found = [(f.path, f.line, f.code) for f in jaxlint.check(paths)]
+        assert found == [(b, 6, "JL004")], paths
