@@ -455,9 +455,10 @@ class Configurations:
     line's options on top, so that no file's findings depend on which other paths were
     given, or in what order. Fixed (:meth:`single`, ``--config``): one for every file.
 
-    ``primary`` is the run's own: that of the folder holding every given path. It places
-    the cache and the project, and reports paths; files without any configuration file
-    above them share it when it comes from no file either."""
+    ``primary`` is the run's own: the outermost configuration of the given paths, else the
+    defaults at their common folder. It places the cache and the project, and reports
+    paths; files without any configuration file above them share it when it comes from
+    no file either."""
 
     def __init__(
         self,
@@ -465,8 +466,11 @@ class Configurations:
         overrides: Overrides | None = None,
         *,
         fixed: bool,
+        start: str | None = None,
     ) -> None:
         self.primary = primary
+        #: where files without a configuration file above them are rooted
+        self._start = start or primary.root
         self.fixed = fixed
         self._overrides = overrides or Overrides()
         self._unconfigured = primary if primary.config_path is None else None
@@ -491,14 +495,21 @@ class Configurations:
         overrides = overrides or Overrides()
         if config_file is not None:
             return cls.single(overrides.apply(load_settings(config_file)))
+        # The run's own: the outermost of the given paths' configurations (the project
+        # they belong to, whatever their order), else the defaults at their common folder.
         start = _common_folder(paths)
+        found = {config for path in paths or ["."] if (config := find_config(path)) is not None}
+        if found:
+            outermost = min(found, key=lambda config: (len(config.parent.parts), str(config)))
+            primary = overrides.apply(load_settings(outermost))
+            return cls(primary, overrides, fixed=False, start=start)
         return cls(overrides.apply(load_settings(None, start)), overrides, fixed=False)
 
     def with_primary(self, primary: Settings) -> Configurations:
         """The same resolution, with another run's own settings."""
         if primary is self.primary:
             return self
-        return Configurations(primary, self._overrides, fixed=self.fixed)
+        return Configurations(primary, self._overrides, fixed=self.fixed, start=self._start)
 
     def for_file(self, path: str) -> Settings:
         if self.fixed:
@@ -519,7 +530,7 @@ class Configurations:
         found = self._nearest(os.path.abspath(folder))
         if found is None:
             if self._unconfigured is None:  # the primary's folder has a configuration
-                self._unconfigured = self._overrides.apply(Settings(root=self.primary.root))
+                self._unconfigured = self._overrides.apply(Settings(root=self._start))
             return self._unconfigured
         key = str(found)
         settings = self._by_config.get(key)

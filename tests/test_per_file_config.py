@@ -150,8 +150,11 @@ def test_resolution_without_a_file_above_uses_the_defaults(tmp_path: Path) -> No
     plain = configurations.for_file(str(tmp_path / "plain" / "x.py"))
     assert configured.config_path == str(tmp_path / "configured" / "jaxlint.toml")
     assert (configured.select, configured.ignore) == (("JL",), ("JL001",))
-    assert (plain.config_path, plain.ignore) == (None, ("JL001",))
-    assert plain is configurations.primary  # the run's own, from no file
+    assert (plain.config_path, plain.ignore, plain.root) == (None, ("JL001",), str(tmp_path))
+    # The run's own is the outermost configuration of the given paths, in any order.
+    assert configurations.primary is configured
+    alone = Configurations.discovered([str(tmp_path / "plain")])
+    assert alone.primary is alone.for_file(str(tmp_path / "plain" / "x.py"))
 
 
 def test_python_api_resolves_each_files_configuration(project: Path) -> None:
