@@ -16,6 +16,7 @@ from typing import Any
 
 from jaxlint.config import ConfigError, Settings, load_settings, with_overrides
 from jaxlint.fix.findings import Finding, FixSuggestion, documentation_command
+from jaxlint.project.configurations import Configurations, Overrides
 
 __all__ = ["CheckFailed", "ConfigError", "JaxlintWarning", "ReportedFinding", "check"]
 
@@ -127,26 +128,28 @@ def check(
     use_cache: bool = False,
 ) -> list[ReportedFinding]:
     """Lint files and folders as ``jaxlint check PATHS`` does, configuration included
-    (``config``, or the nearest one found from the first path). With ``fix``, fixes are
+    (``config``, or each file's nearest configuration). With ``fix``, fixes are
     written and what is left is returned. Sorted by path, line and column."""
     from jaxlint.run.check import CheckOptions, lint_paths
 
     targets = [os.fspath(paths)] if isinstance(paths, str | os.PathLike) else list(paths)
     targets = [os.fspath(target) for target in targets] or ["."]
-    settings = _settings(
+    configurations = Configurations.discovered(
+        targets,
         config,
-        targets[0],
-        select=select,
-        ignore=ignore,
-        extend_select=extend_select,
-        extend_ignore=extend_ignore,
-        unsafe_fixes=unsafe_fixes,
-        find_config=True,
+        Overrides(
+            select=_codes(select),
+            ignore=_codes(ignore),
+            extend_select=_codes(extend_select) or (),
+            extend_ignore=_codes(extend_ignore) or (),
+            unsafe_fixes=unsafe_fixes,
+        ),
     )
+    settings = configurations.primary
     options = CheckOptions(
         fix=fix, unsafe_fixes=settings.unsafe_fixes, jobs=jobs, use_cache=use_cache
     )
-    run = lint_paths(targets, settings, options)
+    run = lint_paths(targets, configurations, options)
     for message in run.warnings:
         warnings.warn(message, JaxlintWarning, stacklevel=2)
     if run.errors:

@@ -16,16 +16,10 @@ from typing import Any, TextIO
 import click
 
 from jaxlint._version import __version__
-from jaxlint.config import (
-    ConfigError,
-    Settings,
-    inline_table,
-    load_settings,
-    with_inline_config,
-    with_overrides,
-)
+from jaxlint.config import ConfigError, inline_table, load_settings
 from jaxlint.fsio import INTERRUPTED
 from jaxlint.output.choices import FORMATS, ColorChoice, OutputFormat
+from jaxlint.project.configurations import Configurations, Overrides
 
 
 def _codes(value: str | None) -> list[str] | None:
@@ -301,34 +295,39 @@ def check(
     if "-" in targets and len(targets) > 1:
         click.echo("jaxlint: error: `-` (stdin) cannot be mixed with other paths", err=True)
         sys.exit(2)
-    start = (stdin_filename or ".") if targets == ["-"] else targets[0]
+    starts = [stdin_filename or "."] if targets == ["-"] else targets
     try:
         config_file, inline = _split_config(config_values)
-        settings = with_inline_config(load_settings(config_file, start), inline)
-        settings = with_overrides(
-            settings,
-            select=_codes(select),
-            ignore=_codes(ignore),
-            extend_select=_codes(extend_select),
-            extend_ignore=_codes(extend_ignore),
-            unsafe_fixes=unsafe_fixes,
-            force_exclude=force_exclude,
-            fixable=_codes(fixable),
-            unfixable=_codes(unfixable),
-            exclude=_globs(exclude),
-            extend_exclude=_globs(extend_exclude),
-            per_file_ignores=_per_file_ignores(per_file_ignores, "--per-file-ignores")
-            if per_file_ignores
-            else None,
-            extend_per_file_ignores=_per_file_ignores(
-                extend_per_file_ignores, "--extend-per-file-ignores"
+        # Each file's nearest configuration, the options below laid over each (as ruff).
+        configurations = Configurations.discovered(
+            starts,
+            config_file,
+            Overrides(
+                select=_codes(select),
+                ignore=_codes(ignore),
+                extend_select=_codes(extend_select) or (),
+                extend_ignore=_codes(extend_ignore) or (),
+                unsafe_fixes=unsafe_fixes,
+                force_exclude=force_exclude,
+                fixable=_codes(fixable),
+                unfixable=_codes(unfixable),
+                exclude=_globs(exclude),
+                extend_exclude=_globs(extend_exclude),
+                per_file_ignores=_per_file_ignores(per_file_ignores, "--per-file-ignores")
+                if per_file_ignores
+                else None,
+                extend_per_file_ignores=_per_file_ignores(
+                    extend_per_file_ignores, "--extend-per-file-ignores"
+                ),
+                preview=preview,
+                cache_dir=cache_dir,
+                ignore_noqa=ignore_noqa,
+                inline=inline,
             ),
-            preview=preview,
-            cache_dir=cache_dir,
-            ignore_noqa=ignore_noqa,
         )
+        settings = configurations.primary
         if show_files or show_settings:
-            sys.exit(_show(targets, settings, show_files))
+            sys.exit(_show(targets, configurations, show_files))
         options = CheckOptions(
             fix=fix or fix_only,
             unsafe_fixes=settings.unsafe_fixes,
@@ -348,18 +347,18 @@ def check(
             quiet=quiet,
         )
         with _report_streams(output_file, silent) as (out, err):
-            code = run_check(targets, settings, options, out=out, err=err)
+            code = run_check(targets, configurations, options, out=out, err=err)
     except ConfigError as error:
         click.echo(f"jaxlint: error: {error}", err=True)
         sys.exit(2)
     sys.exit(code)
 
 
-def _show(targets: list[str], settings: Settings, files: bool) -> int:
+def _show(targets: list[str], configurations: Configurations, files: bool) -> int:
     from jaxlint.run.show import show_files, show_settings
 
     shown = show_files if files else show_settings
-    return shown(targets, settings, sys.stdout, sys.stderr)
+    return shown(targets, configurations, sys.stdout, sys.stderr)
 
 
 @contextlib.contextmanager

@@ -36,6 +36,22 @@ KNOWN_KEYS = frozenset(
         "verify",
         "preview",
         "cache-dir",
+        "lint",
+    }
+)
+#: The rule options ruff's layout puts under ``[tool.jaxlint.lint]`` (``[lint]`` in
+#: jaxlint.toml); there they win over the same key at the top level, as in ruff.
+LINT_KEYS = frozenset(
+    {
+        "select",
+        "extend-select",
+        "ignore",
+        "extend-ignore",
+        "fixable",
+        "unfixable",
+        "per-file-ignores",
+        "traced-decorators",
+        "preview",
     }
 )
 KNOWN_VERIFY_KEYS = frozenset({"examples", "pytest"})
@@ -277,22 +293,28 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"invalid TOML in {path}: {error}") from None
 
 
+def config_in(folder: Path) -> Path | None:
+    """``folder``'s own configuration file: ``jaxlint.toml``, else a ``pyproject.toml``
+    with ``[tool.jaxlint]``. A ``pyproject.toml`` that is not valid TOML is a
+    :class:`ConfigError`: a broken file is no reason to use a parent folder's settings."""
+    candidate = folder / "jaxlint.toml"
+    if candidate.is_file():
+        return candidate
+    candidate = folder / "pyproject.toml"
+    if candidate.is_file() and "jaxlint" in _read_toml(candidate).get("tool", {}):
+        return candidate
+    return None
+
+
 def find_config(start: str) -> Path | None:
-    """The nearest ``jaxlint.toml``, or ``pyproject.toml`` with ``[tool.jaxlint]``. A
-    ``pyproject.toml`` on the way that is not valid TOML is a :class:`ConfigError`."""
+    """The nearest configuration file at or above ``start`` (see :func:`config_in`)."""
     here = Path(os.path.abspath(start))
     if not here.is_dir():
         here = here.parent
     for folder in (here, *here.parents):
-        candidate = folder / "jaxlint.toml"
-        if candidate.is_file():
-            return candidate
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            # A broken file is an error, not a reason to use a parent folder's settings.
-            data = _read_toml(candidate)
-            if "jaxlint" in data.get("tool", {}):
-                return candidate
+        found = config_in(folder)
+        if found is not None:
+            return found
     return None
 
 
@@ -313,6 +335,7 @@ def load_settings(config_file: str | os.PathLike[str] | None, start: str = ".") 
 
 def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
     section = "[tool.jaxlint]" if path.name == "pyproject.toml" else "(jaxlint settings)"
+    table = _with_lint_table(table, path, section)
     settings = Settings(root=str(path.parent.resolve()), config_path=str(path))
     changes = _table_changes(table, str(path), f"{path} {section}", path.parent.resolve())
     return replace(settings, **changes)
@@ -331,6 +354,7 @@ def inline_table(value: str) -> dict[str, Any]:
 def with_inline_config(settings: Settings, table: dict[str, Any]) -> Settings:
     """``--config "KEY = VALUE"`` (ruff's inline override): each key given replaces the
     file's value; relative paths in it are from the current folder."""
+    table = _with_lint_table(table, Path("--config"), "")
     return replace(settings, **_table_changes(table, "--config", "--config", Path.cwd()))
 
 
@@ -398,6 +422,21 @@ def _table_changes(table: dict[str, Any], path: str, where: str, base: Path) -> 
         raise ConfigError(f"`verify.pytest` in {path} must be true or false")
     changes["verify_pytest"] = switch
     return changes
+
+
+def _with_lint_table(table: dict[str, Any], path: Path, section: str) -> dict[str, Any]:
+    """ruff's layout, ``[tool.jaxlint.lint] select = [...]``, folded into the top level:
+    a rule option under ``lint`` wins over the same option at the top level."""
+    if "lint" not in table:
+        return table
+    lint = table["lint"]
+    if not isinstance(lint, dict):
+        raise ConfigError(f"`lint` in {path} must be a table of rule options")
+    unknown = set(lint) - LINT_KEYS
+    if unknown:
+        known = {f"lint.{key}" for key in LINT_KEYS}
+        raise unknown_keys_error({f"lint.{key}" for key in unknown}, known, f"{path} {section}")
+    return {**{key: value for key, value in table.items() if key != "lint"}, **lint}
 
 
 def with_overrides(

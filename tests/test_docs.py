@@ -73,17 +73,22 @@ def test_every_install_line_installs_this_project() -> None:
     assert len(targets) >= 8
     for target in targets:
         target = target.strip('"`,')
-        assert target == name or target.startswith((".", f"{name}[")), target
+        # The name, an extra of it, a checkout, or the name from a git URL (PEP 508).
+        assert target == name or target.startswith((".", f"{name}[", f"{name} @ git+")), target
     assert f"The distribution is called **`{name}`**" in readme
     assert f'additional_dependencies: ["{name}==' in readme
 
 
-def test_the_pre_commit_repository_url_is_marked_as_a_placeholder() -> None:
+def test_the_pre_commit_recipes_use_a_clone_or_a_git_url() -> None:
+    """No placeholder repository: the recipes name a clone's path or a git URL, the forms
+    tests/test_precommit.py runs (the published ones only "once published")."""
     readme = (ROOT / "README.md").read_text()
-    block = readme.split("## pre-commit", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
-    lines = [line.strip() for line in block.splitlines()]
-    at = lines.index("- repo: https://example.invalid/REPLACE-WITH-THE-JAXLINT-PURITY-REPOSITORY")
-    assert lines[at - 2].startswith("# PLACEHOLDER: replace with this project's real repository")
+    section = readme.split("## pre-commit", 1)[1].split("## Editors", 1)[0]
+    assert "example.invalid" not in readme and "PLACEHOLDER" not in readme
+    repos = re.findall(r"- repo: (\S+)", section)
+    assert repos == ["/path/to/jaxlint", "local"]
+    assert 'additional_dependencies: ["/path/to/jaxlint"]' in section
+    assert "Once `jaxlint-purity` is published" in section
 
 
 def test_messages_of_the_package_install_this_project() -> None:

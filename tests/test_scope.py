@@ -47,7 +47,11 @@ def test_every_fixture_alone_reports_what_the_folder_run_reports(fixtures_projec
     assert len(files) >= 12
     for path in files:
         expected = [finding for finding in whole if finding[0] == str(path)]
-        assert _findings([str(path)]) == expected, path
+        alone = _findings([str(path)])
+        assert [finding for finding in alone if finding[0] == str(path)] == expected, path
+        # What the file causes elsewhere (test_impact.py) is marked as such.
+        elsewhere = [finding for finding in alone if finding[0] != str(path)]
+        assert all(f"(caused by a change in {path})" in f[6] for f in elsewhere), path
     # The case that used to differ: three findings only another module explains.
     utils = [f for f in whole if f[0] == str(fixtures / "crossmod" / "utils.py")]
     assert [(f[1], f[5]) for f in utils] == [(12, "JL004"), (13, "JL002"), (14, "JL004")]

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from jaxlint.config import ConfigError, Settings
+from jaxlint.project.configurations import Configurations, as_configurations
 
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 
@@ -210,17 +211,21 @@ def _is_python_script(path: str) -> bool:
 
 def discover(
     paths: Sequence[str],
-    settings: Settings,
+    settings: Settings | Configurations,
     warnings: list[str] | None = None,
     missing: list[str] | None = None,
+    *,
+    force_exclude: bool | None = None,
 ) -> list[str]:
     """The files to lint, in a stable order. A path that does not exist is a usage error,
     or, given a ``missing`` list, is added to it (as ruff reports it and lints the rest).
 
-    Files found in folders honour ``exclude``, ``.gitignore`` and ``.git/info/exclude``.
-    A file or folder named explicitly is linted even so (as ruff does), unless
-    ``settings.force_exclude``; a file that is not Python is skipped with a warning.
+    Files found in folders honour ``exclude``, ``.gitignore`` and ``.git/info/exclude``,
+    each folder's as its own configuration says. A file or folder named explicitly is
+    linted even so (as ruff does), unless its settings' ``force_exclude`` (or the
+    ``force_exclude`` given here); a file that is not Python is skipped with a warning.
     """
+    configurations = as_configurations(settings)
     warnings = warnings if warnings is not None else []
     files: list[str] = []
     seen: set[str] = set()
@@ -231,19 +236,19 @@ def discover(
                 continue
             raise ConfigError(f"{given}: no such file or directory")
         is_dir = os.path.isdir(given)
-        if settings.force_exclude and (settings.is_excluded(given) or _git_ignored(given, is_dir)):
+        own = configurations.for_path(given)
+        forced = own.force_exclude if force_exclude is None else force_exclude
+        if forced and (own.is_excluded(given) or _git_ignored(given, is_dir)):
             continue
         if is_dir:
-            for path in _walk(given, settings, warnings):
+            for path in _walk(given, configurations, warnings):
                 key = os.path.realpath(path)
                 if key not in seen:
                     seen.add(key)
                     files.append(path)
             continue
         if not (
-            given.endswith(PYTHON_SUFFIXES)
-            or settings.is_included(given)
-            or _is_python_script(given)
+            given.endswith(PYTHON_SUFFIXES) or own.is_included(given) or _is_python_script(given)
         ):
             warnings.append(f"{given}: skipped (not a Python file)")
             continue
@@ -254,7 +259,7 @@ def discover(
     return files
 
 
-def _walk(top: str, settings: Settings, warnings: list[str]) -> Iterator[str]:
+def _walk(top: str, configurations: Configurations, warnings: list[str]) -> Iterator[str]:
     visited: set[tuple[int, int]] = set()
     stack: list[tuple[str, list[GitIgnore]]] = [(top, _parent_ignores(top))]
     while stack:
@@ -269,6 +274,7 @@ def _walk(top: str, settings: Settings, warnings: list[str]) -> Iterator[str]:
             continue
         visited.add((info.st_dev, info.st_ino))
         ignores = [*ignores, *_folder_ignores(folder)]
+        settings = configurations.for_folder(folder)  # its nearest configuration's
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as error:

@@ -100,6 +100,8 @@ class ProjectIndex:
         self._root = _common_directory(paths)
         self._external: dict[str, dict[str, str]] = {}
         self._rebound: dict[str, dict[str, str]] = {}  # path -> module-level name -> where
+        #: path -> the other modules whose code its cross-module facts come from
+        self._causes: dict[str, set[str]] = {}
         mentions_transform = _transform_mention(self._decorators)
         callers: list[tuple[str, str, bytes]] = []
         others: list[tuple[str, str, bytes]] = []
@@ -157,6 +159,22 @@ class ProjectIndex:
         """Qualified names of functions in ``path`` that code in other linted files
         traces, each with how (``called from the jitted train_step in train.py:42``)."""
         return self._external.get(os.path.abspath(path), {})
+
+    def causes(self, path: str) -> frozenset[str]:
+        """The other modules (absolute paths) whose code ``path``'s cross-module facts
+        come from: the roots tracing its functions and every module on the way, the
+        modules rebinding its names, those jitting what it imports. (Not the packages
+        whose ``__init__`` a name was re-exported through.)"""
+        absolute = os.path.abspath(path)
+        found = set(self._causes.get(absolute, ()))
+        module = self._by_path.get(absolute)
+        if module is not None:
+            for target in module.imports.values():
+                owner_name, _, name = target.rpartition(".")
+                owner = self._by_name.get(owner_name) if owner_name else None
+                if owner is not None and owner is not module and name in owner.jitted:
+                    found.add(owner.path)
+        return frozenset(found)
 
     def fingerprint(self, path: str) -> str:
         """A stable string of all that ``path``'s results depend on in other files."""
@@ -256,14 +274,18 @@ class ProjectIndex:
                     local.append(callee)
                     pending.append(callee)
         pending = local
+        # id of a function traced from elsewhere -> the modules on its way from the root
+        chain_of: dict[int, frozenset[str]] = {}
         while pending:
             caller = pending.pop(0)
             root = root_of[id(caller)]
+            chain = chain_of.get(id(caller), frozenset()) | {caller.module.path}
             for dotted, line in caller.calls:
                 callee = self._target(caller.module, dotted)
                 if callee is None or id(callee) in root_of or callee.memoized:
                     continue  # a memoized function is process setup, not traced code
                 root_of[id(callee)] = root
+                chain_of[id(callee)] = chain
                 pending.append(callee)
                 where = f"{self._display(caller.module.path)}:{line}"
                 adjective = _KIND_ADJECTIVES[root.kind]
@@ -276,6 +298,10 @@ class ProjectIndex:
                         f"{self._display(root.module.path)}:{root.line}"
                     )
                 self._external.setdefault(callee.module.path, {})[callee.qualname] = via
+                causes = self._causes.setdefault(callee.module.path, set())
+                causes.update(
+                    path for path in chain | {root.module.path} if path != callee.module.path
+                )
 
     def _read_importers(self, others: list[tuple[str, str, bytes]]) -> None:
         """Files that name no transformation but mention a function jitted elsewhere with
@@ -300,6 +326,7 @@ class ProjectIndex:
                     continue
                 where = f"{self._display(module.path)}:{line}"
                 self._rebound.setdefault(owner.path, {}).setdefault(name, where)
+                self._causes.setdefault(owner.path, set()).add(module.path)
 
     def _display(self, path: str) -> str:
         """A path as messages name it: from the current folder when it is in it, as

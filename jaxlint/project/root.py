@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jaxlint.config import Settings
+from jaxlint.project.configurations import Configurations, as_configurations
 from jaxlint.project.discovery import discover
 from jaxlint.project.index import ProjectIndex
 
@@ -45,14 +46,20 @@ def rooted(settings: Settings) -> Settings:
     return replace(settings, root=root)
 
 
-def index_files(files: Sequence[str], settings: Settings, paths: Sequence[str] = ()) -> list[str]:
+def index_files(
+    files: Sequence[str], settings: Settings | Configurations, paths: Sequence[str] = ()
+) -> list[str]:
     """What the cross-module index is built over when ``files`` are linted: every Python
     file of the project, then those of ``files`` it does not already hold. When the paths
     linted include the root itself, ``files`` already are every file of the project."""
-    root = project_root(settings)
+    configurations = as_configurations(settings)
+    primary = configurations.primary
+    root = project_root(primary)
     if root is None or any(os.path.abspath(path) == root for path in paths):
         return list(files)
-    walked = discover([root], replace(rooted(settings), force_exclude=False), [])
+    # Unconfigured folders' excludes matched from the project root, not the run's start.
+    walk = configurations.with_primary(rooted(primary))
+    walked = discover([root], walk, [], force_exclude=False)
     seen = {os.path.abspath(path) for path in walked}
     return [*walked, *(path for path in files if os.path.abspath(path) not in seen)]
 

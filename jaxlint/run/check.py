@@ -9,10 +9,10 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from jaxlint.config import ConfigError, Settings
 from jaxlint.driver.engine import FileResult, lint_bytes
@@ -23,6 +23,7 @@ from jaxlint.notebook import is_notebook
 from jaxlint.output.choices import ColorChoice, OutputFormat
 from jaxlint.output.reporters import plural, report, write_statistics
 from jaxlint.output.snippets import file_lines, source_lines_of
+from jaxlint.project.configurations import Configurations, as_configurations
 from jaxlint.project.discovery import discover
 from jaxlint.project.index import ProjectIndex
 from jaxlint.project.root import index_files, rooted
@@ -36,6 +37,7 @@ from jaxlint.run.baseline import (
 )
 from jaxlint.run.cache import CacheStats, ResultCache, entry_key, source_digest
 from jaxlint.run.decorators import unresolved_decorators
+from jaxlint.run.impact import caused_elsewhere
 from jaxlint.run.parallel import lint_files, summarize_files
 
 
@@ -85,20 +87,23 @@ class CheckRun:
 
 def lint_paths(
     paths: Sequence[str],
-    settings: Settings,
+    settings: Settings | Configurations,
     options: CheckOptions,
     dependencies: Callable[[str], str] | None = None,
 ) -> CheckRun:
-    """Lint (and with ``fix`` write, with ``diff`` render) every file under ``paths``.
+    """Lint (and with ``fix`` write, with ``diff`` render) every file under ``paths``,
+    each with its own settings (one ``Settings``: the same for every file).
 
     ``dependencies(path)`` is the hook for cross-module results: what ``path``'s findings
     depend on in other files (``ProjectIndex.fingerprint``); it is part of the cache key.
     """
     run = CheckRun()
+    configurations = as_configurations(settings)
+    settings = configurations.primary
     missing: list[str] = []
-    files = discover(paths, settings, run.warnings, missing)
+    files = discover(paths, configurations, run.warnings, missing)
     for path in missing:  # reported as ruff does, and the rest is linted
-        if "JL000" in settings.codes_for(path):
+        if "JL000" in configurations.for_file(path).codes_for(path):
             gone = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
             run.findings.append(unreadable_file_finding(path, gone))
         else:
@@ -114,7 +119,7 @@ def lint_paths(
     want_fixes = options.fix or options.diff
     # The cross-module index covers the whole project whatever part of it is linted, so
     # that a run on some files (pre-commit) reports what a whole-project run reports.
-    scope = index_files(files, settings, paths) if files else []
+    scope = index_files(files, configurations, paths) if files else []
     cache = ResultCache(rooted(settings)) if options.use_cache else None
     fix_root = rooted(settings).root  # a symlink is fixed through only to a target inside it
     digests: dict[str, str] = {}
@@ -132,13 +137,13 @@ def lint_paths(
     # Building the index parses most files, so it is built only when needed: not when the
     # cache holds its fingerprints for exactly these files with exactly these contents.
     project: ProjectIndex | None = None
+    summaries: MutableMapping[str, Any] = cache.index_summaries if cache is not None else {}
 
     def built_index() -> ProjectIndex | None:
         nonlocal project
         if project is None and len(scope) > 1:
             # A notebook is no module other files import: the index is of modules.
             modules = [path for path in scope if not is_notebook(path)]
-            summaries = cache.index_summaries if cache is not None else {}
             # Read in parallel what the index needs (and the pre-filter's verdicts).
             summarize_files(modules, settings.traced_decorators, summaries, options.jobs)
             project = ProjectIndex(modules, settings.traced_decorators, summaries)
@@ -161,7 +166,10 @@ def lint_paths(
         extra = dependencies(path) if dependencies is not None else ""
         if extra:  # its messages name other files, from the current folder
             extra += "\0" + os.getcwd()
-        return entry_key(digest, settings.codes_for(path), extra)
+        own = configurations.for_file(path)
+        if own is not settings:  # a nearer configuration than the run's own
+            extra += "\0" + own.cache_key()
+        return entry_key(digest, own.codes_for(path), extra)
 
     results: list[FileResult | None] = [None] * len(files)
     if cache is not None:
@@ -188,6 +196,7 @@ def lint_paths(
         unsafe_fixes=options.unsafe_fixes,
         jobs=options.jobs,
         external=project_index.external if project_index is not None else None,
+        settings_of=configurations.for_file,
     )
     try:
         for index, path in enumerate(files):
@@ -204,6 +213,14 @@ def lint_paths(
         if cache is not None:
             cache.save()
             run.warnings.extend(cache.warnings)
+    if len(scope) > len(files) and not (options.diff or options.add_noqa or options.write_baseline):
+        # Some files of a project (pre-commit's changed files): report what they cause in
+        # the project's other files, so that the change that makes a bug is blocked.
+        index = built_index()
+        if index is not None:
+            run.findings.extend(
+                caused_elsewhere(files, scope, index, configurations, summaries, options.jobs)
+            )
     run.findings.sort()
     return run
 
@@ -277,7 +294,7 @@ def unified_diff(path: str, before: bytes, after: bytes) -> str:
 
 def run_check(
     paths: Sequence[str],
-    settings: Settings,
+    settings: Settings | Configurations,
     options: CheckOptions,
     out: TextIO | None = None,
     err: TextIO | None = None,
@@ -287,6 +304,8 @@ def run_check(
     just ``-`` reads one source from ``stdin``."""
     out = out or sys.stdout
     err = err or sys.stderr
+    configurations = as_configurations(settings)
+    settings = configurations.primary  # the run's own: where paths are reported from
     reading_stdin = list(paths) == ["-"]
     if reading_stdin and options.add_noqa:
         raise ConfigError("--add-noqa edits files: it cannot read from stdin")
@@ -299,9 +318,14 @@ def run_check(
         with _termination_as_exception():
             if reading_stdin:
                 stdin = stdin or sys.stdin.buffer
-                run = lint_stdin(stdin.read(), settings, options)
+                own = (
+                    configurations.for_file(options.stdin_filename)
+                    if options.stdin_filename
+                    else settings
+                )
+                run = lint_stdin(stdin.read(), own, options)
             else:
-                run = lint_paths(paths, settings, options)
+                run = lint_paths(paths, configurations, options)
             if options.add_noqa:
                 added = add_noqa(run)
     except KeyboardInterrupt:

@@ -115,9 +115,13 @@ def _start_worker(settings: Settings, fix: bool, unsafe_fixes: bool) -> None:
     gc.set_threshold(*LINT_GC_THRESHOLDS)  # this process only lints
 
 
-def _work(path: str, external: CrossModuleFacts | None = None) -> Outcome:
+def _work(
+    path: str, external: CrossModuleFacts | None = None, settings: Settings | None = None
+) -> Outcome:
+    """Lint ``path`` with the worker's settings, or ``settings`` (its own) when given."""
     assert _worker_state is not None
-    return lint_one(path, *_worker_state, external)
+    started, fix, unsafe_fixes = _worker_state
+    return lint_one(path, settings or started, fix, unsafe_fixes, external)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -144,19 +148,29 @@ def lint_files(
     unsafe_fixes: bool = False,
     jobs: int | None = None,
     external: Callable[[str], CrossModuleFacts | None] | None = None,
+    settings_of: Callable[[str], Settings] | None = None,
 ) -> Iterator[Outcome]:
     """Lint ``paths`` with ``jobs`` processes (default: all cores), yielding outcomes in the
     order of ``paths`` as soon as each is ready. ``external(path)``: what other files
-    trace or rebind in ``path`` (``ProjectIndex.external``)."""
+    trace or rebind in ``path`` (``ProjectIndex.external``); ``settings_of(path)``: the
+    file's own settings (default: ``settings`` for every file)."""
 
     def external_of(path: str) -> CrossModuleFacts | None:
         return external(path) if external is not None else None
+
+    def own_settings(path: str) -> Settings:
+        return settings_of(path) if settings_of is not None else settings
+
+    def sent_settings(path: str) -> Settings | None:
+        # Workers start with ``settings``: a task carries only a nearer configuration.
+        own = own_settings(path)
+        return None if own is settings else own
 
     jobs = min(jobs or default_jobs(), len(paths))
     if jobs <= 1:
         with fewer_collections():
             for path in paths:
-                yield lint_one(path, settings, fix, unsafe_fixes, external_of(path))
+                yield lint_one(path, own_settings(path), fix, unsafe_fixes, external_of(path))
         return
     context = _context()
     executor = ProcessPoolExecutor(
@@ -171,7 +185,10 @@ def lint_files(
         # Biggest files first, so no worker is left with a large file at the end.
         with frozen_heap(context):
             for index in sorted(range(len(paths)), key=lambda i: -_size(paths[i])):
-                futures[index] = executor.submit(_work, paths[index], external_of(paths[index]))
+                path = paths[index]
+                futures[index] = executor.submit(
+                    _work, path, external_of(path), sent_settings(path)
+                )
         for index in range(len(paths)):
             future = futures[index]
             assert future is not None
@@ -183,7 +200,7 @@ def lint_files(
                 executor.shutdown(wait=False, cancel_futures=True)
                 for rest in paths[index:]:
                     yielded += 1
-                    yield _isolated(rest, settings, fix, unsafe_fixes, external_of(rest))
+                    yield _isolated(rest, own_settings(rest), fix, unsafe_fixes, external_of(rest))
                 return
             yielded += 1
             yield outcome

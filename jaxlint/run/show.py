@@ -9,12 +9,15 @@ from dataclasses import fields
 from typing import TextIO
 
 from jaxlint.config import ConfigError, Settings
+from jaxlint.project.configurations import Configurations, as_configurations
 from jaxlint.project.discovery import discover
 from jaxlint.project.root import rooted
 from jaxlint.run.cache import cache_folder
 
 
-def _discovered(paths: Sequence[str], settings: Settings, err: TextIO) -> list[str]:
+def _discovered(
+    paths: Sequence[str], settings: Settings | Configurations, err: TextIO
+) -> list[str]:
     warnings: list[str] = []
     missing: list[str] = []
     files = discover(paths, settings, warnings, missing)
@@ -25,19 +28,25 @@ def _discovered(paths: Sequence[str], settings: Settings, err: TextIO) -> list[s
     return files
 
 
-def show_files(paths: Sequence[str], settings: Settings, out: TextIO, err: TextIO) -> int:
+def show_files(
+    paths: Sequence[str], settings: Settings | Configurations, out: TextIO, err: TextIO
+) -> int:
     """Every file a check of ``paths`` would lint, one a line, sorted (exit 0)."""
     for path in sorted(_discovered(paths, settings, err)):
         out.write(path + "\n")
     return 0
 
 
-def show_settings(paths: Sequence[str], settings: Settings, out: TextIO, err: TextIO) -> int:
-    """The settings the first file a check of ``paths`` would lint is linted with: where
-    they come from, then each setting as ``name = value`` (exit 0)."""
-    files = _discovered(paths, settings, err)
+def show_settings(
+    paths: Sequence[str], configurations: Settings | Configurations, out: TextIO, err: TextIO
+) -> int:
+    """The settings the first file a check of ``paths`` would lint is linted with (its
+    nearest configuration): where they come from, then each setting as ``name = value``
+    (exit 0)."""
+    files = _discovered(paths, configurations, err)
     if not files:
         raise ConfigError("no file to show the settings of")
+    settings = as_configurations(configurations).for_file(sorted(files)[0])
     out.write(f"Resolved settings for: {os.path.abspath(sorted(files)[0])}\n")
     source = os.path.abspath(settings.config_path) if settings.config_path else "(defaults)"
     out.write(f"Settings path: {source}\n\n")

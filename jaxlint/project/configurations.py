@@ -1,0 +1,197 @@
+"""Which settings each file is linted with: its nearest configuration file (as ruff
+resolves it), or one ``--config`` for all, with the command line's options on top."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jaxlint.config import (
+    Settings,
+    config_in,
+    find_config,
+    load_settings,
+    with_inline_config,
+    with_overrides,
+)
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """The command line's options, laid over each file's configuration (as ruff does):
+    ``--config "KEY = VALUE"`` first, then ``select``/``ignore`` replace the file's and
+    ``extend_*`` add to it; ``None`` and ``()`` mean not given."""
+
+    select: Sequence[str] | None = None
+    ignore: Sequence[str] | None = None
+    extend_select: Sequence[str] = ()
+    extend_ignore: Sequence[str] = ()
+    unsafe_fixes: bool | None = None
+    force_exclude: bool | None = None
+    fixable: Sequence[str] | None = None
+    unfixable: Sequence[str] | None = None
+    exclude: Sequence[str] | None = None
+    extend_exclude: Sequence[str] | None = None
+    per_file_ignores: Sequence[tuple[str, tuple[str, ...]]] | None = None
+    extend_per_file_ignores: Sequence[tuple[str, tuple[str, ...]]] | None = None
+    preview: bool | None = None
+    cache_dir: str | None = None
+    ignore_noqa: bool = False
+    #: ``--config "KEY = VALUE"`` tables, in the order given
+    inline: dict[str, Any] | None = None
+
+    def apply(self, settings: Settings) -> Settings:
+        if self.inline:
+            settings = with_inline_config(settings, self.inline)
+        return with_overrides(
+            settings,
+            select=self.select,
+            ignore=self.ignore,
+            extend_select=self.extend_select,
+            extend_ignore=self.extend_ignore,
+            unsafe_fixes=self.unsafe_fixes,
+            force_exclude=self.force_exclude,
+            fixable=self.fixable,
+            unfixable=self.unfixable,
+            exclude=self.exclude,
+            extend_exclude=self.extend_exclude,
+            per_file_ignores=self.per_file_ignores,
+            extend_per_file_ignores=self.extend_per_file_ignores,
+            preview=self.preview,
+            cache_dir=self.cache_dir,
+            ignore_noqa=self.ignore_noqa,
+        )
+
+
+class Configurations:
+    """Which settings each file is linted with. Found (:meth:`discovered`): a file's
+    nearest configuration file at or above its folder, used alone, with the command
+    line's options on top, so that no file's findings depend on which other paths were
+    given, or in what order. Fixed (:meth:`single`, ``--config``): one for every file.
+
+    ``primary`` is the run's own: the outermost configuration of the given paths, else the
+    defaults at their common folder. It places the cache and the project, and reports
+    paths; files without any configuration file above them share it when it comes from
+    no file either."""
+
+    def __init__(
+        self,
+        primary: Settings,
+        overrides: Overrides | None = None,
+        *,
+        fixed: bool,
+        start: str | None = None,
+    ) -> None:
+        self.primary = primary
+        #: where files without a configuration file above them are rooted
+        self._start = start or primary.root
+        self.fixed = fixed
+        self._overrides = overrides or Overrides()
+        self._unconfigured = primary if primary.config_path is None else None
+        self._config_of_folder: dict[str, Path | None] = {}
+        self._by_config: dict[str, Settings] = {}
+        if primary.config_path is not None:
+            self._by_config[os.path.abspath(primary.config_path)] = primary
+
+    @classmethod
+    def single(cls, settings: Settings) -> Configurations:
+        return cls(settings, fixed=True)
+
+    @classmethod
+    def discovered(
+        cls,
+        paths: Sequence[str],
+        config_file: str | os.PathLike[str] | None = None,
+        overrides: Overrides | None = None,
+    ) -> Configurations:
+        """Per-file configurations for a run over ``paths``; with ``config_file``, that
+        file's settings (plus ``overrides``) for every file."""
+        overrides = overrides or Overrides()
+        if config_file is not None:
+            return cls.single(overrides.apply(load_settings(config_file)))
+        # The run's own: the outermost of the given paths' configurations (the project
+        # they belong to, whatever their order), else the defaults at their common folder.
+        start = _common_folder(paths)
+        found = {config for path in paths or ["."] if (config := find_config(path)) is not None}
+        if found:
+            outermost = min(found, key=lambda config: (len(config.parent.parts), str(config)))
+            primary = overrides.apply(load_settings(outermost))
+            return cls(primary, overrides, fixed=False, start=start)
+        return cls(overrides.apply(load_settings(None, start)), overrides, fixed=False)
+
+    def with_primary(self, primary: Settings) -> Configurations:
+        """The same resolution, with another run's own settings."""
+        if primary is self.primary:
+            return self
+        return Configurations(primary, self._overrides, fixed=self.fixed, start=self._start)
+
+    def for_file(self, path: str) -> Settings:
+        if self.fixed:
+            return self.primary
+        return self.for_folder(os.path.dirname(os.path.abspath(path)))
+
+    def for_path(self, path: str) -> Settings:
+        """A file's settings, or a folder's (those of the files directly in it)."""
+        if self.fixed:
+            return self.primary
+        if os.path.isdir(path):
+            return self.for_folder(path)
+        return self.for_file(path)
+
+    def for_folder(self, folder: str) -> Settings:
+        if self.fixed:
+            return self.primary
+        found = self._nearest(os.path.abspath(folder))
+        if found is None:
+            if self._unconfigured is None:  # the primary's folder has a configuration
+                self._unconfigured = self._overrides.apply(Settings(root=self._start))
+            return self._unconfigured
+        key = str(found)
+        settings = self._by_config.get(key)
+        if settings is None:
+            settings = self._overrides.apply(load_settings(found))
+            self._by_config[key] = settings
+        return settings
+
+    def _nearest(self, folder: str) -> Path | None:
+        """The configuration file nearest ``folder``, remembered for every folder on the
+        way up (a walk asks once per folder)."""
+        climbed: list[str] = []
+        found: Path | None = None
+        current = folder
+        while True:
+            if current in self._config_of_folder:
+                found = self._config_of_folder[current]
+                break
+            climbed.append(current)
+            own = config_in(Path(current))
+            if own is not None:
+                found = Path(os.path.abspath(own))
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            current = parent
+        for visited in climbed:
+            self._config_of_folder[visited] = found
+        return found
+
+
+def as_configurations(settings: Settings | Configurations) -> Configurations:
+    """A library caller's one ``Settings`` is one configuration for every file."""
+    return settings if isinstance(settings, Configurations) else Configurations.single(settings)
+
+
+def _common_folder(paths: Sequence[str]) -> str:
+    """The deepest folder holding every path (a file stands for its folder)."""
+    folders = []
+    for path in paths or ["."]:
+        absolute = os.path.abspath(path)
+        folders.append(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
+    try:
+        return os.path.commonpath(folders)
+    except ValueError:  # different drives
+        return folders[0]
