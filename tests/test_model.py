@@ -441,6 +441,29 @@ def test_parameters_of_helpers_hold_what_traced_callers_pass() -> None:
     assert array(model, cst.Name("x"), function(model, "double")) is True
 
 
+def test_a_parameter_is_traced_only_where_every_traced_caller_passes_a_tracer() -> None:
+    model = model_of("""
+        import jax
+        from functools import partial
+
+        def scale(x, factor, center):
+            return x * factor
+
+        @jax.jit
+        def step(x, y):
+            return scale(x, y, True) + scale(y, y, x > 0)
+
+        @partial(jax.jit, static_argnames="center")
+        def other(x, center):
+            return scale(x, 2.0, center)
+        """)
+    helper = function(model, "scale")
+    ask = {n: model.traced_fact(cst.Name(n), Point(helper, END)) for n in helper.params}
+    # `factor`: a tracer from one caller, a Python float from another; `center`: a
+    # literal, a traced comparison, a static argument. Neither holds on every call.
+    assert ask == {"x": Fact.YES, "factor": Fact.UNKNOWN, "center": Fact.UNKNOWN}
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
