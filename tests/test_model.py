@@ -303,6 +303,66 @@ def f(q, key, a, annotated: jax.Array, jaxtyped: Float[Array, "b n"], count: int
     assert returned_is_array(model, "f") is expected
 
 
+def array_at_last_return(source: str) -> bool | None:
+    """Array-ness of what ``f``'s last ``return`` returns, asked where that return is."""
+    model = build_model(cst.parse_module(textwrap.dedent(source)))
+    scope = function(model, "f")
+    value, ordinal = scope.returns[-1]
+    assert value is not None
+    fact = model.array_fact(value, Point(scope, ordinal))
+    return {Fact.YES: True, Fact.NO: False, Fact.UNKNOWN: None}[fact]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # An arm that returns (or raises) never hands its binding to the code after it.
+        ("x = np.zeros(3)\nif c:\n    x = jnp.zeros(3)\n    return x\nreturn x", False),
+        ("x = np.zeros(3)\nif c:\n    x = jnp.zeros(3)\n    raise ValueError(x)\nreturn x", False),
+        # ... nor one whose every path leaves (an if/else both of whose arms return).
+        (
+            "x = np.zeros(3)\nif c:\n    x = jnp.zeros(3)\n    if d:\n        return x\n"
+            "    else:\n        raise ValueError\nreturn x",
+            False,
+        ),
+        # One path JAX and one NumPy (or unknown): unknown.
+        ("x = np.zeros(3)\nif c:\n    x = jnp.zeros(3)\nreturn x", None),
+        ("x = q\nif c:\n    x = jnp.zeros(3)\nreturn x", None),
+        ("if c:\n    x = jnp.zeros(3)\nelse:\n    x = np.zeros(3)\nreturn x", None),
+        ("x = np.zeros(3)\nfor i in q:\n    x = jnp.zeros(3)\nreturn x", None),  # may not run
+        ("x = np.zeros(3)\ntry:\n    pass\nexcept E:\n    x = jnp.zeros(3)\nreturn x", None),
+        # Every arm of an if/else (or elif chain) binds it, or leaves: that binding decides.
+        ("x = q\nif c:\n    x = jnp.zeros(3)\nelse:\n    x = jnp.ones(3)\nreturn x", True),
+        (
+            "x = q\nif c:\n    x = jnp.zeros(3)\nelif d:\n    return q\nelse:\n"
+            "    x = jnp.ones(3)\nreturn x",
+            True,
+        ),
+        (
+            "if c:\n    x = np.zeros(3)\n    x = jnp.zeros(3)\nelse:\n    x = jnp.ones(3)\nreturn x",
+            True,
+        ),
+        # In a loop: `break` leaves the loop (its binding reaches the code after the loop
+        # only), `continue` hands its binding to the next pass.
+        (
+            "for i in q:\n    x = np.zeros(3)\n    if c:\n        x = jnp.zeros(3)\n"
+            "        break\n    return x",
+            False,
+        ),
+        (
+            "x = np.zeros(3)\nfor i in q:\n    if c:\n        x = jnp.zeros(3)\n        break\n"
+            "return x",
+            None,
+        ),
+        ("for i in q:\n    x = jnp.zeros(3)\n    return x", True),
+    ],
+)
+def test_flow_sensitive_reaching(body: str, expected: bool | None) -> None:
+    source = "import jax.numpy as jnp\nimport numpy as np\n\ndef f(q, c, d):\n"
+    source += textwrap.indent(body, "    ") + "\n"
+    assert array_at_last_return(source) is expected
+
+
 def test_parameters_of_traced_functions_are_arrays_unless_static() -> None:
     model = model_of("""
         from functools import partial
@@ -386,6 +446,29 @@ def test_parameters_of_helpers_hold_what_traced_callers_pass() -> None:
     assert model.trace(helper).traced
     assert array(model, cst.Name("v"), helper) is False
     assert array(model, cst.Name("x"), function(model, "double")) is True
+
+
+def test_a_parameter_is_traced_only_where_every_traced_caller_passes_a_tracer() -> None:
+    model = model_of("""
+        import jax
+        from functools import partial
+
+        def scale(x, factor, center):
+            return x * factor
+
+        @jax.jit
+        def step(x, y):
+            return scale(x, y, True) + scale(y, y, x > 0)
+
+        @partial(jax.jit, static_argnames="center")
+        def other(x, center):
+            return scale(x, 2.0, center)
+        """)
+    helper = function(model, "scale")
+    ask = {n: model.traced_fact(cst.Name(n), Point(helper, END)) for n in helper.params}
+    # `factor`: a tracer from one caller, a Python float from another; `center`: a
+    # literal, a traced comparison, a static argument. Neither holds on every call.
+    assert ask == {"x": Fact.YES, "factor": Fact.UNKNOWN, "center": Fact.UNKNOWN}
 
 
 @pytest.mark.parametrize(

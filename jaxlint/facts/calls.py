@@ -26,6 +26,18 @@ RANDOM_NON_CONSUMING = frozenset(
 KEY_ANNOTATIONS = frozenset(
     {"jax.random.PRNGKeyArray", "jax.random.KeyArray", "chex.PRNGKey", "jaxtyping.PRNGKeyArray"}
 )
+#: ``jax.random`` functions whose result is a PRNG key (or, ``split``, an array of keys):
+#: a name bound to one holds a key (JL005's evidence that ``key=`` carries one).
+KEY_MAKING_CALLS = frozenset(
+    {
+        "jax.random.key",
+        "jax.random.PRNGKey",
+        "jax.random.split",
+        "jax.random.fold_in",
+        "jax.random.clone",
+        "jax.random.wrap_key_data",
+    }
+)
 #: Keyword names under which a call receives a PRNG key.
 KEY_PARAMETER_NAMES = frozenset({"key", "rng", "prng_key", "rng_key", "prngkey", "random_key"})
 

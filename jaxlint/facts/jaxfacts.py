@@ -398,6 +398,7 @@ from jaxlint.facts.calls import (  # noqa: E402, F401 - re-exported
     JNP_VALUE_SIZED,
     KEY_ANNOTATIONS,
     KEY_FROM_SEED,
+    KEY_MAKING_CALLS,
     KEY_PARAMETER_NAMES,
     LOGGER_FACTORIES,
     LOGGING_FUNCTIONS,

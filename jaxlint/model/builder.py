@@ -31,9 +31,10 @@ from jaxlint.syntax.statements import (
     NOT_NODES,
     code_fields,
     element_sources,
-    ends_flow,
+    flow_exit,
     literal_parts,
     loop_targets,
+    statement_exit,
 )
 
 
@@ -148,6 +149,7 @@ class Builder:
                 scope,
                 position,
                 self.in_handler > 0,
+                self.branch,
             )
         )
 
@@ -435,42 +437,62 @@ class Builder:
             )
         )
 
-    def in_branch(self, node: cst.CSTNode, index: int, body: cst.CSTNode) -> None:
+    def in_branch(
+        self, node: cst.CSTNode, index: int, body: cst.CSTNode, arms: list[Branch]
+    ) -> None:
         saved = self.branch
-        branch = Branch(node, index, saved, self.ordinal)
-        self.branch = branch
+        branch = self.open_arm(node, index, arms)
         self.walk(body)
         self.branch = saved
-        branch.terminates = ends_flow(body)
+        branch.end = self.ordinal + 1
+        branch.exit = flow_exit(body)
+
+    def open_arm(self, node: cst.CSTNode, index: int, arms: list[Branch]) -> Branch:
+        branch = Branch(
+            node, index, self.branch, self.ordinal, self.ordinal + 1, loop=self.loop, arms=arms
+        )
+        arms.append(branch)
+        self.branch = branch
+        return branch
 
     def visit_if(self, node: cst.If, kind: ConditionKind = ConditionKind.IF) -> None:
         self.condition(node, node.test, kind)
         self.walk(node.test)
-        self.in_branch(node, 0, node.body)
+        arms: list[Branch] = []
+        self.in_branch(node, 0, node.body, arms)
         orelse = node.orelse
         if isinstance(orelse, cst.If):
             saved = self.branch
-            self.branch = Branch(node, 1, saved, self.ordinal)
+            branch = self.open_arm(node, 1, arms)
             self.ordinal += 1
             self.visit_if(orelse, ConditionKind.ELIF)
             self.branch = saved
+            branch.end = self.ordinal + 1
+            branch.exit = statement_exit(orelse)
         elif orelse is not None:
-            self.in_branch(node, 1, orelse)
+            self.in_branch(node, 1, orelse, arms)
+        for arm in arms:
+            arm.exhaustive = orelse is not None
 
     def visit_match(self, node: cst.Match) -> None:
-        # At most one case body runs: the cases are exclusive arms, as if/elif arms are.
+        # At most one case body runs: the cases are exclusive arms, as if/elif arms are
+        # (none may run: not exhaustive).
         self.walk(node.subject)
+        arms: list[Branch] = []
         for index, case in enumerate(node.cases):
             self.walk(case.pattern)
             if case.guard is not None:
                 self.walk(case.guard)
-            self.in_branch(node, index, case.body)
+            self.in_branch(node, index, case.body, arms)
 
     def visit_if_exp(self, node: cst.IfExp) -> None:
         self.condition(node, node.test, ConditionKind.TERNARY)
         self.walk(node.test)
-        self.in_branch(node, 0, node.body)
-        self.in_branch(node, 1, node.orelse)
+        arms: list[Branch] = []
+        self.in_branch(node, 0, node.body, arms)
+        self.in_branch(node, 1, node.orelse, arms)
+        for arm in arms:
+            arm.exhaustive = True
 
     def visit_assert(self, node: cst.Assert) -> None:
         self.condition(node, node.test, ConditionKind.ASSERT)

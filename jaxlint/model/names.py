@@ -15,12 +15,14 @@ from jaxlint.model.records import (
     END_OF_FILE,
     Binding,
     BindingKind,
+    Branch,
     Point,
     Resolved,
     Scope,
     ScopeKind,
 )
 from jaxlint.syntax.chains import dotted as dotted  # re-exported: rules import it from the model
+from jaxlint.syntax.statements import FlowExit
 
 #: How many aliases or wrappers name resolution follows before it gives up.
 MAX_ALIAS_CHAIN = 8
@@ -300,21 +302,115 @@ def _primary(bindings: list[Binding]) -> Binding:
 
 
 def reaching_bindings(bindings: list[Binding], ordinal: int) -> list[Binding]:
-    """The binding nearest before ``ordinal`` in source order, or all of them if none is.
+    """The bindings whose value ``ordinal`` may see, in source order; all of them if none
+    comes before it (a loop-carried value, a closure).
 
-    Source order approximates control flow well in straight-line array code; when a
-    use precedes every binding (loop-carried values), all bindings may reach it.
+    Flow-sensitive over the structure of the code: a binding in an arm that returns,
+    raises or breaks out of the loop around ``ordinal`` does not reach it; one in an arm
+    that falls through reaches it along with those before the ``if`` unless every arm of
+    an ``if`` with an ``else`` binds the name (or leaves); a binding in a loop body that
+    does not hold ``ordinal`` may not run (the loop may run no time), and neither may one
+    in an ``except`` handler. Inside a loop, later bindings in the loop reach the next
+    iteration.
     """
     before = [b for b in bindings if b.ordinal < ordinal]
     if not before:
         return bindings
+    if ordinal >= END_OF_FILE:
+        return _nearest(bindings, before, ordinal)
+    found: list[Binding] = []
+    covered: set[int] = set()  # arms apart from ``ordinal`` that bind on every path
+    killed_at = -1
+    for binding in reversed(before):
+        closed = _closed_arms(binding, ordinal)
+        if any(id(arm) in covered for arm in closed):
+            continue  # rebound later in the same arm
+        if any(_cuts_off(arm, ordinal) for arm in closed):
+            continue
+        found.append(binding)
+        if _always_runs(binding, ordinal) and _cover(closed, covered, ordinal):
+            killed_at = binding.ordinal
+            break
+    found.reverse()
+    for binding in bindings:
+        if binding.ordinal > ordinal and _carried(binding, ordinal, killed_at):
+            found.append(binding)
+    return found
+
+
+def _nearest(bindings: list[Binding], before: list[Binding], ordinal: int) -> list[Binding]:
+    """Source order, for a point after all the code (a closure's view of its parents):
+    the last binding, and with it those of the loop it sits in."""
     last = before[-1]
     if last.loop is not None and last.loop.contains(ordinal):
-        # Inside a loop, a later binding in the same loop reaches the next iteration.
         return [last] + [
             b for b in bindings if b.ordinal > ordinal and last.loop.contains(b.ordinal)
         ]
     return [last]
+
+
+def _closed_arms(binding: Binding, ordinal: int) -> list[Branch]:
+    """The arms around ``binding`` that do not hold ``ordinal``, innermost first."""
+    arms: list[Branch] = []
+    arm = binding.branch if binding.written_in in (None, binding.scope) else None
+    while arm is not None and not arm.contains(ordinal):
+        arms.append(arm)
+        arm = arm.parent
+    return arms
+
+
+def _cuts_off(arm: Branch, ordinal: int) -> bool:
+    """Nothing bound in ``arm`` reaches ``ordinal``: the arm returns or raises, or breaks
+    out of a loop that holds ``ordinal`` (a ``continue`` reaches it on the next pass)."""
+    if arm.exit is FlowExit.RETURN:
+        return True
+    return arm.exit is FlowExit.BREAK and arm.loop is not None and arm.loop.contains(ordinal)
+
+
+def _always_runs(binding: Binding, ordinal: int) -> bool:
+    """Whether ``binding`` runs on every pass that reaches ``ordinal`` through the arms
+    that hold it: not in a loop body or handler apart from ``ordinal``, nor written by
+    another scope (a ``global`` statement in a function)."""
+    if binding.in_handler or binding.written_in not in (None, binding.scope):
+        return False
+    loop = binding.loop
+    while loop is not None:
+        if not loop.contains(ordinal):
+            return False
+        loop = loop.parent
+    return True
+
+
+def _cover(closed: list[Branch], covered: set[int], ordinal: int) -> bool:
+    """Record that the innermost arm in ``closed`` binds on every path, and each arm
+    above whose ``if`` then binds on every path (all its arms do, or leave); True when
+    that reaches the arms that hold ``ordinal``: the binding is there on every path."""
+    for position, arm in enumerate(closed):
+        covered.add(id(arm))
+        if not arm.exhaustive:
+            return False
+        if not all(id(other) in covered or other.skips(ordinal) for other in arm.arms):
+            return False
+        if position + 1 < len(closed):
+            covered.add(id(closed[position + 1]))
+    return True
+
+
+def _carried(binding: Binding, ordinal: int, killed_at: int) -> bool:
+    """A binding after ``ordinal`` in a loop around both, whose value the next pass
+    sees: unless a binding on every path between the loop's start and ``ordinal``
+    replaces it, or its arm returns or leaves that loop."""
+    loop = binding.loop
+    while loop is not None and not loop.contains(ordinal):
+        loop = loop.parent
+    if loop is None or killed_at >= loop.start:
+        return False
+    arm = binding.branch
+    while arm is not None and not arm.contains(ordinal):
+        if arm.exit is FlowExit.RETURN or (arm.exit is FlowExit.BREAK and arm.loop is loop):
+            return False
+        arm = arm.parent
+    return True
 
 
 def at_update(call: cst.Call) -> tuple[cst.BaseExpression, cst.Subscript, str] | None:

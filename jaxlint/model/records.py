@@ -15,6 +15,7 @@ from typing import NamedTuple, Protocol
 import libcst as cst
 
 from jaxlint.facts.transforms import TransformKind
+from jaxlint.syntax.statements import FlowExit
 
 __all__ = [
     "Resolved",
@@ -123,6 +124,8 @@ class Binding:
     position: int | None = None
     #: bound in an ``except`` handler: a fallback for what the ``try`` imports or defines
     in_handler: bool = False
+    #: the innermost arm of an ``if``/``match``/conditional expression that binds it
+    branch: Branch | None = None
 
     @property
     def code_scope(self) -> Scope:
@@ -156,15 +159,37 @@ class Branch:
     """One arm of an ``if``/``elif``/``else``, a conditional expression or a ``match``.
 
     Two arms of the same ``if`` (same ``node``, different ``index``) never both run in
-    one pass; an arm that ends in ``return``/``raise``/``continue``/``break``
-    (``terminates``) never falls through to the code after its ``if``.
+    one pass; an arm that ends in ``return``/``raise``/``continue``/``break`` on every
+    path (``exit``) never falls through to the code after its ``if``.
     """
 
     node: cst.CSTNode  # the If / IfExp / Match
     index: int  # 0: the body; 1: the orelse (for a Match: the case's position)
     parent: Branch | None
     ordinal: int  # where the If / IfExp is
-    terminates: bool = False
+    #: the ordinals the arm's own code spans, [start, end)
+    start: int = 0
+    end: int = END_OF_FILE
+    exit: FlowExit | None = None
+    loop: Loop | None = None  # the innermost loop around the arm (what break/continue leave)
+    #: every arm of the same node (shared by them), and whether one of them always runs
+    #: (an ``if`` with an ``else``, a conditional expression)
+    arms: list[Branch] = field(default_factory=list)
+    exhaustive: bool = False
+
+    @property
+    def terminates(self) -> bool:
+        return self.exit is not None
+
+    def contains(self, ordinal: int) -> bool:
+        return self.start <= ordinal < self.end
+
+    def skips(self, ordinal: int) -> bool:
+        """Code at ``ordinal`` (outside the arm) never runs after the arm falls out of
+        it in the same pass: it returns or raises, or leaves the loop around both."""
+        if self.exit is FlowExit.RETURN:
+            return True
+        return self.exit is not None and self.loop is not None and self.loop.contains(ordinal)
 
 
 @dataclass(eq=False)

@@ -217,6 +217,23 @@ class InplaceUpdate(Rule):
                 x[0] = 1  # nothing says x is a JAX array
             """),
         Valid("""
+            import jax.numpy as jnp
+            import numpy as np
+            def fill(i, v, on_device):
+                x = np.zeros(3)
+                if on_device:
+                    x = jnp.zeros(3)
+                    return x.at[i].set(v)  # this arm returns: its x never reaches below
+                x[i] = v
+                return x
+            def either(i, v, on_device):
+                x = np.zeros(3)
+                if on_device:
+                    x = jnp.zeros(3)
+                x[i] = v  # a JAX array on one path, a NumPy array on the other
+                return x
+            """),
+        Valid("""
             import pandas as pd
             frame = pd.DataFrame({"a": [1, 2]})
             frame.at[0, "a"] = 5  # pandas' .at is assignable

@@ -22,6 +22,7 @@ from jaxlint.model import (
 )
 from jaxlint.model.analyze.state import (
     INNER_TRACE,
+    mutable_receiver,
     outer_container,
     owner_in_same_trace,
     stateful_plain_class,
@@ -70,6 +71,20 @@ class GlobalMutation(Rule):
         history.append(seen)
         """
     valid = (
+        Valid("""
+            import jax
+            class Trainer:
+                def __init__(self, tx):
+                    self.tx = tx  # an optimizer, not a container
+                def step(self, grads, state):
+                    updates, state = self.tx.update(grads, state)  # returns: no mutation
+                    return updates, state
+            trainer = Trainer(make_optimizer())
+            @jax.jit
+            def train(grads, state):
+                new = trainer.tx.update(grads, state)  # a method of an unknown object
+                return trainer.step(grads, state), new
+            """),
         Valid("""
             import jax
             class _Storage:
@@ -372,7 +387,7 @@ class GlobalMutation(Rule):
         function = model.staged_function(site.scope)
         if function is None:
             return None
-        if isinstance(func.value, cst.Attribute):
+        if isinstance(func.value, cst.Attribute) and mutable_receiver(model, func.value, site):
             return self.attribute_method_mutation(model, site, function, func.value)
         if not isinstance(func.value, cst.Name):
             return None

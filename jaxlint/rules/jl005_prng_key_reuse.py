@@ -9,7 +9,7 @@ import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.findings import Diagnostic
-from jaxlint.model import BindingKind, CallSite, Loop, Param, Scope, SemanticModel
+from jaxlint.model import Binding, BindingKind, CallSite, Loop, Param, Scope, SemanticModel
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.triggers import Trigger
 
@@ -29,7 +29,8 @@ class _Consumers:
     function of this file whose own body consumes the parameter the key is passed to
     (its summary, computed once per function and parameter). A key handed to a function
     we cannot see may only be hashed, stored or returned: that is no evidence, except
-    through a keyword named like a key, counted only for a name that surely holds one."""
+    through a keyword named like a key, counted only where the name surely holds one
+    (see :func:`_evidenced`)."""
 
     def __init__(self, model: SemanticModel) -> None:
         self.model = model
@@ -86,25 +87,46 @@ class _Consumers:
         return result
 
 
-def _holds_prng_key(model: SemanticModel, name: str, scope: Scope) -> bool:
-    """Some binding of ``name`` in ``scope`` comes from ``jax.random`` (``split``,
-    ``key``, ``PRNGKey``, ``fold_in``, ...) or is annotated as a key."""
-    for binding in scope.bindings.get(name, ()):
-        value = binding.value
-        if isinstance(value, cst.Subscript):
-            value = value.value  # keys[0], split(key)[1]
-        if isinstance(value, cst.Call):
-            called = model.called_name(value)
-            if called is not None and called.startswith("jax.random."):
-                return True
-        if binding.kind is BindingKind.PARAM:
-            param = scope.params.get(name)
-            annotation = param.annotation if param is not None else None
-            if annotation is not None:
-                annotated = model.qualified_name(annotation, scope.parent or scope) or ""
-                if annotated in jf.KEY_ANNOTATIONS:
-                    return True
-    return False
+def _made_key(model: SemanticModel, binding: Binding) -> bool:
+    """``binding`` gives its name a PRNG key, on evidence: the result of a key-making
+    ``jax.random`` call (``key``, ``PRNGKey``, ``split``, ``fold_in``, ...; an element or
+    an unpacked part of one), or a parameter annotated as a key (``jax.Array`` is not
+    enough: an array is no key)."""
+    if binding.kind is BindingKind.PARAM:
+        param = binding.scope.params.get(binding.name)
+        annotation = param.annotation if param is not None else None
+        if annotation is None:
+            return False
+        where = binding.scope.parent or binding.scope
+        return model.qualified_name(annotation, where) in jf.KEY_ANNOTATIONS
+    value = binding.value
+    if isinstance(value, cst.Subscript):
+        value = value.value  # keys[0], split(key)[1]
+    if not isinstance(value, cst.Call):
+        return False
+    return model.qualified_name(value.func, binding.code_scope) in jf.KEY_MAKING_CALLS
+
+
+def _evidenced(model: SemanticModel, group: list[KeyUse]) -> list[KeyUse]:
+    """The uses that consume a key on evidence: those of ``jax.random`` (or of a helper
+    that hands the key to it), and ``key=``/``rng=`` arguments of unknown calls only where
+    every binding the name may hold there is a key: made by ``jax.random``, annotated as
+    one, or consumed by ``jax.random`` elsewhere. A name that also holds a dict key or
+    an attention key elsewhere is no key there."""
+    consumed = {id(binding) for use in group if use.sampler for binding in _reaching(model, use)}
+    kept = []
+    for use in group:
+        if not use.sampler:
+            bindings = _reaching(model, use)
+            if not bindings or not all(id(b) in consumed or _made_key(model, b) for b in bindings):
+                continue
+        kept.append(use)
+    return kept
+
+
+def _reaching(model: SemanticModel, use: KeyUse) -> list[Binding]:
+    found = model.reaching(use.name, use.site.scope, use.site.ordinal)
+    return [] if found is None else found.bindings
 
 
 class PrngKeyReuse(Rule):
@@ -150,6 +172,16 @@ class PrngKeyReuse(Rule):
             return w, b
         """
     valid = (
+        Valid("""
+            import jax
+            def run(table, seed):
+                key = jax.random.key(seed)
+                noise = jax.random.normal(key, (3,))
+                for key in table:  # from here on a dict key: `key=` is no draw
+                    cached = fetch(key=key)
+                    stored = store(key=key, value=cached)
+                return noise, stored
+            """),
         Valid("""
             import jax
             def cache_key(key):
@@ -297,12 +329,11 @@ class PrngKeyReuse(Rule):
                 KeyUse(name, site, found[1], found[2])
             )
         for group in uses.values():
-            # `key=` also carries dict keys and attention keys: without evidence of
-            # consumption, count it only for a name that surely holds a PRNG key.
-            if any(use.sampler for use in group) or _holds_prng_key(
-                model, group[0].name, group[0].site.scope
-            ):
-                yield from self.check_group(model, group)
+            # `key=` also carries dict keys and attention keys: count it only where the
+            # name surely holds a PRNG key.
+            evidenced = _evidenced(model, group)
+            if evidenced:
+                yield from self.check_group(model, evidenced)
 
     def check_group(self, model: SemanticModel, group: list[KeyUse]) -> Iterator[Diagnostic]:
         """One finding per value of the key (per binding of its name): the first reuse,

@@ -126,6 +126,19 @@ class TracedControlFlow(Rule):
             """),
         Valid("""
             import jax
+            def normalize(x, center):
+                if center:  # callers disagree: a literal in one, a traced value in another
+                    x = x - x.mean()
+                return x / x.std()
+            @jax.jit
+            def step(x):
+                return normalize(x, True)
+            @jax.jit
+            def other(x, c):
+                return normalize(x, c)
+            """),
+        Valid("""
+            import jax
             def _is_none(x):
                 return x is None
             def _materialise(is_zero, g):

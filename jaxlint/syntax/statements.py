@@ -1,10 +1,11 @@
 """Statement and target shapes the model's walk reads, without semantics: which fields of a
-libcst node hold code, whether a block always leaves (``return``/``raise``/``continue``/
-``break`` last), and what the targets of a destructuring assignment or loop draw from."""
+libcst node hold code, whether and how a block always leaves (``return``/``raise``/
+``continue``/``break`` on every path), and what the targets of a destructuring assignment or loop draw from."""
 
 from __future__ import annotations
 
 import dataclasses
+import enum
 
 import libcst as cst
 
@@ -20,7 +21,23 @@ _CODE_FIELDS = frozenset(
 )
 _fields_by_type: dict[type, tuple[str, ...]] = {}
 NOT_NODES = frozenset({type(None), cst.MaybeSentinel, str})
-_FLOW_ENDS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
+
+
+class FlowExit(enum.IntEnum):
+    """How a block that never falls through leaves, weakest first: a block whose paths
+    leave in different ways leaves in the weakest of them (``min``)."""
+
+    CONTINUE = 1  # to the next iteration of the innermost loop
+    BREAK = 2  # past the innermost loop
+    RETURN = 3  # out of the function (``return`` or ``raise``)
+
+
+_EXITS: dict[type, FlowExit] = {
+    cst.Continue: FlowExit.CONTINUE,
+    cst.Break: FlowExit.BREAK,
+    cst.Return: FlowExit.RETURN,
+    cst.Raise: FlowExit.RETURN,
+}
 
 
 def code_fields(node_type: type) -> tuple[str, ...]:
@@ -32,15 +49,44 @@ def code_fields(node_type: type) -> tuple[str, ...]:
 
 
 def ends_flow(body: cst.CSTNode) -> bool:
-    """A block whose last statement is ``return``/``raise``/``continue``/``break``."""
-    if isinstance(body, cst.Else):
+    """A block that never falls through to what follows it (see :func:`flow_exit`)."""
+    return flow_exit(body) is not None
+
+
+def flow_exit(body: cst.CSTNode | None) -> FlowExit | None:
+    """How a block leaves when none of its paths falls through to what follows it: its
+    last statement is ``return``/``raise``/``continue``/``break``, or an ``if`` whose
+    every arm (an ``else`` included) leaves, or a ``with``/``try`` whose body leaves (and,
+    for a ``try``, each handler). None when some path may fall through."""
+    if isinstance(body, cst.Else | cst.Finally):
         body = body.body
     if isinstance(body, cst.SimpleStatementSuite):
-        return bool(body.body) and isinstance(body.body[-1], _FLOW_ENDS)
+        return _EXITS.get(type(body.body[-1])) if body.body else None
     if not isinstance(body, cst.IndentedBlock) or not body.body:
-        return False  # an expression (the arm of a conditional expression)
-    last = body.body[-1]
-    return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], _FLOW_ENDS)
+        return None  # an expression (the arm of a conditional expression)
+    return statement_exit(body.body[-1])
+
+
+def statement_exit(last: cst.BaseStatement) -> FlowExit | None:
+    if isinstance(last, cst.SimpleStatementLine):
+        return _EXITS.get(type(last.body[-1]))
+    if isinstance(last, cst.If):
+        orelse = last.orelse
+        if orelse is None:
+            return None  # the test may be false: it falls through
+        first = flow_exit(last.body)
+        second = statement_exit(orelse) if isinstance(orelse, cst.If) else flow_exit(orelse)
+        return None if first is None or second is None else min(first, second)
+    if isinstance(last, cst.With):
+        return flow_exit(last.body)
+    if isinstance(last, cst.Try):
+        if last.finalbody is not None and (final := flow_exit(last.finalbody)) is not None:
+            return final
+        exits = [flow_exit(last.body), *(flow_exit(h.body) for h in last.handlers)]
+        if any(exit is None for exit in exits):
+            return None
+        return min(exit for exit in exits if exit is not None)
+    return None
 
 
 def element_sources(

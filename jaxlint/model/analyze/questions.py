@@ -19,6 +19,7 @@ from jaxlint.model import (
     string_key,
 )
 from jaxlint.model.lattices.flags import FlagTest, callers_in_sight
+from jaxlint.syntax.statements import FlowExit, flow_exit
 
 
 def jnp_function(site: CallSite) -> str | None:
@@ -178,21 +179,10 @@ def guarded_by_tracer_test(
         and condition.ordinal < ordinal
         and isinstance(condition.node, cst.If)
         and (condition.branch is None or id(condition.branch) in arms)
-        and _exits(condition.node.body)
+        and flow_exit(condition.node.body) is FlowExit.RETURN
         and tests_tracerness(model, condition.test, scope)
         for condition in model.conditions_in(scope)
     )
-
-
-def _exits(body: cst.BaseSuite) -> bool:
-    """The block ends in ``return`` or ``raise``: nothing after its ``if`` runs from it."""
-    statements = body.body
-    if not statements:
-        return False
-    last = statements[-1]
-    if isinstance(last, cst.SimpleStatementLine):
-        return isinstance(last.body[-1], cst.Return | cst.Raise)
-    return False
 
 
 def _flag_test(test: cst.BaseExpression) -> tuple[cst.Name, FlagTest, bool] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
-from jaxlint.model import Scope, ScopeKind, SemanticModel
+from jaxlint.model import BindingKind, Fact, Point, Scope, ScopeKind, SemanticModel
 from jaxlint.model.analyze.questions import frozen_class
 from jaxlint.model.lattices.containers import display_kind
 
@@ -72,3 +72,45 @@ def stateful_plain_class(model: SemanticModel, cls: Scope | None) -> bool:
     if cls is None or frozen_class(model, cls):
         return False
     return not any(name.startswith(jf.MODULE_SYSTEM_PREFIXES) for name in model.base_names(cls))
+
+
+def mutable_receiver(model: SemanticModel, expr: cst.BaseExpression, at: Point) -> bool:
+    """``expr`` is, on every path to ``at``, a builtin mutable container (a list, dict or
+    set display, a call of a mutable container's constructor, a NumPy buffer): only then
+    does ``expr.update(...)``, ``.append(...)``, ``.pop()``, ... mutate it. An optimizer's
+    ``tx.update(grads, state)`` or any other object's method of the same name returns a
+    value; what it does to its receiver is unknown. Names follow the bindings that reach
+    ``at``; ``self.attr`` and ``obj.attr`` (``obj`` an instance or an annotated
+    parameter of a class of this file) what the class's methods store in the attribute."""
+    if isinstance(expr, cst.Name):
+        found = model.reaching(expr.value, at.scope, at.ordinal)
+        if found is None or not found.bindings:
+            return False
+        return all(_binds_mutable(model, binding.kind, binding.value) for binding in found.bindings)
+    if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+        cls = (
+            model.self_attribute_class(expr, at.scope)
+            or model.instance_class(expr.value, at.scope)
+            or model.annotated_class(expr, at.scope)
+        )
+        if cls is None:
+            return False
+        stores = cls.instance_attrs.get(expr.attr.value)
+        return bool(stores) and all(
+            _stores_mutable(model, value, where, ordinal) for value, where, ordinal in stores
+        )
+    return False
+
+
+def _binds_mutable(
+    model: SemanticModel, kind: BindingKind, value: cst.BaseExpression | None
+) -> bool:
+    return kind in (BindingKind.ASSIGN, BindingKind.ANNASSIGN) and mutable_container(model, value)
+
+
+def _stores_mutable(
+    model: SemanticModel, value: cst.BaseExpression, where: Scope, ordinal: int
+) -> bool:
+    if mutable_container(model, value):
+        return True
+    return model.container_fact(value, Point(where, ordinal), MUTABLE_DISPLAYS) is Fact.YES

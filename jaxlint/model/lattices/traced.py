@@ -1,6 +1,9 @@
 """Traced-ness: whether a value is a tracer when its function runs under a
 transformation. One traced part makes the whole traced; static (NO) only when every
-part is."""
+part is. Across paths the answers must agree: a name bound to a tracer on one path and
+to a Python value on another, or a helper's parameter that one traced caller passes a
+tracer and another a literal, is UNKNOWN (a claim that code fails must hold on every
+path)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from jaxlint.model.lattices.values import (
     YES,
     Evaluator,
     any_yes,
+    every_path,
 )
 from jaxlint.model.records import Binding, BindingKind, Fact, Param, Scope
 from jaxlint.syntax.calls import keyword_names, positional_count
@@ -34,6 +38,7 @@ class TracedFacts(Evaluator):
 
     lattice = "traced"
     join = staticmethod(any_yes)  # type: ignore[assignment]
+    path_join = staticmethod(every_path)  # type: ignore[assignment]
     unbound_fact = NO  # a builtin
 
     def owner_fact(self, name: str, owner: Scope) -> Fact | None:

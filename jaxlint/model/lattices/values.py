@@ -5,7 +5,8 @@ agree: a name bound to an array on one path and to a list on another is UNKNOWN.
 
 *Traced-ness* (:class:`~jaxlint.model.lattices.traced.TracedFacts`, in ``traced.py``): whether a value is a tracer when its function runs
 under a transformation. One traced part makes the whole traced; it is static (NO) only
-when every part is.
+when every part is. Across paths (the bindings that reach a name, the callers of a
+helper) the answers must agree: traced on one path and static on another is UNKNOWN.
 
 *Boolean-ness* (:class:`~jaxlint.model.lattices.booleans.BooleanFacts`, in ``booleans.py``):
 whether a value is boolean, a mask when it is an array. Its answers must agree.
@@ -53,6 +54,12 @@ def agreeing(facts: Iterable[Fact]) -> Fact:
     return found.pop() if len(found) == 1 else UNKNOWN
 
 
+def every_path(facts: Iterable[Fact]) -> Fact:
+    """For facts of the paths that reach a point: YES only if every path gives YES, NO
+    only if every path gives NO (a claim must hold whichever path ran)."""
+    return agreeing(facts)
+
+
 class Evaluator:
     """Evaluates one fact of expressions; a fresh one per question (its in-progress set
     and its memo of cut-short answers belong to that question)."""
@@ -76,7 +83,14 @@ class Evaluator:
         raise NotImplementedError
 
     def join(self, facts: Iterable[Fact]) -> Fact:
+        """The fact of a value made of parts (or, unless ``path_join`` says otherwise,
+        reached along several paths)."""
         raise NotImplementedError
+
+    def path_join(self, facts: Iterable[Fact]) -> Fact:
+        """The fact of a name at a point several bindings may reach, or of a parameter
+        that several callers pass: by default as of parts."""
+        return self.join(facts)
 
     def binding_fact(self, binding: Binding) -> Fact:
         raise NotImplementedError
@@ -104,7 +118,7 @@ class Evaluator:
                 return self.of(expr.value, scope, ordinal)
             if isinstance(expr, cst.IfExp):
                 body = self.of(expr.body, scope, ordinal)
-                return self.join((body, self.of(expr.orelse, scope, ordinal)))
+                return self.path_join((body, self.of(expr.orelse, scope, ordinal)))
             return self.evaluate(expr, scope, ordinal)
         finally:
             self.depth -= 1
@@ -117,7 +131,7 @@ class Evaluator:
         decided = self.owner_fact(name, owner)
         if decided is not None:
             return decided
-        return self.join(self.of_binding(binding) for binding in bindings)
+        return self.path_join(self.of_binding(binding) for binding in bindings)
 
     def of_binding(self, binding: Binding) -> Fact:
         return self.memoized(id(binding), lambda: self.binding_fact(binding))
@@ -156,14 +170,14 @@ class Evaluator:
             if any(isinstance(element, cst.StarredElement) for element in value.elements):
                 return UNKNOWN
             parts.append(self.of(value.elements[position].value, callee, ordinal))
-        return self.join(parts)
+        return self.path_join(parts)
 
     def returns_fact(self, function: Scope) -> Fact:
         returned = [
             NO if value is None else self.of(value, function, ordinal)
             for value, ordinal in function.returns
         ]
-        return self.join(returned) if returned else NO
+        return self.path_join(returned) if returned else NO
 
     def memoized(self, key: int, compute: Callable[[], Fact]) -> Fact:
         """An answer kept for every later question unless a bound or a cycle cut it
@@ -194,7 +208,7 @@ class Evaluator:
         callers = self.model.trace(function).traced_callers
         if not callers:
             return None
-        return self.join(
+        return self.path_join(
             UNKNOWN
             if (expr := site.argument(param)) is None
             else self.of(expr, site.scope, site.ordinal)

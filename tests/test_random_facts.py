@@ -1,0 +1,49 @@
+"""The PRNG key facts JL005 relies on, checked against the installed jax: a call in
+``KEY_MAKING_CALLS`` returns a key (a typed key array, or a legacy ``uint32[2]`` key),
+so a name bound to its result holds one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from jaxlint.facts import jaxfacts as jf
+
+jax = pytest.importorskip("jax")
+jnp = pytest.importorskip("jax.numpy")
+
+
+def _is_key(value: object) -> bool:
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and jnp.issubdtype(dtype, jax.dtypes.prng_key):
+        return True
+    # A legacy raw key: uint32, last axis 2 (`split` stacks them).
+    return dtype == jnp.uint32 and getattr(value, "shape", ())[-1:] == (2,)
+
+
+#: How to call each key-making function with a key made by `jax.random.key`.
+_CALLS: dict[str, Callable[[object], object]] = {
+    "jax.random.key": lambda key: jax.random.key(0),
+    "jax.random.PRNGKey": lambda key: jax.random.PRNGKey(0),
+    "jax.random.split": lambda key: jax.random.split(key),
+    "jax.random.fold_in": lambda key: jax.random.fold_in(key, 3),
+    "jax.random.clone": lambda key: jax.random.clone(key),
+    "jax.random.wrap_key_data": lambda key: jax.random.wrap_key_data(jax.random.key_data(key)),
+}
+
+
+def test_every_key_making_call_is_exercised() -> None:
+    assert set(_CALLS) == set(jf.KEY_MAKING_CALLS)
+
+
+@pytest.mark.parametrize("name", sorted(jf.KEY_MAKING_CALLS))
+def test_a_key_making_call_returns_a_key(name: str) -> None:
+    module, _, attribute = name.rpartition(".")
+    assert module == "jax.random" and hasattr(jax.random, attribute)
+    assert _is_key(_CALLS[name](jax.random.key(1)))
+
+
+def test_an_array_is_no_key() -> None:
+    # What `_is_key` tells apart: a draw is an array, not a key.
+    assert not _is_key(jax.random.normal(jax.random.key(0), (2,)))
