@@ -1,7 +1,7 @@
 """Build and score the application corpus: JAX code from repositories that are not packages.
 
     python benchmarks/app_corpus.py build DEST [--mirrors DIR] [--only NAME,...]
-    python benchmarks/app_corpus.py split [--dest DEST]
+    python benchmarks/app_corpus.py split --dest DEST
     python benchmarks/app_corpus.py score DEST --split tune|validation|all
                                       [--verdicts FILE] [--select CODES] [--out FILE]
 
@@ -17,10 +17,14 @@ fetches the pinned commit from GitHub.
 ``owner/name``, each going to validation while that keeps validation at or under a third
 of all lines, to tune otherwise. It writes the line counts and the split into the toml.
 
-``score`` runs this interpreter's jaxlint (default rules unless ``--select``) on the
-repositories of a split and prints lines, findings per rule and, with a verdicts file,
-how many are real bugs, intended, false alarms or unclassified, and false alarms per
-100k lines. Tune models only on the tune split; validation measures generalization.
+``score`` runs this interpreter's jaxlint with every rule (or ``--select``) on the
+repositories of a split and prints lines and findings per rule, separately for the rules
+jaxlint reports by default and the opt-in ones; with a verdicts file also how many are
+real bugs, intended, false alarms or unclassified, and the default rules' false alarms
+per 100k lines. A verdict matches a finding by repository, path, line (``cell:line`` in a
+notebook) and code, or else by repository, path, code and the line's stripped text. A
+file that hangs the linter is reported as not finished, not waited for. Tune models only
+on the tune split; the validation split measures how the linter does on unseen code.
 """
 
 from __future__ import annotations
@@ -29,8 +33,10 @@ import argparse
 import csv
 import hashlib
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -257,24 +263,75 @@ def split(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_jaxlint(folder: Path, select: str | None) -> list[dict[str, object]]:
+def jaxlint_json(paths: list[Path], select: str | None, timeout: float) -> list[dict[str, object]]:
     extra = ["--select", select] if select else []
-    done = subprocess.run(
-        [sys.executable, "-m", "jaxlint", "check", "--no-cache", "--exit-zero",
-         "--format", "json", *extra, str(folder)],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    if done.returncode != 0:
-        print(f"{folder.name}: exit {done.returncode}\n{done.stderr[-2000:]}", file=sys.stderr)
+    command = [sys.executable, "-m", "jaxlint", "check", "--no-cache", "--exit-zero",
+               "--format", "json", *extra, *map(str, paths)]  # fmt: skip
+    # Its own session, so that a timeout also ends the linter's worker processes.
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+    if process.returncode != 0:
+        print(f"{paths[0]}: exit {process.returncode}\n{stderr[-2000:]}", file=sys.stderr)
         return []
-    return json.loads(done.stdout or "[]")
+    return json.loads(stdout or "[]")
 
 
-def line_text(file: Path, line: int) -> str:
-    """The stripped source line a finding points at (a notebook's line of its code cells)."""
+def run_jaxlint(
+    folder: Path, select: str | None, lines: int
+) -> tuple[list[dict[str, object]], list[Path]]:
+    """Findings in a folder, and the files the linter did not finish (each listed on
+    stderr). A file that hangs the linter would stall the whole run, so when the folder
+    takes too long, each file is linted on its own with a time limit."""
+    try:
+        return jaxlint_json([folder], select, timeout=max(180.0, lines / 100)), []
+    except subprocess.TimeoutExpired:
+        pass
+    findings: list[dict[str, object]] = []
+    unfinished: list[Path] = []
+    for file in sorted(p for p in folder.rglob("*") if p.is_file() and p.name.endswith(EXTENSIONS)):
+        try:
+            findings += jaxlint_json([file], select, timeout=120.0)
+        except subprocess.TimeoutExpired:
+            unfinished.append(file)
+            print(f"TIMEOUT {file}", file=sys.stderr)
+    return findings, unfinished
+
+
+def cell_source(data: bytes, cell: int) -> str:
+    """The source of a notebook's cell, numbered from 1 over every cell as editors do."""
+    notebook = json.loads(data)
+    cells = notebook.get("cells")
+    if cells is None:
+        cells = [c for w in notebook.get("worksheets", []) for c in w.get("cells", [])]
+    if not 0 < cell <= len(cells):
+        return ""
+    source = cells[cell - 1].get("source", cells[cell - 1].get("input", ""))
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def where(finding: dict[str, object]) -> str:
+    """A finding's line as the verdicts file writes it: ``L``, or ``N:L`` in cell N."""
+    cell = finding.get("cell")
+    return f"{cell}:{finding['line']}" if cell is not None else str(finding["line"])
+
+
+def line_text(file: Path, finding: dict[str, object]) -> str:
+    """The stripped source line a finding points at."""
     data = file.read_bytes()
-    text = notebook_code(data) if file.name.endswith(".ipynb") else data.decode("utf-8", "replace")
-    lines = (text or "").splitlines()
+    cell = finding.get("cell")
+    if cell is not None:
+        text = cell_source(data, int(cell))  # type: ignore[call-overload]
+    else:
+        text = data.decode("utf-8", "replace")
+    lines = text.splitlines()
+    line = int(finding["line"])  # type: ignore[call-overload]
     return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
 
@@ -300,44 +357,72 @@ def load_verdicts(
     return by_line, by_text
 
 
+def default_codes() -> frozenset[str]:
+    """The codes jaxlint reports without --select (this interpreter's jaxlint)."""
+    from jaxlint.rules import ALL_RULES
+
+    return frozenset(rule.code for rule in ALL_RULES if rule.default_enabled)
+
+
+def table(title: str, per_rule: dict[str, Counter[str]], lines: int, verdicts: bool) -> None:
+    columns = ("real", "intended", "false", "unclassified")
+    counts: Counter[str] = sum(per_rule.values(), Counter())
+    print(f"{title}: {sum(counts.values())} findings")
+    print(f"  {'rule':8}{'findings':>10}" + "".join(f"{c:>14}" for c in columns))
+    for code in sorted(per_rule):
+        c = per_rule[code]
+        print(f"  {code:8}{sum(c.values()):>10}" + "".join(f"{c[v]:>14}" for v in columns))
+    print(f"  {'all':8}{sum(counts.values()):>10}" + "".join(f"{counts[v]:>14}" for v in columns))
+    if verdicts and lines:
+        print(f"  false alarms per 100k lines: {counts['false'] * 100_000 / lines:.2f}")
+
+
 def score(args: argparse.Namespace) -> int:
     repositories = [r for r in load() if args.split == "all" or r.split == args.split]
     verdicts = load_verdicts(args.verdicts) if args.verdicts else None
     total_lines = 0
     per_rule: dict[str, Counter[str]] = {}
     rows: list[dict[str, object]] = []
+    unfinished: list[str] = []
     for repository in repositories:
         folder = args.dest / repository.folder
         if not folder.is_dir():
             raise SystemExit(f"{folder} is missing: run `build` first")
-        total_lines += lines_of(folder)
-        for finding in run_jaxlint(folder, args.select):
+        lines = lines_of(folder)
+        total_lines += lines
+        found, stuck = run_jaxlint(folder, args.select or "ALL", lines)
+        unfinished += [p.relative_to(args.dest).as_posix() for p in stuck]
+        for finding in found:
             path = Path(str(finding["path"])).resolve().relative_to(folder.resolve()).as_posix()
-            line, code = int(finding["line"]), str(finding["code"])  # type: ignore[call-overload]
-            text = line_text(folder / path, line)
+            line, code = where(finding), str(finding["code"])
+            text = line_text(folder / path, finding)
             verdict = "unclassified"
             if verdicts is not None:
                 by_line, by_text = verdicts
-                found = by_line.get((repository.name, path, str(line), code)) or by_text.get(
+                known = by_line.get((repository.name, path, line, code)) or by_text.get(
                     (repository.name, path, code, text)
                 )
-                verdict = found.verdict if found else "unclassified"
+                verdict = known.verdict if known else "unclassified"
             per_rule.setdefault(code, Counter())[verdict] += 1
             rows.append({"repo": repository.name, "path": path, "line": line, "code": code,
                          "verdict": verdict, "text": text, "message": finding["message"]})  # fmt: skip
     if args.out:
         args.out.write_text(json.dumps(rows, indent=1) + "\n")
-    counts = Counter(v for c in per_rule.values() for v in c.elements())
-    print(f"split {args.split}: {len(repositories)} repositories, {total_lines} lines, "
-          f"{sum(counts.values())} findings")  # fmt: skip
-    columns = ("real", "intended", "false", "unclassified")
-    print(f"{'rule':8}{'findings':>10}" + "".join(f"{c:>14}" for c in columns))
-    for code in sorted(per_rule):
-        c = per_rule[code]
-        print(f"{code:8}{sum(c.values()):>10}" + "".join(f"{c[v]:>14}" for v in columns))
-    print(f"{'all':8}{sum(counts.values()):>10}" + "".join(f"{counts[v]:>14}" for v in columns))
-    if verdicts is not None and total_lines:
-        print(f"false alarms per 100k lines: {counts['false'] * 100_000 / total_lines:.2f}")
+    print(f"split {args.split}: {len(repositories)} repositories, {total_lines} lines")
+    if args.select:
+        table(f"--select {args.select}", per_rule, total_lines, verdicts is not None)
+    else:  # one run, both views: what users see by default, and the opt-in rules
+        default = default_codes()
+        shown = {c: n for c, n in per_rule.items() if c in default}
+        table("default rules", shown, total_lines, verdicts is not None)
+        table(
+            "opt-in rules",
+            {c: n for c, n in per_rule.items() if c not in default},
+            total_lines,
+            False,
+        )
+    for path in unfinished:
+        print(f"not finished (linter timed out): {path}")
     return 0
 
 
@@ -354,7 +439,9 @@ def main() -> int:
     score_parser.add_argument("dest", type=Path)
     score_parser.add_argument("--split", choices=(*SPLITS, "all"), required=True)
     score_parser.add_argument("--verdicts", type=Path, help="app_corpus_verdicts.tsv")
-    score_parser.add_argument("--select", help="passed on to jaxlint (default: default rules)")
+    score_parser.add_argument(
+        "--select", help="passed on to jaxlint (default: ALL, reported as default and opt-in rules)"
+    )
     score_parser.add_argument("--out", type=Path, help="write every finding here as JSON")
     args = parser.parse_args()
     return {"build": build, "split": split, "score": score}[args.command](args)
