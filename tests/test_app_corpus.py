@@ -74,3 +74,25 @@ def test_repository_takes_only_its_subfolders_and_not_its_exclusions() -> None:
     assert not repository.takes("proj/third_party/lib.py")
     assert not repository.takes("other/train.py")
     assert not repository.takes("proj/README.md")
+
+
+def test_every_verdict_names_a_listed_repository_a_known_verdict_and_a_reason() -> None:
+    import csv
+
+    path = ROOT / "benchmarks" / "app_corpus_verdicts.tsv"
+    names = {r.name for r in app_corpus.load()}
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert len(rows) >= 400
+    for row in rows:
+        assert row["repo"] in names, row
+        assert row["verdict"] in app_corpus.VERDICTS, row
+        assert re.fullmatch(r"JL\d{3}", row["code"]), row
+        assert re.fullmatch(r"\d+(:\d+)?", row["line"]), row
+        assert row["reason"].strip(), row
+    # Two findings of one code on one line (two names) share a key: they must agree.
+    verdicts: dict[tuple[str, ...], set[str]] = {}
+    for row in rows:
+        key = (row["repo"], row["path"], row["line"], row["code"])
+        verdicts.setdefault(key, set()).add(row["verdict"])
+    assert all(len(v) == 1 for v in verdicts.values())
