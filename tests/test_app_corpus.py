@@ -1,0 +1,98 @@
+"""The application corpus list (benchmarks/app_corpus.toml) pins every repository and keeps
+the held-out split its rule assigns; the builder selects JAX code and counts notebook lines
+by their code cells. Building needs the network or mirrors, so no test builds it."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_app_corpus() -> ModuleType:
+    path = ROOT / "benchmarks" / "app_corpus.py"
+    spec = importlib.util.spec_from_file_location("app_corpus", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolves annotations through sys.modules
+    spec.loader.exec_module(module)
+    return module
+
+
+app_corpus = _load_app_corpus()
+
+
+def test_every_repository_is_pinned_once_with_a_split() -> None:
+    repositories = app_corpus.load()
+    assert len(repositories) >= 50
+    names = [r.name for r in repositories]
+    assert len(set(names)) == len(names)
+    for repository in repositories:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+", repository.name), repository.name
+        assert re.fullmatch(r"[0-9a-f]{40}", repository.commit), repository.name
+        assert repository.split in ("tune", "validation"), repository.name
+
+
+def test_recorded_split_is_the_one_the_rule_assigns() -> None:
+    entries = app_corpus.tomllib.loads(app_corpus.LIST.read_text())["repository"]
+    lines = {e["repo"]: e["lines"] for e in entries}
+    assert sum(lines.values()) >= 1_000_000
+    assert app_corpus.assign_splits(lines) == {e["repo"]: e["split"] for e in entries}
+    held_out = sum(e["lines"] for e in entries if e["split"] == "validation")
+    assert 0.30 <= held_out / sum(lines.values()) <= 1 / 3
+
+
+def test_selection_takes_jax_code_and_counts_notebook_code_cells() -> None:
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["# import jax\n", "prose\n"]},
+            {"cell_type": "code", "source": ["import jax.numpy as jnp\n", "x = jnp.ones(3)"]},
+            {"cell_type": "code", "source": "print(x)"},
+        ]
+    }
+    data = json.dumps(notebook).encode()
+    assert app_corpus.is_jax_code("a.ipynb", data)
+    assert app_corpus.code_lines("a.ipynb", data) == 3
+    assert app_corpus.is_jax_code("a.py", b"import os\nfrom flax import linen as nn\n")
+    assert not app_corpus.is_jax_code(
+        "a.py", b"import numpy as np\n# import jax\nx = 'import jax'\n"
+    )
+    assert not app_corpus.is_jax_code(
+        "b.ipynb", json.dumps({"cells": notebook["cells"][:1]}).encode()
+    )
+
+
+def test_repository_takes_only_its_subfolders_and_not_its_exclusions() -> None:
+    repository = app_corpus.Repository("o/n", "0" * 40, ("proj",), ("proj/third_party",), "tune")
+    assert repository.takes("proj/train.py")
+    assert repository.takes("proj/notes/demo.ipynb")
+    assert not repository.takes("proj/third_party/lib.py")
+    assert not repository.takes("other/train.py")
+    assert not repository.takes("proj/README.md")
+
+
+def test_every_verdict_names_a_listed_repository_a_known_verdict_and_a_reason() -> None:
+    import csv
+
+    path = ROOT / "benchmarks" / "app_corpus_verdicts.tsv"
+    names = {r.name for r in app_corpus.load()}
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert len(rows) >= 400
+    for row in rows:
+        assert row["repo"] in names, row
+        assert row["verdict"] in app_corpus.VERDICTS, row
+        assert re.fullmatch(r"JL\d{3}", row["code"]), row
+        assert re.fullmatch(r"\d+(:\d+)?", row["line"]), row
+        assert row["reason"].strip(), row
+    # Two findings of one code on one line (two names) share a key: they must agree.
+    verdicts: dict[tuple[str, ...], set[str]] = {}
+    for row in rows:
+        key = (row["repo"], row["path"], row["line"], row["code"])
+        verdicts.setdefault(key, set()).add(row["verdict"])
+    assert all(len(v) == 1 for v in verdicts.values())
