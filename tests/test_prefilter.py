@@ -223,7 +223,7 @@ def assert_same_without_prefilter(code: str, path: str = "example.py") -> list[F
         prefilter.ENABLED = True
     assert with_prefilter == without, code
     python_tree = prefilter.python_tree(code.encode())
-    if python_tree is not None:
+    if isinstance(python_tree, ast.Module):
         triggers = prefilter.shown_triggers(python_tree)
         for finding in without:
             rule = RULES_BY_CODE[finding.code]
