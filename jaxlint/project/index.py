@@ -38,7 +38,7 @@ from jaxlint.project.reader import (
     module_name,
 )
 from jaxlint.rules.triggers import Trigger
-from jaxlint.syntax.compiled import Refusal
+from jaxlint.syntax.compiled import Refusal, python_tree
 
 #: How a transformation kind reads in "called from the jitted train_step".
 _KIND_ADJECTIVES = {
@@ -189,7 +189,7 @@ class ProjectIndex:
                 if module is not None:
                     self._by_path[absolute] = module
                     return module
-        tree = prefilter.python_tree(source)
+        tree = python_tree(source)
         if isinstance(tree, Refusal):
             return None  # refused (JL000) or too deep to read: the linter reports it
         module = IndexedModule(name, absolute, package)
@@ -343,7 +343,7 @@ def summarize(
         source = read_source(path)
     except OSError:
         return None
-    tree = prefilter.python_tree(source)
+    tree = python_tree(source)
     if isinstance(tree, Refusal):
         return None
     name, package = module_name(path)

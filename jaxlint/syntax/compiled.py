@@ -72,6 +72,17 @@ def _too_deep_for_python(error: BaseException) -> SyntaxError:
     return SyntaxError(f"too deeply nested for Python's parser ({type(error).__name__})")
 
 
+def _compile_tree(source: bytes, tree: ast.Module) -> None:
+    """Compile from the tree, which spares a second parse. Reading a tree object back
+    into C counts each level harder than the parser does (3.11: a 1,500-term sum is
+    refused from the tree, compiled from the text), so only the text has the last word
+    on depth."""
+    try:
+        compile(tree, "<jaxlint>", "exec", dont_inherit=True)
+    except RecursionError:
+        compile(source, "<jaxlint>", "exec", dont_inherit=True)
+
+
 def python_tree(source: bytes) -> ast.Module | Refusal:
     """CPython's syntax tree of ``source`` once it parses, compiles and nests no deeper
     than libcst can take; otherwise the :class:`Refusal`."""
@@ -79,7 +90,7 @@ def python_tree(source: bytes) -> ast.Module | Refusal:
         with warnings.catch_warnings(), fresh_interpreter_recursion():
             warnings.simplefilter("ignore")  # e.g. invalid escapes: not ours to report
             tree = compile(source, "<jaxlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-            compile(tree, "<jaxlint>", "exec", dont_inherit=True)
+            _compile_tree(source, tree)
     except (SyntaxError, ValueError) as error:  # UnicodeDecodeError is a ValueError
         return Refusal(error, fails=True)
     except (RecursionError, MemoryError) as error:
