@@ -1,8 +1,8 @@
 """From bytes to a libcst tree, safely: parse guards, JL000 findings, the JAX pre-filter.
 
-libcst's parser overflows its stack on deeply nested brackets and accepts some bytes
-CPython refuses; CPython's own parser and compiler settle those cases, and give the
-clearer message and position for a syntax error.
+CPython decides first (:mod:`jaxlint.syntax.compiled`): its parser and compiler give the
+JL000 verdict, with the clearer message and position, and a depth measure keeps files
+nested deep enough to crash libcst's native parser away from it.
 """
 
 from __future__ import annotations
