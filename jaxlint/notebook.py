@@ -93,18 +93,31 @@ def _items(text: str, position: int) -> Iterator[tuple[int, int]]:
         position = _skip(text, position + 1)
 
 
+#: What changes the nesting inside a JSON container: a string opening, or a bracket.
+_CONTAINER_TOKEN = re.compile(r'["{}\[\]]')
+
+
 def _value_end(text: str, position: int) -> int:
     first = text[position]
     if first == '"':
         return scanstring(text, position + 1)[1]
     if first in "{[":
-        ends = (
-            [member[2] for member in _members(text, position)]
-            if first == "{"
-            else [item[1] for item in _items(text, position)]
-        )
-        # after the last value (or the opening bracket, if none), the closing bracket
-        return _skip(text, ends[-1] if ends else position + 1) + 1
+        # A loop over brackets, not recursion: metadata nested as deep as json.loads
+        # accepts must not stop a fix from being written.
+        depth = 0
+        while True:
+            match = _CONTAINER_TOKEN.search(text, position)
+            if match is None:
+                raise NotebookError(f"unclosed bracket at offset {position}")
+            token, position = match.group(), match.end()
+            if token == '"':
+                position = scanstring(text, position)[1]
+            elif token in "{[":
+                depth += 1
+            else:
+                depth -= 1
+                if depth == 0:
+                    return position
     for literal in ("true", "false", "null"):
         if text.startswith(literal, position):
             return position + len(literal)
@@ -410,12 +423,29 @@ def read_notebook(source: bytes) -> Notebook | None:
             continue
         value = cell.get("source", "")
         if isinstance(value, str):
-            cells.append(CodeCell(index + 1, value, value))
+            cell_source = value
         elif _string_list(value):
-            cells.append(CodeCell(index + 1, "".join(value), list(value)))
+            cell_source = "".join(value)
         else:
             raise NotebookError(f"malformed notebook: the source of cell {index + 1} is not text")
+        _refuse_surrogates(index + 1, cell_source)
+        cells.append(
+            CodeCell(index + 1, cell_source, value if isinstance(value, str) else list(value))
+        )
     return _assemble(text, cells, bom)
+
+
+def _refuse_surrogates(number: int, cell_source: str) -> None:
+    """JSON's ``\\ud800`` escapes decode to lone surrogates, which are no text: Python
+    cannot compile such a cell (UnicodeEncodeError), nor could a fix be written back."""
+    try:
+        cell_source.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(cell_source[error.start])
+        raise NotebookError(
+            f"malformed notebook: cell {number} contains a lone surrogate (U+{code:04X}), "
+            "which is not text"
+        ) from None
 
 
 def _assemble(text: str, cells: list[CodeCell], bom: str) -> Notebook:

@@ -178,6 +178,11 @@ def test_fix_that_adds_a_line_keeps_the_list_layout(tmp_path: Path) -> None:
             '{"cells": [{"cell_type": "code", "source": 7}]}',
             "malformed notebook: the source of cell 1 is not text",
         ),
+        (
+            # JSON's escape for half a surrogate pair: no text, and no UTF-8 for Python.
+            '{"cells": [{"cell_type": "code", "source": "import jax\\nx = \\"\\ud800\\"\\n"}]}',
+            "malformed notebook: cell 1 contains a lone surrogate (U+D800), which is not text",
+        ),
     ],
 )
 def test_a_malformed_notebook_is_a_jl000(tmp_path: Path, text: str, message: str) -> None:
@@ -278,3 +283,20 @@ def test_fix_is_refused_when_a_cell_holds_jaxlints_markers(tmp_path: Path) -> No
     assert out.startswith("m.ipynb:cell 2:1:1: JL001")
     assert "m.ipynb: fixes not applied (a cell contains jaxlint's markers)" in err
     assert path.read_text() == before
+
+
+def test_fix_writes_a_notebook_with_metadata_nested_as_deep_as_linting_reads(
+    tmp_path: Path,
+) -> None:
+    nested: Any = 0
+    for _ in range(900):  # json.loads reads it; a recursive scan of the text did not
+        nested = [nested]
+    cell = _code_cell(["import jax.numpy as jnp\n", "x = jnp.zeros(3)\n", "x[0] = 1.0\n"])
+    cell["metadata"] = {"deep": nested}
+    path = tmp_path / "deep.ipynb"
+    path.write_text(json.dumps(_notebook(cell), indent=1))
+    code, out, err = invoke_cli(["--no-cache", "--fix", "deep.ipynb"], cwd=tmp_path)
+    assert (code, err) == (0, "")
+    written = json.loads(path.read_text())
+    assert written["cells"][0]["source"][2] == "x = x.at[0].set(1.0)\n"
+    assert written["cells"][0]["metadata"] == {"deep": nested}

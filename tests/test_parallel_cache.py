@@ -62,9 +62,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bytes]]]
     libcst_parse = engine.parse
     python_tree = prefilter.python_tree
 
-    def counted_parse(source: bytes):  # type: ignore[no-untyped-def]
+    def counted_parse(source: bytes, *, checked: bool = False):  # type: ignore[no-untyped-def]
         seen.append(("libcst", source))
-        return libcst_parse(source)
+        return libcst_parse(source, checked=checked)
 
     def counted_python(source: bytes):  # type: ignore[no-untyped-def]
         seen.append(("python", source))

@@ -24,6 +24,7 @@ from jaxlint.rules import MODEL_RULES, RULES_BY_CODE, Rule
 from jaxlint.rules.triggers import ALL_TRIGGERS, Trigger
 from jaxlint.run import parallel
 from jaxlint.run.check import CheckOptions, lint_paths
+from jaxlint.syntax.compiled import Refusal
 
 ROOT = Path(__file__).resolve().parent.parent
 TRACED_ONLY = ("JL002", "JL004", "JL006", "JL007")
@@ -47,9 +48,9 @@ def libcst_parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]:
     seen: list[bytes] = []
     parse = engine.parse
 
-    def counted(source: bytes):  # type: ignore[no-untyped-def]
+    def counted(source: bytes, *, checked: bool = False):  # type: ignore[no-untyped-def]
         seen.append(source)
-        return parse(source)
+        return parse(source, checked=checked)
 
     monkeypatch.setattr(engine, "parse", counted)
     yield seen
@@ -223,7 +224,7 @@ def assert_same_without_prefilter(code: str, path: str = "example.py") -> list[F
         prefilter.ENABLED = True
     assert with_prefilter == without, code
     python_tree = prefilter.python_tree(code.encode())
-    if python_tree is not None:
+    if isinstance(python_tree, ast.Module):
         triggers = prefilter.shown_triggers(python_tree)
         for finding in without:
             rule = RULES_BY_CODE[finding.code]
@@ -314,7 +315,7 @@ def test_verdicts_of_the_project_index_spare_a_second_parse(
     python_parses: list[bytes] = []
     python_tree = prefilter.python_tree
 
-    def counted(source: bytes) -> ast.Module | None:
+    def counted(source: bytes) -> ast.Module | Refusal:
         python_parses.append(source)
         return python_tree(source)
 

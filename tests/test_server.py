@@ -310,7 +310,7 @@ def test_the_pre_filter_spares_the_server_a_parse(tmp_path: Path) -> None:
 def test_where_only_libcst_refuses_the_file_the_server_warns_as_check_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(source: bytes) -> cst.Module:
+    def refuse(source: bytes, *, checked: bool = False) -> cst.Module:
         raise cst.ParserSyntaxError("beyond this grammar", lines=[""], raw_line=1, raw_column=0)
 
     monkeypatch.setattr(engine, "parse", refuse)  # valid Python that libcst cannot read

@@ -21,7 +21,6 @@ from jaxlint.driver.source import (
     looks_like_jax,
     parse,
     parse_error_finding,
-    python_syntax_error,
     unreadable_file_finding,
 )
 from jaxlint.driver.suppression import (
@@ -39,6 +38,7 @@ from jaxlint.notebook import NotebookError, in_cells, read_notebook
 from jaxlint.project import prefilter
 from jaxlint.project.index import CrossModuleFacts
 from jaxlint.rules import RULES_BY_CODE, Rule, rules_for
+from jaxlint.syntax.compiled import Refusal
 from jaxlint.syntax.positions import node_spans
 
 
@@ -88,16 +88,17 @@ class FileLinter:
             return True  # traced from, or calling what is jitted in, another file: JAX need not be imported here
         return looks_like_jax(text, self.settings)
 
-    def may_report(self, source: bytes, text: str) -> bool:
+    def may_report(self, source: bytes, text: str) -> bool | Refusal:
         """False only when the file parses (CPython's parser: no JL000) and no enabled
-        rule can report on it, so that it needs no libcst tree (see jaxlint.project.prefilter)."""
+        rule can report on it, so that it needs no libcst tree (see jaxlint.project.prefilter);
+        a :class:`Refusal` when CPython refuses it or it nests too deep for libcst."""
         decorators = self.settings.traced_decorators
         known = prefilter.remembered(source, decorators)  # the project index's verdict
         tree = None
         if known is None:
             tree = prefilter.python_tree(source)
-            if tree is None:
-                return True  # the full path reports JL000, or why libcst cannot parse it
+            if isinstance(tree, Refusal):
+                return tree
         if not self.wants_model(text):
             return False
         if self.external is not None or not prefilter.ENABLED:
@@ -225,18 +226,26 @@ class FileLinter:
         text_hint = decoded_hint(source)
         if skips_file(text_hint):
             return result, None, text_hint
-        if not self.may_report(source, text_hint):
+        verdict = self.may_report(source, text_hint)
+        if isinstance(verdict, Refusal):
+            if verdict.fails:
+                if "JL000" in self.codes:
+                    result.findings.append(parse_error_finding(self.path, verdict.error))
+            else:
+                result.warnings.append(f"{self.path}: skipped ({verdict.error})")
+            return result, None, text_hint
+        if not verdict:
             # No rule can report here and it parses: JL000 is all there was to check.
             return result, None, text_hint
         try:
-            module = parse(source)
-        except Exception as error:  # noqa: BLE001 - any parse failure is a finding
-            python_error = python_syntax_error(source)
-            if python_error is None and not isinstance(error, UnicodeDecodeError):
-                # Valid for this Python, but beyond libcst's grammar: skip, don't cry wolf.
-                result.warnings.append(f"{self.path}: skipped (libcst cannot parse it: {error})")
-            elif "JL000" in self.codes:
-                result.findings.append(parse_error_finding(self.path, python_error or error))
+            # CPython accepted it above (or the project index did): only libcst is left.
+            module = parse(source, checked=True)
+        except UnicodeDecodeError as error:  # bytes CPython decodes and libcst does not
+            if "JL000" in self.codes:
+                result.findings.append(parse_error_finding(self.path, error))
+            return result, None, text_hint
+        except Exception as error:  # noqa: BLE001 - valid Python beyond libcst's grammar
+            result.warnings.append(f"{self.path}: skipped (libcst cannot parse it: {error})")
             return result, None, text_hint
         return result, module, text_hint
 

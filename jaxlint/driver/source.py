@@ -1,8 +1,8 @@
 """From bytes to a libcst tree, safely: parse guards, JL000 findings, the JAX pre-filter.
 
-libcst's parser overflows its stack on deeply nested brackets and accepts some bytes
-CPython refuses; CPython's own parser and compiler settle those cases, and give the
-clearer message and position for a syntax error.
+CPython decides first (:mod:`jaxlint.syntax.compiled`): its parser and compiler give the
+JL000 verdict, with the clearer message and position, and a depth measure keeps files
+nested deep enough to crash libcst's native parser away from it.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import libcst as cst
 from jaxlint.config import Settings
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.findings import Finding
+from jaxlint.syntax.compiled import Refusal, python_tree
 
 # A file worth modelling imports from the JAX ecosystem, imports relatively (a project
 # module may), or already calls ``.at[...]`` on something.
@@ -61,51 +62,16 @@ def unreadable_file_finding(path: str, error: OSError) -> Finding:
     return Finding(path, 1, 1, 1, 1, "JL000", "syntax-error", message)
 
 
-def python_syntax_error(source: bytes) -> Exception | None:
-    """Python's own verdict (compile only, never run), for clearer messages and positions."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SyntaxWarnings are not ours to print
-            compile(source, "<jaxlint>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError, UnicodeDecodeError) as error:
-        return error
-    except (MemoryError, RecursionError):
-        return None
-    return None
-
-
-# Every byte but the brackets, for ``bytes.translate`` to delete at C speed.
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"([{)]}")
-_OPENERS = frozenset(b"([{")
-#: CPython refuses more nested brackets than this; libcst's parser overflows its stack
-#: (a segfault) a little beyond, so such files go to CPython's parser first.
-MAX_NESTING = 200
-
-
-def _nesting_depth_exceeds(source: bytes, limit: int) -> bool:
-    brackets = source.translate(None, _NOT_BRACKETS)
-    if len(brackets) <= limit:
-        return False
-    depth = 0
-    for byte in brackets:
-        if byte in _OPENERS:
-            depth += 1
-            if depth > limit:
-                return True
-        elif depth:
-            depth -= 1
-    return False
-
-
-def parse(source: bytes) -> cst.Module:
-    """Parse bytes as libcst does (PEP 263 cookie, BOM), never returning half a tree."""
-    if b"\x00" in source:
-        raise SyntaxError("source code cannot contain null bytes")
-    if _nesting_depth_exceeds(source, MAX_NESTING):
-        # Brackets in strings and comments count too: only CPython's verdict decides.
-        error = python_syntax_error(source)
-        if error is not None:
-            raise error
+def parse(source: bytes, *, checked: bool = False) -> cst.Module:
+    """Parse bytes as libcst does (PEP 263 cookie, BOM), never returning half a tree.
+    Unless ``checked`` (CPython's :func:`~jaxlint.syntax.compiled.python_tree` accepted
+    these bytes already), CPython decides first: its syntax or compile error, or
+    :class:`~jaxlint.syntax.compiled.TooDeep`, is raised, and libcst never sees a file
+    nested deep enough to crash it."""
+    if not checked:
+        verdict = python_tree(source)
+        if isinstance(verdict, Refusal):
+            raise verdict.error
     return cst.parse_module(source)
 
 

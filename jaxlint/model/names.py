@@ -455,21 +455,23 @@ def array_only_index(subscript: cst.Subscript) -> bool:
 
 
 def names_read(expr: cst.CSTNode) -> Iterator[str]:
-    """Plain names an expression reads, through comparisons, calls and attributes."""
-    if isinstance(expr, cst.Name):
-        yield expr.value
-    elif isinstance(expr, cst.Attribute | cst.Subscript):
-        yield from names_read(expr.value)
-    elif isinstance(expr, cst.UnaryOperation):
-        yield from names_read(expr.expression)
-    elif isinstance(expr, cst.BooleanOperation | cst.BinaryOperation):
-        yield from names_read(expr.left)
-        yield from names_read(expr.right)
-    elif isinstance(expr, cst.Comparison):
-        yield from names_read(expr.left)
-        for target in expr.comparisons:
-            yield from names_read(target.comparator)
-    elif isinstance(expr, cst.Call):
-        yield from names_read(expr.func)
-        for arg in expr.args:
-            yield from names_read(arg.value)
+    """Plain names an expression reads, through comparisons, calls and attributes, in
+    source order. A loop, not recursion: on a long ``and`` chain (one nesting level per
+    operand) recursive generators passed each name up through every level."""
+    stack: list[cst.CSTNode] = [expr]
+    while stack:
+        node = stack.pop()
+        parts: list[cst.CSTNode] = []
+        if isinstance(node, cst.Name):
+            yield node.value
+        elif isinstance(node, cst.Attribute | cst.Subscript):
+            parts = [node.value]
+        elif isinstance(node, cst.UnaryOperation):
+            parts = [node.expression]
+        elif isinstance(node, cst.BooleanOperation | cst.BinaryOperation):
+            parts = [node.left, node.right]
+        elif isinstance(node, cst.Comparison):
+            parts = [node.left, *(target.comparator for target in node.comparisons)]
+        elif isinstance(node, cst.Call):
+            parts = [node.func, *(arg.value for arg in node.args)]
+        stack.extend(reversed(parts))

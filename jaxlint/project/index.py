@@ -18,7 +18,6 @@ a file traces by itself, the semantic model finds with its full rules.
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
 import os
@@ -39,6 +38,7 @@ from jaxlint.project.reader import (
     module_name,
 )
 from jaxlint.rules.triggers import Trigger
+from jaxlint.syntax.compiled import Refusal, python_tree
 
 #: How a transformation kind reads in "called from the jitted train_step".
 _KIND_ADJECTIVES = {
@@ -207,10 +207,9 @@ class ProjectIndex:
                 if module is not None:
                     self._by_path[absolute] = module
                     return module
-        try:
-            tree = ast.parse(source, filename=path)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None  # unparsable: the linter reports it
+        tree = python_tree(source)
+        if isinstance(tree, Refusal):
+            return None  # refused (JL000) or too deep to read: the linter reports it
         module = IndexedModule(name, absolute, package)
         ModuleReader(module, self._decorators).read(tree)
         prefilter.remember(source, tree, self._decorators)  # the linter need not parse again
@@ -376,8 +375,10 @@ def summarize(
     themselves)."""
     try:
         source = read_source(path)
-        tree = ast.parse(source, filename=path)
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+    except OSError:
+        return None
+    tree = python_tree(source)
+    if isinstance(tree, Refusal):
         return None
     name, package = module_name(path)
     module = IndexedModule(name, os.path.abspath(path), package)

@@ -49,13 +49,14 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import warnings
 from collections.abc import Iterable, Iterator
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.rules.base import Rule
 from jaxlint.rules.triggers import ALL_TRIGGERS, Trigger
+from jaxlint.syntax import compiled
 from jaxlint.syntax.chains import chain_parts
+from jaxlint.syntax.compiled import Refusal
 from jaxlint.syntax.imports import imported_names
 
 #: Off: every file that may hold JAX code is parsed by libcst (tests compare the two).
@@ -396,13 +397,7 @@ def remembered(source: bytes, traced_decorators: Iterable[str] = ()) -> frozense
     return _REMEMBERED.get((content_digest(source), frozenset(traced_decorators)))
 
 
-def python_tree(source: bytes) -> ast.Module | None:
-    """CPython's syntax tree of ``source`` (nothing compiled or run), or None when it does
-    not parse (the caller's full path then reports JL000, or why libcst cannot)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. invalid escapes: not ours to report
-            tree = compile(source, "<jaxlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except Exception:  # noqa: BLE001 - any failure sends the file down the full path
-        return None
-    return tree  # type: ignore[no-any-return]
+def python_tree(source: bytes) -> ast.Module | Refusal:
+    """CPython's syntax tree of ``source`` (nothing run), or why it must not reach libcst:
+    it does not parse or compile, or nests too deep (see :mod:`jaxlint.syntax.compiled`)."""
+    return compiled.python_tree(source)
