@@ -52,7 +52,7 @@ NEARBY_STEPS = (10.0, 100.0)
 #: a computation of a few dozen operations.
 ROUNDING_UNITS = 16
 #: Where the judgment was made, for the message.
-IN_FLOAT64 = " (judged in float64: float32 finite differences could not settle it)"
+IN_FLOAT64 = " (judged in float64)"
 
 Verdict = tuple[str, str | None]
 
@@ -349,7 +349,7 @@ def _judge_in_float64(target: ScalarTarget, primals: tuple[Any, ...]) -> Verdict
                 wide, _random_direction(wide, 1), _finite_difference_step(wide)
             )
             if _agrees(here, wide):
-                return PASS, "checked in float64: float32 finite differences could not settle it"
+                return PASS, "checked in float64: float32 finite differences were too coarse here"
             status, message = _judge_mismatch(differentiator, wide, here, IN_FLOAT64)
     except Exception:
         return None

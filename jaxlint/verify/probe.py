@@ -86,6 +86,16 @@ _fresh_context: Any = None
 _fresh_values = itertools.count()
 
 
+def prepare_fresh_traces() -> None:
+    """Create the context `fresh_traces` keys on. Creating one lengthens every cache key,
+    so that each program compiled before compiles again once: the pytest plugin calls this
+    before the tests compile anything."""
+    global _fresh_context
+    make_context = getattr(jax, "make_user_context", None)
+    if _fresh_context is None and make_context is not None:
+        _fresh_context = make_context(None)
+
+
 @contextlib.contextmanager
 def fresh_traces() -> Iterator[None]:
     """Within it, every jitted function traces afresh: its body and those of the jitted
@@ -95,14 +105,11 @@ def fresh_traces() -> Iterator[None]:
     every cache (`jax.clear_caches`) makes each later call of every function and primitive
     compile again, which was most of the plugin's cost on a real suite. Eager operations
     started outside it keep their compiled programs."""
-    global _fresh_context
-    make_context = getattr(jax, "make_user_context", None)
-    if make_context is None:  # an older jax: the blunt way
+    prepare_fresh_traces()
+    if _fresh_context is None:  # an older jax: the blunt way
         jax.clear_caches()
         yield
         return
-    if _fresh_context is None:
-        _fresh_context = make_context(None)
     with _fresh_context(("jaxlint-verify", next(_fresh_values))):
         yield
 
