@@ -254,3 +254,85 @@ def test_a_nan_gradient_at_a_kink_still_fails_grad() -> None:
     verdict, message = _grad(norm, jnp.zeros(3))
     assert verdict == "fail", message
     assert "NaN or infinite gradient at the recorded input" in message
+
+
+# --- grad: what float32 finite differences can and cannot tell ----------------------------
+
+
+@jax.jit
+def large_square_sum(x: Any) -> Any:
+    return jnp.sum(x**2)
+
+
+@jax.custom_vjp
+def slightly_wrong_square(x: Any) -> Any:
+    return x**2
+
+
+slightly_wrong_square.defvjp(lambda x: (x**2, x), lambda x, g: (2.02 * x * g,))
+
+
+def test_float32_rounding_alone_is_no_failure_it_is_judged_in_float64() -> None:
+    # At 500, float32 values of x**2 are rounded by ~0.02: central differences with a step
+    # of 1e-3 are off by about a percent, beyond check_grads' tolerance (2e-3).
+    verdict, message = _grad(large_square_sum, jnp.array([500.0, 300.0]))
+    assert verdict == "pass", message
+    assert message == "checked in float64: float32 finite differences were too coarse here"
+
+
+def test_a_gradient_one_percent_off_still_fails_in_float64() -> None:
+    wrong = jax.jit(lambda x: jnp.sum(slightly_wrong_square(x)))
+    verdict, message = _grad(wrong, jnp.array([500.0, 300.0]))
+    assert verdict == "fail", message
+    assert "where the function is smooth" in message and message.endswith("(judged in float64)")
+
+
+def test_a_function_pinned_to_float32_is_a_skip_within_the_error_bound() -> None:
+    # It computes in float32 even under x64: float64 cannot judge it, and float32
+    # differences disagree with reverse mode by less than their own rounding error.
+    pinned = jax.jit(lambda x: jnp.sum(x.astype(jnp.float32) ** 2))
+    verdict, message = _grad(pinned, jnp.array([500.0, 300.0]))
+    assert verdict == "skip", message
+    assert message.startswith("finite differences cannot judge the gradient at the recorded")
+    assert "within their error bound" in message
+
+
+# --- cost: the probes trace afresh without clearing jax's caches -------------------------
+
+
+def _compiles_during(call: Any) -> int:
+    compiles = []
+
+    def listener(event: str, *_args: Any, **_kwargs: Any) -> None:
+        if event == "/jax/core/compile/backend_compile_duration":
+            compiles.append(event)
+
+    jax.monitoring.register_event_duration_secs_listener(listener)
+    try:
+        call()
+    finally:
+        jax.monitoring.unregister_event_duration_listener(listener)
+    return len(compiles)
+
+
+def test_checks_keep_the_compiled_programs_of_other_functions() -> None:
+    from jaxlint.verify.probe import prepare_fresh_traces
+
+    prepare_fresh_traces()  # as the plugin does before the tests compile anything
+    other = jax.jit(lambda x: jnp.cos(x) * 3.0)
+    other(jnp.ones(4)).block_until_ready()
+    run_checks(relu_sum, (jnp.array([-1.0, 0.5, 2.0]),))
+    assert _compiles_during(lambda: other(jnp.ones(4)).block_until_ready()) == 0
+
+
+def test_a_leak_is_found_though_the_function_was_traced_before() -> None:
+    leaked: list[Any] = []
+
+    @jax.jit
+    def leaky_double(x: Any) -> Any:
+        leaked.append(x)
+        return x * 2
+
+    leaky_double(jnp.ones(2))  # the tests traced it: its trace is cached
+    report = run_checks(leaky_double, (jnp.ones(2),), checks=["leaks"])
+    assert report.checks["leaks"] == "fail", report.messages

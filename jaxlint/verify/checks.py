@@ -2,9 +2,11 @@
 
 Used inside the worker process (one user module per process) and by
 `jaxlint.testing.assert_jax_safe` (in the caller's process). The order of the probes
-matters and each one starts from cleared JAX caches, because `jit`, `make_jaxpr` and
-`.trace()` share one trace cache: a probe that found a warm cache would not see the
-trace-time behaviour it is looking for.
+matters. The probes that watch trace time (jit and effects, leaks, keys) trace under
+`fresh_traces`, because `jit`, `make_jaxpr` and `.trace()` share one trace cache: a probe
+that found a warm cache would not see the trace-time behaviour it is looking for. Nothing
+else is cleared: the programs the tests compiled serve `retrace` and the differences of
+`grad`, and eager operations compile once per process.
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ from jaxlint.verify.probe import (
     block,
     describe_exception,
     fresh_args,
+    fresh_traces,
     jit_wrapper,
     shorten,
+    trace_or_call,
 )
 from jaxlint.verify.result import CHECK_NAMES, FAIL, NOT_SELECTED, PASS, SKIP
 
@@ -73,21 +77,27 @@ def run_checks(
     # Tracers leaked before this function ran (by another function of the module) are
     # not this function's fault.
     earlier_tracers = {id(tracer) for _, tracer in _reachable_tracers(fn, module)}
+    # `retrace` first, before any probe traced the function under `fresh_traces`: jax
+    # explains a cache miss by the closest earlier key, and a key of another context
+    # would be the closest, hiding the argument that changed.
+    retrace_raised = False
+    if "retrace" in selected:
+        # What the other probes print is not under test; keep it out of the caller's output.
+        with contextlib.redirect_stdout(io.StringIO()):
+            retrace_raised = _check_retrace(fn, args, report)
     jit_error: str | None = None
     if selected & {"jit", "effects"}:
         jit_error = _check_jit_and_effects(fn, args, module, report, selected)
-    # What the later probes print is not under test; keep it out of the caller's output.
+    if retrace_raised and jit_error is not None:
+        report.set("retrace", SKIP, "not run: the function does not jit")
     with contextlib.redirect_stdout(io.StringIO()):
         if "leaks" in selected:
             _check_leaks(fn, args, module, report, jit_error, earlier_tracers)
-        if "retrace" in selected:
-            _check_retrace(fn, args, report, jit_error)
         if "grad" in selected:
             check_grad(fn, args, report, jit_error)
         if "keys" in selected:
             check_keys(fn, args, module, report, jit_error)
         block(None)
-    jax.clear_caches()
     return report
 
 
@@ -157,7 +167,6 @@ def _check_jit_and_effects(
     Returns a description of the failure when the function could not run at all, so
     the later probes can skip instead of repeating the same error.
     """
-    jax.clear_caches()
     eager_calls = []
     with jax.disable_jit():
         for _ in range(2):
@@ -173,13 +182,15 @@ def _check_jit_and_effects(
             report.set("effects", SKIP, "not run: the eager call raised")
         return message
 
-    jax.clear_caches()
     jitted, arrays_of = jit_wrapper(fn, args)
+    # Copies made outside the fresh context, whose eager operations would compile again.
+    call_args = [tuple(arrays_of(fresh_args(args))) for _ in range(2)]
     jit_calls = []
-    for _ in range(2):
-        jit_calls.append(_observe(jitted, tuple(arrays_of(fresh_args(args))), module))
-        if jit_calls[-1].error is not None:
-            break
+    with fresh_traces():
+        for arrays in call_args:
+            jit_calls.append(_observe(jitted, arrays, module))
+            if jit_calls[-1].error is not None:
+                break
     jit_error = jit_calls[-1].error
     if jit_error is not None:
         message = f"under jax.jit: {describe_exception(jit_error)}"
@@ -297,12 +308,12 @@ def _check_leaks(
     jit_error: str | None,
     earlier_tracers: set[int],
 ) -> None:
-    jax.clear_caches()
     jitted, arrays_of = jit_wrapper(fn, args)
+    arrays = arrays_of(fresh_args(args))
     detected: str | None = None
     try:
-        with jax.check_tracer_leaks(True):
-            block(jitted(*arrays_of(fresh_args(args))))
+        with fresh_traces(), jax.check_tracer_leaks(True):
+            trace_or_call(jitted, arrays)
     except Exception as error:
         if "leak" not in str(error).lower():
             if jit_error is None:
@@ -390,22 +401,19 @@ class _LogCapture(logging.Handler):
         self.records.append(record.getMessage())
 
 
-def _check_retrace(
-    fn: Callable[..., Any], args: tuple[Any, ...], report: CheckReport, jit_error: str | None
-) -> None:
+def _check_retrace(fn: Callable[..., Any], args: tuple[Any, ...], report: CheckReport) -> bool:
+    """Traces counted over repeated calls with same-shaped inputs; True when the first
+    call raised (a `fail` that the caller makes a `skip` where the function does not jit)."""
     monitoring = jax.monitoring
     if not hasattr(monitoring, "register_event_duration_secs_listener"):
         report.set("retrace", SKIP, "this jax has no trace events to count")
-        return
-    jax.clear_caches()
+        return False
     try:
+        # The tests' own compiled program where they called it with these inputs.
         block(fn(*fresh_args(args)))
     except Exception as error:
-        if jit_error is None:
-            report.set("retrace", FAIL, f"warm-up call raised {describe_exception(error)}")
-        else:
-            report.set("retrace", SKIP, "not run: the function does not jit")
-        return
+        report.set("retrace", FAIL, f"warm-up call raised {describe_exception(error)}")
+        return True
     # Copies made before counting: copying an array may itself trace a small computation.
     call_args = [fresh_args(args) for _ in range(RETRACE_CALLS)]
     counter = _TraceCounter()
@@ -421,7 +429,7 @@ def _check_retrace(
                 block(fn(*call))
     except Exception as error:
         report.set("retrace", FAIL, f"a repeated call raised {describe_exception(error)}")
-        return
+        return False
     finally:
         counter.active = False
         jax_logger.removeHandler(capture)
@@ -429,7 +437,7 @@ def _check_retrace(
             monitoring.unregister_event_duration_listener(counter)
     if counter.count == 0:
         report.set("retrace", PASS)
-        return
+        return False
     message = (
         f"traced {counter.count} more time(s) in {RETRACE_CALLS} calls with same-shaped inputs"
     )
@@ -437,6 +445,7 @@ def _check_retrace(
     if causes:
         message += f"; {_condense_cache_miss(causes[0])}"
     report.set("retrace", FAIL, message)
+    return False
 
 
 CACHE_MISS_NOISE = (

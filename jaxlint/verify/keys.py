@@ -11,7 +11,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxlint.verify.probe import CheckReport, block, describe_exception, jit_wrapper, shorten
+from jaxlint.verify.probe import (
+    CheckReport,
+    describe_exception,
+    fresh_traces,
+    jit_wrapper,
+    shorten,
+    trace_or_call,
+)
 from jaxlint.verify.result import FAIL, PASS, SKIP
 
 RAW_KEYS_UNSEEN = (
@@ -75,12 +82,13 @@ def _typed_legacy_keys(module: types.ModuleType | None) -> Iterator[None]:
 
 
 def _key_reuse_call(fn: Callable[..., Any], args: tuple[Any, ...]) -> BaseException | None:
-    """A fresh `jax.jit` of `fn` under jax's key-reuse checker; the error it raised."""
-    jax.clear_caches()
+    """A fresh trace of `fn` under jax's key-reuse checker (which judges the traced
+    program); the error it raised."""
     jitted, arrays_of = jit_wrapper(fn, args)
+    arrays = arrays_of(args)
     try:
-        with jax.debug_key_reuse(True):
-            block(jitted(*arrays_of(args)))
+        with fresh_traces(), jax.debug_key_reuse(True):
+            trace_or_call(jitted, arrays)
     except Exception as error:
         return error
     return None

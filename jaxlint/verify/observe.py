@@ -151,6 +151,11 @@ class Observer:
     def install(self) -> None:
         import jax
 
+        from jaxlint.verify.probe import prepare_fresh_traces
+
+        # Now, before the tests compile anything: made later, it would make each of their
+        # programs compile again for the checks.
+        prepare_fresh_traces()
         for module_name, attribute in TRANSFORMS:
             if importlib.util.find_spec(module_name.split(".")[0]) is None:
                 continue

@@ -4,7 +4,8 @@ under `jax.jit` on copies of its arguments."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +80,47 @@ def jit_wrapper(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Callable
         return [call_leaves[i] for i in array_positions]
 
     return jax.jit(call_with_arrays), arrays_of  # type: ignore[return-value]
+
+
+_fresh_context: Any = None
+_fresh_values = itertools.count()
+
+
+def prepare_fresh_traces() -> None:
+    """Create the context `fresh_traces` keys on. Creating one lengthens every cache key,
+    so that each program compiled before compiles again once: the pytest plugin calls this
+    before the tests compile anything."""
+    global _fresh_context
+    make_context = getattr(jax, "make_user_context", None)
+    if _fresh_context is None and make_context is not None:
+        _fresh_context = make_context(None)
+
+
+@contextlib.contextmanager
+def fresh_traces() -> Iterator[None]:
+    """Within it, every jitted function traces afresh: its body and those of the jitted
+    functions it calls run again, as the probes that watch trace time (leaks, keys,
+    effects) need. It keys jax's caches on a value never used before (a user context,
+    which jax adds to its tracing and compilation keys) instead of clearing them: clearing
+    every cache (`jax.clear_caches`) makes each later call of every function and primitive
+    compile again, which was most of the plugin's cost on a real suite. Eager operations
+    started outside it keep their compiled programs."""
+    prepare_fresh_traces()
+    if _fresh_context is None:  # an older jax: the blunt way
+        jax.clear_caches()
+        yield
+        return
+    with _fresh_context(("jaxlint-verify", next(_fresh_values))):
+        yield
+
+
+def trace_or_call(jitted: Any, arrays: list[Any]) -> Any:
+    """Trace `jitted` without compiling it where jax can (`.trace`), else call it: for
+    probes that look at trace time only (the leak and key-reuse checkers)."""
+    trace = getattr(jitted, "trace", None)
+    if trace is not None:
+        return trace(*arrays)
+    return block(jitted(*arrays))
 
 
 def block(output: Any) -> Any:

@@ -3,6 +3,7 @@ recorded arguments and run the verify checks on them (:func:`verify_observed`)."
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Sequence
@@ -45,7 +46,6 @@ def verify_observed(
 ) -> list[FunctionResult]:
     """The verify checks on the recorded inputs of each observed function the tests
     called, plus `retrace` from what the tests themselves traced."""
-    import jax
 
     from jaxlint.verify.checks import timed_run_checks
 
@@ -71,7 +71,7 @@ def verify_observed(
             fn = observation.transformed
             if kwargs:
                 fn = functools.partial(fn, **kwargs)
-            with jax.default_matmul_precision("highest"):
+            with _full_precision():
                 report, seconds = timed_run_checks(
                     fn, args, module=sys.modules.get(observation.module), checks=checks
                 )
@@ -86,6 +86,17 @@ def verify_observed(
         if "retrace" in checks:
             _retrace_from_the_tests(observation, result, max_traces)
     return results
+
+
+def _full_precision() -> contextlib.AbstractContextManager[Any]:
+    """Full float32 matrix products, without which an accelerator's finite differences
+    are too coarse for `grad`. The CPU computes them so by default: there the tests' own
+    compiled programs (whose cache keys hold the precision) serve the checks again."""
+    import jax
+
+    if jax.default_backend() == "cpu":
+        return contextlib.nullcontext()
+    return jax.default_matmul_precision("highest")
 
 
 def _why_not_checked(observation: Observation) -> str | None:
