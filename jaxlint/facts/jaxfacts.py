@@ -496,6 +496,7 @@ from jaxlint.facts.objects import (  # noqa: E402, F401 - re-exported
 )
 from jaxlint.facts.transforms import (  # noqa: E402, F401 - re-exported
     CUSTOM_RULE_METHODS,
+    EAGER_CONTEXTS,
     HOST_CALLBACKS,
     JIT_TRANSFORMS,
     MEMOIZING_NAMES,

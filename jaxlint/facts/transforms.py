@@ -175,6 +175,11 @@ def memoizing(name: str | None) -> bool:
     return name is not None and name.rsplit(".", 1)[-1] in MEMOIZING_NAMES
 
 
+#: Context managers under which JAX operations on concrete inputs run eagerly, even
+#: inside staged code: ``with jax.ensure_compile_time_eval(): n = jnp.sum(...)`` gives a
+#: concrete array (an operation on a tracer still gives a tracer).
+EAGER_CONTEXTS = frozenset({"jax.ensure_compile_time_eval", "jax.core.ensure_compile_time_eval"})
+
 #: Functions handed to these run on the host with concrete values: never traced.
 HOST_CALLBACKS = frozenset(
     {

@@ -326,8 +326,36 @@ class TracedControlFlow(Rule):
                     return lax.psum(x, "batch") / n
                 return x
             """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            # Under ensure_compile_time_eval, JAX operations on constants run eagerly.
+            @jax.jit
+            def f(x):
+                with jax.ensure_compile_time_eval():
+                    n = jnp.sum(jnp.arange(4))
+                    scale = 2.0 if n > 3 else 3.0
+                    count = int(n)
+                return x * scale * count
+            """),
     )
     invalid = (
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            @jax.jit
+            def f(x):
+                with jax.ensure_compile_time_eval():
+                    n = jnp.sum(jnp.arange(4))  # concrete
+                    y = jnp.sum(x)  # an operation on a tracer is still traced
+                    if y > n:
+                        return x
+                return -x
+            """,
+            line=8,
+            message="`y > n`",
+        ),
         Invalid(
             """
             import math

@@ -122,9 +122,9 @@ class TracedFacts(Evaluator):
             if name.rsplit(".", 1)[-1].startswith("_"):
                 return UNKNOWN  # private helpers return anything, metadata included
             if name in jf.ARRAY_CALLS or name.startswith(jf.ARRAY_NAMESPACES):
-                if self.in_traced_code(scope):
+                if self.in_traced_code(scope) and not self.model.eager_at(scope, ordinal):
                     return YES  # every JAX operation in staged code yields a tracer
-                return arguments()
+                return arguments()  # under ensure_compile_time_eval: concrete in, concrete out
             if name in jf.TREE_MAP_CALLS and call.args:
                 # A tree of what the mapped function returns: `tree_map(_is_none, grads)`
                 # is a tree of Python bools, static though `grads` is traced.
@@ -140,7 +140,11 @@ class TracedFacts(Evaluator):
         returned = self.of_local_call(call, scope)
         if returned is not UNKNOWN:
             return returned
-        if isinstance(call.func, cst.Call) and self.in_traced_code(scope):
+        if (
+            isinstance(call.func, cst.Call)
+            and self.in_traced_code(scope)
+            and not self.model.eager_at(scope, ordinal)
+        ):
             # jax.value_and_grad(loss)(p, x), jax.vmap(f)(xs) inside staged code: what a
             # transformed function returns there is traced (eval_shape's shapes are not).
             found = self.model.transform_of(call.func, scope)

@@ -1,0 +1,85 @@
+"""The transformation facts the tracing model rests on (facts/transforms.py), established
+by running each claim with the installed jax (and equinox, flax, haiku where installed):
+which transformations stage Python out, which trace their arguments, what
+``functools.partial`` binds, what ``ensure_compile_time_eval`` makes concrete and what
+equinox's ``filter_*`` family keeps static. Each claim is also checked against what the
+linter says of the same code."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import pytest
+
+from jaxlint.config import Settings
+from jaxlint.driver.engine import lint_python_source
+from jaxlint.facts import jaxfacts as jf
+
+jax = pytest.importorskip("jax")
+jnp = pytest.importorskip("jax.numpy")
+
+
+def _resolve(dotted: str) -> Any:
+    """The object a canonical dotted name names in the installed libraries."""
+    module_name, _, attribute = dotted.rpartition(".")
+    module = pytest.importorskip(module_name)
+    return getattr(module, attribute)
+
+
+def _raises_on_tracer(call: Any) -> bool:
+    """Whether ``call()`` fails because Python asked a tracer for a concrete value."""
+    try:
+        call()
+    except jax.errors.ConcretizationTypeError:  # TracerBoolConversionError's base
+        return True
+    return False
+
+
+def _jl006_lines(source: str) -> list[int]:
+    result = lint_python_source(textwrap.dedent(source), "example.py", Settings(select=("JL006",)))
+    assert result.errors == []
+    return [finding.line for finding in result.findings]
+
+
+def _run(source: str) -> dict[str, Any]:
+    namespace: dict[str, Any] = {}
+    exec(compile(textwrap.dedent(source), "example.py", "exec"), namespace)
+    return namespace
+
+
+# ------------------------------------------------------- ensure_compile_time_eval
+
+EAGER_SOURCE = """
+import jax
+import jax.numpy as jnp
+
+@jax.jit
+def constants(x):
+    with jax.ensure_compile_time_eval():
+        n = jnp.sum(jnp.arange(4))
+        scale = 2.0 if n > 3 else 3.0
+        count = int(n)
+    return x * scale * count
+
+@jax.jit
+def on_argument(x):
+    with jax.ensure_compile_time_eval():
+        y = jnp.sum(x)
+        if y > 0:
+            return x
+    return -x
+"""
+
+
+@pytest.mark.parametrize("name", sorted(jf.EAGER_CONTEXTS))
+def test_eager_contexts_name_jax_s_context_manager(name: str) -> None:
+    assert _resolve(name) is jax.ensure_compile_time_eval
+
+
+def test_ensure_compile_time_eval_makes_constants_concrete_but_not_tracers() -> None:
+    functions = _run(EAGER_SOURCE)
+    assert float(functions["constants"](1.0)) == 12.0
+    assert _raises_on_tracer(lambda: functions["on_argument"](1.0))
+    # The linter agrees: only the test on the traced argument's sum is flagged.
+    assert _jl006_lines(EAGER_SOURCE) == [17]
