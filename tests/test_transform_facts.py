@@ -83,3 +83,48 @@ def test_ensure_compile_time_eval_makes_constants_concrete_but_not_tracers() -> 
     assert _raises_on_tracer(lambda: functions["on_argument"](1.0))
     # The linter agrees: only the test on the traced argument's sum is flagged.
     assert _jl006_lines(EAGER_SOURCE) == [17]
+
+
+# ------------------------------------------------------------ functools.partial
+
+PARTIAL_SOURCE = """
+import functools
+import jax
+import jax.numpy as jnp
+
+def add_if(x, flag):
+    if flag:
+        return x + 1
+    return x
+
+def scale_leaf(n, x):
+    if n > 2:
+        return x * n
+    return x
+
+def clip_leaf(limit, x):
+    if x > limit:
+        return limit
+    return x
+
+keyword_bound = jax.jit(functools.partial(add_if, flag=True))
+positional_bound = jax.vmap(functools.partial(scale_leaf, 3))
+
+@jax.jit
+def scale_all(tree):
+    return jax.tree_util.tree_map(functools.partial(scale_leaf, 3), tree)
+
+@jax.jit
+def clip_all(tree):
+    return jax.tree_util.tree_map(functools.partial(clip_leaf, 1.0), tree)
+"""
+
+
+def test_arguments_bound_by_partial_are_constants_and_the_rest_are_traced() -> None:
+    functions = _run(PARTIAL_SOURCE)
+    assert float(functions["keyword_bound"](1.0)) == 2.0
+    assert functions["positional_bound"](jnp.ones(2)).tolist() == [3.0, 3.0]
+    assert [float(v) for v in functions["scale_all"]([1.0, 2.0])] == [3.0, 6.0]
+    assert _raises_on_tracer(lambda: functions["clip_all"]([1.0, 2.0]))
+    # The linter agrees: only clip_leaf's test of its leaf is flagged.
+    assert _jl006_lines(PARTIAL_SOURCE) == [17]

@@ -338,8 +338,36 @@ class TracedControlFlow(Rule):
                     count = int(n)
                 return x * scale * count
             """),
+        Valid("""
+            import functools
+            import jax
+            # Arguments bound by partial before tree_map are constants, not leaves.
+            def scale_leaf(n, x, mode="fast"):
+                if n > 2 and mode == "fast":
+                    return x * n
+                return x
+            @jax.jit
+            def scale_all(tree):
+                tree = jax.tree_util.tree_map(functools.partial(scale_leaf, 3), tree)
+                return jax.tree.map(functools.partial(scale_leaf, 1, mode="slow"), tree)
+            """),
     )
     invalid = (
+        Invalid(
+            """
+            import functools
+            import jax
+            def clip_leaf(limit, x):
+                if x > limit:  # the leaf after the bound argument: traced
+                    return limit
+                return x
+            @jax.jit
+            def clip_all(tree):
+                return jax.tree_util.tree_map(functools.partial(clip_leaf, 1.0), tree)
+            """,
+            line=4,
+            message="`x > limit`",
+        ),
         Invalid(
             """
             import jax

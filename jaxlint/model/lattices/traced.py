@@ -20,6 +20,7 @@ from jaxlint.model.lattices.values import (
     any_yes,
 )
 from jaxlint.model.records import Binding, BindingKind, Fact, Param, Scope
+from jaxlint.model.tracing import partial_call
 
 if TYPE_CHECKING:
     from jaxlint.model.records import TraceInfo
@@ -227,17 +228,38 @@ class TracedFacts(Evaluator):
 
     def from_leaf_callers(self, function: Scope, param: Param) -> Fact | None:
         """What ``jax.tree.map(function, tree, ...)`` calls pass for ``param``: a leaf of
-        the matching tree, traced when that tree is (a traced pytree has traced leaves)."""
+        the matching tree, traced when that tree is (a traced pytree has traced leaves).
+        ``tree.map(partial(function, n), tree)`` binds ``n`` first: that parameter holds
+        what the partial was given, and the leaves fill the parameters after it."""
         sites = self.model.trace(function).leaf_callers
         if not sites or param.index < 0:
             return None
         facts = []
         for site in sites:
             skipped = jf.TREE_MAP_CALLS[site.qualified_name]  # type: ignore[index]
-            if param.index < skipped:
+            found = partial_call(self.model, site.call.args[0].value, site.scope, site.ordinal)
+            if found is not None:
+                partial, where, ordinal = found
+                bound_positional = [
+                    arg.value for arg in partial.args[1:] if arg.keyword is None and not arg.star
+                ]
+                if any(arg.star for arg in partial.args[1:]):
+                    return None
+                bound_keywords = {
+                    arg.keyword.value: arg.value for arg in partial.args[1:] if arg.keyword
+                }
+                if param.name in bound_keywords:
+                    facts.append(self.of(bound_keywords[param.name], where, ordinal))
+                    continue
+                if param.index < len(bound_positional):
+                    facts.append(self.of(bound_positional[param.index], where, ordinal))
+                    continue
+                position = param.index - len(bound_positional) - skipped
+            else:
+                position = param.index - skipped
+            if position < 0:
                 return None  # the key path
             trees = [a.value for a in site.call.args[1:] if a.keyword is None and not a.star]
-            position = param.index - skipped
             if position >= len(trees):
                 return None
             facts.append(
