@@ -128,3 +128,73 @@ def test_arguments_bound_by_partial_are_constants_and_the_rest_are_traced() -> N
     assert _raises_on_tracer(lambda: functions["clip_all"]([1.0, 2.0]))
     # The linter agrees: only clip_leaf's test of its leaf is flagged.
     assert _jl006_lines(PARTIAL_SOURCE) == [17]
+
+
+# ------------------------------------------------- equinox: array leaves only
+
+FILTER_SOURCE = """
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+
+@eqx.filter_jit
+def forward(x, flag, scale):
+    if flag:
+        x = x * scale
+    if scale > 1:
+        x = x / scale
+    return jnp.tanh(x)
+
+@eqx.filter_jit
+def annotated(x: jax.Array):
+    if x > 0:
+        return x
+    return -x
+
+@eqx.filter_jit
+def used(x):
+    y = jnp.abs(x)
+    if x > 0:
+        return y
+    return -y
+
+@eqx.filter_grad
+def loss(x, flag):
+    if flag:
+        return x * x
+    return x
+"""
+
+
+def test_filter_transformations_trace_arrays_and_keep_python_values_static() -> None:
+    pytest.importorskip("equinox")
+    functions = _run(FILTER_SOURCE)
+    one = jnp.ones(())
+    assert float(functions["forward"](one, True, 2.0)) == pytest.approx(float(jnp.tanh(1.0)))
+    assert float(functions["loss"](one, True)) == 2.0
+    assert _raises_on_tracer(lambda: functions["annotated"](one))
+    assert _raises_on_tracer(lambda: functions["used"](one))
+    # A Python scalar stays static under filter_jit, even where an array would be traced.
+    assert float(functions["annotated"](2.0)) == 2.0
+    # The linter agrees: parameters are traced only where they are known to be arrays.
+    assert _jl006_lines(FILTER_SOURCE) == [16, 23]
+
+
+def test_array_leaves_only_is_what_equinox_does() -> None:
+    """Every ``array_leaves_only`` entry names an equinox function, and equinox's own
+    predicate for what its filters trace says: arrays yes, Python values no."""
+    eqx = pytest.importorskip("equinox")
+    import numpy as np
+
+    filtering = [name for name, t in jf.TRANSFORMS.items() if t.array_leaves_only]
+    assert filtering and all(name.startswith("equinox.") for name in filtering)
+    for name in filtering:
+        assert callable(_resolve(name)), name
+    assert [eqx.is_array(v) for v in (jnp.ones(()), np.ones(()), True, 2.0, 3, "a")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]

@@ -351,8 +351,40 @@ class TracedControlFlow(Rule):
                 tree = jax.tree_util.tree_map(functools.partial(scale_leaf, 3), tree)
                 return jax.tree.map(functools.partial(scale_leaf, 1, mode="slow"), tree)
             """),
+        Valid("""
+            import equinox as eqx
+            import jax.numpy as jnp
+            # filter_jit traces arrays only: without evidence of an array, a parameter
+            # may be a Python value, which stays static.
+            @eqx.filter_jit
+            def forward(x, flag, scale):
+                if flag:
+                    x = x * scale
+                if scale > 1:
+                    x = x / scale
+                return jnp.tanh(x)
+            """),
     )
     invalid = (
+        Invalid(
+            """
+            import equinox as eqx
+            import jax
+            import jax.numpy as jnp
+            from jaxtyping import Array, Float
+            @eqx.filter_jit
+            def step(x: jax.Array, y: Float[Array, ""], z, w, flag):
+                if x > 0 or y > 0:  # annotated arrays
+                    return x
+                if jnp.abs(z) > 1:  # z is used as an array
+                    return z
+                if w > 0 and flag:  # every call passes an array for w
+                    return w
+                return x
+            step(jnp.ones(()), jnp.ones(()), jnp.ones(()), jnp.zeros(()), True)
+            """,
+            count=3,
+        ),
         Invalid(
             """
             import functools

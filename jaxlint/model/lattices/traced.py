@@ -10,6 +10,7 @@ import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.facts.transforms import TransformKind
+from jaxlint.model.lattices.arrays import array_evidence
 from jaxlint.model.lattices.values import (
     DEFINITIONS,
     NO,
@@ -220,6 +221,8 @@ class TracedFacts(Evaluator):
         if info.traces_only_array_leaves() and _python_literal(param.default):
             return NO  # `training: bool = False` under eqx.filter_jit: a Python value
         if self.arguments_traced(info):
+            if info.traces_only_array_leaves() and not array_evidence(self.model, function, param):
+                return UNKNOWN  # eqx.filter_jit traces arrays only: this may be static
             return YES if param.default is None else UNKNOWN
         passed = self.from_callers(function, param)
         if passed is None:
