@@ -327,95 +327,30 @@ class TracedControlFlow(Rule):
                 return x
             """),
         Valid("""
-            import jax
-            import jax.numpy as jnp
-            # Under ensure_compile_time_eval, JAX operations on constants run eagerly.
-            @jax.jit
-            def f(x):
-                with jax.ensure_compile_time_eval():
-                    n = jnp.sum(jnp.arange(4))
-                    scale = 2.0 if n > 3 else 3.0
-                    count = int(n)
-                return x * scale * count
-            """),
-        Valid("""
             import functools
             import jax
-            # Arguments bound by partial before tree_map are constants, not leaves.
-            def scale_leaf(n, x, mode="fast"):
-                if n > 2 and mode == "fast":
-                    return x * n
-                return x
+            import jax.numpy as jnp
+            def scale_leaf(n, x, mode="fast"):  # n, mode: bound by partial, not leaves
+                return x * n if n > 2 and mode == "fast" else x
             @jax.jit
-            def scale_all(tree):
-                tree = jax.tree_util.tree_map(functools.partial(scale_leaf, 3), tree)
+            def f(tree):
+                with jax.ensure_compile_time_eval():  # eager: concrete, not traced
+                    n = jnp.sum(jnp.arange(4))
+                    count = int(n) if n > 3 else 3
+                tree = jax.tree_util.tree_map(functools.partial(scale_leaf, count), tree)
                 return jax.tree.map(functools.partial(scale_leaf, 1, mode="slow"), tree)
             """),
         Valid("""
             import equinox as eqx
             import jax.numpy as jnp
-            # filter_jit traces arrays only: without evidence of an array, a parameter
-            # may be a Python value, which stays static.
-            @eqx.filter_jit
-            def forward(x, flag, scale):
-                if flag:
-                    x = x * scale
-                if scale > 1:
+            @eqx.filter_jit  # traces arrays only: a parameter not known to be one may be
+            def forward(x, flag, scale):  # a Python value, which stays static
+                if flag and scale > 1:
                     x = x / scale
                 return jnp.tanh(x)
             """),
     )
     invalid = (
-        Invalid(
-            """
-            import equinox as eqx
-            import jax
-            import jax.numpy as jnp
-            from jaxtyping import Array, Float
-            @eqx.filter_jit
-            def step(x: jax.Array, y: Float[Array, ""], z, w, flag):
-                if x > 0 or y > 0:  # annotated arrays
-                    return x
-                if jnp.abs(z) > 1:  # z is used as an array
-                    return z
-                if w > 0 and flag:  # every call passes an array for w
-                    return w
-                return x
-            step(jnp.ones(()), jnp.ones(()), jnp.ones(()), jnp.zeros(()), True)
-            """,
-            count=3,
-        ),
-        Invalid(
-            """
-            import functools
-            import jax
-            def clip_leaf(limit, x):
-                if x > limit:  # the leaf after the bound argument: traced
-                    return limit
-                return x
-            @jax.jit
-            def clip_all(tree):
-                return jax.tree_util.tree_map(functools.partial(clip_leaf, 1.0), tree)
-            """,
-            line=4,
-            message="`x > limit`",
-        ),
-        Invalid(
-            """
-            import jax
-            import jax.numpy as jnp
-            @jax.jit
-            def f(x):
-                with jax.ensure_compile_time_eval():
-                    n = jnp.sum(jnp.arange(4))  # concrete
-                    y = jnp.sum(x)  # an operation on a tracer is still traced
-                    if y > n:
-                        return x
-                return -x
-            """,
-            line=8,
-            message="`y > n`",
-        ),
         Invalid(
             """
             import math
@@ -538,6 +473,38 @@ class TracedControlFlow(Rule):
                 n = x.sum().item()
                 return x * n
             """),
+        Invalid(
+            """
+            import equinox as eqx
+            import jax
+            import jax.numpy as jnp
+            from jaxtyping import Array, Float
+            @eqx.filter_jit
+            def step(x: jax.Array, y: Float[Array, ""], z, w, flag):
+                if x > 0 or y > 0:  # annotated arrays
+                    return x
+                if jnp.abs(z) > 1:  # z is used as an array
+                    return z
+                if w > 0 and flag:  # every call passes an array for w
+                    return w
+                return x
+            step(jnp.ones(()), jnp.ones(()), jnp.ones(()), jnp.zeros(()), True)
+            """,
+            count=3,
+        ),
+        Invalid(
+            """
+            import functools
+            import jax
+            def clip_leaf(limit, x):
+                return limit if x > limit else x  # the leaf after the bound argument
+            @jax.jit
+            def clip_all(tree):
+                return jax.tree_util.tree_map(functools.partial(clip_leaf, 1.0), tree)
+            """,
+            line=4,
+            message="`x > limit`",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:

@@ -166,8 +166,11 @@ class TracedFacts(Evaluator):
         return UNKNOWN
 
     def in_traced_code(self, scope: Scope) -> bool:
-        """Where a JAX operation yields a tracer: staged code (jit, vmap, scan, ...)."""
-        return self.model.staged_function(scope) is not None
+        """Where a JAX operation yields a tracer whatever its inputs: code staged out into
+        a jaxpr (jit, scan, ...). Under vmap or grad alone only what depends on the
+        arguments is traced, and the arguments say so."""
+        function = scope.enclosing_function()
+        return function is not None and self.model.trace(function).stages_constants
 
     @staticmethod
     def arguments_traced(info: TraceInfo) -> bool:
@@ -293,14 +296,13 @@ class JvpTracedFacts(TracedFacts):
     """Is the value a tracer of any kind, the JVP tracers of code traced only by ``grad``
     included? Those hold concrete values (Python control flow on them works), but classic
     NumPy cannot convert them (``np.sqrt`` on a JVPTracer raises). The inputs of a flax
-    module's methods count too: modules are applied inside jitted and differentiated
-    training steps, where those inputs are tracers."""
+    module's methods and of a haiku transformed function count too: applied at top level
+    they are the caller's values, but modules are applied inside jitted and differentiated
+    training steps, where they are tracers. That is an assumption, not a fact JAX
+    guarantees (tests/test_transform_facts.py shows ``apply`` itself traces nothing):
+    only JL007 relies on it, and control flow (JL006) does not."""
 
     lattice = "traced-or-jvp"
-
-    def in_traced_code(self, scope: Scope) -> bool:
-        function = scope.enclosing_function()
-        return function is not None and self.model.trace(function).traced
 
     @staticmethod
     def arguments_traced(info: TraceInfo) -> bool:
