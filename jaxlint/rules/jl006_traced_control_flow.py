@@ -86,8 +86,9 @@ class TracedControlFlow(Rule):
         functions and what is computed from them with JAX. Static facts are fine: `.shape`,
         `.ndim`, `.dtype`, `.size`, `len()`, `isinstance`, `x is None`, parameters named in
         `static_argnums`/`static_argnames`, Python constants and closed-over Python values.
-        Code traced only by `jax.grad`/`value_and_grad` runs Python on every call with
-        concrete values, so a value-dependent `if` works there and is not flagged.
+        Code traced only by `grad`/`value_and_grad`, `custom_jvp`/`custom_vjp` (and their
+        rules), `named_call`, flax `apply` or `hk.transform` runs Python on concrete values,
+        so a value-dependent `if` works there: flagged only where jit & co. call it.
         """
     why_bad = """
         Under `jit` a traced value has a shape and a dtype but no value: Python cannot decide
