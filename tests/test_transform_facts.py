@@ -223,7 +223,7 @@ def _observe(harness: Any, transform: Any) -> tuple[bool, bool]:
     return any(a for a, _ in seen), any(c for _, c in seen)
 
 
-ONE = jnp.ones(()) if jnp is not None else None
+ONE = jnp.ones(())
 
 
 def _custom_jvp(t: Any, f: Body) -> None:
