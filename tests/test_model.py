@@ -637,3 +637,64 @@ def f(x, i):
         "x[0]",
         "x[i]",
     ]
+
+
+def test_only_staging_transformations_make_a_function_staged() -> None:
+    """What tests/test_transform_facts.py observes: grad, named_call, shard_map,
+    custom_jvp/vjp primals and rules, flax modules run Python on the caller's values;
+    vmap traces its arguments but leaves constants concrete; jit stages everything."""
+    model = model_of("""
+        import flax.linen as nn
+        import jax
+
+        def a(x): return x
+        def b(x): return x
+        def c(x): return x
+        def d(x): return x
+        def e(x): return x
+        @jax.custom_vjp
+        def primal(x): return x
+        def fwd(x): return x, x
+        def bwd(r, g): return (g,)
+        primal.defvjp(fwd, bwd)
+        class Layer(nn.Module):
+            def __call__(self, x): return x
+
+        grad_a = jax.grad(a)
+        named_b = jax.named_call(b)
+        sharded_c = jax.shard_map(c, mesh=None, in_specs=None, out_specs=None)
+        batched_d = jax.vmap(d)
+        jitted_e = jax.jit(jax.named_call(e))
+        """)
+    staged = {
+        name: (model.trace(function(model, name)).staged,
+               model.trace(function(model, name)).stages_constants)
+        for name in ("a", "b", "c", "d", "e", "primal", "fwd", "bwd", "Layer.__call__")
+    }  # fmt: skip
+    assert staged == {
+        "a": (False, False), "b": (False, False), "c": (False, False), "d": (True, False),
+        "e": (True, True), "primal": (False, False), "fwd": (False, False),
+        "bwd": (False, False), "Layer.__call__": (False, False),
+    }  # fmt: skip
+
+
+def test_filter_jit_parameters_are_arrays_only_with_evidence() -> None:
+    model = model_of("""
+        import equinox as eqx
+        import jax
+        import jax.numpy as jnp
+
+        @eqx.filter_jit
+        def f(flag, scale, annotated: jax.Array, used, passed, rebound, like: jax.typing.ArrayLike):
+            rebound = rebound * 2
+            return jnp.sin(used) + rebound.sum()
+
+        f(True, 2.0, jnp.ones(3), jnp.ones(3), jnp.zeros(3), jnp.ones(3), 1.0)
+        """)
+    scope = function(model, "f")
+    at = Point(scope, 0)
+    ask = {name: model.traced_fact(cst.Name(name), at) for name in scope.params}
+    assert ask == {
+        "flag": Fact.UNKNOWN, "scale": Fact.UNKNOWN, "annotated": Fact.YES, "used": Fact.YES,
+        "passed": Fact.YES, "rebound": Fact.YES, "like": Fact.UNKNOWN,
+    }  # fmt: skip

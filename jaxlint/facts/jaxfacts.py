@@ -110,6 +110,9 @@ ARRAY_ANNOTATIONS = frozenset(
         "chex.ArrayDevice",
     }
 )
+#: Array annotations that admit Python scalars too (``jax.typing.ArrayLike``): no evidence
+#: of an array where Python scalars stay static (equinox's ``filter_jit``).
+SCALAR_ADMITTING_ANNOTATIONS = frozenset({"jax.typing.ArrayLike"})
 #: jaxtyping dtype markers: ``Float[Array, "b n"]`` is a JAX array when its first item is.
 JAXTYPING_MODULE = "jaxtyping"
 
@@ -438,6 +441,7 @@ from jaxlint.facts.results import (  # noqa: E402, F401 - re-exported
 from jaxlint.facts.returns import Returns  # noqa: E402, F401 - re-exported
 from jaxlint.facts.transforms import (  # noqa: E402, F401 - re-exported
     CUSTOM_RULE_METHODS,
+    EAGER_CONTEXTS,
     HOST_CALLBACKS,
     JIT_TRANSFORMS,
     MEMOIZING_NAMES,

@@ -10,26 +10,52 @@ from dataclasses import dataclass
 
 
 class TransformKind(enum.Enum):
-    """What a transformation does to the Python function it is given."""
+    """What a transformation does to the Python function it is given.
+
+    Its properties say what ``tests/test_transform_facts.py`` observes by calling every
+    table entry below with the installed libraries, at top level (no enclosing ``jit``):
+    whether the function's arguments arrive as tracers without a concrete value, and
+    whether a JAX operation on constants in it gives one. Under an enclosing staging
+    transformation everything is staged; the tracing model propagates that through calls.
+    """
 
     JIT = "jit"  # stage out once, compile, cache (jit, pmap, checkify, filter_jit)
-    VMAP = "vmap"  # stage out once per call shape, batched
+    VMAP = "vmap"  # batch: arguments are batch tracers; constants stay concrete
     GRAD = "grad"  # Python runs on every call, with JVP tracers (grad, jacfwd, vjp, ...)
     SHAPE = "shape"  # traced once for shapes or a jaxpr, never run (eval_shape, make_jaxpr)
     LOOP = "loop"  # a lax control-flow body (scan, fori_loop, cond, ...)
     CHECKPOINT = "checkpoint"  # remat / checkpoint
-    CUSTOM = "custom"  # custom_jvp / custom_vjp primal
-    MODULE = "module"  # a flax linen module method (__call__, setup, @compact)
+    CUSTOM = "custom"  # custom_jvp / custom_vjp primal: called as is, on the caller's values
+    MODULE = "module"  # a flax linen module method, a haiku transformed function: applied eagerly
     KERNEL = "kernel"  # a Pallas kernel: parameters are mutable refs
     USER = "user"  # a configured `traced-decorators` wrapper
     CUSTOM_RULE = "custom_rule"  # a jvp/vjp rule registered with .defjvp/.defvjp
+    EAGER = "eager"  # runs on the caller's values (named_call, shard_map, associative_scan)
     EXTERNAL = "external"  # traced from another module of the project
 
     @property
+    def traces_arguments(self) -> bool:
+        """The function's non-static arguments are tracers with no concrete value: Python
+        control flow on them raises. Not GRAD (its JVP tracers hold concrete values), nor
+        the kinds that pass the caller's values through (CUSTOM, MODULE, EAGER); not
+        CUSTOM_RULE (a rule gets what its primal got, nondiff arguments in positions its
+        registration does not tell), nor KERNEL (mutable refs)."""
+        return self in _TRACING_KINDS
+
+    @property
+    def stages_constants(self) -> bool:
+        """A JAX operation in the function gives a tracer even on constants
+        (``jnp.sum(jnp.ones(2))``): the function is staged out into a jaxpr. Not VMAP:
+        batching only touches values that depend on the batched arguments."""
+        return self in _STAGING_KINDS
+
+    @property
     def stages_python(self) -> bool:
-        """Python runs once, at trace time, on tracers (everything but `grad`, which
-        runs Python on every call with concrete values)."""
-        return self is not TransformKind.GRAD
+        """Python control flow on the function's traced values raises: its arguments are
+        tracers, or it is staged out. The kinds that do neither (grad, custom_jvp/vjp
+        primals and rules, flax and haiku apply, named_call) make such control flow an
+        error only where a staging transformation encloses them."""
+        return self.traces_arguments or self.stages_constants
 
     @property
     def trace_only(self) -> bool:
@@ -37,16 +63,9 @@ class TransformKind(enum.Enum):
         return self is TransformKind.SHAPE
 
     @property
-    def traces_arguments(self) -> bool:
-        """The function's non-static arguments are tracers. Not CUSTOM_RULE: a jvp/vjp
-        rule also receives the primal's nondiff arguments, in positions its registration
-        does not tell; not GRAD: its tracers hold concrete values."""
-        return self in _TRACING_KINDS
-
-    @property
     def passes_arrays(self) -> bool:
         """The function's non-static arguments are arrays (or pytrees of them)."""
-        return self in _TRACING_KINDS or self is TransformKind.MODULE
+        return self in _TRACING_KINDS
 
 
 _TRACING_KINDS = frozenset(
@@ -56,10 +75,14 @@ _TRACING_KINDS = frozenset(
         TransformKind.SHAPE,
         TransformKind.LOOP,
         TransformKind.CHECKPOINT,
-        TransformKind.CUSTOM,
         TransformKind.USER,
     }
 )
+#: EXTERNAL: traced from a module where a staging transformation roots the trace.
+_STAGING_KINDS = (_TRACING_KINDS - {TransformKind.VMAP}) | {
+    TransformKind.KERNEL,
+    TransformKind.EXTERNAL,
+}
 
 
 @dataclass(frozen=True)
@@ -80,7 +103,7 @@ TRANSFORMS: dict[str, Transform] = {
     "jax.pmap": _F(TransformKind.JIT, compiles=True),
     "jax.pjit": _F(TransformKind.JIT, compiles=True),
     "jax.vmap": _F(TransformKind.VMAP),
-    "jax.shard_map": _F(TransformKind.VMAP),
+    "jax.shard_map": _F(TransformKind.EAGER),
     "jax.grad": _F(TransformKind.GRAD),
     "jax.value_and_grad": _F(TransformKind.GRAD),
     "jax.jacfwd": _F(TransformKind.GRAD),
@@ -92,7 +115,7 @@ TRANSFORMS: dict[str, Transform] = {
     "jax.linearize": _F(TransformKind.GRAD),
     "jax.checkpoint": _F(TransformKind.CHECKPOINT),
     "jax.remat": _F(TransformKind.CHECKPOINT),
-    "jax.named_call": _F(TransformKind.CHECKPOINT),
+    "jax.named_call": _F(TransformKind.EAGER),
     "jax.custom_jvp": _F(TransformKind.CUSTOM),
     "jax.custom_vjp": _F(TransformKind.CUSTOM),
     "jax.custom_gradient": _F(TransformKind.CUSTOM),
@@ -105,7 +128,8 @@ TRANSFORMS: dict[str, Transform] = {
     "jax.lax.cond": _F(TransformKind.LOOP, (1, 2), ("true_fun", "false_fun")),
     "jax.lax.switch": _F(TransformKind.LOOP, (1,), ("branches",)),
     "jax.lax.map": _F(TransformKind.LOOP, (0,), ("f",)),
-    "jax.lax.associative_scan": _F(TransformKind.LOOP, (0,), ("fn",)),
+    # associative_scan calls fn eagerly on slices of its concrete inputs: no staging.
+    "jax.lax.associative_scan": _F(TransformKind.EAGER, (0,), ("fn",)),
     "jax.lax.custom_root": _F(TransformKind.LOOP, (1, 2, 3), ()),
     "jax.lax.custom_linear_solve": _F(TransformKind.LOOP, (0, 2, 3), ()),
     "jax.checkify.checkify": _F(TransformKind.JIT),
@@ -137,7 +161,7 @@ TRANSFORMS: dict[str, Transform] = {
     "flax.nnx.jit": _F(TransformKind.JIT, compiles=True),
     "flax.nnx.pmap": _F(TransformKind.JIT, compiles=True),
     "flax.nnx.vmap": _F(TransformKind.VMAP),
-    "flax.nnx.shard_map": _F(TransformKind.VMAP),
+    "flax.nnx.shard_map": _F(TransformKind.EAGER),
     "flax.nnx.grad": _F(TransformKind.GRAD),
     "flax.nnx.value_and_grad": _F(TransformKind.GRAD),
     "flax.nnx.remat": _F(TransformKind.CHECKPOINT),
@@ -174,6 +198,11 @@ MEMOIZING_NAMES = frozenset(
 def memoizing(name: str | None) -> bool:
     return name is not None and name.rsplit(".", 1)[-1] in MEMOIZING_NAMES
 
+
+#: Context managers under which JAX operations on concrete inputs run eagerly, even
+#: inside staged code: ``with jax.ensure_compile_time_eval(): n = jnp.sum(...)`` gives a
+#: concrete array (an operation on a tracer still gives a tracer).
+EAGER_CONTEXTS = frozenset({"jax.ensure_compile_time_eval", "jax.core.ensure_compile_time_eval"})
 
 #: Functions handed to these run on the host with concrete values: never traced.
 HOST_CALLBACKS = frozenset(

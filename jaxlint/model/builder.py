@@ -400,6 +400,7 @@ class Builder:
         loop.end = self.ordinal + 1
 
     def visit_with(self, node: cst.With) -> None:
+        start = self.site(node)
         for item in node.items:
             self.walk(item.item)
             if item.asname is not None:
@@ -407,6 +408,7 @@ class Builder:
         self.in_with += 1
         self.walk(node.body)
         self.in_with -= 1
+        self.model.with_blocks.append((start, self.ordinal))
 
     def visit_global(self, node: cst.Global) -> None:
         self.scope.globals.update(item.name.value for item in node.names)

@@ -421,6 +421,12 @@ class TraceInfo:
         return self.traced and any(kind.stages_python for kind in self.kinds)
 
     @property
+    def stages_constants(self) -> bool:
+        """Staged out into a jaxpr (jit, scan, ..., not vmap alone): a JAX operation
+        there gives a tracer even on constants."""
+        return self.traced and any(kind.stages_constants for kind in self.kinds)
+
+    @property
     def compiled(self) -> bool:
         """Staged and then run compiled: not only traced for shapes by
         ``eval_shape``/``make_jaxpr``, and not only differentiated."""

@@ -60,6 +60,9 @@ class SemanticModel(ModelView):
         self.expression_statements: list[Site] = []
         self.decorated_defs: list[Site] = []  # FunctionDefs with decorators, with their loop
         self.conditions: list[ConditionSite] = []  # in source order, outer before inner
+        #: ``with`` statements: their site and the last ordinal of their body
+        self.with_blocks: list[tuple[Site, int]] = []
+        self._eager_blocks: list[tuple[Scope, int, int]] | None = None
         self._conditions_by_scope: dict[int, list[ConditionSite]] | None = None
         #: module-level names other linted files rebind (``settings.scale = 2.0``) -> where
         self.external_rebound: dict[str, str] = {}
@@ -111,6 +114,26 @@ class SemanticModel(ModelView):
         traces it: where Python runs once, at trace time, on tracers."""
         function = scope.enclosing_function()
         return function if function is not None and self.trace(function).staged else None
+
+    def eager_at(self, scope: Scope, ordinal: int) -> bool:
+        """Inside the body of a ``with jax.ensure_compile_time_eval():`` of the same
+        function: JAX operations there run eagerly, on concrete inputs to concrete values."""
+        if self._eager_blocks is None:
+            self._eager_blocks = [
+                (site.scope.enclosing_function() or self.module_scope, site.ordinal, end)
+                for site, end in self.with_blocks
+                if any(
+                    isinstance(item.item, cst.Call)
+                    and self.qualified_name(item.item.func, site.scope) in jf.EAGER_CONTEXTS
+                    for item in site.node.items  # type: ignore[attr-defined]
+                )
+            ]
+        if not self._eager_blocks:
+            return False
+        function = scope.enclosing_function() or self.module_scope
+        return any(
+            owner is function and start < ordinal <= end for owner, start, end in self._eager_blocks
+        )
 
     def transform_of(
         self, expr: cst.BaseExpression, scope: Scope

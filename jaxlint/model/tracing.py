@@ -259,10 +259,10 @@ class TraceResolver:
                     filtering=transform.array_leaves_only,
                 )
                 partial = self.partial_call(value, where)
-                bound = _partial_positional_count(partial)
+                bound = partial_positional_count(partial)
                 if model.bound_method(value, where):
                     bound += 1  # jax.jit(self.step, static_argnums=0): 0 is after `self`
-                info.partial_bound |= _partial_bound_names(partial, target, bound)
+                info.partial_bound |= partial_bound_names(partial, target, bound)
                 self.static_from_options(target, options, bound)
                 if (
                     transform.kind is TransformKind.VMAP
@@ -309,25 +309,9 @@ class TraceResolver:
         return functions
 
     def partial_call(self, expr: cst.BaseExpression, scope: Scope) -> cst.Call | None:
-        """The ``functools.partial(f, ...)`` call that ``expr`` is, or names
-        (``inner = partial(...)``)."""
-        model = self.model
-        if isinstance(expr, cst.Name):
-            found = model.lookup(expr.value, scope)
-            if (
-                found is not None
-                and len(found.bindings) == 1
-                and found.bindings[0].kind is BindingKind.ASSIGN
-            ):
-                binding = found.bindings[0]
-                expr = binding.value  # type: ignore[assignment]
-                scope = binding.code_scope
-        if (
-            isinstance(expr, cst.Call)
-            and model.qualified_name(expr.func, scope) == "functools.partial"
-        ):
-            return expr
-        return None
+        """The ``functools.partial(f, ...)`` call that ``expr`` is, or names."""
+        found = partial_call(self.model, expr, scope)
+        return None if found is None else found[0]
 
     def static_from_options(self, function: Scope, options: Sequence[cst.Arg], bound: int) -> None:
         # What is literal is static even where the rest is not (``(0, n)`` still says 0).
@@ -392,14 +376,34 @@ class TraceResolver:
                     pending.append(callee)
 
 
-def _partial_positional_count(call: cst.Call | None) -> int:
+def partial_call(
+    model: ModelView, expr: cst.BaseExpression, scope: Scope, ordinal: int = 0
+) -> tuple[cst.Call, Scope, int] | None:
+    """The ``functools.partial(f, ...)`` call that ``expr`` (at ``ordinal`` of ``scope``)
+    is, or names (``inner = partial(...)``), with where its arguments are evaluated."""
+    if isinstance(expr, cst.Name):
+        found = model.lookup(expr.value, scope)
+        if (
+            found is not None
+            and len(found.bindings) == 1
+            and found.bindings[0].kind is BindingKind.ASSIGN
+        ):
+            binding = found.bindings[0]
+            expr = binding.value  # type: ignore[assignment]
+            scope, ordinal = binding.code_scope, binding.ordinal
+    if isinstance(expr, cst.Call) and model.qualified_name(expr.func, scope) == "functools.partial":
+        return expr, scope, ordinal
+    return None
+
+
+def partial_positional_count(call: cst.Call | None) -> int:
     """How many leading positional arguments a ``partial(f, ...)`` binds."""
     if call is None:
         return 0
     return sum(1 for arg in call.args[1:] if arg.keyword is None and not arg.star)
 
 
-def _partial_bound_names(expr: cst.Call | None, function: Scope, bound: int) -> set[str]:
+def partial_bound_names(expr: cst.Call | None, function: Scope, bound: int) -> set[str]:
     """Parameters that ``partial(f, a, k=v)`` fixes before a transformation sees ``f``."""
     if expr is None:
         return set()

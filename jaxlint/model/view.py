@@ -42,6 +42,10 @@ class ModelView(NameResolver):
         """The enclosing function, if a staging transformation traces it."""
         raise NotImplementedError
 
+    def eager_at(self, scope: Scope, ordinal: int) -> bool:
+        """Inside a ``with jax.ensure_compile_time_eval():`` block: JAX runs eagerly."""
+        raise NotImplementedError
+
     def transform_of(
         self, expr: cst.BaseExpression, scope: Scope
     ) -> tuple[str, jf.Transform, TransformForm] | None:

@@ -52,8 +52,9 @@ _KIND_ADJECTIVES = {
     TransformKind.KERNEL: "Pallas",
 }
 #: Kinds whose Python runs once at trace time and is then compiled: only these
-#: make trace-time effects in callees lose their repeats.
-_STAGED_ROOT_KINDS = frozenset(_KIND_ADJECTIVES)
+#: make trace-time effects in callees lose their repeats (not custom_jvp/vjp primals
+#: nor flax modules: those run on the caller's values unless something stages them).
+_STAGED_ROOT_KINDS = frozenset(kind for kind in _KIND_ADJECTIVES if kind.stages_python)
 
 
 @dataclass(frozen=True)

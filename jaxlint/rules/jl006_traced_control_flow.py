@@ -86,8 +86,9 @@ class TracedControlFlow(Rule):
         functions and what is computed from them with JAX. Static facts are fine: `.shape`,
         `.ndim`, `.dtype`, `.size`, `len()`, `isinstance`, `x is None`, parameters named in
         `static_argnums`/`static_argnames`, Python constants and closed-over Python values.
-        Code traced only by `jax.grad`/`value_and_grad` runs Python on every call with
-        concrete values, so a value-dependent `if` works there and is not flagged.
+        Code traced only by `grad`/`value_and_grad`, `custom_jvp`/`custom_vjp` (and their
+        rules), `named_call`, flax `apply` or `hk.transform` runs Python on concrete values,
+        so a value-dependent `if` works there: flagged only where jit & co. call it.
         """
     why_bad = """
         Under `jit` a traced value has a shape and a dtype but no value: Python cannot decide
@@ -350,6 +351,29 @@ class TracedControlFlow(Rule):
                     return lax.psum(x, "batch") / n
                 return x
             """),
+        Valid("""
+            import functools
+            import jax
+            import jax.numpy as jnp
+            def scale_leaf(n, x, mode="fast"):  # n, mode: bound by partial, not leaves
+                return x * n if n > 2 and mode == "fast" else x
+            @jax.jit
+            def f(tree):
+                with jax.ensure_compile_time_eval():  # eager: concrete, not traced
+                    n = jnp.sum(jnp.arange(4))
+                    count = int(n) if n > 3 else 3
+                tree = jax.tree_util.tree_map(functools.partial(scale_leaf, count), tree)
+                return jax.tree.map(functools.partial(scale_leaf, 1, mode="slow"), tree)
+            """),
+        Valid("""
+            import equinox as eqx
+            import jax.numpy as jnp
+            @eqx.filter_jit  # traces arrays only: a parameter not known to be one may be
+            def forward(x, flag, scale):  # a Python value, which stays static
+                if flag and scale > 1:
+                    x = x / scale
+                return jnp.tanh(x)
+            """),
     )
     invalid = (
         Invalid(
@@ -474,6 +498,38 @@ class TracedControlFlow(Rule):
                 n = x.sum().item()
                 return x * n
             """),
+        Invalid(
+            """
+            import equinox as eqx
+            import jax
+            import jax.numpy as jnp
+            from jaxtyping import Array, Float
+            @eqx.filter_jit
+            def step(x: jax.Array, y: Float[Array, ""], z, w, flag):
+                if x > 0 or y > 0:  # annotated arrays
+                    return x
+                if jnp.abs(z) > 1:  # z is used as an array
+                    return z
+                if w > 0 and flag:  # every call passes an array for w
+                    return w
+                return x
+            step(jnp.ones(()), jnp.ones(()), jnp.ones(()), jnp.zeros(()), True)
+            """,
+            count=3,
+        ),
+        Invalid(
+            """
+            import functools
+            import jax
+            def clip_leaf(limit, x):
+                return limit if x > limit else x  # the leaf after the bound argument
+            @jax.jit
+            def clip_all(tree):
+                return jax.tree_util.tree_map(functools.partial(clip_leaf, 1.0), tree)
+            """,
+            line=4,
+            message="`x > limit`",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:

@@ -150,6 +150,16 @@ class NumpyOnTracer(Rule):
                 centered = x - np.mean(x, axis=0)
                 return np.sum(centered**2), np.transpose(x), np.argmax(x), np.round(x, 2)
             """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            import numpy as np
+            @jax.jit
+            def f(x):
+                with jax.ensure_compile_time_eval():  # eager: a concrete array
+                    mask = np.asarray(jnp.arange(4) > 1)
+                return x * mask.sum()
+            """),
     )
     invalid = (
         Invalid(

@@ -132,6 +132,16 @@ class DynamicShape(Rule):
             def f(x):
                 return counts(x > 0, size=x.size)
             """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            @jax.jit
+            def f(x):
+                with jax.ensure_compile_time_eval():  # eager: n is a concrete array
+                    n = jnp.sum(jnp.ones(3, dtype=jnp.int32))
+                    pad = jnp.zeros(n)
+                return x + pad.sum()
+            """),
     )
     invalid = (
         Invalid(

@@ -16,7 +16,7 @@ from jaxlint.model.lattices.values import (
     agreeing,
 )
 from jaxlint.model.names import at_update
-from jaxlint.model.records import Binding, BindingKind, Fact, Scope
+from jaxlint.model.records import Binding, BindingKind, Fact, Param, Scope
 from jaxlint.model.view import ModelView
 from jaxlint.syntax.calls import keyword_names, positional_count
 from jaxlint.syntax.literals import literal_int
@@ -172,6 +172,8 @@ class ArrayFacts(Evaluator):
             return NO
         if param.name in info.partial_bound:
             return UNKNOWN  # a concrete value bound before tracing: array or not, unknown
+        if info.traces_only_array_leaves() and not array_evidence(self.model, function, param):
+            return UNKNOWN  # eqx.filter_jit keeps what is not an array static, as given
         if info.arguments_are_arrays():
             # Handed to a transformation: its arguments are traced arrays (or pytrees).
             default = param.default
@@ -298,3 +300,104 @@ def _is_ref(
 
 
 _MAX_REF_DEPTH = 10
+
+
+def array_evidence(model: ModelView, function: Scope, param: Param) -> bool:
+    """Positive evidence that ``param`` of ``function`` holds a JAX array, for the
+    transformations that trace array leaves only and keep everything else static
+    (equinox's ``filter_jit``, ...): an array annotation, array operations on it in the
+    function (``jnp.*`` of it, an array method, ``.at[]``), or an array at every call
+    of the function in this file. Without it the parameter may be a static Python value."""
+    cache = model.fact_cache("array-evidence")
+    key = id(param)
+    known = cache.get(key)
+    if known is not None:
+        return known is YES
+    cache[key] = NO  # a cycle through the callers finds no evidence
+    found = (
+        _annotated_array(model, function, param)
+        or _used_as_array(model, function, param)
+        or _passed_arrays(model, function, param)
+    )
+    cache[key] = YES if found else NO
+    return found
+
+
+def _annotated_array(model: ModelView, function: Scope, param: Param) -> bool:
+    annotation = param.annotation
+    if annotation is None:
+        return False
+    outer = function.parent or model.module_scope
+    if model.qualified_name(annotation, outer) in jf.SCALAR_ADMITTING_ANNOTATIONS:
+        return False  # ArrayLike admits Python scalars, which stay static
+    return ArrayFacts(model).of_annotation(annotation, outer) is YES
+
+
+def _used_as_array(model: ModelView, function: Scope, param: Param) -> bool:
+    seen: set[int] = set()  # bindings already followed (a loop rebinds from itself)
+
+    def follows(expr: cst.BaseExpression, scope: Scope, ordinal: int) -> bool:
+        """``expr`` is the parameter, or the parameter with Python numbers added,
+        multiplied, negated (``x = x * 0.5``): what that gives has array methods only
+        if the parameter was an array."""
+        if isinstance(expr, cst.UnaryOperation):
+            expr = expr.expression
+        elif isinstance(expr, cst.BinaryOperation):
+            if isinstance(expr.right, cst.BaseNumber):
+                expr = expr.left
+            elif isinstance(expr.left, cst.BaseNumber):
+                expr = expr.right
+        if not isinstance(expr, cst.Name) or expr.value != param.name:
+            return False
+        found = model.reaching(param.name, scope, ordinal)
+        if found is None or found.owner is not function:
+            return False
+        for binding in found.bindings:
+            if binding.kind is BindingKind.PARAM or id(binding) in seen:
+                continue
+            seen.add(id(binding))
+            if binding.kind is BindingKind.AUGASSIGN and isinstance(binding.value, cst.BaseNumber):
+                continue  # x += 1
+            if binding.kind is not BindingKind.ASSIGN or binding.value is None:
+                return False
+            if not follows(binding.value, binding.code_scope, binding.ordinal):
+                return False
+        return True
+
+    def is_param(expr: cst.BaseExpression, scope: Scope, ordinal: int) -> bool:
+        seen.clear()
+        return follows(expr, scope, ordinal)
+
+    for site in function.calls:
+        name = site.qualified_name
+        if name is not None:
+            if name in jf.ARRAY_CALLS or not name.startswith(jf.ARRAY_NAMESPACES):
+                continue  # jnp.asarray(flag) converts a Python value: no evidence
+            if any(is_param(arg.value, site.scope, site.ordinal) for arg in site.call.args):
+                return True
+            continue
+        func = site.call.func
+        if not isinstance(func, cst.Attribute):
+            continue
+        receiver = func.value
+        if isinstance(receiver, cst.Subscript) and isinstance(receiver.value, cst.Attribute):
+            if receiver.value.attr.value == jf.AT_PROPERTY:
+                receiver = receiver.value.value  # x.at[i].set(v)
+        elif func.attr.value not in jf.TRACED_METHODS:
+            continue
+        if is_param(receiver, site.scope, site.ordinal):
+            return True
+    return False
+
+
+def _passed_arrays(model: ModelView, function: Scope, param: Param) -> bool:
+    facts = ArrayFacts(model)
+    seen = False
+    for site in model.calls:
+        if site.callee is not function:
+            continue
+        passed = site.argument(param)
+        if passed is None or facts.of(passed, site.scope, site.ordinal) is not YES:
+            return False
+        seen = True
+    return seen

@@ -13,6 +13,7 @@ import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.facts.transforms import TransformKind
+from jaxlint.model.lattices.arrays import array_evidence
 from jaxlint.model.lattices.values import (
     DEFINITIONS,
     NO,
@@ -24,6 +25,7 @@ from jaxlint.model.lattices.values import (
     every_path,
 )
 from jaxlint.model.records import Binding, BindingKind, Fact, Param, Scope
+from jaxlint.model.tracing import partial_call
 from jaxlint.syntax.calls import keyword_names, positional_count
 
 if TYPE_CHECKING:
@@ -132,9 +134,9 @@ class TracedFacts(Evaluator):
                 or name in jf.PYTREE_OPERATIONS
                 or jf.returned_by(name, positional_count(call), keyword_names(call)) is not None
             ):
-                if self.in_traced_code(scope):
+                if self.in_traced_code(scope) and not self.model.eager_at(scope, ordinal):
                     return YES  # every JAX operation in staged code yields a tracer
-                return arguments()
+                return arguments()  # under ensure_compile_time_eval: concrete in, concrete out
             if name in jf.TREE_MAP_CALLS and call.args:
                 # A tree of what the mapped function returns: `tree_map(_is_none, grads)`
                 # is a tree of Python bools, static though `grads` is traced.
@@ -150,7 +152,11 @@ class TracedFacts(Evaluator):
         returned = self.of_local_call(call, scope)
         if returned is not UNKNOWN:
             return returned
-        if isinstance(call.func, cst.Call) and self.in_traced_code(scope):
+        if (
+            isinstance(call.func, cst.Call)
+            and self.in_traced_code(scope)
+            and not self.model.eager_at(scope, ordinal)
+        ):
             # jax.value_and_grad(loss)(p, x), jax.vmap(f)(xs) inside staged code: what a
             # transformed function returns there is traced (eval_shape's shapes are not).
             found = self.model.transform_of(call.func, scope)
@@ -170,8 +176,11 @@ class TracedFacts(Evaluator):
         return UNKNOWN
 
     def in_traced_code(self, scope: Scope) -> bool:
-        """Where a JAX operation yields a tracer: staged code (jit, vmap, scan, ...)."""
-        return self.model.staged_function(scope) is not None
+        """Where a JAX operation yields a tracer whatever its inputs: code staged out into
+        a jaxpr (jit, scan, ...). Under vmap or grad alone only what depends on the
+        arguments is traced, and the arguments say so."""
+        function = scope.enclosing_function()
+        return function is not None and self.model.trace(function).stages_constants
 
     @staticmethod
     def arguments_traced(info: TraceInfo) -> bool:
@@ -225,6 +234,8 @@ class TracedFacts(Evaluator):
         if info.traces_only_array_leaves() and _python_literal(param.default):
             return NO  # `training: bool = False` under eqx.filter_jit: a Python value
         if self.arguments_traced(info):
+            if info.traces_only_array_leaves() and not array_evidence(self.model, function, param):
+                return UNKNOWN  # eqx.filter_jit traces arrays only: this may be static
             return YES if param.default is None else UNKNOWN
         passed = self.from_callers(function, param)
         if passed is None:
@@ -233,17 +244,38 @@ class TracedFacts(Evaluator):
 
     def from_leaf_callers(self, function: Scope, param: Param) -> Fact | None:
         """What ``jax.tree.map(function, tree, ...)`` calls pass for ``param``: a leaf of
-        the matching tree, traced when that tree is (a traced pytree has traced leaves)."""
+        the matching tree, traced when that tree is (a traced pytree has traced leaves).
+        ``tree.map(partial(function, n), tree)`` binds ``n`` first: that parameter holds
+        what the partial was given, and the leaves fill the parameters after it."""
         sites = self.model.trace(function).leaf_callers
         if not sites or param.index < 0:
             return None
         facts = []
         for site in sites:
             skipped = jf.TREE_MAP_CALLS[site.qualified_name]  # type: ignore[index]
-            if param.index < skipped:
+            found = partial_call(self.model, site.call.args[0].value, site.scope, site.ordinal)
+            if found is not None:
+                partial, where, ordinal = found
+                bound_positional = [
+                    arg.value for arg in partial.args[1:] if arg.keyword is None and not arg.star
+                ]
+                if any(arg.star for arg in partial.args[1:]):
+                    return None
+                bound_keywords = {
+                    arg.keyword.value: arg.value for arg in partial.args[1:] if arg.keyword
+                }
+                if param.name in bound_keywords:
+                    facts.append(self.of(bound_keywords[param.name], where, ordinal))
+                    continue
+                if param.index < len(bound_positional):
+                    facts.append(self.of(bound_positional[param.index], where, ordinal))
+                    continue
+                position = param.index - len(bound_positional) - skipped
+            else:
+                position = param.index - skipped
+            if position < 0:
                 return None  # the key path
             trees = [a.value for a in site.call.args[1:] if a.keyword is None and not a.star]
-            position = param.index - skipped
             if position >= len(trees):
                 return None
             facts.append(
@@ -274,14 +306,13 @@ class JvpTracedFacts(TracedFacts):
     """Is the value a tracer of any kind, the JVP tracers of code traced only by ``grad``
     included? Those hold concrete values (Python control flow on them works), but classic
     NumPy cannot convert them (``np.sqrt`` on a JVPTracer raises). The inputs of a flax
-    module's methods count too: modules are applied inside jitted and differentiated
-    training steps, where those inputs are tracers."""
+    module's methods and of a haiku transformed function count too: applied at top level
+    they are the caller's values, but modules are applied inside jitted and differentiated
+    training steps, where they are tracers. That is an assumption, not a fact JAX
+    guarantees (tests/test_transform_facts.py shows ``apply`` itself traces nothing):
+    only JL007 relies on it, and control flow (JL006) does not."""
 
     lattice = "traced-or-jvp"
-
-    def in_traced_code(self, scope: Scope) -> bool:
-        function = scope.enclosing_function()
-        return function is not None and self.model.trace(function).traced
 
     @staticmethod
     def arguments_traced(info: TraceInfo) -> bool:

@@ -1,0 +1,584 @@
+"""The transformation facts the tracing model rests on (facts/transforms.py), established
+by running each claim with the installed jax (and equinox, flax, haiku where installed):
+which transformations stage Python out, which trace their arguments, what
+``functools.partial`` binds, what ``ensure_compile_time_eval`` makes concrete and what
+equinox's ``filter_*`` family keeps static. Each claim is also checked against what the
+linter says of the same code."""
+
+from __future__ import annotations
+
+import importlib
+import textwrap
+from typing import Any
+
+import pytest
+
+from jaxlint.config import Settings
+from jaxlint.driver.engine import lint_python_source
+from jaxlint.facts import jaxfacts as jf
+
+jax = pytest.importorskip("jax")
+jnp = pytest.importorskip("jax.numpy")
+
+
+def _resolve(dotted: str) -> Any:
+    """The object a canonical dotted name names in the installed libraries."""
+    module_name, _, attribute = dotted.rpartition(".")
+    module = pytest.importorskip(module_name)
+    return getattr(module, attribute)
+
+
+def _raises_on_tracer(call: Any) -> bool:
+    """Whether ``call()`` fails because Python asked a tracer for a concrete value."""
+    try:
+        call()
+    except jax.errors.ConcretizationTypeError:  # TracerBoolConversionError's base
+        return True
+    return False
+
+
+def _jl006_lines(source: str) -> list[int]:
+    result = lint_python_source(textwrap.dedent(source), "example.py", Settings(select=("JL006",)))
+    assert result.errors == []
+    return [finding.line for finding in result.findings]
+
+
+def _run(source: str) -> dict[str, Any]:
+    namespace: dict[str, Any] = {}
+    exec(compile(textwrap.dedent(source), "example.py", "exec"), namespace)
+    return namespace
+
+
+# ------------------------------------------------------- ensure_compile_time_eval
+
+EAGER_SOURCE = """
+import jax
+import jax.numpy as jnp
+
+@jax.jit
+def constants(x):
+    with jax.ensure_compile_time_eval():
+        n = jnp.sum(jnp.arange(4))
+        scale = 2.0 if n > 3 else 3.0
+        count = int(n)
+    return x * scale * count
+
+@jax.jit
+def on_argument(x):
+    with jax.ensure_compile_time_eval():
+        y = jnp.sum(x)
+        if y > 0:
+            return x
+    return -x
+"""
+
+
+@pytest.mark.parametrize("name", sorted(jf.EAGER_CONTEXTS))
+def test_eager_contexts_name_jax_s_context_manager(name: str) -> None:
+    assert _resolve(name) is jax.ensure_compile_time_eval
+
+
+def test_ensure_compile_time_eval_makes_constants_concrete_but_not_tracers() -> None:
+    functions = _run(EAGER_SOURCE)
+    assert float(functions["constants"](1.0)) == 12.0
+    assert _raises_on_tracer(lambda: functions["on_argument"](1.0))
+    # The linter agrees: only the test on the traced argument's sum is flagged.
+    assert _jl006_lines(EAGER_SOURCE) == [17]
+
+
+# ------------------------------------------------------------ functools.partial
+
+PARTIAL_SOURCE = """
+import functools
+import jax
+import jax.numpy as jnp
+
+def add_if(x, flag):
+    if flag:
+        return x + 1
+    return x
+
+def scale_leaf(n, x):
+    if n > 2:
+        return x * n
+    return x
+
+def clip_leaf(limit, x):
+    if x > limit:
+        return limit
+    return x
+
+keyword_bound = jax.jit(functools.partial(add_if, flag=True))
+positional_bound = jax.vmap(functools.partial(scale_leaf, 3))
+
+@jax.jit
+def scale_all(tree):
+    return jax.tree_util.tree_map(functools.partial(scale_leaf, 3), tree)
+
+@jax.jit
+def clip_all(tree):
+    return jax.tree_util.tree_map(functools.partial(clip_leaf, 1.0), tree)
+"""
+
+
+def test_arguments_bound_by_partial_are_constants_and_the_rest_are_traced() -> None:
+    functions = _run(PARTIAL_SOURCE)
+    assert float(functions["keyword_bound"](1.0)) == 2.0
+    assert functions["positional_bound"](jnp.ones(2)).tolist() == [3.0, 3.0]
+    assert [float(v) for v in functions["scale_all"]([1.0, 2.0])] == [3.0, 6.0]
+    assert _raises_on_tracer(lambda: functions["clip_all"]([1.0, 2.0]))
+    # The linter agrees: only clip_leaf's test of its leaf is flagged.
+    assert _jl006_lines(PARTIAL_SOURCE) == [17]
+
+
+# ------------------------------------------------- equinox: array leaves only
+
+FILTER_SOURCE = """
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+
+@eqx.filter_jit
+def forward(x, flag, scale):
+    if flag:
+        x = x * scale
+    if scale > 1:
+        x = x / scale
+    return jnp.tanh(x)
+
+@eqx.filter_jit
+def annotated(x: jax.Array):
+    if x > 0:
+        return x
+    return -x
+
+@eqx.filter_jit
+def used(x):
+    y = jnp.abs(x)
+    if x > 0:
+        return y
+    return -y
+
+@eqx.filter_grad
+def loss(x, flag):
+    if flag:
+        return x * x
+    return x
+"""
+
+
+def test_filter_transformations_trace_arrays_and_keep_python_values_static() -> None:
+    pytest.importorskip("equinox")
+    functions = _run(FILTER_SOURCE)
+    one = jnp.ones(())
+    assert float(functions["forward"](one, True, 2.0)) == pytest.approx(float(jnp.tanh(1.0)))
+    assert float(functions["loss"](one, True)) == 2.0
+    assert _raises_on_tracer(lambda: functions["annotated"](one))
+    assert _raises_on_tracer(lambda: functions["used"](one))
+    # A Python scalar stays static under filter_jit, even where an array would be traced.
+    assert float(functions["annotated"](2.0)) == 2.0
+    # The linter agrees: parameters are traced only where they are known to be arrays.
+    assert _jl006_lines(FILTER_SOURCE) == [16, 23]
+
+
+def test_array_leaves_only_is_what_equinox_does() -> None:
+    """Every ``array_leaves_only`` entry names an equinox function, and equinox's own
+    predicate for what its filters trace says: arrays yes, Python values no."""
+    eqx = pytest.importorskip("equinox")
+    import numpy as np
+
+    filtering = [name for name, t in jf.TRANSFORMS.items() if t.array_leaves_only]
+    assert filtering and all(name.startswith("equinox.") for name in filtering)
+    for name in filtering:
+        assert callable(_resolve(name)), name
+    assert [eqx.is_array(v) for v in (jnp.ones(()), np.ones(()), True, 2.0, 3, "a")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+
+
+# ------------------------------------------------- what each transformation does
+
+Body = Any  # the function handed to a transformation: one argument, returns it
+
+
+def _observe(harness: Any, transform: Any) -> tuple[bool, bool]:
+    """Call ``transform`` on a function as ``harness`` does, at top level, and say
+    whether the function's argument, and a JAX operation on constants in it, were tracers
+    without a concrete value."""
+    seen: list[tuple[bool, bool]] = []
+
+    def body(x: Any) -> Any:
+        seen.append((not _concrete(x), not _concrete(jnp.sum(jnp.ones(2)))))
+        return x
+
+    harness(transform, body)
+    assert seen, "the function was never called"
+    # Some transformations call the function more than once (flax's nn.scan first with
+    # known constants, then staged): Python control flow fails if it fails in any call.
+    return any(a for a, _ in seen), any(c for _, c in seen)
+
+
+ONE = jnp.ones(())
+
+
+def _custom_jvp(t: Any, f: Body) -> None:
+    wrapped = t(f)
+    wrapped.defjvp(lambda primals, tangents: (primals[0], tangents[0]))
+    wrapped(ONE)
+
+
+def _custom_vjp(t: Any, f: Body) -> None:
+    wrapped = t(f)
+    wrapped.defvjp(lambda x: (x, None), lambda residual, g: (g,))
+    wrapped(ONE)
+
+
+def _shard_map(t: Any, f: Body) -> None:
+    import numpy as np
+    from jax.sharding import Mesh, PartitionSpec
+
+    mesh = Mesh(np.array(jax.devices()[:1]), ("i",))
+    t(f, mesh=mesh, in_specs=PartitionSpec(), out_specs=PartitionSpec())(ONE)
+
+
+def _nnx_scan(t: Any, f: Body) -> None:
+    nnx = pytest.importorskip("flax.nnx")
+    t(lambda c, x: (f(c), x), in_axes=(nnx.Carry, 0), out_axes=(nnx.Carry, 0))(ONE, jnp.ones(1))
+
+
+def _pallas(t: Any, f: Body) -> None:
+    def kernel(x_ref: Any, o_ref: Any) -> None:
+        o_ref[...] = f(x_ref[...])
+
+    t(kernel, out_shape=jax.ShapeDtypeStruct((1,), jnp.float32), interpret=True)(jnp.ones(1))
+
+
+def _linen(t: Any, f: Body) -> None:
+    """A flax linen module whose ``__call__`` calls ``f``, lifted by ``t`` (``nn.jit``,
+    ``nn.remat``, ...; ``nn.compact`` decorates the method), then applied."""
+    nn = pytest.importorskip("flax.linen")
+    if t is nn.compact:
+
+        class Compact(nn.Module):
+            @nn.compact
+            def __call__(self, x: Any) -> Any:
+                return f(x)
+
+        Compact().apply({}, ONE)
+        return
+
+    class Plain(nn.Module):
+        def __call__(self, x: Any) -> Any:
+            return f(x)
+
+    if t is nn.scan:
+        lifted = t(
+            type("Step", (nn.Module,), {"__call__": lambda self, c, x: (f(c), x)}),
+            variable_broadcast="params",
+            split_rngs={"params": False},
+        )
+        lifted().apply({}, ONE, jnp.ones(1))
+    elif t is nn.vmap:
+        t(Plain, variable_axes={}, split_rngs={"params": False})().apply({}, jnp.ones(2))
+    else:
+        t(Plain)().apply({}, ONE)
+
+
+def _haiku(inner: Any) -> Any:
+    """Run ``inner(t, f)`` inside ``hk.transform``: haiku's lifted jax transformations
+    only work there."""
+
+    def harness(t: Any, f: Body) -> None:
+        hk = pytest.importorskip("haiku")
+        hk.transform(lambda: inner(t, f)).apply({}, None)
+
+    return harness
+
+
+HARNESSES: dict[str, Any] = {
+    "call": lambda t, f: t(f)(ONE),
+    "pmap": lambda t, f: t(f)(jnp.ones((1,))),
+    "vmap": lambda t, f: t(f)(jnp.ones((2,))),
+    "shard_map": _shard_map,
+    "jvp": lambda t, f: t(f, (ONE,), (ONE,)),
+    "vjp": lambda t, f: t(f, ONE),
+    "custom_jvp": _custom_jvp,
+    "custom_vjp": _custom_vjp,
+    "custom_gradient": lambda t, f: t(lambda x: (f(x), lambda g: g))(ONE),
+    "eval_shape": lambda t, f: t(f, ONE),
+    "scan": lambda t, f: t(lambda c, _: (f(c), None), ONE, None, length=1),
+    "fori_loop": lambda t, f: t(0, 1, lambda i, c: f(c), ONE),
+    "while_loop": lambda t, f: t(lambda c: f(c) < 0, lambda c: c, ONE),
+    "cond": lambda t, f: t(True, f, f, ONE),
+    "switch": lambda t, f: t(0, [f, f], ONE),
+    "map": lambda t, f: t(f, jnp.ones((2,))),
+    "associative_scan": lambda t, f: t(lambda a, b: f(a) + b, jnp.ones((2,))),
+    "custom_root": lambda t, f: t(lambda x: x - 2.0, ONE, lambda g, y: f(y), lambda g, y: y),
+    "custom_linear_solve": lambda t, f: t(f, ONE, lambda matvec, b: b),
+    "nnx_scan": _nnx_scan,
+    "pallas": _pallas,
+    "linen": _linen,
+    "haiku_transform": lambda t, f: t(f).apply({}, None, ONE),
+    "haiku_transform_with_state": lambda t, f: t(f).apply({}, {}, None, ONE),
+    "haiku_call": _haiku(lambda t, f: t(f)(ONE)),
+    "haiku_vmap": _haiku(lambda t, f: t(f, split_rng=False)(jnp.ones((2,)))),
+    "haiku_scan": _haiku(lambda t, f: t(lambda c, _: (f(c), None), ONE, None, length=1)),
+    "haiku_fori_loop": _haiku(lambda t, f: t(0, 1, lambda i, c: f(c), ONE)),
+    "haiku_while_loop": _haiku(lambda t, f: t(lambda c: f(c) < 0, lambda c: c, ONE)),
+    "haiku_cond": _haiku(lambda t, f: t(True, f, f, ONE)),
+    "haiku_switch": _haiku(lambda t, f: t(0, [f, f], ONE)),
+    "haiku_map": _haiku(lambda t, f: t(f, jnp.ones((2,)))),
+}
+
+#: How to call each table entry (a key of HARNESSES).
+HOW: dict[str, str] = {
+    "jax.jit": "call",
+    "jax.pmap": "pmap",
+    "jax.vmap": "vmap",
+    "jax.shard_map": "shard_map",
+    "jax.grad": "call",
+    "jax.value_and_grad": "call",
+    "jax.jacfwd": "call",
+    "jax.jacrev": "call",
+    "jax.jacobian": "call",
+    "jax.hessian": "call",
+    "jax.jvp": "jvp",
+    "jax.vjp": "vjp",
+    "jax.linearize": "vjp",
+    "jax.checkpoint": "call",
+    "jax.remat": "call",
+    "jax.named_call": "call",
+    "jax.custom_jvp": "custom_jvp",
+    "jax.custom_vjp": "custom_vjp",
+    "jax.custom_gradient": "custom_gradient",
+    "jax.eval_shape": "eval_shape",
+    "jax.make_jaxpr": "call",
+    "jax.lax.scan": "scan",
+    "jax.lax.fori_loop": "fori_loop",
+    "jax.lax.while_loop": "while_loop",
+    "jax.lax.cond": "cond",
+    "jax.lax.switch": "switch",
+    "jax.lax.map": "map",
+    "jax.lax.associative_scan": "associative_scan",
+    "jax.lax.custom_root": "custom_root",
+    "jax.lax.custom_linear_solve": "custom_linear_solve",
+    "jax.experimental.checkify.checkify": "call",
+    "jax.experimental.pallas.pallas_call": "pallas",
+    "equinox.filter_jit": "call",
+    "equinox.filter_pmap": "pmap",
+    "equinox.filter_vmap": "vmap",
+    "equinox.filter_grad": "call",
+    "equinox.filter_value_and_grad": "call",
+    "equinox.filter_jvp": "jvp",
+    "equinox.filter_vjp": "vjp",
+    "equinox.filter_checkpoint": "call",
+    "equinox.filter_custom_jvp": "custom_jvp",
+    "equinox.filter_custom_vjp": "custom_vjp",
+    "equinox.filter_eval_shape": "eval_shape",
+    "equinox.filter_make_jaxpr": "call",
+    "flax.linen.jit": "linen",
+    "flax.linen.vmap": "linen",
+    "flax.linen.scan": "linen",
+    "flax.linen.remat": "linen",
+    "flax.linen.checkpoint": "linen",
+    "flax.linen.compact": "linen",
+    "flax.nnx.jit": "call",
+    "flax.nnx.pmap": "pmap",
+    "flax.nnx.vmap": "vmap",
+    "flax.nnx.shard_map": "shard_map",
+    "flax.nnx.grad": "call",
+    "flax.nnx.value_and_grad": "call",
+    "flax.nnx.remat": "call",
+    "flax.nnx.scan": "nnx_scan",
+    "flax.nnx.fori_loop": "fori_loop",
+    "flax.nnx.while_loop": "while_loop",
+    "flax.nnx.cond": "cond",
+    "flax.nnx.switch": "switch",
+    "flax.nnx.eval_shape": "eval_shape",
+    "flax.nnx.custom_vjp": "custom_vjp",
+    "haiku.transform": "haiku_transform",
+    "haiku.transform_with_state": "haiku_transform_with_state",
+    "haiku.vmap": "haiku_vmap",
+    "haiku.remat": "haiku_call",
+    "haiku.scan": "haiku_scan",
+    "haiku.fori_loop": "haiku_fori_loop",
+    "haiku.while_loop": "haiku_while_loop",
+    "haiku.cond": "haiku_cond",
+    "haiku.switch": "haiku_switch",
+    "haiku.map": "haiku_map",
+}
+
+#: Entries not called here, and why: names the installed jax no longer has (kept for
+#: code written against older versions), and Pallas entry points that only run inside a
+#: kernel or on a TPU/GPU mesh.
+NOT_CALLED: dict[str, str] = {
+    "jax.pjit": "absent from the installed jax",
+    "jax.checkify.checkify": "absent from the installed jax",
+    "jax.xla_computation": "absent from the installed jax",
+    "jax.experimental.pallas.emit_pipeline": "absent from the installed jax",
+    "jax.experimental.pallas.core_map": "needs a TPU/GPU mesh",
+    "jax.experimental.pallas.kernel": "needs a TPU/GPU mesh",
+    "jax.experimental.pallas.run_scoped": "runs only inside a kernel",
+}
+
+
+def test_every_transformation_is_called_or_says_why_not() -> None:
+    assert sorted(HOW.keys() | NOT_CALLED.keys()) == sorted(jf.TRANSFORMS)
+    assert not HOW.keys() & NOT_CALLED.keys()
+    assert set(HOW.values()) == set(HARNESSES)
+
+
+@pytest.mark.parametrize("name", [n for n, why in NOT_CALLED.items() if why.startswith("absent")])
+def test_entries_kept_for_older_jax_are_absent_from_the_installed_one(name: str) -> None:
+    module_name, _, attribute = name.rpartition(".")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return
+    assert not hasattr(module, attribute), f"{name} is back: call it in HOW"
+
+
+@pytest.mark.filterwarnings("ignore:As of Equinox")  # filter_custom_jvp.defjvp
+@pytest.mark.parametrize("name", sorted(HOW))
+def test_transformation_kind_says_what_the_transformation_does(name: str) -> None:
+    kind = jf.TRANSFORMS[name].kind
+    arguments_traced, constants_traced = _observe(HARNESSES[HOW[name]], _resolve(name))
+    if kind is not jf.TransformKind.KERNEL:  # a kernel's arguments are refs
+        assert kind.traces_arguments == arguments_traced, (name, kind)
+    assert kind.stages_constants == constants_traced, (name, kind)
+    assert kind.stages_python == (arguments_traced or constants_traced), (name, kind)
+
+
+def test_custom_derivative_rules_run_on_concrete_values_under_grad() -> None:
+    """custom_vjp's fwd/bwd and custom_jvp's jvp rule, differentiated at top level, get
+    concrete values: CUSTOM_RULE stages nothing by itself."""
+    seen: list[tuple[bool, bool]] = []
+
+    def record(value: Any) -> None:
+        traced = isinstance(value, jax.core.Tracer) and not _concrete(value)
+        seen.append((traced, not _concrete(jnp.sum(jnp.ones(2)))))
+
+    def fwd(x: Any) -> Any:
+        record(x)
+        return x, x
+
+    def bwd(residual: Any, g: Any) -> Any:
+        record(residual)
+        return (g,)
+
+    def jvp_rule(primals: Any, tangents: Any) -> Any:
+        record(primals[0])
+        return primals[0], tangents[0]
+
+    by_vjp = jax.custom_vjp(lambda x: x)
+    by_vjp.defvjp(fwd, bwd)
+    by_jvp = jax.custom_jvp(lambda x: x)
+    by_jvp.defjvp(jvp_rule)
+    jax.grad(by_vjp)(1.0)
+    jax.grad(by_jvp)(1.0)
+    kind = jf.TransformKind.CUSTOM_RULE
+    assert len(seen) == 3
+    assert {kind.traces_arguments, kind.stages_constants, kind.stages_python} == {False}
+    assert all(arguments == kind.traces_arguments for arguments, _ in seen)
+    assert all(constants == kind.stages_constants for _, constants in seen)
+
+
+def _concrete(value: Any) -> bool:
+    try:
+        bool(jnp.sum(value) > 0)
+    except jax.errors.ConcretizationTypeError:
+        return False
+    return True
+
+
+UNSTAGED_SOURCE = """
+import jax
+import jax.numpy as jnp
+
+@jax.custom_vjp
+def safe_abs(x):
+    if x > 0:
+        return x
+    return -x
+
+def safe_abs_fwd(x):
+    return safe_abs(x), x
+
+def safe_abs_bwd(x, g):
+    return (g if x > 0 else -g,)
+
+safe_abs.defvjp(safe_abs_fwd, safe_abs_bwd)
+
+@jax.custom_jvp
+def clipped(x):
+    if x > 1:
+        return jnp.ones_like(x)
+    return x
+
+clipped.defjvp(lambda primals, tangents: (clipped(primals[0]), tangents[0]))
+
+def loss(x):
+    return x * x if x > 0 else -x
+
+grad_loss = jax.grad(loss)
+named_loss = jax.named_call(loss)
+
+@jax.jit
+def staged(x):
+    return clipped(x)
+"""
+
+
+def test_transformations_that_do_not_stage_leave_control_flow_to_an_enclosing_one() -> None:
+    """grad, named_call and custom_jvp/vjp primals and rules run Python on concrete values
+    at top level; only under a staging transformation (here ``jax.jit``, which calls
+    ``clipped``) does Python control flow on their values raise."""
+    functions = _run(UNSTAGED_SOURCE)
+    assert float(functions["safe_abs"](-2.0)) == 2.0
+    assert float(jax.grad(functions["safe_abs"])(-2.0)) == -1.0
+    assert float(functions["clipped"](0.5)) == 0.5
+    assert float(jax.grad(functions["clipped"])(0.5)) == 1.0
+    assert float(functions["grad_loss"](2.0)) == 4.0
+    assert float(functions["named_loss"](-2.0)) == 2.0
+    assert _raises_on_tracer(lambda: functions["staged"](0.5))
+    # The linter agrees: only the primal that the jitted function calls is flagged.
+    assert _jl006_lines(UNSTAGED_SOURCE) == [21]
+
+
+MODULE_SOURCE = """
+import flax.linen as nn
+import haiku as hk
+import jax
+import jax.numpy as jnp
+
+class Gate(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        if x > 0:
+            return x
+        return jnp.zeros_like(x)
+
+def forward(x):
+    if x > 0:
+        return x
+    return -x
+
+net = hk.transform(forward)
+"""
+
+
+def test_flax_and_haiku_apply_run_python_on_the_callers_values() -> None:
+    pytest.importorskip("flax")
+    pytest.importorskip("haiku")
+    functions = _run(MODULE_SOURCE)
+    assert float(functions["Gate"]().apply({}, 2.0)) == 2.0
+    assert float(functions["net"].apply({}, None, -2.0)) == 2.0
+    assert _raises_on_tracer(lambda: jax.jit(functions["Gate"]().apply)({}, 2.0))
+    assert _raises_on_tracer(lambda: jax.jit(functions["net"].apply)({}, None, 2.0))
+    # Nothing in the file stages them: the linter says nothing.
+    assert _jl006_lines(MODULE_SOURCE) == []
