@@ -49,7 +49,10 @@ TUNE_FLOORS: dict[str, tuple[float, float]] = {
     "JL002": (1.000, 0.666),
     "JL004": (1.000, 1.000),
     "JL005": (1.000, 1.000),
-    "JL006": (1.000, 0.600),
+    # 0.600 at first; diffrax#379 is lost to the must-claim that callers agree (one
+    # traced caller passes a tracer, another the literal 16: the parameter is not
+    # assumed traced).
+    "JL006": (1.000, 0.500),
     "JL007": (1.000, 0.000),
     "JL010": (1.000, 1.000),
     "JL011": (1.000, 0.625),
@@ -58,7 +61,7 @@ TUNE_FLOORS: dict[str, tuple[float, float]] = {
     "JL014": (1.000, 1.000),
     "JL015": (1.000, 0.000),
     "JL017": (1.000, 0.250),
-    "all": (1.000, 0.659),
+    "all": (1.000, 0.636),
 }
 VALIDATION_FLOORS: dict[str, tuple[float, float]] = {
     "JL002": (1.000, 1.000),

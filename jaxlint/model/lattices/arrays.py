@@ -371,8 +371,11 @@ def _used_as_array(model: ModelView, function: Scope, param: Param) -> bool:
     for site in function.calls:
         name = site.qualified_name
         if name is not None:
-            if name in jf.ARRAY_CALLS or not name.startswith(jf.ARRAY_NAMESPACES):
+            call = site.call
+            if name in jf.ARRAY_CALLS:
                 continue  # jnp.asarray(flag) converts a Python value: no evidence
+            if jf.returned_by(name, positional_count(call), keyword_names(call)) is None:
+                continue  # not one of jax's probed array functions
             if any(is_param(arg.value, site.scope, site.ordinal) for arg in site.call.args):
                 return True
             continue
