@@ -109,6 +109,15 @@ def test_empty_file_is_clean(tmp_path: Path) -> None:
     assert (code, findings) == (0, [])
 
 
+def test_a_module_level_global_statement_is_linted(tmp_path: Path) -> None:
+    # CPython accepts `global depth` at module level; name lookup looped on it forever
+    # (found in maxdiffusion's pedagogical examples).
+    source = "import jax.numpy as jnp\nglobal depth\ndepth = 64\nx = jnp.zeros((depth,))\n"
+    (tmp_path / "script.py").write_text(source)
+    code, findings, _ = json_findings(".", "--select", "ALL", cwd=tmp_path)
+    assert (code, findings) == (0, [])
+
+
 def test_five_megabyte_generated_file(tmp_path: Path) -> None:
     # Shaped like generated code (a protobuf module): a huge serialized blob, then code.
     blob = "".join(f"\\x{n % 256:02x}" for n in range(5 * 1024 * 1024 // 4))

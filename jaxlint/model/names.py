@@ -42,7 +42,9 @@ class NameResolver:
         current: Scope | None = scope
         first = True
         while current is not None:
-            if name in current.globals:
+            # `global x` sends the lookup to the module (where it is a no-op: CPython
+            # accepts `global x` at module level, and it must not loop here).
+            if name in current.globals and current is not self.module_scope:
                 current = self.module_scope
                 continue
             # Class bodies are not visible from the functions nested in them.
