@@ -201,6 +201,24 @@ def test_a_syntax_error_in_a_cell_is_placed_in_it(tmp_path: Path) -> None:
     assert " JL000 " in out.splitlines()[0]
 
 
+def test_cells_compile_alone_as_jupyter_compiles_them(tmp_path: Path) -> None:
+    """A later cell may open with a ``from __future__`` import (Jupyter compiles each
+    cell alone): no JL000 for the joined module, the findings are still reported, and
+    ``--fix`` still writes."""
+    data = _notebook(
+        _code_cell(["import jax.numpy as jnp\n", "x = jnp.zeros(3)\n"]),
+        _code_cell(["from __future__ import annotations\n", "x[0] = 1.0\n"], 2),
+    )
+    (tmp_path / "future.ipynb").write_text(json.dumps(data))
+    code, out, _ = invoke_cli(["--no-cache", "--format", "json", "."], cwd=tmp_path)
+    assert code == 1
+    assert [(f["cell"], f["line"], f["code"]) for f in json.loads(out)] == [(2, 2, "JL001")]
+    code, _, _ = invoke_cli(["--no-cache", "--fix", "."], cwd=tmp_path)
+    assert code == 0
+    fixed = json.loads((tmp_path / "future.ipynb").read_text())
+    assert "x = x.at[0].set(1.0)" in "".join(fixed["cells"][1]["source"])
+
+
 def test_notebooks_in_folders_and_the_include_setting(tmp_path: Path) -> None:
     shutil.copyfile(TRAINING, tmp_path / "training.ipynb")
     checkpoints = tmp_path / ".ipynb_checkpoints"

@@ -34,7 +34,7 @@ from jaxlint.fix.edits import fix_suggestions
 from jaxlint.fix.findings import Diagnostic, Finding, FixSuggestion
 from jaxlint.fsio import read_source
 from jaxlint.model import SemanticModel, build_model
-from jaxlint.notebook import NotebookError, in_cells, read_notebook
+from jaxlint.notebook import NotebookError, in_cells, is_notebook, read_notebook
 from jaxlint.project import prefilter
 from jaxlint.project.index import CrossModuleFacts
 from jaxlint.rules import RULES_BY_CODE, Rule, rules_for
@@ -96,7 +96,8 @@ class FileLinter:
         known = prefilter.remembered(source, decorators)  # the project index's verdict
         tree = None
         if known is None:
-            tree = prefilter.python_tree(source)
+            # A notebook's joined cells are not what Jupyter compiles: parse them only.
+            tree = prefilter.python_tree(source, compiles=not is_notebook(self.path))
             if isinstance(tree, Refusal):
                 return tree
         if not self.wants_model(text):

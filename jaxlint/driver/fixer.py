@@ -15,6 +15,7 @@ import libcst as cst
 from jaxlint.driver.source import parse
 from jaxlint.fix.edits import Fix, apply_fixes
 from jaxlint.fix.findings import Diagnostic, Finding
+from jaxlint.notebook import is_notebook
 
 MAX_FIX_PASSES = 10
 
@@ -46,7 +47,7 @@ def fix_until_clean(
         fix_pass = apply_fixes(outcome.module, fixes)
         candidate = fix_pass.module.bytes
         try:
-            reparsed = parse(candidate)
+            reparsed = parse(candidate, compiles=not is_notebook(path))
         except Exception as error:  # noqa: BLE001 - refuse, never write broken code
             outcome.warnings.append(
                 f"{path}: a fix was not applied because the result would not parse "

@@ -62,14 +62,14 @@ def unreadable_file_finding(path: str, error: OSError) -> Finding:
     return Finding(path, 1, 1, 1, 1, "JL000", "syntax-error", message)
 
 
-def parse(source: bytes, *, checked: bool = False) -> cst.Module:
+def parse(source: bytes, *, checked: bool = False, compiles: bool = True) -> cst.Module:
     """Parse bytes as libcst does (PEP 263 cookie, BOM), never returning half a tree.
     Unless ``checked`` (CPython's :func:`~jaxlint.syntax.compiled.python_tree` accepted
     these bytes already), CPython decides first: its syntax or compile error, or
     :class:`~jaxlint.syntax.compiled.TooDeep`, is raised, and libcst never sees a file
     nested deep enough to crash it."""
     if not checked:
-        verdict = python_tree(source)
+        verdict = python_tree(source, compiles=compiles)  # not a notebook's joined cells
         if isinstance(verdict, Refusal):
             raise verdict.error
     return cst.parse_module(source)

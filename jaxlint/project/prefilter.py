@@ -397,7 +397,7 @@ def remembered(source: bytes, traced_decorators: Iterable[str] = ()) -> frozense
     return _REMEMBERED.get((content_digest(source), frozenset(traced_decorators)))
 
 
-def python_tree(source: bytes) -> ast.Module | Refusal:
+def python_tree(source: bytes, *, compiles: bool = True) -> ast.Module | Refusal:
     """CPython's syntax tree of ``source`` (nothing run), or why it must not reach libcst:
     it does not parse or compile, or nests too deep (see :mod:`jaxlint.syntax.compiled`)."""
-    return compiled.python_tree(source)
+    return compiled.python_tree(source, compiles=compiles)

@@ -83,14 +83,18 @@ def _compile_tree(source: bytes, tree: ast.Module) -> None:
         compile(source, "<jaxlint>", "exec", dont_inherit=True)
 
 
-def python_tree(source: bytes) -> ast.Module | Refusal:
+def python_tree(source: bytes, *, compiles: bool = True) -> ast.Module | Refusal:
     """CPython's syntax tree of ``source`` once it parses, compiles and nests no deeper
-    than libcst can take; otherwise the :class:`Refusal`."""
+    than libcst can take; otherwise the :class:`Refusal`. Not ``compiles`` for a
+    notebook's cells joined into one module: Jupyter compiles each cell alone (a
+    ``from __future__`` import opening a later cell, a top-level ``await``), so the
+    joined module's compile errors prove nothing; parse errors still do."""
     try:
         with warnings.catch_warnings(), fresh_interpreter_recursion():
             warnings.simplefilter("ignore")  # e.g. invalid escapes: not ours to report
             tree = compile(source, "<jaxlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-            _compile_tree(source, tree)
+            if compiles:
+                _compile_tree(source, tree)
     except (SyntaxError, ValueError) as error:  # UnicodeDecodeError is a ValueError
         return Refusal(error, fails=True)
     except (RecursionError, MemoryError) as error:
