@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -80,11 +80,28 @@ class _Consumers:
             if found[0].value != param.name:
                 continue
             reaching = self.model.reaching(param.name, site.scope, site.ordinal)
-            if reaching is not None and all(b.kind is BindingKind.PARAM for b in reaching.bindings):
+            if reaching is not None and _first_use_of_param(reaching.bindings, site):
                 result = True
                 break
         self.summaries[key] = result
         return result
+
+
+def _first_use_of_param(bindings: Sequence[Binding], site: CallSite) -> bool:
+    """Whether the key ``site`` is given is the parameter's own when the site first runs:
+    the parameter reaches it, and anything else that does is rebound in a loop around
+    the site (``for ...: rng, key = split(rng)``), so exists only from the second pass."""
+    if not any(b.kind is BindingKind.PARAM for b in bindings):
+        return False
+    for binding in bindings:
+        if binding.kind is BindingKind.PARAM:
+            continue
+        loop = site.loop
+        while loop is not None and not loop.contains(binding.ordinal):
+            loop = loop.parent
+        if loop is None:
+            return False
+    return True
 
 
 def _made_key(model: SemanticModel, binding: Binding) -> bool:
@@ -258,6 +275,23 @@ class PrngKeyReuse(Rule):
             """,
             line=6,
             message="already consumed by `make_batch` (parameter `key`)",
+        ),
+        Invalid(
+            """
+            import jax
+            def noise(key, n):
+                out = []
+                for _ in range(n):
+                    key, sub = jax.random.split(key)  # the first pass splits the key given
+                    out.append(jax.random.normal(sub))
+                return out
+            def train(key):
+                a = noise(key, 4)
+                key, sub = jax.random.split(key)
+                return a, sub
+            """,
+            line=10,
+            message="already consumed by `noise` (parameter `key`)",
         ),
         Invalid(
             """
