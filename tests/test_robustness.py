@@ -118,6 +118,18 @@ def test_a_module_level_global_statement_is_linted(tmp_path: Path) -> None:
     assert (code, findings) == (0, [])
 
 
+def test_python_newer_than_the_interpreter_is_linted_not_jl000(tmp_path: Path) -> None:
+    # PEP 695's `type X = ...` is invalid syntax to Python 3.11's parser, valid where the
+    # code runs; libcst reads it, so the file is linted (on any Python) and fixed.
+    source = "import jax.numpy as jnp\ntype Alias = int\nx = jnp.zeros(3)\nx[0] = 1.0\n"
+    (tmp_path / "new.py").write_text(source)
+    code, findings, _ = json_findings(".", cwd=tmp_path)
+    assert (code, [(f["code"], f["line"]) for f in findings]) == (1, [("JL001", 4)])
+    fixed = cli("--fix", ".", cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "x = x.at[0].set(1.0)" in (tmp_path / "new.py").read_text()
+
+
 def test_five_megabyte_generated_file(tmp_path: Path) -> None:
     # Shaped like generated code (a protobuf module): a huge serialized blob, then code.
     blob = "".join(f"\\x{n % 256:02x}" for n in range(5 * 1024 * 1024 // 4))

@@ -19,6 +19,7 @@ from jaxlint.driver.source import (
     decoded_hint,
     deep_recursion,
     looks_like_jax,
+    newer_python,
     parse,
     parse_error_finding,
     unreadable_file_finding,
@@ -99,6 +100,8 @@ class FileLinter:
             # A notebook's joined cells are not what Jupyter compiles: parse them only.
             tree = prefilter.python_tree(source, compiles=not is_notebook(self.path))
             if isinstance(tree, Refusal):
+                if newer_python(source, tree):
+                    return True  # no Python tree for the pre-filter: lint it all
                 return tree
         if not self.wants_model(text):
             return False

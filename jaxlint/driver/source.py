@@ -70,9 +70,26 @@ def parse(source: bytes, *, checked: bool = False, compiles: bool = True) -> cst
     nested deep enough to crash it."""
     if not checked:
         verdict = python_tree(source, compiles=compiles)  # not a notebook's joined cells
-        if isinstance(verdict, Refusal):
+        if isinstance(verdict, Refusal) and not newer_python(source, verdict):
             raise verdict.error
     return cst.parse_module(source)
+
+
+def newer_python(source: bytes, refusal: Refusal) -> bool:
+    """Whether ``source`` is Python newer than this interpreter reads (``type X = ...``
+    and ``def f[T]`` on Python 3.11): CPython's parser refuses it with a plain "invalid
+    syntax", and libcst, which reads newer grammar, accepts it. Not a JL000: the file is
+    valid where it runs. Never tried for nesting errors, which libcst could crash on."""
+    error = refusal.error
+    if not refusal.fails or not isinstance(error, SyntaxError) or error.msg != "invalid syntax":
+        return False
+    if isinstance(error, IndentationError | TabError):
+        return False
+    try:
+        cst.parse_module(source)
+    except Exception:  # noqa: BLE001 - libcst refuses it too: CPython's error stands
+        return False
+    return True
 
 
 def python_parses(source: bytes) -> bool:
