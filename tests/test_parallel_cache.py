@@ -62,13 +62,13 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bytes]]]
     libcst_parse = engine.parse
     python_tree = prefilter.python_tree
 
-    def counted_parse(source: bytes, *, checked: bool = False):  # type: ignore[no-untyped-def]
+    def counted_parse(source: bytes, *, checked: bool = False, compiles: bool = True):  # type: ignore[no-untyped-def]
         seen.append(("libcst", source))
-        return libcst_parse(source, checked=checked)
+        return libcst_parse(source, checked=checked, compiles=compiles)
 
-    def counted_python(source: bytes):  # type: ignore[no-untyped-def]
+    def counted_python(source: bytes, *, compiles: bool = True):  # type: ignore[no-untyped-def]
         seen.append(("python", source))
-        return python_tree(source)
+        return python_tree(source, compiles=compiles)
 
     monkeypatch.setattr(engine, "parse", counted_parse)
     monkeypatch.setattr(prefilter, "python_tree", counted_python)

@@ -315,9 +315,9 @@ def test_verdicts_of_the_project_index_spare_a_second_parse(
     python_parses: list[bytes] = []
     python_tree = prefilter.python_tree
 
-    def counted(source: bytes) -> ast.Module | Refusal:
+    def counted(source: bytes, *, compiles: bool = True) -> ast.Module | Refusal:
         python_parses.append(source)
-        return python_tree(source)
+        return python_tree(source, compiles=compiles)
 
     monkeypatch.setattr(prefilter, "python_tree", counted)
     monkeypatch.setattr(prefilter, "_REMEMBERED", {})
