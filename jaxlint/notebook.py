@@ -292,6 +292,11 @@ class Notebook:
             return (self.cells[0].number if self.cells else 1), 1
         return where
 
+    def line_name(self, module_line: int) -> str:
+        """How a message cites a module line: ``cell 3, line 4``."""
+        cell, line = self.cell_position(module_line)
+        return f"cell {cell}, line {line}"
+
     def module_line(self, cell: int, line: int) -> int:
         """The 1-based module line of ``line`` in cell ``cell``."""
         return self._first_lines[cell] + line - 1

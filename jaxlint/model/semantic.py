@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import libcst as cst
 
@@ -30,6 +30,10 @@ from jaxlint.model.records import (
 from jaxlint.model.tracing import cst_transform_of
 from jaxlint.model.view import ModelView
 from jaxlint.syntax.positions import node_spans
+
+
+def plain_line_name(line: int) -> str:
+    return f"line {line}"
 
 
 class SemanticModel(ModelView):
@@ -70,6 +74,9 @@ class SemanticModel(ModelView):
         self._string_keyed: dict[int, set[str]] = {}  # id(scope) -> names stored with "str" keys
         self._facts: dict[str, dict[int, Fact]] = {}  # lattice -> id(binding) -> answer
         self._lines: dict[int, int] = {}  # id(node) -> line, for nodes asked about
+        #: How a message cites a line of the module: ``line 12``; a notebook's driver
+        #: words it in the cell's terms (``cell 3, line 4``).
+        self.line_names: Callable[[int], str] = plain_line_name
 
     def conditions_in(self, scope: Scope) -> list[ConditionSite]:
         """The conditions whose code is ``scope``'s own, in source order."""
@@ -232,3 +239,8 @@ class SemanticModel(ModelView):
         if found is None:
             found = self._lines[id(node)] = node_spans(self.module, [node])[id(node)].start_line
         return found
+
+    def line_name(self, node: cst.CSTNode) -> str:
+        """The words a message cites ``node``'s line with: ``line 12``, or in a notebook
+        ``cell 3, line 4`` (rules never format a module line themselves)."""
+        return self.line_names(self.line_of(node))

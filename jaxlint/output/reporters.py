@@ -19,6 +19,7 @@ from jaxlint.output.snippets import (
     SourceLines,
     Style,
     cached,
+    cell_lines,
     file_lines,
     is_terminal,
     snippet,
@@ -91,6 +92,7 @@ def write_text(
     """One line a finding; with ``source_lines`` (the full format), each followed by its
     source snippet and a blank line; then, with ``summary``, the counts."""
     paint = paint or Painter(False)
+    cells: dict[tuple[str, int], Sequence[str] | None] = {}  # a notebook's, read once
     for finding in findings:
         mark = " " + paint("[*]", Style.FIXABLE) if finding.fixable(unsafe_fixes) else ""
         colon = paint(":", Style.PUNCTUATION)
@@ -99,8 +101,13 @@ def write_text(
             f"{paint(finding.path, Style.PATH)}{colon}{cell}{finding.line}{colon}"
             f"{finding.column}{colon} {paint(finding.code, Style.CODE)}{mark} {finding.message}\n"
         )
-        if source_lines is not None and finding.cell is None:  # cells are not the file's lines
+        if source_lines is not None:
             lines = source_lines(finding.path)
+            if finding.cell is not None and lines is not None:  # the cell's, not the JSON's
+                key = (finding.path, finding.cell)
+                if key not in cells:
+                    cells[key] = cell_lines(lines, finding.cell)
+                lines = cells[key]
             shown = snippet(finding, lines, paint) if lines is not None else []
             out.writelines(line + "\n" for line in shown)
             out.write("\n")

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from jaxlint.fix.findings import Finding
 from jaxlint.fsio import read_source
+from jaxlint.notebook import NotebookError, read_notebook
 from jaxlint.output.choices import ColorChoice
 
 #: Lines of context shown before and after the reported ones.
@@ -84,6 +85,20 @@ def source_lines_of(data: bytes) -> Sequence[str]:
     except (SyntaxError, LookupError):
         text = data.decode("utf-8-sig", errors="replace")
     return _LINE_BREAK.split(text)
+
+
+def cell_lines(lines: Sequence[str], cell: int) -> Sequence[str] | None:
+    """The lines of code cell ``cell`` of the notebook whose file has ``lines``: a
+    notebook finding's lines count in its cell, not in the file's JSON. None when the
+    file is no longer a notebook with that code cell (it changed since)."""
+    try:
+        notebook = read_notebook("\n".join(lines).encode("utf-8"))
+    except NotebookError:
+        return None
+    for code_cell in notebook.cells if notebook is not None else ():
+        if code_cell.number == cell:
+            return _LINE_BREAK.split(code_cell.source)
+    return None
 
 
 def cached(source_lines: SourceLines) -> SourceLines:

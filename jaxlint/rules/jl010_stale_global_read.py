@@ -222,7 +222,7 @@ class StaleGlobalRead(Rule):
                     continue
                 rebinding = self.rebinding(model, found.bindings, defined, function, top_level)
                 if rebinding is not None:
-                    where = f"line {model.line_of(rebinding.node)}"
+                    where = model.line_name(rebinding.node)
                 elif name in model.external_rebound and self.plain_value(found.bindings):
                     where = model.external_rebound[name]
                 else:
