@@ -370,3 +370,23 @@ def test_diff_is_per_cell_python(notebook: Path) -> None:
         " step(x)\n"
     )
     assert notebook.read_bytes() == TRAINING.read_bytes()  # --diff writes nothing
+
+
+def test_rerunning_an_equal_constant_is_not_a_stale_global(tmp_path: Path) -> None:
+    """`BLOCK = 256` in three cells never changes the value the jitted function saw; a
+    different value does, and the message cites the cell line that rebinds it."""
+    setup = _code_cell(["import jax\n", "BLOCK = 256\n"])
+    kernel = _code_cell(["@jax.jit\n", "def f(x):\n", "    return x * BLOCK\n"])
+    again = _code_cell(["BLOCK = 256\n", "f(1.0)\n"])
+    (tmp_path / "same.ipynb").write_text(json.dumps(_notebook(setup, kernel, again, again)))
+    code, out, _ = invoke_cli(["--no-cache", "--select", "JL010", "same.ipynb"], cwd=tmp_path)
+    assert (code, out) == (0, "All checks passed!\n")
+    changed = _code_cell(["f(1.0)\n", "BLOCK = 512\n"])
+    (tmp_path / "same.ipynb").write_text(json.dumps(_notebook(setup, kernel, again, changed)))
+    code, out, _ = invoke_cli(["--no-cache", "--select", "JL010", "same.ipynb"], cwd=tmp_path)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "same.ipynb:cell 2:3:16: JL010 Module-level `BLOCK` is read in traced code (in f, "
+        "decorated with @jax.jit) and rebound at cell 4, line 2: the compiled function "
+        "keeps the value it saw when traced; pass it as an argument, or mark it static"
+    )
