@@ -390,3 +390,19 @@ def test_rerunning_an_equal_constant_is_not_a_stale_global(tmp_path: Path) -> No
         "decorated with @jax.jit) and rebound at cell 4, line 2: the compiled function "
         "keeps the value it saw when traced; pass it as an argument, or mark it static"
     )
+
+
+def test_github_places_a_one_string_source_on_its_json_line(tmp_path: Path) -> None:
+    """A cell whose source is one JSON string keeps all its lines on one file line."""
+    document = _notebook(_code_cell("import jax.numpy as jnp\nx = jnp.zeros(3)\nx[0] = 1.0\n"))
+    text = json.dumps(document, indent=1)
+    (tmp_path / "one.ipynb").write_text(text)
+    source_line = next(
+        number for number, line in enumerate(text.splitlines(), 1) if '"source"' in line
+    )
+    code, out, _ = invoke_cli(["--no-cache", "--format", "github", "one.ipynb"], cwd=tmp_path)
+    assert code == 1
+    assert out.startswith(
+        f"::error file=one.ipynb,line={source_line},title=JL001 inplace-update "
+        "(cell 1%2C line 3%2C column 1)::"
+    )
