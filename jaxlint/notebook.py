@@ -305,6 +305,26 @@ class Notebook:
             return (self.cells[0].number if self.cells else 1), 1
         return where
 
+    def line_name(self, module_line: int) -> str:
+        """How a message cites a module line: ``cell 3, line 4``."""
+        cell, line = self.cell_position(module_line)
+        return f"cell {cell}, line {line}"
+
+    def file_line(self, cell: int, line: int) -> int | None:
+        """The 1-based line of the notebook's file (its JSON) that holds ``line`` of
+        cell ``cell``: a list-form source keeps each line in its own JSON string, a
+        one-string source on one line. None when the cell has no such line."""
+        span = _source_spans(self.text).get(cell - 1)
+        if span is None or line < 1:
+            return None
+        start = span[0]
+        if self.text[start] == "[":
+            items = list(_items(self.text, start))
+            if line > len(items):
+                return None
+            start = items[line - 1][0]
+        return self.text.count("\n", 0, start) + 1
+
     def module_line(self, cell: int, line: int) -> int:
         """The 1-based module line of ``line`` in cell ``cell``."""
         return self._first_lines[cell] + line - 1
@@ -492,6 +512,26 @@ def in_cells(notebook: Notebook, finding: Finding) -> Finding:
             moved.append(replace(edit, line=start[1], end_line=end[1]))
         fix = replace(fix, edits=tuple(moved))
     return replace(finding, cell=cell, line=line, end_line=end_line, end_column=end_column, fix=fix)
+
+
+def changed_cells(before: bytes, after: bytes) -> list[tuple[int, str, str]] | None:
+    """(cell number, old source, new source) of each code cell a fix changed; None when
+    the two are not the same notebook's cells (then only a diff of the files can say).
+    A cell's source gets a final newline when it has text, so that diffs end lines."""
+    old, new = module_of(before), module_of(after)
+    if old is None or new is None:
+        return None
+    if [cell.number for cell in old.cells] != [cell.number for cell in new.cells]:
+        return None
+    return [
+        (cell.number, _ended(cell.source), _ended(edited.source))
+        for cell, edited in zip(old.cells, new.cells, strict=True)
+        if cell.source != edited.source
+    ]
+
+
+def _ended(source: str) -> str:
+    return source + "\n" if source and not source.endswith("\n") else source
 
 
 def module_of(source: bytes) -> Notebook | None:

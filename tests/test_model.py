@@ -698,3 +698,31 @@ def test_filter_jit_parameters_are_arrays_only_with_evidence() -> None:
         "flag": Fact.UNKNOWN, "scale": Fact.UNKNOWN, "annotated": Fact.YES, "used": Fact.YES,
         "passed": Fact.YES, "rebound": Fact.YES, "like": Fact.UNKNOWN,
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("B = 256\nB = 256\n", Fact.YES),
+        ("B = (1, 'a')\nB: tuple = (1, 'a')\n", Fact.YES),
+        ("B = -0.5\nB = -0.5\n", Fact.YES),
+        ("B = 256\nB = 256.0\n", Fact.NO),  # 256 and 256.0 trace to different dtypes
+        ("B = 256\nB = True\n", Fact.NO),
+        ("B = 0.0\nB = -0.0\n", Fact.NO),
+        ("B = [1]\nB = [1]\n", Fact.UNKNOWN),  # a new list: equal, not the same value
+        ("B = 256\nB = 256\nB = 512\n", Fact.NO),
+        ("B = 256\nB = 512\nB = 256\n", Fact.UNKNOWN),  # 512 was there last
+        ("B = f()\nB = 256\n", Fact.UNKNOWN),
+        ("B = 256\n", Fact.UNKNOWN),  # the first binding gives the value
+        ("B = 256\ndef g():\n    global B\n    B = 1\nB = 256\n", Fact.UNKNOWN),
+    ],
+)
+def test_a_rebinding_to_an_equal_constant_keeps_the_value(source: str, expected: Fact) -> None:
+    model = model_of(source)
+    last = max(model.module_scope.bindings["B"], key=lambda binding: binding.ordinal)
+    if "global" in source:  # the module's own last line, not the function's write
+        last = max(
+            (b for b in model.module_scope.bindings["B"] if b.code_scope is model.module_scope),
+            key=lambda binding: binding.ordinal,
+        )
+    assert model.keeps_value(last) is expected

@@ -100,15 +100,38 @@ def test_json_github_and_sarif_carry_the_cell(notebook: Path) -> None:
         "fixable": True,
         "cell": 4,
     }
+    # GitHub and SARIF place a finding on a line of the file as stored: the line of the
+    # .ipynb JSON holding the cell's line (83: `"x[0] = 1.0\n",`), without columns; the
+    # title, message and properties say where in the cell.
     _, out, _ = invoke_cli(["--no-cache", "--format", "github", "training.ipynb"], cwd=cwd)
-    assert out.splitlines()[0].startswith(
-        "::error file=training.ipynb,line=3,col=1,endLine=3,endColumn=5,"
-        "title=JL001 inplace-update (cell 4)::"
-    )
+    assert out.splitlines() == [
+        "::error file=training.ipynb,line=83,title=JL001 inplace-update "
+        "(cell 4%2C line 3%2C column 1)::In-place update of JAX array `x`: JAX arrays are "
+        "immutable; use `x = x.at[0].set(1.0)`",
+        "::error file=training.ipynb,line=120,title=JL004 trace-time-side-effect "
+        "(cell 5%2C line 4%2C column 5)::`print` in traced code (in step, decorated with "
+        "@jax.jit) runs once, at trace time, and shows tracers, not values; use "
+        "`jax.debug.print`",
+    ]
+    lines = notebook.read_text(encoding="utf-8").splitlines()
+    assert lines[82].strip() == '"x[0] = 1.0\\n",'
+    assert lines[119].strip() == '"    print(\\"tracing\\", params)\\n",'
     _, out, _ = invoke_cli(["--no-cache", "--format", "sarif", "training.ipynb"], cwd=cwd)
     results = json.loads(out)["runs"][0]["results"]
-    assert [(r["properties"]["cell"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
-            for r in results] == [(4, 3), (5, 4)]  # fmt: skip
+    assert [r["locations"][0]["physicalLocation"] for r in results] == [
+        {
+            "artifactLocation": {"uri": "training.ipynb", "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": line},
+        }
+        for line in (83, 120)
+    ]
+    assert [r["properties"] for r in results] == [
+        {"cell": 4, "cellLine": 3, "cellColumn": 1, "cellEndLine": 3, "cellEndColumn": 5},
+        {"cell": 5, "cellLine": 4, "cellColumn": 5, "cellEndLine": 4, "cellEndColumn": 29},
+    ]
+    assert results[0]["message"]["text"].endswith(
+        "`x = x.at[0].set(1.0)` (cell 4, line 3, column 1)"
+    )
 
 
 def test_fix_rewrites_only_the_cell_sources(notebook: Path) -> None:
@@ -318,3 +341,108 @@ def test_fix_writes_a_notebook_with_metadata_nested_as_deep_as_linting_reads(
     written = json.loads(path.read_text())
     assert written["cells"][0]["source"][2] == "x = x.at[0].set(1.0)\n"
     assert written["cells"][0]["metadata"] == {"deep": nested}
+
+
+def test_messages_cite_lines_in_cells(tmp_path: Path) -> None:
+    """A message citing another line names its cell: the module's line 5 is in no cell."""
+    (tmp_path / "keys.ipynb").write_text(
+        json.dumps(
+            _notebook(
+                _code_cell(["import jax\n", "key = jax.random.PRNGKey(0)\n"]),
+                {"cell_type": "markdown", "metadata": {}, "source": ["# draw"]},
+                _code_cell(["a = jax.random.normal(key, (3,))\n"]),
+                _code_cell(["b = jax.random.normal(key, (3,))\n"]),
+            )
+        )
+    )
+    code, out, _ = invoke_cli(["--no-cache", "--select", "JL005", "keys.ipynb"], cwd=tmp_path)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "keys.ipynb:cell 4:1:5: JL005 PRNG key `key` is reused: it was already consumed by "
+        "`jax.random.normal` on cell 3, line 1, so both draw the same random bits; split it "
+        "first (`key, subkey = jax.random.split(key)`)"
+    )
+
+
+def test_full_format_quotes_the_cell(notebook: Path) -> None:
+    code, out, _ = invoke_cli(
+        ["--no-cache", "--output-format", "full", "--select", "JL004", "training.ipynb"],
+        cwd=notebook.parent,
+    )
+    assert code == 1
+    assert out.splitlines()[1:8] == [
+        "  |",
+        "2 | @jax.jit",
+        "3 | def step(params):",
+        '4 |     print("tracing", params)',
+        "  |     ^^^^^^^^^^^^^^^^^^^^^^^^ JL004",
+        "5 |     return params * 2",
+        "  |",
+    ]
+
+
+def test_diff_is_per_cell_python(notebook: Path) -> None:
+    code, out, _ = invoke_cli(
+        ["--no-cache", "--diff", "--unsafe-fixes", "training.ipynb"], cwd=notebook.parent
+    )
+    assert code == 1
+    assert out == (
+        "--- a/training.ipynb:cell 4\n"
+        "+++ b/training.ipynb:cell 4\n"
+        "@@ -1,6 +1,6 @@\n"
+        " jnp.zeros?\n"
+        " files = !ls\n"
+        "-x[0] = 1.0\n"
+        "+x = x.at[0].set(1.0)\n"
+        " \n"
+        " for i in range(2):\n"
+        "     !echo {i}\n"
+        "--- a/training.ipynb:cell 5\n"
+        "+++ b/training.ipynb:cell 5\n"
+        "@@ -1,7 +1,7 @@\n"
+        " %%time\n"
+        " @jax.jit\n"
+        " def step(params):\n"
+        '-    print("tracing", params)\n'
+        '+    jax.debug.print("tracing {params}", params=params)\n'
+        "     return params * 2\n"
+        " \n"
+        " step(x)\n"
+    )
+    assert notebook.read_bytes() == TRAINING.read_bytes()  # --diff writes nothing
+
+
+def test_rerunning_an_equal_constant_is_not_a_stale_global(tmp_path: Path) -> None:
+    """`BLOCK = 256` in three cells never changes the value the jitted function saw; a
+    different value does, and the message cites the cell line that rebinds it."""
+    setup = _code_cell(["import jax\n", "BLOCK = 256\n"])
+    kernel = _code_cell(["@jax.jit\n", "def f(x):\n", "    return x * BLOCK\n"])
+    again = _code_cell(["BLOCK = 256\n", "f(1.0)\n"])
+    (tmp_path / "same.ipynb").write_text(json.dumps(_notebook(setup, kernel, again, again)))
+    code, out, _ = invoke_cli(["--no-cache", "--select", "JL010", "same.ipynb"], cwd=tmp_path)
+    assert (code, out) == (0, "All checks passed!\n")
+    changed = _code_cell(["f(1.0)\n", "BLOCK = 512\n"])
+    (tmp_path / "same.ipynb").write_text(json.dumps(_notebook(setup, kernel, again, changed)))
+    code, out, _ = invoke_cli(["--no-cache", "--select", "JL010", "same.ipynb"], cwd=tmp_path)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "same.ipynb:cell 2:3:16: JL010 Module-level `BLOCK` is read in traced code (in f, "
+        "decorated with @jax.jit) and rebound at cell 4, line 2: the compiled function "
+        "keeps the value it saw when traced; pass it as an argument, or mark it static"
+    )
+
+
+def test_github_places_a_one_string_source_on_its_json_line(tmp_path: Path) -> None:
+    """A cell whose source is one JSON string keeps all its lines on one file line."""
+    document = _notebook(_code_cell("import jax.numpy as jnp\nx = jnp.zeros(3)\nx[0] = 1.0\n"))
+    text = json.dumps(document, indent=1)
+    (tmp_path / "one.ipynb").write_text(text)
+    source_line = next(
+        number for number, line in enumerate(text.splitlines(), 1) if '"source"' in line
+    )
+    code, out, _ = invoke_cli(["--no-cache", "--format", "github", "one.ipynb"], cwd=tmp_path)
+    assert code == 1
+    assert out.startswith(
+        f"::error file=one.ipynb,line={source_line},title=JL001 inplace-update "
+        "(cell 1%2C line 3%2C column 1)::"
+    )

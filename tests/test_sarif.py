@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import shutil
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import invoke_cli
+from conftest import ROOT, invoke_cli
 
 BAD = textwrap.dedent("""\
     import jax.numpy as jnp
@@ -55,7 +56,11 @@ def _sarif(args: list[str], cwd: Path) -> dict[str, Any]:
 
 def test_sarif_is_valid_against_the_2_1_0_schema(project: Path) -> None:
     validator = _schema_validator()
-    document = _sarif(["pkg", "../outside.py"], project)
+    # A notebook too: its results have a line-only region and cell properties.
+    shutil.copyfile(ROOT / "tests" / "notebooks" / "training.ipynb", project / "nb.ipynb")
+    document = _sarif(["pkg", "nb.ipynb", "../outside.py"], project)
+    notebook = [result for result in document["runs"][0]["results"] if "properties" in result]
+    assert len(notebook) == 2
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
     assert errors == []
 

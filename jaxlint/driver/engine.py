@@ -8,7 +8,7 @@ pre-filter), :mod:`jaxlint.driver.suppression` (``# noqa``, skip-file), :mod:`ja
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import libcst as cst
@@ -72,9 +72,15 @@ class FileLinter:
     """Lints one file's source with one configuration."""
 
     def __init__(
-        self, path: str, settings: Settings, external: CrossModuleFacts | None = None
+        self,
+        path: str,
+        settings: Settings,
+        external: CrossModuleFacts | None = None,
+        line_names: Callable[[int], str] | None = None,
     ) -> None:
         self.path = path
+        # how messages cite a line when the linted module is not the file (a notebook)
+        self.line_names = line_names
         self.settings = settings
         # what other linted files trace or rebind in this one (see jaxlint.project.index)
         self.external = external
@@ -129,6 +135,7 @@ class FileLinter:
                 external.traced,
                 external.rebound,
                 external.jitted,
+                self.line_names,
             )
         except Exception as error:  # noqa: BLE001 - reported as an internal error, exit 2
             raise InternalError(
@@ -373,7 +380,7 @@ def lint_notebook(
         return result
     if notebook is None:
         return result  # another kernel's language: nothing for a Python linter
-    linter = FileLinter(path, settings, external)
+    linter = FileLinter(path, settings, external, notebook.line_name)
     module = notebook.module.encode("utf-8")
     if fix and not notebook.splittable:
         result.warnings.append(f"{path}: fixes not applied (a cell contains jaxlint's markers)")

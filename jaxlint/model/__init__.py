@@ -18,7 +18,7 @@ without walking the tree again. See README.md beside this file for what a rule m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import libcst as cst
 
@@ -46,6 +46,7 @@ def build_model(
     external_rebound: Mapping[str, str] | None = None,
     external_jitted: Mapping[str, Mapping[str, tuple[tuple[int, ...], tuple[str, ...]]]]
     | None = None,
+    line_names: Callable[[int], str] | None = None,
 ) -> SemanticModel:
     """Walk ``module`` once and derive the file-wide facts.
 
@@ -53,9 +54,12 @@ def build_model(
     other files traces them; ``external_rebound`` maps module-level names of this file
     that other files rebind to where; ``external_jitted`` maps names this file imports
     to the argument options (``static_argnums``: positions and names) they were jitted
-    with elsewhere (see :mod:`jaxlint.project.index`).
+    with elsewhere (see :mod:`jaxlint.project.index`). ``line_names`` words a line of
+    ``module`` as messages cite it, when the module is not the file (a notebook's cells).
     """
     model = SemanticModel(module, traced_decorators)
+    if line_names is not None:
+        model.line_names = line_names
     model.external_rebound = dict(external_rebound or {})
     model.external_jitted = dict(external_jitted or {})
     Builder(model).walk_all(module.body)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import libcst as cst
 
@@ -15,6 +15,7 @@ from jaxlint.model.lattices.traced import JvpTracedFacts, TracedFacts
 from jaxlint.model.names import string_key
 from jaxlint.model.records import (
     NOT_TRACED,
+    Binding,
     BindingKind,
     CallSite,
     ConditionSite,
@@ -29,7 +30,19 @@ from jaxlint.model.records import (
 )
 from jaxlint.model.tracing import cst_transform_of
 from jaxlint.model.view import ModelView
+from jaxlint.syntax.literals import constant_key
 from jaxlint.syntax.positions import node_spans
+
+
+def _bound_constant(binding: Binding) -> str | None:
+    """The constant a plain assignment binds (see :func:`constant_key`), else None."""
+    if binding.kind not in (BindingKind.ASSIGN, BindingKind.ANNASSIGN) or binding.value is None:
+        return None
+    return constant_key(binding.value)
+
+
+def plain_line_name(line: int) -> str:
+    return f"line {line}"
 
 
 class SemanticModel(ModelView):
@@ -73,6 +86,9 @@ class SemanticModel(ModelView):
         self._string_keyed: dict[int, set[str]] = {}  # id(scope) -> names stored with "str" keys
         self._facts: dict[str, dict[int, Fact]] = {}  # lattice -> id(binding) -> answer
         self._lines: dict[int, int] = {}  # id(node) -> line, for nodes asked about
+        #: How a message cites a line of the module: ``line 12``; a notebook's driver
+        #: words it in the cell's terms (``cell 3, line 4``).
+        self.line_names: Callable[[int], str] = plain_line_name
 
     def conditions_in(self, scope: Scope) -> list[ConditionSite]:
         """The conditions whose code is ``scope``'s own, in source order."""
@@ -255,3 +271,35 @@ class SemanticModel(ModelView):
         if found is None:
             found = self._lines[id(node)] = node_spans(self.module, [node])[id(node)].start_line
         return found
+
+    def keeps_value(self, binding: Binding) -> Fact:
+        """Whether ``binding`` leaves its name's value as it was: YES when it and every
+        earlier binding of the name in its scope bind one immutable constant (a
+        notebook's ``BLOCK = 256`` re-run in three cells); NO when every earlier one binds
+        another constant; else UNKNOWN."""
+        key = _bound_constant(binding)
+        if key is None:
+            return Fact.UNKNOWN
+        # Bindings written in another scope's code (``global``) may run before this one.
+        before = sorted(
+            (
+                b
+                for b in binding.scope.bindings.get(binding.name, [])
+                if b is not binding
+                and (b.ordinal < binding.ordinal or b.code_scope is not binding.code_scope)
+            ),
+            key=lambda b: b.ordinal,
+        )
+        if not before:
+            return Fact.UNKNOWN  # the first binding gives the name its value
+        keys = [_bound_constant(b) for b in before]
+        if all(found == key for found in keys):
+            return Fact.YES
+        if all(found is not None and found != key for found in keys):
+            return Fact.NO  # whichever ran before, it held another value
+        return Fact.UNKNOWN
+
+    def line_name(self, node: cst.CSTNode) -> str:
+        """The words a message cites ``node``'s line with: ``line 12``, or in a notebook
+        ``cell 3, line 4`` (rules never format a module line themselves)."""
+        return self.line_names(self.line_of(node))

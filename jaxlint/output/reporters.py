@@ -15,6 +15,7 @@ from jaxlint._version import __version__
 from jaxlint.fix.findings import Applicability, Finding, documentation_command
 from jaxlint.output.choices import ColorChoice, OutputFormat
 from jaxlint.output.snippets import (
+    Notebooks,
     Painter,
     SourceLines,
     Style,
@@ -55,9 +56,9 @@ def report(
     if output_format is OutputFormat.JSON:
         write_json(findings, out, unsafe_fixes)
     elif output_format is OutputFormat.GITHUB:
-        write_github(findings, out)
+        write_github(findings, out, Notebooks(cached(source_lines)))
     elif output_format is OutputFormat.SARIF:
-        write_sarif(findings, out, root, fingerprints)
+        write_sarif(findings, out, root, fingerprints, Notebooks(cached(source_lines)))
     else:
         full = output_format is OutputFormat.FULL or (
             output_format is OutputFormat.TEXT and is_terminal(out)
@@ -91,6 +92,7 @@ def write_text(
     """One line a finding; with ``source_lines`` (the full format), each followed by its
     source snippet and a blank line; then, with ``summary``, the counts."""
     paint = paint or Painter(False)
+    notebooks = Notebooks(source_lines) if source_lines is not None else None
     for finding in findings:
         mark = " " + paint("[*]", Style.FIXABLE) if finding.fixable(unsafe_fixes) else ""
         colon = paint(":", Style.PUNCTUATION)
@@ -99,8 +101,12 @@ def write_text(
             f"{paint(finding.path, Style.PATH)}{colon}{cell}{finding.line}{colon}"
             f"{finding.column}{colon} {paint(finding.code, Style.CODE)}{mark} {finding.message}\n"
         )
-        if source_lines is not None and finding.cell is None:  # cells are not the file's lines
-            lines = source_lines(finding.path)
+        if source_lines is not None:
+            lines = (
+                source_lines(finding.path)
+                if finding.cell is None or notebooks is None
+                else notebooks.cell_lines(finding)  # the cell's lines, not the JSON's
+            )
             shown = snippet(finding, lines, paint) if lines is not None else []
             out.writelines(line + "\n" for line in shown)
             out.write("\n")
@@ -163,12 +169,28 @@ def _escape_data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def write_github(findings: Sequence[Finding], out: TextIO) -> None:
+def cell_words(finding: Finding) -> str:
+    """Where a notebook finding is, in the cell's terms: ``cell 4, line 3, column 5``."""
+    return f"cell {finding.cell}, line {finding.line}, column {finding.column}"
+
+
+def write_github(
+    findings: Sequence[Finding], out: TextIO, notebooks: Notebooks | None = None
+) -> None:
+    """One ``::error`` command a finding. GitHub places an annotation on a line of the
+    file as stored, so a notebook finding goes on the line of the ``.ipynb`` JSON that
+    holds its cell's line (no columns: JSON escaping moves them), and its title says
+    where in the cell it is."""
     for f in findings:
-        title = f"{f.code} {f.name}" + (f" (cell {f.cell})" if f.cell is not None else "")
+        if f.cell is None:
+            where = f"line={f.line},col={f.column},endLine={f.end_line},endColumn={f.end_column},"
+            title = f"{f.code} {f.name}"
+        else:
+            line = notebooks.file_line(f) if notebooks is not None else None
+            where = f"line={line}," if line is not None else ""
+            title = f"{f.code} {f.name} ({cell_words(f)})"
         out.write(
-            f"::error file={_escape_property(f.path)},line={f.line},col={f.column},"
-            f"endLine={f.end_line},endColumn={f.end_column},"
+            f"::error file={_escape_property(f.path)},{where}"
             f"title={_escape_property(title)}::{_escape_data(f.message)}\n"
         )
 
@@ -186,12 +208,34 @@ def _artifact_location(path: str, root: str) -> dict[str, str]:
     return {"uri": urllib.parse.quote(relative.replace(os.sep, "/")), "uriBaseId": SOURCE_ROOT}
 
 
+def _in_cell(result: dict[str, Any], finding: Finding, notebooks: Notebooks | None) -> None:
+    result["message"]["text"] += f" ({cell_words(finding)})"
+    result["properties"] = {
+        "cell": finding.cell,
+        "cellLine": finding.line,
+        "cellColumn": finding.column,
+        "cellEndLine": finding.end_line,
+        "cellEndColumn": finding.end_column,
+    }
+    location = result["locations"][0]["physicalLocation"]
+    line = notebooks.file_line(finding) if notebooks is not None else None
+    if line is None:
+        del location["region"]  # the artifact alone: its cell is in the properties
+    else:
+        location["region"] = {"startLine": line}
+
+
 def write_sarif(
     findings: Sequence[Finding],
     out: TextIO,
     root: str | None = None,
     fingerprints: Sequence[str] | None = None,
+    notebooks: Notebooks | None = None,
 ) -> None:
+    """A SARIF 2.1.0 log. A notebook finding's region is in the ``.ipynb`` artifact
+    as stored: the JSON line holding its cell's line (no columns: JSON escaping moves
+    them); the message and the ``cell``/``cellLine``/... properties say where in the
+    cell it is, which no SARIF location type expresses."""
     root = os.path.abspath(root or os.getcwd())
     rules = [
         {
@@ -230,7 +274,7 @@ def write_sarif(
     ]
     for result, finding in zip(results, findings, strict=True):
         if finding.cell is not None:
-            result["properties"] = {"cell": finding.cell}
+            _in_cell(result, finding, notebooks)
     if fingerprints is not None:  # the line's content, not its number: stable across edits
         for result, fingerprint in zip(results, fingerprints, strict=True):
             result["partialFingerprints"] = {"primaryLocationLineHash": fingerprint}

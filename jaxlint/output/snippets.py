@@ -13,6 +13,7 @@ from typing import TextIO
 
 from jaxlint.fix.findings import Finding
 from jaxlint.fsio import read_source
+from jaxlint.notebook import Notebook, NotebookError, read_notebook
 from jaxlint.output.choices import ColorChoice
 
 #: Lines of context shown before and after the reported ones.
@@ -84,6 +85,44 @@ def source_lines_of(data: bytes) -> Sequence[str]:
     except (SyntaxError, LookupError):
         text = data.decode("utf-8-sig", errors="replace")
     return _LINE_BREAK.split(text)
+
+
+def notebook_in(lines: Sequence[str]) -> Notebook | None:
+    """The notebook whose file has ``lines``; None when it is not one (any more)."""
+    try:
+        return read_notebook("\n".join(lines).encode("utf-8"))
+    except NotebookError:
+        return None
+
+
+class Notebooks:
+    """The notebooks findings are in, each read once: a notebook finding's lines count
+    in its cell, not in the file's JSON."""
+
+    def __init__(self, source_lines: SourceLines) -> None:
+        self.source_lines = source_lines
+        self._read: dict[str, Notebook | None] = {}
+
+    def of(self, path: str) -> Notebook | None:
+        if path not in self._read:
+            lines = self.source_lines(path)
+            self._read[path] = notebook_in(lines) if lines is not None else None
+        return self._read[path]
+
+    def cell_lines(self, finding: Finding) -> Sequence[str] | None:
+        """The lines of the finding's code cell; None when the file no longer has it."""
+        notebook = self.of(finding.path)
+        for cell in notebook.cells if notebook is not None else ():
+            if cell.number == finding.cell:
+                return _LINE_BREAK.split(cell.source)
+        return None
+
+    def file_line(self, finding: Finding) -> int | None:
+        """The line of the notebook's file (its JSON) holding the finding's first line."""
+        notebook = self.of(finding.path)
+        if notebook is None or finding.cell is None:
+            return None
+        return notebook.file_line(finding.cell, finding.line)
 
 
 def cached(source_lines: SourceLines) -> SourceLines:

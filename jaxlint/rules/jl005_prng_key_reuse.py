@@ -388,10 +388,10 @@ class PrngKeyReuse(Rule):
             if use.name == "subkey":
                 split = "`key_a, key_b = jax.random.split(subkey)`"
             if earlier is not None:
-                line = model.line_of(earlier.site.node)
+                line = model.line_name(earlier.site.node)
                 message = (
                     f"PRNG key `{use.name}` is reused: it was already consumed by "
-                    f"{earlier.consumer} on line {line}, so both draw the same random bits; "
+                    f"{earlier.consumer} on {line}, so both draw the same random bits; "
                     f"split it first ({split})"
                 )
             else:

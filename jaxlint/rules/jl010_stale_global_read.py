@@ -9,7 +9,7 @@ import libcst as cst
 
 from jaxlint.facts.transforms import TransformKind
 from jaxlint.fix.findings import Diagnostic
-from jaxlint.model import Binding, BindingKind, Scope, ScopeKind, SemanticModel
+from jaxlint.model import Binding, BindingKind, Fact, Scope, ScopeKind, SemanticModel
 from jaxlint.model.analyze.questions import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.triggers import Trigger
@@ -159,6 +159,15 @@ class StaleGlobalRead(Rule):
                 return x + counter  # the parameter, not the global
             f_jit = jax.jit(f)
             """),
+        Valid("""
+            import jax
+            BLOCK = 256
+            @jax.jit
+            def f(x):
+                return x * BLOCK
+            BLOCK = 256  # the cell re-run: the same constant, the same value
+            BLOCK: int = 256
+            """),
     )
     invalid = (
         Invalid(
@@ -200,6 +209,19 @@ class StaleGlobalRead(Rule):
             """,
             count=2,
         ),
+        Invalid(
+            """
+            import jax
+            BLOCK = 256
+            @jax.jit
+            def f(x):
+                return x * BLOCK
+            BLOCK = 256
+            BLOCK = 256.0
+            """,
+            message="Module-level `BLOCK` is read in traced code (in f, decorated with "
+            "@jax.jit) and rebound at line 8:",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
@@ -222,7 +244,7 @@ class StaleGlobalRead(Rule):
                     continue
                 rebinding = self.rebinding(model, found.bindings, defined, function, top_level)
                 if rebinding is not None:
-                    where = f"line {model.line_of(rebinding.node)}"
+                    where = model.line_name(rebinding.node)
                 elif name in model.external_rebound and self.plain_value(found.bindings):
                     where = model.external_rebound[name]
                 else:
@@ -255,11 +277,14 @@ class StaleGlobalRead(Rule):
         at_top = [
             b for b in bindings if id(b.node) in top_level and b.code_scope.kind is ScopeKind.MODULE
         ]
-        for binding in bindings:
+        # A rebinding to the constant the name always had (a notebook's `BLOCK = 256`
+        # re-run in a later cell) leaves the traced value current.
+        changing = [b for b in bindings if model.keeps_value(b) is not Fact.YES]
+        for binding in changing:
             writer = binding.code_scope
             if writer.is_function and writer is not function:
                 return binding  # a `global` write in another function
-        later = [b for b in at_top if b.ordinal > defined]
+        later = [b for b in at_top if b.ordinal > defined and b in changing]
         if not later:
             return None
         if len(at_top) >= 2 or any(b.kind is BindingKind.FOR for b in later):

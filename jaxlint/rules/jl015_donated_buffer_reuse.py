@@ -226,7 +226,7 @@ class DonatedBufferReuse(Rule):
         if any(binding.value is site.call for binding in bindings):
             return None  # `x = f(x)`: rebound to the result
         where = (
-            f"`{name}` was donated to `{donation.name}` at line {model.line_of(site.call)} "
+            f"`{name}` was donated to `{donation.name}` at {model.line_name(site.call)} "
             "(its buffer is deleted: on GPU/TPU this raises `RuntimeError: Array has been "
             "deleted`)"
         )

@@ -19,7 +19,7 @@ from jaxlint.driver.engine import FileResult, lint_bytes
 from jaxlint.driver.source import unreadable_file_finding
 from jaxlint.fix.findings import Finding
 from jaxlint.fsio import WriteRefused, read_source, replace_source
-from jaxlint.notebook import is_notebook
+from jaxlint.notebook import changed_cells, is_notebook
 from jaxlint.output.choices import ColorChoice, OutputFormat
 from jaxlint.output.reporters import plural, report, write_statistics
 from jaxlint.output.snippets import file_lines, source_lines_of
@@ -287,6 +287,22 @@ def _termination_as_exception() -> Iterator[None]:
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
+    """The fix as a unified diff; a notebook's as one Python diff per changed cell
+    (``a/path:cell 3``), since a diff of its JSON is unreadable and unappliable by hand."""
+    if is_notebook(path):
+        changed = changed_cells(before, after)
+        if changed is not None:
+            return "".join(
+                "".join(
+                    difflib.unified_diff(
+                        old.splitlines(keepends=True),
+                        new.splitlines(keepends=True),
+                        fromfile=f"a/{path}:cell {number}",
+                        tofile=f"b/{path}:cell {number}",
+                    )
+                )
+                for number, old, new in changed
+            )
     old = before.decode("utf-8", errors="replace").splitlines(keepends=True)
     new = after.decode("utf-8", errors="replace").splitlines(keepends=True)
     return "".join(difflib.unified_diff(old, new, fromfile=f"a/{path}", tofile=f"b/{path}"))

@@ -137,3 +137,35 @@ def _flat(value: Literal | None, kind: type) -> tuple[int | str, ...] | None:
             found.extend(flat)
         return tuple(found)
     return (value,) if isinstance(value, kind) else None
+
+
+#: Immutable values a constant expression may evaluate to (a list or a dict is a new,
+#: mutable object each time it is evaluated, so two displays are never "the same value").
+_CONSTANT_TYPES = (int, float, complex, str, bytes, bool, type(None))
+_EMPTY_MODULE = cst.Module(body=[])
+
+
+def constant_key(expr: cst.BaseExpression) -> str | None:
+    """A key equal for two expressions exactly when they evaluate to the same immutable
+    constant: a number, string, bytes, bool, None or a tuple of those (``256``,
+    ``-1e-3``, ``("a", 2)``). Types count (``1``, ``1.0`` and ``True`` differ: JAX
+    traces them to different dtypes) and so does the sign of a zero. None when ``expr``
+    is not such a constant."""
+    if not isinstance(
+        expr,
+        cst.BaseNumber | cst.BaseString | cst.Name | cst.UnaryOperation | cst.Tuple,
+    ):
+        return None  # cheap first test: most values are calls or names
+    try:
+        value = ast.literal_eval(_EMPTY_MODULE.code_for_node(expr).strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if not _immutable_constant(value):
+        return None
+    return repr(value)  # repr tells the types, -0.0 and 0.0 apart
+
+
+def _immutable_constant(value: object) -> bool:
+    if isinstance(value, tuple):
+        return all(_immutable_constant(item) for item in value)
+    return isinstance(value, _CONSTANT_TYPES)
