@@ -28,19 +28,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from jaxlint.facts import jaxfacts as jf
 from jaxlint.facts.returns import Returns
 
-#: The namespaces probed: public functions only, submodules reached by attribute
-#: (``jax.scipy.stats.norm.pdf``) included.
-NAMESPACES = (
-    "jax.numpy",
-    "jax.random",
-    "jax.nn",
-    "jax.lax",
-    "jax.scipy",
-)
+#: The namespaces probed (jaxfacts' ARRAY_NAMESPACES, the one list): public functions
+#: only, submodules reached by attribute (``jax.scipy.stats.norm.pdf``) included.
+NAMESPACES = tuple(namespace.rstrip(".") for namespace in jf.ARRAY_NAMESPACES)
 #: Reached by attribute, but not arrays' functions: initializers return initializer
-#: functions; jax.lax.linalg holds pytree-returning factorizations already probed.
+#: functions.
 _SKIPPED_MODULES = frozenset({"jax.nn.initializers"})
 
 TABLE = Path(__file__).with_name("array_functions.py")
