@@ -56,7 +56,7 @@ LINT_KEYS = frozenset(
     }
 )
 KNOWN_VERIFY_KEYS = frozenset({"examples", "pytest"})
-#: Seconds one file may take to lint by default: the slowest real file we know takes a few.
+#: CPU seconds one file may take to lint by default: the slowest real file we know takes a few.
 DEFAULT_FILE_TIMEOUT = 60.0
 #: The selector that means every rule (least specific: any code or prefix beats it).
 ALL_SELECTOR = "ALL"
@@ -194,7 +194,7 @@ class Settings:
     cache_dir: str | None = None
     #: ``--ignore-noqa``: report what noqa comments would silence.
     ignore_noqa: bool = False
-    #: ``file-timeout`` or ``--file-timeout``: seconds one file may take to lint before
+    #: ``file-timeout``: CPU seconds one file may take to lint before
     #: it is skipped with a warning (a pathological file must not hang the run).
     file_timeout: float = field(default=DEFAULT_FILE_TIMEOUT, compare=False)
 

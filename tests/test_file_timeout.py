@@ -1,5 +1,5 @@
 """A per-file time limit: a file that takes longer than ``file-timeout`` seconds to lint
-is skipped with a warning, in a worker and with ``--jobs 1``, and the other files are
+of CPU is skipped with a warning, in a worker and with ``--jobs 1``, and the other files are
 still checked; a bad value is a configuration error."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def test_a_file_over_the_time_limit_is_skipped_with_a_warning(tmp_path: Path, jo
     assert ran.returncode == 1, ran.stderr
     assert ran.stdout.splitlines()[0].startswith("buggy.py:5:5: JL004 ")
     assert (
-        "warning: sub/slow.py: skipped (linting it took more than 0.001 s: the `file-timeout`)"
+        "warning: sub/slow.py: skipped (linting it took more than 0.001 s of CPU: `file-timeout`)"
         in ran.stderr
     )
 

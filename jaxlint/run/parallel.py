@@ -86,14 +86,15 @@ class _TooSlow(BaseException):
 
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise :class:`_TooSlow` in this thread once ``seconds`` of wall time have passed.
-    Only the main thread of a POSIX process can be interrupted so (a worker, or a
-    ``--jobs 1`` run); elsewhere (an editor's thread) there is no limit. Native code that
-    never returns to Python (the libcst parser) is interrupted when it returns."""
+    """Raise :class:`_TooSlow` in this thread once this process has used ``seconds`` of
+    CPU time: CPU, not wall time, so that a loaded machine does not skip files. Only the
+    main thread of a POSIX process can be interrupted so (a worker, or a ``--jobs 1``
+    run); elsewhere (an editor's thread) there is no limit. Native code that never
+    returns to Python (the libcst parser) is interrupted when it returns."""
     usable = (
         hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
-        and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None)
+        and signal.getsignal(signal.SIGPROF) in (signal.SIG_DFL, signal.SIG_IGN, None)
     )
     if not usable:
         yield
@@ -102,13 +103,13 @@ def time_limit(seconds: float) -> Iterator[None]:
     def expire(signum: int, frame: object) -> None:
         raise _TooSlow
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def lint_one(
@@ -127,7 +128,7 @@ def lint_one(
             )
     except _TooSlow:
         limit = f"{settings.file_timeout:g}"
-        warning = f"{path}: skipped (linting it took more than {limit} s: the `file-timeout`)"
+        warning = f"{path}: skipped (linting it took more than {limit} s of CPU: `file-timeout`)"
         return FileResult(path, warnings=[warning]), None
     except RecursionError:
         result = FileResult(path, errors=[f"{path}: internal error: nesting too deep"])
