@@ -118,6 +118,24 @@ class UnsynchronizedTiming(Rule):
                     y.block_until_ready()
                 return time.time() - t0
             """),
+        Valid("""
+            import time, jax
+            predict = jax.jit(lambda x: (x, x + 1))
+            for _ in range(3):
+                t0 = time.time()
+                boxes, logits = predict(x)
+                _ = jax.block_until_ready((boxes, logits))  # a tuple of arrays: waits
+                print(time.time() - t0)
+            """),
+        Valid("""
+            import time, jax
+            @jax.jit
+            def step(x):
+                t0 = time.time()  # at trace time: JL004's business
+                y = x * 2
+                print(time.time() - t0)
+                return y
+            """),
     )
     invalid = (
         Invalid(

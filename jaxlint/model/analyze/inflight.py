@@ -294,7 +294,16 @@ class Region:
         first, second = model.array_fact(left, at), model.array_fact(right, at)
         if first is YES or (second is YES and isinstance(left, cst.BaseNumber)):
             return Effect(Event.DISPATCH, node)
-        return INERT if first is NO and second is NO else MAY_WAIT
+        return (
+            INERT if self.holds_no_array(left, at) and self.holds_no_array(right, at) else MAY_WAIT
+        )
+
+    def holds_no_array(self, expr: cst.BaseExpression, at: Point) -> bool:
+        """Neither a JAX array nor a container (which may hold some): a number, a
+        string, a NumPy array. What a conversion or an operator then reads waits for
+        nothing."""
+        model = self.model
+        return model.array_fact(expr, at) is NO and model.container_fact(expr, at) is NO
 
     def subscript(self, expr: cst.Subscript, at: Point) -> Effect:
         model = self.model
@@ -346,7 +355,7 @@ class Region:
             if name == "builtins.len" and len(arguments) == 1:
                 known = model.array_fact(arguments[0], point) is not Fact.UNKNOWN
             else:
-                known = all(model.array_fact(a, point) is NO for a in arguments)
+                known = all(self.holds_no_array(a, point) for a in arguments)
             return INERT if known else MAY_WAIT
         if name is None and receiver is not None and isinstance(call.func, cst.Attribute):
             method = call.func.attr.value
