@@ -136,6 +136,15 @@ class UnsynchronizedTiming(Rule):
                 print(time.time() - t0)
                 return y
             """),
+        Valid("""
+            import time, jax
+            f = jax.jit(lambda x: x * 2)
+            t0 = time.time()
+            y = f(x)
+            t1 = time.time()
+            t0 = t1 - 1.0  # the difference below is not the timed region's
+            print(t1 - t0)
+            """),
     )
     invalid = (
         Invalid(
@@ -176,6 +185,23 @@ class UnsynchronizedTiming(Rule):
             seconds = timeit.timeit(lambda: f(x), number=100)
             """,
             message="`f(x)`",
+        ),
+        Invalid(
+            """
+            import time
+            import jax
+
+            step = jax.jit(lambda x: x @ x)
+            outputs = []
+            t0 = time.perf_counter()
+            out = step(x)
+            outputs.append(out)  # keeps a reference: waits for nothing
+            rows = len(out)  # reads the shape: waits for nothing
+            print(rows, "rows in", time.perf_counter() - t0)
+            """,
+            line=10,
+            column=24,
+            message="`step(x)`",
         ),
     )
 
@@ -240,7 +266,11 @@ class UnsynchronizedTiming(Rule):
             assert block is not None
             for later in block.statements[block.statements.index(statement) + 1 :]:
                 for left, right in differences(later.node):
-                    if left == end and self.reaches_only(model, end, later, statement):
+                    if (
+                        left == end
+                        and self.reaches_only(model, end, later, statement)
+                        and self.same_binding(model, right, later, statement)
+                    ):
                         return right
             return None
         if not isinstance(node, cst.Expr | cst.Assign | cst.AugAssign | cst.AnnAssign | cst.Return):
@@ -269,6 +299,18 @@ class UnsynchronizedTiming(Rule):
             and len(found.bindings) == 1
             and binder.contains(found.bindings[0].ordinal)
             and found.owner is at.scope
+        )
+
+    @staticmethod
+    def same_binding(model: SemanticModel, name: str, at: Statement, before: Statement) -> bool:
+        """One binding of ``name`` reaches both statements, the same one."""
+        here = model.reaching(name, at.scope, at.ordinal)
+        there = model.reaching(name, before.scope, before.ordinal)
+        return (
+            here is not None
+            and there is not None
+            and len(here.bindings) == 1
+            and here.bindings == there.bindings
         )
 
     def first_read(self, model: SemanticModel, name: str, second: Statement) -> Statement | None:

@@ -353,7 +353,9 @@ class Region:
         if name in jf.SYNCHRONISING_CALLS or name in jf.PURE_BUILTINS:
             # float(3), print("done"), range(n): given no JAX array, nothing to wait for.
             if name == "builtins.len" and len(arguments) == 1:
-                known = model.array_fact(arguments[0], point) is not Fact.UNKNOWN
+                known = model.array_fact(arguments[0], point) is not Fact.UNKNOWN or self.jax_value(
+                    arguments[0], point
+                )
             else:
                 known = all(self.holds_no_array(a, point) for a in arguments)
             return INERT if known else MAY_WAIT
