@@ -139,6 +139,9 @@ def test_selecting_traced_code_rules_skips_more(libcst_parses: list[bytes]) -> N
         ("from jax import random\nkey = random.PRNGKey(0)\n", {Trigger.RANDOM_KEY_NAME}),
         ("import random\nimport jax\nrandom.random()\n", set()),
         ("import jax\nx.at[0].set(1)\n", {Trigger.AT_UPDATE_STATEMENT}),
+        ("import jax\nfrom time import perf_counter as now\nt = now()\n", {Trigger.CLOCK_READ}),
+        ("import jax, timeit\ns = timeit.timeit(lambda: 0)\n", {Trigger.CLOCK_READ}),
+        ("import jax\ntime = 3\nt = time.time\n", set()),
     ],
 )
 def test_triggers_shown(code: str, expected: set[Trigger]) -> None:

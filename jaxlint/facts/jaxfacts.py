@@ -439,6 +439,15 @@ from jaxlint.facts.results import (  # noqa: E402, F401 - re-exported
     returned_by,
 )
 from jaxlint.facts.returns import Returns  # noqa: E402, F401 - re-exported
+from jaxlint.facts.timing import (  # noqa: E402, F401 - re-exported
+    CLOCK_CALLS,
+    NON_WAITING_METHODS,
+    PLAIN_ITERATORS,
+    REFERENCE_STORING_METHODS,
+    SYNCHRONISING_CALLS,
+    SYNCHRONISING_METHODS,
+    TIMING_CALLS,
+)
 from jaxlint.facts.transforms import (  # noqa: E402, F401 - re-exported
     CUSTOM_RULE_METHODS,
     EAGER_CONTEXTS,

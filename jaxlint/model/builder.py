@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 
 import libcst as cst
 
+from jaxlint.model.bodies import RECORDED, BodyRecorder
 from jaxlint.model.names import string_key
 from jaxlint.model.records import (
     Binding,
@@ -50,6 +51,7 @@ class Builder:
         self.ordinal = 0
         self.in_with = 0
         self.in_handler = 0
+        self.bodies = BodyRecorder(model.bodies, model.module_scope)
         self.handlers: dict[type, Callable] = {
             cst.FunctionDef: self.visit_function_def,
             cst.Lambda: self.visit_lambda,
@@ -90,10 +92,15 @@ class Builder:
     def walk(self, node: cst.CSTNode) -> None:
         self.ordinal += 1
         handler = self.handlers.get(type(node))
-        if handler is not None:
+        if node.__class__ in RECORDED:  # statements, in order, for the model's view
+            self.bodies.enter(node, self.scope, self.current, handler or self.children)
+        elif handler is not None:
             handler(node)
         else:
             self.children(node)
+
+    def current(self) -> int:
+        return self.ordinal
 
     def children(self, node: cst.CSTNode) -> None:
         # Exact class tests, not isinstance: CSTNode is an ABC, whose checks cost more
@@ -187,7 +194,9 @@ class Builder:
     def run_in_scope(self, scope: Scope, body: Iterable[cst.CSTNode | None]) -> None:
         saved = self.scope, self.loop, self.in_with, self.branch, self.in_handler
         self.scope, self.loop, self.in_with, self.branch, self.in_handler = scope, None, 0, None, 0
+        outer = self.bodies.open_scope()
         self.walk_all(body)
+        self.bodies.close_scope(outer)
         self.scope, self.loop, self.in_with, self.branch, self.in_handler = saved
 
     def add_params(self, scope: Scope, params: cst.Parameters) -> None:

@@ -26,8 +26,10 @@ __all__ = [
     "END_OF_FILE",
     "Binding",
     "BindingKind",
+    "Block",
     "Branch",
     "CallSite",
+    "Clause",
     "ConditionKind",
     "ConditionSite",
     "Fact",
@@ -39,6 +41,8 @@ __all__ = [
     "Scope",
     "ScopeKind",
     "Site",
+    "Statement",
+    "StatementKind",
     "StoreSite",
     "argument_for",
 ]
@@ -290,6 +294,56 @@ class Scope:
 
     def positional_params(self) -> list[Param]:
         return [p for p in self.params.values() if p.index >= 0]
+
+
+class StatementKind(enum.Enum):
+    SIMPLE = "simple"  # a small statement: an assignment, an expression, return, pass, ...
+    IF = "if"  # with its elif and else arms
+    FOR = "for"
+    WHILE = "while"
+    WITH = "with"
+    TRY = "try"
+    MATCH = "match"
+    DEF = "def"
+    CLASS = "class"
+
+
+class Clause(enum.Enum):
+    """What a suite of a compound statement is to it."""
+
+    BODY = "body"  # the first suite: an if's, a loop's, a with's, a try's
+    ALTERNATIVE = "alternative"  # an ``elif`` arm, or a later ``case`` of a match
+    ELSE = "else"  # the ``else`` of an if, a loop or a try
+    HANDLER = "handler"  # an ``except`` clause
+    FINALLY = "finally"
+
+
+@dataclass(eq=False)
+class Statement:
+    """One statement of a scope's own code, in the ordered view of its body: a small
+    statement (each of ``a = 1; b = 2`` is one) or a compound one with its suites. Its
+    code spans the ordinals [ordinal, end), a nested function's or class's body aside."""
+
+    node: cst.CSTNode
+    kind: StatementKind
+    scope: Scope
+    ordinal: int
+    end: int = END_OF_FILE
+    block: Block | None = None  # the block it sits in
+    blocks: list[Block] = field(default_factory=list)  # its suites, in source order
+
+    def contains(self, ordinal: int) -> bool:
+        return self.ordinal <= ordinal < self.end
+
+
+@dataclass(eq=False)
+class Block:
+    """Statements that run one after the other: a scope's body or a suite of a compound
+    statement (``owner``; None for a scope's body)."""
+
+    clause: Clause
+    owner: Statement | None
+    statements: list[Statement] = field(default_factory=list)
 
 
 @dataclass(frozen=True, eq=False)

@@ -17,6 +17,7 @@ from jaxlint.model.records import (
     NOT_TRACED,
     Binding,
     BindingKind,
+    Block,
     CallSite,
     ConditionSite,
     Fact,
@@ -24,6 +25,7 @@ from jaxlint.model.records import (
     Scope,
     ScopeKind,
     Site,
+    Statement,
     StoreSite,
     TraceInfo,
     TransformForm,
@@ -82,6 +84,8 @@ class SemanticModel(ModelView):
         #: imported names jitted in another linted file -> their literal argument options
         self.external_jitted: dict[str, Mapping[str, tuple[tuple[int, ...], tuple[str, ...]]]] = {}
         self.annotations: dict[int, cst.BaseExpression] = {}  # id(annotated Name) -> annotation
+        #: id(scope) -> its body, the ordered view of its statements (see ``model/bodies.py``)
+        self.bodies: dict[int, Block] = {}
         self._traces: dict[int, TraceInfo] = {}  # id(function scope) -> how it is traced
         self._string_keyed: dict[int, set[str]] = {}  # id(scope) -> names stored with "str" keys
         self._facts: dict[str, dict[int, Fact]] = {}  # lattice -> id(binding) -> answer
@@ -263,6 +267,29 @@ class SemanticModel(ModelView):
                 return False
             branch = branch.parent
         return True
+
+    def body(self, scope: Scope) -> Block | None:
+        """``scope``'s own statements in source order, with the suites of compound ones."""
+        return self.bodies.get(id(scope))
+
+    def statement_at(self, point: Point) -> Statement | None:
+        """The innermost statement of ``point.scope``'s own code that holds ``point``."""
+        block = self.bodies.get(id(point.scope))
+        found = None
+        while block is not None:
+            statement = next((s for s in block.statements if s.contains(point.ordinal)), None)
+            if statement is None:
+                break
+            found = statement
+            block = next(
+                (
+                    b
+                    for b in statement.blocks
+                    if any(s.contains(point.ordinal) for s in b.statements)
+                ),
+                None,
+            )
+        return found
 
     def line_of(self, node: cst.CSTNode) -> int:
         """The 1-based line where ``node`` starts (computed on demand: most files never

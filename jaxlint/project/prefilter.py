@@ -343,6 +343,8 @@ def shown_triggers(tree: ast.AST, traced_decorators: Iterable[str] = ()) -> froz
         shown.add(Trigger.AT_UPDATE_STATEMENT)
     if scan.denotes(scan.chains, _ARRAY_NAMES, _ARRAY_PREFIXES) and _has_display(tree):
         shown.add(Trigger.ARRAY_FUNCTION_AND_DISPLAY)  # a jax.numpy function, maybe given a list
+    if scan.denotes(scan.chains, jf.CLOCK_CALLS | jf.TIMING_CALLS):
+        shown.add(Trigger.CLOCK_READ)
     return frozenset(shown)
 
 

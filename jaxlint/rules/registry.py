@@ -27,6 +27,7 @@ from jaxlint.rules.jl014_static_argument import StaticArgument
 from jaxlint.rules.jl015_donated_buffer_reuse import DonatedBufferReuse
 from jaxlint.rules.jl016_constant_prng_key import ConstantPrngKey
 from jaxlint.rules.jl017_nan_gradient_where import NanGradientWhere
+from jaxlint.rules.jl019_unsynchronized_timing import UnsynchronizedTiming
 
 #: The rules that check the model, in the order they run.
 MODEL_RULES: tuple[type[Rule], ...] = (
@@ -47,6 +48,7 @@ MODEL_RULES: tuple[type[Rule], ...] = (
     DonatedBufferReuse,
     ConstantPrngKey,
     NanGradientWhere,
+    UnsynchronizedTiming,
 )
 #: Every code jaxlint reports, documented (``jaxlint rules``, SARIF, the README table):
 #: JL000, which the parser reports, then the model rules. The one registry of codes.

@@ -31,6 +31,9 @@ class Trigger(enum.Enum):
     #: A name from the JAX array namespaces (or another array source) and a list or tuple
     #: display or comprehension, both somewhere in the file.
     ARRAY_FUNCTION_AND_DISPLAY = "array-function-and-display"
+    #: A clock read (``time.perf_counter``, ``timeit.default_timer``, ...) or a ``timeit``
+    #: call somewhere in the file.
+    CLOCK_READ = "clock-read"
 
 
 #: Every trigger: what a file is taken to show when the prefilter cannot prove otherwise.

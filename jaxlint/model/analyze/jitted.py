@@ -115,3 +115,52 @@ def selected_arguments(site: CallSite, option: ArgumentOption) -> Iterator[cst.B
             selected = arg.keyword.value in option.names
         if selected:
             yield arg.value
+
+
+def jitted_value(model: SemanticModel, expr: cst.BaseExpression, scope: Scope) -> bool:
+    """``expr`` makes a jitted function: ``jax.jit(f)``, ``jax.jit(f, static_argnums=1)``,
+    ``jax.jit(static_argnums=1)(f)``, ``partial(jax.jit, donate_argnums=0)(f)``."""
+    if not isinstance(expr, cst.Call) or not expr.args or expr.args[0].keyword is not None:
+        return False
+    found = model.transform_of(expr.func, scope)
+    return found is not None and found[0] in jf.JIT_TRANSFORMS
+
+
+def jitted_definition(model: SemanticModel, function: Scope) -> bool:
+    """``function`` is defined under a ``jax.jit`` (or ``pmap``) decorator, in any form."""
+    node = function.node
+    if not isinstance(node, cst.FunctionDef):
+        return False
+    outer = function.parent or model.module_scope
+    for decorator in node.decorators:
+        found = model.transform_of(decorator.decorator, outer)
+        if found is not None and found[0] in jf.JIT_TRANSFORMS:
+            return True
+    return False
+
+
+def calls_jitted(model: SemanticModel, site: CallSite) -> bool:
+    """``site`` calls a function jitted in this file: ``jax.jit(f)(x)``, a name every
+    binding of which (reaching the call) is a jitted definition or ``jax.jit(...)`` of a
+    function, or a method defined under ``@jax.jit``. Such a call dispatches the compiled
+    program and returns before it has run."""
+    func = site.call.func
+    if isinstance(func, cst.Call):
+        return jitted_value(model, func, site.scope)
+    if isinstance(func, cst.Name):
+        found = model.reaching(func.value, site.scope, site.ordinal)
+        if found is None or not found.bindings:
+            return False
+        for binding in found.bindings:
+            if binding.kind is BindingKind.DEF:
+                function = model.scope_of_node.get(id(binding.node))
+                if function is None or not jitted_definition(model, function):
+                    return False
+            elif binding.kind is BindingKind.ASSIGN and binding.value is not None:
+                if not jitted_value(model, binding.value, binding.code_scope):
+                    return False
+            else:
+                return False
+        return True
+    callee = site.callee
+    return callee is not None and jitted_definition(model, callee)

@@ -13,7 +13,7 @@ def foo_jit(x):
 
 def measure():
     x = np.ones((500, 500))
-    return timeit.timeit(lambda: foo_jit(x), number=10)  # uncovered: timing without sync
+    return timeit.timeit(lambda: foo_jit(x), number=10)  # expect: JL019
 
 
 def measure_fixed():
