@@ -249,7 +249,10 @@ class JaxlintLanguageServer(LanguageServer):
         actions: list[types.CodeAction] = []
         for finding, diagnostic in self._in_range(analysis, wanted):
             actions.extend(self.finding_actions(document, analysis, finding, diagnostic))
-        fix_all = analysis.fix_all()
+        only = params.context.only
+        # "Fix all" costs a --fix run: only when the client may show it.
+        wants_fix_all = not only or any(FIX_ALL_KIND.startswith(_kind(kind)) for kind in only)
+        fix_all = analysis.fix_all() if wants_fix_all else None
         if fix_all is not None:
             actions.append(
                 types.CodeAction(
@@ -258,7 +261,6 @@ class JaxlintLanguageServer(LanguageServer):
                     edit=self.workspace_edit(document, fix_all),
                 )
             )
-        only = params.context.only
         if only:
             actions = [
                 action
