@@ -667,3 +667,19 @@ def test_the_debounce_delay_comes_from_the_initialization_options() -> None:
     assert _delay({"debounceMs": 0}) == 0.0
     for unusable in (None, {}, {"debounceMs": "fast"}, {"debounceMs": -1}, {"debounceMs": True}):
         assert _delay(unusable) == DEFAULT_DELAY == 0.15
+
+
+@pytest.mark.asyncio
+async def test_saving_a_configuration_file_lints_every_open_file_again(
+    project: Path, tmp_path: Path
+):
+    discarded, config = project / "discarded.py", project / "jaxlint.toml"
+    config.write_text("")
+    async with _session(tmp_path) as client:
+        uri = _send_open(client, discarded)
+        assert _spans(await _published(client, uri, 1)) == [("JL008", 5, 4, 5, 20)]
+        assert await _published(client, _send_open(client, config), 1) == []  # not Python
+        config.write_text('ignore = ["JL008"]\n')
+        _send_save(client, config)
+        await _until(lambda: len(_versions(client, uri)) == 2, "discarded.py again")
+        assert list(client.diagnostics[uri]) == []

@@ -84,8 +84,9 @@ class JaxlintLanguageServer(LanguageServer):
         self._indexes: ProjectIndexes | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         #: files saved since the worker last refreshed the project index, each with the
-        #: paths of the documents open then (whose facts may change)
-        self._saved: list[tuple[str, list[str]]] = []
+        #: paths of the documents open then (whose facts may change); None for a saved
+        #: configuration (every index is built again)
+        self._saved: list[tuple[str, list[str]] | None] = []
         self._saved_lock = threading.Lock()
 
     # --------------------------------------------------------- the worker's side
@@ -107,7 +108,11 @@ class JaxlintLanguageServer(LanguageServer):
         with self._saved_lock:
             saved, self._saved = self._saved, []
         assert self._indexes is not None
-        for path, open_paths in saved:
+        for save in saved:
+            if save is None:
+                self._indexes.clear()
+                continue
+            path, open_paths = save
             changed = self._indexes.refresh(path, open_paths)
             if changed:
                 self._on_loop(self._relint_paths, changed)
@@ -171,8 +176,8 @@ class JaxlintLanguageServer(LanguageServer):
         path = self.workspace.get_text_document(uri).path
         open_uris = [u for u in self.workspace.text_documents if u.startswith("file:")]
         if not _is_python(path):
-            if self._indexes is not None:
-                self._indexes.clear()
+            with self._saved_lock:  # the worker builds the indexes again, not this thread
+                self._saved.append(None)
             for open_uri in open_uris:
                 self.changed(open_uri, 0.0)
             return
