@@ -449,7 +449,7 @@ def version(output_format: str) -> None:
 def server() -> None:
     """Run the language server on stdin and stdout (needs the `lsp` extra)."""
     try:
-        from jaxlint.server import serve
+        from jaxlint.server.lsp import serve  # pygls, not yet the linter
     except ModuleNotFoundError as error:
         if error.name is None or error.name.split(".")[0] not in ("pygls", "lsprotocol"):
             raise

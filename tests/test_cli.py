@@ -326,7 +326,9 @@ def _modules_loaded_by(args: list[str]) -> tuple[str, set[str]]:
     return done.stdout, set(eval(done.stderr.splitlines()[-1]))  # noqa: S307 - our own repr
 
 
-@pytest.mark.parametrize("args", [["rules"], ["rule", "JL004"], ["version"], ["rule", "--all"]])
+@pytest.mark.parametrize(
+    "args", [["rules"], ["rule", "JL004"], ["version"], ["--version"], ["rule", "--all"]]
+)
 def test_describing_commands_load_neither_libcst_nor_the_engine(args: list[str]) -> None:
     out, loaded = _modules_loaded_by(args)
     assert out  # it did answer

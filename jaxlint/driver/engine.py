@@ -77,8 +77,12 @@ class FileLinter:
         settings: Settings,
         external: CrossModuleFacts | None = None,
         line_names: Callable[[int], str] | None = None,
+        checkpoint: Callable[[], None] | None = None,
     ) -> None:
         self.path = path
+        # called between the steps of a lint (pre-filter, parse, model, each rule,
+        # positions): an editor's raises there to abandon a lint of text already replaced
+        self.checkpoint = checkpoint or _carry_on
         # how messages cite a line when the linted module is not the file (a notebook)
         self.line_names = line_names
         self.settings = settings
@@ -127,6 +131,7 @@ class FileLinter:
         # caller passes the text it already has.
         if not model_always and not self.wants_model(module.code if text is None else text):
             return None, []
+        self.checkpoint()
         try:
             external = self.external or CrossModuleFacts()
             model = build_model(
@@ -144,6 +149,7 @@ class FileLinter:
             ) from error
         diagnostics: list[Diagnostic] = []
         for rule in self.rules:
+            self.checkpoint()
             try:
                 diagnostics.extend(rule.check(model))
             except Exception as error:  # noqa: BLE001 - one rule must not sink the run
@@ -166,6 +172,7 @@ class FileLinter:
         costs applying it alone: the ``--fix`` loop's passes leave them out)."""
         if not diagnostics:
             return []
+        self.checkpoint()
         spans = node_spans(module, (diagnostic.node for diagnostic in diagnostics))
         # The source text, for noqa comments; regenerating it from the tree costs a codegen.
         text = module.code if text is None else text
@@ -215,15 +222,17 @@ class FileLinter:
         with deep_recursion():
             return self._lint(source, fix, unsafe_fixes)
 
-    def lint_located(self, source: bytes) -> LocatedLint:
+    def lint_located(self, source: bytes, *, fix_edits: bool = True) -> LocatedLint:
         """What :meth:`lint` finds (no fixing), with the tree and each finding's
-        diagnostic: an editor offers the fixes one by one, or all at once."""
+        diagnostic: an editor offers the fixes one by one, or all at once. Without
+        ``fix_edits`` the fixes carry no edits yet (see :func:`with_fix_edits`): an editor
+        shows the diagnostics first and computes edits when a fix is asked for."""
         with deep_recursion():
             result, module, text = self._parsed(source)
             if module is None:
                 return LocatedLint(result)
             try:
-                _, located = self.analyse(module, text)
+                _, located = self.analyse(module, text, fix_edits=fix_edits)
             except InternalError as error:
                 result.errors.append(str(error))
                 return LocatedLint(result, module)
@@ -248,6 +257,7 @@ class FileLinter:
         if not verdict:
             # No rule can report here and it parses: JL000 is all there was to check.
             return result, None, text_hint
+        self.checkpoint()
         try:
             # CPython accepted it above (or the project index did): only libcst is left.
             module = parse(source, checked=True)
@@ -285,6 +295,10 @@ class FileLinter:
             return result
         result.findings = sorted(finding for finding, _ in located)
         return result
+
+
+def _carry_on() -> None:
+    """The checkpoint of a lint that nobody abandons."""
 
 
 def with_fix_edits(module: cst.Module, located: Located) -> Located:

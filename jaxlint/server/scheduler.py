@@ -1,0 +1,151 @@
+"""Lints on one worker thread, each document's newest version only, after a pause in typing.
+
+The editor's thread hands over a :class:`Snapshot` per change and never waits: requests
+(hover, code actions) are answered meanwhile from the last finished lint. A snapshot is
+linted once no newer one of its document arrived for ``delay`` seconds (a burst of
+keystrokes costs one lint, not one each); a lint whose document changed again stops at its
+next checkpoint (see :class:`jaxlint.driver.engine.FileLinter`), and one that finishes
+anyway is delivered with its version, for the editor's thread to drop it if stale.
+No pygls and no linter here: both come in as functions, so tests can slow them down.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+Outcome = TypeVar("Outcome")
+_log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):  # noqa: N818 - what happened, as asyncio.CancelledError says it
+    """Raised at a lint's checkpoint: its document changed or closed since it started."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One version of one open document, as the editor's thread saw it."""
+
+    uri: str
+    version: int | None
+    text: str
+    #: the file system path of ``uri`` (pygls's ``TextDocument.path``)
+    path: str
+
+
+class LintScheduler(Generic[Outcome]):
+    """Runs ``lint(snapshot, checkpoint)`` on a worker thread and hands each outcome to
+    ``deliver(snapshot, outcome)`` (on the worker thread: the caller moves it to its own).
+    ``checkpoint()`` raises :class:`Cancelled` once the snapshot is superseded or closed."""
+
+    def __init__(
+        self,
+        lint: Callable[[Snapshot, Callable[[], None]], Outcome],
+        deliver: Callable[[Snapshot, Outcome], None],
+        delay: float,
+        *,
+        prepare: Callable[[], None] | None = None,
+    ) -> None:
+        self._lint = lint
+        self._deliver = deliver
+        self.delay = delay
+        # run first on the worker (imports the linter: the server answers `initialize` first)
+        self._prepare = prepare
+        self._changed = threading.Condition()
+        #: uri -> (when it is due, the newest snapshot not yet linted)
+        self._pending: dict[str, tuple[float, Snapshot]] = {}
+        #: uri -> when it last changed as typed
+        self._last_change: dict[str, float] = {}
+        self._running: Snapshot | None = None
+        #: the running snapshot's document closed meanwhile
+        self._closed = False
+        self._stopped = False
+        self._thread = threading.Thread(target=self._work, name="jaxlint-lint", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        with self._changed:
+            self._stopped = True
+            self._pending.clear()
+            self._changed.notify_all()
+
+    def submit(self, snapshot: Snapshot, delay: float | None = None) -> None:
+        """Lint ``snapshot`` after ``delay`` unless a newer one of its document comes
+        first; a lint of an older one stops at its next checkpoint. Without ``delay``
+        (a change as typed): at once after a quiet spell, else the scheduler's delay."""
+        now = time.monotonic()
+        with self._changed:
+            if delay is None:
+                # The first change after a quiet spell is linted at once (one keystroke
+                # costs no wait); those following it closely wait for the burst to end.
+                last = self._last_change.get(snapshot.uri)
+                delay = self.delay if last is not None and now - last < self.delay else 0.0
+                self._last_change[snapshot.uri] = now
+            self._pending[snapshot.uri] = (now + delay, snapshot)
+            self._changed.notify_all()
+
+    def forget(self, uri: str) -> None:
+        """The document closed: nothing more of it is linted (a running lint stops)."""
+        with self._changed:
+            self._pending.pop(uri, None)
+            self._last_change.pop(uri, None)
+            if self._running is not None and self._running.uri == uri:
+                self._closed = True
+            self._changed.notify_all()
+
+    def busy(self) -> bool:
+        """Whether a lint runs or waits (for tests and benchmarks)."""
+        with self._changed:
+            return self._running is not None or bool(self._pending)
+
+    # ------------------------------------------------------------------ the worker
+
+    def _next(self) -> Snapshot | None:
+        """The snapshot due first, once it is due; None when stopped."""
+        with self._changed:
+            while not self._stopped:
+                if self._pending:
+                    uri, (due, snapshot) = min(self._pending.items(), key=lambda item: item[1][0])
+                    wait = due - time.monotonic()
+                    if wait <= 0:
+                        del self._pending[uri]
+                        self._running = snapshot
+                        return snapshot
+                    self._changed.wait(wait)
+                else:
+                    self._changed.wait()
+            return None
+
+    def _checkpoint(self, snapshot: Snapshot) -> Callable[[], None]:
+        def checkpoint() -> None:
+            with self._changed:
+                if self._stopped or self._closed or snapshot.uri in self._pending:
+                    raise Cancelled(snapshot.uri)
+
+        return checkpoint
+
+    def _work(self) -> None:
+        if self._prepare is not None:
+            self._prepare()
+        while (snapshot := self._next()) is not None:
+            try:
+                outcome = self._lint(snapshot, self._checkpoint(snapshot))
+            except Cancelled:
+                continue  # a newer version is pending (its lint comes next), or none
+            except Exception:  # noqa: BLE001 - one failed lint must not stop the worker
+                _log.exception("jaxlint: linting %s failed", snapshot.uri)
+                continue
+            finally:
+                with self._changed:
+                    self._running = None
+                    self._closed = False
+            try:
+                self._deliver(snapshot, outcome)
+            except Exception:  # noqa: BLE001 - nor one failed delivery
+                _log.exception("jaxlint: delivering the lint of %s failed", snapshot.uri)

@@ -1,0 +1,137 @@
+"""The language server's lint scheduler, in one process: which snapshots get linted and
+delivered, with a linter the tests control (no pygls, no timing assertions: each wait is
+bounded, and reaching a bound is a failure)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from jaxlint.config import Settings
+from jaxlint.server.core import analyse
+from jaxlint.server.scheduler import Cancelled, LintScheduler, Snapshot
+
+WAIT = 60.0
+BAD = "import jax.numpy as jnp\n\n\ndef f():\n    x = jnp.zeros(3)\n    x[0] = 1.0\n    return x\n"
+
+
+class Linter:
+    """Records what it lints; a snapshot whose text starts with "hold" blocks until
+    released, calling its checkpoint until then (so it can be cancelled)."""
+
+    def __init__(self) -> None:
+        self.linted: list[int | None] = []
+        self.delivered: list[int | None] = []
+        self.release = threading.Event()
+        self.holding = threading.Event()
+        self.done = threading.Event()
+
+    def lint(self, snapshot: Snapshot, checkpoint: Callable[[], None]) -> str:
+        self.linted.append(snapshot.version)
+        if snapshot.text.startswith("hold"):
+            self.holding.set()
+            while not self.release.wait(0.01):
+                checkpoint()
+        return snapshot.text
+
+    def deliver(self, snapshot: Snapshot, outcome: str) -> None:
+        self.delivered.append(snapshot.version)
+        if outcome.endswith("last"):
+            self.done.set()
+
+
+def _snapshot(version: int, text: str, uri: str = "file:///m.py") -> Snapshot:
+    return Snapshot(uri, version, text, "/m.py")
+
+
+@pytest.fixture
+def linter() -> Linter:
+    return Linter()
+
+
+@pytest.fixture
+def scheduler(linter: Linter):  # type: ignore[no-untyped-def]
+    scheduler = LintScheduler(linter.lint, linter.deliver, delay=0.05)
+    scheduler.start()
+    yield scheduler
+    scheduler.stop()
+
+
+def test_a_burst_is_linted_once_at_its_end(linter: Linter, scheduler: LintScheduler) -> None:
+    scheduler.delay = WAIT  # nothing is due before the burst's end is declared
+    for version in range(1, 11):
+        scheduler.submit(_snapshot(version, f"v{version}"), delay=WAIT)
+    scheduler.submit(_snapshot(11, "v11 last"), delay=0.0)
+    assert linter.done.wait(WAIT)
+    assert linter.linted == linter.delivered == [11]
+
+
+def test_a_newer_version_cancels_the_running_lint(linter: Linter, scheduler: LintScheduler) -> None:
+    scheduler.submit(_snapshot(1, "hold"), delay=0.0)
+    assert linter.holding.wait(WAIT)
+    scheduler.submit(_snapshot(2, "v2 last"), delay=0.0)
+    assert linter.done.wait(WAIT)
+    # Version 1 stopped at a checkpoint: linted, never delivered.
+    assert linter.linted == [1, 2] and linter.delivered == [2]
+
+
+def test_closing_a_document_cancels_its_lint(linter: Linter, scheduler: LintScheduler) -> None:
+    scheduler.submit(_snapshot(1, "hold"), delay=0.0)
+    assert linter.holding.wait(WAIT)
+    scheduler.forget("file:///m.py")
+    scheduler.submit(_snapshot(1, "other last", uri="file:///other.py"), delay=0.0)
+    assert linter.done.wait(WAIT)
+    assert linter.delivered == [1] and linter.linted == [1, 1]  # only other.py's
+
+
+def test_a_change_after_a_quiet_spell_is_linted_at_once(linter: Linter) -> None:
+    scheduler = LintScheduler(linter.lint, linter.deliver, delay=WAIT)
+    scheduler.start()
+    try:
+        scheduler.submit(_snapshot(1, "v1 last"))  # the first change: no debounce wait
+        assert linter.done.wait(WAIT)
+        linter.done.clear()
+        scheduler.submit(_snapshot(2, "v2 last"))  # right after it: waits for quiet
+        assert not linter.done.wait(0.2)
+        assert linter.delivered == [1]
+    finally:
+        scheduler.stop()
+
+
+def test_a_failing_lint_does_not_stop_the_worker(linter: Linter) -> None:
+    def lint(snapshot: Snapshot, checkpoint: Callable[[], None]) -> str:
+        if snapshot.text == "boom":
+            raise RuntimeError("boom")
+        return linter.lint(snapshot, checkpoint)
+
+    failing = LintScheduler(lint, linter.deliver, delay=0.0)
+    failing.start()
+    try:
+        failing.submit(_snapshot(1, "boom", uri="file:///a.py"))
+        failing.submit(_snapshot(1, "fine last", uri="file:///b.py"))
+        assert linter.done.wait(WAIT)
+    finally:
+        failing.stop()
+
+
+def test_the_engine_stops_at_a_checkpoint(tmp_path: Path) -> None:
+    # Between its steps (pre-filter, parse, model, each rule, positions) the engine calls
+    # the checkpoint; what it raises ends the lint, and is no internal error.
+    calls = []
+
+    def checkpoint() -> None:
+        calls.append(len(calls))
+        if len(calls) == 3:
+            raise Cancelled("file:///m.py")
+
+    with pytest.raises(Cancelled):
+        analyse(str(tmp_path / "m.py"), BAD, Settings(), checkpoint=checkpoint)
+    assert len(calls) == 3
+    counted: list[int] = []
+    analysis = analyse(
+        str(tmp_path / "m.py"), BAD, Settings(), checkpoint=lambda: counted.append(1)
+    )
+    assert [f.code for f in analysis.findings] == ["JL001"] and len(counted) > 3
