@@ -261,45 +261,6 @@ class JitMethodSelf(Rule):
     invalid = (
         Invalid(
             """
-            from functools import partial
-            import jax
-            class Config:
-                def __init__(self, scale):
-                    self.scale = scale
-            @partial(jax.jit, static_argnums=1)
-            def apply(x, cfg):
-                return x * cfg.scale
-            def run(x):
-                cfg = Config(2.0)
-                y = apply(x, cfg)
-                cfg.scale = 5.0
-                return y + apply(x, cfg)
-            """,
-            line=12,
-            column=5,
-            message="so the call at line 14 runs the program compiled with the old value",
-        ),
-        Invalid(
-            """
-            import dataclasses
-            import jax
-            @dataclasses.dataclass(eq=False)
-            class Schedule:
-                lr: float
-            def update(params, grads, schedule):
-                return params - schedule.lr * grads
-            update_jit = jax.jit(update, static_argnames="schedule")
-            def train(params, batches):
-                schedule = Schedule(lr=0.1)
-                for grads in batches:
-                    params = update_jit(params, grads, schedule=schedule)
-                    schedule.lr *= 0.9
-                return params
-            """,
-            message="the next iteration's call runs the program",
-        ),
-        Invalid(
-            """
             import jax
             class Scaler:
                 def __init__(self, w):
@@ -357,6 +318,45 @@ class JitMethodSelf(Rule):
                     return self._center(x)  # reads self.mean through a helper
             Normalizer.apply = jax.jit(Normalizer.apply, static_argnames="self")
             """),
+        Invalid(
+            """
+            from functools import partial
+            import jax
+            class Config:
+                def __init__(self, scale):
+                    self.scale = scale
+            @partial(jax.jit, static_argnums=1)
+            def apply(x, cfg):
+                return x * cfg.scale
+            def run(x):
+                cfg = Config(2.0)
+                y = apply(x, cfg)
+                cfg.scale = 5.0
+                return y + apply(x, cfg)
+            """,
+            line=12,
+            column=5,
+            message="so the call at line 14 runs the program compiled with the old value",
+        ),
+        Invalid(
+            """
+            import dataclasses
+            import jax
+            @dataclasses.dataclass(eq=False)
+            class Schedule:
+                lr: float
+            def update(params, grads, schedule):
+                return params - schedule.lr * grads
+            update_jit = jax.jit(update, static_argnames="schedule")
+            def train(params, batches):
+                schedule = Schedule(lr=0.1)
+                for grads in batches:
+                    params = update_jit(params, grads, schedule=schedule)
+                    schedule.lr *= 0.9
+                return params
+            """,
+            message="the next iteration's call runs the program",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:

@@ -241,63 +241,6 @@ class StaticArgument(Rule):
                 return total(x, axes=(0, 1))
             """,
         ),
-        # The function only indexes and measures it: the tuple is a safe fix.
-        Invalid(
-            """
-            from functools import partial
-            import jax
-            @partial(jax.jit, static_argnums=1)
-            def pick(x, rows):
-                return sum(x[r] for r in rows) / len(rows) + x[rows[0]]
-            def run(x):
-                return pick(x, [0]) + pick(x, [1, 2])
-            """,
-            count=2,
-            fixed="""
-            from functools import partial
-            import jax
-            @partial(jax.jit, static_argnums=1)
-            def pick(x, rows):
-                return sum(x[r] for r in rows) / len(rows) + x[rows[0]]
-            def run(x):
-                return pick(x, (0,)) + pick(x, (1, 2))
-            """,
-        ),
-        Invalid(
-            """
-            from dataclasses import dataclass
-            from functools import partial
-            import jax
-            @dataclass
-            class Config:
-                scale: float = 2.0
-            @partial(jax.jit, static_argnames="config")
-            def apply(x, config):
-                return x * config.scale
-            def run(x):
-                config = Config(scale=3.0)
-                return apply(x, config=config)
-            """,
-            line=12,
-            column=28,
-            message="is an instance of `Config` (`config`), whose class sets `__hash__` to None",
-        ),
-        Invalid(
-            """
-            import jax
-            class Options:
-                def __init__(self, mode):
-                    self.mode = mode
-                def __eq__(self, other):
-                    return self.mode == other.mode
-            def step(x, options):
-                return x * 2 if options.mode == "double" else x
-            step_jit = jax.jit(step, static_argnums=1)
-            def run(x):
-                return step_jit(x, Options("double"))
-            """,
-            message="it defines `__eq__` without `__hash__`",
-        ),
         Invalid(
             """
             from functools import partial
@@ -373,6 +316,63 @@ class StaticArgument(Rule):
             column=36,
             message="The static argument `n` (`i`) of `f` changes every iteration",
         ),
+        # The function only indexes and measures it: the tuple is a safe fix.
+        Invalid(
+            """
+            from functools import partial
+            import jax
+            @partial(jax.jit, static_argnums=1)
+            def pick(x, rows):
+                return sum(x[r] for r in rows) / len(rows) + x[rows[0]]
+            def run(x):
+                return pick(x, [0]) + pick(x, [1, 2])
+            """,
+            count=2,
+            fixed="""
+            from functools import partial
+            import jax
+            @partial(jax.jit, static_argnums=1)
+            def pick(x, rows):
+                return sum(x[r] for r in rows) / len(rows) + x[rows[0]]
+            def run(x):
+                return pick(x, (0,)) + pick(x, (1, 2))
+            """,
+        ),
+        Invalid(
+            """
+            from dataclasses import dataclass
+            from functools import partial
+            import jax
+            @dataclass
+            class Config:
+                scale: float = 2.0
+            @partial(jax.jit, static_argnames="config")
+            def apply(x, config):
+                return x * config.scale
+            def run(x):
+                config = Config(scale=3.0)
+                return apply(x, config=config)
+            """,
+            line=12,
+            column=28,
+            message="is an instance of `Config` (`config`), whose class sets `__hash__` to None",
+        ),
+        Invalid(
+            """
+            import jax
+            class Options:
+                def __init__(self, mode):
+                    self.mode = mode
+                def __eq__(self, other):
+                    return self.mode == other.mode
+            def step(x, options):
+                return x * 2 if options.mode == "double" else x
+            step_jit = jax.jit(step, static_argnums=1)
+            def run(x):
+                return step_jit(x, Options("double"))
+            """,
+            message="it defines `__eq__` without `__hash__`",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
@@ -437,7 +437,8 @@ class StaticArgument(Rule):
             rpar=[cst.RightParen(whitespace_before=value.rbracket.whitespace_before)],
         )
         applicability = Applicability.SAFE if reads is Fact.YES else Applicability.UNSAFE
-        return Fix("Pass a tuple", (Replace(value, replacement),), applicability), ""
+        title = f"Pass the tuple `{cst.Module([]).code_for_node(replacement)}`"
+        return Fix(title, (Replace(value, replacement),), applicability), ""
 
     def unhashable_instance(
         self, option: ArgumentOption, value: cst.BaseExpression, label: str, cls: Scope
