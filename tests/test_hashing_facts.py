@@ -213,6 +213,7 @@ def test_instance_class_on_every_path(position: int, expected: str | None) -> No
         ("return x.sum(axis=p + [1])", Fact.NO),
         ("p[0] = 1\n    return x", Fact.NO),
         ("return x.sum(axis=p)", Fact.UNKNOWN),
+        ("return x[p]", Fact.UNKNOWN),  # x[[0, 1]] gathers rows, x[(0, 1)] one element
         ("return p[1:]", Fact.UNKNOWN),
         ("return p", Fact.UNKNOWN),
         ("g = lambda: p[0]\n    return g()", Fact.UNKNOWN),

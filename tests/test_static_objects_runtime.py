@@ -97,6 +97,7 @@ def test_changed_static_objects_run_the_old_program_and_the_traps_are_current() 
     assert [y.tolist() for y in module.maybe_rescaled(x, False)] == [[2.0, 2.0], [2.0, 2.0]]
     assert [y.tolist() for y in module.cleared(x)] == [[2.0, 2.0], [5.0, 5.0]]
     assert module.fresh_each_step(x, 3).tolist() == [6.0, 6.0]  # 1 * 2 * 3
+    assert [y.tolist() for y in module.tracked_scale(x)] == [[1.0, 1.0], [2.0, 2.0]]
 
 
 def test_the_tuple_fix_removes_the_finding_and_the_fixed_calls_match(tmp_path: Path) -> None:
@@ -123,4 +124,7 @@ def test_the_safe_fix_is_marked_safe_and_the_other_unsafe() -> None:
     source = (FIXTURES / NAME).read_text().encode()
     result = lint_python_source(source, NAME, Settings(select=("JL014",)))
     fixes = {f.line: f.fix.applicability.value for f in result.findings if f.fix is not None}
-    assert sorted(fixes.items()) == [(98, "safe"), (102, "unsafe")]
+    lines = source.decode().splitlines()
+    picked = lines.index("    return pick(x, rows=[0, 2])  # expect: JL014") + 1
+    summed = lines.index("    return total(x, axes=[0, 1])  # expect: JL014") + 1
+    assert fixes == {picked: "safe", summed: "unsafe"}

@@ -558,11 +558,12 @@ class JitMethodSelf(Rule):
             params = argument_parameters(model, site)
             for value in selected_arguments(site, option):
                 label = params.get(id(value), "")
-                binding = identity_hashed(model, site, value) if label else None
-                if binding is None:
+                found = identity_hashed(model, site, value) if label else None
+                if found is None:
                     continue
+                binding, cls = found
                 read = parameter_uses(model, function, label).attributes
-                for store in attribute_stores(model, site, binding.name, read):
+                for store in attribute_stores(model, site, binding.name, read, cls):
                     later = stale_call(model, site, option, store, binding, sites)
                     if later is not None and id(store.node) not in reported:
                         reported.add(id(store.node))

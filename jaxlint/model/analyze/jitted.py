@@ -168,9 +168,9 @@ def clears_compiled(site: CallSite) -> bool:
 
 def identity_hashed(
     model: SemanticModel, site: CallSite, value: cst.BaseExpression
-) -> Binding | None:
-    """The one binding of ``value`` (a name) at ``site``, when it holds an instance of a
-    class hashed by identity whose attributes can be reassigned."""
+) -> tuple[Binding, Scope] | None:
+    """The one binding of ``value`` (a name) at ``site`` and the class, when it holds an
+    instance of a class hashed by identity whose attributes can be reassigned."""
     if not isinstance(value, cst.Name):
         return None
     found = model.reaching(value.value, site.scope, site.ordinal)
@@ -181,7 +181,7 @@ def identity_hashed(
         return None
     if frozen_class(model, cls) or "__setattr__" in cls.bindings:
         return None
-    return found.bindings[0]
+    return found.bindings[0], cls
 
 
 def stale_call(
@@ -232,10 +232,16 @@ def clears_between(model: SemanticModel, scope: Scope, start: int, end: int) -> 
 
 
 def attribute_stores(
-    model: SemanticModel, site: CallSite, name: str, attributes: set[str]
+    model: SemanticModel, site: CallSite, name: str, attributes: set[str], cls: Scope
 ) -> Iterator[StoreSite]:
     """``name.attr = ...`` for ``attr`` in ``attributes``, in the code of ``site`` and
-    in the same arm of every ``if`` as it."""
+    in the same arm of every ``if`` as it; not where ``cls`` defines ``attr`` with
+    ``def`` (a property's setter may do anything)."""
+    attributes = {
+        attr
+        for attr in attributes
+        if all(b.kind is not BindingKind.DEF for b in cls.bindings.get(attr, ()))
+    }
     for store in model.attribute_stores:
         target = store.target
         if (
