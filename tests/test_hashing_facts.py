@@ -217,6 +217,7 @@ def test_instance_class_on_every_path(position: int, expected: str | None) -> No
         ("return p[1:]", Fact.UNKNOWN),
         ("return p", Fact.UNKNOWN),
         ("g = lambda: p[0]\n    return g()", Fact.UNKNOWN),
+        ("def g(q=p):\n        return q\n    return g()", Fact.UNKNOWN),
         ("p = list(p)\n    return x[p[0]]", Fact.UNKNOWN),
     ],
 )

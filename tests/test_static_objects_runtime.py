@@ -128,3 +128,72 @@ def test_the_safe_fix_is_marked_safe_and_the_other_unsafe() -> None:
     picked = lines.index("    return pick(x, rows=[0, 2])  # expect: JL014") + 1
     summed = lines.index("    return total(x, axes=[0, 1])  # expect: JL014") + 1
     assert fixes == {picked: "safe", summed: "unsafe"}
+
+
+CROSS_MODULE = {
+    "config.py": """
+        import dataclasses
+        @dataclasses.dataclass
+        class Config:
+            scale: float = 2.0
+        @dataclasses.dataclass(frozen=True)
+        class Frozen:
+            scale: float = 2.0
+        class Options:
+            def __eq__(self, other):
+                return True
+        class Derived(Config):  # its base is in sight, but the index reads no bases
+            pass
+        if Config:
+            class Options2:
+                pass
+        """,
+    "train.py": """
+        from functools import partial
+        import jax
+        from config import Config, Derived, Frozen, Options
+        @partial(jax.jit, static_argnums=1)
+        def apply(x, cfg):
+            return x * cfg.scale
+        def run(x):
+            cfg = Config()
+            return apply(x, cfg) + apply(x, Frozen()) + apply(x, Derived())
+        def run_options(x):
+            return apply(x, Options())
+        """,
+}
+
+
+def test_classes_of_another_module_are_read_through_the_project_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import textwrap
+
+    from jaxlint.project.index import ProjectIndex
+
+    paths = []
+    for name, text in CROSS_MODULE.items():
+        (tmp_path / name).write_text(textwrap.dedent(text))
+        paths.append(str(tmp_path / name))
+    train = str(tmp_path / "train.py")
+    index = ProjectIndex(paths)
+    assert index.external_classes(train) == {
+        "Config": "unhashable:dataclass",
+        "Frozen": "value:dataclass",
+        "Options": "unhashable",
+    }
+    assert str(tmp_path / "config.py") in index.causes(train)
+    settings = Settings(root=str(tmp_path), select=("JL014",))
+    run = lint_paths([str(tmp_path)], settings, CheckOptions())
+    assert [(Path(f.path).name, f.line) for f in run.findings] == [
+        ("train.py", 10),
+        ("train.py", 12),
+    ]
+    # train.py alone cannot see how config.py's classes hash: silent, not wrong.
+    assert lint_paths([train], settings, CheckOptions()).findings == []
+    # And the installed jax agrees on both.
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = _load(tmp_path / "train.py", "cross_module_train")
+    for function in (module.run, module.run_options):
+        with pytest.raises(ValueError, match="Non-hashable static arguments"):
+            function(jnp.ones(2))

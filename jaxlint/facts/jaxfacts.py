@@ -438,6 +438,7 @@ from jaxlint.facts.objects import (  # noqa: E402, F401 - re-exported  # noqa: E
     SEQUENCE_READING_CALLS,
     SEQUENCE_READING_METHODS,
     Hashing,
+    class_hashing,
 )
 from jaxlint.facts.results import (  # noqa: E402, F401 - re-exported
     NUMPY_NAMESAKES,

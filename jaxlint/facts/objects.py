@@ -137,3 +137,24 @@ SEQUENCE_READING_CALLS = frozenset(
 )
 #: Methods a list and a tuple share, which only read it.
 SEQUENCE_READING_METHODS = frozenset({"index", "count"})
+
+
+def class_hashing(
+    defines_eq: bool | None,
+    defines_hash: bool | None,
+    decorated: bool,
+    dataclass_options: dict[str, bool] | None,
+) -> Hashing | None:
+    """How instances of a class hash by Python's rules, for a class with no base but
+    ``object``, no metaclass and no ``__new__``: by what its body defines with ``def``
+    (None: bound otherwise, as ``__hash__ = None``) and, when it is decorated, the
+    options of its one ``dataclasses.dataclass`` decorator (None: another decorator,
+    or options that are not literal booleans). None when the rules do not say."""
+    if defines_eq is None or defines_hash is None:
+        return None
+    if not decorated:
+        return PLAIN_CLASS_HASHING[(defines_eq, defines_hash)]
+    if dataclass_options is None or defines_eq or defines_hash:
+        return None  # the dataclass rules differ once the body defines either
+    options = {**DATACLASS_KEYWORDS, **dataclass_options}
+    return DATACLASS_HASHING[(options["eq"], options["frozen"], options["unsafe_hash"])]

@@ -81,6 +81,8 @@ class SemanticModel(ModelView):
         self.external_rebound: dict[str, str] = {}
         #: imported names jitted in another linted file -> their literal argument options
         self.external_jitted: dict[str, Mapping[str, tuple[tuple[int, ...], tuple[str, ...]]]] = {}
+        #: imported names that are classes of another linted file -> how instances hash
+        self.external_classes: dict[str, str] = {}
         self.annotations: dict[int, cst.BaseExpression] = {}  # id(annotated Name) -> annotation
         self._traces: dict[int, TraceInfo] = {}  # id(function scope) -> how it is traced
         self._string_keyed: dict[int, set[str]] = {}  # id(scope) -> names stored with "str" keys

@@ -11,7 +11,7 @@ from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.edits import Applicability, Fix, Replace
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import BindingKind, CallSite, Fact, Loop, LoopKind, Scope, SemanticModel
-from jaxlint.model.analyze.classes import hashable_instances, instance_class
+from jaxlint.model.analyze.classes import InstanceOf, hashable_instances, instance_of
 from jaxlint.model.analyze.jitted import (
     ArgumentOption,
     argument_parameters,
@@ -61,7 +61,8 @@ class StaticArgument(Rule):
         made in place, or a name bound only to one of those.
 
         Also checks for a static argument that is an instance of an unhashable class of
-        this module: a `@dataclass` with `eq` (the default) and without `frozen=True` or
+        this module or, through the project index, of the linted module it is imported
+        from (`from config import Config`): a `@dataclass` with `eq` (the default) and without `frozen=True` or
         `unsafe_hash=True`, or a plain class that defines `__eq__` without `__hash__`
         (Python then sets `__hash__` to None). The value must be the class's call
         (`f(x, Config())`) or a name bound only to such calls; the class must show how it
@@ -389,7 +390,7 @@ class StaticArgument(Rule):
                 if kind is not None:
                     yield self.unhashable_value(model, site, option, value, label, kind)
                     continue
-                cls = instance_class(model, value, site)
+                cls = instance_of(model, value, site)
                 if cls is not None and hashable_instances(model, cls) is Fact.NO:
                     yield self.unhashable_instance(option, value, label, cls)
 
@@ -441,15 +442,14 @@ class StaticArgument(Rule):
         return Fix(title, (Replace(value, replacement),), applicability), ""
 
     def unhashable_instance(
-        self, option: ArgumentOption, value: cst.BaseExpression, label: str, cls: Scope
+        self, option: ArgumentOption, value: cst.BaseExpression, label: str, cls: InstanceOf
     ) -> Diagnostic:
-        node: cst.ClassDef = cls.node  # type: ignore[assignment]
         reason, remedy = (
             (
                 "a `@dataclass` with `eq` and without `frozen=True` or `unsafe_hash=True`",
                 "`@dataclass(frozen=True)`",
             )
-            if node.decorators
+            if cls.dataclass
             else ("it defines `__eq__` without `__hash__`", "define `__hash__`")
         )
         return Diagnostic(

@@ -8,6 +8,8 @@ arguments may hash in a way the file does not show, and is unknown.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
@@ -28,25 +30,21 @@ def instance_hashing(model: SemanticModel, cls: Scope) -> jf.Hashing | None:
         return None
     if any(not _object_base(arg) for arg in node.bases):
         return None
-    defined = tuple(_defines(cls, name) for name in HASHING_METHODS)
-    if None in defined:
-        return None  # `__hash__ = None` or `= other.__hash__`: not a definition we read
-    if not node.decorators:
-        return jf.PLAIN_CLASS_HASHING[defined]  # type: ignore[index]
-    if len(node.decorators) != 1 or any(defined):
-        return None  # the dataclass rules differ once the body defines either
-    options = _dataclass_options(model, node.decorators[0].decorator, cls)
-    if options is None:
+    defines_eq, defines_hash = (_defines(cls, name) for name in HASHING_METHODS)
+    if len(node.decorators) > 1:
         return None
-    return jf.DATACLASS_HASHING[(options["eq"], options["frozen"], options["unsafe_hash"])]
+    options = None
+    if node.decorators:
+        options = _dataclass_options(model, node.decorators[0].decorator, cls)
+    return jf.class_hashing(defines_eq, defines_hash, bool(node.decorators), options)
 
 
-def hashable_instances(model: SemanticModel, cls: Scope) -> Fact:
+def hashable_instances(model: SemanticModel, cls: Scope | InstanceOf) -> Fact:
     """Whether ``hash()`` of an instance of ``cls`` returns: NO when the class sets
     ``__hash__`` to None; YES for the identity hash; UNKNOWN for a hash by value (a
     frozen dataclass hashes its fields, which may be unhashable) or a class the file
     does not show."""
-    hashing = instance_hashing(model, cls)
+    hashing = cls.hashing if isinstance(cls, InstanceOf) else instance_hashing(model, cls)
     if hashing is jf.Hashing.UNHASHABLE:
         return Fact.NO
     if hashing is jf.Hashing.IDENTITY:
@@ -54,10 +52,26 @@ def hashable_instances(model: SemanticModel, cls: Scope) -> Fact:
     return Fact.UNKNOWN
 
 
-def instance_class(model: SemanticModel, expr: cst.BaseExpression, at: Point) -> Scope | None:
-    """The class of this file of which ``expr`` is an instance on every path: a call of
-    the class (``Config(lr=0.1)``), or a name every reaching binding of which assigns
-    such a call of the same class. None when unknown."""
+@dataclass(frozen=True, eq=False)
+class InstanceOf:
+    """The class a value is an instance of: one of this file (``scope``), or one
+    imported from another linted file, whose hashing the project index read."""
+
+    name: str
+    scope: Scope | None
+    hashing: jf.Hashing | None
+    #: a dataclass (for messages: which of Python's rules unhashes it)
+    dataclass: bool
+
+    def same(self, other: InstanceOf) -> bool:
+        return self.name == other.name and self.scope is other.scope
+
+
+def instance_of(model: SemanticModel, expr: cst.BaseExpression, at: Point) -> InstanceOf | None:
+    """The class of which ``expr`` is an instance on every path: a call of the class
+    (``Config(lr=0.1)``), or a name every reaching binding of which assigns such a call
+    of the same class. The class is one of this file bound once, or a name imported
+    from another linted file that defines it. None when unknown."""
     if isinstance(expr, cst.Call):
         return _constructed(model, expr, at.scope)
     if not isinstance(expr, cst.Name):
@@ -65,7 +79,7 @@ def instance_class(model: SemanticModel, expr: cst.BaseExpression, at: Point) ->
     found = model.reaching(expr.value, at.scope, at.ordinal)
     if found is None or not found.bindings:
         return None
-    classes: list[Scope] = []
+    classes: list[InstanceOf] = []
     for binding in found.bindings:
         value = binding.value
         if binding.kind not in VALUE_BINDINGS or not isinstance(value, cst.Call):
@@ -74,12 +88,33 @@ def instance_class(model: SemanticModel, expr: cst.BaseExpression, at: Point) ->
         if cls is None:
             return None
         classes.append(cls)
-    return classes[0] if all(cls is classes[0] for cls in classes) else None
+    return classes[0] if all(cls.same(classes[0]) for cls in classes) else None
 
 
-def _constructed(model: SemanticModel, call: cst.Call, scope: Scope) -> Scope | None:
-    """The class ``call`` calls, when it names a class of this file bound once."""
-    return model.class_named(call.func, scope)
+def instance_class(model: SemanticModel, expr: cst.BaseExpression, at: Point) -> Scope | None:
+    """The class of this file of which ``expr`` is an instance on every path."""
+    found = instance_of(model, expr, at)
+    return found.scope if found is not None else None
+
+
+def _constructed(model: SemanticModel, call: cst.Call, scope: Scope) -> InstanceOf | None:
+    """The class ``call`` calls, when it names a class of this file bound once, or one
+    imported (bound once) from another linted file."""
+    func = call.func
+    cls = model.class_named(func, scope)
+    if cls is not None:
+        decorated = bool(cls.node.decorators)  # type: ignore[attr-defined]
+        return InstanceOf(cls.name, cls, instance_hashing(model, cls), decorated)
+    if not isinstance(func, cst.Name) or func.value not in model.external_classes:
+        return None
+    found = model.lookup(func.value, scope)
+    if found is None or len(found.bindings) != 1:
+        return None
+    if found.bindings[0].kind is not BindingKind.IMPORT or found.owner is not model.module_scope:
+        return None
+    how = model.external_classes[func.value]
+    hashing = jf.Hashing(how.partition(":")[0])
+    return InstanceOf(func.value, None, hashing, how.endswith(":dataclass"))
 
 
 def _object_base(arg: cst.Arg) -> bool:
@@ -98,19 +133,19 @@ def _defines(cls: Scope, name: str) -> bool | None:
 def _dataclass_options(
     model: SemanticModel, decorator: cst.BaseExpression, cls: Scope
 ) -> dict[str, bool] | None:
-    """The options of ``@dataclass``/``@dataclass(...)``, defaults filled in; None for
-    another decorator or options that are not literal ``True``/``False``."""
+    """The options given to ``@dataclass``/``@dataclass(...)``; None for another
+    decorator or options that are not literal ``True``/``False``."""
     call = decorator if isinstance(decorator, cst.Call) else None
     func = call.func if call is not None else decorator
     if model.qualified_name(func, cls.parent or model.module_scope) not in (
         jf.DATACLASS_DECORATORS
     ):
         return None
-    options = dict(jf.DATACLASS_KEYWORDS)
+    options: dict[str, bool] = {}
     for arg in call.args if call is not None else ():
         keyword = arg.keyword.value if arg.keyword is not None else None
         value = arg.value
-        if keyword not in options or not isinstance(value, cst.Name):
+        if keyword not in jf.DATACLASS_KEYWORDS or not isinstance(value, cst.Name):
             return None
         if value.value not in ("True", "False"):
             return None

@@ -93,7 +93,9 @@ class _Collector(cst.CSTVisitor):
             return parent.value is node
         if isinstance(parent, cst.Arg):
             return parent.value is node
-        return not isinstance(parent, cst.Param | cst.FunctionDef | cst.ClassDef)
+        if isinstance(parent, cst.Param | cst.FunctionDef | cst.ClassDef):
+            return parent.name is not node  # a default or annotation is a load
+        return True
 
     def classify(self, node: cst.Name) -> Fact:
         parent = self.stack[-1]
