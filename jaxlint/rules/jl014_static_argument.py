@@ -62,9 +62,10 @@ class StaticArgument(Rule):
 
         Also checks for a static argument that is an instance of an unhashable class of
         this module or, through the project index, of the linted module it is imported
-        from (`from config import Config`): a `@dataclass` with `eq` (the default) and without `frozen=True` or
-        `unsafe_hash=True`, or a plain class that defines `__eq__` without `__hash__`
-        (Python then sets `__hash__` to None). The value must be the class's call
+        from (`from config import Config`): a `@dataclass` with `eq` (the default) and
+        without `frozen=True` or `unsafe_hash=True`, or a plain class that defines
+        `__eq__` without `__hash__` (Python then sets `__hash__` to None). The value
+        must be the class's call
         (`f(x, Config())`) or a name bound only to such calls; the class must show how it
         hashes: no base class other than `object`, no metaclass, no `__new__`, and no
         decorator other than `dataclasses.dataclass` with literal options (a base class,
