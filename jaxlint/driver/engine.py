@@ -141,6 +141,7 @@ class FileLinter:
                 external.rebound,
                 external.jitted,
                 self.line_names,
+                external_classes=external.classes,
             )
         except Exception as error:  # noqa: BLE001 - reported as an internal error, exit 2
             raise InternalError(

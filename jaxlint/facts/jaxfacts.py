@@ -423,14 +423,22 @@ from jaxlint.facts.calls import (  # noqa: E402, F401 - re-exported
 
 # How transformations trace functions, and what Python objects and classes are (mutable,
 # frozen, constructed), live in their own modules.
-from jaxlint.facts.objects import (  # noqa: E402, F401 - re-exported
+from jaxlint.facts.objects import (  # noqa: E402, F401 - re-exported  # noqa: E402, F401 - re-exported
     CONSTRUCTION_METHODS,
     CONTAINER_CALLS,
+    DATACLASS_DECORATORS,
+    DATACLASS_HASHING,
+    DATACLASS_KEYWORDS,
     FROZEN_BASES,
     FROZEN_DATACLASS_DECORATORS,
     MODULE_SYSTEM_PREFIXES,
     MUTABLE_CONTAINER_CALLS,
     MUTATING_METHODS,
+    PLAIN_CLASS_HASHING,
+    SEQUENCE_READING_CALLS,
+    SEQUENCE_READING_METHODS,
+    Hashing,
+    class_hashing,
 )
 from jaxlint.facts.results import (  # noqa: E402, F401 - re-exported
     NUMPY_NAMESAKES,

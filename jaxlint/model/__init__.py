@@ -47,6 +47,8 @@ def build_model(
     external_jitted: Mapping[str, Mapping[str, tuple[tuple[int, ...], tuple[str, ...]]]]
     | None = None,
     line_names: Callable[[int], str] | None = None,
+    *,
+    external_classes: Mapping[str, str] | None = None,
 ) -> SemanticModel:
     """Walk ``module`` once and derive the file-wide facts.
 
@@ -54,7 +56,8 @@ def build_model(
     other files traces them; ``external_rebound`` maps module-level names of this file
     that other files rebind to where; ``external_jitted`` maps names this file imports
     to the argument options (``static_argnums``: positions and names) they were jitted
-    with elsewhere (see :mod:`jaxlint.project.index`). ``line_names`` words a line of
+    with elsewhere (see :mod:`jaxlint.project.index`); ``external_classes`` maps names
+    this file imports to how instances of that class of another file hash. ``line_names`` words a line of
     ``module`` as messages cite it, when the module is not the file (a notebook's cells).
     """
     model = SemanticModel(module, traced_decorators)
@@ -62,6 +65,7 @@ def build_model(
         model.line_names = line_names
     model.external_rebound = dict(external_rebound or {})
     model.external_jitted = dict(external_jitted or {})
+    model.external_classes = dict(external_classes or {})
     Builder(model).walk_all(module.body)
     TraceResolver(model, external_traced or {}).run()
     return model

@@ -83,6 +83,8 @@ class SemanticModel(ModelView):
         self.external_rebound: dict[str, str] = {}
         #: imported names jitted in another linted file -> their literal argument options
         self.external_jitted: dict[str, Mapping[str, tuple[tuple[int, ...], tuple[str, ...]]]] = {}
+        #: imported names that are classes of another linted file -> how instances hash
+        self.external_classes: dict[str, str] = {}
         self.annotations: dict[int, cst.BaseExpression] = {}  # id(annotated Name) -> annotation
         #: id(scope) -> its body, the ordered view of its statements (see ``model/bodies.py``)
         self.bodies: dict[int, Block] = {}

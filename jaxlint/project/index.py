@@ -72,9 +72,12 @@ class CrossModuleFacts:
     #: argument options -> option (``static_argnums``, ``donate_argnums``) -> (positions,
     #: parameter names) it selects
     jitted: Mapping[str, ArgumentOptions] = field(default_factory=dict)
+    #: name imported from another file that is a class there whose instances hash as
+    #: Python's rules say -> how (a :class:`jaxlint.facts.objects.Hashing` value)
+    classes: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.traced or self.rebound or self.jitted)
+        return bool(self.traced or self.rebound or self.jitted or self.classes)
 
 
 class ProjectIndex:
@@ -133,9 +136,33 @@ class ProjectIndex:
     def external(self, path: str) -> CrossModuleFacts | None:
         """What other linted files do to ``path``'s functions and names, if anything."""
         facts = CrossModuleFacts(
-            self.external_traced(path), self.external_rebound(path), self.external_jitted(path)
+            self.external_traced(path),
+            self.external_rebound(path),
+            self.external_jitted(path),
+            self.external_classes(path),
         )
         return facts if facts else None
+
+    def external_classes(self, path: str) -> dict[str, str]:
+        """Names ``path`` imports (``from config import Config``) that are classes of
+        another linted file whose hashing that file shows (JL014)."""
+        module = self._by_path.get(os.path.abspath(path))
+        if module is None or not module.jitted and not self._jitted_imports(module):
+            return {}  # no jitted function to pass an instance to
+        found: dict[str, str] = {}
+        for local, target in module.imports.items():
+            owner_name, _, name = target.rpartition(".")
+            owner = self._module(owner_name) if owner_name else None
+            if owner is not None and owner is not module and name in owner.classes:
+                found[local] = owner.classes[name]
+        return found
+
+    def _jitted_imports(self, module: IndexedModule) -> bool:
+        return any(
+            (owner := self._by_name.get(target.rpartition(".")[0])) is not None
+            and target.rpartition(".")[2] in owner.jitted
+            for target in module.imports.values()
+        )
 
     def external_jitted(self, path: str) -> dict[str, ArgumentOptions]:
         """Names ``path`` imports (``from steps import train_step``) that are functions
@@ -175,6 +202,10 @@ class ProjectIndex:
                 owner = self._by_name.get(owner_name) if owner_name else None
                 if owner is not None and owner is not module and name in owner.jitted:
                     found.add(owner.path)
+            for local in self.external_classes(path):
+                owner = self._by_name.get(module.imports[local].rpartition(".")[0])
+                if owner is not None:
+                    found.add(owner.path)
         return frozenset(found)
 
     def fingerprint(self, path: str) -> str:
@@ -185,6 +216,7 @@ class ProjectIndex:
         text = "\n".join(f"{name}\t{via}" for name, via in sorted(facts.traced.items()))
         text += "\0" + "\n".join(f"{name}\t{at}" for name, at in sorted(facts.rebound.items()))
         text += "\0" + repr(sorted(facts.jitted.items()))
+        text += "\0" + repr(sorted(facts.classes.items()))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     # ------------------------------------------------------------------ building

@@ -51,6 +51,10 @@ class IndexedModule:
     attribute_writes: list[tuple[str, int]] = field(default_factory=list)
     #: top-level names bound to functions jitted with literal argument options
     jitted: dict[str, ArgumentOptions] = field(default_factory=dict)
+    #: top-level classes bound once whose instances hash as Python's rules say, by
+    #: name -> how (a :class:`jaxlint.facts.objects.Hashing` value, with
+    #: ``:dataclass`` after it for a dataclass), for JL014
+    classes: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """What the index keeps of this module, as plain JSON data (for the cache)."""
@@ -71,6 +75,7 @@ class IndexedModule:
                 name: {option: [list(p), list(n)] for option, (p, n) in options.items()}
                 for name, options in self.jitted.items()
             },
+            "classes": self.classes,
         }
 
     @classmethod
@@ -92,9 +97,25 @@ class IndexedModule:
                 }
                 for name, options in data["jitted"].items()
             }
+            module.classes = {str(name): str(how) for name, how in data["classes"].items()}
         except (KeyError, TypeError, ValueError):
             return None  # a damaged entry: read the file again
         return module
+
+
+#: Statements that bind their own name.
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _bound_names(statement: ast.stmt) -> list[str]:
+    """Names a statement of a class body binds other than by ``def`` (``__hash__ =
+    None``)."""
+    if isinstance(statement, ast.Assign | ast.AnnAssign | ast.AugAssign):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        return [
+            node.id for target in targets for node in ast.walk(target) if isinstance(node, ast.Name)
+        ]
+    return []
 
 
 @functools.lru_cache(maxsize=4096)
@@ -219,12 +240,66 @@ class ModuleReader:
                     self.add_jitted(
                         statement.targets[0].id, statement.value.func, statement.value, wrapped
                     )
+        self.add_classes(tree)
         for call in transform_calls:
             kind = self.transform_kind(call.func)
             target = dotted(call.args[0]) if kind else None
             function = self.module.functions.get(target or "")
             if function is not None and not function.kind:
                 function.kind = kind
+
+    def add_classes(self, tree: ast.Module) -> None:
+        """Top-level classes bound once, with how their instances hash, where Python's
+        rules say it from what the class shows (the model's rule, on ``ast``)."""
+        bound: dict[str, int] = {}
+        for statement in tree.body:
+            for node in ast.walk(statement) if not isinstance(statement, _DEFINITIONS) else ():
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    bound[node.id] = bound.get(node.id, 0) + 1
+                elif isinstance(node, _DEFINITIONS):  # in an `if` or `try`: maybe another
+                    bound[node.name] = bound.get(node.name, 0) + 1
+            if isinstance(statement, _DEFINITIONS):
+                bound[statement.name] = bound.get(statement.name, 0) + 1
+        bound.update({name: 2 for name in self.module.imports})  # rebound by an import
+        for statement in tree.body:
+            if isinstance(statement, ast.ClassDef) and bound.get(statement.name) == 1:
+                hashing = self.class_hashing(statement)
+                if hashing is not None:
+                    kind = ":dataclass" if statement.decorator_list else ""
+                    self.module.classes[statement.name] = hashing.value + kind
+
+    def class_hashing(self, node: ast.ClassDef) -> jf.Hashing | None:
+        if node.keywords or len(node.decorator_list) > 1:
+            return None
+        if any(not (isinstance(base, ast.Name) and base.id == "object") for base in node.bases):
+            return None
+        defined: dict[str, bool | None] = {"__eq__": False, "__hash__": False, "__new__": False}
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name in defined:
+                defined[item.name] = True if defined[item.name] is not None else None
+            for target in _bound_names(item):
+                if target in defined:
+                    defined[target] = None
+        if defined["__new__"] is not False:
+            return None
+        options: dict[str, bool] | None = None
+        if node.decorator_list:
+            decorator = node.decorator_list[0]
+            call = decorator if isinstance(decorator, ast.Call) else None
+            func = call.func if call is not None else decorator
+            options = {} if self.qualify(func) in jf.DATACLASS_DECORATORS else None
+            for keyword in call.keywords if call is not None else ():
+                value = keyword.value
+                if options is None or keyword.arg not in jf.DATACLASS_KEYWORDS:
+                    options = None
+                elif isinstance(value, ast.Constant) and isinstance(value.value, bool):
+                    options[keyword.arg] = value.value
+                else:
+                    options = None
+            if call is not None and call.args:
+                options = None
+        decorated = bool(node.decorator_list)
+        return jf.class_hashing(defined["__eq__"], defined["__hash__"], decorated, options)
 
     def add_jitted(
         self, name: str, jit: ast.expr, call: ast.Call | None, function: IndexedFunction

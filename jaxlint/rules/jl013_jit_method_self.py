@@ -9,8 +9,27 @@ import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.findings import Diagnostic
-from jaxlint.model import BindingKind, Scope, SemanticModel
-from jaxlint.model.analyze.jitted import option_of
+from jaxlint.model import (
+    BindingKind,
+    CallSite,
+    Scope,
+    SemanticModel,
+    StoreSite,
+)
+from jaxlint.model.analyze.jitted import (
+    ArgumentOption,
+    argument_parameters,
+    attribute_stores,
+    calls_of,
+    clears_compiled,
+    identity_hashed,
+    jitted_function,
+    jitted_options,
+    option_of,
+    selected_arguments,
+    stale_call,
+)
+from jaxlint.model.analyze.uses import parameter_uses
 from jaxlint.model.records import TransformForm
 from jaxlint.model.tracing import transform_options
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
@@ -40,7 +59,7 @@ class JitMethodSelf(Rule):
     name = "jit-method-self"
     summary = (
         "`@jax.jit` on a method of a plain class: `self` is not a valid JAX type, or is "
-        "static while its attributes change"
+        "static while its attributes change; or a static argument changed between calls"
     )
     triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
@@ -63,6 +82,17 @@ class JitMethodSelf(Rule):
         instances are the same static value, and are left alone; so are writes in the
         jitted method itself (JL002's), and in a method that then clears the compiled
         code (`jax.clear_caches()`, `self.apply.clear_cache()`).
+
+        The same trap for any static argument: an instance of a class of this module
+        hashed by identity (no base class but `object`, no `__eq__`/`__hash__`, not
+        frozen: a plain class or `@dataclass(eq=False)`), held in one name bound once,
+        passed for a `static_argnums`/`static_argnames` argument of a function jitted in
+        this module, and an attribute of it that the function reads (`cfg.scale`)
+        reassigned before the function is called again with the same object: between two
+        calls in the same straight-line code, or after the call in a loop around both
+        (the loop's next iteration calls it again). Reassignments in an `if` arm of their
+        own, a new object per iteration, and code that clears the compiled programs in
+        between are left alone.
         """
     why_bad = """
         `jit` traces every non-static argument, and `self` is an argument: for an instance
@@ -71,7 +101,9 @@ class JitMethodSelf(Rule):
 
         A static `self` is looked up by its hash and equality, which for a plain class are
         its identity: after `model.w = new_w`, the next call finds the program compiled
-        for the same object and runs it with the old `w` baked in, silently.
+        for the same object and runs it with the old `w` baked in, silently. So does any
+        static argument hashed by identity: after `cfg.scale = 5.0`, `f(x, cfg)` still
+        multiplies by the old scale.
         """
     example = """
         import jax
@@ -103,6 +135,36 @@ class JitMethodSelf(Rule):
         "hashable and never changes), or move the computation into a pure function."
     )
     valid = (
+        Valid("""
+            import dataclasses
+            from functools import partial
+            import jax
+            class Config:
+                def __init__(self, scale):
+                    self.scale = scale
+                    self.name = ""
+            @dataclasses.dataclass(frozen=True)
+            class Frozen:
+                scale: float
+            @partial(jax.jit, static_argnums=1)
+            def apply(x, cfg):
+                return x * cfg.scale
+            def run(x, flag, batches):
+                cfg = Config(2.0)
+                y = apply(x, cfg)
+                cfg.name = "run"  # not read by apply
+                if flag:
+                    cfg.scale = 5.0  # only on some paths
+                y = apply(x, cfg)
+                cfg.scale = 3.0
+                jax.clear_caches()  # the next call compiles again
+                y = apply(x, cfg)
+                for batch in batches:
+                    fresh = Config(2.0)  # a new object each iteration: a new program
+                    y = apply(batch, fresh)
+                    fresh.scale = 4.0
+                return y
+            """),
         Valid("""
             import jax
             from functools import partial
@@ -256,6 +318,45 @@ class JitMethodSelf(Rule):
                     return self._center(x)  # reads self.mean through a helper
             Normalizer.apply = jax.jit(Normalizer.apply, static_argnames="self")
             """),
+        Invalid(
+            """
+            from functools import partial
+            import jax
+            class Config:
+                def __init__(self, scale):
+                    self.scale = scale
+            @partial(jax.jit, static_argnums=1)
+            def apply(x, cfg):
+                return x * cfg.scale
+            def run(x):
+                cfg = Config(2.0)
+                y = apply(x, cfg)
+                cfg.scale = 5.0
+                return y + apply(x, cfg)
+            """,
+            line=12,
+            column=5,
+            message="so the call at line 14 runs the program compiled with the old value",
+        ),
+        Invalid(
+            """
+            import dataclasses
+            import jax
+            @dataclasses.dataclass(eq=False)
+            class Schedule:
+                lr: float
+            def update(params, grads, schedule):
+                return params - schedule.lr * grads
+            update_jit = jax.jit(update, static_argnames="schedule")
+            def train(params, batches):
+                schedule = Schedule(lr=0.1)
+                for grads in batches:
+                    params = update_jit(params, grads, schedule=schedule)
+                    schedule.lr *= 0.9
+                return params
+            """,
+            message="the next iteration's call runs the program",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
@@ -270,6 +371,7 @@ class JitMethodSelf(Rule):
                     diagnostic = self.check_method(model, cls, method, node)
                 if diagnostic is not None:
                     yield diagnostic
+        yield from self.check_static_arguments(model)
 
     def instance_methods(
         self, model: SemanticModel, cls: Scope
@@ -429,14 +531,7 @@ class JitMethodSelf(Rule):
     def clears_caches(method: Scope) -> bool:
         """``jax.clear_caches()`` or ``self.apply.clear_cache()``: the next call compiles
         again, with the new value."""
-        return any(
-            site.qualified_name == "jax.clear_caches"
-            or (
-                isinstance(site.call.func, cst.Attribute)
-                and site.call.func.attr.value == "clear_cache"
-            )
-            for site in method.calls
-        )
+        return any(clears_compiled(site) for site in method.calls)
 
     @staticmethod
     def jit_decorator(
@@ -448,3 +543,52 @@ class JitMethodSelf(Rule):
             if found is not None and found[0] in jf.JIT_TRANSFORMS:
                 return decorator.decorator
         return None
+
+    def check_static_arguments(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        """An instance of a class hashed by identity, passed static to a jitted function
+        of this file, whose attribute (one the function reads) is reassigned before the
+        function is called again with the same object: a cache hit on the old program."""
+        statics = jitted_options(model, "static_argnums", "static_argnames")
+        sites = list(calls_of(model, statics))
+        reported: set[int] = set()
+        for site, option in sites:
+            function = jitted_function(model, site)
+            if function is None or model.staged_function(site.scope) is not None:
+                continue  # calls in traced code run once, at trace time
+            params = argument_parameters(model, site)
+            for value in selected_arguments(site, option):
+                label = params.get(id(value), "")
+                found = identity_hashed(model, site, value) if label else None
+                if found is None:
+                    continue
+                binding, cls = found
+                read = parameter_uses(model, function, label).attributes
+                for store in attribute_stores(model, site, binding.name, read, cls):
+                    later = stale_call(model, site, option, store, binding, sites)
+                    if later is not None and id(store.node) not in reported:
+                        reported.add(id(store.node))
+                        yield self.stale_argument(model, store, option, label, later)
+
+    def stale_argument(
+        self,
+        model: SemanticModel,
+        store: StoreSite,
+        option: ArgumentOption,
+        label: str,
+        later: CallSite,
+    ) -> Diagnostic:
+        target = source_text(store.target, 40)
+        name = source_text(store.target.value, 20)  # type: ignore[attr-defined]
+        where = (
+            "the next iteration's call"
+            if later.ordinal < store.ordinal
+            else f"the call at {model.line_name(later.node)}"
+        )
+        return Diagnostic(
+            self.code,
+            store.target,
+            f"`{target}` is reassigned after `{name}` was passed as the static argument "
+            f"`{label}` of `{option.name}`, which reads it: jit looks compiled code up by "
+            f"the object's identity, so {where} runs the program compiled with the old "
+            f"value, silently; pass a new object, or pass `{target}` as a traced argument",
+        )

@@ -8,15 +8,20 @@ from collections.abc import Iterator
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
+from jaxlint.fix.edits import Applicability, Fix, Replace
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import BindingKind, CallSite, Fact, Loop, LoopKind, Scope, SemanticModel
+from jaxlint.model.analyze.classes import InstanceOf, hashable_instances, instance_of
 from jaxlint.model.analyze.jitted import (
     ArgumentOption,
+    argument_parameters,
     calls_of,
+    jitted_function,
     jitted_options,
     selected_arguments,
 )
 from jaxlint.model.analyze.questions import literal_collection
+from jaxlint.model.analyze.uses import parameter_uses
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.literals import literal_int
@@ -31,6 +36,13 @@ VARYING_OPERATORS = (cst.Add, cst.Subtract, cst.Multiply)
 FEW_ITERATIONS = 16
 
 
+def hashable_literal(expr: cst.BaseExpression) -> bool:
+    """A number, string, ``None``/``True``/``False``, or a tuple of those: hashable."""
+    if isinstance(expr, cst.Tuple):
+        return all(hashable_literal(element.value) for element in expr.elements)
+    return not isinstance(expr, cst.List | cst.Set) and literal_collection(expr)
+
+
 class StaticArgument(Rule):
     code = "JL014"
     name = "static-argument"
@@ -38,6 +50,7 @@ class StaticArgument(Rule):
         "An unhashable value passed for a static argument of a jitted function, or one "
         "that changes every loop iteration"
     )
+    fix = "sometimes"
     triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
         Checks calls of functions jitted with `static_argnums` or `static_argnames`
@@ -46,6 +59,18 @@ class StaticArgument(Rule):
         imported from (`from steps import train_step`), for a static argument that is unhashable: a list, dict or set
         display or comprehension, `list(...)`/`dict(...)`/`set(...)`, a NumPy or JAX array
         made in place, or a name bound only to one of those.
+
+        Also checks for a static argument that is an instance of an unhashable class of
+        this module or, through the project index, of the linted module it is imported
+        from (`from config import Config`): a `@dataclass` with `eq` (the default) and
+        without `frozen=True` or `unsafe_hash=True`, or a plain class that defines
+        `__eq__` without `__hash__` (Python then sets `__hash__` to None). The value
+        must be the class's call
+        (`f(x, Config())`) or a name bound only to such calls; the class must show how it
+        hashes: no base class other than `object`, no metaclass, no `__new__`, and no
+        decorator other than `dataclasses.dataclass` with literal options (a base class,
+        `flax.struct.dataclass` or `chex.dataclass` may hash otherwise, and are left
+        alone).
 
         Also checks for a static argument that is the counter of an enclosing `for` loop
         or comprehension over `range(...)` with many or unknown many steps (`range(n)`,
@@ -84,11 +109,46 @@ class StaticArgument(Rule):
 
         total(x, axes=(0, 1))  # a tuple is hashable
         """
-    fix_safety = (
-        "There is no automatic fix: a tuple often works for a list, but the function may "
-        "rely on a list's methods."
-    )
+    fix_safety = """
+        A list display of literals (`[0, 1]`) becomes a tuple (`(0, 1)`). The fix is safe
+        where the jitted function is in this module and only reads the parameter in ways
+        a list and a tuple answer alike: indexing it, iterating over it, `len`, `in`,
+        unpacking it, `sorted`/`sum`/`tuple`/... of it, its `index`/`count` methods. It is
+        unsafe where the function does anything else with it (passes it to other code,
+        such as `x.sum(axis=axes)`, slices or returns it), or is not in sight: a tuple
+        usually works there too, but the model cannot prove it. There is no fix where the
+        function uses it as only a list can be used (`axes.append(...)`, `axes ==
+        [0]`, `axes + [1]`), nor for dicts, sets, arrays, comprehensions or names.
+        """
     valid = (
+        Valid("""
+            import dataclasses
+            from functools import partial
+            import jax
+            from flax import struct
+            @dataclasses.dataclass(frozen=True)
+            class Frozen:
+                scale: float = 2.0
+            @dataclasses.dataclass(eq=False)
+            class ByIdentity:
+                scale: float = 2.0
+            @struct.dataclass
+            class Node:  # flax decides how it hashes: not in sight
+                scale: float = 2.0
+            @dataclasses.dataclass
+            class Derived(Base):  # the base may define __hash__
+                scale: float = 2.0
+            @partial(jax.jit, static_argnums=1)
+            def apply(x, config):
+                return x * config.scale
+            def run(x, flag):
+                config = Config() if flag else Frozen()
+                return (apply(x, Frozen()) + apply(x, ByIdentity()) + apply(x, Node())
+                        + apply(x, Derived()) + apply(x, config))
+            @dataclasses.dataclass
+            class Config:
+                scale: float = 2.0
+            """),
         Valid("""
             from functools import partial
             import jax
@@ -173,6 +233,15 @@ class StaticArgument(Rule):
             line=7,
             column=26,
             message="static argument `axes` of `total` is a list",
+            fixed="""
+            from functools import partial
+            import jax
+            @partial(jax.jit, static_argnames="axes")
+            def total(x, axes):
+                return x.sum(axis=axes)
+            def run(x):
+                return total(x, axes=(0, 1))
+            """,
         ),
         Invalid(
             """
@@ -249,12 +318,69 @@ class StaticArgument(Rule):
             column=36,
             message="The static argument `n` (`i`) of `f` changes every iteration",
         ),
+        # The function only indexes and measures it: the tuple is a safe fix.
+        Invalid(
+            """
+            from functools import partial
+            import jax
+            @partial(jax.jit, static_argnums=1)
+            def pick(x, rows):
+                return sum(x[r] for r in rows) / len(rows) + x[rows[0]]
+            def run(x):
+                return pick(x, [0]) + pick(x, [1, 2])
+            """,
+            count=2,
+            fixed="""
+            from functools import partial
+            import jax
+            @partial(jax.jit, static_argnums=1)
+            def pick(x, rows):
+                return sum(x[r] for r in rows) / len(rows) + x[rows[0]]
+            def run(x):
+                return pick(x, (0,)) + pick(x, (1, 2))
+            """,
+        ),
+        Invalid(
+            """
+            from dataclasses import dataclass
+            from functools import partial
+            import jax
+            @dataclass
+            class Config:
+                scale: float = 2.0
+            @partial(jax.jit, static_argnames="config")
+            def apply(x, config):
+                return x * config.scale
+            def run(x):
+                config = Config(scale=3.0)
+                return apply(x, config=config)
+            """,
+            line=12,
+            column=28,
+            message="is an instance of `Config` (`config`), whose class sets `__hash__` to None",
+        ),
+        Invalid(
+            """
+            import jax
+            class Options:
+                def __init__(self, mode):
+                    self.mode = mode
+                def __eq__(self, other):
+                    return self.mode == other.mode
+            def step(x, options):
+                return x * 2 if options.mode == "double" else x
+            step_jit = jax.jit(step, static_argnums=1)
+            def run(x):
+                return step_jit(x, Options("double"))
+            """,
+            message="it defines `__eq__` without `__hash__`",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         statics = jitted_options(model, "static_argnums", "static_argnames")
         for site, option in calls_of(model, statics):
-            params = self.parameter_names(model, site)
+            params = argument_parameters(model, site)
             for value in selected_arguments(site, option):
                 label = params.get(id(value), "")
                 loop = self.varying_loop(model, site, value)
@@ -262,48 +388,81 @@ class StaticArgument(Rule):
                     yield self.loop_varying(option, value, label, loop)
                     continue
                 kind = self.unhashable(model, site, value)
-                if kind is None:
+                if kind is not None:
+                    yield self.unhashable_value(model, site, option, value, label, kind)
                     continue
-                article = "an" if kind == "array" else "a"
-                yield Diagnostic(
-                    self.code,
-                    value,
-                    f"The static argument {f'`{label}` ' if label else ''}of `{option.name}` "
-                    f"is {article} {kind} (`{source_text(value, 30)}`), which is unhashable: `jit` "
-                    "raises `ValueError: Non-hashable static arguments are not supported`; "
-                    "pass a tuple or another hashable value, or make the argument non-static",
-                )
+                cls = instance_of(model, value, site)
+                if cls is not None and hashable_instances(model, cls) is Fact.NO:
+                    yield self.unhashable_instance(option, value, label, cls)
 
-    def parameter_names(self, model: SemanticModel, site: CallSite) -> dict[int, str]:
-        """The parameter each argument of ``site`` binds, by the argument's id, where known."""
-        names: dict[int, str] = {}
-        callee = self.callee(model, site)
-        positional = callee.positional_params() if callee is not None else []
-        index = 0
-        for arg in site.call.args:
-            if arg.keyword is not None:
-                names[id(arg.value)] = arg.keyword.value
-            else:
-                if index < len(positional):
-                    names[id(arg.value)] = positional[index].name
-                index += 1
-        return names
+    def unhashable_value(
+        self,
+        model: SemanticModel,
+        site: CallSite,
+        option: ArgumentOption,
+        value: cst.BaseExpression,
+        label: str,
+        kind: str,
+    ) -> Diagnostic:
+        article = "an" if kind == "array" else "a"
+        message = (
+            f"The static argument {f'`{label}` ' if label else ''}of `{option.name}` "
+            f"is {article} {kind} (`{source_text(value, 30)}`), which is unhashable: `jit` "
+            "raises `ValueError: Non-hashable static arguments are not supported`; "
+            "pass a tuple or another hashable value, or make the argument non-static"
+        )
+        fix = None
+        if isinstance(value, cst.List) and all(hashable_literal(e.value) for e in value.elements):
+            fix, obstacle = self.tuple_fix(model, site, value, label)
+            if obstacle:
+                message += f" (no automatic fix: {obstacle})"
+        return Diagnostic(self.code, value, message, fix)
 
-    def callee(self, model: SemanticModel, site: CallSite) -> Scope | None:
-        """The jitted function itself (for ``g = jax.jit(f)``, ``f``)."""
-        func = site.call.func
-        if not isinstance(func, cst.Name):
-            return None
-        found = model.lookup(func.value, site.scope)
-        if found is None:
-            return None
-        binding = found.bindings[0]
-        if binding.kind is BindingKind.DEF:
-            return model.scope_of_node.get(id(binding.node))
-        value = binding.value
-        if isinstance(value, cst.Call) and value.args:
-            return model.function_of(value.args[0].value, binding.code_scope)
-        return None
+    def tuple_fix(
+        self, model: SemanticModel, site: CallSite, value: cst.List, label: str
+    ) -> tuple[Fix | None, str]:
+        """The list display written as a tuple: safe where the jitted function only reads
+        the parameter as a sequence (indexes, iterates, ``len``, ``in``); none where it
+        uses it as only a list can be used; unsafe where the model cannot tell."""
+        callee = jitted_function(model, site)
+        reads = Fact.UNKNOWN
+        if callee is not None and label:
+            reads = parameter_uses(model, callee, label).only_reads_sequence()
+        if reads is Fact.NO:
+            return None, f"`{callee.name}` uses `{label}` as only a list can be used"  # type: ignore[union-attr]
+        elements = [cst.Element(e.value, comma=e.comma) for e in value.elements]
+        if len(elements) == 1 and elements[0].comma is cst.MaybeSentinel.DEFAULT:
+            elements[0] = elements[0].with_changes(comma=cst.Comma())
+        replacement = cst.Tuple(
+            elements,
+            lpar=[cst.LeftParen(whitespace_after=value.lbracket.whitespace_after)],
+            rpar=[cst.RightParen(whitespace_before=value.rbracket.whitespace_before)],
+        )
+        applicability = Applicability.SAFE if reads is Fact.YES else Applicability.UNSAFE
+        title = f"Pass the tuple `{cst.Module([]).code_for_node(replacement)}`"
+        return Fix(title, (Replace(value, replacement),), applicability), ""
+
+    def unhashable_instance(
+        self, option: ArgumentOption, value: cst.BaseExpression, label: str, cls: InstanceOf
+    ) -> Diagnostic:
+        reason, remedy = (
+            (
+                "a `@dataclass` with `eq` and without `frozen=True` or `unsafe_hash=True`",
+                "`@dataclass(frozen=True)`",
+            )
+            if cls.dataclass
+            else ("it defines `__eq__` without `__hash__`", "define `__hash__`")
+        )
+        return Diagnostic(
+            self.code,
+            value,
+            f"The static argument {f'`{label}` ' if label else ''}of `{option.name}` "
+            f"is an instance of `{cls.name}` (`{source_text(value, 30)}`), whose class "
+            f"sets `__hash__` to None ({reason}): "
+            "`jit` raises `ValueError: Non-hashable static arguments are not supported`; "
+            f"make `{cls.name}` hashable ({remedy}), or make the argument "
+            "non-static",
+        )
 
     def unhashable(
         self, model: SemanticModel, site: CallSite, value: cst.BaseExpression

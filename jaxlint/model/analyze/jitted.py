@@ -1,6 +1,7 @@
 """Names bound to functions jitted in this file with literal argument options
 (``donate_argnums``/``donate_argnames``, ``static_argnums``/``static_argnames``), and
-the arguments a call of one passes for them: what JL014 and JL015 ask."""
+the arguments a call of one passes for them: what JL013, JL014 and JL015 ask; and the
+static arguments that go stale (an object hashed by identity, changed between calls)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from dataclasses import dataclass
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
-from jaxlint.model import BindingKind, CallSite, Scope, SemanticModel
+from jaxlint.model import Binding, BindingKind, CallSite, LoopKind, Scope, SemanticModel, StoreSite
+from jaxlint.model.analyze.classes import instance_class, instance_hashing
+from jaxlint.model.analyze.questions import frozen_class
 from jaxlint.model.tracing import transform_options
 from jaxlint.syntax.options import selected_parameters
 
@@ -164,3 +167,138 @@ def calls_jitted(model: SemanticModel, site: CallSite) -> bool:
         return True
     callee = site.callee
     return callee is not None and jitted_definition(model, callee)
+
+
+def jitted_function(model: SemanticModel, site: CallSite) -> Scope | None:
+    """The function a call of a jitted name runs, when defined in this file: for
+    ``@jax.jit def f``, ``f``; for ``g = jax.jit(f)``, ``f``."""
+    func = site.call.func
+    if not isinstance(func, cst.Name):
+        return None
+    found = model.lookup(func.value, site.scope)
+    if found is None:
+        return None
+    binding = found.bindings[0]
+    if binding.kind is BindingKind.DEF:
+        return model.scope_of_node.get(id(binding.node))
+    value = binding.value
+    if isinstance(value, cst.Call) and value.args:
+        return model.function_of(value.args[0].value, binding.code_scope)
+    return None
+
+
+def argument_parameters(model: SemanticModel, site: CallSite) -> dict[int, str]:
+    """The parameter each argument of a call of a jitted name binds, by the argument's
+    id, where known (keywords always; positions when the function is in this file)."""
+    names: dict[int, str] = {}
+    callee = jitted_function(model, site)
+    positional = callee.positional_params() if callee is not None else []
+    index = 0
+    for arg in site.call.args:
+        if arg.keyword is not None:
+            names[id(arg.value)] = arg.keyword.value
+        else:
+            if index < len(positional):
+                names[id(arg.value)] = positional[index].name
+            index += 1
+    return names
+
+
+# ------------------------------------------------ static arguments that go stale
+
+
+def clears_compiled(site: CallSite) -> bool:
+    """``jax.clear_caches()`` or ``f.clear_cache()``: the next call compiles again."""
+    func = site.call.func
+    return site.qualified_name == "jax.clear_caches" or (
+        isinstance(func, cst.Attribute) and func.attr.value == "clear_cache"
+    )
+
+
+def identity_hashed(
+    model: SemanticModel, site: CallSite, value: cst.BaseExpression
+) -> tuple[Binding, Scope] | None:
+    """The one binding of ``value`` (a name) at ``site`` and the class, when it holds an
+    instance of a class hashed by identity whose attributes can be reassigned."""
+    if not isinstance(value, cst.Name):
+        return None
+    found = model.reaching(value.value, site.scope, site.ordinal)
+    if found is None or found.owner is not site.scope or len(found.bindings) != 1:
+        return None
+    cls = instance_class(model, value, site)
+    if cls is None or instance_hashing(model, cls) is not jf.Hashing.IDENTITY:
+        return None
+    if frozen_class(model, cls) or "__setattr__" in cls.bindings:
+        return None
+    return found.bindings[0], cls
+
+
+def stale_call(
+    model: SemanticModel,
+    site: CallSite,
+    option: ArgumentOption,
+    store: StoreSite,
+    binding: Binding,
+    sites: list[tuple[CallSite, ArgumentOption]],
+) -> CallSite | None:
+    """The call that runs the old program after ``store``: ``site`` itself, when
+    another call with the same object ran before the store in the same straight-line
+    code; or, in a loop around both, ``site`` before the store (the next iteration's
+    call). None when the code may clear the compiled programs in between."""
+    loop = site.loop
+    if store.loop is loop and site.ordinal < store.ordinal and loop is not None:
+        if loop.kind is LoopKind.COMPREHENSION or loop.contains(binding.ordinal):
+            return None
+        if clears_between(model, site.scope, loop.start, loop.end):
+            return None
+        return site
+    if store.ordinal >= site.ordinal or store.loop is not loop:
+        return None
+    for earlier, other in sites:
+        if (
+            other is option
+            and earlier.scope is site.scope
+            and earlier.branch is site.branch
+            and earlier.loop is loop
+            and earlier.ordinal < store.ordinal
+            and binding.ordinal < earlier.ordinal
+            and any(
+                isinstance(argument, cst.Name) and argument.value == binding.name
+                for argument in selected_arguments(earlier, option)
+            )
+            and not clears_between(model, site.scope, earlier.ordinal, site.ordinal)
+        ):
+            return site
+    return None
+
+
+def clears_between(model: SemanticModel, scope: Scope, start: int, end: int) -> bool:
+    """Compiled programs cleared in ``scope`` between the two ordinals."""
+    return any(
+        call.scope is scope and start < call.ordinal < end and clears_compiled(call)
+        for call in model.calls
+    )
+
+
+def attribute_stores(
+    model: SemanticModel, site: CallSite, name: str, attributes: set[str], cls: Scope
+) -> Iterator[StoreSite]:
+    """``name.attr = ...`` for ``attr`` in ``attributes``, in the code of ``site`` and
+    in the same arm of every ``if`` as it; not where ``cls`` defines ``attr`` with
+    ``def`` (a property's setter may do anything)."""
+    attributes = {
+        attr
+        for attr in attributes
+        if all(b.kind is not BindingKind.DEF for b in cls.bindings.get(attr, ()))
+    }
+    for store in model.attribute_stores:
+        target = store.target
+        if (
+            isinstance(target, cst.Attribute)
+            and isinstance(target.value, cst.Name)
+            and target.value.value == name
+            and target.attr.value in attributes
+            and store.scope is site.scope
+            and store.branch is site.branch
+        ):
+            yield store
