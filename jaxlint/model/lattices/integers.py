@@ -83,29 +83,55 @@ class KnownInts:
             return None if operand is None else -operand
         if isinstance(expr, cst.Call) and self.builtin(expr, scope) == "len":
             if len(expr.args) == 1 and not expr.args[0].star and expr.args[0].keyword is None:
-                elements = display_elements(expr.args[0].value)
-                return None if elements is None else len(elements)
+                return self.display_length(expr.args[0].value, scope, ordinal)
         return None
+
+    def display_length(self, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> int | None:
+        """The number of items of a list or tuple display without starred items, or of a
+        name every binding of which binds a tuple display of that length (a list may grow
+        after it is bound; a tuple cannot)."""
+        elements = display_elements(expr)
+        if elements is not None:
+            return len(elements)
+        if not isinstance(expr, cst.Name):
+            return None
+        bindings = self.bindings_seen(expr.value, scope, ordinal)
+        if not bindings:
+            return None
+        lengths = set()
+        for binding in bindings:
+            value = binding.value
+            if binding.kind not in _VALUE_BINDINGS or not isinstance(value, cst.Tuple):
+                return None
+            elements = display_elements(value)
+            if elements is None:
+                return None
+            lengths.add(len(elements))
+        return lengths.pop() if len(lengths) == 1 else None
 
     def builtin(self, call: cst.Call, scope: Scope) -> str | None:
         """The builtin ``call`` calls (``range``, ``len``), when the name is not rebound."""
         name = self.model.qualified_name(call.func, scope)
         return name.removeprefix("builtins.") if name and name.startswith("builtins.") else None
 
-    def of_name(self, name: str, scope: Scope, ordinal: int) -> int | None:
+    def bindings_seen(self, name: str, scope: Scope, ordinal: int) -> list[Binding]:
+        """The bindings whose value ``name`` may hold at ``ordinal``: for a local name
+        those that reach it; for a global or a closure's name every binding, since the
+        code around may run any of them first. None known: a builtin, a class attribute,
+        or a module name another linted file rebinds."""
         found = self.model.lookup(name, scope)
         if found is None or found.owner.kind is ScopeKind.CLASS:
-            return None
+            return []
         owner, bindings = found
         if owner is scope:
-            found = self.model.reaching(name, scope, ordinal)
-            if found is None:
-                return None
-            bindings = found.bindings
-        elif owner is self.model.module_scope and name in self.model.external_rebound:
-            return None  # another linted file rebinds it
-        # A global or a closure's name: every binding may be the one seen, so all must
-        # agree; a local one: those that reach ``ordinal``.
+            reached = self.model.reaching(name, scope, ordinal)
+            return [] if reached is None else reached.bindings
+        if owner is self.model.module_scope and name in self.model.external_rebound:
+            return []
+        return bindings
+
+    def of_name(self, name: str, scope: Scope, ordinal: int) -> int | None:
+        bindings = self.bindings_seen(name, scope, ordinal)
         values = {self.of_binding(binding) for binding in bindings}
         if len(values) != 1:
             return None
@@ -135,11 +161,11 @@ class KnownInts:
         self, iterable: cst.BaseExpression, scope: Scope, ordinal: int
     ) -> int | None:
         """How many items iterating ``iterable`` gives: ``range(...)`` of known ints, a
-        list or tuple display without starred items, ``enumerate``/``reversed`` of one,
-        ``zip`` of known ones."""
-        elements = display_elements(iterable)
-        if elements is not None:
-            return len(elements)
+        display (or a name bound only to tuple displays) of known length,
+        ``enumerate``/``reversed`` of one, ``zip`` of known ones."""
+        length = self.display_length(iterable, scope, ordinal)
+        if length is not None:
+            return length
         if not isinstance(iterable, cst.Call) or any(arg.star for arg in iterable.args):
             return None
         name = self.builtin(iterable, scope)
