@@ -33,6 +33,7 @@ KNOWN_KEYS = frozenset(
         "force-exclude",
         "per-file-ignores",
         "traced-decorators",
+        "max-unrolled-iterations",
         "verify",
         "preview",
         "cache-dir",
@@ -52,6 +53,7 @@ LINT_KEYS = frozenset(
         "unfixable",
         "per-file-ignores",
         "traced-decorators",
+        "max-unrolled-iterations",
         "preview",
     }
 )
@@ -183,6 +185,8 @@ class Settings:
     force_exclude: bool = False
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     traced_decorators: tuple[str, ...] = ()
+    #: ``max-unrolled-iterations`` (JL018); None: the rule's default.
+    max_unrolled_iterations: int | None = None
     root: str = "."
     config_path: str | None = None
     verify_examples: dict[str, str] = field(default_factory=dict, compare=False)
@@ -272,6 +276,7 @@ class Settings:
                 self.unfixable,
                 self.per_file_ignores,
                 sorted(self.traced_decorators),
+                self.max_unrolled_iterations,
                 self.preview,
                 self.ignore_noqa,
             )
@@ -420,6 +425,11 @@ def _table_changes(table: dict[str, Any], path: str, where: str, base: Path) -> 
         changes["traced_decorators"] = tuple(value)
     if "file-timeout" in table:
         changes["file_timeout"] = file_timeout(table["file-timeout"], f"`file-timeout` in {path}")
+    if "max-unrolled-iterations" in table:
+        value = table["max-unrolled-iterations"]
+        if type(value) is not int or value < 1:
+            raise ConfigError(f"`max-unrolled-iterations` in {path} must be a positive integer")
+        changes["max_unrolled_iterations"] = value
     if "cache-dir" in table:
         if not isinstance(table["cache-dir"], str) or not table["cache-dir"]:
             raise ConfigError(f"`cache-dir` in {path} must be a path")

@@ -726,3 +726,95 @@ def test_a_rebinding_to_an_equal_constant_keeps_the_value(source: str, expected:
             key=lambda binding: binding.ordinal,
         )
     assert model.keeps_value(last) is expected
+
+
+INTEGERS = """
+import other
+N = 250
+HALF = N // 2
+SHADOWED = 10
+PAIRS = (1, 2, 3)
+MOVING = 5
+if other.flag:
+    MOVING = 6
+
+def f(n, k=3):
+    local = 4 * N
+    maybe = 1
+    if n:
+        maybe = 2
+    for SHADOWED in range(3):
+        pass
+    return (
+        N, HALF, 2 ** 10, -N + 1, len(PAIRS), local, MOVING, n, k, maybe, SHADOWED,
+        other.N, 10 ** 100, N // 0,
+    )
+"""
+
+
+def test_known_ints_are_the_same_on_every_path() -> None:
+    model = model_of(INTEGERS)
+    scope = function(model, "f")
+    ((returned, ordinal),) = scope.returns
+    assert isinstance(returned, cst.Tuple)
+    values = [
+        model.int_value(element.value, Point(scope, ordinal)) for element in returned.elements
+    ]
+    assert values == [250, 125, 1024, -249, 3, 1000] + [None] * 8
+
+
+LOOPS = """
+import jax
+STEPS = 300
+PAIRS = ((1, 2), (3, 4))
+
+def f(xs, n):
+    for a in range(STEPS): pass
+    for b in range(10, 2 * STEPS, 5): pass
+    for c in enumerate(range(7), start=1): pass
+    for d in reversed([1, 2, 3]): pass
+    for e in zip(range(4), range(9)): pass
+    for g in range(n): pass
+    for h in xs: pass
+    for h2 in PAIRS: pass
+    for i in range(0, 4, 0): pass
+    for j in zip(range(4), xs): pass
+    for k in range(10):
+        if k:
+            break
+    for m in range(10):
+        for q in range(3):
+            continue
+    while n:
+        for r in range(3):
+            return r
+"""
+
+
+def test_iteration_counts_and_loops_cut_short() -> None:
+    model = model_of(LOOPS)
+    found = {}
+    for site, loop in model.loops:
+        if isinstance(site.node, cst.For):
+            target = site.node.target
+            assert isinstance(target, cst.Name)
+            found[target.value] = (model.iteration_count(site.node.iter, site), loop.leaves_early)
+        else:
+            found["while"] = (None, loop.leaves_early)
+    assert found == {
+        "a": (300, False),
+        "b": (118, False),
+        "c": (7, False),
+        "d": (3, False),
+        "e": (4, False),
+        "g": (None, False),
+        "h": (None, False),
+        "h2": (2, False),
+        "i": (None, False),
+        "j": (None, False),
+        "k": (10, True),  # break
+        "m": (10, False),  # the continue is the inner loop's
+        "q": (3, True),
+        "while": (None, True),  # a return inside
+        "r": (3, True),
+    }

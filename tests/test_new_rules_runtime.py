@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from jaxlint.config import Settings
+from jaxlint.rules.base import RuleOptions
 from jaxlint.run.check import CheckOptions, lint_paths
 
 from conftest import FIXTURES, expected_marks
@@ -297,3 +298,56 @@ def test_dynamic_shape_fixtures_fail_under_jit_and_the_rest_run() -> None:
     module.window_dynamic(x, 1)
     module.halves(x)
     assert int(module.count_positive(x)) == 3
+
+
+def _equations(jaxpr: Any) -> int:
+    """The equations of a jaxpr and of every jaxpr inside it (a jit, scan or loop body)."""
+    total = 0
+    for equation in jaxpr.eqns:
+        total += 1
+        for value in equation.params.values():
+            for inner in value if isinstance(value, list | tuple) else (value,):
+                inner = getattr(inner, "jaxpr", inner)  # a ClosedJaxpr holds its jaxpr
+                if hasattr(inner, "eqns"):
+                    total += _equations(inner)
+    return total
+
+
+def _program_size(function: Any, *args: Any) -> int:
+    return _equations(jax.make_jaxpr(function)(*args).jaxpr)
+
+
+def test_unrolled_loop_fixtures_write_their_body_out_once_per_iteration() -> None:
+    module = _load(FIXTURES / "unrolled_loops.py", "unrolled_loops_fixture")
+    flagged = _marked_functions("unrolled_loops.py", "JL018")
+    assert len(flagged) == 8 and flagged <= set(module.STAGED)
+    # Each iteration adds at least one equation: a loop run more than ``limit`` times
+    # makes more than ``limit``; the look-alikes' bodies are small enough to show none is.
+    limit = RuleOptions().max_unrolled_iterations
+    for name, (staged, args) in module.STAGED.items():
+        size = _program_size(staged, *args)
+        assert (size > limit) == (name in flagged), (name, size)
+    for name, (function, args) in module.UNSTAGED.items():
+        assert name not in flagged
+        assert function(*args).shape == (3,)
+
+
+def test_an_unrolled_loop_grows_the_program_and_a_fori_loop_does_not() -> None:
+    def unrolled(steps: int) -> Any:
+        def run(x: Any) -> Any:
+            for _ in range(steps):
+                x = x + 0.01 * jnp.sin(x)
+            return x
+
+        return jax.jit(run)
+
+    def rolled(steps: int) -> Any:
+        return jax.jit(lambda x: jax.lax.fori_loop(0, steps, lambda i, x: x + 0.01 * jnp.sin(x), x))
+
+    x = jnp.ones(3)
+    sizes = {steps: _program_size(unrolled(steps), x) for steps in (10, 100, 1000)}
+    assert sizes[100] > 9 * sizes[10] and sizes[1000] > 9 * sizes[100]
+    loops = {steps: _program_size(rolled(steps), x) for steps in (10, 100, 1000)}
+    assert loops[10] == loops[100] == loops[1000] < sizes[10]
+    # and the compiled results agree
+    assert jnp.allclose(unrolled(100)(x), rolled(100)(x))

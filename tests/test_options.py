@@ -395,3 +395,48 @@ def test_statistics_json_has_ruffs_shape(two: Path) -> None:
     ]
     args = ["--no-cache", "--statistics", "--output-format", "json", "--unsafe-fixes", "f.py"]
     assert json.loads(run(args, two)[1])[1]["fixable"] is True
+
+
+UNROLLED = textwrap.dedent("""
+    import jax
+
+    @jax.jit
+    def simulate(x):
+        for _ in range(300):
+            x = x * 0.5
+        return x
+    """)
+
+
+@pytest.mark.parametrize(
+    ("config", "args", "found"),
+    [
+        ("", [], ["JL018"]),
+        ("[tool.jaxlint]\nmax-unrolled-iterations = 300\n", [], []),
+        ("[tool.jaxlint.lint]\nmax-unrolled-iterations = 299\n", [], ["JL018"]),
+        (
+            "[tool.jaxlint]\nmax-unrolled-iterations = 50\n",
+            ["--config", "max-unrolled-iterations = 500"],
+            [],
+        ),
+    ],
+)
+def test_max_unrolled_iterations_sets_the_loop_count_jl018_allows(
+    tmp_path: Path, config: str, args: list[str], found: list[str]
+) -> None:
+    (tmp_path / "f.py").write_text(UNROLLED)
+    (tmp_path / "pyproject.toml").write_text(config or "[tool.jaxlint]\n")
+    code, out, _ = run(["--select", "JL018", *args, "."], cwd=tmp_path)
+    assert (code, _codes_found(out)) == (1 if found else 0, found)
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "true", '"100"', "1.5"])
+def test_max_unrolled_iterations_must_be_a_positive_integer(tmp_path: Path, value: str) -> None:
+    (tmp_path / "f.py").write_text(UNROLLED)
+    config = tmp_path / "pyproject.toml"
+    config.write_text(f"[tool.jaxlint]\nmax-unrolled-iterations = {value}\n")
+    code, out, err = run(["--no-cache", "."], cwd=tmp_path)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"jaxlint: error: `max-unrolled-iterations` in {config} must be a positive integer\n"
+    )

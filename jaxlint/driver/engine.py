@@ -38,7 +38,7 @@ from jaxlint.model import SemanticModel, build_model
 from jaxlint.notebook import NotebookError, in_cells, is_notebook, read_notebook
 from jaxlint.project import prefilter
 from jaxlint.project.index import CrossModuleFacts
-from jaxlint.rules import RULES_BY_CODE, Rule, rules_for
+from jaxlint.rules import RULES_BY_CODE, Rule, RuleOptions, rules_for
 from jaxlint.syntax.compiled import Refusal
 from jaxlint.syntax.positions import node_spans
 
@@ -68,6 +68,13 @@ class LocatedLint:
     located: Located = field(default_factory=list)
 
 
+def rule_options(settings: Settings) -> RuleOptions:
+    """The rule options the configuration states, over the rules' defaults."""
+    if settings.max_unrolled_iterations is None:
+        return RuleOptions()
+    return RuleOptions(max_unrolled_iterations=settings.max_unrolled_iterations)
+
+
 class FileLinter:
     """Lints one file's source with one configuration."""
 
@@ -89,7 +96,7 @@ class FileLinter:
         # what other linted files trace or rebind in this one (see jaxlint.project.index)
         self.external = external
         self.codes = settings.codes_for(path)
-        self.rules: list[Rule] = rules_for(self.codes)
+        self.rules: list[Rule] = rules_for(self.codes, rule_options(settings))
 
     def wants_model(self, text: str) -> bool:
         """Whether any enabled rule may report on this file."""

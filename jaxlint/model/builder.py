@@ -84,6 +84,8 @@ class Builder:
             cst.Name: self.visit_name,
             cst.Attribute: self.visit_attribute,
             cst.Return: self.visit_return,
+            cst.Break: self.visit_loop_exit,
+            cst.Continue: self.visit_loop_exit,
             cst.Yield: self.visit_yield,
         }
 
@@ -372,6 +374,7 @@ class Builder:
         loop = Loop(
             node, LoopKind.FOR, self.ordinal, targets=loop_targets(node.target), parent=self.loop
         )
+        self.model.loops.append((self.site(node), loop))
         saved = self.loop
         self.loop = loop
         self.bind_target(node.target, BindingKind.FOR, node.iter)
@@ -382,6 +385,7 @@ class Builder:
     def visit_while(self, node: cst.While) -> None:
         self.condition(node, node.test, ConditionKind.WHILE)
         loop = Loop(node, LoopKind.WHILE, self.ordinal, parent=self.loop)
+        self.model.loops.append((self.site(node), loop))
         self.run_loop(loop, [node.test, node.body])
         self.walk_all([node.orelse])
 
@@ -390,6 +394,7 @@ class Builder:
         # The first iterable is evaluated outside the comprehension's loop.
         self.walk(for_in.iter)
         loop = Loop(node, LoopKind.COMPREHENSION, self.ordinal, parent=self.loop)
+        self.model.loops.append((self.site(node), loop))
         saved = self.loop
         self.loop = loop
         clause: cst.CompFor | None = for_in
@@ -555,7 +560,18 @@ class Builder:
     def visit_return(self, node: cst.Return) -> None:
         if self.scope.is_function:
             self.scope.returns.append((node.value, self.ordinal))
+        loop = self.loop  # the loops of this function: a scope starts with none
+        while loop is not None:
+            loop.leaves_early = True
+            loop = loop.parent
         self.children(node)
+
+    def visit_loop_exit(self, node: cst.Break | cst.Continue) -> None:
+        loop = self.loop
+        while loop is not None and loop.kind is LoopKind.COMPREHENSION:
+            loop = loop.parent  # cannot hold a statement: never the loop left
+        if loop is not None:
+            loop.leaves_early = True
 
     def visit_yield(self, node: cst.Yield) -> None:
         self.scope.generator = True

@@ -163,6 +163,9 @@ class Loop:
     end: int = END_OF_FILE
     targets: frozenset[str] = frozenset()
     parent: Loop | None = None
+    #: a ``break`` or ``continue`` of its own, or a ``return`` inside it, may cut an
+    #: iteration or the loop short: its body may run fewer times than it iterates
+    leaves_early: bool = False
 
     def contains(self, ordinal: int) -> bool:
         return self.start <= ordinal < self.end

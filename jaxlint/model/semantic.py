@@ -11,6 +11,7 @@ from jaxlint.model.lattices.arrays import ArrayFacts, is_mutable_ref
 from jaxlint.model.lattices.booleans import BooleanFacts
 from jaxlint.model.lattices.containers import CONTAINERS, ContainerFacts
 from jaxlint.model.lattices.flags import FlagFacts, FlagTest
+from jaxlint.model.lattices.integers import KnownInts
 from jaxlint.model.lattices.traced import JvpTracedFacts, TracedFacts
 from jaxlint.model.names import string_key
 from jaxlint.model.records import (
@@ -21,6 +22,7 @@ from jaxlint.model.records import (
     CallSite,
     ConditionSite,
     Fact,
+    Loop,
     Point,
     Scope,
     ScopeKind,
@@ -75,6 +77,10 @@ class SemanticModel(ModelView):
         self.expression_statements: list[Site] = []
         self.decorated_defs: list[Site] = []  # FunctionDefs with decorators, with their loop
         self.conditions: list[ConditionSite] = []  # in source order, outer before inner
+        #: ``for``/``while`` loops and comprehensions: their site (where the loop is,
+        #: ``site.loop`` the one around it) and their record, in source order
+        self.loops: list[tuple[Site, Loop]] = []
+        self._ints: dict[int, int | None] = {}  # id(binding) -> its known int
         #: ``with`` statements: their site and the last ordinal of their body
         self.with_blocks: list[tuple[Site, int]] = []
         self._eager_blocks: list[tuple[Scope, int, int]] | None = None
@@ -215,6 +221,20 @@ class SemanticModel(ModelView):
         for what every traced caller passes (see
         :class:`jaxlint.model.lattices.flags.FlagFacts`)."""
         return FlagFacts(self, test).of(expr, at.scope, at.ordinal)
+
+    def int_value(self, expr: cst.BaseExpression, at: Point) -> int | None:
+        """The int ``expr`` evaluates to at ``at`` on every path (a literal, a constant
+        bound once or always to the same int, arithmetic of those), else None."""
+        return KnownInts(self).value(expr, at.scope, at.ordinal)
+
+    def iteration_count(self, iterable: cst.BaseExpression, at: Point) -> int | None:
+        """How many items iterating ``iterable`` at ``at`` gives, when known:
+        ``range(N)`` of known ints, a list or tuple display, ``enumerate``/``reversed``/
+        ``zip`` of such (see :mod:`jaxlint.model.lattices.integers`)."""
+        return KnownInts(self).iteration_count(iterable, at.scope, at.ordinal)
+
+    def int_cache(self) -> dict[int, int | None]:
+        return self._ints
 
     def traced_tree_part(self, expr: cst.BaseExpression, at: Point) -> Fact:
         """Whether ``expr`` is ``state["vel"]`` (string keys, one or more levels) of a

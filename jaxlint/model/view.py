@@ -29,6 +29,8 @@ class ModelView(NameResolver):
     decorated_defs: list[Site]
     #: id(annotated Name) -> its annotation
     annotations: dict[int, cst.BaseExpression]
+    #: module-level names other linted files rebind -> where
+    external_rebound: dict[str, str]
 
     def trace(self, scope: Scope) -> TraceInfo:
         """How ``scope`` (a function) is traced; an empty answer for untraced code."""
@@ -54,6 +56,10 @@ class ModelView(NameResolver):
 
     def fact_cache(self, lattice: str) -> dict[int, Fact]:
         """The answers of one lattice, by binding (see :mod:`jaxlint.model.lattices.values`)."""
+        raise NotImplementedError
+
+    def int_cache(self) -> dict[int, int | None]:
+        """The known ints of bindings (see :mod:`jaxlint.model.lattices.integers`)."""
         raise NotImplementedError
 
     def string_keyed(self, scope: Scope) -> set[str] | frozenset[str]:

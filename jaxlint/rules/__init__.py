@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         Invalid,
         Rule,
         RuleInfo,
+        RuleOptions,
         Valid,
         rules_for,
     )
@@ -32,6 +33,7 @@ __all__ = [
     "Invalid",
     "Rule",
     "RuleInfo",
+    "RuleOptions",
     "Valid",
     "rules_for",
 ]

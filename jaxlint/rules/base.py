@@ -103,6 +103,15 @@ class RuleInfo:
         return "\n\n".join(sections) + "\n"
 
 
+@dataclass(frozen=True)
+class RuleOptions:
+    """The configuration's rule options (``max-unrolled-iterations = 100``): what tunes
+    what a rule reports, with the rules' defaults."""
+
+    #: JL018: a loop in staged code may run this many times before it is reported.
+    max_unrolled_iterations: int = 100
+
+
 class Rule(RuleInfo):
     """One check over the model. Subclasses set the class attributes and implement
     :meth:`check`; rules run only on files that look like JAX code."""
@@ -115,6 +124,9 @@ class Rule(RuleInfo):
     #: (the safe default for a new rule). Functions traced from other files count as
     #: every trigger shown.
     triggers: ClassVar[frozenset[Trigger]] = frozenset()
+
+    def __init__(self, options: RuleOptions | None = None) -> None:
+        self.options = options if options is not None else RuleOptions()
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         raise NotImplementedError

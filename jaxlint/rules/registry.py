@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from jaxlint.rules.base import Invalid, Rule, RuleInfo, Valid
+from jaxlint.rules.base import Invalid, Rule, RuleInfo, RuleOptions, Valid
 from jaxlint.rules.jl000_syntax_error import SyntaxErrorInfo
 from jaxlint.rules.jl001_inplace_update import InplaceUpdate
 from jaxlint.rules.jl002_global_mutation import GlobalMutation
@@ -27,6 +27,7 @@ from jaxlint.rules.jl014_static_argument import StaticArgument
 from jaxlint.rules.jl015_donated_buffer_reuse import DonatedBufferReuse
 from jaxlint.rules.jl016_constant_prng_key import ConstantPrngKey
 from jaxlint.rules.jl017_nan_gradient_where import NanGradientWhere
+from jaxlint.rules.jl018_unrolled_loop import UnrolledLoop
 from jaxlint.rules.jl019_unsynchronized_timing import UnsynchronizedTiming
 
 #: The rules that check the model, in the order they run.
@@ -48,6 +49,7 @@ MODEL_RULES: tuple[type[Rule], ...] = (
     DonatedBufferReuse,
     ConstantPrngKey,
     NanGradientWhere,
+    UnrolledLoop,
     UnsynchronizedTiming,
 )
 #: Every code jaxlint reports, documented (``jaxlint rules``, SARIF, the README table):
@@ -61,10 +63,10 @@ OPT_IN_CODES: frozenset[str] = frozenset(r.code for r in ALL_RULES if not r.defa
 PREVIEW_CODES: frozenset[str] = frozenset(r.code for r in ALL_RULES if r.preview)
 
 
-def rules_for(codes: Iterable[str]) -> list[Rule]:
-    """Instances of the enabled model rules, in registry order."""
+def rules_for(codes: Iterable[str], options: RuleOptions | None = None) -> list[Rule]:
+    """Instances of the enabled model rules, in registry order, with the rule options."""
     wanted = set(codes)
-    return [rule() for rule in MODEL_RULES if rule.code in wanted]
+    return [rule(options) for rule in MODEL_RULES if rule.code in wanted]
 
 
 __all__ = [
@@ -77,6 +79,7 @@ __all__ = [
     "Invalid",
     "Rule",
     "RuleInfo",
+    "RuleOptions",
     "Valid",
     "rules_for",
 ]
