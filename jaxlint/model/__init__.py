@@ -47,6 +47,7 @@ def build_model(
     external_jitted: Mapping[str, Mapping[str, tuple[tuple[int, ...], tuple[str, ...]]]]
     | None = None,
     line_names: Callable[[int], str] | None = None,
+    cell_of: Callable[[int], int] | None = None,
 ) -> SemanticModel:
     """Walk ``module`` once and derive the file-wide facts.
 
@@ -55,11 +56,13 @@ def build_model(
     that other files rebind to where; ``external_jitted`` maps names this file imports
     to the argument options (``static_argnums``: positions and names) they were jitted
     with elsewhere (see :mod:`jaxlint.project.index`). ``line_names`` words a line of
-    ``module`` as messages cite it, when the module is not the file (a notebook's cells).
+    ``module`` as messages cite it, when the module is not the file (a notebook's cells);
+    ``cell_of`` gives the cell a line of a notebook's module is in.
     """
     model = SemanticModel(module, traced_decorators)
     if line_names is not None:
         model.line_names = line_names
+    model.cell_of = cell_of
     model.external_rebound = dict(external_rebound or {})
     model.external_jitted = dict(external_jitted or {})
     Builder(model).walk_all(module.body)
