@@ -18,6 +18,7 @@ from conftest import FIXTURES, expected_marks
 
 jax = pytest.importorskip("jax")
 jnp = pytest.importorskip("jax.numpy")
+np = pytest.importorskip("numpy")
 
 
 def _load(path: Path, name: str) -> ModuleType:
@@ -297,3 +298,44 @@ def test_dynamic_shape_fixtures_fail_under_jit_and_the_rest_run() -> None:
     module.window_dynamic(x, 1)
     module.halves(x)
     assert int(module.count_positive(x)) == 3
+
+
+#: The arguments each function of fixtures/lost_updates.py is run on.
+LOST_UPDATE_CALLS: dict[str, tuple[Any, ...]] = {
+    "clamp": (jnp.array([-1.0, 0.5, 2.0]),),
+    "to_float": (jnp.array([1, 2], dtype=jnp.int32),),
+    "rank": (jnp.array([3.0, 1.0, 2.0]),),
+    "to_device": (np.array([1.0, 2.0]),),
+    "relu": (jnp.array([-1.0, 2.0]),),
+    "flatten": (jnp.ones((2, 2)),),
+    "sgd": (jnp.ones(2), jnp.ones(2), 0.5),
+    "apply_grads": (jnp.ones(2), jnp.ones(2), jnp.ones(2), jnp.ones(2)),
+    "normalize_rows": (jnp.full((2, 2), 2.0),),
+}
+
+
+def _same(a: Any, b: Any) -> bool:
+    return all(
+        type(x) is type(y) and x.dtype == y.dtype and x.shape == y.shape and (x == y).all()
+        for x, y in zip(jax.tree.leaves(a), jax.tree.leaves(b), strict=True)
+    )
+
+
+def test_lost_update_fixtures_leave_their_values_unchanged_and_the_look_alikes_work() -> None:
+    assert _marked_functions("lost_updates.py", "JL008") == set(LOST_UPDATE_CALLS)
+    module = _load(FIXTURES / "lost_updates.py", "lost_updates_fixture")
+    for name, args in LOST_UPDATE_CALLS.items():
+        before = jax.tree.map(lambda leaf: getattr(leaf, "copy", lambda: leaf)(), args)
+        returned = getattr(module, name)(*args)
+        expected = before[0] if len(before) == 1 or name == "normalize_rows" else before[:2]
+        assert _same(returned, expected), name  # the update was lost
+    # the look-alikes: assigned back, validated, or NumPy's in-place writes
+    assert module.clamp_fixed(jnp.array([2.0])).tolist() == [1.0]
+    assert module.convertible([1.0]) and not module.convertible(object())
+    assert module.convertible_quietly([1.0]) and not module.convertible_quietly(object())
+    assert module.rank_numpy(np.array([3.0, 1.0])).tolist() == [1.0, 3.0]
+    w, b = module.sgd_numpy(np.ones(2), np.ones(2), 0.5)
+    assert w.tolist() == b.tolist() == [0.5, 0.5]
+    assert module.last_row_scaled(jnp.ones((2, 2))).tolist() == [2.0, 2.0]
+    assert [p.tolist() for p in module.scaled(jnp.ones(1), jnp.ones(1))] == [[2.0], [2.0]]
+    module.test_clip_runs()
