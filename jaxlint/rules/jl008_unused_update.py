@@ -16,6 +16,7 @@ from jaxlint.model import (
     Loop,
     LoopKind,
     Point,
+    Scope,
     SemanticModel,
     Site,
     at_update,
@@ -309,12 +310,18 @@ def _assign_back(statement: cst.Expr, target: cst.BaseExpression, title: str) ->
 
 def _made_to_fail(model: SemanticModel, site: Site) -> bool:
     """A statement whose call may be made for the error it raises: in a ``try`` body or
-    a ``with pytest.raises(...)``-like block, in a test function (a smoke test: it
-    passes when the call does not raise), or a notebook cell's last line (shown)."""
+    a ``with pytest.raises(...)``-like block, in a test function or one it defines (a
+    smoke test: it passes when the call does not raise), or a notebook cell's last line
+    (shown)."""
     if model.checks_for_errors(site) or model.shown_by_notebook(site):
         return True
-    function = site.scope.enclosing_function()
-    return function is not None and function.name.startswith("test")
+    # The functions a test defines (a function it differentiates) are test code too.
+    scope: Scope | None = site.scope
+    while scope is not None:
+        if scope.is_function and scope.name.startswith("test"):
+            return True
+        scope = scope.parent
+    return False
 
 
 #: Bindings that name code, not values: ``jnp.float32`` reads no variable.
