@@ -308,6 +308,7 @@ LOST_UPDATE_CALLS: dict[str, tuple[Any, ...]] = {
     "to_device": (np.array([1.0, 2.0]),),
     "relu": (jnp.array([-1.0, 2.0]),),
     "flatten": (jnp.ones((2, 2)),),
+    "drop_nans": (jnp.array([1.0, jnp.nan]),),
     "sgd": (jnp.ones(2), jnp.ones(2), 0.5),
     "apply_grads": (jnp.ones(2), jnp.ones(2), jnp.ones(2), jnp.ones(2)),
     "normalize_rows": (jnp.full((2, 2), 2.0),),
@@ -316,7 +317,9 @@ LOST_UPDATE_CALLS: dict[str, tuple[Any, ...]] = {
 
 def _same(a: Any, b: Any) -> bool:
     return all(
-        type(x) is type(y) and x.dtype == y.dtype and x.shape == y.shape and (x == y).all()
+        type(x) is type(y)
+        and x.dtype == y.dtype
+        and np.array_equal(np.asarray(x), np.asarray(y), equal_nan=True)
         for x, y in zip(jax.tree.leaves(a), jax.tree.leaves(b), strict=True)
     )
 

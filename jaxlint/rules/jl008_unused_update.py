@@ -59,7 +59,7 @@ class UnusedUpdate(Rule):
         A dropped call is not flagged where it may be made for the error it raises: in a
         `try` body or a `with pytest.raises(...)`, `self.assertRaises(...)`,
         `contextlib.suppress(...)` or jax checking-mode (`jax.debug_nans`) block, in a
-        `test*` function (a smoke test), or as the last line of a notebook cell (its value is
+        `test*` function or a function it defines (a smoke test), or as the last line of a notebook cell (its value is
         shown); nor when it reads no variable (`jnp.zeros(1)` to start the backend), passes
         `out=` or a function for jax to call, `donate=` to `device_put`, or calls
         `block_until_ready`.
