@@ -177,6 +177,25 @@ class UnusedUpdate(Rule):
                     out.append(p)
                 return out
             """),
+        Valid("""
+            import jax
+            def f(w: jax.Array, b: jax.Array):
+                total = 0.0
+                for p in (w, b):
+                    for _ in range(3):
+                        total += p.sum()  # the next inner pass reads the new `p`
+                        p -= 1.0
+                return total
+            """),
+        Valid("""
+            import jax
+            def g(w: jax.Array, b: jax.Array):
+                p = w
+                for _ in range(3):
+                    print(p)  # the next outer pass reads the last `p`
+                    for p in (w, b):
+                        p = p * 2.0
+            """),
     )
     invalid = (
         Invalid(
@@ -258,6 +277,17 @@ class UnusedUpdate(Rule):
             line=4,
             column=9,
             message="The loop variable `p` is rebound here and its new value is never read",
+        ),
+        Invalid(
+            """
+            import jax
+            def h(w: jax.Array, b: jax.Array):
+                for p in (w, b):
+                    p -= 1.0
+                for p in (w, b):
+                    print(p)  # the second loop's own elements
+            """,
+            line=4,
         ),
     )
 
@@ -427,12 +457,16 @@ def _lost_in_loop(
         assert source is not None
         node: cst.For = loop.node  # type: ignore[assignment]
         if not isinstance(node.target, cst.Name):
+            # `for p, g in zip(params, grads)`: each name draws from one iterable.
             iterated = (
                 model.qualified_name(node.iter.func, loop_binding.scope)
                 if isinstance(node.iter, cst.Call)
                 else None
             )
-            if iterated not in ("builtins.zip", "builtins.enumerate"):
+            if iterated not in ("builtins.zip", "builtins.enumerate") or not any(
+                isinstance(element.value, cst.Name) and element.value.value == name
+                for element in getattr(node.target, "elements", ())
+            ):
                 continue
         at = Point(loop_binding.code_scope, loop_binding.ordinal)
         if model.elements_fact(source, at) is not Fact.YES:
