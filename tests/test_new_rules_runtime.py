@@ -342,3 +342,31 @@ def test_lost_update_fixtures_leave_their_values_unchanged_and_the_look_alikes_w
     assert module.last_row_scaled(jnp.ones((2, 2))).tolist() == [2.0, 2.0]
     assert [p.tolist() for p in module.scaled(jnp.ones(1), jnp.ones(1))] == [[2.0], [2.0]]
     module.test_clip_runs()
+
+
+def test_lost_update_fixes_assign_back_and_the_fixed_functions_update(tmp_path: Path) -> None:
+    work = tmp_path / "lost_updates.py"
+    shutil.copy(FIXTURES / "lost_updates.py", work)
+    settings = Settings(root=str(tmp_path), select=("JL008",))
+    run = lint_paths([str(work)], settings, CheckOptions(fix=True, unsafe_fixes=True))
+    assert run.errors == [] and run.fixed == 6
+    text = work.read_text()
+    for line in (
+        "x = jnp.clip(x, 0.0, 1.0)  # expect: JL008",
+        "x = x.astype(jnp.float32)  # expect: JL008",
+        "scores = scores.sort()  # expect: JL008",
+        "batch = jax.device_put(batch)  # expect: JL008",
+        "x = x.reshape(-1)  # expect: JL008",
+        "loss = jnp.nan_to_num(loss, copy=False)  # expect: JL008",
+    ):
+        assert line in text
+    # Re-linted: only the findings without a fix remain (the `where` and the loops).
+    again = lint_paths([str(work)], settings, CheckOptions())
+    assert sorted(f.line for f in again.findings) == [34, 50, 56, 62]
+    fixed = _load(work, "lost_updates_fixed")
+    assert fixed.clamp(jnp.array([-1.0, 2.0])).tolist() == [0.0, 1.0]
+    assert fixed.to_float(jnp.array([1], dtype=jnp.int32)).dtype == jnp.float32
+    assert fixed.rank(jnp.array([3.0, 1.0])).tolist() == [1.0, 3.0]
+    assert isinstance(fixed.to_device(np.ones(2)), jax.Array)
+    assert fixed.flatten(jnp.ones((2, 2))).shape == (4,)
+    assert fixed.drop_nans(jnp.array([jnp.nan])).tolist() == [0.0]
