@@ -56,13 +56,13 @@ class UnusedUpdate(Rule):
           array; through `zip` and `enumerate` too) and nothing reads the new `p` afterwards:
           not the rest of the pass, not a loop around it, not the code after the loop.
 
-        A dropped call is not flagged where it may be made for the error it raises: in a
+        Nothing is flagged as the last line of a notebook cell: its value is shown. A
+        dropped call is not flagged where it may be made for the error it raises: in a
         `try` body or a `with pytest.raises(...)`, `self.assertRaises(...)`,
-        `contextlib.suppress(...)` or jax checking-mode (`jax.debug_nans`) block, in a
-        `test*` function or a function it defines (a smoke test), or as the last line of a notebook cell (its value is
-        shown); nor when it reads no variable (`jnp.zeros(1)` to start the backend), passes
-        `out=` or a function for jax to call, `donate=` to `device_put`, or calls
-        `block_until_ready`.
+        `contextlib.suppress(...)` or jax checking-mode (`jax.debug_nans`) block, or in a
+        `test*` function or a function it defines (a smoke test); nor when it reads no
+        variable (`jnp.zeros(1)` to start the backend), passes `out=` or a function for
+        jax to call, passes `donate=` to `device_put`, or calls `block_until_ready`.
         """
     why_bad = """
         JAX arrays are immutable: `.at[...]` updates, `jnp` functions and array methods never
@@ -298,7 +298,8 @@ class UnusedUpdate(Rule):
             if not isinstance(call, cst.Call):
                 continue
             if at_update(call) is not None:
-                yield _dropped_at_update(model, site, statement, call)
+                if not model.shown_by_notebook(site):  # a cell's last line: its value is shown
+                    yield _dropped_at_update(model, site, statement, call)
                 continue
             found = _dropped_result(model, site, statement, call)
             if found is not None:
