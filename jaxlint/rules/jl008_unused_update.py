@@ -45,12 +45,13 @@ class UnusedUpdate(Rule):
 
         - `x.at[i].set(v)`, `.add(...)`, `.multiply(...)` and the other `.at[]` updates used
           as a statement on their own;
-        - a statement that only calls a pure JAX function and drops its result:
-          `jnp.clip(x, 0, 1)`, `jnp.where(m, x, 0)`, `jax.random.normal(key, shape)`, ... (the
-          functions of `jax.numpy`, `jax.lax`, `jax.nn`, `jax.random` and `jax.scipy` that
-          return arrays, found by running them), `jax.device_put(x, device)`,
-          `optax.apply_updates(params, updates)`; or an array method on a value that is a
-          JAX array on every path (`x.astype(jnp.float32)`, `x.reshape(...)`, `x.sort()`);
+        - a statement that only calls a pure JAX function whose result is a new version of
+          one argument, and drops it: `jnp.clip(x, 0, 1)`, `jnp.nan_to_num(x, copy=False)`,
+          `jax.device_put(x, device)`, `optax.apply_updates(params, updates)`; or an array
+          method that converts or rearranges a value that is a JAX array on every path
+          (`x.astype(jnp.float32)`, `x.reshape(...)`, `x.sort()`). A reduction or another
+          value computed and dropped (`jnp.sum(x)`, `x.mean()`) is a value looked at, as in
+          a bug report's transcript, and is not flagged;
         - `for p in params: p -= lr * g` (or `p = p - lr * g`) where every element of
           `params` is a JAX array (a display of arrays, `jnp.split(...)`, the rows of an
           array; through `zip` and `enumerate` too) and nothing reads the new `p` afterwards:
@@ -239,7 +240,6 @@ class UnusedUpdate(Rule):
             import jax.numpy as jnp
             def prepare(x: jax.Array):
                 x.astype(jnp.float32)
-                x.sum()
                 return x
             """,
             fixed="""
@@ -247,10 +247,8 @@ class UnusedUpdate(Rule):
             import jax.numpy as jnp
             def prepare(x: jax.Array):
                 x = x.astype(jnp.float32)
-                x.sum()
                 return x
             """,
-            count=2,
         ),
         Invalid(
             """
@@ -381,7 +379,8 @@ def _dropped_result(
     if name is None and isinstance(func, cst.Attribute):
         method = func.attr.value
         receiver = func.value
-        if method not in jf.RESULT_ONLY_ARRAY_METHODS:
+        # An update: a converted or rearranged receiver, not a reduction looked at.
+        if method not in jf.REPLACING_ARRAY_METHODS:
             return None
         if model.array_fact(receiver, site) is not Fact.YES or _made_to_fail(model, site):
             return None
@@ -390,11 +389,14 @@ def _dropped_result(
             f"The result of `{label}.{method}(...)` is discarded: JAX arrays are immutable, "
             f"so `.{method}()` returns a new array and leaves `{label}` unchanged"
         )
-        if method in jf.REPLACING_ARRAY_METHODS:
-            target = receiver
+        target = receiver
     else:
         positional, keywords = positional_count(call), keyword_names(call)
         if name is None or not jf.only_returns(name, positional, keywords):
+            return None
+        # An update: a new version of one argument (`jnp.clip(x, 0, 1)`), not a value
+        # computed to be looked at (`jnp.sum(x)` in a bug report's transcript).
+        if name not in jf.REPLACED_ARGUMENT:
             return None
         if not _reads_a_variable(model, call, site):
             return None
