@@ -305,6 +305,10 @@ class Notebook:
             return (self.cells[0].number if self.cells else 1), 1
         return where
 
+    def cell_number(self, module_line: int) -> int:
+        """The number of the cell a 1-based module line is in."""
+        return self.cell_position(module_line)[0]
+
     def line_name(self, module_line: int) -> str:
         """How a message cites a module line: ``cell 3, line 4``."""
         cell, line = self.cell_position(module_line)

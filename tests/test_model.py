@@ -818,3 +818,89 @@ def test_iteration_counts_and_loops_cut_short() -> None:
         "while": (None, True),  # a return inside
         "r": (3, True),
     }
+
+
+# ------------------------------------------------------------ JL008's questions
+
+
+def _statement_sites(model: SemanticModel) -> dict[str, bool]:
+    """Each expression statement's code -> whether it runs to see an error."""
+    return {
+        model.module.code_for_node(site.node).strip(): model.checks_for_errors(site)
+        for site in model.expression_statements
+    }
+
+
+def test_try_bodies_and_checking_blocks_run_code_to_see_it_fail() -> None:
+    model = model_of("""
+        import contextlib
+        import pytest
+        import jax.numpy as jnp
+        def f(x, self):
+            try:
+                jnp.asarray(x)
+            except TypeError:
+                jnp.ones(1)
+            with pytest.raises(ValueError):
+                jnp.clip(x, 0, 1)
+            with self.assertRaises(ValueError):
+                jnp.sin(x)
+            with contextlib.suppress(TypeError):
+                jnp.cos(x)
+            with open("f") as handle:
+                jnp.tan(x)
+            jnp.exp(x)
+        """)
+    assert _statement_sites(model) == {
+        "jnp.asarray(x)": True,
+        "jnp.ones(1)": False,  # the handler is not checked code
+        "jnp.clip(x, 0, 1)": True,
+        "jnp.sin(x)": True,
+        "jnp.cos(x)": True,
+        "jnp.tan(x)": False,
+        "jnp.exp(x)": False,
+    }
+
+
+def test_a_notebook_shows_the_last_expression_of_each_cell() -> None:
+    source = "import jax.numpy as jnp\nx = jnp.ones(2)\nx.sum()\n#cell\nx.sum()\nx.max()\n#cell\nx.min();\n"
+    cells = {1: 1, 2: 1, 3: 1, 4: 2, 5: 2, 6: 2, 7: 3, 8: 3}
+    model = build_model(cst.parse_module(source), cell_of=lambda line: cells[line])
+    shown = [
+        model.line_of(site.node)
+        for site in model.expression_statements
+        if model.shown_by_notebook(site)
+    ]
+    assert shown == [3, 6]  # not line 5 (not last), not line 8 (`;` hides it)
+    plain = build_model(cst.parse_module(source))
+    assert not any(plain.shown_by_notebook(site) for site in plain.expression_statements)
+
+
+@pytest.mark.parametrize(
+    ("iterable", "expected"),
+    [
+        ("(w, b)", Fact.YES),
+        ("[w, b]", Fact.YES),
+        ("(w, n)", Fact.UNKNOWN),  # a NumPy array among them
+        ("jnp.split(w, 2)", Fact.YES),
+        ("w", Fact.YES),  # its rows
+        ("pair", Fact.YES),
+        ("listed", Fact.UNKNOWN),  # a list may change before the loop
+        ("n", Fact.UNKNOWN),
+    ],
+)
+def test_the_elements_of_an_iterable_are_arrays(iterable: str, expected: Fact) -> None:
+    model = model_of(f"""
+        import jax
+        import jax.numpy as jnp
+        import numpy as np
+        def f(w: jax.Array, b: jax.Array, n: np.ndarray):
+            pair = (w, b)
+            listed = [w, b]
+            for p in {iterable}:
+                pass
+        """)
+    scope = function(model, "f")
+    (loop_binding,) = scope.bindings["p"]
+    assert loop_binding.value is not None
+    assert model.elements_fact(loop_binding.value, Point(scope, loop_binding.ordinal)) is expected

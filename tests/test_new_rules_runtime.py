@@ -19,6 +19,7 @@ from conftest import FIXTURES, expected_marks
 
 jax = pytest.importorskip("jax")
 jnp = pytest.importorskip("jax.numpy")
+np = pytest.importorskip("numpy")
 
 
 def _load(path: Path, name: str) -> ModuleType:
@@ -351,3 +352,76 @@ def test_an_unrolled_loop_grows_the_program_and_a_fori_loop_does_not() -> None:
     assert loops[10] == loops[100] == loops[1000] < sizes[10]
     # and the compiled results agree
     assert jnp.allclose(unrolled(100)(x), rolled(100)(x))
+
+
+#: The arguments each function of fixtures/lost_updates.py is run on.
+LOST_UPDATE_CALLS: dict[str, tuple[Any, ...]] = {
+    "clamp": (jnp.array([-1.0, 0.5, 2.0]),),
+    "to_float": (jnp.array([1, 2], dtype=jnp.int32),),
+    "rank": (jnp.array([3.0, 1.0, 2.0]),),
+    "to_device": (np.array([1.0, 2.0]),),
+    "relu": (jnp.array([-1.0, 2.0]),),
+    "flatten": (jnp.ones((2, 2)),),
+    "drop_nans": (jnp.array([1.0, jnp.nan]),),
+    "sgd": (jnp.ones(2), jnp.ones(2), 0.5),
+    "apply_grads": (jnp.ones(2), jnp.ones(2), jnp.ones(2), jnp.ones(2)),
+    "normalize_rows": (jnp.full((2, 2), 2.0),),
+}
+
+
+def _same(a: Any, b: Any) -> bool:
+    return all(
+        type(x) is type(y)
+        and x.dtype == y.dtype
+        and np.array_equal(np.asarray(x), np.asarray(y), equal_nan=True)
+        for x, y in zip(jax.tree.leaves(a), jax.tree.leaves(b), strict=True)
+    )
+
+
+def test_lost_update_fixtures_leave_their_values_unchanged_and_the_look_alikes_work() -> None:
+    assert _marked_functions("lost_updates.py", "JL008") == set(LOST_UPDATE_CALLS)
+    module = _load(FIXTURES / "lost_updates.py", "lost_updates_fixture")
+    for name, args in LOST_UPDATE_CALLS.items():
+        before = jax.tree.map(lambda leaf: getattr(leaf, "copy", lambda: leaf)(), args)
+        returned = getattr(module, name)(*args)
+        expected = before[0] if len(before) == 1 or name == "normalize_rows" else before[:2]
+        assert _same(returned, expected), name  # the update was lost
+    # the look-alikes: assigned back, validated, or NumPy's in-place writes
+    assert module.clamp_fixed(jnp.array([2.0])).tolist() == [1.0]
+    assert module.convertible([1.0]) and not module.convertible(object())
+    assert module.convertible_quietly([1.0]) and not module.convertible_quietly(object())
+    assert module.rank_numpy(np.array([3.0, 1.0])).tolist() == [1.0, 3.0]
+    w, b = module.sgd_numpy(np.ones(2), np.ones(2), 0.5)
+    assert w.tolist() == b.tolist() == [0.5, 0.5]
+    assert module.last_row_scaled(jnp.ones((2, 2))).tolist() == [2.0, 2.0]
+    assert [p.tolist() for p in module.scaled(jnp.ones(1), jnp.ones(1))] == [[2.0], [2.0]]
+    module.test_clip_runs()
+
+
+def test_lost_update_fixes_assign_back_and_the_fixed_functions_update(tmp_path: Path) -> None:
+    work = tmp_path / "lost_updates.py"
+    shutil.copy(FIXTURES / "lost_updates.py", work)
+    settings = Settings(root=str(tmp_path), select=("JL008",))
+    run = lint_paths([str(work)], settings, CheckOptions(fix=True, unsafe_fixes=True))
+    assert run.errors == [] and run.fixed == 7
+    text = work.read_text()
+    for line in (
+        "x = jnp.clip(x, 0.0, 1.0)  # expect: JL008",
+        "x = x.astype(jnp.float32)  # expect: JL008",
+        "scores = scores.sort()  # expect: JL008",
+        "batch = jax.device_put(batch)  # expect: JL008",
+        "x = x.reshape(-1)  # expect: JL008",
+        "x = x.clip(0.0)  # expect: JL008",
+        "loss = jnp.nan_to_num(loss, copy=False)  # expect: JL008",
+    ):
+        assert line in text
+    # Re-linted: only the findings without a fix remain (the loops).
+    again = lint_paths([str(work)], settings, CheckOptions())
+    assert sorted(f.line for f in again.findings) == [50, 56, 62]
+    fixed = _load(work, "lost_updates_fixed")
+    assert fixed.clamp(jnp.array([-1.0, 2.0])).tolist() == [0.0, 1.0]
+    assert fixed.to_float(jnp.array([1], dtype=jnp.int32)).dtype == jnp.float32
+    assert fixed.rank(jnp.array([3.0, 1.0])).tolist() == [1.0, 3.0]
+    assert isinstance(fixed.to_device(np.ones(2)), jax.Array)
+    assert fixed.flatten(jnp.ones((2, 2))).shape == (4,)
+    assert fixed.drop_nans(jnp.array([jnp.nan])).tolist() == [0.0]

@@ -446,3 +446,24 @@ def test_github_places_a_one_string_source_on_its_json_line(tmp_path: Path) -> N
         f"::error file=one.ipynb,line={source_line},title=JL001 inplace-update "
         "(cell 1%2C line 3%2C column 1)::"
     )
+
+
+def test_a_cells_last_expression_is_shown_not_discarded(tmp_path: Path) -> None:
+    """IPython displays the value of a cell's last expression: `x.at[0].set(1.0)` or
+    `jnp.clip(x, 0, 1)` there is looked at, not lost (JL008); earlier in the cell, or with
+    a `;` after it, the value is dropped."""
+    (tmp_path / "shown.ipynb").write_text(
+        json.dumps(
+            _notebook(
+                _code_cell(["import jax.numpy as jnp\n", "x = jnp.zeros(3)\n", "x.at[0].set(1.0)"]),
+                _code_cell(["jnp.clip(x, 0, 1)\n", "x.at[1].set(2.0)"], 2),
+                _code_cell(["jnp.clip(x, 0, 1);"], 3),
+            )
+        )
+    )
+    code, out, _ = invoke_cli(["--no-cache", "--format", "json", "."], cwd=tmp_path)
+    assert code == 1
+    assert [(f["cell"], f["line"], f["code"]) for f in json.loads(out)] == [
+        (2, 1, "JL008"),
+        (3, 1, "JL008"),
+    ]

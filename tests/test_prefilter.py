@@ -142,6 +142,20 @@ def test_selecting_traced_code_rules_skips_more(libcst_parses: list[bytes]) -> N
         ("import jax\nfrom time import perf_counter as now\nt = now()\n", {Trigger.CLOCK_READ}),
         ("import jax, timeit\ns = timeit.timeit(lambda: 0)\n", {Trigger.CLOCK_READ}),
         ("import jax\ntime = 3\nt = time.time\n", set()),
+        # A dropped call's result, with an array in sight (JL008); `print` alone is not.
+        ("import jax.numpy as jnp\njnp.clip(x, 0, 1)\n", {Trigger.ARRAY_CALL_STATEMENT}),
+        ("import optax\noptax.apply_updates(p, u)\n", {Trigger.ARRAY_CALL_STATEMENT}),
+        ("import jax\nprint(x)\nx.append(y)\n", set()),
+        (
+            "import jax.numpy as jnp\ny = jnp.ones(2)\ny.astype(int)\n",
+            {Trigger.ARRAY_CALL_STATEMENT},
+        ),
+        # A loop target rebound in its body (JL008's lost loop updates).
+        (
+            "import jax.numpy as jnp\nfor p in jnp.split(x, 2):\n    p -= 1\n",
+            {Trigger.LOOP_TARGET_UPDATE},
+        ),
+        ("import jax.numpy as jnp\nfor p in jnp.split(x, 2):\n    q = p - 1\n", set()),
     ],
 )
 def test_triggers_shown(code: str, expected: set[Trigger]) -> None:

@@ -84,14 +84,17 @@ class FileLinter:
         settings: Settings,
         external: CrossModuleFacts | None = None,
         line_names: Callable[[int], str] | None = None,
+        cell_of: Callable[[int], int] | None = None,
         checkpoint: Callable[[], None] | None = None,
     ) -> None:
         self.path = path
         # called between the steps of a lint (pre-filter, parse, model, each rule,
         # positions): an editor's raises there to abandon a lint of text already replaced
         self.checkpoint = checkpoint or _carry_on
-        # how messages cite a line when the linted module is not the file (a notebook)
+        # how messages cite a line when the linted module is not the file (a notebook),
+        # and the cell a line of a notebook's module is in
         self.line_names = line_names
+        self.cell_of = cell_of
         self.settings = settings
         # what other linted files trace or rebind in this one (see jaxlint.project.index)
         self.external = external
@@ -148,6 +151,7 @@ class FileLinter:
                 external.rebound,
                 external.jitted,
                 self.line_names,
+                self.cell_of,
                 external_classes=external.classes,
             )
         except Exception as error:  # noqa: BLE001 - reported as an internal error, exit 2
@@ -402,7 +406,7 @@ def lint_notebook(
         return result
     if notebook is None:
         return result  # another kernel's language: nothing for a Python linter
-    linter = FileLinter(path, settings, external, notebook.line_name)
+    linter = FileLinter(path, settings, external, notebook.line_name, notebook.cell_number)
     module = notebook.module.encode("utf-8")
     if fix and not notebook.splittable:
         result.warnings.append(f"{path}: fixes not applied (a cell contains jaxlint's markers)")

@@ -307,3 +307,32 @@ UNSAFE_AT_BOUNDARY: dict[str, float] = {
     "jax.lax.rsqrt": 0.0,
     "jax.lax.log1p": -1.0,
 }
+#: Context managers under which code runs to see whether it raises or warns, so that a
+#: call there is made for that and its result may well be dropped: pytest's, NumPy's
+#: testing helpers and ``contextlib.suppress``, and jax's checking modes, which turn a NaN
+#: or an implicit rank promotion into an error (tests/test_lost_updates.py runs each).
+CHECKING_CONTEXTS = frozenset(
+    {
+        "pytest.raises",
+        "pytest.warns",
+        "pytest.deprecated_call",
+        "contextlib.suppress",
+        "numpy.testing.assert_raises",
+        "numpy.testing.assert_warns",
+        "jax.debug_nans",
+        "jax.debug_infs",
+        "jax.numpy_rank_promotion",
+        "jax.numpy_dtype_promotion",
+    }
+)
+#: unittest's (and absltest's) methods of the same kind, by name: ``self.assertRaises``.
+CHECKING_CONTEXT_METHODS = frozenset(
+    {
+        "assertRaises",
+        "assertRaisesRegex",
+        "assertWarns",
+        "assertWarnsRegex",
+        "assertRaisesWithLiteralMatch",
+        "assertRaisesWithPredicateMatch",
+    }
+)

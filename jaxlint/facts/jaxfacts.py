@@ -391,6 +391,8 @@ TRACED_METHODS = ARRAY_METHODS | frozenset({"any", "all", "nonzero", "argsort", 
 from jaxlint.facts.calls import (  # noqa: E402, F401 - re-exported
     ARRAY_SHAPE_METHODS,
     BOOLEAN_RESULT_CALLS,
+    CHECKING_CONTEXT_METHODS,
+    CHECKING_CONTEXTS,
     DESCRIBING_CALLS,
     HOST_EFFECT_CALLS,
     HOST_RANDOM_NAMESPACES,
@@ -443,7 +445,12 @@ from jaxlint.facts.objects import (  # noqa: E402, F401 - re-exported  # noqa: E
 from jaxlint.facts.results import (  # noqa: E402, F401 - re-exported
     NUMPY_NAMESAKES,
     PURE_BUILTINS,
+    REPLACED_ARGUMENT,
+    REPLACING_ARRAY_METHODS,
+    RESULT_ONLY_ARRAY_METHODS,
+    RESULT_ONLY_CALLS,
     is_pure_call,
+    only_returns,
     returned_by,
 )
 from jaxlint.facts.returns import Returns  # noqa: E402, F401 - re-exported

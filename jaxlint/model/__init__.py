@@ -47,6 +47,7 @@ def build_model(
     external_jitted: Mapping[str, Mapping[str, tuple[tuple[int, ...], tuple[str, ...]]]]
     | None = None,
     line_names: Callable[[int], str] | None = None,
+    cell_of: Callable[[int], int] | None = None,
     *,
     external_classes: Mapping[str, str] | None = None,
 ) -> SemanticModel:
@@ -57,12 +58,14 @@ def build_model(
     that other files rebind to where; ``external_jitted`` maps names this file imports
     to the argument options (``static_argnums``: positions and names) they were jitted
     with elsewhere (see :mod:`jaxlint.project.index`); ``external_classes`` maps names
-    this file imports to how instances of that class of another file hash. ``line_names`` words a line of
-    ``module`` as messages cite it, when the module is not the file (a notebook's cells).
+    this file imports to how instances of that class of another file hash. ``line_names``
+    words a line of ``module`` as messages cite it, when the module is not the file (a
+    notebook's cells); ``cell_of`` gives the cell a line of a notebook's module is in.
     """
     model = SemanticModel(module, traced_decorators)
     if line_names is not None:
         model.line_names = line_names
+    model.cell_of = cell_of
     model.external_rebound = dict(external_rebound or {})
     model.external_jitted = dict(external_jitted or {})
     model.external_classes = dict(external_classes or {})

@@ -69,6 +69,8 @@ class Builder:
             cst.DictComp: self.visit_comprehension,
             cst.GeneratorExp: self.visit_comprehension,
             cst.With: self.visit_with,
+            cst.Try: self.visit_try,
+            cst.TryStar: self.visit_try,
             cst.Global: self.visit_global,
             cst.Nonlocal: self.visit_nonlocal,
             cst.Expr: self.visit_expr,
@@ -425,6 +427,12 @@ class Builder:
         self.in_with -= 1
         self.model.with_blocks.append((start, self.ordinal))
 
+    def visit_try(self, node: cst.Try | cst.TryStar) -> None:
+        start = self.ordinal
+        self.walk(node.body)
+        self.model.try_bodies.append((self.scope, start, self.ordinal))
+        self.walk_all([*node.handlers, node.orelse, node.finalbody])
+
     def visit_global(self, node: cst.Global) -> None:
         self.scope.globals.update(item.name.value for item in node.names)
 
@@ -528,8 +536,10 @@ class Builder:
     def visit_name(self, node: cst.Name) -> None:
         # Only loads get here: store targets are bound, not walked, and attribute and
         # keyword names are not code fields.
-        if self.scope.is_function:
-            self.scope.reads.append(node)
+        scope = self.scope
+        if scope.is_function:
+            scope.reads.append(node)
+        scope.loads.setdefault(node.value, []).append(self.ordinal)
 
     def visit_attribute(self, node: cst.Attribute) -> None:
         # Only loads get here (store targets walk only their value): ``self.w`` read in a

@@ -257,6 +257,8 @@ class Scope:
     #: for functions: the names their own body loads, in source order (not those of
     #: nested functions, lambdas or classes, nor store targets)
     reads: list[cst.Name] = field(default_factory=list)
+    #: the ordinals at which its own code (as ``reads``, in any scope) loads each name
+    loads: dict[str, list[int]] = field(default_factory=dict)
     loop: Loop | None = None  # the loop that encloses the definition, in the parent scope
     # classes
     bases: tuple[cst.Arg, ...] = ()

@@ -83,6 +83,9 @@ class SemanticModel(ModelView):
         self._ints: dict[int, int | None] = {}  # id(binding) -> its known int
         #: ``with`` statements: their site and the last ordinal of their body
         self.with_blocks: list[tuple[Site, int]] = []
+        #: ``try`` statements: the scope whose code they are, and the ordinals their body
+        #: spans, (start, end]
+        self.try_bodies: list[tuple[Scope, int, int]] = []
         self._eager_blocks: list[tuple[Scope, int, int]] | None = None
         self._conditions_by_scope: dict[int, list[ConditionSite]] | None = None
         #: module-level names other linted files rebind (``settings.scale = 2.0``) -> where
@@ -101,6 +104,9 @@ class SemanticModel(ModelView):
         #: How a message cites a line of the module: ``line 12``; a notebook's driver
         #: words it in the cell's terms (``cell 3, line 4``).
         self.line_names: Callable[[int], str] = plain_line_name
+        #: For a notebook's code cells linted as one module: the cell a module line is in.
+        self.cell_of: Callable[[int], int] | None = None
+        self._shown: set[int] | None = None  # id(Expr) of each value a notebook shows
 
     def conditions_in(self, scope: Scope) -> list[ConditionSite]:
         """The conditions whose code is ``scope``'s own, in source order."""
@@ -163,6 +169,53 @@ class SemanticModel(ModelView):
             owner is function and start < ordinal <= end for owner, start, end in self._eager_blocks
         )
 
+    def checks_for_errors(self, at: Point) -> bool:
+        """Code at ``at`` runs to see whether it raises or warns: in the body of a ``try``,
+        or of a ``with`` that expects an exception or a warning (``pytest.raises``,
+        ``self.assertRaises``, ``contextlib.suppress``) or makes jax raise where it would
+        not (``jax.debug_nans``), of the same scope."""
+        scope, ordinal = at.scope, at.ordinal
+        if any(owner is scope and start < ordinal <= end for owner, start, end in self.try_bodies):
+            return True
+        return any(
+            site.scope is scope
+            and site.ordinal < ordinal <= end
+            and any(self._checking(item.item, scope) for item in site.node.items)  # type: ignore[attr-defined]
+            for site, end in self.with_blocks
+        )
+
+    def _checking(self, manager: cst.BaseExpression, scope: Scope) -> bool:
+        if not isinstance(manager, cst.Call):
+            return False
+        func = manager.func
+        if isinstance(func, cst.Attribute) and func.attr.value in jf.CHECKING_CONTEXT_METHODS:
+            return True
+        return self.qualified_name(func, scope) in jf.CHECKING_CONTEXTS
+
+    def shown_by_notebook(self, statement: Site) -> bool:
+        """An expression statement whose value a notebook shows: the last statement of a
+        cell, at its top level, without a ``;`` after it (IPython displays that value)."""
+        if self.cell_of is None:
+            return False
+        if self._shown is None:
+            self._shown = self._cell_results()
+        return id(statement.node) in self._shown
+
+    def _cell_results(self) -> set[int]:
+        assert self.cell_of is not None
+        body = self.module.body
+        spans = node_spans(self.module, body)
+        last: dict[int, cst.BaseStatement] = {}
+        for statement in body:
+            last[self.cell_of(spans[id(statement)].start_line)] = statement
+        shown: set[int] = set()
+        for statement in last.values():
+            if isinstance(statement, cst.SimpleStatementLine) and statement.body:
+                final = statement.body[-1]
+                if isinstance(final, cst.Expr) and not isinstance(final.semicolon, cst.Semicolon):
+                    shown.add(id(final))
+        return shown
+
     def transform_of(
         self, expr: cst.BaseExpression, scope: Scope
     ) -> tuple[str, jf.Transform, TransformForm] | None:
@@ -175,6 +228,11 @@ class SemanticModel(ModelView):
     def array_fact(self, expr: cst.BaseExpression, at: Point) -> Fact:
         """Whether ``expr``, evaluated at ``at``, is a JAX array."""
         return ArrayFacts(self).of(expr, at.scope, at.ordinal)
+
+    def elements_fact(self, iterable: cst.BaseExpression, at: Point) -> Fact:
+        """Whether every element that iterating ``iterable``, evaluated at ``at``, gives is
+        a JAX array (YES or UNKNOWN; see :meth:`ArrayFacts.of_elements`)."""
+        return ArrayFacts(self).of_elements(iterable, at.scope, at.ordinal)
 
     def traced_fact(self, expr: cst.BaseExpression, at: Point, *, jvp: bool = False) -> Fact:
         """Whether ``expr``, evaluated at ``at``, is a tracer when its function runs

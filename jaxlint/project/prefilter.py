@@ -145,6 +145,22 @@ def _discarded_at_update(statement: ast.Expr) -> bool:
     )
 
 
+def _target_rebound(loop: ast.For | ast.AsyncFor) -> bool:
+    """A name of the loop's target assigned in its body (JL008's lost loop updates)."""
+    names = {leaf.id for leaf in _store_targets(loop.target) if isinstance(leaf, ast.Name)}
+    if not names:
+        return False
+    for node in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            if node.target.id in names:
+                return True
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id in names:
+                    return True
+    return False
+
+
 def _node_classes(root: type[ast.AST]) -> Iterator[type[ast.AST]]:
     for cls in root.__subclasses__():
         yield cls
@@ -173,6 +189,9 @@ class _Scan:
         self.tracing_chains: list[list[str]] = []  # in decorators, callees, class bases
         self.array_store = False
         self.at_statement = False
+        self.statement_methods: set[str] = set()  # `x.astype(...)` as a statement
+        self.statement_callees: list[list[str]] = []  # `jnp.clip(...)` as a statement
+        self.loop_target_update = False
         self.at_attribute = False
         self.values: dict[str, set[str]] = {}
 
@@ -189,6 +208,8 @@ class _Scan:
             ast.AnnAssign: self.visit_single_store,
             ast.NamedExpr: self.visit_single_store,
             ast.Expr: self.visit_expression_statement,
+            ast.For: self.visit_for,
+            ast.AsyncFor: self.visit_for,
             ast.Import: self.visit_import,
             ast.ImportFrom: self.visit_import,
         }
@@ -243,8 +264,19 @@ class _Scan:
         self.store([node.target], node.value)
 
     def visit_expression_statement(self, node: ast.Expr) -> None:
+        call = node.value
+        if isinstance(call, ast.Call):
+            parts = chain_parts(call.func)
+            if parts is not None:
+                self.statement_callees.append(parts)
+            if isinstance(call.func, ast.Attribute):
+                self.statement_methods.add(call.func.attr)
         if not self.at_statement and _discarded_at_update(node):
             self.at_statement = True
+
+    def visit_for(self, node: ast.For | ast.AsyncFor) -> None:
+        if not self.loop_target_update and _target_rebound(node):
+            self.loop_target_update = True
 
     def visit_import(self, node: ast.Import | ast.ImportFrom) -> None:
         # Relative imports keep their dots: no package is known here, and none is needed
@@ -341,6 +373,17 @@ def shown_triggers(tree: ast.AST, traced_decorators: Iterable[str] = ()) -> froz
         shown.add(Trigger.RANDOM_KEY_NAME)
     if scan.at_statement:
         shown.add(Trigger.AT_UPDATE_STATEMENT)
+    arrays = (
+        traced
+        or scan.at_attribute
+        or scan.denotes(scan.chains, _ARRAY_NAMES | jf.RESULT_ONLY_CALLS.keys(), _ARRAY_PREFIXES)
+    )
+    if arrays and scan.loop_target_update:
+        shown.add(Trigger.LOOP_TARGET_UPDATE)
+    if (arrays and scan.statement_methods & jf.RESULT_ONLY_ARRAY_METHODS) or scan.denotes(
+        scan.statement_callees, jf.RESULT_ONLY_CALLS, _ARRAY_PREFIXES
+    ):
+        shown.add(Trigger.ARRAY_CALL_STATEMENT)
     if scan.denotes(scan.chains, _ARRAY_NAMES, _ARRAY_PREFIXES) and _has_display(tree):
         shown.add(Trigger.ARRAY_FUNCTION_AND_DISPLAY)  # a jax.numpy function, maybe given a list
     if scan.denotes(scan.chains, jf.CLOCK_CALLS | jf.TIMING_CALLS):

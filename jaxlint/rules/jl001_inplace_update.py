@@ -21,6 +21,7 @@ from jaxlint.model import (
 from jaxlint.model.analyze.questions import rebind_obstacle
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 from jaxlint.rules.triggers import Trigger
+from jaxlint.syntax.calls import keyword_names, positional_count
 
 #: Augmented assignment operators and the ``.at[]`` method with the same effect.
 AUGMENTED_METHODS: dict[type[cst.BaseAugOp], str] = {
@@ -85,7 +86,7 @@ def _may_have_effects(node: cst.CSTNode, model: SemanticModel, site: StoreSite) 
     """Whether evaluating ``node`` could run code with side effects (a call we don't know)."""
     if isinstance(node, cst.Call):
         name = model.called_name(node) or ""
-        if not jf.is_pure_call(name):
+        if not jf.is_pure_call(name, positional_count(node), keyword_names(node)):
             return True
     if isinstance(node, cst.Await | cst.Yield | cst.NamedExpr | cst.Lambda):
         return True

@@ -28,6 +28,15 @@ class Trigger(enum.Enum):
     RANDOM_KEY_NAME = "random-key-name"
     #: ``x.at[i].set(v)`` (or another ``.at`` update) as an expression statement.
     AT_UPDATE_STATEMENT = "at-update-statement"
+    #: A call as an expression statement: of a JAX array namespace's function or of a
+    #: call whose result is all it does (``optax.apply_updates``), or of an array's
+    #: method (``x.astype(...)``) with a JAX array possibly in sight (traced code, a JAX
+    #: array namespace name, an array-making call or annotation, an ``.at`` attribute).
+    ARRAY_CALL_STATEMENT = "array-call-statement"
+    #: A ``for`` loop whose target name is rebound by an assignment (``p -= g``,
+    #: ``p = p - g``), with a JAX array possibly in sight (as above, or a call whose
+    #: result is all it does).
+    LOOP_TARGET_UPDATE = "loop-target-update"
     #: A name from the JAX array namespaces (or another array source) and a list or tuple
     #: display or comprehension, both somewhere in the file.
     ARRAY_FUNCTION_AND_DISPLAY = "array-function-and-display"

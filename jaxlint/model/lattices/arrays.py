@@ -124,6 +124,40 @@ class ArrayFacts(Evaluator):
                 return NO
         return UNKNOWN
 
+    def of_elements(self, iterable: cst.BaseExpression, scope: Scope, ordinal: int) -> Fact:
+        """Whether every element that iterating ``iterable`` gives is a JAX array: YES for
+        the rows of an array, the parts of a sequence a jax function gives back
+        (``jnp.split``), a display of arrays, or a name every reaching binding of which
+        binds a tuple display of arrays (nothing changes a tuple); else UNKNOWN."""
+        if isinstance(iterable, cst.Tuple | cst.List):
+            elements = iterable.elements
+            if not elements or any(isinstance(e, cst.StarredElement) for e in elements):
+                return UNKNOWN
+            facts = [self.of(element.value, scope, ordinal) for element in elements]
+            return YES if all(fact is YES for fact in facts) else UNKNOWN
+        if isinstance(iterable, cst.Call):
+            name = self.model.qualified_name(iterable.func, scope)
+            if name is not None:
+                shape = positional_count(iterable), keyword_names(iterable)
+                if jf.returned_by(name, *shape) is jf.Returns.SEQUENCE:
+                    return YES
+        if isinstance(iterable, cst.Name):
+            found = self.model.reaching(iterable.value, scope, ordinal)
+            if (
+                found is not None
+                and found.bindings
+                and all(
+                    b.kind is BindingKind.ASSIGN and isinstance(b.value, cst.Tuple)
+                    for b in found.bindings
+                )
+            ):
+                facts = [
+                    self.of_elements(b.value, b.code_scope, b.ordinal)  # type: ignore[arg-type]
+                    for b in found.bindings
+                ]
+                return YES if all(fact is YES for fact in facts) else UNKNOWN
+        return YES if self.of(iterable, scope, ordinal) is YES else UNKNOWN
+
     def binding_fact(self, binding: Binding) -> Fact:
         kind = binding.kind
         if kind is BindingKind.PARAM:
