@@ -8,9 +8,11 @@ SUITE is one of the pinned libraries below; DIR holds its source at the pinned c
 interpreter with jax, jaxlint (this checkout), pytest and the library's test
 dependencies installed; it defaults to this one. The suite runs twice on CPU in DIR,
 plainly and with `--jax-verify --jax-verify-report`, and the script prints both wall
-times, the overhead, the tests' own outcome line for each run, the verdict counts, the
-time the checks themselves took (the rest of the overhead is observing the tests and the
-recompilations it causes), and each failed function with its failed checks and causes.
+and CPU times, the overhead, the load average before and after each run (on a busy
+machine wall times say little: compare CPU times), the tests' own outcome line for each
+run, the verdict counts, the time the checks themselves took (the rest of the overhead
+is observing the tests and the recompilations it causes), and each failed function with
+its failed checks and causes.
 Exit status: 0 when both runs pass and no function fails, 1 otherwise.
 
 Heavy on a shared machine: prefix with `nice -n 10`.
@@ -73,12 +75,14 @@ class Run:
     cpu_seconds: float  # user + system time of pytest and its workers: steadier on a busy machine
     exit_code: int
     outcome: str  # pytest's closing line
+    load: tuple[float, float]  # the 1-minute load average before and after: how busy it was
 
 
 def run_pytest(python: str, source: Path, tests: list[str], extra: list[str]) -> Run:
     environment = dict(os.environ, JAX_PLATFORMS="cpu")
     environment.pop("PYTEST_ADDOPTS", None)
     command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra, *tests]
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     completed = subprocess.run(
@@ -92,7 +96,9 @@ def run_pytest(python: str, source: Path, tests: list[str], extra: list[str]) ->
         (line.strip("= ") for line in reversed(lines) if " in " in line and "passed" in line),
         lines[-1] if lines else completed.stderr.strip()[-300:],
     )
-    return Run(seconds, cpu_seconds, completed.returncode, closing)
+    return Run(
+        seconds, cpu_seconds, completed.returncode, closing, (load_before, os.getloadavg()[0])
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,14 +130,14 @@ def main(argv: list[str] | None = None) -> int:
     plain = run_pytest(options.python, source, tests, extra)
     print(
         f"plain:         {plain.seconds:7.1f} s wall {plain.cpu_seconds:7.1f} s CPU"
-        f"  exit {plain.exit_code}  {plain.outcome}"
+        f"  load {plain.load[0]:.1f}-{plain.load[1]:.1f}  exit {plain.exit_code}  {plain.outcome}"
     )
     verified = run_pytest(
         options.python, source, tests, [*extra, "--jax-verify", f"--jax-verify-report={report}"]
     )
     print(
         f"--jax-verify:  {verified.seconds:7.1f} s wall {verified.cpu_seconds:7.1f} s CPU"
-        f"  exit {verified.exit_code}  {verified.outcome}"
+        f"  load {verified.load[0]:.1f}-{verified.load[1]:.1f}  exit {verified.exit_code}  {verified.outcome}"
     )
     print(
         f"overhead:      {100 * (verified.seconds / plain.seconds - 1):+.0f} % wall, "

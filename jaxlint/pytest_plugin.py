@@ -12,15 +12,19 @@ Registered through the `pytest11` entry point and inert unless switched on, by
   JSON of `jaxlint verify --format json`. A failed check makes the run exit 1, unless
   `--jax-verify-warn` (all checks advisory) or `--jax-verify-warn-checks` names it.
 
-Under pytest-xdist each worker observes and checks its own tests; the controller merges
-their reports. Nothing here imports jax until the plugin is switched on, and nothing the
+Under pytest-xdist each worker observes its own tests and checks the functions it is the
+first to claim (a file per function in a folder the controller makes), so a function
+two workers saw is verified once; the controller merges their reports. Nothing here imports jax until the plugin is switched on, and nothing the
 plugin does makes a passing test fail.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +37,8 @@ if TYPE_CHECKING:
     from jaxlint.verify.observe import Observer
 
 WORKER_OUTPUT_KEY = "jaxlint_verify"
+#: The folder in which xdist workers claim the functions they verify.
+CLAIMS_KEY = "jaxlint_verify_claims"
 VERDICT_RANK = {FAIL: 0, PASS: 1, SKIP: 2}
 
 
@@ -125,6 +131,7 @@ class JaxVerifyPlugin:
         self.results: list[FunctionResult] = []
         self.worker_reports: list[list[dict[str, Any]]] = []
         self.problem: str | None = None  # the plugin's own failure, reported not raised
+        self.claims: str | None = None  # xdist controller: the workers' claims folder
 
     # --- set up ------------------------------------------------------------------------
 
@@ -181,6 +188,8 @@ class JaxVerifyPlugin:
                 {"results": [r.to_json() for r in self.results], "problem": self.problem}
             )
             return
+        if self.claims is not None:
+            shutil.rmtree(self.claims, ignore_errors=True)
         try:
             self._write_report()
         except OSError as error:
@@ -188,6 +197,16 @@ class JaxVerifyPlugin:
         if self._fails_the_run():
             if session.exitstatus == pytest.ExitCode.OK:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        """xdist controller: hand each worker the folder where functions are claimed."""
+        try:
+            if self.claims is None:
+                self.claims = tempfile.mkdtemp(prefix="jaxlint-verify-claims-")
+            node.workerinput[CLAIMS_KEY] = self.claims
+        except OSError:
+            pass  # every worker verifies what it saw, as without claims
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
@@ -205,10 +224,12 @@ class JaxVerifyPlugin:
             from jaxlint.verify.session import verify_observed
 
             self.observer.uninstall()  # the checks make their own jits
+            claims = getattr(self.config, "workerinput", {}).get(CLAIMS_KEY)
             self.results = verify_observed(
                 self.observer,
                 checks=self.selected_checks(),
                 max_traces=self.config.getoption("jax_max_traces"),
+                claim=(lambda key: claim_function(claims, key)) if claims else None,
             )
         if self.worker_reports:
             self.results = merge_reports(
@@ -271,21 +292,50 @@ def _check_names(option: str, value: str) -> list[str]:
     return [name for name in CHECK_NAMES if name in names]
 
 
+def claim_function(folder: str, key: str) -> bool:
+    """Whether this worker is the first to claim the function `key` (a file created in
+    `folder`, atomically). Where the folder cannot be written, every worker verifies."""
+    name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    try:
+        os.close(os.open(os.path.join(folder, name), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def merge_reports(reports: Sequence[Sequence[dict[str, Any]]]) -> list[FunctionResult]:
-    """One row per function: a function two workers saw keeps its worst verdict."""
-    chosen: dict[tuple[str, str, int], dict[str, Any]] = {}
+    """One row per function. Rows of one function from several workers merge check by
+    check, the worst status winning with its message: a worker that left the checks to
+    another (which claimed the function) still adds what its own tests traced."""
+    groups: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
     for report in reports:
         for row in report:
-            key = (row["function"], row["path"], row["line"])
-            current = chosen.get(key)
-            if current is None or _rank(row) < _rank(current):
-                chosen[key] = row
-    return [FunctionResult.from_json(row) for _, row in sorted(chosen.items())]
+            groups.setdefault((row["function"], row["path"], row["line"]), []).append(row)
+    merged = []
+    for _, rows in sorted(groups.items()):
+        first, *others = sorted(rows, key=_rank)
+        result = FunctionResult.from_json(first)
+        for row in others:
+            other = FunctionResult.from_json(row)
+            for name in CHECK_NAMES:
+                if VERDICT_RANK[other.checks[name]] < VERDICT_RANK[result.checks[name]]:
+                    result.checks[name] = other.checks[name]
+                    result.messages.pop(name, None)
+                    if name in other.messages:
+                        result.messages[name] = other.messages[name]
+            result.forced_fail = result.forced_fail or other.forced_fail
+            result.seconds += other.seconds
+        merged.append(result)
+    return merged
 
 
-def _rank(row: dict[str, Any]) -> tuple[int, str]:
+def _rank(row: dict[str, Any]) -> tuple[int, int, str]:
+    """Worst verdict first; then the row that ran the most checks (the claimant's)."""
     ordered = {key: value for key, value in row.items() if key != "seconds"}
-    return VERDICT_RANK.get(row["verdict"], 3), json.dumps(ordered, sort_keys=True)
+    ran = sum(status != SKIP for status in row.get("checks", {}).values())
+    return VERDICT_RANK.get(row["verdict"], 3), -ran, json.dumps(ordered, sort_keys=True)
 
 
 def render_summary(results: Sequence[FunctionResult]) -> list[str]:

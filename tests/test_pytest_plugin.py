@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from jaxlint.pytest_plugin import _pyproject_switch, merge_reports
+from jaxlint.pytest_plugin import _pyproject_switch, claim_function, merge_reports
 
 STEPS = """
 from functools import partial
@@ -322,6 +322,34 @@ def test_merged_reports_keep_each_functions_worst_verdict() -> None:
     merged = merge_reports([[row, other], [failed]])
     assert [(r.function, r.verdict) for r in merged] == [("m:f", "fail"), ("m:g", "pass")]
     assert merge_reports([[failed], [row, other]])[0].to_json() == merged[0].to_json()
+
+
+def test_a_function_two_workers_saw_is_verified_by_the_first_to_claim_it(tmp_path: Path) -> None:
+    assert claim_function(str(tmp_path), "m.py:3:m:f")
+    assert not claim_function(str(tmp_path), "m.py:3:m:f")  # the other worker
+    assert claim_function(str(tmp_path), "m.py:9:m:g")
+    # A folder that cannot be written: each worker verifies what it saw.
+    assert claim_function(str(tmp_path / "missing"), "m.py:3:m:f")
+
+
+def test_merged_reports_add_the_retraces_a_non_claiming_worker_saw() -> None:
+    checked = {
+        "function": "m:f", "path": "m.py", "line": 3, "device": "cpu", "verdict": "pass",
+        "checks": ALL_PASS, "messages": {}, "seconds": 0.5,
+    }  # fmt: skip
+    only_traced = {
+        **checked, "verdict": "fail", "seconds": 0.0,
+        "checks": {**dict.fromkeys(ALL_PASS, "skip"), "retrace": "fail"},
+        "messages": {"retrace": "the tests traced it 2 times"},
+    }  # fmt: skip
+    for order in ([[checked], [only_traced]], [[only_traced], [checked]]):
+        (merged,) = merge_reports(order)
+        assert merged.checks == {**ALL_PASS, "retrace": "fail"}
+        assert merged.messages == {"retrace": "the tests traced it 2 times"}
+        assert merged.verdict == "fail"
+    untraced = {**only_traced, "verdict": "pass", "checks": {**only_traced["checks"], "retrace": "pass"}, "messages": {}}  # fmt: skip
+    (merged,) = merge_reports([[untraced], [checked]])
+    assert merged.checks == ALL_PASS and merged.verdict == "pass"
 
 
 # --- the proxy, in this process ----------------------------------------------------------

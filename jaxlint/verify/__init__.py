@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from jaxlint.config import ConfigError, Settings, load_settings
-from jaxlint.verify.discover import ModulePlan, iter_python_files, plan_module
-from jaxlint.verify.report import module_tally, render_json, render_text
 from jaxlint.verify.result import CHECK_NAMES, FAIL, FunctionResult
-from jaxlint.verify.runner import probe_device
-from jaxlint.verify.schedule import verify_in_parallel, worker_slots
+
+if TYPE_CHECKING:
+    from jaxlint.verify.discover import ModulePlan
 
 __all__ = ["CHECK_NAMES", "DEVICES", "FunctionResult", "run_verify"]
 
@@ -62,6 +62,14 @@ def run_verify(
     modules are verified at once (default: all cores on CPU, one per GPU, one on TPU);
     the report is the same whatever the number. With `fail_on_skip`, functions skipped
     for want of example inputs make the exit code 1."""
+    # Imported here: the pytest plugin imports this package (for `verify.result`) in every
+    # test run, where discovery's parser would cost most of a second for nothing.
+    from jaxlint.verify.discover import iter_python_files, plan_module
+    from jaxlint.verify.lifeline import WORKERS, StoppedError, signals_judged_by_sender
+    from jaxlint.verify.report import module_tally, render_json, render_text
+    from jaxlint.verify.runner import probe_device
+    from jaxlint.verify.schedule import verify_in_parallel, worker_slots
+
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     paths = list(paths) or ["."]
@@ -104,14 +112,6 @@ def run_verify(
     ]
     results: list[FunctionResult] = []
     device_name: str | None = None
-    if not plans:
-        header = probe_device(device)  # a missing GPU is an error even with nothing to run
-        if header.device_error:
-            return usage(header.device_error)
-        device_name = header.device
-    slots, device_error = worker_slots(device, jobs, len(plans))
-    if device_error:
-        return usage(device_error)
 
     def announce(index: int, plan: ModulePlan) -> None:
         count = len(plan.functions)
@@ -123,19 +123,42 @@ def run_verify(
         )
         err.flush()
 
-    outcomes = verify_in_parallel(
-        plans, device=device, timeout=timeout, checks=checks, slots=slots, on_start=announce
-    )
-    for index, plan, outcome, seconds in outcomes:
-        if outcome.device_error:
-            return usage(outcome.device_error)
-        device_name = device_name or outcome.device
-        results.extend(outcome.results)
+    try:
+        with signals_judged_by_sender(WORKERS):
+            if not plans:
+                header = probe_device(device)  # a missing GPU is an error with nothing to run
+                if header.device_error:
+                    return usage(header.device_error)
+                device_name = header.device
+            slots, device_error = worker_slots(device, jobs, len(plans))
+            if device_error:
+                return usage(device_error)
+            outcomes = verify_in_parallel(
+                plans, device=device, timeout=timeout, checks=checks, slots=slots, on_start=announce
+            )
+            for index, plan, outcome, seconds in outcomes:
+                if WORKERS.stop_signal is not None:
+                    break
+                if outcome.device_error:
+                    return usage(outcome.device_error)
+                device_name = device_name or outcome.device
+                results.extend(outcome.results)
+                err.write(
+                    f"jaxlint verify: [{index}/{len(plans)}] {plan.module}: "
+                    f"{module_tally(outcome.results)} in {seconds:.1f}s\n"
+                )
+                err.flush()
+    except StoppedError:
+        pass
+    if WORKERS.stop_signal is not None:
+        stopped = "interrupted" if WORKERS.stop_signal == signal.SIGINT else "terminated"
+        err.write(f"jaxlint verify: {stopped}; its workers are stopped, no report\n")
+        return 128 + WORKERS.stop_signal
+    if WORKERS.ignored:
         err.write(
-            f"jaxlint verify: [{index}/{len(plans)}] {plan.module}: "
-            f"{module_tally(outcome.results)} in {seconds:.1f}s\n"
+            f"jaxlint verify: ignored {len(WORKERS.ignored)} stop signal(s) that the code under "
+            f"verification sent to jaxlint ({WORKERS.ignored[0]})\n"
         )
-        err.flush()
 
     if output_format == "json":
         out.write(render_json(results))

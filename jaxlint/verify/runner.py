@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jaxlint.verify.discover import ModulePlan
+from jaxlint.verify.lifeline import WORKERS, kill_group
 from jaxlint.verify.result import CHECK_NAMES, SKIP, FunctionResult
 
 # Seconds allowed for Python and jax to start before the user's module is imported;
@@ -70,36 +71,40 @@ def run_worker(
     environment: dict[str, str] | None = None,
 ) -> WorkerRun:
     run = WorkerRun()
-    with tempfile.TemporaryDirectory(prefix="jaxlint-verify-") as scratch:
-        job_path = os.path.join(scratch, "job.json")
-        with open(job_path, "w", encoding="utf-8") as job_file:
-            json.dump(job, job_file)
+    # Anonymous files: nothing is left on disk however the parent ends.
+    with (
+        tempfile.TemporaryFile() as job_file,
+        tempfile.TemporaryFile() as stdout,
+        tempfile.TemporaryFile() as stderr,
+    ):
+        job_file.write(json.dumps(job).encode("utf-8"))
+        job_file.seek(0)
         read_fd, write_fd = os.pipe()
-        with (
-            open(os.path.join(scratch, "stdout"), "wb") as stdout,
-            open(os.path.join(scratch, "stderr"), "w+b") as stderr,
-        ):
-            try:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "jaxlint.verify.worker", job_path, str(write_fd)],
-                    stdin=subprocess.DEVNULL,
-                    stdout=stdout,
-                    stderr=stderr,
-                    pass_fds=(write_fd,),
-                    env=_worker_environment(device, environment),
-                    start_new_session=True,  # so a timeout can kill what the module started
-                )
-            finally:
-                os.close(write_fd)
-            try:
-                _collect_events(process, read_fd, run, timeout)
-            finally:
-                os.close(read_fd)
-                if process.poll() is None:
-                    _kill(process)
-                run.returncode = process.wait()
-            stderr.seek(0)
-            run.stderr = stderr.read()[-STDERR_TAIL:].decode("utf-8", "replace")
+        try:
+            process = WORKERS.start(
+                [sys.executable, "-m", "jaxlint.verify.worker", str(write_fd), str(os.getpid())],
+                stdin=job_file,
+                stdout=stdout,
+                stderr=stderr,
+                pass_fds=(write_fd,),
+                env=_worker_environment(device, environment),
+                start_new_session=True,  # so a timeout can kill what the module started
+            )
+        except BaseException:
+            os.close(read_fd)
+            raise
+        finally:
+            os.close(write_fd)
+        try:
+            _collect_events(process, read_fd, run, timeout)
+        finally:
+            os.close(read_fd)
+            if process.poll() is None:
+                kill_group(process)
+            run.returncode = process.wait()
+            WORKERS.finished(process)
+        stderr.seek(0)
+        run.stderr = stderr.read()[-STDERR_TAIL:].decode("utf-8", "replace")
     return run
 
 
@@ -112,7 +117,7 @@ def _collect_events(
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             run.timed_out = True
-            _kill(process)
+            kill_group(process)
             return
         readable, _, _ = select.select([read_fd], [], [], remaining)
         if not readable:
@@ -130,13 +135,6 @@ def _collect_events(
             run.events.append(event)
             if event.get("event") == "ready":
                 deadline = time.monotonic() + timeout
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        process.kill()
 
 
 def probe_device(device: str) -> ModuleOutcome:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from jaxlint.verify.observe import LeafKind, Observation, Observer
@@ -42,10 +42,16 @@ def rebuild_arguments(observation: Observation) -> tuple[tuple[Any, ...], dict[s
 
 
 def verify_observed(
-    observer: Observer, *, checks: Sequence[str] = CHECK_NAMES, max_traces: int = 1
+    observer: Observer,
+    *,
+    checks: Sequence[str] = CHECK_NAMES,
+    max_traces: int = 1,
+    claim: Callable[[str], bool] | None = None,
 ) -> list[FunctionResult]:
     """The verify checks on the recorded inputs of each observed function the tests
-    called, plus `retrace` from what the tests themselves traced."""
+    called, plus `retrace` from what the tests themselves traced. With `claim` (xdist
+    workers), a function another process claimed first gets only the latter: that
+    process runs the checks, and the reports merge check by check."""
 
     from jaxlint.verify.checks import timed_run_checks
 
@@ -65,6 +71,10 @@ def verify_observed(
         reason = _why_not_checked(observation)
         if reason is not None:
             result.messages["hint"] = reason
+            continue
+        if claim is not None and not claim(f"{result.path}:{result.line}:{result.function}"):
+            if "retrace" in checks:
+                _retrace_from_the_tests(observation, result, max_traces)
             continue
         try:
             args, kwargs = rebuild_arguments(observation)

@@ -1,8 +1,8 @@
 """The child process that imports one user module and verifies its functions.
 
-Run as `python -m jaxlint.verify.worker JOB_FILE RESULT_FD`. The job (JSON) names the
-module and the functions; events go back as JSON lines on RESULT_FD, never on stdout,
-which belongs to the user's code:
+Run as `python -m jaxlint.verify.worker RESULT_FD PARENT_PID`, the job (JSON) on standard
+input. It names the module and the functions; events go back as JSON lines on RESULT_FD,
+never on stdout, which belongs to the user's code. The worker dies with PARENT_PID.
 
     {"event": "ready", "platform": ..., "device": ..., "count": ...}
                                                          jax is up on the chosen device
@@ -27,6 +27,7 @@ import traceback
 import types
 from typing import Any, TextIO
 
+from jaxlint.verify.lifeline import die_with_parent
 from jaxlint.verify.result import CHECK_NAMES, SKIP, FunctionResult
 
 DEVICE_ERROR_EXIT = 3
@@ -216,10 +217,14 @@ def run_job(job: dict[str, Any], channel: Channel) -> int:
 
 
 def main(argv: list[str]) -> int:
-    job_path, result_fd = argv[1], int(argv[2])
+    result_fd, parent = int(argv[1]), int(argv[2])
+    die_with_parent(parent)
     faulthandler.enable()  # a segfault leaves a Python traceback on stderr for the parent
-    with open(job_path, encoding="utf-8") as job_file:
-        job = json.load(job_file)
+    job = json.load(sys.stdin)
+    # The user's code reads no job: standard input is empty from here on.
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
     with os.fdopen(result_fd, "w", encoding="utf-8") as stream:
         return run_job(job, Channel(stream))
 
