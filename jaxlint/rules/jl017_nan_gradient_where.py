@@ -314,8 +314,9 @@ class NanGradientWhere(Rule):
                 [cst.Arg(condition.deep_clone()), *(cst.Arg(value) for value in chosen)],
             )
             edits.append(Replace(operand, inner))
-        shown = source_text(edits[0].new, 60)  # type: ignore[arg-type]
-        return Fix(f"Guard the input too: `{shown}`", tuple(edits))
+        rewritten = uses[0].deep_replace(_operand(uses[0]), edits[0].new)
+        shown = source_text(rewritten, 70)
+        return Fix(f"Use the double-where idiom: `{shown}`", tuple(edits))
 
     def guard(self, cond: cst.BaseExpression) -> tuple[str, float, bool] | None:
         """For ``x > c`` (and the like): the guarded expression's code, ``c``, and whether
