@@ -473,6 +473,7 @@ class Hoists:
         assign, line, block = path[-2], path[-3], path[-4]
         if not (
             isinstance(assign, cst.Assign)
+            and assign.value is site.call
             and isinstance(line, cst.SimpleStatementLine)
             and isinstance(block, cst.IndentedBlock)
             and len(line.body) == 1
