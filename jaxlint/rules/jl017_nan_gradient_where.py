@@ -304,10 +304,9 @@ class NanGradientWhere(Rule):
                 return None  # a call we cannot see may change `x` between the two reads
         if not all(self.jax_operator(model, site, use) for use in uses):
             return None
-        safe = cst.Integer(str(int(boundary + 1)))
         edits = []
         for use in uses:
-            operand = _operand(use)
+            operand, safe = _operand(use), cst.Integer(str(int(boundary + 1)))
             chosen = (operand.deep_clone(), safe) if first else (safe, operand.deep_clone())
             inner = cst.Call(
                 where.func.deep_clone(),
