@@ -36,6 +36,7 @@ KNOWN_KEYS = frozenset(
         "verify",
         "preview",
         "cache-dir",
+        "file-timeout",
         "lint",
     }
 )
@@ -55,6 +56,8 @@ LINT_KEYS = frozenset(
     }
 )
 KNOWN_VERIFY_KEYS = frozenset({"examples", "pytest"})
+#: CPU seconds one file may take to lint by default: the slowest real file we know takes a few.
+DEFAULT_FILE_TIMEOUT = 60.0
 #: The selector that means every rule (least specific: any code or prefix beats it).
 ALL_SELECTOR = "ALL"
 #: The files a folder's walk lints (ruff's default ``include``, less pyproject.toml).
@@ -191,6 +194,9 @@ class Settings:
     cache_dir: str | None = None
     #: ``--ignore-noqa``: report what noqa comments would silence.
     ignore_noqa: bool = False
+    #: ``file-timeout``: CPU seconds one file may take to lint before
+    #: it is skipped with a warning (a pathological file must not hang the run).
+    file_timeout: float = field(default=DEFAULT_FILE_TIMEOUT, compare=False)
 
     def enabled(self, code: str, extra_ignores: Sequence[str] = ()) -> bool:
         """Most specific selector wins; on a tie, ignore wins (as in ruff)."""
@@ -280,6 +286,13 @@ def _glob_match(pattern: str, relative: str) -> bool:
     if "/" not in pattern:
         return fnmatch.fnmatchcase(relative.rsplit("/", 1)[-1], pattern)
     return fnmatch.fnmatchcase(relative, pattern.rstrip("/") + "/*")
+
+
+def file_timeout(value: object, where: str) -> float:
+    """A ``file-timeout`` value: a positive number of seconds."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ConfigError(f"{where} must be a positive number of seconds")
+    return float(value)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -405,6 +418,8 @@ def _table_changes(table: dict[str, Any], path: str, where: str, base: Path) -> 
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"`traced-decorators` in {path} must be a list of dotted names")
         changes["traced_decorators"] = tuple(value)
+    if "file-timeout" in table:
+        changes["file_timeout"] = file_timeout(table["file-timeout"], f"`file-timeout` in {path}")
     if "cache-dir" in table:
         if not isinstance(table["cache-dir"], str) or not table["cache-dir"]:
             raise ConfigError(f"`cache-dir` in {path} must be a path")

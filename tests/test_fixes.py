@@ -296,3 +296,61 @@ def test_one_name_bound_to_two_values_at_one_anchor_waits_for_the_next_pass() ->
     result = apply_fixes(module, other)
     assert [fix.title for fix in result.deferred] == ["b"]
     assert result.module.code == "f_jit = jit(f)\nfor x in xs:\n    f_jit(x)\n    b(x)\n"
+
+
+NESTED = (
+    "import jax.numpy as jnp\n"
+    "\n"
+    "class Model:\n"
+    "\t# tab-indented class\n"
+    "\tdef first(self, x):\n"
+    "\t\tif x.ndim:\n"
+    "\t\t\tpass\n"
+    "\t\telif x.size:\n"
+    "\n"
+    "\t\t\t# a comment line before the statement\n"
+    "\t\t\ty = jnp.zeros(3)\n"
+    "\t\treturn x\n"
+    "\n"
+    "\tdef second(self, x):\n"
+    "\t\tz = jnp.ones(3)\n"
+    "\t\treturn z\n"
+)
+
+
+def test_fix_edits_inside_nested_statements_reproduce_the_applied_fix() -> None:
+    """A fix's text edits are computed on the innermost statement that holds it (so that a
+    class with many fixes costs no more than its methods): made on the file, they give what
+    applying the fix to the whole module gives, for replacements and insertions in nested
+    blocks, after comment lines, in an `elif` branch, with tabs."""
+    module = cst.parse_module(NESTED)
+    assignments = [
+        node
+        for node in _walk(module)
+        if isinstance(node, cst.SimpleStatementLine) and isinstance(node.body[0], cst.Assign)
+    ]
+    first, second = assignments
+    value = first.body[0].value  # type: ignore[attr-defined]
+    fixes = [
+        Fix("replace a call", (Replace(value, cst.parse_expression("jnp.ones(4)")),)),
+        Fix("insert after", (InsertAfter(first, cst.parse_statement("w = y\n")),)),
+        Fix("replace a statement", (Replace(second, cst.parse_statement("z = jnp.eye(3)\n")),)),
+        Fix(
+            "two methods at once",
+            (
+                Replace(value, cst.parse_expression("jnp.ones(5)")),
+                InsertAfter(second, cst.parse_statement("q = z\n")),
+            ),
+        ),
+    ]
+    for fix, suggestion in zip(fixes, fix_suggestions(module, fixes), strict=True):
+        assert suggestion.edits, fix.title
+        expected = apply_fixes(module, [fix]).module.code
+        assert apply_text_edits(NESTED, suggestion.edits) == expected, fix.title
+
+
+def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
+    found = [node]
+    for child in node.children:
+        found += _walk(child)
+    return found

@@ -104,19 +104,39 @@ PATH_EFFECT_METHODS: dict[str, str] = {
     "rmdir": "deletes a folder",
     "rename": "renames a file",
 }
-PATH_CONSTRUCTORS = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
+#: Calls that make a ``pathlib`` path with the methods above (a ``PurePath`` has none).
+PATH_CONSTRUCTORS = frozenset({"pathlib.Path", "pathlib.PosixPath"})
 #: Namespaces of host random number generators: draws are frozen into the trace.
 HOST_RANDOM_NAMESPACES = ("random.", "numpy.random.")
-#: Logging functions and logger methods that emit a record.
-LOGGING_FUNCTIONS = frozenset(
+#: Module-level functions that emit a log record (checked by running each that is installed:
+#: ``tests/test_effect_facts.py``): the standard library's and absl's loggers, and the
+#: experiment trackers (``wandb.log({"loss": loss})`` in a jitted step logs a tracer once).
+LOGGING_CALLS = frozenset(
     {
-        *("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal"),
-        *("log", "vlog", "log_metric", "log_metrics"),
+        *(
+            f"{module}.{function}"
+            for module in ("logging", "absl.logging")
+            for function in (
+                "debug",
+                "info",
+                "warning",
+                "warn",
+                "error",
+                "exception",
+                "fatal",
+                "log",
+            )
+        ),
+        "logging.critical",
+        "absl.logging.vlog",
+        "wandb.log",
+        *("mlflow.log_metric", "mlflow.log_metrics"),
     }
 )
-#: ... and the modules they come from: the standard library's and absl's loggers, and the
-#: experiment trackers (``wandb.log({"loss": loss})`` in a jitted step logs a tracer once).
-LOGGING_MODULES = ("logging.", "absl.logging.", "wandb.", "mlflow.")
+#: Methods of a logger (made by a call in LOGGER_FACTORIES) that emit a record.
+LOGGER_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
+)
 #: NumPy calls that build a new, mutable ``ndarray`` buffer.
 NUMPY_BUFFER_CALLS = frozenset(
     "numpy." + name

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from jaxlint.syntax.positions import node_spans
+from jaxlint.syntax.positions import StatementAt, enclosing_statements, node_spans
 
 if TYPE_CHECKING:
     from jaxlint.model import Scope, SemanticModel
@@ -208,9 +208,10 @@ def _cut(first: str, second: str, line_end: str) -> int:
 
 def fix_suggestions(module: cst.Module, fixes: Sequence[Fix]) -> list[FixSuggestion]:
     """Each fix as text edits of ``module``'s code: what applying it alone changes, so
-    that a tool can apply it without jaxlint. A fix is applied to the top-level
-    statements it edits, not to the whole module: a file with many fixes costs one code
-    generation, not one per fix."""
+    that a tool can apply it without jaxlint. A fix is applied to the innermost statement
+    that holds all its edits, not to the whole module nor to the whole class around it:
+    a file with many fixes costs one code generation plus the fixed statements, not one
+    module (or one class) per fix."""
     if not fixes:
         return []
     statements = _TopLevelStatements(module, [edit for fix in fixes for edit in fix.edits])
@@ -233,7 +234,9 @@ class _TopLevelStatements:
         self.first_lines = [1 + len(module.header)]
         for code in self.codes:
             self.first_lines.append(self.first_lines[-1] + len(_lines(code)))
-        self.spans = node_spans(module, (_edited_node(edit) for edit in edits))
+        edited = [_edited_node(edit) for edit in edits]
+        self.spans = node_spans(module, edited)
+        self.enclosing = enclosing_statements(module, edited)
         self.whole_text: str | None = None
 
     def owner(self, line: int) -> int | None:
@@ -242,6 +245,11 @@ class _TopLevelStatements:
         return index if 0 <= index < len(self.codes) else None
 
     def text_edits(self, fix: Fix) -> tuple[TextEdit, ...]:
+        innermost = self._innermost(fix)
+        if innermost is not None:
+            edits = self._edits_in(fix, innermost)
+            if edits:
+                return edits
         owners: list[int | None] = []
         for edit in fix.edits:
             span = self.spans.get(id(_edited_node(edit)))
@@ -265,6 +273,39 @@ class _TopLevelStatements:
         if self.whole_text is None:
             self.whole_text = self.module.code
         return text_edits(self.whole_text, apply_fixes(self.module, [fix]).module.code)
+
+    def _innermost(self, fix: Fix) -> StatementAt | None:
+        """The innermost statement that holds every edit of ``fix``; None where the edits
+        lie in different top-level statements, or in a last line without its line break
+        (the module's code drops that one, a statement's code does not)."""
+        found = [self.enclosing.get(id(_edited_node(edit))) for edit in fix.edits]
+        stacks = [stack for stack in found if stack]
+        if not stacks or len(stacks) != len(found):
+            return None
+        shared = 0
+        while all(len(stack) > shared for stack in stacks) and all(
+            stack[shared].node is stacks[0][shared].node for stack in stacks
+        ):
+            shared += 1
+        if shared == 0:
+            return None
+        if stacks[0][0].node is self.module.body[-1] and not self.module.has_trailing_newline:
+            return None
+        return stacks[0][shared - 1]
+
+    def _edits_in(self, fix: Fix, statement: StatementAt) -> tuple[TextEdit, ...]:
+        edited = statement.node.visit(_Editor(*_edit_maps([fix])))
+        if isinstance(edited, cst.FlattenSentinel):
+            nodes: list[cst.CSTNode] = list(edited.nodes)
+        else:
+            nodes = [edited] if isinstance(edited, cst.CSTNode) else []
+        before = statement.code(self.module)
+        after = "".join(statement.code(self.module, node) for node in nodes)
+        shift = statement.line - 1
+        return tuple(
+            TextEdit(e.line + shift, e.column, e.end_line + shift, e.end_column, e.content)
+            for e in text_edits(before, after)
+        )
 
     def _edits_within(self, fix: Fix, first: int, last: int) -> tuple[TextEdit, ...]:
         editor = _Editor(*_edit_maps([fix]))

@@ -12,6 +12,7 @@ from jaxlint.model.names import string_key
 from jaxlint.model.records import (
     Binding,
     BindingKind,
+    Bindings,
     Branch,
     CallSite,
     ConditionKind,
@@ -136,7 +137,7 @@ class Builder:
                 owner = found.owner if found else scope
         else:
             owner = scope
-        owner.bindings.setdefault(name, []).append(
+        owner.bindings.setdefault(name, Bindings()).append(
             Binding(
                 name,
                 kind,
@@ -205,7 +206,7 @@ class Builder:
                 params.star_kwarg.name.value, params.star_kwarg, -1, ParamKind.STAR_KWARGS
             )
         for name, param in scope.params.items():
-            scope.bindings.setdefault(name, []).append(
+            scope.bindings.setdefault(name, Bindings()).append(
                 Binding(name, BindingKind.PARAM, param.node, None, self.ordinal, scope)
             )
 

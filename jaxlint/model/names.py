@@ -6,6 +6,7 @@ reads what the walk recorded (scopes and bindings) and memoises ``qualified_name
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 import libcst as cst
@@ -15,6 +16,7 @@ from jaxlint.model.records import (
     END_OF_FILE,
     Binding,
     BindingKind,
+    Bindings,
     Branch,
     Point,
     Resolved,
@@ -315,15 +317,16 @@ def reaching_bindings(bindings: list[Binding], ordinal: int) -> list[Binding]:
     in an ``except`` handler. Inside a loop, later bindings in the loop reach the next
     iteration.
     """
-    before = [b for b in bindings if b.ordinal < ordinal]
-    if not before:
+    cut = bisect.bisect_left(bindings, ordinal, key=_ordinal)  # source order: a binary search
+    if cut == 0:
         return bindings
     if ordinal >= END_OF_FILE:
-        return _nearest(bindings, before, ordinal)
+        return _nearest(bindings, bindings[:cut], ordinal)
     found: list[Binding] = []
     covered: set[int] = set()  # arms apart from ``ordinal`` that bind on every path
     killed_at = -1
-    for binding in reversed(before):
+    for index in range(cut - 1, -1, -1):
+        binding = bindings[index]
         closed = _closed_arms(binding, ordinal)
         if any(id(arm) in covered for arm in closed):
             continue  # rebound later in the same arm
@@ -334,10 +337,15 @@ def reaching_bindings(bindings: list[Binding], ordinal: int) -> list[Binding]:
             killed_at = binding.ordinal
             break
     found.reverse()
-    for binding in bindings:
-        if binding.ordinal > ordinal and _carried(binding, ordinal, killed_at):
-            found.append(binding)
+    # Only a binding in a loop is seen again from before it (on the loop's next pass).
+    later = bindings.in_loops() if isinstance(bindings, Bindings) else bindings
+    start = bisect.bisect_right(later, ordinal, key=_ordinal)
+    found += [b for b in later[start:] if _carried(b, ordinal, killed_at)]
     return found
+
+
+def _ordinal(binding: Binding) -> int:
+    return binding.ordinal
 
 
 def _nearest(bindings: list[Binding], before: list[Binding], ordinal: int) -> list[Binding]:

@@ -133,6 +133,22 @@ class Binding:
         return self.written_in or self.scope
 
 
+class Bindings(list[Binding]):
+    """The bindings of one name in one scope, in source order (the model appends them as
+    it reads the code), with those inside a loop at hand: the only ones that a point
+    before them can see again, on the loop's next pass."""
+
+    _looped: list[Binding]
+    _looped_size: int = -1
+
+    def in_loops(self) -> list[Binding]:
+        """The bindings inside a loop, in source order (recomputed when the list grew)."""
+        if self._looped_size != len(self):
+            self._looped = [binding for binding in self if binding.loop is not None]
+            self._looped_size = len(self)
+        return self._looped
+
+
 @dataclass(eq=False)
 class Loop:
     """A ``for``/``while`` loop or a comprehension, spanning ordinals [start, end)."""

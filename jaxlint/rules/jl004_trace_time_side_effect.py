@@ -490,12 +490,9 @@ class TraceTimeSideEffect(Rule):
         """``logging.info(...)``, ``absl.logging.warning(...)``, or ``logger.info(...)`` on
         a logger from ``logging.getLogger``."""
         if name is not None:
-            return (
-                name.startswith(jf.LOGGING_MODULES)
-                and name.rsplit(".", 1)[-1] in jf.LOGGING_FUNCTIONS
-            )
+            return name in jf.LOGGING_CALLS
         func = call.func
-        if not isinstance(func, cst.Attribute) or func.attr.value not in jf.LOGGING_FUNCTIONS:
+        if not isinstance(func, cst.Attribute) or func.attr.value not in jf.LOGGER_METHODS:
             return False
         receiver = func.value
         if isinstance(receiver, cst.Call):

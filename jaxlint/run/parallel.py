@@ -79,6 +79,39 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+class _TooSlow(BaseException):
+    """Raised by the timer in the file being linted: a BaseException, so that no
+    ``except Exception`` on the way (in jaxlint or libcst) can swallow it."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`_TooSlow` in this thread once this process has used ``seconds`` of
+    CPU time: CPU, not wall time, so that a loaded machine does not skip files. Only the
+    main thread of a POSIX process can be interrupted so (a worker, or a ``--jobs 1``
+    run); elsewhere (an editor's thread) there is no limit. Native code that never
+    returns to Python (the libcst parser) is interrupted when it returns."""
+    usable = (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGPROF) in (signal.SIG_DFL, signal.SIG_IGN, None)
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
 def lint_one(
     path: str,
     settings: Settings,
@@ -86,9 +119,17 @@ def lint_one(
     unsafe_fixes: bool,
     external: CrossModuleFacts | None = None,
 ) -> Outcome:
-    """Lint one file; whatever goes wrong is an internal error for this file alone."""
+    """Lint one file; whatever goes wrong is an internal error for this file alone, and a
+    file that takes longer than ``settings.file_timeout`` is skipped with a warning."""
     try:
-        result = lint_file(path, settings, fix=fix, unsafe_fixes=unsafe_fixes, external=external)
+        with time_limit(settings.file_timeout):
+            result = lint_file(
+                path, settings, fix=fix, unsafe_fixes=unsafe_fixes, external=external
+            )
+    except _TooSlow:
+        limit = f"{settings.file_timeout:g}"
+        warning = f"{path}: skipped (linting it took more than {limit} s of CPU: `file-timeout`)"
+        return FileResult(path, warnings=[warning]), None
     except RecursionError:
         result = FileResult(path, errors=[f"{path}: internal error: nesting too deep"])
     except Exception as error:  # noqa: BLE001 - one file must not sink the run

@@ -113,3 +113,63 @@ def node_spans(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, Sp
         except _AllFound:
             pass
     return state.found
+
+
+@dataclass(frozen=True)
+class StatementAt:
+    """A statement of a body, the line its code starts on (its leading blank and comment
+    lines included), and the indentation its enclosing blocks give every line of it."""
+
+    node: cst.BaseStatement
+    line: int
+    indents: tuple[str, ...]
+
+    def code(self, module: cst.Module, node: cst.CSTNode | None = None) -> str:
+        """The code of ``node`` (default: this statement) written in this statement's
+        place: the text the module has there, indentation included."""
+        state = CodegenState(
+            default_indent=module.default_indent,
+            default_newline=module.default_newline,
+            indent_tokens=list(self.indents),
+        )
+        (self.node if node is None else node)._codegen(state)
+        return "".join(state.tokens)
+
+
+@dataclass
+class _StatementState(_PositionState):
+    stack: list[StatementAt] = field(default_factory=list)
+    enclosing: dict[int, tuple[StatementAt, ...]] = field(default_factory=dict)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        # A statement of a body is one level deeper than the statements around it; an
+        # `elif` is an `If` at its parent's level, not a statement of its own.
+        if isinstance(node, cst.BaseStatement) and len(self.indent_tokens) == len(self.stack):
+            self.stack.append(StatementAt(node, self.line, tuple(self.indent_tokens)))
+        if id(node) in self.wanted:
+            self.enclosing[id(node)] = tuple(self.stack)
+        super().before_codegen(node)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        if self.stack and self.stack[-1].node is node:
+            self.stack.pop()
+        super().after_codegen(node)
+
+
+def enclosing_statements(
+    module: cst.Module, nodes: Iterable[cst.CSTNode]
+) -> dict[int, tuple[StatementAt, ...]]:
+    """For each of ``nodes`` (by ``id``), the statements that hold it, outermost first
+    (a statement holds itself): in one code generation, stopped after the last node."""
+    wanted = {id(node) for node in nodes}
+    state = _StatementState(
+        default_indent=module.default_indent,
+        default_newline=module.default_newline,
+        wanted=set(wanted),
+    )
+    if wanted:
+        try:
+            module._codegen(state)
+        except _AllFound:
+            pass
+    return state.enclosing
