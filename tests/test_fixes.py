@@ -16,6 +16,7 @@ from jaxlint.fix.edits import (
     Applicability,
     Fix,
     InsertAfter,
+    InsertBefore,
     Replace,
     apply_fixes,
     apply_text_edits,
@@ -250,6 +251,51 @@ def test_text_edits_applied_give_the_new_text() -> None:
         edits = text_edits(before, after)
         assert edits and apply_text_edits(before, edits) == after
         assert apply_text_edits(before, ()) == before
+
+
+def test_insert_before_and_remove_a_statement_as_text_edits_too() -> None:
+    """A hoist: a statement inserted before a loop, one removed from its body (an
+    emptied body becomes `pass`); the text edits give the same code as the tree edits."""
+    module = cst.parse_module("for x in xs:\n    g = f\nfor y in ys:\n    h(y)\n    k = 1\n")
+    first, second = module.body
+    assert isinstance(first, cst.For) and isinstance(second, cst.For)
+    moved = first.body.body[0]  # type: ignore[index]
+    dropped = second.body.body[1]  # type: ignore[index]
+    fixes = [
+        Fix(
+            "hoist",
+            (
+                InsertBefore(first, cst.parse_statement("g = f\n")),
+                Replace(moved, cst.RemoveFromParent()),
+            ),
+        ),
+        Fix("drop", (Replace(dropped, cst.RemoveFromParent()),)),
+    ]
+    result = apply_fixes(module, fixes)
+    assert result.module.code == "g = f\nfor x in xs:\n    pass\nfor y in ys:\n    h(y)\n"
+    assert len(result.applied) == 2
+    text = module.code
+    for suggestion, fix in zip(fix_suggestions(module, fixes), fixes, strict=True):
+        assert apply_text_edits(text, suggestion.edits) == apply_fixes(module, [fix]).module.code
+
+
+def test_one_name_bound_to_two_values_at_one_anchor_waits_for_the_next_pass() -> None:
+    module = cst.parse_module("for x in xs:\n    a(x)\n    b(x)\n")
+    loop = module.body[0]
+    assert isinstance(loop, cst.For)
+    calls = [line.body[0].value.func for line in loop.body.body]  # type: ignore[attr-defined]
+
+    def hoist(title: str, code: str, call: cst.CSTNode) -> Fix:
+        statement = cst.parse_statement(f"f_jit = {code}\n")
+        return Fix(title, (InsertBefore(loop, statement), Replace(call, cst.Name("f_jit"))))
+
+    same = [hoist("a", "jit(f)", calls[0]), hoist("b", "jit(f)", calls[1])]
+    result = apply_fixes(module, same)
+    assert result.module.code == "f_jit = jit(f)\nfor x in xs:\n    f_jit(x)\n    f_jit(x)\n"
+    other = [hoist("a", "jit(f)", calls[0]), hoist("b", "jit(g)", calls[1])]
+    result = apply_fixes(module, other)
+    assert [fix.title for fix in result.deferred] == ["b"]
+    assert result.module.code == "f_jit = jit(f)\nfor x in xs:\n    f_jit(x)\n    b(x)\n"
 
 
 NESTED = (

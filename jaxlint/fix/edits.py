@@ -37,26 +37,54 @@ class Applicability(enum.Enum):
 
 @dataclass(frozen=True, eq=False)
 class Replace:
-    """Replace the node ``old`` of the tree (by identity) with ``new``."""
+    """Replace the node ``old`` of the tree (by identity) with ``new``; a statement may
+    be removed (``new`` is ``cst.RemoveFromParent()``: an emptied body becomes ``pass``)."""
 
     old: cst.CSTNode
-    new: cst.CSTNode
+    new: cst.CSTNode | cst.RemovalSentinel
 
 
 @dataclass(frozen=True, eq=False)
-class InsertAfter:
-    """Insert ``statement`` after the statement ``anchor`` of a body. Fixes of one pass
+class Insert:
+    """Insert ``statement`` beside the statement ``anchor`` of a body. Fixes of one pass
     asking for the same statement at the same anchor get it once."""
 
     anchor: cst.BaseStatement
     statement: cst.BaseStatement
     code: str = field(init=False)
+    #: the names a plain assignment ``statement`` binds: two fixes of one pass may not
+    #: bind one name to different values at one anchor
+    binds: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "code", cst.Module(body=[]).code_for_node(self.statement))
+        object.__setattr__(self, "binds", _assigned_names(self.statement))
 
 
-Edit = Replace | InsertAfter
+class InsertAfter(Insert):
+    """Insert ``statement`` after ``anchor`` (an import after the imports)."""
+
+
+class InsertBefore(Insert):
+    """Insert ``statement`` before ``anchor`` (a key split before its first use, a
+    ``jax.jit`` hoisted out of a loop)."""
+
+
+def _assigned_names(statement: cst.BaseStatement) -> frozenset[str]:
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return frozenset()
+    names: set[str] = set()
+    for small in statement.body:
+        if isinstance(small, cst.Assign):
+            for target in small.targets:
+                parts = target.target.elements if isinstance(target.target, cst.Tuple) else ()
+                for node in (target.target, *(part.value for part in parts)):
+                    if isinstance(node, cst.Name):
+                        names.add(node.value)
+    return frozenset(names)
+
+
+Edit = Replace | InsertAfter | InsertBefore
 
 
 @dataclass(frozen=True, eq=False)
@@ -353,14 +381,20 @@ def _subtree(node: cst.CSTNode) -> set[int]:
     return found
 
 
+def _insertion_key(edit: Insert) -> str:
+    """What makes two insertions the same: the statement, and on which side."""
+    return f"{type(edit).__name__}:{edit.code}"
+
+
 @dataclass
 class _Taken:
     """What the fixes taken in this pass touch."""
 
     replaced: set[int] = field(default_factory=set)  # nodes replaced
     under_replaced: set[int] = field(default_factory=set)  # those nodes and all inside
-    anchors: dict[int, set[str]] = field(default_factory=dict)  # anchor -> statements
-    inserted: dict[str, int] = field(default_factory=dict)  # statement -> its anchor
+    anchors: dict[int, set[str]] = field(default_factory=dict)  # anchor -> insertions
+    inserted: dict[str, int] = field(default_factory=dict)  # insertion -> its anchor
+    bound: dict[tuple[int, str], str] = field(default_factory=dict)  # (anchor, name) -> insertion
     subtrees: dict[int, set[int]] = field(default_factory=dict)  # memo of _subtree
 
     def subtree(self, node: cst.CSTNode) -> set[int]:
@@ -375,12 +409,17 @@ class _Taken:
                 return True
             inside = self.subtree(edit.old)
             return not inside.isdisjoint(self.replaced) or not inside.isdisjoint(self.anchors)
+        # An anchor replaced, or inside a node replaced, would drop the insertion; nodes
+        # replaced inside the anchor do not (two hoists out of one loop, one pass).
         if id(edit.anchor) in self.under_replaced:
             return True
-        if not self.subtree(edit.anchor).isdisjoint(self.replaced):
+        key = _insertion_key(edit)
+        # Another value for a name another fix binds at this anchor: the later fix would
+        # see the wrong one. It waits, and picks another name on the re-linted tree.
+        if any(self.bound.get((id(edit.anchor), name), key) != key for name in edit.binds):
             return True
         # The same statement at another anchor: once it is in, the next pass needs none.
-        anchor = self.inserted.get(edit.code)
+        anchor = self.inserted.get(key)
         return anchor is not None and anchor != id(edit.anchor)
 
     def take(self, edit: Edit) -> None:
@@ -388,25 +427,31 @@ class _Taken:
             self.replaced.add(id(edit.old))
             self.under_replaced |= self.subtree(edit.old)
         else:
-            self.anchors.setdefault(id(edit.anchor), set()).add(edit.code)
-            self.inserted[edit.code] = id(edit.anchor)
+            key = _insertion_key(edit)
+            self.anchors.setdefault(id(edit.anchor), set()).add(key)
+            self.inserted[key] = id(edit.anchor)
+            for name in edit.binds:
+                self.bound[(id(edit.anchor), name)] = key
+
+
+_Insertions = dict[int, tuple[list[cst.BaseStatement], list[cst.BaseStatement]]]
 
 
 class _Editor(cst.CSTTransformer):
     def __init__(
         self,
-        replacements: dict[int, cst.CSTNode],
-        insertions: dict[int, list[cst.BaseStatement]],
+        replacements: dict[int, cst.CSTNode | cst.RemovalSentinel],
+        insertions: _Insertions,
     ) -> None:
         super().__init__()
         self.replacements = replacements
-        self.insertions = insertions
+        self.insertions = insertions  # anchor -> (statements before, statements after)
 
     def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def, override]
         new = self.replacements.get(id(original_node), updated_node)
-        extra = self.insertions.get(id(original_node))
-        if extra:
-            return cst.FlattenSentinel([new, *extra])
+        beside = self.insertions.get(id(original_node))
+        if beside and isinstance(new, cst.CSTNode):
+            return cst.FlattenSentinel([*beside[0], new, *beside[1]])
         return new
 
 
@@ -439,17 +484,20 @@ def apply_fixes(module: cst.Module, fixes: Sequence[Fix]) -> FixPass:
 
 def _edit_maps(
     fixes: Sequence[Fix],
-) -> tuple[dict[int, cst.CSTNode], dict[int, list[cst.BaseStatement]]]:
+) -> tuple[dict[int, cst.CSTNode | cst.RemovalSentinel], _Insertions]:
     """What ``fixes`` (which do not conflict) replace, by node, and insert, by anchor:
     the same statement at the same anchor once."""
-    replacements: dict[int, cst.CSTNode] = {}
-    insertions: dict[int, list[cst.BaseStatement]] = {}
+    replacements: dict[int, cst.CSTNode | cst.RemovalSentinel] = {}
+    insertions: _Insertions = {}
     inserted: dict[int, set[str]] = {}
     for fix in fixes:
         for edit in fix.edits:
             if isinstance(edit, Replace):
                 replacements[id(edit.old)] = edit.new
-            elif edit.code not in inserted.setdefault(id(edit.anchor), set()):
-                inserted[id(edit.anchor)].add(edit.code)
-                insertions.setdefault(id(edit.anchor), []).append(edit.statement)
+                continue
+            key = _insertion_key(edit)
+            if key not in inserted.setdefault(id(edit.anchor), set()):
+                inserted[id(edit.anchor)].add(key)
+                before, after = insertions.setdefault(id(edit.anchor), ([], []))
+                (before if isinstance(edit, InsertBefore) else after).append(edit.statement)
     return replacements, insertions

@@ -7,13 +7,55 @@ from collections.abc import Iterator
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
+from jaxlint.fix.edits import Applicability, Edit, Fix, InsertBefore, Replace
 from jaxlint.fix.findings import Diagnostic
-from jaxlint.model import CallSite, Loop, LoopKind, SemanticModel, Site
+from jaxlint.model import (
+    BindingKind,
+    CallSite,
+    Loop,
+    LoopKind,
+    ScopeKind,
+    SemanticModel,
+    Site,
+)
 from jaxlint.model.analyze.questions import literal_collection
-from jaxlint.rules.base import Invalid, Rule, Valid
+from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 from jaxlint.rules.triggers import Trigger
+from jaxlint.syntax.blocks import FreshNames, path_to, statement_in_block
 
 _MEMO_METHODS = frozenset({"append", "setdefault", "extend", "insert", "add"})
+
+
+def _loaded_names(expr: cst.CSTNode) -> set[str]:
+    """The names ``expr`` reads, when it runs or (in a lambda's body) when what it builds
+    is called: not attribute names, keywords, or a lambda's own parameters."""
+    found: set[str] = set()
+    stack: list[tuple[cst.CSTNode, frozenset[str]]] = [(expr, frozenset())]
+    while stack:
+        node, own = stack.pop()
+        if isinstance(node, cst.Name):
+            if node.value not in own:
+                found.add(node.value)
+        elif isinstance(node, cst.Attribute):
+            stack.append((node.value, own))
+        elif isinstance(node, cst.Arg):
+            stack.append((node.value, own))
+        elif isinstance(node, cst.Lambda):
+            params = node.params
+            every = (*params.posonly_params, *params.params, *params.kwonly_params)
+            starred = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+            stack.extend((p.default, own) for p in every if p.default is not None)
+            inner = own | {p.name.value for p in (*every, *starred)}
+            stack.append((node.body, inner))
+        else:
+            stack.extend((child, own) for child in node.children)
+    return found
+
+
+def _outermost(loop: Loop) -> Loop:
+    while loop.parent is not None:
+        loop = loop.parent
+    return loop
 
 
 class JitInLoop(Rule):
@@ -51,7 +93,26 @@ class JitInLoop(Rule):
         for batch in batches:
             loss = loss_jit(params, batch)
         """
-    fix_safety = "There is no automatic fix: hoisting needs a decision about what varies."
+    fix = "sometimes"
+    fix_safety = """
+        The fix builds the wrapper once, just before the outermost loop around it (before
+        the statement that holds a comprehension), and the loop uses it:
+        `predict_jit = jax.jit(model.predict)`. A wrapper assigned alone on its line
+        (`g = jax.jit(...)`, the only binding of `g`) keeps its name and moves; otherwise
+        the new name is one the file does not use. The fix is offered only where
+        everything the wrapper reads, its lambda's body included, is the same on every
+        iteration: no name it reads is bound in the loop, or from another function
+        (`global`, `nonlocal`) or another file. A lambda over the loop variable
+        (`lambda p: loss(p, batch)`), a `partial` of it, or a function defined in the
+        loop has no fix: each iteration really is another program, and the fix is to pass
+        the varying value as an argument, which only you can do.
+
+        The fix is unsafe: the wrapped function is traced once instead of every
+        iteration, so its trace-time side effects (a `print`) run once, Python state it
+        reads at trace time (a list mutated in the loop, an attribute reassigned) is read
+        once, and an attribute it wraps (`self.step`) is read once, before the loop. The
+        wrapper is also built when the loop runs no iteration.
+        """
     valid = (
         Valid("""
             import jax
@@ -104,6 +165,15 @@ class JitInLoop(Rule):
             def evaluate(model: Model, batches):
                 return [jax.jit(model.predict)(b) for b in batches]  # a new bound method each time
             """,
+            fixed="""
+            import jax
+            class Model:
+                def predict(self, x):
+                    return x * 2
+            def evaluate(model: Model, batches):
+                predict_jit = jax.jit(model.predict)
+                return [predict_jit(b) for b in batches]  # a new bound method each time
+            """,
             line=6,
         ),
         Invalid("""
@@ -118,7 +188,8 @@ class JitInLoop(Rule):
                 return p * scale
             outs = [jit(partial(loss, scale=s))(1.0) for s in range(3)]
             """),
-        Invalid("""
+        Invalid(
+            """
             import jax
             class Trainer:
                 def step(self, x):
@@ -126,7 +197,18 @@ class JitInLoop(Rule):
                 def run(self, xs):
                     for x in xs:
                         jax.jit(self.step)(x)  # a new bound method every iteration
-            """),
+            """,
+            fixed="""
+            import jax
+            class Trainer:
+                def step(self, x):
+                    return x
+                def run(self, xs):
+                    step_jit = jax.jit(self.step)
+                    for x in xs:
+                        step_jit(x)  # a new bound method every iteration
+            """,
+        ),
         Invalid(
             """
             import jax
@@ -143,6 +225,7 @@ class JitInLoop(Rule):
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        hoists = Hoists(model)
         for site, name, cause in self.built_in_loops(model):
             if cause:
                 where = site.loop.describe()  # type: ignore[union-attr]
@@ -151,6 +234,7 @@ class JitInLoop(Rule):
                     site.call,
                     f"`{name}` inside a {where} wraps {cause}, so it traces and compiles "
                     "again every iteration; build it once, outside the loop",
+                    hoists.fix(site, recompiles=True),
                 )
         for site in model.decorated_defs:
             if site.loop is None:
@@ -278,3 +362,141 @@ class JitInLoop(Rule):
                 if any(loop.contains(binding.ordinal) for binding in found.bindings):
                     return "a function defined in the loop"
         return ""
+
+
+class Hoists:
+    """The fixes that build a loop's ``jax.jit(f)`` once, before the loop, for one file:
+    the same wrapper hoisted before the same loop twice gets one name."""
+
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+        self.names = FreshNames(model.module)
+        self.given: dict[tuple[int, str], str] = {}  # (loop statement, wrapper code) -> name
+
+    def fix(self, site: CallSite, *, recompiles: bool) -> Fix | None:
+        """Hoist ``site`` (``jax.jit(f, ...)`` built in a loop) before the outermost loop
+        around it, where everything it reads is the same on every iteration. Unsafe
+        where it ``recompiles`` (the wrapped function is then traced once, not every
+        iteration) or where hoisting could fail when the loop never runs."""
+        call = site.call
+        transform = jf.TRANSFORMS.get(site.qualified_name or "")
+        scope, loop = site.scope, site.loop
+        if transform is None or loop is None:
+            return None  # `partial(jax.jit, ...)(f)`: no fix
+        if scope.kind not in (ScopeKind.MODULE, ScopeKind.FUNCTION):
+            return None
+        outer = _outermost(loop)
+        anchor: cst.CSTNode = outer.node
+        if outer.kind is LoopKind.COMPREHENSION:
+            path = path_to(scope.node, outer.node)
+            placed = statement_in_block(path) if path is not None else None
+            if placed is None:
+                return None
+            anchor = placed[0]
+        if not isinstance(anchor, cst.BaseStatement):
+            return None
+        if not all(self.invariant(name, site, outer) for name in _loaded_names(call)):
+            return None
+        safe = not recompiles and self.surely_builds(site, outer)
+        applicability = Applicability.SAFE if safe else Applicability.UNSAFE
+        code = source_text(call)
+        reused = self.assigned_once(site)
+        if reused is not None:
+            statement, name = reused
+            hoisted = cst.SimpleStatementLine(
+                [cst.Assign([cst.AssignTarget(cst.Name(name))], call.deep_clone())]
+            )
+            edits: tuple[Edit, ...] = (
+                InsertBefore(anchor, hoisted),
+                Replace(statement, cst.RemoveFromParent()),
+            )
+        else:
+            key = (id(anchor), code)
+            name = self.given.get(key) or self.names.fresh(self.base_name(site))
+            self.given[key] = name
+            hoisted = cst.SimpleStatementLine(
+                [cst.Assign([cst.AssignTarget(cst.Name(name))], call.deep_clone())]
+            )
+            edits = (InsertBefore(anchor, hoisted), Replace(call, cst.Name(name)))
+        where = outer.describe()
+        title = f"Build it once, before the {where}: `{name} = {source_text(call, 50)}`"
+        return Fix(title, edits, applicability)
+
+    def invariant(self, name: str, site: CallSite, outer: Loop) -> bool:
+        """``name`` holds the same value on every iteration of ``outer``, and the value it
+        holds just before the loop: no binding in the loop, none from another scope
+        (``global``/``nonlocal``), none from another file."""
+        found = self.model.lookup(name, site.scope)
+        if found is None:
+            return True  # a builtin
+        owner, bindings = found
+        if any(binding.code_scope is not owner for binding in bindings):
+            return False
+        if owner is self.model.module_scope and name in self.model.external_rebound:
+            return False
+        return owner is not site.scope or not any(outer.contains(b.ordinal) for b in bindings)
+
+    def surely_builds(self, site: CallSite, outer: Loop) -> bool:
+        """Building the wrapper before the loop cannot fail where the loop never runs:
+        ``jax.jit(f)`` without options (which jit checks against ``f``'s signature), of
+        a function defined once, unconditionally, before the loop, by a transformation
+        imported once."""
+        model, call = self.model, site.call
+        if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+            return False
+        wrapped = call.args[0].value
+        root = call.func
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(wrapped, cst.Name) or not isinstance(root, cst.Name):
+            return False
+        for name, kinds in (
+            (wrapped.value, (BindingKind.DEF,)),
+            (root.value, (BindingKind.IMPORT,)),
+        ):
+            found = model.lookup(name, site.scope)
+            if found is None or len(found.bindings) != 1:
+                return False
+            (binding,) = found.bindings
+            if binding.kind not in kinds or binding.branch is not None or binding.in_handler:
+                return False
+            if binding.loop is not None or binding.ordinal >= outer.start:
+                return False
+        return True
+
+    def assigned_once(self, site: CallSite) -> tuple[cst.SimpleStatementLine, str] | None:
+        """``g = jax.jit(f)``, alone on its line in the loop, the only binding of ``g``:
+        the hoisted wrapper keeps the name ``g``."""
+        path = path_to(site.scope.node, site.call)
+        if path is None or len(path) < 4:
+            return None
+        assign, line, block = path[-2], path[-3], path[-4]
+        if not (
+            isinstance(assign, cst.Assign)
+            and assign.value is site.call
+            and isinstance(line, cst.SimpleStatementLine)
+            and isinstance(block, cst.IndentedBlock)
+            and len(line.body) == 1
+            and len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)
+        ):
+            return None
+        name = assign.targets[0].target.value
+        found = self.model.lookup(name, site.scope)
+        if found is None or found.owner is not site.scope or len(found.bindings) != 1:
+            return None
+        if found.bindings[0].code_scope is not site.scope:
+            return None
+        return line, name
+
+    @staticmethod
+    def base_name(site: CallSite) -> str:
+        """``loss_jit`` for ``jax.jit(loss)``, ``predict_pmap`` for ``jax.pmap(m.predict)``."""
+        transform = (site.qualified_name or "jit").rsplit(".", 1)[-1].removeprefix("filter_")
+        wrapped = JitInLoop.wrapped_function(site.call)
+        if isinstance(wrapped, cst.Call) and wrapped.args:
+            wrapped = wrapped.args[0].value  # partial(loss, ...), jax.vmap(loss)
+        if isinstance(wrapped, cst.Attribute):
+            wrapped = wrapped.attr
+        stem = wrapped.value if isinstance(wrapped, cst.Name) else "fn"
+        return f"{stem}_{transform}"

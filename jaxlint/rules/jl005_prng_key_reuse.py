@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
+from jaxlint.fix.edits import Fix
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import Binding, BindingKind, CallSite, Loop, Param, Scope, SemanticModel
 from jaxlint.rules.base import Invalid, Rule, Valid
+from jaxlint.rules.jl005_key_split import KeyUse, split_before, split_in_loop
 from jaxlint.rules.triggers import Trigger
-
-
-@dataclass(frozen=True, eq=False)
-class KeyUse:
-    """A call that consumes the key held by ``name``."""
-
-    name: str
-    site: CallSite
-    consumer: str  # what consumes it, for messages: `jax.random.normal`, `init(key=...)`
-    sampler: bool  # consumed on evidence (jax.random, or a helper that consumes it)
+from jaxlint.syntax.blocks import FreshNames
 
 
 class _Consumers:
@@ -188,6 +180,26 @@ class PrngKeyReuse(Rule):
             b = jax.random.normal(b_key, (3,))
             return w, b
         """
+    fix = "sometimes"
+    fix_safety = """
+        For a key used twice, the fix splits it just before its first use, which takes
+        the new subkey, while the later use takes the split key:
+        `key, subkey = jax.random.split(key)`, then `normal(subkey, ...)` and
+        `uniform(key, ...)`. (Splitting before the second use would consume the key twice
+        again: once by the first use, once by the split.) It is offered only where both
+        uses are statements of one block (not two arms of an `if`, not a `while` test and
+        its body). For a key consumed in every iteration of a `for` or `while` loop (its
+        only use in the loop), the split goes first in the loop body, and the use takes
+        the subkey.
+
+        The split is spelled with the module the use calls (`jr.split` after
+        `import jax.random as jr`), another import of `jax.random` or `jax`, or a new
+        `import jax`; `split` works for typed keys (`jax.random.key`) and legacy
+        `PRNGKey`s alike. The subkey's name is one the file does not use.
+
+        The fix is always unsafe: it changes the random numbers drawn (that is its
+        point), and every later read of the key sees the split key.
+        """
     valid = (
         Valid("""
             import jax
@@ -273,6 +285,16 @@ class PrngKeyReuse(Rule):
                 b = make_batch(key, 4)  # the helper consumes its key: the same batch twice
                 return a, b
             """,
+            fixed="""
+            import jax
+            def make_batch(key, n):
+                return jax.random.normal(key, (n, 3))
+            def train(key, steps):
+                key, subkey = jax.random.split(key)
+                a = make_batch(subkey, 4)
+                b = make_batch(key, 4)  # the helper consumes its key: the same batch twice
+                return a, b
+            """,
             line=6,
             message="already consumed by `make_batch` (parameter `key`)",
         ),
@@ -290,6 +312,20 @@ class PrngKeyReuse(Rule):
                 key, sub = jax.random.split(key)
                 return a, sub
             """,
+            fixed="""
+            import jax
+            def noise(key, n):
+                out = []
+                for _ in range(n):
+                    key, sub = jax.random.split(key)  # the first pass splits the key given
+                    out.append(jax.random.normal(sub))
+                return out
+            def train(key):
+                key, subkey = jax.random.split(key)
+                a = noise(subkey, 4)
+                key, sub = jax.random.split(key)
+                return a, sub
+            """,
             line=10,
             message="already consumed by `noise` (parameter `key`)",
         ),
@@ -302,27 +338,58 @@ class PrngKeyReuse(Rule):
                 return w, b
             """,
             # reported at the second use, naming the first
+            fixed="""
+            import jax
+            def init(key):
+                key, subkey = jax.random.split(key)
+                w = jax.random.normal(subkey, (3, 3))
+                b = jax.random.normal(key, (3,))
+                return w, b
+            """,
             line=4,
             column=9,
             message="already consumed by `jax.random.normal`",
         ),
-        Invalid("""
+        Invalid(
+            """
             import jax.random as jr
             def noisy(key, steps):
                 x = 0.0
                 for t in range(steps):
                     x = x + jr.normal(key, ())
                 return x
-            """),
-        Invalid("""
+            """,
+            fixed="""
+            import jax.random as jr
+            def noisy(key, steps):
+                x = 0.0
+                for t in range(steps):
+                    key, subkey = jr.split(key)
+                    x = x + jr.normal(subkey, ())
+                return x
+            """,
+        ),
+        Invalid(
+            """
             import jax
             def make(seed):
                 key = jax.random.key(seed)
                 dropout_mask = jax.random.bernoulli(key, 0.9, (4,))
                 a, b = jax.random.split(key)
                 return dropout_mask, a, b
-            """),
-        Invalid("""
+            """,
+            fixed="""
+            import jax
+            def make(seed):
+                key = jax.random.key(seed)
+                key, subkey = jax.random.split(key)
+                dropout_mask = jax.random.bernoulli(subkey, 0.9, (4,))
+                a, b = jax.random.split(key)
+                return dropout_mask, a, b
+            """,
+        ),
+        Invalid(
+            """
             import jax
             def layer(x, rng):
                 return x * jax.random.bernoulli(rng, 0.5, x.shape)
@@ -331,7 +398,19 @@ class PrngKeyReuse(Rule):
                 x = layer(x, key)
                 x = layer(x, rng=key)
                 return x
-            """),
+            """,
+            fixed="""
+            import jax
+            def layer(x, rng):
+                return x * jax.random.bernoulli(rng, 0.5, x.shape)
+            def model(x, seed):
+                key = jax.random.key(seed)
+                key, subkey = jax.random.split(key)
+                x = layer(x, subkey)
+                x = layer(x, rng=key)
+                return x
+            """,
+        ),
         Invalid("""
             import jax
             def sample(key, shapes):
@@ -351,6 +430,7 @@ class PrngKeyReuse(Rule):
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         uses: dict[tuple[int, str], list[KeyUse]] = {}
         consumers = _Consumers(model)
+        names = FreshNames(model.module)
         for site in model.calls:
             found = consumers.key_argument(site)
             if found is None or not isinstance(found[0], cst.Name):
@@ -360,20 +440,22 @@ class PrngKeyReuse(Rule):
             if resolved is None or resolved.owner is not site.scope:
                 continue  # a closed-over or global key: its uses in other functions are not ordered
             uses.setdefault((id(site.scope), name), []).append(
-                KeyUse(name, site, found[1], found[2])
+                KeyUse(name, found[0], site, found[1], found[2])
             )
         for group in uses.values():
             # `key=` also carries dict keys and attention keys: count it only where the
             # name surely holds a PRNG key.
             evidenced = _evidenced(model, group)
             if evidenced:
-                yield from self.check_group(model, evidenced)
+                yield from self.check_group(model, names, evidenced)
 
-    def check_group(self, model: SemanticModel, group: list[KeyUse]) -> Iterator[Diagnostic]:
+    def check_group(
+        self, model: SemanticModel, names: FreshNames, group: list[KeyUse]
+    ) -> Iterator[Diagnostic]:
         """One finding per value of the key (per binding of its name): the first reuse,
         with a count of the further ones, so one forgotten split is one finding."""
         scope = group[0].site.scope
-        found: dict[int, tuple[KeyUse, str]] = {}  # binding ordinal -> first finding
+        found: dict[int, tuple[KeyUse, str, Fix | None]] = {}  # binding ordinal -> finding
         more: dict[int, int] = {}
         for position, use in enumerate(group):
             value = self.binding_ordinal(scope, use)
@@ -394,6 +476,7 @@ class PrngKeyReuse(Rule):
                     f"{earlier.consumer} on {line}, so both draw the same random bits; "
                     f"split it first ({split})"
                 )
+                fix = split_before(model, names, earlier, use)
             else:
                 assert loop is not None
                 what = loop.describe()
@@ -403,14 +486,16 @@ class PrngKeyReuse(Rule):
                     f"bits; split it in the loop ({split}) or iterate over "
                     f"`jax.random.split({use.name}, n)`"
                 )
-            found[value] = (use, message)
-        for value, (use, message) in found.items():
+                inside = [other for other in group if loop.contains(other.site.ordinal)]
+                fix = split_in_loop(model, names, loop, use) if len(inside) == 1 else None
+            found[value] = (use, message, fix)
+        for value, (use, message, fix) in found.items():
             if more.get(value):
                 count = more[value]
                 message += (
                     f" (the same key is reused {count} more time{'s' if count > 1 else ''} below)"
                 )
-            yield Diagnostic(self.code, use.site.node, message)
+            yield Diagnostic(self.code, use.site.node, message, fix)
 
     @staticmethod
     def binding_ordinal(scope: Scope, use: KeyUse) -> int:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import SemanticModel
 from jaxlint.rules.base import Invalid, Valid
-from jaxlint.rules.jl003_jit_in_loop import JitInLoop
+from jaxlint.rules.jl003_jit_in_loop import Hoists, JitInLoop
 from jaxlint.rules.triggers import Trigger
 
 
@@ -51,7 +51,26 @@ class JitRewrapInLoop(JitInLoop):
         def evaluate(params, batches):
             return [loss_jit(params, batch) for batch in batches]
         """
-    fix_safety = "There is no automatic fix: hoisting is a one-line edit, and yours to place."
+    fix = "sometimes"
+    fix_safety = """
+        The fix builds the wrapper once, just before the outermost loop around it (before
+        the statement that holds a comprehension), and the loop uses it:
+        `loss_jit = jax.jit(loss_fn)`. A wrapper assigned alone on its line
+        (`g = jax.jit(f)`, the only binding of `g`) keeps its name and moves; otherwise
+        the new name is one the file does not use. It is offered only where everything
+        the wrapper reads is the same on every iteration: no name it reads is bound in
+        the loop, or from another function (`global`, `nonlocal`) or another file.
+
+        Re-wrapping the same function hits the compilation cache, so the loop traces and
+        compiles as often as before, and computes the same results. The fix is safe for
+        `jax.jit(f)` without options, where `f` is defined once, unconditionally, before
+        the loop (a `def` of this file) and the transformation is imported once: building
+        the wrapper cannot fail then, even when the loop runs no iteration. It is unsafe
+        otherwise: for a parameter or an imported name (which may not be callable), or
+        with options such as `static_argnums` (which `jax.jit` checks against `f` when it
+        wraps it), the hoisted wrapper is built, and may raise, where the loop runs no
+        iteration and the original built nothing.
+        """
     valid = (
         Valid("""
             import jax
@@ -73,21 +92,40 @@ class JitRewrapInLoop(JitInLoop):
             """),
     )
     invalid = (
-        Invalid("""
+        Invalid(
+            """
             import jax
             def loss(x):
                 return x * 2
             for x in range(3):
                 jax.jit(loss)(x)
-            """),
-        Invalid("""
+            """,
+            fixed="""
+            import jax
+            def loss(x):
+                return x * 2
+            loss_jit = jax.jit(loss)
+            for x in range(3):
+                loss_jit(x)
+            """,
+        ),
+        Invalid(
+            """
             import equinox as eqx
             def predict(model, xs):
                 return [eqx.filter_jit(model)(x) for x in xs]
-            """),
+            """,
+            fixed="""
+            import equinox as eqx
+            def predict(model, xs):
+                model_jit = eqx.filter_jit(model)
+                return [model_jit(x) for x in xs]
+            """,
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        hoists = Hoists(model)
         for site, name, cause in self.built_in_loops(model):
             if not cause:
                 where = site.loop.describe()  # type: ignore[union-attr]
@@ -97,4 +135,5 @@ class JitRewrapInLoop(JitInLoop):
                     f"`{name}` inside a {where} re-wraps the same function every iteration "
                     "(the compilation cache hits: about 30 µs of wrapping each time); hoist "
                     "it out of the loop",
+                    hoists.fix(site, recompiles=False),
                 )

@@ -9,8 +9,9 @@ import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.facts.transforms import TransformKind
+from jaxlint.fix.edits import Fix, Replace
 from jaxlint.fix.findings import Diagnostic
-from jaxlint.model import CallSite, SemanticModel
+from jaxlint.model import CallSite, Fact, SemanticModel
 from jaxlint.model.analyze.questions import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 from jaxlint.rules.triggers import Trigger
@@ -40,6 +41,34 @@ def _number(expr: cst.BaseExpression) -> float | None:
 
 def _code(node: cst.CSTNode) -> str:
     return " ".join(source_text(node).split())
+
+
+def _rereadable(expr: cst.BaseExpression) -> bool:
+    """Reading ``expr`` again gives the same value and does nothing else: a name, an
+    attribute of one, or an element at a constant or named index."""
+    if isinstance(expr, cst.Name):
+        return True
+    if isinstance(expr, cst.Attribute):
+        return _rereadable(expr.value)
+    if isinstance(expr, cst.Subscript):
+        return _rereadable(expr.value) and all(
+            isinstance(element.slice, cst.Index) and _index_part(element.slice.value)
+            for element in expr.slice
+        )
+    return False
+
+
+def _index_part(expr: cst.BaseExpression) -> bool:
+    return _number(expr) is not None or _rereadable(expr)
+
+
+def _operand(use: cst.CSTNode) -> cst.BaseExpression:
+    """The value an unsafe use applies its function to: ``x`` of ``jnp.log(x)``,
+    ``y / x``, ``x ** 0.5``, ``jnp.power(x, 0.5)``."""
+    if isinstance(use, cst.Call):
+        return use.args[0].value
+    assert isinstance(use, cst.BinaryOperation)
+    return use.right if isinstance(use.operator, cst.Divide) else use.left
 
 
 class NanGradientWhere(Rule):
@@ -82,10 +111,26 @@ class NanGradientWhere(Rule):
 
         jax.grad(safe_norm)(jnp.zeros(3))  # [0. 0. 0.]
         """
-    fix_safety = (
-        "There is no automatic fix: the safe value for the inner `where` depends on the "
-        "function (1.0 for `log` and `sqrt`, any non-zero value for a division)."
-    )
+    fix = "sometimes"
+    fix_safety = """
+        The fix feeds every guarded use in the branch a value inside the function's
+        domain where the condition is false: `jnp.sqrt(x)` becomes
+        `jnp.sqrt(jnp.where(x > 0, x, 1))` (`0` for `log1p`, which is safe at 0). The
+        safe value is an integer literal, so the inner `where` keeps the dtype of `x`.
+
+        The fix is safe. Where the condition is true, the inner `where` passes `x` as it
+        is, so the function sees the same value; where it is false, the outer `where`
+        discards the function's result either way. The value is therefore the same
+        everywhere, and so is every gradient that was a number: the untaken branch
+        contributed `0 * f'(x)`, which is 0 when `f'(x)` is finite, as it is now. Only
+        the NaN gradients change, to the gradient of the taken branch.
+
+        It is offered only where the condition compares `x` (a name, an attribute, or an
+        element at a constant index) with the boundary, so evaluating it again has no
+        effect; where the `where` calls nothing but JAX functions (nothing between the
+        two evaluations can change `x`); and, for `/` and `**`, where `x` is a JAX array
+        (Python numbers divide and raise to powers differently).
+        """
     valid = (
         Valid("""
             import jax
@@ -135,6 +180,14 @@ class NanGradientWhere(Rule):
                 return jnp.where(n2 > 0, jnp.sqrt(n2), 0.0)
             g = jax.grad(safe_norm)
             """,
+            fixed="""
+            import jax
+            import jax.numpy as jnp
+            def safe_norm(x):
+                n2 = jnp.sum(x**2)
+                return jnp.where(n2 > 0, jnp.sqrt(jnp.where(n2 > 0, n2, 1)), 0.0)
+            g = jax.grad(safe_norm)
+            """,
             line=5,
             column=12,
             message="`jnp.sqrt(n2)` is guarded by `n2 > 0` only in the forward pass",
@@ -152,6 +205,18 @@ class NanGradientWhere(Rule):
             g1 = jax.value_and_grad(mean_loss)
             g2 = jax.grad(entropy)
             """,
+            fixed="""
+            import jax
+            import jax.numpy as jnp
+            def mean_loss(losses, mask):
+                n = mask.sum()
+                total = jnp.sum(losses * mask)
+                return jnp.where(n == 0, 0.0, total / jnp.where(n == 0, 1, n))
+            def entropy(p):
+                return -jnp.sum(jnp.where(p > 0, p * jnp.log(jnp.where(p > 0, p, 1)), 0.0))
+            g1 = jax.value_and_grad(mean_loss)
+            g2 = jax.grad(entropy)
+            """,
             count=2,
         ),
         Invalid(
@@ -162,6 +227,15 @@ class NanGradientWhere(Rule):
                 return jnp.where(0 < x, x ** 0.5, 0.0).sum() + helper(x)
             def helper(x):
                 return jnp.where(x > -1, jnp.log1p(x), 0.0).sum()
+            g = jax.grad(loss)
+            """,
+            fixed="""
+            import jax
+            import jax.numpy as jnp
+            def loss(x):
+                return jnp.where(0 < x, jnp.where(0 < x, x, 1) ** 0.5, 0.0).sum() + helper(x)
+            def helper(x):
+                return jnp.where(x > -1, jnp.log1p(jnp.where(x > -1, x, 0)), 0.0).sum()
             g = jax.grad(loss)
             """,
             count=2,
@@ -185,9 +259,10 @@ class NanGradientWhere(Rule):
             return None
         guarded, boundary, first = guard
         branch = args[1].value if first else args[2].value
-        unsafe = self.unsafe_use(model, site, branch, guarded, boundary)
-        if unsafe is None:
+        uses = self.unsafe_uses(model, site, branch, guarded, boundary)
+        if not uses:
             return None
+        unsafe = uses[0]
         safe = f"{guarded}_safe" if guarded.isidentifier() else "x_safe"
         # The safe input keeps the guarded value on the same side of the same condition
         # as the original `where` (`n == 0` guards the second branch), 1.0 on the other.
@@ -202,7 +277,45 @@ class NanGradientWhere(Rule):
             "differentiates the untaken branch, and 0 * inf gives NaN gradients; use the "
             f"double-where idiom: `{safe} = jnp.where({condition}, {sides})` and apply the "
             f"function to `{safe}`",
+            self.double_where(model, site, uses, boundary, first),
         )
+
+    def double_where(
+        self,
+        model: SemanticModel,
+        site: CallSite,
+        uses: list[cst.CSTNode],
+        boundary: float,
+        first: bool,
+    ) -> Fix | None:
+        """The double-where rewrite of every unsafe use in the guarded branch, where the
+        condition can be evaluated again with the same result."""
+        where = site.call
+        condition = where.args[0].value
+        guarded = _operand(uses[0])
+        if not _rereadable(guarded) or not (boundary + 1).is_integer():
+            return None
+        if any(isinstance(node, cst.NamedExpr) for node in _nodes(where)):
+            return None
+        for node in _nodes(where):
+            if isinstance(node, cst.Call) and not (model.called_name(node) or "").startswith(
+                "jax."
+            ):
+                return None  # a call we cannot see may change `x` between the two reads
+        if not all(self.jax_operator(model, site, use) for use in uses):
+            return None
+        edits = []
+        for use in uses:
+            operand, safe = _operand(use), cst.Integer(str(int(boundary + 1)))
+            chosen = (operand.deep_clone(), safe) if first else (safe, operand.deep_clone())
+            inner = cst.Call(
+                where.func.deep_clone(),
+                [cst.Arg(condition.deep_clone()), *(cst.Arg(value) for value in chosen)],
+            )
+            edits.append(Replace(operand, inner))
+        rewritten = uses[0].deep_replace(_operand(uses[0]), edits[0].new)
+        shown = source_text(rewritten, 70)
+        return Fix(f"Use the double-where idiom: `{shown}`", tuple(edits))
 
     def guard(self, cond: cst.BaseExpression) -> tuple[str, float, bool] | None:
         """For ``x > c`` (and the like): the guarded expression's code, ``c``, and whether
@@ -226,16 +339,32 @@ class NanGradientWhere(Rule):
             return _code(left), constant, False
         return None
 
-    def unsafe_use(
+    @staticmethod
+    def jax_operator(model: SemanticModel, site: CallSite, use: cst.CSTNode) -> bool:
+        """``/`` or ``**`` applied as JAX applies it, with or without the rewrite: ``x`` is
+        a JAX array (or a tracer), or for ``/`` the dividend is one (JAX's division
+        converts ``x`` as ``jnp.where`` does). A function use always is."""
+        if not isinstance(use, cst.BinaryOperation):
+            return True
+        arrays = [_operand(use)]
+        if isinstance(use.operator, cst.Divide):
+            arrays.append(use.left)
+        return any(
+            model.array_fact(value, site) is Fact.YES
+            or model.traced_fact(value, site, jvp=True) is Fact.YES
+            for value in arrays
+        )
+
+    def unsafe_uses(
         self,
         model: SemanticModel,
         site: CallSite,
         branch: cst.BaseExpression,
         guarded: str,
         boundary: float,
-    ) -> cst.CSTNode | None:
-        """The first application, inside ``branch``, of a function unsafe at ``boundary``
-        to the guarded expression."""
+    ) -> list[cst.CSTNode]:
+        """The applications, inside ``branch``, of a function unsafe at ``boundary`` to
+        the guarded expression, in source order."""
         found: list[cst.CSTNode] = []
 
         class Finder(cst.CSTVisitor):
@@ -254,21 +383,31 @@ class NanGradientWhere(Rule):
                         exponent = _number(node.args[1].value)
                         if exponent is not None and (exponent < 0 or not exponent.is_integer()):
                             found.append(node)
-                return not found
+                return True
 
             def visit_BinaryOperation(self, node: cst.BinaryOperation) -> bool:
                 if boundary != 0.0:
-                    return not found
+                    return True
                 if isinstance(node.operator, cst.Divide) and _code(node.right) == guarded:
                     found.append(node)
                 elif isinstance(node.operator, cst.Power) and _code(node.left) == guarded:
                     exponent = _number(node.right)
                     if exponent is not None and (exponent < 0 or not exponent.is_integer()):
                         found.append(node)
-                return not found
+                return True
 
             def visit_Lambda(self, node: cst.Lambda) -> bool:
                 return False
 
         branch.visit(Finder())
-        return found[0] if found else None
+        return found
+
+
+def _nodes(root: cst.CSTNode) -> list[cst.CSTNode]:
+    found: list[cst.CSTNode] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(node.children)
+    return found
