@@ -354,3 +354,16 @@ def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
     for child in node.children:
         found += _walk(child)
     return found
+
+
+def test_fix_edits_of_a_removed_sole_statement_keep_its_body_valid() -> None:
+    """A fix that removes the only statement of a body: the text edits, like the fix,
+    leave `pass` there (the body is written by the statement around it)."""
+    source = "def f(x):\n    for i in x:\n        y = i\n    return x\n"
+    module = cst.parse_module(source)
+    sole = [node for node in _walk(module) if isinstance(node, cst.SimpleStatementLine)][0]
+    fix = Fix("remove it", (Replace(sole, cst.RemoveFromParent()),))
+    (suggestion,) = fix_suggestions(module, [fix])
+    fixed = apply_text_edits(source, suggestion.edits)
+    assert fixed == apply_fixes(module, [fix]).module.code
+    assert fixed == "def f(x):\n    for i in x:\n        pass\n    return x\n"

@@ -287,6 +287,14 @@ class _TopLevelStatements:
             stack[shared].node is stacks[0][shared].node for stack in stacks
         ):
             shared += 1
+        # A statement the fix removes is written by its parent (an emptied body gets `pass`).
+        removed = {
+            id(edit.old)
+            for edit in fix.edits
+            if isinstance(edit, Replace) and isinstance(edit.new, cst.RemovalSentinel)
+        }
+        while shared > 0 and id(stacks[0][shared - 1].node) in removed:
+            shared -= 1
         if shared == 0:
             return None
         if stacks[0][0].node is self.module.body[-1] and not self.module.has_trailing_newline:
