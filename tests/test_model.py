@@ -575,6 +575,48 @@ def test_container_answers_are_cached_per_question() -> None:
 
 
 @pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("y = np.zeros(3)\n    return y", Fact.YES),
+        ("return np.array([1, 2])", Fact.YES),
+        ("return np.linspace(0, 1, 5, retstep=True)", Fact.UNKNOWN),  # a tuple then
+        ("return [1, 2]", Fact.NO),
+        ("return jnp.zeros(3)", Fact.UNKNOWN),
+        ("y = np.zeros(3)\n    if x:\n        y = jnp.asarray(y)\n    return y", Fact.UNKNOWN),
+        (
+            "y = np.zeros(3)\n    if x:\n        return y\n    y = jnp.asarray(y)\n    return y",
+            Fact.UNKNOWN,
+        ),
+    ],
+)
+def test_numpy_array_ness(body: str, expected: Fact) -> None:
+    # Asked about by name only: JL007's NumPy arrays indexed by a tracer.
+    model = model_of(f"""
+import jax.numpy as jnp
+import numpy as np
+
+def f(x):
+    {body}
+""")
+    scope = function(model, "f")
+    statement = scope.node.body.body[-1].body[0]  # type: ignore[attr-defined]
+    at = Point(scope, END)
+    assert model.container_fact(statement.value, at, frozenset({"ndarray"})) is expected
+
+
+def test_a_numpy_array_is_no_answer_about_python_containers() -> None:
+    model = model_of("""
+import numpy as np
+
+def f():
+    return np.zeros(3)
+""")
+    scope = function(model, "f")
+    value = scope.node.body.body[-1].body[0].value  # type: ignore[attr-defined]
+    assert model.container_fact(value, Point(scope, END)) is Fact.UNKNOWN
+
+
+@pytest.mark.parametrize(
     ("callers", "test", "expected"),
     [
         ("unique(x)", FlagTest.TRUTHY, Fact.NO),  # left at its default
