@@ -181,30 +181,6 @@ class DynamicShape(Rule):
             import jax
             import jax.numpy as jnp
             @jax.jit
-            def normalized(x, order):
-                return x / jnp.linalg.norm(x, ord=order)
-            """,
-            line=5,
-            column=39,
-            message="`jnp.linalg.norm` gets traced `order` for `ord`",
-        ),
-        Invalid(
-            """
-            import jax
-            import jax.numpy as jnp
-            @jax.jit
-            def f(x, k, n, axis, key):
-                best = jax.lax.top_k(x, k)[0] + jnp.sum(x, axis=axis)
-                noise = jax.random.normal(key, (n,))
-                return best + noise + jnp.linalg.matrix_power(x, n)
-            """,
-            count=4,
-        ),
-        Invalid(
-            """
-            import jax
-            import jax.numpy as jnp
-            @jax.jit
             def positive_indices(x):
                 return jnp.nonzero(x > 0)[0]
             """,
@@ -242,6 +218,30 @@ class DynamicShape(Rule):
                 bad = jnp.isnan(x) | (x < 0)
                 y = x.at[bad].set(0.0)
                 return x[x > 0].mean(), y[start : start + 4], y.reshape(rows, -1)
+            """,
+            count=4,
+        ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            @jax.jit
+            def normalized(x, order):
+                return x / jnp.linalg.norm(x, ord=order)
+            """,
+            line=5,
+            column=39,
+            message="`jnp.linalg.norm` gets traced `order` for `ord`",
+        ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            @jax.jit
+            def f(x, k, n, axis, key):
+                best = jax.lax.top_k(x, k)[0] + jnp.sum(x, axis=axis)
+                noise = jax.random.normal(key, (n,))
+                return best + noise + jnp.linalg.matrix_power(x, n)
             """,
             count=4,
         ),
