@@ -28,6 +28,32 @@ def test_every_claim_holds_on_the_installed_jax(name: str, parameter: StaticPara
     assert static_probes.rerun(name, parameter) is True
 
 
+UNLOCKING = [
+    (name, parameter, other, candidate)
+    for name, parameter in CLAIMS
+    for other, candidate in parameter.unless
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "parameter", "other", "candidate"),
+    UNLOCKING,
+    ids=[f"{n}:{p.name}:{o}" for n, p, o, _ in UNLOCKING],
+)
+def test_an_unlocking_option_lets_the_parameter_take_a_tracer(
+    name: str, parameter: StaticParameter, other: str, candidate: object
+) -> None:
+    assert static_probes.unlocks(name, parameter, other, candidate)
+
+
+def test_repeat_takes_traced_repeats_with_a_total_length() -> None:
+    # The option that makes jnp.repeat's repeats traceable (a false alarm on jax's own
+    # megablox kernels before options were probed).
+    (unless,) = table.STATIC_PARAMETERS["jax.numpy.repeat"]["repeats"].unless
+    assert unless[0] == "total_repeat_length"
+    jax.jit(lambda r: jnp.repeat(jnp.arange(2), r, total_repeat_length=3))(jnp.array([1, 2]))
+
+
 def test_the_facade_serves_the_table() -> None:
     assert jf.STATIC_PARAMETERS is table.STATIC_PARAMETERS
 

@@ -40,6 +40,7 @@ STATIC_TRAPS: dict[str, Call] = {
     "unjitted": lambda m: m.unjitted(jnp.ones(3), 2),
     "spaced": lambda m: m.spaced(0.0, 1.0),
     "summed_grad": lambda m: m.gradient(jnp.ones((2, 2)), 0),
+    "expanded": lambda m: m.expanded(jnp.ones(2), jnp.array([3, 5])),
 }
 
 

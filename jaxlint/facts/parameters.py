@@ -18,3 +18,6 @@ class StaticParameter(NamedTuple):
     position: int | None
     recipe: str
     value: StaticValue
+    #: Other optional parameters (with the value that showed it) that let this one take
+    #: a tracer when passed (``total_repeat_length`` for ``jnp.repeat``'s ``repeats``).
+    unless: tuple[tuple[str, StaticValue], ...] = ()

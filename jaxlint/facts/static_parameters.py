@@ -139,7 +139,7 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
             "compute_right_eigenvectors", None, "x", False
         ),
         "enable_eigvec_derivs": StaticParameter("enable_eigvec_derivs", None, "x", True),
-        "implementation": StaticParameter("implementation", None, "x", 1),
+        "implementation": StaticParameter("implementation", None, "x", 1, (("use_magma", 1),)),
         "use_magma": StaticParameter("use_magma", None, "x", 1),
     },
     "jax.lax.linalg.eigh": {
@@ -447,7 +447,7 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
         "include_initial": StaticParameter("include_initial", None, "v", True),
     },
     "jax.numpy.delete": {
-        "obj": StaticParameter("obj", 1, "x, 0", 0),
+        "obj": StaticParameter("obj", 1, "x, 0", 0, (("assume_unique_indices", True),)),
         "assume_unique_indices": StaticParameter("assume_unique_indices", None, "i, i", True),
     },
     "jax.numpy.diag": {
@@ -836,7 +836,7 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
         "keepdims": StaticParameter("keepdims", 6, "v, v", True),
     },
     "jax.numpy.repeat": {
-        "repeats": StaticParameter("repeats", 1, "x, 0", 0),
+        "repeats": StaticParameter("repeats", 1, "x, 0", 0, (("total_repeat_length", 1),)),
         "total_repeat_length": StaticParameter("total_repeat_length", None, "i, i", 1),
     },
     "jax.numpy.reshape": {
@@ -1012,7 +1012,7 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
     },
     "jax.random.choice": {
         "shape": StaticParameter("shape", 2, "key, 1", (0,)),
-        "replace": StaticParameter("replace", 3, "key, 1", False),
+        "replace": StaticParameter("replace", 3, "key, 1", False, (("shape", (0,)),)),
     },
     "jax.random.dirichlet": {
         "shape": StaticParameter("shape", 2, "key, v", (0,)),

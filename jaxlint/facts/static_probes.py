@@ -67,16 +67,17 @@ def _staged(
     value: Any,
     *,
     traced: bool,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """Stage ``function(*args)`` with ``value`` for ``parameter`` (by position where it
     has one among ``args``, else by keyword), as a tracer when ``traced`` (a tuple's
     elements each a tracer), else as a constant; every other argument is a constant.
-    Raises what the call raises."""
+    ``extra`` are more constant keyword arguments. Raises what the call raises."""
     import jax
 
     def call(given: Any) -> Any:
         positional = list(args)
-        keywords: dict[str, Any] = {}
+        keywords: dict[str, Any] = dict(extra or {})
         if position is not None and position < len(positional):
             positional[position] = given
         else:
@@ -229,9 +230,60 @@ def probe_static(function: Callable[..., Any]) -> dict[str, StaticParameter]:
                     continue
                 decided.add(parameter.name)
                 if verdict:
-                    found[parameter.name] = StaticParameter(parameter.name, position, recipe, value)
+                    unless = _unlocking(function, args, bound, parameter.name, position, value)
+                    found[parameter.name] = StaticParameter(
+                        parameter.name, position, recipe, value, unless
+                    )
                 break
     return found
+
+
+def _unlocking(
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    bound: inspect.BoundArguments,
+    parameter: str,
+    position: int | None,
+    value: StaticValue,
+) -> tuple[tuple[str, StaticValue], ...]:
+    """The other optional parameters, with a value, that let ``parameter`` take a tracer
+    (``total_repeat_length`` of ``jnp.repeat`` for ``repeats``): a call that passes one
+    of them is no claim. Each is tried with its first candidate value that works."""
+    unlocking: list[tuple[str, StaticValue]] = []
+    for other in bound.signature.parameters.values():
+        if other.name == parameter or other.name in bound.arguments:
+            continue
+        if other.kind in (other.VAR_POSITIONAL, other.VAR_KEYWORD, other.POSITIONAL_ONLY):
+            continue
+        for candidate in _candidates(other, inspect.Parameter.empty):
+            extra = {other.name: candidate}
+            try:
+                _staged(function, args, parameter, position, value, traced=False, extra=extra)
+            except Exception:
+                continue
+            try:
+                _staged(function, args, parameter, position, value, traced=True, extra=extra)
+            except Exception:
+                break
+            unlocking.append((other.name, candidate))
+            break
+    return tuple(unlocking)
+
+
+def unlocks(name: str, parameter: StaticParameter, other: str, candidate: StaticValue) -> bool:
+    """Whether passing ``other=candidate`` lets the claim's parameter take a tracer on
+    the installed jax (the claim's sample call, re-run)."""
+    function = probes.resolve(name)
+    assert function is not None, f"{name} is gone"
+    args = probes._samples()[parameter.recipe]()
+    extra = {other: candidate}
+    position, value = parameter.position, parameter.value
+    _staged(function, args, parameter.name, position, value, traced=False, extra=extra)
+    try:
+        _staged(function, args, parameter.name, position, value, traced=True, extra=extra)
+    except Exception:
+        return False
+    return True
 
 
 def probe_all(names: list[str]) -> dict[str, dict[str, StaticParameter]]:
@@ -269,6 +321,10 @@ def render(table: dict[str, dict[str, StaticParameter]], generated_with: dict[st
                 f'"{parameter.name}", {parameter.position}, "{parameter.recipe}", '
                 f"{parameter.value!r}"
             )
+            if parameter.unless:
+                pairs = [f'("{other}", {value!r})' for other, value in parameter.unless]
+                comma = "," if len(pairs) == 1 else ""  # as ruff writes a tuple
+                fields += f", ({', '.join(pairs)}{comma})"
             line = f'        "{parameter.name}": StaticParameter({fields}),'
             if len(line) <= 100:
                 entries.append(line)

@@ -385,6 +385,11 @@ class DynamicShape(Rule):
     ) -> Diagnostic | None:
         """A traced value for a parameter that the probed table says must be static."""
         for parameter in static.values():
+            if parameter.unless and (
+                any(name in keywords for name, _ in parameter.unless)
+                or len(positional) > (parameter.position or 0) + 1
+            ):
+                continue  # an option that lets it take a tracer may be passed
             position = parameter.position
             if position is not None and position < len(positional):
                 value = positional[position]
