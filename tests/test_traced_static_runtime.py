@@ -41,6 +41,7 @@ STATIC_TRAPS: dict[str, Call] = {
     "spaced": lambda m: m.spaced(0.0, 1.0),
     "summed_grad": lambda m: m.gradient(jnp.ones((2, 2)), 0),
     "expanded": lambda m: m.expanded(jnp.ones(2), jnp.array([3, 5])),
+    "top_rows": lambda m: m.top_rows_pmapped(jnp.ones((1, 2, 3)), 2),
 }
 
 
