@@ -768,3 +768,29 @@ def test_a_rebinding_to_an_equal_constant_keeps_the_value(source: str, expected:
             key=lambda binding: binding.ordinal,
         )
     assert model.keeps_value(last) is expected
+
+
+def test_a_partial_passes_its_bound_arguments_and_the_call_the_rest() -> None:
+    # g = partial(f, 3); g(x) passes 3 for f's first parameter and x for its second.
+    model = model_of("""
+import functools
+import jax
+
+def chunk(size, idx):
+    return size, idx
+
+def given(size, idx):
+    return size, idx
+
+@jax.jit
+def outer(xs, n):
+    fn = functools.partial(chunk, 3)
+    gn = functools.partial(given, n)
+    return fn(xs[0]), gn(xs[0])
+""")
+    for name, size_fact in (("chunk", Fact.NO), ("given", Fact.YES)):
+        scope = function(model, name)
+        size, idx = scope.node.body.body[-1].body[0].value.elements  # type: ignore[attr-defined]
+        at = Point(scope, END)
+        assert model.traced_fact(size.value, at) is size_fact, name
+        assert model.traced_fact(idx.value, at) is Fact.YES, name
