@@ -575,6 +575,48 @@ def test_container_answers_are_cached_per_question() -> None:
 
 
 @pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("y = np.zeros(3)\n    return y", Fact.YES),
+        ("return np.array([1, 2])", Fact.YES),
+        ("return np.linspace(0, 1, 5, retstep=True)", Fact.UNKNOWN),  # a tuple then
+        ("return [1, 2]", Fact.NO),
+        ("return jnp.zeros(3)", Fact.UNKNOWN),
+        ("y = np.zeros(3)\n    if x:\n        y = jnp.asarray(y)\n    return y", Fact.UNKNOWN),
+        (
+            "y = np.zeros(3)\n    if x:\n        return y\n    y = jnp.asarray(y)\n    return y",
+            Fact.UNKNOWN,
+        ),
+    ],
+)
+def test_numpy_array_ness(body: str, expected: Fact) -> None:
+    # Asked about by name only: JL007's NumPy arrays indexed by a tracer.
+    model = model_of(f"""
+import jax.numpy as jnp
+import numpy as np
+
+def f(x):
+    {body}
+""")
+    scope = function(model, "f")
+    statement = scope.node.body.body[-1].body[0]  # type: ignore[attr-defined]
+    at = Point(scope, END)
+    assert model.container_fact(statement.value, at, frozenset({"ndarray"})) is expected
+
+
+def test_a_numpy_array_is_no_answer_about_python_containers() -> None:
+    model = model_of("""
+import numpy as np
+
+def f():
+    return np.zeros(3)
+""")
+    scope = function(model, "f")
+    value = scope.node.body.body[-1].body[0].value  # type: ignore[attr-defined]
+    assert model.container_fact(value, Point(scope, END)) is Fact.UNKNOWN
+
+
+@pytest.mark.parametrize(
     ("callers", "test", "expected"),
     [
         ("unique(x)", FlagTest.TRUTHY, Fact.NO),  # left at its default
@@ -904,3 +946,29 @@ def test_the_elements_of_an_iterable_are_arrays(iterable: str, expected: Fact) -
     (loop_binding,) = scope.bindings["p"]
     assert loop_binding.value is not None
     assert model.elements_fact(loop_binding.value, Point(scope, loop_binding.ordinal)) is expected
+
+
+def test_a_partial_passes_its_bound_arguments_and_the_call_the_rest() -> None:
+    # g = partial(f, 3); g(x) passes 3 for f's first parameter and x for its second.
+    model = model_of("""
+import functools
+import jax
+
+def chunk(size, idx):
+    return size, idx
+
+def given(size, idx):
+    return size, idx
+
+@jax.jit
+def outer(xs, n):
+    fn = functools.partial(chunk, 3)
+    gn = functools.partial(given, n)
+    return fn(xs[0]), gn(xs[0])
+""")
+    for name, size_fact in (("chunk", Fact.NO), ("given", Fact.YES)):
+        scope = function(model, name)
+        size, idx = scope.node.body.body[-1].body[0].value.elements  # type: ignore[attr-defined]
+        at = Point(scope, END)
+        assert model.traced_fact(size.value, at) is size_fact, name
+        assert model.traced_fact(idx.value, at) is Fact.YES, name

@@ -1,6 +1,6 @@
-"""Facts about Python containers and jax.numpy's shape parameters, checked by running
-them: the methods JL002 counts as mutations mutate, and the parameters JL011 says need a
-static value refuse a tracer."""
+"""Facts about Python containers, checked by running them: the methods JL002 counts as
+mutations mutate. (The parameters JL011 says need a static value are probed and tested
+in tests/test_static_parameters.py.)"""
 
 from __future__ import annotations
 
@@ -48,45 +48,3 @@ def test_a_mutating_method_changes_its_receiver(method: str) -> None:
     before = copy.copy(receiver)
     getattr(receiver, method)(*args)
     assert receiver != before
-
-
-def _shape_call(name: str, position: int) -> Callable[[Any], Any]:
-    """``jnp.<name>`` with the traced ``n`` at ``position`` and plain values elsewhere."""
-    base: dict[str, list[Any]] = {
-        "arange": [0, 3, 1],
-        "zeros": [3],
-        "ones": [3],
-        "empty": [3],
-        "full": [3, 1.0],
-        "eye": [2, 2],
-        "identity": [2],
-        "linspace": [0.0, 1.0, 3],
-        "reshape": [jnp.ones(4), (2, 2)],
-        "broadcast_to": [jnp.ones(2), (2, 2)],
-        "tile": [jnp.ones(2), 2],
-    }
-
-    def call(n: Any) -> Any:
-        args = list(base[name])
-        args[position] = n
-        return getattr(jnp, name)(*args)
-
-    return call
-
-
-SHAPE_CASES = [
-    (name, position)
-    for name, (positions, _) in sorted(jf.JNP_SHAPE_ARGUMENTS.items())
-    for position in positions
-]
-
-
-@pytest.mark.parametrize(("name", "position"), SHAPE_CASES)
-def test_a_shape_argument_refuses_a_tracer(name: str, position: int) -> None:
-    call = _shape_call(name, position)
-    value = 4 if name == "reshape" else 2  # reshape's 4 elements keep their count
-    call(value)  # a concrete value works
-    # ConcretizationTypeError, or jax's "Shapes must be ... concrete values" and
-    # unhashable-parameter TypeErrors: each is a refusal of the tracer.
-    with pytest.raises(TypeError):
-        jax.jit(call)(value)

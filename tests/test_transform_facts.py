@@ -582,3 +582,23 @@ def test_flax_and_haiku_apply_run_python_on_the_callers_values() -> None:
     assert _raises_on_tracer(lambda: jax.jit(functions["net"].apply)({}, None, 2.0))
     # Nothing in the file stages them: the linter says nothing.
     assert _jl006_lines(MODULE_SOURCE) == []
+
+
+@pytest.mark.parametrize("keyword", [*jf.STATIC_ARGNUMS, *jf.STATIC_ARGNAMES])
+def test_a_static_argument_keyword_is_one_of_jax(keyword: str) -> None:
+    # jit's static_argnums, custom_vjp's nondiff_argnums, pmap's static_broadcasted_argnums.
+    import inspect
+
+    transforms = (jax.jit, jax.pmap, jax.custom_vjp, jax.custom_jvp)
+    assert any(keyword in inspect.signature(t).parameters for t in transforms)
+
+
+def test_pmap_keeps_a_static_broadcasted_argument_a_python_value() -> None:
+    seen: list[object] = []
+
+    def f(x, k):
+        seen.append(k)
+        return x * k
+
+    jax.pmap(f, static_broadcasted_argnums=(1,))(jnp.ones((1, 2)), 3)
+    assert seen == [3]

@@ -263,21 +263,6 @@ INIT_FUNCTION_NAMES = frozenset({"init", "setup", "__init__", "__post_init__"})
 #: ``jax.numpy`` functions whose result's size is the number of true or distinct values
 #: of their first argument: under ``jit`` they need ``size=`` (JL011).
 JNP_VALUE_SIZED = frozenset("nonzero argwhere flatnonzero unique compress extract".split())
-#: ``jax.numpy`` functions whose result's shape is an argument, by the positions and
-#: keywords that hold it: under ``jit`` it must be concrete (JL011).
-JNP_SHAPE_ARGUMENTS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
-    "arange": ((0, 1, 2), ("start", "stop", "step")),
-    "zeros": ((0,), ("shape",)),
-    "ones": ((0,), ("shape",)),
-    "empty": ((0,), ("shape",)),
-    "full": ((0,), ("shape",)),
-    "eye": ((0, 1), ("N", "M")),
-    "identity": ((0,), ("n",)),
-    "linspace": ((2,), ("num",)),
-    "reshape": ((1,), ("shape", "newshape")),
-    "broadcast_to": ((1,), ("shape",)),
-    "tile": ((1,), ("reps",)),
-}
 #: Array methods whose arguments are the result's shape (JL011): ``x.reshape(n, -1)``.
 ARRAY_SHAPE_METHODS = frozenset({"reshape"})
 #: Calls whose result is boolean (a mask): indexing with one, traced, has a shape that

@@ -399,7 +399,6 @@ from jaxlint.facts.calls import (  # noqa: E402, F401 - re-exported
     INIT_FUNCTION_NAMES,
     JNP_ACCEPTS_SEQUENCES,
     JNP_REJECTS_SEQUENCES,
-    JNP_SHAPE_ARGUMENTS,
     JNP_VALUE_SIZED,
     KEY_ANNOTATIONS,
     KEY_FROM_SEED,
@@ -454,6 +453,7 @@ from jaxlint.facts.results import (  # noqa: E402, F401 - re-exported
     returned_by,
 )
 from jaxlint.facts.returns import Returns  # noqa: E402, F401 - re-exported
+from jaxlint.facts.static_parameters import STATIC_PARAMETERS  # noqa: E402, F401 - re-exported
 from jaxlint.facts.timing import (  # noqa: E402, F401 - re-exported
     CLOCK_CALLS,
     NON_WAITING_METHODS,

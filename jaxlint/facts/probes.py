@@ -5,7 +5,9 @@ The linter never imports this module: it imports the table it writes,
 
     python -m jaxlint.facts.probes --write
 
-and ``tests/test_array_functions.py`` checks the committed table against the installed
+(then ``python -m jaxlint.facts.static_probes --write`` for the table of parameters that
+must be static, which builds on this module's samples), and
+``tests/test_array_functions.py`` checks the committed table against the installed
 jax (every claim re-run; the whole table compared when the versions match).
 
 A function is listed only when a call of it on sample arguments returned a ``jax.Array``

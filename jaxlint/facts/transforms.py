@@ -231,7 +231,7 @@ TREE_MAP_CALLS: dict[str, int] = {
 CUSTOM_RULE_METHODS = frozenset({"defjvp", "defvjp", "defjvps", "def_fwd", "def_bwd"})
 
 #: Keyword arguments of jit-like transformations that make parameters static.
-STATIC_ARGNUMS = ("static_argnums", "nondiff_argnums")
+STATIC_ARGNUMS = ("static_argnums", "nondiff_argnums", "static_broadcasted_argnums")
 STATIC_ARGNAMES = ("static_argnames", "nondiff_argnames")
 
 #: Base classes whose ``__call__``/``setup`` and ``@compact`` methods are traced (flax linen).

@@ -256,7 +256,7 @@ class SemanticModel(ModelView):
     ) -> Fact:
         """Whether ``expr``, evaluated at ``at``, is a Python container of one of ``kinds``
         (``"list"``, ``"tuple"``, ``"dict"``, ``"set"``, ``"generator"``; by default any
-        container): see :class:`jaxlint.model.lattices.containers.ContainerFacts`. With
+        container; ``"ndarray"``, a new NumPy array, only when asked by name): see :class:`jaxlint.model.lattices.containers.ContainerFacts`. With
         ``defaults``, a parameter's display default counts as its value: for questions
         that only keep a rule silent, since a caller may pass something else."""
         return ContainerFacts(self, kinds, defaults=defaults).of(expr, at.scope, at.ordinal)

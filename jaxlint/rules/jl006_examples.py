@@ -264,6 +264,18 @@ VALID = (
                 x = x / scale
             return jnp.tanh(x)
         """),
+    Valid("""
+        import jax
+        import jax.numpy as jnp
+        from functools import partial
+        RATES = [0.1, 0.01]
+        @partial(jax.jit, static_argnames="step")
+        def rate(x, step, i):
+            table = [1.0, 2.0]
+            if step > 0:
+                table = jnp.asarray(table)  # an array on one path: UNKNOWN, silent
+            return x * RATES[step] + jnp.asarray(RATES)[i] + x.shape[0] + table[i]
+        """),
 )
 INVALID = (
     Invalid(
@@ -419,5 +431,28 @@ INVALID = (
         """,
         line=4,
         message="`x > limit`",
+    ),
+    Invalid(
+        """
+        import jax
+        RATES = [0.1, 0.01, 0.001]
+        @jax.jit
+        def rate(step):
+            return RATES[step]
+        """,
+        line=5,
+        column=12,
+        message="Python list `RATES` indexed by traced value `step`",
+    ),
+    Invalid(
+        """
+        import jax
+        SCALES = {0: 1.0, 1: 2.0}
+        @jax.jit
+        def scale(x, a, b, level):
+            return x * SCALES[level] + (a, b)[level] + sum([a, b][:level])
+        """,
+        count=3,
+        message="Python dict `SCALES` looked up with traced key `level`",
     ),
 )

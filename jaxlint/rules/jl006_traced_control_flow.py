@@ -14,8 +14,14 @@ from jaxlint.model import (
     ConditionSite,
     Fact,
     SemanticModel,
+    Site,
 )
-from jaxlint.model.analyze.questions import tests_tracerness, traced_context, untraced_arm
+from jaxlint.model.analyze.questions import (
+    tests_tracerness,
+    traced_array,
+    traced_context,
+    untraced_arm,
+)
 from jaxlint.rules.base import Rule, reported, source_text
 from jaxlint.rules.jl006_examples import INVALID, VALID
 from jaxlint.rules.triggers import Trigger
@@ -33,6 +39,8 @@ ADVICE = {
     "`static_argnames`",
 }
 ADVICE["math"] = "use the `jax.numpy` function of the same name (`jnp.sqrt`, `jnp.exp`, ...)"
+#: Python's sequences: indexing one asks the index for an int.
+SEQUENCES = frozenset({"list", "tuple"})
 ERRORS = {
     "convert": "ConcretizationTypeError",
     "math": "ConcretizationTypeError",
@@ -81,7 +89,10 @@ class TracedControlFlow(Rule):
         the functions they call), checks for Python constructs that need a concrete value
         from a traced one: `if`/`elif`/`while`/`assert` tests, conditional expressions,
         `and`/`or`/`not`, and `bool()`/`int()`/`float()`/`complex()`/`.item()`/`.tolist()`/
-        `range(n)`.
+        `range(n)`; and a Python list, tuple or dict indexed by a traced value
+        (`RATES[step]`, `(a, b)[i]`, `table[:n]`, `SCALES[level]`) when it is one on every
+        path that reaches the index: Python asks the index for an int, or the key for its
+        hash.
 
         Only values known to be traced are flagged: non-static parameters of transformed
         functions and what is computed from them with JAX. Static facts are fine: `.shape`,
@@ -94,7 +105,8 @@ class TracedControlFlow(Rule):
     why_bad = """
         Under `jit` a traced value has a shape and a dtype but no value: Python cannot decide
         `if x > 0` and JAX raises `TracerBoolConversionError` (for `int(x)`,
-        `ConcretizationTypeError`; for `range(n)`, `TracerIntegerConversionError`), the error
+        `ConcretizationTypeError`; for `range(n)` and a list index,
+        `TracerIntegerConversionError`; for a dict key, `TypeError: unhashable`), the error
         JAX users report most. It surfaces only at run time, often deep in a training job.
         """
     example = """
@@ -126,6 +138,52 @@ class TracedControlFlow(Rule):
             if diagnostic is not None:
                 yield diagnostic
         yield from reported(self.check_conversion(model, site) for site in model.calls)
+        yield from reported(self.check_index(model, site) for site in model.subscripts)
+
+    def check_index(self, model: SemanticModel, site: Site) -> Diagnostic | None:
+        """``table[i]`` with ``table`` a Python list, tuple or dict on every path and ``i``
+        traced: Python asks the tracer for an int (``__index__``) or a hash."""
+        subscript = site.node
+        assert isinstance(subscript, cst.Subscript)
+        if len(subscript.slice) != 1:
+            return None
+        index = subscript.slice[0].slice
+        if isinstance(index, cst.Slice):
+            keys = [b for b in (index.lower, index.upper, index.step) if b is not None]
+        else:
+            keys = [index.value]
+        function = model.staged_function(site.scope)
+        if function is None or untraced_arm(model, site):
+            return None
+        traced = next((k for k in keys if traced_array(model, k, site)), None)
+        if traced is None:
+            return None
+        kind = model.container_kind(subscript.value, site, ("list", "tuple"))
+        if kind is None and model.container_fact(subscript.value, site, SEQUENCES) is Fact.YES:
+            kind = "sequence"  # a list or a tuple (annotated ``Sequence[...]``)
+        if kind is None and not isinstance(index, cst.Slice):
+            kind = model.container_kind(subscript.value, site, ("dict",))
+        if kind is None:
+            return None
+        table = source_text(subscript.value, 30)
+        context = traced_context(model, function)
+        if kind == "dict":
+            return Diagnostic(
+                self.code,
+                subscript,
+                f"Python dict `{table}` looked up with traced key `{source_text(traced, 30)}` "
+                f"({context}): a tracer is unhashable and raises TypeError; key it by a "
+                "static value, or keep the values in an array indexed with `jnp.take`",
+            )
+        return Diagnostic(
+            self.code,
+            subscript,
+            f"Python {kind} `{table}` indexed by traced value `{source_text(traced, 30)}` "
+            f"({context}) needs a concrete index and raises TracerIntegerConversionError; "
+            f"index an array instead (`jnp.asarray({source_text(subscript.value, 20)})`, "
+            "`jnp.stack(...)`), use `lax.switch` to choose a function, or mark the index "
+            "static with `static_argnames`",
+        )
 
     def check_condition(
         self, model: SemanticModel, site: ConditionSite, covered: set[int]

@@ -9,8 +9,8 @@ import libcst as cst
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.edits import Applicability, Edit, Fix, Replace, ensure_import
 from jaxlint.fix.findings import Diagnostic
-from jaxlint.model import BindingKind, CallSite, Fact, SemanticModel
-from jaxlint.model.analyze.questions import traced_context
+from jaxlint.model import BindingKind, CallSite, Fact, SemanticModel, Site
+from jaxlint.model.analyze.questions import traced_array, traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 from jaxlint.rules.triggers import Trigger
 
@@ -34,6 +34,8 @@ def _writes_to_out(call: cst.Call) -> bool:
     )
 
 
+#: The question for a NumPy array made by ``np.zeros``, ``np.array``, ...
+NDARRAY_KIND = frozenset({"ndarray"})
 #: The Python sequences that NumPy converts element by element.
 SEQUENCES = frozenset({"list", "tuple", "generator"})
 
@@ -72,14 +74,21 @@ class NumpyOnTracer(Rule):
         flagged only where they fail after all: on a list of tracers (`np.sum([a, b])`) or with
         `out=`. Both lists are checked by running each function on a tracer under `jax.jit`.
 
+        In staged code (`jit`, `vmap`, `scan` bodies, ...), a NumPy array indexed by a
+        traced value is flagged too (`WEIGHTS[i]`, `table[i, 0] = v`, `table[i:]`), when
+        the array is one on every path that reaches the index: made by `np.zeros`,
+        `np.ones`, `np.empty`, `np.full`, `np.array`, `np.arange`, `np.linspace`, `np.eye`,
+        `np.copy`, ... (`jnp.asarray(WEIGHTS)[i]` is a JAX array and fine).
+
         NumPy on static values is fine and not flagged: `np.prod(x.shape)`, `np.pi`,
         `np.float32` as a dtype, `np.arange(static_n)`, `np.dtype(x.dtype)`, any `np.*` whose
         arguments are all static. `np.random.*` is reported by JL004 instead.
         """
     why_bad = """
         These functions need concrete values: on a tracer they raise
-        `TracerArrayConversionError` (`np.asarray(x)`, `np.sin(x)`), so the function fails
-        under `jit`. Outside `jit` the same code pulls the data to the host and back on every
+        `TracerArrayConversionError` (`np.asarray(x)`, `np.sin(x)`, and a NumPy array
+        indexed by a tracer, whose index NumPy converts), so the function fails under
+        `jit`. Outside `jit` the same code pulls the data to the host and back on every
         call, and returns a NumPy array where a JAX array was meant.
         """
     example = """
@@ -159,6 +168,16 @@ class NumpyOnTracer(Rule):
                 with jax.ensure_compile_time_eval():  # eager: a concrete array
                     mask = np.asarray(jnp.arange(4) > 1)
                 return x * mask.sum()
+            """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            import numpy as np
+            WEIGHTS = np.linspace(0.0, 1.0, 8)
+            @jax.jit
+            def f(x, i):
+                table = np.zeros(4)
+                return x * jnp.asarray(WEIGHTS)[i] + WEIGHTS[0] + table[1:] + x[i]
             """),
     )
     invalid = (
@@ -334,10 +353,58 @@ class NumpyOnTracer(Rule):
                 return jnp.exp(-x)
             """,
         ),
+        Invalid(
+            """
+            import jax
+            import numpy as np
+            WEIGHTS = np.linspace(0.0, 1.0, 8)
+            @jax.jit
+            def weight(x, i):
+                return x * WEIGHTS[i]
+            """,
+            line=6,
+            column=16,
+            message="NumPy array `WEIGHTS` indexed by traced value `i`",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         yield from reported(self.check_call(model, site) for site in model.calls)
+        yield from reported(self.check_subscript(model, site) for site in model.subscripts)
+
+    def check_subscript(self, model: SemanticModel, site: Site) -> Diagnostic | None:
+        """``table[i]`` (read or written) with ``table`` a NumPy array on every path and
+        ``i`` traced: NumPy converts the index to an array (TracerArrayConversionError),
+        or a traced slice bound to an int (TracerIntegerConversionError)."""
+        subscript = site.node
+        assert isinstance(subscript, cst.Subscript)
+        # Staged code only: under grad alone an index is a Python int, not a JVP tracer.
+        function = model.staged_function(site.scope)
+        if function is None:
+            return None
+        for element in subscript.slice:
+            index = element.slice
+            if isinstance(index, cst.Slice):
+                bounds = [b for b in (index.lower, index.upper, index.step) if b is not None]
+                error = "TracerIntegerConversionError"
+            else:
+                bounds = [index.value]
+                error = "TracerArrayConversionError"
+            traced = next((b for b in bounds if traced_array(model, b, site)), None)
+            if traced is None:
+                continue
+            if model.container_fact(subscript.value, site, NDARRAY_KIND) is not Fact.YES:
+                return None
+            return Diagnostic(
+                self.code,
+                subscript,
+                f"NumPy array `{source_text(subscript.value, 30)}` indexed by traced value "
+                f"`{source_text(traced, 30)}` ({traced_context(model, function)}): NumPy "
+                f"needs a concrete index and raises {error} under tracing; make it a JAX "
+                f"array (`jnp.asarray({source_text(subscript.value, 20)})`) or build it "
+                "with `jax.numpy`",
+            )
+        return None
 
     def check_call(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
         call = site.call

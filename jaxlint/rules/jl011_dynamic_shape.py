@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
+from jaxlint.facts.parameters import StaticParameter
 from jaxlint.facts.transforms import TransformKind
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import CallSite, Fact, Scope, SemanticModel, Site
@@ -22,10 +23,19 @@ YES = Fact.YES
 SHAPE_STAGING_KINDS = frozenset({TransformKind.JIT, TransformKind.LOOP, TransformKind.SHAPE})
 
 
+def short_name(qualified: str) -> str:
+    """``jnp.linalg.norm`` for ``jax.numpy.linalg.norm``, ``lax.top_k`` for
+    ``jax.lax.top_k``: the names users write."""
+    for prefix, short in (("jax.numpy.", "jnp."), ("jax.lax.", "lax.")):
+        if qualified.startswith(prefix):
+            return short + qualified[len(prefix) :]
+    return qualified
+
+
 class DynamicShape(Rule):
     code = "JL011"
     name = "dynamic-shape"
-    summary = "In staged code, an array whose shape depends on a traced value"
+    summary = "In staged code, a shape or another must-be-static parameter given a traced value"
     triggers = frozenset({Trigger.TRACED_CODE})
     what_it_does = """
         Inside code staged by `jit`, `scan`/`fori_loop`/`cond` bodies or `eval_shape` (and
@@ -33,9 +43,17 @@ class DynamicShape(Rule):
 
         - `jnp.nonzero`, `argwhere`, `flatnonzero`, `unique`, `compress`, `extract` of a
           traced value without `size=`, and `jnp.where(cond)` with one argument;
-        - `jnp.arange`, `zeros`, `ones`, `empty`, `full`, `eye`, `identity`,
-          `linspace(num=...)`, `reshape`, `broadcast_to`, `tile` and `x.reshape(...)`
-          whose size is a traced value;
+        - a traced value for a parameter that must be static: a shape or size
+          (`jnp.zeros`, `arange`, `linspace(num=...)`, `reshape`, `tile`, `eye`,
+          `jax.random.normal(key, shape)`, `nonzero(size=...)`, `x.reshape(...)`) or another
+          parameter jax needs concrete (`ord` and `axis` of `jnp.linalg.norm`, `axis` of
+          reductions, `n` of `jnp.linalg.matrix_power`, `k` of `lax.top_k`, `slice_sizes`
+          of `lax.dynamic_slice`, `new_sizes` of `lax.reshape`, ...). Which parameters of
+          `jax.numpy`, `jax.lax`, `jax.nn`, `jax.random` and `jax.scipy` functions must be
+          static is not a hand list: each was found by calling the function under tracing
+          with a tracer there (jaxlint/facts/static_parameters.py, generated from the
+          installed jax and re-run by the tests); a function or parameter the probe could
+          not call is never reported;
         - indexing with a traced boolean mask (`x[x > 0]`, `x.at[jnp.isnan(x)].set(0)`,
           `x[mask] = v`): a comparison, `~`/`&`/`|` of masks, a predicate such as
           `jnp.isnan` or `jnp.logical_and`, a cast to `bool`, or a name bound to one;
@@ -51,7 +69,11 @@ class DynamicShape(Rule):
         XLA compiles for fixed shapes, so every shape must be known at trace time. A size
         that depends on the values of a traced array is not: JAX raises
         `ConcretizationTypeError` (or `TypeError: Shapes must be 1D sequences of concrete
-        values of integer type`) when the function is traced. A traced boolean mask
+        values of integer type`) when the function is traced. A parameter that selects
+        the program (an axis, a norm's order, a count of steps) is the same: a tracer
+        there raises `ConcretizationTypeError` or one of its kin
+        (`TracerBoolConversionError`, `TracerIntegerConversionError`, "Non-hashable
+        static arguments"). A traced boolean mask
         raises `NonConcreteBooleanIndexError` (its number of `True` values is the
         result's length), and a traced slice bound `IndexError: Slice entries must be
         static integers`.
@@ -142,6 +164,16 @@ class DynamicShape(Rule):
                     pad = jnp.zeros(n)
                 return x + pad.sum()
             """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            from functools import partial
+            @partial(jax.jit, static_argnames=("order", "k"))
+            def f(x, order, k, shift, start, fill):
+                top = jax.lax.top_k(x, k)[0] + jnp.linalg.norm(x, ord=order)
+                moved = jnp.roll(x, shift) + jax.lax.dynamic_slice(x, (start,), (2,)).sum()
+                return top.sum() + moved + jnp.full(x.shape, fill) + jnp.sum(x, axis=-1)
+            """),
     )
     invalid = (
         Invalid(
@@ -186,6 +218,30 @@ class DynamicShape(Rule):
                 bad = jnp.isnan(x) | (x < 0)
                 y = x.at[bad].set(0.0)
                 return x[x > 0].mean(), y[start : start + 4], y.reshape(rows, -1)
+            """,
+            count=4,
+        ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            @jax.jit
+            def normalized(x, order):
+                return x / jnp.linalg.norm(x, ord=order)
+            """,
+            line=5,
+            column=39,
+            message="`jnp.linalg.norm` gets traced `order` for `ord`",
+        ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            @jax.jit
+            def f(x, k, n, axis, key):
+                best = jax.lax.top_k(x, k)[0] + jnp.sum(x, axis=axis)
+                noise = jax.random.normal(key, (n,))
+                return best + noise + jnp.linalg.matrix_power(x, n)
             """,
             count=4,
         ),
@@ -285,19 +341,21 @@ class DynamicShape(Rule):
                 model, func.value, site
             ):
                 return self.check_shape_method(model, site, func.attr.value, context)
-        if function_name is None:
-            return None
-        if (
-            function_name not in jf.JNP_VALUE_SIZED
-            and function_name not in (jf.JNP_SHAPE_ARGUMENTS)
-            and function_name != "where"
-        ):
-            return None
+        static = jf.STATIC_PARAMETERS.get(site.qualified_name or "")
+        if function_name not in jf.JNP_VALUE_SIZED and function_name != "where":
+            if static is None:
+                return None
         args = site.call.args
         if any(arg.star for arg in args):
             return None
         positional = [arg.value for arg in args if arg.keyword is None]
         keywords = {arg.keyword.value: arg.value for arg in args if arg.keyword is not None}
+        if static is not None:
+            finding = self.check_static_arguments(
+                model, site, static, positional, keywords, context
+            )
+            if finding is not None:
+                return finding
         if function_name in jf.JNP_VALUE_SIZED or function_name == "where":
             if function_name == "where" and (len(positional) != 1 or keywords):
                 return None
@@ -314,20 +372,44 @@ class DynamicShape(Rule):
                 f"depends on its values ({context}) and raises ConcretizationTypeError; pass "
                 "`size=` (an upper bound) with `fill_value=`, or use `jnp.where(mask, x, 0)`",
             )
-        positions, names = jf.JNP_SHAPE_ARGUMENTS[function_name]
-        sizes = [positional[i] for i in positions if i < len(positional)]
-        sizes += [keywords[k] for k in names if k in keywords]
-        for size in sizes:
-            if model.traced_fact(size, site) is YES:
-                return self.finding(
-                    model,
-                    site,
-                    size,
-                    f"`jnp.{function_name}` with traced size `{source_text(size, 30)}` "
-                    f"({context}): shapes must be concrete under `jit`; mark it static "
-                    "(`static_argnames`), derive it from `x.shape`, or use "
-                    "`lax.dynamic_slice(x, (i,), (n,))` with a static `n`",
-                )
+        return None
+
+    def check_static_arguments(
+        self,
+        model: SemanticModel,
+        site: CallSite,
+        static: dict[str, StaticParameter],
+        positional: list[cst.BaseExpression],
+        keywords: dict[str, cst.BaseExpression],
+        context: str,
+    ) -> Diagnostic | None:
+        """A traced value for a parameter that the probed table says must be static."""
+        for parameter in static.values():
+            if parameter.unless and (
+                any(name in keywords for name, _ in parameter.unless)
+                or len(positional) > (parameter.position or 0) + 1
+            ):
+                continue  # an option that lets it take a tracer may be passed
+            position = parameter.position
+            if position is not None and position < len(positional):
+                value = positional[position]
+            elif parameter.name in keywords:
+                value = keywords[parameter.name]
+            else:
+                continue
+            if model.traced_fact(value, site) is not YES:
+                continue
+            callee = short_name(site.qualified_name or "")
+            return self.finding(
+                model,
+                site,
+                value,
+                f"`{callee}` gets traced `{source_text(value, 30)}` for `{parameter.name}` "
+                f"({context}): `{parameter.name}` must be static under `jit`, and a tracer "
+                "there raises at trace time (ConcretizationTypeError or a kin); mark it "
+                "static (`static_argnames`) or compute it from static values (`x.shape`, "
+                "Python constants)",
+            )
         return None
 
     def check_shape_method(

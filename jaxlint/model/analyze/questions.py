@@ -30,6 +30,13 @@ def jnp_function(site: CallSite) -> str | None:
     return name[len("jax.numpy.") :]
 
 
+def traced_array(model: SemanticModel, expr: cst.BaseExpression, at: Point) -> bool:
+    """``expr`` is a traced array at ``at``: a tracer for sure, and known to be an array,
+    so not a key of a traced dict (``for name in batch:`` walks a pytree's keys, static
+    strings, which the traced lattice takes for tracers)."""
+    return model.traced_fact(expr, at) is Fact.YES and model.array_fact(expr, at) is Fact.YES
+
+
 def traced_context(model: SemanticModel, function: Scope) -> str:
     """``in step, decorated with @jax.jit``: where a finding sits and why it is traced."""
     via = model.trace(function).via

@@ -32,6 +32,10 @@ DISPLAY_KINDS: dict[type[cst.BaseExpression], str] = {
 }
 #: Every kind of container, the generator (an iterator, not a container) aside.
 CONTAINERS = frozenset({"list", "tuple", "dict", "set"})
+#: A NumPy array made by ``np.zeros``/``np.array``/... (NUMPY_BUFFER_CALLS): answered
+#: only to a question that asks about it by name, so the answers about Python containers
+#: stay what they were (UNKNOWN for such a call).
+NDARRAY = "ndarray"
 
 
 def display_kind(expr: cst.BaseExpression) -> str | None:
@@ -41,7 +45,8 @@ def display_kind(expr: cst.BaseExpression) -> str | None:
 
 class ContainerFacts(Evaluator):
     """Is the value a Python container of one of ``kinds``? YES for a display or a
-    ``list(...)``/``tuple(...)``/``dict(...)``/``set(...)`` call of such a kind, a name
+    ``list(...)``/``tuple(...)``/``dict(...)``/``set(...)`` call of such a kind (or, asked
+    about :data:`NDARRAY`, a NumPy call that makes a new array), a name
     every binding of which is one, or a parameter annotated as one (``Sequence[int]``, a
     NamedTuple class) or, when ``defaults`` (a question that only keeps a rule silent),
     defaulting to a display of one (``axes=()``); NO for a display of another kind or a
@@ -72,9 +77,22 @@ class ContainerFacts(Evaluator):
         if isinstance(expr, cst.BaseNumber | cst.BaseString):
             return NO
         if isinstance(expr, cst.Call):
-            kind = jf.CONTAINER_CALLS.get(self.model.qualified_name(expr.func, scope) or "")
+            name = self.model.qualified_name(expr.func, scope) or ""
+            kind = jf.CONTAINER_CALLS.get(name)
+            if kind is None and NDARRAY in self.kinds and self.makes_ndarray(expr, name):
+                kind = NDARRAY
             return UNKNOWN if kind is None else self.of_kinds(frozenset({kind}))
         return UNKNOWN
+
+    @staticmethod
+    def makes_ndarray(call: cst.Call, name: str) -> bool:
+        """``np.zeros(3)``, ``np.array(rows)``: a new ``numpy.ndarray``. Not with
+        ``retstep=`` (``np.linspace`` then returns a tuple)."""
+        if name not in jf.NUMPY_BUFFER_CALLS:
+            return False
+        return not any(
+            arg.keyword is not None and arg.keyword.value == "retstep" for arg in call.args
+        )
 
     def binding_fact(self, binding: Binding) -> Fact:
         kind = binding.kind

@@ -31,7 +31,16 @@ from collections.abc import Callable, Iterable
 
 import libcst as cst
 
-from jaxlint.model.records import Binding, BindingKind, Fact, Param, Scope
+from jaxlint.model.records import (
+    Binding,
+    BindingKind,
+    CallSite,
+    Fact,
+    Param,
+    Scope,
+    argument_for,
+)
+from jaxlint.model.tracing import partial_call
 from jaxlint.model.view import ModelView
 
 YES, NO, UNKNOWN = Fact.YES, Fact.NO, Fact.UNKNOWN
@@ -208,12 +217,30 @@ class Evaluator:
         callers = self.model.trace(function).traced_callers
         if not callers:
             return None
-        return self.path_join(
-            UNKNOWN
-            if (expr := site.argument(param)) is None
-            else self.of(expr, site.scope, site.ordinal)
-            for site in callers
-        )
+        return self.path_join(self.passed(site, param) for site in callers)
+
+    def passed(self, site: CallSite, param: Param) -> Fact:
+        """What ``site`` passes for ``param``. A call of ``g = partial(f, a, k=v)`` passes
+        ``a`` and ``v`` (evaluated where the partial was made) and its own arguments for
+        the parameters after ``a``."""
+        found = partial_call(self.model, site.call.func, site.scope, site.ordinal)
+        if found is None:
+            expr = site.argument(param)
+            return UNKNOWN if expr is None else self.of(expr, site.scope, site.ordinal)
+        partial, where, ordinal = found
+        bound = partial.args[1:]
+        if any(arg.star for arg in bound):
+            return UNKNOWN
+        positional = [arg.value for arg in bound if arg.keyword is None]
+        keywords = {arg.keyword.value: arg.value for arg in bound if arg.keyword is not None}
+        if param.name in keywords:
+            return self.of(keywords[param.name], where, ordinal)
+        if 0 <= param.index < len(positional):
+            return self.of(positional[param.index], where, ordinal)
+        if param.index >= 0:
+            param = Param(param.name, param.node, param.index - len(positional), param.kind)
+        expr = argument_for(param, site.call, 0)
+        return UNKNOWN if expr is None else self.of(expr, site.scope, site.ordinal)
 
 
 DEFINITIONS = frozenset({BindingKind.DEF, BindingKind.CLASS, BindingKind.IMPORT})
