@@ -53,31 +53,38 @@ TUNE_FLOORS: dict[str, tuple[float, float]] = {
     # traced caller passes a tracer, another the literal 16: the parameter is not
     # assumed traced).
     "JL006": (1.000, 0.500),
-    "JL007": (1.000, 0.000),
+    "JL007": (1.000, 0.333),
+    "JL008": (1.000, 0.000),
     "JL010": (1.000, 1.000),
-    "JL011": (1.000, 0.625),
+    "JL011": (1.000, 0.636),
     "JL012": (1.000, 1.000),
     "JL013": (1.000, 0.666),
-    "JL014": (1.000, 1.000),
+    "JL014": (1.000, 0.666),
     "JL015": (1.000, 0.000),
     "JL017": (1.000, 0.250),
-    "JL019": (1.000, 1.000),  # its marks (one here, two in validation) were "uncovered" before
-    "all": (1.000, 0.636),
+    "JL018": (1.000, 0.000),
+    "JL019": (1.000, 0.500),
+    # The kinds issue 20's rules cover (unrolled loops, timing, lost updates, static
+    # parameters, traced indices, unhashable static objects) were "uncovered" marks and
+    # are expect marks now, found or not: recall counts every bug of a covered kind.
+    "all": (1.000, 0.589),
 }
 VALIDATION_FLOORS: dict[str, tuple[float, float]] = {
     "JL002": (1.000, 1.000),
     "JL003": (1.000, 0.000),
     "JL004": (1.000, 1.000),
-    "JL006": (1.000, 0.800),
+    "JL006": (1.000, 0.857),
     "JL007": (1.000, 0.000),
+    "JL008": (1.000, 1.000),
     "JL011": (1.000, 1.000),
     "JL012": (1.000, 1.000),
     "JL013": (1.000, 1.000),
     "JL014": (1.000, 1.000),
     "JL016": (1.000, 1.000),
     "JL017": (1.000, 1.000),
+    "JL018": (1.000, 0.000),
     "JL019": (1.000, 1.000),
-    "all": (1.000, 0.880),
+    "all": (1.000, 0.843),
 }
 FLOORS: dict[str, dict[str, tuple[float, float]]] = {
     "old": OLD_FLOORS,

@@ -10,7 +10,7 @@ import jax.numpy as jnp
 def compute_call_price_jax(key, n=20, M=10_000_000, mu=1.0, rho=0.9, nu=0.1):
     s = jnp.zeros(M)
     h = jnp.zeros(M)
-    for t in range(n):  # uncovered: unrolled loop
+    for t in range(n):  # expect: JL018
         key, subkey = jax.random.split(key)
         Z = jax.random.normal(subkey, (2, M))
         s = s + mu + jnp.exp(h) * Z[0, :]

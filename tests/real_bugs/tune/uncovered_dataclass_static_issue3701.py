@@ -22,7 +22,7 @@ def do_stuff(data, config):
 
 
 def evaluate(data):
-    return do_stuff(data, Config(3))  # uncovered: static argument unhashable dataclass
+    return do_stuff(data, Config(3))  # expect: JL014
 
 
 def evaluate_fixed(data):

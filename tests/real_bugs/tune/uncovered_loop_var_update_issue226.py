@@ -5,7 +5,7 @@ import jax.numpy as np
 
 def sgd_step(params, grads, learning_rate=0.1):
     for param, gradient in zip(params, grads):
-        param -= learning_rate * gradient  # uncovered: lost update
+        param -= learning_rate * gradient  # expect: JL008
     return params
 
 

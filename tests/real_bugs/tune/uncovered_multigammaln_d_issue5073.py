@@ -5,5 +5,5 @@ from functools import partial
 from jax import jit
 from jax.scipy.special import multigammaln
 
-jit(multigammaln)(1, 2)  # uncovered: static parameter given a traced value
+jit(multigammaln)(1, 2)  # expect: JL011
 jit(partial(multigammaln, d=2))(1)

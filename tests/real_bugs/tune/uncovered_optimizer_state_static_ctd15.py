@@ -21,5 +21,5 @@ optimize_fp_core_jit_fixed = jax.jit(optimize_fp_core, static_argnums=(1, 2))
 
 def run(update_fun):
     opt_state = OptimizerState([jnp.zeros(3)], None)
-    opt_state = optimize_fp_core_jit(0, 10, update_fun, opt_state)  # uncovered: static argument unhashable object
+    opt_state = optimize_fp_core_jit(0, 10, update_fun, opt_state)  # expect: JL014
     return optimize_fp_core_jit_fixed(0, 10, update_fun, opt_state)

@@ -17,5 +17,5 @@ def f(c, x):
 
 x = jax.numpy.zeros([1])
 c = C(x)
-jax.pmap(f, static_broadcasted_argnums=0)(c, x)  # uncovered: static argument unhashable object
+jax.pmap(f, static_broadcasted_argnums=0)(c, x)  # expect: JL014
 jax.pmap(f)(c, x)

@@ -8,7 +8,7 @@ import jax.numpy as jnp
 
 @jax.jit
 def split_in(x, i):
-    return jnp.split(x, i)  # uncovered: static parameter given a traced value
+    return jnp.split(x, i)  # expect: JL011
 
 
 @partial(jax.jit, static_argnums=1)

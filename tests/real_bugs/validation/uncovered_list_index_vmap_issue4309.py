@@ -11,7 +11,7 @@ def get_feature(x, rows, cols):
             new_map.append([j, i])
 
     def inner_loop(n):
-        j, i = new_map[n]  # uncovered: traced index into list
+        j, i = new_map[n]  # expect: JL006
         return x[j, i]
 
     return jax.vmap(inner_loop)(jnp.arange(len(new_map)))

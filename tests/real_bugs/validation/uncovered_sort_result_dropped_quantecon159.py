@@ -5,7 +5,7 @@ import jax.numpy as jnp
 
 def sorted_copy():
     a = jnp.array((2, 1))
-    a.sort()  # uncovered: lost update
+    a.sort()  # expect: JL008
     return a
 
 

@@ -16,7 +16,7 @@ def inner_loop(key, ra, rb):
 def sample(key, n):
     ra = jnp.zeros((8, 2))
     rb = jnp.ones((8, 2))
-    for _ in range(n):  # uncovered: unrolled loop
+    for _ in range(n):  # expect: JL018
         key, ra, rb = inner_loop(key, ra, rb)
     return ra
 

@@ -6,7 +6,7 @@ import jax.numpy as jnp
 
 def wealth_time_series_for_loop_jax(w_0, n, key, size=1):
     w = jnp.zeros(n).at[0].set(w_0)
-    for t in range(n - 1):  # uncovered: unrolled loop
+    for t in range(n - 1):  # expect: JL018
         key, subkey = jax.random.split(key)
         z = jax.random.normal(subkey)
         w = w.at[t + 1].set(1.01 * w[t] + z)
