@@ -31,12 +31,12 @@ from jaxlint.model.semantic import SemanticModel
 from jaxlint.syntax.imports import imported_names
 from jaxlint.syntax.statements import (
     NOT_NODES,
+    FlowExit,
     code_fields,
     element_sources,
     flow_exit,
     literal_parts,
     loop_targets,
-    statement_exit,
 )
 
 
@@ -480,7 +480,9 @@ class Builder:
         self.branch = branch
         return branch
 
-    def visit_if(self, node: cst.If, kind: ConditionKind = ConditionKind.IF) -> None:
+    def visit_if(self, node: cst.If, kind: ConditionKind = ConditionKind.IF) -> FlowExit | None:
+        """Walk an ``if`` and its arms; return how it leaves (``statement_exit``), from its
+        arms' exits, so that an ``elif`` chain is not walked again at every link."""
         self.condition(node, node.test, kind)
         self.walk(node.test)
         arms: list[Branch] = []
@@ -490,14 +492,17 @@ class Builder:
             saved = self.branch
             branch = self.open_arm(node, 1, arms)
             self.ordinal += 1
-            self.visit_if(orelse, ConditionKind.ELIF)
+            branch.exit = self.visit_if(orelse, ConditionKind.ELIF)
             self.branch = saved
             branch.end = self.ordinal + 1
-            branch.exit = statement_exit(orelse)
         elif orelse is not None:
             self.in_branch(node, 1, orelse, arms)
         for arm in arms:
             arm.exhaustive = orelse is not None
+        exits = [arm.exit for arm in arms]
+        if orelse is None or None in exits:
+            return None  # the test may be false, or an arm falls through
+        return min(exit for exit in exits if exit is not None)
 
     def visit_match(self, node: cst.Match) -> None:
         # At most one case body runs: the cases are exclusive arms, as if/elif arms are

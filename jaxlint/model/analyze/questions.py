@@ -19,6 +19,7 @@ from jaxlint.model import (
     string_key,
 )
 from jaxlint.model.lattices.flags import FlagTest, callers_in_sight
+from jaxlint.model.records import ConditionSite
 from jaxlint.syntax.statements import FlowExit, flow_exit
 
 
@@ -171,25 +172,62 @@ def guarded_by_tracer_test(
     is a tracer: that code runs only where the answer is known, on either side. With
     ``ordinal``, also after an ``if`` on such a test whose body returns or raises
     (``if isinstance(x, Tracer): return x``): the rest of the function is the other arm."""
+    if _in_tracer_tested_arm(model, branch, scope):
+        return True
+    if ordinal is None:
+        return False
+    exits = _returns_on_tracer_test(model, scope)
+    if not exits:
+        return False
     arms: set[int] = set()
     current = branch
     while current is not None:
-        test = getattr(current.node, "test", None)
-        if test is not None and tests_tracerness(model, test, scope):
-            return True
         arms.add(id(current))
         current = current.parent
-    if ordinal is None:
-        return False
     return any(
-        condition.scope is scope
-        and condition.ordinal < ordinal
-        and isinstance(condition.node, cst.If)
-        and (condition.branch is None or id(condition.branch) in arms)
-        and flow_exit(condition.node.body) is FlowExit.RETURN
-        and tests_tracerness(model, condition.test, scope)
-        for condition in model.conditions_in(scope)
+        condition.ordinal < ordinal and (condition.branch is None or id(condition.branch) in arms)
+        for condition in exits
     )
+
+
+def _in_tracer_tested_arm(model: SemanticModel, branch: Branch | None, scope: Scope) -> bool:
+    """``branch`` or an arm around it tests whether a value is a tracer: remembered per
+    arm, so that the arms of a long ``elif`` chain do not each walk up the whole chain."""
+    known = model.fact_cache(f"in-tracer-tested-arm {id(scope)}")  # names resolve in `scope`
+    chain: list[Branch] = []
+    current = branch
+    while current is not None and id(current) not in known:
+        chain.append(current)
+        current = current.parent
+    answer = known[id(current)] if current is not None else Fact.NO
+    for arm in reversed(chain):
+        test = getattr(arm.node, "test", None)
+        if answer is Fact.NO and test is not None and tests_tracerness(model, test, scope):
+            answer = Fact.YES
+        known[id(arm)] = answer
+    return answer is Fact.YES
+
+
+def _returns_on_tracer_test(model: SemanticModel, scope: Scope) -> list[ConditionSite]:
+    """The ``if`` statements of ``scope`` whose test asks whether a value is a tracer and
+    whose body returns or raises: found once per scope, not once per question (a chain
+    of 1,000 ``elif`` asks 1,000 times)."""
+    cache = model.fact_cache("returns-on-tracer-test")
+    conditions = model.conditions_in(scope)
+    if id(scope) not in cache:
+        found = [
+            condition
+            for condition in conditions
+            if isinstance(condition.node, cst.If)
+            and flow_exit(condition.node.body) is FlowExit.RETURN
+            and tests_tracerness(model, condition.test, scope)
+        ]
+        cache[id(scope)] = Fact.YES if found else Fact.NO
+        for condition in found:
+            cache[id(condition)] = Fact.YES
+    if cache[id(scope)] is Fact.NO:
+        return []
+    return [condition for condition in conditions if cache.get(id(condition)) is Fact.YES]
 
 
 def _flag_test(test: cst.BaseExpression) -> tuple[cst.Name, FlagTest, bool] | None:
