@@ -2,8 +2,10 @@
 ``HOST_EFFECT_CALLS`` does what its entry says (reads the clock, writes a file, runs a
 command, ...), every path method in ``PATH_EFFECT_METHODS`` touches the file system on the
 paths ``PATH_CONSTRUCTORS`` make, every installed call in ``LOGGING_CALLS`` and every
-``LOGGER_METHODS`` method of a logger from ``LOGGER_FACTORIES`` emits a record, and the key
-annotations in ``KEY_ANNOTATIONS`` name key types of the installed libraries."""
+``LOGGER_METHODS`` method of a logger from ``LOGGER_FACTORIES`` emits a record, the key
+annotations in ``KEY_ANNOTATIONS`` name key types of the installed libraries, every
+``NUMPY_BUFFER_CALLS`` call makes a new writable array, every ``DESCRIBING_CALLS`` call
+shows a tracer in a string, and every ``PRINT_CALLS`` call prints."""
 
 from __future__ import annotations
 
@@ -368,3 +370,47 @@ def test_a_key_annotation_names_a_key_type(name: str) -> None:
 
 def test_a_key_from_a_seed_is_a_key_making_call() -> None:
     assert jf.KEY_FROM_SEED <= jf.KEY_MAKING_CALLS
+
+
+#: How to call each NumPy buffer maker (a few need a first argument of their own kind).
+_BUFFER_ARGUMENTS: dict[str, tuple[object, ...]] = {
+    "numpy.zeros_like": (np.ones(3),),
+    "numpy.ones_like": (np.ones(3),),
+    "numpy.empty_like": (np.ones(3),),
+    "numpy.full_like": (np.ones(3), 2.0),
+    "numpy.array": ([1.0, 2.0],),
+    "numpy.copy": (np.ones(3),),
+    "numpy.full": (3, 2.0),
+    "numpy.linspace": (0.0, 1.0, 3),
+}
+
+
+@pytest.mark.parametrize("name", sorted(jf.NUMPY_BUFFER_CALLS))
+def test_a_numpy_buffer_call_makes_a_new_writable_array(name: str) -> None:
+    source = np.ones(3)
+    made = _resolve(name)(*_BUFFER_ARGUMENTS.get(name, (3,)))  # type: ignore[operator]
+    assert isinstance(made, np.ndarray) and made.flags.writeable
+    assert not np.shares_memory(made, source)  # a buffer of its own, even from a copy
+    made[...] = 7  # written in place: what makes it state
+    assert (made == 7).all()
+
+
+@pytest.mark.parametrize("name", sorted(jf.DESCRIBING_CALLS))
+def test_a_describing_call_returns_a_string_that_shows_a_tracer(name: str) -> None:
+    jax = pytest.importorskip("jax")
+    shown: list[str] = []
+
+    def traced(x: object) -> object:
+        shown.append(_resolve(name)(x))  # type: ignore[operator]
+        return x
+
+    jax.jit(traced)(jnp.ones(2))
+    assert isinstance(shown[0], str) and "Trace" in shown[0]  # JitTracer(...) or Traced<...>
+
+
+@pytest.mark.parametrize("name", sorted(jf.PRINT_CALLS))
+def test_a_print_call_writes_its_argument_to_stdout(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _resolve(name)("printed")  # type: ignore[operator]
+    assert "printed" in capsys.readouterr().out
