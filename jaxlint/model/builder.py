@@ -481,8 +481,7 @@ class Builder:
         return branch
 
     def visit_if(self, node: cst.If, kind: ConditionKind = ConditionKind.IF) -> FlowExit | None:
-        """Walk an ``if`` and its arms; return how it leaves (``statement_exit``), from its
-        arms' exits, so that an ``elif`` chain is not walked again at every link."""
+        """Walk an ``if``; return how it leaves, from its arms' (no re-walk per ``elif``)."""
         self.condition(node, node.test, kind)
         self.walk(node.test)
         arms: list[Branch] = []
@@ -499,10 +498,9 @@ class Builder:
             self.in_branch(node, 1, orelse, arms)
         for arm in arms:
             arm.exhaustive = orelse is not None
-        exits = [arm.exit for arm in arms]
-        if orelse is None or None in exits:
-            return None  # the test may be false, or an arm falls through
-        return min(exit for exit in exits if exit is not None)
+        exits = [arm.exit for arm in arms if arm.exit is not None]
+        # None where the test may be false or an arm falls through.
+        return min(exits) if orelse is not None and len(exits) == len(arms) else None
 
     def visit_match(self, node: cst.Match) -> None:
         # At most one case body runs: the cases are exclusive arms, as if/elif arms are
