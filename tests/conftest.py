@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from collections import Counter
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
@@ -25,6 +27,33 @@ def expected_marks(folder: Path) -> Counter[tuple[str, int, str]]:
                 for code in match.group(1).split(","):
                     marks[(path.relative_to(folder).as_posix(), number, code.strip())] += 1
     return marks
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import the file at ``path`` as module ``name`` (a fixture, run for real)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def marked_functions(name: str, code: str) -> set[str]:
+    """The top-level functions of fixture ``name`` whose body holds a mark for ``code``."""
+    lines = (FIXTURES / name).read_text().splitlines()
+    marked = {
+        line for (path, line, mark) in expected_marks(FIXTURES) if path == name and mark == code
+    }
+    found: set[str] = set()
+    current = None
+    for number, text in enumerate(lines, 1):
+        if text.startswith("def "):
+            current = text[4:].split("(")[0]
+        elif text and not text.startswith((" ", "#", "@", ")")):
+            current = None
+        if number in marked and current is not None:
+            found.add(current)
+    return found
 
 
 @pytest.fixture

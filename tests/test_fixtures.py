@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -14,7 +13,7 @@ from jaxlint.fix.edits import Applicability
 from jaxlint.rules import OPT_IN_CODES
 from jaxlint.run.check import CheckOptions, lint_paths
 
-from conftest import FIXTURES, expected_marks
+from conftest import FIXTURES, expected_marks, load_module
 
 
 def _found(folder: Path, settings: Settings) -> Counter[tuple[str, int, str]]:
@@ -40,14 +39,6 @@ def test_findings_equal_marks(select: tuple[str, ...] | None) -> None:
     missing = marks - found
     unexpected = found - marks
     assert (dict(missing), dict(unexpected)) == ({}, {})
-
-
-def _load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_fixed_inplace_functions_run_under_jit(tmp_path: Path) -> None:
@@ -83,7 +74,7 @@ def test_fixed_inplace_functions_run_under_jit(tmp_path: Path) -> None:
     fixed_text = (work / "inplace_updates.py").read_text()
     assert "tokens = tokens.at[:, 0].set(1)  # expect: JL008" in fixed_text
 
-    module = _load(work / "inplace_updates.py", "fixed_inplace_updates")
+    module = load_module(work / "inplace_updates.py", "fixed_inplace_updates")
     for name, reference in module.NUMPY_REFERENCES.items():
         args = module.JAXLINT_EXAMPLES[name]()
         function = getattr(module, name)
@@ -100,7 +91,7 @@ def test_fixed_inplace_functions_run_under_jit(tmp_path: Path) -> None:
 def test_unfixed_functions_really_fail(tmp_path: Path) -> None:
     """The fixture is honest: before the fix, the in-place code raises under jit."""
     jax = pytest.importorskip("jax")
-    module = _load(FIXTURES / "inplace_updates.py", "original_inplace_updates")
+    module = load_module(FIXTURES / "inplace_updates.py", "original_inplace_updates")
     with pytest.raises(TypeError):
         module.clip_first_row(*module.JAXLINT_EXAMPLES["clip_first_row"]())
     with pytest.raises(TypeError):

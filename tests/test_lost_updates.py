@@ -197,7 +197,7 @@ METHOD_ARGUMENTS: dict[str, tuple[Any, ...]] = {
 }
 
 
-@pytest.mark.parametrize("method", sorted(results.RESULT_ONLY_ARRAY_METHODS))
+@pytest.mark.parametrize("method", sorted(jf.RESULT_ONLY_ARRAY_METHODS))
 def test_an_array_method_gives_a_new_array_and_leaves_the_receiver(method: str) -> None:
     x = jnp.array([[2.5, 0.5], [0.25, 1.5]], dtype=jnp.float32)
     before = np.asarray(x).copy()
@@ -219,7 +219,7 @@ def test_sort_is_in_place_in_numpy_and_a_copy_in_jax() -> None:
 
 def test_block_until_ready_is_not_a_result_only_method() -> None:
     assert "block_until_ready" in jf.ARRAY_METHODS
-    assert "block_until_ready" not in results.RESULT_ONLY_ARRAY_METHODS
+    assert "block_until_ready" not in jf.RESULT_ONLY_ARRAY_METHODS
 
 
 # ------------------------------------------------------------ checking contexts

@@ -3,10 +3,8 @@ it runs, and their look-alikes (and JL012's fixes) really work, with the install
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -15,42 +13,16 @@ from jaxlint.config import Settings
 from jaxlint.rules.base import RuleOptions
 from jaxlint.run.check import CheckOptions, lint_paths
 
-from conftest import FIXTURES, expected_marks
+from conftest import FIXTURES, load_module, marked_functions
 
 jax = pytest.importorskip("jax")
 jnp = pytest.importorskip("jax.numpy")
 np = pytest.importorskip("numpy")
 
 
-def _load(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _marked_functions(name: str, code: str) -> set[str]:
-    """The functions of a fixture whose body holds a mark for ``code``."""
-    lines = (FIXTURES / name).read_text().splitlines()
-    marked = {
-        line for (path, line, mark) in expected_marks(FIXTURES) if path == name and mark == code
-    }
-    found: set[str] = set()
-    current = None
-    for number, text in enumerate(lines, 1):
-        if text.startswith("def "):
-            current = text[4:].split("(")[0]
-        elif text and not text.startswith((" ", "#", "@", ")")):
-            current = None
-        if number in marked and current is not None:
-            found.add(current)
-    return found
-
-
 def test_nan_gradient_fixtures_have_finite_values_and_nan_gradients() -> None:
-    module = _load(FIXTURES / "nan_gradients.py", "nan_gradients_fixture")
-    flagged = _marked_functions("nan_gradients.py", "JL017")
+    module = load_module(FIXTURES / "nan_gradients.py", "nan_gradients_fixture")
+    flagged = marked_functions("nan_gradients.py", "JL017")
     assert flagged == set(module.NAN_INPUTS)
     for name, x in module.NAN_INPUTS.items():
         function = getattr(module, name)
@@ -72,8 +44,8 @@ SEQUENCE_CALLS = {
 
 
 def test_sequence_input_fixtures_raise_and_their_fixes_run(tmp_path: Path) -> None:
-    assert _marked_functions("sequence_inputs.py", "JL012") == set(SEQUENCE_CALLS)
-    original = _load(FIXTURES / "sequence_inputs.py", "sequence_inputs_fixture")
+    assert marked_functions("sequence_inputs.py", "JL012") == set(SEQUENCE_CALLS)
+    original = load_module(FIXTURES / "sequence_inputs.py", "sequence_inputs_fixture")
     for name, call in SEQUENCE_CALLS.items():
         with pytest.raises(TypeError):
             call(getattr(original, name))
@@ -83,7 +55,7 @@ def test_sequence_input_fixtures_raise_and_their_fixes_run(tmp_path: Path) -> No
         [str(work)], Settings(root=str(tmp_path), select=("JL012",)), CheckOptions(fix=True)
     )
     assert run.errors == []
-    fixed = _load(work, "sequence_inputs_fixed")
+    fixed = load_module(work, "sequence_inputs_fixed")
     results = {name: call(getattr(fixed, name)) for name, call in SEQUENCE_CALLS.items()}
     assert float(results["total_loss"]) == 3.0
     assert float(results["mean_of_pair"]) == 1.5
@@ -92,8 +64,8 @@ def test_sequence_input_fixtures_raise_and_their_fixes_run(tmp_path: Path) -> No
 
 
 def test_stale_global_fixture_keeps_the_traced_value() -> None:
-    module = _load(FIXTURES / "stale_globals.py", "stale_globals_fixture")
-    assert {"sgd_step", "schedule", "noisy", "scaled_loss", "unscale"} <= _marked_functions(
+    module = load_module(FIXTURES / "stale_globals.py", "stale_globals_fixture")
+    assert {"sgd_step", "schedule", "noisy", "scaled_loss", "unscale"} <= marked_functions(
         "stale_globals.py", "JL010"
     )
     first = float(module.schedule_jit(2000.0))
@@ -108,7 +80,7 @@ def test_stale_global_fixture_keeps_the_traced_value() -> None:
 
 def test_constant_key_fixture_draws_the_same_numbers_every_call() -> None:
     pytest.importorskip("flax")
-    module = _load(FIXTURES / "constant_keys.py", "constant_keys_fixture")
+    module = load_module(FIXTURES / "constant_keys.py", "constant_keys_fixture")
     x = jnp.ones(64)
     assert module.dropout(x, 0.5).tolist() == module.dropout(x, 0.5).tolist()
     masks = module.perturb(jnp.ones((2, 8)), 1.0)
@@ -118,7 +90,7 @@ def test_constant_key_fixture_draws_the_same_numbers_every_call() -> None:
 
 
 def test_donation_fixture_deletes_the_donated_state() -> None:
-    module = _load(FIXTURES / "donation.py", "donation_fixture")
+    module = load_module(FIXTURES / "donation.py", "donation_fixture")
     if jax.default_backend() == "cpu":
         pytest.skip("the CPU backend ignores donation")
     state = jnp.ones(4)
@@ -133,8 +105,8 @@ LOOP_VARYING = {"train": "decayed_update", "warmup_curve": "warmup", "ramp": "sc
 
 
 def test_static_argument_fixtures_raise_and_the_rest_run() -> None:
-    module = _load(FIXTURES / "static_arguments.py", "static_arguments_fixture")
-    flagged = _marked_functions("static_arguments.py", "JL014") - set(LOOP_VARYING)
+    module = load_module(FIXTURES / "static_arguments.py", "static_arguments_fixture")
+    flagged = marked_functions("static_arguments.py", "JL014") - set(LOOP_VARYING)
     assert len(flagged) == 6
     x = jnp.ones((4, 4))
     for name in flagged:
@@ -145,8 +117,8 @@ def test_static_argument_fixtures_raise_and_the_rest_run() -> None:
 
 
 def test_loop_varying_static_arguments_compile_every_iteration() -> None:
-    module = _load(FIXTURES / "static_arguments.py", "static_arguments_fixture_loops")
-    assert set(LOOP_VARYING) <= _marked_functions("static_arguments.py", "JL014")
+    module = load_module(FIXTURES / "static_arguments.py", "static_arguments_fixture_loops")
+    assert set(LOOP_VARYING) <= marked_functions("static_arguments.py", "JL014")
     x = jnp.ones(3)
     steps = 6
 
@@ -214,7 +186,7 @@ def test_jit_method_findings_raise_and_pytrees_run(tmp_path: Path) -> None:
     path.write_text(JIT_METHODS)
     run = lint_paths([str(path)], Settings(root=str(tmp_path), select=("JL013",)), CheckOptions())
     assert [(f.code, f.line) for f in run.findings] == [("JL013", 10), ("JL013", 14)]
-    module = _load(path, "jit_methods_example")
+    module = load_module(path, "jit_methods_example")
     with pytest.raises(TypeError):
         module.Scaler(2.0)(1.0)
     with pytest.raises(TypeError):
@@ -238,7 +210,7 @@ def test_static_self_fixtures_keep_the_first_attribute_values(tmp_path: Path) ->
     assert flagged == {
         "EpsilonGreedy.explore_probability", "ScheduledSGD.apply", "Classifier.decide",
     }  # fmt: skip
-    module = _load(path, "static_self_fixture")
+    module = load_module(path, "static_self_fixture")
     q = jnp.zeros(2)
     greedy = module.EpsilonGreedy(0.5)
     assert greedy.explore_probability(q).tolist() == [0.5, 0.5]
@@ -270,7 +242,7 @@ def test_static_self_fixtures_keep_the_first_attribute_values(tmp_path: Path) ->
 
 
 def test_dynamic_shape_fixtures_fail_under_jit_and_the_rest_run() -> None:
-    module = _load(FIXTURES / "dynamic_shapes.py", "dynamic_shapes_fixture")
+    module = load_module(FIXTURES / "dynamic_shapes.py", "dynamic_shapes_fixture")
     x = jnp.arange(4.0)
     failing = {
         "positive_indices": (module.positive_indices, (x,)),
@@ -284,7 +256,7 @@ def test_dynamic_shape_fixtures_fail_under_jit_and_the_rest_run() -> None:
         "window": (module.window, (x, 1)),
         "to_rows": (module.to_rows, (x, 2)),
     }
-    assert _marked_functions("dynamic_shapes.py", "JL011") == set(failing)
+    assert marked_functions("dynamic_shapes.py", "JL011") == set(failing)
     for function, arguments in failing.values():
         # NonConcreteBooleanIndexError is an IndexError, as is a traced slice bound's.
         with pytest.raises((jax.errors.ConcretizationTypeError, TypeError, IndexError)):
@@ -319,8 +291,8 @@ def _program_size(function: Any, *args: Any) -> int:
 
 
 def test_unrolled_loop_fixtures_write_their_body_out_once_per_iteration() -> None:
-    module = _load(FIXTURES / "unrolled_loops.py", "unrolled_loops_fixture")
-    flagged = _marked_functions("unrolled_loops.py", "JL018")
+    module = load_module(FIXTURES / "unrolled_loops.py", "unrolled_loops_fixture")
+    flagged = marked_functions("unrolled_loops.py", "JL018")
     assert len(flagged) == 8 and flagged <= set(module.STAGED)
     # Each iteration adds at least one equation: a loop run more than ``limit`` times
     # makes more than ``limit``; the look-alikes' bodies are small enough to show none is.
@@ -379,8 +351,8 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def test_lost_update_fixtures_leave_their_values_unchanged_and_the_look_alikes_work() -> None:
-    assert _marked_functions("lost_updates.py", "JL008") == set(LOST_UPDATE_CALLS)
-    module = _load(FIXTURES / "lost_updates.py", "lost_updates_fixture")
+    assert marked_functions("lost_updates.py", "JL008") == set(LOST_UPDATE_CALLS)
+    module = load_module(FIXTURES / "lost_updates.py", "lost_updates_fixture")
     for name, args in LOST_UPDATE_CALLS.items():
         before = jax.tree.map(lambda leaf: getattr(leaf, "copy", lambda: leaf)(), args)
         returned = getattr(module, name)(*args)
@@ -418,7 +390,7 @@ def test_lost_update_fixes_assign_back_and_the_fixed_functions_update(tmp_path: 
     # Re-linted: only the findings without a fix remain (the loops).
     again = lint_paths([str(work)], settings, CheckOptions())
     assert sorted(f.line for f in again.findings) == [50, 56, 62]
-    fixed = _load(work, "lost_updates_fixed")
+    fixed = load_module(work, "lost_updates_fixed")
     assert fixed.clamp(jnp.array([-1.0, 2.0])).tolist() == [0.0, 1.0]
     assert fixed.to_float(jnp.array([1], dtype=jnp.int32)).dtype == jnp.float32
     assert fixed.rank(jnp.array([3.0, 1.0])).tolist() == [1.0, 3.0]

@@ -20,15 +20,7 @@ from jaxlint.model import Fact, Point, build_model
 from jaxlint.project.index import ProjectIndex
 from jaxlint.run.check import CheckOptions, lint_paths
 
-from conftest import FIXTURES
-
-
-def _load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from conftest import FIXTURES, load_module
 
 
 def _fix(tmp_path: Path, fixture: str, code: str) -> Path:
@@ -51,7 +43,7 @@ def test_print_fix_runs_under_jit(tmp_path: Path, capfd: pytest.CaptureFixture[s
     assert 'jax.debug.print("loss {loss}", loss=loss)  # expect: JL004' in text
     assert 'jax.debug.print("pred {pred} target {y}", pred=pred, y=y)  # expect: JL004' in text
     assert 'print("compiling sgd_step for", x.shape, x.dtype)' in text  # static: untouched
-    module = _load(fixed, "fixed_side_effects")
+    module = load_module(fixed, "fixed_side_effects")
     params, x, y = module.JAXLINT_EXAMPLES["sgd_step"]()
     for _ in range(2):  # jax.debug.print prints on every call, not only while tracing
         new_params, loss = module.sgd_step(params, x, y)
@@ -64,7 +56,7 @@ def test_print_fix_runs_under_jit(tmp_path: Path, capfd: pytest.CaptureFixture[s
 
 def test_unfixed_print_shows_a_tracer_once(capfd: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("jax")
-    module = _load(FIXTURES / "side_effects.py", "original_side_effects")
+    module = load_module(FIXTURES / "side_effects.py", "original_side_effects")
     args = module.JAXLINT_EXAMPLES["sgd_step"]()
     module.sgd_step(*args)
     module.sgd_step(*args)
@@ -75,7 +67,7 @@ def test_unfixed_print_shows_a_tracer_once(capfd: pytest.CaptureFixture[str]) ->
 def test_numpy_fix_runs_under_jit(tmp_path: Path) -> None:
     jax = pytest.importorskip("jax")
     np = pytest.importorskip("numpy")
-    original = _load(FIXTURES / "numpy_on_tracer.py", "original_numpy_on_tracer")
+    original = load_module(FIXTURES / "numpy_on_tracer.py", "original_numpy_on_tracer")
     with pytest.raises(jax.errors.TracerArrayConversionError):
         original.normalize(*original.JAXLINT_EXAMPLES["normalize"]())
 
@@ -87,7 +79,7 @@ def test_numpy_fix_runs_under_jit(tmp_path: Path) -> None:
     assert "tail = jnp.log1p(jnp.exp(-magnitude))  # expect: JL007" in text
     assert "return np.linalg.norm(x, ord=2)  # expect: JL007" in text  # no jnp twin: kept
     assert "scale = np.prod(x.shape)" in text  # static: untouched
-    module = _load(fixed, "fixed_numpy_on_tracer")
+    module = load_module(fixed, "fixed_numpy_on_tracer")
     for name, reference in module.NUMPY_REFERENCES.items():
         (x,) = module.JAXLINT_EXAMPLES[name]()
         got = getattr(module, name)(x)

@@ -5,10 +5,8 @@ by identity and then changed run the old program."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -16,7 +14,7 @@ from jaxlint.config import Settings
 from jaxlint.driver.engine import lint_python_source
 from jaxlint.run.check import CheckOptions, lint_paths
 
-from conftest import FIXTURES, expected_marks
+from conftest import FIXTURES, expected_marks, load_module
 
 jax = pytest.importorskip("jax")
 jnp = pytest.importorskip("jax.numpy")
@@ -44,14 +42,6 @@ TRAPS = (
 )
 
 
-def _load(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _flagged(code: str) -> set[str]:
     """The fixture's functions whose body holds a mark for ``code``."""
     lines = (FIXTURES / NAME).read_text().splitlines()
@@ -74,7 +64,7 @@ def test_the_marks_are_the_runtime_cases() -> None:
 
 
 def test_unhashable_static_arguments_raise_and_hashable_ones_run() -> None:
-    module = _load(FIXTURES / NAME, "static_objects_fixture")
+    module = load_module(FIXTURES / NAME, "static_objects_fixture")
     x = jnp.arange(1.0, 5.0)
     for name in sorted(UNHASHABLE):
         with pytest.raises(ValueError, match="Non-hashable static arguments are not supported"):
@@ -86,7 +76,7 @@ def test_unhashable_static_arguments_raise_and_hashable_ones_run() -> None:
 
 def test_changed_static_objects_run_the_old_program_and_the_traps_are_current() -> None:
     jax.clear_caches()
-    module = _load(FIXTURES / NAME, "static_objects_fixture_stale")
+    module = load_module(FIXTURES / NAME, "static_objects_fixture_stale")
     x = jnp.ones(2)
     first, second = module.rescaled(x)
     assert second.tolist() == first.tolist() == [2.0, 2.0]  # not [5.0, 5.0]
@@ -112,7 +102,7 @@ def test_the_tuple_fix_removes_the_finding_and_the_fixed_calls_match(tmp_path: P
     lines = {f.line for f in again.findings}
     assert {f.code for f in again.findings} == {"JL014"}
     assert len(lines) == 4  # the four unhashable instances: no fix, and no new finding
-    fixed = _load(work, "static_objects_fixed")
+    fixed = load_module(work, "static_objects_fixed")
     x = jnp.arange(1.0, 5.0)
     assert float(fixed.picked_rows(x)) == float((x[0] + x[2]) / 2)
     assert float(fixed.pick.__wrapped__(x, rows=[0, 2])) == float(fixed.picked_rows(x))
@@ -193,7 +183,7 @@ def test_classes_of_another_module_are_read_through_the_project_index(
     assert lint_paths([train], settings, CheckOptions()).findings == []
     # And the installed jax agrees on both.
     monkeypatch.syspath_prepend(str(tmp_path))
-    module = _load(tmp_path / "train.py", "cross_module_train")
+    module = load_module(tmp_path / "train.py", "cross_module_train")
     for function in (module.run, module.run_options):
         with pytest.raises(ValueError, match="Non-hashable static arguments"):
             function(jnp.ones(2))

@@ -13,8 +13,6 @@ import time
 import timeit
 from collections.abc import Callable
 from contextlib import redirect_stdout
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import libcst as cst
@@ -23,7 +21,7 @@ import pytest
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.model import Clause, StatementKind, build_model
 
-from conftest import FIXTURES, expected_marks
+from conftest import FIXTURES, load_module, marked_functions
 
 jax = pytest.importorskip("jax")
 jnp = pytest.importorskip("jax.numpy")
@@ -175,35 +173,10 @@ def test_the_model_records_each_scopes_statements_in_order_with_their_suites() -
 # ---------------------------------------------------------- runtime agreement
 
 
-def _load(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _marked_functions(name: str, code: str) -> set[str]:
-    lines = (FIXTURES / name).read_text().splitlines()
-    marked = {
-        line for (path, line, mark) in expected_marks(FIXTURES) if path == name and mark == code
-    }
-    found: set[str] = set()
-    current = None
-    for number, text in enumerate(lines, 1):
-        if text.startswith("def "):
-            current = text[4:].split("(")[0]
-        elif text and not text.startswith((" ", "#", "@", ")")):
-            current = None
-        if number in marked and current is not None:
-            found.add(current)
-    return found
-
-
 def test_the_fixture_flags_exactly_the_timings_that_return_with_work_in_flight() -> None:
     _in_flight()  # skips where dispatch is synchronous
-    module = _load(FIXTURES / "timing.py", "timing_fixture")
-    flagged = _marked_functions("timing.py", "JL019")
+    module = load_module(FIXTURES / "timing.py", "timing_fixture")
+    flagged = marked_functions("timing.py", "JL019")
     timed = [name for name in vars(module) if name.startswith("time_")]
     assert len(flagged) >= 6 and len(set(timed) - flagged) >= 6
     x = jnp.full((SIZE, SIZE), 1e-3)

@@ -248,6 +248,16 @@ ARRAY_METHODS = frozenset(
         "block_until_ready",
     }
 )
+#: Methods of a JAX array that only compute a new array: jax arrays are immutable, so
+#: even NumPy's in-place ``x.sort()`` gives back a sorted copy and leaves ``x`` alone. Not
+#: ``block_until_ready``: it waits for the computation (tests/test_lost_updates.py runs
+#: each on an array and compares the receiver).
+RESULT_ONLY_ARRAY_METHODS = (ARRAY_METHODS - {"block_until_ready"}) | {
+    "sort",
+    "argsort",
+    "any",
+    "all",
+}
 #: Attributes of a JAX array that are JAX arrays.
 ARRAY_ATTRIBUTES = frozenset({"T", "mT", "real", "imag"})
 
@@ -446,7 +456,6 @@ from jaxlint.facts.results import (  # noqa: E402, F401 - re-exported
     PURE_BUILTINS,
     REPLACED_ARGUMENT,
     REPLACING_ARRAY_METHODS,
-    RESULT_ONLY_ARRAY_METHODS,
     RESULT_ONLY_CALLS,
     is_pure_call,
     only_returns,

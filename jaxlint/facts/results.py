@@ -123,45 +123,7 @@ RESULT_ONLY_CALLS: dict[str, frozenset[str]] = {
     "optax.incremental_update": frozenset(),
 }
 
-#: Methods of a JAX array that only compute a new array: jax arrays are immutable, so
-#: even NumPy's in-place ``x.sort()`` gives back a sorted copy and leaves ``x`` alone. Not
-#: ``block_until_ready``: it waits for the computation (tests/test_lost_updates.py runs
-#: each on an array and compares the receiver).
-RESULT_ONLY_ARRAY_METHODS = frozenset(
-    {
-        "reshape",
-        "astype",
-        "sum",
-        "mean",
-        "max",
-        "min",
-        "prod",
-        "transpose",
-        "squeeze",
-        "ravel",
-        "flatten",
-        "clip",
-        "round",
-        "conj",
-        "copy",
-        "cumsum",
-        "cumprod",
-        "dot",
-        "argmax",
-        "argmin",
-        "std",
-        "var",
-        "swapaxes",
-        "take",
-        "repeat",
-        "view",
-        "sort",
-        "argsort",
-        "any",
-        "all",
-    }
-)
-#: Of those, the ones that give back the receiver's elements converted or rearranged (as
+#: Of ``RESULT_ONLY_ARRAY_METHODS`` (in jaxfacts), the ones that give back the receiver's elements converted or rearranged (as
 #: many of them: not a reduction): ``x.astype(jnp.float32)`` on its own line was meant as
 #: ``x = x.astype(jnp.float32)``.
 REPLACING_ARRAY_METHODS = frozenset(
