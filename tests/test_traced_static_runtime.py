@@ -10,11 +10,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from test_new_rules_runtime import _load, _marked_functions
 
 from jaxlint.facts import static_probes
 
-from conftest import FIXTURES
+from conftest import FIXTURES, load_module, marked_functions
 
 jax = pytest.importorskip("jax")
 jnp = pytest.importorskip("jax.numpy")
@@ -46,8 +45,8 @@ STATIC_TRAPS: dict[str, Call] = {
 
 
 def test_static_parameter_bugs_raise_a_refusal_of_a_tracer() -> None:
-    assert _marked_functions("static_parameters.py", "JL011") == set(STATIC_CALLS)
-    module = _load(FIXTURES / "static_parameters.py", "static_parameters_fixture")
+    assert marked_functions("static_parameters.py", "JL011") == set(STATIC_CALLS)
+    module = load_module(FIXTURES / "static_parameters.py", "static_parameters_fixture")
     for name, call in STATIC_CALLS.items():
         with pytest.raises((TypeError, ValueError)) as raised:
             call(module)
@@ -55,7 +54,7 @@ def test_static_parameter_bugs_raise_a_refusal_of_a_tracer() -> None:
 
 
 def test_static_parameter_traps_run() -> None:
-    module = _load(FIXTURES / "static_parameters.py", "static_parameters_fixture_traps")
+    module = load_module(FIXTURES / "static_parameters.py", "static_parameters_fixture_traps")
     for call in STATIC_TRAPS.values():
         call(module)
 
@@ -81,12 +80,12 @@ INDEX_TRAPS: dict[str, Call] = {
 
 
 def test_traced_index_bugs_raise_the_named_error() -> None:
-    marked = _marked_functions("traced_indices.py", "JL006") | _marked_functions(
+    marked = marked_functions("traced_indices.py", "JL006") | marked_functions(
         "traced_indices.py", "JL007"
     )
     assert marked == set(INDEX_CALLS)
-    assert _marked_functions("traced_indices.py", "JL007") == {"weight", "lookup"}
-    module = _load(FIXTURES / "traced_indices.py", "traced_indices_fixture")
+    assert marked_functions("traced_indices.py", "JL007") == {"weight", "lookup"}
+    module = load_module(FIXTURES / "traced_indices.py", "traced_indices_fixture")
     for name, (call, error) in INDEX_CALLS.items():
         with pytest.raises(error) as raised:
             call(module)
@@ -95,7 +94,7 @@ def test_traced_index_bugs_raise_the_named_error() -> None:
 
 
 def test_traced_index_traps_run() -> None:
-    module = _load(FIXTURES / "traced_indices.py", "traced_indices_fixture_traps")
+    module = load_module(FIXTURES / "traced_indices.py", "traced_indices_fixture_traps")
     for call in INDEX_TRAPS.values():
         call(module)
 
