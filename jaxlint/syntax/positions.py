@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -101,18 +102,7 @@ class _PositionState(CodegenState):
 
 def node_spans(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, Span]:
     """Positions of ``nodes`` (by ``id``) in ``module``."""
-    wanted = {id(node) for node in nodes}
-    state = _PositionState(
-        default_indent=module.default_indent,
-        default_newline=module.default_newline,
-        wanted=set(wanted),
-    )
-    if wanted:
-        try:
-            module._codegen(state)
-        except _AllFound:
-            pass
-    return state.found
+    return _generate(module, _PositionState, nodes).found
 
 
 @dataclass(frozen=True)
@@ -161,15 +151,24 @@ def enclosing_statements(
 ) -> dict[int, tuple[StatementAt, ...]]:
     """For each of ``nodes`` (by ``id``), the statements that hold it, outermost first
     (a statement holds itself): in one code generation, stopped after the last node."""
+    return _generate(module, _StatementState, nodes).enclosing
+
+
+_State = TypeVar("_State", bound=_PositionState)
+
+
+def _generate(module: cst.Module, state_type: type[_State], nodes: Iterable[cst.CSTNode]) -> _State:
+    """Run the code generator with a state of ``state_type`` until the last of ``nodes``
+    is done (not at all for none)."""
     wanted = {id(node) for node in nodes}
-    state = _StatementState(
+    state = state_type(
         default_indent=module.default_indent,
         default_newline=module.default_newline,
-        wanted=set(wanted),
+        wanted=wanted,
     )
     if wanted:
         try:
             module._codegen(state)
         except _AllFound:
             pass
-    return state.enclosing
+    return state
