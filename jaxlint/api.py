@@ -97,7 +97,7 @@ def check(
     """Lint files and folders as ``jaxlint check PATHS`` does, configuration included
     (``config``, or each file's nearest configuration). With ``fix``, fixes are
     written and what is left is returned. Sorted by path, line and column."""
-    from jaxlint.run.check import CheckOptions, lint_paths
+    from jaxlint.run.check import CheckOptions, lint_paths, unsafe_fixes_per_file
 
     targets = [os.fspath(paths)] if isinstance(paths, str | os.PathLike) else list(paths)
     targets = [os.fspath(target) for target in targets] or ["."]
@@ -112,16 +112,15 @@ def check(
             unsafe_fixes=unsafe_fixes,
         ),
     )
-    settings = configurations.primary
-    options = CheckOptions(
-        fix=fix, unsafe_fixes=settings.unsafe_fixes, jobs=jobs, use_cache=use_cache
-    )
+    # Unsafe fixes: each file's configuration says (``unsafe_fixes`` is laid over each).
+    options = CheckOptions(fix=fix, jobs=jobs, use_cache=use_cache)
     run = lint_paths(targets, configurations, options)
     for message in run.warnings:
         warnings.warn(message, JaxlintWarning, stacklevel=2)
     if run.errors:
         raise CheckFailed(run.errors)
-    return [ReportedFinding.of(finding, settings.unsafe_fixes) for finding in run.findings]
+    unsafe_fixes_of = unsafe_fixes_per_file(configurations, options)
+    return [ReportedFinding.of(finding, unsafe_fixes_of(finding.path)) for finding in run.findings]
 
 
 def lint_source(

@@ -294,12 +294,10 @@ def check(
                 inline=inline,
             ),
         )
-        settings = configurations.primary
         if show_files or show_settings:
             sys.exit(_show(targets, configurations, show_files))
         options = CheckOptions(
-            fix=fix or fix_only,
-            unsafe_fixes=settings.unsafe_fixes,
+            fix=fix or fix_only,  # unsafe fixes: each file's configuration, or the option
             diff=diff,
             output_format=OutputFormat(output_format),
             color=ColorChoice.NEVER if no_color or output_file else ColorChoice.AUTO,

@@ -17,7 +17,7 @@ from typing import Any, BinaryIO, TextIO
 from jaxlint.config import ConfigError, Settings
 from jaxlint.driver.engine import FileResult, lint_bytes
 from jaxlint.driver.source import unreadable_file_finding
-from jaxlint.fix.findings import Finding
+from jaxlint.fix.findings import Finding, UnsafeFixes
 from jaxlint.fsio import WriteRefused, read_source, replace_source
 from jaxlint.notebook import changed_cells, is_notebook
 from jaxlint.output.choices import ColorChoice, OutputFormat
@@ -44,7 +44,10 @@ from jaxlint.run.parallel import lint_files, summarize_files
 @dataclass(frozen=True)
 class CheckOptions:
     fix: bool = False
-    unsafe_fixes: bool = False
+    #: Whether unsafe fixes are applied and offered: None, as each file's configuration
+    #: says (``unsafe-fixes``, which the command line's option is laid over); a bool, the
+    #: same for every file.
+    unsafe_fixes: bool | None = None
     diff: bool = False
     output_format: OutputFormat | str = OutputFormat.TEXT
     color: ColorChoice = ColorChoice.AUTO
@@ -85,6 +88,21 @@ class CheckRun:
     sources: dict[str, bytes] = field(default_factory=dict)
 
 
+def unsafe_fixes_in(settings: Settings, options: CheckOptions) -> bool:
+    """Whether unsafe fixes are on in a file linted with ``settings``: the run's choice
+    where it makes one, else that file's own configuration."""
+    return settings.unsafe_fixes if options.unsafe_fixes is None else options.unsafe_fixes
+
+
+def unsafe_fixes_per_file(
+    settings: Settings | Configurations, options: CheckOptions
+) -> Callable[[str], bool]:
+    """:func:`unsafe_fixes_in` for the file at a path: what ``--fix`` applies there and
+    what every report calls fixable there, whichever other files the run has."""
+    configurations = as_configurations(settings)
+    return lambda path: unsafe_fixes_in(configurations.for_file(path), options)
+
+
 def lint_paths(
     paths: Sequence[str],
     settings: Settings | Configurations,
@@ -117,6 +135,7 @@ def lint_paths(
             "spelling"
         )
     want_fixes = options.fix or options.diff
+    unsafe_fixes_of = unsafe_fixes_per_file(configurations, options)
     # The cross-module index covers the whole project whatever part of it is linted, so
     # that a run on some files (pre-commit) reports what a whole-project run reports.
     scope = index_files(files, configurations, paths) if files else []
@@ -180,7 +199,7 @@ def lint_paths(
             hit = cache.get(path, key_of(path, digest))
             # A fix run re-lints only what it may rewrite; the rest is as cached.
             if hit is not None and not (
-                want_fixes and any(f.fixable(options.unsafe_fixes) for f in hit.findings)
+                want_fixes and any(f.fixable(unsafe_fixes_of) for f in hit.findings)
             ):
                 results[index] = hit
         run.cache = cache.stats
@@ -323,6 +342,15 @@ def run_check(
     configurations = as_configurations(settings)
     settings = configurations.primary  # the run's own: where paths are reported from
     reading_stdin = list(paths) == ["-"]
+    # stdin's source is linted as --stdin-filename, with that file's configuration
+    stdin_settings = (
+        configurations.for_file(options.stdin_filename) if options.stdin_filename else settings
+    )
+    unsafe_fixes_of: UnsafeFixes = (
+        unsafe_fixes_in(stdin_settings, options)
+        if reading_stdin
+        else unsafe_fixes_per_file(configurations, options)
+    )
     if reading_stdin and options.add_noqa:
         raise ConfigError("--add-noqa edits files: it cannot read from stdin")
     if options.add_noqa and (options.fix or options.diff):
@@ -334,12 +362,7 @@ def run_check(
         with _termination_as_exception():
             if reading_stdin:
                 stdin = stdin or sys.stdin.buffer
-                own = (
-                    configurations.for_file(options.stdin_filename)
-                    if options.stdin_filename
-                    else settings
-                )
-                run = lint_stdin(stdin.read(), own, options)
+                run = lint_stdin(stdin.read(), stdin_settings, options)
             else:
                 run = lint_paths(paths, configurations, options)
             if options.add_noqa:
@@ -384,14 +407,14 @@ def run_check(
         if run.fixed and not options.quiet:
             out.write(f"Fixed {plural(run.fixed, 'problem')}.\n")
     elif options.statistics:
-        write_statistics(run.findings, out, options.output_format, options.unsafe_fixes)
+        write_statistics(run.findings, out, options.output_format, unsafe_fixes_of)
     else:
         remaining = run.findings
         report(
             remaining,
             options.output_format,
             out,
-            unsafe_fixes=options.unsafe_fixes,
+            unsafe_fixes=unsafe_fixes_of,
             fixed=run.fixed,
             root=settings.root,
             color=options.color,
@@ -438,7 +461,7 @@ def lint_stdin(source: bytes, settings: Settings, options: CheckOptions) -> Chec
         source,
         settings,
         fix=options.fix or options.diff,
-        unsafe_fixes=options.unsafe_fixes,
+        unsafe_fixes=unsafe_fixes_in(settings, options),
     )
     result.original_source = source
     if result.fixed_source is not None:

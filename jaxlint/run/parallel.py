@@ -36,7 +36,7 @@ from jaxlint.run.cache import source_digest
 #: A lint result and the digest of the bytes it was computed from (None: unreadable).
 Outcome = tuple[FileResult, str | None]
 
-_worker_state: tuple[Settings, bool, bool] | None = None
+_worker_state: tuple[Settings, bool, bool | None] | None = None
 
 #: Collector thresholds while linting. A libcst tree is millions of acyclic objects,
 #: and at Python's default (a collection every 700 allocations) the cycle collector
@@ -116,16 +116,16 @@ def lint_one(
     path: str,
     settings: Settings,
     fix: bool,
-    unsafe_fixes: bool,
+    unsafe_fixes: bool | None,
     external: CrossModuleFacts | None = None,
 ) -> Outcome:
     """Lint one file; whatever goes wrong is an internal error for this file alone, and a
-    file that takes longer than ``settings.file_timeout`` is skipped with a warning."""
+    file that takes longer than ``settings.file_timeout`` is skipped with a warning.
+    ``unsafe_fixes`` None: as the file's own configuration says."""
+    unsafe = settings.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
     try:
         with time_limit(settings.file_timeout):
-            result = lint_file(
-                path, settings, fix=fix, unsafe_fixes=unsafe_fixes, external=external
-            )
+            result = lint_file(path, settings, fix=fix, unsafe_fixes=unsafe, external=external)
     except _TooSlow:
         limit = f"{settings.file_timeout:g}"
         warning = f"{path}: skipped (linting it took more than {limit} s of CPU: `file-timeout`)"
@@ -147,7 +147,7 @@ def lint_one(
     return result, digest
 
 
-def _start_worker(settings: Settings, fix: bool, unsafe_fixes: bool) -> None:
+def _start_worker(settings: Settings, fix: bool, unsafe_fixes: bool | None) -> None:
     # Ctrl-C reaches the whole process group: the parent alone decides what to do.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -186,7 +186,7 @@ def lint_files(
     settings: Settings,
     *,
     fix: bool = False,
-    unsafe_fixes: bool = False,
+    unsafe_fixes: bool | None = False,
     jobs: int | None = None,
     external: Callable[[str], CrossModuleFacts | None] | None = None,
     settings_of: Callable[[str], Settings] | None = None,
@@ -194,7 +194,8 @@ def lint_files(
     """Lint ``paths`` with ``jobs`` processes (default: all cores), yielding outcomes in the
     order of ``paths`` as soon as each is ready. ``external(path)``: what other files
     trace or rebind in ``path`` (``ProjectIndex.external``); ``settings_of(path)``: the
-    file's own settings (default: ``settings`` for every file)."""
+    file's own settings (default: ``settings`` for every file); ``unsafe_fixes`` None:
+    as each file's own settings say."""
 
     def external_of(path: str) -> CrossModuleFacts | None:
         return external(path) if external is not None else None
@@ -259,7 +260,7 @@ def _isolated(
     path: str,
     settings: Settings,
     fix: bool,
-    unsafe_fixes: bool,
+    unsafe_fixes: bool | None,
     external: CrossModuleFacts | None = None,
 ) -> Outcome:
     with ProcessPoolExecutor(
