@@ -237,6 +237,11 @@ class Configurations:
             self._by_config[key] = settings
         return settings
 
+    def traced_decorators(self, path: str) -> frozenset[str]:
+        """The ``traced-decorators`` that trace the functions defined in the file at
+        ``path``: its own configuration's (see :class:`jaxlint.project.index.DecoratorsOf`)."""
+        return self.for_file(path).decorator_set
+
     def _nearest(self, folder: str) -> Path | None:
         """The configuration file nearest ``folder``, remembered for every folder on the
         way up (a walk asks once per folder)."""

@@ -128,7 +128,7 @@ def lint_paths(
             run.warnings.append(f"{path}: no such file or directory")
     if not files and not missing:
         run.warnings.append("no Python files found")
-    for name in unresolved_decorators(settings.traced_decorators, settings.root, files):
+    for name in unresolved_decorators(files, configurations.for_file):
         run.warnings.append(
             f"`traced-decorators` entry `{name}` resolves to nothing in this project "
             "(no module or function of that name, and no importable package): check the "
@@ -164,8 +164,10 @@ def lint_paths(
             # A notebook is no module other files import: the index is of modules.
             modules = [path for path in scope if not is_notebook(path)]
             # Read in parallel what the index needs (and the pre-filter's verdicts).
-            summarize_files(modules, settings.traced_decorators, summaries, options.jobs)
-            project = ProjectIndex(modules, settings.traced_decorators, summaries)
+            # Each module traced by its own configuration's decorators, whoever runs.
+            decorators_of = configurations.traced_decorators
+            summarize_files(modules, decorators_of, summaries, options.jobs)
+            project = ProjectIndex(modules, decorators_of, summaries)
         return project
 
     state = ""
@@ -173,7 +175,7 @@ def lint_paths(
         stored = None
         if cache is not None:
             state = cache.project_state(
-                (path, digests.get(os.path.abspath(path), "")) for path in scope
+                (path, _indexed_content(digests, configurations, path)) for path in scope
             )
             stored = cache.project_fingerprints(state)
         if stored is not None and cache is not None:
@@ -242,6 +244,14 @@ def lint_paths(
             )
     run.findings.sort()
     return run
+
+
+def _indexed_content(digests: dict[str, str], configurations: Configurations, path: str) -> str:
+    """What the project index reads of a file: its bytes and its own configuration's
+    traced decorators (a change of either changes the facts it gives other files)."""
+    digest = digests.get(os.path.abspath(path), "")
+    decorators = configurations.traced_decorators(path)
+    return f"{digest}\0{','.join(sorted(decorators))}" if decorators else digest
 
 
 def _finish(

@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -25,6 +25,7 @@ from jaxlint.driver.engine import FileResult, lint_file
 from jaxlint.fsio import read_source
 from jaxlint.project.index import (
     CrossModuleFacts,
+    DecoratorsOf,
     names_a_transformation,
     prefilter,
     summarize,
@@ -288,7 +289,7 @@ MIN_PARALLEL_SUMMARIES = 16
 
 def summarize_files(
     paths: Sequence[str],
-    traced_decorators: Iterable[str],
+    traced_decorators: DecoratorsOf,
     summaries: MutableMapping[str, object],
     jobs: int | None = None,
 ) -> None:
@@ -302,7 +303,6 @@ def summarize_files(
         # One process, few files, or summaries from an earlier run (the cache's): what is
         # left to read is usually a few changed files, which the index reads itself.
         return
-    decorators = frozenset(traced_decorators)
     todo: list[str] = []
     for path in paths:
         if not path.endswith(".py"):
@@ -311,6 +311,7 @@ def summarize_files(
             source = read_source(path)
         except OSError:
             continue
+        decorators = traced_decorators(path)  # the module's own configuration's
         if not names_a_transformation(source, decorators):
             continue
         if summary_key(module_name(path)[1], decorators, source) not in summaries:
@@ -322,8 +323,9 @@ def summarize_files(
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_reader)
     try:
         with frozen_heap(context):
-            results = executor.map(summarize, todo, [decorators] * len(todo))
-        for found in results:
+            sets = [traced_decorators(path) for path in todo]
+            results = executor.map(summarize, todo, sets)
+        for decorators, found in zip(sets, results, strict=True):
             if found is not None:
                 key, summary, digest, verdict = found
                 summaries[key] = summary
