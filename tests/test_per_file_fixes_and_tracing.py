@@ -237,3 +237,18 @@ def test_the_server_indexes_each_module_with_its_own_decorators(tmp_path: Path) 
     _, findings, _ = _concise(["sub/helpers.py"], project, "--no-cache")
     assert served == [(2, 5, "JL004")]
     assert [line.split(" ", 2)[:2] for line in findings] == [["sub/helpers.py:2:5:", "JL004"]]
+
+
+def test_each_configurations_entries_are_checked_for_typos(tmp_path: Path) -> None:
+    project = _tracing_project(tmp_path / "p", steps="sub", configured="sub")
+    (project / "sub" / "pyproject.toml").write_text(
+        '[tool.jaxlint]\ntraced-decorators = ["mylib.compiled", "mylib_typo.compiled"]\n'
+    )
+    warning = "warning: `traced-decorators` entry `mylib_typo.compiled` resolves to nothing"
+    for paths in (["."], ["a.py", "sub/b.py"], ["sub/b.py"]):
+        err = _concise(paths, project, "--no-cache")[2]
+        assert [line for line in err.splitlines() if "traced-decorators" in line] == [
+            f"{warning} in this project (no module or function of that name, and no "
+            "importable package): check the spelling"
+        ], paths
+    assert "traced-decorators" not in _concise(["a.py"], project, "--no-cache")[2]
