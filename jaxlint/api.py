@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from jaxlint.config import ConfigError, Settings, load_settings, with_overrides
+from jaxlint.config import ConfigError, Settings, load_settings
 from jaxlint.fix.findings import Finding, FixSuggestion, documentation_command
 from jaxlint.project.configurations import Configurations, Overrides
 
@@ -81,39 +81,6 @@ class ReportedFinding:
         return entry
 
 
-def _codes(codes: Iterable[str] | str | None) -> list[str] | None:
-    if codes is None:
-        return None
-    if isinstance(codes, str):
-        codes = codes.split(",")
-    return [code.strip().upper() for code in codes if code.strip()]
-
-
-def _settings(
-    config: StrPath | None,
-    start: str,
-    *,
-    select: Iterable[str] | str | None,
-    ignore: Iterable[str] | str | None,
-    extend_select: Iterable[str] | str | None,
-    extend_ignore: Iterable[str] | str | None,
-    unsafe_fixes: bool | None,
-    find_config: bool,
-) -> Settings:
-    if config is not None or find_config:
-        settings = load_settings(config, start)
-    else:
-        settings = Settings()
-    return with_overrides(
-        settings,
-        select=_codes(select),
-        ignore=_codes(ignore),
-        extend_select=_codes(extend_select),
-        extend_ignore=_codes(extend_ignore),
-        unsafe_fixes=unsafe_fixes,
-    )
-
-
 def check(
     paths: StrPath | Sequence[StrPath] = ".",
     *,
@@ -130,31 +97,30 @@ def check(
     """Lint files and folders as ``jaxlint check PATHS`` does, configuration included
     (``config``, or each file's nearest configuration). With ``fix``, fixes are
     written and what is left is returned. Sorted by path, line and column."""
-    from jaxlint.run.check import CheckOptions, lint_paths
+    from jaxlint.run.check import CheckOptions, lint_paths, unsafe_fixes_per_file
 
     targets = [os.fspath(paths)] if isinstance(paths, str | os.PathLike) else list(paths)
     targets = [os.fspath(target) for target in targets] or ["."]
     configurations = Configurations.discovered(
         targets,
         config,
-        Overrides(
-            select=_codes(select),
-            ignore=_codes(ignore),
-            extend_select=_codes(extend_select) or (),
-            extend_ignore=_codes(extend_ignore) or (),
+        Overrides.given(
+            select=select,
+            ignore=ignore,
+            extend_select=extend_select,
+            extend_ignore=extend_ignore,
             unsafe_fixes=unsafe_fixes,
         ),
     )
-    settings = configurations.primary
-    options = CheckOptions(
-        fix=fix, unsafe_fixes=settings.unsafe_fixes, jobs=jobs, use_cache=use_cache
-    )
+    # Unsafe fixes: each file's configuration says (``unsafe_fixes`` is laid over each).
+    options = CheckOptions(fix=fix, jobs=jobs, use_cache=use_cache)
     run = lint_paths(targets, configurations, options)
     for message in run.warnings:
         warnings.warn(message, JaxlintWarning, stacklevel=2)
     if run.errors:
         raise CheckFailed(run.errors)
-    return [ReportedFinding.of(finding, settings.unsafe_fixes) for finding in run.findings]
+    unsafe_fixes_of = unsafe_fixes_per_file(configurations, options)
+    return [ReportedFinding.of(finding, unsafe_fixes_of(finding.path)) for finding in run.findings]
 
 
 def lint_source(
@@ -173,16 +139,13 @@ def lint_source(
     defaults, or ``config``. Nothing is written."""
     from jaxlint.driver.engine import lint_python_source as lint_one
 
-    settings = _settings(
-        config,
-        ".",
+    settings = Overrides.given(
         select=select,
         ignore=ignore,
         extend_select=extend_select,
         extend_ignore=extend_ignore,
         unsafe_fixes=unsafe_fixes,
-        find_config=False,
-    )
+    ).apply(load_settings(config, ".") if config is not None else Settings())
     result = lint_one(source, os.fspath(path), settings)
     for message in result.warnings:
         warnings.warn(message, JaxlintWarning, stacklevel=2)

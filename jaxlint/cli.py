@@ -22,33 +22,6 @@ from jaxlint.output.choices import FORMATS, ColorChoice, OutputFormat
 from jaxlint.project.configurations import Configurations, Overrides
 
 
-def _codes(value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    return [code.strip().upper() for code in value.split(",") if code.strip()]
-
-
-def _globs(values: tuple[str, ...]) -> list[str] | None:
-    """``--exclude a,b --exclude c`` -> ``[a, b, c]`` (None: not given)."""
-    if not values:
-        return None
-    return [glob.strip() for value in values for glob in value.split(",") if glob.strip()]
-
-
-def _per_file_ignores(values: tuple[str, ...], option: str) -> list[tuple[str, tuple[str, ...]]]:
-    """ruff's ``--per-file-ignores "GLOB:CODE,GLOB:CODE"``, grouped by glob in order."""
-    grouped: dict[str, list[str]] = {}
-    for value in values:
-        for pair in value.split(","):
-            if not pair.strip():
-                continue
-            glob, colon, code = pair.rpartition(":")
-            if not colon or not glob.strip() or not code.strip():
-                raise ConfigError(f"{option} takes GLOB:CODE pairs, not `{pair.strip()}`")
-            grouped.setdefault(glob.strip(), []).append(code.strip().upper())
-    return [(glob, tuple(codes)) for glob, codes in grouped.items()]
-
-
 def _split_config(values: tuple[str, ...]) -> tuple[str | None, dict[str, Any]]:
     """``--config``, as ruff takes it: a configuration file (at most one), or inline
     ``KEY = VALUE`` TOML that overrides the file's setting of that key."""
@@ -302,35 +275,29 @@ def check(
         configurations = Configurations.discovered(
             starts,
             config_file,
-            Overrides(
-                select=_codes(select),
-                ignore=_codes(ignore),
-                extend_select=_codes(extend_select) or (),
-                extend_ignore=_codes(extend_ignore) or (),
+            Overrides.given(
+                select=select,
+                ignore=ignore,
+                extend_select=extend_select,
+                extend_ignore=extend_ignore,
                 unsafe_fixes=unsafe_fixes,
                 force_exclude=force_exclude,
-                fixable=_codes(fixable),
-                unfixable=_codes(unfixable),
-                exclude=_globs(exclude),
-                extend_exclude=_globs(extend_exclude),
-                per_file_ignores=_per_file_ignores(per_file_ignores, "--per-file-ignores")
-                if per_file_ignores
-                else None,
-                extend_per_file_ignores=_per_file_ignores(
-                    extend_per_file_ignores, "--extend-per-file-ignores"
-                ),
+                fixable=fixable,
+                unfixable=unfixable,
+                exclude=exclude,
+                extend_exclude=extend_exclude,
+                per_file_ignores=per_file_ignores,
+                extend_per_file_ignores=extend_per_file_ignores,
                 preview=preview,
                 cache_dir=cache_dir,
                 ignore_noqa=ignore_noqa,
                 inline=inline,
             ),
         )
-        settings = configurations.primary
         if show_files or show_settings:
             sys.exit(_show(targets, configurations, show_files))
         options = CheckOptions(
-            fix=fix or fix_only,
-            unsafe_fixes=settings.unsafe_fixes,
+            fix=fix or fix_only,  # unsafe fixes: each file's configuration, or the option
             diff=diff,
             output_format=OutputFormat(output_format),
             color=ColorChoice.NEVER if no_color or output_file else ColorChoice.AUTO,

@@ -234,6 +234,11 @@ class Settings:
     def _codes_everywhere(self) -> frozenset[str]:
         return frozenset(code for code in all_codes() if self.enabled(code))
 
+    @functools.cached_property
+    def decorator_set(self) -> frozenset[str]:
+        """``traced_decorators`` as the index and the pre-filter key them (built once)."""
+        return frozenset(self.traced_decorators)
+
     def relative(self, path: str) -> str:
         try:
             return Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root)).as_posix()

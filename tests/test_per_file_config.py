@@ -165,3 +165,23 @@ def test_python_api_resolves_each_files_configuration(project: Path) -> None:
     for paths in ([a, b], [b, a], [str(project)]):
         found = [(f.path, f.line, f.code) for f in jaxlint.check(paths)]
         assert found == [(b, 6, "JL004")], paths
+
+
+def test_the_command_line_and_the_api_give_overrides_in_one_form() -> None:
+    # cli.py and api.py both build their Overrides with Overrides.given.
+    given = Overrides.given(
+        select="jl001, JL002",
+        extend_ignore=["jl004"],
+        exclude=("a,b", "c"),
+        per_file_ignores=("tests/*:jl003,tests/*:JL004", "x.py:JL001"),
+    )
+    assert given == Overrides(
+        select=["JL001", "JL002"],
+        extend_ignore=["JL004"],
+        exclude=["a", "b", "c"],
+        per_file_ignores=[("tests/*", ("JL003", "JL004")), ("x.py", ("JL001",))],
+        extend_per_file_ignores=[],
+    )
+    assert Overrides.given(select=["JL001,JL002"]).select == ["JL001", "JL002"]
+    with pytest.raises(ConfigError, match="--per-file-ignores takes GLOB:CODE pairs, not `x`"):
+        Overrides.given(per_file_ignores=["x"])

@@ -19,7 +19,7 @@ from jaxlint.driver.source import looks_like_jax
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.findings import Finding
 from jaxlint.project import prefilter
-from jaxlint.project.index import ProjectIndex, names_a_transformation
+from jaxlint.project.index import ProjectIndex, names_a_transformation, no_decorators
 from jaxlint.rules import MODEL_RULES, RULES_BY_CODE, Rule
 from jaxlint.rules.triggers import ALL_TRIGGERS, Trigger
 from jaxlint.run import parallel
@@ -359,10 +359,10 @@ def test_index_read_in_workers_is_the_index_read_here(
     (tmp_path / "plain.py").write_text("def unrelated():\n    return 1\n")
     files = sorted(str(path) for path in tmp_path.glob("*.py"))
     summaries: dict[str, object] = {}
-    parallel.summarize_files(files, (), summaries, jobs=2)
+    parallel.summarize_files(files, no_decorators, summaries, jobs=2)
     # Every file naming a transformation, and only those, was read by the workers.
     assert len(summaries) == len(files) - 1
-    from_workers = ProjectIndex(files, (), summaries)
+    from_workers = ProjectIndex(files, no_decorators, summaries)
     here = ProjectIndex(files)
     for path in files:
         assert from_workers.external_traced(path) == here.external_traced(path)

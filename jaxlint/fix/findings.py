@@ -4,6 +4,7 @@ what the reporters print."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -17,9 +18,14 @@ __all__ = [
     "Fix",
     "FixSuggestion",
     "TextEdit",
+    "UnsafeFixes",
     "documentation_command",
     "single_line",
 ]
+
+#: Whether unsafe fixes are on: for every file (a bool), or for the file at a path (each
+#: file's configuration decides, as ruff resolves ``unsafe-fixes``).
+UnsafeFixes = bool | Callable[[str], bool]
 
 _LINE_BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n)\s*")
 
@@ -86,7 +92,11 @@ class Finding:
     def fix_available(self) -> Applicability | None:
         return self.fix.applicability if self.fix is not None else None
 
-    def fixable(self, unsafe_fixes: bool = False) -> bool:
-        return self.fix_available is Applicability.SAFE or (
-            unsafe_fixes and self.fix_available is Applicability.UNSAFE
-        )
+    def unsafe_fixes_on(self, unsafe_fixes: UnsafeFixes) -> bool:
+        """Whether ``unsafe_fixes`` turns unsafe fixes on in this finding's file."""
+        return unsafe_fixes if isinstance(unsafe_fixes, bool) else unsafe_fixes(self.path)
+
+    def fixable(self, unsafe_fixes: UnsafeFixes = False) -> bool:
+        if self.fix_available is Applicability.SAFE:
+            return True
+        return self.fix_available is Applicability.UNSAFE and self.unsafe_fixes_on(unsafe_fixes)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from jaxlint._version import __version__
-from jaxlint.fix.findings import Applicability, Finding, documentation_command
+from jaxlint.fix.findings import Applicability, Finding, UnsafeFixes, documentation_command
 from jaxlint.output.choices import ColorChoice, OutputFormat
 from jaxlint.output.snippets import (
     Notebooks,
@@ -40,7 +40,7 @@ def report(
     output_format: OutputFormat | str,
     out: TextIO,
     *,
-    unsafe_fixes: bool = False,
+    unsafe_fixes: UnsafeFixes = False,
     fixed: int = 0,
     root: str | None = None,
     color: ColorChoice = ColorChoice.AUTO,
@@ -83,7 +83,7 @@ def write_text(
     findings: Sequence[Finding],
     out: TextIO,
     *,
-    unsafe_fixes: bool = False,
+    unsafe_fixes: UnsafeFixes = False,
     fixed: int = 0,
     paint: Painter | None = None,
     source_lines: SourceLines | None = None,
@@ -114,7 +114,9 @@ def write_text(
         return
     fixable = sum(1 for finding in findings if finding.fixable(unsafe_fixes))
     hidden = sum(
-        1 for f in findings if f.fix_available is Applicability.UNSAFE and not unsafe_fixes
+        1
+        for f in findings
+        if f.fix_available is Applicability.UNSAFE and not f.unsafe_fixes_on(unsafe_fixes)
     )
     if findings or fixed:
         total = len(findings) + fixed  # what was found: fixed now, or left to report
@@ -131,7 +133,7 @@ def write_text(
         out.write("All checks passed!\n")
 
 
-def as_json(finding: Finding, unsafe_fixes: bool = False) -> dict[str, Any]:
+def as_json(finding: Finding, unsafe_fixes: UnsafeFixes = False) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "path": finding.path,
         "line": finding.line,
@@ -150,7 +152,7 @@ def as_json(finding: Finding, unsafe_fixes: bool = False) -> dict[str, Any]:
     return entry
 
 
-def write_json(findings: Sequence[Finding], out: TextIO, unsafe_fixes: bool = False) -> None:
+def write_json(findings: Sequence[Finding], out: TextIO, unsafe_fixes: UnsafeFixes = False) -> None:
     json.dump([as_json(f, unsafe_fixes) for f in findings], out, indent=2)
     out.write("\n")
 
@@ -303,7 +305,7 @@ def write_sarif(
 
 
 def write_statistics(
-    findings: Sequence[Finding], out: TextIO, output_format: str, unsafe_fixes: bool = False
+    findings: Sequence[Finding], out: TextIO, output_format: str, unsafe_fixes: UnsafeFixes = False
 ) -> None:
     counts = Counter(f.code for f in findings)
     fixable = Counter(f.code for f in findings if f.fixable(unsafe_fixes))

@@ -4,12 +4,13 @@ resolves it), or one ``--config`` for all, with the command line's options on to
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jaxlint.config import (
+    ConfigError,
     Settings,
     config_in,
     find_config,
@@ -17,6 +18,38 @@ from jaxlint.config import (
     with_inline_config,
     with_overrides,
 )
+
+#: Rule codes as a front-end takes them: ``"JL001,JL002"``, or a list (None: not given).
+Codes = str | Iterable[str] | None
+
+
+def codes_given(codes: Codes) -> list[str] | None:
+    """``"jl001, JL002"`` or ``["jl001", "JL002"]`` -> ``["JL001", "JL002"]``."""
+    if codes is None:
+        return None
+    values = [codes] if isinstance(codes, str) else codes
+    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+
+
+def _globs(values: Sequence[str]) -> list[str] | None:
+    """``--exclude a,b --exclude c`` -> ``[a, b, c]`` (None: not given)."""
+    if not values:
+        return None
+    return [glob.strip() for value in values for glob in value.split(",") if glob.strip()]
+
+
+def _per_file_ignores(values: Sequence[str], option: str) -> list[tuple[str, tuple[str, ...]]]:
+    """ruff's ``--per-file-ignores "GLOB:CODE,GLOB:CODE"``, grouped by glob in order."""
+    grouped: dict[str, list[str]] = {}
+    for value in values:
+        for pair in value.split(","):
+            if not pair.strip():
+                continue
+            glob, colon, code = pair.rpartition(":")
+            if not colon or not glob.strip() or not code.strip():
+                raise ConfigError(f"{option} takes GLOB:CODE pairs, not `{pair.strip()}`")
+            grouped.setdefault(glob.strip(), []).append(code.strip().upper())
+    return [(glob, tuple(codes)) for glob, codes in grouped.items()]
 
 
 @dataclass(frozen=True)
@@ -42,6 +75,54 @@ class Overrides:
     ignore_noqa: bool = False
     #: ``--config "KEY = VALUE"`` tables, in the order given
     inline: dict[str, Any] | None = None
+
+    @classmethod
+    def given(
+        cls,
+        *,
+        select: Codes = None,
+        ignore: Codes = None,
+        extend_select: Codes = None,
+        extend_ignore: Codes = None,
+        unsafe_fixes: bool | None = None,
+        force_exclude: bool | None = None,
+        fixable: Codes = None,
+        unfixable: Codes = None,
+        exclude: Sequence[str] = (),
+        extend_exclude: Sequence[str] = (),
+        per_file_ignores: Sequence[str] = (),
+        extend_per_file_ignores: Sequence[str] = (),
+        preview: bool | None = None,
+        cache_dir: str | None = None,
+        ignore_noqa: bool = False,
+        inline: dict[str, Any] | None = None,
+    ) -> Overrides:
+        """The overrides as the command line and the Python API take them: codes as
+        ``"JL001,JL002"`` or a list of codes; ``exclude`` globs, each value possibly
+        ``"a,b"``; per-file ignores as ``"GLOB:CODE,GLOB:CODE"`` values; ``None`` and
+        ``()`` mean not given."""
+        return cls(
+            select=codes_given(select),
+            ignore=codes_given(ignore),
+            extend_select=codes_given(extend_select) or (),
+            extend_ignore=codes_given(extend_ignore) or (),
+            unsafe_fixes=unsafe_fixes,
+            force_exclude=force_exclude,
+            fixable=codes_given(fixable),
+            unfixable=codes_given(unfixable),
+            exclude=_globs(exclude),
+            extend_exclude=_globs(extend_exclude),
+            per_file_ignores=_per_file_ignores(per_file_ignores, "--per-file-ignores")
+            if per_file_ignores
+            else None,
+            extend_per_file_ignores=_per_file_ignores(
+                extend_per_file_ignores, "--extend-per-file-ignores"
+            ),
+            preview=preview,
+            cache_dir=cache_dir,
+            ignore_noqa=ignore_noqa,
+            inline=inline,
+        )
 
     def apply(self, settings: Settings) -> Settings:
         if self.inline:
@@ -155,6 +236,11 @@ class Configurations:
             settings = self._overrides.apply(load_settings(found))
             self._by_config[key] = settings
         return settings
+
+    def traced_decorators(self, path: str) -> frozenset[str]:
+        """The ``traced-decorators`` that trace the functions defined in the file at
+        ``path``: its own configuration's (see :class:`jaxlint.project.index.DecoratorsOf`)."""
+        return self.for_file(path).decorator_set
 
     def _nearest(self, folder: str) -> Path | None:
         """The configuration file nearest ``folder``, remembered for every folder on the

@@ -22,7 +22,7 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +55,14 @@ _KIND_ADJECTIVES = {
 #: make trace-time effects in callees lose their repeats (not custom_jvp/vjp primals
 #: nor flax modules: those run on the caller's values unless something stages them).
 _STAGED_ROOT_KINDS = frozenset(kind for kind in _KIND_ADJECTIVES if kind.stages_python)
+
+#: The ``traced-decorators`` of the module at a path: its own configuration's, so that a
+#: module's functions are traced by the same names whichever files a run is given.
+DecoratorsOf = Callable[[str], frozenset[str]]
+
+
+def no_decorators(path: str) -> frozenset[str]:
+    return frozenset()
 
 
 @dataclass(frozen=True)
@@ -90,12 +98,13 @@ class ProjectIndex:
     def __init__(
         self,
         paths: Sequence[str],
-        traced_decorators: Iterable[str] = (),
+        traced_decorators: DecoratorsOf = no_decorators,
         summaries: MutableMapping[str, Any] | None = None,
     ) -> None:
-        """``summaries`` keeps each module's summary by content (the result cache gives
-        one), so an unchanged file is not parsed again to rebuild the index."""
-        self._decorators = frozenset(traced_decorators)
+        """``traced_decorators(path)``: the decorators that trace the functions defined
+        in that module. ``summaries`` keeps each module's summary by content (the result
+        cache gives one), so an unchanged file is not parsed again to rebuild the index."""
+        self._decorators_of = traced_decorators
         self._summaries = summaries
         self._sources: dict[str, bytes] = {}
         self._path_of: dict[str, str] = {}  # module name -> path, parsed on demand
@@ -106,7 +115,6 @@ class ProjectIndex:
         self._rebound: dict[str, dict[str, str]] = {}  # path -> module-level name -> where
         #: path -> the other modules whose code its cross-module facts come from
         self._causes: dict[str, set[str]] = {}
-        mentions_transform = _transform_mention(self._decorators)
         callers: list[tuple[str, str, bytes]] = []
         others: list[tuple[str, str, bytes]] = []
         for path in paths:
@@ -120,7 +128,7 @@ class ProjectIndex:
                 continue
             # Only a file that names a transformation can hold a root; the others are
             # parsed only if a traced call reaches them.
-            if mentions_transform.search(source):
+            if names_a_transformation(source, traced_decorators(path)):
                 callers.append((name, path, source))
             else:
                 others.append((name, path, source))
@@ -231,9 +239,10 @@ class ProjectIndex:
         except OSError:
             return None  # unreadable: the linter reports it
         name, package = module_name(path)
+        decorators = self._decorators_of(path)
         key = ""
         if self._summaries is not None:
-            key = summary_key(package, self._decorators, source)
+            key = summary_key(package, decorators, source)
             stored = self._summaries.get(key)
             if stored is not None:
                 module = IndexedModule.from_summary(name, absolute, package, stored)
@@ -244,8 +253,8 @@ class ProjectIndex:
         if isinstance(tree, Refusal):
             return None  # refused (JL000) or too deep to read: the linter reports it
         module = IndexedModule(name, absolute, package)
-        ModuleReader(module, self._decorators).read(tree)
-        prefilter.remember(source, tree, self._decorators)  # the linter need not parse again
+        ModuleReader(module, decorators).read(tree)
+        prefilter.remember(source, tree, decorators)  # the linter need not parse again
         self._by_path[absolute] = module
         if self._summaries is not None:
             self._summaries[key] = module.summary()

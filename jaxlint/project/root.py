@@ -66,8 +66,12 @@ def index_files(
 
 def project_index(
     files: Sequence[str],
-    settings: Settings,
+    settings: Settings | Configurations,
     summaries: MutableMapping[str, Any] | None = None,
 ) -> ProjectIndex:
-    """The cross-module index for linting ``files`` (see :func:`index_files`)."""
-    return ProjectIndex(index_files(files, settings), settings.traced_decorators, summaries)
+    """The cross-module index for linting ``files`` (see :func:`index_files`), each
+    module traced by its own configuration's decorators."""
+    configurations = as_configurations(settings)
+    return ProjectIndex(
+        index_files(files, configurations), configurations.traced_decorators, summaries
+    )

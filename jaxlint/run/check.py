@@ -17,7 +17,7 @@ from typing import Any, BinaryIO, TextIO
 from jaxlint.config import ConfigError, Settings
 from jaxlint.driver.engine import FileResult, lint_bytes
 from jaxlint.driver.source import unreadable_file_finding
-from jaxlint.fix.findings import Finding
+from jaxlint.fix.findings import Finding, UnsafeFixes
 from jaxlint.fsio import WriteRefused, read_source, replace_source
 from jaxlint.notebook import changed_cells, is_notebook
 from jaxlint.output.choices import ColorChoice, OutputFormat
@@ -44,7 +44,10 @@ from jaxlint.run.parallel import lint_files, summarize_files
 @dataclass(frozen=True)
 class CheckOptions:
     fix: bool = False
-    unsafe_fixes: bool = False
+    #: Whether unsafe fixes are applied and offered: None, as each file's configuration
+    #: says (``unsafe-fixes``, which the command line's option is laid over); a bool, the
+    #: same for every file.
+    unsafe_fixes: bool | None = None
     diff: bool = False
     output_format: OutputFormat | str = OutputFormat.TEXT
     color: ColorChoice = ColorChoice.AUTO
@@ -85,6 +88,21 @@ class CheckRun:
     sources: dict[str, bytes] = field(default_factory=dict)
 
 
+def unsafe_fixes_in(settings: Settings, options: CheckOptions) -> bool:
+    """Whether unsafe fixes are on in a file linted with ``settings``: the run's choice
+    where it makes one, else that file's own configuration."""
+    return settings.unsafe_fixes if options.unsafe_fixes is None else options.unsafe_fixes
+
+
+def unsafe_fixes_per_file(
+    settings: Settings | Configurations, options: CheckOptions
+) -> Callable[[str], bool]:
+    """:func:`unsafe_fixes_in` for the file at a path: what ``--fix`` applies there and
+    what every report calls fixable there, whichever other files the run has."""
+    configurations = as_configurations(settings)
+    return lambda path: unsafe_fixes_in(configurations.for_file(path), options)
+
+
 def lint_paths(
     paths: Sequence[str],
     settings: Settings | Configurations,
@@ -110,13 +128,14 @@ def lint_paths(
             run.warnings.append(f"{path}: no such file or directory")
     if not files and not missing:
         run.warnings.append("no Python files found")
-    for name in unresolved_decorators(settings.traced_decorators, settings.root, files):
+    for name in unresolved_decorators(files, configurations.for_file):
         run.warnings.append(
             f"`traced-decorators` entry `{name}` resolves to nothing in this project "
             "(no module or function of that name, and no importable package): check the "
             "spelling"
         )
     want_fixes = options.fix or options.diff
+    unsafe_fixes_of = unsafe_fixes_per_file(configurations, options)
     # The cross-module index covers the whole project whatever part of it is linted, so
     # that a run on some files (pre-commit) reports what a whole-project run reports.
     scope = index_files(files, configurations, paths) if files else []
@@ -145,8 +164,10 @@ def lint_paths(
             # A notebook is no module other files import: the index is of modules.
             modules = [path for path in scope if not is_notebook(path)]
             # Read in parallel what the index needs (and the pre-filter's verdicts).
-            summarize_files(modules, settings.traced_decorators, summaries, options.jobs)
-            project = ProjectIndex(modules, settings.traced_decorators, summaries)
+            # Each module traced by its own configuration's decorators, whoever runs.
+            decorators_of = configurations.traced_decorators
+            summarize_files(modules, decorators_of, summaries, options.jobs)
+            project = ProjectIndex(modules, decorators_of, summaries)
         return project
 
     state = ""
@@ -154,7 +175,7 @@ def lint_paths(
         stored = None
         if cache is not None:
             state = cache.project_state(
-                (path, digests.get(os.path.abspath(path), "")) for path in scope
+                (path, _indexed_content(digests, configurations, path)) for path in scope
             )
             stored = cache.project_fingerprints(state)
         if stored is not None and cache is not None:
@@ -180,7 +201,7 @@ def lint_paths(
             hit = cache.get(path, key_of(path, digest))
             # A fix run re-lints only what it may rewrite; the rest is as cached.
             if hit is not None and not (
-                want_fixes and any(f.fixable(options.unsafe_fixes) for f in hit.findings)
+                want_fixes and any(f.fixable(unsafe_fixes_of) for f in hit.findings)
             ):
                 results[index] = hit
         run.cache = cache.stats
@@ -223,6 +244,14 @@ def lint_paths(
             )
     run.findings.sort()
     return run
+
+
+def _indexed_content(digests: dict[str, str], configurations: Configurations, path: str) -> str:
+    """What the project index reads of a file: its bytes and its own configuration's
+    traced decorators (a change of either changes the facts it gives other files)."""
+    digest = digests.get(os.path.abspath(path), "")
+    decorators = configurations.traced_decorators(path)
+    return f"{digest}\0{','.join(sorted(decorators))}" if decorators else digest
 
 
 def _finish(
@@ -323,6 +352,15 @@ def run_check(
     configurations = as_configurations(settings)
     settings = configurations.primary  # the run's own: where paths are reported from
     reading_stdin = list(paths) == ["-"]
+    # stdin's source is linted as --stdin-filename, with that file's configuration
+    stdin_settings = (
+        configurations.for_file(options.stdin_filename) if options.stdin_filename else settings
+    )
+    unsafe_fixes_of: UnsafeFixes = (
+        unsafe_fixes_in(stdin_settings, options)
+        if reading_stdin
+        else unsafe_fixes_per_file(configurations, options)
+    )
     if reading_stdin and options.add_noqa:
         raise ConfigError("--add-noqa edits files: it cannot read from stdin")
     if options.add_noqa and (options.fix or options.diff):
@@ -334,12 +372,7 @@ def run_check(
         with _termination_as_exception():
             if reading_stdin:
                 stdin = stdin or sys.stdin.buffer
-                own = (
-                    configurations.for_file(options.stdin_filename)
-                    if options.stdin_filename
-                    else settings
-                )
-                run = lint_stdin(stdin.read(), own, options)
+                run = lint_stdin(stdin.read(), stdin_settings, options)
             else:
                 run = lint_paths(paths, configurations, options)
             if options.add_noqa:
@@ -384,14 +417,14 @@ def run_check(
         if run.fixed and not options.quiet:
             out.write(f"Fixed {plural(run.fixed, 'problem')}.\n")
     elif options.statistics:
-        write_statistics(run.findings, out, options.output_format, options.unsafe_fixes)
+        write_statistics(run.findings, out, options.output_format, unsafe_fixes_of)
     else:
         remaining = run.findings
         report(
             remaining,
             options.output_format,
             out,
-            unsafe_fixes=options.unsafe_fixes,
+            unsafe_fixes=unsafe_fixes_of,
             fixed=run.fixed,
             root=settings.root,
             color=options.color,
@@ -438,7 +471,7 @@ def lint_stdin(source: bytes, settings: Settings, options: CheckOptions) -> Chec
         source,
         settings,
         fix=options.fix or options.diff,
-        unsafe_fixes=options.unsafe_fixes,
+        unsafe_fixes=unsafe_fixes_in(settings, options),
     )
     result.original_source = source
     if result.fixed_source is not None:

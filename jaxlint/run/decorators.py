@@ -16,8 +16,10 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+
+from jaxlint.config import Settings
 
 
 def _importable(top: str) -> bool:
@@ -73,15 +75,22 @@ def resolves(name: str, roots: Sequence[Path]) -> bool:
     return False
 
 
-def unresolved_decorators(names: Iterable[str], root: str, files: Iterable[str]) -> list[str]:
-    """The entries of ``names`` that resolve to nothing, in the order given, once each."""
-    names = list(names)
-    if not names:
-        return []  # nothing configured: no package roots to look for
-    project = Path(os.path.abspath(root))
-    roots = [project, project / "src", *sorted(_package_roots(files) - {project})]
-    unresolved: list[str] = []
-    for name in dict.fromkeys(names):
-        if not resolves(name, roots):
-            unresolved.append(name)
-    return unresolved
+def unresolved_decorators(
+    files: Sequence[str], settings_of: Callable[[str], Settings]
+) -> list[str]:
+    """The ``traced-decorators`` entries that resolve to nothing, in the order met, once
+    each: every file's own configuration's entries, looked for from that configuration's
+    root and the package roots of the files it governs."""
+    governed: dict[int, tuple[Settings, list[str]]] = {}  # by configuration
+    for file in files:
+        own = settings_of(file)
+        if own.traced_decorators:
+            governed.setdefault(id(own), (own, []))[1].append(file)
+    unresolved: dict[str, None] = {}
+    for own, its_files in governed.values():
+        project = Path(os.path.abspath(own.root))
+        roots = [project, project / "src", *sorted(_package_roots(its_files) - {project})]
+        for name in dict.fromkeys(own.traced_decorators):
+            if name not in unresolved and not resolves(name, roots):
+                unresolved[name] = None
+    return list(unresolved)

@@ -54,7 +54,7 @@ def caused_elsewhere(
     if not candidates:
         return []
     settings = configurations.primary
-    without = ProjectIndex(others, settings.traced_decorators, summaries)
+    without = ProjectIndex(others, configurations.traced_decorators, summaries)
     affected = [path for path in candidates if index.fingerprint(path) != without.fingerprint(path)]
     if not affected:
         return []

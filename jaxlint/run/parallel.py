@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -25,6 +25,7 @@ from jaxlint.driver.engine import FileResult, lint_file
 from jaxlint.fsio import read_source
 from jaxlint.project.index import (
     CrossModuleFacts,
+    DecoratorsOf,
     names_a_transformation,
     prefilter,
     summarize,
@@ -36,7 +37,7 @@ from jaxlint.run.cache import source_digest
 #: A lint result and the digest of the bytes it was computed from (None: unreadable).
 Outcome = tuple[FileResult, str | None]
 
-_worker_state: tuple[Settings, bool, bool] | None = None
+_worker_state: tuple[Settings, bool, bool | None] | None = None
 
 #: Collector thresholds while linting. A libcst tree is millions of acyclic objects,
 #: and at Python's default (a collection every 700 allocations) the cycle collector
@@ -116,16 +117,16 @@ def lint_one(
     path: str,
     settings: Settings,
     fix: bool,
-    unsafe_fixes: bool,
+    unsafe_fixes: bool | None,
     external: CrossModuleFacts | None = None,
 ) -> Outcome:
     """Lint one file; whatever goes wrong is an internal error for this file alone, and a
-    file that takes longer than ``settings.file_timeout`` is skipped with a warning."""
+    file that takes longer than ``settings.file_timeout`` is skipped with a warning.
+    ``unsafe_fixes`` None: as the file's own configuration says."""
+    unsafe = settings.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
     try:
         with time_limit(settings.file_timeout):
-            result = lint_file(
-                path, settings, fix=fix, unsafe_fixes=unsafe_fixes, external=external
-            )
+            result = lint_file(path, settings, fix=fix, unsafe_fixes=unsafe, external=external)
     except _TooSlow:
         limit = f"{settings.file_timeout:g}"
         warning = f"{path}: skipped (linting it took more than {limit} s of CPU: `file-timeout`)"
@@ -147,7 +148,7 @@ def lint_one(
     return result, digest
 
 
-def _start_worker(settings: Settings, fix: bool, unsafe_fixes: bool) -> None:
+def _start_worker(settings: Settings, fix: bool, unsafe_fixes: bool | None) -> None:
     # Ctrl-C reaches the whole process group: the parent alone decides what to do.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -186,7 +187,7 @@ def lint_files(
     settings: Settings,
     *,
     fix: bool = False,
-    unsafe_fixes: bool = False,
+    unsafe_fixes: bool | None = False,
     jobs: int | None = None,
     external: Callable[[str], CrossModuleFacts | None] | None = None,
     settings_of: Callable[[str], Settings] | None = None,
@@ -194,7 +195,8 @@ def lint_files(
     """Lint ``paths`` with ``jobs`` processes (default: all cores), yielding outcomes in the
     order of ``paths`` as soon as each is ready. ``external(path)``: what other files
     trace or rebind in ``path`` (``ProjectIndex.external``); ``settings_of(path)``: the
-    file's own settings (default: ``settings`` for every file)."""
+    file's own settings (default: ``settings`` for every file); ``unsafe_fixes`` None:
+    as each file's own settings say."""
 
     def external_of(path: str) -> CrossModuleFacts | None:
         return external(path) if external is not None else None
@@ -259,7 +261,7 @@ def _isolated(
     path: str,
     settings: Settings,
     fix: bool,
-    unsafe_fixes: bool,
+    unsafe_fixes: bool | None,
     external: CrossModuleFacts | None = None,
 ) -> Outcome:
     with ProcessPoolExecutor(
@@ -287,7 +289,7 @@ MIN_PARALLEL_SUMMARIES = 16
 
 def summarize_files(
     paths: Sequence[str],
-    traced_decorators: Iterable[str],
+    traced_decorators: DecoratorsOf,
     summaries: MutableMapping[str, object],
     jobs: int | None = None,
 ) -> None:
@@ -301,7 +303,6 @@ def summarize_files(
         # One process, few files, or summaries from an earlier run (the cache's): what is
         # left to read is usually a few changed files, which the index reads itself.
         return
-    decorators = frozenset(traced_decorators)
     todo: list[str] = []
     for path in paths:
         if not path.endswith(".py"):
@@ -310,6 +311,7 @@ def summarize_files(
             source = read_source(path)
         except OSError:
             continue
+        decorators = traced_decorators(path)  # the module's own configuration's
         if not names_a_transformation(source, decorators):
             continue
         if summary_key(module_name(path)[1], decorators, source) not in summaries:
@@ -321,8 +323,9 @@ def summarize_files(
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_reader)
     try:
         with frozen_heap(context):
-            results = executor.map(summarize, todo, [decorators] * len(todo))
-        for found in results:
+            sets = [traced_decorators(path) for path in todo]
+            results = executor.map(summarize, todo, sets)
+        for decorators, found in zip(sets, results, strict=True):
             if found is not None:
                 key, summary, digest, verdict = found
                 summaries[key] = summary

@@ -25,8 +25,9 @@ from jaxlint.driver.source import parse
 from jaxlint.driver.suppression import comment_layout, noqa_codes, noqa_line
 from jaxlint.fix.edits import TextEdit, apply_text_edits, text_edits
 from jaxlint.fix.findings import Finding
+from jaxlint.project.configurations import Configurations
 from jaxlint.project.discovery import discover
-from jaxlint.project.index import CrossModuleFacts, ProjectIndex
+from jaxlint.project.index import CrossModuleFacts, DecoratorsOf, ProjectIndex
 from jaxlint.project.root import index_files, project_root, rooted
 from jaxlint.rules import RULES_BY_CODE
 from jaxlint.run.cache import ResultCache
@@ -221,7 +222,8 @@ def _wanted(path: str, settings: Settings) -> bool:
 @dataclass
 class _Project:
     files: list[str]
-    traced_decorators: frozenset[str]
+    #: each module's own configuration's decorators, as ``jaxlint check`` takes them
+    traced_decorators: DecoratorsOf
     #: module summaries by content key: an unchanged file is never parsed again
     summaries: dict[str, object]
     index: ProjectIndex
@@ -245,8 +247,11 @@ class ProjectIndexes:
             project = self._projects.get(key)
             if project is None:
                 summaries = dict(ResultCache(rooted(settings)).index_summaries)  # read only
-                files = index_files([path], settings)
-                decorators = settings.traced_decorators
+                # Each file of the project with its nearest configuration, as `check` has it.
+                start = os.path.dirname(os.path.abspath(path))
+                configurations = Configurations(settings, fixed=False, start=start)
+                files = index_files([path], configurations)
+                decorators = configurations.traced_decorators
                 index = ProjectIndex(files, decorators, summaries)
                 project = self._projects[key] = _Project(files, decorators, summaries, index)
             return project.index

@@ -308,7 +308,8 @@ class JaxlintLanguageServer(LanguageServer):
                         title=f"Fix {finding.code}: {diagnostic.fix.title} ({safety} fix)",
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[shown],
-                        is_preferred=finding.fixable(),
+                        # preferred where `--fix` would apply it in this file
+                        is_preferred=finding.fixable(analysis.settings.unsafe_fixes),
                         edit=self.workspace_edit(document, edits),
                     )
                 )
