@@ -238,5 +238,11 @@ STATIC_ARGNAMES = ("static_argnames", "nondiff_argnames")
 TRACED_MODULE_BASES = frozenset({"flax.linen.Module"})
 TRACED_MODULE_METHODS = frozenset({"__call__", "setup"})
 
+#: Differentiating transformations whose ``argnums`` (default 0: the first positional
+#: argument) says which arguments arrive as JVP tracers; the others are the caller's values.
+DIFFERENTIATING_ARGNUMS = frozenset(
+    {"jax.grad", "jax.value_and_grad", "jax.jacfwd", "jax.jacrev", "jax.jacobian", "jax.hessian"}
+)
+
 #: Transformations that take ``*_argnums``/``*_argnames`` options for their arguments.
 JIT_TRANSFORMS = frozenset({"jax.jit", "jax.pmap"})

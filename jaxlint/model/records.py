@@ -475,6 +475,9 @@ class TraceInfo:
     traced_callers: list[CallSite] = field(default_factory=list)
     static_params: set[str] = field(default_factory=set)
     unmapped_params: set[str] = field(default_factory=set)  # in_axes=None under vmap
+    #: selected by the ``argnums`` of a ``grad``-like transformation given this very
+    #: function: JVP tracers, which hold concrete values but refuse ``float()``
+    differentiated_params: set[str] = field(default_factory=set)
     #: bound by ``functools.partial`` before a transformation: concrete Python values
     partial_bound: set[str] = field(default_factory=set)
     host: bool = False  # handed to a host callback: runs with concrete values

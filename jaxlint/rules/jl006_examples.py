@@ -158,6 +158,13 @@ VALID = (
         """),
     Valid("""
         import jax
+        def loss(x, scale):
+            return x * float(scale)  # grad differentiates x only: scale is concrete
+        g = jax.grad(loss)
+        h = jax.grad(loss, 1)  # argnums not spelled as a keyword: not read
+        """),
+    Valid("""
+        import jax
         SCALE = 3
         def helper(x, clip):
             if clip:  # every traced caller passes a Python constant
@@ -278,6 +285,15 @@ VALID = (
         """),
 )
 INVALID = (
+    Invalid(
+        """
+        import jax
+        def loss(x, scale):
+            return x * float(scale)  # float() refuses a JVP tracer, even without jit
+        g = jax.grad(loss, argnums=1)
+        """,
+        line=3,
+    ),
     Invalid(
         """
         import math

@@ -229,8 +229,8 @@ class TracedControlFlow(Rule):
         call = site.call
         if not call.args and not isinstance(call.func, cst.Attribute):
             return None
-        function = model.staged_function(site.scope)
-        if function is None or untraced_arm(model, site):
+        function = site.scope.enclosing_function()
+        if function is None or not model.trace(function).traced or untraced_arm(model, site):
             return None
         name = site.qualified_name
         if name in jf.PYTHON_CONVERSIONS or name == "builtins.range":
@@ -253,8 +253,17 @@ class TracedControlFlow(Rule):
             label = f".{call.func.attr.value}()"
         else:
             return None
+        if name in jf.GRAD_REFUSED_CONVERSIONS or (
+            name is None and call.func.attr.value in jf.GRAD_REFUSED_METHODS  # type: ignore[attr-defined]
+        ):
+            # float(x) refuses grad's JVP tracers too: no staging transformation needed.
+            traced = model.grad_traced_fact
+        elif model.trace(function).staged:
+            traced = model.traced_fact
+        else:
+            return None
         for value in values:
-            if model.traced_fact(value, site) is Fact.YES:
+            if traced(value, site) is Fact.YES:
                 return Diagnostic(
                     self.code,
                     call,

@@ -302,6 +302,29 @@ def _container_parts(expr: cst.BaseExpression) -> list[cst.BaseExpression] | Non
     return None
 
 
+class GradTracedFacts(TracedFacts):
+    """Is the value a tracer, the JVP tracers of the arguments a ``grad``-like
+    transformation differentiates (its ``argnums``) included? Those hold concrete values,
+    so Python control flow on them works, but ``float()`` and the ``math`` functions
+    refuse them (jaxfacts.GRAD_REFUSED_CONVERSIONS). Unlike :class:`JvpTracedFacts`, no
+    assumption: only what ``argnums`` selects, and what is computed from it."""
+
+    lattice = "traced-or-grad"
+
+    def of_param(self, binding: Binding) -> Fact:
+        function = binding.scope
+        param = function.params.get(binding.name)
+        info = self.model.trace(function)
+        if (
+            param is not None
+            and param.name in info.differentiated_params
+            and not (param.starred or info.host or param.default is not None)
+            and param.name not in info.static_params | info.partial_bound
+        ):
+            return YES
+        return super().of_param(binding)
+
+
 class JvpTracedFacts(TracedFacts):
     """Is the value a tracer of any kind, the JVP tracers of code traced only by ``grad``
     included? Those hold concrete values (Python control flow on them works), but classic
