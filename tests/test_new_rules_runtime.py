@@ -178,6 +178,17 @@ class Box:
     @jax.jit
     def doubled(self):
         return self.v * 2
+
+class Grid:
+    @classmethod
+    @jax.jit
+    def zeros(cls, n):
+        return jax.numpy.zeros(3) * n
+
+    @classmethod
+    @functools.partial(jax.jit, static_argnums=0)
+    def ones(cls, n):
+        return jax.numpy.ones(3) * n
 """
 
 
@@ -185,8 +196,13 @@ def test_jit_method_findings_raise_and_pytrees_run(tmp_path: Path) -> None:
     path = tmp_path / "jit_methods_example.py"
     path.write_text(JIT_METHODS)
     run = lint_paths([str(path)], Settings(root=str(tmp_path), select=("JL013",)), CheckOptions())
-    assert [(f.code, f.line) for f in run.findings] == [("JL013", 10), ("JL013", 14)]
+    assert [(f.code, f.line) for f in run.findings] == [
+        ("JL013", 10), ("JL013", 14), ("JL013", 41),
+    ]  # fmt: skip
     module = load_module(path, "jit_methods_example")
+    with pytest.raises(TypeError, match="abstract array"):
+        module.Grid.zeros(2.0)  # the class is passed as `cls`, a traced argument
+    assert module.Grid.ones(2.0).tolist() == [2.0, 2.0, 2.0]
     with pytest.raises(TypeError):
         module.Scaler(2.0)(1.0)
     with pytest.raises(TypeError):

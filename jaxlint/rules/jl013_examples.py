@@ -120,6 +120,15 @@ VALID = (
         """),
     Valid("""
         import jax
+        from functools import partial
+        class Ops:
+            @classmethod
+            @partial(jax.jit, static_argnames="cls")  # the class static: hashable
+            def eye(cls, n):
+                return jax.numpy.eye(3) * n
+        """),
+    Valid("""
+        import jax
         class Ops:
             @staticmethod
             @jax.jit
@@ -128,6 +137,21 @@ VALID = (
         """),
 )
 INVALID = (
+    Invalid(
+        """
+        import jax
+        from flax import struct
+        @struct.dataclass  # a pytree; but the first argument is the class itself
+        class Grid:
+            @classmethod
+            @jax.jit
+            def zeros(shape):
+                return jax.numpy.zeros(shape)
+        """,
+        line=6,
+        column=6,
+        message="under `@classmethod` on `Grid.zeros` traces its first argument `shape`",
+    ),
     Invalid(
         """
         import jax

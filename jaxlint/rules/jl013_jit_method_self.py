@@ -151,6 +151,53 @@ class JitMethodSelf(Rule):
                 if diagnostic is not None:
                     yield diagnostic
         yield from self.check_static_arguments(model)
+        for cls in model.classes:
+            for bindings in cls.bindings.values():
+                for binding in bindings:
+                    method = model.scope_of_node.get(id(binding.node))
+                    if method is not None and isinstance(binding.node, cst.FunctionDef):
+                        diagnostic = self.check_classmethod(model, cls, method, binding.node)
+                        if diagnostic is not None:
+                            yield diagnostic
+
+    def check_classmethod(
+        self, model: SemanticModel, cls: Scope, method: Scope, node: cst.FunctionDef
+    ) -> Diagnostic | None:
+        """``@classmethod`` directly over ``@jax.jit``: the call passes the class as the
+        first argument, and a type is never a JAX type, whatever the class is."""
+        decorators = [decorator.decorator for decorator in node.decorators]
+        for outer, inner in zip(decorators, decorators[1:], strict=False):
+            if model.qualified_name(outer, cls) != "builtins.classmethod":
+                continue
+            transform = model.transform_of(inner, cls)
+            if transform is None or transform[0] not in jf.JIT_TRANSFORMS:
+                return None
+            positional = method.positional_params()
+            if not positional or any(p.starred for p in method.params.values()):
+                return None
+            if transform[2] is not TransformForm.BARE:
+                options = transform_options(inner, transform[2])
+                if any(arg.keyword is None for arg in options):
+                    return None
+                static = option_of(options, method, "", "static_argnums", "static_argnames")
+                if static is None and any(
+                    arg.keyword is not None
+                    and arg.keyword.value in ("static_argnums", "static_argnames")
+                    for arg in options
+                ):
+                    return None  # static options that are not literals: unknown
+                if static is not None and 0 in static.positions:
+                    return None
+            first = positional[0].name
+            return Diagnostic(
+                self.code,
+                inner,
+                f"`@{_decorator_label(inner)}` under `@classmethod` on `{cls.name}."
+                f"{node.name.value}` traces its first argument `{first}`, which every call "
+                f"passes the class `{cls.name}`: a type is not a JAX type, and calls raise "
+                f"TypeError; mark it static (`static_argnums=0`) or use `@staticmethod`",
+            )
+        return None
 
     def instance_methods(
         self, model: SemanticModel, cls: Scope
