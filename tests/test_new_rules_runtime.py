@@ -96,6 +96,9 @@ def test_donation_fixture_deletes_the_donated_state() -> None:
     state = jnp.ones(4)
     with pytest.raises(RuntimeError, match="deleted"):
         module.train_and_compare(state, jnp.ones(4))
+    with pytest.raises(RuntimeError, match="deleted"):
+        module.scales_then_reads(jnp.ones(4), jnp.ones(4))  # jitted by rebinding the name
+    assert float(module.scales_and_rebinds(jnp.ones(4), jnp.ones(4))) == 12.0
     assert module.train(jnp.ones(4), [jnp.ones(4)] * 3).shape == (4,)
 
 

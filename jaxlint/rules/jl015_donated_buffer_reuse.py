@@ -148,6 +148,19 @@ class DonatedBufferReuse(Rule):
             """),
         Valid("""
             import jax
+            import jax.numpy as jnp
+            def step(state, batch):
+                return state + batch
+            state = jnp.ones(3)
+            step(state, state)  # runs before the rebinding: the plain function
+            print(state)
+            step = jax.jit(step, donate_argnums=0)
+            def train(state, batch):
+                state = step(state, batch)
+                return state
+            """),
+        Valid("""
+            import jax
             def step(state, batch):
                 return state + batch
             def make(donate):
@@ -155,6 +168,19 @@ class DonatedBufferReuse(Rule):
             """),
     )
     invalid = (
+        Invalid(
+            """
+            import jax
+            def step(state, batch):
+                return state + batch
+            step = jax.jit(step, donate_argnums=0)  # decorating by rebinding
+            def train(state, batch):
+                step(state, batch)
+                return state
+            """,
+            line=7,
+            message="`state` was donated to `step` at line",
+        ),
         Invalid(
             """
             from functools import partial
