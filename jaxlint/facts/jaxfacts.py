@@ -479,6 +479,7 @@ from jaxlint.facts.timing import (  # noqa: E402, F401 - re-exported
     TIMING_CALLS,
 )
 from jaxlint.facts.transforms import (  # noqa: E402, F401 - re-exported
+    APPLIED_ON_TRACERS,
     CUSTOM_RULE_METHODS,
     DIFFERENTIATING_ARGNUMS,
     EAGER_CONTEXTS,
@@ -491,6 +492,7 @@ from jaxlint.facts.transforms import (  # noqa: E402, F401 - re-exported
     TRACED_MODULE_METHODS,
     TRANSFORMS,
     TREE_MAP_CALLS,
+    Application,
     Transform,
     TransformKind,
     memoizing,

@@ -100,7 +100,10 @@ class TracedControlFlow(Rule):
         `static_argnums`/`static_argnames`, Python constants and closed-over Python values.
         Code traced only by `grad`/`value_and_grad`, `custom_jvp`/`custom_vjp` (and their
         rules), `named_call`, flax `apply` or `hk.transform` runs Python on concrete values,
-        so a value-dependent `if` works there: flagged only where jit & co. call it.
+        so a value-dependent `if` works there: flagged only where jit & co. call it. But
+        `float()`, `complex()`, `.tolist()` and the `math` functions refuse even grad's
+        tracers: they are flagged on the arguments `grad` differentiates (its `argnums`,
+        by default the first) and what is computed from them, with no jit at all.
         """
     why_bad = """
         Under `jit` a traced value has a shape and a dtype but no value: Python cannot decide

@@ -72,7 +72,9 @@ class JitMethodSelf(Rule):
         Only methods whose first parameter is `self` are checked (a function in a class
         body called through the class takes no instance). Classes with bases (flax and equinox modules, `NamedTuple`, pytree base classes)
         and decorated classes (`flax.struct.dataclass`, `chex.dataclass`, registered
-        dataclasses) may well be pytrees, and are left alone.
+        dataclasses) may well be pytrees, and are left alone. In any class, `@classmethod`
+        directly over `@jax.jit` is flagged unless the first parameter is static: every
+        call passes the class, and a type is never a JAX type.
 
         The opposite trap: a method of such a class jitted with `self` static
         (`static_argnums=0`, `static_argnames="self"`, `jax.jit(Cls.method,

@@ -58,6 +58,8 @@ class DonatedBufferReuse(Rule):
         in the same function before it is rebound: passed to another call, returned, or
         donated again on the next iteration of a loop.
 
+        A module-level `step = jax.jit(step, donate_argnums=0)` after `def step` is
+        decorating by rebinding: calls of `step` in function bodies donate.
         The usual form, `state = train_step(state, batch)`, rebinds the name to the result
         and is fine, and so is reading only the metadata (`x.shape`, `x.dtype`).
         """
