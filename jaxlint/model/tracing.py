@@ -266,6 +266,8 @@ class TraceResolver:
                 info.partial_bound |= partial_bound_names(partial, target, bound)
                 self.static_from_options(target, options, bound)
                 self.differentiated_from_options(name, target, options, bound)
+                if transform.kind is TransformKind.JIT and options is call.args and not bound:
+                    self.record_wrapper(site, target, options)
                 if (
                     transform.kind is TransformKind.VMAP
                     and len(positional) > 1
@@ -329,6 +331,20 @@ class TraceResolver:
         for arg in options:
             if arg.keyword is not None and arg.keyword.value == "in_axes":
                 self.unmapped_from_axes(function, arg.value, bound)
+
+    def record_wrapper(self, site: CallSite, function: Scope, options: Sequence[cst.Arg]) -> None:
+        """``g = jax.jit(f, ...)``: a wrapper whose static parameters its literal options
+        tell; with options that are not literal, no record."""
+        keywords = {arg.keyword.value for arg in options if arg.keyword is not None}
+        static_keywords = keywords & {*jf.STATIC_ARGNUMS, *jf.STATIC_ARGNAMES}
+        if any(arg.star for arg in options) or sum(arg.keyword is None for arg in options) > 1:
+            return
+        positional = [param.name for param in function.positional_params()]
+        static = selected_parameters(options, jf.STATIC_ARGNUMS, jf.STATIC_ARGNAMES, positional)
+        if static_keywords and (static is None or not static.complete):
+            return  # which parameters it keeps static is unknown
+        names = frozenset() if static is None else static.names
+        self.model.trace_of_function(function).wrappers.append((site, names))
 
     def differentiated_from_options(
         self, name: str, function: Scope, options: Sequence[cst.Arg], bound: int

@@ -108,16 +108,6 @@ class DynamicShape(Rule):
     )
     valid = (
         Valid("""
-            from functools import partial
-            import jax
-            import jax.numpy as jnp
-            from jax.scipy.special import multigammaln
-            def rows(x):
-                return jnp.apply_along_axis(jnp.sum, 1, x, 0)  # only the row is traced
-            def log_gamma(a, d):
-                return jax.jit(partial(multigammaln, d=d))(a) + jax.jit(jnp.sum)(a, None)
-            """),
-        Valid("""
             import jax
             import jax.numpy as jnp
             @jax.jit
@@ -192,20 +182,27 @@ class DynamicShape(Rule):
                 moved = jnp.roll(x, shift) + jax.lax.dynamic_slice(x, (start,), (2,)).sum()
                 return top.sum() + moved + jnp.full(x.shape, fill) + jnp.sum(x, axis=-1)
             """),
-    )
-    invalid = (
-        Invalid(
-            """
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            def ramp(n):
+                return jnp.arange(0, n, 1)  # the traced wrapper is never called
+            ramp_jit = jax.jit(ramp)
+            ramp_static = jax.jit(ramp, static_argnums=0)
+            ramp_static(5)
+            """),
+        Valid("""
+            from functools import partial
             import jax
             import jax.numpy as jnp
             from jax.scipy.special import multigammaln
             def rows(x):
-                return jnp.apply_along_axis(jnp.where, 1, x)  # jnp.where(row): no size
+                return jnp.apply_along_axis(jnp.sum, 1, x, 0)  # only the row is traced
             def log_gamma(a, d):
-                return jax.jit(multigammaln)(a, d)  # d is traced, and must be static
-            """,
-            count=2,
-        ),
+                return jax.jit(partial(multigammaln, d=d))(a) + jax.jit(jnp.sum)(a, None)
+            """),
+    )
+    invalid = (
         Invalid(
             """
             import jax
@@ -274,6 +271,31 @@ class DynamicShape(Rule):
                 return best + noise + jnp.linalg.matrix_power(x, n)
             """,
             count=4,
+        ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            def ramp(n):
+                return jnp.arange(0, n, 1)  # traced by `ramp_jit`, whatever `ramp_static` does
+            ramp_jit = jax.jit(ramp)
+            ramp_jit(5)
+            ramp_static = jax.jit(ramp, static_argnums=0)
+            ramp_static(5)
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            from jax.scipy.special import multigammaln
+            def rows(x):
+                return jnp.apply_along_axis(jnp.where, 1, x)  # jnp.where(row): no size
+            def log_gamma(a, d):
+                return jax.jit(multigammaln)(a, d)  # d is traced, and must be static
+            """,
+            count=2,
         ),
     )
 

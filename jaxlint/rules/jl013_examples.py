@@ -120,6 +120,14 @@ VALID = (
         """),
     Valid("""
         import jax
+        class Ops:
+            @staticmethod
+            @jax.jit
+            def double(x):
+                return x * 2
+        """),
+    Valid("""
+        import jax
         from functools import partial
         class Ops:
             @classmethod
@@ -127,31 +135,8 @@ VALID = (
             def eye(cls, n):
                 return jax.numpy.eye(3) * n
         """),
-    Valid("""
-        import jax
-        class Ops:
-            @staticmethod
-            @jax.jit
-            def double(x):
-                return x * 2
-        """),
 )
 INVALID = (
-    Invalid(
-        """
-        import jax
-        from flax import struct
-        @struct.dataclass  # a pytree; but the first argument is the class itself
-        class Grid:
-            @classmethod
-            @jax.jit
-            def zeros(shape):
-                return jax.numpy.zeros(shape)
-        """,
-        line=6,
-        column=6,
-        message="under `@classmethod` on `Grid.zeros` traces its first argument `shape`",
-    ),
     Invalid(
         """
         import jax
@@ -249,5 +234,20 @@ INVALID = (
             return params
         """,
         message="the next iteration's call runs the program",
+    ),
+    Invalid(
+        """
+        import jax
+        from flax import struct
+        @struct.dataclass  # a pytree; but the first argument is the class itself
+        class Grid:
+            @classmethod
+            @jax.jit
+            def zeros(shape):
+                return jax.numpy.zeros(shape)
+        """,
+        line=6,
+        column=6,
+        message="under `@classmethod` on `Grid.zeros` traces its first argument `shape`",
     ),
 )

@@ -150,6 +150,13 @@ class DonatedBufferReuse(Rule):
             """),
         Valid("""
             import jax
+            def step(state, batch):
+                return state + batch
+            def make(donate):
+                return jax.jit(step, donate_argnums=donate)  # unknown positions
+            """),
+        Valid("""
+            import jax
             import jax.numpy as jnp
             def step(state, batch):
                 return state + batch
@@ -161,28 +168,8 @@ class DonatedBufferReuse(Rule):
                 state = step(state, batch)
                 return state
             """),
-        Valid("""
-            import jax
-            def step(state, batch):
-                return state + batch
-            def make(donate):
-                return jax.jit(step, donate_argnums=donate)  # unknown positions
-            """),
     )
     invalid = (
-        Invalid(
-            """
-            import jax
-            def step(state, batch):
-                return state + batch
-            step = jax.jit(step, donate_argnums=0)  # decorating by rebinding
-            def train(state, batch):
-                step(state, batch)
-                return state
-            """,
-            line=7,
-            message="`state` was donated to `step` at line",
-        ),
         Invalid(
             """
             from functools import partial
@@ -230,6 +217,19 @@ class DonatedBufferReuse(Rule):
             line=5,
             column=23,
             message="`state` was donated to `step_jit`",
+        ),
+        Invalid(
+            """
+            import jax
+            def step(state, batch):
+                return state + batch
+            step = jax.jit(step, donate_argnums=0)  # decorating by rebinding
+            def train(state, batch):
+                step(state, batch)
+                return state
+            """,
+            line=7,
+            message="`state` was donated to `step` at line",
         ),
     )
 
