@@ -89,6 +89,16 @@ def test_constant_key_fixture_draws_the_same_numbers_every_call() -> None:
     assert fresh[0] != fresh[1]
 
 
+def test_donating_one_array_twice_in_a_call_raises() -> None:
+    """On every backend, the CPU's included: the same buffer given for two donated
+    arguments is refused before the program runs."""
+    module = load_module(FIXTURES / "donation.py", "donation_twice_fixture")
+    with pytest.raises(Exception, match="INVALID_ARGUMENT: Attempt to (donate|use) "):
+        module.averaged_round(4)
+    params, average = module.averaged_round_copy(4)
+    assert params.tolist() == [0.5] * 4 and average["z"].tolist() == [1.0] * 4
+
+
 def test_donation_fixture_deletes_the_donated_state() -> None:
     module = load_module(FIXTURES / "donation.py", "donation_fixture")
     if jax.default_backend() == "cpu":
