@@ -89,6 +89,16 @@ def test_constant_key_fixture_draws_the_same_numbers_every_call() -> None:
     assert fresh[0] != fresh[1]
 
 
+def test_donating_one_array_twice_in_a_call_raises() -> None:
+    """On every backend, the CPU's included: the same buffer given for two donated
+    arguments is refused before the program runs."""
+    module = load_module(FIXTURES / "donation.py", "donation_twice_fixture")
+    with pytest.raises(Exception, match="INVALID_ARGUMENT: Attempt to (donate|use) "):
+        module.averaged_round(4)
+    params, average = module.averaged_round_copy(4)
+    assert params.tolist() == [0.5] * 4 and average["z"].tolist() == [1.0] * 4
+
+
 def test_donation_fixture_deletes_the_donated_state() -> None:
     module = load_module(FIXTURES / "donation.py", "donation_fixture")
     if jax.default_backend() == "cpu":
@@ -96,6 +106,9 @@ def test_donation_fixture_deletes_the_donated_state() -> None:
     state = jnp.ones(4)
     with pytest.raises(RuntimeError, match="deleted"):
         module.train_and_compare(state, jnp.ones(4))
+    with pytest.raises(RuntimeError, match="deleted"):
+        module.scales_then_reads(jnp.ones(4), jnp.ones(4))  # jitted by rebinding the name
+    assert float(module.scales_and_rebinds(jnp.ones(4), jnp.ones(4))) == 12.0
     assert module.train(jnp.ones(4), [jnp.ones(4)] * 3).shape == (4,)
 
 
@@ -178,6 +191,17 @@ class Box:
     @jax.jit
     def doubled(self):
         return self.v * 2
+
+class Grid:
+    @classmethod
+    @jax.jit
+    def zeros(cls, n):
+        return jax.numpy.zeros(3) * n
+
+    @classmethod
+    @functools.partial(jax.jit, static_argnums=0)
+    def ones(cls, n):
+        return jax.numpy.ones(3) * n
 """
 
 
@@ -185,8 +209,13 @@ def test_jit_method_findings_raise_and_pytrees_run(tmp_path: Path) -> None:
     path = tmp_path / "jit_methods_example.py"
     path.write_text(JIT_METHODS)
     run = lint_paths([str(path)], Settings(root=str(tmp_path), select=("JL013",)), CheckOptions())
-    assert [(f.code, f.line) for f in run.findings] == [("JL013", 10), ("JL013", 14)]
+    assert [(f.code, f.line) for f in run.findings] == [
+        ("JL013", 10), ("JL013", 14), ("JL013", 41),
+    ]  # fmt: skip
     module = load_module(path, "jit_methods_example")
+    with pytest.raises(TypeError, match="abstract array"):
+        module.Grid.zeros(2.0)  # the class is passed as `cls`, a traced argument
+    assert module.Grid.ones(2.0).tolist() == [2.0, 2.0, 2.0]
     with pytest.raises(TypeError):
         module.Scaler(2.0)(1.0)
     with pytest.raises(TypeError):

@@ -391,6 +391,12 @@ MATH_FLOAT_FUNCTIONS = frozenset(
 )
 #: Array methods that turn a value into concrete Python values (fail on a tracer).
 CONCRETE_METHODS = frozenset({"item", "tolist"})
+#: The conversions above that refuse even a JVP tracer (code traced only by ``grad``,
+#: whose tracers hold concrete values): ``float()``, ``complex()``, ``.tolist()`` and the
+#: ``math`` functions raise ConcretizationTypeError there, while ``bool()``, ``int()`` and
+#: ``.item()`` (so ``if x > 0``) work.
+GRAD_REFUSED_CONVERSIONS = frozenset({"builtins.float", "builtins.complex"}) | MATH_FLOAT_FUNCTIONS
+GRAD_REFUSED_METHODS = frozenset({"tolist"})
 
 #: Array-like receivers' methods whose result is traced when the receiver is.
 TRACED_METHODS = ARRAY_METHODS | frozenset({"any", "all", "nonzero", "argsort", "sort", "dot"})
@@ -473,7 +479,9 @@ from jaxlint.facts.timing import (  # noqa: E402, F401 - re-exported
     TIMING_CALLS,
 )
 from jaxlint.facts.transforms import (  # noqa: E402, F401 - re-exported
+    APPLIED_ON_TRACERS,
     CUSTOM_RULE_METHODS,
+    DIFFERENTIATING_ARGNUMS,
     EAGER_CONTEXTS,
     HOST_CALLBACKS,
     JIT_TRANSFORMS,
@@ -484,6 +492,7 @@ from jaxlint.facts.transforms import (  # noqa: E402, F401 - re-exported
     TRACED_MODULE_METHODS,
     TRANSFORMS,
     TREE_MAP_CALLS,
+    Application,
     Transform,
     TransformKind,
     memoizing,

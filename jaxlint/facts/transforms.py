@@ -238,5 +238,34 @@ STATIC_ARGNAMES = ("static_argnames", "nondiff_argnames")
 TRACED_MODULE_BASES = frozenset({"flax.linen.Module"})
 TRACED_MODULE_METHODS = frozenset({"__call__", "setup"})
 
+
+class Application(enum.Enum):
+    """How a transformation calls the function it is given, as seen from a call of it:
+    which of that call's arguments reach the function as tracers."""
+
+    #: ``T(f)(*args, **kwargs)``, ``T`` given no options: ``f`` gets every argument as
+    #: given, each (each leaf) a tracer, Python numbers included.
+    WRAPPED = "wrapped"
+    #: ``T(f, axis, arr, *args, **kwargs)``: ``f`` gets a traced slice of ``arr``, then
+    #: ``args`` and ``kwargs`` as given, concrete.
+    SLICES = "slices"
+
+
+#: Transformations that call a function on tracers, and how (JL011 reads it for a
+#: library function given by name: ``jax.jit(jnp.unique)(x)``,
+#: ``jnp.apply_along_axis(jnp.where, 1, x)``).
+APPLIED_ON_TRACERS: dict[str, Application] = {
+    "jax.jit": Application.WRAPPED,
+    "jax.pmap": Application.WRAPPED,
+    "jax.vmap": Application.WRAPPED,
+    "jax.numpy.apply_along_axis": Application.SLICES,
+}
+
+#: Differentiating transformations whose ``argnums`` (default 0: the first positional
+#: argument) says which arguments arrive as JVP tracers; the others are the caller's values.
+DIFFERENTIATING_ARGNUMS = frozenset(
+    {"jax.grad", "jax.value_and_grad", "jax.jacfwd", "jax.jacrev", "jax.jacobian", "jax.hessian"}
+)
+
 #: Transformations that take ``*_argnums``/``*_argnames`` options for their arguments.
 JIT_TRANSFORMS = frozenset({"jax.jit", "jax.pmap"})

@@ -475,6 +475,13 @@ class TraceInfo:
     traced_callers: list[CallSite] = field(default_factory=list)
     static_params: set[str] = field(default_factory=set)
     unmapped_params: set[str] = field(default_factory=set)  # in_axes=None under vmap
+    #: selected by the ``argnums`` of a ``grad``-like transformation given this very
+    #: function: JVP tracers, which hold concrete values but refuse ``float()``
+    differentiated_params: set[str] = field(default_factory=set)
+    #: ``g = jax.jit(f, ...)`` calls that made a wrapper of this function, each with the
+    #: parameters that wrapper keeps static (its options literal): what a call of the
+    #: wrapper passes for another parameter reaches this function as a tracer
+    wrappers: list[tuple[CallSite, frozenset[str]]] = field(default_factory=list)
     #: bound by ``functools.partial`` before a transformation: concrete Python values
     partial_bound: set[str] = field(default_factory=set)
     host: bool = False  # handed to a host callback: runs with concrete values

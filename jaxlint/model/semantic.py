@@ -12,7 +12,7 @@ from jaxlint.model.lattices.booleans import BooleanFacts
 from jaxlint.model.lattices.containers import CONTAINERS, ContainerFacts
 from jaxlint.model.lattices.flags import FlagFacts, FlagTest
 from jaxlint.model.lattices.integers import KnownInts
-from jaxlint.model.lattices.traced import JvpTracedFacts, TracedFacts
+from jaxlint.model.lattices.traced import GradTracedFacts, JvpTracedFacts, TracedFacts
 from jaxlint.model.names import string_key
 from jaxlint.model.records import (
     NOT_TRACED,
@@ -240,6 +240,12 @@ class SemanticModel(ModelView):
         ``jvp``, the JVP tracers of code traced only by ``grad`` count too."""
         facts = JvpTracedFacts(self) if jvp else TracedFacts(self)
         return facts.of(expr, at.scope, at.ordinal)
+
+    def grad_traced_fact(self, expr: cst.BaseExpression, at: Point) -> Fact:
+        """Whether ``expr``, evaluated at ``at``, is a tracer, the JVP tracers of the
+        arguments ``grad`` differentiates included (see
+        :class:`jaxlint.model.lattices.traced.GradTracedFacts`)."""
+        return GradTracedFacts(self).of(expr, at.scope, at.ordinal)
 
     def boolean_fact(self, expr: cst.BaseExpression, at: Point) -> Fact:
         """Whether ``expr``, evaluated at ``at``, is boolean: a mask when it is an array

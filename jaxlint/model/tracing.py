@@ -180,6 +180,7 @@ class TraceResolver:
                     filtering=transform.array_leaves_only,
                 )
                 self.static_from_options(function, transform_options(expr, form), 0)
+                self.differentiated_from_options(name, function, transform_options(expr, form), 0)
                 if transform.kind is TransformKind.KERNEL:
                     info.ref_params = True
             elif isinstance(expr, cst.Attribute) and expr.attr.value in jf.CUSTOM_RULE_METHODS:
@@ -264,6 +265,9 @@ class TraceResolver:
                     bound += 1  # jax.jit(self.step, static_argnums=0): 0 is after `self`
                 info.partial_bound |= partial_bound_names(partial, target, bound)
                 self.static_from_options(target, options, bound)
+                self.differentiated_from_options(name, target, options, bound)
+                if transform.kind is TransformKind.JIT and options is call.args and not bound:
+                    self.record_wrapper(site, target, options)
                 if (
                     transform.kind is TransformKind.VMAP
                     and len(positional) > 1
@@ -327,6 +331,38 @@ class TraceResolver:
         for arg in options:
             if arg.keyword is not None and arg.keyword.value == "in_axes":
                 self.unmapped_from_axes(function, arg.value, bound)
+
+    def record_wrapper(self, site: CallSite, function: Scope, options: Sequence[cst.Arg]) -> None:
+        """``g = jax.jit(f, ...)``: a wrapper whose static parameters its literal options
+        tell; with options that are not literal, no record."""
+        keywords = {arg.keyword.value for arg in options if arg.keyword is not None}
+        static_keywords = keywords & {*jf.STATIC_ARGNUMS, *jf.STATIC_ARGNAMES}
+        if any(arg.star for arg in options) or sum(arg.keyword is None for arg in options) > 1:
+            return
+        positional = [param.name for param in function.positional_params()]
+        static = selected_parameters(options, jf.STATIC_ARGNUMS, jf.STATIC_ARGNAMES, positional)
+        if static_keywords and (static is None or not static.complete):
+            return  # which parameters it keeps static is unknown
+        names = frozenset() if static is None else static.names
+        self.model.trace_of_function(function).wrappers.append((site, names))
+
+    def differentiated_from_options(
+        self, name: str, function: Scope, options: Sequence[cst.Arg], bound: int
+    ) -> None:
+        """``jax.grad(f, argnums=...)``: the parameters it differentiates (by default the
+        first positional one) arrive as JVP tracers. Non-literal ``argnums`` say nothing."""
+        if name not in jf.DIFFERENTIATING_ARGNUMS:
+            return
+        positional = [param.name for param in function.positional_params()]
+        if any(arg.star for arg in options) or sum(arg.keyword is None for arg in options) > 1:
+            return  # ``grad(f, 1)``, ``grad(f, *options)``: argnums not spelled as a keyword
+        if not any(arg.keyword is not None and arg.keyword.value == "argnums" for arg in options):
+            if bound < len(positional):
+                self.model.trace_of_function(function).differentiated_params.add(positional[bound])
+            return
+        selected = selected_parameters(options, ("argnums",), (), positional, bound)
+        if selected is not None:
+            self.model.trace_of_function(function).differentiated_params.update(selected.names)
 
     def unmapped_from_axes(self, function: Scope, axes: cst.BaseExpression, bound: int) -> None:
         """``vmap(f, in_axes=(0, None))``: a ``None`` axis passes the argument through

@@ -348,7 +348,8 @@ def _traced_possible(scan: _Scan, traced_decorators: frozenset[str]) -> bool:
     if any(len(parts) > 1 and parts[-1] in jf.CUSTOM_RULE_METHODS for parts in scan.tracing_chains):
         return True
     return scan.denotes(
-        scan.tracing_chains, (*jf.TRANSFORMS, *jf.TRACED_MODULE_BASES, *traced_decorators)
+        scan.tracing_chains,
+        (*jf.TRANSFORMS, *jf.APPLIED_ON_TRACERS, *jf.TRACED_MODULE_BASES, *traced_decorators),
     )
 
 

@@ -276,6 +276,24 @@ VALID = (
                 table = jnp.asarray(table)  # an array on one path: UNKNOWN, silent
             return x * RATES[step] + jnp.asarray(RATES)[i] + x.shape[0] + table[i]
         """),
+    Valid("""
+        import jax
+        def power(a, steps=15):
+            for _ in range(steps):  # no call passes steps: the default, a Python int
+                a = a @ a
+            return a
+        power_jit = jax.jit(power)
+        power_jit(jax.numpy.eye(3))
+        power_static = jax.jit(power, static_argnums=1)
+        power_static(jax.numpy.eye(3), 50)
+        """),
+    Valid("""
+        import jax
+        def loss(x, scale):
+            return x * float(scale)  # grad differentiates x only: scale is concrete
+        g = jax.grad(loss)
+        h = jax.grad(loss, 1)  # argnums not spelled as a keyword: not read
+        """),
 )
 INVALID = (
     Invalid(
@@ -454,5 +472,26 @@ INVALID = (
         """,
         count=3,
         message="Python dict `SCALES` looked up with traced key `level`",
+    ),
+    Invalid(
+        """
+        import jax
+        def power(a, steps=15):
+            for _ in range(steps):  # the wrapper's call passes 50: traced
+                a = a @ a
+            return a
+        power_jit = jax.jit(power)
+        power_jit(jax.numpy.eye(3), 50)
+        """,
+        line=3,
+    ),
+    Invalid(
+        """
+        import jax
+        def loss(x, scale):
+            return x * float(scale)  # float() refuses a JVP tracer, even without jit
+        g = jax.grad(loss, argnums=1)
+        """,
+        line=3,
     ),
 )

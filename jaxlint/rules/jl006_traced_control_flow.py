@@ -100,7 +100,10 @@ class TracedControlFlow(Rule):
         `static_argnums`/`static_argnames`, Python constants and closed-over Python values.
         Code traced only by `grad`/`value_and_grad`, `custom_jvp`/`custom_vjp` (and their
         rules), `named_call`, flax `apply` or `hk.transform` runs Python on concrete values,
-        so a value-dependent `if` works there: flagged only where jit & co. call it.
+        so a value-dependent `if` works there: flagged only where jit & co. call it. But
+        `float()`, `complex()`, `.tolist()` and the `math` functions refuse even grad's
+        tracers: they are flagged on the arguments `grad` differentiates (its `argnums`,
+        by default the first) and what is computed from them, with no jit at all.
         """
     why_bad = """
         Under `jit` a traced value has a shape and a dtype but no value: Python cannot decide
@@ -229,8 +232,8 @@ class TracedControlFlow(Rule):
         call = site.call
         if not call.args and not isinstance(call.func, cst.Attribute):
             return None
-        function = model.staged_function(site.scope)
-        if function is None or untraced_arm(model, site):
+        function = site.scope.enclosing_function()
+        if function is None or not model.trace(function).traced or untraced_arm(model, site):
             return None
         name = site.qualified_name
         if name in jf.PYTHON_CONVERSIONS or name == "builtins.range":
@@ -253,8 +256,17 @@ class TracedControlFlow(Rule):
             label = f".{call.func.attr.value}()"
         else:
             return None
+        if name in jf.GRAD_REFUSED_CONVERSIONS or (
+            name is None and call.func.attr.value in jf.GRAD_REFUSED_METHODS  # type: ignore[attr-defined]
+        ):
+            # float(x) refuses grad's JVP tracers too: no staging transformation needed.
+            traced = model.grad_traced_fact
+        elif model.trace(function).staged:
+            traced = model.traced_fact
+        else:
+            return None
         for value in values:
-            if model.traced_fact(value, site) is Fact.YES:
+            if traced(value, site) is Fact.YES:
                 return Diagnostic(
                     self.code,
                     call,

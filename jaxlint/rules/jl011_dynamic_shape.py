@@ -23,6 +23,10 @@ YES = Fact.YES
 SHAPE_STAGING_KINDS = frozenset({TransformKind.JIT, TransformKind.LOOP, TransformKind.SHAPE})
 
 
+def _is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
 def short_name(qualified: str) -> str:
     """``jnp.linalg.norm`` for ``jax.numpy.linalg.norm``, ``lax.top_k`` for
     ``jax.lax.top_k``: the names users write."""
@@ -57,7 +61,11 @@ class DynamicShape(Rule):
         - indexing with a traced boolean mask (`x[x > 0]`, `x.at[jnp.isnan(x)].set(0)`,
           `x[mask] = v`): a comparison, `~`/`&`/`|` of masks, a predicate such as
           `jnp.isnan` or `jnp.logical_and`, a cast to `bool`, or a name bound to one;
-        - slices with a traced bound (`x[i:i + n]`).
+        - slices with a traced bound (`x[i:i + n]`);
+        - anywhere, a library function given by name to a transformation that calls it
+          on tracers: `jax.jit(multigammaln)(a, d)` (every argument traced, `d` among
+          them), `jnp.apply_along_axis(jnp.where, 1, x)` (one-argument `where` of a
+          traced row).
 
         Sizes from `x.shape`, `len(x)`, static arguments and Python constants are fine, and
         so are the parameters of a function that only `vmap` (or `grad`) is applied to,
@@ -174,6 +182,25 @@ class DynamicShape(Rule):
                 moved = jnp.roll(x, shift) + jax.lax.dynamic_slice(x, (start,), (2,)).sum()
                 return top.sum() + moved + jnp.full(x.shape, fill) + jnp.sum(x, axis=-1)
             """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            def ramp(n):
+                return jnp.arange(0, n, 1)  # the traced wrapper is never called
+            ramp_jit = jax.jit(ramp)
+            ramp_static = jax.jit(ramp, static_argnums=0)
+            ramp_static(5)
+            """),
+        Valid("""
+            from functools import partial
+            import jax
+            import jax.numpy as jnp
+            from jax.scipy.special import multigammaln
+            def rows(x):
+                return jnp.apply_along_axis(jnp.sum, 1, x, 0)  # only the row is traced
+            def log_gamma(a, d):
+                return jax.jit(partial(multigammaln, d=d))(a) + jax.jit(jnp.sum)(a, None)
+            """),
     )
     invalid = (
         Invalid(
@@ -245,10 +272,36 @@ class DynamicShape(Rule):
             """,
             count=4,
         ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            def ramp(n):
+                return jnp.arange(0, n, 1)  # traced by `ramp_jit`, whatever `ramp_static` does
+            ramp_jit = jax.jit(ramp)
+            ramp_jit(5)
+            ramp_static = jax.jit(ramp, static_argnums=0)
+            ramp_static(5)
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            from jax.scipy.special import multigammaln
+            def rows(x):
+                return jnp.apply_along_axis(jnp.where, 1, x)  # jnp.where(row): no size
+            def log_gamma(a, d):
+                return jax.jit(multigammaln)(a, d)  # d is traced, and must be static
+            """,
+            count=2,
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         yield from reported(self.check_call(model, site) for site in model.calls)
+        yield from reported(self.check_applied(model, site) for site in model.calls)
         stored = {id(store.target) for store in model.subscript_stores}
         yield from reported(
             self.check_subscript(model, site, id(site.node) in stored) for site in model.subscripts
@@ -371,6 +424,72 @@ class DynamicShape(Rule):
                 f"`jnp.{function_name}` of traced `{source_text(value, 30)}` has a size that "
                 f"depends on its values ({context}) and raises ConcretizationTypeError; pass "
                 "`size=` (an upper bound) with `fill_value=`, or use `jnp.where(mask, x, 0)`",
+            )
+        return None
+
+    def check_applied(self, model: SemanticModel, site: CallSite) -> Diagnostic | None:
+        """A library function given by name to a transformation that calls it on tracers
+        (``jax.jit(multigammaln)(1.0, 2)``, ``jnp.apply_along_axis(jnp.where, 1, x)``):
+        each traced argument it gets is checked as in staged code, wherever the call is."""
+        call = site.call
+        if isinstance(call.func, cst.Call):
+            transform, given, args = call.func.func, call.func.args, call.args
+            application = jf.APPLIED_ON_TRACERS.get(
+                model.qualified_name(transform, site.scope) or ""
+            )
+            if application is not jf.Application.WRAPPED or len(given) != 1:
+                return None  # options (static_argnums, in_axes) may keep arguments static
+        else:
+            transform, given, args = call.func, call.args, ()
+            application = jf.APPLIED_ON_TRACERS.get(site.qualified_name or "")
+            if application is not jf.Application.SLICES:
+                return None
+        if not given or given[0].keyword is not None or any(a.star for a in (*given, *args)):
+            return None
+        applied = model.qualified_name(given[0].value, site.scope)
+        if applied is None or applied.rsplit(".", 1)[-1].startswith("_"):
+            return None
+        if application is jf.Application.SLICES:
+            # f(slice, *args, **kwargs): only the slice is traced.
+            positional = [True] + [False for a in given[3:] if a.keyword is None]
+            keywords = {a.keyword.value: False for a in given[3:] if a.keyword is not None}
+        else:
+            # Every argument is traced, but None, which is an empty pytree.
+            positional = [not _is_none(a.value) for a in args if a.keyword is None]
+            keywords = {a.keyword.value: not _is_none(a.value) for a in args if a.keyword}
+        label = f"`{source_text(transform, 40)}`"
+        short = source_text(given[0].value, 30)
+        for parameter in jf.STATIC_PARAMETERS.get(applied, {}).values():
+            if parameter.unless and (
+                any(name in keywords for name, _ in parameter.unless)
+                or len(positional) > (parameter.position or 0) + 1
+            ):
+                continue  # an option that lets it take a tracer may be passed
+            position = parameter.position
+            if position is not None and position < len(positional):
+                traced = positional[position]
+            else:
+                traced = keywords.get(parameter.name, False)
+            if traced:
+                return self.finding(
+                    model,
+                    site,
+                    call,
+                    f"{label} calls `{short}` with a tracer for `{parameter.name}`, which "
+                    "must be static: this raises at trace time (ConcretizationTypeError or a "
+                    f"kin); bind it first (`partial({short}, {parameter.name}=...)`) or call "
+                    f"`{short}` inside a function that keeps it static",
+                )
+        name = applied.removeprefix("jax.numpy.") if applied.startswith("jax.numpy.") else None
+        sized = name in jf.JNP_VALUE_SIZED or (name == "where" and len(positional) == 1)
+        if sized and positional[:1] == [True] and "size" not in keywords:
+            return self.finding(
+                model,
+                site,
+                call,
+                f"{label} calls `{short}` on a tracer without `size=`: its result's "
+                "size depends on the values, and this raises ConcretizationTypeError; pass a "
+                f"function that calls `jnp.{name}(..., size=...)` with an upper bound",
             )
         return None
 

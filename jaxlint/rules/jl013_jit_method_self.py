@@ -32,7 +32,8 @@ from jaxlint.model.analyze.jitted import (
 from jaxlint.model.analyze.uses import parameter_uses
 from jaxlint.model.records import TransformForm
 from jaxlint.model.tracing import transform_options
-from jaxlint.rules.base import Invalid, Rule, Valid, source_text
+from jaxlint.rules.base import Rule, source_text
+from jaxlint.rules.jl013_examples import INVALID, VALID
 from jaxlint.rules.triggers import Trigger
 
 #: Calls that register a class with JAX's pytree or static machinery.
@@ -71,7 +72,9 @@ class JitMethodSelf(Rule):
         Only methods whose first parameter is `self` are checked (a function in a class
         body called through the class takes no instance). Classes with bases (flax and equinox modules, `NamedTuple`, pytree base classes)
         and decorated classes (`flax.struct.dataclass`, `chex.dataclass`, registered
-        dataclasses) may well be pytrees, and are left alone.
+        dataclasses) may well be pytrees, and are left alone. In any class, `@classmethod`
+        directly over `@jax.jit` is flagged unless the first parameter is static: every
+        call passes the class, and a type is never a JAX type.
 
         The opposite trap: a method of such a class jitted with `self` static
         (`static_argnums=0`, `static_argnames="self"`, `jax.jit(Cls.method,
@@ -134,230 +137,8 @@ class JitMethodSelf(Rule):
         "There is no automatic fix: make the class a pytree, mark `self` static (if it is "
         "hashable and never changes), or move the computation into a pure function."
     )
-    valid = (
-        Valid("""
-            import dataclasses
-            from functools import partial
-            import jax
-            class Config:
-                def __init__(self, scale):
-                    self.scale = scale
-                    self.name = ""
-            @dataclasses.dataclass(frozen=True)
-            class Frozen:
-                scale: float
-            @partial(jax.jit, static_argnums=1)
-            def apply(x, cfg):
-                return x * cfg.scale
-            def run(x, flag, batches):
-                cfg = Config(2.0)
-                y = apply(x, cfg)
-                cfg.name = "run"  # not read by apply
-                if flag:
-                    cfg.scale = 5.0  # only on some paths
-                y = apply(x, cfg)
-                cfg.scale = 3.0
-                jax.clear_caches()  # the next call compiles again
-                y = apply(x, cfg)
-                for batch in batches:
-                    fresh = Config(2.0)  # a new object each iteration: a new program
-                    y = apply(batch, fresh)
-                    fresh.scale = 4.0
-                return y
-            """),
-        Valid("""
-            import jax
-            from functools import partial
-            class Model:
-                @partial(jax.jit, static_argnums=0)
-                def apply(self, x):
-                    return x * 2
-            """),
-        Valid("""
-            import jax
-            import equinox as eqx
-            class Model(eqx.Module):
-                w: float
-                @jax.jit
-                def __call__(self, x):
-                    return x * self.w
-            """),
-        Valid("""
-            import jax
-            from jax.tree_util import register_pytree_node_class
-            @register_pytree_node_class
-            class Box:
-                def __init__(self, v):
-                    self.v = v
-                def tree_flatten(self):
-                    return (self.v,), None
-                @classmethod
-                def tree_unflatten(cls, aux, children):
-                    return cls(*children)
-                @jax.jit
-                def double(self):
-                    return Box(self.v * 2)
-            """),
-        Valid("""
-            import jax
-            class Box:
-                def __init__(self, v):
-                    self.v = v
-                @jax.jit
-                def double(self):
-                    return self.v * 2
-            jax.tree_util.register_pytree_node(Box, lambda b: ((b.v,), None), lambda a, c: Box(*c))
-            """),
-        Valid("""
-            import jax
-            from functools import partial
-            class Scaler:
-                def __init__(self, w):
-                    self.w = w
-                    self.reset()
-                def reset(self):
-                    self.calls = 0  # only at construction: the first value
-                def rename(self, name):
-                    self.name = name  # never read by the jitted method
-                def rescale(self, w):
-                    self.w = w
-                    Scaler.apply.clear_cache()  # the next call compiles with the new w
-                @partial(jax.jit, static_argnums=0)
-                def apply(self, x):
-                    return x * self.w + self.calls
-            """),
-        Valid("""
-            import jax
-            from functools import partial
-            class Scaler:
-                def __init__(self, w):
-                    self.w = w
-                def set_w(self, w):
-                    self.w = w
-                def __hash__(self):
-                    return hash(self.w)
-                def __eq__(self, other):
-                    return isinstance(other, Scaler) and self.w == other.w
-                @partial(jax.jit, static_argnums=0)
-                def apply(self, x):  # the class defines its hashing: its own business
-                    return x * self.w
-            """),
-        Valid("""
-            import jax
-            class Ops:
-                @jax.jit
-                def double(x):  # called as Ops.double(x): no instance
-                    return x * 2
-            """),
-        Valid("""
-            import jax
-            class Ops:
-                @staticmethod
-                @jax.jit
-                def double(x):
-                    return x * 2
-            """),
-    )
-    invalid = (
-        Invalid(
-            """
-            import jax
-            class Scaler:
-                def __init__(self, w):
-                    self.w = w
-                @jax.jit
-                def __call__(self, x):
-                    return x * self.w
-            """,
-            line=5,
-            column=6,
-            message="`@jax.jit` on method `Scaler.__call__`",
-        ),
-        Invalid("""
-            import jax
-            from functools import partial
-            class Solver:
-                @partial(jax.jit, static_argnames="steps")
-                def solve(self, x, steps):
-                    return x
-            """),
-        Invalid("""
-            from jax import jit
-            class Agent(object):
-                @jit
-                def act(self, obs):
-                    return obs.argmax()
-            """),
-        Invalid(
-            """
-            import jax
-            from functools import partial
-            class Policy:
-                def __init__(self, temperature):
-                    self.temperature = temperature
-                def anneal(self):
-                    self.temperature = self.temperature * 0.9
-                @partial(jax.jit, static_argnums=0)
-                def act(self, logits):
-                    return logits / self.temperature
-            """,
-            line=8,
-            column=6,
-            message="`self.temperature` is reassigned in `Policy.anneal`",
-        ),
-        Invalid("""
-            import jax
-            class Normalizer:
-                def __init__(self):
-                    self.mean = 0.0
-                def update(self, batch):
-                    self.mean = batch.mean()
-                def _center(self, x):
-                    return x - self.mean
-                def apply(self, x):
-                    return self._center(x)  # reads self.mean through a helper
-            Normalizer.apply = jax.jit(Normalizer.apply, static_argnames="self")
-            """),
-        Invalid(
-            """
-            from functools import partial
-            import jax
-            class Config:
-                def __init__(self, scale):
-                    self.scale = scale
-            @partial(jax.jit, static_argnums=1)
-            def apply(x, cfg):
-                return x * cfg.scale
-            def run(x):
-                cfg = Config(2.0)
-                y = apply(x, cfg)
-                cfg.scale = 5.0
-                return y + apply(x, cfg)
-            """,
-            line=12,
-            column=5,
-            message="so the call at line 14 runs the program compiled with the old value",
-        ),
-        Invalid(
-            """
-            import dataclasses
-            import jax
-            @dataclasses.dataclass(eq=False)
-            class Schedule:
-                lr: float
-            def update(params, grads, schedule):
-                return params - schedule.lr * grads
-            update_jit = jax.jit(update, static_argnames="schedule")
-            def train(params, batches):
-                schedule = Schedule(lr=0.1)
-                for grads in batches:
-                    params = update_jit(params, grads, schedule=schedule)
-                    schedule.lr *= 0.9
-                return params
-            """,
-            message="the next iteration's call runs the program",
-        ),
-    )
+    valid = VALID
+    invalid = INVALID
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         registered = self.registered_classes(model)
@@ -372,6 +153,53 @@ class JitMethodSelf(Rule):
                 if diagnostic is not None:
                     yield diagnostic
         yield from self.check_static_arguments(model)
+        for cls in model.classes:
+            for bindings in cls.bindings.values():
+                for binding in bindings:
+                    method = model.scope_of_node.get(id(binding.node))
+                    if method is not None and isinstance(binding.node, cst.FunctionDef):
+                        diagnostic = self.check_classmethod(model, cls, method, binding.node)
+                        if diagnostic is not None:
+                            yield diagnostic
+
+    def check_classmethod(
+        self, model: SemanticModel, cls: Scope, method: Scope, node: cst.FunctionDef
+    ) -> Diagnostic | None:
+        """``@classmethod`` directly over ``@jax.jit``: the call passes the class as the
+        first argument, and a type is never a JAX type, whatever the class is."""
+        decorators = [decorator.decorator for decorator in node.decorators]
+        for outer, inner in zip(decorators, decorators[1:], strict=False):
+            if model.qualified_name(outer, cls) != "builtins.classmethod":
+                continue
+            transform = model.transform_of(inner, cls)
+            if transform is None or transform[0] not in jf.JIT_TRANSFORMS:
+                return None
+            positional = method.positional_params()
+            if not positional or any(p.starred for p in method.params.values()):
+                return None
+            if transform[2] is not TransformForm.BARE:
+                options = transform_options(inner, transform[2])
+                if any(arg.keyword is None for arg in options):
+                    return None
+                static = option_of(options, method, "", "static_argnums", "static_argnames")
+                if static is None and any(
+                    arg.keyword is not None
+                    and arg.keyword.value in ("static_argnums", "static_argnames")
+                    for arg in options
+                ):
+                    return None  # static options that are not literals: unknown
+                if static is not None and 0 in static.positions:
+                    return None
+            first = positional[0].name
+            return Diagnostic(
+                self.code,
+                inner,
+                f"`@{_decorator_label(inner)}` under `@classmethod` on `{cls.name}."
+                f"{node.name.value}` traces its first argument `{first}`, which every call "
+                f"passes the class `{cls.name}`: a type is not a JAX type, and calls raise "
+                f"TypeError; mark it static (`static_argnums=0`) or use `@staticmethod`",
+            )
+        return None
 
     def instance_methods(
         self, model: SemanticModel, cls: Scope

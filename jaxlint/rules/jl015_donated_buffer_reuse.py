@@ -8,13 +8,14 @@ import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.findings import Diagnostic
-from jaxlint.model import CallSite, SemanticModel, Site
+from jaxlint.model import BindingKind, CallSite, Fact, SemanticModel, Site
 from jaxlint.model.analyze.jitted import (
     ArgumentOption,
     calls_of,
     jitted_options,
     selected_arguments,
 )
+from jaxlint.model.records import argument_for
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.triggers import Trigger
 
@@ -46,6 +47,55 @@ def _reads(expr: cst.BaseExpression, name: str) -> cst.Name | None:
     return None
 
 
+def holds(model: SemanticModel, site: CallSite, holder: str, argument: cst.Name) -> bool:
+    """At ``site``, local ``holder`` is a container that holds the JAX array ``argument``
+    names itself: bound once, before, to a display with it among the values, or to a call
+    of a local function every return of which is a display holding the parameter that
+    the call passes it for; not rebound since."""
+    scope, held = site.scope, argument.value
+    found = model.reaching(holder, scope, site.ordinal)
+    if found is None or found.owner is not scope or len(found.bindings) != 1:
+        return False
+    binding = found.bindings[0]
+    value = binding.value
+    if binding.kind is not BindingKind.ASSIGN or value is None or binding.ordinal > site.ordinal:
+        return False
+    if model.bound_between(held, scope, binding.ordinal, site.ordinal):
+        return False
+    if model.array_fact(argument, site) is not Fact.YES:
+        return False
+    if _displays(value, held):
+        return True
+    if not isinstance(value, cst.Call) or any(arg.star for arg in value.args):
+        return False
+    callee = model.function_of(value.func, scope)
+    if callee is None or callee.enclosing_class() is not None or not callee.returns:
+        return False
+    for param in callee.params.values():
+        passed = argument_for(param, value, 0)
+        if not (isinstance(passed, cst.Name) and passed.value == held):
+            continue
+        if len(callee.bindings.get(param.name, ())) != 1:
+            return False  # rebound inside the helper
+        return all(
+            returned is not None and _displays(returned, param.name)
+            for returned, _ in callee.returns
+        )
+    return False
+
+
+def _displays(expr: cst.BaseExpression, name: str) -> bool:
+    """``expr`` is a dict, list or tuple display (nested ones too) with ``name`` itself
+    among its values."""
+    if isinstance(expr, cst.Dict):
+        values = [e.value for e in expr.elements if isinstance(e, cst.DictElement)]
+    elif isinstance(expr, cst.List | cst.Tuple):
+        values = [e.value for e in expr.elements if not isinstance(e, cst.StarredElement)]
+    else:
+        return False
+    return any((isinstance(v, cst.Name) and v.value == name) or _displays(v, name) for v in values)
+
+
 class DonatedBufferReuse(Rule):
     code = "JL015"
     name = "donated-buffer-reuse"
@@ -58,6 +108,11 @@ class DonatedBufferReuse(Rule):
         in the same function before it is rebound: passed to another call, returned, or
         donated again on the next iteration of a loop.
 
+        A module-level `step = jax.jit(step, donate_argnums=0)` after `def step` is
+        decorating by rebinding: calls of `step` in function bodies donate.
+        Also flagged: two donated arguments of one call that share an array (`opt_state =
+        {"z": params}`, or a local helper returning `params` in a display, donated with
+        `params`).
         The usual form, `state = train_step(state, batch)`, rebinds the name to the result
         and is fine, and so is reading only the metadata (`x.shape`, `x.dtype`).
         """
@@ -153,6 +208,19 @@ class DonatedBufferReuse(Rule):
             def make(donate):
                 return jax.jit(step, donate_argnums=donate)  # unknown positions
             """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            def step(state, batch):
+                return state + batch
+            state = jnp.ones(3)
+            step(state, state)  # runs before the rebinding: the plain function
+            print(state)
+            step = jax.jit(step, donate_argnums=0)
+            def train(state, batch):
+                state = step(state, batch)
+                return state
+            """),
     )
     invalid = (
         Invalid(
@@ -203,6 +271,34 @@ class DonatedBufferReuse(Rule):
             column=23,
             message="`state` was donated to `step_jit`",
         ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            def init(params):
+                return {"z": params, "count": jnp.zeros([], jnp.int32)}
+            step = jax.jit(lambda p, s: (p, s), donate_argnums=(0, 1))
+            def train():
+                params = jnp.ones(4)
+                state = init(params)  # holds params itself
+                return step(params, state)
+            """,
+            line=9,
+            message="`params` is donated twice to `step`: `state` holds the same array",
+        ),
+        Invalid(
+            """
+            import jax
+            def step(state, batch):
+                return state + batch
+            step = jax.jit(step, donate_argnums=0)  # decorating by rebinding
+            def train(state, batch):
+                step(state, batch)
+                return state
+            """,
+            line=7,
+            message="`state` was donated to `step` at line",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
@@ -210,11 +306,31 @@ class DonatedBufferReuse(Rule):
         for site, donation in calls_of(model, donations):
             if site.scope.enclosing_function() is not site.scope:
                 continue
-            for value in selected_arguments(site, donation):
-                if isinstance(value, cst.Name):
-                    diagnostic = self.reused(model, site, value.value, donation)
-                    if diagnostic is not None:
-                        yield diagnostic
+            names = [v for v in selected_arguments(site, donation) if isinstance(v, cst.Name)]
+            for name in names:
+                diagnostic = self.reused(model, site, name.value, donation)
+                if diagnostic is not None:
+                    yield diagnostic
+            yield from self.donated_twice(model, site, names, donation)
+
+    def donated_twice(
+        self, model: SemanticModel, site: CallSite, names: list[cst.Name], donation: ArgumentOption
+    ) -> Iterator[Diagnostic]:
+        """Two donated arguments that share a buffer: ``state = {"z": params}`` (or a
+        local helper that returns its argument in a display) donated with ``params``."""
+        for holder in names:
+            for argument in names:
+                held = argument.value
+                if held != holder.value and holds(model, site, holder.value, argument):
+                    yield Diagnostic(
+                        self.code,
+                        site.call,
+                        f"`{held}` is donated twice to `{donation.name}`: `{holder.value}` holds the "
+                        "same array, and the call raises `INVALID_ARGUMENT` (one buffer "
+                        "donated twice, or used after its donation in the call); pass a copy "
+                        f"(`jnp.array({held}, copy=True)`) or donate only one of them",
+                    )
+                    return
 
     def reused(
         self, model: SemanticModel, site: CallSite, name: str, donation: ArgumentOption

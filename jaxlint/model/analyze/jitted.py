@@ -97,11 +97,38 @@ def calls_of(
         if not isinstance(func, cst.Name):
             continue
         found = model.lookup(func.value, site.scope)
-        if found is None or len(found.bindings) != 1:
+        if found is None:
             continue
-        option = options.get(id(found.bindings[0]))
+        binding = rebound_by_jit(model, site, found.bindings)
+        if binding is None and len(found.bindings) == 1:
+            binding = found.bindings[0]
+        option = options.get(id(binding)) if binding is not None else None
         if option is not None:
             yield site, option
+
+
+def rebound_by_jit(
+    model: SemanticModel, site: CallSite, bindings: Sequence[Binding]
+) -> Binding | None:
+    """For a call inside a function of a module-level name bound twice, ``def f`` and
+    then ``f = jax.jit(f, ...)`` (decorating by rebinding), the rebinding: the function
+    body runs after the module has, so the call runs the jitted function."""
+    if len(bindings) != 2 or site.scope.enclosing_function() is None:
+        return None
+    definition, rebinding = sorted(bindings, key=lambda binding: binding.ordinal)
+    if (
+        definition.scope is not model.module_scope
+        or rebinding.scope is not model.module_scope
+        or definition.kind is not BindingKind.DEF
+        or rebinding.kind is not BindingKind.ASSIGN
+        or rebinding.value is None
+        or not jitted_value(model, rebinding.value, model.module_scope)
+    ):
+        return None
+    wrapped = rebinding.value.args[0].value  # type: ignore[attr-defined]
+    if not isinstance(wrapped, cst.Name) or wrapped.value != definition.name:
+        return None
+    return rebinding
 
 
 def selected_arguments(site: CallSite, option: ArgumentOption) -> Iterator[cst.BaseExpression]:

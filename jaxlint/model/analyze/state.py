@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
-from jaxlint.model import BindingKind, Fact, Point, Scope, ScopeKind, SemanticModel
+from jaxlint.model import Binding, BindingKind, Fact, Point, Scope, ScopeKind, SemanticModel
 from jaxlint.model.analyze.questions import frozen_class
 from jaxlint.model.lattices.containers import display_kind
 
@@ -37,13 +37,28 @@ def outer_container(model: SemanticModel, name: str, function: Scope) -> str | N
     owner, bindings = found
     if owner is function or owner.kind is ScopeKind.CLASS:
         return None
-    if not all(mutable_container(model, b.value) for b in bindings):
+    if not all(
+        mutable_container(model, b.value) or mutable_argument(model, owner, b) for b in bindings
+    ):
         return None
     if owner.is_function and model.trace(owner).staged:
         if own_transformation(model, function):
             return INNER_TRACE
         return None  # created by the same trace
     return "module-level" if owner.kind is ScopeKind.MODULE else "closed-over"
+
+
+def mutable_argument(model: SemanticModel, owner: Scope, binding: Binding) -> bool:
+    """``binding`` is a parameter of the factory ``owner`` that every call of it in this
+    file (one at least) passes a new mutable container: ``make([0.0])``. A function
+    returned by the factory holds that container, state outside any call of it."""
+    param = owner.params.get(binding.name) if binding.kind is BindingKind.PARAM else None
+    if param is None or param.starred or not owner.is_function:
+        return False
+    calls = [site for site in model.calls if site.callee is owner]
+    return bool(calls) and all(
+        site.scope is not owner and mutable_container(model, site.argument(param)) for site in calls
+    )
 
 
 def own_transformation(model: SemanticModel, function: Scope) -> bool:

@@ -24,7 +24,7 @@ from jaxlint.model.lattices.values import (
     any_yes,
     every_path,
 )
-from jaxlint.model.records import Binding, BindingKind, Fact, Param, Scope
+from jaxlint.model.records import Binding, BindingKind, Fact, Param, Scope, argument_for
 from jaxlint.model.tracing import partial_call
 from jaxlint.syntax.calls import keyword_names, positional_count
 
@@ -214,8 +214,11 @@ class TracedFacts(Evaluator):
         info = self.model.trace(function)
         if param is None or param.starred or info.ref_params or info.host:
             return UNKNOWN
-        if param.name in info.static_params or param.name in info.partial_bound:
+        if param.name in info.partial_bound:
             return NO
+        if param.name in info.static_params:
+            # Static in one wrapper; a called wrapper that traces it still fails.
+            return YES if self.wrapper_passes(function, param) else NO
         if function.self_param() is param:
             return NO  # self / cls
         if info.unmapped(param.name):
@@ -236,11 +239,40 @@ class TracedFacts(Evaluator):
         if self.arguments_traced(info):
             if info.traces_only_array_leaves() and not array_evidence(self.model, function, param):
                 return UNKNOWN  # eqx.filter_jit traces arrays only: this may be static
-            return YES if param.default is None else UNKNOWN
+            if param.default is None or self.wrapper_passes(function, param):
+                return YES
+            return UNKNOWN  # the default, a Python value, where no caller passes it
         passed = self.from_callers(function, param)
         if passed is None:
             passed = self.from_leaf_callers(function, param)
         return UNKNOWN if passed is None else passed
+
+    def wrapper_passes(self, function: Scope, param: Param) -> bool:
+        """A call of ``g``, bound once to ``jax.jit(function, ...)`` that leaves ``param``
+        traced, passes a value for it (not its default, not None): on that call the
+        function runs with a tracer there, whatever other wrappers or defaults say."""
+        model = self.model
+        for site, static in model.trace(function).wrappers:
+            if param.name in static:
+                continue
+            holders = [
+                binding
+                for binding in site.scope.bindings.get(_assigned_name(site.call, site.scope), ())
+                if binding.value is site.call and binding.kind is BindingKind.ASSIGN
+            ]
+            if len(holders) != 1:
+                continue
+            for call in model.calls:
+                func = call.call.func
+                if not isinstance(func, cst.Name) or func.value != holders[0].name:
+                    continue
+                found = model.lookup(func.value, call.scope)
+                if found is None or list(found.bindings) != holders:
+                    continue
+                passed = argument_for(param, call.call, 0)
+                if passed is not None and passed is not param.default and not _is_none(passed):
+                    return True
+        return False
 
     def from_leaf_callers(self, function: Scope, param: Param) -> Fact | None:
         """What ``jax.tree.map(function, tree, ...)`` calls pass for ``param``: a leaf of
@@ -284,6 +316,18 @@ class TracedFacts(Evaluator):
         return self.join(facts)
 
 
+def _assigned_name(call: cst.Call, scope: Scope) -> str:
+    """The name a binding of ``scope`` assigns ``call`` to, or ``""``."""
+    for name, bindings in scope.bindings.items():
+        if any(binding.value is call for binding in bindings):
+            return name
+    return ""
+
+
+def _is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
 def _python_literal(expr: cst.BaseExpression | None) -> bool:
     """``True``, ``False``, ``None`` or a string: never an array."""
     if isinstance(expr, cst.Name):
@@ -300,6 +344,29 @@ def _container_parts(expr: cst.BaseExpression) -> list[cst.BaseExpression] | Non
     if isinstance(expr, cst.FormattedString):
         return [p.expression for p in expr.parts if isinstance(p, cst.FormattedStringExpression)]
     return None
+
+
+class GradTracedFacts(TracedFacts):
+    """Is the value a tracer, the JVP tracers of the arguments a ``grad``-like
+    transformation differentiates (its ``argnums``) included? Those hold concrete values,
+    so Python control flow on them works, but ``float()`` and the ``math`` functions
+    refuse them (jaxfacts.GRAD_REFUSED_CONVERSIONS). Unlike :class:`JvpTracedFacts`, no
+    assumption: only what ``argnums`` selects, and what is computed from it."""
+
+    lattice = "traced-or-grad"
+
+    def of_param(self, binding: Binding) -> Fact:
+        function = binding.scope
+        param = function.params.get(binding.name)
+        info = self.model.trace(function)
+        if (
+            param is not None
+            and param.name in info.differentiated_params
+            and not (param.starred or info.host or param.default is not None)
+            and param.name not in info.static_params | info.partial_bound
+        ):
+            return YES
+        return super().of_param(binding)
 
 
 class JvpTracedFacts(TracedFacts):
