@@ -4,7 +4,9 @@ bounded, and reaching a bound is a failure)."""
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,6 +101,34 @@ def test_a_change_after_a_quiet_spell_is_linted_at_once(linter: Linter) -> None:
         assert linter.delivered == [1]
     finally:
         scheduler.stop()
+
+
+def test_a_lint_runs_with_the_collector_off_and_idle_time_collects(linter: Linter) -> None:
+    class Node:
+        """What a lint leaves behind: a cycle, which only the collector frees."""
+
+        other: object = None
+
+    collector_on: list[bool] = []
+    freed = threading.Event()
+
+    def lint(snapshot: Snapshot, checkpoint: Callable[[], None]) -> str:
+        collector_on.append(gc.isenabled())
+        first, second = Node(), Node()
+        first.other, second.other = second, first
+        weakref.finalize(first, freed.set)
+        return linter.lint(snapshot, checkpoint)
+
+    assert gc.isenabled()
+    collecting = LintScheduler(lint, linter.deliver, delay=0.0)
+    collecting.start()
+    try:
+        collecting.submit(_snapshot(1, "v1 last"))
+        assert linter.done.wait(WAIT)
+        assert freed.wait(WAIT)  # once the worker had nothing to do
+        assert collector_on == [False] and gc.isenabled()
+    finally:
+        collecting.stop()
 
 
 def test_a_failing_lint_does_not_stop_the_worker(linter: Linter) -> None:

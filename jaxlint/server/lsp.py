@@ -11,6 +11,7 @@ imported by the worker thread once ``initialize`` is answered, so the server sta
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import threading
@@ -95,6 +96,9 @@ class JaxlintLanguageServer(LanguageServer):
         from jaxlint.server.core import ProjectIndexes
 
         self._indexes = ProjectIndexes()
+        # The linter's modules live as long as the server: no collection walks them again.
+        gc.collect()
+        gc.freeze()
 
     def lint(self, snapshot: Snapshot, checkpoint: Any) -> Outcome:
         """Lint one snapshot (on the worker thread); saved files are indexed first."""

@@ -6,11 +6,15 @@ linted once no newer one of its document arrived for ``delay`` seconds (a burst 
 keystrokes costs one lint, not one each); a lint whose document changed again stops at its
 next checkpoint (see :class:`jaxlint.driver.engine.FileLinter`), and one that finishes
 anyway is delivered with its version, for the editor's thread to drop it if stale.
+The cycle collector sleeps while a lint runs (a syntax tree is tens of thousands of
+acyclic objects it would walk again and again: a third of a lint) and collects once the
+worker has nothing due, after the lint's outcome had a moment to be published.
 No pygls and no linter here: both come in as functions, so tests can slow them down.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -20,6 +24,13 @@ from typing import Generic, TypeVar
 
 Outcome = TypeVar("Outcome")
 _log = logging.getLogger(__name__)
+
+#: Seconds the worker leaves the editor's thread to publish a lint before it collects
+#: the lint's garbage (a collection holds the interpreter, and publishing needs it).
+COLLECT_AFTER = 0.05
+#: Objects allocated and not freed since the last collection, past which the worker
+#: collects before its next lint even in the middle of a burst (memory stays bounded).
+MOST_UNCOLLECTED = 2_000_000
 
 
 class Cancelled(Exception):  # noqa: N818 - what happened, as asyncio.CancelledError says it
@@ -64,6 +75,8 @@ class LintScheduler(Generic[Outcome]):
         #: the running snapshot's document closed meanwhile
         self._closed = False
         self._stopped = False
+        #: the collector was on when the worker turned it off, and owes a collection
+        self._collector_paused = False
         self._thread = threading.Thread(target=self._work, name="jaxlint-lint", daemon=True)
 
     def start(self) -> None:
@@ -107,9 +120,13 @@ class LintScheduler(Generic[Outcome]):
     # ------------------------------------------------------------------ the worker
 
     def _next(self) -> Snapshot | None:
-        """The snapshot due first, once it is due; None when stopped."""
-        with self._changed:
-            while not self._stopped:
+        """The snapshot due first, once it is due; None when stopped. Waiting for it,
+        the worker collects the garbage of the lints before."""
+        while True:
+            with self._changed:
+                if self._stopped:
+                    return None
+                wait: float | None = None
                 if self._pending:
                     uri, (due, snapshot) = min(self._pending.items(), key=lambda item: item[1][0])
                     wait = due - time.monotonic()
@@ -117,10 +134,26 @@ class LintScheduler(Generic[Outcome]):
                         del self._pending[uri]
                         self._running = snapshot
                         return snapshot
+                if not self._collector_paused:
                     self._changed.wait(wait)
-                else:
-                    self._changed.wait()
-            return None
+                    continue
+                # Collect only after a quiet moment: the outcome just delivered is
+                # published meanwhile, and a change arriving now is linted first.
+                quiet = COLLECT_AFTER if wait is None else min(wait, COLLECT_AFTER)
+                if self._changed.wait(quiet) or quiet < COLLECT_AFTER:
+                    continue
+            self._resume_collector()
+
+    def _pause_collector(self) -> None:
+        if not self._collector_paused and gc.isenabled():
+            gc.disable()
+            self._collector_paused = True
+
+    def _resume_collector(self) -> None:
+        if self._collector_paused:
+            self._collector_paused = False
+            gc.enable()
+            gc.collect()
 
     def _checkpoint(self, snapshot: Snapshot) -> Callable[[], None]:
         def checkpoint() -> None:
@@ -133,7 +166,16 @@ class LintScheduler(Generic[Outcome]):
     def _work(self) -> None:
         if self._prepare is not None:
             self._prepare()
+        try:
+            self._lint_all()
+        finally:
+            self._resume_collector()
+
+    def _lint_all(self) -> None:
         while (snapshot := self._next()) is not None:
+            if gc.get_count()[0] > MOST_UNCOLLECTED:
+                self._resume_collector()
+            self._pause_collector()
             try:
                 outcome = self._lint(snapshot, self._checkpoint(snapshot))
             except Cancelled:
