@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,13 @@ import pytest
 
 from jaxlint.config import Settings
 from jaxlint.server.core import analyse
-from jaxlint.server.scheduler import Cancelled, LintScheduler, Snapshot
+from jaxlint.server.scheduler import (
+    BURST_FACTOR,
+    MOST_BURST_DELAY,
+    Cancelled,
+    LintScheduler,
+    Snapshot,
+)
 
 WAIT = 60.0
 BAD = "import jax.numpy as jnp\n\n\ndef f():\n    x = jnp.zeros(3)\n    x[0] = 1.0\n    return x\n"
@@ -101,6 +108,42 @@ def test_a_change_after_a_quiet_spell_is_linted_at_once(linter: Linter) -> None:
         assert linter.delivered == [1]
     finally:
         scheduler.stop()
+
+
+def test_typing_faster_than_the_lint_waits_longer_than_the_typing_rhythm(
+    linter: Linter, scheduler: LintScheduler
+) -> None:
+    assert scheduler.submit(_snapshot(1, "hold")) == 0.0  # the first change: at once
+    assert linter.holding.wait(WAIT)
+    pause = 0.2  # longer than the scheduler's delay (0.05)
+    time.sleep(pause)
+    # Version 1 is still linted: the next keystroke is likely to come within the pause
+    # seen, so version 2 waits longer than it (its lint is not thrown away at once).
+    waited = scheduler.submit(_snapshot(2, "v2 last"))
+    assert BURST_FACTOR * pause <= waited <= MOST_BURST_DELAY
+    assert linter.done.wait(WAIT)
+    linter.done.clear()
+    time.sleep(0.1)
+    # Nothing runs or waits now: a lone keystroke is linted at once, with no debounce.
+    assert scheduler.submit(_snapshot(3, "v3 last")) == 0.0
+    assert linter.done.wait(WAIT)
+    assert linter.delivered == [2, 3]
+
+
+def test_a_burst_starts_no_lint_for_the_versions_typed_over(
+    linter: Linter, scheduler: LintScheduler
+) -> None:
+    scheduler.submit(_snapshot(1, "hold"))
+    assert linter.holding.wait(WAIT)
+    # Keystrokes 0.6 s apart, more than the scheduler's delay (0.05) but faster than the
+    # lint of version 1 (held): each waits 0.9 s, and the next one comes first.
+    for version in (2, 3):
+        time.sleep(0.6)
+        scheduler.submit(_snapshot(version, f"v{version}"))
+    time.sleep(0.6)
+    scheduler.submit(_snapshot(4, "v4 last"))
+    assert linter.done.wait(WAIT)
+    assert linter.linted == [1, 4] and linter.delivered == [4]
 
 
 def test_a_lint_runs_with_the_collector_off_and_idle_time_collects(linter: Linter) -> None:

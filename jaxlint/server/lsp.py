@@ -38,7 +38,8 @@ FIX_ALL_TITLE = "Fix all jaxlint problems"
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.jaxlint"
 #: Seconds of quiet a change waits for when it follows another closely
 #: (``initializationOptions``: ``{"debounceMs": 150}``): a burst of keystrokes is linted
-#: once, at its end; a change after a quiet spell is linted at once.
+#: once, at its end (longer while keystrokes come faster than the lint, see
+#: :class:`LintScheduler`); a change after a quiet spell is linted at once.
 DEFAULT_DELAY = 0.15
 _log = logging.getLogger(__name__)
 

@@ -1,11 +1,13 @@
 """Lints on one worker thread, each document's newest version only, after a pause in typing.
 
 The editor's thread hands over a :class:`Snapshot` per change and never waits: requests
-(hover, code actions) are answered meanwhile from the last finished lint. A snapshot is
-linted once no newer one of its document arrived for ``delay`` seconds (a burst of
-keystrokes costs one lint, not one each); a lint whose document changed again stops at its
-next checkpoint (see :class:`jaxlint.driver.engine.FileLinter`), and one that finishes
-anyway is delivered with its version, for the editor's thread to drop it if stale.
+(hover, code actions) are answered meanwhile from the last finished lint. A change after
+a quiet spell is linted at once. In a burst, a change waits until no newer one of its
+document arrived for ``delay`` seconds, or, while keystrokes come faster than the lint,
+for longer than the typing rhythm: a burst costs one lint, and starts none it throws
+away. A lint whose document changed again stops at its next checkpoint (see
+:class:`jaxlint.driver.engine.FileLinter`), and one that finishes anyway is delivered
+with its version, for the editor's thread to drop it if stale.
 The cycle collector sleeps while a lint runs (a syntax tree is tens of thousands of
 acyclic objects it would walk again and again: a third of a lint) and collects once the
 worker has nothing due, after the lint's outcome had a moment to be published.
@@ -31,6 +33,13 @@ COLLECT_AFTER = 0.05
 #: Objects allocated and not freed since the last collection, past which the worker
 #: collects before its next lint even in the middle of a burst (memory stays bounded).
 MOST_UNCOLLECTED = 2_000_000
+#: A change typed while its document's previous change is still linted or waiting waits
+#: this many times the pause before it: longer than the typing rhythm, so the next
+#: keystroke comes first and no lint starts that it would throw away.
+BURST_FACTOR = 1.5
+#: The longest wait of a change in a burst (seconds); a change after a longer pause is
+#: linted at once, whatever still runs.
+MOST_BURST_DELAY = 1.0
 
 
 class Cancelled(Exception):  # noqa: N818 - what happened, as asyncio.CancelledError says it
@@ -88,20 +97,33 @@ class LintScheduler(Generic[Outcome]):
             self._pending.clear()
             self._changed.notify_all()
 
-    def submit(self, snapshot: Snapshot, delay: float | None = None) -> None:
+    def submit(self, snapshot: Snapshot, delay: float | None = None) -> float:
         """Lint ``snapshot`` after ``delay`` unless a newer one of its document comes
         first; a lint of an older one stops at its next checkpoint. Without ``delay``
-        (a change as typed): at once after a quiet spell, else the scheduler's delay."""
+        (a change as typed), see :meth:`_typed_delay`. Returns the delay."""
         now = time.monotonic()
         with self._changed:
             if delay is None:
-                # The first change after a quiet spell is linted at once (one keystroke
-                # costs no wait); those following it closely wait for the burst to end.
-                last = self._last_change.get(snapshot.uri)
-                delay = self.delay if last is not None and now - last < self.delay else 0.0
+                delay = self._typed_delay(snapshot.uri, now)
                 self._last_change[snapshot.uri] = now
             self._pending[snapshot.uri] = (now + delay, snapshot)
             self._changed.notify_all()
+        return delay
+
+    def _typed_delay(self, uri: str, now: float) -> float:
+        """How long a change typed at ``now`` waits. The first change after a quiet spell
+        is linted at once (one keystroke costs no wait); one closely following another
+        waits ``delay``; one that comes while the change before it is still linted or
+        waiting (typing faster than the lint) waits longer than the pause before it, so
+        that a burst starts no lint for the versions typed over."""
+        last = self._last_change.get(uri)
+        if last is None:
+            return 0.0
+        pause = now - last
+        running = self._running is not None and self._running.uri == uri
+        if (running or uri in self._pending) and pause <= MOST_BURST_DELAY:
+            return max(self.delay, min(BURST_FACTOR * pause, MOST_BURST_DELAY))
+        return self.delay if pause < self.delay else 0.0
 
     def forget(self, uri: str) -> None:
         """The document closed: nothing more of it is linted (a running lint stops)."""
