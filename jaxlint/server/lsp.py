@@ -94,10 +94,14 @@ class JaxlintLanguageServer(LanguageServer):
     # --------------------------------------------------------- the worker's side
 
     def _import_linter(self) -> None:
-        from jaxlint.server.core import ProjectIndexes
-
+        # The linter's modules live as long as the server: no collection walks them, while
+        # they are made or ever after.
+        gc.disable()
+        try:
+            from jaxlint.server.core import ProjectIndexes
+        finally:
+            gc.enable()
         self._indexes = ProjectIndexes()
-        # The linter's modules live as long as the server: no collection walks them again.
         gc.collect()
         gc.freeze()
 
