@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Generic, TypeVar
 
 Outcome = TypeVar("Outcome")
@@ -35,7 +36,8 @@ COLLECT_AFTER = 0.05
 MOST_UNCOLLECTED = 2_000_000
 #: A change typed while its document's previous change is still linted or waiting waits
 #: this many times the pause before it: longer than the typing rhythm, so the next
-#: keystroke comes first and no lint starts that it would throw away.
+#: keystroke comes first and no lint starts that it would throw away (where that wait is
+#: shorter than what a superseded lint of the document may run on, see _typed_delay).
 BURST_FACTOR = 1.5
 #: The longest wait of a change in a burst (seconds); a change after a longer pause is
 #: linted at once, whatever still runs.
@@ -80,6 +82,9 @@ class LintScheduler(Generic[Outcome]):
         self._pending: dict[str, tuple[float, Snapshot]] = {}
         #: uri -> when it last changed as typed
         self._last_change: dict[str, float] = {}
+        #: uri -> the longest a lint of it ran between two checkpoints (seconds): how long
+        #: a superseded lint of it may go on before it stops (the parse cannot be stopped)
+        self._longest_step: dict[str, float] = {}
         self._running: Snapshot | None = None
         #: the running snapshot's document closed meanwhile
         self._closed = False
@@ -113,16 +118,21 @@ class LintScheduler(Generic[Outcome]):
     def _typed_delay(self, uri: str, now: float) -> float:
         """How long a change typed at ``now`` waits. The first change after a quiet spell
         is linted at once (one keystroke costs no wait); one closely following another
-        waits ``delay``; one that comes while the change before it is still linted or
+        waits ``delay``. One that comes while the change before it is still linted or
         waiting (typing faster than the lint) waits longer than the pause before it, so
-        that a burst starts no lint for the versions typed over."""
+        that a burst starts no lint for the versions typed over, where that wait is
+        shorter than the longest step of the document's lint: the final lint of a burst
+        would otherwise wait as long for a lint typed over to stop (a small file's lint
+        stops at once, and costs less than the wait)."""
         last = self._last_change.get(uri)
         if last is None:
             return 0.0
         pause = now - last
         running = self._running is not None and self._running.uri == uri
         if (running or uri in self._pending) and pause <= MOST_BURST_DELAY:
-            return max(self.delay, min(BURST_FACTOR * pause, MOST_BURST_DELAY))
+            burst = max(self.delay, min(BURST_FACTOR * pause, MOST_BURST_DELAY))
+            if burst < self._longest_step.get(uri, 0.0):
+                return burst
         return self.delay if pause < self.delay else 0.0
 
     def forget(self, uri: str) -> None:
@@ -130,6 +140,7 @@ class LintScheduler(Generic[Outcome]):
         with self._changed:
             self._pending.pop(uri, None)
             self._last_change.pop(uri, None)
+            self._longest_step.pop(uri, None)
             if self._running is not None and self._running.uri == uri:
                 self._closed = True
             self._changed.notify_all()
@@ -177,13 +188,25 @@ class LintScheduler(Generic[Outcome]):
             gc.enable()
             gc.collect()
 
-    def _checkpoint(self, snapshot: Snapshot) -> Callable[[], None]:
+    def _checkpoint(self, snapshot: Snapshot, steps: list[float]) -> Callable[[], None]:
+        """The lint's checkpoint; it appends to ``steps`` when it is called."""
+
         def checkpoint() -> None:
+            steps.append(time.monotonic())
             with self._changed:
                 if self._stopped or self._closed or snapshot.uri in self._pending:
                     raise Cancelled(snapshot.uri)
 
         return checkpoint
+
+    def _measured(self, uri: str, steps: list[float], finished: bool) -> None:
+        """Remember the longest step of a lint of ``uri`` (``steps``: when it started, its
+        checkpoints, when it ended). A finished lint tells it; one stopped early may
+        have stopped before its longest step, so it only adds to what is known."""
+        longest = max((b - a for a, b in pairwise(steps)), default=0.0)
+        if not finished:
+            longest = max(longest, self._longest_step.get(uri, 0.0))
+        self._longest_step[uri] = longest
 
     def _work(self) -> None:
         if self._prepare is not None:
@@ -198,17 +221,22 @@ class LintScheduler(Generic[Outcome]):
             if gc.get_count()[0] > MOST_UNCOLLECTED:
                 self._resume_collector()
             self._pause_collector()
+            steps = [time.monotonic()]
+            finished = False
             try:
-                outcome = self._lint(snapshot, self._checkpoint(snapshot))
+                outcome = self._lint(snapshot, self._checkpoint(snapshot, steps))
+                finished = True
             except Cancelled:
                 continue  # a newer version is pending (its lint comes next), or none
             except Exception:  # noqa: BLE001 - one failed lint must not stop the worker
                 _log.exception("jaxlint: linting %s failed", snapshot.uri)
                 continue
             finally:
+                steps.append(time.monotonic())
                 with self._changed:
                     self._running = None
                     self._closed = False
+                    self._measured(snapshot.uri, steps, finished)
             try:
                 self._deliver(snapshot, outcome)
             except Exception:  # noqa: BLE001 - nor one failed delivery
