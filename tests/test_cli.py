@@ -335,6 +335,22 @@ def test_describing_commands_load_neither_libcst_nor_the_engine(args: list[str])
     assert not {"libcst", "jaxlint.driver.engine", "jaxlint.rules.registry"} & loaded
 
 
+def test_a_check_of_one_file_loads_no_process_pool_and_no_writer(tmp_path: Path) -> None:
+    # Start-up is most of a one-file check (pre-commit, an editor's save hook): the
+    # process pool, --add-noqa's writer and the rest of a project's impact load only
+    # when a run uses them.
+    (tmp_path / "bad.py").write_text(BAD)
+    out, loaded = _modules_loaded_by(["check", "--no-cache", str(tmp_path / "bad.py")])
+    assert "JL001" in out
+    unused = {
+        "multiprocessing",
+        "concurrent.futures",
+        "jaxlint.run.add_noqa",
+        "jaxlint.run.impact",
+    }
+    assert not unused & loaded, unused & loaded
+
+
 def test_the_rule_catalog_is_the_rules_own_documentation() -> None:
     # The describing commands read a generated copy; it must say what the rules say.
     from jaxlint.rules import ALL_RULES

@@ -4,7 +4,10 @@ bounded, and reaching a bound is a failure)."""
 
 from __future__ import annotations
 
+import gc
 import threading
+import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +15,13 @@ import pytest
 
 from jaxlint.config import Settings
 from jaxlint.server.core import analyse
-from jaxlint.server.scheduler import Cancelled, LintScheduler, Snapshot
+from jaxlint.server.scheduler import (
+    BURST_FACTOR,
+    MOST_BURST_DELAY,
+    Cancelled,
+    LintScheduler,
+    Snapshot,
+)
 
 WAIT = 60.0
 BAD = "import jax.numpy as jnp\n\n\ndef f():\n    x = jnp.zeros(3)\n    x[0] = 1.0\n    return x\n"
@@ -20,7 +29,9 @@ BAD = "import jax.numpy as jnp\n\n\ndef f():\n    x = jnp.zeros(3)\n    x[0] = 1
 
 class Linter:
     """Records what it lints; a snapshot whose text starts with "hold" blocks until
-    released, calling its checkpoint until then (so it can be cancelled)."""
+    released, calling its checkpoint until then (so it can be cancelled); one whose text
+    starts with "slow N" takes N seconds without a checkpoint (as the parse of a large
+    file does)."""
 
     def __init__(self) -> None:
         self.linted: list[int | None] = []
@@ -31,6 +42,8 @@ class Linter:
 
     def lint(self, snapshot: Snapshot, checkpoint: Callable[[], None]) -> str:
         self.linted.append(snapshot.version)
+        if snapshot.text.startswith("slow"):
+            time.sleep(float(snapshot.text.split()[1]))
         if snapshot.text.startswith("hold"):
             self.holding.set()
             while not self.release.wait(0.01):
@@ -99,6 +112,97 @@ def test_a_change_after_a_quiet_spell_is_linted_at_once(linter: Linter) -> None:
         assert linter.delivered == [1]
     finally:
         scheduler.stop()
+
+
+def test_typing_faster_than_the_lint_waits_longer_than_the_typing_rhythm(
+    linter: Linter, scheduler: LintScheduler
+) -> None:
+    # Opened: its lint shows a step of a second that no checkpoint interrupts.
+    scheduler.submit(_snapshot(1, "slow 1.0 last"), delay=0.0)
+    assert linter.done.wait(WAIT)
+    linter.done.clear()
+    assert scheduler.submit(_snapshot(2, "hold")) == 0.0  # the first change: at once
+    assert linter.holding.wait(WAIT)
+    pause = 0.2  # longer than the scheduler's delay (0.05)
+    time.sleep(pause)
+    # Version 2 is still linted: the next keystroke is likely to come within the pause
+    # seen, so version 3 waits longer than it, rather than start a lint thrown away.
+    waited = scheduler.submit(_snapshot(3, "v3 last"))
+    assert BURST_FACTOR * pause <= waited <= MOST_BURST_DELAY
+    assert linter.done.wait(WAIT)
+    linter.done.clear()
+    time.sleep(0.1)
+    # Nothing runs or waits now: a lone keystroke is linted at once, with no debounce.
+    assert scheduler.submit(_snapshot(4, "v4 last")) == 0.0
+    assert linter.done.wait(WAIT)
+    assert linter.delivered == [1, 3, 4]
+
+
+def test_where_a_lint_stops_at_once_a_burst_does_not_wait(
+    linter: Linter, scheduler: LintScheduler
+) -> None:
+    # A small file: its lint reaches a checkpoint at once, so a lint typed over costs
+    # the final one less than a wait longer than the typing rhythm would.
+    scheduler.submit(_snapshot(1, "v1 last"), delay=0.0)
+    assert linter.done.wait(WAIT)
+    linter.done.clear()
+    scheduler.submit(_snapshot(2, "hold"))
+    assert linter.holding.wait(WAIT)
+    time.sleep(0.2)
+    assert scheduler.submit(_snapshot(3, "v3 last")) == 0.0
+    assert linter.done.wait(WAIT)
+    assert linter.linted == [1, 2, 3] and linter.delivered == [1, 3]
+
+
+def test_a_burst_starts_no_lint_for_the_versions_typed_over(
+    linter: Linter, scheduler: LintScheduler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A wider margin than the defaults give, so that a loaded machine's late wake-ups
+    # (the keystrokes below are sleeps) cannot let a wait run out first.
+    monkeypatch.setattr("jaxlint.server.scheduler.BURST_FACTOR", 3.0)
+    monkeypatch.setattr("jaxlint.server.scheduler.MOST_BURST_DELAY", 5.0)
+    scheduler.submit(_snapshot(1, "slow 2.5 last"), delay=0.0)  # a large file, opened
+    assert linter.done.wait(WAIT)
+    linter.done.clear()
+    scheduler.submit(_snapshot(2, "hold"))
+    assert linter.holding.wait(WAIT)
+    # Keystrokes 0.6 s apart, more than the scheduler's delay (0.05) but faster than the
+    # lint of version 2 (held): each waits 1.8 s, and the next one comes first.
+    for version in (3, 4):
+        time.sleep(0.6)
+        scheduler.submit(_snapshot(version, f"v{version}"))
+    time.sleep(0.6)
+    scheduler.submit(_snapshot(5, "v5 last"))
+    assert linter.done.wait(WAIT)
+    assert linter.linted == [1, 2, 5] and linter.delivered == [1, 5]
+
+
+def test_a_lint_runs_with_the_collector_off_and_idle_time_collects(linter: Linter) -> None:
+    class Node:
+        """What a lint leaves behind: a cycle, which only the collector frees."""
+
+        other: object = None
+
+    collector_on: list[bool] = []
+    freed = threading.Event()
+
+    def lint(snapshot: Snapshot, checkpoint: Callable[[], None]) -> str:
+        collector_on.append(gc.isenabled())
+        first, second = Node(), Node()
+        first.other, second.other = second, first
+        weakref.finalize(first, freed.set)
+        return linter.lint(snapshot, checkpoint)
+
+    assert gc.isenabled()
+    collecting = LintScheduler(lint, linter.deliver, delay=0.0)
+    collecting.start()
+    try:
+        collecting.submit(_snapshot(1, "v1 last"))
+        assert linter.done.wait(WAIT)
+        assert freed.wait(WAIT)  # once the worker had nothing to do
+        assert collector_on == [False] and gc.isenabled()
+    finally:
+        collecting.stop()
 
 
 def test_a_failing_lint_does_not_stop_the_worker(linter: Linter) -> None:

@@ -27,7 +27,6 @@ from jaxlint.project.configurations import Configurations, as_configurations
 from jaxlint.project.discovery import discover
 from jaxlint.project.index import ProjectIndex
 from jaxlint.project.root import index_files, rooted
-from jaxlint.run.add_noqa import add_noqa_to_source
 from jaxlint.run.baseline import (
     SourceLines,
     read_baseline,
@@ -37,7 +36,6 @@ from jaxlint.run.baseline import (
 )
 from jaxlint.run.cache import CacheStats, ResultCache, entry_key, source_digest
 from jaxlint.run.decorators import unresolved_decorators
-from jaxlint.run.impact import caused_elsewhere
 from jaxlint.run.parallel import lint_files, summarize_files
 
 
@@ -237,6 +235,8 @@ def lint_paths(
     if len(scope) > len(files) and not (options.diff or options.add_noqa or options.write_baseline):
         # Some files of a project (pre-commit's changed files): report what they cause in
         # the project's other files, so that the change that makes a bug is blocked.
+        from jaxlint.run.impact import caused_elsewhere  # only for some files of a project
+
         index = built_index()
         if index is not None:
             run.findings.extend(
@@ -503,6 +503,8 @@ def _write_fixed_stdin(run: CheckRun, out: TextIO) -> None:
 def add_noqa(run: CheckRun) -> int:
     """Write a ``# noqa`` for every finding of ``run`` into its file; returns how many
     codes were added. What could not be done is a warning of the run."""
+    from jaxlint.run.add_noqa import add_noqa_to_source  # --add-noqa alone writes comments
+
     added = 0
     by_path: dict[str, list[Finding]] = {}
     for finding in run.findings:

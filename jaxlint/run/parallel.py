@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from jaxlint.config import Settings
 from jaxlint.driver.engine import FileResult, lint_file
@@ -33,6 +31,11 @@ from jaxlint.project.index import (
 )
 from jaxlint.project.reader import module_name
 from jaxlint.run.cache import source_digest
+
+if TYPE_CHECKING:
+    # Imported where a pool starts: a run of one file (or --jobs 1) needs none of it.
+    import multiprocessing.context
+    from concurrent.futures import Future
 
 #: A lint result and the digest of the bytes it was computed from (None: unreadable).
 Outcome = tuple[FileResult, str | None]
@@ -167,6 +170,8 @@ def _work(
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    import multiprocessing
+
     # JAX's runtime runs native threads that threading cannot see (the CLI never imports
     # it; a test suite or notebook calling the library may have).
     if sys.platform == "linux" and threading.active_count() == 1 and "jax" not in sys.modules:
@@ -215,6 +220,9 @@ def lint_files(
             for path in paths:
                 yield lint_one(path, own_settings(path), fix, unsafe_fixes, external_of(path))
         return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = _context()
     executor = ProcessPoolExecutor(
         max_workers=jobs,
@@ -264,6 +272,9 @@ def _isolated(
     unsafe_fixes: bool | None,
     external: CrossModuleFacts | None = None,
 ) -> Outcome:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(
         max_workers=1,
         mp_context=_context(),
@@ -319,6 +330,9 @@ def summarize_files(
     if len(todo) < MIN_PARALLEL_SUMMARIES:
         return  # few enough for the index to read itself
     todo.sort(key=_size, reverse=True)  # biggest first, so no worker is left with one
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = _context()
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_reader)
     try:

@@ -11,6 +11,7 @@ imported by the worker thread once ``initialize`` is answered, so the server sta
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import threading
@@ -37,7 +38,8 @@ FIX_ALL_TITLE = "Fix all jaxlint problems"
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.jaxlint"
 #: Seconds of quiet a change waits for when it follows another closely
 #: (``initializationOptions``: ``{"debounceMs": 150}``): a burst of keystrokes is linted
-#: once, at its end; a change after a quiet spell is linted at once.
+#: once, at its end (longer while keystrokes come faster than the lint, see
+#: :class:`LintScheduler`); a change after a quiet spell is linted at once.
 DEFAULT_DELAY = 0.15
 _log = logging.getLogger(__name__)
 
@@ -92,9 +94,16 @@ class JaxlintLanguageServer(LanguageServer):
     # --------------------------------------------------------- the worker's side
 
     def _import_linter(self) -> None:
-        from jaxlint.server.core import ProjectIndexes
-
+        # The linter's modules live as long as the server: no collection walks them, while
+        # they are made or ever after.
+        gc.disable()
+        try:
+            from jaxlint.server.core import ProjectIndexes
+        finally:
+            gc.enable()
         self._indexes = ProjectIndexes()
+        gc.collect()
+        gc.freeze()
 
     def lint(self, snapshot: Snapshot, checkpoint: Any) -> Outcome:
         """Lint one snapshot (on the worker thread); saved files are indexed first."""
