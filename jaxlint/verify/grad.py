@@ -243,16 +243,24 @@ class DirectionalDerivatives:
 class Differentiator:
     """Directional derivatives of one target: reverse mode compiled once, without the
     optimizations that make a program run faster but compile slower (it runs a few times
-    at most); values for the difference quotients from the target itself, whose own
-    jitted function the tests have compiled already, projected in NumPy."""
+    at most). The values for the difference quotients come from the target itself, whose
+    own jitted function the tests have compiled already, projected in NumPy; or, with
+    `values_too` (in float64, where the tests compiled nothing), from the same program
+    as the gradient, which then computes both."""
 
-    def __init__(self, target: ScalarTarget, arity: int) -> None:
+    def __init__(self, target: ScalarTarget, arity: int, *, values_too: bool = False) -> None:
         self.target = target
-        self.plain = jax.grad(target.value, argnums=tuple(range(arity)))
+        self.values_too = values_too
+        argnums = tuple(range(arity))
+        self.plain = (
+            jax.value_and_grad(target, argnums=argnums, has_aux=True)
+            if values_too
+            else jax.grad(target.value, argnums=argnums)
+        )
         self.compiled: dict[Any, Callable[..., Any]] = {}
         self.jits = True
 
-    def gradient(self, point: tuple[Any, ...]) -> Any:
+    def _run(self, point: tuple[np.ndarray, ...]) -> Any:
         arrays = tuple(jnp.asarray(p) for p in point)
         if self.jits:
             try:
@@ -263,12 +271,21 @@ class Differentiator:
                 self.jits = False
         return self.plain(*arrays)
 
+    def gradient(self, point: tuple[np.ndarray, ...]) -> Any:
+        return self._run(point)[1] if self.values_too else self._run(point)
+
+    def evaluate(self, point: tuple[np.ndarray, ...]) -> tuple[float, float]:
+        """The target's value and magnitude at `point`."""
+        if not self.values_too:
+            return self.target.evaluate(*point)
+        (value, magnitude), _ = self._run(point)
+        return float(value), float(magnitude)
+
     def _compiled_for(self, arrays: tuple[Any, ...]) -> Callable[..., Any]:
         key = tuple((a.shape, str(a.dtype)) for a in arrays)
         compiled = self.compiled.get(key)
         if compiled is None:
             lowered = jax.jit(self.plain).lower(*arrays)
-            compiled = None
             if jax.default_backend() == "cpu":
                 with contextlib.suppress(Exception):  # an XLA without these options
                     compiled = lowered.compile(compiler_options=QUICK_CPU_COMPILE)
@@ -287,12 +304,12 @@ class Differentiator:
             float(np.vdot(np.asarray(g, np.float64), np.asarray(d, np.float64)))
             for g, d in zip(gradient, direction, strict=True)
         )
-        here, magnitude = self.target.evaluate(*point)
+        here, magnitude = self.evaluate(point)
         values, magnitudes = [here], [magnitude]
         for step in (eps, -eps, eps / 2, -eps / 2):
             # The moved point in the input's own type, as jax would compute it.
-            moved, moved_magnitude = self.target.evaluate(
-                *(
+            moved, moved_magnitude = self.evaluate(
+                tuple(
                     (p + np.asarray(step, p.dtype) * d).astype(p.dtype)
                     for p, d in zip(point, direction, strict=True)
                 )
@@ -389,7 +406,7 @@ def _judge_in_float64(target: ScalarTarget, primals: tuple[Any, ...]) -> Verdict
             wide = tuple(jnp.asarray(np.asarray(p, np.float64)) for p in primals)
             if not _stays_in_float64(target, wide):
                 return None
-            differentiator = Differentiator(target, len(wide))
+            differentiator = Differentiator(target, len(wide), values_too=True)
             here = differentiator.at(
                 wide, _random_direction(wide, 1), _finite_difference_step(wide)
             )
@@ -476,7 +493,8 @@ def _judge_at_the_input(
     differences cannot tell there: quotients that are not finite, that do not settle
     (steps h and h/2 differ: curvature too large for the step at this precision), or
     whose error bound covers the difference."""
-    first, second = (differentiator.target.evaluate(*primals)[0] for _ in range(2))
+    point = tuple(np.asarray(p) for p in primals)
+    first, second = (differentiator.evaluate(point)[0] for _ in range(2))
     if not (first == second or (np.isnan(first) and np.isnan(second))):
         # Not a function of its inputs (state kept between calls): no derivative to judge
         # and a defect in itself.
