@@ -297,6 +297,13 @@ class Differentiator:
     def at(
         self, point: tuple[Any, ...], direction: tuple[Any, ...], eps: float
     ) -> DirectionalDerivatives:
+        # Infinite or NaN values are judged below, not warned about in the user's run.
+        with np.errstate(all="ignore"):
+            return self._at(point, direction, eps)
+
+    def _at(
+        self, point: tuple[Any, ...], direction: tuple[Any, ...], eps: float
+    ) -> DirectionalDerivatives:
         point = tuple(np.asarray(p) for p in point)
         direction = tuple(np.asarray(d) for d in direction)
         gradient = self.gradient(point)
@@ -494,7 +501,8 @@ def _judge_at_the_input(
     (steps h and h/2 differ: curvature too large for the step at this precision), or
     whose error bound covers the difference."""
     point = tuple(np.asarray(p) for p in primals)
-    first, second = (differentiator.evaluate(point)[0] for _ in range(2))
+    with np.errstate(all="ignore"):
+        first, second = (differentiator.evaluate(point)[0] for _ in range(2))
     if not (first == second or (np.isnan(first) and np.isnan(second))):
         # Not a function of its inputs (state kept between calls): no derivative to judge
         # and a defect in itself.
