@@ -336,3 +336,13 @@ def test_a_leak_is_found_though_the_function_was_traced_before() -> None:
     leaky_double(jnp.ones(2))  # the tests traced it: its trace is cached
     report = run_checks(leaky_double, (jnp.ones(2),), checks=["leaks"])
     assert report.checks["leaks"] == "fail", report.messages
+
+
+def test_large_outputs_that_do_not_move_leave_float32_judging_alone() -> None:
+    # A big constant output (an optimizer's state, a count) adds nothing to the
+    # differences once they are projected in float64: float32 judges without a rerun.
+    def with_state(x: Any) -> Any:
+        return jnp.sin(x) * x, jnp.full(1000, 3.0e4)
+
+    verdict, message = _grad(with_state, jnp.array([0.3, -1.2, 2.0]))
+    assert (verdict, message) == ("pass", "")

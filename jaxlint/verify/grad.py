@@ -21,6 +21,7 @@ Two things make a mismatch no proof of a wrong gradient:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +52,13 @@ NEARBY_STEPS = (10.0, 100.0)
 #: Units in the last place that rounding may move a computed value by: a generous bound for
 #: a computation of a few dozen operations.
 ROUNDING_UNITS = 16
+#: XLA options for the gradient program on the CPU: compiled for a few runs, so compile
+#: time counts and run time does not (these make it compile three times faster).
+QUICK_CPU_COMPILE = {
+    "xla_backend_optimization_level": "0",
+    "xla_llvm_disable_expensive_passes": "True",
+    "xla_cpu_use_fusion_emitters": "False",
+}
 #: Where the judgment was made, for the message.
 IN_FLOAT64 = " (judged in float64)"
 
@@ -97,6 +105,7 @@ class ScalarTarget:
         )
 
     def __call__(self, *float_leaves: Any) -> tuple[Any, Any]:
+        """The value and its magnitude, traceable (what reverse mode differentiates)."""
         outputs = self.outputs(*float_leaves)
         if self.weights is None:
             return outputs[0], jnp.abs(outputs[0])
@@ -105,6 +114,21 @@ class ScalarTarget:
             for i, weight in self.weights.items()
         )
         return self._projected(outputs), magnitude
+
+    def evaluate(self, *float_leaves: np.ndarray) -> tuple[float, float]:
+        """The value and its magnitude at a concrete point, projected in NumPy float64:
+        the function runs its own compiled program, and no eager jax operation compiles
+        anew for each output shape. The projection adds no rounding of the output type."""
+        outputs = [np.asarray(output) for output in self.outputs(*float_leaves)]
+        if self.weights is None:
+            value = outputs[0].astype(np.float64)
+            return float(value), float(np.abs(value))
+        value = magnitude = 0.0
+        for i, weight in self.weights.items():
+            output = outputs[i].astype(np.float64).ravel()
+            value += float(np.dot(weight.ravel(), output))
+            magnitude += float(np.dot(np.abs(weight).ravel(), np.abs(output)))
+        return value, magnitude
 
     def value(self, *float_leaves: Any) -> Any:
         """The value alone: what the kinks are looked for in (the magnitude's `abs` is
@@ -217,41 +241,88 @@ class DirectionalDerivatives:
 
 
 class Differentiator:
-    """Directional derivatives of one target: reverse mode compiled once (value and
-    gradient in one program), difference quotients from the target itself, whose own
-    jitted function the tests have compiled already."""
+    """Directional derivatives of one target: reverse mode compiled once, without the
+    optimizations that make a program run faster but compile slower (it runs a few times
+    at most). The values for the difference quotients come from the target itself, whose
+    own jitted function the tests have compiled already, projected in NumPy; or, with
+    `values_too` (in float64, where the tests compiled nothing), from the same program
+    as the gradient, which then computes both."""
 
-    def __init__(self, target: ScalarTarget, arity: int) -> None:
+    def __init__(self, target: ScalarTarget, arity: int, *, values_too: bool = False) -> None:
         self.target = target
-        self.plain = jax.value_and_grad(target, argnums=tuple(range(arity)), has_aux=True)
-        self.compiled: Callable[..., Any] | None = jax.jit(self.plain)
+        self.values_too = values_too
+        argnums = tuple(range(arity))
+        self.plain = (
+            jax.value_and_grad(target, argnums=argnums, has_aux=True)
+            if values_too
+            else jax.grad(target.value, argnums=argnums)
+        )
+        self.compiled: dict[Any, Callable[..., Any]] = {}
+        self.jits = True
 
-    def value_and_grad(self, point: tuple[Any, ...]) -> Any:
-        if self.compiled is not None:
+    def _run(self, point: tuple[np.ndarray, ...]) -> Any:
+        arrays = tuple(jnp.asarray(p) for p in point)
+        if self.jits:
             try:
-                return self.compiled(*point)
+                return self._compiled_for(arrays)(*arrays)
             except Exception:
                 # A function that branches in Python on a float argument differentiates
                 # (jax.grad sees concrete values) but does not jit: differentiate as is.
-                self.compiled = None
-        return self.plain(*point)
+                self.jits = False
+        return self.plain(*arrays)
+
+    def gradient(self, point: tuple[np.ndarray, ...]) -> Any:
+        return self._run(point)[1] if self.values_too else self._run(point)
+
+    def evaluate(self, point: tuple[np.ndarray, ...]) -> tuple[float, float]:
+        """The target's value and magnitude at `point`."""
+        if not self.values_too:
+            return self.target.evaluate(*point)
+        (value, magnitude), _ = self._run(point)
+        return float(value), float(magnitude)
+
+    def _compiled_for(self, arrays: tuple[Any, ...]) -> Callable[..., Any]:
+        key = tuple((a.shape, str(a.dtype)) for a in arrays)
+        compiled = self.compiled.get(key)
+        if compiled is None:
+            lowered = jax.jit(self.plain).lower(*arrays)
+            if jax.default_backend() == "cpu":
+                with contextlib.suppress(Exception):  # an XLA without these options
+                    compiled = lowered.compile(compiler_options=QUICK_CPU_COMPILE)
+            if compiled is None:
+                compiled = lowered.compile()
+            self.compiled[key] = compiled
+        return compiled
 
     def at(
         self, point: tuple[Any, ...], direction: tuple[Any, ...], eps: float
     ) -> DirectionalDerivatives:
-        (value, magnitude), gradient = self.value_and_grad(point)
+        # Infinite or NaN values are judged below, not warned about in the user's run.
+        with np.errstate(all="ignore"):
+            return self._at(point, direction, eps)
+
+    def _at(
+        self, point: tuple[Any, ...], direction: tuple[Any, ...], eps: float
+    ) -> DirectionalDerivatives:
+        point = tuple(np.asarray(p) for p in point)
+        direction = tuple(np.asarray(d) for d in direction)
+        gradient = self.gradient(point)
         reverse = sum(
             float(np.vdot(np.asarray(g, np.float64), np.asarray(d, np.float64)))
             for g, d in zip(gradient, direction, strict=True)
         )
-        here = float(value)
-        values, magnitudes = [here], [float(magnitude)]
+        here, magnitude = self.evaluate(point)
+        values, magnitudes = [here], [magnitude]
         for step in (eps, -eps, eps / 2, -eps / 2):
-            moved, moved_magnitude = self.target(
-                *(p + step * d for p, d in zip(point, direction, strict=True))
+            # The moved point in the input's own type, as jax would compute it.
+            moved, moved_magnitude = self.evaluate(
+                tuple(
+                    (p + np.asarray(step, p.dtype) * d).astype(p.dtype)
+                    for p, d in zip(point, direction, strict=True)
+                )
             )
-            values.append(float(moved))
-            magnitudes.append(float(moved_magnitude))
+            values.append(moved)
+            magnitudes.append(moved_magnitude)
         _, ahead, behind, half_ahead, half_behind = values
         one_sided = (
             (ahead - here) / eps,
@@ -259,7 +330,7 @@ class Differentiator:
             (half_ahead - here) / (eps / 2),
             (here - half_behind) / (eps / 2),
         )
-        resolution = max(float(jnp.finfo(jnp.asarray(p).dtype).eps) for p in point)
+        resolution = max(float(jnp.finfo(p.dtype).eps) for p in point)
         largest = max((abs(m) for m in magnitudes if np.isfinite(m)), default=0.0)
         # The half step divides the rounding of two values by eps / 2.
         noise = 2 * ROUNDING_UNITS * resolution * max(largest, 1e-30) / eps
@@ -294,11 +365,9 @@ def _finite_difference_step(primals: tuple[Any, ...]) -> float:
     return 1e-4
 
 
-def _random_direction(primals: tuple[Any, ...], seed: int) -> tuple[Any, ...]:
+def _random_direction(primals: tuple[Any, ...], seed: int) -> tuple[np.ndarray, ...]:
     rng = np.random.default_rng(seed)
-    return tuple(
-        jnp.asarray(rng.standard_normal(jnp.shape(p)), jnp.asarray(p).dtype) for p in primals
-    )
+    return tuple(rng.standard_normal(np.shape(p)).astype(np.asarray(p).dtype) for p in primals)
 
 
 # --- the judgment ----------------------------------------------------------------------------
@@ -344,7 +413,7 @@ def _judge_in_float64(target: ScalarTarget, primals: tuple[Any, ...]) -> Verdict
             wide = tuple(jnp.asarray(np.asarray(p, np.float64)) for p in primals)
             if not _stays_in_float64(target, wide):
                 return None
-            differentiator = Differentiator(target, len(wide))
+            differentiator = Differentiator(target, len(wide), values_too=True)
             here = differentiator.at(
                 wide, _random_direction(wide, 1), _finite_difference_step(wide)
             )
@@ -431,7 +500,9 @@ def _judge_at_the_input(
     differences cannot tell there: quotients that are not finite, that do not settle
     (steps h and h/2 differ: curvature too large for the step at this precision), or
     whose error bound covers the difference."""
-    first, second = (float(differentiator.target.value(*primals)) for _ in range(2))
+    point = tuple(np.asarray(p) for p in primals)
+    with np.errstate(all="ignore"):
+        first, second = (differentiator.evaluate(point)[0] for _ in range(2))
     if not (first == second or (np.isnan(first) and np.isnan(second))):
         # Not a function of its inputs (state kept between calls): no derivative to judge
         # and a defect in itself.
@@ -472,11 +543,11 @@ def _nearby_points(
     for _ in range(NEARBY_TRIES):
         point, direction = [], []
         for primal in primals:
-            array = jnp.asarray(primal)
+            array = np.asarray(primal)
             shape = array.shape
             offset = rng.uniform(low, high, shape) * eps * rng.choice((-1.0, 1.0), shape)
             point.append((array + offset.astype(array.dtype)).astype(array.dtype))
-            direction.append(jnp.asarray(rng.standard_normal(shape), array.dtype))
+            direction.append(rng.standard_normal(shape).astype(array.dtype))
         yield tuple(point), tuple(direction)
 
 
