@@ -21,6 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from jaxlint.config import Settings
+from jaxlint.driver.collector import LINT_GC_THRESHOLDS, fewer_collections
 from jaxlint.driver.engine import FileResult, lint_file
 from jaxlint.fsio import read_source
 from jaxlint.project.index import (
@@ -37,21 +38,6 @@ from jaxlint.run.cache import source_digest
 Outcome = tuple[FileResult, str | None]
 
 _worker_state: tuple[Settings, bool, bool] | None = None
-
-#: Collector thresholds while linting. A libcst tree is millions of acyclic objects,
-#: and at Python's default (a collection every 700 allocations) the cycle collector
-#: spent a fifth of a run walking them; the few cycles (a model's scopes) wait longer.
-LINT_GC_THRESHOLDS = (50_000, 20, 20)
-
-
-@contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
-    previous = gc.get_threshold()
-    gc.set_threshold(*LINT_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
 
 
 @contextlib.contextmanager
