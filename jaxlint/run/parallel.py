@@ -194,12 +194,16 @@ def lint_files(
         return None if own is settings else own
 
     jobs = min(jobs or default_jobs(), len(paths))
-    if jobs <= 1:
+    context = _context()
+    if jobs <= 1 and context.get_start_method() != "fork":
+        # A spawned worker would import jaxlint afresh (longer than most lints): lint
+        # here, where the depth guard keeps libcst's known native crashes out.
         with fewer_collections():
             for path in paths:
                 yield lint_one(path, own_settings(path), fix, unsafe_fixes, external_of(path))
         return
-    context = _context()
+    # Even one job lints in a forked worker (a few milliseconds to start): a crash in
+    # native code (libcst's parser, CPython's) then costs one file, not the whole run.
     executor = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
@@ -224,7 +228,9 @@ def lint_files(
             except BrokenProcessPool:
                 # A worker died (a crash in native code, the OOM killer): finish the rest
                 # one file per fresh process, so the culprit is named and others checked.
-                executor.shutdown(wait=False, cancel_futures=True)
+                # Waiting for the broken pool's threads to end lets those be forked
+                # (a threaded process spawns: a fresh import of jaxlint per file).
+                executor.shutdown(wait=True, cancel_futures=True)
                 for rest in paths[index:]:
                     yielded += 1
                     yield _isolated(rest, own_settings(rest), fix, unsafe_fixes, external_of(rest))
@@ -254,11 +260,27 @@ def _isolated(
         initializer=_start_worker,
         initargs=(settings, fix, unsafe_fixes),
     ) as executor:
+        future = executor.submit(_work, path, external)
+        processes = list((getattr(executor, "_processes", None) or {}).values())
         try:
-            return executor.submit(_work, path, external).result()
+            return future.result()
         except BrokenProcessPool:
-            message = f"{path}: internal error: the worker process linting it died"
+            for process in processes:
+                process.join(5)  # reaped, so that its exit code is known
+            codes = [process.exitcode for process in processes if process.exitcode]
+            how = _death(codes[0]) if codes else "died"
+            message = f"{path}: internal error: the worker process linting it {how}"
             return FileResult(path, errors=[message]), None
+
+
+def _death(exitcode: int) -> str:
+    """How a worker process ended, from its exit code (negative: the signal)."""
+    if exitcode < 0:
+        try:
+            return f"was killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"was killed by signal {-exitcode}"
+    return f"exited with status {exitcode}"
 
 
 def _start_reader() -> None:
