@@ -55,19 +55,40 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
+class ParseLog:
+    """Every parse (libcst or CPython's) the engine does, with the source: in this process
+    or in a forked worker (even ``--jobs 1`` lints in one), which inherits the counting
+    functions but sends back only results, so each parse is a line in a file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.clear()
+
+    def record(self, kind: str, source: bytes) -> None:
+        with open(self.path, "a", encoding="ascii") as log:
+            log.write(f"{kind} {source.hex()}\n")
+
+    def entries(self) -> list[tuple[str, bytes]]:
+        lines = self.path.read_text(encoding="ascii").splitlines()
+        return [(kind, bytes.fromhex(data)) for kind, _, data in (s.partition(" ") for s in lines)]
+
+    def clear(self) -> None:
+        self.path.write_text("", encoding="ascii")
+
+
 @pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bytes]]]:
-    """Every parse (libcst or CPython's) the engine does in this process, with the source."""
-    seen: list[tuple[str, bytes]] = []
+def parses(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[ParseLog]:
+    """Every parse the engine does in this process and its workers."""
+    seen = ParseLog(tmp_path / "parses.log")
     libcst_parse = engine.parse
     python_tree = prefilter.python_tree
 
     def counted_parse(source: bytes, *, checked: bool = False, compiles: bool = True):  # type: ignore[no-untyped-def]
-        seen.append(("libcst", source))
+        seen.record("libcst", source)
         return libcst_parse(source, checked=checked, compiles=compiles)
 
     def counted_python(source: bytes, *, compiles: bool = True):  # type: ignore[no-untyped-def]
-        seen.append(("python", source))
+        seen.record("python", source)
         return python_tree(source, compiles=compiles)
 
     monkeypatch.setattr(engine, "parse", counted_parse)
@@ -104,22 +125,22 @@ def options(**changes: object) -> CheckOptions:
     return CheckOptions(use_cache=True, jobs=1, **changes)  # type: ignore[arg-type]
 
 
-def test_warm_rerun_parses_nothing(project: Path, parses: list[tuple[str, bytes]]) -> None:
+def test_warm_rerun_parses_nothing(project: Path, parses: ParseLog) -> None:
     settings = load_settings(None, str(project))
     cold = lint_paths([str(project)], settings, options())
     files = len(cold.results)
-    assert parses and cold.cache.hits == 0 and cold.cache.misses == files
+    assert parses.entries() and cold.cache.hits == 0 and cold.cache.misses == files
     assert (project / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
 
     parses.clear()
     warm = lint_paths([str(project)], settings, options())
-    assert parses == []
+    assert parses.entries() == []
     assert warm.cache.hits == files and warm.cache.misses == 0
     assert warm.findings == cold.findings
     assert warm.warnings == cold.warnings
 
 
-def test_changed_file_relinted_alone(project: Path, parses: list[tuple[str, bytes]]) -> None:
+def test_changed_file_relinted_alone(project: Path, parses: ParseLog) -> None:
     settings = load_settings(None, str(project))
     first = lint_paths([str(project)], settings, options())
     target = project / "many" / "sub1" / "m01.py"
@@ -129,13 +150,13 @@ def test_changed_file_relinted_alone(project: Path, parses: list[tuple[str, byte
     parses.clear()
     second = lint_paths([str(project)], settings, options())
     # CPython's parser first (the pre-filter finds a candidate), then libcst's.
-    assert [kind for kind, _ in parses] == ["python", "libcst"]
+    assert [kind for kind, _ in parses.entries()] == ["python", "libcst"]
     assert second.cache.misses == 1
     assert [(f.line, f.code) for f in second.findings if f.path == str(target)] == [(6, "JL001")]
 
 
 def test_configuration_and_dependencies_are_part_of_the_key(
-    project: Path, parses: list[tuple[str, bytes]]
+    project: Path, parses: ParseLog
 ) -> None:
     settings = load_settings(None, str(project))
     lint_paths([str(project)], settings, options())
@@ -143,7 +164,7 @@ def test_configuration_and_dependencies_are_part_of_the_key(
     parses.clear()
     narrower = with_overrides(settings, select=["JL003"])
     run = lint_paths([str(project)], narrower, options())
-    assert run.cache.hits == 0 and parses
+    assert run.cache.hits == 0 and parses.entries()
     assert {f.code for f in run.findings} <= {"JL003"}
 
     version = {"m00.py": "v1"}
@@ -155,10 +176,10 @@ def test_configuration_and_dependencies_are_part_of_the_key(
     version["m00.py"] = "v2"  # what m00.py depends on elsewhere changed
     parses.clear()
     run = lint_paths([str(project)], settings, options(), dependencies=fingerprint)
-    assert run.cache.misses == 1 and [kind for kind, _ in parses] == ["python", "libcst"]
+    assert run.cache.misses == 1 and [kind for kind, _ in parses.entries()] == ["python", "libcst"]
 
 
-def test_per_file_ignores_change_the_key(tmp_path: Path, parses: list[tuple[str, bytes]]) -> None:
+def test_per_file_ignores_change_the_key(tmp_path: Path, parses: ParseLog) -> None:
     (tmp_path / "a.py").write_text(BAD)
     (tmp_path / "pyproject.toml").write_text("[tool.jaxlint]\n")
     before = lint_paths([str(tmp_path)], load_settings(None, str(tmp_path)), options())
@@ -187,7 +208,7 @@ def test_cached_report_equals_fresh_report(project: Path) -> None:
     assert fresh.returncode == cold.returncode == warm.returncode == 1
 
 
-def test_fix_is_never_served_stale(project: Path, parses: list[tuple[str, bytes]]) -> None:
+def test_fix_is_never_served_stale(project: Path, parses: ParseLog) -> None:
     settings = load_settings(None, str(project))
     lint_paths([str(project)], settings, options())  # findings with fixes now cached
     target = project / "many" / "sub0" / "m00.py"
@@ -197,12 +218,12 @@ def test_fix_is_never_served_stale(project: Path, parses: list[tuple[str, bytes]
     assert "x = x.at[i].set(1.0)" in target.read_text()
     assert fixed.fixed > 0
     # Only files with something fixable were linted again.
-    linted = {source for _, source in parses}
+    linted = {source for _, source in parses.entries()}
     assert BAD.encode() in linted and PLAIN.encode() not in linted
 
     parses.clear()
     again = lint_paths([str(project)], settings, options(fix=True))
-    assert again.fixed == 0 and parses == []
+    assert again.fixed == 0 and parses.entries() == []
     plain = lint_paths([str(project)], Settings(root=str(project)), CheckOptions())
     assert again.findings == plain.findings
 

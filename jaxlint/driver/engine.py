@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 import libcst as cst
 
 from jaxlint.config import Settings
+from jaxlint.driver.collector import fewer_collections
 from jaxlint.driver.fixer import Located, fix_until_clean
 from jaxlint.driver.source import (
     decoded_hint,
@@ -231,7 +232,7 @@ class FileLinter:
         return model, self.locate(module, diagnostics, text, fix_edits=fix_edits)
 
     def lint(self, source: bytes, *, fix: bool = False, unsafe_fixes: bool = False) -> FileResult:
-        with deep_recursion():
+        with deep_recursion(), fewer_collections():
             return self._lint(source, fix, unsafe_fixes)
 
     def lint_located(self, source: bytes, *, fix_edits: bool = True) -> LocatedLint:
@@ -239,7 +240,7 @@ class FileLinter:
         diagnostic: an editor offers the fixes one by one, or all at once. Without
         ``fix_edits`` the fixes carry no edits yet (see :func:`with_fix_edits`): an editor
         shows the diagnostics first and computes edits when a fix is asked for."""
-        with deep_recursion():
+        with deep_recursion(), fewer_collections():
             result, module, text = self._parsed(source)
             if module is None:
                 return LocatedLint(result)

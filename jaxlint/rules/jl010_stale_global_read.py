@@ -57,17 +57,24 @@ def _top_level_targets(module: cst.Module) -> set[int]:
     return found
 
 
-def _definition_ordinal(model: SemanticModel, function: Scope) -> int | None:
+def _definition_ordinals(model: SemanticModel) -> dict[int, int]:
+    """The ordinal of each module-level binding, by the id of its node (the first binding
+    where a node has several), built once per module so that looking up every jitted
+    function's definition stays linear in the module's size."""
+    ordinals: dict[int, int] = {}
+    for bindings in model.module_scope.bindings.values():
+        for binding in bindings:
+            ordinals.setdefault(id(binding.node), binding.ordinal)
+    return ordinals
+
+
+def _definition_ordinal(ordinals: dict[int, int], function: Scope) -> int | None:
     """Where the module-level statement that defines ``function`` (or the class or
     function around it) binds its name."""
     outer = function
     while outer.parent is not None and outer.parent.kind is not ScopeKind.MODULE:
         outer = outer.parent
-    for bindings in model.module_scope.bindings.values():
-        for binding in bindings:
-            if binding.node is outer.node:
-                return binding.ordinal
-    return None
+    return ordinals.get(id(outer.node))
 
 
 class StaleGlobalRead(Rule):
@@ -226,11 +233,14 @@ class StaleGlobalRead(Rule):
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         top_level = _top_level_targets(model.module)
+        ordinals: dict[int, int] | None = None
         for function in model.functions:
             info = model.trace(function)
             if not info.compiled or TransformKind.JIT not in info.kinds:
                 continue
-            defined = _definition_ordinal(model, function)
+            if ordinals is None:
+                ordinals = _definition_ordinals(model)
+            defined = _definition_ordinal(ordinals, function)
             if defined is None:
                 continue
             seen: set[str] = set()

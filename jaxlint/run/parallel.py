@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from typing import TYPE_CHECKING
 
 from jaxlint.config import Settings
+from jaxlint.driver.collector import LINT_GC_THRESHOLDS, fewer_collections
 from jaxlint.driver.engine import FileResult, lint_file
 from jaxlint.fsio import read_source
 from jaxlint.project.index import (
@@ -41,21 +42,6 @@ if TYPE_CHECKING:
 Outcome = tuple[FileResult, str | None]
 
 _worker_state: tuple[Settings, bool, bool | None] | None = None
-
-#: Collector thresholds while linting. A libcst tree is millions of acyclic objects,
-#: and at Python's default (a collection every 700 allocations) the cycle collector
-#: spent a fifth of a run walking them; the few cycles (a model's scopes) wait longer.
-LINT_GC_THRESHOLDS = (50_000, 20, 20)
-
-
-@contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
-    previous = gc.get_threshold()
-    gc.set_threshold(*LINT_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
 
 
 @contextlib.contextmanager
@@ -215,15 +201,21 @@ def lint_files(
         return None if own is settings else own
 
     jobs = min(jobs or default_jobs(), len(paths))
-    if jobs <= 1:
+    context = _context()
+    if jobs <= 1 and (len(paths) <= 1 or context.get_start_method() != "fork"):
+        # A spawned worker would import jaxlint afresh (longer than most lints), and a
+        # lone file has no others to save from a crash (a pool would only slow the start
+        # of a one-file check): lint here, where the depth guard keeps libcst's known
+        # native crashes out.
         with fewer_collections():
             for path in paths:
                 yield lint_one(path, own_settings(path), fix, unsafe_fixes, external_of(path))
         return
+    # Even one job lints in a forked worker (a few milliseconds to start): a crash in
+    # native code (libcst's parser, CPython's) then costs one file, not the whole run.
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    context = _context()
     executor = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
@@ -248,7 +240,9 @@ def lint_files(
             except BrokenProcessPool:
                 # A worker died (a crash in native code, the OOM killer): finish the rest
                 # one file per fresh process, so the culprit is named and others checked.
-                executor.shutdown(wait=False, cancel_futures=True)
+                # Waiting for the broken pool's threads to end lets those be forked
+                # (a threaded process spawns: a fresh import of jaxlint per file).
+                executor.shutdown(wait=True, cancel_futures=True)
                 for rest in paths[index:]:
                     yielded += 1
                     yield _isolated(rest, own_settings(rest), fix, unsafe_fixes, external_of(rest))
@@ -281,11 +275,27 @@ def _isolated(
         initializer=_start_worker,
         initargs=(settings, fix, unsafe_fixes),
     ) as executor:
+        future = executor.submit(_work, path, external)
+        processes = list((getattr(executor, "_processes", None) or {}).values())
         try:
-            return executor.submit(_work, path, external).result()
+            return future.result()
         except BrokenProcessPool:
-            message = f"{path}: internal error: the worker process linting it died"
+            for process in processes:
+                process.join(5)  # reaped, so that its exit code is known
+            codes = [process.exitcode for process in processes if process.exitcode]
+            how = _death(codes[0]) if codes else "died"
+            message = f"{path}: internal error: the worker process linting it {how}"
             return FileResult(path, errors=[message]), None
+
+
+def _death(exitcode: int) -> str:
+    """How a worker process ended, from its exit code (negative: the signal)."""
+    if exitcode < 0:
+        try:
+            return f"was killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"was killed by signal {-exitcode}"
+    return f"exited with status {exitcode}"
 
 
 def _start_reader() -> None:
