@@ -201,8 +201,8 @@ def lint_files(
         return None if own is settings else own
 
     jobs = min(jobs or default_jobs(), len(paths))
-    context = _context()
-    if jobs <= 1 and (len(paths) <= 1 or context.get_start_method() != "fork"):
+    context = _context() if len(paths) > 1 else None
+    if context is None or (jobs <= 1 and context.get_start_method() != "fork"):
         # A spawned worker would import jaxlint afresh (longer than most lints), and a
         # lone file has no others to save from a crash (a pool would only slow the start
         # of a one-file check): lint here, where the depth guard keeps libcst's known
