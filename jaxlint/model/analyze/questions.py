@@ -282,3 +282,95 @@ def untraced_arm(model: SemanticModel, site: Site) -> bool:
     if guarded_by_tracer_test(model, site.branch, site.scope, site.ordinal):
         return True
     return site.scope.is_function and unreached_by_traced_callers(model, site.branch, site.scope)
+
+
+# ------------------------------------------------ code a loop runs at most once
+
+
+def runs_once_in_loop(model: SemanticModel, site: Site) -> bool:
+    """``site``, inside a loop, does not run on every iteration that reaches its arm: an
+    arm around it (inside the loop) turns its own guard off on the way through it
+    (``if fn is None: fn = jax.jit(...)``, ``if need_compile: ...; need_compile =
+    False``, ``if not built: ...; built = True``), so it runs again only when other
+    code re-arms the guard; or the arm leaves the loop for good (``return``, ``raise``,
+    ``break`` out of a loop no loop encloses)."""
+    loop = site.loop
+    if loop is None:
+        return False
+    on_path: set[int] = set()
+    arm = site.branch
+    while arm is not None and arm.loop is loop:
+        on_path.add(id(arm))
+        if arm.exit is FlowExit.RETURN or (arm.exit is FlowExit.BREAK and loop.parent is None):
+            return True
+        if any(_rebound_on_path(model, site, arm, test, on_path) for test in _guard_tests(arm)):
+            return True
+        arm = arm.parent
+    return False
+
+
+def _guard_tests(arm: Branch) -> list[cst.BaseExpression]:
+    """The tests each of which holds whenever ``arm`` runs: the conjuncts of its ``if``
+    test (for the ``else`` arm, the disjuncts, each of which is then false)."""
+    if not isinstance(arm.node, cst.If):
+        return []  # a match case, a conditional expression: no guard to turn off
+    joins = cst.And if arm.index == 0 else cst.Or
+    found: list[cst.BaseExpression] = []
+    stack: list[cst.BaseExpression] = [arm.node.test]
+    while stack:
+        test = stack.pop()
+        if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, joins):
+            stack.extend((test.left, test.right))
+        else:
+            found.append(test)
+    return found
+
+
+def _guard_chain(test: cst.BaseExpression) -> str | None:
+    """The name or attribute chain a guard tests alone: ``fn``, ``not built``, ``fn is
+    None``, ``self._step is not None``, ``mode == "new"``. Rebinding it can turn the
+    guard off; rebinding a name read by a test that also reads others may not."""
+    while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test = test.expression
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        operator, against = test.comparisons[0].operator, test.comparisons[0].comparator
+        constant = literal_collection(against) and not isinstance(against, cst.List | cst.Set)
+        if not (isinstance(operator, cst.Is | cst.IsNot | cst.Equal | cst.NotEqual) and constant):
+            return None
+        test = test.left
+    return dotted(test) if isinstance(test, cst.Name | cst.Attribute) else None
+
+
+def _rebound_on_path(
+    model: SemanticModel, site: Site, arm: Branch, test: cst.BaseExpression, on_path: set[int]
+) -> bool:
+    """Code of ``arm`` that runs on every pass through ``site`` (in ``site``'s arm or one
+    around it, up to ``arm``) rebinds the name or attribute chain that ``test`` tests,
+    and no code of the loop re-arms it on every iteration (unconditionally, or as the
+    loop's own variable)."""
+    chain = _guard_chain(test)
+    loop = site.loop
+    if chain is None or loop is None:
+        return False
+    stores: list[tuple[Branch | None, int]]
+    if "." in chain:
+        stores = [
+            (store.branch, store.ordinal)
+            for store in model.attribute_stores
+            if store.scope is site.scope and dotted(store.target) == chain
+        ]
+    else:
+        found = model.lookup(chain, site.scope)
+        bindings = [] if found is None else found.bindings
+        stores = [(b.branch, b.ordinal) for b in bindings if b.code_scope is site.scope]
+    turned_off = any(
+        arm.contains(ordinal) and branch is not None and id(branch) in on_path
+        for branch, ordinal in stores
+    )
+    rearmed_always = any(
+        loop.contains(ordinal)
+        and not arm.contains(ordinal)
+        and (branch is None or not loop.contains(branch.ordinal))
+        for branch, ordinal in stores
+    )
+    return turned_off and not rearmed_always
