@@ -239,7 +239,13 @@ class TraceResolver:
                 else ([arg.value], scope)
             )
             for value in values:
-                target = model.function_of(value, where)
+                # The function the name holds where the transformation runs (a later
+                # `def` of the same name is another function).
+                target = (
+                    model.function_at(value, scope, site.ordinal)
+                    if where is scope
+                    else model.function_of(value, where)
+                )
                 if target is None:
                     # jax.jit(jax.vmap(f, in_axes=(0, None))): jit traces f's arguments
                     # too, whatever the inner transformation leaves unbatched.
