@@ -10,6 +10,7 @@ from jaxlint.model import (
     Branch,
     CallSite,
     Fact,
+    Loop,
     Point,
     Scope,
     SemanticModel,
@@ -374,3 +375,85 @@ def _rebound_on_path(
         for branch, ordinal in stores
     )
     return turned_off and not rearmed_always
+
+
+# ------------------------------------------------ module code that may run a function
+
+
+def _names_in(expr: cst.CSTNode) -> set[str]:
+    """The names ``expr`` loads (not attribute names or keywords)."""
+    found: set[str] = set()
+    stack: list[cst.CSTNode] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            found.add(node.value)
+        elif isinstance(node, cst.Attribute):
+            stack.append(node.value)
+        elif isinstance(node, cst.Arg):
+            stack.append(node.value)
+        else:
+            stack.extend(node.children)
+    return found
+
+
+def _outermost(scope: Scope) -> Scope:
+    """The function or class of the module's own body that ``scope`` is, or is inside."""
+    while scope.parent is not None and scope.parent.parent is not None:
+        scope = scope.parent
+    return scope
+
+
+def reaching_names(model: SemanticModel, function: Scope) -> set[str]:
+    """The module-level names through which module code can run ``function``: the name
+    its outermost definition binds and, to a fixed point, every module-level name bound
+    to a function or class whose code reads one, or to a value built from one
+    (``step_jit = jax.jit(step)``, ``agent = Agent(step)``)."""
+    reads: dict[int, set[str]] = {}  # by the node of each outermost definition
+    for scope in model.scopes:
+        if scope.parent is not None:
+            reads.setdefault(id(_outermost(scope).node), set()).update(scope.loads)
+    outer = _outermost(function).node
+    module = model.module_scope.bindings
+    found = {
+        name
+        for name, bindings in module.items()
+        if any(b.node is outer or b.value is outer for b in bindings)
+    }
+    grown = True
+    while grown:
+        grown = False
+        for name, bindings in module.items():
+            if name in found:
+                continue
+            for binding in bindings:
+                used = reads.get(id(binding.node))
+                if used is None:
+                    used = set() if binding.value is None else _names_in(binding.value)
+                if used & found:
+                    found.add(name)
+                    grown = True
+                    break
+    return found
+
+
+def module_code_may_run(
+    model: SemanticModel, function: Scope, after: int, before: int, loop: Loop | None
+) -> bool:
+    """Module-level code between the ordinals ``after`` and ``before`` (or anywhere after
+    ``after`` in ``loop``, which repeats) may run ``function``: a call there names, as
+    what it calls or as an argument, something through which the function is reached.
+    Wrapping it (``jax.jit(f)``, ``partial(f, ...)``) runs nothing yet."""
+    names = reaching_names(model, function)
+    for site in model.calls:
+        if site.scope is not model.module_scope or site.ordinal <= after:
+            continue
+        if site.ordinal >= before and (loop is None or not loop.contains(site.ordinal)):
+            continue
+        transform = jf.TRANSFORMS.get(site.qualified_name or "")
+        if site.qualified_name == "functools.partial" or (transform and transform.compiles):
+            continue
+        parts = [site.call.func, *(arg.value for arg in site.call.args)]
+        if any(_names_in(part) & names for part in parts):
+            return True
+    return False
