@@ -276,6 +276,33 @@ def unreached_by_traced_callers(
     return False
 
 
+def skipped_for_call(model: SemanticModel, inner: Site, call: CallSite) -> bool:
+    """``inner``, code of the function ``call`` calls, sits in an arm that this call does
+    not take: the arm's test reads a flag parameter (``if shuffle:``, ``if rng is None:``)
+    for which the call passes, or leaves at its default, a value that selects the other
+    arm (``shuffle=False``)."""
+    function = call.callee
+    if function is None or inner.scope is not function:
+        return False
+    arm = inner.branch
+    while arm is not None:
+        test = getattr(arm.node, "test", None)
+        flag = None if test is None else _flag_test(test)
+        param = None if flag is None else function.params.get(flag[0].value)
+        passed = None if param is None else call.argument(param)
+        if flag is not None and passed is not None:
+            where = Point(call.scope, call.ordinal)
+            if passed is param.default:  # type: ignore[union-attr]
+                where = Point(function.parent or model.module_scope, 0)  # any binding
+            holds = model.flag_fact(passed, where, flag[1])
+            if holds is not Fact.UNKNOWN:
+                taken = (holds is Fact.YES) != flag[2]  # whether the test passes
+                if taken != (arm.index == 0):  # arm 0 runs when it passes
+                    return True
+        arm = arm.parent
+    return False
+
+
 def untraced_arm(model: SemanticModel, site: Site) -> bool:
     """``site`` sits where traced code never runs with tracers: in an arm guarded by a
     tracer test (``isinstance(x, jax.core.Tracer)``, ``isinstance(n, int)``), or in one
