@@ -47,29 +47,3 @@ def test_a_key_making_call_returns_a_key(name: str) -> None:
 def test_an_array_is_no_key() -> None:
     # What `_is_key` tells apart: a draw is an array, not a key.
     assert not _is_key(jax.random.normal(jax.random.key(0), (2,)))
-
-
-def test_field_replacing_calls_store_the_key_they_are_given() -> None:
-    # `state.replace(rng=key)` returns a copy holding `key` itself: nothing is drawn.
-    import dataclasses
-    from typing import NamedTuple
-
-    class State(NamedTuple):
-        step: int
-        rng: object
-
-    @dataclasses.dataclass(frozen=True)
-    class Struct:  # flax.struct and chex dataclasses offer dataclasses.replace as a method
-        step: int
-        rng: object
-        replace = dataclasses.replace
-
-    key = jax.random.key(0)
-    copies = {
-        "_replace": State(0, None)._replace(rng=key),
-        "replace": Struct(0, None).replace(rng=key),
-    }
-    assert set(copies) == set(jf.FIELD_REPLACING_METHODS)
-    assert jf.FIELD_REPLACING_CALLS == {"dataclasses.replace"}
-    copies["dataclasses.replace"] = dataclasses.replace(Struct(0, None), rng=key)
-    assert all(copy.rng is key for copy in copies.values())

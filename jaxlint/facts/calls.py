@@ -40,12 +40,6 @@ KEY_MAKING_CALLS = frozenset(
 )
 #: Keyword names under which a call receives a PRNG key.
 KEY_PARAMETER_NAMES = frozenset({"key", "rng", "prng_key", "rng_key", "prngkey", "random_key"})
-#: Calls that return a copy of an object with the fields given as keywords replaced:
-#: ``NamedTuple._replace``, ``dataclasses.replace`` (which flax ``struct`` and chex
-#: dataclasses also offer as a ``.replace`` method). They store what they are given
-#: (``state.replace(rng=key)``), and consume no key.
-FIELD_REPLACING_METHODS = frozenset({"replace", "_replace"})
-FIELD_REPLACING_CALLS = frozenset({"dataclasses.replace"})
 
 #: Calls with effects on the host (trace-time only inside traced code). ``print`` and
 #: logging are flagged only when they show a traced value; the rest always are.

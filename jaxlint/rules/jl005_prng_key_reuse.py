@@ -59,8 +59,6 @@ class _Consumers:
                 ):  # `load(rng, shuffle=False)` skips the arm that draws
                     return passed, f"`{callee.name}` (parameter `{param.name}`)", True
             return None  # a function we can read, which does not consume what it is given
-        if _replaces_fields(site):
-            return None  # `state.replace(rng=key)` stores the key in a copy
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value in jf.KEY_PARAMETER_NAMES:
                 return arg.value, f"the `{arg.keyword.value}=` argument of a call", False
@@ -84,15 +82,6 @@ class _Consumers:
                 consuming.append(site)
         self.summaries[key] = bool(consuming)
         return bool(consuming)
-
-
-def _replaces_fields(site: CallSite) -> bool:
-    """``state.replace(rng=key)``, ``t._replace(key=k)``, ``dataclasses.replace(s, rng=k)``:
-    a copy of an object with some fields replaced, which stores the keys it is given."""
-    func = site.call.func
-    if isinstance(func, cst.Attribute) and func.attr.value in jf.FIELD_REPLACING_METHODS:
-        return True
-    return site.qualified_name in jf.FIELD_REPLACING_CALLS
 
 
 def _first_use_of_param(bindings: Sequence[Binding], site: CallSite) -> bool:
@@ -229,23 +218,6 @@ class PrngKeyReuse(Rule):
                 train_loader = make_loader(rng, train)
                 eval_loader = make_loader(rng, evaluation, shuffle=False)  # draws nothing
                 return train_loader, eval_loader
-            """),
-        Valid("""
-            import dataclasses
-            from typing import NamedTuple
-            import jax
-            class State(NamedTuple):
-                step: int
-                rng: jax.Array
-            @dataclasses.dataclass
-            class Meta:
-                rng: jax.Array
-            def train(state: State, meta: Meta, seed):
-                rng = jax.random.key(seed)
-                state = state._replace(rng=rng)  # a copy that stores the key: no draw
-                meta = dataclasses.replace(meta, rng=rng)
-                rng, sub = jax.random.split(rng)
-                return state, meta, jax.random.normal(sub)
             """),
         Valid("""
             import jax
