@@ -135,6 +135,25 @@ class NameResolver:
                 return self.method(cls, expr.attr.value)
         return None
 
+    def function_at(self, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> Scope | None:
+        """The function ``expr`` evaluates to where it runs, at ``ordinal`` in ``scope``:
+        a name that ``scope`` itself binds to a function more than once (``def step``
+        redefined further down) holds the definition that reaches ``ordinal``, not its
+        last one. Elsewhere, what ``function_of`` says."""
+        if (
+            isinstance(expr, cst.Call)
+            and expr.args
+            and self.qualified_name(expr.func, scope) == "functools.partial"
+        ):
+            return self.function_at(expr.args[0].value, scope, ordinal)
+        if isinstance(expr, cst.Name):
+            found = self.reaching(expr.value, scope, ordinal)
+            if found is not None and found.owner is scope and len(found.bindings) == 1:
+                (binding,) = found.bindings
+                if binding.kind is BindingKind.DEF:
+                    return self.scope_of_node.get(id(binding.node))
+        return self.function_of(expr, scope)
+
     def instance_class(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None:
         """The class of this file that ``expr`` (a name bound once, to ``Cls(...)``) is an
         instance of."""

@@ -240,7 +240,13 @@ class TraceResolver:
                 else ([arg.value], scope)
             )
             for value in values:
-                target = model.function_of(value, where)
+                # The function the name holds where the transformation runs (a later
+                # `def` of the same name is another function).
+                target = (
+                    model.function_at(value, scope, site.ordinal)
+                    if where is scope
+                    else model.function_of(value, where)
+                )
                 if target is None:
                     # jax.jit(jax.vmap(f, in_axes=(0, None))): jit traces f's arguments
                     # too, whatever the inner transformation leaves unbatched.
@@ -381,8 +387,12 @@ class TraceResolver:
         """Callees of traced functions are traced; so is code nested in them."""
         model = self.model
         nested_in: dict[int, list[Scope]] = {}
+        loaders: dict[str, list[Scope]] = {}  # the scopes whose code loads each name
+        for scope in model.scopes:
+            for name in scope.loads:
+                loaders.setdefault(name, []).append(scope)
         for function in model.functions:
-            if function.parent is not None:
+            if function.parent is not None and not self.never_used(function, loaders):
                 nested_in.setdefault(id(function.parent), []).append(function)
         pending = [f for f in model.functions if model.trace(f).traced]
         while pending:
@@ -410,6 +420,20 @@ class TraceResolver:
                         info.via = f"called from traced {caller.qualname}"
                     info.kinds |= new
                     pending.append(callee)
+
+    def never_used(self, function: Scope, loaders: dict[str, list[Scope]]) -> bool:
+        """A nested ``def`` without decorators whose name no code reads: nothing can call
+        it (a callback whose ``io_callback(callback, ...)`` was commented out), so it
+        never runs, traced or not."""
+        node = function.node
+        if not isinstance(node, cst.FunctionDef) or node.decorators or function.parent is None:
+            return False
+        name, owner = node.name.value, function.parent
+        for scope in loaders.get(name, ()):
+            found = self.model.lookup(name, scope)
+            if found is None or found.owner is owner:
+                return False
+        return True
 
 
 def partial_call(

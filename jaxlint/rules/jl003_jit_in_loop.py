@@ -18,7 +18,7 @@ from jaxlint.model import (
     SemanticModel,
     Site,
 )
-from jaxlint.model.analyze.questions import literal_collection
+from jaxlint.model.analyze.questions import literal_collection, runs_once_in_loop
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.blocks import FreshNames, path_to, statement_in_block
@@ -154,6 +154,28 @@ class JitInLoop(Rule):
             for x in range(3):
                 jax.jit(loss)(x)
             """),
+        Valid("""
+            from functools import partial
+            import jax
+            def train(update, model, batches, sizes):
+                # Guards the arm turns off: each wrapper is built again only when other
+                # code re-arms its guard (`need_compile`), not every iteration.
+                predict, need_compile, pmapped = None, True, False
+                for step, batch in enumerate(batches):
+                    if predict is None:
+                        predict = jax.jit(model.predict)
+                    if step in sizes:
+                        need_compile = True
+                    if need_compile:
+                        update_jit = jax.jit(partial(update, size=step))
+                        need_compile = False
+                    if step > 100 and not pmapped:
+                        p_update = jax.pmap(partial(update, size=0))
+                        pmapped = True
+                    if batch is None:
+                        # Built just before the loop is left: once.
+                        return jax.jit(lambda x: x * step)(0.0)
+            """),
     )
     invalid = (
         Invalid(
@@ -208,6 +230,19 @@ class JitInLoop(Rule):
                     for x in xs:
                         step_jit(x)  # a new bound method every iteration
             """,
+        ),
+        Invalid(
+            """
+            import jax
+            def run(batches, loss, params):
+                fn = None
+                for batch in batches:
+                    if fn is None:  # re-armed below on every iteration
+                        fn = jax.jit(lambda p: loss(p, batch))
+                    fn(params)
+                    fn = None
+            """,
+            line=6,
         ),
         Invalid(
             """
@@ -312,6 +347,10 @@ class JitInLoop(Rule):
                 if wrapped.value in current.targets:
                     return True
                 current = current.parent
+        # Built once and again only when re-armed (`if fn is None: fn = jax.jit(...)`), or
+        # just before leaving the loop: not every iteration.
+        if runs_once_in_loop(model, site):
+            return True
         # Building a table of compiled functions (memoization) is not re-wrapping.
         return self.stored_in_container(model, site)
 

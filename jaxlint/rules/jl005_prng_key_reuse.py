@@ -10,6 +10,7 @@ from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.edits import Fix
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import Binding, BindingKind, CallSite, Loop, Param, Scope, SemanticModel
+from jaxlint.model.analyze.questions import skipped_for_call
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.jl005_key_split import KeyUse, split_before, split_in_loop
 from jaxlint.rules.triggers import Trigger
@@ -27,6 +28,8 @@ class _Consumers:
     def __init__(self, model: SemanticModel) -> None:
         self.model = model
         self.summaries: dict[tuple[int, str], bool] = {}
+        #: the calls through which a function consumes its parameter's key
+        self.consuming: dict[tuple[int, str], list[CallSite]] = {}
 
     def key_argument(self, site: CallSite) -> tuple[cst.BaseExpression, str, bool] | None:
         """The argument through which ``site``'s call consumes a key, the consumer, and
@@ -50,7 +53,10 @@ class _Consumers:
                 passed = site.argument(param)
                 if passed is None or passed is param.default:
                     continue
-                if self.consumes(callee, param):
+                if self.consumes(callee, param) and not all(
+                    skipped_for_call(self.model, inner, site)
+                    for inner in self.consuming[(id(callee), param.name)]
+                ):  # `load(rng, shuffle=False)` skips the arm that draws
                     return passed, f"`{callee.name}` (parameter `{param.name}`)", True
             return None  # a function we can read, which does not consume what it is given
         for arg in call.args:
@@ -64,7 +70,7 @@ class _Consumers:
         if key in self.summaries:
             return self.summaries[key]
         self.summaries[key] = False  # a recursive call is no evidence by itself
-        result = False
+        consuming = self.consuming.setdefault(key, [])
         for site in function.calls:
             found = self.key_argument(site)
             if found is None or not found[2] or not isinstance(found[0], cst.Name):
@@ -73,10 +79,9 @@ class _Consumers:
                 continue
             reaching = self.model.reaching(param.name, site.scope, site.ordinal)
             if reaching is not None and _first_use_of_param(reaching.bindings, site):
-                result = True
-                break
-        self.summaries[key] = result
-        return result
+                consuming.append(site)
+        self.summaries[key] = bool(consuming)
+        return bool(consuming)
 
 
 def _first_use_of_param(bindings: Sequence[Binding], site: CallSite) -> bool:
@@ -201,6 +206,19 @@ class PrngKeyReuse(Rule):
         point), and every later read of the key sees the split key.
         """
     valid = (
+        Valid("""
+            import jax
+            def make_loader(rng, data, shuffle=True):
+                if shuffle:
+                    order = jax.random.permutation(rng, len(data))
+                    data = [data[i] for i in order]
+                return data
+            def run(seed, train, evaluation):
+                rng = jax.random.key(seed)
+                train_loader = make_loader(rng, train)
+                eval_loader = make_loader(rng, evaluation, shuffle=False)  # draws nothing
+                return train_loader, eval_loader
+            """),
         Valid("""
             import jax
             def run(table, seed):

@@ -10,7 +10,7 @@ import libcst as cst
 from jaxlint.facts.transforms import TransformKind
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import Binding, BindingKind, Fact, Scope, ScopeKind, SemanticModel
-from jaxlint.model.analyze.questions import traced_context
+from jaxlint.model.analyze.questions import module_code_may_run, traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.triggers import Trigger
 
@@ -90,6 +90,11 @@ class StaleGlobalRead(Rule):
         through the project index, an attribute write from another linted module that
         names a transformation (`import settings; settings.g = 10.0`).
 
+        A top-level rebinding counts only when module code before it (or in a loop
+        around it) may run the function, directly or through the functions, classes and
+        values that reach it: before that nothing has traced it, since module code runs
+        before any importer's (a notebook that rebinds `optimiser` and only then trains).
+
         Names bound once are constants and fine, and so are names bound only under an
         `if`/`try` (alternatives, not updates), imports, functions and classes.
         """
@@ -109,7 +114,8 @@ class StaleGlobalRead(Rule):
         def update(w, g):
             return w - learning_rate * g
 
-        learning_rate = 0.01  # update() keeps using 0.1 once compiled
+        w = update(1.0, 0.5)  # traced now, with learning_rate = 0.1
+        learning_rate = 0.01  # update() keeps using 0.1
         """
     use_instead = """
         import jax
@@ -175,6 +181,24 @@ class StaleGlobalRead(Rule):
             BLOCK = 256  # the cell re-run: the same constant, the same value
             BLOCK: int = 256
             """),
+        Valid("""
+            import jax
+            import optax
+            optimiser = optax.adam(1e-4)
+            @jax.jit
+            def train_step(params, opt_state, grads):
+                updates, opt_state = optimiser.update(grads, opt_state)
+                return optax.apply_updates(params, updates), opt_state
+            def fit(params, batches):
+                state = optimiser.init(params)
+                for grads in batches:
+                    params, state = train_step(params, state, grads)
+                return params
+            fit_jit = jax.jit(fit)  # wrapping runs nothing
+            # Rebound before anything ran train_step: its first trace sees this one.
+            optimiser = optax.adam(1e-3)
+            params = fit({"w": 1.0}, [{"w": 0.1}])
+            """),
     )
     invalid = (
         Invalid(
@@ -184,6 +208,7 @@ class StaleGlobalRead(Rule):
             def f(x):
                 return x + g
             f_jit = jax.jit(f)
+            print(f_jit(1.0))  # traced here, with g = 0.0
             g = 10.0
             """,
             line=4,
@@ -224,10 +249,11 @@ class StaleGlobalRead(Rule):
             def f(x):
                 return x * BLOCK
             BLOCK = 256
+            y = f(1.0)
             BLOCK = 256.0
             """,
             message="Module-level `BLOCK` is read in traced code (in f, decorated with "
-            "@jax.jit) and rebound at line 8:",
+            "@jax.jit) and rebound at line 9:",
         ),
     )
 
@@ -297,6 +323,15 @@ class StaleGlobalRead(Rule):
         later = [b for b in at_top if b.ordinal > defined and b in changing]
         if not later:
             return None
-        if len(at_top) >= 2 or any(b.kind is BindingKind.FOR for b in later):
-            return later[0]
+        if len(at_top) < 2 and not any(b.kind is BindingKind.FOR for b in later):
+            return None
+        # Stale only once traced: module code between the definition and the rebinding
+        # (or in a loop around the rebinding) must be able to run the function. Module
+        # code runs before any importer's, so nothing else can have traced it yet.
+        for binding in later:
+            loop = binding.loop
+            while loop is not None and loop.parent is not None:
+                loop = loop.parent
+            if module_code_may_run(model, function, defined, binding.ordinal, loop):
+                return binding
         return None

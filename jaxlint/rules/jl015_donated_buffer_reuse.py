@@ -96,6 +96,20 @@ def _displays(expr: cst.BaseExpression, name: str) -> bool:
     return any((isinstance(v, cst.Name) and v.value == name) or _displays(v, name) for v in values)
 
 
+def _maps_without_reading(site: CallSite) -> bool:
+    """``jax.tree.map(lambda h: h.delete(), batch)``: the mapped lambda uses each leaf it
+    is given only for its metadata or buffer state, so the trees are not read."""
+    leaf = jf.TREE_MAP_CALLS.get(site.qualified_name or "")
+    function = site.call.args[0].value if site.call.args else None
+    if leaf is None or not isinstance(function, cst.Lambda):
+        return False
+    params = function.params
+    if params.star_arg is not cst.MaybeSentinel.DEFAULT or params.star_kwarg is not None:
+        return False
+    leaves = params.params[leaf:]
+    return bool(leaves) and all(_reads(function.body, p.name.value) is None for p in leaves)
+
+
 class DonatedBufferReuse(Rule):
     code = "JL015"
     name = "donated-buffer-reuse"
@@ -200,6 +214,16 @@ class DonatedBufferReuse(Rule):
                 if not params.is_deleted():
                     params.delete()
                 return updated
+            """),
+        Valid("""
+            import jax
+            def step(state, batch):
+                return state + batch["x"]
+            step_jit = jax.jit(step, donate_argnums=(0, 1))
+            def train(state, batch):
+                state = step_jit(state, batch)
+                jax.tree_util.tree_map(lambda leaf: leaf.delete(), batch)  # no value read
+                return state
             """),
         Valid("""
             import jax
@@ -367,6 +391,8 @@ class DonatedBufferReuse(Rule):
                 node = _reads(expr, name) if not isinstance(other, CallSite) else None
                 if isinstance(other, CallSite):
                     parts = [other.call.func, *(arg.value for arg in other.call.args)]
+                    if _maps_without_reading(other):
+                        parts = parts[:2]  # the trees go only to a lambda that reads no leaf
                     node = next(
                         (found for part in parts if (found := _reads(part, name)) is not None),
                         None,

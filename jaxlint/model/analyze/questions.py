@@ -10,6 +10,7 @@ from jaxlint.model import (
     Branch,
     CallSite,
     Fact,
+    Loop,
     Point,
     Scope,
     SemanticModel,
@@ -275,6 +276,33 @@ def unreached_by_traced_callers(
     return False
 
 
+def skipped_for_call(model: SemanticModel, inner: Site, call: CallSite) -> bool:
+    """``inner``, code of the function ``call`` calls, sits in an arm that this call does
+    not take: the arm's test reads a flag parameter (``if shuffle:``, ``if rng is None:``)
+    for which the call passes, or leaves at its default, a value that selects the other
+    arm (``shuffle=False``)."""
+    function = call.callee
+    if function is None or inner.scope is not function:
+        return False
+    arm = inner.branch
+    while arm is not None:
+        test = getattr(arm.node, "test", None)
+        flag = None if test is None else _flag_test(test)
+        param = None if flag is None else function.params.get(flag[0].value)
+        passed = None if param is None else call.argument(param)
+        if flag is not None and passed is not None:
+            where = Point(call.scope, call.ordinal)
+            if passed is param.default:  # type: ignore[union-attr]
+                where = Point(function.parent or model.module_scope, 0)  # any binding
+            holds = model.flag_fact(passed, where, flag[1])
+            if holds is not Fact.UNKNOWN:
+                taken = (holds is Fact.YES) != flag[2]  # whether the test passes
+                if taken != (arm.index == 0):  # arm 0 runs when it passes
+                    return True
+        arm = arm.parent
+    return False
+
+
 def untraced_arm(model: SemanticModel, site: Site) -> bool:
     """``site`` sits where traced code never runs with tracers: in an arm guarded by a
     tracer test (``isinstance(x, jax.core.Tracer)``, ``isinstance(n, int)``), or in one
@@ -282,3 +310,177 @@ def untraced_arm(model: SemanticModel, site: Site) -> bool:
     if guarded_by_tracer_test(model, site.branch, site.scope, site.ordinal):
         return True
     return site.scope.is_function and unreached_by_traced_callers(model, site.branch, site.scope)
+
+
+# ------------------------------------------------ code a loop runs at most once
+
+
+def runs_once_in_loop(model: SemanticModel, site: Site) -> bool:
+    """``site``, inside a loop, does not run on every iteration that reaches its arm: an
+    arm around it (inside the loop) turns its own guard off on the way through it
+    (``if fn is None: fn = jax.jit(...)``, ``if need_compile: ...; need_compile =
+    False``, ``if not built: ...; built = True``), so it runs again only when other
+    code re-arms the guard; or the arm leaves the loop for good (``return``, ``raise``,
+    ``break`` out of a loop no loop encloses)."""
+    loop = site.loop
+    if loop is None:
+        return False
+    on_path: set[int] = set()
+    arm = site.branch
+    while arm is not None and arm.loop is loop:
+        on_path.add(id(arm))
+        if arm.exit is FlowExit.RETURN or (arm.exit is FlowExit.BREAK and loop.parent is None):
+            return True
+        if any(_rebound_on_path(model, site, arm, test, on_path) for test in _guard_tests(arm)):
+            return True
+        arm = arm.parent
+    return False
+
+
+def _guard_tests(arm: Branch) -> list[cst.BaseExpression]:
+    """The tests each of which holds whenever ``arm`` runs: the conjuncts of its ``if``
+    test (for the ``else`` arm, the disjuncts, each of which is then false)."""
+    if not isinstance(arm.node, cst.If):
+        return []  # a match case, a conditional expression: no guard to turn off
+    joins = cst.And if arm.index == 0 else cst.Or
+    found: list[cst.BaseExpression] = []
+    stack: list[cst.BaseExpression] = [arm.node.test]
+    while stack:
+        test = stack.pop()
+        if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, joins):
+            stack.extend((test.left, test.right))
+        else:
+            found.append(test)
+    return found
+
+
+def _guard_chain(test: cst.BaseExpression) -> str | None:
+    """The name or attribute chain a guard tests alone: ``fn``, ``not built``, ``fn is
+    None``, ``self._step is not None``, ``mode == "new"``. Rebinding it can turn the
+    guard off; rebinding a name read by a test that also reads others may not."""
+    while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test = test.expression
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        operator, against = test.comparisons[0].operator, test.comparisons[0].comparator
+        constant = literal_collection(against) and not isinstance(against, cst.List | cst.Set)
+        if not (isinstance(operator, cst.Is | cst.IsNot | cst.Equal | cst.NotEqual) and constant):
+            return None
+        test = test.left
+    return dotted(test) if isinstance(test, cst.Name | cst.Attribute) else None
+
+
+def _rebound_on_path(
+    model: SemanticModel, site: Site, arm: Branch, test: cst.BaseExpression, on_path: set[int]
+) -> bool:
+    """Code of ``arm`` that runs on every pass through ``site`` (in ``site``'s arm or one
+    around it, up to ``arm``) rebinds the name or attribute chain that ``test`` tests,
+    and no code of the loop re-arms it on every iteration (unconditionally, or as the
+    loop's own variable)."""
+    chain = _guard_chain(test)
+    loop = site.loop
+    if chain is None or loop is None:
+        return False
+    stores: list[tuple[Branch | None, int]]
+    if "." in chain:
+        stores = [
+            (store.branch, store.ordinal)
+            for store in model.attribute_stores
+            if store.scope is site.scope and dotted(store.target) == chain
+        ]
+    else:
+        found = model.lookup(chain, site.scope)
+        bindings = [] if found is None else found.bindings
+        stores = [(b.branch, b.ordinal) for b in bindings if b.code_scope is site.scope]
+    turned_off = any(
+        arm.contains(ordinal) and branch is not None and id(branch) in on_path
+        for branch, ordinal in stores
+    )
+    rearmed_always = any(
+        loop.contains(ordinal)
+        and not arm.contains(ordinal)
+        and (branch is None or not loop.contains(branch.ordinal))
+        for branch, ordinal in stores
+    )
+    return turned_off and not rearmed_always
+
+
+# ------------------------------------------------ module code that may run a function
+
+
+def _names_in(expr: cst.CSTNode) -> set[str]:
+    """The names ``expr`` loads (not attribute names or keywords)."""
+    found: set[str] = set()
+    stack: list[cst.CSTNode] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            found.add(node.value)
+        elif isinstance(node, cst.Attribute):
+            stack.append(node.value)
+        elif isinstance(node, cst.Arg):
+            stack.append(node.value)
+        else:
+            stack.extend(node.children)
+    return found
+
+
+def _outermost(scope: Scope) -> Scope:
+    """The function or class of the module's own body that ``scope`` is, or is inside."""
+    while scope.parent is not None and scope.parent.parent is not None:
+        scope = scope.parent
+    return scope
+
+
+def reaching_names(model: SemanticModel, function: Scope) -> set[str]:
+    """The module-level names through which module code can run ``function``: the name
+    its outermost definition binds and, to a fixed point, every module-level name bound
+    to a function or class whose code reads one, or to a value built from one
+    (``step_jit = jax.jit(step)``, ``agent = Agent(step)``)."""
+    reads: dict[int, set[str]] = {}  # by the node of each outermost definition
+    for scope in model.scopes:
+        if scope.parent is not None:
+            reads.setdefault(id(_outermost(scope).node), set()).update(scope.loads)
+    outer = _outermost(function).node
+    module = model.module_scope.bindings
+    found = {
+        name
+        for name, bindings in module.items()
+        if any(b.node is outer or b.value is outer for b in bindings)
+    }
+    grown = True
+    while grown:
+        grown = False
+        for name, bindings in module.items():
+            if name in found:
+                continue
+            for binding in bindings:
+                used = reads.get(id(binding.node))
+                if used is None:
+                    used = set() if binding.value is None else _names_in(binding.value)
+                if used & found:
+                    found.add(name)
+                    grown = True
+                    break
+    return found
+
+
+def module_code_may_run(
+    model: SemanticModel, function: Scope, after: int, before: int, loop: Loop | None
+) -> bool:
+    """Module-level code between the ordinals ``after`` and ``before`` (or anywhere after
+    ``after`` in ``loop``, which repeats) may run ``function``: a call there names, as
+    what it calls or as an argument, something through which the function is reached.
+    Wrapping it (``jax.jit(f)``, ``partial(f, ...)``) runs nothing yet."""
+    names = reaching_names(model, function)
+    for site in model.calls:
+        if site.scope is not model.module_scope or site.ordinal <= after:
+            continue
+        if site.ordinal >= before and (loop is None or not loop.contains(site.ordinal)):
+            continue
+        transform = jf.TRANSFORMS.get(site.qualified_name or "")
+        if site.qualified_name == "functools.partial" or (transform and transform.compiles):
+            continue
+        parts = [site.call.func, *(arg.value for arg in site.call.args)]
+        if any(_names_in(part) & names for part in parts):
+            return True
+    return False
