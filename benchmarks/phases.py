@@ -18,6 +18,12 @@ slows Python code and not libcst's native parser, which would skew the shares):
   each fix as text edits;
 - rest: reading files, discovery, configuration, output (the run's total less the above).
 
+With ``--why``, it then says why each file the pre-filter let through reaches libcst:
+the triggers of enabled rules it shows (:mod:`jaxlint.rules.triggers`), or facts from
+other files (a function of it traced there, a name rebound, a jitted function imported),
+which let a file through whatever it shows. Each reason's files are weighed by their
+libcst parse CPU in the run, the cost a finer pre-filter would save.
+
 A bare libcst parse of every file is timed after, as the floor the cold-run target is
 stated against (issue 23: CPU at most 1.0x of it). Run it on a quiet machine; it prints
 the load average so that a reader can judge the numbers. Workers (``--jobs N``) add the
@@ -75,6 +81,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, nargs="?")
     parser.add_argument("--select", default=None, help="as jaxlint's --select (default: its)")
+    parser.add_argument("--why", action="store_true", help="why files reach libcst, by cost")
     args = parser.parse_args()
     folder = args.folder or default_corpus()
     if folder is None:
@@ -91,6 +98,7 @@ def main() -> int:
     _timed(index.ProjectIndex, "__init__", "project index")
     _timed(engine.FileLinter, "may_report", "pre-filter")
     _timed(engine, "parse", "libcst parse")
+    let_through = _record_let_through(engine) if args.why else {}
     _timed(engine, "build_model", "semantic model")
     _timed(engine.FileLinter, "diagnose", "rules")  # less the model, charged above
     _timed(engine.FileLinter, "locate", "positions, noqa, fix edits")
@@ -118,7 +126,65 @@ def main() -> int:
         print(f"| {name} | {seconds:.2f} | {seconds / total:.0%} | {seconds / bare:.2f} |")
     print(f"| **total (jaxlint --jobs 1)** | {total:.2f} | 100% | {total / bare:.2f} |")
     print(f"| bare libcst parse of every file | {bare:.2f} | | 1.00 |")
+    if args.why:
+        _print_why(let_through)
     return 0
+
+
+def _record_let_through(engine: Any) -> dict[str, tuple[Any, bytes, float]]:
+    """path -> (its linter, its bytes, its libcst parse CPU) for each file parsed by
+    libcst, recorded around the (already timed) pre-filter and parse of a --jobs 1 run."""
+    recorded: dict[str, tuple[Any, bytes, float]] = {}
+    current: list[tuple[Any, bytes]] = []
+    may_report = engine.FileLinter.may_report
+    parse = engine.parse
+
+    def recording_may_report(self: Any, source: bytes, text: str) -> Any:
+        current[:] = [(self, source)]
+        return may_report(self, source, text)
+
+    def recording_parse(source: bytes, **kwargs: Any) -> Any:
+        start = time.process_time()
+        try:
+            return parse(source, **kwargs)
+        finally:
+            if current and current[0][1] is source:
+                linter = current[0][0]
+                recorded[linter.path] = (linter, source, time.process_time() - start)
+
+    engine.FileLinter.may_report = recording_may_report
+    engine.parse = recording_parse
+    return recorded
+
+
+def _print_why(let_through: dict[str, tuple[Any, bytes, float]]) -> None:
+    """Each file let through, under the reason it was: facts from other files first (they
+    let a file through whatever it shows), else the enabled rules' triggers it shows."""
+    from jaxlint.project import prefilter
+    from jaxlint.syntax.compiled import Refusal
+
+    cost: dict[str, float] = defaultdict(float)
+    count: dict[str, int] = defaultdict(int)
+    for linter, source, seconds in let_through.values():
+        external = linter.external
+        if external is not None:
+            kinds = [k for k in ("traced", "rebound", "jitted", "classes") if getattr(external, k)]
+            reason = "from other files: " + ", ".join(kinds)
+        else:
+            tree = prefilter.python_tree(source)
+            if isinstance(tree, Refusal):
+                reason = "no CPython tree (newer syntax)"
+            else:
+                shown = prefilter.shown_triggers(tree, linter.settings.traced_decorators)
+                needed = {t.value for t in shown for rule in linter.rules if t in rule.triggers}
+                reason = "triggers: " + (", ".join(sorted(needed)) or "a rule declaring none")
+        cost[reason] += seconds
+        count[reason] += 1
+    total = sum(cost.values())
+    print(f"\n{len(let_through)} files reached libcst ({total:.2f} s parse CPU), because:")
+    print("\n| reason | files | parse CPU s | share |\n|---|---|---|---|")
+    for reason in sorted(cost, key=lambda r: -cost[r]):
+        print(f"| {reason} | {count[reason]} | {cost[reason]:.2f} | {cost[reason] / total:.0%} |")
 
 
 if __name__ == "__main__":

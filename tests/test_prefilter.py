@@ -175,6 +175,17 @@ def test_array_function_and_display() -> None:
     assert shown("import jax.numpy as jnp\ny = jnp.sum(x)\n") == set()
 
 
+@pytest.mark.parametrize(
+    "display",
+    ['f"{[1, 2]}"', "(a, b).count", "x[1, 2]", "g(*[v for v in w])", "lambda v=(1,): v"],
+)
+def test_a_display_anywhere_counts_for_array_functions(display: str) -> None:
+    # Near misses of the scan's own walk, which skips what names and constants hold:
+    # a display in an f-string, as an attribute's receiver, a subscript or a default.
+    code = f"import jax.numpy as jnp\ny = jnp.sum(x)\nz = {display}\n"
+    assert shown(code) == {Trigger.ARRAY_FUNCTION_AND_DISPLAY}
+
+
 def test_aliases_that_do_not_settle_show_every_trigger() -> None:
     # a14 = jax; a13 = a14.x; ... a0 = a1.x: the scan meets a0 first, so each round of
     # propagation settles one more link, and there are more links than rounds.

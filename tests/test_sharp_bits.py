@@ -190,6 +190,28 @@ def test_index_follows_aliases_reexports_and_chains(tmp_path: Path) -> None:
     assert index.fingerprint(ops) != index.fingerprint(deep)
 
 
+def test_index_cites_the_first_call_it_meets(tmp_path: Path) -> None:
+    paths = _write(
+        tmp_path,
+        {
+            "helpers.py": "def log(x):\n    return x\n\ndef inner(x):\n    return x\n",
+            "train.py": """
+                import jax
+                from helpers import inner, log
+                @jax.jit
+                def step(x):
+                    y = log(x)
+                    return log(y)[inner(y)]
+                """,
+        },
+    )
+    index = ProjectIndex(paths)
+    assert index.external_traced(paths[0]) == {
+        "log": "called from the jitted step in train.py:6",
+        "inner": "called from the jitted step in train.py:7",
+    }
+
+
 CROSS_MODULE_STALE = {
     "stalecfg/__init__.py": "",
     "stalecfg/config.py": """

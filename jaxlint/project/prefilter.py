@@ -193,6 +193,7 @@ class _Scan:
         self.statement_callees: list[list[str]] = []  # `jnp.clip(...)` as a statement
         self.loop_target_update = False
         self.at_attribute = False
+        self.display = False  # a list or tuple display or comprehension (JL012)
         self.values: dict[str, set[str]] = {}
 
     # ------------------------------------------------------------------ collecting
@@ -217,6 +218,7 @@ class _Scan:
         pop, push, extend = stack.pop, stack.append, stack.extend
         chains = self.chains
         attribute, name, listed, at = ast.Attribute, ast.Name, list, jf.AT_PROPERTY
+        displays = _DISPLAYS
         while stack:
             node = pop()
             kind = node.__class__
@@ -238,6 +240,8 @@ class _Scan:
                 handler = handlers.get(kind)
                 if handler is not None:
                     handler(node)
+                elif kind in displays:
+                    self.display = True
             for field in kind._fields:  # type: ignore[attr-defined]
                 value = getattr(node, field)
                 if value.__class__ is listed:
@@ -363,21 +367,23 @@ def shown_triggers(tree: ast.AST, traced_decorators: Iterable[str] = ()) -> froz
     except _GaveUp:
         return ALL_TRIGGERS
     shown: set[Trigger] = set()
+    # A name is mostly read many times: each distinct chain is resolved once per question.
+    chains = list({tuple(parts): parts for parts in scan.chains}.values())
     traced = _traced_possible(scan, frozenset(traced_decorators))
     if traced:
         shown.add(Trigger.TRACED_CODE)
-    if scan.array_store and (
-        traced or scan.at_attribute or scan.denotes(scan.chains, _ARRAY_NAMES, _ARRAY_PREFIXES)
-    ):
+    array_names = scan.denotes(chains, _ARRAY_NAMES, _ARRAY_PREFIXES)
+    if scan.array_store and (traced or scan.at_attribute or array_names):
         shown.add(Trigger.ARRAY_ITEM_STORE)
-    if scan.denotes(scan.chains, jf.KEY_ANNOTATIONS, _RANDOM_PREFIXES):
+    if scan.denotes(chains, jf.KEY_ANNOTATIONS, _RANDOM_PREFIXES):
         shown.add(Trigger.RANDOM_KEY_NAME)
     if scan.at_statement:
         shown.add(Trigger.AT_UPDATE_STATEMENT)
     arrays = (
         traced
         or scan.at_attribute
-        or scan.denotes(scan.chains, _ARRAY_NAMES | jf.RESULT_ONLY_CALLS.keys(), _ARRAY_PREFIXES)
+        or array_names
+        or scan.denotes(chains, jf.RESULT_ONLY_CALLS.keys())
     )
     if arrays and scan.loop_target_update:
         shown.add(Trigger.LOOP_TARGET_UPDATE)
@@ -385,19 +391,15 @@ def shown_triggers(tree: ast.AST, traced_decorators: Iterable[str] = ()) -> froz
         scan.statement_callees, jf.RESULT_ONLY_CALLS, _ARRAY_PREFIXES
     ):
         shown.add(Trigger.ARRAY_CALL_STATEMENT)
-    if scan.denotes(scan.chains, _ARRAY_NAMES, _ARRAY_PREFIXES) and _has_display(tree):
+    if array_names and scan.display:
         shown.add(Trigger.ARRAY_FUNCTION_AND_DISPLAY)  # a jax.numpy function, maybe given a list
-    if scan.denotes(scan.chains, jf.CLOCK_CALLS | jf.TIMING_CALLS):
+    if scan.denotes(chains, jf.CLOCK_CALLS | jf.TIMING_CALLS):
         shown.add(Trigger.CLOCK_READ)
     return frozenset(shown)
 
 
-_DISPLAYS = (ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp)
-
-
-def _has_display(tree: ast.AST) -> bool:
-    """A list or tuple display or comprehension somewhere: what JL012 looks for."""
-    return any(isinstance(node, _DISPLAYS) for node in ast.walk(tree))
+#: A list or tuple display or comprehension: what JL012 looks for.
+_DISPLAYS = frozenset({ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp})
 
 
 def could_report(shown: frozenset[Trigger], rules: Iterable[Rule | type[Rule]]) -> bool:

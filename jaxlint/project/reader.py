@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import functools
 import os
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,23 +138,6 @@ def module_name(path: str) -> tuple[str, str]:
     return (f"{package}.{stem}" if package else stem), package
 
 
-def walk_ast(root: ast.AST) -> Iterable[ast.AST]:
-    """Every node under ``root``, depth first: ``ast.walk`` without its generator chain
-    (``iter_child_nodes``/``iter_fields``), which dominated the index's cost."""
-    stack = [root]
-    pop, push, extend = stack.pop, stack.append, stack.extend
-    node_type = ast.AST
-    while stack:
-        node = pop()
-        yield node
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, node_type):
-                push(value)
-            elif value.__class__ is list:
-                extend(reversed([item for item in value if isinstance(item, node_type)]))
-
-
 def ast_call_parts(node: ast.expr) -> tuple[ast.expr, ast.expr | None] | None:
     if not isinstance(node, ast.Call):
         return None
@@ -163,6 +146,28 @@ def ast_call_parts(node: ast.expr) -> tuple[ast.expr, ast.expr | None] | None:
 
 #: Transformations whose argument options the index records.
 _JIT_NAMES = frozenset({"jax.jit", "jax.pmap"})
+
+
+def _subclasses(root: type[ast.AST]) -> Iterator[type[ast.AST]]:
+    for cls in root.__subclasses__():
+        yield cls
+        yield from _subclasses(cls)
+
+
+#: Nodes with no call, assignment or import in or under them, which the index's scan
+#: does not enter: names, constants, and the context and operator markers.
+_LEAVES = frozenset(
+    {
+        ast.Name,
+        ast.Constant,
+        *(
+            cls
+            for base in (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+            for cls in _subclasses(base)
+        ),
+    }
+)
+_IMPORTS = frozenset({ast.Import, ast.ImportFrom})
 
 
 class ModuleReader:
@@ -331,9 +336,19 @@ class ModuleReader:
     def scan(
         self, root: ast.AST, function: IndexedFunction | None, transform_calls: list[ast.Call]
     ) -> None:
+        """Calls, attribute writes and imports under ``root``, met in :func:`walk_ast`'s
+        order (which call of a function is cited, and which write, is the first met).
+        Inlined rather than over :func:`walk_ast`, and not entering names, constants and
+        operators, which hold none of them: the index reads every node of most files."""
         module = self.module
-        for node in walk_ast(root):
-            if isinstance(node, ast.Call):
+        stack = [root]
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        node_type, leaves = ast.AST, _LEAVES
+        call, assign, augmented, imports = ast.Call, ast.Assign, ast.AugAssign, _IMPORTS
+        while stack:
+            node = pop()
+            kind = node.__class__
+            if kind is call:
                 callee = dotted(node.func)
                 if callee is not None:
                     if function is not None and not callee.startswith(("self.", "cls.")):
@@ -342,15 +357,29 @@ class ModuleReader:
                         transform_calls.append(node)
                 elif isinstance(node.func, ast.Call) and node.args:
                     transform_calls.append(node)  # jax.jit(static_argnums=1)(f)
-            elif isinstance(node, ast.Assign | ast.AugAssign):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            elif kind is assign or kind is augmented:
+                targets = node.targets if kind is assign else [node.target]
                 for target in targets:
                     if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
                         # Resolved once every import is known (see read).
                         written = f"{target.value.id}.{target.attr}"
                         module.attribute_writes.append((written, node.lineno))
-            elif isinstance(node, ast.Import | ast.ImportFrom):
+            elif kind in imports:
                 module.imports.update(imported_names(node, module.package))
+            for name in kind._fields:
+                value = getattr(node, name, None)
+                if value.__class__ is list:
+                    extend(
+                        reversed(
+                            [
+                                item
+                                for item in value
+                                if item.__class__ not in leaves and isinstance(item, node_type)
+                            ]
+                        )
+                    )
+                elif value.__class__ not in leaves and isinstance(value, node_type):
+                    push(value)
 
     def add_function(
         self,
