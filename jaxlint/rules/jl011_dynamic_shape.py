@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 import libcst as cst
 
@@ -34,6 +34,18 @@ def short_name(qualified: str) -> str:
         if qualified.startswith(prefix):
             return short + qualified[len(prefix) :]
     return qualified
+
+
+def _may_take_tracer(
+    parameter: StaticParameter, positional: int, keywords: Collection[str]
+) -> bool:
+    """A call with ``positional`` arguments and ``keywords`` may pass an option that lets
+    ``parameter`` take a tracer (``parameter.unless``): given by name, or positionally
+    after it."""
+    return bool(parameter.unless) and (
+        any(name in keywords for name, _ in parameter.unless)
+        or positional > (parameter.position or 0) + 1
+    )
 
 
 class DynamicShape(Rule):
@@ -460,11 +472,8 @@ class DynamicShape(Rule):
         label = f"`{source_text(transform, 40)}`"
         short = source_text(given[0].value, 30)
         for parameter in jf.STATIC_PARAMETERS.get(applied, {}).values():
-            if parameter.unless and (
-                any(name in keywords for name, _ in parameter.unless)
-                or len(positional) > (parameter.position or 0) + 1
-            ):
-                continue  # an option that lets it take a tracer may be passed
+            if _may_take_tracer(parameter, len(positional), keywords):
+                continue
             position = parameter.position
             if position is not None and position < len(positional):
                 traced = positional[position]
@@ -504,11 +513,8 @@ class DynamicShape(Rule):
     ) -> Diagnostic | None:
         """A traced value for a parameter that the probed table says must be static."""
         for parameter in static.values():
-            if parameter.unless and (
-                any(name in keywords for name, _ in parameter.unless)
-                or len(positional) > (parameter.position or 0) + 1
-            ):
-                continue  # an option that lets it take a tracer may be passed
+            if _may_take_tracer(parameter, len(positional), keywords):
+                continue
             position = parameter.position
             if position is not None and position < len(positional):
                 value = positional[position]

@@ -55,6 +55,24 @@ def _decorator_label(decorator: cst.BaseExpression) -> str:
     return f"{function}(...)"
 
 
+def _first_may_be_static(decorator: cst.BaseExpression, form: TransformForm, method: Scope) -> bool:
+    """The jit decorator's options may keep the method's first argument static: they
+    name it in ``static_argnums``/``static_argnames``, or say it in a way not read here
+    (positional options, static options that are not literals)."""
+    if form is TransformForm.BARE:
+        return False
+    options = transform_options(decorator, form)
+    if any(arg.keyword is None for arg in options):
+        return True
+    static = option_of(options, method, "", "static_argnums", "static_argnames")
+    if static is None:
+        return any(
+            arg.keyword is not None and arg.keyword.value in ("static_argnums", "static_argnames")
+            for arg in options
+        )
+    return 0 in static.positions
+
+
 class JitMethodSelf(Rule):
     code = "JL013"
     name = "jit-method-self"
@@ -177,19 +195,8 @@ class JitMethodSelf(Rule):
             positional = method.positional_params()
             if not positional or any(p.starred for p in method.params.values()):
                 return None
-            if transform[2] is not TransformForm.BARE:
-                options = transform_options(inner, transform[2])
-                if any(arg.keyword is None for arg in options):
-                    return None
-                static = option_of(options, method, "", "static_argnums", "static_argnames")
-                if static is None and any(
-                    arg.keyword is not None
-                    and arg.keyword.value in ("static_argnums", "static_argnames")
-                    for arg in options
-                ):
-                    return None  # static options that are not literals: unknown
-                if static is not None and 0 in static.positions:
-                    return None
+            if _first_may_be_static(inner, transform[2], method):
+                return None
             first = positional[0].name
             return Diagnostic(
                 self.code,
@@ -261,19 +268,8 @@ class JitMethodSelf(Rule):
                 continue
             if transform[0] not in jf.JIT_TRANSFORMS:
                 return None  # another transformation first: not this rule's to judge
-            options = transform_options(expr, transform[2])
-            if transform[2] is not TransformForm.BARE:
-                if any(arg.keyword is None for arg in options):
-                    return None
-                static = option_of(options, method, "", "static_argnums", "static_argnames")
-                if static is None and any(
-                    arg.keyword is not None
-                    and arg.keyword.value in ("static_argnums", "static_argnames")
-                    for arg in options
-                ):
-                    return None  # static options that are not literals: unknown
-                if static is not None and 0 in static.positions:
-                    return None
+            if _first_may_be_static(expr, transform[2], method):
+                return None
             jitted = decorator
         if jitted is None:
             return None
