@@ -70,7 +70,7 @@ def scheduler(linter: Linter):  # type: ignore[no-untyped-def]
     scheduler = LintScheduler(linter.lint, linter.deliver, delay=0.05)
     scheduler.start()
     yield scheduler
-    scheduler.stop()
+    scheduler.stop(wait=WAIT)
 
 
 def test_a_burst_is_linted_once_at_its_end(linter: Linter, scheduler: LintScheduler) -> None:
@@ -111,7 +111,7 @@ def test_a_change_after_a_quiet_spell_is_linted_at_once(linter: Linter) -> None:
         assert not linter.done.wait(0.2)
         assert linter.delivered == [1]
     finally:
-        scheduler.stop()
+        scheduler.stop(wait=WAIT)
 
 
 def test_typing_faster_than_the_lint_waits_longer_than_the_typing_rhythm(
@@ -202,7 +202,7 @@ def test_a_lint_runs_with_the_collector_off_and_idle_time_collects(linter: Linte
         assert freed.wait(WAIT)  # once the worker had nothing to do
         assert collector_on == [False] and gc.isenabled()
     finally:
-        collecting.stop()
+        collecting.stop(wait=WAIT)
 
 
 def test_a_failing_lint_does_not_stop_the_worker(linter: Linter) -> None:
@@ -218,7 +218,7 @@ def test_a_failing_lint_does_not_stop_the_worker(linter: Linter) -> None:
         failing.submit(_snapshot(1, "fine last", uri="file:///b.py"))
         assert linter.done.wait(WAIT)
     finally:
-        failing.stop()
+        failing.stop(wait=WAIT)
 
 
 def test_the_engine_stops_at_a_checkpoint(tmp_path: Path) -> None:

@@ -96,11 +96,16 @@ class LintScheduler(Generic[Outcome]):
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, wait: float | None = None) -> None:
+        """Stop the worker after its current lint (which stops at its next checkpoint);
+        with ``wait``, wait that many seconds at most for it to end (its collector
+        resumed: the cycle collector is the process's, not the worker's)."""
         with self._changed:
             self._stopped = True
             self._pending.clear()
             self._changed.notify_all()
+        if wait is not None and self._thread.is_alive():
+            self._thread.join(wait)
 
     def submit(self, snapshot: Snapshot, delay: float | None = None) -> float:
         """Lint ``snapshot`` after ``delay`` unless a newer one of its document comes
