@@ -38,6 +38,20 @@ def load_module(path: Path, name: str) -> ModuleType:
     return module
 
 
+def raising_calls(source: str, errors: tuple[type[BaseException], ...]) -> set[str]:
+    """Run ``source`` for real and call each entry of its ``CALLS`` dict (label ->
+    thunk): the labels whose call raises one of ``errors``."""
+    namespace: dict[str, object] = {}
+    exec(compile(source, "example.py", "exec"), namespace)
+    raising = set()
+    for label, call in namespace["CALLS"].items():  # type: ignore[attr-defined]
+        try:
+            call()
+        except errors:
+            raising.add(label)
+    return raising
+
+
 def marked_functions(name: str, code: str) -> set[str]:
     """The top-level functions of fixture ``name`` whose body holds a mark for ``code``."""
     lines = (FIXTURES / name).read_text().splitlines()

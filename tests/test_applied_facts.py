@@ -13,6 +13,8 @@ from jaxlint.config import Settings
 from jaxlint.driver.engine import lint_python_source
 from jaxlint.facts import jaxfacts as jf
 
+from conftest import raising_calls
+
 jax = pytest.importorskip("jax")
 jnp = pytest.importorskip("jax.numpy")
 np = pytest.importorskip("numpy")
@@ -83,14 +85,7 @@ CALLS = {
 
 def test_linter_flags_exactly_the_applied_calls_that_raise() -> None:
     source = textwrap.dedent(APPLIED_SOURCE)
-    namespace: dict[str, Any] = {}
-    exec(compile(source, "example.py", "exec"), namespace)
-    raising = set()
-    for label, call in namespace["CALLS"].items():
-        try:
-            call()
-        except (jax.errors.ConcretizationTypeError, TypeError):
-            raising.add(label)
+    raising = raising_calls(source, (jax.errors.ConcretizationTypeError, TypeError))
     assert raising == {
         "where_rows", "nonzero_jit", "unique_vmap", "multigammaln_jit", "one_hot_jit",
         "sum_axis_jit",

@@ -18,6 +18,8 @@ from jaxlint.config import Settings
 from jaxlint.driver.engine import lint_python_source
 from jaxlint.facts import jaxfacts as jf
 
+from conftest import raising_calls
+
 jax = pytest.importorskip("jax")
 jnp = pytest.importorskip("jax.numpy")
 
@@ -142,14 +144,7 @@ CALLS = {
 
 def test_linter_flags_exactly_the_conversions_that_raise_under_grad() -> None:
     source = textwrap.dedent(GRAD_SOURCE)
-    namespace: dict[str, Any] = {}
-    exec(compile(source, "example.py", "exec"), namespace)
-    raising = set()
-    for label, call in namespace["CALLS"].items():
-        try:
-            call()
-        except jax.errors.ConcretizationTypeError:
-            raising.add(label)
+    raising = raising_calls(source, (jax.errors.ConcretizationTypeError,))
     # Each raising function's conversion; argnums given positionally is not read: silent.
     assert raising == {
         "first",
