@@ -21,7 +21,7 @@ def simulate_fixed(x, n_steps):
     return x
 
 
-key = jax.random.PRNGKey(0)
+key, count_key = jax.random.split(jax.random.PRNGKey(0))
 simulate(key, jnp.ones(3))
-n = int(jax.random.randint(key, (), 1, 10))
+n = int(jax.random.randint(count_key, (), 1, 10))
 simulate_fixed(jnp.ones(3), n)
