@@ -3,10 +3,11 @@
 Each case there is a user's snippet from a public issue thread or Q&A page, rewritten as a
 small module with ``# expect: JL00N`` on the buggy lines and the maintainers' fixed
 versions as traps (``# trap: JL00N``); a bug of a kind no rule covers is marked
-``# uncovered: <kind>`` and kept out of precision and recall. The suite has three splits
-(see benchmarks/score_real_bugs.py): ``old`` at the top level, and ``tune`` and
+``# uncovered: <kind>`` and kept out of precision and recall. The suite has four splits
+(see benchmarks/score_real_bugs.py): ``old`` at the top level, ``tune`` and
 ``validation``, assigned by the SHA-1 of each case's source URL before anything was
-scored. The model does not find every mark yet: the floors below are what it achieves
+scored, and ``heldout``, a later batch committed before its first score (never tune
+on it). The model does not find every mark yet: the floors below are what it achieves
 now, per split, so a regression fails; raise them as the model improves (tune on ``tune``
 only). ``python benchmarks/score_real_bugs.py --split tune`` lists every miss and false
 alarm.
@@ -89,14 +90,36 @@ VALIDATION_FLOORS: dict[str, tuple[float, float]] = {
     "JL019": (1.000, 1.000),
     "all": (1.000, 0.843),
 }
+# The held-out batch at its first score, on the code of main when it was added (issue
+# 19); one case's driver line reused a key by a slip in writing it (JL005, corrected in
+# the commit after the cases). Raise these only by general model changes, never by
+# tuning on these cases.
+HELDOUT_FLOORS: dict[str, tuple[float, float]] = {
+    "JL002": (1.000, 1.000),
+    "JL003": (1.000, 0.000),
+    "JL004": (1.000, 1.000),
+    "JL006": (1.000, 0.500),
+    "JL007": (1.000, 1.000),
+    "JL011": (1.000, 0.714),
+    "JL014": (1.000, 0.666),
+    "JL015": (1.000, 0.000),
+    "JL016": (1.000, 1.000),
+    "JL017": (1.000, 0.000),
+    "JL018": (1.000, 0.500),
+    "JL019": (1.000, 0.333),
+    "all": (1.000, 0.527),
+}
 FLOORS: dict[str, dict[str, tuple[float, float]]] = {
     "old": OLD_FLOORS,
     "tune": TUNE_FLOORS,
     "validation": VALIDATION_FLOORS,
+    "heldout": HELDOUT_FLOORS,
 }
 # Cases and buggy lines (expect + uncovered marks) of the new splits: a kind that a rule
 # learns turns an uncovered mark into an expect mark, so the sum only grows.
 NEW_SPLIT_SIZES: dict[str, tuple[int, int]] = {"tune": (69, 73), "validation": (32, 35)}
+# The held-out batch is not assigned by the SHA-1 rule: every case of it is held out.
+HELDOUT_SIZE: tuple[int, int] = (41, 46)
 
 
 def _load_scorer() -> ModuleType:
@@ -147,6 +170,13 @@ def test_suite_is_what_it_claims() -> None:
         uncovered = scorer._marks(REAL_BUGS, scorer.UNCOVERED, files)
         assert len(files) >= cases, split
         assert sum(expects.values()) + sum(uncovered.values()) >= buggy_lines, split
+    heldout = scorer.split_files("heldout")
+    expects = scorer._marks(REAL_BUGS, scorer.EXPECT, heldout)
+    uncovered = scorer._marks(REAL_BUGS, scorer.UNCOVERED, heldout)
+    traps = scorer._marks(REAL_BUGS, scorer.TRAP, heldout)
+    assert len(heldout) >= HELDOUT_SIZE[0]
+    assert sum(expects.values()) + sum(uncovered.values()) >= HELDOUT_SIZE[1]
+    assert sum(traps.values()) >= 33
     assert not [p for p in REAL_BUGS.rglob("*.py") if p not in scorer.split_files("all")]
 
 
