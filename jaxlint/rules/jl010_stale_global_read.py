@@ -11,6 +11,7 @@ from jaxlint.facts.transforms import TransformKind
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import Binding, BindingKind, Fact, Scope, ScopeKind, SemanticModel
 from jaxlint.model.analyze.questions import module_code_may_run, traced_context
+from jaxlint.model.records import END_OF_FILE
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.triggers import Trigger
 
@@ -94,6 +95,9 @@ class StaleGlobalRead(Rule):
         around it) may run the function, directly or through the functions, classes and
         values that reach it: before that nothing has traced it, since module code runs
         before any importer's (a notebook that rebinds `optimiser` and only then trains).
+        In a notebook, which nothing imports, it counts only when cells after the
+        rebinding (or a loop around it) may run the function again: a stale value that
+        no later call uses is never seen.
 
         Names bound once are constants and fine, and so are names bound only under an
         `if`/`try` (alternatives, not updates), imports, functions and classes.
@@ -198,6 +202,18 @@ class StaleGlobalRead(Rule):
             # Rebound before anything ran train_step: its first trace sees this one.
             optimiser = optax.adam(1e-3)
             params = fit({"w": 1.0}, [{"w": 0.1}])
+            """),
+        Valid("""
+            import jax
+            scale = 2.0
+            def update(w):
+                return w * scale
+            train = jax.jit(update)
+            def evaluate(weights):
+                train = sum(weights)  # a local: not the module's `train`, runs no update
+                return train
+            print(evaluate([1.0, 2.0]))
+            scale = 3.0  # nothing ran update before: its first trace sees this one
             """),
     )
     invalid = (
@@ -332,6 +348,12 @@ class StaleGlobalRead(Rule):
             loop = binding.loop
             while loop is not None and loop.parent is not None:
                 loop = loop.parent
-            if module_code_may_run(model, function, defined, binding.ordinal, loop):
+            if not module_code_may_run(model, function, defined, binding.ordinal, loop):
+                continue
+            # A notebook has no importers: only its own later cells can call the
+            # function with the stale value.
+            if model.cell_of is None or module_code_may_run(
+                model, function, binding.ordinal, END_OF_FILE, loop
+            ):
                 return binding
         return None
