@@ -242,6 +242,34 @@ def test_cells_compile_alone_as_jupyter_compiles_them(tmp_path: Path) -> None:
     assert "x = x.at[0].set(1.0)" in "".join(fixed["cells"][1]["source"])
 
 
+def test_cells_ipython_runs_as_written_are_no_syntax_errors(tmp_path: Path) -> None:
+    """A Colab form's comment lines before a cell magic (`%%latex` is still the cell's
+    magic), and a cell indented as a whole (IPython strips the first line's indentation
+    from every line): no JL000; the indented cell is linted, at its own columns, and
+    fixed in place. A cell whose lines do not share the indentation stays an error."""
+    data = _notebook(
+        _code_cell(["import jax.numpy as jnp\n"]),
+        _code_cell(["# @title Answer\n", "%%latex\n", "\\begin{aligned} f(x) \\\\\n"], 2),
+        _code_cell(["  x = jnp.zeros(3)\n", "\n", "  for i in range(2):\n", "    x[i] = 1.0\n"], 3),
+    )
+    (tmp_path / "forms.ipynb").write_text(json.dumps(data))
+    code, out, _ = invoke_cli(["--no-cache", "--format", "json", "."], cwd=tmp_path)
+    assert code == 1
+    found = [(f["cell"], f["line"], f["column"], f["code"]) for f in json.loads(out)]
+    assert found == [(3, 4, 5, "JL001")]
+    code, _, _ = invoke_cli(["--no-cache", "--fix", "."], cwd=tmp_path)
+    assert code == 0
+    fixed = json.loads((tmp_path / "forms.ipynb").read_text())
+    assert fixed["cells"][2]["source"][3] == "    x = x.at[i].set(1.0)\n"
+    assert fixed["cells"][:2] == data["cells"][:2]
+    ragged = _notebook(_code_cell(["import jax\n"]), _code_cell(["    x = 1\n", "  y = 2\n"], 2))
+    (tmp_path / "forms.ipynb").write_text(json.dumps(ragged))
+    code, out, _ = invoke_cli(["--no-cache", "."], cwd=tmp_path)
+    assert code == 1
+    assert out.splitlines()[0].startswith("forms.ipynb:cell 2:2:")
+    assert " JL000 " in out.splitlines()[0]
+
+
 def test_notebooks_in_folders_and_the_include_setting(tmp_path: Path) -> None:
     shutil.copyfile(TRAINING, tmp_path / "training.ipynb")
     checkpoints = tmp_path / ".ipynb_checkpoints"
