@@ -3,7 +3,7 @@ rebinds, and keeps the value it saw when it was traced."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
@@ -29,9 +29,9 @@ VALUE_BINDINGS = frozenset(
 
 
 def _top_level_targets(module: cst.Module) -> set[int]:
-    """The name nodes bound by statements directly in the module's body (not under an
-    ``if``, ``try`` or ``with``, whose arms are alternatives or fallbacks): plain
-    assignments and ``for`` loop targets."""
+    """The name nodes bound by statements directly in the module's body or in the body
+    of a loop there (not under an ``if``, ``try`` or ``with``, whose arms are
+    alternatives or fallbacks): plain assignments and ``for`` loop targets."""
     found: set[int] = set()
 
     def names(target: cst.BaseExpression) -> None:
@@ -43,18 +43,25 @@ def _top_level_targets(module: cst.Module) -> set[int]:
         elif isinstance(target, cst.StarredElement):
             names(target.value)
 
-    for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if isinstance(small, cst.Assign):
-                    for target in small.targets:
-                        names(target.target)
-                elif isinstance(small, cst.AugAssign) or (
-                    isinstance(small, cst.AnnAssign) and small.value is not None
-                ):
-                    names(small.target)
-        elif isinstance(statement, cst.For):
-            names(statement.target)
+    def statements(body: Sequence[cst.BaseStatement]) -> None:
+        for statement in body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Assign):
+                        for target in small.targets:
+                            names(target.target)
+                    elif isinstance(small, cst.AugAssign) or (
+                        isinstance(small, cst.AnnAssign) and small.value is not None
+                    ):
+                        names(small.target)
+            elif isinstance(statement, cst.For | cst.While):
+                if isinstance(statement, cst.For):
+                    names(statement.target)
+                # A loop body repeats: what it binds is updated, not an alternative.
+                if isinstance(statement.body, cst.IndentedBlock):
+                    statements(statement.body.body)
+
+    statements(module.body)
     return found
 
 
@@ -86,8 +93,8 @@ class StaleGlobalRead(Rule):
     what_it_does = """
         Checks for functions compiled by `jax.jit` (or `pmap`, `filter_jit`, ... and the
         functions they call) that read a module-level name which the module rebinds after
-        the function is defined: a later top-level assignment (`g = 10.0`), a module-level
-        `for` loop over it, a `global g` write in another function of the module, or,
+        the function is defined: a later top-level assignment (`g = 10.0`, also in the body
+        of a module-level loop), a module-level `for` loop over it, a `global g` write in another function of the module, or,
         through the project index, an attribute write from another linted module that
         names a transformation (`import settings; settings.g = 10.0`).
 
@@ -256,6 +263,21 @@ class StaleGlobalRead(Rule):
             offset += 1.0
             """,
             count=2,
+        ),
+        Invalid(
+            """
+            import jax
+            rng = jax.random.key(0)
+            @jax.jit
+            def step(x):
+                return x + jax.random.normal(rng)
+            for i in range(3):
+                rng, sub = jax.random.split(rng)  # each pass rebinds what step read once
+                step(1.0)
+            """,
+            line=5,
+            message="Module-level `rng` is read in traced code (in step, decorated with "
+            "@jax.jit) and rebound at line 8:",
         ),
         Invalid(
             """
