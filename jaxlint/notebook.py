@@ -4,7 +4,10 @@ A notebook's code cells run in one namespace, in order, so they are linted as on
 module: the cells' sources joined, a boundary comment line between two cells. IPython
 syntax (``%magic``, ``!shell``, ``x = !cmd``, ``obj?`` help, and cells under a cell
 magic such as ``%%bash``) is masked line by line with tagged placeholders, so every
-line keeps its number and nothing is reported on it. Findings are then moved to
+line keeps its number and nothing is reported on it; a cell indented as a whole, which
+IPython dedents before running it, becomes the block of an ``if True:`` written on the
+boundary line above it, so it parses with its lines and columns as they are. Findings
+are then moved to
 ``cell N``, line L of that cell (N counts every cell of the notebook, markdown too, as
 editors number them).
 
@@ -36,7 +39,13 @@ PYTHON_CELL_MAGICS = frozenset(
     {"time", "timeit", "capture", "debug", "prun", "python", "python3", "pypy"}
 )
 
-_BOUNDARY_LINE = re.compile(rf"^{re.escape(BOUNDARY)}\n", re.MULTILINE)
+#: Opens the boundary line before a cell that IPython dedents as a whole (see
+#: ``_dedented_by_ipython``): the cell's lines become that block, each line and column
+#: kept as it is in the cell.
+INDENTED_CELL_HEADER = "if True:  "
+_BOUNDARY_LINE = re.compile(
+    rf"^(?:{re.escape(INDENTED_CELL_HEADER)})?{re.escape(BOUNDARY)}\n", re.MULTILINE
+)
 _PLACEHOLDER = re.compile(rf"^[ \t]*(?:pass  )?{re.escape(MAGIC_TAG)}(\d+)$")
 #: ``files = !ls``, ``t = %timeit -o f()``: assignment from a line magic or shell.
 _MAGIC_ASSIGNMENT = re.compile(r"^\s*[A-Za-z_][\w.\[\], ]*=\s*[%!]")
@@ -202,6 +211,24 @@ def _is_ipython(code: str) -> bool:
     )
 
 
+def _code_line(line: str) -> bool:
+    """Neither blank nor only a comment."""
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _dedented_by_ipython(masked: str) -> bool:
+    """IPython strips the indentation of a cell's first non-blank line from every line
+    that starts with it (``leading_indent``): a cell indented as a whole runs. True when
+    that makes the cell's first code line start a block of its own."""
+    lines = [line for line in masked.splitlines() if line.strip()]
+    if not lines:
+        return False
+    indent = lines[0][: len(lines[0]) - len(lines[0].lstrip(" \t"))]
+    code = next((line for line in lines if _code_line(line)), None)
+    return bool(indent) and code is not None and code.startswith(indent)
+
+
 def _split_newline(line: str) -> tuple[str, str]:
     body = line.rstrip("\r\n")
     return body, line[len(body) :]
@@ -227,13 +254,17 @@ class _Masker:
         if not lines:
             return source
         out: list[str] = []
-        first = lines[0].lstrip()
+        # The cell magic opens the cell; Colab also takes it after the comment lines of
+        # a form (`# @title ...`).
+        opening = next((i for i, line in enumerate(lines) if _code_line(line)), 0)
+        first = lines[opening].lstrip()
         if first.startswith("%%"):
             magic = first[2:].split(maxsplit=1)[0] if first[2:].strip() else ""
             if magic not in PYTHON_CELL_MAGICS:
                 return "".join(self._placeholder(line, False) for line in lines)
-            out.append(self._placeholder(lines[0], False))
-            lines = lines[1:]
+            out += lines[:opening]
+            out.append(self._placeholder(lines[opening], False))
+            lines = lines[opening + 1 :]
         state = _LineState()
         magic_continues = False
         for line in lines:
@@ -481,10 +512,13 @@ def _assemble(text: str, cells: list[CodeCell], bom: str) -> Notebook:
     for position, cell in enumerate(cells):
         if BOUNDARY in cell.source or MAGIC_TAG in cell.source:
             splittable = False
-        if position:
-            parts.append(BOUNDARY + "\n")
-            line_map.append(None)
         masked = masker.mask(cell.source)
+        if position:
+            # A cell IPython dedents is the block of an `if True:` on the boundary line
+            # (the first cell has none: it stays as written).
+            header = INDENTED_CELL_HEADER if _dedented_by_ipython(masked) else ""
+            parts.append(header + BOUNDARY + "\n")
+            line_map.append(None)
         if masked and not masked.endswith("\n"):
             masked += "\n"
         first_lines[cell.number] = len(line_map) + 1

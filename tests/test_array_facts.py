@@ -43,6 +43,16 @@ def test_a_buffer_state_method_runs_after_donation(method: str) -> None:
     getattr(array, method)()
 
 
+@pytest.mark.parametrize("method", sorted(jf.STRUCTURE_METHODS))
+def test_a_structure_method_runs_after_the_leaves_are_donated(method: str) -> None:
+    # JL015 lets `batch["inputs"].keys()` be read after `batch` was donated.
+    batch = {"inputs": {"rgb": jnp.ones(3), "depth": jnp.zeros(3)}}
+    jax.tree_util.tree_map(lambda leaf: leaf.delete(), batch)
+    assert list(getattr(batch["inputs"], method)()) == ["rgb", "depth"]
+    with pytest.raises(RuntimeError, match="deleted"):
+        batch["inputs"]["rgb"] + 1  # the leaves themselves are gone
+
+
 @pytest.mark.parametrize(("name", "kind"), sorted(jf.CONTAINER_CALLS.items()))
 def test_a_container_call_builds_its_kind(name: str, kind: str) -> None:
     import builtins

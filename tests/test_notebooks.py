@@ -242,6 +242,34 @@ def test_cells_compile_alone_as_jupyter_compiles_them(tmp_path: Path) -> None:
     assert "x = x.at[0].set(1.0)" in "".join(fixed["cells"][1]["source"])
 
 
+def test_cells_ipython_runs_as_written_are_no_syntax_errors(tmp_path: Path) -> None:
+    """A Colab form's comment lines before a cell magic (`%%latex` is still the cell's
+    magic), and a cell indented as a whole (IPython strips the first line's indentation
+    from every line): no JL000; the indented cell is linted, at its own columns, and
+    fixed in place. A cell whose lines do not share the indentation stays an error."""
+    data = _notebook(
+        _code_cell(["import jax.numpy as jnp\n"]),
+        _code_cell(["# @title Answer\n", "%%latex\n", "\\begin{aligned} f(x) \\\\\n"], 2),
+        _code_cell(["  x = jnp.zeros(3)\n", "\n", "  for i in range(2):\n", "    x[i] = 1.0\n"], 3),
+    )
+    (tmp_path / "forms.ipynb").write_text(json.dumps(data))
+    code, out, _ = invoke_cli(["--no-cache", "--format", "json", "."], cwd=tmp_path)
+    assert code == 1
+    found = [(f["cell"], f["line"], f["column"], f["code"]) for f in json.loads(out)]
+    assert found == [(3, 4, 5, "JL001")]
+    code, _, _ = invoke_cli(["--no-cache", "--fix", "."], cwd=tmp_path)
+    assert code == 0
+    fixed = json.loads((tmp_path / "forms.ipynb").read_text())
+    assert fixed["cells"][2]["source"][3] == "    x = x.at[i].set(1.0)\n"
+    assert fixed["cells"][:2] == data["cells"][:2]
+    ragged = _notebook(_code_cell(["import jax\n"]), _code_cell(["    x = 1\n", "  y = 2\n"], 2))
+    (tmp_path / "forms.ipynb").write_text(json.dumps(ragged))
+    code, out, _ = invoke_cli(["--no-cache", "."], cwd=tmp_path)
+    assert code == 1
+    assert out.splitlines()[0].startswith("forms.ipynb:cell 2:2:")
+    assert " JL000 " in out.splitlines()[0]
+
+
 def test_notebooks_in_folders_and_the_include_setting(tmp_path: Path) -> None:
     shutil.copyfile(TRAINING, tmp_path / "training.ipynb")
     checkpoints = tmp_path / ".ipynb_checkpoints"
@@ -414,7 +442,8 @@ def test_diff_is_per_cell_python(notebook: Path) -> None:
 
 def test_rerunning_an_equal_constant_is_not_a_stale_global(tmp_path: Path) -> None:
     """`BLOCK = 256` in three cells never changes the value the jitted function saw; a
-    different value does, and the message cites the cell line that rebinds it."""
+    different value does once a later cell calls the function again, and the message
+    cites the cell line that rebinds it."""
     setup = _code_cell(["import jax\n", "BLOCK = 256\n"])
     kernel = _code_cell(["@jax.jit\n", "def f(x):\n", "    return x * BLOCK\n"])
     again = _code_cell(["BLOCK = 256\n", "f(1.0)\n"])
@@ -424,12 +453,56 @@ def test_rerunning_an_equal_constant_is_not_a_stale_global(tmp_path: Path) -> No
     changed = _code_cell(["f(1.0)\n", "BLOCK = 512\n"])
     (tmp_path / "same.ipynb").write_text(json.dumps(_notebook(setup, kernel, again, changed)))
     code, out, _ = invoke_cli(["--no-cache", "--select", "JL010", "same.ipynb"], cwd=tmp_path)
+    # No later cell calls f again: nothing imports a notebook, so no call sees the
+    # stale value.
+    assert (code, out) == (0, "All checks passed!\n")
+    rerun = _code_cell(["f(2.0)\n"])
+    (tmp_path / "same.ipynb").write_text(
+        json.dumps(_notebook(setup, kernel, again, changed, rerun))
+    )
+    code, out, _ = invoke_cli(["--no-cache", "--select", "JL010", "same.ipynb"], cwd=tmp_path)
     assert code == 1
     assert out.splitlines()[0] == (
         "same.ipynb:cell 2:3:16: JL010 Module-level `BLOCK` is read in traced code (in f, "
         "decorated with @jax.jit) and rebound at cell 4, line 2: the compiled function "
         "keeps the value it saw when traced; pass it as an argument, or mark it static"
     )
+
+
+def test_a_stale_global_needs_a_later_cell_that_runs_the_function(tmp_path: Path) -> None:
+    """After `scale = 3.0` the old trace is stale only for code that runs `step` again:
+    not `print(y)` (what a jitted call gives back is arrays, never code), not the
+    `agent` name once a cell rebinds it to an agent built without `step`; the
+    original agent, run again, is."""
+    setup = _code_cell(["import jax\n", "scale = 2.0\n"])
+    kernel = _code_cell(
+        [
+            "@jax.jit\n",
+            "def step(x):\n",
+            "    return x * scale\n",
+            "class Agent:\n",
+            "    def __init__(self, fn):\n",
+            "        self.fn = fn\n",
+            "    def run(self):\n",
+            "        return self.fn(1.0)\n",
+        ]
+    )
+    trained = _code_cell(["agent = Agent(step)\n", "agent.run()\n", "y = step(2.0)\n"])
+    rebind = _code_cell(["scale = 3.0\n"])
+    other = _code_cell(["agent = Agent(abs)\n", "print(y, agent.run())\n"])
+    notebook = tmp_path / "agent.ipynb"
+    notebook.write_text(json.dumps(_notebook(setup, kernel, trained, rebind, other)))
+    command = ["--no-cache", "--select", "JL010", "agent.ipynb"]
+    code, out, _ = invoke_cli(command, cwd=tmp_path)
+    assert (code, out) == (0, "All checks passed!\n")
+    again = _code_cell(["agent.run()\n"])
+    notebook.write_text(json.dumps(_notebook(setup, kernel, trained, rebind, again)))
+    code, out, _ = invoke_cli(command, cwd=tmp_path)
+    assert code == 1
+    assert out.splitlines()[0].startswith(
+        "agent.ipynb:cell 2:3:16: JL010 Module-level `scale` is read in traced code"
+    )
+    assert "rebound at cell 4, line 1:" in out.splitlines()[0]
 
 
 def test_github_places_a_one_string_source_on_its_json_line(tmp_path: Path) -> None:

@@ -47,3 +47,29 @@ def test_a_key_making_call_returns_a_key(name: str) -> None:
 def test_an_array_is_no_key() -> None:
     # What `_is_key` tells apart: a draw is an array, not a key.
     assert not _is_key(jax.random.normal(jax.random.key(0), (2,)))
+
+
+#: How to call each elementwise select with a mask and the values 10, 20 (and 30).
+_SELECTS: dict[str, Callable[[object, object, object], object]] = {
+    "jax.numpy.where": lambda mask, a, b: jnp.where(mask, a, b),
+    "jax.lax.select": lambda mask, a, b: jax.lax.select(mask, a, b),
+    "jax.lax.select_n": lambda mask, a, b: jax.lax.select_n(mask, b, a),
+}
+
+
+def test_every_elementwise_select_is_exercised() -> None:
+    assert set(_SELECTS) == set(jf.ELEMENTWISE_SELECTS)
+
+
+@pytest.mark.parametrize("name", sorted(jf.ELEMENTWISE_SELECTS))
+def test_an_elementwise_select_takes_each_element_from_one_value(name: str) -> None:
+    """Each element of the result is the same element of one value argument, never a
+    mix of two: draws given to different arguments do not meet in an element."""
+    module, _, attribute = name.rpartition(".")
+    namespace = {"jax.numpy": jnp, "jax.lax": jax.lax}[module]
+    assert hasattr(namespace, attribute)
+    assert jf.ELEMENTWISE_SELECTS[name] == 1  # the condition (or index) goes first
+    mask = jnp.array([True, False, True, False])
+    first, second = jnp.arange(4.0) + 10, jnp.arange(4.0) + 20
+    picked = _SELECTS[name](mask, first, second)
+    assert picked.tolist() == [10.0, 21.0, 12.0, 23.0]

@@ -602,3 +602,33 @@ def test_pmap_keeps_a_static_broadcasted_argument_a_python_value() -> None:
 
     jax.pmap(f, static_broadcasted_argnums=(1,))(jnp.ones((1, 2)), 3)
     assert seen == [3]
+
+
+def test_a_shape_trace_of_a_callable_made_afresh_runs_its_python_every_call() -> None:
+    """JL002 does not call a write in a method ``eval_shape`` traces "updated once" when
+    each call hands over a new bound method or ``partial``: the trace is cached on the
+    callable, so a new one is traced again, writes and all. The same function object
+    handed over again is traced once."""
+    import functools
+
+    class Model:
+        def __init__(self) -> None:
+            self.traces = 0
+
+        def init(self, x: Any, scale: float = 1.0) -> Any:
+            self.traces += 1
+            return x * scale
+
+    model = Model()
+    for _ in range(3):
+        jax.eval_shape(functools.partial(model.init, scale=2.0), jnp.ones(3))
+    assert model.traces == 3
+    for _ in range(3):
+        jax.eval_shape(model.init, jnp.ones(3))
+    assert model.traces == 6
+    kinds = {jf.TRANSFORMS[name].kind for name in ("jax.eval_shape",)}
+    assert all(kind.trace_only for kind in kinds)
+    once = functools.partial(model.init, scale=2.0)
+    for _ in range(3):
+        jax.eval_shape(once, jnp.ones(3))
+    assert model.traces == 7

@@ -278,6 +278,15 @@ BOOLEAN_RESULT_CALLS = frozenset(
     ]
     + ["jax.random.bernoulli"]
 )
+#: Functions that pick each element of their result from one of their value arguments,
+#: by the position those start at (``where(condition, x, y)``, ``select_n(which, *cases)``):
+#: two draws from one key given to different value arguments never meet in one element
+#: of the result (JL005). tests/test_random_facts.py runs each.
+ELEMENTWISE_SELECTS: dict[str, int] = {
+    "jax.numpy.where": 1,
+    "jax.lax.select": 1,
+    "jax.lax.select_n": 1,
+}
 #: Functions whose derivative is infinite or NaN at or past a boundary: the edge of the
 #: domain, which a guard ``x > boundary`` keeps them away from in the forward pass only.
 UNSAFE_AT_BOUNDARY: dict[str, float] = {

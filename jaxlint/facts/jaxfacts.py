@@ -283,6 +283,9 @@ STATIC_ATTRIBUTES = frozenset(
 #: Methods of an array that ask about or end its buffer, not its values: safe to call
 #: after the buffer is donated.
 BUFFER_STATE_METHODS = frozenset({"is_deleted", "delete"})
+#: Methods of a container (a pytree's dict) that give its structure, not its leaves:
+#: still answered after the arrays it holds are donated.
+STRUCTURE_METHODS = frozenset({"keys"})
 #: Calls whose result is static metadata: recording it at trace time is a known idiom
 #: (capturing the output tree structure inside a custom_vjp rule).
 STATIC_METADATA_CALLS = frozenset(
@@ -410,6 +413,7 @@ from jaxlint.facts.calls import (  # noqa: E402, F401 - re-exported
     CHECKING_CONTEXT_METHODS,
     CHECKING_CONTEXTS,
     DESCRIBING_CALLS,
+    ELEMENTWISE_SELECTS,
     HOST_EFFECT_CALLS,
     HOST_RANDOM_NAMESPACES,
     INIT_FUNCTION_NAMES,

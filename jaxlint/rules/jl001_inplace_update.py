@@ -122,7 +122,8 @@ class InplaceUpdate(Rule):
         array, and only an array takes a multi-dimensional index like `[:, 0]`.
 
         Dicts (`params["w"] = ...`), lists, NumPy arrays, `jax.new_ref` refs, Pallas refs and
-        flax NNX variables are mutable and are not flagged.
+        flax NNX variables are mutable and are not flagged; nor is a parameter whose parts
+        the function maps over as pytrees (`jax.tree.map(f, memory[0])`: a list of caches).
         """
     why_bad = """
         JAX arrays are immutable: `x[0] = 999` raises `TypeError: JAX arrays are immutable`
@@ -216,6 +217,17 @@ class InplaceUpdate(Rule):
         Valid("""
             def untraced(x):
                 x[0] = 1  # nothing says x is a JAX array
+            """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            def reset(memory):
+                # Its parts are mapped over as pytrees: a list of per-layer caches.
+                memory[0] = jax.tree.map(jnp.zeros_like, memory[0])
+                memory[1:] = jax.tree.map(jnp.ones_like, memory[1:])
+                return memory
+            def step(memory, full):
+                return jax.lax.cond(full, reset, lambda m: m, memory)
             """),
         Valid("""
             import jax.numpy as jnp

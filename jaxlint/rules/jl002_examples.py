@@ -5,6 +5,19 @@ from jaxlint.rules.base import Invalid, Valid
 
 VALID = (
     Valid("""
+        import functools
+        import jax
+        class Model:
+            def __init__(self):
+                self.missing = set()
+            def init_weights(self, key, shape):
+                self.missing = set()  # traced for shapes afresh at every call below
+                return jax.random.normal(key, shape)
+            def shapes(self, key):
+                init_fn = functools.partial(self.init_weights, shape=(3,))
+                return jax.eval_shape(init_fn, key)
+        """),
+    Valid("""
         import jax
         class Trainer:
             def __init__(self, tx):

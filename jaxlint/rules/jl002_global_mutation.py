@@ -32,6 +32,41 @@ from jaxlint.rules.jl002_examples import INVALID, VALID
 from jaxlint.rules.triggers import Trigger
 
 
+def _shaped_afresh(model: SemanticModel, function: Scope) -> bool:
+    """Every call that hands ``function`` to a transformation only traces it for shapes
+    (``jax.eval_shape``) and makes the callable right there, a bound method or a
+    ``partial`` (``eval_shape(partial(self.init_weights, ...), key)``). The trace is
+    cached on the callable, which is new each time: the trace, and the writes in it,
+    run again at every call, not once."""
+    node = function.node
+    outer = function.parent or model.module_scope
+    if isinstance(node, cst.FunctionDef) and any(
+        model.transform_of(d.decorator, outer) is not None for d in node.decorators
+    ):
+        return False  # transformed once, where it is defined
+    handed = False
+    for site in model.calls:
+        found = model.transform_of(site.call.func, site.scope)
+        if found is None:
+            continue
+        for arg in site.call.args:
+            value = arg.value
+            if isinstance(value, cst.Name):
+                held = model.reaching(value.value, site.scope, site.ordinal)
+                if held is not None and len(held.bindings) == 1 and held.bindings[0].value:
+                    value = held.bindings[0].value  # `init_fn = partial(...)` just before
+            if model.function_at(value, site.scope, site.ordinal) is not function:
+                continue
+            fresh = isinstance(value, cst.Attribute) or (
+                isinstance(value, cst.Call)
+                and model.qualified_name(value.func, site.scope) == "functools.partial"
+            )
+            if not (found[1].kind.trace_only and fresh):
+                return False
+            handed = True
+    return handed
+
+
 class GlobalMutation(Rule):
     code = "JL002"
     name = "global-mutation"
@@ -45,6 +80,10 @@ class GlobalMutation(Rule):
         value>` outside `__init__` and flax `setup`. A closed-over parameter of a factory
         counts as a container when every call of the factory in the file passes a new
         list, dict or set (`make([0.0])`). Containers created inside the function are fine.
+        A write to `self` in a method of a plain class that is itself handed to a
+        transformation updates the object once; not where every call traces it afresh for
+        shapes only (`jax.eval_shape(partial(self.init_weights, ...), key)`: a new
+        callable each time, so a new trace, writes and all).
         """
     why_bad = """
         A traced function's Python body runs once, at trace time, with abstract tracers. A
@@ -352,7 +391,9 @@ class GlobalMutation(Rule):
         cls = function.enclosing_class()
         if not stateful_plain_class(model, cls):
             return False
-        return any(kind.stages_python for kind in model.trace(function).direct_kinds)
+        if not any(kind.stages_python for kind in model.trace(function).direct_kinds):
+            return False
+        return not _shaped_afresh(model, function)
 
     def self_store(
         self, model: SemanticModel, store: StoreSite, function: Scope

@@ -14,7 +14,7 @@ from jaxlint.model.analyze.questions import skipped_for_call
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.jl005_key_split import KeyUse, split_before, split_in_loop
 from jaxlint.rules.triggers import Trigger
-from jaxlint.syntax.blocks import FreshNames
+from jaxlint.syntax.blocks import FreshNames, path_to
 
 
 class _Consumers:
@@ -138,6 +138,24 @@ def _evidenced(model: SemanticModel, group: list[KeyUse]) -> list[KeyUse]:
     return kept
 
 
+def _selected_apart(scope: Scope, first: KeyUse, second: KeyUse) -> bool:
+    """The two uses sit in different value arguments of one call that picks each element
+    of its result from one of them (``lax.select(c, normal(key), uniform(key))``): no
+    element of what it gives holds both draws, so their shared bits never meet."""
+    for site in scope.calls:
+        start = jf.ELEMENTWISE_SELECTS.get(site.qualified_name or "")
+        if start is None:
+            continue
+        values = [arg.value for arg in site.call.args[start:] if not arg.keyword and not arg.star]
+        holders = [
+            next((i for i, value in enumerate(values) if path_to(value, use.site.node)), None)
+            for use in (first, second)
+        ]
+        if None not in holders and holders[0] != holders[1]:
+            return True
+    return False
+
+
 def _reaching(model: SemanticModel, use: KeyUse) -> list[Binding]:
     found = model.reaching(use.name, use.site.scope, use.site.ordinal)
     return [] if found is None else found.bindings
@@ -157,7 +175,9 @@ class PrngKeyReuse(Rule):
 
         Works through aliases (`import jax.random as jr`, `from jax import random`) and for
         typed keys (`jax.random.key`) as for legacy `PRNGKey`s. The two arms of an
-        `if`/`else` are separate paths, and an arm that returns is not followed by the code
+        `if`/`else` are separate paths, as are the value arguments of `jnp.where`,
+        `lax.select` and `lax.select_n` (each element of the result comes from one of them,
+        so two draws there never meet); an arm that returns is not followed by the code
         after it. `fold_in(key, i)` does not consume `key`: deriving several keys from one
         with distinct data is the intended use. The finding is reported at the second use
         and names the first.
@@ -206,6 +226,19 @@ class PrngKeyReuse(Rule):
         point), and every later read of the key sees the split key.
         """
     valid = (
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            def on_triangle(rng, corners):
+                return jax.random.uniform(rng, (2,)) * corners[:2]
+            def on_square(rng, corners):
+                return jax.random.uniform(rng, (2,)) * corners[2:]
+            def position(key, corners, n):
+                # Each element comes from one draw or the other: the bits never meet.
+                return jax.lax.select(n <= 3, on_triangle(key, corners), on_square(key, corners))
+            def noise(key, mask):
+                return jnp.where(mask, jax.random.normal(key, (4,)), jax.random.uniform(key, (4,)))
+            """),
         Valid("""
             import jax
             def make_loader(rng, data, shuffle=True):
@@ -531,6 +564,8 @@ class PrngKeyReuse(Rule):
             if model.bound_between(use.name, scope, before.site.ordinal, use.site.ordinal):
                 continue
             if before.site.node is use.site.node:
+                continue
+            if _selected_apart(scope, before, use):
                 continue
             if model.reaches(before.site, use.site):
                 return before

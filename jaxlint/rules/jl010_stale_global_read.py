@@ -3,7 +3,7 @@ rebinds, and keeps the value it saw when it was traced."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
@@ -11,6 +11,7 @@ from jaxlint.facts.transforms import TransformKind
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import Binding, BindingKind, Fact, Scope, ScopeKind, SemanticModel
 from jaxlint.model.analyze.questions import module_code_may_run, traced_context
+from jaxlint.model.records import END_OF_FILE
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.triggers import Trigger
 
@@ -28,9 +29,9 @@ VALUE_BINDINGS = frozenset(
 
 
 def _top_level_targets(module: cst.Module) -> set[int]:
-    """The name nodes bound by statements directly in the module's body (not under an
-    ``if``, ``try`` or ``with``, whose arms are alternatives or fallbacks): plain
-    assignments and ``for`` loop targets."""
+    """The name nodes bound by statements directly in the module's body or in the body
+    of a loop there (not under an ``if``, ``try`` or ``with``, whose arms are
+    alternatives or fallbacks): plain assignments and ``for`` loop targets."""
     found: set[int] = set()
 
     def names(target: cst.BaseExpression) -> None:
@@ -42,18 +43,25 @@ def _top_level_targets(module: cst.Module) -> set[int]:
         elif isinstance(target, cst.StarredElement):
             names(target.value)
 
-    for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if isinstance(small, cst.Assign):
-                    for target in small.targets:
-                        names(target.target)
-                elif isinstance(small, cst.AugAssign) or (
-                    isinstance(small, cst.AnnAssign) and small.value is not None
-                ):
-                    names(small.target)
-        elif isinstance(statement, cst.For):
-            names(statement.target)
+    def statements(body: Sequence[cst.BaseStatement]) -> None:
+        for statement in body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Assign):
+                        for target in small.targets:
+                            names(target.target)
+                    elif isinstance(small, cst.AugAssign) or (
+                        isinstance(small, cst.AnnAssign) and small.value is not None
+                    ):
+                        names(small.target)
+            elif isinstance(statement, cst.For | cst.While):
+                if isinstance(statement, cst.For):
+                    names(statement.target)
+                # A loop body repeats: what it binds is updated, not an alternative.
+                if isinstance(statement.body, cst.IndentedBlock):
+                    statements(statement.body.body)
+
+    statements(module.body)
     return found
 
 
@@ -85,8 +93,8 @@ class StaleGlobalRead(Rule):
     what_it_does = """
         Checks for functions compiled by `jax.jit` (or `pmap`, `filter_jit`, ... and the
         functions they call) that read a module-level name which the module rebinds after
-        the function is defined: a later top-level assignment (`g = 10.0`), a module-level
-        `for` loop over it, a `global g` write in another function of the module, or,
+        the function is defined: a later top-level assignment (`g = 10.0`, also in the body
+        of a module-level loop), a module-level `for` loop over it, a `global g` write in another function of the module, or,
         through the project index, an attribute write from another linted module that
         names a transformation (`import settings; settings.g = 10.0`).
 
@@ -94,6 +102,9 @@ class StaleGlobalRead(Rule):
         around it) may run the function, directly or through the functions, classes and
         values that reach it: before that nothing has traced it, since module code runs
         before any importer's (a notebook that rebinds `optimiser` and only then trains).
+        In a notebook, which nothing imports, it counts only when cells after the
+        rebinding (or a loop around it) may run the function again: a stale value that
+        no later call uses is never seen.
 
         Names bound once are constants and fine, and so are names bound only under an
         `if`/`try` (alternatives, not updates), imports, functions and classes.
@@ -199,6 +210,18 @@ class StaleGlobalRead(Rule):
             optimiser = optax.adam(1e-3)
             params = fit({"w": 1.0}, [{"w": 0.1}])
             """),
+        Valid("""
+            import jax
+            scale = 2.0
+            def update(w):
+                return w * scale
+            train = jax.jit(update)
+            def evaluate(weights):
+                train = sum(weights)  # a local: not the module's `train`, runs no update
+                return train
+            print(evaluate([1.0, 2.0]))
+            scale = 3.0  # nothing ran update before: its first trace sees this one
+            """),
     )
     invalid = (
         Invalid(
@@ -240,6 +263,21 @@ class StaleGlobalRead(Rule):
             offset += 1.0
             """,
             count=2,
+        ),
+        Invalid(
+            """
+            import jax
+            rng = jax.random.key(0)
+            @jax.jit
+            def step(x):
+                return x + jax.random.normal(rng)
+            for i in range(3):
+                rng, sub = jax.random.split(rng)  # each pass rebinds what step read once
+                step(1.0)
+            """,
+            line=5,
+            message="Module-level `rng` is read in traced code (in step, decorated with "
+            "@jax.jit) and rebound at line 8:",
         ),
         Invalid(
             """
@@ -332,6 +370,12 @@ class StaleGlobalRead(Rule):
             loop = binding.loop
             while loop is not None and loop.parent is not None:
                 loop = loop.parent
-            if module_code_may_run(model, function, defined, binding.ordinal, loop):
+            if not module_code_may_run(model, function, defined, binding.ordinal, loop):
+                continue
+            # A notebook has no importers: only its own later cells can call the
+            # function with the stale value.
+            if model.cell_of is None or module_code_may_run(
+                model, function, binding.ordinal, END_OF_FILE, loop
+            ):
                 return binding
         return None

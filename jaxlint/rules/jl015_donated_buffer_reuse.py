@@ -27,6 +27,8 @@ def _reads(expr: cst.BaseExpression, name: str) -> cst.Name | None:
     if isinstance(expr, cst.Attribute):
         if expr.attr.value in jf.STATIC_ATTRIBUTES | jf.BUFFER_STATE_METHODS:
             return None
+        if expr.attr.value in jf.STRUCTURE_METHODS:
+            return None  # `batch["inputs"].keys()`: the dict's keys, not its arrays
         return _reads(expr.value, name)
     children: list[cst.BaseExpression] = []
     if isinstance(expr, cst.Subscript):
@@ -128,7 +130,8 @@ class DonatedBufferReuse(Rule):
         {"z": params}`, or a local helper returning `params` in a display, donated with
         `params`).
         The usual form, `state = train_step(state, batch)`, rebinds the name to the result
-        and is fine, and so is reading only the metadata (`x.shape`, `x.dtype`).
+        and is fine, and so is reading only the metadata (`x.shape`, `x.dtype`) or a donated
+        dict's keys (`batch.keys()`).
         """
     why_bad = """
         Donation hands the argument's buffer to XLA for the outputs: after the call the
@@ -223,6 +226,17 @@ class DonatedBufferReuse(Rule):
             def train(state, batch):
                 state = step_jit(state, batch)
                 jax.tree_util.tree_map(lambda leaf: leaf.delete(), batch)  # no value read
+                return state
+            """),
+        Valid("""
+            import jax
+            def step(state, batch):
+                return state + batch["inputs"]["rgb"]
+            step_jit = jax.jit(step, donate_argnums=(0, 1))
+            def train(state, batch):
+                state = step_jit(state, batch)
+                for name in batch["inputs"].keys():  # the dict's keys, not its arrays
+                    print(name, batch["inputs"][name].shape)
                 return state
             """),
         Valid("""

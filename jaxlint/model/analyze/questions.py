@@ -431,37 +431,76 @@ def _outermost(scope: Scope) -> Scope:
     return scope
 
 
-def reaching_names(model: SemanticModel, function: Scope) -> set[str]:
-    """The module-level names through which module code can run ``function``: the name
-    its outermost definition binds and, to a fixed point, every module-level name bound
-    to a function or class whose code reads one, or to a value built from one
-    (``step_jit = jax.jit(step)``, ``agent = Agent(step)``)."""
+def reaching_bindings_of(model: SemanticModel, function: Scope) -> dict[int, str]:
+    """The module-level bindings through which module code can run ``function``, by id,
+    with the names they bind: the binding of its outermost definition and, to a fixed
+    point, every module-level binding of a function or class whose code reads a name
+    bound so, or of a value built from one (``step_jit = jax.jit(step)``,
+    ``agent = Agent(step)``)."""
     reads: dict[int, set[str]] = {}  # by the node of each outermost definition
+    module_scope = model.module_scope
     for scope in model.scopes:
         if scope.parent is not None:
-            reads.setdefault(id(_outermost(scope).node), set()).update(scope.loads)
+            # Only the names that are the module's: a local `loss` or `params` that
+            # shadows a module-level one reaches nothing through it.
+            reads.setdefault(id(_outermost(scope).node), set()).update(
+                name
+                for name in scope.loads
+                if (found := model.lookup(name, scope)) is not None and found.owner is module_scope
+            )
     outer = _outermost(function).node
-    module = model.module_scope.bindings
-    found = {
-        name
+    module = module_scope.bindings
+    found: dict[int, str] = {
+        id(b): name
         for name, bindings in module.items()
-        if any(b.node is outer or b.value is outer for b in bindings)
+        for b in bindings
+        if b.node is outer or b.value is outer
     }
+    names = set(found.values())
     grown = True
     while grown:
         grown = False
         for name, bindings in module.items():
-            if name in found:
-                continue
             for binding in bindings:
-                used = reads.get(id(binding.node))
-                if used is None:
-                    used = set() if binding.value is None else _names_in(binding.value)
-                if used & found:
-                    found.add(name)
+                if id(binding) in found:
+                    continue
+                code = reads.get(id(binding.node))
+                if code is not None:
+                    # Code reads the module's names when it runs: any binding may be seen.
+                    reaches = bool(code & names)
+                else:
+                    # A value is built where it is bound, from the bindings that reach there.
+                    reaches = any(
+                        (held := model.reaching(used, module_scope, binding.ordinal)) is None
+                        or any(id(b) in found for b in held.bindings)
+                        for used in _held_names(model, binding.value) & names
+                    )
+                if reaches:
+                    found[id(binding)] = name
+                    names.add(name)
                     grown = True
-                    break
     return found
+
+
+def reaching_names(model: SemanticModel, function: Scope) -> set[str]:
+    """The module-level names through which module code can run ``function`` (those
+    that :func:`reaching_bindings_of` binds)."""
+    return set(reaching_bindings_of(model, function).values())
+
+
+def _held_names(model: SemanticModel, value: cst.BaseExpression | None) -> set[str]:
+    """The names a module-level value may hold something runnable through: all it
+    names, except for what a transformed function gives back (``params, state, loss =
+    train_step(...)``): transformations return arrays, never code."""
+    if value is None:
+        return set()
+    if isinstance(value, cst.Call):
+        callee = model.function_of(value.func, model.module_scope)
+        if callee is not None:
+            info = model.trace(callee)
+            if info.direct_kinds and not info.host:
+                return set()
+    return _names_in(value)
 
 
 def module_code_may_run(
@@ -471,7 +510,9 @@ def module_code_may_run(
     ``after`` in ``loop``, which repeats) may run ``function``: a call there names, as
     what it calls or as an argument, something through which the function is reached.
     Wrapping it (``jax.jit(f)``, ``partial(f, ...)``) runs nothing yet."""
-    names = reaching_names(model, function)
+    through = reaching_bindings_of(model, function)
+    names = set(through.values())
+    module_scope = model.module_scope
     for site in model.calls:
         if site.scope is not model.module_scope or site.ordinal <= after:
             continue
@@ -481,6 +522,12 @@ def module_code_may_run(
         if site.qualified_name == "functools.partial" or (transform and transform.compiles):
             continue
         parts = [site.call.func, *(arg.value for arg in site.call.args)]
-        if any(_names_in(part) & names for part in parts):
-            return True
+        for part in parts:
+            for name in _names_in(part) & names:
+                # The name at this call: one of its bindings that reach here must be
+                # one through which the function runs (`agent` rebound to another
+                # agent runs none of the old one's code).
+                held = model.reaching(name, module_scope, site.ordinal)
+                if held is None or any(id(b) in through for b in held.bindings):
+                    return True
     return False

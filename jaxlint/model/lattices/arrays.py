@@ -202,6 +202,8 @@ class ArrayFacts(Evaluator):
             return NO  # self / cls
         if self.used_as_mapping(function, param.name):
             return NO
+        if self.parts_mapped_as_trees(function, param.name):
+            return UNKNOWN  # a container of pytrees, or an array: the uses disagree
         if param.name in info.static_params:
             return NO
         if param.name in info.partial_bound:
@@ -232,6 +234,24 @@ class ArrayFacts(Evaluator):
             and func.value.value == name
             for site in function.calls
         )
+
+    @staticmethod
+    def parts_mapped_as_trees(function: Scope, name: str) -> bool:
+        """The function maps over parts of ``name`` as pytrees (``jax.tree.map(f,
+        name[0])``, ``name[1:]``): what it holds are trees, as in a list of per-layer
+        caches; that an array's rows would be mapped over so is no evidence either way."""
+        for site in function.calls:
+            if site.qualified_name not in jf.TREE_MAP_CALLS:
+                continue
+            for arg in site.call.args[1:]:
+                value = arg.value
+                if (
+                    isinstance(value, cst.Subscript)
+                    and isinstance(value.value, cst.Name)
+                    and value.value.value == name
+                ):
+                    return True
+        return False
 
     def of_part(self, whole: cst.BaseExpression, scope: Scope, ordinal: int) -> Fact:
         """A name unpacked from ``whole``: an array if ``whole`` is a sequence of arrays
