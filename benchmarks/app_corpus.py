@@ -2,7 +2,7 @@
 
     python benchmarks/app_corpus.py build DEST [--mirrors DIR] [--only NAME,...]
     python benchmarks/app_corpus.py split --dest DEST
-    python benchmarks/app_corpus.py score DEST --split tune|validation|all
+    python benchmarks/app_corpus.py score DEST --split tune|validation|heldout|all
                                       [--verdicts FILE] [--select CODES] [--out FILE]
 
 ``benchmarks/app_corpus.toml`` pins each repository (owner/name) at a commit, with the
@@ -16,6 +16,8 @@ fetches the pinned commit from GitHub.
 ``validation`` split by a rule fixed in advance: repositories in the order of the sha1 of
 ``owner/name``, each going to validation while that keeps validation at or under a third
 of all lines, to tune otherwise. It writes the line counts and the split into the toml.
+Repositories of the ``heldout`` split, added later and pinned before anyone ran jaxlint on
+them, keep their split: ``split`` neither moves them nor counts their lines.
 
 ``score`` runs this interpreter's jaxlint with every rule (or ``--select``) on the
 repositories of a split and prints lines and findings per rule, separately for the rules
@@ -24,7 +26,9 @@ real bugs, intended, false alarms or unclassified, and the default rules' false 
 per 100k lines. A verdict matches a finding by repository, path, line (``cell:line`` in a
 notebook) and code, or else by repository, path, code and the line's stripped text. A
 file that hangs the linter is reported as not finished, not waited for. Tune models only
-on the tune split; the validation split measures how the linter does on unseen code.
+on the tune split; the validation split measures how the linter does on unseen code, and
+the heldout split, read by no one who tunes, how it does on code truly unseen. ``all``
+is tune and validation: heldout is scored only by naming it.
 """
 
 from __future__ import annotations
@@ -50,7 +54,8 @@ else:  # the project supports 3.10, whose tomllib is the tomli package
     import tomli as tomllib
 
 LIST = Path(__file__).with_name("app_corpus.toml")
-SPLITS = ("tune", "validation")
+SPLITS = ("tune", "validation")  # the ones `split` assigns
+HELD_OUT = "heldout"  # assigned by hand when pinned; `split` never moves it
 VERDICTS = ("real", "intended", "false")
 EXTENSIONS = (".py", ".ipynb")
 # A file belongs to the corpus when one of its lines imports a JAX-family library: the
@@ -240,7 +245,7 @@ def assign_splits(lines: dict[str, int]) -> dict[str, str]:
 
 def split(args: argparse.Namespace) -> int:
     text = LIST.read_text()
-    repositories = load()
+    repositories = [r for r in load(LIST) if r.split != HELD_OUT]
     lines = {r.name: lines_of(args.dest / r.folder) for r in repositories}
     splits = assign_splits(lines)
     for repository in repositories:
@@ -377,8 +382,15 @@ def table(title: str, per_rule: dict[str, Counter[str]], lines: int, verdicts: b
         print(f"  false alarms per 100k lines: {counts['false'] * 100_000 / lines:.2f}")
 
 
+def of_split(name: str, repositories: list[Repository]) -> list[Repository]:
+    """The repositories a split names; `all` is every assigned split, never heldout."""
+    if name == "all":
+        return [r for r in repositories if r.split in SPLITS]
+    return [r for r in repositories if r.split == name]
+
+
 def score(args: argparse.Namespace) -> int:
-    repositories = [r for r in load() if args.split == "all" or r.split == args.split]
+    repositories = of_split(args.split, load())
     verdicts = load_verdicts(args.verdicts) if args.verdicts else None
     total_lines = 0
     per_rule: dict[str, Counter[str]] = {}
@@ -437,7 +449,7 @@ def main() -> int:
     split_parser.add_argument("--dest", type=Path, required=True, help="a built corpus")
     score_parser = commands.add_parser("score", help="lint a split and count the findings")
     score_parser.add_argument("dest", type=Path)
-    score_parser.add_argument("--split", choices=(*SPLITS, "all"), required=True)
+    score_parser.add_argument("--split", choices=(*SPLITS, HELD_OUT, "all"), required=True)
     score_parser.add_argument("--verdicts", type=Path, help="app_corpus_verdicts.tsv")
     score_parser.add_argument(
         "--select", help="passed on to jaxlint (default: ALL, reported as default and opt-in rules)"

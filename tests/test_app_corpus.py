@@ -1,9 +1,11 @@
 """The application corpus list (benchmarks/app_corpus.toml) pins every repository and keeps
-the held-out split its rule assigns; the builder selects JAX code and counts notebook lines
-by their code cells. Building needs the network or mirrors, so no test builds it."""
+the held-out split its rule assigns, and a heldout split that the rule never moves; the
+builder selects JAX code and counts notebook lines by their code cells. Building needs the
+network or mirrors, so no test builds it."""
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
 import re
@@ -35,16 +37,62 @@ def test_every_repository_is_pinned_once_with_a_split() -> None:
     for repository in repositories:
         assert re.fullmatch(r"[\w.-]+/[\w.-]+", repository.name), repository.name
         assert re.fullmatch(r"[0-9a-f]{40}", repository.commit), repository.name
-        assert repository.split in ("tune", "validation"), repository.name
+        assert repository.split in ("tune", "validation", "heldout"), repository.name
 
 
 def test_recorded_split_is_the_one_the_rule_assigns() -> None:
-    entries = app_corpus.tomllib.loads(app_corpus.LIST.read_text())["repository"]
+    entries = [
+        e
+        for e in app_corpus.tomllib.loads(app_corpus.LIST.read_text())["repository"]
+        if e["split"] != "heldout"
+    ]
     lines = {e["repo"]: e["lines"] for e in entries}
     assert sum(lines.values()) >= 1_000_000
     assert app_corpus.assign_splits(lines) == {e["repo"]: e["split"] for e in entries}
     held_out = sum(e["lines"] for e in entries if e["split"] == "validation")
     assert 0.30 <= held_out / sum(lines.values()) <= 1 / 3
+
+
+def test_heldout_split_is_large_and_left_out_of_all() -> None:
+    repositories = app_corpus.load()
+    entries = app_corpus.tomllib.loads(app_corpus.LIST.read_text())["repository"]
+    held_out = [e for e in entries if e["split"] == "heldout"]
+    assert len(held_out) >= 25
+    assert sum(e["lines"] for e in held_out) >= 300_000
+    assert {r.name for r in app_corpus.of_split("heldout", repositories)} == {
+        e["repo"] for e in held_out
+    }
+    every = app_corpus.of_split("all", repositories)
+    assert len(every) == len(repositories) - len(held_out)
+    assert all(r.split in ("tune", "validation") for r in every)
+
+
+def test_split_never_moves_a_heldout_repository(tmp_path: Path, monkeypatch) -> None:
+    listing = tmp_path / "list.toml"
+    entries = [("o/big", "tune", 1), ("o/small", "tune", 1), ("o/kept", "heldout", 7)]
+    listing.write_text(
+        "# comment kept\n"
+        + "".join(
+            f'\n[[repository]]\nrepo = "{name}"\ncommit = "{"0" * 40}"\n'
+            f'lines = {lines}\nsplit = "{split}"\n'
+            for name, split, lines in entries
+        )
+    )
+    dest = tmp_path / "corpus"
+    # 9 lines and 3 lines; the heldout folder is larger than both, so counting it would
+    # change which of the two the rule sends to validation.
+    for folder, lines in (("o+big", 9), ("o+small", 3), ("o+kept", 100)):
+        (dest / folder).mkdir(parents=True)
+        (dest / folder / "a.py").write_text("import jax\n" * lines)
+    monkeypatch.setattr(app_corpus, "LIST", listing)
+    assert app_corpus.split(argparse.Namespace(dest=dest)) == 0
+    after = {r.name: r.split for r in app_corpus.load(listing)}
+    expected = app_corpus.assign_splits({"o/big": 9, "o/small": 3})
+    assert after == {**expected, "o/kept": "heldout"}
+    assert expected == {"o/big": "tune", "o/small": "validation"}
+    text = listing.read_text()
+    assert text.startswith("# comment kept\n")
+    assert 'repo = "o/kept"\ncommit = "' + "0" * 40 + '"\nlines = 7\nsplit = "heldout"' in text
 
 
 def test_selection_takes_jax_code_and_counts_notebook_code_cells() -> None:
