@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from jaxlint.config import Settings
 from jaxlint.driver.collector import LINT_GC_THRESHOLDS, fewer_collections
 from jaxlint.driver.engine import FileResult, lint_file
-from jaxlint.fsio import read_source
+from jaxlint.fsio import read_source, signals_deferred
 from jaxlint.project.index import (
     CrossModuleFacts,
     DecoratorsOf,
@@ -137,10 +137,32 @@ def lint_one(
     return result, digest
 
 
-def _start_worker(settings: Settings, fix: bool, unsafe_fixes: bool | None) -> None:
-    # Ctrl-C reaches the whole process group: the parent alone decides what to do.
+def _own_signal_handling() -> None:
+    """A worker's first step. Ctrl-C reaches the whole process group: the parent alone
+    decides what to do, so a worker ignores it, and SIGTERM ends it. The parent started
+    it with both blocked (:func:`_starting_workers`), so that neither could land while the
+    parent's handlers were still in place (a traceback, and a dead worker taken for a
+    crash); one pending now is dropped (SIGINT) or ends the worker (SIGTERM)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _starting_workers(context: multiprocessing.context.BaseContext) -> contextlib.ExitStack:
+    """Around the submissions that start a pool's workers: SIGINT and SIGTERM held (a
+    signal that arrives meanwhile is handled here when the block ends), so that workers
+    start with them blocked; the pool's threads, started here too, keep them blocked, so
+    they reach this process's main thread. And this process's heap left out of the
+    workers' collections (:func:`frozen_heap`)."""
+    stack = contextlib.ExitStack()
+    stack.enter_context(frozen_heap(context))
+    stack.enter_context(signals_deferred())
+    return stack
+
+
+def _start_worker(settings: Settings, fix: bool, unsafe_fixes: bool | None) -> None:
+    _own_signal_handling()
     global _worker_state
     _worker_state = (settings, fix, unsafe_fixes)
     gc.set_threshold(*LINT_GC_THRESHOLDS)  # this process only lints
@@ -226,7 +248,7 @@ def lint_files(
     yielded = 0
     try:
         # Biggest files first, so no worker is left with a large file at the end.
-        with frozen_heap(context):
+        with _starting_workers(context):
             for index in sorted(range(len(paths)), key=lambda i: -_size(paths[i])):
                 path = paths[index]
                 futures[index] = executor.submit(
@@ -269,13 +291,15 @@ def _isolated(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    context = _context()
     with ProcessPoolExecutor(
         max_workers=1,
-        mp_context=_context(),
+        mp_context=context,
         initializer=_start_worker,
         initargs=(settings, fix, unsafe_fixes),
     ) as executor:
-        future = executor.submit(_work, path, external)
+        with _starting_workers(context):
+            future = executor.submit(_work, path, external)
         processes = list((getattr(executor, "_processes", None) or {}).values())
         try:
             return future.result()
@@ -299,8 +323,7 @@ def _death(exitcode: int) -> str:
 
 
 def _start_reader() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _own_signal_handling()
     gc.set_threshold(*LINT_GC_THRESHOLDS)  # syntax trees are acyclic too
 
 
@@ -346,7 +369,7 @@ def summarize_files(
     context = _context()
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_reader)
     try:
-        with frozen_heap(context):
+        with _starting_workers(context):
             sets = [traced_decorators(path) for path in todo]
             results = executor.map(summarize, todo, sets)
         for decorators, found in zip(sets, results, strict=True):
