@@ -74,13 +74,29 @@ class _TooSlow(BaseException):
     ``except Exception`` on the way (in jaxlint or libcst) can swallow it."""
 
 
+#: A forked worker still busy this long after ``file-timeout`` (native code, which the
+#: timer cannot interrupt) is killed: at least a second, or a quarter of the limit.
+KILL_GRACE_FRACTION = 0.25
+MIN_KILL_GRACE_S = 1.0
+#: The signal of that kill: SIGVTALRM's default action ends the process, without a core
+#: dump, and nothing else in a worker uses it.
+_KILL_SIGNAL = getattr(signal, "SIGVTALRM", None)
+
+
+def kill_after(seconds: float) -> float:
+    """CPU seconds after which a worker still linting one file is killed."""
+    return seconds + max(MIN_KILL_GRACE_S, KILL_GRACE_FRACTION * seconds)
+
+
 @contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
+def time_limit(seconds: float, *, kill: bool = False) -> Iterator[None]:
     """Raise :class:`_TooSlow` in this thread once this process has used ``seconds`` of
     CPU time: CPU, not wall time, so that a loaded machine does not skip files. Only the
     main thread of a POSIX process can be interrupted so (a worker, or a ``--jobs 1``
     run); elsewhere (an editor's thread) there is no limit. Native code that never
-    returns to Python (the libcst parser) is interrupted when it returns."""
+    returns to Python (the libcst parser) is interrupted only when it returns; with
+    ``kill`` (a worker, which the parent replaces), the process is also ended once it has
+    used :func:`kill_after` seconds of user CPU, wherever it is."""
     usable = (
         hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
@@ -94,12 +110,24 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise _TooSlow
 
     previous = signal.signal(signal.SIGPROF, expire)
+    killing = kill and _KILL_SIGNAL is not None
+    if killing:
+        signal.setitimer(signal.ITIMER_VIRTUAL, kill_after(seconds))
     signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
+        if killing:
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
         signal.signal(signal.SIGPROF, previous)
+
+
+def too_slow(path: str, settings: Settings) -> FileResult:
+    """A file skipped for ``file-timeout``: a warning, no findings."""
+    limit = f"{settings.file_timeout:g}"
+    warning = f"{path}: skipped (linting it took more than {limit} s of CPU: `file-timeout`)"
+    return FileResult(path, warnings=[warning])
 
 
 def lint_one(
@@ -108,18 +136,19 @@ def lint_one(
     fix: bool,
     unsafe_fixes: bool | None,
     external: CrossModuleFacts | None = None,
+    *,
+    in_worker: bool = False,
 ) -> Outcome:
     """Lint one file; whatever goes wrong is an internal error for this file alone, and a
-    file that takes longer than ``settings.file_timeout`` is skipped with a warning.
+    file that takes longer than ``settings.file_timeout`` is skipped with a warning (a
+    worker, ``in_worker``, is killed if it cannot be interrupted: see :func:`time_limit`).
     ``unsafe_fixes`` None: as the file's own configuration says."""
     unsafe = settings.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
     try:
-        with time_limit(settings.file_timeout):
+        with time_limit(settings.file_timeout, kill=in_worker):
             result = lint_file(path, settings, fix=fix, unsafe_fixes=unsafe, external=external)
     except _TooSlow:
-        limit = f"{settings.file_timeout:g}"
-        warning = f"{path}: skipped (linting it took more than {limit} s of CPU: `file-timeout`)"
-        return FileResult(path, warnings=[warning]), None
+        return too_slow(path, settings), None
     except RecursionError:
         result = FileResult(path, errors=[f"{path}: internal error: nesting too deep"])
     except Exception as error:  # noqa: BLE001 - one file must not sink the run
@@ -145,6 +174,8 @@ def _own_signal_handling() -> None:
     crash); one pending now is dropped (SIGINT) or ends the worker (SIGTERM)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if _KILL_SIGNAL is not None:
+        signal.signal(_KILL_SIGNAL, signal.SIG_DFL)  # the file-timeout's kill
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
@@ -174,7 +205,7 @@ def _work(
     """Lint ``path`` with the worker's settings, or ``settings`` (its own) when given."""
     assert _worker_state is not None
     started, fix, unsafe_fixes = _worker_state
-    return lint_one(path, settings or started, fix, unsafe_fixes, external)
+    return lint_one(path, settings or started, fix, unsafe_fixes, external, in_worker=True)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -260,14 +291,21 @@ def lint_files(
             try:
                 outcome = future.result()
             except BrokenProcessPool:
-                # A worker died (a crash in native code, the OOM killer): finish the rest
-                # one file per fresh process, so the culprit is named and others checked.
+                # A worker died (a crash in native code, the OOM killer, a file over its
+                # time limit): finish the rest one file per fresh process, so the culprit
+                # is named and others checked; results the pool had already are kept.
                 # Waiting for the broken pool's threads to end lets those be forked
                 # (a threaded process spawns: a fresh import of jaxlint per file).
                 executor.shutdown(wait=True, cancel_futures=True)
-                for rest in paths[index:]:
+                for rest, done in zip(paths[index:], futures[index:], strict=True):
                     yielded += 1
-                    yield _isolated(rest, own_settings(rest), fix, unsafe_fixes, external_of(rest))
+                    finished = done is not None and done.done() and not done.cancelled()
+                    if finished and done.exception() is None:
+                        yield done.result()
+                    else:
+                        yield _isolated(
+                            rest, own_settings(rest), fix, unsafe_fixes, external_of(rest)
+                        )
                 return
             yielded += 1
             yield outcome
@@ -307,6 +345,8 @@ def _isolated(
             for process in processes:
                 process.join(5)  # reaped, so that its exit code is known
             codes = [process.exitcode for process in processes if process.exitcode]
+            if _KILL_SIGNAL is not None and codes and codes[0] == -_KILL_SIGNAL:
+                return too_slow(path, settings), None  # native code past the limit
             how = _death(codes[0]) if codes else "died"
             message = f"{path}: internal error: the worker process linting it {how}"
             return FileResult(path, errors=[message]), None
