@@ -85,6 +85,21 @@ def test_a_symlink_out_of_the_project_is_not_written(tmp_path: Path) -> None:
     assert "outside the project" in err
 
 
+def test_a_folder_linked_from_outside_the_project_is_not_written(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    project = tmp_path / "project"
+    outside.mkdir()
+    project.mkdir()
+    (project / ".git").mkdir()
+    (outside / "real.py").write_text(BUGGY)
+    (project / "linked").symlink_to(outside, target_is_directory=True)
+    _, err = _fix(project, project)  # the folder link is found, not named
+    assert (outside / "real.py").read_text() == BUGGY
+    assert "linked/real.py: fixes not written: it links to" in err
+    assert "outside the project" in err
+    assert _leftovers(outside) == []
+
+
 def test_a_hard_linked_file_is_left_whole(tmp_path: Path) -> None:
     first = tmp_path / "a.py"
     first.write_text(BUGGY)
