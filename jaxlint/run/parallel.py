@@ -180,16 +180,15 @@ def _own_signal_handling() -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
-def _starting_workers(context: multiprocessing.context.BaseContext) -> contextlib.ExitStack:
+@contextlib.contextmanager
+def _starting_workers(context: multiprocessing.context.BaseContext) -> Iterator[None]:
     """Around the submissions that start a pool's workers: SIGINT and SIGTERM held (a
     signal that arrives meanwhile is handled here when the block ends), so that workers
     start with them blocked; the pool's threads, started here too, keep them blocked, so
     they reach this process's main thread. And this process's heap left out of the
     workers' collections (:func:`frozen_heap`)."""
-    stack = contextlib.ExitStack()
-    stack.enter_context(frozen_heap(context))
-    stack.enter_context(signals_deferred())
-    return stack
+    with frozen_heap(context), signals_deferred():
+        yield
 
 
 def _start_worker(settings: Settings, fix: bool, unsafe_fixes: bool | None) -> None:
