@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import signal
 import stat
 import uuid
@@ -82,6 +83,43 @@ def replace_source(path: str, original: bytes, data: bytes, *, root: str | None 
     write_atomically(target, data, before_rename=before_rename)
 
 
+#: A temporary file of :func:`write_atomically`: the writer's process id, then a random
+#: name.
+_TEMPORARY = re.compile(r"\.jaxlint-(\d+)-[0-9a-f]{32}\.tmp")
+#: Folders already rid of stale temporary files by this process.
+_SWEPT: set[str] = set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's: alive
+        return True
+    return True
+
+
+def remove_stale_temporaries(directory: str) -> None:
+    """Remove the temporary files that writers which have died left in ``directory``. A
+    process killed outright (SIGKILL, a power cut) between creating its temporary file and
+    renaming it, a window of an fsync, cannot remove it itself; its next write there does.
+    A file whose writer still lives (another run, this one) is left alone; so is one whose
+    process id was reused, which costs only a leftover."""
+    if directory in _SWEPT:
+        return
+    _SWEPT.add(directory)
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    for entry in entries:
+        match = _TEMPORARY.fullmatch(entry.name)
+        if match is not None and not _alive(int(match.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
 def write_atomically(
     path: str,
     data: bytes,
@@ -97,6 +135,7 @@ def write_atomically(
     a cache is only worth the time it saves. ``before_rename(temporary)`` runs last, and
     may raise to abandon the write (the temporary file is removed)."""
     directory = os.path.dirname(os.path.abspath(path))
+    remove_stale_temporaries(directory)
     with signals_deferred():
         try:
             mode: int | None = os.stat(path).st_mode & 0o7777

@@ -4,6 +4,8 @@ still checked; a bad value is a configuration error."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +61,58 @@ def test_a_bad_time_limit_is_a_configuration_error(tmp_path: Path, value: str) -
     ran = _run(tmp_path, "--config", f"file-timeout = {value}", ".")
     assert ran.returncode == 2
     assert "must be a positive number of seconds" in ran.stderr
+
+
+# The command line, where linting a file named native_slow.py runs native code that never
+# returns to Python (as libcst's parser of a ~2,000-term sum does for seconds): builtin
+# sum over itertools.repeat loops in C, where no Python signal handler can run.
+NATIVE_SLOW_RUN = """
+import itertools, sys
+import jaxlint.run.parallel as parallel
+from jaxlint.__main__ import run
+
+real_lint_file = parallel.lint_file
+
+def lint_file(path, *args, **kwargs):
+    if path.endswith("native_slow.py"):
+        sum(itertools.repeat(1, 10**13))
+    return real_lint_file(path, *args, **kwargs)
+
+parallel.lint_file = lint_file
+sys.argv = ["jaxlint", *sys.argv[1:]]
+run()
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_worker_stuck_in_native_code_past_the_limit_is_replaced(
+    tmp_path: Path, jobs: str
+) -> None:
+    for name in ("a_buggy.py", "z_buggy.py"):
+        (tmp_path / name).write_text(BUGGY)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "native_slow.py").write_text(BUGGY)
+    (tmp_path / "sub" / "pyproject.toml").write_text("[tool.jaxlint]\nfile-timeout = 0.2\n")
+    args = ["check", "--no-cache", "--jobs", jobs, "--output-format", "concise", "."]
+    process = subprocess.Popen(
+        [sys.executable, "-c", NATIVE_SLOW_RUN, *args],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # so that a hang can be ended, workers and all
+    )
+    try:
+        out, err = process.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("the run hung in the worker's native code")
+    assert process.returncode == 1, err
+    reported = [line.split(":")[0] for line in out.splitlines() if " JL004 " in line]
+    assert reported == ["a_buggy.py", "z_buggy.py"]
+    assert err.splitlines() == [
+        "warning: sub/native_slow.py: skipped (linting it took more than 0.2 s of CPU: "
+        "`file-timeout`)"
+    ], err

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,6 +87,21 @@ def test_a_symlink_out_of_the_project_is_not_written(tmp_path: Path) -> None:
     assert "outside the project" in err
 
 
+def test_a_folder_linked_from_outside_the_project_is_not_written(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    project = tmp_path / "project"
+    outside.mkdir()
+    project.mkdir()
+    (project / ".git").mkdir()
+    (outside / "real.py").write_text(BUGGY)
+    (project / "linked").symlink_to(outside, target_is_directory=True)
+    _, err = _fix(project, project)  # the folder link is found, not named
+    assert (outside / "real.py").read_text() == BUGGY
+    assert "linked/real.py: fixes not written: it links to" in err
+    assert "outside the project" in err
+    assert _leftovers(outside) == []
+
+
 def test_a_hard_linked_file_is_left_whole(tmp_path: Path) -> None:
     first = tmp_path / "a.py"
     first.write_text(BUGGY)
@@ -114,3 +131,26 @@ def test_replace_source_refuses_a_changed_file(tmp_path: Path) -> None:
         replace_source(str(source), b"original\n", b"fixed\n")
     assert source.read_bytes() == b"changed\n"
     assert _leftovers(tmp_path) == []
+
+
+def test_a_dead_writers_temporary_file_is_removed_by_the_next_write(tmp_path: Path) -> None:
+    # A writer killed outright (SIGKILL) between creating its temporary file and renaming
+    # it leaves the file behind: the next write in that folder removes it, but never one
+    # whose writer still lives (another run's write in progress).
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = int(finished.stdout)
+    stale = tmp_path / f".jaxlint-{dead}-{'a' * 32}.tmp"
+    live = tmp_path / f".jaxlint-{os.getpid()}-{'b' * 32}.tmp"
+    unrelated = tmp_path / f".jaxlint-{dead}-notours.tmp"
+    for path in (stale, live, unrelated):
+        path.write_text("partial")
+    source = tmp_path / "m.py"
+    source.write_text(BUGGY)
+    code, _ = _fix(tmp_path, source)
+    assert code == 0 and source.read_text() == FIXED
+    assert sorted(_leftovers(tmp_path)) == sorted([live.name, unrelated.name])

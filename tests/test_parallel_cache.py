@@ -367,3 +367,35 @@ def test_cross_module_facts_are_cached_and_invalidated(
     assert codes() == [("util.py", "JL004")] and built == [1]  # warm: no index built
     (pkg / "train.py").write_text(jitted.replace("@jax.jit\n", ""))
     assert codes() == [] and built == [1, 1]  # util.py unchanged, yet linted again
+
+
+def test_four_concurrent_cached_runs_agree_with_no_cache_run_after_run(project: Path) -> None:
+    """Four runs at once on one cache, three times over with an edit in between (a new
+    finding, then a fixed file): each run's report is the ``--no-cache`` one, whichever
+    run wrote an entry first and whatever the others read meanwhile."""
+    args = ["--output-format", "json", "--jobs", "2", "."]
+    edits = [
+        None,
+        ("many/sub1/m01.py", BAD),  # a plain file gains a finding
+        ("many/sub0/m00.py", PLAIN),  # a buggy one loses its finding
+    ]
+    for edit in edits:
+        if edit is not None:
+            (project / edit[0]).write_text(edit[1])
+        fresh = run_cli("check", "--no-cache", *args, cwd=project)
+        assert fresh.returncode == 1, fresh.stderr
+        runs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "jaxlint", "check", *args],
+                cwd=project,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
+        for run in runs:
+            out, err = run.communicate(timeout=300)
+            assert run.returncode == 1, err
+            assert json.loads(out) == json.loads(fresh.stdout), edit
+            assert "Traceback" not in err and "cache" not in err, err

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from jaxlint.config import Settings
 from jaxlint.driver.collector import LINT_GC_THRESHOLDS, fewer_collections
 from jaxlint.driver.engine import FileResult, lint_file
-from jaxlint.fsio import read_source
+from jaxlint.fsio import read_source, signals_deferred
 from jaxlint.project.index import (
     CrossModuleFacts,
     DecoratorsOf,
@@ -74,13 +74,29 @@ class _TooSlow(BaseException):
     ``except Exception`` on the way (in jaxlint or libcst) can swallow it."""
 
 
+#: A forked worker still busy this long after ``file-timeout`` (native code, which the
+#: timer cannot interrupt) is killed: at least a second, or a quarter of the limit.
+KILL_GRACE_FRACTION = 0.25
+MIN_KILL_GRACE_S = 1.0
+#: The signal of that kill: SIGVTALRM's default action ends the process, without a core
+#: dump, and nothing else in a worker uses it.
+_KILL_SIGNAL = getattr(signal, "SIGVTALRM", None)
+
+
+def kill_after(seconds: float) -> float:
+    """CPU seconds after which a worker still linting one file is killed."""
+    return seconds + max(MIN_KILL_GRACE_S, KILL_GRACE_FRACTION * seconds)
+
+
 @contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
+def time_limit(seconds: float, *, kill: bool = False) -> Iterator[None]:
     """Raise :class:`_TooSlow` in this thread once this process has used ``seconds`` of
     CPU time: CPU, not wall time, so that a loaded machine does not skip files. Only the
     main thread of a POSIX process can be interrupted so (a worker, or a ``--jobs 1``
     run); elsewhere (an editor's thread) there is no limit. Native code that never
-    returns to Python (the libcst parser) is interrupted when it returns."""
+    returns to Python (the libcst parser) is interrupted only when it returns; with
+    ``kill`` (a worker, which the parent replaces), the process is also ended once it has
+    used :func:`kill_after` seconds of user CPU, wherever it is."""
     usable = (
         hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
@@ -94,12 +110,24 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise _TooSlow
 
     previous = signal.signal(signal.SIGPROF, expire)
+    killing = kill and _KILL_SIGNAL is not None
+    if killing:
+        signal.setitimer(signal.ITIMER_VIRTUAL, kill_after(seconds))
     signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
+        if killing:
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
         signal.signal(signal.SIGPROF, previous)
+
+
+def too_slow(path: str, settings: Settings) -> FileResult:
+    """A file skipped for ``file-timeout``: a warning, no findings."""
+    limit = f"{settings.file_timeout:g}"
+    warning = f"{path}: skipped (linting it took more than {limit} s of CPU: `file-timeout`)"
+    return FileResult(path, warnings=[warning])
 
 
 def lint_one(
@@ -108,18 +136,19 @@ def lint_one(
     fix: bool,
     unsafe_fixes: bool | None,
     external: CrossModuleFacts | None = None,
+    *,
+    in_worker: bool = False,
 ) -> Outcome:
     """Lint one file; whatever goes wrong is an internal error for this file alone, and a
-    file that takes longer than ``settings.file_timeout`` is skipped with a warning.
+    file that takes longer than ``settings.file_timeout`` is skipped with a warning (a
+    worker, ``in_worker``, is killed if it cannot be interrupted: see :func:`time_limit`).
     ``unsafe_fixes`` None: as the file's own configuration says."""
     unsafe = settings.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
     try:
-        with time_limit(settings.file_timeout):
+        with time_limit(settings.file_timeout, kill=in_worker):
             result = lint_file(path, settings, fix=fix, unsafe_fixes=unsafe, external=external)
     except _TooSlow:
-        limit = f"{settings.file_timeout:g}"
-        warning = f"{path}: skipped (linting it took more than {limit} s of CPU: `file-timeout`)"
-        return FileResult(path, warnings=[warning]), None
+        return too_slow(path, settings), None
     except RecursionError:
         result = FileResult(path, errors=[f"{path}: internal error: nesting too deep"])
     except Exception as error:  # noqa: BLE001 - one file must not sink the run
@@ -137,10 +166,33 @@ def lint_one(
     return result, digest
 
 
-def _start_worker(settings: Settings, fix: bool, unsafe_fixes: bool | None) -> None:
-    # Ctrl-C reaches the whole process group: the parent alone decides what to do.
+def _own_signal_handling() -> None:
+    """A worker's first step. Ctrl-C reaches the whole process group: the parent alone
+    decides what to do, so a worker ignores it, and SIGTERM ends it. The parent started
+    it with both blocked (:func:`_starting_workers`), so that neither could land while the
+    parent's handlers were still in place (a traceback, and a dead worker taken for a
+    crash); one pending now is dropped (SIGINT) or ends the worker (SIGTERM)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if _KILL_SIGNAL is not None:
+        signal.signal(_KILL_SIGNAL, signal.SIG_DFL)  # the file-timeout's kill
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def _starting_workers(context: multiprocessing.context.BaseContext) -> Iterator[None]:
+    """Around the submissions that start a pool's workers: SIGINT and SIGTERM held (a
+    signal that arrives meanwhile is handled here when the block ends), so that workers
+    start with them blocked; the pool's threads, started here too, keep them blocked, so
+    they reach this process's main thread. And this process's heap left out of the
+    workers' collections (:func:`frozen_heap`)."""
+    with frozen_heap(context), signals_deferred():
+        yield
+
+
+def _start_worker(settings: Settings, fix: bool, unsafe_fixes: bool | None) -> None:
+    _own_signal_handling()
     global _worker_state
     _worker_state = (settings, fix, unsafe_fixes)
     gc.set_threshold(*LINT_GC_THRESHOLDS)  # this process only lints
@@ -152,7 +204,7 @@ def _work(
     """Lint ``path`` with the worker's settings, or ``settings`` (its own) when given."""
     assert _worker_state is not None
     started, fix, unsafe_fixes = _worker_state
-    return lint_one(path, settings or started, fix, unsafe_fixes, external)
+    return lint_one(path, settings or started, fix, unsafe_fixes, external, in_worker=True)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -226,7 +278,7 @@ def lint_files(
     yielded = 0
     try:
         # Biggest files first, so no worker is left with a large file at the end.
-        with frozen_heap(context):
+        with _starting_workers(context):
             for index in sorted(range(len(paths)), key=lambda i: -_size(paths[i])):
                 path = paths[index]
                 futures[index] = executor.submit(
@@ -238,14 +290,21 @@ def lint_files(
             try:
                 outcome = future.result()
             except BrokenProcessPool:
-                # A worker died (a crash in native code, the OOM killer): finish the rest
-                # one file per fresh process, so the culprit is named and others checked.
+                # A worker died (a crash in native code, the OOM killer, a file over its
+                # time limit): finish the rest one file per fresh process, so the culprit
+                # is named and others checked; results the pool had already are kept.
                 # Waiting for the broken pool's threads to end lets those be forked
                 # (a threaded process spawns: a fresh import of jaxlint per file).
                 executor.shutdown(wait=True, cancel_futures=True)
-                for rest in paths[index:]:
+                for rest, done in zip(paths[index:], futures[index:], strict=True):
                     yielded += 1
-                    yield _isolated(rest, own_settings(rest), fix, unsafe_fixes, external_of(rest))
+                    finished = done is not None and done.done() and not done.cancelled()
+                    if finished and done.exception() is None:
+                        yield done.result()
+                    else:
+                        yield _isolated(
+                            rest, own_settings(rest), fix, unsafe_fixes, external_of(rest)
+                        )
                 return
             yielded += 1
             yield outcome
@@ -269,13 +328,15 @@ def _isolated(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    context = _context()
     with ProcessPoolExecutor(
         max_workers=1,
-        mp_context=_context(),
+        mp_context=context,
         initializer=_start_worker,
         initargs=(settings, fix, unsafe_fixes),
     ) as executor:
-        future = executor.submit(_work, path, external)
+        with _starting_workers(context):
+            future = executor.submit(_work, path, external)
         processes = list((getattr(executor, "_processes", None) or {}).values())
         try:
             return future.result()
@@ -283,6 +344,8 @@ def _isolated(
             for process in processes:
                 process.join(5)  # reaped, so that its exit code is known
             codes = [process.exitcode for process in processes if process.exitcode]
+            if _KILL_SIGNAL is not None and codes and codes[0] == -_KILL_SIGNAL:
+                return too_slow(path, settings), None  # native code past the limit
             how = _death(codes[0]) if codes else "died"
             message = f"{path}: internal error: the worker process linting it {how}"
             return FileResult(path, errors=[message]), None
@@ -299,8 +362,7 @@ def _death(exitcode: int) -> str:
 
 
 def _start_reader() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _own_signal_handling()
     gc.set_threshold(*LINT_GC_THRESHOLDS)  # syntax trees are acyclic too
 
 
@@ -346,7 +408,7 @@ def summarize_files(
     context = _context()
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_reader)
     try:
-        with frozen_heap(context):
+        with _starting_workers(context):
             sets = [traced_decorators(path) for path in todo]
             results = executor.map(summarize, todo, sets)
         for decorators, found in zip(sets, results, strict=True):
