@@ -31,7 +31,7 @@ from jaxlint.fix.findings import Finding
 from jaxlint.project.configurations import Configurations
 from jaxlint.project.discovery import discover
 from jaxlint.project.index import CrossModuleFacts, DecoratorsOf, ProjectIndex
-from jaxlint.project.root import index_files, project_root, rooted
+from jaxlint.project.root import index_files, index_root, rooted
 from jaxlint.rules import RULES_BY_CODE
 from jaxlint.run.cache import ResultCache
 
@@ -294,7 +294,10 @@ class ProjectIndexes:
         self._lock = threading.Lock()
 
     def index_for(self, path: str, settings: Settings) -> ProjectIndex | None:
-        root = project_root(settings)
+        # Each file of the project with its nearest configuration, as `check` has it.
+        start = os.path.dirname(os.path.abspath(path))
+        configurations = Configurations(settings, fixed=False, start=start)
+        root = index_root(configurations)  # the project as `check` indexes it
         if root is None:
             return None
         key = (root, settings.cache_key())
@@ -302,9 +305,6 @@ class ProjectIndexes:
             project = self._projects.get(key)
             if project is None:
                 summaries = dict(ResultCache(rooted(settings)).index_summaries)  # read only
-                # Each file of the project with its nearest configuration, as `check` has it.
-                start = os.path.dirname(os.path.abspath(path))
-                configurations = Configurations(settings, fixed=False, start=start)
                 files = index_files([path], configurations)
                 decorators = configurations.traced_decorators
                 index = ProjectIndex(files, decorators, summaries)
