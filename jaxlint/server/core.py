@@ -125,6 +125,27 @@ def analyse(
     )
 
 
+#: A module every rule looks at, linted once when the server starts (see :func:`warm_up`).
+_WARM_UP = """\
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def step(x, values):
+    print(x)
+    values[0] = 1.0
+    return jnp.sin(x) + values[0]
+"""
+
+
+def warm_up() -> None:
+    """Lint a small module with every rule and its fixes' edits, so that what lints
+    import or load on first use (libcst's parser, the rules' tables) is loaded."""
+    analysis = analyse("warm_up.py", _WARM_UP, Settings())
+    analysis.with_edits()
+
+
 def one_fix_edits(analysis: Analysis, finding: Finding) -> tuple[TextEdit, ...] | None:
     """The text edits of ``finding``'s fix alone (a finding of
     :meth:`Analysis.with_edits`); None if there is none or the result would not parse."""

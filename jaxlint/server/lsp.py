@@ -98,7 +98,11 @@ class JaxlintLanguageServer(LanguageServer):
         # they are made or ever after.
         gc.disable()
         try:
-            from jaxlint.server.core import ProjectIndexes
+            from jaxlint.server.core import ProjectIndexes, warm_up
+
+            # Whatever a lint imports on first use, imported here once: not again in
+            # every lint's child process.
+            warm_up()
         finally:
             gc.enable()
         self._indexes = ProjectIndexes()
