@@ -312,17 +312,21 @@ class ProjectIndexes:
 
     def __init__(self) -> None:
         self._projects: dict[tuple[str, str], _Project] = {}
+        #: a file's folder -> the root of the project it belongs to (None: none)
+        self._roots: dict[str, str | None] = {}
         self._lock = threading.Lock()
 
     def index_for(self, path: str, settings: Settings) -> ProjectIndex | None:
         # Each file of the project with its nearest configuration, as `check` has it.
         start = os.path.dirname(os.path.abspath(path))
         configurations = Configurations(settings, fixed=False, start=start)
-        root = index_root(configurations)  # the project as `check` indexes it
-        if root is None:
-            return None
-        key = (root, settings.cache_key())
         with self._lock:
+            if start not in self._roots:  # a walk up the folders, not one per keystroke
+                self._roots[start] = index_root(configurations)  # as `check` indexes it
+            root = self._roots[start]
+            if root is None:
+                return None
+            key = (root, settings.cache_key())
             project = self._projects.get(key)
             if project is None:
                 summaries = dict(ResultCache(rooted(settings)).index_summaries)  # read only
@@ -355,3 +359,4 @@ class ProjectIndexes:
     def clear(self) -> None:
         with self._lock:
             self._projects.clear()
+            self._roots.clear()
