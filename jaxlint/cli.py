@@ -17,7 +17,7 @@ from typing import Any, TextIO
 import click
 
 from jaxlint._version import __version__
-from jaxlint.config import ConfigError, inline_table, load_settings
+from jaxlint.config import ConfigError, inline_table
 from jaxlint.fsio import INTERRUPTED
 from jaxlint.output.choices import FORMATS, ColorChoice, OutputFormat
 from jaxlint.project.configurations import Configurations, Overrides
@@ -498,7 +498,8 @@ def verify(
 
     targets = list(paths) or ["."]
     try:
-        settings = load_settings(config_file, targets[0])
+        # Each file's nearest configuration, as `check` has it; `--config`: one for all.
+        configurations = Configurations.discovered(targets, config_file)
     except ConfigError as error:
         click.echo(f"jaxlint: error: {error}", err=True)
         sys.exit(2)
@@ -509,7 +510,7 @@ def verify(
         output_format=output_format,
         timeout=timeout,
         select_checks=list(select_checks) or None,
-        settings=settings,
+        settings=configurations,
         jobs=jobs,
         fail_on_skip=fail_on_skip,
     )

@@ -5,16 +5,20 @@ bounded, and reaching a bound is a failure)."""
 from __future__ import annotations
 
 import gc
+import os
+import pickle
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from jaxlint.config import Settings
-from jaxlint.server.core import analyse
+from jaxlint.server.child import FORKS
+from jaxlint.server.core import Found, ProjectIndexes, analyse, lint_document
 from jaxlint.server.scheduler import (
     BURST_FACTOR,
     MOST_BURST_DELAY,
@@ -239,3 +243,129 @@ def test_the_engine_stops_at_a_checkpoint(tmp_path: Path) -> None:
         str(tmp_path / "m.py"), BAD, Settings(), checkpoint=lambda: counted.append(1)
     )
     assert [f.code for f in analysis.findings] == ["JL001"] and len(counted) > 3
+
+
+# ---------------------------------------------------------------- lints in child processes
+
+needs_fork = pytest.mark.skipif(not FORKS, reason="lints run in child processes on Linux only")
+
+
+def _children() -> set[int]:
+    """The pids of this process's living (or unreaped) children (Linux)."""
+    pids: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        pids.update(int(pid) for pid in (task / "children").read_text().split())
+    return pids
+
+
+class ForkedLinter(Linter):
+    """Lints in a child process (through ``isolated``): the job answers the child's pid,
+    after sleeping N seconds for a text "sleep N" (a parse nothing interrupts)."""
+
+    scheduler: LintScheduler
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outcomes: list[str] = []
+
+    def deliver(self, snapshot: Snapshot, outcome: str) -> None:
+        self.outcomes.append(outcome)
+        super().deliver(snapshot, outcome)
+
+    def lint(self, snapshot: Snapshot, checkpoint: Callable[[], None]) -> str:
+        self.linted.append(snapshot.version)
+        seconds = float(snapshot.text.split()[1]) if snapshot.text.startswith("sleep") else 0.0
+        self.holding.set()
+        pid = self.scheduler.isolated(partial(_sleep_then_pid, seconds))
+        return f"{pid} {snapshot.text}"
+
+
+def _sleep_then_pid(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+@pytest.fixture
+def forked() -> Iterator[ForkedLinter]:
+    linter = ForkedLinter()
+    scheduler = LintScheduler(linter.lint, linter.deliver, delay=0.0, fork=True)
+    linter.scheduler = scheduler
+    before = _children()
+    scheduler.start()
+    yield linter
+    scheduler.stop(wait=WAIT)
+    # The worker reaped every child it forked, the standby included.
+    assert _children() <= before
+
+
+@needs_fork
+def test_a_lint_runs_in_a_child_that_a_newer_version_kills_at_once(forked: ForkedLinter) -> None:
+    forked.scheduler.submit(_snapshot(1, "sleep 1000"), delay=0.0)
+    assert forked.holding.wait(WAIT)
+    started = time.monotonic()
+    forked.scheduler.submit(_snapshot(2, "sleep 0 last"), delay=0.0)
+    assert forked.done.wait(WAIT)
+    # Version 1's job would sleep for 1000 s: it was killed, not waited for.
+    assert time.monotonic() - started < WAIT
+    assert forked.linted == [1, 2] and forked.delivered == [2]
+
+
+@needs_fork
+def test_each_lint_has_a_child_of_its_own(forked: ForkedLinter) -> None:
+    for version in (1, 2):
+        forked.done.clear()
+        forked.scheduler.submit(_snapshot(version, "sleep 0 last"), delay=0.0)
+        assert forked.done.wait(WAIT)
+    pids = [int(outcome.split()[0]) for outcome in forked.outcomes]
+    assert len(set(pids)) == 2 and os.getpid() not in pids
+
+
+@needs_fork
+def test_closing_a_document_kills_its_lint(forked: ForkedLinter) -> None:
+    forked.scheduler.submit(_snapshot(1, "sleep 1000"), delay=0.0)
+    assert forked.holding.wait(WAIT)
+    forked.scheduler.forget("file:///m.py")
+    forked.scheduler.submit(_snapshot(1, "sleep 0 last", uri="file:///other.py"), delay=0.0)
+    assert forked.done.wait(WAIT)
+    assert forked.delivered == [1] and forked.linted == [1, 1]
+
+
+def test_where_lints_cannot_fork_they_run_in_the_worker_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Windows and macOS: the in-thread path, stopped at its checkpoints."""
+    monkeypatch.setattr("jaxlint.server.scheduler.FORKS", False)
+    linter = ForkedLinter()
+    scheduler = LintScheduler(linter.lint, linter.deliver, delay=0.0, fork=True)
+    linter.scheduler = scheduler
+    scheduler.start()
+    try:
+        assert not scheduler.forks
+        scheduler.submit(_snapshot(1, "sleep 0 last"), delay=0.0)
+        assert linter.done.wait(WAIT)
+    finally:
+        scheduler.stop(wait=WAIT)
+    assert linter.outcomes == [f"{os.getpid()} sleep 0 last"]
+
+
+def test_a_lint_done_elsewhere_is_linted_again_for_its_fixes(tmp_path: Path) -> None:
+    """What a child brings back (findings only) answers a code action as the in-thread
+    lint does: the first one lints the text again here, for the tree its fixes edit."""
+    path = tmp_path / "m.py"
+    path.write_text(BAD)
+    uri, indexes = path.as_uri(), ProjectIndexes()
+    here = lint_document(uri, str(path), BAD, indexes).analysis
+    jobs: list[object] = []
+
+    def isolated(job: Callable[[], Found]) -> Found:
+        jobs.append(pickle.loads(pickle.dumps(job)))  # what a child is sent
+        return pickle.loads(pickle.dumps(job()))  # and what it answers
+
+    elsewhere = lint_document(uri, str(path), BAD, indexes, isolated=isolated).analysis
+    assert here is not None and elsewhere is not None and len(jobs) == 1
+    assert elsewhere.module is None and elsewhere.findings == here.findings
+    assert [finding for finding, _ in elsewhere.attached()] == here.findings
+    assert [finding.fix for finding, _ in elsewhere.with_edits()] == [
+        finding.fix for finding, _ in here.with_edits()
+    ]
+    assert elsewhere.fix_all() == here.fix_all() and here.fix_all()

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from jaxlint.config import load_settings
-from jaxlint.project.root import index_files, project_root
+from jaxlint.project.configurations import Configurations
+from jaxlint.project.root import index_files, index_root, project_root
 from jaxlint.run.check import CheckOptions, lint_paths
 
 from conftest import FIXTURES
@@ -137,3 +138,76 @@ def test_excluded_folders_stay_out_of_the_index(tmp_path: Path, name: str) -> No
     assert all("build" not in Path(path).parts for path in scope)
     assert all("ignored" not in Path(path).parts for path in scope)
     assert len(scope) == 3
+
+
+HELPERS = "def report(x):\n    print(x)\n    return x\n"
+TRAIN = "import jax\n\nfrom sub.helpers import report\n\n\n@jax.jit\ndef step(x):\n    return report(x) * 2\n"
+
+
+def _nested_project(tmp_path: Path, marker: str) -> Path:
+    """A project whose `sub/` has a configuration of its own, and whose root module
+    jits a helper of `sub/`; its root marked by ``marker``: a configuration or `.git`."""
+    project = tmp_path / "project"
+    (project / "sub").mkdir(parents=True)
+    if marker == ".git":
+        (project / ".git").mkdir()
+    else:
+        (project / marker).write_text("[tool.jaxlint]\n")
+    (project / "sub" / "pyproject.toml").write_text("[tool.jaxlint]\n")
+    (project / "sub" / "__init__.py").write_text("")
+    (project / "sub" / "helpers.py").write_text(HELPERS)
+    (project / "train.py").write_text(TRAIN)
+    (project / "other.py").write_text("X = 1\n")
+    return project
+
+
+def _cli(project: Path, *arguments: str) -> list[tuple]:
+    done = subprocess.run(
+        [sys.executable, "-m", "jaxlint", "--format", "json", *arguments],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(project.parent / "user-cache")},
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return [(f["path"], f["line"], f["code"], f["message"]) for f in json.loads(done.stdout)]
+
+
+@pytest.mark.parametrize("marker", ["pyproject.toml", "jaxlint.toml", ".git"])
+def test_a_subfolder_with_its_own_configuration_is_indexed_with_its_project(
+    tmp_path: Path, marker: str
+) -> None:
+    """`jaxlint sub/helpers.py` indexes the project `jaxlint .` indexes, not `sub/` alone
+    (where its configuration is): train.py's jit makes `report`'s print a finding."""
+    project = _nested_project(tmp_path, marker)
+    print_under_jit = (
+        "sub/helpers.py",
+        2,
+        "JL004",
+        "`print` in traced code (in report, called from the jitted step in train.py:8) "
+        "runs once, at trace time, and shows tracers, not values; use `jax.debug.print`",
+    )
+    for arguments in (["sub/helpers.py"], ["."], ["sub/helpers.py", "other.py"]):
+        assert _cli(project, "--no-cache", *arguments) == [print_under_jit], arguments
+    # Cached: the file's key holds what train.py makes of it, from either kind of run.
+    assert _cli(project, "sub/helpers.py") == [print_under_jit]
+    assert _cli(project, ".") == [print_under_jit]
+    (project / "train.py").write_text(TRAIN.replace("@jax.jit\n", ""))
+    assert _cli(project, "sub/helpers.py") == []
+    assert _cli(project, "sub/helpers.py", "other.py") == []
+    assert _cli(project, ".") == []
+
+
+def test_the_index_root_is_the_same_from_any_path_of_the_project(tmp_path: Path) -> None:
+    project = _nested_project(tmp_path, "pyproject.toml")
+    sub = project / "sub"
+    for paths in ([str(sub / "helpers.py")], [str(project)], [str(sub), str(project / "other.py")]):
+        assert index_root(Configurations.discovered(paths)) == str(project), paths
+    # Without a work tree, the outermost configuration's folder; inside one, its root.
+    (project.parent / "jaxlint.toml").write_text("")
+    assert index_root(Configurations.discovered([str(sub)])) == str(project.parent)
+    (project / ".git").mkdir()
+    assert index_root(Configurations.discovered([str(sub)])) == str(project)
+    # `--config`: its folder, as before.
+    fixed = Configurations.discovered([str(project)], str(sub / "pyproject.toml"))
+    assert index_root(fixed) == str(sub)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import threading
 from collections.abc import Iterator
 
@@ -23,6 +24,17 @@ LINT_GC_THRESHOLDS = (50_000, 20, 20)
 _lock = threading.Lock()
 _depth = 0  # lints in progress (an editor's threads may overlap)
 _previous: tuple[int, int, int] | None = None
+
+
+def _forked() -> None:
+    """A forked child (the language server's lint) starts with no lint in progress and
+    the lock free: the thread that held it in the parent does not exist here."""
+    global _lock, _depth, _previous
+    _lock, _depth, _previous = threading.Lock(), 0, None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked)
 
 
 @contextlib.contextmanager

@@ -203,11 +203,20 @@ class Configurations:
             return cls(primary, overrides, fixed=False, start=start)
         return cls(overrides.apply(load_settings(None, start)), overrides, fixed=False)
 
-    def with_primary(self, primary: Settings) -> Configurations:
-        """The same resolution, with another run's own settings."""
-        if primary is self.primary:
+    @property
+    def start(self) -> str:
+        """Where the run starts: the given paths' common folder (a file stands for its
+        folder); with ``--config``, the configuration file's."""
+        return self._start
+
+    def with_primary(self, primary: Settings, start: str | None = None) -> Configurations:
+        """The same resolution, with another run's own settings (and, given ``start``,
+        files without a configuration file above them rooted there)."""
+        if primary is self.primary and start in (None, self._start):
             return self
-        return Configurations(primary, self._overrides, fixed=self.fixed, start=self._start)
+        return Configurations(
+            primary, self._overrides, fixed=self.fixed, start=start or self._start
+        )
 
     def for_file(self, path: str) -> Settings:
         if self.fixed:

@@ -5,7 +5,9 @@ A lint goes through the driver (:meth:`jaxlint.driver.engine.FileLinter.lint_loc
 skip-file, the pre-filter, JL000, the rules), with the file's configuration and its
 project's cross-module index (:class:`ProjectIndexes`: built from the saved files, kept in
 memory, never written into the workspace). Fixes' text edits are computed when a code
-action first asks for them, not with the diagnostics: most lints are never asked.
+action first asks for them, not with the diagnostics: most lints are never asked. A lint
+run in a child process (see :mod:`jaxlint.server.child`) brings back its findings only:
+its tree stays there, so the first code action that needs one lints the text again here.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import libcst as cst
 
@@ -28,7 +31,7 @@ from jaxlint.fix.findings import Finding
 from jaxlint.project.configurations import Configurations
 from jaxlint.project.discovery import discover
 from jaxlint.project.index import CrossModuleFacts, DecoratorsOf, ProjectIndex
-from jaxlint.project.root import index_files, project_root, rooted
+from jaxlint.project.root import index_files, index_root, rooted
 from jaxlint.rules import RULES_BY_CODE
 from jaxlint.run.cache import ResultCache
 
@@ -54,15 +57,33 @@ class Analysis:
     errors: list[str] = field(default_factory=list)
     #: what other files trace or rebind in this one (from the project index)
     external: CrossModuleFacts | None = None
+    #: linted in a child process: ``module`` and ``located`` are made here when first
+    #: needed (see :meth:`attached`)
+    detached: bool = False
     _edited: Located | None = field(default=None, repr=False)
     _fix_all: tuple[TextEdit, ...] | None = field(default=None, repr=False)
     _fix_all_known: bool = field(default=False, repr=False)
     # code actions may ask from several threads at once; each answer is computed once
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def attached(self) -> Located:
+        """:attr:`located`, the text linted again here first if it was linted elsewhere."""
+        with self._lock:
+            return self._attach()
+
+    def _attach(self) -> Located:
+        if self.detached:
+            if self.findings:  # nothing found: no tree is ever asked for
+                linter = FileLinter(self.path, self.settings, self.external)
+                linted = linter.lint_located(self.text.encode("utf-8"), fix_edits=False)
+                self.module, self.located = linted.module, linted.located
+            self.detached = False
+        return self.located
+
     def with_edits(self) -> Located:
         """:attr:`located` with each fix's text edits (as ``--output-format json`` has them)."""
         with self._lock:
+            self._attach()
             if self._edited is None:
                 self._edited = (
                     with_fix_edits(self.module, self.located) if self.module is not None else []
@@ -72,6 +93,7 @@ class Analysis:
     def fix_all(self) -> tuple[TextEdit, ...] | None:
         """The edits of every fix ``--fix`` would apply (unsafe ones if so configured)."""
         with self._lock:
+            self._attach()
             if not self._fix_all_known:
                 self._fix_all = fix_all_edits(self)
                 self._fix_all_known = True
@@ -101,6 +123,27 @@ def analyse(
         errors=linted.result.errors,
         external=external,
     )
+
+
+#: A module every rule looks at, linted once when the server starts (see :func:`warm_up`).
+_WARM_UP = """\
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def step(x, values):
+    print(x)
+    values[0] = 1.0
+    return jnp.sin(x) + values[0]
+"""
+
+
+def warm_up() -> None:
+    """Lint a small module with every rule and its fixes' edits, so that what lints
+    import or load on first use (libcst's parser, the rules' tables) is loaded."""
+    analysis = analyse("warm_up.py", _WARM_UP, Settings())
+    analysis.with_edits()
 
 
 def one_fix_edits(analysis: Analysis, finding: Finding) -> tuple[TextEdit, ...] | None:
@@ -185,14 +228,33 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Found:
+    """What a lint in a child process brings back: no tree, no diagnostics (their nodes)."""
+
+    findings: list[Finding]
+    warnings: list[str]
+    errors: list[str]
+
+
+def _found(path: str, text: str, settings: Settings, external: CrossModuleFacts | None) -> Found:
+    linter = FileLinter(path, settings, external)
+    result = linter.lint_located(text.encode("utf-8"), fix_edits=False).result
+    return Found(result.findings, result.warnings, result.errors)
+
+
 def lint_document(
     uri: str,
     path: str,
     text: str,
     indexes: ProjectIndexes,
     checkpoint: Callable[[], None] | None = None,
+    isolated: Callable[[Callable[[], Found]], Found] | None = None,
 ) -> Outcome:
-    """Lint an editor's document as ``jaxlint check --force-exclude`` would lint the file."""
+    """Lint an editor's document as ``jaxlint check --force-exclude`` would lint the file.
+    With ``isolated`` (see :meth:`jaxlint.server.scheduler.LintScheduler.isolated`), the
+    lint itself runs where it can be killed; the configuration and the project index are
+    read here first, so that they are kept."""
     if not uri.startswith(("file:", "untitled:")):
         return Outcome(None)  # e.g. notebook cells, which are parts of one module, not modules
     on_disk = uri.startswith("file:")
@@ -203,7 +265,21 @@ def lint_document(
     if on_disk and not _wanted(path, settings):
         return Outcome(None)
     project = indexes.index_for(path, settings) if on_disk else None
-    analysis = analyse(path, text, settings, project, checkpoint)
+    if isolated is None:
+        analysis = analyse(path, text, settings, project, checkpoint)
+    else:
+        external = project.external(path) if project is not None else None
+        found = isolated(partial(_found, path, text, settings, external))
+        analysis = Analysis(
+            path,
+            text,
+            settings,
+            findings=found.findings,
+            warnings=found.warnings,
+            errors=found.errors,
+            external=external,
+            detached=True,
+        )
     for error in analysis.errors:
         _log.error("%s", error)
     return Outcome(analysis, warnings=list(analysis.warnings))
@@ -236,20 +312,24 @@ class ProjectIndexes:
 
     def __init__(self) -> None:
         self._projects: dict[tuple[str, str], _Project] = {}
+        #: a file's folder -> the root of the project it belongs to (None: none)
+        self._roots: dict[str, str | None] = {}
         self._lock = threading.Lock()
 
     def index_for(self, path: str, settings: Settings) -> ProjectIndex | None:
-        root = project_root(settings)
-        if root is None:
-            return None
-        key = (root, settings.cache_key())
+        # Each file of the project with its nearest configuration, as `check` has it.
+        start = os.path.dirname(os.path.abspath(path))
+        configurations = Configurations(settings, fixed=False, start=start)
         with self._lock:
+            if start not in self._roots:  # a walk up the folders, not one per keystroke
+                self._roots[start] = index_root(configurations)  # as `check` indexes it
+            root = self._roots[start]
+            if root is None:
+                return None
+            key = (root, settings.cache_key())
             project = self._projects.get(key)
             if project is None:
                 summaries = dict(ResultCache(rooted(settings)).index_summaries)  # read only
-                # Each file of the project with its nearest configuration, as `check` has it.
-                start = os.path.dirname(os.path.abspath(path))
-                configurations = Configurations(settings, fixed=False, start=start)
                 files = index_files([path], configurations)
                 decorators = configurations.traced_decorators
                 index = ProjectIndex(files, decorators, summaries)
@@ -279,3 +359,4 @@ class ProjectIndexes:
     def clear(self) -> None:
         with self._lock:
             self._projects.clear()
+            self._roots.clear()

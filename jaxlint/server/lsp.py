@@ -48,13 +48,13 @@ def _kind(kind: types.CodeActionKind | str | None) -> str:
     return kind.value if isinstance(kind, types.CodeActionKind) else str(kind or "")
 
 
-def _delay(options: Any) -> float:
-    """The debounce delay asked for in ``initializationOptions``, else the default."""
+def _delay(options: Any, default: float = DEFAULT_DELAY) -> float:
+    """The debounce delay asked for in ``initializationOptions``, else ``default``."""
     if isinstance(options, dict):
         asked = options.get("debounceMs")
         if isinstance(asked, (int, float)) and not isinstance(asked, bool) and asked >= 0:
             return min(float(asked), 10_000.0) / 1000
-    return DEFAULT_DELAY
+    return default
 
 
 def _is_python(path: str) -> bool:
@@ -81,7 +81,7 @@ class JaxlintLanguageServer(LanguageServer):
         #: uri -> (version, analysis) of the last lint published: what requests answer from
         self.analyses: dict[str, tuple[int | None, Analysis]] = {}
         self.scheduler: LintScheduler[Outcome] = LintScheduler(
-            self.lint, self._delivered, DEFAULT_DELAY, prepare=self._import_linter
+            self.lint, self._delivered, DEFAULT_DELAY, prepare=self._import_linter, fork=True
         )
         self._indexes: ProjectIndexes | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -98,7 +98,11 @@ class JaxlintLanguageServer(LanguageServer):
         # they are made or ever after.
         gc.disable()
         try:
-            from jaxlint.server.core import ProjectIndexes
+            from jaxlint.server.core import ProjectIndexes, warm_up
+
+            # Whatever a lint imports on first use, imported here once: not again in
+            # every lint's child process.
+            warm_up()
         finally:
             gc.enable()
         self._indexes = ProjectIndexes()
@@ -111,7 +115,10 @@ class JaxlintLanguageServer(LanguageServer):
 
         assert self._indexes is not None
         self._refresh_index()
-        return lint_document(snapshot.uri, snapshot.path, snapshot.text, self._indexes, checkpoint)
+        isolated = self.scheduler.isolated if self.scheduler.forks else None
+        return lint_document(
+            snapshot.uri, snapshot.path, snapshot.text, self._indexes, checkpoint, isolated
+        )
 
     def _refresh_index(self) -> None:
         with self._saved_lock:
@@ -289,7 +296,7 @@ class JaxlintLanguageServer(LanguageServer):
         finding's lines offers its actions), with their fixes' edits."""
         hit = [
             index
-            for index, (finding, _) in enumerate(analysis.located)
+            for index, (finding, _) in enumerate(analysis.attached())
             if not (finding.end_line - 1 < wanted.start.line or finding.line - 1 > wanted.end.line)
         ]
         if not hit:
@@ -355,7 +362,9 @@ def build_server() -> JaxlintLanguageServer:
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: JaxlintLanguageServer, params: types.InitializeParams) -> None:
-        ls.scheduler.delay = _delay(params.initialization_options)
+        # A lint in a child process is killed when typed over: no debounce unless asked.
+        default = 0.0 if ls.scheduler.forks else DEFAULT_DELAY
+        ls.scheduler.delay = _delay(params.initialization_options, default)
 
     @server.feature(types.INITIALIZED)
     def initialized(ls: JaxlintLanguageServer, params: types.InitializedParams) -> None:

@@ -7,7 +7,10 @@ document arrived for ``delay`` seconds, or, while keystrokes come faster than th
 for longer than the typing rhythm: a burst costs one lint, and starts none it throws
 away. A lint whose document changed again stops at its next checkpoint (see
 :class:`jaxlint.driver.engine.FileLinter`), and one that finishes anyway is delivered
-with its version, for the editor's thread to drop it if stale.
+with its version, for the editor's thread to drop it if stale. Where lints fork
+(``fork=True``, Linux), the lint's costly part runs in a child process (:meth:`isolated`),
+killed the moment its document changes again: nothing is left to wait for, so a change
+is linted at once, without the burst's wait (unless the client asked for a debounce).
 The cycle collector sleeps while a lint runs (a syntax tree is tens of thousands of
 acyclic objects it would walk again and again: a third of a lint) and collects once the
 worker has nothing due, after the lint's outcome had a moment to be published.
@@ -16,8 +19,11 @@ No pygls and no linter here: both come in as functions, so tests can slow them d
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +31,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Generic, TypeVar
 
+from jaxlint.server.child import FORKS, ChildKilled, LintProcesses
+
 Outcome = TypeVar("Outcome")
+Result = TypeVar("Result")
 _log = logging.getLogger(__name__)
 
 #: Seconds the worker leaves the editor's thread to publish a lint before it collects
@@ -71,8 +80,12 @@ class LintScheduler(Generic[Outcome]):
         delay: float,
         *,
         prepare: Callable[[], None] | None = None,
+        fork: bool = False,
     ) -> None:
         self._lint = lint
+        #: the costly part of each lint runs in a child process, killed when superseded
+        self.forks = fork and FORKS
+        self._processes = LintProcesses() if self.forks else None
         self._deliver = deliver
         self.delay = delay
         # run first on the worker (imports the linter: the server answers `initialize` first)
@@ -86,6 +99,8 @@ class LintScheduler(Generic[Outcome]):
         #: a superseded lint of it may go on before it stops (the parse cannot be stopped)
         self._longest_step: dict[str, float] = {}
         self._running: Snapshot | None = None
+        #: the pid of the running lint's child process, while it runs
+        self._child: int | None = None
         #: the running snapshot's document closed meanwhile
         self._closed = False
         self._stopped = False
@@ -103,6 +118,7 @@ class LintScheduler(Generic[Outcome]):
         with self._changed:
             self._stopped = True
             self._pending.clear()
+            self._kill_superseded()
             self._changed.notify_all()
         if wait is not None and self._thread.is_alive():
             self._thread.join(wait)
@@ -117,6 +133,7 @@ class LintScheduler(Generic[Outcome]):
                 delay = self._typed_delay(snapshot.uri, now)
                 self._last_change[snapshot.uri] = now
             self._pending[snapshot.uri] = (now + delay, snapshot)
+            self._kill_superseded()
             self._changed.notify_all()
         return delay
 
@@ -133,6 +150,8 @@ class LintScheduler(Generic[Outcome]):
         if last is None:
             return 0.0
         pause = now - last
+        if self.forks:  # a lint typed over is killed at once: nothing to wait for
+            return self.delay if pause < self.delay else 0.0
         running = self._running is not None and self._running.uri == uri
         if (running or uri in self._pending) and pause <= MOST_BURST_DELAY:
             burst = max(self.delay, min(BURST_FACTOR * pause, MOST_BURST_DELAY))
@@ -148,12 +167,49 @@ class LintScheduler(Generic[Outcome]):
             self._longest_step.pop(uri, None)
             if self._running is not None and self._running.uri == uri:
                 self._closed = True
+            self._kill_superseded()
             self._changed.notify_all()
 
     def busy(self) -> bool:
         """Whether a lint runs or waits (for tests and benchmarks)."""
         with self._changed:
             return self._running is not None or bool(self._pending)
+
+    def isolated(self, job: Callable[[], Result]) -> Result:
+        """``job()``, computed for the running lint in a child process that is killed as
+        soon as the lint's document changes again or closes (raising :class:`Cancelled`);
+        in this thread where the scheduler does not fork. ``job`` and its result are
+        pickled: a function of no arguments that brings its inputs along. Called by
+        ``lint`` on the worker thread."""
+        if self._processes is None:
+            return job()
+        snapshot = self._running
+        assert snapshot is not None, "isolated() runs within a lint"
+
+        def register(pid: int | None) -> None:
+            with self._changed:
+                self._child = pid
+                self._kill_superseded()  # superseded while it was being forked
+
+        try:
+            return self._processes.run(job, register)
+        except ChildKilled:
+            with self._changed:
+                if self._superseded(snapshot):
+                    raise Cancelled(snapshot.uri) from None
+            raise  # killed by something else: a failed lint
+
+    def _superseded(self, snapshot: Snapshot) -> bool:
+        """Whether the lint of ``snapshot`` is of no more use (the lock held)."""
+        return self._stopped or self._closed or snapshot.uri in self._pending
+
+    def _kill_superseded(self) -> None:
+        """Kill the running lint's child process if its lint is of no more use (the
+        lock held: the worker reaps the child, and forgets its pid first)."""
+        if self._child is not None and self._running is not None:
+            if self._superseded(self._running):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self._child, signal.SIGKILL)
 
     # ------------------------------------------------------------------ the worker
 
@@ -199,7 +255,7 @@ class LintScheduler(Generic[Outcome]):
         def checkpoint() -> None:
             steps.append(time.monotonic())
             with self._changed:
-                if self._stopped or self._closed or snapshot.uri in self._pending:
+                if self._superseded(snapshot):
                     raise Cancelled(snapshot.uri)
 
         return checkpoint
@@ -219,6 +275,8 @@ class LintScheduler(Generic[Outcome]):
         try:
             self._lint_all()
         finally:
+            if self._processes is not None:
+                self._processes.close()
             self._resume_collector()
 
     def _lint_all(self) -> None:

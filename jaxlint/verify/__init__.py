@@ -13,10 +13,11 @@ import sys
 import time
 from typing import TYPE_CHECKING, TextIO
 
-from jaxlint.config import ConfigError, Settings, load_settings
+from jaxlint.config import ConfigError, Settings
 from jaxlint.verify.result import CHECK_NAMES, FAIL, FunctionResult
 
 if TYPE_CHECKING:
+    from jaxlint.project.configurations import Configurations
     from jaxlint.verify.discover import ModulePlan
 
 __all__ = ["CHECK_NAMES", "DEVICES", "FunctionResult", "run_verify"]
@@ -48,7 +49,7 @@ def run_verify(
     timeout: float = 120.0,
     select_checks: list[str] | None = None,
     examples: dict[str, str] | None = None,
-    settings: Settings | None = None,
+    settings: Settings | Configurations | None = None,
     jobs: int | None = None,
     fail_on_skip: bool = False,
     out: TextIO | None = None,
@@ -56,15 +57,16 @@ def run_verify(
 ) -> int:
     """Verify the functions under `paths`; print the report; return the exit code.
 
-    `settings` are the linter's (found from the first path when not given): they say
-    which files a folder holds, which functions are traced, and the example inputs
-    (`examples`, when given, replaces their `[tool.jaxlint.verify.examples]`). `jobs`
+    `settings` are the linter's (when not given, each file's nearest configuration, as
+    `check` resolves it; one `Settings` is one for every file): they say which files a
+    folder holds, which functions are traced, and the example inputs (`examples`, when
+    given, replaces every configuration's `[tool.jaxlint.verify.examples]`). `jobs`
     modules are verified at once (default: all cores on CPU, one per GPU, one on TPU);
     the report is the same whatever the number. With `fail_on_skip`, functions skipped
     for want of example inputs make the exit code 1."""
     # Imported here: the pytest plugin imports this package (for `verify.result`) in every
     # test run, where discovery's parser would cost most of a second for nothing.
-    from jaxlint.verify.discover import iter_python_files, plan_module
+    from jaxlint.verify.discover import module_plans
     from jaxlint.verify.lifeline import WORKERS, StoppedError, signals_judged_by_sender
     from jaxlint.verify.report import module_tally, render_json, render_text
     from jaxlint.verify.runner import probe_device
@@ -95,21 +97,11 @@ def run_verify(
         return usage(f"no such file or directory: {', '.join(missing)}")
     if importlib.util.find_spec("jax") is None:
         return usage("jax is not installed; install it with: pip install 'jaxlint-purity[verify]'")
-    if settings is None:
-        try:
-            settings = load_settings(None, paths[0])
-        except ConfigError as error:
-            return usage(str(error))
-    if examples is None:
-        examples = settings.verify_examples
-
     started = time.perf_counter()
-    plans = [
-        plan
-        for path in iter_python_files(paths, settings)
-        if (plan := plan_module(path, examples, only_flagged=only_flagged, settings=settings))
-        is not None
-    ]
+    try:
+        plans = module_plans(paths, settings, examples, only_flagged=only_flagged)
+    except ConfigError as error:
+        return usage(str(error))
     results: list[FunctionResult] = []
     device_name: str | None = None
 

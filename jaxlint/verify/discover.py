@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from jaxlint.config import Settings
+from jaxlint.project.configurations import Configurations, as_configurations
 from jaxlint.project.discovery import discover
 from jaxlint.project.reader import module_name
 
@@ -44,10 +45,10 @@ class ModulePlan:
     only_flagged: bool = False
 
 
-def iter_python_files(paths: Iterable[str], settings: Settings) -> Iterator[str]:
+def iter_python_files(paths: Iterable[str], settings: Settings | Configurations) -> Iterator[str]:
     """Python files under `paths`. A file named explicitly is always verified; folders
-    are walked as the linter walks them (config `exclude`, .gitignore), so test data
-    excluded from linting is not imported either."""
+    are walked as the linter walks them (each folder's configuration's `exclude`,
+    .gitignore), so test data excluded from linting is not imported either."""
     for path in paths:
         if os.path.isfile(path):
             yield path
@@ -174,3 +175,32 @@ def plan_module(
         dynamic_examples=dynamic,
         only_flagged=only_flagged,
     )
+
+
+def module_plans(
+    paths: Sequence[str],
+    settings: Settings | Configurations | None = None,
+    examples: dict[str, str] | None = None,
+    *,
+    only_flagged: bool = False,
+) -> list[ModulePlan]:
+    """What to verify under ``paths``: each file planned with its nearest configuration
+    (``settings`` None), as ``check`` lints it, so that a file's traced functions and
+    example inputs never depend on which other paths were given, or in what order; one
+    ``Settings`` is one for every file. ``examples``, when given, replaces every
+    configuration's ``[tool.jaxlint.verify.examples]``. Raises ConfigError."""
+    configurations = (
+        Configurations.discovered(paths) if settings is None else as_configurations(settings)
+    )
+    plans = []
+    for path in iter_python_files(paths, configurations):
+        own = configurations.for_file(path)
+        plan = plan_module(
+            path,
+            own.verify_examples if examples is None else examples,
+            only_flagged=only_flagged,
+            settings=own,
+        )
+        if plan is not None:
+            plans.append(plan)
+    return plans
