@@ -602,3 +602,74 @@ def test_pmap_keeps_a_static_broadcasted_argument_a_python_value() -> None:
 
     jax.pmap(f, static_broadcasted_argnums=(1,))(jnp.ones((1, 2)), 3)
     assert seen == [3]
+
+
+# ------------------------------------------- operators on arrays known at trace time
+
+CONSTANT_SOURCE = """
+import jax
+import jax.numpy as jnp
+
+Y = jnp.arange(3.0)
+
+@jax.jit
+def staged(x):
+    if Y[0] <= 0:
+        return x
+    return -x
+
+@jax.vmap
+def mapped(x):
+    if Y[0] <= 0:
+        return x
+    return -x
+
+@jax.jit
+def eager(x):
+    with jax.ensure_compile_time_eval():
+        if Y[0] <= 0:
+            return x
+    return -x
+"""
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        lambda y: y <= 0,
+        lambda y: y == 1,
+        lambda y: y + 1,
+        lambda y: 2.0 * y,
+        lambda y: -y,
+        lambda y: abs(y),
+        lambda y: ~(y > 0),
+        lambda y: y[0],
+        lambda y: y[1:],
+    ],
+)
+def test_an_operator_on_a_concrete_array_in_staged_code_yields_a_tracer(operation: Any) -> None:
+    """A JAX array made before tracing (a module constant, a closed-over array) is
+    concrete, but an operator or an index applied to it under jit is a JAX operation and
+    gives a tracer (omnistaging); under vmap alone, or ensure_compile_time_eval, it runs
+    eagerly."""
+    y = jnp.arange(3.0)
+    kinds: list[bool] = []
+
+    def probe(x: Any) -> Any:
+        kinds.append(isinstance(operation(y), jax.core.Tracer))
+        return x
+
+    jax.jit(probe)(1.0)
+    jax.vmap(probe)(jnp.ones(2))
+    with jax.ensure_compile_time_eval():
+        jax.jit(probe)(2.0)
+    assert kinds == [True, False, False]
+
+
+def test_control_flow_on_an_operator_of_a_concrete_array_raises_only_where_staged() -> None:
+    functions = _run(CONSTANT_SOURCE)
+    assert _raises_on_tracer(lambda: functions["staged"](1.0))
+    assert float(functions["mapped"](jnp.ones(2))[0]) == 1.0
+    assert float(functions["eager"](1.0)) == 1.0
+    # The linter agrees: only the staged test is flagged.
+    assert _jl006_lines(CONSTANT_SOURCE) == [9]
