@@ -446,6 +446,7 @@ from jaxlint.facts.objects import (  # noqa: E402, F401 - re-exported  # noqa: E
     DATACLASS_DECORATORS,
     DATACLASS_HASHING,
     DATACLASS_KEYWORDS,
+    FIELD_TUPLE_BASES,
     FROZEN_BASES,
     FROZEN_DATACLASS_DECORATORS,
     MODULE_SYSTEM_PREFIXES,
@@ -454,6 +455,7 @@ from jaxlint.facts.objects import (  # noqa: E402, F401 - re-exported  # noqa: E
     PLAIN_CLASS_HASHING,
     SEQUENCE_READING_CALLS,
     SEQUENCE_READING_METHODS,
+    UNSTORED_FIELD_ANNOTATIONS,
     Hashing,
     class_hashing,
 )
