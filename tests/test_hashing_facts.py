@@ -263,6 +263,12 @@ def test_jit_refuses_a_static_record_holding_a_list_or_an_array() -> None:
             with pytest.raises(ValueError, match="Non-hashable static arguments"):
                 jitted(1.0, namespace[name](held))
     assert jitted(1.0, namespace["Pair"]((1,))) == 1.0
+    # pmap's static_broadcasted_argnums are looked up by hash the same way.
+    mapped = jax.pmap(lambda spec, x: x, static_broadcasted_argnums=0)
+    with pytest.raises(ValueError, match="Non-hashable static arguments"):
+        mapped(namespace["Unsafe"](jax.numpy.zeros(1)), jax.numpy.ones((1, 2)))
+    with pytest.raises(ValueError, match="Non-hashable static arguments"):
+        mapped([1, 2], jax.numpy.ones((1, 2)))
 
 
 INSTANCES = """

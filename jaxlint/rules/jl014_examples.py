@@ -126,6 +126,13 @@ VALID = (
             spec = Shape([1], "b") if flag else Shape((1,), "c")
             return g(x, spec)  # a list on one path only
         """),
+    Valid("""
+        import jax
+        def f(sizes, x):
+            return x * len(sizes)
+        jax.pmap(f, static_broadcasted_argnums=0)((1, 2), jax.numpy.ones((1, 2)))
+        jax.pmap(f)([1, 2], jax.numpy.ones((1, 2)))  # nothing static
+        """),
 )
 INVALID = (
     Invalid(
@@ -318,5 +325,40 @@ INVALID = (
         g(C(jnp.zeros(1)), 1.0)
         """,
         message="is an instance of `C` (`C(jnp.zeros(1))`) holding an array",
+    ),
+    Invalid(
+        """
+        import dataclasses
+        from typing import Any
+        import jax
+        @dataclasses.dataclass(unsafe_hash=True)
+        class C:
+            x: Any
+        def f(c, x):
+            return x * c.x
+        x = jax.numpy.zeros([1])
+        c = C(x)
+        jax.pmap(f, static_broadcasted_argnums=0)(c, x)
+        """,
+        line=11,
+        column=43,
+        message="The static argument `c` of `f` is an instance of `C` (`c`) holding an array",
+    ),
+    Invalid(
+        """
+        import jax
+        def f(sizes, x):
+            return x * len(sizes)
+        step = jax.pmap(f, static_broadcasted_argnums=(0,))
+        step([1, 2], jax.numpy.ones((1, 2)))
+        """,
+        message="The static argument `sizes` of `step` is a list",
+        fixed="""
+        import jax
+        def f(sizes, x):
+            return x * len(sizes)
+        step = jax.pmap(f, static_broadcasted_argnums=(0,))
+        step((1, 2), jax.numpy.ones((1, 2)))
+        """,
     ),
 )

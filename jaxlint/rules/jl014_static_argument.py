@@ -3,6 +3,7 @@ function."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import libcst as cst
@@ -31,6 +32,7 @@ from jaxlint.model.analyze.jitted import (
     ArgumentOption,
     argument_parameters,
     calls_of,
+    immediate_calls_of,
     jitted_function,
     jitted_options,
     selected_arguments,
@@ -140,8 +142,16 @@ class StaticArgument(Rule):
     invalid = INVALID
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
-        statics = jitted_options(model, "static_argnums", "static_argnames")
-        for site, option in calls_of(model, statics):
+        # pmap names its static positions `static_broadcasted_argnums`, and no names.
+        statics = {
+            **jitted_options(model, "static_broadcasted_argnums", ""),
+            **jitted_options(model, "static_argnums", "static_argnames"),
+        }
+        immediate = itertools.chain(
+            immediate_calls_of(model, "static_argnums", "static_argnames"),
+            immediate_calls_of(model, "static_broadcasted_argnums", ""),
+        )
+        for site, option in itertools.chain(calls_of(model, statics), immediate):
             params = argument_parameters(model, site)
             for value in selected_arguments(site, option):
                 label = params.get(id(value), "")
