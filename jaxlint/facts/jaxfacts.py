@@ -381,6 +381,12 @@ TRACER_TEST_CALLS = frozenset(
 PYTHON_CONVERSIONS = frozenset(
     {"builtins.bool", "builtins.int", "builtins.float", "builtins.complex"}
 )
+#: Builtins that compare their arguments (or the items of one display) with ``<`` and
+#: ask Python for the answer's truth: on a tracer, TracerBoolConversionError
+#: (tests/test_grad_facts.py runs each under jit). Each needs two items to compare.
+COMPARING_BUILTINS = frozenset({"builtins.max", "builtins.min", "builtins.sorted"})
+#: Builtins that ask for the truth of the items of their argument, first item first.
+TRUTH_TESTING_BUILTINS = frozenset({"builtins.any", "builtins.all"})
 #: ``math`` functions, which convert their arguments to Python floats first (on a tracer:
 #: ConcretizationTypeError). Not ``math.prod``: it multiplies, which works on tracers.
 MATH_FLOAT_FUNCTIONS = frozenset(
