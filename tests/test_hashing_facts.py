@@ -14,7 +14,12 @@ import pytest
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.model import Fact, Point, build_model
-from jaxlint.model.analyze.classes import hashable_instances, instance_class, instance_hashing
+from jaxlint.model.analyze.classes import (
+    hashable_instances,
+    hashes_every_argument,
+    instance_class,
+    instance_hashing,
+)
 from jaxlint.model.analyze.uses import parameter_uses
 
 
@@ -167,6 +172,103 @@ def test_instance_hashing_of_classes(name: str) -> None:
         jf.Hashing.IDENTITY: Fact.YES,
     }.get(EXPECTED[name], Fact.UNKNOWN)  # type: ignore[arg-type]
     assert hashable_instances(model, cls) is expected_fact
+
+
+RECORDS = """
+import dataclasses
+from typing import Any, ClassVar, NamedTuple
+
+class Pair(NamedTuple):
+    first: Any
+    second: Any = None
+
+class HashedPair(NamedTuple):
+    first: Any
+    def __hash__(self):
+        return 1
+
+@dataclasses.dataclass(frozen=True)
+class Frozen:
+    first: Any
+    second: Any = None
+
+@dataclasses.dataclass(unsafe_hash=True)
+class Unsafe:
+    first: Any
+
+@dataclasses.dataclass(frozen=True)
+class Skipped:
+    first: Any = dataclasses.field(hash=False, default=None)
+
+@dataclasses.dataclass(frozen=True)
+class Converted:
+    first: Any
+    def __post_init__(self):
+        object.__setattr__(self, "first", tuple(self.first))
+
+@dataclasses.dataclass
+class Unhashable:
+    first: Any
+
+@dataclasses.dataclass(frozen=True)
+class WithClassVar:
+    first: Any
+    table: ClassVar[dict] = {}
+
+@dataclasses.dataclass(frozen=True)
+class WithInitVar:
+    first: dataclasses.InitVar[Any]
+"""
+
+#: Whether hash() of an instance hashes every argument it was made with.
+HASHES_EVERY_ARGUMENT = {
+    "Pair": True,
+    "HashedPair": False,  # its own __hash__
+    "Frozen": True,
+    "Unsafe": True,
+    "Skipped": False,  # field(hash=False) leaves the field out
+    "Converted": False,  # __post_init__ stores something else
+    "Unhashable": False,  # no hash at all (JL014 says so on its own)
+    "WithClassVar": True,  # a ClassVar is no argument
+    "WithInitVar": False,  # an InitVar argument is not stored
+}
+
+
+@pytest.mark.parametrize("name", sorted(HASHES_EVERY_ARGUMENT))
+def test_records_hash_every_argument_they_are_made_with(name: str) -> None:
+    namespace: dict[str, Any] = {}
+    exec(compile(RECORDS, "records.py", "exec", dont_inherit=True), namespace)
+    try:
+        hash(namespace[name]([1]))
+        raised = False
+    except TypeError:
+        raised = True
+    model = build_model(cst.parse_module(RECORDS))
+    cls = next(scope for scope in model.classes if scope.name == name)
+    claimed = hashes_every_argument(model, cls)
+    if claimed:
+        assert raised  # a list argument makes hash() raise
+    # The claim is made exactly where the list is hashed (Unhashable raises for
+    # another reason: it has no hash at all).
+    assert claimed == (raised and name != "Unhashable")
+
+
+def test_jit_refuses_a_static_record_holding_a_list_or_an_array() -> None:
+    jax = pytest.importorskip("jax")
+    namespace: dict[str, Any] = {}
+    exec(compile(RECORDS, "records.py", "exec", dont_inherit=True), namespace)
+    jitted = jax.jit(lambda x, spec: x, static_argnums=1)
+    for held in ([1], jax.numpy.zeros(1)):
+        for name in ("Pair", "Frozen", "Unsafe"):
+            with pytest.raises(ValueError, match="Non-hashable static arguments"):
+                jitted(1.0, namespace[name](held))
+    assert jitted(1.0, namespace["Pair"]((1,))) == 1.0
+    # pmap's static_broadcasted_argnums are looked up by hash the same way.
+    mapped = jax.pmap(lambda spec, x: x, static_broadcasted_argnums=0)
+    with pytest.raises(ValueError, match="Non-hashable static arguments"):
+        mapped(namespace["Unsafe"](jax.numpy.zeros(1)), jax.numpy.ones((1, 2)))
+    with pytest.raises(ValueError, match="Non-hashable static arguments"):
+        mapped([1, 2], jax.numpy.ones((1, 2)))
 
 
 INSTANCES = """

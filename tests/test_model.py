@@ -472,6 +472,41 @@ def test_a_parameter_is_traced_only_where_every_traced_caller_passes_a_tracer() 
 
 
 @pytest.mark.parametrize(
+    ("expr", "staged", "expected"),
+    [
+        ("Y <= 0", True, Fact.YES),
+        ("-Y", True, Fact.YES),
+        ("Y[0]", True, Fact.YES),
+        ("2.0 * Y", True, Fact.YES),
+        ("not Y", True, Fact.NO),  # Python asks the concrete array for its truth
+        ("Y is None", True, Fact.NO),
+        ("N <= 0", True, Fact.NO),  # a Python int
+        ("Y.shape[0] - 1", True, Fact.NO),
+        ("Y <= 0", False, Fact.NO),  # vmap alone runs an unbatched constant eagerly
+    ],
+)
+def test_an_operator_on_a_concrete_jax_array_in_staged_code_is_traced(
+    expr: str, staged: bool, expected: Fact
+) -> None:
+    transform = "jax.jit" if staged else "jax.vmap"
+    model = model_of(f"""
+        import jax
+        import jax.numpy as jnp
+
+        Y = jnp.arange(3.0)
+        N = 3
+
+        @{transform}
+        def f(x):
+            return {expr}
+        """)
+    scope = function(model, "f")
+    statement = scope.node.body.body[-1].body[0]  # type: ignore[attr-defined]
+    assert model.traced_fact(cst.Name("Y"), Point(scope, END)) is Fact.NO
+    assert model.traced_fact(statement.value, Point(scope, END)) is expected
+
+
+@pytest.mark.parametrize(
     ("body", "expected"),
     [
         ("return x > 0", Fact.YES),

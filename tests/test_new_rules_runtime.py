@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from jaxlint.config import Settings
+from jaxlint.facts import jaxfacts as jf
 from jaxlint.rules.base import RuleOptions
 from jaxlint.run.check import CheckOptions, lint_paths
 
@@ -31,6 +32,27 @@ def test_nan_gradient_fixtures_have_finite_values_and_nan_gradients() -> None:
     # the double-where idiom gives finite gradients at the same inputs
     assert not jnp.isnan(jax.grad(module.safe_norm_fixed)(module.NAN_INPUTS["safe_norm"])).any()
     assert not jnp.isnan(jax.grad(module.entropy_fixed)(module.NAN_INPUTS["entropy"])).any()
+
+
+@pytest.mark.parametrize("name", sorted(jf.UNSAFE_AT_BOUNDARY))
+def test_a_where_guard_below_its_threshold_still_differentiates_the_edge(name: str) -> None:
+    """``where(x > c, f(x), x)`` with ``f``'s edge below ``c``: at the edge the branch is
+    not taken, yet its gradient is NaN (0 * inf); the double-where idiom is finite there."""
+    module, _, attribute = name.rpartition(".")
+    function = getattr(pytest.importorskip(module), attribute)
+    edge = jf.UNSAFE_AT_BOUNDARY[name]
+    threshold = edge + 1.0
+
+    def guarded(x: Any) -> Any:
+        return jnp.where(x > threshold, function(x), x)
+
+    def double_where(x: Any) -> Any:
+        safe = jnp.where(x > threshold, x, threshold + 1.0)
+        return jnp.where(x > threshold, function(safe), x)
+
+    assert float(guarded(edge)) == edge  # the forward pass takes the safe branch
+    assert bool(jnp.isnan(jax.grad(guarded)(edge)))
+    assert float(jax.grad(double_where)(edge)) == 1.0
 
 
 SEQUENCE_CALLS = {

@@ -632,3 +632,125 @@ def test_a_shape_trace_of_a_callable_made_afresh_runs_its_python_every_call() ->
     for _ in range(3):
         jax.eval_shape(once, jnp.ones(3))
     assert model.traces == 7
+
+
+# ------------------------------------------- operators on arrays known at trace time
+
+CONSTANT_SOURCE = """
+import jax
+import jax.numpy as jnp
+
+Y = jnp.arange(3.0)
+
+@jax.jit
+def staged(x):
+    if Y[0] <= 0:
+        return x
+    return -x
+
+@jax.vmap
+def mapped(x):
+    if Y[0] <= 0:
+        return x
+    return -x
+
+@jax.jit
+def eager(x):
+    with jax.ensure_compile_time_eval():
+        if Y[0] <= 0:
+            return x
+    return -x
+"""
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        lambda y: y <= 0,
+        lambda y: y == 1,
+        lambda y: y + 1,
+        lambda y: 2.0 * y,
+        lambda y: -y,
+        lambda y: abs(y),
+        lambda y: ~(y > 0),
+        lambda y: y[0],
+        lambda y: y[1:],
+    ],
+)
+def test_an_operator_on_a_concrete_array_in_staged_code_yields_a_tracer(operation: Any) -> None:
+    """A JAX array made before tracing (a module constant, a closed-over array) is
+    concrete, but an operator or an index applied to it under jit is a JAX operation and
+    gives a tracer (omnistaging); under vmap alone, or ensure_compile_time_eval, it runs
+    eagerly."""
+    y = jnp.arange(3.0)
+    kinds: list[bool] = []
+
+    def probe(x: Any) -> Any:
+        kinds.append(isinstance(operation(y), jax.core.Tracer))
+        return x
+
+    jax.jit(probe)(1.0)
+    jax.vmap(probe)(jnp.ones(2))
+    with jax.ensure_compile_time_eval():
+        jax.jit(probe)(2.0)
+    assert kinds == [True, False, False]
+
+
+def test_control_flow_on_an_operator_of_a_concrete_array_raises_only_where_staged() -> None:
+    functions = _run(CONSTANT_SOURCE)
+    assert _raises_on_tracer(lambda: functions["staged"](1.0))
+    assert float(functions["mapped"](jnp.ones(2))[0]) == 1.0
+    assert float(functions["eager"](1.0)) == 1.0
+    # The linter agrees: only the staged test is flagged.
+    assert _jl006_lines(CONSTANT_SOURCE) == [9]
+
+
+# ------------------------------------------------ builtins that compare their items
+
+COMPARING_SOURCE = """
+import jax
+
+@jax.jit
+def largest(x, y):
+    return max(x, 0.0) + min(x, y) + sorted([x, y])[0]
+
+@jax.jit
+def tested(x, y):
+    return any([x > 0, y > 0]) + all((y > 0, True))
+
+@jax.jit
+def unreached(x, y):
+    return any([True, x > 0]) + max([x]) + max(x.shape[0], 1) * y
+"""
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x, y: max(x, y),
+        lambda x, y: min(x, 0.0),
+        lambda x, y: sorted([x, y]),
+        lambda x, y: sorted((1.0, x)),
+        lambda x, y: any([x > 0, True]),
+        lambda x, y: all([y > 0]),
+    ],
+)
+def test_comparing_builtins_ask_a_tracer_for_a_bool(call: Any) -> None:
+    """max/min/sorted compare their items with `<`, any/all test their truth: on tracers
+    under jit, TracerBoolConversionError; under grad alone the values are concrete."""
+    assert {name.rpartition(".")[2] for name in jf.COMPARING_BUILTINS} == {"max", "min", "sorted"}
+    assert {name.rpartition(".")[2] for name in jf.TRUTH_TESTING_BUILTINS} == {"any", "all"}
+    with pytest.raises(jax.errors.TracerBoolConversionError):
+        jax.jit(call)(1.0, 2.0)
+    jax.grad(lambda x: jnp.sum(jnp.asarray(call(x, 2.0), dtype=float)))(1.0)
+
+
+def test_the_linter_flags_the_comparing_builtins_that_raise() -> None:
+    functions = _run(COMPARING_SOURCE)
+    for name in ("largest", "tested"):
+        with pytest.raises(jax.errors.TracerBoolConversionError):
+            functions[name](1.0, 2.0)
+    # A first item that decides any(), one item to compare, a static shape: no bool asked;
+    # the others are flagged once a call.
+    assert float(functions["unreached"](jnp.ones(2), 2.0)[0]) == 6.0
+    assert _jl006_lines(COMPARING_SOURCE) == [6, 6, 6, 10, 10]  # one per call

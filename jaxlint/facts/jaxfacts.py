@@ -384,6 +384,12 @@ TRACER_TEST_CALLS = frozenset(
 PYTHON_CONVERSIONS = frozenset(
     {"builtins.bool", "builtins.int", "builtins.float", "builtins.complex"}
 )
+#: Builtins that compare their arguments (or the items of one display) with ``<`` and
+#: ask Python for the answer's truth: on a tracer, TracerBoolConversionError
+#: (tests/test_grad_facts.py runs each under jit). Each needs two items to compare.
+COMPARING_BUILTINS = frozenset({"builtins.max", "builtins.min", "builtins.sorted"})
+#: Builtins that ask for the truth of the items of their argument, first item first.
+TRUTH_TESTING_BUILTINS = frozenset({"builtins.any", "builtins.all"})
 #: ``math`` functions, which convert their arguments to Python floats first (on a tracer:
 #: ConcretizationTypeError). Not ``math.prod``: it multiplies, which works on tracers.
 MATH_FLOAT_FUNCTIONS = frozenset(
@@ -450,6 +456,7 @@ from jaxlint.facts.objects import (  # noqa: E402, F401 - re-exported  # noqa: E
     DATACLASS_DECORATORS,
     DATACLASS_HASHING,
     DATACLASS_KEYWORDS,
+    FIELD_TUPLE_BASES,
     FROZEN_BASES,
     FROZEN_DATACLASS_DECORATORS,
     MODULE_SYSTEM_PREFIXES,
@@ -458,6 +465,7 @@ from jaxlint.facts.objects import (  # noqa: E402, F401 - re-exported  # noqa: E
     PLAIN_CLASS_HASHING,
     SEQUENCE_READING_CALLS,
     SEQUENCE_READING_METHODS,
+    UNSTORED_FIELD_ANNOTATIONS,
     Hashing,
     class_hashing,
 )

@@ -105,6 +105,12 @@ DATACLASS_HASHING: dict[tuple[bool, bool, bool], Hashing] = {
     (False, False, True): Hashing.VALUE,
     (False, True, True): Hashing.VALUE,
 }
+#: Base classes whose instances are tuples of the arguments they are made with
+#: (``class State(NamedTuple)``): hashed by value, every field hashed, so one unhashable
+#: field makes ``hash()`` raise TypeError, as a generated dataclass ``__hash__`` does.
+FIELD_TUPLE_BASES = frozenset({"typing.NamedTuple"})
+#: The annotations that make a dataclass's argument one it never stores (nor hashes).
+UNSTORED_FIELD_ANNOTATIONS = frozenset({"dataclasses.InitVar"})
 #: Python's rule for a plain class (no base, decorator or metaclass): by which of
 #: ``__eq__``/``__hash__`` its body defines. Defining ``__eq__`` alone sets ``__hash__``
 #: to None.

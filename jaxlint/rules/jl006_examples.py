@@ -294,6 +294,13 @@ VALID = (
         g = jax.grad(loss)
         h = jax.grad(loss, 1)  # argnums not spelled as a keyword: not read
         """),
+    Valid("""
+        import jax
+        @jax.jit
+        def f(x, y):
+            # one item, a static shape, a first item that decides: nothing compared
+            return max([x]) + max(x.shape[0], 1) * y + any([True, x > 0])
+        """),
 )
 INVALID = (
     Invalid(
@@ -493,5 +500,16 @@ INVALID = (
         g = jax.grad(loss, argnums=1)
         """,
         line=3,
+    ),
+    Invalid(
+        """
+        import jax
+        @jax.jit
+        def clip_step(x, limit):
+            return min(x, limit) + any([x > 0, limit > 0])  # Python's `<` and truth
+        """,
+        line=4,
+        count=2,
+        message="`min()` on traced value `x`",
     ),
 )

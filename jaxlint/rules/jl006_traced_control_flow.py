@@ -39,12 +39,16 @@ ADVICE = {
     "`static_argnames`",
 }
 ADVICE["math"] = "use the `jax.numpy` function of the same name (`jnp.sqrt`, `jnp.exp`, ...)"
+ADVICE["compare"] = (
+    "use `jnp.maximum`/`jnp.minimum`, `jnp.sort`, `jnp.any`/`jnp.all` on a stacked array"
+)
 #: Python's sequences: indexing one asks the index for an int.
 SEQUENCES = frozenset({"list", "tuple"})
 ERRORS = {
     "convert": "ConcretizationTypeError",
     "math": "ConcretizationTypeError",
     "range": "TracerIntegerConversionError",
+    "compare": "TracerBoolConversionError",
 }
 
 
@@ -79,6 +83,28 @@ def _boolean_nodes(expr: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
         yield from _boolean_nodes(expr.expression)
 
 
+def _compared_items(call: cst.Call, first_only: bool) -> list[cst.BaseExpression]:
+    """The items a comparing builtin surely asks a bool of: for ``max(a, b)`` its
+    arguments, for ``sorted([a, b])`` the items of a display of two or more (each is
+    compared at least once); for ``any([a, b])``, the first item only (a later one may
+    never be reached). Nothing for keywords (``key=`` may compare something else), a
+    starred item, or one argument that is not a list or tuple display."""
+    if any(arg.keyword is not None or arg.star for arg in call.args):
+        return []
+    if first_only or len(call.args) == 1:
+        if len(call.args) != 1 or not isinstance(call.args[0].value, cst.List | cst.Tuple):
+            return []
+        elements = call.args[0].value.elements
+        if any(isinstance(element, cst.StarredElement) for element in elements):
+            return []
+        items = [element.value for element in elements]
+    else:
+        items = [arg.value for arg in call.args]
+    if first_only:
+        return items[:1]
+    return items if len(items) >= 2 else []
+
+
 class TracedControlFlow(Rule):
     code = "JL006"
     name = "traced-control-flow"
@@ -89,7 +115,9 @@ class TracedControlFlow(Rule):
         the functions they call), checks for Python constructs that need a concrete value
         from a traced one: `if`/`elif`/`while`/`assert` tests, conditional expressions,
         `and`/`or`/`not`, and `bool()`/`int()`/`float()`/`complex()`/`.item()`/`.tolist()`/
-        `range(n)`; and a Python list, tuple or dict indexed by a traced value
+        `range(n)`; the builtins that compare with `<` or test truth, `max(x, 0.0)`,
+        `min(a, b)`, `sorted([a, b])` and the first item of `any([...])`/`all([...])`;
+        and a Python list, tuple or dict indexed by a traced value
         (`RATES[step]`, `(a, b)[i]`, `table[:n]`, `SCALES[level]`) when it is one on every
         path that reaches the index: Python asks the index for an int, or the key for its
         hash.
@@ -245,6 +273,10 @@ class TracedControlFlow(Rule):
             values = [arg.value for arg in call.args if arg.keyword is None]
             kind = "math"
             label = f"{name}()"
+        elif name in jf.COMPARING_BUILTINS or name in jf.TRUTH_TESTING_BUILTINS:
+            values = _compared_items(call, name in jf.TRUTH_TESTING_BUILTINS)
+            kind = "compare"
+            label = f"{name.split('.')[-1]}()"
         elif (
             name is None
             and isinstance(call.func, cst.Attribute)

@@ -3,6 +3,7 @@ function."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import libcst as cst
@@ -10,19 +11,36 @@ import libcst as cst
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.edits import Applicability, Fix, Replace
 from jaxlint.fix.findings import Diagnostic
-from jaxlint.model import BindingKind, CallSite, Fact, Loop, LoopKind, Scope, SemanticModel
-from jaxlint.model.analyze.classes import InstanceOf, hashable_instances, instance_of
+from jaxlint.model import (
+    BindingKind,
+    CallSite,
+    Fact,
+    Loop,
+    LoopKind,
+    Point,
+    Scope,
+    SemanticModel,
+)
+from jaxlint.model.analyze.classes import (
+    InstanceOf,
+    constructions,
+    hashable_instances,
+    hashes_every_argument,
+    instance_of,
+)
 from jaxlint.model.analyze.jitted import (
     ArgumentOption,
     argument_parameters,
     calls_of,
+    immediate_calls_of,
     jitted_function,
     jitted_options,
     selected_arguments,
 )
 from jaxlint.model.analyze.questions import literal_collection
 from jaxlint.model.analyze.uses import parameter_uses
-from jaxlint.rules.base import Invalid, Rule, Valid, source_text
+from jaxlint.rules.base import Rule, source_text
+from jaxlint.rules.jl014_examples import INVALID, VALID
 from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.literals import literal_int
 
@@ -120,266 +138,20 @@ class StaticArgument(Rule):
         function uses it as only a list can be used (`axes.append(...)`, `axes ==
         [0]`, `axes + [1]`), nor for dicts, sets, arrays, comprehensions or names.
         """
-    valid = (
-        Valid("""
-            import dataclasses
-            from functools import partial
-            import jax
-            from flax import struct
-            @dataclasses.dataclass(frozen=True)
-            class Frozen:
-                scale: float = 2.0
-            @dataclasses.dataclass(eq=False)
-            class ByIdentity:
-                scale: float = 2.0
-            @struct.dataclass
-            class Node:  # flax decides how it hashes: not in sight
-                scale: float = 2.0
-            @dataclasses.dataclass
-            class Derived(Base):  # the base may define __hash__
-                scale: float = 2.0
-            @partial(jax.jit, static_argnums=1)
-            def apply(x, config):
-                return x * config.scale
-            def run(x, flag):
-                config = Config() if flag else Frozen()
-                return (apply(x, Frozen()) + apply(x, ByIdentity()) + apply(x, Node())
-                        + apply(x, Derived()) + apply(x, config))
-            @dataclasses.dataclass
-            class Config:
-                scale: float = 2.0
-            """),
-        Valid("""
-            from functools import partial
-            import jax
-            @partial(jax.jit, static_argnames="axes")
-            def total(x, axes):
-                return x.sum(axis=axes)
-            def run(x):
-                return total(x, axes=(0, 1)) + total(x, (0,))
-            """),
-        Valid("""
-            import jax
-            def total(x, axes):
-                return x.sum(axis=axes)
-            total_jit = jax.jit(total, static_argnums=1)
-            def run(x):
-                return total(x, [0, 1]) + total_jit([1.0, 2.0], 0)  # not static: a pytree
-            """),
-        Valid("""
-            import jax
-            def apply(x, config):
-                return x * config["scale"]
-            apply_jit = jax.jit(apply)  # nothing static: a dict is a pytree
-            def run(x):
-                return apply_jit(x, {"scale": 2.0})
-            """),
-        Valid("""
-            from functools import partial
-            import jax
-            @partial(jax.jit, static_argnums=1)
-            def f(x, shape):
-                return x.reshape(shape)
-            def run(x, shape):
-                return f(x, shape) + f(x, tuple([2, 3]))  # unknown, and a tuple
-            """),
-        Valid("""
-            from functools import partial
-            import jax
-            @partial(jax.jit, static_argnames="depth")
-            def encode(x, depth):
-                for _ in range(depth):
-                    x = x * 2
-                return x
-            def sweep(x, layers):
-                for depth in range(3):  # a few settings, each compiled once
-                    x = encode(x, depth=depth)
-                for depth in (4, 8):
-                    x = encode(x, depth=depth)
-                for block in layers:  # any items: maybe a few
-                    x = encode(x, depth=block)
-                return x
-            """),
-        Valid("""
-            from functools import partial
-            import jax
-            @partial(jax.jit, static_argnums=1)
-            def step(x, phase):
-                return x * phase
-            def train(x, n):
-                for i in range(n):
-                    x = step(x, i % 2)  # two programs
-                    phase = 0
-                    x = step(x, phase)
-                return x
-            @jax.jit
-            def unrolled(x):
-                for i in range(100):  # traced: the inner calls are traced once
-                    x = step(x, i)
-                return x
-            """),
-    )
-    invalid = (
-        Invalid(
-            """
-            from functools import partial
-            import jax
-            @partial(jax.jit, static_argnames="axes")
-            def total(x, axes):
-                return x.sum(axis=axes)
-            def run(x):
-                return total(x, axes=[0, 1])
-            """,
-            line=7,
-            column=26,
-            message="static argument `axes` of `total` is a list",
-            fixed="""
-            from functools import partial
-            import jax
-            @partial(jax.jit, static_argnames="axes")
-            def total(x, axes):
-                return x.sum(axis=axes)
-            def run(x):
-                return total(x, axes=(0, 1))
-            """,
-        ),
-        Invalid(
-            """
-            from functools import partial
-            import jax
-            import jax.numpy as jnp
-            @partial(jax.jit, static_argnums=1)
-            def scale(x, grid):
-                return x * len(grid)
-            def run(x):
-                grid = jnp.linspace(0, 1, 3)  # an array, as jnp.zeros(3) is
-                return scale(x, grid) + scale(x, jnp.zeros(3))
-            """,
-            count=2,
-        ),
-        Invalid("""
-            import jax
-            import numpy as np
-            def take(x, idx):
-                return x[idx]
-            take_jit = jax.jit(take, static_argnums=(1,))
-            def run(x):
-                return take_jit(x, np.array([0, 2]))
-            """),
-        Invalid(
-            """
-            from functools import partial
-            import jax
-            @partial(jax.jit, static_argnames=("options", "names"))
-            def f(x, options, names):
-                return x
-            def run(x):
-                options = {"mode": "fast"}
-                return f(x, options, names={n for n in "ab"})
-            """,
-            count=2,
-        ),
-        Invalid(
-            """
-            from functools import partial
-            import jax
-            @partial(jax.jit, static_argnums=(2,))
-            def train_step(params, batch, step):
-                return params - 0.1 * batch.mean() / (step + 1)
-            def train(params, batches, num_steps):
-                for step in range(num_steps):
-                    params = train_step(params, batches[step], step)
-                return params
-            """,
-            line=8,
-            column=52,
-            message="static argument `step` of `train_step` changes every iteration",
-        ),
-        Invalid("""
-            import jax
-            def warmup(x, t):
-                return x * min(1.0, t / 100)
-            warmup_jit = jax.jit(warmup, static_argnames="t")
-            def schedule(x):
-                return [warmup_jit(x, t=t + 1) for t in range(1000)]
-            """),
-        # A hexadecimal bound is read as Python reads it: as many values as range(32).
-        Invalid(
-            """
-            from functools import partial
-            import jax
-            @partial(jax.jit, static_argnums=1)
-            def f(x, n): return x * n
-            def run(x):
-                for i in range(0x20): x = f(x, i)
-                return x
-            """,
-            line=6,
-            column=36,
-            message="The static argument `n` (`i`) of `f` changes every iteration",
-        ),
-        # The function only indexes and measures it: the tuple is a safe fix.
-        Invalid(
-            """
-            from functools import partial
-            import jax
-            @partial(jax.jit, static_argnums=1)
-            def pick(x, rows):
-                return sum(x[r] for r in rows) / len(rows) + x[rows[0]]
-            def run(x):
-                return pick(x, [0]) + pick(x, [1, 2])
-            """,
-            count=2,
-            fixed="""
-            from functools import partial
-            import jax
-            @partial(jax.jit, static_argnums=1)
-            def pick(x, rows):
-                return sum(x[r] for r in rows) / len(rows) + x[rows[0]]
-            def run(x):
-                return pick(x, (0,)) + pick(x, (1, 2))
-            """,
-        ),
-        Invalid(
-            """
-            from dataclasses import dataclass
-            from functools import partial
-            import jax
-            @dataclass
-            class Config:
-                scale: float = 2.0
-            @partial(jax.jit, static_argnames="config")
-            def apply(x, config):
-                return x * config.scale
-            def run(x):
-                config = Config(scale=3.0)
-                return apply(x, config=config)
-            """,
-            line=12,
-            column=28,
-            message="is an instance of `Config` (`config`), whose class sets `__hash__` to None",
-        ),
-        Invalid(
-            """
-            import jax
-            class Options:
-                def __init__(self, mode):
-                    self.mode = mode
-                def __eq__(self, other):
-                    return self.mode == other.mode
-            def step(x, options):
-                return x * 2 if options.mode == "double" else x
-            step_jit = jax.jit(step, static_argnums=1)
-            def run(x):
-                return step_jit(x, Options("double"))
-            """,
-            message="it defines `__eq__` without `__hash__`",
-        ),
-    )
+    valid = VALID
+    invalid = INVALID
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
-        statics = jitted_options(model, "static_argnums", "static_argnames")
-        for site, option in calls_of(model, statics):
+        # pmap names its static positions `static_broadcasted_argnums`, and no names.
+        statics = {
+            **jitted_options(model, "static_broadcasted_argnums", ""),
+            **jitted_options(model, "static_argnums", "static_argnames"),
+        }
+        immediate = itertools.chain(
+            immediate_calls_of(model, "static_argnums", "static_argnames"),
+            immediate_calls_of(model, "static_broadcasted_argnums", ""),
+        )
+        for site, option in itertools.chain(calls_of(model, statics), immediate):
             params = argument_parameters(model, site)
             for value in selected_arguments(site, option):
                 label = params.get(id(value), "")
@@ -394,6 +166,10 @@ class StaticArgument(Rule):
                 cls = instance_of(model, value, site)
                 if cls is not None and hashable_instances(model, cls) is Fact.NO:
                     yield self.unhashable_instance(option, value, label, cls)
+                    continue
+                held = self.unhashable_field(model, site, value, cls)
+                if held is not None:
+                    yield self.unhashable_record(option, value, label, cls, *held)  # type: ignore[arg-type]
 
     def unhashable_value(
         self,
@@ -464,8 +240,57 @@ class StaticArgument(Rule):
             "non-static",
         )
 
+    def unhashable_field(
+        self,
+        model: SemanticModel,
+        site: CallSite,
+        value: cst.BaseExpression,
+        cls: InstanceOf | None,
+    ) -> tuple[str, cst.BaseExpression] | None:
+        """An unhashable argument (its kind and itself) of every call that made ``value``,
+        an instance of a class whose hash hashes each argument it was made with (a
+        NamedTuple, a dataclass with a generated ``__hash__``)."""
+        if cls is None or cls.scope is None or not hashes_every_argument(model, cls.scope):
+            return None
+        made = constructions(model, value, site)
+        held: tuple[str, cst.BaseExpression] | None = None
+        for call, where in made or ():
+            found = None
+            for arg in call.args:
+                if arg.star:
+                    return None
+                kind = self.unhashable(model, where, arg.value)
+                if kind is not None:
+                    found = (kind, arg.value)
+                    break
+            if found is None:
+                return None  # a path where every field may hash
+            held = held or found
+        return held
+
+    def unhashable_record(
+        self,
+        option: ArgumentOption,
+        value: cst.BaseExpression,
+        label: str,
+        cls: InstanceOf,
+        kind: str,
+        field: cst.BaseExpression,
+    ) -> Diagnostic:
+        article = "an" if kind == "array" else "a"
+        return Diagnostic(
+            self.code,
+            value,
+            f"The static argument {f'`{label}` ' if label else ''}of `{option.name}` "
+            f"is an instance of `{cls.name}` (`{source_text(value, 30)}`) holding "
+            f"{article} {kind} (`{source_text(field, 30)}`): its hash hashes every field, "
+            f"and {article} {kind} is unhashable, so `jit` raises `ValueError: Non-hashable "
+            "static arguments are not supported`; hold a tuple or another hashable value, "
+            "or make the argument non-static",
+        )
+
     def unhashable(
-        self, model: SemanticModel, site: CallSite, value: cst.BaseExpression
+        self, model: SemanticModel, site: Point, value: cst.BaseExpression
     ) -> str | None:
         """``list``/``dict``/``set``/``array`` when ``value`` is one for sure, else None."""
         kind = model.container_kind(value, site, UNHASHABLE_CONTAINERS)
@@ -476,7 +301,7 @@ class StaticArgument(Rule):
         return None
 
     @staticmethod
-    def numpy_array(model: SemanticModel, site: CallSite, value: cst.BaseExpression) -> bool:
+    def numpy_array(model: SemanticModel, site: Point, value: cst.BaseExpression) -> bool:
         """A NumPy array made in place (``np.array([0, 2])``), or a name bound only to one."""
         values: list[tuple[cst.BaseExpression, Scope]] = [(value, site.scope)]
         if isinstance(value, cst.Name):

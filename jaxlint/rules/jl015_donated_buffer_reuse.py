@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import libcst as cst
@@ -12,6 +13,7 @@ from jaxlint.model import BindingKind, CallSite, Fact, SemanticModel, Site
 from jaxlint.model.analyze.jitted import (
     ArgumentOption,
     calls_of,
+    immediate_calls_of,
     jitted_options,
     selected_arguments,
 )
@@ -125,7 +127,8 @@ class DonatedBufferReuse(Rule):
         donated again on the next iteration of a loop.
 
         A module-level `step = jax.jit(step, donate_argnums=0)` after `def step` is
-        decorating by rebinding: calls of `step` in function bodies donate.
+        decorating by rebinding: calls of `step` in function bodies donate, and so does
+        a transform called where it is made, `jax.jit(step, donate_argnums=0)(state, b)`.
         Also flagged: two donated arguments of one call that share an array (`opt_state =
         {"z": params}`, or a local helper returning `params` in a display, donated with
         `params`).
@@ -337,11 +340,24 @@ class DonatedBufferReuse(Rule):
             line=7,
             message="`state` was donated to `step` at line",
         ),
+        Invalid(
+            """
+            import jax
+            def step(state, batch):
+                return state + batch
+            def train(state, batch):
+                new = jax.jit(step, donate_argnums=0)(state, batch)  # made and called
+                return new + state
+            """,
+            line=6,
+            message="`state` was donated to `step`",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         donations = jitted_options(model, "donate_argnums", "donate_argnames")
-        for site, donation in calls_of(model, donations):
+        immediate = immediate_calls_of(model, "donate_argnums", "donate_argnames")
+        for site, donation in itertools.chain(calls_of(model, donations), immediate):
             if site.scope.enclosing_function() is not site.scope:
                 continue
             names = [v for v in selected_arguments(site, donation) if isinstance(v, cst.Name)]

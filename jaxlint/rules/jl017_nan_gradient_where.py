@@ -81,7 +81,9 @@ class NanGradientWhere(Rule):
         through calls), checks for `jnp.where(cond, a, b)` where `cond` compares a value
         `x` with the edge of a function's domain and the guarded branch applies that
         function to the same `x`: `jnp.where(x > 0, jnp.sqrt(x), 0.0)`, `jnp.log(x)`,
-        `jnp.log1p(x)` against `-1`, `y / x` against `x != 0`, `x ** 0.5`.
+        `jnp.log1p(x)` against `-1`, `y / x` against `x != 0`, `x ** 0.5`; or with a
+        threshold above the edge, which leaves the branch untaken at the edge too
+        (`jnp.where(x < 1.0, x, jnp.sqrt(x))` takes `x` at 0).
         """
     why_bad = """
         `where` selects values, but both branches are computed, and so are both branches'
@@ -159,7 +161,10 @@ class NanGradientWhere(Rule):
             import jax
             import jax.numpy as jnp
             def loss(x):
-                return jnp.where(x > 1.0, jnp.sqrt(x), x).sum()  # not the domain's edge
+                # untaken only at 1.0, and where x < -2, far from log1p's edge at -1
+                return jnp.where(x == 1.0, x, jnp.log(x)).sum() + jnp.where(
+                    x < -2.0, x, jnp.log1p(x)
+                ).sum()
             g = jax.grad(loss)
             """),
         Valid("""
@@ -240,6 +245,24 @@ class NanGradientWhere(Rule):
             """,
             count=2,
         ),
+        Invalid(
+            """
+            import jax.numpy as np
+            from jax import grad
+            def f(x):
+                return np.where(x < 1.0, x, np.sqrt(x))
+            df = grad(f)
+            """,
+            line=4,
+            message="`np.sqrt(x)` is guarded by `x < 1.0` only in the forward pass",
+            fixed="""
+            import jax.numpy as np
+            from jax import grad
+            def f(x):
+                return np.where(x < 1.0, x, np.sqrt(np.where(x < 1.0, 2, x)))
+            df = grad(f)
+            """,
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
@@ -257,9 +280,9 @@ class NanGradientWhere(Rule):
         guard = self.guard(args[0].value)
         if guard is None:
             return None
-        guarded, boundary, first = guard
+        guarded, boundary, first, exact = guard
         branch = args[1].value if first else args[2].value
-        uses = self.unsafe_uses(model, site, branch, guarded, boundary)
+        uses = self.unsafe_uses(model, site, branch, guarded, boundary, exact)
         if not uses:
             return None
         unsafe = uses[0]
@@ -317,9 +340,11 @@ class NanGradientWhere(Rule):
         shown = source_text(rewritten, 70)
         return Fix(f"Use the double-where idiom: `{shown}`", tuple(edits))
 
-    def guard(self, cond: cst.BaseExpression) -> tuple[str, float, bool] | None:
-        """For ``x > c`` (and the like): the guarded expression's code, ``c``, and whether
-        the first branch of the ``where`` is the guarded one."""
+    def guard(self, cond: cst.BaseExpression) -> tuple[str, float, bool, bool] | None:
+        """For ``x > c`` (and the like): the guarded expression's code, ``c``, whether
+        the first branch of the ``where`` is the guarded one, and whether the guard leaves
+        that branch untaken at ``c`` alone (``==``, ``!=``) rather than everywhere below
+        ``c`` (``x > c``, ``x >= c``, ``x < c`` guarding the second branch, ...)."""
         if not isinstance(cond, cst.Comparison) or len(cond.comparisons) != 1:
             return None
         comparison = cond.comparisons[0]
@@ -333,10 +358,11 @@ class NanGradientWhere(Rule):
             left, operator = right, MIRROR[operator]
         if not isinstance(left, cst.Name | cst.Attribute | cst.Subscript):
             return None
+        exact = operator in (cst.Equal, cst.NotEqual)
         if operator in GUARDS_FIRST:
-            return _code(left), constant, True
+            return _code(left), constant, True, exact
         if operator in GUARDS_SECOND:
-            return _code(left), constant, False
+            return _code(left), constant, False, exact
         return None
 
     @staticmethod
@@ -362,31 +388,37 @@ class NanGradientWhere(Rule):
         branch: cst.BaseExpression,
         guarded: str,
         boundary: float,
+        exact: bool,
     ) -> list[cst.CSTNode]:
-        """The applications, inside ``branch``, of a function unsafe at ``boundary`` to
-        the guarded expression, in source order."""
+        """The applications, inside ``branch``, to the guarded expression of a function
+        unsafe at a point where the guard leaves ``branch`` untaken: ``boundary`` itself,
+        or for an inequality any point below it (``where(x < 1, x, sqrt(x))`` takes
+        ``x`` at 0, and still differentiates ``sqrt`` there), in source order."""
         found: list[cst.CSTNode] = []
+
+        def untaken_at(edge: float) -> bool:
+            return edge == boundary or (not exact and edge < boundary)
 
         class Finder(cst.CSTVisitor):
             def visit_Call(self, node: cst.Call) -> bool:
                 name = model.called_name(node)  # resolved once, by the model
                 if (
                     name in jf.UNSAFE_AT_BOUNDARY
-                    and jf.UNSAFE_AT_BOUNDARY[name] == boundary
+                    and untaken_at(jf.UNSAFE_AT_BOUNDARY[name])
                     and node.args
                     and node.args[0].keyword is None
                     and _code(node.args[0].value) == guarded
                 ):
                     found.append(node)
                 elif name in ("jax.numpy.power", "jax.lax.pow") and len(node.args) == 2:
-                    if boundary == 0.0 and _code(node.args[0].value) == guarded:
+                    if untaken_at(0.0) and _code(node.args[0].value) == guarded:
                         exponent = _number(node.args[1].value)
                         if exponent is not None and (exponent < 0 or not exponent.is_integer()):
                             found.append(node)
                 return True
 
             def visit_BinaryOperation(self, node: cst.BinaryOperation) -> bool:
-                if boundary != 0.0:
+                if not untaken_at(0.0):
                     return True
                 if isinstance(node.operator, cst.Divide) and _code(node.right) == guarded:
                     found.append(node)

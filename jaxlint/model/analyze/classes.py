@@ -8,6 +8,7 @@ arguments may hash in a way the file does not show, and is unknown.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst as cst
@@ -17,6 +18,8 @@ from jaxlint.model import BindingKind, Fact, Point, Scope, SemanticModel
 
 #: Methods whose definition decides how instances compare and hash.
 HASHING_METHODS = ("__eq__", "__hash__")
+#: Methods that may store other values than the arguments a class is called with.
+REWRITING_METHODS = ("__init__", "__post_init__", "__new__")
 #: Bindings whose value is what the name holds.
 VALUE_BINDINGS = frozenset({BindingKind.ASSIGN, BindingKind.ANNASSIGN, BindingKind.WALRUS})
 
@@ -50,6 +53,68 @@ def hashable_instances(model: SemanticModel, cls: Scope | InstanceOf) -> Fact:
     if hashing is jf.Hashing.IDENTITY:
         return Fact.YES
     return Fact.UNKNOWN
+
+
+def hashes_every_argument(model: SemanticModel, cls: Scope) -> bool:
+    """Whether ``hash()`` of an instance made by calling ``cls`` hashes every argument
+    of that call, so that one unhashable argument makes it raise TypeError: a
+    ``typing.NamedTuple`` (a tuple of its fields), or a dataclass hashed by its generated
+    ``__hash__`` whose fields are all stored and hashed (no ``field(...)``, which may
+    leave one out of the hash, no ``InitVar``) and that no ``__init__`` or
+    ``__post_init__`` of its own rewrites."""
+    node: cst.ClassDef = cls.node  # type: ignore[assignment]
+    outer = cls.parent or model.module_scope
+    if node.keywords or any(name in cls.bindings for name in REWRITING_METHODS):
+        return False
+    if len(node.bases) == 1 and not node.decorators:
+        base = model.qualified_name(node.bases[0].value, outer)
+        if base not in jf.FIELD_TUPLE_BASES or node.bases[0].keyword is not None:
+            return False
+        return all(_defines(cls, name) is False for name in HASHING_METHODS)
+    if instance_hashing(model, cls) is not jf.Hashing.VALUE or len(node.decorators) != 1:
+        return False
+    options = _dataclass_options(model, node.decorators[0].decorator, cls)
+    if options is None or not {**jf.DATACLASS_KEYWORDS, **options}["init"]:
+        return False
+    return all(_stored_and_hashed(model, field, outer) for field in _fields(node))
+
+
+def _fields(node: cst.ClassDef) -> Iterator[cst.AnnAssign]:
+    """The annotated names of a class body: a dataclass's fields."""
+    for statement in node.body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield from (s for s in statement.body if isinstance(s, cst.AnnAssign))
+
+
+def _stored_and_hashed(model: SemanticModel, field: cst.AnnAssign, outer: Scope) -> bool:
+    """A dataclass field that the generated ``__init__`` stores and ``__hash__`` hashes."""
+    if isinstance(field.value, cst.Call):
+        return False  # `field(hash=False)`, `field(init=False)`, ...
+    annotation = field.annotation.annotation
+    if isinstance(annotation, cst.Subscript):
+        annotation = annotation.value
+    return model.qualified_name(annotation, outer) not in jf.UNSTORED_FIELD_ANNOTATIONS
+
+
+def constructions(
+    model: SemanticModel, expr: cst.BaseExpression, at: Point
+) -> list[tuple[cst.Call, Point]] | None:
+    """The calls that made ``expr`` on every path, each with where it runs: ``expr``
+    itself when it is a call, else the values of every binding that reaches the name
+    (None when one of them is not a call)."""
+    if isinstance(expr, cst.Call):
+        return [(expr, at)]
+    if not isinstance(expr, cst.Name):
+        return None
+    found = model.reaching(expr.value, at.scope, at.ordinal)
+    if found is None or not found.bindings:
+        return None
+    made: list[tuple[cst.Call, Point]] = []
+    for binding in found.bindings:
+        if binding.kind not in VALUE_BINDINGS or not isinstance(binding.value, cst.Call):
+            return None
+        made.append((binding.value, Point(binding.code_scope, binding.ordinal)))
+    return made
 
 
 @dataclass(frozen=True, eq=False)

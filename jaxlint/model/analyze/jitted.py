@@ -107,6 +107,25 @@ def calls_of(
             yield site, option
 
 
+def immediate_calls_of(
+    model: SemanticModel, argnums: str, argnames: str
+) -> Iterator[tuple[CallSite, ArgumentOption]]:
+    """Calls of a function jitted in place with a literal option pair:
+    ``jax.pmap(f, static_broadcasted_argnums=0)(c, x)``, ``jax.jit(f, donate_argnums=0)(x)``."""
+    for site in model.calls:
+        made = site.call.func
+        if not isinstance(made, cst.Call) or not made.args or made.args[0].keyword is not None:
+            continue
+        if model.qualified_name(made.func, site.scope) not in jf.JIT_TRANSFORMS:
+            continue
+        wrapped = made.args[0].value
+        function = model.function_of(wrapped, site.scope)
+        name = wrapped.value if isinstance(wrapped, cst.Name) else "the jitted function"
+        option = option_of(made.args[1:], function, name, argnums, argnames)
+        if option is not None:
+            yield site, option
+
+
 def rebound_by_jit(
     model: SemanticModel, site: CallSite, bindings: Sequence[Binding]
 ) -> Binding | None:
@@ -198,8 +217,10 @@ def calls_jitted(model: SemanticModel, site: CallSite) -> bool:
 
 def jitted_function(model: SemanticModel, site: CallSite) -> Scope | None:
     """The function a call of a jitted name runs, when defined in this file: for
-    ``@jax.jit def f``, ``f``; for ``g = jax.jit(f)``, ``f``."""
+    ``@jax.jit def f``, ``f``; for ``g = jax.jit(f)`` and ``jax.jit(f)(x)``, ``f``."""
     func = site.call.func
+    if isinstance(func, cst.Call) and jitted_value(model, func, site.scope):
+        return model.function_of(func.args[0].value, site.scope)  # jax.jit(f)(x)
     if not isinstance(func, cst.Name):
         return None
     found = model.lookup(func.value, site.scope)

@@ -13,7 +13,7 @@ import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.facts.transforms import TransformKind
-from jaxlint.model.lattices.arrays import array_evidence
+from jaxlint.model.lattices.arrays import ArrayFacts, array_evidence
 from jaxlint.model.lattices.values import (
     DEFINITIONS,
     NO,
@@ -62,21 +62,45 @@ class TracedFacts(Evaluator):
             return self.of_attribute(expr, scope, ordinal)
         if isinstance(expr, cst.Subscript):
             base = self.of(expr.value, scope, ordinal)
-            if base is YES:
+            if base is YES or self.staged_operation((expr.value,), scope, ordinal):
                 return YES
             indices = any_yes(self.of_slice(e.slice, scope, ordinal) for e in expr.slice)
             return NO if base is NO and indices is NO else UNKNOWN
         if isinstance(expr, cst.Call):
             return self.of_call(expr, scope, ordinal)
         if isinstance(expr, cst.BinaryOperation | cst.BooleanOperation):
-            return any_yes(
-                (self.of(expr.left, scope, ordinal), self.of(expr.right, scope, ordinal))
-            )
+            operands = (expr.left, expr.right)
+            fact = any_yes(self.of(operand, scope, ordinal) for operand in operands)
+            if fact is not YES and isinstance(expr, cst.BinaryOperation):
+                return YES if self.staged_operation(operands, scope, ordinal) else fact
+            return fact
         if isinstance(expr, cst.UnaryOperation):
-            return self.of(expr.expression, scope, ordinal)
+            fact = self.of(expr.expression, scope, ordinal)
+            if fact is not YES and not isinstance(expr.operator, cst.Not):
+                operands = (expr.expression,)
+                return YES if self.staged_operation(operands, scope, ordinal) else fact
+            return fact
         if isinstance(expr, cst.Comparison):
-            return self.of_comparison(expr, scope, ordinal)
+            fact = self.of_comparison(expr, scope, ordinal)
+            if fact is YES or not all(
+                isinstance(target.operator, ORDERINGS) for target in expr.comparisons
+            ):
+                return fact
+            operands = (expr.left, *(target.comparator for target in expr.comparisons))
+            return YES if self.staged_operation(operands, scope, ordinal) else fact
         return UNKNOWN
+
+    def staged_operation(
+        self, operands: tuple[cst.BaseExpression, ...], scope: Scope, ordinal: int
+    ) -> bool:
+        """An operator or an index applied, in staged code, to a JAX array known at trace
+        time (a module-level ``jnp`` constant, a closed-over array): it is a JAX operation,
+        so it yields a tracer like any other (``y <= 0`` with ``y = jnp.arange(3)``), though
+        ``y`` itself is concrete (tests/test_transform_facts.py runs each operator)."""
+        if not self.in_traced_code(scope) or self.model.eager_at(scope, ordinal):
+            return False
+        arrays = ArrayFacts(self.model)
+        return any(arrays.of(operand, scope, ordinal) is YES for operand in operands)
 
     def of_slice(self, index: cst.BaseSlice, scope: Scope, ordinal: int) -> Fact:
         if isinstance(index, cst.Index):
@@ -314,6 +338,17 @@ class TracedFacts(Evaluator):
                 YES if self.of(trees[position], site.scope, site.ordinal) is YES else UNKNOWN
             )
         return self.join(facts)
+
+
+#: Comparisons JAX computes on an array (``is`` and ``in`` are Python's own).
+ORDERINGS = (
+    cst.LessThan,
+    cst.LessThanEqual,
+    cst.GreaterThan,
+    cst.GreaterThanEqual,
+    cst.Equal,
+    cst.NotEqual,
+)
 
 
 def _assigned_name(call: cst.Call, scope: Scope) -> str:
