@@ -161,21 +161,25 @@ def test_where_a_lint_stops_at_once_a_burst_does_not_wait(
 def test_a_burst_starts_no_lint_for_the_versions_typed_over(
     linter: Linter, scheduler: LintScheduler, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A wider margin than the defaults give, so that a loaded machine's late wake-ups
-    # (the keystrokes below are sleeps) cannot let a wait run out first.
-    monkeypatch.setattr("jaxlint.server.scheduler.BURST_FACTOR", 3.0)
-    monkeypatch.setattr("jaxlint.server.scheduler.MOST_BURST_DELAY", 5.0)
-    scheduler.submit(_snapshot(1, "slow 2.5 last"), delay=0.0)  # a large file, opened
+    # Margins far wider than the defaults (each keystroke waits 10x the pause before it,
+    # 3 s here), so that a loaded machine's late wake-ups (the keystrokes below are
+    # sleeps) cannot let a wait run out first: a sleep would have to overrun by 2.7 s.
+    monkeypatch.setattr("jaxlint.server.scheduler.BURST_FACTOR", 10.0)
+    monkeypatch.setattr("jaxlint.server.scheduler.MOST_BURST_DELAY", 30.0)
+    scheduler.submit(_snapshot(1, "slow 0.1 last"), delay=0.0)
     assert linter.done.wait(WAIT)
     linter.done.clear()
+    # The document's lint has a step that cannot stop, longer than any wait below (a
+    # large file's parse): as if its lint had taken that long.
+    scheduler._longest_step["file:///m.py"] = 60.0
     scheduler.submit(_snapshot(2, "hold"))
     assert linter.holding.wait(WAIT)
-    # Keystrokes 0.6 s apart, more than the scheduler's delay (0.05) but faster than the
-    # lint of version 2 (held): each waits 1.8 s, and the next one comes first.
+    # Keystrokes 0.3 s apart, more than the scheduler's delay (0.05) but faster than the
+    # lint of version 2 (held): each waits 3 s, and the next one comes first.
     for version in (3, 4):
-        time.sleep(0.6)
+        time.sleep(0.3)
         scheduler.submit(_snapshot(version, f"v{version}"))
-    time.sleep(0.6)
+    time.sleep(0.3)
     scheduler.submit(_snapshot(5, "v5 last"))
     assert linter.done.wait(WAIT)
     assert linter.linted == [1, 2, 5] and linter.delivered == [1, 5]
