@@ -115,7 +115,7 @@ class FileLinter:
         rule can report on it, so that it needs no libcst tree (see jaxlint.project.prefilter);
         a :class:`Refusal` when CPython refuses it or it nests too deep for libcst."""
         decorators = self.settings.traced_decorators
-        known = prefilter.remembered(source, decorators)  # the project index's verdict
+        known = prefilter.remembered_verdict(source, decorators)  # the project index's
         tree = None
         if known is None:
             # A notebook's joined cells are not what Jupyter compiles: parse them only.
@@ -126,12 +126,16 @@ class FileLinter:
                 return tree
         if not self.wants_model(text):
             return False
-        if self.external is not None or not prefilter.ENABLED:
+        external = self.external
+        if not prefilter.ENABLED or (
+            external is not None and (external.rebound or external.jitted or external.classes)
+        ):
             return True
         if tree is not None:
-            known = prefilter.shown_triggers(tree, decorators)
+            known = prefilter.file_verdict(tree, decorators)
         assert known is not None
-        return prefilter.could_report(known, self.rules)
+        # Functions traced from other files: the rules about traced code look there only.
+        return known.may_report(self.rules, external.traced if external is not None else ())
 
     def diagnose(
         self, module: cst.Module, text: str | None = None, *, model_always: bool = False
