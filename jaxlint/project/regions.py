@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.syntax.chains import chain_parts
+from jaxlint.syntax.imports import imported_names
 
 #: ``denoted(chains)``: the canonical names the chains may denote (the pre-filter's
 #: resolution of names through the whole file's imports and aliases).
@@ -125,8 +126,8 @@ def _bound_names(node: ast.AST) -> set[str]:
             bound.add(inner.rest)
         elif isinstance(inner, ast.ExceptHandler) and inner.name:
             bound.add(inner.name)
-        elif isinstance(inner, ast.alias):
-            bound.add((inner.asname or inner.name).partition(".")[0])
+        elif isinstance(inner, ast.Import | ast.ImportFrom):
+            bound.update(local for local, _ in imported_names(inner))
     return bound
 
 
@@ -288,8 +289,8 @@ class _Reader:
             elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar):
                 if node.name:
                     values[node.name] = False
-            elif isinstance(node, ast.alias):
-                values[(node.asname or node.name).partition(".")[0]] = False
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                values.update(dict.fromkeys((local for local, _ in imported_names(node)), False))
             stack.extend(ast.iter_child_nodes(node))
         arguments = function.args
         parameters = {
