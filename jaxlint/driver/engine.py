@@ -16,6 +16,7 @@ import libcst as cst
 from jaxlint.config import Settings
 from jaxlint.driver.collector import fewer_collections
 from jaxlint.driver.fixer import Located, fix_until_clean
+from jaxlint.driver.results import FileResult
 from jaxlint.driver.source import (
     decoded_hint,
     deep_recursion,
@@ -46,17 +47,6 @@ from jaxlint.syntax.positions import node_spans
 
 class InternalError(Exception):
     """A rule crashed on a file: reported with the file and rule named, exit code 2."""
-
-
-@dataclass
-class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    fixed_source: bytes | None = None  # the new content when fixes were applied
-    original_source: bytes | None = None
-    fixes_applied: int = 0
-    errors: list[str] = field(default_factory=list)  # internal errors (exit 2)
-    warnings: list[str] = field(default_factory=list)  # skipped files, refused fixes
 
 
 @dataclass

@@ -20,7 +20,7 @@ from typing import Any
 
 from jaxlint._version import __version__
 from jaxlint.config import Settings
-from jaxlint.driver.engine import FileResult
+from jaxlint.driver.results import FileResult
 from jaxlint.fix.findings import Applicability, Finding, FixSuggestion, TextEdit
 from jaxlint.fsio import write_atomically
 

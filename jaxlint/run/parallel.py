@@ -20,23 +20,18 @@ from typing import TYPE_CHECKING
 
 from jaxlint.config import Settings
 from jaxlint.driver.collector import LINT_GC_THRESHOLDS, fewer_collections
-from jaxlint.driver.engine import FileResult, lint_file
+from jaxlint.driver.results import FileResult
 from jaxlint.fsio import read_source
-from jaxlint.project.index import (
-    CrossModuleFacts,
-    DecoratorsOf,
-    names_a_transformation,
-    prefilter,
-    summarize,
-    summary_key,
-)
-from jaxlint.project.reader import module_name
 from jaxlint.run.cache import source_digest
 
 if TYPE_CHECKING:
     # Imported where a pool starts: a run of one file (or --jobs 1) needs none of it.
     import multiprocessing.context
     from concurrent.futures import Future
+
+    # The linter and the project index (libcst, the model, the rules) are imported where
+    # a file is linted or read: a run served from the cache needs none of them.
+    from jaxlint.project.index import CrossModuleFacts, DecoratorsOf
 
 #: A lint result and the digest of the bytes it was computed from (None: unreadable).
 Outcome = tuple[FileResult, str | None]
@@ -112,6 +107,8 @@ def lint_one(
     """Lint one file; whatever goes wrong is an internal error for this file alone, and a
     file that takes longer than ``settings.file_timeout`` is skipped with a warning.
     ``unsafe_fixes`` None: as the file's own configuration says."""
+    from jaxlint.driver.engine import lint_file
+
     unsafe = settings.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
     try:
         with time_limit(settings.file_timeout):
@@ -199,6 +196,11 @@ def lint_files(
         # Workers start with ``settings``: a task carries only a nearer configuration.
         own = own_settings(path)
         return None if own is settings else own
+
+    if not paths:
+        return
+    # Before any worker forks, so that each starts with the linter imported.
+    import jaxlint.driver.engine  # noqa: F401
 
     jobs = min(jobs or default_jobs(), len(paths))
     context = _context() if len(paths) > 1 else None
@@ -324,6 +326,9 @@ def summarize_files(
         # One process, few files, or summaries from an earlier run (the cache's): what is
         # left to read is usually a few changed files, which the index reads itself.
         return
+    from jaxlint.project.index import names_a_transformation, prefilter, summarize, summary_key
+    from jaxlint.project.reader import module_name
+
     todo: list[str] = []
     for path in paths:
         if not path.endswith(".py"):
