@@ -16,7 +16,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jaxlint.config import Settings
 from jaxlint.driver.collector import LINT_GC_THRESHOLDS, fewer_collections
@@ -97,6 +97,14 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGPROF, previous)
 
 
+def lint_file(path: str, settings: Settings, **options: Any) -> FileResult:
+    """:func:`jaxlint.driver.engine.lint_file`, imported on first use: a run served from
+    the cache lints nothing, and needs neither libcst nor the rules."""
+    from jaxlint.driver.engine import lint_file as lint
+
+    return lint(path, settings, **options)
+
+
 def lint_one(
     path: str,
     settings: Settings,
@@ -107,8 +115,6 @@ def lint_one(
     """Lint one file; whatever goes wrong is an internal error for this file alone, and a
     file that takes longer than ``settings.file_timeout`` is skipped with a warning.
     ``unsafe_fixes`` None: as the file's own configuration says."""
-    from jaxlint.driver.engine import lint_file
-
     unsafe = settings.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
     try:
         with time_limit(settings.file_timeout):
