@@ -160,13 +160,15 @@ def lint_paths(
     # Building the index parses most files, so it is built only when needed: not when the
     # cache holds its fingerprints for exactly these files with exactly these contents.
     project: ProjectIndex | None = None
-    summaries: MutableMapping[str, Any] = cache.index_summaries if cache is not None else {}
+    summaries: MutableMapping[str, Any] = {}  # the cache's, read where an index is built
 
     def built_index() -> ProjectIndex | None:
-        nonlocal project
+        nonlocal project, summaries
         if project is None and len(scope) > 1:
             # A notebook is no module other files import: the index is of modules.
             modules = [path for path in scope if not is_notebook(path)]
+            if cache is not None:
+                summaries = cache.index_summaries
             # Syntax trees are acyclic: at Python's default thresholds the collector
             # walked them for a fifth of the index's time.
             with fewer_collections():
