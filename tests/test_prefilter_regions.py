@@ -47,7 +47,9 @@ def traced_elsewhere(code: str, *qualnames: str, settings: Settings = EVERY_RULE
 
 def clean(code: str) -> frozenset[str]:
     tree = ast.parse(textwrap.dedent(code))
-    return prefilter.file_verdict(tree).clean_units
+    found = prefilter.with_regions(prefilter.file_verdict(tree), tree).clean_units
+    assert found is not None
+    return found
 
 
 # ---------------------------------------------------------------- skipped, and near misses
@@ -225,7 +227,8 @@ def test_the_exactness_comparison_is_not_vacuous() -> None:
         qualnames = _qualnames(source)
         if not qualnames:
             continue
-        verdict = prefilter.file_verdict(ast.parse(source))
+        tree = ast.parse(source)
+        verdict = prefilter.with_regions(prefilter.file_verdict(tree), tree)
         if not verdict.may_report(rules_for(EVERY_RULE.codes_for("a.py")), qualnames):
             skipped += 1
         elif traced_elsewhere(source, *qualnames):

@@ -125,7 +125,14 @@ class FileLinter:
             known = prefilter.file_verdict(tree, decorators)
         assert known is not None
         # Functions traced from other files: the rules about traced code look there only.
-        return known.may_report(self.rules, external.traced if external is not None else ())
+        traced = external.traced if external is not None else {}
+        if known.needs_regions(self.rules, traced):
+            if tree is None:  # the index's verdict: a CPython parse, for these few files
+                tree = prefilter.python_tree(source, compiles=not is_notebook(self.path))
+            if isinstance(tree, Refusal):
+                return True
+            known = prefilter.with_regions(known, tree)
+        return known.may_report(self.rules, traced)
 
     def diagnose(
         self, module: cst.Module, text: str | None = None, *, model_always: bool = False

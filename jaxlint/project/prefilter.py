@@ -374,7 +374,20 @@ class Verdict:
 
     shown: frozenset[Trigger]
     shown_when_traced: frozenset[Trigger]
-    clean_units: frozenset[str] = frozenset()
+    #: None until asked for (:func:`with_regions`): few files are traced from elsewhere.
+    clean_units: frozenset[str] | None = None
+
+    def needs_regions(
+        self, rules: Iterable[Rule | type[Rule]], traced_from_elsewhere: Iterable[str] = ()
+    ) -> bool:
+        """Whether :meth:`may_report` turns on clean units not worked out yet."""
+        rules = tuple(rules)
+        return (
+            self.clean_units is None
+            and any(True for _ in traced_from_elsewhere)
+            and not could_report(self.shown, rules)
+            and could_report(self.shown_when_traced, rules)
+        )
 
     def may_report(
         self, rules: Iterable[Rule | type[Rule]], traced_from_elsewhere: Iterable[str] = ()
@@ -390,12 +403,12 @@ class Verdict:
         return (
             bool(traced)
             and could_report(self.shown_when_traced, rules)
-            and not regions.region_is_clean(self.clean_units, traced)
+            and not regions.region_is_clean(self.clean_units or frozenset(), traced)
         )
 
 
 #: A file whose aliases do not settle: every trigger, no clean unit.
-UNSETTLED = Verdict(ALL_TRIGGERS, ALL_TRIGGERS)
+UNSETTLED = Verdict(ALL_TRIGGERS, ALL_TRIGGERS, frozenset())
 
 
 def shown_triggers(tree: ast.AST, traced_decorators: Iterable[str] = ()) -> frozenset[Trigger]:
@@ -417,11 +430,23 @@ def file_verdict(tree: ast.AST, traced_decorators: Iterable[str] = ()) -> Verdic
     traced = _traced_possible(scan, frozenset(traced_decorators))
     shown = _shown(scan, chains, traced)
     if traced:
-        return Verdict(shown, shown)
-    clean = frozenset()
-    if isinstance(tree, ast.Module):
-        clean = regions.clean_units(tree, scan.denoted)
-    return Verdict(shown, _shown(scan, chains, True), clean)
+        return Verdict(shown, shown, frozenset())
+    return Verdict(shown, _shown(scan, chains, True))
+
+
+def with_regions(verdict: Verdict, tree: ast.AST) -> Verdict:
+    """``verdict`` with its clean units worked out from the file's ``tree``."""
+    if verdict.clean_units is not None or not isinstance(tree, ast.Module):
+        return verdict
+    scan = _Scan()
+    scan.run(tree)
+    try:
+        scan.settle()
+    except _GaveUp:
+        return Verdict(ALL_TRIGGERS, ALL_TRIGGERS, frozenset())
+    return Verdict(
+        verdict.shown, verdict.shown_when_traced, regions.clean_units(tree, scan.denoted)
+    )
 
 
 def _shown(scan: _Scan, chains: list[list[str]], traced: bool) -> frozenset[Trigger]:
