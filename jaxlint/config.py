@@ -92,27 +92,28 @@ DEFAULT_EXCLUDE = (
 
 @functools.cache
 def all_codes() -> tuple[str, ...]:
-    """Every rule code, from the rule registry. Imported on first use, so that reading
-    a configuration does not load the rules (and libcst) with it."""
-    from jaxlint.rules import ALL_CODES
+    """Every rule code, from the rule catalog (a generated copy of the registry's facts,
+    tests/test_registry.py keeps them equal): reading a configuration, or serving a run
+    from the cache, does not load the rules (and libcst) with it."""
+    from jaxlint.rules.catalog import catalog
 
-    return ALL_CODES
+    return tuple(entry.code for entry in catalog())
 
 
 @functools.cache
 def opt_in_codes() -> frozenset[str]:
     """Codes off by default, which only ``ALL`` or the exact code selects."""
-    from jaxlint.rules import OPT_IN_CODES
+    from jaxlint.rules.catalog import catalog
 
-    return OPT_IN_CODES
+    return frozenset(entry.code for entry in catalog() if not entry.default_enabled)
 
 
 @functools.cache
 def preview_codes() -> frozenset[str]:
     """Codes of preview rules, off unless preview is on (ruff's ``--preview``)."""
-    from jaxlint.rules import PREVIEW_CODES
+    from jaxlint.rules.catalog import catalog
 
-    return PREVIEW_CODES
+    return frozenset(entry.code for entry in catalog() if entry.preview)
 
 
 def __getattr__(name: str) -> Any:

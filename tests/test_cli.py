@@ -410,3 +410,18 @@ def test_an_unreadable_file_is_the_same_finding_named_or_found(tmp_path: Path) -
     for args in (["src/broken.py", "src/ok.py"], ["src"]):
         code, out, err = run(["--no-cache", "--output-format", "concise", *args], cwd=tmp_path)
         assert (code, out.splitlines()[0]) == (1, expected), err
+
+
+def test_a_run_served_from_the_cache_loads_neither_libcst_nor_the_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()  # the project root, where the cache lives
+    (tmp_path / "train.py").write_text("import jax\n\n@jax.jit\ndef f(x):\n    print(x)\n")
+    (tmp_path / "util.py").write_text("def helper(x):\n    return x\n")
+    monkeypatch.chdir(tmp_path)
+    cold, loaded_cold = _modules_loaded_by(["check", "."])
+    warm, loaded_warm = _modules_loaded_by(["check", "."])
+    assert "JL004" in cold and warm == cold
+    heavy = {"libcst", "jaxlint.driver.engine", "jaxlint.rules.registry", "jaxlint.project.index"}
+    assert heavy <= loaded_cold
+    assert not heavy & loaded_warm

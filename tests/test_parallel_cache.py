@@ -16,8 +16,7 @@ import pytest
 
 from jaxlint.config import Settings, load_settings, with_overrides
 from jaxlint.driver import engine
-from jaxlint.project import prefilter
-from jaxlint.run import check
+from jaxlint.project import index, prefilter
 from jaxlint.run.cache import CACHE_DIR, _checksum
 from jaxlint.run.check import CheckOptions, lint_paths
 
@@ -351,13 +350,14 @@ def test_cross_module_facts_are_cached_and_invalidated(
     (pkg / "train.py").write_text(jitted)
     settings = Settings(root=str(tmp_path))
     built: list[int] = []
-    real_index = check.ProjectIndex
+    real_index = index.ProjectIndex
 
     def counted_index(*args, **kwargs):  # type: ignore[no-untyped-def]
         built.append(1)
         return real_index(*args, **kwargs)
 
-    monkeypatch.setattr(check, "ProjectIndex", counted_index)
+    # The run imports the index where it builds one (a cached run never does).
+    monkeypatch.setattr(index, "ProjectIndex", counted_index)
 
     def codes() -> list[tuple[str, str]]:
         run = lint_paths([str(tmp_path)], settings, options())

@@ -16,6 +16,7 @@ import libcst as cst
 from jaxlint.config import Settings
 from jaxlint.driver.collector import fewer_collections
 from jaxlint.driver.fixer import Located, fix_until_clean
+from jaxlint.driver.results import FileResult
 from jaxlint.driver.source import (
     decoded_hint,
     deep_recursion,
@@ -46,17 +47,6 @@ from jaxlint.syntax.positions import node_spans
 
 class InternalError(Exception):
     """A rule crashed on a file: reported with the file and rule named, exit code 2."""
-
-
-@dataclass
-class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    fixed_source: bytes | None = None  # the new content when fixes were applied
-    original_source: bytes | None = None
-    fixes_applied: int = 0
-    errors: list[str] = field(default_factory=list)  # internal errors (exit 2)
-    warnings: list[str] = field(default_factory=list)  # skipped files, refused fixes
 
 
 @dataclass
@@ -115,7 +105,7 @@ class FileLinter:
         rule can report on it, so that it needs no libcst tree (see jaxlint.project.prefilter);
         a :class:`Refusal` when CPython refuses it or it nests too deep for libcst."""
         decorators = self.settings.traced_decorators
-        known = prefilter.remembered(source, decorators)  # the project index's verdict
+        known = prefilter.remembered_verdict(source, decorators)  # the project index's
         tree = None
         if known is None:
             # A notebook's joined cells are not what Jupyter compiles: parse them only.
@@ -126,12 +116,23 @@ class FileLinter:
                 return tree
         if not self.wants_model(text):
             return False
-        if self.external is not None or not prefilter.ENABLED:
+        external = self.external
+        if not prefilter.ENABLED or (
+            external is not None and (external.rebound or external.jitted or external.classes)
+        ):
             return True
         if tree is not None:
-            known = prefilter.shown_triggers(tree, decorators)
+            known = prefilter.file_verdict(tree, decorators)
         assert known is not None
-        return prefilter.could_report(known, self.rules)
+        # Functions traced from other files: the rules about traced code look there only.
+        traced = external.traced if external is not None else {}
+        if known.needs_regions(self.rules, traced):
+            if tree is None:  # the index's verdict: a CPython parse, for these few files
+                tree = prefilter.python_tree(source, compiles=not is_notebook(self.path))
+            if isinstance(tree, Refusal):
+                return True
+            known = prefilter.with_regions(known, tree)
+        return known.may_report(self.rules, traced)
 
     def diagnose(
         self, module: cst.Module, text: str | None = None, *, model_always: bool = False

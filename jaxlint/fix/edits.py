@@ -12,27 +12,19 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import enum
 import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from jaxlint.fix.suggestions import Applicability, FixSuggestion, TextEdit
 from jaxlint.syntax.positions import StatementAt, enclosing_statements, node_spans
 
 if TYPE_CHECKING:
     from jaxlint.model import Scope, SemanticModel
-
-
-class Applicability(enum.Enum):
-    """Safe fixes keep the program's meaning wherever the original could run; unsafe
-    ones may change it (each rule says how) and need ``--unsafe-fixes``."""
-
-    SAFE = "safe"
-    UNSAFE = "unsafe"
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,42 +90,6 @@ class Fix:
     title: str
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
-
-
-@dataclass(frozen=True)
-class TextEdit:
-    """Replace the text from ``line:column`` up to, not including, ``end_line:end_column``
-    with ``content`` (1-based; columns count characters). An empty range inserts."""
-
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    content: str
-
-
-@dataclass(frozen=True)
-class FixSuggestion:
-    """A fix as reporters give it: how safe, its title, and its edits as text."""
-
-    applicability: Applicability
-    message: str
-    edits: tuple[TextEdit, ...]
-
-    def as_json(self) -> dict[str, Any]:
-        """The ``fix`` of a JSON finding, shaped as ruff's."""
-        return {
-            "applicability": self.applicability.value,
-            "message": self.message,
-            "edits": [
-                {
-                    "location": {"line": edit.line, "column": edit.column},
-                    "end_location": {"line": edit.end_line, "column": edit.end_column},
-                    "content": edit.content,
-                }
-                for edit in self.edits
-            ],
-        }
 
 
 # Lines end as libcst ends them: at "\n", "\r\n" or a lone "\r".

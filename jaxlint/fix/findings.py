@@ -6,10 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-import libcst as cst
+from jaxlint.fix.suggestions import Applicability, FixSuggestion, TextEdit
 
-from jaxlint.fix.edits import Applicability, Fix, FixSuggestion, TextEdit
+if TYPE_CHECKING:
+    # Diagnostics hold libcst nodes; findings, which a cached run reads, do not.
+    import libcst as cst
+
+    from jaxlint.fix.edits import Fix
 
 __all__ = [
     "Applicability",
@@ -22,6 +27,15 @@ __all__ = [
     "documentation_command",
     "single_line",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Fix":  # re-exported, loaded with libcst on first use
+        from jaxlint.fix.edits import Fix
+
+        return Fix
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Whether unsafe fixes are on: for every file (a bool), or for the file at a path (each
 #: file's configuration decides, as ruff resolves ``unsafe-fixes``).

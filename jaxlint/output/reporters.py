@@ -25,7 +25,6 @@ from jaxlint.output.snippets import (
     snippet,
     wants_color,
 )
-from jaxlint.rules import ALL_RULES, RULES_BY_CODE
 
 #: Where the project lives, for SARIF's ``informationUri``: its PyPI page under the
 #: distribution name (``jaxlint`` on PyPI is an unrelated project, and the repository URL
@@ -238,6 +237,8 @@ def write_sarif(
     as stored: the JSON line holding its cell's line (no columns: JSON escaping moves
     them); the message and the ``cell``/``cellLine``/... properties say where in the
     cell it is, which no SARIF location type expresses."""
+    from jaxlint.rules import ALL_RULES  # their full documentation: SARIF only
+
     root = os.path.abspath(root or os.getcwd())
     rules = [
         {
@@ -307,6 +308,8 @@ def write_sarif(
 def write_statistics(
     findings: Sequence[Finding], out: TextIO, output_format: str, unsafe_fixes: UnsafeFixes = False
 ) -> None:
+    from jaxlint.rules import RULES_BY_CODE
+
     counts = Counter(f.code for f in findings)
     fixable = Counter(f.code for f in findings if f.fixable(unsafe_fixes))
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))

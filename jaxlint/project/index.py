@@ -37,7 +37,6 @@ from jaxlint.project.reader import (
     ModuleReader,
     module_name,
 )
-from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.compiled import Refusal, python_tree
 
 #: How a transformation kind reads in "called from the jitted train_step".
@@ -409,10 +408,10 @@ def summary_key(package: str, traced_decorators: Iterable[str], source: bytes) -
 
 def summarize(
     path: str, traced_decorators: frozenset[str]
-) -> tuple[str, dict[str, Any] | None, bytes, frozenset[Trigger]] | None:
+) -> tuple[str, dict[str, Any] | None, bytes, prefilter.Verdict] | None:
     """One file read for the index, as a worker process does it before linting starts:
     its summary key, its summary (None when the index would not read it first: it
-    names no transformation), its pre-filter digest and verdict (the triggers it shows);
+    names no transformation), its pre-filter digest and verdict (:class:`~jaxlint.project.prefilter.Verdict`);
     or None when it cannot be read or parsed (the index and the linter then see to it
     themselves)."""
     try:
@@ -426,7 +425,7 @@ def summarize(
     module = IndexedModule(name, os.path.abspath(path), package)
     ModuleReader(module, traced_decorators).read(tree)
     summary = module.summary()
-    verdict = prefilter.shown_triggers(tree, traced_decorators)
+    verdict = prefilter.file_verdict(tree, traced_decorators)
     key = summary_key(package, traced_decorators, source)
     return key, summary, prefilter.content_digest(source), verdict
 

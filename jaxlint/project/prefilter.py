@@ -50,8 +50,10 @@ from __future__ import annotations
 import ast
 import hashlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from jaxlint.facts import jaxfacts as jf
+from jaxlint.project import regions
 from jaxlint.rules.base import Rule
 from jaxlint.rules.triggers import ALL_TRIGGERS, Trigger
 from jaxlint.syntax import compiled
@@ -338,14 +340,19 @@ class _Scan:
     ) -> bool:
         """Whether some chain may denote one of ``names``, or a name under ``prefixes``."""
         wanted = frozenset(names)
+        return any(
+            found in wanted or (prefixes and found.startswith(prefixes))
+            for found in self.denoted(chains)
+        )
+
+    def denoted(self, chains: Iterable[list[str]]) -> Iterator[str]:
+        """The canonical names the chains may denote, but for attributes of builtins and
+        of locals (never a library's name)."""
         values = self.values
         for parts in chains:
             if parts[0] not in values and len(parts) > 1:
                 continue  # an attribute of a builtin or a local: never a JAX name
-            for found in self.resolve(parts):
-                if found in wanted or (prefixes and found.startswith(prefixes)):
-                    return True
-        return False
+            yield from self.resolve(parts)
 
 
 def _traced_possible(scan: _Scan, traced_decorators: frozenset[str]) -> bool:
@@ -357,19 +364,94 @@ def _traced_possible(scan: _Scan, traced_decorators: frozenset[str]) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What the pre-filter reads in a file: the triggers it shows by itself, those it
+    shows once some of its functions are traced from other files (traced code, with
+    arrays in sight), and its units (:mod:`jaxlint.project.regions`) where such a function
+    may be with nothing that tracing makes a rule look at. No clean units are worked out
+    where the file shows traced code by itself: the triggers say all there."""
+
+    shown: frozenset[Trigger]
+    shown_when_traced: frozenset[Trigger]
+    #: None until asked for (:func:`with_regions`): few files are traced from elsewhere.
+    clean_units: frozenset[str] | None = None
+
+    def needs_regions(
+        self, rules: Iterable[Rule | type[Rule]], traced_from_elsewhere: Iterable[str] = ()
+    ) -> bool:
+        """Whether :meth:`may_report` turns on clean units not worked out yet."""
+        rules = tuple(rules)
+        return (
+            self.clean_units is None
+            and any(True for _ in traced_from_elsewhere)
+            and not could_report(self.shown, rules)
+            and could_report(self.shown_when_traced, rules)
+        )
+
+    def may_report(
+        self, rules: Iterable[Rule | type[Rule]], traced_from_elsewhere: Iterable[str] = ()
+    ) -> bool:
+        """Whether one of ``rules`` could report on the file, whose functions named in
+        ``traced_from_elsewhere`` (qualified names) other files trace."""
+        rules = tuple(rules)
+        if could_report(self.shown, rules):
+            return True
+        traced = tuple(traced_from_elsewhere)
+        # What tracing adds (traced code, arrays in sight) is all in the traced region:
+        # where it shows no store, effect, JAX name or stale read, it adds nothing.
+        return (
+            bool(traced)
+            and could_report(self.shown_when_traced, rules)
+            and not regions.region_is_clean(self.clean_units or frozenset(), traced)
+        )
+
+
+#: A file whose aliases do not settle: every trigger, no clean unit.
+UNSETTLED = Verdict(ALL_TRIGGERS, ALL_TRIGGERS, frozenset())
+
+
 def shown_triggers(tree: ast.AST, traced_decorators: Iterable[str] = ()) -> frozenset[Trigger]:
     """The triggers the file parsed into ``tree`` may show (all of them where aliases do
     not settle), not counting functions traced from other files."""
+    return file_verdict(tree, traced_decorators).shown
+
+
+def file_verdict(tree: ast.AST, traced_decorators: Iterable[str] = ()) -> Verdict:
+    """The :class:`Verdict` on the file parsed into ``tree``."""
     scan = _Scan()
     scan.run(tree)
     try:
         scan.settle()
     except _GaveUp:
-        return ALL_TRIGGERS
-    shown: set[Trigger] = set()
+        return UNSETTLED
     # A name is mostly read many times: each distinct chain is resolved once per question.
     chains = list({tuple(parts): parts for parts in scan.chains}.values())
     traced = _traced_possible(scan, frozenset(traced_decorators))
+    shown = _shown(scan, chains, traced)
+    if traced:
+        return Verdict(shown, shown, frozenset())
+    return Verdict(shown, _shown(scan, chains, True))
+
+
+def with_regions(verdict: Verdict, tree: ast.AST) -> Verdict:
+    """``verdict`` with its clean units worked out from the file's ``tree``."""
+    if verdict.clean_units is not None or not isinstance(tree, ast.Module):
+        return verdict
+    scan = _Scan()
+    scan.run(tree)
+    try:
+        scan.settle()
+    except _GaveUp:
+        return Verdict(ALL_TRIGGERS, ALL_TRIGGERS, frozenset())
+    return Verdict(
+        verdict.shown, verdict.shown_when_traced, regions.clean_units(tree, scan.denoted)
+    )
+
+
+def _shown(scan: _Scan, chains: list[list[str]], traced: bool) -> frozenset[Trigger]:
+    """The triggers shown, where ``traced`` says whether some function may be traced."""
+    shown: set[Trigger] = set()
     if traced:
         shown.add(Trigger.TRACED_CODE)
     array_names = scan.denotes(chains, _ARRAY_NAMES, _ARRAY_PREFIXES)
@@ -412,7 +494,7 @@ def could_report(shown: frozenset[Trigger], rules: Iterable[Rule | type[Rule]]) 
 #: Verdicts by content: the project index parses most files with CPython's parser before
 #: linting starts, and leaves its verdicts here, so the linter (in this process, or in
 #: workers forked after the index was built) need not parse those files again.
-_REMEMBERED: dict[tuple[bytes, frozenset[str]], frozenset[Trigger]] = {}
+_REMEMBERED: dict[tuple[bytes, frozenset[str]], Verdict] = {}
 MAX_REMEMBERED = 100_000
 
 
@@ -421,28 +503,32 @@ def content_digest(source: bytes) -> bytes:
     return hashlib.blake2b(source, digest_size=16).digest()
 
 
-def remember_verdict(
-    digest: bytes, traced_decorators: Iterable[str], shown: frozenset[Trigger]
-) -> None:
-    """Record the :func:`shown_triggers` of the bytes whose :func:`content_digest` is
+def remember_verdict(digest: bytes, traced_decorators: Iterable[str], verdict: Verdict) -> None:
+    """Record the :func:`file_verdict` on the bytes whose :func:`content_digest` is
     ``digest`` (which parse with CPython's parser)."""
     if len(_REMEMBERED) >= MAX_REMEMBERED:
         _REMEMBERED.clear()
-    _REMEMBERED[digest, frozenset(traced_decorators)] = shown
+    _REMEMBERED[digest, frozenset(traced_decorators)] = verdict
 
 
 def remember(source: bytes, tree: ast.AST, traced_decorators: Iterable[str] = ()) -> None:
     """Record the verdict for ``source``, whose CPython syntax tree ``tree`` is."""
-    shown = shown_triggers(tree, traced_decorators)
-    remember_verdict(content_digest(source), traced_decorators, shown)
+    verdict = file_verdict(tree, traced_decorators)
+    remember_verdict(content_digest(source), traced_decorators, verdict)
 
 
-def remembered(source: bytes, traced_decorators: Iterable[str] = ()) -> frozenset[Trigger] | None:
+def remembered_verdict(source: bytes, traced_decorators: Iterable[str] = ()) -> Verdict | None:
     """The verdict :func:`remember` recorded for exactly these bytes (which then parse
     with CPython's parser), or None."""
     if not _REMEMBERED:
         return None
     return _REMEMBERED.get((content_digest(source), frozenset(traced_decorators)))
+
+
+def remembered(source: bytes, traced_decorators: Iterable[str] = ()) -> frozenset[Trigger] | None:
+    """The triggers of the verdict :func:`remember` recorded for these bytes, or None."""
+    verdict = remembered_verdict(source, traced_decorators)
+    return None if verdict is None else verdict.shown
 
 
 def python_tree(source: bytes, *, compiles: bool = True) -> ast.Module | Refusal:

@@ -21,12 +21,16 @@ import os
 from collections.abc import MutableMapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jaxlint.config import ConfigError, Settings, config_in
 from jaxlint.project.configurations import Configurations, as_configurations
 from jaxlint.project.discovery import discover
-from jaxlint.project.index import ProjectIndex
+
+if TYPE_CHECKING:
+    # The index reads modules with the model's rules (libcst with them): imported where
+    # one is built, not by a run that only looks the project up.
+    from jaxlint.project.index import ProjectIndex
 
 #: What marks a work tree's root when no configuration file was found.
 _VCS_MARKERS = (".git", ".hg")
@@ -97,6 +101,8 @@ def project_index(
 ) -> ProjectIndex:
     """The cross-module index for linting ``files`` (see :func:`index_files`), each
     module traced by its own configuration's decorators."""
+    from jaxlint.project.index import ProjectIndex
+
     configurations = as_configurations(settings)
     return ProjectIndex(
         index_files(files, configurations), configurations.traced_decorators, summaries

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from jaxlint.config import ConfigError, Settings
-from jaxlint.driver.source import decoded_hint
 from jaxlint.fix.findings import Finding
 from jaxlint.fsio import read_source, write_atomically
 from jaxlint.notebook import NotebookError, is_notebook, read_notebook
@@ -58,6 +57,8 @@ class SourceLines:
                 notebook = None
             for cell in notebook.cells if notebook is not None else ():
                 self._lines[(path, cell.number)] = cell.source.splitlines()
+        from jaxlint.driver.source import decoded_hint  # with libcst: only when needed
+
         self._lines[(path, None)] = decoded_hint(source).splitlines()
 
     def line(self, finding: Finding) -> str:

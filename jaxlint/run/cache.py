@@ -20,14 +20,14 @@ from typing import Any
 
 from jaxlint._version import __version__
 from jaxlint.config import Settings
-from jaxlint.driver.engine import FileResult
+from jaxlint.driver.results import FileResult
 from jaxlint.fix.findings import Applicability, Finding, FixSuggestion, TextEdit
 from jaxlint.fsio import write_atomically
 
 CACHE_DIR = ".jaxlint_cache"
 #: 2: each finding's fix is stored with its edits; 3: and its notebook cell; 4: a header
 #: line with the checksum of the rest.
-_FORMAT = 4
+_FORMAT = 5
 #: What marks a folder as a project root when no configuration file was found.
 _VCS_MARKERS = (".git", ".hg")
 
@@ -181,48 +181,61 @@ class ResultCache:
             f"{build_fingerprint()}\0{settings.cache_key()}".encode(), digest_size=12
         ).hexdigest()
         self.file = os.path.join(self.folder, f"results-{name}.json")
+        #: The index's module summaries live apart: most runs (a warm one) never read them.
+        self.index_file = os.path.join(self.folder, f"index-{name}.json")
         self.entries: dict[str, dict[str, Any]] = {}
         self.project: dict[str, Any] = {}
-        #: Module summaries for the project index, by content key (see ProjectIndex).
-        self.index_summaries: _UsedKeys = _UsedKeys()
+        self._index: _UsedKeys | None = None
         self.seen: set[str] = set()
         self.dirty = False
         self.stats = CacheStats()
         #: What went wrong with the cache itself, for the run to report once.
         self.warnings: list[str] = []
-        self._load()
+        data = self._read(self.file)
+        if data is None:
+            self.dirty = True  # damaged: rewrite it whole
+        elif isinstance(data.get("entries"), dict):
+            self.entries = data["entries"]
+            if isinstance(data.get("project"), dict):
+                self.project = data["project"]
 
-    def _load(self) -> None:
-        """Read the cache file: a header line (format, checksum of the rest), then the
-        entries. A missing file or one of another format starts afresh silently; a damaged
-        one (truncated, edited, too deeply nested to read) is ignored with one warning and
-        rewritten by this run, never served and never a crash."""
+    @property
+    def index_summaries(self) -> _UsedKeys:
+        """Module summaries for the project index, by content key (see ProjectIndex),
+        read on first use."""
+        if self._index is None:
+            data = self._read(self.index_file)
+            stored = data.get("index") if data is not None else None
+            self._index = _UsedKeys(stored if isinstance(stored, dict) else {})
+            if data is None:
+                self._index.changed = True  # damaged: rewrite it
+        return self._index
+
+    def _read(self, file: str) -> dict[str, Any] | None:
+        """A cache file's content: a header line (format, checksum of the rest), then the
+        payload. A missing file or one of another format reads as empty, silently; a
+        damaged one (truncated, edited, too deeply nested to read) is ignored with one
+        warning (None: rewrite it), never served and never a crash."""
         try:
-            with open(self.file, encoding="utf-8") as handle:
+            with open(file, encoding="utf-8") as handle:
                 text = handle.read()
         except (OSError, UnicodeDecodeError):
-            return
+            return {}
         header, _, payload = text.partition("\n")
         try:
             head = json.loads(header)
         except (ValueError, RecursionError):
             head = None
         if isinstance(head, dict) and head.get("format") != _FORMAT:
-            return  # written by another version of jaxlint
+            return {}  # written by another version of jaxlint
         try:
             if not isinstance(head, dict) or head.get("checksum") != _checksum(payload):
                 raise ValueError("checksum")
             data = json.loads(payload)
         except (ValueError, RecursionError):
-            self.warnings.append(f"ignored a damaged cache file: {self.file}")
-            self.dirty = True  # rewrite it whole
-            return
-        if isinstance(data, dict) and isinstance(data.get("entries"), dict):
-            self.entries = data["entries"]
-            if isinstance(data.get("project"), dict):
-                self.project = data["project"]
-            if isinstance(data.get("index"), dict):
-                self.index_summaries = _UsedKeys(data["index"])
+            self.warnings.append(f"ignored a damaged cache file: {file}")
+            return None
+        return data if isinstance(data, dict) else {}
 
     def project_state(self, files: Iterable[tuple[str, str]]) -> str:
         """A digest of which files a run sees and what each holds ((path, digest) pairs):
@@ -308,9 +321,8 @@ class ResultCache:
             if name not in self.seen and not os.path.exists(os.path.join(self.root, name)):
                 del self.entries[name]
                 self.dirty = True
-        if self.index_summaries.changed:
-            self.dirty = True
-        if not self.dirty:
+        index = self._index
+        if not self.dirty and (index is None or not index.changed):
             return
         try:
             os.makedirs(self.folder, exist_ok=True)
@@ -318,18 +330,22 @@ class ResultCache:
             if not os.path.exists(ignore):
                 with open(ignore, "w", encoding="utf-8") as handle:
                     handle.write("# Automatically created by jaxlint.\n*\n")
-            payload = json.dumps(
-                {
-                    "entries": self.entries,
-                    "project": self.project,
-                    "index": self.index_summaries.used(),
-                }
-            )
-            header = json.dumps({"format": _FORMAT, "checksum": _checksum(payload)})
-            data = f"{header}\n{payload}".encode()
-            write_atomically(self.file, data, create=True, durable=False)
+            if self.dirty:
+                _write(self.file, {"entries": self.entries, "project": self.project})
+            if index is not None and index.changed:
+                _write(self.index_file, {"index": index.used()})
         except OSError as error:
             # A read-only project still lints; it just is not cached.
             self.warnings.append(f"could not write the cache ({error.strerror or error})")
             return
         self.dirty = False
+        if index is not None:
+            index.changed = False
+
+
+def _write(file: str, content: dict[str, Any]) -> None:
+    """Write a cache file (atomically; a concurrent run's copy may win, which only costs
+    it a re-lint): a header line with the format and the payload's checksum, then it."""
+    payload = json.dumps(content)
+    header = json.dumps({"format": _FORMAT, "checksum": _checksum(payload)})
+    write_atomically(file, f"{header}\n{payload}".encode(), create=True, durable=False)

@@ -12,12 +12,11 @@ import threading
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from jaxlint.config import ConfigError, Settings
 from jaxlint.driver.collector import fewer_collections
-from jaxlint.driver.engine import FileResult, lint_bytes
-from jaxlint.driver.source import unreadable_file_finding
+from jaxlint.driver.results import FileResult
 from jaxlint.fix.findings import Finding, UnsafeFixes
 from jaxlint.fsio import WriteRefused, read_source, replace_source
 from jaxlint.notebook import changed_cells, is_notebook
@@ -26,7 +25,6 @@ from jaxlint.output.reporters import plural, report, write_statistics
 from jaxlint.output.snippets import file_lines, source_lines_of
 from jaxlint.project.configurations import Configurations, as_configurations
 from jaxlint.project.discovery import discover
-from jaxlint.project.index import ProjectIndex
 from jaxlint.project.root import index_files, rooted
 from jaxlint.run.baseline import (
     SourceLines,
@@ -38,6 +36,11 @@ from jaxlint.run.baseline import (
 from jaxlint.run.cache import CacheStats, ResultCache, entry_key, source_digest
 from jaxlint.run.decorators import unresolved_decorators
 from jaxlint.run.parallel import lint_files, summarize_files
+
+if TYPE_CHECKING:
+    # The linter and the project index load libcst, the model and the rules: imported
+    # where a file is linted or the index built, never by a run served from the cache.
+    from jaxlint.project.index import ProjectIndex
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,8 @@ def lint_paths(
     files = discover(paths, configurations, run.warnings, missing)
     for path in missing:  # reported as ruff does, and the rest is linted
         if "JL000" in configurations.for_file(path).codes_for(path):
+            from jaxlint.driver.source import unreadable_file_finding
+
             gone = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
             run.findings.append(unreadable_file_finding(path, gone))
         else:
@@ -155,13 +160,15 @@ def lint_paths(
     # Building the index parses most files, so it is built only when needed: not when the
     # cache holds its fingerprints for exactly these files with exactly these contents.
     project: ProjectIndex | None = None
-    summaries: MutableMapping[str, Any] = cache.index_summaries if cache is not None else {}
+    summaries: MutableMapping[str, Any] = {}  # the cache's, read where an index is built
 
     def built_index() -> ProjectIndex | None:
-        nonlocal project
+        nonlocal project, summaries
         if project is None and len(scope) > 1:
             # A notebook is no module other files import: the index is of modules.
             modules = [path for path in scope if not is_notebook(path)]
+            if cache is not None:
+                summaries = cache.index_summaries
             # Syntax trees are acyclic: at Python's default thresholds the collector
             # walked them for a fifth of the index's time.
             with fewer_collections():
@@ -169,6 +176,8 @@ def lint_paths(
                 # Each module traced by its own configuration's decorators, whoever runs.
                 decorators_of = configurations.traced_decorators
                 summarize_files(modules, decorators_of, summaries, options.jobs)
+                from jaxlint.project.index import ProjectIndex
+
                 project = ProjectIndex(modules, decorators_of, summaries)
         return project
 
@@ -470,6 +479,8 @@ def lint_stdin(source: bytes, settings: Settings, options: CheckOptions) -> Chec
     if options.stdin_filename and settings.force_exclude and settings.is_excluded(path):
         run.results.append(FileResult(path, original_source=source))
         return run  # excluded: nothing to report (and, with --fix, the source unchanged)
+    from jaxlint.driver.engine import lint_bytes
+
     result = lint_bytes(
         path,
         source,

@@ -16,27 +16,22 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jaxlint.config import Settings
 from jaxlint.driver.collector import LINT_GC_THRESHOLDS, fewer_collections
-from jaxlint.driver.engine import FileResult, lint_file
+from jaxlint.driver.results import FileResult
 from jaxlint.fsio import read_source, signals_deferred
-from jaxlint.project.index import (
-    CrossModuleFacts,
-    DecoratorsOf,
-    names_a_transformation,
-    prefilter,
-    summarize,
-    summary_key,
-)
-from jaxlint.project.reader import module_name
 from jaxlint.run.cache import source_digest
 
 if TYPE_CHECKING:
     # Imported where a pool starts: a run of one file (or --jobs 1) needs none of it.
     import multiprocessing.context
     from concurrent.futures import Future
+
+    # The linter and the project index (libcst, the model, the rules) are imported where
+    # a file is linted or read: a run served from the cache needs none of them.
+    from jaxlint.project.index import CrossModuleFacts, DecoratorsOf
 
 #: A lint result and the digest of the bytes it was computed from (None: unreadable).
 Outcome = tuple[FileResult, str | None]
@@ -128,6 +123,14 @@ def too_slow(path: str, settings: Settings) -> FileResult:
     limit = f"{settings.file_timeout:g}"
     warning = f"{path}: skipped (linting it took more than {limit} s of CPU: `file-timeout`)"
     return FileResult(path, warnings=[warning])
+
+
+def lint_file(path: str, settings: Settings, **options: Any) -> FileResult:
+    """:func:`jaxlint.driver.engine.lint_file`, imported on first use: a run served from
+    the cache lints nothing, and needs neither libcst nor the rules."""
+    from jaxlint.driver.engine import lint_file as lint
+
+    return lint(path, settings, **options)
 
 
 def lint_one(
@@ -251,6 +254,11 @@ def lint_files(
         # Workers start with ``settings``: a task carries only a nearer configuration.
         own = own_settings(path)
         return None if own is settings else own
+
+    if not paths:
+        return
+    # Before any worker forks, so that each starts with the linter imported.
+    import jaxlint.driver.engine  # noqa: F401
 
     jobs = min(jobs or default_jobs(), len(paths))
     context = _context() if len(paths) > 1 else None
@@ -386,6 +394,9 @@ def summarize_files(
         # One process, few files, or summaries from an earlier run (the cache's): what is
         # left to read is usually a few changed files, which the index reads itself.
         return
+    from jaxlint.project.index import names_a_transformation, prefilter, summarize, summary_key
+    from jaxlint.project.reader import module_name
+
     todo: list[str] = []
     for path in paths:
         if not path.endswith(".py"):
