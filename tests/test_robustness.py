@@ -383,17 +383,27 @@ def test_linting_never_imports_or_runs_the_code(
     (tmp_path / "pyproject.toml").write_text(
         '[tool.jaxlint]\ntraced-decorators = ["pkg.evil.decorate"]\n'
     )
-    # In-process, with eval/exec and the import machinery watched.
+    # In-process, with eval/exec and the import machinery watched. jaxlint imports parts
+    # of itself, and of the standard library, on first use (dataclasses and namedtuples
+    # exec their generated methods): only code run in another namespace counts.
     calls: list[str] = []
     real_import = builtins.__import__
+    real_exec = builtins.exec
 
     def watched_import(name, *args, **kwargs):  # type: ignore[no-untyped-def]
         if name.split(".")[0] in ("pkg", "evil", "conftest", "user"):
             calls.append(f"import {name}")
         return real_import(name, *args, **kwargs)
 
+    def ours(namespace: object) -> bool:
+        name = namespace.get("__name__", "") if isinstance(namespace, dict) else ""
+        top = str(name).split(".")[0]
+        return top in ("jaxlint", "_pytest") or top in sys.stdlib_module_names
+
     def forbidden(what: str):  # type: ignore[no-untyped-def]
         def call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if what == "exec" and len(args) > 1 and ours(args[1]):
+                return real_exec(*args, **kwargs)
             calls.append(what)
             raise AssertionError(f"{what} called while linting")
 

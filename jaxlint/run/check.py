@@ -314,18 +314,33 @@ class _Terminated(BaseException):
 
 @contextlib.contextmanager
 def _termination_as_exception() -> Iterator[None]:
+    """SIGTERM raises ``_Terminated`` and SIGINT ``KeyboardInterrupt`` in the main thread;
+    from the first of either, both are ignored: the run is ending, and a second signal
+    (Ctrl-C pressed twice, or sent to the whole group by each worker) must not interrupt
+    the one line that says so, nor end the process before it is written."""
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may handle signals
         return
+    stopped = False
 
-    def terminate(signum: int, frame: FrameType | None) -> None:
-        raise _Terminated
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopped
+        stopped = True
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise _Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, terminate)
+    # An ignored SIGINT (nohup, a background job) stays ignored.
+    caught = [signal.SIGTERM]
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        caught.append(signal.SIGINT)
+    previous = {how: signal.signal(how, stop) for how in caught}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if not stopped:
+            for how, handler in previous.items():
+                signal.signal(how, handler)
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
