@@ -107,6 +107,13 @@ def main() -> int:
     if args.select:
         settings = with_overrides(settings, select=args.select.split(","))
     options = check.CheckOptions(jobs=1, use_cache=False)
+    # --jobs 1 lints in a forked worker (a native crash then costs one file), where the
+    # timers above would see nothing: lint in this process, as where forking is unsafe.
+    import multiprocessing
+
+    from jaxlint.run import parallel
+
+    parallel._context = lambda: multiprocessing.get_context("spawn")
     start = time.process_time()
     run = check.lint_paths([str(folder)], settings, options)
     total = time.process_time() - start
