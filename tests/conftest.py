@@ -4,6 +4,7 @@ import importlib.util
 import os
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from jaxlint.cli import main
+from jaxlint.driver import engine
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -99,3 +101,17 @@ def invoke_cli(args: list[str], cwd: Path | None = None) -> tuple[int, str, str]
     finally:
         os.chdir(old)
     return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def libcst_parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]:
+    """The sources the engine hands to libcst in this process."""
+    seen: list[bytes] = []
+    parse = engine.parse
+
+    def counted(source: bytes, *, checked: bool = False):  # type: ignore[no-untyped-def]
+        seen.append(source)
+        return parse(source, checked=checked)
+
+    monkeypatch.setattr(engine, "parse", counted)
+    yield seen

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import hypothesmith
@@ -13,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jaxlint.config import ALL_SELECTOR, Settings, load_settings
-from jaxlint.driver import engine
 from jaxlint.driver.engine import lint_python_source
 from jaxlint.driver.source import looks_like_jax
 from jaxlint.facts import jaxfacts as jf
@@ -40,20 +38,6 @@ def tree(code: str) -> ast.Module:
 
 def shown(code: str, traced_decorators: tuple[str, ...] = ()) -> set[Trigger]:
     return set(prefilter.shown_triggers(tree(code), traced_decorators))
-
-
-@pytest.fixture
-def libcst_parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]:
-    """The sources the engine hands to libcst in this process."""
-    seen: list[bytes] = []
-    parse = engine.parse
-
-    def counted(source: bytes, *, checked: bool = False):  # type: ignore[no-untyped-def]
-        seen.append(source)
-        return parse(source, checked=checked)
-
-    monkeypatch.setattr(engine, "parse", counted)
-    yield seen
 
 
 ARRAY_STORE = """\

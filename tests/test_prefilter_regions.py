@@ -6,13 +6,11 @@ from __future__ import annotations
 import ast
 import multiprocessing
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from jaxlint.config import ALL_SELECTOR, Settings, load_settings
-from jaxlint.driver import engine
 from jaxlint.driver.engine import lint_bytes
 from jaxlint.fix.findings import Finding
 from jaxlint.project import prefilter, regions
@@ -24,19 +22,6 @@ from jaxlint.run.check import CheckOptions, lint_paths
 ROOT = Path(__file__).resolve().parent.parent
 EVERY_RULE = Settings(select=(ALL_SELECTOR,))
 VIA = "called from the jitted step in train.py:9"
-
-
-@pytest.fixture
-def libcst_parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]:
-    seen: list[bytes] = []
-    parse = engine.parse
-
-    def counted(source: bytes, *, checked: bool = False):  # type: ignore[no-untyped-def]
-        seen.append(source)
-        return parse(source, checked=checked)
-
-    monkeypatch.setattr(engine, "parse", counted)
-    yield seen
 
 
 def traced_elsewhere(code: str, *qualnames: str, settings: Settings = EVERY_RULE) -> list[Finding]:
