@@ -253,6 +253,44 @@ def test_records_hash_every_argument_they_are_made_with(name: str) -> None:
     assert claimed == (raised and name != "Unhashable")
 
 
+def _defined(source: str, name: str) -> Any:
+    namespace: dict[str, Any] = {}
+    exec(compile(textwrap.dedent(source), "facts.py", "exec", dont_inherit=True), namespace)
+    return namespace[name]
+
+
+@pytest.mark.parametrize("base", sorted(jf.FIELD_TUPLE_BASES))
+def test_a_field_tuple_base_hashes_every_field(base: str) -> None:
+    module, _, attribute = base.rpartition(".")
+    record = _defined(
+        f"from {module} import {attribute} as Base\nclass R(Base):\n    x: object\n", "R"
+    )
+    assert hash(record((1,))) == hash(((1,),))  # a tuple of its fields
+    with pytest.raises(TypeError):
+        hash(record([1]))
+
+
+@pytest.mark.parametrize("annotation", sorted(jf.UNSTORED_FIELD_ANNOTATIONS))
+def test_an_unstored_field_annotation_keeps_its_argument_out_of_the_hash(
+    annotation: str,
+) -> None:
+    module, _, attribute = annotation.rpartition(".")
+    record = _defined(
+        f"""
+        import dataclasses
+        from {module} import {attribute} as Unstored
+        @dataclasses.dataclass(frozen=True)
+        class R:
+            x: Unstored[object]
+            def __post_init__(self, x):
+                pass
+        """,
+        "R",
+    )
+    hash(record([1]))  # the list is never stored, so never hashed
+    assert not hasattr(record([1]), "x")
+
+
 def test_jit_refuses_a_static_record_holding_a_list_or_an_array() -> None:
     jax = pytest.importorskip("jax")
     namespace: dict[str, Any] = {}
