@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,14 +39,14 @@ def test_every_repository_is_pinned_once_with_a_split() -> None:
     for repository in repositories:
         assert re.fullmatch(r"[\w.-]+/[\w.-]+", repository.name), repository.name
         assert re.fullmatch(r"[0-9a-f]{40}", repository.commit), repository.name
-        assert repository.split in ("tune", "validation", "heldout"), repository.name
+        assert repository.split in ("tune", "validation", "heldout1", "heldout"), repository.name
 
 
 def test_recorded_split_is_the_one_the_rule_assigns() -> None:
     entries = [
         e
         for e in app_corpus.tomllib.loads(app_corpus.LIST.read_text())["repository"]
-        if e["split"] != "heldout"
+        if e["split"] not in ("heldout1", "heldout")
     ]
     lines = {e["repo"]: e["lines"] for e in entries}
     assert sum(lines.values()) >= 1_000_000
@@ -53,17 +55,20 @@ def test_recorded_split_is_the_one_the_rule_assigns() -> None:
     assert 0.30 <= held_out / sum(lines.values()) <= 1 / 3
 
 
-def test_heldout_split_is_large_and_left_out_of_all() -> None:
-    repositories = app_corpus.load()
+@pytest.mark.parametrize(("split", "repositories", "lines"), [("heldout1", 50, 300_000)])
+def test_heldout_split_is_large_and_left_out_of_all(
+    split: str, repositories: int, lines: int
+) -> None:
+    every_repository = app_corpus.load()
     entries = app_corpus.tomllib.loads(app_corpus.LIST.read_text())["repository"]
-    held_out = [e for e in entries if e["split"] == "heldout"]
-    assert len(held_out) >= 25
-    assert sum(e["lines"] for e in held_out) >= 300_000
-    assert {r.name for r in app_corpus.of_split("heldout", repositories)} == {
+    held_out = [e for e in entries if e["split"] == split]
+    assert len(held_out) >= repositories
+    assert sum(e["lines"] for e in held_out) >= lines
+    assert {r.name for r in app_corpus.of_split(split, every_repository)} == {
         e["repo"] for e in held_out
     }
-    every = app_corpus.of_split("all", repositories)
-    assert len(every) == len(repositories) - len(held_out)
+    every = app_corpus.of_split("all", every_repository)
+    assert not {r.name for r in every} & {e["repo"] for e in held_out}
     assert all(r.split in ("tune", "validation") for r in every)
 
 

@@ -6,8 +6,9 @@ versions as traps (``# trap: JL00N``); a bug of a kind no rule covers is marked
 ``# uncovered: <kind>`` and kept out of precision and recall. The suite has four splits
 (see benchmarks/score_real_bugs.py): ``old`` at the top level, ``tune`` and
 ``validation``, assigned by the SHA-1 of each case's source URL before anything was
-scored, and ``heldout``, a later batch committed before its first score (never tune
-on it). The model does not find every mark yet: the floors below are what it achieves
+scored, ``heldout1``, a later batch committed before its first score and released to
+tuning once that score was reported, and ``heldout``, the next such batch (never tune on
+it). The model does not find every mark yet: the floors below are what it achieves
 now, per split, so a regression fails; raise them as the model improves (tune on ``tune``
 only). ``python benchmarks/score_real_bugs.py --split tune`` lists every miss and false
 alarm.
@@ -92,11 +93,11 @@ VALIDATION_FLOORS: dict[str, tuple[float, float]] = {
     "JL019": (1.000, 1.000),
     "all": (1.000, 0.843),
 }
-# The held-out batch at its first score, on the code of main when it was added (issue
-# 19); one case's driver line reused a key by a slip in writing it (JL005, corrected in
-# the commit after the cases). Raise these only by general model changes, never by
-# tuning on these cases.
-HELDOUT_FLOORS: dict[str, tuple[float, float]] = {
+# The first held-out batch at its first score, on the code of main when it was added
+# (issue 19); one case's driver line reused a key by a slip in writing it (JL005,
+# corrected in the commit after the cases). That score was reported once (stop 21), and
+# the batch is now tuned on like `tune`: raise these as the model improves.
+HELDOUT1_FLOORS: dict[str, tuple[float, float]] = {
     "JL002": (1.000, 1.000),
     "JL003": (1.000, 0.000),
     "JL004": (1.000, 1.000),
@@ -115,13 +116,13 @@ FLOORS: dict[str, dict[str, tuple[float, float]]] = {
     "old": OLD_FLOORS,
     "tune": TUNE_FLOORS,
     "validation": VALIDATION_FLOORS,
-    "heldout": HELDOUT_FLOORS,
+    "heldout1": HELDOUT1_FLOORS,
 }
 # Cases and buggy lines (expect + uncovered marks) of the new splits: a kind that a rule
 # learns turns an uncovered mark into an expect mark, so the sum only grows.
 NEW_SPLIT_SIZES: dict[str, tuple[int, int]] = {"tune": (69, 73), "validation": (32, 35)}
-# The held-out batch is not assigned by the SHA-1 rule: every case of it is held out.
-HELDOUT_SIZE: tuple[int, int] = (41, 46)
+# A held-out batch is not assigned by the SHA-1 rule: every case of it is held out.
+HELDOUT1_SIZE: tuple[int, int] = (41, 46)
 
 
 def _load_scorer() -> ModuleType:
@@ -172,12 +173,12 @@ def test_suite_is_what_it_claims() -> None:
         uncovered = scorer._marks(REAL_BUGS, scorer.UNCOVERED, files)
         assert len(files) >= cases, split
         assert sum(expects.values()) + sum(uncovered.values()) >= buggy_lines, split
-    heldout = scorer.split_files("heldout")
+    heldout = scorer.split_files("heldout1")
     expects = scorer._marks(REAL_BUGS, scorer.EXPECT, heldout)
     uncovered = scorer._marks(REAL_BUGS, scorer.UNCOVERED, heldout)
     traps = scorer._marks(REAL_BUGS, scorer.TRAP, heldout)
-    assert len(heldout) >= HELDOUT_SIZE[0]
-    assert sum(expects.values()) + sum(uncovered.values()) >= HELDOUT_SIZE[1]
+    assert len(heldout) >= HELDOUT1_SIZE[0]
+    assert sum(expects.values()) + sum(uncovered.values()) >= HELDOUT1_SIZE[1]
     assert sum(traps.values()) >= 33
     assert not [p for p in REAL_BUGS.rglob("*.py") if p not in scorer.split_files("all")]
 
