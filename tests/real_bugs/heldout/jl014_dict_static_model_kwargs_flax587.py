@@ -28,6 +28,6 @@ model_kwargs = {
 }
 input_shape = (8, 256)
 target_shape = (8, 256)
-key = jax.random.PRNGKey(0)
+key, key_fixed = jax.random.split(jax.random.PRNGKey(0))
 model = create_model(key, input_shape, target_shape, model_kwargs)  # expect: JL014
-model = create_model_fixed(key, input_shape, target_shape, tuple(model_kwargs.items()))  # trap: JL014
+model = create_model_fixed(key_fixed, input_shape, target_shape, tuple(model_kwargs.items()))  # trap: JL014
