@@ -112,17 +112,39 @@ HELDOUT1_FLOORS: dict[str, tuple[float, float]] = {
     "JL019": (1.000, 0.333),
     "all": (1.000, 0.527),
 }
+# The second held-out batch at its first score, on the code of main when it was added
+# (issue 19): never tune on it. One case's driver line reused a key by a slip in writing
+# it (flax#587, JL005; corrected in the commit after the cases). The JL005 false alarm
+# left is on the user's own code (equinox#361 initialises two models with one key), not
+# a slip, and stays unmarked.
+HELDOUT_FLOORS: dict[str, tuple[float, float]] = {
+    "JL002": (1.000, 1.000),
+    "JL003": (1.000, 0.666),
+    "JL004": (1.000, 1.000),
+    "JL005": (0.750, 0.428),
+    "JL006": (1.000, 0.142),
+    "JL011": (1.000, 0.928),
+    "JL013": (1.000, 1.000),
+    "JL014": (1.000, 0.666),
+    "JL015": (1.000, 0.000),
+    "all": (0.966, 0.674),
+}
 FLOORS: dict[str, dict[str, tuple[float, float]]] = {
     "old": OLD_FLOORS,
     "tune": TUNE_FLOORS,
     "validation": VALIDATION_FLOORS,
     "heldout1": HELDOUT1_FLOORS,
+    "heldout": HELDOUT_FLOORS,
 }
 # Cases and buggy lines (expect + uncovered marks) of the new splits: a kind that a rule
 # learns turns an uncovered mark into an expect mark, so the sum only grows.
 NEW_SPLIT_SIZES: dict[str, tuple[int, int]] = {"tune": (69, 73), "validation": (32, 35)}
 # A held-out batch is not assigned by the SHA-1 rule: every case of it is held out.
-HELDOUT1_SIZE: tuple[int, int] = (41, 46)
+# (cases, buggy lines, traps) per batch.
+HELDOUT_SIZES: dict[str, tuple[int, int, int]] = {
+    "heldout1": (41, 46, 33),
+    "heldout": (36, 52, 37),
+}
 
 
 def _load_scorer() -> ModuleType:
@@ -173,13 +195,14 @@ def test_suite_is_what_it_claims() -> None:
         uncovered = scorer._marks(REAL_BUGS, scorer.UNCOVERED, files)
         assert len(files) >= cases, split
         assert sum(expects.values()) + sum(uncovered.values()) >= buggy_lines, split
-    heldout = scorer.split_files("heldout1")
-    expects = scorer._marks(REAL_BUGS, scorer.EXPECT, heldout)
-    uncovered = scorer._marks(REAL_BUGS, scorer.UNCOVERED, heldout)
-    traps = scorer._marks(REAL_BUGS, scorer.TRAP, heldout)
-    assert len(heldout) >= HELDOUT1_SIZE[0]
-    assert sum(expects.values()) + sum(uncovered.values()) >= HELDOUT1_SIZE[1]
-    assert sum(traps.values()) >= 33
+    for split, (cases, buggy_lines, trap_lines) in HELDOUT_SIZES.items():
+        heldout = scorer.split_files(split)
+        expects = scorer._marks(REAL_BUGS, scorer.EXPECT, heldout)
+        uncovered = scorer._marks(REAL_BUGS, scorer.UNCOVERED, heldout)
+        traps = scorer._marks(REAL_BUGS, scorer.TRAP, heldout)
+        assert len(heldout) >= cases, split
+        assert sum(expects.values()) + sum(uncovered.values()) >= buggy_lines, split
+        assert sum(traps.values()) >= trap_lines, split
     assert not [p for p in REAL_BUGS.rglob("*.py") if p not in scorer.split_files("all")]
 
 
