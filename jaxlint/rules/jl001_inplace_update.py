@@ -9,7 +9,9 @@ import libcst as cst
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.edits import Fix, Replace
 from jaxlint.fix.findings import Diagnostic
+from jaxlint.fix.suggestions import Applicability
 from jaxlint.model import (
+    ArrayProof,
     BindingKind,
     Fact,
     SemanticModel,
@@ -18,7 +20,7 @@ from jaxlint.model import (
     dotted,
     string_key,
 )
-from jaxlint.model.analyze.questions import rebind_obstacle
+from jaxlint.model.analyze.questions import rebind_doubt, rebind_obstacle
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.calls import keyword_names, positional_count
@@ -208,6 +210,25 @@ class InplaceUpdate(Rule):
                 return pl.pallas_call(kernel, out_shape=x)(x)
             """),
         Valid("""
+            import dataclasses
+            import functools
+            import jax
+            from jax.experimental import pallas as pl
+            @jax.tree_util.register_dataclass
+            @dataclasses.dataclass(frozen=True)
+            class Meta:
+                offsets: jax.Array  # a ref inside a kernel, annotated loosely
+            def fill(meta: Meta, n):
+                meta.offsets[0] = n  # a leaf of the pytree of refs the kernel received
+            def kernel(x_ref, o_ref, meta_ref: Meta, *, n):
+                fill(meta_ref, n)
+                o_ref[...] = x_ref[...]
+            def run(x, scratch):
+                return pl.pallas_call(
+                    functools.partial(kernel, n=2), out_shape=x, scratch_shapes=[scratch]
+                )(x)
+            """),
+        Valid("""
             import jax
             def f(x):
                 ref = jax.new_ref(x)
@@ -389,6 +410,7 @@ class InplaceUpdate(Rule):
                 def bump(self, i):
                     self.w = self.w.at[i].subtract(1)
             """,
+            fixes=("safe",),
         ),
         Invalid(
             """
@@ -427,6 +449,7 @@ class InplaceUpdate(Rule):
                 buf = buf.at[i].set(0.0)
                 return stats
             """,
+            fixes=("unsafe",),  # only the annotations say `buf` is a JAX array
         ),
         Invalid(
             """
@@ -469,6 +492,65 @@ class InplaceUpdate(Rule):
             def f(x: jax.Array, y):
                 x[0] //= 2
             """,
+            fixes=(None,),
+        ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            def clear(x: jax.Array, i):
+                x[i] = 0.0  # only the annotation says so: a NumPy array would be fine
+                return x
+            def either(x: jax.Array, i, fresh):
+                if fresh:
+                    x = jnp.zeros(3)
+                x[i] = 1.0  # made by jnp on one path, annotated on the other
+                return x
+            @jax.jit
+            def traced(x: jax.Array, i):
+                x[i] = 2.0  # an argument of jit: a tracer whatever the annotation says
+                return x
+            """,
+            fixed="""
+            import jax
+            import jax.numpy as jnp
+            def clear(x: jax.Array, i):
+                x = x.at[i].set(0.0)  # only the annotation says so: a NumPy array would be fine
+                return x
+            def either(x: jax.Array, i, fresh):
+                if fresh:
+                    x = jnp.zeros(3)
+                x = x.at[i].set(1.0)  # made by jnp on one path, annotated on the other
+                return x
+            @jax.jit
+            def traced(x: jax.Array, i):
+                x = x.at[i].set(2.0)  # an argument of jit: a tracer whatever the annotation says
+                return x
+            """,
+            count=3,
+            fixes=("unsafe", "unsafe", "safe"),
+            message="In-place update of JAX array `x`",
+        ),
+        Invalid(
+            """
+            import jax.numpy as jnp
+            from mylib import Base
+            class Buffer(Base):
+                def __init__(self, n):
+                    self.w = jnp.zeros(n)
+                def bump(self, i):
+                    self.w[i] += 1  # Base, of another file, may refuse assigning fields
+            """,
+            fixed="""
+            import jax.numpy as jnp
+            from mylib import Base
+            class Buffer(Base):
+                def __init__(self, n):
+                    self.w = jnp.zeros(n)
+                def bump(self, i):
+                    self.w = self.w.at[i].add(1)  # Base, of another file, may refuse assigning fields
+            """,
+            fixes=("unsafe",),
         ),
     )
 
@@ -490,12 +572,17 @@ class InplaceUpdate(Rule):
             if model.traced_tree_part(levels[split - 1], site) is not Fact.YES:
                 return None
             base, levels = levels[split - 1], levels[split:]
-        elif model.is_mutable_ref(base, site) or model.array_fact(base, site) is not Fact.YES:
+            proof = ArrayProof.CONSTRUCTED  # a leaf of a traced pytree: a tracer
+        elif model.is_mutable_ref(base, site):
             return None
+        else:
+            proof = model.array_proof(base, site)
+            if proof.fact is not Fact.YES:
+                return None
         if _whole_write(target) and self.only_unannotated_params(model, base, site):
             return None  # `ref[...] = v` on a parameter is the Pallas/state-ref idiom
         label = dotted(base) or source_text(base)
-        fix, detail = self.build_fix(model, site, base, levels)
+        fix, detail = self.build_fix(model, site, base, levels, proof)
         message = f"In-place update of JAX array `{label}`: JAX arrays are immutable"
         return Diagnostic(self.code, target, message + _advice(label, fix, detail), fix)
 
@@ -505,10 +592,11 @@ class InplaceUpdate(Rule):
         """``x.at[i] = v``: `.at` is a helper to call a method on, not a view to assign to
         (`TypeError: '_IndexUpdateHelper' object does not support item assignment`)."""
         base = target.value.value  # type: ignore[attr-defined]
-        if model.array_fact(base, site) is not Fact.YES:
+        proof = model.array_proof(base, site)
+        if proof.fact is not Fact.YES:
             return None  # pandas' `df.at[row, col] = v` is an assignment by design
         label = dotted(base) or source_text(base)
-        fix, detail = self.build_fix(model, site, base, [target])
+        fix, detail = self.build_fix(model, site, base, [target], proof)
         message = f"`{label}.at[...]` cannot be assigned to: it returns updated copies"
         return Diagnostic(self.code, target, message + _advice(label, fix, detail), fix)
 
@@ -530,8 +618,12 @@ class InplaceUpdate(Rule):
         site: StoreSite,
         base: cst.BaseExpression,
         levels: list[cst.Subscript],
+        proof: ArrayProof,
     ) -> tuple[Fix | None, str]:
-        """The fix and the code it writes, or no fix and the reason there is none."""
+        """The fix and the code it writes, or no fix and the reason there is none. Safe
+        only where ``base`` is a JAX array by how it was made and assigning it surely
+        works; unsafe, saying why, where an annotation alone calls it an array (a ref or
+        a NumPy array annotated ``jax.Array`` takes the item assignment as written)."""
         statement = site.statement
         target = site.target
         if isinstance(statement, cst.Assign):
@@ -569,7 +661,17 @@ class InplaceUpdate(Rule):
             semicolon=statement.semicolon,
         )
         rewrite = source_text(replacement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT))
-        return Fix(f"Replace with `{rewrite}`", (Replace(statement, replacement),)), rewrite
+        label = dotted(base) or source_text(base)
+        doubt = (
+            f"`{label}` is a JAX array only by its annotation"
+            if proof is ArrayProof.ANNOTATED
+            else rebind_doubt(model, base, site)
+        )
+        edits = (Replace(statement, replacement),)
+        if doubt is not None:
+            title = f"Replace with `{rewrite}` (unsafe: {doubt})"
+            return Fix(title, edits, Applicability.UNSAFE), rewrite
+        return Fix(f"Replace with `{rewrite}`", edits), rewrite
 
     def elementwise(
         self, model: SemanticModel, site: StoreSite, value: cst.BaseExpression
