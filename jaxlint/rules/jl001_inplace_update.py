@@ -119,12 +119,15 @@ class InplaceUpdate(Rule):
         `jax.random.*`, `lax.*`, `.at[...]` updates, arithmetic on arrays, parameters annotated
         `jax.Array` or jaxtyping types, fields a class declares with those types
         (`stats.mean` of a parameter `stats: RunningMean`), and array parameters of traced
-        functions. Inside a traced function, `state["vel"][:, 0] = v` on a (string-keyed)
+        functions. What rests only on annotations is reported too, with an unsafe fix (see
+        Fix safety). Inside a traced function, `state["vel"][:, 0] = v` on a (string-keyed)
         part of a traced parameter is flagged too: that part is a pytree leaf, a traced
         array, and only an array takes a multi-dimensional index like `[:, 0]`.
 
-        Dicts (`params["w"] = ...`), lists, NumPy arrays, `jax.new_ref` refs, Pallas refs and
-        flax NNX variables are mutable and are not flagged; nor is a parameter whose parts
+        Dicts (`params["w"] = ...`), lists, NumPy arrays, `jax.new_ref` refs, Pallas refs (a
+        kernel's parameters, the fields of a pytree of refs it receives, however the class
+        annotates them, and what it passes on to helpers) and flax NNX variables are mutable
+        and are not flagged; nor is a parameter whose parts
         the function maps over as pytrees (`jax.tree.map(f, memory[0])`: a list of caches).
         """
     why_bad = """
@@ -152,10 +155,21 @@ class InplaceUpdate(Rule):
             return x
         """
     fix_safety = """
-        The fix is safe: the original statement cannot run on a JAX array, and the rewrite does
-        what it meant. `x[i] += v` becomes `x.at[i].add(v)`, `-=` `.subtract`, `*=` `.multiply`,
+        The fix is safe where the value is a JAX array by how it was made, on every path
+        (a `jnp`/`lax`/`jax.random` call, arithmetic on such arrays, an `.at[]` update, a
+        traced argument of `jit`, `scan`, ...): the original statement cannot run on a JAX
+        array, and the rewrite does what it meant. `x[i] += v` becomes `x.at[i].add(v)`, `-=` `.subtract`, `*=` `.multiply`,
         `/=` `.divide`, `**=` `.power`; `x[i] = jnp.minimum(x[i], v)` becomes `.min(v)` (and
         `maximum`, `.max`); `x[i][j] = v` becomes `x.at[i, j].set(v)` when `i` is an integer.
+
+        The finding also stands on annotations (a parameter, a variable or a class field
+        annotated `jax.Array`, `jnp.ndarray` or a jaxtyping type), but annotations are not
+        checked at run time: a NumPy array or a Pallas ref annotated so takes `x[i] = v` as
+        written, and the rewrite would change working code. There the fix is unsafe, applied
+        only with `--unsafe-fixes`, and its title says why ("only by its annotation"). It is
+        unsafe too where the rewrite assigns an attribute of an object whose class this file
+        does not define (`stats.mean = ...`), or of a class derived from a class of another
+        file: that class may refuse the assignment.
 
         Note that with repeated indices `x.at[idx].add(v)` applies *every* duplicate, where
         NumPy's `x[idx] += v` applies each index once.
@@ -164,7 +178,8 @@ class InplaceUpdate(Rule):
         chained targets (`x[0], x[1] = a, b`), an index whose evaluation may have side effects
         (the rewrite evaluates it in a different order), a name that is not local (assigning it
         would make it local), a loop variable or `with ... as` target (rebinding it would not
-        update the source), a field of a frozen class (flax, equinox modules), `x[i][j]` where
+        update the source), a field of a frozen class (flax, equinox modules, frozen
+        dataclasses; `self.w` in its methods, or `stats.mean` of a parameter annotated so), `x[i][j]` where
         `i` may not be an integer, and operators without an `.at[]` method (`//=`, `%=`, ...).
         """
     valid = (
