@@ -425,3 +425,25 @@ def test_a_run_served_from_the_cache_loads_neither_libcst_nor_the_engine(
     heavy = {"libcst", "jaxlint.driver.engine", "jaxlint.rules.registry", "jaxlint.project.index"}
     assert heavy <= loaded_cold
     assert not heavy & loaded_warm
+
+
+def test_fix_leaves_an_array_known_only_by_its_annotation_to_unsafe_fixes(
+    tmp_path: Path,
+) -> None:
+    """`x: jax.Array` is not checked at run time (a NumPy array or a Pallas ref annotated
+    so takes `x[i] = v` as written): the finding stands, its fix needs --unsafe-fixes."""
+    source = "import jax\n\n\ndef clear(x: jax.Array, i):\n    x[i] = 0.0\n    return x\n"
+    target = tmp_path / "clear.py"
+    target.write_text(source)
+    code, out, _ = run(["--fix", "clear.py"], cwd=tmp_path)
+    assert code == 1
+    assert target.read_text() == source
+    assert out.splitlines() == [
+        "clear.py:5:5: JL001 In-place update of JAX array `x`: JAX arrays are immutable; "
+        "use `x = x.at[i].set(0.0)`",
+        "Found 1 problem.",
+        "(1 hidden fix can be enabled with --unsafe-fixes.)",
+    ], out
+    code, out, _ = run(["--fix", "--unsafe-fixes", "clear.py"], cwd=tmp_path)
+    assert code == 0, out
+    assert target.read_text() == source.replace("x[i] = 0.0", "x = x.at[i].set(0.0)")

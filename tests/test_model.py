@@ -7,7 +7,16 @@ import textwrap
 import libcst as cst
 import pytest
 
-from jaxlint.model import Fact, Point, Scope, ScopeKind, SemanticModel, TransformKind, build_model
+from jaxlint.model import (
+    ArrayProof,
+    Fact,
+    Point,
+    Scope,
+    ScopeKind,
+    SemanticModel,
+    TransformKind,
+    build_model,
+)
 from jaxlint.model.lattices.containers import CONTAINERS
 from jaxlint.model.lattices.flags import FlagTest
 
@@ -301,6 +310,111 @@ def f(q, key, a, annotated: jax.Array, jaxtyped: Float[Array, "b n"], count: int
 """
     model = build_model(cst.parse_module(source))
     assert returned_is_array(model, "f") is expected
+
+
+CONSTRUCTED, ANNOTATED = ArrayProof.CONSTRUCTED, ArrayProof.ANNOTATED
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # Made by JAX: a jnp / lax / random call, arithmetic on one, an .at[] update.
+        ("return jnp.zeros(3)", CONSTRUCTED),
+        ("return lax.exp(jnp.ones(2)) * 2.0", CONSTRUCTED),
+        ("return jax.random.normal(jax.random.key(0), (2,))", CONSTRUCTED),
+        ("y = jnp.zeros(3)\n    return y.at[0].set(1.0)", CONSTRUCTED),
+        ("y: jax.Array = jnp.zeros(3)\n    return y", CONSTRUCTED),  # the value decides
+        # Only annotations say so: a parameter, a variable, jaxtyping, a declared field.
+        ("return annotated", ANNOTATED),
+        ("return jaxtyped", ANNOTATED),
+        ("y: jax.Array = q\n    return y", ANNOTATED),
+        ("return stats.mean", ANNOTATED),
+        ("return annotated + 1.0", ANNOTATED),
+        ("return annotated + jnp.ones(2)", CONSTRUCTED),  # one made part makes an array
+        # Made on one path, annotated on the other: the claim rests on the annotation.
+        ("y = annotated\n    if q:\n        y = jnp.zeros(3)\n    return y", ANNOTATED),
+        ("return helper(annotated)", ArrayProof.UNKNOWN),  # untraced: not followed
+        ("return np.zeros(3)", ArrayProof.NOT_ARRAY),
+        ("return count", ArrayProof.NOT_ARRAY),  # an annotation saying "no" still counts
+        ("return q", ArrayProof.UNKNOWN),
+    ],
+)
+def test_array_proof_says_what_array_ness_rests_on(body: str, expected: ArrayProof) -> None:
+    source = f"""
+import dataclasses
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+from jaxtyping import Array, Float
+
+@dataclasses.dataclass
+class Stats:
+    mean: jax.Array
+
+def helper(x):
+    return x
+
+def f(q, stats: Stats, annotated: jax.Array, jaxtyped: Float[Array, "b n"], count: int):
+    {body}
+"""
+    model = build_model(cst.parse_module(source))
+    scope = function(model, "f")
+    value, ordinal = scope.returns[-1]
+    assert value is not None
+    proof = model.array_proof(value, Point(scope, ordinal))
+    assert proof is expected
+    assert proof.fact is model.array_fact(value, Point(scope, ordinal))
+
+
+def test_a_traced_argument_is_an_array_by_construction_whatever_its_annotation() -> None:
+    model = model_of("""
+        import jax
+        import numpy as np
+
+        @jax.jit
+        def f(x: jax.Array, n: np.ndarray):
+            return x
+
+        def eager(x: jax.Array):
+            return x
+        """)
+    for name, expected in (("f", ArrayProof.CONSTRUCTED), ("eager", ArrayProof.ANNOTATED)):
+        scope = function(model, name)
+        assert model.array_proof(cst.Name("x"), Point(scope, END)) is expected, name
+
+
+def test_the_fields_of_a_kernel_s_pytree_of_refs_are_refs() -> None:
+    """``meta.offsets`` of a dataclass a Pallas kernel receives (and hands to a helper)
+    is a ref, however the class annotates the field."""
+    model = model_of("""
+        import dataclasses
+        import jax
+        from jax.experimental import pallas as pl
+
+        @dataclasses.dataclass(frozen=True)
+        class Meta:
+            offsets: jax.Array
+
+        def fill(meta: Meta):
+            meta.offsets[0] = 0
+
+        def kernel(o_ref, meta_ref: Meta):
+            fill(meta_ref)
+
+        def elsewhere(meta: Meta):
+            return meta.offsets
+
+        def run(x):
+            return pl.pallas_call(kernel, out_shape=x)(x)
+        """)
+    offsets = cst.parse_expression("meta.offsets")
+    fill = Point(function(model, "fill"), END)
+    assert model.is_mutable_ref(offsets, fill)
+    assert model.array_fact(offsets, fill) is Fact.UNKNOWN
+    elsewhere = Point(function(model, "elsewhere"), END)  # no kernel passes it: annotated
+    assert not model.is_mutable_ref(offsets, elsewhere)
+    assert model.array_proof(offsets, elsewhere) is ArrayProof.ANNOTATED
 
 
 def array_at_last_return(source: str) -> bool | None:

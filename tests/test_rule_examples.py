@@ -51,6 +51,9 @@ def test_invalid_example_is_flagged(rule: type[Rule], example) -> None:
         assert first.column == example.column, first
     if example.message is not None:
         assert example.message in first.message, first.message
+    if example.fixes is not None:
+        given = [f.fix.applicability.value if f.fix else None for f in result.findings]
+        assert given == list(example.fixes), result.findings
     fixed = lint_python_source(source, "example.py", _settings(rule), fix=True, unsafe_fixes=True)
     if example.fixed is not None:
         assert fixed.fixed_source is not None

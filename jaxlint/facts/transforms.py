@@ -27,7 +27,10 @@ class TransformKind(enum.Enum):
     CHECKPOINT = "checkpoint"  # remat / checkpoint
     CUSTOM = "custom"  # custom_jvp / custom_vjp primal: called as is, on the caller's values
     MODULE = "module"  # a flax linen module method, a haiku transformed function: applied eagerly
-    KERNEL = "kernel"  # a Pallas kernel: parameters are mutable refs
+    #: a Pallas kernel: parameters are mutable refs, or pytrees of them (a registered
+    #: dataclass of inputs or scratch shapes arrives with refs for leaves, whatever its
+    #: fields' annotations say), as are the parts a helper of the kernel is passed
+    KERNEL = "kernel"
     USER = "user"  # a configured `traced-decorators` wrapper
     CUSTOM_RULE = "custom_rule"  # a jvp/vjp rule registered with .defjvp/.defvjp
     EAGER = "eager"  # runs on the caller's values (named_call, shard_map, associative_scan)

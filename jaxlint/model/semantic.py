@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
-from jaxlint.model.lattices.arrays import ArrayFacts, is_mutable_ref
+from jaxlint.model.lattices.arrays import ArrayFacts, ArrayProof, array_proof, is_mutable_ref
 from jaxlint.model.lattices.booleans import BooleanFacts
 from jaxlint.model.lattices.containers import CONTAINERS, ContainerFacts
 from jaxlint.model.lattices.flags import FlagFacts, FlagTest
@@ -55,7 +55,7 @@ class SemanticModel(ModelView):
     Rules read the recorded sites (``calls``, ``subscript_stores``, ``conditions``, ...)
     and ask: names (:class:`NameResolver`), tracing (:meth:`trace`,
     :meth:`staged_function`, :meth:`transform_of`), values (:meth:`array_fact`,
-    :meth:`traced_fact`, :meth:`container_fact`, :meth:`is_mutable_ref`), control flow (:meth:`reaches`) and
+    :meth:`array_proof`, :meth:`traced_fact`, :meth:`container_fact`, :meth:`is_mutable_ref`), control flow (:meth:`reaches`) and
     positions (:meth:`line_of`).
     """
 
@@ -228,6 +228,11 @@ class SemanticModel(ModelView):
     def array_fact(self, expr: cst.BaseExpression, at: Point) -> Fact:
         """Whether ``expr``, evaluated at ``at``, is a JAX array."""
         return ArrayFacts(self).of(expr, at.scope, at.ordinal)
+
+    def array_proof(self, expr: cst.BaseExpression, at: Point) -> ArrayProof:
+        """Whether ``expr``, evaluated at ``at``, is a JAX array, and whether that is
+        proved by how it was made or rests on an annotation (see :class:`ArrayProof`)."""
+        return array_proof(self, expr, at.scope, at.ordinal)
 
     def elements_fact(self, iterable: cst.BaseExpression, at: Point) -> Fact:
         """Whether every element that iterating ``iterable``, evaluated at ``at``, gives is

@@ -42,7 +42,8 @@ class Invalid:
     (with ``unsafe`` fixes applied when the rule's fix is unsafe). Where it matters, the
     first finding is pinned, as Fixit's ``Invalid(range=..., expected_message=...)``:
     ``line`` and ``column`` (1-based; line 1 is the first line after the opening quotes)
-    and ``message``, a fragment its message must contain."""
+    and ``message``, a fragment its message must contain; ``fixes``, the applicability
+    of each finding's fix in order ("safe", "unsafe", or None for no fix)."""
 
     code: str
     fixed: str | None = None
@@ -50,6 +51,7 @@ class Invalid:
     line: int | None = None
     column: int | None = None
     message: str | None = None
+    fixes: tuple[str | None, ...] | None = None
 
 
 class RuleInfo:

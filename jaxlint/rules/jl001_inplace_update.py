@@ -9,7 +9,9 @@ import libcst as cst
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.edits import Fix, Replace
 from jaxlint.fix.findings import Diagnostic
+from jaxlint.fix.suggestions import Applicability
 from jaxlint.model import (
+    ArrayProof,
     BindingKind,
     Fact,
     SemanticModel,
@@ -18,8 +20,9 @@ from jaxlint.model import (
     dotted,
     string_key,
 )
-from jaxlint.model.analyze.questions import rebind_obstacle
-from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
+from jaxlint.model.analyze.questions import rebind_doubt, rebind_obstacle
+from jaxlint.rules.base import Rule, reported, source_text
+from jaxlint.rules.jl001_examples import INVALID, VALID
 from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.calls import keyword_names, positional_count
 
@@ -117,12 +120,15 @@ class InplaceUpdate(Rule):
         `jax.random.*`, `lax.*`, `.at[...]` updates, arithmetic on arrays, parameters annotated
         `jax.Array` or jaxtyping types, fields a class declares with those types
         (`stats.mean` of a parameter `stats: RunningMean`), and array parameters of traced
-        functions. Inside a traced function, `state["vel"][:, 0] = v` on a (string-keyed)
+        functions. What rests only on annotations is reported too, with an unsafe fix (see
+        Fix safety). Inside a traced function, `state["vel"][:, 0] = v` on a (string-keyed)
         part of a traced parameter is flagged too: that part is a pytree leaf, a traced
         array, and only an array takes a multi-dimensional index like `[:, 0]`.
 
-        Dicts (`params["w"] = ...`), lists, NumPy arrays, `jax.new_ref` refs, Pallas refs and
-        flax NNX variables are mutable and are not flagged; nor is a parameter whose parts
+        Dicts (`params["w"] = ...`), lists, NumPy arrays, `jax.new_ref` refs, Pallas refs (a
+        kernel's parameters, the fields of a pytree of refs it receives, however the class
+        annotates them, and what it passes on to helpers) and flax NNX variables are mutable
+        and are not flagged; nor is a parameter whose parts
         the function maps over as pytrees (`jax.tree.map(f, memory[0])`: a list of caches).
         """
     why_bad = """
@@ -150,10 +156,21 @@ class InplaceUpdate(Rule):
             return x
         """
     fix_safety = """
-        The fix is safe: the original statement cannot run on a JAX array, and the rewrite does
-        what it meant. `x[i] += v` becomes `x.at[i].add(v)`, `-=` `.subtract`, `*=` `.multiply`,
+        The fix is safe where the value is a JAX array by how it was made, on every path
+        (a `jnp`/`lax`/`jax.random` call, arithmetic on such arrays, an `.at[]` update, a
+        traced argument of `jit`, `scan`, ...): the original statement cannot run on a JAX
+        array, and the rewrite does what it meant. `x[i] += v` becomes `x.at[i].add(v)`, `-=` `.subtract`, `*=` `.multiply`,
         `/=` `.divide`, `**=` `.power`; `x[i] = jnp.minimum(x[i], v)` becomes `.min(v)` (and
         `maximum`, `.max`); `x[i][j] = v` becomes `x.at[i, j].set(v)` when `i` is an integer.
+
+        The finding also stands on annotations (a parameter, a variable or a class field
+        annotated `jax.Array`, `jnp.ndarray` or a jaxtyping type), but annotations are not
+        checked at run time: a NumPy array or a Pallas ref annotated so takes `x[i] = v` as
+        written, and the rewrite would change working code. There the fix is unsafe, applied
+        only with `--unsafe-fixes`, and its title says why ("only by its annotation"). It is
+        unsafe too where the rewrite assigns an attribute of an object whose class this file
+        does not define (`stats.mean = ...`), or of a class derived from a class of another
+        file: that class may refuse the assignment.
 
         Note that with repeated indices `x.at[idx].add(v)` applies *every* duplicate, where
         NumPy's `x[idx] += v` applies each index once.
@@ -162,315 +179,12 @@ class InplaceUpdate(Rule):
         chained targets (`x[0], x[1] = a, b`), an index whose evaluation may have side effects
         (the rewrite evaluates it in a different order), a name that is not local (assigning it
         would make it local), a loop variable or `with ... as` target (rebinding it would not
-        update the source), a field of a frozen class (flax, equinox modules), `x[i][j]` where
+        update the source), a field of a frozen class (flax, equinox modules, frozen
+        dataclasses; `self.w` in its methods, or `stats.mean` of a parameter annotated so), `x[i][j]` where
         `i` may not be an integer, and operators without an `.at[]` method (`//=`, `%=`, ...).
         """
-    valid = (
-        Valid("""
-            import jax
-            @jax.jit
-            def merge(state, update):
-                # state.keys(): a dict of leaves, not an array; item assignment rebinds a leaf.
-                for k in update.keys() & state.keys():
-                    state[k] = update[k]
-                return state
-            """),
-        Valid("""
-            import jax.numpy as jnp
-            def f(x):
-                x = jnp.asarray(x)
-                return x.at[0].set(1.0)
-            """),
-        Valid("""
-            import numpy as np
-            x = np.zeros(3)
-            x[0] = 1.0
-            """),
-        Valid("""
-            import jax
-            @jax.jit
-            def f(params, x):
-                params = dict(params)
-                params["w"] = x
-                return params
-            """),
-        Valid("""
-            import jax.numpy as np  # this np is JAX
-            import numpy as onp
-            buf = onp.zeros(3)
-            buf[1] = 2.0
-            """),
-        Valid("""
-            from jax.experimental import pallas as pl
-            def kernel(x_ref, o_ref):
-                o_ref[...] = x_ref[...] * 2
-            def run(x):
-                return pl.pallas_call(kernel, out_shape=x)(x)
-            """),
-        Valid("""
-            import jax
-            def f(x):
-                ref = jax.new_ref(x)
-                ref[0] = 1.0
-                return ref[...]
-            """),
-        Valid("""
-            def untraced(x):
-                x[0] = 1  # nothing says x is a JAX array
-            """),
-        Valid("""
-            import jax
-            import jax.numpy as jnp
-            def reset(memory):
-                # Its parts are mapped over as pytrees: a list of per-layer caches.
-                memory[0] = jax.tree.map(jnp.zeros_like, memory[0])
-                memory[1:] = jax.tree.map(jnp.ones_like, memory[1:])
-                return memory
-            def step(memory, full):
-                return jax.lax.cond(full, reset, lambda m: m, memory)
-            """),
-        Valid("""
-            import jax.numpy as jnp
-            import numpy as np
-            def fill(i, v, on_device):
-                x = np.zeros(3)
-                if on_device:
-                    x = jnp.zeros(3)
-                    return x.at[i].set(v)  # this arm returns: its x never reaches below
-                x[i] = v
-                return x
-            def either(i, v, on_device):
-                x = np.zeros(3)
-                if on_device:
-                    x = jnp.zeros(3)
-                x[i] = v  # a JAX array on one path, a NumPy array on the other
-                return x
-            """),
-        Valid("""
-            import pandas as pd
-            frame = pd.DataFrame({"a": [1, 2]})
-            frame.at[0, "a"] = 5  # pandas' .at is assignable
-            """),
-        Valid("""
-            import jax
-            @jax.jit
-            def f(state, layer, v):
-                state["layers"][0] = layer  # one index: a list in the pytree, fine
-                state = dict(state, extra=[[0, 0]])
-                state["extra"][0][:] = v  # state was rebound: not a traced part
-                return state
-            def eager(state, v):
-                state["vel"][:, 0] = v  # not traced: may be a NumPy array
-            """),
-    )
-    invalid = (
-        Invalid(
-            """
-            try:
-                import jax.numpy as jnp
-            except ImportError:  # an optional dependency: the code below runs with jax
-                jnp = None
-            def f(x, w):
-                q, k = jnp.asarray(x) @ w, jnp.zeros(3)  # each name gets its own part
-                k[0] = 1.0
-                top, bottom = jnp.split(q, 2)
-                top[0] = 0.0
-                return k, top, bottom
-            """,
-            fixed="""
-            try:
-                import jax.numpy as jnp
-            except ImportError:  # an optional dependency: the code below runs with jax
-                jnp = None
-            def f(x, w):
-                q, k = jnp.asarray(x) @ w, jnp.zeros(3)  # each name gets its own part
-                k = k.at[0].set(1.0)
-                top, bottom = jnp.split(q, 2)
-                top = top.at[0].set(0.0)
-                return k, top, bottom
-            """,
-            count=2,
-        ),
-        Invalid(
-            """
-            import jax
-            import jax.numpy as jnp
-            def padded(x, n):
-                return jnp.pad(x, (0, n)), x.shape[0]
-            @jax.jit
-            def f(x):
-                y, size = padded(x, 2)  # what the helper returns, part by part
-                y[size] = 1.0
-                return y
-            """,
-            fixed="""
-            import jax
-            import jax.numpy as jnp
-            def padded(x, n):
-                return jnp.pad(x, (0, n)), x.shape[0]
-            @jax.jit
-            def f(x):
-                y, size = padded(x, 2)  # what the helper returns, part by part
-                y = y.at[size].set(1.0)
-                return y
-            """,
-        ),
-        Invalid(
-            """
-            import jax.numpy as jnp
-            def f():
-                x = jnp.zeros(3)
-                x[0] = 999  # keep this comment
-                return x
-            """,
-            fixed="""
-            import jax.numpy as jnp
-            def f():
-                x = jnp.zeros(3)
-                x = x.at[0].set(999)  # keep this comment
-                return x
-            """,
-        ),
-        Invalid(
-            """
-            import jax
-            @jax.jit
-            def f(x, i, v):
-                x[i] += v
-                x[1:3] *= 2.0
-                return x
-            """,
-            fixed="""
-            import jax
-            @jax.jit
-            def f(x, i, v):
-                x = x.at[i].add(v)
-                x = x.at[1:3].multiply(2.0)
-                return x
-            """,
-            count=2,
-        ),
-        Invalid(
-            """
-            import jax
-            from functools import partial
-            @partial(jax.jit, static_argnums=(1,))
-            def f(x, n):
-                for k in range(n):
-                    x[k][0] = jnp.maximum(x[k][0], 0.0)
-                return x
-            import jax.numpy as jnp
-            """,
-            fixed="""
-            import jax
-            from functools import partial
-            @partial(jax.jit, static_argnums=(1,))
-            def f(x, n):
-                for k in range(n):
-                    x = x.at[k, 0].max(0.0)
-                return x
-            import jax.numpy as jnp
-            """,
-        ),
-        Invalid(
-            """
-            import jax
-            class Buffer:
-                def __init__(self, n):
-                    self.w = jax.numpy.zeros(n)
-                def bump(self, i):
-                    self.w[i] -= 1
-            """,
-            fixed="""
-            import jax
-            class Buffer:
-                def __init__(self, n):
-                    self.w = jax.numpy.zeros(n)
-                def bump(self, i):
-                    self.w = self.w.at[i].subtract(1)
-            """,
-        ),
-        Invalid(
-            """
-            import jax
-            @jax.jit
-            def update_cache(cache, k, start):
-                cache["k"][:, start] = k  # a leaf of the traced dict, indexed as an array
-                return cache
-            """,
-            fixed="""
-            import jax
-            @jax.jit
-            def update_cache(cache, k, start):
-                cache["k"] = cache["k"].at[:, start].set(k)  # a leaf of the traced dict, indexed as an array
-                return cache
-            """,
-        ),
-        Invalid(
-            """
-            import equinox as eqx
-            import jax.numpy as jnp
-            class Stats(eqx.Module):
-                mean: jnp.ndarray
-            def reset(stats: Stats, i):
-                buf = stats.mean  # the class declares the field an array
-                buf[i] = 0.0
-                return stats
-            """,
-            fixed="""
-            import equinox as eqx
-            import jax.numpy as jnp
-            class Stats(eqx.Module):
-                mean: jnp.ndarray
-            def reset(stats: Stats, i):
-                buf = stats.mean  # the class declares the field an array
-                buf = buf.at[i].set(0.0)
-                return stats
-            """,
-        ),
-        Invalid(
-            """
-            import jax.numpy as jnp
-            def reset(x):
-                x = jnp.asarray(x)
-                x.at[0] = 0.0  # `.at` is not a view
-                x.at[1] += 1.0
-                return x
-            """,
-            fixed="""
-            import jax.numpy as jnp
-            def reset(x):
-                x = jnp.asarray(x)
-                x = x.at[0].set(0.0)  # `.at` is not a view
-                x = x.at[1].add(1.0)
-                return x
-            """,
-            count=2,
-        ),
-        Invalid(
-            """
-            import jax.numpy as jnp
-            x = jnp.ones(4)
-            x[0], x[1] = 1.0, 2.0
-            """,
-            count=2,
-        ),
-        Invalid(
-            """
-            import jax.numpy as jnp
-            x = jnp.ones(4)
-            def g():
-                x[0] = 5.0  # not local: no fix
-            """,
-        ),
-        Invalid(
-            """
-            import jax
-            def f(x: jax.Array, y):
-                x[0] //= 2
-            """,
-        ),
-    )
+    valid = VALID
+    invalid = INVALID
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         yield from reported(self.check_site(model, site) for site in model.subscript_stores)
@@ -490,12 +204,17 @@ class InplaceUpdate(Rule):
             if model.traced_tree_part(levels[split - 1], site) is not Fact.YES:
                 return None
             base, levels = levels[split - 1], levels[split:]
-        elif model.is_mutable_ref(base, site) or model.array_fact(base, site) is not Fact.YES:
+            proof = ArrayProof.CONSTRUCTED  # a leaf of a traced pytree: a tracer
+        elif model.is_mutable_ref(base, site):
             return None
+        else:
+            proof = model.array_proof(base, site)
+            if proof.fact is not Fact.YES:
+                return None
         if _whole_write(target) and self.only_unannotated_params(model, base, site):
             return None  # `ref[...] = v` on a parameter is the Pallas/state-ref idiom
         label = dotted(base) or source_text(base)
-        fix, detail = self.build_fix(model, site, base, levels)
+        fix, detail = self.build_fix(model, site, base, levels, proof)
         message = f"In-place update of JAX array `{label}`: JAX arrays are immutable"
         return Diagnostic(self.code, target, message + _advice(label, fix, detail), fix)
 
@@ -505,10 +224,11 @@ class InplaceUpdate(Rule):
         """``x.at[i] = v``: `.at` is a helper to call a method on, not a view to assign to
         (`TypeError: '_IndexUpdateHelper' object does not support item assignment`)."""
         base = target.value.value  # type: ignore[attr-defined]
-        if model.array_fact(base, site) is not Fact.YES:
+        proof = model.array_proof(base, site)
+        if proof.fact is not Fact.YES:
             return None  # pandas' `df.at[row, col] = v` is an assignment by design
         label = dotted(base) or source_text(base)
-        fix, detail = self.build_fix(model, site, base, [target])
+        fix, detail = self.build_fix(model, site, base, [target], proof)
         message = f"`{label}.at[...]` cannot be assigned to: it returns updated copies"
         return Diagnostic(self.code, target, message + _advice(label, fix, detail), fix)
 
@@ -530,8 +250,12 @@ class InplaceUpdate(Rule):
         site: StoreSite,
         base: cst.BaseExpression,
         levels: list[cst.Subscript],
+        proof: ArrayProof,
     ) -> tuple[Fix | None, str]:
-        """The fix and the code it writes, or no fix and the reason there is none."""
+        """The fix and the code it writes, or no fix and the reason there is none. Safe
+        only where ``base`` is a JAX array by how it was made and assigning it surely
+        works; unsafe, saying why, where an annotation alone calls it an array (a ref or
+        a NumPy array annotated ``jax.Array`` takes the item assignment as written)."""
         statement = site.statement
         target = site.target
         if isinstance(statement, cst.Assign):
@@ -569,7 +293,17 @@ class InplaceUpdate(Rule):
             semicolon=statement.semicolon,
         )
         rewrite = source_text(replacement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT))
-        return Fix(f"Replace with `{rewrite}`", (Replace(statement, replacement),)), rewrite
+        label = dotted(base) or source_text(base)
+        doubt = (
+            f"`{label}` is a JAX array only by its annotation"
+            if proof is ArrayProof.ANNOTATED
+            else rebind_doubt(model, base, site)
+        )
+        edits = (Replace(statement, replacement),)
+        if doubt is not None:
+            title = f"Replace with `{rewrite}` (unsafe: {doubt})"
+            return Fix(title, edits, Applicability.UNSAFE), rewrite
+        return Fix(f"Replace with `{rewrite}`", edits), rewrite
 
     def elementwise(
         self, model: SemanticModel, site: StoreSite, value: cst.BaseExpression

@@ -254,6 +254,7 @@ INVALID = (
         def run(x):
             return pick(x, (0,)) + pick(x, (1, 2))
         """,
+        fixes=("safe", "safe"),
     ),
     Invalid(
         """

@@ -9,9 +9,9 @@ import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.facts.transforms import TransformKind
-from jaxlint.fix.edits import Fix, Replace
+from jaxlint.fix.edits import Applicability, Fix, Replace
 from jaxlint.fix.findings import Diagnostic
-from jaxlint.model import CallSite, Fact, SemanticModel
+from jaxlint.model import ArrayProof, CallSite, Fact, SemanticModel
 from jaxlint.model.analyze.questions import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
 from jaxlint.rules.triggers import Trigger
@@ -131,7 +131,11 @@ class NanGradientWhere(Rule):
         element at a constant index) with the boundary, so evaluating it again has no
         effect; where the `where` calls nothing but JAX functions (nothing between the
         two evaluations can change `x`); and, for `/` and `**`, where `x` is a JAX array
-        (Python numbers divide and raise to powers differently).
+        (Python numbers divide and raise to powers differently). That `x` is one must be
+        proved by how it was made (a JAX function, a tracer of a staging transformation or
+        an argument `grad` differentiates); where only an annotation (`x: jax.Array`) says
+        so, or `x` is another argument of a differentiated function (the caller's value,
+        maybe a Python number), the fix is unsafe and its title says why.
         """
     valid = (
         Valid("""
@@ -263,6 +267,32 @@ class NanGradientWhere(Rule):
             df = grad(f)
             """,
         ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            def scaled(w, n: jax.Array):
+                # grad differentiates w only: n is what the caller passes, maybe a float
+                return w * jnp.where(n > 0, n ** 0.5, 0.0)
+            def root(n):
+                return jnp.where(n > 0, n ** 0.5, 0.0)  # n is differentiated: a tracer
+            g = jax.grad(scaled)
+            h = jax.grad(root)
+            """,
+            fixed="""
+            import jax
+            import jax.numpy as jnp
+            def scaled(w, n: jax.Array):
+                # grad differentiates w only: n is what the caller passes, maybe a float
+                return w * jnp.where(n > 0, jnp.where(n > 0, n, 1) ** 0.5, 0.0)
+            def root(n):
+                return jnp.where(n > 0, jnp.where(n > 0, n, 1) ** 0.5, 0.0)  # n is differentiated: a tracer
+            g = jax.grad(scaled)
+            h = jax.grad(root)
+            """,
+            count=2,
+            fixes=("unsafe", "safe"),
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
@@ -325,7 +355,8 @@ class NanGradientWhere(Rule):
                 "jax."
             ):
                 return None  # a call we cannot see may change `x` between the two reads
-        if not all(self.jax_operator(model, site, use) for use in uses):
+        grounds = [self.jax_operator(model, site, use) for use in uses]
+        if ArrayProof.UNKNOWN in grounds:
             return None
         edits = []
         for use in uses:
@@ -338,7 +369,11 @@ class NanGradientWhere(Rule):
             edits.append(Replace(operand, inner))
         rewritten = uses[0].deep_replace(_operand(uses[0]), edits[0].new)
         shown = source_text(rewritten, 70)
-        return Fix(f"Use the double-where idiom: `{shown}`", tuple(edits))
+        title = f"Use the double-where idiom: `{shown}`"
+        if ArrayProof.ANNOTATED in grounds:
+            title += " (unsafe: the operand may be a Python number, whose `/` and `**` differ)"
+            return Fix(title, tuple(edits), Applicability.UNSAFE)
+        return Fix(title, tuple(edits))
 
     def guard(self, cond: cst.BaseExpression) -> tuple[str, float, bool, bool] | None:
         """For ``x > c`` (and the like): the guarded expression's code, ``c``, whether
@@ -366,20 +401,23 @@ class NanGradientWhere(Rule):
         return None
 
     @staticmethod
-    def jax_operator(model: SemanticModel, site: CallSite, use: cst.CSTNode) -> bool:
-        """``/`` or ``**`` applied as JAX applies it, with or without the rewrite: ``x`` is
-        a JAX array (or a tracer), or for ``/`` the dividend is one (JAX's division
-        converts ``x`` as ``jnp.where`` does). A function use always is."""
+    def jax_operator(model: SemanticModel, site: CallSite, use: cst.CSTNode) -> ArrayProof:
+        """Whether ``/`` or ``**`` is applied as JAX applies it, with or without the
+        rewrite: ``x`` is a JAX array (or a tracer), or for ``/`` the dividend is one
+        (JAX's division converts ``x`` as ``jnp.where`` does). CONSTRUCTED where that is
+        proved (a function use always is), ANNOTATED where it rests on annotations or on
+        the assumption that a differentiated function's other arguments are tracers,
+        else UNKNOWN."""
         if not isinstance(use, cst.BinaryOperation):
-            return True
+            return ArrayProof.CONSTRUCTED
         arrays = [_operand(use)]
         if isinstance(use.operator, cst.Divide):
             arrays.append(use.left)
-        return any(
-            model.array_fact(value, site) is Fact.YES
-            or model.traced_fact(value, site, jvp=True) is Fact.YES
-            for value in arrays
-        )
+        proofs = {_jax_value(model, site, value) for value in arrays}
+        for proof in (ArrayProof.CONSTRUCTED, ArrayProof.ANNOTATED):
+            if proof in proofs:
+                return proof
+        return ArrayProof.UNKNOWN
 
     def unsafe_uses(
         self,
@@ -443,3 +481,16 @@ def _nodes(root: cst.CSTNode) -> list[cst.CSTNode]:
         found.append(node)
         stack.extend(node.children)
     return found
+
+
+def _jax_value(model: SemanticModel, site: CallSite, value: cst.BaseExpression) -> ArrayProof:
+    """Whether ``value`` is a JAX value at ``site``: CONSTRUCTED for a tracer (of a staging
+    transformation, or of the arguments ``grad`` differentiates) or an array JAX made;
+    ANNOTATED for one only annotations say is an array, or only the JVP assumption says
+    is traced (the other arguments of a differentiated function: the caller's values)."""
+    if model.grad_traced_fact(value, site) is Fact.YES:
+        return ArrayProof.CONSTRUCTED
+    proof = model.array_proof(value, site)
+    if proof is ArrayProof.UNKNOWN and model.traced_fact(value, site, jvp=True) is Fact.YES:
+        return ArrayProof.ANNOTATED
+    return proof

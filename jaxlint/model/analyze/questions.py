@@ -105,6 +105,9 @@ def rebind_obstacle(model: SemanticModel, target: cst.BaseExpression, at: Point)
     if isinstance(target, cst.Attribute) and dotted(target) is not None:
         function = scope.enclosing_function()
         cls = function.enclosing_class() if function else None
+        if cls is None or not isinstance(target.value, cst.Name) or not frozen_class(model, cls):
+            # `stats.mean` of a parameter annotated with a frozen class of this file
+            cls = model.annotated_class(target, scope)
         if cls is not None and isinstance(target.value, cst.Name) and frozen_class(model, cls):
             return (
                 f"`{dotted(target)}` is a field of the frozen class `{cls.name}`; "
@@ -114,6 +117,45 @@ def rebind_obstacle(model: SemanticModel, target: cst.BaseExpression, at: Point)
     if isinstance(target, cst.Subscript) and string_key(target):
         return None  # `state["vel"] = ...` replaces the dict's entry
     return "the array is not held in a name or attribute that can be reassigned"
+
+
+def rebind_doubt(model: SemanticModel, target: cst.BaseExpression, at: Point) -> str | None:
+    """Why ``target = <new value>`` might fail or not update what ``target`` refers to,
+    where :func:`rebind_obstacle` knows no reason it would: an attribute of an object
+    whose class this file does not define (a NamedTuple, a frozen dataclass or a
+    property of another file refuses assignment), or of a class of this file derived
+    from a class of another file. None where assigning surely works as meant."""
+    if not isinstance(target, cst.Attribute):
+        return None
+    cls = model.self_attribute_class(target, at.scope)
+    if cls is None:
+        label = dotted(target) or "the attribute"
+        return f"`{label}` may belong to an object that refuses assignment"
+    foreign = _foreign_base(model, cls)
+    if foreign is not None:
+        return f"`{cls.name}` derives from `{foreign}`, which may refuse assigning fields"
+    return None
+
+
+def _foreign_base(model: SemanticModel, cls: Scope) -> str | None:
+    """The first base of ``cls`` or of its ancestors of this file that this file does
+    not define (``object`` aside), as written; None if there is none."""
+    pending, seen = [cls], set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        parent = current.parent or model.module_scope
+        for arg in current.bases:
+            if arg.keyword is not None:  # metaclass=..., frozen=True
+                return f"{arg.keyword.value}={dotted(arg.value) or '...'}"
+            local = model.class_named(arg.value, parent)
+            if local is not None:
+                pending.append(local)
+            elif model.qualified_name(arg.value, parent) != "builtins.object":
+                return dotted(arg.value) or "a base of another file"
+    return None
 
 
 def tests_tracerness(

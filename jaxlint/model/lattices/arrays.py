@@ -1,7 +1,10 @@
-"""Array-ness: whether a value is a JAX array (answers must agree), and whether it is a
-mutable ref (written in place by design)."""
+"""Array-ness: whether a value is a JAX array (answers must agree), what that rests on
+(something that builds arrays, or only annotations), and whether it is a mutable ref
+(written in place by design)."""
 
 from __future__ import annotations
+
+import enum
 
 import libcst as cst
 
@@ -22,8 +25,30 @@ from jaxlint.syntax.calls import keyword_names, positional_count
 from jaxlint.syntax.literals import literal_int
 
 
+class ArrayProof(enum.Enum):
+    """What an answer about array-ness rests on. Annotations are not checked at run time:
+    a Pallas ref, a NumPy array or a host value is often annotated ``jax.Array``."""
+
+    #: A JAX array on every path by how it was made: a ``jnp``/``lax``/``jax.random``
+    #: call, arithmetic on such arrays, an ``.at[]`` update, a traced argument of a
+    #: transformation, ... (annotations that say "not an array" may still have helped).
+    CONSTRUCTED = "constructed"
+    #: A JAX array on every path only if the annotations it rests on (of a parameter, a
+    #: field, a variable, jaxtyping) tell the truth.
+    ANNOTATED = "annotated"
+    NOT_ARRAY = "not an array"
+    UNKNOWN = "unknown"
+
+    @property
+    def fact(self) -> Fact:
+        """The array-ness answer, whatever it rests on."""
+        if self is ArrayProof.NOT_ARRAY:
+            return NO
+        return UNKNOWN if self is ArrayProof.UNKNOWN else YES
+
+
 class ArrayFacts(Evaluator):
-    """Is the value a JAX array?"""
+    """Is the value a JAX array? Array annotations are taken at their word."""
 
     lattice = "array"
     join = staticmethod(agreeing)  # type: ignore[assignment]
@@ -78,7 +103,7 @@ class ArrayFacts(Evaluator):
         if isinstance(expr, cst.Attribute):
             if expr.attr.value in jf.ARRAY_ATTRIBUTES:
                 return YES if self.of(expr.value, scope, ordinal) is YES else UNKNOWN
-            return self.of_self_attribute(expr, scope)
+            return self.of_self_attribute(expr, scope, ordinal)
         return UNKNOWN
 
     def displayed_element(self, expr: cst.Subscript, scope: Scope) -> Fact:
@@ -208,7 +233,9 @@ class ArrayFacts(Evaluator):
             return NO
         if param.name in info.partial_bound:
             return UNKNOWN  # a concrete value bound before tracing: array or not, unknown
-        if info.traces_only_array_leaves() and not array_evidence(self.model, function, param):
+        if info.traces_only_array_leaves() and not array_evidence(
+            self.model, function, param, type(self)
+        ):
             return UNKNOWN  # eqx.filter_jit keeps what is not an array static, as given
         if info.arguments_are_arrays():
             # Handed to a transformation: its arguments are traced arrays (or pytrees).
@@ -284,16 +311,21 @@ class ArrayFacts(Evaluator):
             return YES
         return NO if name in jf.NON_ARRAY_ANNOTATIONS else UNKNOWN
 
-    def of_self_attribute(self, expr: cst.Attribute, scope: Scope) -> Fact:
+    def of_self_attribute(self, expr: cst.Attribute, scope: Scope, ordinal: int) -> Fact:
         """``self.w``: what the class's methods store in ``w``, or how it is annotated; and
         ``stats.mean`` of a parameter annotated with a class of this file (an equinox
-        module, a dataclass): how that class declares the field."""
+        module, a dataclass): how that class declares the field, unless the parameter is
+        a kernel's pytree of refs (``meta.offsets`` of a ``meta_ref: Meta``: a ref)."""
         cls = self.model.self_attribute_class(expr, scope)
         attr = expr.attr.value
         if cls is None:
             cls = self.model.annotated_class(expr, scope)
             annotation = cls.class_annotations.get(attr) if cls is not None else None
             if cls is None or annotation is None:
+                return UNKNOWN
+            if isinstance(expr.value, cst.Name) and _kernel_argument(
+                self.model, expr.value, scope, ordinal, 0
+            ):
                 return UNKNOWN
             return self.of_annotation(annotation, cls)
         annotation = cls.class_annotations.get(attr)
@@ -309,6 +341,31 @@ class ArrayFacts(Evaluator):
         return self.memoized(
             id(stores), lambda: agreeing(self.of(value, where, at) for value, where, at in stores)
         )
+
+
+class ConstructedArrayFacts(ArrayFacts):
+    """Is the value a JAX array by how it was made? As :class:`ArrayFacts`, but an
+    annotation that says "array" proves nothing (one that says "not an array" still
+    counts): a value known only by its annotation is UNKNOWN here."""
+
+    lattice = "array-constructed"
+
+    def of_annotation(self, annotation: cst.BaseExpression, scope: Scope) -> Fact:
+        fact = super().of_annotation(annotation, scope)
+        return UNKNOWN if fact is YES else fact
+
+
+def array_proof(
+    model: ModelView, expr: cst.BaseExpression, scope: Scope, ordinal: int
+) -> ArrayProof:
+    """Whether ``expr`` is a JAX array, and whether that rests only on annotations: an
+    array for :class:`ArrayFacts` that :class:`ConstructedArrayFacts` cannot prove is
+    ANNOTATED (on some path, or in some part, an annotation decides)."""
+    fact = ArrayFacts(model).of(expr, scope, ordinal)
+    if fact is not YES:
+        return ArrayProof.NOT_ARRAY if fact is NO else ArrayProof.UNKNOWN
+    constructed = ConstructedArrayFacts(model).of(expr, scope, ordinal)
+    return ArrayProof.CONSTRUCTED if constructed is YES else ArrayProof.ANNOTATED
 
 
 def is_mutable_ref(model: ModelView, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> bool:
@@ -343,6 +400,13 @@ def _is_ref(
         expr.attr.value == "ref" or expr.attr.value.endswith("_ref")
     ):
         return True  # `storage.ref`, `self.o_ref`: named as refs, like `x_ref`
+    if (
+        isinstance(expr, cst.Attribute)
+        and isinstance(expr.value, cst.Name)
+        and expr.attr.value not in jf.ARRAY_ATTRIBUTES
+        and _kernel_argument(model, expr.value, scope, ordinal, depth + 1)
+    ):
+        return True  # `meta_ref.offsets`: a leaf of a pytree of refs a kernel receives
     if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
         function = scope.enclosing_function()
         cls = function.enclosing_class() if function else None
@@ -353,38 +417,78 @@ def _is_ref(
     return False
 
 
+def _kernel_argument(
+    model: ModelView, expr: cst.Name, scope: Scope, ordinal: int, depth: int
+) -> bool:
+    """``expr`` may hold what a Pallas kernel receives: a ref, or a pytree of refs (a
+    registered dataclass of refs, as a pytree of block or scratch specs gives). Named
+    ``*_ref``, a parameter of a kernel, or a parameter that a call in this file passes
+    one (``fill(meta_ref)`` from the kernel). A may-question, bounded in depth."""
+    if depth > _MAX_REF_DEPTH:
+        return False
+    if expr.value.endswith("_ref"):
+        return True
+    found = model.reaching(expr.value, scope, ordinal)
+    if found is None:
+        return False
+    for binding in found.bindings:
+        if binding.kind is not BindingKind.PARAM:
+            continue
+        function = binding.scope
+        if model.trace(function).ref_params:
+            return True
+        param = function.params.get(binding.name)
+        if param is None or param.starred:
+            continue
+        for site in model.calls:
+            if site.callee is not function:
+                continue
+            passed = site.argument(param)
+            if isinstance(passed, cst.Name) and _kernel_argument(
+                model, passed, site.scope, site.ordinal, depth + 1
+            ):
+                return True
+    return False
+
+
 _MAX_REF_DEPTH = 10
 
 
-def array_evidence(model: ModelView, function: Scope, param: Param) -> bool:
+def array_evidence(
+    model: ModelView, function: Scope, param: Param, facts: type[ArrayFacts] = ArrayFacts
+) -> bool:
     """Positive evidence that ``param`` of ``function`` holds a JAX array, for the
     transformations that trace array leaves only and keep everything else static
     (equinox's ``filter_jit``, ...): an array annotation, array operations on it in the
     function (``jnp.*`` of it, an array method, ``.at[]``), or an array at every call
-    of the function in this file. Without it the parameter may be a static Python value."""
-    cache = model.fact_cache("array-evidence")
+    of the function in this file. Without it the parameter may be a static Python value.
+    ``facts`` says what counts as an array (for :class:`ConstructedArrayFacts`, not an
+    annotation)."""
+    cache = model.fact_cache("array-evidence-" + facts.lattice)
     key = id(param)
     known = cache.get(key)
     if known is not None:
         return known is YES
     cache[key] = NO  # a cycle through the callers finds no evidence
     found = (
-        _annotated_array(model, function, param)
+        _annotated_array(model, function, param, facts)
         or _used_as_array(model, function, param)
-        or _passed_arrays(model, function, param)
+        or _passed_arrays(model, function, param, facts)
     )
     cache[key] = YES if found else NO
     return found
 
 
-def _annotated_array(model: ModelView, function: Scope, param: Param) -> bool:
+def _annotated_array(
+    model: ModelView, function: Scope, param: Param, facts: type[ArrayFacts]
+) -> bool:
     annotation = param.annotation
     if annotation is None:
         return False
     outer = function.parent or model.module_scope
     if model.qualified_name(annotation, outer) in jf.SCALAR_ADMITTING_ANNOTATIONS:
         return False  # ArrayLike admits Python scalars, which stay static
-    return ArrayFacts(model).of_annotation(annotation, outer) is YES
+    return facts(model).of_annotation(annotation, outer) is YES
 
 
 def _used_as_array(model: ModelView, function: Scope, param: Param) -> bool:
@@ -447,8 +551,10 @@ def _used_as_array(model: ModelView, function: Scope, param: Param) -> bool:
     return False
 
 
-def _passed_arrays(model: ModelView, function: Scope, param: Param) -> bool:
-    facts = ArrayFacts(model)
+def _passed_arrays(
+    model: ModelView, function: Scope, param: Param, evaluator: type[ArrayFacts]
+) -> bool:
+    facts = evaluator(model)
     seen = False
     for site in model.calls:
         if site.callee is not function:
