@@ -40,6 +40,18 @@ KEY_MAKING_CALLS = frozenset(
 )
 #: Keyword names under which a call receives a PRNG key.
 KEY_PARAMETER_NAMES = frozenset({"key", "rng", "prng_key", "rng_key", "prngkey", "random_key"})
+#: Calls that store their keyword arguments as fields of a copy of a record, unchanged
+#: (``state.replace(rng=rng)`` keeps the key in a checkpointed state: no draw). Functions
+#: by qualified name, and methods by name: ``replace`` of ``flax.struct``, ``chex`` and
+#: flax's ``TrainState`` dataclasses, ``_replace`` of a NamedTuple. A method of another
+#: receiver by that name stores nothing we know of either, so a key given to it is
+#: UNKNOWN, never a draw. tests/test_random_facts.py runs each.
+FIELD_STORING_CALLS = frozenset({"dataclasses.replace"})
+FIELD_STORING_METHODS = frozenset({"replace", "_replace"})
+#: Calls that only trace their function abstractly, for shapes and dtypes: the values
+#: they pass it (a key among them) are never computed, so nothing is drawn.
+#: tests/test_random_facts.py checks that the result holds no values.
+SHAPE_ONLY_CALLS = frozenset({"jax.eval_shape"})
 
 #: Calls with effects on the host (trace-time only inside traced code). ``print`` and
 #: logging are flagged only when they show a traced value; the rest always are.

@@ -420,6 +420,8 @@ from jaxlint.facts.calls import (  # noqa: E402, F401 - re-exported
     CHECKING_CONTEXTS,
     DESCRIBING_CALLS,
     ELEMENTWISE_SELECTS,
+    FIELD_STORING_CALLS,
+    FIELD_STORING_METHODS,
     HOST_EFFECT_CALLS,
     HOST_RANDOM_NAMESPACES,
     INIT_FUNCTION_NAMES,
@@ -445,6 +447,7 @@ from jaxlint.facts.calls import (  # noqa: E402, F401 - re-exported
     PRINT_CALLS,
     RANDOM_NON_CONSUMING,
     SCIPY_NAMESPACE,
+    SHAPE_ONLY_CALLS,
     UNSAFE_AT_BOUNDARY,
 )
 

@@ -59,6 +59,8 @@ class _Consumers:
                 ):  # `load(rng, shuffle=False)` skips the arm that draws
                     return passed, f"`{callee.name}` (parameter `{param.name}`)", True
             return None  # a function we can read, which does not consume what it is given
+        if _stores_or_only_traces(call, name):
+            return None
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value in jf.KEY_PARAMETER_NAMES:
                 return arg.value, f"the `{arg.keyword.value}=` argument of a call", False
@@ -82,6 +84,16 @@ class _Consumers:
                 consuming.append(site)
         self.summaries[key] = bool(consuming)
         return bool(consuming)
+
+
+def _stores_or_only_traces(call: cst.Call, name: str | None) -> bool:
+    """A call that takes a key without drawing from it: it stores its keywords as fields
+    of a record's copy (``state.replace(rng=rng)``), or traces its function only for
+    shapes (``jax.eval_shape(init, rng=rng)``)."""
+    if name is not None and name in jf.FIELD_STORING_CALLS | jf.SHAPE_ONLY_CALLS:
+        return True
+    func = call.func
+    return isinstance(func, cst.Attribute) and func.attr.value in jf.FIELD_STORING_METHODS
 
 
 def _first_use_of_param(bindings: Sequence[Binding], site: CallSite) -> bool:
@@ -270,6 +282,18 @@ class PrngKeyReuse(Rule):
                 a = table.get(cache_key(key))
                 b = table.get(cache_key(key))
                 return a, b
+            """),
+        Valid("""
+            import jax
+            def train(state, rng, steps, init):
+                for step in range(steps):
+                    if step % 10 == 0:
+                        save(state.replace(rng=rng))  # stores the key in the checkpoint
+                    rng, sub = jax.random.split(rng)
+                    state = state.step(sub)
+                shapes = jax.eval_shape(init, rng=rng)  # traces for shapes: draws nothing
+                rng, init_rng = jax.random.split(rng)
+                return state, shapes, init(rng=init_rng)
             """),
         Valid("""
             import jax
