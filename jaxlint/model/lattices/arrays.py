@@ -343,6 +343,8 @@ def _is_ref(
         expr.attr.value == "ref" or expr.attr.value.endswith("_ref")
     ):
         return True  # `storage.ref`, `self.o_ref`: named as refs, like `x_ref`
+    if isinstance(expr, cst.Attribute) and _is_ref(model, expr.value, scope, ordinal, depth + 1):
+        return True  # `metadata_ref.offsets`: a field of a struct of refs is a ref
     if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
         function = scope.enclosing_function()
         cls = function.enclosing_class() if function else None
