@@ -109,3 +109,18 @@ def test_a_shape_only_call_computes_no_values(name: str) -> None:
         lambda rng: jax.random.normal(rng, (3,)), rng=jax.random.key(0)
     )
     assert isinstance(shapes, jax.ShapeDtypeStruct) and shapes.shape == (3,)
+
+
+@pytest.mark.parametrize("name", sorted(jf.ALTERNATIVE_BRANCHES))
+def test_an_alternative_branching_call_gives_one_branch_result(name: str) -> None:
+    # Two branches drawing from one key: the result is one branch's draw, never a mix.
+    key = jax.random.key(0)
+    normal = lambda: jax.random.normal(key, (3,))  # noqa: E731
+    uniform = lambda: jax.random.uniform(key, (3,))  # noqa: E731
+    branch = {
+        "jax.lax.cond": lambda which: jax.lax.cond(which == 0, normal, uniform),
+        "jax.lax.switch": lambda which: jax.lax.switch(which, [normal, uniform]),
+    }[name]
+    for run in (branch, jax.jit(branch)):
+        assert run(0).tolist() == normal().tolist()
+        assert run(1).tolist() == uniform().tolist()

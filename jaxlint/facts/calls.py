@@ -299,6 +299,10 @@ ELEMENTWISE_SELECTS: dict[str, int] = {
     "jax.lax.select": 1,
     "jax.lax.select_n": 1,
 }
+#: Calls that run one of the functions they are given (``lax.cond``'s two branches, the
+#: branches ``lax.switch`` is given in a list): what two of them compute never meets in
+#: the result. tests/test_random_facts.py runs each, eagerly and under jit.
+ALTERNATIVE_BRANCHES = frozenset({"jax.lax.cond", "jax.lax.switch"})
 #: Functions whose derivative is infinite or NaN at or past a boundary: the edge of the
 #: domain, which a guard ``x > boundary`` keeps them away from in the forward pass only.
 UNSAFE_AT_BOUNDARY: dict[str, float] = {

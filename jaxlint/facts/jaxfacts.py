@@ -414,6 +414,7 @@ TRACED_METHODS = ARRAY_METHODS | frozenset({"any", "all", "nonzero", "argsort", 
 # What individual calls do (NumPy and jax.numpy functions one by one, host effects,
 # logging, key consumption) lives in its own module.
 from jaxlint.facts.calls import (  # noqa: E402, F401 - re-exported
+    ALTERNATIVE_BRANCHES,
     ARRAY_SHAPE_METHODS,
     BOOLEAN_RESULT_CALLS,
     CHECKING_CONTEXT_METHODS,

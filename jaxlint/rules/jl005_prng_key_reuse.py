@@ -168,6 +168,43 @@ def _selected_apart(scope: Scope, first: KeyUse, second: KeyUse) -> bool:
     return False
 
 
+def _branches_apart(model: SemanticModel, scope: Scope, first: KeyUse, second: KeyUse) -> bool:
+    """The two uses make different branches of one ``lax.cond``/``lax.switch``
+    (``cond(p, partial(f, key=key), partial(g, key=key))``, or names bound to such
+    partials): one branch runs, so only one of the draws reaches the result."""
+    for site in scope.calls:
+        name = site.qualified_name or ""
+        if name not in jf.ALTERNATIVE_BRANCHES:
+            continue
+        positional = [arg.value for arg in site.call.args if not arg.keyword and not arg.star]
+        branches: list[cst.BaseExpression] = []
+        for index in jf.TRANSFORMS[name].function_args:
+            if index < len(positional):
+                given = positional[index]
+                displayed = isinstance(given, cst.List | cst.Tuple)
+                branches += [e.value for e in given.elements] if displayed else [given]
+        holders = [_branch_of(model, site, branches, use) for use in (first, second)]
+        if None not in holders and holders[0] != holders[1]:
+            return True
+    return False
+
+
+def _branch_of(
+    model: SemanticModel, site: CallSite, branches: list[cst.BaseExpression], use: KeyUse
+) -> int | None:
+    """Which of ``branches`` holds ``use``: written in it, or bound once to a name it is."""
+    for index, branch in enumerate(branches):
+        if path_to(branch, use.site.call):
+            return index
+        if isinstance(branch, cst.Name):
+            found = model.reaching(branch.value, site.scope, site.ordinal)
+            bindings = found.bindings if found is not None else []
+            value = bindings[0].value if len(bindings) == 1 else None
+            if value is not None and path_to(value, use.site.call):
+                return index
+    return None
+
+
 def _reaching(model: SemanticModel, use: KeyUse) -> list[Binding]:
     found = model.reaching(use.name, use.site.scope, use.site.ordinal)
     return [] if found is None else found.bindings
@@ -282,6 +319,15 @@ class PrngKeyReuse(Rule):
                 a = table.get(cache_key(key))
                 b = table.get(cache_key(key))
                 return a, b
+            """),
+        Valid("""
+            from functools import partial
+            import jax
+            def step(i, carry, delayed, full, light):
+                key, batch_key = jax.random.split(carry["key"])
+                full_update = partial(full, key=key, batch=batch_key)
+                update = partial(light, key=key, batch=batch_key)
+                return jax.lax.cond(delayed[i], full_update, update)  # runs one of them
             """),
         Valid("""
             import jax
@@ -589,7 +635,7 @@ class PrngKeyReuse(Rule):
                 continue
             if before.site.node is use.site.node:
                 continue
-            if _selected_apart(scope, before, use):
+            if _selected_apart(scope, before, use) or _branches_apart(model, scope, before, use):
                 continue
             if model.reaches(before.site, use.site):
                 return before
