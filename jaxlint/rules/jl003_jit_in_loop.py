@@ -18,7 +18,7 @@ from jaxlint.model import (
     SemanticModel,
     Site,
 )
-from jaxlint.model.analyze.questions import literal_collection, runs_once_in_loop
+from jaxlint.model.analyze.questions import runs_once_in_loop
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.blocks import FreshNames, path_to, statement_in_block
@@ -50,6 +50,31 @@ def _loaded_names(expr: cst.CSTNode) -> set[str]:
         else:
             stack.extend((child, own) for child in node.children)
     return found
+
+
+def _written_out(model: SemanticModel, iterable: cst.BaseExpression, site: Site) -> bool:
+    """``iterable`` is a collection written out in the code: a display (``[1, 5, 10]``,
+    ``(a, b)``), a name bound only to one, or ``zip``/``enumerate``/``reversed`` of one
+    (``zip`` stops at its shortest argument)."""
+    if isinstance(iterable, cst.List | cst.Tuple | cst.Set):
+        return not any(isinstance(e, cst.StarredElement) for e in iterable.elements)
+    if isinstance(iterable, cst.Name):
+        found = model.reaching(iterable.value, site.scope, site.ordinal)
+        bindings = found.bindings if found is not None else []
+        return (
+            len(bindings) == 1
+            and bindings[0].kind is BindingKind.ASSIGN
+            and isinstance(bindings[0].value, cst.List | cst.Tuple | cst.Set)
+            and _written_out(model, bindings[0].value, site)
+        )
+    if isinstance(iterable, cst.Call):
+        called = model.called_name(iterable)
+        values = [arg.value for arg in iterable.args if arg.keyword is None and not arg.star]
+        if called == "builtins.zip":
+            return any(_written_out(model, value, site) for value in values)
+        if called in ("builtins.enumerate", "builtins.reversed") and values:
+            return _written_out(model, values[0], site)
+    return False
 
 
 def _outermost(loop: Loop) -> Loop:
@@ -145,6 +170,20 @@ class JitInLoop(Rule):
             scalers = []
             for factor in range(4):
                 scalers.append(jax.jit(partial(scale, factor=factor)))
+            """),
+        Valid("""
+            from functools import partial
+            import jax
+            def run(step, chunk, testers, kinds, params):
+                sizes = [1, 5, 10]  # a sweep written out: each setting compiles once anyway
+                for size in sizes:
+                    keep(jax.jit(partial(step, size=size)))
+                for window in [None, chunk, 2 * chunk]:
+                    jax.jit(lambda x: x[:window])(params)
+                for name, init in zip(("speaker", "listener"), kinds):
+                    jax.pmap(partial(init, mode=name))(params)
+                for tester in testers:  # each tester's own init: a different function
+                    jax.pmap(tester.init)(params)
             """),
         Valid("""
             import jax
@@ -334,17 +373,24 @@ class JitInLoop(Rule):
 
     def exempt(self, model: SemanticModel, site: Site, wrapped: cst.BaseExpression) -> bool:
         loop = site.loop
-        # A sweep over a literal list of settings (`for n in [1, 2]`): each setting is a
+        # A sweep over settings written out in the code (`for n in [1, 2]`, `for w in
+        # windows` with `windows = [None, chunk, 2 * chunk]`): a few iterations, each a
         # different program that must compile once anyway.
         if (
-            loop is not None and loop.kind is LoopKind.FOR and literal_collection(loop.node.iter)  # type: ignore[attr-defined]
+            loop is not None
+            and loop.kind is LoopKind.FOR
+            and _written_out(model, loop.node.iter, site)  # type: ignore[attr-defined]
         ):
             return True
-        # Iterating over functions: each is compiled once, which is the point of the loop.
-        if isinstance(wrapped, cst.Name):
+        # Iterating over functions, or over objects whose method is wrapped (`for tester
+        # in testers: jax.pmap(tester.init)`): each is compiled once, which is the point.
+        root = wrapped
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if isinstance(root, cst.Name):
             current: Loop | None = loop
             while current is not None:
-                if wrapped.value in current.targets:
+                if root.value in current.targets:
                     return True
                 current = current.parent
         # Built once and again only when re-armed (`if fn is None: fn = jax.jit(...)`), or
