@@ -18,7 +18,7 @@ from jaxlint.model import (
     SemanticModel,
     Site,
 )
-from jaxlint.model.analyze.questions import runs_once_in_loop
+from jaxlint.model.analyze.questions import literal_collection, runs_once_in_loop
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.blocks import FreshNames, path_to, statement_in_block
@@ -336,9 +336,11 @@ class JitInLoop(Rule):
             if name is None:
                 continue
             wrapped = self.wrapped_function(site.call)
-            if wrapped is None or self.exempt(model, site, wrapped):
+            if wrapped is None:
                 continue
-            yield site, name, self.recompile_cause(model, site, wrapped)
+            cause = self.recompile_cause(model, site, wrapped)
+            if not self.exempt(model, site, wrapped, cause):
+                yield site, name, cause
 
     @staticmethod
     def compiling_name(model: SemanticModel, expr: cst.BaseExpression, site: Site) -> str | None:
@@ -371,17 +373,18 @@ class JitInLoop(Rule):
                 return arg.value
         return None
 
-    def exempt(self, model: SemanticModel, site: Site, wrapped: cst.BaseExpression) -> bool:
+    def exempt(
+        self, model: SemanticModel, site: Site, wrapped: cst.BaseExpression, cause: str
+    ) -> bool:
         loop = site.loop
-        # A sweep over settings written out in the code (`for n in [1, 2]`, `for w in
-        # windows` with `windows = [None, chunk, 2 * chunk]`): a few iterations, each a
-        # different program that must compile once anyway.
-        if (
-            loop is not None
-            and loop.kind is LoopKind.FOR
-            and _written_out(model, loop.node.iter, site)  # type: ignore[attr-defined]
-        ):
-            return True
+        # A sweep over a few settings written out in the code (`for n in [1, 2]`): each
+        # a different program that must compile once anyway. Where a new function is
+        # built every iteration, also through a name bound only to a display (`for w in
+        # windows` with `windows = [None, chunk, 2 * chunk]`) or `zip` of one.
+        if loop is not None and loop.kind is LoopKind.FOR:
+            iterable = loop.node.iter  # type: ignore[attr-defined]
+            if literal_collection(iterable) or (cause and _written_out(model, iterable, site)):
+                return True
         # Iterating over functions, or over objects whose method is wrapped (`for tester
         # in testers: jax.pmap(tester.init)`): each is compiled once, which is the point.
         root = wrapped
