@@ -20,7 +20,6 @@ file's formatting stay byte for byte as they were. Only the standard library's
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from json.decoder import scanstring
 from typing import Any
 
+from jaxlint.facts.ipython import automagic_cell
 from jaxlint.fix.findings import Finding
 
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -39,17 +39,6 @@ MAGIC_TAG = "#jaxlint-magic:"
 PYTHON_CELL_MAGICS = frozenset(
     {"time", "timeit", "capture", "debug", "prun", "python", "python3", "pypy"}
 )
-
-#: IPython's line magics and aliases that cells call without ``%`` (automagic, on by
-#: default): ``pip install x``. IPython applies automagic to a cell of one line only
-#: (after its leading blank lines), and a name shadowed by a variable is no magic, so a
-#: line is masked for it only where it is not Python. tests/test_notebooks.py checks
-#: each name and the one-line condition against IPython.
-AUTOMAGIC_NAMES = frozenset(
-    {"pip", "conda", "mamba", "micromamba", "uv", "cd", "pwd", "ls", "cat", "cp", "mv", "rm"}
-    | {"mkdir", "rmdir", "env", "set_env", "load_ext", "matplotlib", "run", "time", "timeit"}
-)
-_FIRST_WORD = re.compile(r"[ \t]*([A-Za-z_]\w*)")
 
 #: Opens the boundary line before a cell that IPython dedents as a whole (see
 #: ``_dedented_by_ipython``): the cell's lines become that block, each line and column
@@ -223,24 +212,6 @@ def _is_ipython(code: str) -> bool:
     )
 
 
-def _automagic_cell(source: str) -> bool:
-    """A cell IPython runs as a line magic by automagic: after its leading blank lines,
-    one line, which starts with a magic's name and is not Python (``pip install x``)."""
-    lines = source.splitlines()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    if len(lines) != 1:
-        return False
-    word = _FIRST_WORD.match(lines[0])
-    if word is None or word.group(1) not in AUTOMAGIC_NAMES:
-        return False
-    try:
-        compile(lines[0].strip(), "<cell>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except Exception:  # noqa: BLE001 - not Python: IPython's magic runs it
-        return True
-    return False
-
-
 def _code_line(line: str) -> bool:
     """Neither blank nor only a comment."""
     stripped = line.strip()
@@ -283,7 +254,7 @@ class _Masker:
         lines = source.splitlines(keepends=True)
         if not lines:
             return source
-        if _automagic_cell(source):
+        if automagic_cell(source):
             return "".join(
                 self._placeholder(line, True) if _code_line(line) else line for line in lines
             )

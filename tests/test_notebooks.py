@@ -294,7 +294,7 @@ def test_a_one_line_automagic_cell_is_no_syntax_error(tmp_path: Path) -> None:
 
 
 def test_automagic_names_are_ipython_magics_on_one_line_cells_only() -> None:
-    from jaxlint.notebook import AUTOMAGIC_NAMES
+    from jaxlint.facts.ipython import AUTOMAGIC_NAMES
 
     interactive = pytest.importorskip("IPython.core.interactiveshell")
     shell = interactive.InteractiveShell.instance()

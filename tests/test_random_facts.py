@@ -124,3 +124,16 @@ def test_an_alternative_branching_call_gives_one_branch_result(name: str) -> Non
     for run in (branch, jax.jit(branch)):
         assert run(0).tolist() == normal().tolist()
         assert run(1).tolist() == uniform().tolist()
+
+
+def test_length_keeping_iterators_are_as_long_as_their_arguments() -> None:
+    # JL003's written-out sweeps: a loop over enumerate/reversed/zip of a display runs as
+    # often as the display (zip: the shortest) has elements.
+    import builtins
+
+    for name in sorted(jf.SAME_LENGTH_ITERATORS):
+        function = getattr(builtins, name.removeprefix("builtins."))
+        assert len(list(function([1, 5, 10]))) == 3
+    for name in sorted(jf.SHORTEST_LENGTH_ITERATORS):
+        function = getattr(builtins, name.removeprefix("builtins."))
+        assert len(list(function([1, 5, 10], iter(int, 1)))) == 3

@@ -299,6 +299,12 @@ ELEMENTWISE_SELECTS: dict[str, int] = {
     "jax.lax.select": 1,
     "jax.lax.select_n": 1,
 }
+#: Builtins whose iteration is as long as their first argument's (``enumerate``,
+#: ``reversed``) or as the shortest of their arguments (``zip``): a loop over one of a
+#: display written out in the code runs a few times, known by reading it.
+#: tests/test_random_facts.py runs each.
+SAME_LENGTH_ITERATORS = frozenset({"builtins.enumerate", "builtins.reversed"})
+SHORTEST_LENGTH_ITERATORS = frozenset({"builtins.zip"})
 #: Calls that run one of the functions they are given (``lax.cond``'s two branches, the
 #: branches ``lax.switch`` is given in a list): what two of them compute never meets in
 #: the result. tests/test_random_facts.py runs each, eagerly and under jit.

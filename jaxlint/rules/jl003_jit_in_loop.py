@@ -70,9 +70,9 @@ def _written_out(model: SemanticModel, iterable: cst.BaseExpression, site: Site)
     if isinstance(iterable, cst.Call):
         called = model.called_name(iterable)
         values = [arg.value for arg in iterable.args if arg.keyword is None and not arg.star]
-        if called == "builtins.zip":
+        if called in jf.SHORTEST_LENGTH_ITERATORS:
             return any(_written_out(model, value, site) for value in values)
-        if called in ("builtins.enumerate", "builtins.reversed") and values:
+        if called in jf.SAME_LENGTH_ITERATORS and values:
             return _written_out(model, values[0], site)
     return False
 
@@ -103,7 +103,10 @@ class JitInLoop(Rule):
         only re-wraps it: the compilation cache hits. That costs microseconds, not a compile,
         and is JL009 (off by default). Building a table of compiled functions in a loop
         (`{k: jax.jit(make(k)) for k in kinds}`, `fns.append(jax.jit(partial(f, d=d)))`)
-        compiles each one once and is not flagged.
+        compiles each one once and is not flagged, nor is a sweep over settings written out
+        in the code (`for n in [1, 5, 10]`, or a name bound only to such a display), each a
+        program that compiles once anyway, nor wrapping each iterated object's own method
+        (`for t in testers: jax.pmap(t.init)`).
         """
     example = """
         import jax

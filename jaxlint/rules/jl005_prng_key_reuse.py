@@ -13,8 +13,9 @@ from jaxlint.model import Binding, BindingKind, CallSite, Loop, Param, Scope, Se
 from jaxlint.model.analyze.questions import skipped_for_call
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.jl005_key_split import KeyUse, split_before, split_in_loop
+from jaxlint.rules.jl005_paths import branches_apart, selected_apart, stores_or_only_traces
 from jaxlint.rules.triggers import Trigger
-from jaxlint.syntax.blocks import FreshNames, path_to
+from jaxlint.syntax.blocks import FreshNames
 
 
 class _Consumers:
@@ -59,7 +60,7 @@ class _Consumers:
                 ):  # `load(rng, shuffle=False)` skips the arm that draws
                     return passed, f"`{callee.name}` (parameter `{param.name}`)", True
             return None  # a function we can read, which does not consume what it is given
-        if _stores_or_only_traces(call, name):
+        if stores_or_only_traces(call, name):
             return None
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value in jf.KEY_PARAMETER_NAMES:
@@ -84,16 +85,6 @@ class _Consumers:
                 consuming.append(site)
         self.summaries[key] = bool(consuming)
         return bool(consuming)
-
-
-def _stores_or_only_traces(call: cst.Call, name: str | None) -> bool:
-    """A call that takes a key without drawing from it: it stores its keywords as fields
-    of a record's copy (``state.replace(rng=rng)``), or traces its function only for
-    shapes (``jax.eval_shape(init, rng=rng)``)."""
-    if name is not None and name in jf.FIELD_STORING_CALLS | jf.SHAPE_ONLY_CALLS:
-        return True
-    func = call.func
-    return isinstance(func, cst.Attribute) and func.attr.value in jf.FIELD_STORING_METHODS
 
 
 def _first_use_of_param(bindings: Sequence[Binding], site: CallSite) -> bool:
@@ -150,61 +141,6 @@ def _evidenced(model: SemanticModel, group: list[KeyUse]) -> list[KeyUse]:
     return kept
 
 
-def _selected_apart(scope: Scope, first: KeyUse, second: KeyUse) -> bool:
-    """The two uses sit in different value arguments of one call that picks each element
-    of its result from one of them (``lax.select(c, normal(key), uniform(key))``): no
-    element of what it gives holds both draws, so their shared bits never meet."""
-    for site in scope.calls:
-        start = jf.ELEMENTWISE_SELECTS.get(site.qualified_name or "")
-        if start is None:
-            continue
-        values = [arg.value for arg in site.call.args[start:] if not arg.keyword and not arg.star]
-        holders = [
-            next((i for i, value in enumerate(values) if path_to(value, use.site.node)), None)
-            for use in (first, second)
-        ]
-        if None not in holders and holders[0] != holders[1]:
-            return True
-    return False
-
-
-def _branches_apart(model: SemanticModel, scope: Scope, first: KeyUse, second: KeyUse) -> bool:
-    """The two uses make different branches of one ``lax.cond``/``lax.switch``
-    (``cond(p, partial(f, key=key), partial(g, key=key))``, or names bound to such
-    partials): one branch runs, so only one of the draws reaches the result."""
-    for site in scope.calls:
-        name = site.qualified_name or ""
-        if name not in jf.ALTERNATIVE_BRANCHES:
-            continue
-        positional = [arg.value for arg in site.call.args if not arg.keyword and not arg.star]
-        branches: list[cst.BaseExpression] = []
-        for index in jf.TRANSFORMS[name].function_args:
-            if index < len(positional):
-                given = positional[index]
-                displayed = isinstance(given, cst.List | cst.Tuple)
-                branches += [e.value for e in given.elements] if displayed else [given]
-        holders = [_branch_of(model, site, branches, use) for use in (first, second)]
-        if None not in holders and holders[0] != holders[1]:
-            return True
-    return False
-
-
-def _branch_of(
-    model: SemanticModel, site: CallSite, branches: list[cst.BaseExpression], use: KeyUse
-) -> int | None:
-    """Which of ``branches`` holds ``use``: written in it, or bound once to a name it is."""
-    for index, branch in enumerate(branches):
-        if path_to(branch, use.site.call):
-            return index
-        if isinstance(branch, cst.Name):
-            found = model.reaching(branch.value, site.scope, site.ordinal)
-            bindings = found.bindings if found is not None else []
-            value = bindings[0].value if len(bindings) == 1 else None
-            if value is not None and path_to(value, use.site.call):
-                return index
-    return None
-
-
 def _reaching(model: SemanticModel, use: KeyUse) -> list[Binding]:
     found = model.reaching(use.name, use.site.scope, use.site.ordinal)
     return [] if found is None else found.bindings
@@ -226,8 +162,10 @@ class PrngKeyReuse(Rule):
         typed keys (`jax.random.key`) as for legacy `PRNGKey`s. The two arms of an
         `if`/`else` are separate paths, as are the value arguments of `jnp.where`,
         `lax.select` and `lax.select_n` (each element of the result comes from one of them,
-        so two draws there never meet); an arm that returns is not followed by the code
-        after it. `fold_in(key, i)` does not consume `key`: deriving several keys from one
+        so two draws there never meet), and so are the branches of one `lax.cond` or
+        `lax.switch`; an arm that returns is not followed by the code after it. A key
+        stored as a field (`state.replace(rng=key)`, `dataclasses.replace`) or given to
+        `jax.eval_shape`, which only traces for shapes, is not consumed. `fold_in(key, i)` does not consume `key`: deriving several keys from one
         with distinct data is the intended use. The finding is reported at the second use
         and names the first.
         """
@@ -635,7 +573,7 @@ class PrngKeyReuse(Rule):
                 continue
             if before.site.node is use.site.node:
                 continue
-            if _selected_apart(scope, before, use) or _branches_apart(model, scope, before, use):
+            if selected_apart(scope, before, use) or branches_apart(model, scope, before, use):
                 continue
             if model.reaches(before.site, use.site):
                 return before

@@ -172,7 +172,9 @@ class DonatedBufferReuse(Rule):
         `params`).
         The usual form, `state = train_step(state, batch)`, rebinds the name to the result
         and is fine, and so is reading only the metadata (`x.shape`, `x.dtype`) or a donated
-        dict's keys (`batch.keys()`).
+        dict's keys (`batch.keys()`). A batch taken from an iterator (`batch = next(it)`,
+        or returned so by a local helper) and not shown to be a JAX array may be host
+        (NumPy) data, whose donation frees only the device copy: not flagged.
         """
     why_bad = """
         Donation hands the argument's buffer to XLA for the outputs: after the call the
