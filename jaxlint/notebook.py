@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from json.decoder import scanstring
 from typing import Any
 
+from jaxlint.facts.ipython import automagic_cell
 from jaxlint.fix.findings import Finding
 
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -253,6 +254,10 @@ class _Masker:
         lines = source.splitlines(keepends=True)
         if not lines:
             return source
+        if automagic_cell(source):
+            return "".join(
+                self._placeholder(line, True) if _code_line(line) else line for line in lines
+            )
         out: list[str] = []
         # The cell magic opens the cell; Colab also takes it after the comment lines of
         # a form (`# @title ...`).

@@ -134,6 +134,22 @@ def test_donation_fixture_deletes_the_donated_state() -> None:
     assert module.train(jnp.ones(4), [jnp.ones(4)] * 3).shape == (4,)
 
 
+def test_donating_a_numpy_batch_deletes_only_its_device_copy() -> None:
+    """What JL015 stays silent on: a batch taken from an iterator may be host (NumPy)
+    data, whose donation frees the device copy made for the call and leaves the NumPy
+    array readable; a JAX array given the same way is deleted."""
+    if jax.default_backend() == "cpu":
+        pytest.skip("the CPU backend ignores donation")
+    step = jax.jit(lambda state, batch: (state + batch.sum(), batch.sum()), donate_argnums=(0, 1))
+    batches = iter([np.ones(4, np.float32)])
+    batch = next(batches)
+    state, _ = step(jnp.zeros(4), batch)
+    assert batch.tolist() == [1.0] * 4 and state.tolist() == [4.0] * 4
+    device_batch = jnp.ones(4)
+    step(state, device_batch)
+    assert device_batch.is_deleted()
+
+
 #: fixtures/static_arguments.py's loops whose static argument changes every iteration,
 #: with the jitted function each calls (the rest of its marks are unhashable values).
 LOOP_VARYING = {"train": "decayed_update", "warmup_curve": "warmup", "ramp": "scaled"}

@@ -270,6 +270,45 @@ def test_cells_ipython_runs_as_written_are_no_syntax_errors(tmp_path: Path) -> N
     assert " JL000 " in out.splitlines()[0]
 
 
+def test_a_one_line_automagic_cell_is_no_syntax_error(tmp_path: Path) -> None:
+    """``pip install x`` alone in a cell runs as ``%pip`` (IPython's automagic, applied
+    to one-line cells only): no JL000, and the fix leaves it as written. The same line
+    followed by code is a syntax error where IPython runs it."""
+    data = _notebook(
+        _code_cell(["pip install -q numpyro\n"]),
+        _code_cell(["import jax.numpy as jnp\n", "x = jnp.zeros(3)\n", "x[0] = 1.0\n"], 2),
+    )
+    (tmp_path / "magic.ipynb").write_text(json.dumps(data))
+    code, out, _ = invoke_cli(["--no-cache", "--format", "json", "."], cwd=tmp_path)
+    assert code == 1
+    assert [(f["cell"], f["line"], f["code"]) for f in json.loads(out)] == [(2, 3, "JL001")]
+    code, _, _ = invoke_cli(["--no-cache", "--fix", "."], cwd=tmp_path)
+    assert code == 0
+    fixed = json.loads((tmp_path / "magic.ipynb").read_text())
+    assert fixed["cells"][0] == data["cells"][0]
+    two_lines = _notebook(_code_cell(["pip install -q numpyro\n", "import jax\n"]))
+    (tmp_path / "magic.ipynb").write_text(json.dumps(two_lines))
+    code, out, _ = invoke_cli(["--no-cache", "."], cwd=tmp_path)
+    assert code == 1
+    assert out.startswith("magic.ipynb:cell 1:1:") and " JL000 " in out.splitlines()[0]
+
+
+def test_automagic_names_are_ipython_magics_on_one_line_cells_only() -> None:
+    from jaxlint.facts.ipython import AUTOMAGIC_NAMES
+
+    interactive = pytest.importorskip("IPython.core.interactiveshell")
+    shell = interactive.InteractiveShell.instance()
+    magics = set(shell.magics_manager.magics["line"])
+    for name in sorted(AUTOMAGIC_NAMES):
+        assert name in magics, name
+        assert shell.transform_cell(f"{name} -x y") == (
+            f"get_ipython().run_line_magic('{name}', '-x y')\n"
+        )
+        assert shell.transform_cell(f"\n{name} -x y\n") != f"\n{name} -x y\n"
+        assert shell.transform_cell(f"{name} -x y\nz = 1") == f"{name} -x y\nz = 1\n"
+    assert shell.transform_cell("pip = 3") == "pip = 3\n"  # a variable, not the magic
+
+
 def test_notebooks_in_folders_and_the_include_setting(tmp_path: Path) -> None:
     shutil.copyfile(TRAINING, tmp_path / "training.ipynb")
     checkpoints = tmp_path / ".ipynb_checkpoints"

@@ -73,3 +73,67 @@ def test_an_elementwise_select_takes_each_element_from_one_value(name: str) -> N
     first, second = jnp.arange(4.0) + 10, jnp.arange(4.0) + 20
     picked = _SELECTS[name](mask, first, second)
     assert picked.tolist() == [10.0, 21.0, 12.0, 23.0]
+
+
+def test_a_field_storing_call_keeps_the_key_unchanged() -> None:
+    # `state.replace(rng=key)` stores the key as a field: the same object, nothing drawn.
+    import dataclasses
+    from typing import NamedTuple
+
+    key = jax.random.key(0)
+
+    @dataclasses.dataclass(frozen=True)
+    class Record:
+        rng: object = None
+
+    class Pair(NamedTuple):
+        rng: object = None
+
+    assert jf.FIELD_STORING_CALLS == {"dataclasses.replace"}
+    assert dataclasses.replace(Record(), rng=key).rng is key
+    assert "_replace" in jf.FIELD_STORING_METHODS and Pair()._replace(rng=key).rng is key
+    chex = pytest.importorskip("chex")
+
+    @chex.dataclass(frozen=True)
+    class State:
+        rng: object = None
+
+    assert "replace" in jf.FIELD_STORING_METHODS and State().replace(rng=key).rng is key
+
+
+@pytest.mark.parametrize("name", sorted(jf.SHAPE_ONLY_CALLS))
+def test_a_shape_only_call_computes_no_values(name: str) -> None:
+    module, _, attribute = name.rpartition(".")
+    assert module == "jax"
+    shapes = getattr(jax, attribute)(
+        lambda rng: jax.random.normal(rng, (3,)), rng=jax.random.key(0)
+    )
+    assert isinstance(shapes, jax.ShapeDtypeStruct) and shapes.shape == (3,)
+
+
+@pytest.mark.parametrize("name", sorted(jf.ALTERNATIVE_BRANCHES))
+def test_an_alternative_branching_call_gives_one_branch_result(name: str) -> None:
+    # Two branches drawing from one key: the result is one branch's draw, never a mix.
+    key = jax.random.key(0)
+    normal = lambda: jax.random.normal(key, (3,))  # noqa: E731
+    uniform = lambda: jax.random.uniform(key, (3,))  # noqa: E731
+    branch = {
+        "jax.lax.cond": lambda which: jax.lax.cond(which == 0, normal, uniform),
+        "jax.lax.switch": lambda which: jax.lax.switch(which, [normal, uniform]),
+    }[name]
+    for run in (branch, jax.jit(branch)):
+        assert run(0).tolist() == normal().tolist()
+        assert run(1).tolist() == uniform().tolist()
+
+
+def test_length_keeping_iterators_are_as_long_as_their_arguments() -> None:
+    # JL003's written-out sweeps: a loop over enumerate/reversed/zip of a display runs as
+    # often as the display (zip: the shortest) has elements.
+    import builtins
+
+    for name in sorted(jf.SAME_LENGTH_ITERATORS):
+        function = getattr(builtins, name.removeprefix("builtins."))
+        assert len(list(function([1, 5, 10]))) == 3
+    for name in sorted(jf.SHORTEST_LENGTH_ITERATORS):
+        function = getattr(builtins, name.removeprefix("builtins."))
+        assert len(list(function([1, 5, 10], iter(int, 1)))) == 3

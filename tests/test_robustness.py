@@ -130,6 +130,18 @@ def test_python_newer_than_the_interpreter_is_linted_not_jl000(tmp_path: Path) -
     assert "x = x.at[0].set(1.0)" in (tmp_path / "new.py").read_text()
 
 
+def test_generic_functions_of_newer_python_are_linted_not_jl000(tmp_path: Path) -> None:
+    # Python 3.11 says "expected '('" of PEP 695's `def f[T](...)`, valid on 3.12 (found in
+    # jaqmc); a real `def f x:` gets the same message and stays a JL000.
+    source = "import jax.numpy as jnp\ndef first[T](xs: list[T]) -> T:\n    return xs[0]\n"
+    source += "x = jnp.zeros(3)\nx[0] = 1.0\n"
+    (tmp_path / "generic.py").write_text(source)
+    (tmp_path / "broken.py").write_text("import jax\ndef f x:\n    pass\n")
+    code, findings, _ = json_findings(".", cwd=tmp_path)
+    found = sorted((f["path"], f["code"], f["line"]) for f in findings)
+    assert (code, found) == (1, [("broken.py", "JL000", 2), ("generic.py", "JL001", 5)])
+
+
 def test_five_megabyte_generated_file(tmp_path: Path) -> None:
     # Shaped like generated code (a protobuf module): a huge serialized blob, then code.
     blob = "".join(f"\\x{n % 256:02x}" for n in range(5 * 1024 * 1024 // 4))

@@ -75,13 +75,21 @@ def parse(source: bytes, *, checked: bool = False, compiles: bool = True) -> cst
     return cst.parse_module(source)
 
 
+#: What Python 3.11's parser says of PEP 695 syntax: ``type X = ...`` and ``class C[T]``
+#: are "invalid syntax", ``def f[T](...)`` is "expected '('" (as is ``def f x:``, which
+#: libcst refuses too, so the error stands).
+NEWER_GRAMMAR_MESSAGES = ("invalid syntax", "expected '('")
+
+
 def newer_python(source: bytes, refusal: Refusal) -> bool:
     """Whether ``source`` is Python newer than this interpreter reads (``type X = ...``
-    and ``def f[T]`` on Python 3.11): CPython's parser refuses it with a plain "invalid
-    syntax", and libcst, which reads newer grammar, accepts it. Not a JL000: the file is
+    and ``def f[T]`` on Python 3.11): CPython's parser refuses it with one of
+    ``NEWER_GRAMMAR_MESSAGES``, and libcst, which reads newer grammar, accepts it. Not a JL000: the file is
     valid where it runs. Never tried for nesting errors, which libcst could crash on."""
     error = refusal.error
-    if not refusal.fails or not isinstance(error, SyntaxError) or error.msg != "invalid syntax":
+    if not refusal.fails or not isinstance(error, SyntaxError):
+        return False
+    if error.msg not in NEWER_GRAMMAR_MESSAGES:
         return False
     if isinstance(error, IndentationError | TabError):
         return False

@@ -40,6 +40,18 @@ KEY_MAKING_CALLS = frozenset(
 )
 #: Keyword names under which a call receives a PRNG key.
 KEY_PARAMETER_NAMES = frozenset({"key", "rng", "prng_key", "rng_key", "prngkey", "random_key"})
+#: Calls that store their keyword arguments as fields of a copy of a record, unchanged
+#: (``state.replace(rng=rng)`` keeps the key in a checkpointed state: no draw). Functions
+#: by qualified name, and methods by name: ``replace`` of ``flax.struct``, ``chex`` and
+#: flax's ``TrainState`` dataclasses, ``_replace`` of a NamedTuple. A method of another
+#: receiver by that name stores nothing we know of either, so a key given to it is
+#: UNKNOWN, never a draw. tests/test_random_facts.py runs each.
+FIELD_STORING_CALLS = frozenset({"dataclasses.replace"})
+FIELD_STORING_METHODS = frozenset({"replace", "_replace"})
+#: Calls that only trace their function abstractly, for shapes and dtypes: the values
+#: they pass it (a key among them) are never computed, so nothing is drawn.
+#: tests/test_random_facts.py checks that the result holds no values.
+SHAPE_ONLY_CALLS = frozenset({"jax.eval_shape"})
 
 #: Calls with effects on the host (trace-time only inside traced code). ``print`` and
 #: logging are flagged only when they show a traced value; the rest always are.
@@ -287,6 +299,16 @@ ELEMENTWISE_SELECTS: dict[str, int] = {
     "jax.lax.select": 1,
     "jax.lax.select_n": 1,
 }
+#: Builtins whose iteration is as long as their first argument's (``enumerate``,
+#: ``reversed``) or as the shortest of their arguments (``zip``): a loop over one of a
+#: display written out in the code runs a few times, known by reading it.
+#: tests/test_random_facts.py runs each.
+SAME_LENGTH_ITERATORS = frozenset({"builtins.enumerate", "builtins.reversed"})
+SHORTEST_LENGTH_ITERATORS = frozenset({"builtins.zip"})
+#: Calls that run one of the functions they are given (``lax.cond``'s two branches, the
+#: branches ``lax.switch`` is given in a list): what two of them compute never meets in
+#: the result. tests/test_random_facts.py runs each, eagerly and under jit.
+ALTERNATIVE_BRANCHES = frozenset({"jax.lax.cond", "jax.lax.switch"})
 #: Functions whose derivative is infinite or NaN at or past a boundary: the edge of the
 #: domain, which a guard ``x > boundary`` keeps them away from in the forward pass only.
 UNSAFE_AT_BOUNDARY: dict[str, float] = {

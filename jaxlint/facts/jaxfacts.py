@@ -414,12 +414,15 @@ TRACED_METHODS = ARRAY_METHODS | frozenset({"any", "all", "nonzero", "argsort", 
 # What individual calls do (NumPy and jax.numpy functions one by one, host effects,
 # logging, key consumption) lives in its own module.
 from jaxlint.facts.calls import (  # noqa: E402, F401 - re-exported
+    ALTERNATIVE_BRANCHES,
     ARRAY_SHAPE_METHODS,
     BOOLEAN_RESULT_CALLS,
     CHECKING_CONTEXT_METHODS,
     CHECKING_CONTEXTS,
     DESCRIBING_CALLS,
     ELEMENTWISE_SELECTS,
+    FIELD_STORING_CALLS,
+    FIELD_STORING_METHODS,
     HOST_EFFECT_CALLS,
     HOST_RANDOM_NAMESPACES,
     INIT_FUNCTION_NAMES,
@@ -444,7 +447,10 @@ from jaxlint.facts.calls import (  # noqa: E402, F401 - re-exported
     PATH_EFFECT_METHODS,
     PRINT_CALLS,
     RANDOM_NON_CONSUMING,
+    SAME_LENGTH_ITERATORS,
     SCIPY_NAMESPACE,
+    SHAPE_ONLY_CALLS,
+    SHORTEST_LENGTH_ITERATORS,
     UNSAFE_AT_BOUNDARY,
 )
 

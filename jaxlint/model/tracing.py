@@ -15,7 +15,7 @@ import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.facts.transforms import TransformKind
-from jaxlint.model.names import dotted
+from jaxlint.model.names import MAX_ALIAS_CHAIN, dotted
 from jaxlint.model.records import (
     BindingKind,
     CallSite,
@@ -265,11 +265,11 @@ class TraceResolver:
                     f"passed to {name}",
                     filtering=transform.array_leaves_only,
                 )
-                partial = self.partial_call(value, where)
-                bound = partial_positional_count(partial)
+                partials = self.partial_calls(value, where)
+                bound = sum(partial_positional_count(partial) for partial in partials)
                 if model.bound_method(value, where):
                     bound += 1  # jax.jit(self.step, static_argnums=0): 0 is after `self`
-                info.partial_bound |= partial_bound_names(partial, target, bound)
+                info.partial_bound |= partial_bound_names(partials, target, bound)
                 self.static_from_options(target, options, bound)
                 self.differentiated_from_options(name, target, options, bound)
                 if transform.kind is TransformKind.JIT and options is call.args and not bound:
@@ -318,10 +318,17 @@ class TraceResolver:
                     functions.extend(self.transformed_functions(positional[index], scope))
         return functions
 
-    def partial_call(self, expr: cst.BaseExpression, scope: Scope) -> cst.Call | None:
-        """The ``functools.partial(f, ...)`` call that ``expr`` is, or names."""
+    def partial_calls(self, expr: cst.BaseExpression, scope: Scope) -> list[cst.Call]:
+        """The ``functools.partial(f, ...)`` calls that ``expr`` is, or names, outermost
+        first: ``partial(step_partial, key=k)`` where ``step_partial = partial(step,
+        flag=c)`` binds both ``key`` and ``flag`` before a transformation sees ``step``."""
+        calls: list[cst.Call] = []
         found = partial_call(self.model, expr, scope)
-        return None if found is None else found[0]
+        while found is not None and found[0].args and len(calls) < MAX_ALIAS_CHAIN:
+            call, where, _ = found
+            calls.append(call)
+            found = partial_call(self.model, call.args[0].value, where)
+        return calls
 
     def static_from_options(self, function: Scope, options: Sequence[cst.Arg], bound: int) -> None:
         # What is literal is static even where the rest is not (``(0, n)`` still says 0).
@@ -463,12 +470,14 @@ def partial_positional_count(call: cst.Call | None) -> int:
     return sum(1 for arg in call.args[1:] if arg.keyword is None and not arg.star)
 
 
-def partial_bound_names(expr: cst.Call | None, function: Scope, bound: int) -> set[str]:
-    """Parameters that ``partial(f, a, k=v)`` fixes before a transformation sees ``f``."""
-    if expr is None:
+def partial_bound_names(partials: Sequence[cst.Call], function: Scope, bound: int) -> set[str]:
+    """Parameters that ``partial(f, a, k=v)`` (or a chain of partials around ``f``) fixes
+    before a transformation sees ``f``."""
+    if not partials:
         return set()
     names = {p.name for p in function.positional_params()[:bound]}
-    names.update(arg.keyword.value for arg in expr.args[1:] if arg.keyword is not None)
+    for partial in partials:
+        names.update(arg.keyword.value for arg in partial.args[1:] if arg.keyword is not None)
     return names & set(function.params)
 
 

@@ -67,6 +67,13 @@ VALID = (
         """),
     Valid("""
         import jax
+        class Metadata:
+            offsets: jax.Array
+        def fill_metadata(sizes_ref, metadata_ref: Metadata):
+            metadata_ref.offsets[0] = sizes_ref[0]  # a field of a struct of refs: a ref
+        """),
+    Valid("""
+        import jax
         def f(x):
             ref = jax.new_ref(x)
             ref[0] = 1.0

@@ -52,6 +52,31 @@ def _loaded_names(expr: cst.CSTNode) -> set[str]:
     return found
 
 
+def _written_out(model: SemanticModel, iterable: cst.BaseExpression, site: Site) -> bool:
+    """``iterable`` is a collection written out in the code: a display (``[1, 5, 10]``,
+    ``(a, b)``), a name bound only to one, or ``zip``/``enumerate``/``reversed`` of one
+    (``zip`` stops at its shortest argument)."""
+    if isinstance(iterable, cst.List | cst.Tuple | cst.Set):
+        return not any(isinstance(e, cst.StarredElement) for e in iterable.elements)
+    if isinstance(iterable, cst.Name):
+        found = model.reaching(iterable.value, site.scope, site.ordinal)
+        bindings = found.bindings if found is not None else []
+        return (
+            len(bindings) == 1
+            and bindings[0].kind is BindingKind.ASSIGN
+            and isinstance(bindings[0].value, cst.List | cst.Tuple | cst.Set)
+            and _written_out(model, bindings[0].value, site)
+        )
+    if isinstance(iterable, cst.Call):
+        called = model.called_name(iterable)
+        values = [arg.value for arg in iterable.args if arg.keyword is None and not arg.star]
+        if called in jf.SHORTEST_LENGTH_ITERATORS:
+            return any(_written_out(model, value, site) for value in values)
+        if called in jf.SAME_LENGTH_ITERATORS and values:
+            return _written_out(model, values[0], site)
+    return False
+
+
 def _outermost(loop: Loop) -> Loop:
     while loop.parent is not None:
         loop = loop.parent
@@ -78,7 +103,10 @@ class JitInLoop(Rule):
         only re-wraps it: the compilation cache hits. That costs microseconds, not a compile,
         and is JL009 (off by default). Building a table of compiled functions in a loop
         (`{k: jax.jit(make(k)) for k in kinds}`, `fns.append(jax.jit(partial(f, d=d)))`)
-        compiles each one once and is not flagged.
+        compiles each one once and is not flagged, nor is a sweep over settings written out
+        in the code (`for n in [1, 5, 10]`, or a name bound only to such a display), each a
+        program that compiles once anyway, nor wrapping each iterated object's own method
+        (`for t in testers: jax.pmap(t.init)`).
         """
     example = """
         import jax
@@ -145,6 +173,20 @@ class JitInLoop(Rule):
             scalers = []
             for factor in range(4):
                 scalers.append(jax.jit(partial(scale, factor=factor)))
+            """),
+        Valid("""
+            from functools import partial
+            import jax
+            def run(step, chunk, testers, kinds, params):
+                sizes = [1, 5, 10]  # a sweep written out: each setting compiles once anyway
+                for size in sizes:
+                    keep(jax.jit(partial(step, size=size)))
+                for window in [None, chunk, 2 * chunk]:
+                    jax.jit(lambda x: x[:window])(params)
+                for name, init in zip(("speaker", "listener"), kinds):
+                    jax.pmap(partial(init, mode=name))(params)
+                for tester in testers:  # each tester's own init: a different function
+                    jax.pmap(tester.init)(params)
             """),
         Valid("""
             import jax
@@ -297,9 +339,11 @@ class JitInLoop(Rule):
             if name is None:
                 continue
             wrapped = self.wrapped_function(site.call)
-            if wrapped is None or self.exempt(model, site, wrapped):
+            if wrapped is None:
                 continue
-            yield site, name, self.recompile_cause(model, site, wrapped)
+            cause = self.recompile_cause(model, site, wrapped)
+            if not self.exempt(model, site, wrapped, cause):
+                yield site, name, cause
 
     @staticmethod
     def compiling_name(model: SemanticModel, expr: cst.BaseExpression, site: Site) -> str | None:
@@ -332,19 +376,27 @@ class JitInLoop(Rule):
                 return arg.value
         return None
 
-    def exempt(self, model: SemanticModel, site: Site, wrapped: cst.BaseExpression) -> bool:
+    def exempt(
+        self, model: SemanticModel, site: Site, wrapped: cst.BaseExpression, cause: str
+    ) -> bool:
         loop = site.loop
-        # A sweep over a literal list of settings (`for n in [1, 2]`): each setting is a
-        # different program that must compile once anyway.
-        if (
-            loop is not None and loop.kind is LoopKind.FOR and literal_collection(loop.node.iter)  # type: ignore[attr-defined]
-        ):
-            return True
-        # Iterating over functions: each is compiled once, which is the point of the loop.
-        if isinstance(wrapped, cst.Name):
+        # A sweep over a few settings written out in the code (`for n in [1, 2]`): each
+        # a different program that must compile once anyway. Where a new function is
+        # built every iteration, also through a name bound only to a display (`for w in
+        # windows` with `windows = [None, chunk, 2 * chunk]`) or `zip` of one.
+        if loop is not None and loop.kind is LoopKind.FOR:
+            iterable = loop.node.iter  # type: ignore[attr-defined]
+            if literal_collection(iterable) or (cause and _written_out(model, iterable, site)):
+                return True
+        # Iterating over functions, or over objects whose method is wrapped (`for tester
+        # in testers: jax.pmap(tester.init)`): each is compiled once, which is the point.
+        root = wrapped
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if isinstance(root, cst.Name):
             current: Loop | None = loop
             while current is not None:
-                if wrapped.value in current.targets:
+                if root.value in current.targets:
                     return True
                 current = current.parent
         # Built once and again only when re-armed (`if fn is None: fn = jax.jit(...)`), or

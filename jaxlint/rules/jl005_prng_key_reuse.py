@@ -13,8 +13,9 @@ from jaxlint.model import Binding, BindingKind, CallSite, Loop, Param, Scope, Se
 from jaxlint.model.analyze.questions import skipped_for_call
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.jl005_key_split import KeyUse, split_before, split_in_loop
+from jaxlint.rules.jl005_paths import branches_apart, selected_apart, stores_or_only_traces
 from jaxlint.rules.triggers import Trigger
-from jaxlint.syntax.blocks import FreshNames, path_to
+from jaxlint.syntax.blocks import FreshNames
 
 
 class _Consumers:
@@ -59,6 +60,8 @@ class _Consumers:
                 ):  # `load(rng, shuffle=False)` skips the arm that draws
                     return passed, f"`{callee.name}` (parameter `{param.name}`)", True
             return None  # a function we can read, which does not consume what it is given
+        if stores_or_only_traces(call, name):
+            return None
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value in jf.KEY_PARAMETER_NAMES:
                 return arg.value, f"the `{arg.keyword.value}=` argument of a call", False
@@ -138,24 +141,6 @@ def _evidenced(model: SemanticModel, group: list[KeyUse]) -> list[KeyUse]:
     return kept
 
 
-def _selected_apart(scope: Scope, first: KeyUse, second: KeyUse) -> bool:
-    """The two uses sit in different value arguments of one call that picks each element
-    of its result from one of them (``lax.select(c, normal(key), uniform(key))``): no
-    element of what it gives holds both draws, so their shared bits never meet."""
-    for site in scope.calls:
-        start = jf.ELEMENTWISE_SELECTS.get(site.qualified_name or "")
-        if start is None:
-            continue
-        values = [arg.value for arg in site.call.args[start:] if not arg.keyword and not arg.star]
-        holders = [
-            next((i for i, value in enumerate(values) if path_to(value, use.site.node)), None)
-            for use in (first, second)
-        ]
-        if None not in holders and holders[0] != holders[1]:
-            return True
-    return False
-
-
 def _reaching(model: SemanticModel, use: KeyUse) -> list[Binding]:
     found = model.reaching(use.name, use.site.scope, use.site.ordinal)
     return [] if found is None else found.bindings
@@ -177,8 +162,10 @@ class PrngKeyReuse(Rule):
         typed keys (`jax.random.key`) as for legacy `PRNGKey`s. The two arms of an
         `if`/`else` are separate paths, as are the value arguments of `jnp.where`,
         `lax.select` and `lax.select_n` (each element of the result comes from one of them,
-        so two draws there never meet); an arm that returns is not followed by the code
-        after it. `fold_in(key, i)` does not consume `key`: deriving several keys from one
+        so two draws there never meet), and so are the branches of one `lax.cond` or
+        `lax.switch`; an arm that returns is not followed by the code after it. A key
+        stored as a field (`state.replace(rng=key)`, `dataclasses.replace`) or given to
+        `jax.eval_shape`, which only traces for shapes, is not consumed. `fold_in(key, i)` does not consume `key`: deriving several keys from one
         with distinct data is the intended use. The finding is reported at the second use
         and names the first.
         """
@@ -270,6 +257,27 @@ class PrngKeyReuse(Rule):
                 a = table.get(cache_key(key))
                 b = table.get(cache_key(key))
                 return a, b
+            """),
+        Valid("""
+            from functools import partial
+            import jax
+            def step(i, carry, delayed, full, light):
+                key, batch_key = jax.random.split(carry["key"])
+                full_update = partial(full, key=key, batch=batch_key)
+                update = partial(light, key=key, batch=batch_key)
+                return jax.lax.cond(delayed[i], full_update, update)  # runs one of them
+            """),
+        Valid("""
+            import jax
+            def train(state, rng, steps, init):
+                for step in range(steps):
+                    if step % 10 == 0:
+                        save(state.replace(rng=rng))  # stores the key in the checkpoint
+                    rng, sub = jax.random.split(rng)
+                    state = state.step(sub)
+                shapes = jax.eval_shape(init, rng=rng)  # traces for shapes: draws nothing
+                rng, init_rng = jax.random.split(rng)
+                return state, shapes, init(rng=init_rng)
             """),
         Valid("""
             import jax
@@ -565,7 +573,7 @@ class PrngKeyReuse(Rule):
                 continue
             if before.site.node is use.site.node:
                 continue
-            if _selected_apart(scope, before, use):
+            if selected_apart(scope, before, use) or branches_apart(model, scope, before, use):
                 continue
             if model.reaches(before.site, use.site):
                 return before

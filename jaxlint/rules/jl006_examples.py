@@ -256,6 +256,24 @@ VALID = (
             return jax.tree.map(functools.partial(scale_leaf, 1, mode="slow"), tree)
         """),
     Valid("""
+        from functools import partial
+        import jax
+        import jax.numpy as jnp
+        def update(key, params, batch, normalize: bool):
+            def loss_fn(p):
+                loss = jnp.mean((batch @ p) ** 2)
+                if normalize:  # bound by the inner partial below: a Python bool
+                    loss = loss / jnp.abs(loss)
+                return loss
+            return key, jax.grad(loss_fn)(params)
+        def train(config, key, params, batches, delayed):
+            update_partial = partial(update, normalize=config.normalize)
+            def body(i, carry):
+                step = partial(update_partial, batch=batches[i])  # a partial of a partial
+                return jax.lax.cond(delayed[i], step, step, *carry)
+            return jax.lax.fori_loop(0, len(batches), body, (key, params))
+        """),
+    Valid("""
         import equinox as eqx
         import jax.numpy as jnp
         @eqx.filter_jit  # traces arrays only: a parameter not known to be one may be

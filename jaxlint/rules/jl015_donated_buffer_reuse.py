@@ -114,6 +114,44 @@ def _maps_without_reading(site: CallSite) -> bool:
     return bool(leaves) and all(_reads(function.body, p.name.value) is None for p in leaves)
 
 
+def _iterator_element(model: SemanticModel, value: cst.BaseExpression | None) -> bool:
+    """``value`` is ``next(it)``: an element of an iterator, which in a data pipeline is
+    a host (NumPy) batch as often as a device one."""
+    return isinstance(value, cst.Call) and model.called_name(value) == "builtins.next"
+
+
+def _maybe_host_batch(model: SemanticModel, site: CallSite, name: str) -> bool:
+    """``name`` may hold host data at ``site``: some binding that reaches it takes an
+    iterator's element (``batch = next(it)``, or a part of what a local helper returns
+    as ``return next(it), task``), and nothing shows it to be a JAX array. Donating a
+    NumPy array donates the device copy made for the call; the NumPy array stays
+    readable (tests/test_donation_facts.py), so a later read fails only if it was one."""
+    if model.array_fact(cst.Name(name), site) is Fact.YES:
+        return False
+    found = model.reaching(name, site.scope, site.ordinal)
+    for binding in found.bindings if found is not None else ():
+        value = binding.value
+        if binding.kind in (BindingKind.ASSIGN, BindingKind.WALRUS):
+            if _iterator_element(model, value):
+                return True
+        if binding.kind is not BindingKind.UNPACK or binding.position is None:
+            continue
+        if not isinstance(value, cst.Call):
+            continue
+        helper = model.function_of(value.func, binding.code_scope)
+        if helper is None or not helper.returns:
+            continue
+        position = binding.position
+        if all(
+            isinstance(returned, cst.Tuple)
+            and len(returned.elements) > position
+            and _iterator_element(model, returned.elements[position].value)
+            for returned, _ in helper.returns
+        ):
+            return True
+    return False
+
+
 class DonatedBufferReuse(Rule):
     code = "JL015"
     name = "donated-buffer-reuse"
@@ -134,7 +172,9 @@ class DonatedBufferReuse(Rule):
         `params`).
         The usual form, `state = train_step(state, batch)`, rebinds the name to the result
         and is fine, and so is reading only the metadata (`x.shape`, `x.dtype`) or a donated
-        dict's keys (`batch.keys()`).
+        dict's keys (`batch.keys()`). A batch taken from an iterator (`batch = next(it)`,
+        or returned so by a local helper) and not shown to be a JAX array may be host
+        (NumPy) data, whose donation frees only the device copy: not flagged.
         """
     why_bad = """
         Donation hands the argument's buffer to XLA for the outputs: after the call the
@@ -168,6 +208,24 @@ class DonatedBufferReuse(Rule):
         """
     fix_safety = "There is no automatic fix: keep a copy, or stop donating the argument."
     valid = (
+        Valid("""
+            from functools import partial
+            import jax
+            @partial(jax.jit, donate_argnums=(0, 1))
+            def eval_step(state, batch):
+                return state, batch["x"].sum()
+            def evaluate(state, it, tasks):
+                def next_batch(step):
+                    return next(it), tasks[step]
+                for step in range(10):
+                    batch = next(it)  # maybe a NumPy batch: only its device copy is donated
+                    state, out = eval_step(state, batch)
+                    log(out, batch["label"])
+                    batch, task = next_batch(step)
+                    state, out = eval_step(state, batch)
+                    log(out, batch["label"], task)
+                return state
+            """),
         Valid("""
             from functools import partial
             import jax
@@ -395,6 +453,8 @@ class DonatedBufferReuse(Rule):
         bindings = scope.bindings[name]
         if any(binding.value is site.call for binding in bindings):
             return None  # `x = f(x)`: rebound to the result
+        if _maybe_host_batch(model, site, name):
+            return None  # the donated buffer may be only the device copy of a host batch
         where = (
             f"`{name}` was donated to `{donation.name}` at {model.line_name(site.call)} "
             "(its buffer is deleted: on GPU/TPU this raises `RuntimeError: Array has been "

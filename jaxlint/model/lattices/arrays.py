@@ -402,9 +402,15 @@ def _is_ref(
         return True  # `storage.ref`, `self.o_ref`: named as refs, like `x_ref`
     if (
         isinstance(expr, cst.Attribute)
-        and isinstance(expr.value, cst.Name)
         and expr.attr.value not in jf.ARRAY_ATTRIBUTES
-        and _kernel_argument(model, expr.value, scope, ordinal, depth + 1)
+        and (
+            (
+                isinstance(expr.value, cst.Name)
+                and _kernel_argument(model, expr.value, scope, ordinal, depth + 1)
+            )
+            # `metadata_ref.offsets` in a helper: a field of a struct of refs is a ref
+            or _is_ref(model, expr.value, scope, ordinal, depth + 1)
+        )
     ):
         return True  # `meta_ref.offsets`: a leaf of a pytree of refs a kernel receives
     if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
