@@ -35,7 +35,7 @@ from jaxlint.run.baseline import (
 )
 from jaxlint.run.cache import CacheStats, ResultCache, entry_key, source_digest
 from jaxlint.run.decorators import unresolved_decorators
-from jaxlint.run.parallel import lint_files, summarize_files
+from jaxlint.run.parallel import lint_files, lint_one, summarize_files
 
 if TYPE_CHECKING:
     # The linter and the project index load libcst, the model and the rules: imported
@@ -230,12 +230,24 @@ def lint_paths(
         external=project_index.external if project_index is not None else None,
         settings_of=configurations.for_file,
     )
+
+    def as_on_disk(path: str) -> FileResult:
+        # A file whose fixes were not written, linted again without fixing: what it
+        # reports is what is on disk (an edit saved meanwhile included).
+        external = project_index.external(path) if project_index is not None else None
+        own = configurations.for_file(path)
+        return lint_one(path, own, fix=False, unsafe_fixes=options.unsafe_fixes, external=external)[
+            0
+        ]
+
     try:
         for index, path in enumerate(files):
             result = results[index]
             if result is None:
                 result, digest = next(outcomes)
-                _finish(run, path, result, digest, options, cache, key_of, fix_root)
+                result = _finish(
+                    run, path, result, digest, options, cache, key_of, fix_root, as_on_disk
+                )
             run.results.append(result)
             run.errors.extend(result.errors)
             run.warnings.extend(result.warnings)
@@ -276,34 +288,45 @@ def _finish(
     cache: ResultCache | None,
     key_of: Callable[[str, str], str],
     root: str | None,
-) -> None:
-    """Write or render a freshly linted file's fixes, and remember what stays true."""
+    as_on_disk: Callable[[str], FileResult],
+) -> FileResult:
+    """Write or render a freshly linted file's fixes, and remember what stays true;
+    returns the file's result as reported. ``as_on_disk(path)`` lints a file again,
+    without fixing, for one whose fixes were not written."""
     fixed = result.fixed_source
     if fixed is not None and result.original_source is not None:
         if options.diff:
             run.diffs.append(unified_diff(path, result.original_source, fixed))
             run.fixed += result.fixes_applied
-            return  # its findings are those of the fixed text, which is not on disk
+            return result  # its findings are those of the fixed text, which is not on disk
         if options.fix:
             try:
                 replace_source(path, result.original_source, fixed, root=root)
             except WriteRefused as refusal:
-                result.warnings.append(f"{path}: fixes not written: {refusal}")
-                result.findings = []  # they describe a text that is not on disk
-                return
+                return _unwritten(as_on_disk(path), warning=f"{path}: fixes not written: {refusal}")
             except OSError as error:
-                result.errors.append(f"{path}: could not write fixes: {error}")
-                result.findings = []  # they describe a text that is not on disk
-                return
+                return _unwritten(as_on_disk(path), error=f"{path}: could not write fixes: {error}")
             run.fixed += result.fixes_applied
             if cache is not None:  # what is left is exactly the lint of the new content
                 cache.put(path, key_of(path, source_digest(fixed)), result)
-            return
+            return result
     if cache is None or digest is None:
-        return
+        return result
     if (options.fix or options.diff) and result.warnings:
-        return  # e.g. a refused fix: a fix run's note, not a lint result
+        return result  # e.g. a refused fix: a fix run's note, not a lint result
     cache.put(path, key_of(path, digest), result)
+    return result
+
+
+def _unwritten(on_disk: FileResult, *, warning: str = "", error: str = "") -> FileResult:
+    """The result of a file whose fixes were not written: the findings of the file as it
+    is (still to fix, so the run fails for them as a lint run would), and why. Never
+    cached: the cache holds lint results, and this one is a fix run's note."""
+    if warning:
+        on_disk.warnings.insert(0, warning)
+    if error:
+        on_disk.errors.insert(0, error)
+    return on_disk
 
 
 class _Terminated(BaseException):
