@@ -1,5 +1,5 @@
 """After Ctrl-C or SIGTERM with lint workers running, the exit prints the one line and
-nothing after it.
+nothing after it, and the signal stops the run wherever Python happens to handle it.
 
 concurrent.futures registers an exit hook (run by ``threading._shutdown``) that wakes each
 pool's manager thread by writing to a pipe, without the lock under which that thread
@@ -82,3 +82,61 @@ def test_the_exit_after_a_signal_prints_one_line(
     assert ran.stderr.splitlines() == [
         f"jaxlint: {stopped}; files already fixed are complete, the rest untouched"
     ], ran.stderr
+
+
+# The command line, where the signal is handled inside a weakref callback (run in the
+# parent as the first linted file is taken in): Python prints and drops any exception
+# raised there, so the handler's would be lost with the run going on to its end.
+SIGNAL_IN_A_CALLBACK = """
+import os, signal, sys, weakref
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a terminal
+import jaxlint.run.check as check
+from jaxlint.__main__ import run
+
+how = getattr(signal, sys.argv[1])
+real_finish = check._finish
+kept = []
+
+class Anything:
+    pass
+
+def signalled(reference):
+    os.kill(os.getpid(), how)
+    for _ in range(100_000):  # the handler runs here, inside the callback
+        pass
+
+def finish(*args, **kwargs):
+    if not kept:
+        thing = Anything()
+        kept.append(weakref.ref(thing, signalled))
+        del thing  # the callback runs now
+    return real_finish(*args, **kwargs)
+
+check._finish = finish
+sys.argv = ["jaxlint", *sys.argv[2:]]
+run()
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize(("how", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_signal_handled_inside_a_callback_still_stops_the_run(
+    tmp_path: Path, how: str, code: int, jobs: str
+) -> None:
+    for n in range(6):
+        (tmp_path / f"m{n}.py").write_text(BUGGY)
+    ran = subprocess.run(
+        [sys.executable, "-c", SIGNAL_IN_A_CALLBACK, how, "--no-cache", "--fix", "-j", jobs],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    stopped = {"SIGINT": "interrupted", "SIGTERM": "terminated"}[how]
+    assert ran.returncode == code, ran.stderr
+    assert ran.stderr.splitlines() == [
+        f"jaxlint: {stopped}; files already fixed are complete, the rest untouched"
+    ], ran.stderr
+    assert ran.stdout == ""
+    # The signal came before the first fix was written: none was.
+    assert [path.read_text() for path in sorted(tmp_path.glob("m*.py"))] == [BUGGY] * 6

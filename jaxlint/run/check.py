@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import errno
 import os
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from types import FrameType
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from jaxlint.config import ConfigError, Settings
@@ -35,6 +31,7 @@ from jaxlint.run.baseline import (
 )
 from jaxlint.run.cache import CacheStats, ResultCache, entry_key, source_digest
 from jaxlint.run.decorators import unresolved_decorators
+from jaxlint.run.interrupts import Terminated, checkpoint, termination_as_exception
 from jaxlint.run.parallel import lint_files, lint_one, summarize_files
 
 if TYPE_CHECKING:
@@ -245,6 +242,7 @@ def lint_paths(
             result = results[index]
             if result is None:
                 result, digest = next(outcomes)
+                checkpoint()
                 result = _finish(
                     run, path, result, digest, options, cache, key_of, fix_root, as_on_disk
                 )
@@ -300,6 +298,7 @@ def _finish(
             run.fixed += result.fixes_applied
             return result  # its findings are those of the fixed text, which is not on disk
         if options.fix:
+            checkpoint()  # no write starts after a signal
             try:
                 replace_source(path, result.original_source, fixed, root=root)
             except WriteRefused as refusal:
@@ -327,43 +326,6 @@ def _unwritten(on_disk: FileResult, *, warning: str = "", error: str = "") -> Fi
     if error:
         on_disk.errors.insert(0, error)
     return on_disk
-
-
-class _Terminated(BaseException):
-    """SIGTERM, raised where the program is, so that cleanups run as for Ctrl-C. Not an
-    ``Exception``, as ``KeyboardInterrupt`` is not: code that turns any error into a
-    finding or a warning (a fix pass, a rule) must not swallow it."""
-
-
-@contextlib.contextmanager
-def _termination_as_exception() -> Iterator[None]:
-    """SIGTERM raises ``_Terminated`` and SIGINT ``KeyboardInterrupt`` in the main thread;
-    from the first of either, both are ignored: the run is ending, and a second signal
-    (Ctrl-C pressed twice, or sent to the whole group by each worker) must not interrupt
-    the one line that says so, nor end the process before it is written."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may handle signals
-        return
-    stopped = False
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopped
-        stopped = True
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        raise _Terminated if signum == signal.SIGTERM else KeyboardInterrupt
-
-    # An ignored SIGINT (nohup, a background job) stays ignored.
-    caught = [signal.SIGTERM]
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        caught.append(signal.SIGINT)
-    previous = {how: signal.signal(how, stop) for how in caught}
-    try:
-        yield
-    finally:
-        if not stopped:
-            for how, handler in previous.items():
-                signal.signal(how, handler)
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
@@ -420,7 +382,7 @@ def run_check(
         raise ConfigError("--write-baseline cannot be combined with --fix, --diff or --baseline")
     known = read_baseline(options.baseline) if options.baseline else None
     try:
-        with _termination_as_exception():
+        with termination_as_exception():
             if reading_stdin:
                 stdin = stdin or sys.stdin.buffer
                 run = lint_stdin(stdin.read(), stdin_settings, options)
@@ -431,7 +393,7 @@ def run_check(
     except KeyboardInterrupt:
         err.write("jaxlint: interrupted; files already fixed are complete, the rest untouched\n")
         return 130
-    except _Terminated:
+    except Terminated:
         err.write("jaxlint: terminated; files already fixed are complete, the rest untouched\n")
         return 143
     for warning in () if options.quiet else run.warnings:
