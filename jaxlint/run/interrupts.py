@@ -19,16 +19,21 @@ class Terminated(BaseException):
     finding or a warning (a fix pass, a rule) must not swallow it."""
 
 
-#: A signal whose exception Python dropped (it was raised inside a weakref callback or a
-#: ``__del__``), raised again at the run's next :func:`checkpoint`.
-_dropped: signal.Signals | None = None
+#: The signal that is ending the run, from the moment its handler ran: its exception may
+#: have been dropped or turned into another on its way (see below), and is raised again
+#: at the run's next :func:`checkpoint`.
+_received: signal.Signals | None = None
+
+
+def _exception_of(signum: signal.Signals) -> BaseException:
+    return Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
 
 def checkpoint() -> None:
     """Where a run may stop (before each file is taken in, before each write): raise the
-    exception of a signal that was handled where Python drops exceptions."""
-    if _dropped is not None:
-        raise Terminated if _dropped == signal.SIGTERM else KeyboardInterrupt
+    exception of a signal whose own exception never reached the top."""
+    if _received is not None:
+        raise _exception_of(_received)
 
 
 @contextlib.contextmanager
@@ -38,33 +43,33 @@ def termination_as_exception() -> Iterator[None]:
     signal (Ctrl-C pressed twice, or sent to the whole group by each worker) must not
     interrupt the one line that says so, nor end the process before it is written.
 
-    Python runs a signal's handler between any two bytecodes, also inside a weakref
-    callback or a ``__del__``, where an exception is printed ("Exception ignored in")
-    and dropped: the run would go on, and end as if nothing had happened. Such an
-    exception is kept instead, silently, and raised at the next :func:`checkpoint`, or
-    as the block ends. (Raising the signal again from the hook that sees it dropped
-    would run the handler at once, in that hook, where it is dropped too.)"""
-    global _dropped
+    Python runs a signal's handler between any two bytecodes, wherever that is. Inside
+    a weakref callback or a ``__del__`` the exception is printed ("Exception ignored
+    in") and dropped, and the run would go on to its end; that print is silenced, and
+    the exception raised again at the next :func:`checkpoint` or as the block ends.
+    Inside a descriptor's ``__set_name__`` (a class made while a module is imported)
+    Python 3.11 wraps it in a RuntimeError, which any ``except Exception`` on the way
+    may turn into a file's internal error: from a signal on, whatever error ends the
+    block ends it as that signal. (Raising the signal again from the hook that sees an
+    exception dropped does not work: ``raise_signal``, ``os.kill`` and
+    ``interrupt_main`` all run the handler at once, inside that hook.)"""
+    global _received
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may handle signals
         return
-    stopped: signal.Signals | None = None
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopped
-        stopped = signal.Signals(signum)
+        global _received
+        _received = signal.Signals(signum)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+        raise _exception_of(_received)
 
-    def keep_dropped(unraisable: Any) -> None:
-        # sys.unraisablehook: our exception, dropped where Python ignores exceptions.
-        global _dropped
+    def silenced(unraisable: Any) -> None:
+        # sys.unraisablehook: no "Exception ignored" for the signal's own exception.
         ours = isinstance(unraisable.exc_value, (Terminated, KeyboardInterrupt))
-        if stopped is None or not ours:
+        if _received is None or not ours:
             unraisable_before(unraisable)
-            return
-        _dropped = stopped
 
     # An ignored SIGINT (nohup, a background job) stays ignored.
     caught = [signal.SIGTERM]
@@ -72,13 +77,17 @@ def termination_as_exception() -> Iterator[None]:
         caught.append(signal.SIGINT)
     previous = {how: signal.signal(how, stop) for how in caught}
     unraisable_before = sys.unraisablehook
-    sys.unraisablehook = keep_dropped
+    sys.unraisablehook = silenced
     try:
         yield
         checkpoint()
+    except Exception:
+        if _received is None:
+            raise
+        raise _exception_of(_received) from None
     finally:
         sys.unraisablehook = unraisable_before
-        _dropped = None
-        if stopped is None:
+        received, _received = _received, None
+        if received is None:
             for how, handler in previous.items():
                 signal.signal(how, handler)
