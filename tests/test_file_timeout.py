@@ -125,3 +125,62 @@ def test_a_worker_stuck_in_native_code_past_the_limit_is_replaced(
     linted = (tmp_path / "linted").read_text().splitlines()
     assert linted.count("native_slow.py") == 1, linted
     assert sorted(set(linted)) == ["a_buggy.py", "native_slow.py", "z_buggy.py"]
+
+
+# One file linted in this process, where the limit's handler runs inside a weakref
+# callback (Python prints and drops its exception there) or inside a descriptor's
+# __set_name__ (Python 3.11 wraps it in a RuntimeError): either way the lint would go on,
+# or end as an internal error, instead of being the file's time-limit warning.
+LIMIT_WHERE_DROPPED = """
+import sys, time, weakref
+import jaxlint.run.parallel as parallel
+from jaxlint.config import Settings
+
+where = sys.argv[1]
+real_lint_file = parallel.lint_file
+kept = []
+
+def burn():
+    until = time.process_time() + 0.5
+    while time.process_time() < until:  # the limit expires here
+        pass
+
+class Anything:
+    pass
+
+class Descriptor:
+    def __set_name__(self, owner, name):
+        burn()
+
+def lint_file(path, *args, **kwargs):
+    if where == "callback":
+        thing = Anything()
+        kept.append(weakref.ref(thing, lambda reference: burn()))
+        del thing  # the callback runs now
+    else:
+        type("Made", (), {"field": Descriptor()})
+    return real_lint_file(path, *args, **kwargs)
+
+parallel.lint_file = lint_file
+result, _ = parallel.lint_one("buggy.py", Settings(file_timeout=0.1), False, False)
+print([finding.code for finding in result.findings], result.warnings, result.errors)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="POSIX timers")
+@pytest.mark.parametrize("where", ["callback", "set_name"])
+def test_a_limit_whose_exception_is_dropped_on_its_way_still_skips_the_file(
+    tmp_path: Path, where: str
+) -> None:
+    (tmp_path / "buggy.py").write_text(BUGGY)
+    ran = subprocess.run(
+        [sys.executable, "-c", LIMIT_WHERE_DROPPED, where],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stderr
+    warning = "buggy.py: skipped (linting it took more than 0.1 s of CPU: `file-timeout`)"
+    assert ran.stdout.splitlines() == [f"[] [{warning!r}] []"]
+    assert ran.stderr == ""

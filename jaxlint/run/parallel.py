@@ -89,38 +89,55 @@ def kill_after(seconds: float) -> float:
 
 
 @contextlib.contextmanager
-def time_limit(seconds: float, *, kill: bool = False) -> Iterator[None]:
+def time_limit(seconds: float, *, kill: bool = False) -> Iterator[Callable[[], bool]]:
     """Raise :class:`_TooSlow` in this thread once this process has used ``seconds`` of
     CPU time: CPU, not wall time, so that a loaded machine does not skip files. Only the
     main thread of a POSIX process can be interrupted so (a worker, or a ``--jobs 1``
     run); elsewhere (an editor's thread) there is no limit. Native code that never
     returns to Python (the libcst parser) is interrupted only when it returns; with
     ``kill`` (a worker, which the parent replaces), the process is also ended once it has
-    used :func:`kill_after` seconds of user CPU, wherever it is."""
+    used :func:`kill_after` seconds of user CPU, wherever it is.
+
+    Yields whether the limit was reached: the handler runs between any two bytecodes, and
+    its exception may be dropped there (a weakref callback, a ``__del__``: silently, here)
+    or wrapped (Python 3.11 wraps one raised in a ``__set_name__`` in a RuntimeError),
+    and the lint then ends otherwise."""
     usable = (
         hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
         and signal.getsignal(signal.SIGPROF) in (signal.SIG_DFL, signal.SIG_IGN, None)
     )
     if not usable:
-        yield
+        yield lambda: False
         return
+    expired = False
 
     def expire(signum: int, frame: object) -> None:
+        nonlocal expired
+        expired = True
         raise _TooSlow
 
+    def silenced(unraisable: Any) -> None:
+        # sys.unraisablehook: no "Exception ignored" for the limit's own exception.
+        if not isinstance(unraisable.exc_value, _TooSlow):
+            unraisable_before(unraisable)
+
     previous = signal.signal(signal.SIGPROF, expire)
+    unraisable_before = sys.unraisablehook
     killing = kill and _KILL_SIGNAL is not None
-    if killing:
-        signal.setitimer(signal.ITIMER_VIRTUAL, kill_after(seconds))
-    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
-        yield
+        # Armed inside the try: a limit that expires at once still disarms both.
+        sys.unraisablehook = silenced
+        if killing:
+            signal.setitimer(signal.ITIMER_VIRTUAL, kill_after(seconds))
+        signal.setitimer(signal.ITIMER_PROF, seconds)
+        yield lambda: expired
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         if killing:
             signal.setitimer(signal.ITIMER_VIRTUAL, 0)
         signal.signal(signal.SIGPROF, previous)
+        sys.unraisablehook = unraisable_before
 
 
 def too_slow(path: str, settings: Settings) -> FileResult:
@@ -152,8 +169,9 @@ def lint_one(
     worker, ``in_worker``, is killed if it cannot be interrupted: see :func:`time_limit`).
     ``unsafe_fixes`` None: as the file's own configuration says."""
     unsafe = settings.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
+    expired: Callable[[], bool] = lambda: False  # noqa: E731 - until the limit is set
     try:
-        with time_limit(settings.file_timeout, kill=in_worker):
+        with time_limit(settings.file_timeout, kill=in_worker) as expired:
             result = lint_file(path, settings, fix=fix, unsafe_fixes=unsafe, external=external)
     except _TooSlow:
         return too_slow(path, settings), None
@@ -168,6 +186,8 @@ def lint_one(
                 f"(at {os.path.basename(where.filename)}:{where.lineno})"
             ],
         )
+    if expired():  # the limit's exception dropped or wrapped on its way
+        return too_slow(path, settings), None
     digest = None if result.original_source is None else source_digest(result.original_source)
     if result.fixed_source is None:
         result.original_source = None  # not needed any more: don't ship it back
