@@ -159,3 +159,52 @@ def test_a_signal_whose_exception_is_dropped_on_its_way_still_stops_the_run(
     assert "Found" not in ran.stdout and "All checks passed" not in ran.stdout
     # The signal came before the first fix was written: none was.
     assert [path.read_text() for path in sorted(tmp_path.glob("m*.py"))] == [BUGGY] * 6
+
+
+# The command line, where Ctrl-C is handled inside a weakref callback before the check's
+# own handling begins (as the configuration is read), where Python prints and drops the
+# KeyboardInterrupt: the check would then run to its end, writing its fixes.
+CTRL_C_DROPPED_AT_START = """
+import os, signal, sys, weakref
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a terminal
+from jaxlint.__main__ import run
+from jaxlint.project.configurations import Configurations
+
+real_discovered = Configurations.discovered.__func__
+kept = []
+
+class Anything:
+    pass
+
+def handled_here(reference):
+    os.kill(os.getpid(), signal.SIGINT)
+    for _ in range(100_000):  # the handler runs here
+        pass
+
+def discovered(cls, *args, **kwargs):
+    thing = Anything()
+    kept.append(weakref.ref(thing, handled_here))
+    del thing  # the callback runs now
+    return real_discovered(cls, *args, **kwargs)
+
+Configurations.discovered = classmethod(discovered)
+sys.argv = ["jaxlint", *sys.argv[1:]]
+run()
+"""
+
+
+def test_ctrl_c_dropped_before_the_check_begins_still_stops_it(tmp_path: Path) -> None:
+    for n in range(3):
+        (tmp_path / f"m{n}.py").write_text(BUGGY)
+    ran = subprocess.run(
+        [sys.executable, "-c", CTRL_C_DROPPED_AT_START, "--no-cache", "--fix"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 130, ran.stderr
+    assert len(ran.stderr.splitlines()) == 1, ran.stderr
+    assert ran.stderr.startswith("jaxlint: interrupted"), ran.stderr
+    assert ran.stdout == ""
+    assert [path.read_text() for path in sorted(tmp_path.glob("m*.py"))] == [BUGGY] * 3

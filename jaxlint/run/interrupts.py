@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
+from jaxlint.fsio import interrupt_was_dropped
+
 
 class Terminated(BaseException):
     """SIGTERM, raised where the program is, so that cleanups run as for Ctrl-C. Not an
@@ -57,6 +59,8 @@ def termination_as_exception() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may handle signals
         return
+    if interrupt_was_dropped():  # a Ctrl-C before the check began (jaxlint.__main__)
+        raise KeyboardInterrupt
 
     def stop(signum: int, frame: FrameType | None) -> None:
         global _received
