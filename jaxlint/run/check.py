@@ -233,9 +233,8 @@ def lint_paths(
         # reports is what is on disk (an edit saved meanwhile included).
         external = project_index.external(path) if project_index is not None else None
         own = configurations.for_file(path)
-        return lint_one(path, own, fix=False, unsafe_fixes=options.unsafe_fixes, external=external)[
-            0
-        ]
+        result, _ = lint_one(path, own, False, options.unsafe_fixes, external)
+        return result
 
     try:
         for index, path in enumerate(files):
