@@ -8,8 +8,8 @@ with another status than 130/143.
 line is ``tries N  bad M  start-up K``; each bad exit's status and stderr are printed as
 they come. A signal that lands while the interpreter starts, before jaxlint's handlers
 are in place, ends the process by its default action (SIGTERM) or by Python's own
-(SIGINT: KeyboardInterrupt, then the status of a death by SIGINT, or a fatal error while
-``site`` is imported): those are counted apart, as start-up, since no code of jaxlint's can
+(SIGINT: KeyboardInterrupt, then the status of a death by SIGINT, or a "Fatal Python
+error: init_..." while the interpreter initialises its streams or ``site``): those are counted apart, as start-up, since no code of jaxlint's can
 run before it is imported.
 """
 
@@ -81,7 +81,7 @@ def one_try(folder: Path, files: int, jobs: int, signum: int, delay: float) -> s
     # Ctrl-C during start-up is the short line of jaxlint.__main__.
     if process.returncode == code and len(lines) == 1 and lines[0].startswith(line[:20]):
         return None
-    if process.returncode == -signum or "Fatal Python error: init_import_site" in err:
+    if process.returncode == -signum or "Fatal Python error: init_" in err:
         return "start-up"  # the interpreter's own start-up, or an import before the guard
     return f"exit {process.returncode}:\n{err}"
 
