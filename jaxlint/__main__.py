@@ -26,13 +26,34 @@ if _GUARDED:
     signal.signal(signal.SIGINT, _exit_quietly)
 
 
+def _keep_dropped_interrupt(unraisable: object) -> None:
+    """``sys.unraisablehook``: a KeyboardInterrupt raised where Python drops exceptions
+    (a weakref callback, as an import releases its lock) is noted, not printed: it still
+    ends the command (see :func:`jaxlint.fsio.note_dropped_interrupt`)."""
+    if isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
+        from jaxlint.fsio import note_dropped_interrupt
+
+        note_dropped_interrupt()
+        return
+    sys.__unraisablehook__(unraisable)  # type: ignore[arg-type]
+
+
 def run() -> None:
     try:
         if _GUARDED:
+            sys.unraisablehook = _keep_dropped_interrupt
             signal.signal(signal.SIGINT, signal.default_int_handler)
         from jaxlint.cli import main
+        from jaxlint.fsio import interrupt_was_dropped
 
-        main()
+        if interrupt_was_dropped():
+            raise KeyboardInterrupt
+        try:
+            main()
+        except SystemExit as exit:
+            if interrupt_was_dropped() and exit.code not in (130, 143):  # not said yet
+                raise KeyboardInterrupt from None
+            raise
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C changes nothing
         from jaxlint.fsio import INTERRUPTED

@@ -27,6 +27,18 @@ def read_source(path: str) -> bytes:
 _DEFERRED_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 #: What the command line prints on Ctrl-C, wherever it lands (then exit 130).
 INTERRUPTED = "jaxlint: interrupted"
+#: Ctrl-Cs whose KeyboardInterrupt Python dropped outside the check's own handling (raised
+#: inside a weakref callback, as an import releases its lock): noted by the command line,
+#: so that a check stops before it starts and the command still exits as interrupted.
+_dropped_interrupts: list[bool] = []
+
+
+def note_dropped_interrupt() -> None:
+    _dropped_interrupts.append(True)
+
+
+def interrupt_was_dropped() -> bool:
+    return bool(_dropped_interrupts)
 
 
 @contextlib.contextmanager

@@ -65,15 +65,18 @@ def test_a_bad_time_limit_is_a_configuration_error(tmp_path: Path, value: str) -
 
 # The command line, where linting a file named native_slow.py runs native code that never
 # returns to Python (as libcst's parser of a ~2,000-term sum does for seconds): builtin
-# sum over itertools.repeat loops in C, where no Python signal handler can run.
+# sum over itertools.repeat loops in C, where no Python signal handler can run. Each
+# file's lint, in whichever process, is first noted in the file `linted`.
 NATIVE_SLOW_RUN = """
-import itertools, sys
+import itertools, os, sys
 import jaxlint.run.parallel as parallel
 from jaxlint.__main__ import run
 
 real_lint_file = parallel.lint_file
 
 def lint_file(path, *args, **kwargs):
+    with open("linted", "a") as log:
+        log.write(os.path.basename(path) + "\\n")
     if path.endswith("native_slow.py"):
         sum(itertools.repeat(1, 10**13))
     return real_lint_file(path, *args, **kwargs)
@@ -92,7 +95,8 @@ def test_a_worker_stuck_in_native_code_past_the_limit_is_replaced(
     for name in ("a_buggy.py", "z_buggy.py"):
         (tmp_path / name).write_text(BUGGY)
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "native_slow.py").write_text(BUGGY)
+    # The biggest file, so linted first: the others wait in the killed worker's queue.
+    (tmp_path / "sub" / "native_slow.py").write_text(BUGGY + "# padding\n" * 50)
     (tmp_path / "sub" / "pyproject.toml").write_text("[tool.jaxlint]\nfile-timeout = 0.2\n")
     args = ["check", "--no-cache", "--jobs", jobs, "--output-format", "concise", "."]
     process = subprocess.Popen(
@@ -116,3 +120,67 @@ def test_a_worker_stuck_in_native_code_past_the_limit_is_replaced(
         "warning: sub/native_slow.py: skipped (linting it took more than 0.2 s of CPU: "
         "`file-timeout`)"
     ], err
+    # The file over the limit is tried once, not again after its worker is killed; the
+    # files queued behind it in that worker are linted all the same (in fresh ones).
+    linted = (tmp_path / "linted").read_text().splitlines()
+    assert linted.count("native_slow.py") == 1, linted
+    assert sorted(set(linted)) == ["a_buggy.py", "native_slow.py", "z_buggy.py"]
+
+
+# One file linted in this process, where the limit's handler runs inside a weakref
+# callback (Python prints and drops its exception there) or inside a descriptor's
+# __set_name__ (Python 3.11 wraps it in a RuntimeError): either way the lint would go on,
+# or end as an internal error, instead of being the file's time-limit warning.
+LIMIT_WHERE_DROPPED = """
+import sys, time, weakref
+import jaxlint.run.parallel as parallel
+from jaxlint.config import Settings
+
+where = sys.argv[1]
+real_lint_file = parallel.lint_file
+kept = []
+
+def burn():
+    until = time.process_time() + 0.5
+    while time.process_time() < until:  # the limit expires here
+        pass
+
+class Anything:
+    pass
+
+class Descriptor:
+    def __set_name__(self, owner, name):
+        burn()
+
+def lint_file(path, *args, **kwargs):
+    if where == "callback":
+        thing = Anything()
+        kept.append(weakref.ref(thing, lambda reference: burn()))
+        del thing  # the callback runs now
+    else:
+        type("Made", (), {"field": Descriptor()})
+    return real_lint_file(path, *args, **kwargs)
+
+parallel.lint_file = lint_file
+result, _ = parallel.lint_one("buggy.py", Settings(file_timeout=0.1), False, False)
+print([finding.code for finding in result.findings], result.warnings, result.errors)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="POSIX timers")
+@pytest.mark.parametrize("where", ["callback", "set_name"])
+def test_a_limit_whose_exception_is_dropped_on_its_way_still_skips_the_file(
+    tmp_path: Path, where: str
+) -> None:
+    (tmp_path / "buggy.py").write_text(BUGGY)
+    ran = subprocess.run(
+        [sys.executable, "-c", LIMIT_WHERE_DROPPED, where],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stderr
+    warning = "buggy.py: skipped (linting it took more than 0.1 s of CPU: `file-timeout`)"
+    assert ran.stdout.splitlines() == [f"[] [{warning!r}] []"]
+    assert ran.stderr == ""

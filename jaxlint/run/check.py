@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import errno
 import os
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from types import FrameType
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from jaxlint.config import ConfigError, Settings
@@ -35,7 +31,8 @@ from jaxlint.run.baseline import (
 )
 from jaxlint.run.cache import CacheStats, ResultCache, entry_key, source_digest
 from jaxlint.run.decorators import unresolved_decorators
-from jaxlint.run.parallel import lint_files, summarize_files
+from jaxlint.run.interrupts import Terminated, checkpoint, termination_as_exception
+from jaxlint.run.parallel import lint_files, lint_one, summarize_files
 
 if TYPE_CHECKING:
     # The linter and the project index load libcst, the model and the rules: imported
@@ -230,12 +227,24 @@ def lint_paths(
         external=project_index.external if project_index is not None else None,
         settings_of=configurations.for_file,
     )
+
+    def as_on_disk(path: str) -> FileResult:
+        # A file whose fixes were not written, linted again without fixing: what it
+        # reports is what is on disk (an edit saved meanwhile included).
+        external = project_index.external(path) if project_index is not None else None
+        own = configurations.for_file(path)
+        result, _ = lint_one(path, own, False, options.unsafe_fixes, external)
+        return result
+
     try:
         for index, path in enumerate(files):
             result = results[index]
             if result is None:
                 result, digest = next(outcomes)
-                _finish(run, path, result, digest, options, cache, key_of, fix_root)
+                checkpoint()
+                result = _finish(
+                    run, path, result, digest, options, cache, key_of, fix_root, as_on_disk
+                )
             run.results.append(result)
             run.errors.extend(result.errors)
             run.warnings.extend(result.warnings)
@@ -276,71 +285,46 @@ def _finish(
     cache: ResultCache | None,
     key_of: Callable[[str, str], str],
     root: str | None,
-) -> None:
-    """Write or render a freshly linted file's fixes, and remember what stays true."""
+    as_on_disk: Callable[[str], FileResult],
+) -> FileResult:
+    """Write or render a freshly linted file's fixes, and remember what stays true;
+    returns the file's result as reported. ``as_on_disk(path)`` lints a file again,
+    without fixing, for one whose fixes were not written."""
     fixed = result.fixed_source
     if fixed is not None and result.original_source is not None:
         if options.diff:
             run.diffs.append(unified_diff(path, result.original_source, fixed))
             run.fixed += result.fixes_applied
-            return  # its findings are those of the fixed text, which is not on disk
+            return result  # its findings are those of the fixed text, which is not on disk
         if options.fix:
+            checkpoint()  # no write starts after a signal
             try:
                 replace_source(path, result.original_source, fixed, root=root)
             except WriteRefused as refusal:
-                result.warnings.append(f"{path}: fixes not written: {refusal}")
-                result.findings = []  # they describe a text that is not on disk
-                return
+                return _unwritten(as_on_disk(path), warning=f"{path}: fixes not written: {refusal}")
             except OSError as error:
-                result.errors.append(f"{path}: could not write fixes: {error}")
-                result.findings = []  # they describe a text that is not on disk
-                return
+                return _unwritten(as_on_disk(path), error=f"{path}: could not write fixes: {error}")
             run.fixed += result.fixes_applied
             if cache is not None:  # what is left is exactly the lint of the new content
                 cache.put(path, key_of(path, source_digest(fixed)), result)
-            return
+            return result
     if cache is None or digest is None:
-        return
+        return result
     if (options.fix or options.diff) and result.warnings:
-        return  # e.g. a refused fix: a fix run's note, not a lint result
+        return result  # e.g. a refused fix: a fix run's note, not a lint result
     cache.put(path, key_of(path, digest), result)
+    return result
 
 
-class _Terminated(BaseException):
-    """SIGTERM, raised where the program is, so that cleanups run as for Ctrl-C. Not an
-    ``Exception``, as ``KeyboardInterrupt`` is not: code that turns any error into a
-    finding or a warning (a fix pass, a rule) must not swallow it."""
-
-
-@contextlib.contextmanager
-def _termination_as_exception() -> Iterator[None]:
-    """SIGTERM raises ``_Terminated`` and SIGINT ``KeyboardInterrupt`` in the main thread;
-    from the first of either, both are ignored: the run is ending, and a second signal
-    (Ctrl-C pressed twice, or sent to the whole group by each worker) must not interrupt
-    the one line that says so, nor end the process before it is written."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may handle signals
-        return
-    stopped = False
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopped
-        stopped = True
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        raise _Terminated if signum == signal.SIGTERM else KeyboardInterrupt
-
-    # An ignored SIGINT (nohup, a background job) stays ignored.
-    caught = [signal.SIGTERM]
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        caught.append(signal.SIGINT)
-    previous = {how: signal.signal(how, stop) for how in caught}
-    try:
-        yield
-    finally:
-        if not stopped:
-            for how, handler in previous.items():
-                signal.signal(how, handler)
+def _unwritten(on_disk: FileResult, *, warning: str = "", error: str = "") -> FileResult:
+    """The result of a file whose fixes were not written: the findings of the file as it
+    is (still to fix, so the run fails for them as a lint run would), and why. Never
+    cached: the cache holds lint results, and this one is a fix run's note."""
+    if warning:
+        on_disk.warnings.insert(0, warning)
+    if error:
+        on_disk.errors.insert(0, error)
+    return on_disk
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
@@ -397,7 +381,7 @@ def run_check(
         raise ConfigError("--write-baseline cannot be combined with --fix, --diff or --baseline")
     known = read_baseline(options.baseline) if options.baseline else None
     try:
-        with _termination_as_exception():
+        with termination_as_exception():
             if reading_stdin:
                 stdin = stdin or sys.stdin.buffer
                 run = lint_stdin(stdin.read(), stdin_settings, options)
@@ -408,7 +392,7 @@ def run_check(
     except KeyboardInterrupt:
         err.write("jaxlint: interrupted; files already fixed are complete, the rest untouched\n")
         return 130
-    except _Terminated:
+    except Terminated:
         err.write("jaxlint: terminated; files already fixed are complete, the rest untouched\n")
         return 143
     for warning in () if options.quiet else run.warnings:

@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,8 @@ from jaxlint.run.cache import source_digest
 if TYPE_CHECKING:
     # Imported where a pool starts: a run of one file (or --jobs 1) needs none of it.
     import multiprocessing.context
-    from concurrent.futures import Future
+    import multiprocessing.process
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     # The linter and the project index (libcst, the model, the rules) are imported where
     # a file is linted or read: a run served from the cache needs none of them.
@@ -37,6 +39,9 @@ if TYPE_CHECKING:
 Outcome = tuple[FileResult, str | None]
 
 _worker_state: tuple[Settings, bool, bool | None] | None = None
+#: Shared with the parent: which worker (by process id) started each task, by its index
+#: (0: not started). A worker killed mid-file leaves the file it was linting named here.
+_started_by: Sequence[int] | None = None
 
 
 @contextlib.contextmanager
@@ -84,38 +89,55 @@ def kill_after(seconds: float) -> float:
 
 
 @contextlib.contextmanager
-def time_limit(seconds: float, *, kill: bool = False) -> Iterator[None]:
+def time_limit(seconds: float, *, kill: bool = False) -> Iterator[Callable[[], bool]]:
     """Raise :class:`_TooSlow` in this thread once this process has used ``seconds`` of
     CPU time: CPU, not wall time, so that a loaded machine does not skip files. Only the
     main thread of a POSIX process can be interrupted so (a worker, or a ``--jobs 1``
     run); elsewhere (an editor's thread) there is no limit. Native code that never
     returns to Python (the libcst parser) is interrupted only when it returns; with
     ``kill`` (a worker, which the parent replaces), the process is also ended once it has
-    used :func:`kill_after` seconds of user CPU, wherever it is."""
+    used :func:`kill_after` seconds of user CPU, wherever it is.
+
+    Yields whether the limit was reached: the handler runs between any two bytecodes, and
+    its exception may be dropped there (a weakref callback, a ``__del__``: silently, here)
+    or wrapped (Python 3.11 wraps one raised in a ``__set_name__`` in a RuntimeError),
+    and the lint then ends otherwise."""
     usable = (
         hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
         and signal.getsignal(signal.SIGPROF) in (signal.SIG_DFL, signal.SIG_IGN, None)
     )
     if not usable:
-        yield
+        yield lambda: False
         return
+    expired = False
 
     def expire(signum: int, frame: object) -> None:
+        nonlocal expired
+        expired = True
         raise _TooSlow
 
+    def silenced(unraisable: Any) -> None:
+        # sys.unraisablehook: no "Exception ignored" for the limit's own exception.
+        if not isinstance(unraisable.exc_value, _TooSlow):
+            unraisable_before(unraisable)
+
     previous = signal.signal(signal.SIGPROF, expire)
+    unraisable_before = sys.unraisablehook
     killing = kill and _KILL_SIGNAL is not None
-    if killing:
-        signal.setitimer(signal.ITIMER_VIRTUAL, kill_after(seconds))
-    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
-        yield
+        # Armed inside the try: a limit that expires at once still disarms both.
+        sys.unraisablehook = silenced
+        if killing:
+            signal.setitimer(signal.ITIMER_VIRTUAL, kill_after(seconds))
+        signal.setitimer(signal.ITIMER_PROF, seconds)
+        yield lambda: expired
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         if killing:
             signal.setitimer(signal.ITIMER_VIRTUAL, 0)
         signal.signal(signal.SIGPROF, previous)
+        sys.unraisablehook = unraisable_before
 
 
 def too_slow(path: str, settings: Settings) -> FileResult:
@@ -147,8 +169,9 @@ def lint_one(
     worker, ``in_worker``, is killed if it cannot be interrupted: see :func:`time_limit`).
     ``unsafe_fixes`` None: as the file's own configuration says."""
     unsafe = settings.unsafe_fixes if unsafe_fixes is None else unsafe_fixes
+    expired: Callable[[], bool] = lambda: False  # noqa: E731 - until the limit is set
     try:
-        with time_limit(settings.file_timeout, kill=in_worker):
+        with time_limit(settings.file_timeout, kill=in_worker) as expired:
             result = lint_file(path, settings, fix=fix, unsafe_fixes=unsafe, external=external)
     except _TooSlow:
         return too_slow(path, settings), None
@@ -163,6 +186,8 @@ def lint_one(
                 f"(at {os.path.basename(where.filename)}:{where.lineno})"
             ],
         )
+    if expired():  # the limit's exception dropped or wrapped on its way
+        return too_slow(path, settings), None
     digest = None if result.original_source is None else source_digest(result.original_source)
     if result.fixed_source is None:
         result.original_source = None  # not needed any more: don't ship it back
@@ -194,20 +219,49 @@ def _starting_workers(context: multiprocessing.context.BaseContext) -> Iterator[
         yield
 
 
-def _start_worker(settings: Settings, fix: bool, unsafe_fixes: bool | None) -> None:
+def _start_worker(
+    settings: Settings,
+    fix: bool,
+    unsafe_fixes: bool | None,
+    started_by: Sequence[int] | None = None,
+) -> None:
     _own_signal_handling()
-    global _worker_state
+    global _worker_state, _started_by
     _worker_state = (settings, fix, unsafe_fixes)
+    _started_by = started_by
     gc.set_threshold(*LINT_GC_THRESHOLDS)  # this process only lints
 
 
 def _work(
-    path: str, external: CrossModuleFacts | None = None, settings: Settings | None = None
+    path: str,
+    external: CrossModuleFacts | None = None,
+    settings: Settings | None = None,
+    index: int | None = None,
 ) -> Outcome:
-    """Lint ``path`` with the worker's settings, or ``settings`` (its own) when given."""
+    """Lint ``path`` with the worker's settings, or ``settings`` (its own) when given;
+    ``index``, the task's place in the parent's ``started_by``, where it is marked as
+    this worker's before anything else."""
     assert _worker_state is not None
     started, fix, unsafe_fixes = _worker_state
+    if index is not None and _started_by is not None:
+        _started_by[index] = os.getpid()  # type: ignore[index]
     return lint_one(path, settings or started, fix, unsafe_fixes, external, in_worker=True)
+
+
+def _timed_out(
+    processes: dict[int, multiprocessing.process.BaseProcess],
+    started_by: Sequence[int],
+    unfinished: Sequence[int],
+) -> set[int]:
+    """Which of the ``unfinished`` tasks of a broken pool its worker was killed for by
+    the time limit (:func:`time_limit`'s kill): the one each such worker had started
+    last, since a worker lints one file at a time. Its workers must have been joined."""
+    expired = {
+        pid
+        for pid, process in processes.items()
+        if _KILL_SIGNAL is not None and process.exitcode == -_KILL_SIGNAL
+    }
+    return {index for index in unfinished if started_by[index] in expired}
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -276,11 +330,12 @@ def lint_files(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    started_by = context.RawArray("l", len(paths))
     executor = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(settings, fix, unsafe_fixes),
+        initargs=(settings, fix, unsafe_fixes, started_by),
     )
     futures: list[Future[Outcome] | None] = [None] * len(paths)
     yielded = 0
@@ -290,8 +345,13 @@ def lint_files(
             for index in sorted(range(len(paths)), key=lambda i: -_size(paths[i])):
                 path = paths[index]
                 futures[index] = executor.submit(
-                    _work, path, external_of(path), sent_settings(path)
+                    _work, path, external_of(path), sent_settings(path), index
                 )
+        # The pool's own record of its workers (the dict it adds them to, not a copy),
+        # kept past its shutdown for their exit codes.
+        processes = getattr(executor, "_processes", None)
+        if processes is None:
+            processes = {}
         for index in range(len(paths)):
             future = futures[index]
             assert future is not None
@@ -302,16 +362,25 @@ def lint_files(
                 # time limit): finish the rest one file per fresh process, so the culprit
                 # is named and others checked; results the pool had already are kept.
                 # Waiting for the broken pool's threads to end lets those be forked
-                # (a threaded process spawns: a fresh import of jaxlint per file).
+                # (a threaded process spawns: a fresh import of jaxlint per file), and
+                # has its workers joined.
                 executor.shutdown(wait=True, cancel_futures=True)
-                for rest, done in zip(paths[index:], futures[index:], strict=True):
+                unfinished = [
+                    rest for rest in range(index, len(paths)) if not _succeeded(futures[rest])
+                ]
+                # A file whose worker the time limit killed is over it: a second try
+                # would only take as long again.
+                timed_out = _timed_out(processes, started_by, unfinished)
+                for rest in range(index, len(paths)):
+                    path, done = paths[rest], futures[rest]
                     yielded += 1
-                    finished = done is not None and done.done() and not done.cancelled()
-                    if finished and done.exception() is None:
+                    if rest in timed_out:
+                        yield too_slow(path, own_settings(path)), None
+                    elif done is not None and _succeeded(done):
                         yield done.result()
                     else:
                         yield _isolated(
-                            rest, own_settings(rest), fix, unsafe_fixes, external_of(rest)
+                            path, own_settings(path), fix, unsafe_fixes, external_of(path)
                         )
                 return
             yielded += 1
@@ -320,10 +389,46 @@ def lint_files(
         if yielded == len(paths):
             executor.shutdown(wait=True)
         else:  # interrupted, or the consumer stopped early: stop the workers now
-            processes = list((getattr(executor, "_processes", None) or {}).values())
-            executor.shutdown(wait=False, cancel_futures=True)
-            for process in processes:
-                process.terminate()
+            _stop_pool(executor)
+
+
+#: How long a stopped pool's workers are given to die of SIGTERM before they are killed.
+STOP_GRACE_S = 5.0
+
+
+def _stop_pool(executor: ProcessPoolExecutor) -> None:
+    """Stop a pool at once (an interrupt, or a consumer that stopped early): cancel what
+    has not started, end its workers, and wait until the pool's manager thread is done
+    with them. That wait is what keeps the exit quiet: concurrent.futures' exit hook
+    (run by ``threading._shutdown``) wakes each pool's manager thread through a pipe
+    without the lock under which that thread closes the pipe, so a manager thread still
+    tearing its pool down as the interpreter exits can close the pipe under the hook's
+    write: "Bad file descriptor", a traceback after the run's last line. Once the thread
+    has ended, the pipe is marked closed and the hook leaves it alone."""
+    from multiprocessing.connection import wait
+
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    # Dead workers, not only signalled ones: the manager thread's teardown joins them.
+    sentinels = {process.sentinel: process for process in processes}
+    deadline = time.monotonic() + STOP_GRACE_S
+    while sentinels and (left := deadline - time.monotonic()) > 0:
+        for ended in wait(list(sentinels), timeout=left):
+            del sentinels[ended]  # type: ignore[arg-type]
+    for process in sentinels.values():
+        process.kill()  # SIGTERM still blocked (a worker not yet started) or ignored
+    executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _succeeded(future: Future[Outcome] | None) -> bool:
+    """Whether a task of a pool came back with its outcome."""
+    return (
+        future is not None
+        and future.done()
+        and not future.cancelled()
+        and future.exception() is None
+    )
 
 
 def _isolated(
@@ -357,6 +462,9 @@ def _isolated(
             how = _death(codes[0]) if codes else "died"
             message = f"{path}: internal error: the worker process linting it {how}"
             return FileResult(path, errors=[message]), None
+        except BaseException:
+            _stop_pool(executor)  # interrupted: no waiting for the file to be linted
+            raise
 
 
 def _death(exitcode: int) -> str:
@@ -429,5 +537,8 @@ def summarize_files(
                 prefilter.remember_verdict(digest, decorators, verdict)
     except BrokenProcessPool:
         pass  # the index reads what is missing itself
+    except BaseException:
+        _stop_pool(executor)  # interrupted: no waiting for the files being read
+        raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
