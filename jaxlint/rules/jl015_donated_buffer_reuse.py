@@ -9,7 +9,7 @@ import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.findings import Diagnostic
-from jaxlint.model import BindingKind, CallSite, Fact, SemanticModel, Site
+from jaxlint.model import BindingKind, CallSite, Fact, ScopeKind, SemanticModel, Site
 from jaxlint.model.analyze.jitted import (
     ArgumentOption,
     calls_of,
@@ -123,8 +123,9 @@ class DonatedBufferReuse(Rule):
         Checks for calls of a function jitted with `donate_argnums` or `donate_argnames`
         (in this module or, through the project index, in the linted module it is
         imported from) whose donated argument is a local name that is read again later
-        in the same function before it is rebound: passed to another call, returned, or
-        donated again on the next iteration of a loop.
+        in the same function (or, in a script, at module level) before it is rebound:
+        passed to another call, returned, or donated again on the next iteration of a
+        loop.
 
         A module-level `step = jax.jit(step, donate_argnums=0)` after `def step` is
         decorating by rebinding: calls of `step` in function bodies donate, and so does
@@ -168,6 +169,17 @@ class DonatedBufferReuse(Rule):
         """
     fix_safety = "There is no automatic fix: keep a copy, or stop donating the argument."
     valid = (
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            step = jax.jit(lambda s, b: s + b, donate_argnums=0)
+            state = jnp.zeros(3)
+            for batch in jnp.ones((4, 3)):  # a script that rebinds what it donates
+                state = step(state, batch)
+            if state.sum() > 0:
+                state = step(state, state.shape[0])
+            print(state)
+            """),
         Valid("""
             from functools import partial
             import jax
@@ -352,14 +364,34 @@ class DonatedBufferReuse(Rule):
             line=6,
             message="`state` was donated to `step`",
         ),
+        # A script's own statements donate as a function's do.
+        Invalid(
+            """
+            from functools import partial
+            import jax
+            import jax.numpy as jnp
+            @partial(jax.jit, donate_argnames="weights")
+            def scale(weights, factor):
+                return weights * factor
+            weights = jnp.ones(8)
+            doubled = scale(weights, 2.0)
+            print(weights.sum())
+            """,
+            line=9,
+            column=7,
+            message="`weights` was donated to `scale` at line",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         donations = jitted_options(model, "donate_argnums", "donate_argnames")
         immediate = immediate_calls_of(model, "donate_argnums", "donate_argnames")
         for site, donation in itertools.chain(calls_of(model, donations), immediate):
-            if site.scope.enclosing_function() is not site.scope:
-                continue
+            if site.scope.kind is ScopeKind.CLASS or site.scope.enclosing_function() not in (
+                site.scope,
+                None,
+            ):
+                continue  # a function's or a script's own statements, in order
             names = [v for v in selected_arguments(site, donation) if isinstance(v, cst.Name)]
             for name in names:
                 diagnostic = self.reused(model, site, name.value, donation)
@@ -402,7 +434,10 @@ class DonatedBufferReuse(Rule):
         )
         advice = f"rebind it from the result (`{name} = {donation.name}(...)`), or do not donate it"
         later: list[tuple[Site, cst.BaseExpression]] = [
-            (other, other.call) for other in scope.calls if other.ordinal > site.ordinal
+            # the module's calls too: a script donates at top level (`f_jit(buf); f_jit(buf)`)
+            (other, other.call)
+            for other in (scope.calls if scope.is_function else model.calls)
+            if other.scope is scope and other.ordinal > site.ordinal
         ]
         if site.branch is None:
             # returns carry no branch: only when the donation runs on every path
