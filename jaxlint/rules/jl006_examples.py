@@ -301,6 +301,16 @@ VALID = (
             # one item, a static shape, a first item that decides: nothing compared
             return max([x]) + max(x.shape[0], 1) * y + any([True, x > 0])
         """),
+    Valid("""
+        import jax
+        import jax.numpy as jnp
+        def scaled(x, double=False):
+            if double:  # static where jit is made and called
+                return 2 * x
+            return x
+        y = jax.jit(scaled, static_argnums=1)(jnp.ones(3), True)
+        z = jax.jit(scaled)(jnp.ones(3))  # the default: a Python value
+        """),
 )
 INVALID = (
     Invalid(
@@ -511,5 +521,19 @@ INVALID = (
         line=4,
         count=2,
         message="`min()` on traced value `x`",
+    ),
+    Invalid(
+        """
+        import jax
+        import jax.numpy as jnp
+        def scaled(x, double=False):
+            if double:  # jit traces every argument it is called with, literals included
+                return 2 * x
+            return x
+        y = jax.jit(scaled)(jnp.ones(3), double=True)
+        z = jax.jit(scaled, static_argnames="double")(jnp.ones(3), double=True)
+        """,
+        line=4,
+        message="`double`",
     ),
 )

@@ -273,12 +273,16 @@ class TracedFacts(Evaluator):
 
     def wrapper_passes(self, function: Scope, param: Param) -> bool:
         """A call of ``g``, bound once to ``jax.jit(function, ...)`` that leaves ``param``
-        traced, passes a value for it (not its default, not None): on that call the
-        function runs with a tracer there, whatever other wrappers or defaults say."""
+        traced, or of the wrapper itself where it is made (``jax.jit(function)(x, True)``),
+        passes a value for it (not its default, not None): on that call the function runs
+        with a tracer there, literal or not, whatever other wrappers or defaults say."""
         model = self.model
         for site, static in model.trace(function).wrappers:
             if param.name in static:
                 continue
+            for call in model.calls:
+                if call.call.func is site.call and self.passes(param, call.call):
+                    return True
             holders = [
                 binding
                 for binding in site.scope.bindings.get(_assigned_name(site.call, site.scope), ())
@@ -293,10 +297,15 @@ class TracedFacts(Evaluator):
                 found = model.lookup(func.value, call.scope)
                 if found is None or list(found.bindings) != holders:
                     continue
-                passed = argument_for(param, call.call, 0)
-                if passed is not None and passed is not param.default and not _is_none(passed):
+                if self.passes(param, call.call):
                     return True
         return False
+
+    @staticmethod
+    def passes(param: Param, call: cst.Call) -> bool:
+        """``call`` gives ``param`` a value: not its default, not None."""
+        passed = argument_for(param, call, 0)
+        return passed is not None and passed is not param.default and not _is_none(passed)
 
     def from_leaf_callers(self, function: Scope, param: Param) -> Fact | None:
         """What ``jax.tree.map(function, tree, ...)`` calls pass for ``param``: a leaf of
