@@ -471,6 +471,31 @@ def test_a_parameter_is_traced_only_where_every_traced_caller_passes_a_tracer() 
     assert ask == {"x": Fact.YES, "factor": Fact.UNKNOWN, "center": Fact.UNKNOWN}
 
 
+def test_a_constructor_called_in_traced_code_runs_init_on_its_arguments() -> None:
+    model = model_of("""
+        import jax
+
+        class Window:
+            def __init__(self, start, width, label="w"):
+                self.stop = start + width
+
+        class Unused:
+            def __init__(self, n):
+                self.n = n
+
+        @jax.jit
+        def crop(x, offset):
+            return x[Window(offset, 4).stop], Window(0, 2, label="fixed")
+        """)
+    init = function(model, "Window.__init__")
+    assert model.trace(init).traced
+    assert not model.trace(function(model, "Unused.__init__")).traced
+    ask = {n: model.traced_fact(cst.Name(n), Point(init, END)) for n in init.params}
+    # `self` is the new instance; `start`: a tracer from one call, 0 from the other;
+    # `width` and `label`: Python values from both.
+    assert ask == {"self": Fact.NO, "start": Fact.UNKNOWN, "width": Fact.NO, "label": Fact.NO}
+
+
 @pytest.mark.parametrize(
     ("expr", "staged", "expected"),
     [

@@ -311,6 +311,19 @@ VALID = (
         y = jax.jit(scaled, static_argnums=1)(jnp.ones(3), True)
         z = jax.jit(scaled)(jnp.ones(3))  # the default: a Python value
         """),
+    Valid("""
+        import jax
+        import jax.numpy as jnp
+        class Interval:
+            def __init__(self, low, high):
+                if low > high:  # every traced caller passes Python numbers
+                    raise ValueError("empty interval")
+                self.low, self.high = low, high
+        @jax.jit
+        def unit_clip(x):
+            bounds = Interval(0.0, 1.0)
+            return jnp.clip(x, bounds.low, bounds.high)
+        """),
 )
 INVALID = (
     Invalid(
@@ -535,5 +548,22 @@ INVALID = (
         """,
         line=4,
         message="`double`",
+    ),
+    Invalid(
+        """
+        import jax
+        import jax.numpy as jnp
+        class Interval:
+            def __init__(self, low, high):
+                if low > high:  # `Interval(...)` in jitted code runs this traced
+                    raise ValueError("empty interval")
+                self.low, self.high = low, high
+        @jax.jit
+        def clipped(x, low, high):
+            bounds = Interval(low, high)
+            return jnp.clip(x, bounds.low, bounds.high)
+        """,
+        line=5,
+        message="(in Interval.__init__, called from traced clipped)",
     ),
 )
