@@ -619,6 +619,38 @@ def total(parts=()):
     assert model.container_fact(value, at, frozenset({"tuple"})) is Fact.UNKNOWN
 
 
+def test_parameters_hold_what_every_call_in_sight_passes() -> None:
+    model = model_of("""
+        from typing import NamedTuple
+        import jax
+        import jax.numpy as jnp
+
+        class Pair(NamedTuple):
+            left: jax.Array
+            label: str
+
+        @jax.jit
+        def use(pair, rows, cols, other):
+            return pair.left, pair.label, rows, cols, other.left
+
+        first = Pair(jnp.ones(2), "a")
+        use(first, [1, 2], (3,), Pair(jnp.ones(1), "b"))
+        use(Pair(jnp.zeros(2), "c"), [], [4], None)
+        """)
+    scope = function(model, "use")
+    left, label, rows, cols, other = scope.node.body.body[-1].body[0].value.elements  # type: ignore[attr-defined]
+    at = Point(scope, END)
+    # Both calls pass a `Pair`: its fields say what `pair.left` and `pair.label` are; a
+    # traced pytree's array field is a tracer.
+    assert model.array_fact(left.value, at) is Fact.YES
+    assert model.traced_fact(left.value, at) is Fact.YES
+    assert model.array_fact(label.value, at) is Fact.NO
+    # Lists at both calls; a tuple at one and a list at the other; a Pair and None.
+    assert model.container_fact(rows.value, at, frozenset({"list"})) is Fact.YES
+    assert model.container_fact(cols.value, at, frozenset({"list"})) is Fact.UNKNOWN
+    assert model.array_fact(other.value, at) is Fact.UNKNOWN
+
+
 def test_container_answers_are_cached_per_question() -> None:
     # Asking about lists first must not answer the question about any container.
     model = model_of("""

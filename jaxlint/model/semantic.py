@@ -88,6 +88,7 @@ class SemanticModel(ModelView):
         self.try_bodies: list[tuple[Scope, int, int]] = []
         self._eager_blocks: list[tuple[Scope, int, int]] | None = None
         self._conditions_by_scope: dict[int, list[ConditionSite]] | None = None
+        self._calls_by_callee: dict[int, list[CallSite]] | None = None
         #: module-level names other linted files rebind (``settings.scale = 2.0``) -> where
         self.external_rebound: dict[str, str] = {}
         #: imported names jitted in another linted file -> their literal argument options
@@ -115,6 +116,16 @@ class SemanticModel(ModelView):
             for condition in self.conditions:
                 self._conditions_by_scope.setdefault(id(condition.scope), []).append(condition)
         return self._conditions_by_scope.get(id(scope), [])
+
+    def calls_reaching(self, function: Scope) -> list[CallSite]:
+        """The calls in this file whose callee is ``function``."""
+        if self._calls_by_callee is None:
+            self._calls_by_callee = {}
+            for site in self.calls:
+                callee = site.callee
+                if callee is not None:
+                    self._calls_by_callee.setdefault(id(callee), []).append(site)
+        return self._calls_by_callee.get(id(function), [])
 
     def add_call(self, site: CallSite) -> None:
         self.calls.append(site)

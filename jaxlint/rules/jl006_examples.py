@@ -2,6 +2,7 @@
 so that each stays under the size limit; ``tests/test_rule_examples.py`` runs them."""
 
 from jaxlint.rules.base import Invalid, Valid
+from jaxlint.rules.jl006_examples_calls import CALL_INVALID, CALL_VALID
 
 VALID = (
     Valid("""
@@ -301,30 +302,7 @@ VALID = (
             # one item, a static shape, a first item that decides: nothing compared
             return max([x]) + max(x.shape[0], 1) * y + any([True, x > 0])
         """),
-    Valid("""
-        import jax
-        import jax.numpy as jnp
-        def scaled(x, double=False):
-            if double:  # static where jit is made and called
-                return 2 * x
-            return x
-        y = jax.jit(scaled, static_argnums=1)(jnp.ones(3), True)
-        z = jax.jit(scaled)(jnp.ones(3))  # the default: a Python value
-        """),
-    Valid("""
-        import jax
-        import jax.numpy as jnp
-        class Interval:
-            def __init__(self, low, high):
-                if low > high:  # every traced caller passes Python numbers
-                    raise ValueError("empty interval")
-                self.low, self.high = low, high
-        @jax.jit
-        def unit_clip(x):
-            bounds = Interval(0.0, 1.0)
-            return jnp.clip(x, bounds.low, bounds.high)
-        """),
-)
+) + CALL_VALID
 INVALID = (
     Invalid(
         """
@@ -535,35 +513,4 @@ INVALID = (
         count=2,
         message="`min()` on traced value `x`",
     ),
-    Invalid(
-        """
-        import jax
-        import jax.numpy as jnp
-        def scaled(x, double=False):
-            if double:  # jit traces every argument it is called with, literals included
-                return 2 * x
-            return x
-        y = jax.jit(scaled)(jnp.ones(3), double=True)
-        z = jax.jit(scaled, static_argnames="double")(jnp.ones(3), double=True)
-        """,
-        line=4,
-        message="`double`",
-    ),
-    Invalid(
-        """
-        import jax
-        import jax.numpy as jnp
-        class Interval:
-            def __init__(self, low, high):
-                if low > high:  # `Interval(...)` in jitted code runs this traced
-                    raise ValueError("empty interval")
-                self.low, self.high = low, high
-        @jax.jit
-        def clipped(x, low, high):
-            bounds = Interval(low, high)
-            return jnp.clip(x, bounds.low, bounds.high)
-        """,
-        line=5,
-        message="(in Interval.__init__, called from traced clipped)",
-    ),
-)
+) + CALL_INVALID

@@ -78,7 +78,7 @@ class ArrayFacts(Evaluator):
         if isinstance(expr, cst.Attribute):
             if expr.attr.value in jf.ARRAY_ATTRIBUTES:
                 return YES if self.of(expr.value, scope, ordinal) is YES else UNKNOWN
-            return self.of_self_attribute(expr, scope)
+            return self.of_self_attribute(expr, scope, ordinal)
         return UNKNOWN
 
     def displayed_element(self, expr: cst.Subscript, scope: Scope) -> Fact:
@@ -284,14 +284,17 @@ class ArrayFacts(Evaluator):
             return YES
         return NO if name in jf.NON_ARRAY_ANNOTATIONS else UNKNOWN
 
-    def of_self_attribute(self, expr: cst.Attribute, scope: Scope) -> Fact:
+    def of_self_attribute(self, expr: cst.Attribute, scope: Scope, ordinal: int) -> Fact:
         """``self.w``: what the class's methods store in ``w``, or how it is annotated; and
         ``stats.mean`` of a parameter annotated with a class of this file (an equinox
-        module, a dataclass): how that class declares the field."""
+        module, a dataclass), or given an instance of one by every call in sight: how that
+        class declares the field."""
         cls = self.model.self_attribute_class(expr, scope)
         attr = expr.attr.value
         if cls is None:
-            cls = self.model.annotated_class(expr, scope)
+            cls = self.model.annotated_class(expr, scope) or self.passed_class(
+                expr.value, scope, ordinal
+            )
             annotation = cls.class_annotations.get(attr) if cls is not None else None
             if cls is None or annotation is None:
                 return UNKNOWN
@@ -309,6 +312,34 @@ class ArrayFacts(Evaluator):
         return self.memoized(
             id(stores), lambda: agreeing(self.of(value, where, at) for value, where, at in stores)
         )
+
+    def passed_class(self, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> Scope | None:
+        """For a parameter that holds, at ``ordinal``, the value it was called with, the
+        class of this file that every call in sight (one at least) passes an instance of:
+        ``run(State(...))``, or ``s = State(...)`` then ``run(s)``."""
+        model = self.model
+        function = scope.enclosing_function()
+        if not isinstance(expr, cst.Name) or function is None:
+            return None
+        param = function.params.get(expr.value)
+        found = model.reaching(expr.value, scope, ordinal)
+        if param is None or param.starred or found is None or found.owner is not function:
+            return None
+        if any(binding.kind is not BindingKind.PARAM for binding in found.bindings):
+            return None  # rebound on some path: no longer what the callers passed
+        classes: list[Scope] = []
+        for site in model.calls_reaching(function):
+            passed = site.argument(param)
+            if passed is None or passed is param.default:
+                return None
+            if isinstance(passed, cst.Call):
+                cls = model.class_named(passed.func, site.scope)
+            else:
+                cls = model.instance_class(passed, site.scope)
+            if cls is None or (classes and cls is not classes[0]):
+                return None
+            classes.append(cls)
+        return classes[0] if classes else None
 
 
 def is_mutable_ref(model: ModelView, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> bool:

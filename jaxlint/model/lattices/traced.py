@@ -134,6 +134,10 @@ class TracedFacts(Evaluator):
             return NO  # an attribute of a Python object known at trace time
         if base is YES and attr in jf.ARRAY_ATTRIBUTES:
             return YES
+        if base is YES and ArrayFacts(self.model).of(expr, scope, ordinal) is YES:
+            # A JAX array held by a traced pytree is one of its leaves, so a tracer (a
+            # static field cannot hold one: jit hashes static fields).
+            return YES
         return UNKNOWN  # a field of a traced pytree may be static (equinox, flax.struct)
 
     def of_call(self, call: cst.Call, scope: Scope, ordinal: int) -> Fact:
