@@ -78,6 +78,10 @@ class StaticArgument(Rule):
         display or comprehension, `list(...)`/`dict(...)`/`set(...)`, a NumPy or JAX array
         made in place, or a name bound only to one of those.
 
+        Also checks, in traced code, for a static argument given a traced value (a
+        parameter of the enclosing jitted function that it does not mark static): a
+        tracer is unhashable.
+
         Also checks for a static argument that is an instance of an unhashable class of
         this module or, through the project index, of the linted module it is imported
         from (`from config import Config`): a `@dataclass` with `eq` (the default) and
@@ -159,6 +163,9 @@ class StaticArgument(Rule):
                 if loop is not None:
                     yield self.loop_varying(option, value, label, loop)
                     continue
+                if model.traced_fact(value, site) is Fact.YES:
+                    yield self.traced_value(option, value, label)
+                    continue
                 kind = self.unhashable(model, site, value)
                 if kind is not None:
                     yield self.unhashable_value(model, site, option, value, label, kind)
@@ -170,6 +177,20 @@ class StaticArgument(Rule):
                 held = self.unhashable_field(model, site, value, cls)
                 if held is not None:
                     yield self.unhashable_record(option, value, label, cls, *held)  # type: ignore[arg-type]
+
+    def traced_value(
+        self, option: ArgumentOption, value: cst.BaseExpression, label: str
+    ) -> Diagnostic:
+        """In traced code, a tracer given for a static argument: a tracer is unhashable."""
+        return Diagnostic(
+            self.code,
+            value,
+            f"The static argument {f'`{label}` ' if label else ''}of `{option.name}` "
+            f"gets a traced value (`{source_text(value, 30)}`), and a tracer is unhashable: "
+            "`jit` raises `ValueError: Non-hashable static arguments are not supported`; "
+            "make it static in the enclosing transformation too, or make the argument "
+            "non-static",
+        )
 
     def unhashable_value(
         self,
