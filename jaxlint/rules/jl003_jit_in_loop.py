@@ -20,6 +20,7 @@ from jaxlint.model import (
 )
 from jaxlint.model.analyze.questions import literal_collection, runs_once_in_loop
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
+from jaxlint.rules.jl003_examples import PER_CALL_INVALID, PER_CALL_VALID
 from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.blocks import FreshNames, path_to, statement_in_block
 
@@ -66,7 +67,10 @@ class JitInLoop(Rule):
     what_it_does = """
         Checks for `jax.jit(...)`, `jax.pmap(...)`, `equinox.filter_jit(...)` and their aliases
         (including `partial(jax.jit, ...)` and `@jax.jit` on a `def`) evaluated inside a `for`
-        or `while` body or a comprehension, including `jax.jit(f)(x)` applied at once.
+        or `while` body or a comprehension, including `jax.jit(f)(x)` applied at once; and
+        for a function that builds and calls such a wrapper of a new object (a lambda, a
+        `partial`, a `grad` wrapper, a function defined in it) on every call, a call of it
+        inside a loop.
         """
     why_bad = """
         `jax.jit` caches compiled code per wrapped function object. Wrapping a lambda, a
@@ -176,7 +180,7 @@ class JitInLoop(Rule):
                         # Built just before the loop is left: once.
                         return jax.jit(lambda x: x * step)(0.0)
             """),
-    )
+    ) + PER_CALL_VALID
     invalid = (
         Invalid(
             """
@@ -257,7 +261,7 @@ class JitInLoop(Rule):
             column=6,
             message="`@jax.jit` on a function defined inside a `while` loop",
         ),
-    )
+    ) + PER_CALL_INVALID
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         hoists = Hoists(model)
@@ -271,6 +275,7 @@ class JitInLoop(Rule):
                     "again every iteration; build it once, outside the loop",
                     hoists.fix(site, recompiles=True),
                 )
+        yield from self.built_per_call(model)
         for site in model.decorated_defs:
             if site.loop is None:
                 continue
@@ -300,6 +305,58 @@ class JitInLoop(Rule):
             if wrapped is None or self.exempt(model, site, wrapped):
                 continue
             yield site, name, self.recompile_cause(model, site, wrapped)
+
+    def built_per_call(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        """A host function that builds and runs a wrapper of a new object on every call
+        (``jax.jit(jax.grad(loss))(p)``, no branch around it), called in a loop: each
+        iteration compiles again, as if the wrapper were built in the loop itself."""
+        for site in model.calls:
+            function = site.scope.enclosing_function()
+            if site.loop is not None or site.branch is not None or function is not site.scope:
+                continue
+            name = self.compiling_transform(model, site)
+            wrapped = self.wrapped_function(site.call) if name is not None else None
+            if wrapped is None or model.trace(function).traced or not self.runs_here(site):
+                continue
+            cause = self.recompile_cause(model, site, wrapped)
+            if not cause and isinstance(wrapped, cst.Name):
+                found = model.lookup(wrapped.value, site.scope)
+                if found is not None and found.owner is function:
+                    if all(binding.kind is BindingKind.DEF for binding in found.bindings):
+                        cause = "a function defined in it"
+            for caller in model.calls_reaching(function) if cause else ():
+                where = caller.scope.enclosing_function()
+                loop = caller.loop
+                if loop is None or (where is not None and model.trace(where).traced):
+                    continue
+                if loop.kind is LoopKind.FOR and literal_collection(loop.node.iter):  # type: ignore[attr-defined]
+                    continue  # a sweep over a few settings
+                if runs_once_in_loop(model, caller):
+                    continue
+                yield Diagnostic(
+                    self.code,
+                    site.call,
+                    f"`{name}` in `{function.qualname}` wraps {cause} on every call, and "
+                    f"`{function.qualname}` is called inside a {loop.describe()} "
+                    f"({model.line_name(caller.call)}), so it traces and compiles again "
+                    "every iteration; build it once, outside the function",
+                )
+                break
+
+    @staticmethod
+    def runs_here(site: CallSite) -> bool:
+        """The wrapper ``site`` builds is called in its function: at once, or through the
+        one name it is assigned to."""
+        scope = site.scope
+        if any(other.call.func is site.call for other in scope.calls):
+            return True
+        names = [n for n, bs in scope.bindings.items() if any(b.value is site.call for b in bs)]
+        if len(names) != 1 or len(scope.bindings[names[0]]) != 1:
+            return False
+        return any(
+            isinstance(other.call.func, cst.Name) and other.call.func.value == names[0]
+            for other in scope.calls
+        )
 
     @staticmethod
     def compiling_name(model: SemanticModel, expr: cst.BaseExpression, site: Site) -> str | None:
