@@ -143,6 +143,19 @@ VALID = (
         def smooth(x, width):
             return window(x, width) + window(x, x.shape[0] // 2)  # static, and a shape
         """),
+    Valid("""
+        from functools import partial
+        import jax
+        @partial(jax.jit, static_argnames="lower")
+        def _solve(c, b, lower):
+            return jax.scipy.linalg.solve_triangular(c, b, lower=lower)
+        def solve(c_and_lower, b):
+            c, lower = c_and_lower  # a part of a tuple: here a Python bool
+            return _solve(c, b, lower)
+        @jax.jit
+        def run(c, b):
+            return solve((c, True), b)
+        """),
 )
 INVALID = (
     Invalid(

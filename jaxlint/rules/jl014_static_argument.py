@@ -37,7 +37,7 @@ from jaxlint.model.analyze.jitted import (
     jitted_options,
     selected_arguments,
 )
-from jaxlint.model.analyze.questions import literal_collection
+from jaxlint.model.analyze.questions import literal_collection, traced_array
 from jaxlint.model.analyze.uses import parameter_uses
 from jaxlint.rules.base import Rule, source_text
 from jaxlint.rules.jl014_examples import INVALID, VALID
@@ -163,7 +163,7 @@ class StaticArgument(Rule):
                 if loop is not None:
                     yield self.loop_varying(option, value, label, loop)
                     continue
-                if model.traced_fact(value, site) is Fact.YES:
+                if self.traced(model, site, value):
                     yield self.traced_value(option, value, label)
                     continue
                 kind = self.unhashable(model, site, value)
@@ -177,6 +177,17 @@ class StaticArgument(Rule):
                 held = self.unhashable_field(model, site, value, cls)
                 if held is not None:
                     yield self.unhashable_record(option, value, label, cls, *held)  # type: ignore[arg-type]
+
+    @staticmethod
+    def traced(model: SemanticModel, site: CallSite, value: cst.BaseExpression) -> bool:
+        """``value`` is a tracer for sure: a traced array, or a traced parameter as it
+        came (not a part unpacked from a traced tuple, which may be a Python value)."""
+        if traced_array(model, value, site):
+            return True
+        if not isinstance(value, cst.Name) or model.traced_fact(value, site) is not Fact.YES:
+            return False
+        found = model.reaching(value.value, site.scope, site.ordinal)
+        return found is not None and all(b.kind is BindingKind.PARAM for b in found.bindings)
 
     def traced_value(
         self, option: ArgumentOption, value: cst.BaseExpression, label: str
