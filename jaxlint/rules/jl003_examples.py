@@ -27,6 +27,16 @@ PER_CALL_VALID = (
         for _ in range(100):
             params = descend(params)
         """),
+    Valid("""
+        import jax
+        def compare(path, width, data):
+            scale = float(open(path).read())
+            def loss(x):  # reads `scale` and `width`: another program on each call
+                return (x[:width] * scale).sum()
+            return jax.jit(jax.grad(loss))(data)
+        for path in paths:
+            compare(path, 4, data)
+        """),
 )
 PER_CALL_INVALID = (
     Invalid(
@@ -34,7 +44,7 @@ PER_CALL_INVALID = (
         import jax
         class Smoother:
             def smooth(self, x, width):
-                kernel = jax.jit(lambda v: v.cumsum()[width:] - v.cumsum()[:-width])
+                kernel = jax.jit(lambda v: v.cumsum() / (1.0 + v.size))
                 return kernel(x)
         smoother = Smoother()
         while signal.std() > 1.0:

@@ -21,36 +21,11 @@ from jaxlint.model import (
 from jaxlint.model.analyze.questions import literal_collection, runs_once_in_loop
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 from jaxlint.rules.jl003_examples import PER_CALL_INVALID, PER_CALL_VALID
+from jaxlint.rules.jl003_per_call import loaded_names, runs_here, varies_per_call
 from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.blocks import FreshNames, path_to, statement_in_block
 
 _MEMO_METHODS = frozenset({"append", "setdefault", "extend", "insert", "add"})
-
-
-def _loaded_names(expr: cst.CSTNode) -> set[str]:
-    """The names ``expr`` reads, when it runs or (in a lambda's body) when what it builds
-    is called: not attribute names, keywords, or a lambda's own parameters."""
-    found: set[str] = set()
-    stack: list[tuple[cst.CSTNode, frozenset[str]]] = [(expr, frozenset())]
-    while stack:
-        node, own = stack.pop()
-        if isinstance(node, cst.Name):
-            if node.value not in own:
-                found.add(node.value)
-        elif isinstance(node, cst.Attribute):
-            stack.append((node.value, own))
-        elif isinstance(node, cst.Arg):
-            stack.append((node.value, own))
-        elif isinstance(node, cst.Lambda):
-            params = node.params
-            every = (*params.posonly_params, *params.params, *params.kwonly_params)
-            starred = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
-            stack.extend((p.default, own) for p in every if p.default is not None)
-            inner = own | {p.name.value for p in (*every, *starred)}
-            stack.append((node.body, inner))
-        else:
-            stack.extend((child, own) for child in node.children)
-    return found
 
 
 def _outermost(loop: Loop) -> Loop:
@@ -316,7 +291,7 @@ class JitInLoop(Rule):
                 continue
             name = self.compiling_transform(model, site)
             wrapped = self.wrapped_function(site.call) if name is not None else None
-            if wrapped is None or model.trace(function).traced or not self.runs_here(site):
+            if wrapped is None or model.trace(function).traced or not runs_here(site):
                 continue
             cause = self.recompile_cause(model, site, wrapped)
             if not cause and isinstance(wrapped, cst.Name):
@@ -324,6 +299,8 @@ class JitInLoop(Rule):
                 if found is not None and found.owner is function:
                     if all(binding.kind is BindingKind.DEF for binding in found.bindings):
                         cause = "a function defined in it"
+            if cause and varies_per_call(model, function, wrapped):
+                continue  # each call is another program: nothing to build once
             for caller in model.calls_reaching(function) if cause else ():
                 where = caller.scope.enclosing_function()
                 loop = caller.loop
@@ -342,21 +319,6 @@ class JitInLoop(Rule):
                     "every iteration; build it once, outside the function",
                 )
                 break
-
-    @staticmethod
-    def runs_here(site: CallSite) -> bool:
-        """The wrapper ``site`` builds is called in its function: at once, or through the
-        one name it is assigned to."""
-        scope = site.scope
-        if any(other.call.func is site.call for other in scope.calls):
-            return True
-        names = [n for n, bs in scope.bindings.items() if any(b.value is site.call for b in bs)]
-        if len(names) != 1 or len(scope.bindings[names[0]]) != 1:
-            return False
-        return any(
-            isinstance(other.call.func, cst.Name) and other.call.func.value == names[0]
-            for other in scope.calls
-        )
 
     @staticmethod
     def compiling_name(model: SemanticModel, expr: cst.BaseExpression, site: Site) -> str | None:
@@ -491,7 +453,7 @@ class Hoists:
             anchor = placed[0]
         if not isinstance(anchor, cst.BaseStatement):
             return None
-        if not all(self.invariant(name, site, outer) for name in _loaded_names(call)):
+        if not all(self.invariant(name, site, outer) for name in loaded_names(call)):
             return None
         safe = not recompiles and self.surely_builds(site, outer)
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE

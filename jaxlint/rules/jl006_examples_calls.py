@@ -53,6 +53,14 @@ CALL_VALID = (
         total(Batch(jnp.ones((4, 2)), 4), 0, [1.0, 2.0])
         total(Other(jnp.ones((4, 2)), jnp.array(4)), 0, jnp.ones(2))
         """),
+    Valid("""
+        import jax
+        def init(key, partial=None):
+            merged = partial or {}  # a dict of arrays under jit: Python decides `or`
+            return {**merged, "w": jax.random.normal(key, (3,))}
+        params = jax.jit(init)(jax.random.key(0), {})
+        params = jax.jit(init)(jax.random.key(1), params)
+        """),
 )
 CALL_INVALID = (
     Invalid(

@@ -24,7 +24,15 @@ from jaxlint.model.lattices.values import (
     any_yes,
     every_path,
 )
-from jaxlint.model.records import Binding, BindingKind, Fact, Param, Scope, argument_for
+from jaxlint.model.records import (
+    Binding,
+    BindingKind,
+    CallSite,
+    Fact,
+    Param,
+    Scope,
+    argument_for,
+)
 from jaxlint.model.tracing import partial_call
 from jaxlint.syntax.calls import keyword_names, positional_count
 
@@ -285,7 +293,7 @@ class TracedFacts(Evaluator):
             if param.name in static:
                 continue
             for call in model.calls:
-                if call.call.func is site.call and self.passes(param, call.call):
+                if call.call.func is site.call and self.passes_leaf(param, call):
                     return True
             holders = [
                 binding
@@ -304,6 +312,18 @@ class TracedFacts(Evaluator):
                 if self.passes(param, call.call):
                     return True
         return False
+
+    def passes_leaf(self, param: Param, site: CallSite) -> bool:
+        """``site`` gives ``param`` one leaf, so a tracer under jit: a number, a bool or
+        a JAX array (a pytree, `{}` or a dict of arrays, stays a container of them)."""
+        passed = argument_for(param, site.call, 0)
+        if not self.passes(param, site.call) or passed is None:
+            return False
+        if isinstance(passed, cst.BaseNumber):
+            return True
+        if isinstance(passed, cst.Name) and passed.value in ("True", "False"):
+            return True
+        return ArrayFacts(self.model).of(passed, site.scope, site.ordinal) is YES
 
     @staticmethod
     def passes(param: Param, call: cst.Call) -> bool:
