@@ -651,6 +651,24 @@ def test_parameters_hold_what_every_call_in_sight_passes() -> None:
     assert model.array_fact(other.value, at) is Fact.UNKNOWN
 
 
+def test_calls_count_only_where_the_function_is_never_passed_as_a_value() -> None:
+    model = model_of("""
+        import jax
+        import numpy as np
+
+        def loss(q, a):
+            return q[a], q
+
+        loss(np.array([3.0, 2.0]), 1)  # a check with a NumPy array
+        batched = jax.vmap(loss)  # and JAX arrays where vmap calls it
+        """)
+    scope = function(model, "loss")
+    at = Point(scope, END)
+    q = scope.node.body.body[-1].body[0].value.elements[1].value  # type: ignore[attr-defined]
+    assert model.calls_in_sight(scope) is None
+    assert model.container_fact(q, at, frozenset({"ndarray"})) is Fact.UNKNOWN
+
+
 def test_container_answers_are_cached_per_question() -> None:
     # Asking about lists first must not answer the question about any container.
     model = model_of("""

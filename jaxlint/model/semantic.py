@@ -127,6 +127,19 @@ class SemanticModel(ModelView):
                     self._calls_by_callee.setdefault(id(callee), []).append(site)
         return self._calls_by_callee.get(id(function), [])
 
+    def calls_in_sight(self, function: Scope) -> list[CallSite] | None:
+        """Every call of ``function`` (a plain function) when they are all its uses in
+        this file: its name is read only as what those calls call. A method, or a function
+        also passed as a value (to ``vmap``, ``map``, a callback), may be called out of
+        sight: None."""
+        node = function.node
+        if function.enclosing_class() is not None or not isinstance(node, cst.FunctionDef):
+            return None
+        sites = self.calls_reaching(function)
+        name = node.name.value
+        loads = sum(len(scope.loads.get(name, ())) for scope in self.scopes)
+        return sites if sites and loads == len(sites) else None
+
     def add_call(self, site: CallSite) -> None:
         self.calls.append(site)
         self._call_sites[id(site.node)] = site

@@ -328,7 +328,7 @@ class ArrayFacts(Evaluator):
         if any(binding.kind is not BindingKind.PARAM for binding in found.bindings):
             return None  # rebound on some path: no longer what the callers passed
         classes: list[Scope] = []
-        for site in model.calls_reaching(function):
+        for site in model.calls_in_sight(function) or ():
             passed = site.argument(param)
             if passed is None or passed is param.default:
                 return None

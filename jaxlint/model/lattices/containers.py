@@ -124,7 +124,7 @@ class ContainerFacts(Evaluator):
         """What every call in sight (one at least) passes for ``param``, when they agree:
         a call hands its argument over as it is (``jit`` too rebuilds a list argument as
         a list, of tracers)."""
-        sites = self.model.calls_reaching(function)
+        sites = self.model.calls_in_sight(function)
         if not sites:
             return UNKNOWN
         facts: list[Fact] = []
