@@ -310,6 +310,8 @@ class JitInLoop(Rule):
                     continue  # a sweep over a few settings
                 if runs_once_in_loop(model, caller):
                     continue
+                if caller.branch is not None and loop.contains(caller.branch.ordinal):
+                    continue  # not every iteration (`if step % epoch == 0:`)
                 yield Diagnostic(
                     self.code,
                     site.call,
