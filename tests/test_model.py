@@ -585,6 +585,31 @@ def test_a_parameter_is_traced_only_where_every_traced_caller_passes_a_tracer() 
     assert ask == {"x": Fact.YES, "factor": Fact.UNKNOWN, "center": Fact.UNKNOWN}
 
 
+def test_a_constructor_called_in_traced_code_runs_init_on_its_arguments() -> None:
+    model = model_of("""
+        import jax
+
+        class Window:
+            def __init__(self, start, width, label="w"):
+                self.stop = start + width
+
+        class Unused:
+            def __init__(self, n):
+                self.n = n
+
+        @jax.jit
+        def crop(x, offset):
+            return x[Window(offset, 4).stop], Window(0, 2, label="fixed")
+        """)
+    init = function(model, "Window.__init__")
+    assert model.trace(init).traced
+    assert not model.trace(function(model, "Unused.__init__")).traced
+    ask = {n: model.traced_fact(cst.Name(n), Point(init, END)) for n in init.params}
+    # `self` is the new instance; `start`: a tracer from one call, 0 from the other;
+    # `width` and `label`: Python values from both.
+    assert ask == {"self": Fact.NO, "start": Fact.UNKNOWN, "width": Fact.NO, "label": Fact.NO}
+
+
 @pytest.mark.parametrize(
     ("expr", "staged", "expected"),
     [
@@ -706,6 +731,56 @@ def total(parts=()):
     at = Point(scope, END)
     assert model.container_fact(value, at, frozenset({"tuple"}), defaults=True) is Fact.YES
     assert model.container_fact(value, at, frozenset({"tuple"})) is Fact.UNKNOWN
+
+
+def test_parameters_hold_what_every_call_in_sight_passes() -> None:
+    model = model_of("""
+        from typing import NamedTuple
+        import jax
+        import jax.numpy as jnp
+
+        class Pair(NamedTuple):
+            left: jax.Array
+            label: str
+
+        @jax.jit
+        def use(pair, rows, cols, other):
+            return pair.left, pair.label, rows, cols, other.left
+
+        first = Pair(jnp.ones(2), "a")
+        use(first, [1, 2], (3,), Pair(jnp.ones(1), "b"))
+        use(Pair(jnp.zeros(2), "c"), [], [4], None)
+        """)
+    scope = function(model, "use")
+    left, label, rows, cols, other = scope.node.body.body[-1].body[0].value.elements  # type: ignore[attr-defined]
+    at = Point(scope, END)
+    # Both calls pass a `Pair`: its fields say what `pair.left` and `pair.label` are; a
+    # traced pytree's array field is a tracer.
+    assert model.array_fact(left.value, at) is Fact.YES
+    assert model.traced_fact(left.value, at) is Fact.YES
+    assert model.array_fact(label.value, at) is Fact.NO
+    # Lists at both calls; a tuple at one and a list at the other; a Pair and None.
+    assert model.container_fact(rows.value, at, frozenset({"list"})) is Fact.YES
+    assert model.container_fact(cols.value, at, frozenset({"list"})) is Fact.UNKNOWN
+    assert model.array_fact(other.value, at) is Fact.UNKNOWN
+
+
+def test_calls_count_only_where_the_function_is_never_passed_as_a_value() -> None:
+    model = model_of("""
+        import jax
+        import numpy as np
+
+        def loss(q, a):
+            return q[a], q
+
+        loss(np.array([3.0, 2.0]), 1)  # a check with a NumPy array
+        batched = jax.vmap(loss)  # and JAX arrays where vmap calls it
+        """)
+    scope = function(model, "loss")
+    at = Point(scope, END)
+    q = scope.node.body.body[-1].body[0].value.elements[1].value  # type: ignore[attr-defined]
+    assert model.calls_in_sight(scope) is None
+    assert model.container_fact(q, at, frozenset({"ndarray"})) is Fact.UNKNOWN
 
 
 def test_container_answers_are_cached_per_question() -> None:

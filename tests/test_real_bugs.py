@@ -99,18 +99,24 @@ VALIDATION_FLOORS: dict[str, tuple[float, float]] = {
 # the batch is now tuned on like `tune`: raise these as the model improves.
 HELDOUT1_FLOORS: dict[str, tuple[float, float]] = {
     "JL002": (1.000, 1.000),
-    "JL003": (1.000, 0.000),
+    "JL003": (1.000, 1.000),
     "JL004": (1.000, 1.000),
-    "JL006": (1.000, 0.500),
+    "JL006": (1.000, 0.900),
     "JL007": (1.000, 1.000),
-    "JL011": (1.000, 0.714),
-    "JL014": (1.000, 0.666),
-    "JL015": (1.000, 0.000),
+    "JL011": (1.000, 0.857),
+    "JL014": (1.000, 1.000),
+    "JL015": (1.000, 1.000),
     "JL016": (1.000, 1.000),
     "JL017": (1.000, 0.000),
     "JL018": (1.000, 0.500),
-    "JL019": (1.000, 0.333),
-    "all": (1.000, 0.527),
+    "JL019": (1.000, 1.000),
+    # Raised from 0.527 by general facts (issue 19, point 4): jit wrappers trace literal
+    # arguments, constructors run __init__ traced, call sites give a parameter's class
+    # and container kind, array fields of traced pytrees are tracers, a traced value in
+    # an inner jit's static slot, donation at module level and through a host wrapper,
+    # vmap/grad of a jitted function dispatch, a per-call wrapper called in a loop, and
+    # lax.full's static shape.
+    "all": (1.000, 0.833),
 }
 # The second held-out batch at its first score, on the code of main when it was added
 # (issue 19): never tune on it. One case's driver line reused a key by a slip in writing

@@ -93,6 +93,9 @@ EXPECTED = {
     "jax.lax.dynamic_slice": {"slice_sizes"},
     "jax.lax.top_k": {"k"},
     "jax.lax.reshape": {"new_sizes"},
+    # the lax twins of jnp's creators: `lax.full`'s shape, probed as a tuple
+    "jax.lax.full": {"shape"},
+    "jax.lax.broadcast": {"sizes"},
     "jax.random.normal": {"shape"},
 }
 

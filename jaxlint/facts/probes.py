@@ -110,6 +110,9 @@ def _samples() -> dict[str, Callable[[], tuple[Any, ...]]]:
         "key, v": lambda: (key, vector),
         "key, v, v": lambda: (key, vector, vector),
         "ij,jk->ik, x, x": lambda: ("ij,jk->ik", square, square),
+        # A shape as a tuple then a fill value: `lax.full((2, 2), 3)`, whose shape "3, 3"
+        # cannot probe (a traced int there fails otherwise: "iteration over a 0-d array").
+        "(2, 2), 3": lambda: ((2, 2), 3),
     }
 
 

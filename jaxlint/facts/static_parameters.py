@@ -116,6 +116,9 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
     "jax.lax.expm1": {
         "accuracy": StaticParameter("accuracy", None, "x", 1),
     },
+    "jax.lax.full": {
+        "shape": StaticParameter("shape", 0, "(2, 2), 3", (2, 2)),
+    },
     "jax.lax.full_like": {
         "shape": StaticParameter("shape", 3, "x, 0", (0,)),
     },

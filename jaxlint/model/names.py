@@ -189,6 +189,11 @@ class NameResolver:
             return [element.value for element in expr.elements], at
         return None
 
+    def constructor_of(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None:
+        """The ``__init__`` that calling ``expr``, a class defined in this file, runs."""
+        cls = self.class_named(expr, scope)
+        return None if cls is None else self.method(cls, "__init__")
+
     def method(self, cls: Scope, name: str) -> Scope | None:
         for binding in cls.bindings.get(name, ()):
             if binding.kind is BindingKind.DEF:

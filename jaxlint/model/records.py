@@ -402,6 +402,8 @@ class CallResolver(Protocol):
 
     def function_of(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None: ...
 
+    def constructor_of(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None: ...
+
 
 @dataclass(frozen=True, eq=False)
 class CallSite(Site):
@@ -423,6 +425,12 @@ class CallSite(Site):
         """The function defined in this file that the call reaches, if known."""
         return self.resolver.function_of(self.call.func, self.scope)
 
+    @functools.cached_property
+    def constructor(self) -> Scope | None:
+        """For ``Cls(...)`` of a class defined in this file, its ``__init__``: the call
+        runs it, on the call's arguments after the new instance."""
+        return self.resolver.constructor_of(self.call.func, self.scope)
+
     @property
     def binds_self(self) -> bool:
         """``self.method(x)``: the call binds the callee's first parameter itself."""
@@ -437,6 +445,12 @@ class CallSite(Site):
         """The expression passed for ``param`` of the callee (its default when none is);
         None when unknown (``*args``)."""
         callee = self.callee
+        if callee is None and self.constructor is not None:
+            if param.index == 0:
+                return None  # the instance being made
+            if param.index > 0:  # the call's arguments start after `self`
+                param = dataclasses.replace(param, index=param.index - 1)
+            return argument_for(param, self.call, 0)
         bound = 1 if callee is not None and callee.enclosing_class() is not None else 0
         return argument_for(param, self.call, bound)
 

@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterable, Mapping
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
-from jaxlint.model.lattices.arrays import ArrayFacts, ArrayProof, array_proof, is_mutable_ref
+from jaxlint.model.lattices.arrays import ArrayFacts, ArrayProof, array_proof
 from jaxlint.model.lattices.booleans import BooleanFacts
 from jaxlint.model.lattices.containers import CONTAINERS, ContainerFacts
 from jaxlint.model.lattices.flags import FlagFacts, FlagTest
 from jaxlint.model.lattices.integers import KnownInts
+from jaxlint.model.lattices.refs import is_mutable_ref
 from jaxlint.model.lattices.traced import GradTracedFacts, JvpTracedFacts, TracedFacts
 from jaxlint.model.names import string_key
 from jaxlint.model.records import (
@@ -88,6 +89,7 @@ class SemanticModel(ModelView):
         self.try_bodies: list[tuple[Scope, int, int]] = []
         self._eager_blocks: list[tuple[Scope, int, int]] | None = None
         self._conditions_by_scope: dict[int, list[ConditionSite]] | None = None
+        self._calls_by_callee: dict[int, list[CallSite]] | None = None
         #: module-level names other linted files rebind (``settings.scale = 2.0``) -> where
         self.external_rebound: dict[str, str] = {}
         #: imported names jitted in another linted file -> their literal argument options
@@ -115,6 +117,29 @@ class SemanticModel(ModelView):
             for condition in self.conditions:
                 self._conditions_by_scope.setdefault(id(condition.scope), []).append(condition)
         return self._conditions_by_scope.get(id(scope), [])
+
+    def calls_reaching(self, function: Scope) -> list[CallSite]:
+        """The calls in this file whose callee is ``function``."""
+        if self._calls_by_callee is None:
+            self._calls_by_callee = {}
+            for site in self.calls:
+                callee = site.callee
+                if callee is not None:
+                    self._calls_by_callee.setdefault(id(callee), []).append(site)
+        return self._calls_by_callee.get(id(function), [])
+
+    def calls_in_sight(self, function: Scope) -> list[CallSite] | None:
+        """Every call of ``function`` (a plain function) when they are all its uses in
+        this file: its name is read only as what those calls call. A method, or a function
+        also passed as a value (to ``vmap``, ``map``, a callback), may be called out of
+        sight: None."""
+        node = function.node
+        if function.enclosing_class() is not None or not isinstance(node, cst.FunctionDef):
+            return None
+        sites = self.calls_reaching(function)
+        name = node.name.value
+        loads = sum(len(scope.loads.get(name, ())) for scope in self.scopes)
+        return sites if sites and loads == len(sites) else None
 
     def add_call(self, site: CallSite) -> None:
         self.calls.append(site)

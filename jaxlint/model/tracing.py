@@ -407,7 +407,7 @@ class TraceResolver:
             caller_info = model.trace(caller)
             reached: list[Scope] = []
             for site in caller.calls:
-                callee = site.callee
+                callee = site.callee or site.constructor  # `Cls(x)` runs `Cls.__init__`
                 if callee is not None and callee is not caller:
                     callers = model.trace_of_function(callee).traced_callers
                     if site not in callers:

@@ -40,6 +40,14 @@ class ModelView(NameResolver):
         """The writable record for ``function`` (the tracing resolver fills it in)."""
         raise NotImplementedError
 
+    def calls_reaching(self, function: Scope) -> list[CallSite]:
+        """The calls in this file whose callee is ``function``."""
+        raise NotImplementedError
+
+    def calls_in_sight(self, function: Scope) -> list[CallSite] | None:
+        """Every call of ``function`` when they are all its uses in this file, else None."""
+        raise NotImplementedError
+
     def staged_function(self, scope: Scope) -> Scope | None:
         """The enclosing function, if a staging transformation traces it."""
         raise NotImplementedError

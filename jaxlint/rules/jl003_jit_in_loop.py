@@ -20,61 +20,13 @@ from jaxlint.model import (
 )
 from jaxlint.model.analyze.questions import literal_collection, runs_once_in_loop
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
+from jaxlint.rules.jl003_examples import PER_CALL_INVALID, PER_CALL_VALID
+from jaxlint.rules.jl003_per_call import loaded_names, runs_here, varies_per_call
+from jaxlint.rules.jl003_sweeps import written_out
 from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.blocks import FreshNames, path_to, statement_in_block
 
 _MEMO_METHODS = frozenset({"append", "setdefault", "extend", "insert", "add"})
-
-
-def _loaded_names(expr: cst.CSTNode) -> set[str]:
-    """The names ``expr`` reads, when it runs or (in a lambda's body) when what it builds
-    is called: not attribute names, keywords, or a lambda's own parameters."""
-    found: set[str] = set()
-    stack: list[tuple[cst.CSTNode, frozenset[str]]] = [(expr, frozenset())]
-    while stack:
-        node, own = stack.pop()
-        if isinstance(node, cst.Name):
-            if node.value not in own:
-                found.add(node.value)
-        elif isinstance(node, cst.Attribute):
-            stack.append((node.value, own))
-        elif isinstance(node, cst.Arg):
-            stack.append((node.value, own))
-        elif isinstance(node, cst.Lambda):
-            params = node.params
-            every = (*params.posonly_params, *params.params, *params.kwonly_params)
-            starred = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
-            stack.extend((p.default, own) for p in every if p.default is not None)
-            inner = own | {p.name.value for p in (*every, *starred)}
-            stack.append((node.body, inner))
-        else:
-            stack.extend((child, own) for child in node.children)
-    return found
-
-
-def _written_out(model: SemanticModel, iterable: cst.BaseExpression, site: Site) -> bool:
-    """``iterable`` is a collection written out in the code: a display (``[1, 5, 10]``,
-    ``(a, b)``), a name bound only to one, or ``zip``/``enumerate``/``reversed`` of one
-    (``zip`` stops at its shortest argument)."""
-    if isinstance(iterable, cst.List | cst.Tuple | cst.Set):
-        return not any(isinstance(e, cst.StarredElement) for e in iterable.elements)
-    if isinstance(iterable, cst.Name):
-        found = model.reaching(iterable.value, site.scope, site.ordinal)
-        bindings = found.bindings if found is not None else []
-        return (
-            len(bindings) == 1
-            and bindings[0].kind is BindingKind.ASSIGN
-            and isinstance(bindings[0].value, cst.List | cst.Tuple | cst.Set)
-            and _written_out(model, bindings[0].value, site)
-        )
-    if isinstance(iterable, cst.Call):
-        called = model.called_name(iterable)
-        values = [arg.value for arg in iterable.args if arg.keyword is None and not arg.star]
-        if called in jf.SHORTEST_LENGTH_ITERATORS:
-            return any(_written_out(model, value, site) for value in values)
-        if called in jf.SAME_LENGTH_ITERATORS and values:
-            return _written_out(model, values[0], site)
-    return False
 
 
 def _outermost(loop: Loop) -> Loop:
@@ -91,7 +43,10 @@ class JitInLoop(Rule):
     what_it_does = """
         Checks for `jax.jit(...)`, `jax.pmap(...)`, `equinox.filter_jit(...)` and their aliases
         (including `partial(jax.jit, ...)` and `@jax.jit` on a `def`) evaluated inside a `for`
-        or `while` body or a comprehension, including `jax.jit(f)(x)` applied at once.
+        or `while` body or a comprehension, including `jax.jit(f)(x)` applied at once; and
+        for a function that builds and calls such a wrapper of a new object (a lambda, a
+        `partial`, a `grad` wrapper, a function defined in it) on every call, a call of it
+        inside a loop.
         """
     why_bad = """
         `jax.jit` caches compiled code per wrapped function object. Wrapping a lambda, a
@@ -218,7 +173,7 @@ class JitInLoop(Rule):
                         # Built just before the loop is left: once.
                         return jax.jit(lambda x: x * step)(0.0)
             """),
-    )
+    ) + PER_CALL_VALID
     invalid = (
         Invalid(
             """
@@ -299,7 +254,7 @@ class JitInLoop(Rule):
             column=6,
             message="`@jax.jit` on a function defined inside a `while` loop",
         ),
-    )
+    ) + PER_CALL_INVALID
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         hoists = Hoists(model)
@@ -313,6 +268,7 @@ class JitInLoop(Rule):
                     "again every iteration; build it once, outside the loop",
                     hoists.fix(site, recompiles=True),
                 )
+        yield from self.built_per_call(model)
         for site in model.decorated_defs:
             if site.loop is None:
                 continue
@@ -344,6 +300,47 @@ class JitInLoop(Rule):
             cause = self.recompile_cause(model, site, wrapped)
             if not self.exempt(model, site, wrapped, cause):
                 yield site, name, cause
+
+    def built_per_call(self, model: SemanticModel) -> Iterator[Diagnostic]:
+        """A host function that builds and runs a wrapper of a new object on every call
+        (``jax.jit(jax.grad(loss))(p)``, no branch around it), called in a loop: each
+        iteration compiles again, as if the wrapper were built in the loop itself."""
+        for site in model.calls:
+            function = site.scope.enclosing_function()
+            if site.loop is not None or site.branch is not None or function is not site.scope:
+                continue
+            name = self.compiling_transform(model, site)
+            wrapped = self.wrapped_function(site.call) if name is not None else None
+            if wrapped is None or model.trace(function).traced or not runs_here(site):
+                continue
+            cause = self.recompile_cause(model, site, wrapped)
+            if not cause and isinstance(wrapped, cst.Name):
+                found = model.lookup(wrapped.value, site.scope)
+                if found is not None and found.owner is function:
+                    if all(binding.kind is BindingKind.DEF for binding in found.bindings):
+                        cause = "a function defined in it"
+            if cause and varies_per_call(model, function, wrapped):
+                continue  # each call is another program: nothing to build once
+            for caller in model.calls_reaching(function) if cause else ():
+                where = caller.scope.enclosing_function()
+                loop = caller.loop
+                if loop is None or (where is not None and model.trace(where).traced):
+                    continue
+                if loop.kind is LoopKind.FOR and literal_collection(loop.node.iter):  # type: ignore[attr-defined]
+                    continue  # a sweep over a few settings
+                if runs_once_in_loop(model, caller):
+                    continue
+                if caller.branch is not None and loop.contains(caller.branch.ordinal):
+                    continue  # not every iteration (`if step % epoch == 0:`)
+                yield Diagnostic(
+                    self.code,
+                    site.call,
+                    f"`{name}` in `{function.qualname}` wraps {cause} on every call, and "
+                    f"`{function.qualname}` is called inside a {loop.describe()} "
+                    f"({model.line_name(caller.call)}), so it traces and compiles again "
+                    "every iteration; build it once, outside the function",
+                )
+                break
 
     @staticmethod
     def compiling_name(model: SemanticModel, expr: cst.BaseExpression, site: Site) -> str | None:
@@ -386,7 +383,7 @@ class JitInLoop(Rule):
         # windows` with `windows = [None, chunk, 2 * chunk]`) or `zip` of one.
         if loop is not None and loop.kind is LoopKind.FOR:
             iterable = loop.node.iter  # type: ignore[attr-defined]
-            if literal_collection(iterable) or (cause and _written_out(model, iterable, site)):
+            if literal_collection(iterable) or (cause and written_out(model, iterable, site)):
                 return True
         # Iterating over functions, or over objects whose method is wrapped (`for tester
         # in testers: jax.pmap(tester.init)`): each is compiled once, which is the point.
@@ -486,7 +483,7 @@ class Hoists:
             anchor = placed[0]
         if not isinstance(anchor, cst.BaseStatement):
             return None
-        if not all(self.invariant(name, site, outer) for name in _loaded_names(call)):
+        if not all(self.invariant(name, site, outer) for name in loaded_names(call)):
             return None
         safe = not recompiles and self.surely_builds(site, outer)
         applicability = Applicability.SAFE if safe else Applicability.UNSAFE

@@ -287,6 +287,17 @@ class DynamicShape(Rule):
         Invalid(
             """
             import jax
+            from jax import lax
+            def padded(row, rows):
+                return lax.full((rows, row.shape[0]), 0.0).at[0].set(row)  # lax, as jnp.full
+            padded_jit = jax.jit(padded)
+            """,
+            line=4,
+            message="`lax.full` gets traced `(rows, row.shape[0])` for `shape`",
+        ),
+        Invalid(
+            """
+            import jax
             import jax.numpy as jnp
             def ramp(n):
                 return jnp.arange(0, n, 1)  # traced by `ramp_jit`, whatever `ramp_static` does

@@ -133,6 +133,29 @@ VALID = (
         jax.pmap(f, static_broadcasted_argnums=0)((1, 2), jax.numpy.ones((1, 2)))
         jax.pmap(f)([1, 2], jax.numpy.ones((1, 2)))  # nothing static
         """),
+    Valid("""
+        from functools import partial
+        import jax
+        @partial(jax.jit, static_argnums=1)
+        def window(x, width):
+            return x[:width].sum()
+        @partial(jax.jit, static_argnames="width")
+        def smooth(x, width):
+            return window(x, width) + window(x, x.shape[0] // 2)  # static, and a shape
+        """),
+    Valid("""
+        from functools import partial
+        import jax
+        @partial(jax.jit, static_argnames="lower")
+        def _solve(c, b, lower):
+            return jax.scipy.linalg.solve_triangular(c, b, lower=lower)
+        def solve(c_and_lower, b):
+            c, lower = c_and_lower  # a part of a tuple: here a Python bool
+            return _solve(c, b, lower)
+        @jax.jit
+        def run(c, b):
+            return solve((c, True), b)
+        """),
 )
 INVALID = (
     Invalid(
@@ -361,5 +384,19 @@ INVALID = (
         step = jax.pmap(f, static_broadcasted_argnums=(0,))
         step((1, 2), jax.numpy.ones((1, 2)))
         """,
+    ),
+    Invalid(
+        """
+        from functools import partial
+        import jax
+        @partial(jax.jit, static_argnums=1)
+        def window(x, width):
+            return x[:width].sum()
+        @jax.jit
+        def smooth(x, width):
+            return window(x, width)  # `width` is a tracer here: unhashable
+        """,
+        line=8,
+        message="The static argument `width` of `window` gets a traced value (`width`)",
     ),
 )

@@ -37,7 +37,7 @@ from jaxlint.model.analyze.jitted import (
     jitted_options,
     selected_arguments,
 )
-from jaxlint.model.analyze.questions import literal_collection
+from jaxlint.model.analyze.questions import literal_collection, traced_array
 from jaxlint.model.analyze.uses import parameter_uses
 from jaxlint.rules.base import Rule, source_text
 from jaxlint.rules.jl014_examples import INVALID, VALID
@@ -77,6 +77,10 @@ class StaticArgument(Rule):
         imported from (`from steps import train_step`), for a static argument that is unhashable: a list, dict or set
         display or comprehension, `list(...)`/`dict(...)`/`set(...)`, a NumPy or JAX array
         made in place, or a name bound only to one of those.
+
+        Also checks, in traced code, for a static argument given a traced value (a
+        parameter of the enclosing jitted function that it does not mark static): a
+        tracer is unhashable.
 
         Also checks for a static argument that is an instance of an unhashable class of
         this module or, through the project index, of the linted module it is imported
@@ -159,6 +163,9 @@ class StaticArgument(Rule):
                 if loop is not None:
                     yield self.loop_varying(option, value, label, loop)
                     continue
+                if self.traced(model, site, value):
+                    yield self.traced_value(option, value, label)
+                    continue
                 kind = self.unhashable(model, site, value)
                 if kind is not None:
                     yield self.unhashable_value(model, site, option, value, label, kind)
@@ -170,6 +177,31 @@ class StaticArgument(Rule):
                 held = self.unhashable_field(model, site, value, cls)
                 if held is not None:
                     yield self.unhashable_record(option, value, label, cls, *held)  # type: ignore[arg-type]
+
+    @staticmethod
+    def traced(model: SemanticModel, site: CallSite, value: cst.BaseExpression) -> bool:
+        """``value`` is a tracer for sure: a traced array, or a traced parameter as it
+        came (not a part unpacked from a traced tuple, which may be a Python value)."""
+        if traced_array(model, value, site):
+            return True
+        if not isinstance(value, cst.Name) or model.traced_fact(value, site) is not Fact.YES:
+            return False
+        found = model.reaching(value.value, site.scope, site.ordinal)
+        return found is not None and all(b.kind is BindingKind.PARAM for b in found.bindings)
+
+    def traced_value(
+        self, option: ArgumentOption, value: cst.BaseExpression, label: str
+    ) -> Diagnostic:
+        """In traced code, a tracer given for a static argument: a tracer is unhashable."""
+        return Diagnostic(
+            self.code,
+            value,
+            f"The static argument {f'`{label}` ' if label else ''}of `{option.name}` "
+            f"gets a traced value (`{source_text(value, 30)}`), and a tracer is unhashable: "
+            "`jit` raises `ValueError: Non-hashable static arguments are not supported`; "
+            "make it static in the enclosing transformation too, or make the argument "
+            "non-static",
+        )
 
     def unhashable_value(
         self,

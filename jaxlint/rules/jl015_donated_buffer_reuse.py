@@ -9,7 +9,7 @@ import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.findings import Diagnostic
-from jaxlint.model import BindingKind, CallSite, Fact, SemanticModel, Site
+from jaxlint.model import BindingKind, CallSite, Fact, Param, ScopeKind, SemanticModel, Site
 from jaxlint.model.analyze.jitted import (
     ArgumentOption,
     calls_of,
@@ -161,8 +161,13 @@ class DonatedBufferReuse(Rule):
         Checks for calls of a function jitted with `donate_argnums` or `donate_argnames`
         (in this module or, through the project index, in the linted module it is
         imported from) whose donated argument is a local name that is read again later
-        in the same function before it is rebound: passed to another call, returned, or
-        donated again on the next iteration of a loop.
+        in the same function (or, in a script, at module level) before it is rebound:
+        passed to another call, returned, or donated again on the next iteration of a
+        loop.
+
+        A host function that passes its own parameter, as it came, to such a call on
+        every call (or under `if flag:` where the call leaves or sets `flag` to `True`)
+        donates it too: its callers are checked as callers of the jitted function are.
 
         A module-level `step = jax.jit(step, donate_argnums=0)` after `def step` is
         decorating by rebinding: calls of `step` in function bodies donate, and so does
@@ -208,6 +213,30 @@ class DonatedBufferReuse(Rule):
         """
     fix_safety = "There is no automatic fix: keep a copy, or stop donating the argument."
     valid = (
+        Valid("""
+            import jax
+            _update = jax.jit(lambda w, g: w - g, donate_argnums=0)
+            _copy = jax.jit(lambda w, g: w - g)
+            def apply(weights, grads, in_place=True):
+                if in_place:
+                    return _update(weights, grads)
+                return _copy(weights, grads)
+            def train(weights, grads):
+                new = apply(weights, grads, in_place=False)  # the donating path not taken
+                weights = apply(weights, new)  # rebound from the result
+                return new, weights
+            """),
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            step = jax.jit(lambda s, b: s + b, donate_argnums=0)
+            state = jnp.zeros(3)
+            for batch in jnp.ones((4, 3)):  # a script that rebinds what it donates
+                state = step(state, batch)
+            if state.sum() > 0:
+                state = step(state, state.shape[0])
+            print(state)
+            """),
         Valid("""
             from functools import partial
             import jax
@@ -410,20 +439,98 @@ class DonatedBufferReuse(Rule):
             line=6,
             message="`state` was donated to `step`",
         ),
+        # A script's own statements donate as a function's do.
+        Invalid(
+            """
+            from functools import partial
+            import jax
+            import jax.numpy as jnp
+            @partial(jax.jit, donate_argnames="weights")
+            def scale(weights, factor):
+                return weights * factor
+            weights = jnp.ones(8)
+            doubled = scale(weights, 2.0)
+            print(weights.sum())
+            """,
+            line=9,
+            column=7,
+            message="`weights` was donated to `scale` at line",
+        ),
+        # A host function that passes its parameter on to a donating jit donates it.
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            _update = jax.jit(lambda w, g: w - g, donate_argnums=0)
+            def apply(weights, grads):
+                checked = jnp.nan_to_num(grads)
+                return _update(weights, checked)
+            def train(weights, grads):
+                new = apply(weights, grads)
+                return new, weights.sum()
+            """,
+            line=9,
+            message="`weights` was donated to `apply` at line",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         donations = jitted_options(model, "donate_argnums", "donate_argnames")
         immediate = immediate_calls_of(model, "donate_argnums", "donate_argnames")
         for site, donation in itertools.chain(calls_of(model, donations), immediate):
-            if site.scope.enclosing_function() is not site.scope:
-                continue
+            if site.scope.kind is ScopeKind.CLASS or site.scope.enclosing_function() not in (
+                site.scope,
+                None,
+            ):
+                continue  # a function's or a script's own statements, in order
             names = [v for v in selected_arguments(site, donation) if isinstance(v, cst.Name)]
             for name in names:
                 diagnostic = self.reused(model, site, name.value, donation)
                 if diagnostic is not None:
                     yield diagnostic
             yield from self.donated_twice(model, site, names, donation)
+            for outer, name, through in self.through_wrapper(model, site, names):
+                diagnostic = self.reused(model, outer, name, through)
+                if diagnostic is not None:
+                    yield diagnostic
+
+    @staticmethod
+    def through_wrapper(
+        model: SemanticModel, site: CallSite, names: list[cst.Name]
+    ) -> Iterator[tuple[CallSite, str, ArgumentOption]]:
+        """Calls of the host function around ``site`` that donate their own arguments
+        through it: ``site`` passes a parameter as it came (a donated name), runs on every
+        call (no return before it; at most under ``if flag:``, a parameter that the call
+        leaves or sets to the literal ``True``)."""
+        function = site.scope
+        if not function.is_function or site.loop is not None or model.trace(function).traced:
+            return
+        if any(o < site.ordinal and v is not site.call for v, o in function.returns):
+            return  # a path that returns before it
+        flag: Param | None = None
+        branch = site.branch
+        if branch is not None:
+            test = getattr(branch.node, "test", None)
+            if branch.parent is not None or branch.index != 0 or not isinstance(test, cst.Name):
+                return
+            flag = function.params.get(test.value)
+            if flag is None or len(function.bindings[flag.name]) != 1:
+                return
+        donated = [
+            function.params[name.value]
+            for name in names
+            if name.value in function.params and len(function.bindings[name.value]) == 1
+        ]
+        option = ArgumentOption(function.name, frozenset(), frozenset())
+        for outer in model.calls_reaching(function) if donated else ():
+            if flag is not None:
+                value = outer.argument(flag)
+                if not (isinstance(value, cst.Name) and value.value == "True"):
+                    continue
+            for param in donated:
+                passed = outer.argument(param)
+                if isinstance(passed, cst.Name) and passed is not param.default:
+                    yield outer, passed.value, option
 
     def donated_twice(
         self, model: SemanticModel, site: CallSite, names: list[cst.Name], donation: ArgumentOption
@@ -462,7 +569,10 @@ class DonatedBufferReuse(Rule):
         )
         advice = f"rebind it from the result (`{name} = {donation.name}(...)`), or do not donate it"
         later: list[tuple[Site, cst.BaseExpression]] = [
-            (other, other.call) for other in scope.calls if other.ordinal > site.ordinal
+            # the module's calls too: a script donates at top level (`f_jit(buf); f_jit(buf)`)
+            (other, other.call)
+            for other in (scope.calls if scope.is_function else model.calls)
+            if other.scope is scope and other.ordinal > site.ordinal
         ]
         if site.branch is None:
             # returns carry no branch: only when the donation runs on every path

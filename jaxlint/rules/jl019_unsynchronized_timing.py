@@ -145,6 +145,16 @@ class UnsynchronizedTiming(Rule):
             t0 = t1 - 1.0  # the difference below is not the timed region's
             print(t1 - t0)
             """),
+        Valid("""
+            import time
+            import jax
+            import jax.numpy as jnp
+            per_row = jax.vmap(jax.jit(jnp.linalg.norm))
+            def bench(rows):
+                t0 = time.monotonic()
+                jax.block_until_ready(per_row(rows))
+                return time.monotonic() - t0
+            """),
     )
     invalid = (
         Invalid(
@@ -202,6 +212,22 @@ class UnsynchronizedTiming(Rule):
             line=10,
             column=24,
             message="`step(x)`",
+        ),
+        Invalid(
+            """
+            import time
+            import jax
+            import jax.numpy as jnp
+
+            loss = jax.jit(lambda w: jnp.sum(w**2))
+            slope = jax.grad(loss)  # runs the compiled loss: dispatches as it does
+            def bench(w):
+                t0 = time.monotonic()
+                slope(w)
+                return time.monotonic() - t0
+            """,
+            line=10,
+            message="`slope(w)` (line 10)",
         ),
     )
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
+from jaxlint.facts.transforms import TransformKind
 from jaxlint.model import Binding, BindingKind, CallSite, LoopKind, Scope, SemanticModel, StoreSite
 from jaxlint.model.analyze.classes import instance_class, instance_hashing
 from jaxlint.model.analyze.questions import frozen_class
@@ -188,31 +189,57 @@ def jitted_definition(model: SemanticModel, function: Scope) -> bool:
     return False
 
 
+#: Transformations whose wrapper, called, runs the function it wraps on the caller's
+#: values at once (not staged by themselves): wrapping a jitted function, it runs that
+#: compiled program (``jax.vmap(jitted)(x)``, ``jax.grad(jitted)(x)``).
+CALLING_KINDS = frozenset({TransformKind.VMAP, TransformKind.GRAD})
+
+
 def calls_jitted(model: SemanticModel, site: CallSite) -> bool:
     """``site`` calls a function jitted in this file: ``jax.jit(f)(x)``, a name every
     binding of which (reaching the call) is a jitted definition or ``jax.jit(...)`` of a
-    function, or a method defined under ``@jax.jit``. Such a call dispatches the compiled
-    program and returns before it has run."""
+    function, a method defined under ``@jax.jit``, or ``vmap``/``grad`` of one of those.
+    Such a call dispatches the compiled program and returns before it has run."""
     func = site.call.func
-    if isinstance(func, cst.Call):
-        return jitted_value(model, func, site.scope)
-    if isinstance(func, cst.Name):
-        found = model.reaching(func.value, site.scope, site.ordinal)
-        if found is None or not found.bindings:
-            return False
-        for binding in found.bindings:
-            if binding.kind is BindingKind.DEF:
-                function = model.scope_of_node.get(id(binding.node))
-                if function is None or not jitted_definition(model, function):
-                    return False
-            elif binding.kind is BindingKind.ASSIGN and binding.value is not None:
-                if not jitted_value(model, binding.value, binding.code_scope):
-                    return False
-            else:
-                return False
-        return True
+    if isinstance(func, cst.Name | cst.Call):
+        return _jitted_callable(model, func, site.scope, site.ordinal, 0)
     callee = site.callee
     return callee is not None and jitted_definition(model, callee)
+
+
+def _jitted_callable(
+    model: SemanticModel, expr: cst.BaseExpression, scope: Scope, ordinal: int, depth: int
+) -> bool:
+    """``expr``, evaluated at ``ordinal`` of ``scope``, is a jitted function, or a
+    ``vmap``/``grad`` wrapper of one (a few wrappers deep)."""
+    if depth > 3:
+        return False
+    if isinstance(expr, cst.Call):
+        if jitted_value(model, expr, scope):
+            return True
+        found = model.transform_of(expr.func, scope)
+        if found is None or found[1].kind not in CALLING_KINDS:
+            return False
+        if not expr.args or expr.args[0].keyword is not None or expr.args[0].star:
+            return False
+        return _jitted_callable(model, expr.args[0].value, scope, ordinal, depth + 1)
+    if not isinstance(expr, cst.Name):
+        return False
+    found_bindings = model.reaching(expr.value, scope, ordinal)
+    if found_bindings is None or not found_bindings.bindings:
+        return False
+    for binding in found_bindings.bindings:
+        if binding.kind is BindingKind.DEF:
+            function = model.scope_of_node.get(id(binding.node))
+            if function is None or not jitted_definition(model, function):
+                return False
+        elif binding.kind is BindingKind.ASSIGN and binding.value is not None:
+            where = binding.code_scope
+            if not _jitted_callable(model, binding.value, where, binding.ordinal, depth + 1):
+                return False
+        else:
+            return False
+    return True
 
 
 def jitted_function(model: SemanticModel, site: CallSite) -> Scope | None:

@@ -1,6 +1,6 @@
 """Array-ness: whether a value is a JAX array (answers must agree), what that rests on
-(something that builds arrays, or only annotations), and whether it is a mutable ref
-(written in place by design)."""
+(something that builds arrays, or only annotations). Mutable refs are in
+:mod:`jaxlint.model.lattices.refs`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import enum
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
+from jaxlint.model.lattices.refs import kernel_argument
 from jaxlint.model.lattices.values import (
     ARRAY_VALUE_BINDINGS,
     DEFINITIONS,
@@ -314,16 +315,19 @@ class ArrayFacts(Evaluator):
     def of_self_attribute(self, expr: cst.Attribute, scope: Scope, ordinal: int) -> Fact:
         """``self.w``: what the class's methods store in ``w``, or how it is annotated; and
         ``stats.mean`` of a parameter annotated with a class of this file (an equinox
-        module, a dataclass): how that class declares the field, unless the parameter is
-        a kernel's pytree of refs (``meta.offsets`` of a ``meta_ref: Meta``: a ref)."""
+        module, a dataclass), or given an instance of one by every call in sight: how that
+        class declares the field, unless the parameter is a kernel's pytree of refs
+        (``meta.offsets`` of a ``meta_ref: Meta``: a ref)."""
         cls = self.model.self_attribute_class(expr, scope)
         attr = expr.attr.value
         if cls is None:
-            cls = self.model.annotated_class(expr, scope)
+            cls = self.model.annotated_class(expr, scope) or self.passed_class(
+                expr.value, scope, ordinal
+            )
             annotation = cls.class_annotations.get(attr) if cls is not None else None
             if cls is None or annotation is None:
                 return UNKNOWN
-            if isinstance(expr.value, cst.Name) and _kernel_argument(
+            if isinstance(expr.value, cst.Name) and kernel_argument(
                 self.model, expr.value, scope, ordinal, 0
             ):
                 return UNKNOWN
@@ -341,6 +345,34 @@ class ArrayFacts(Evaluator):
         return self.memoized(
             id(stores), lambda: agreeing(self.of(value, where, at) for value, where, at in stores)
         )
+
+    def passed_class(self, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> Scope | None:
+        """For a parameter that holds, at ``ordinal``, the value it was called with, the
+        class of this file that every call in sight (one at least) passes an instance of:
+        ``run(State(...))``, or ``s = State(...)`` then ``run(s)``."""
+        model = self.model
+        function = scope.enclosing_function()
+        if not isinstance(expr, cst.Name) or function is None:
+            return None
+        param = function.params.get(expr.value)
+        found = model.reaching(expr.value, scope, ordinal)
+        if param is None or param.starred or found is None or found.owner is not function:
+            return None
+        if any(binding.kind is not BindingKind.PARAM for binding in found.bindings):
+            return None  # rebound on some path: no longer what the callers passed
+        classes: list[Scope] = []
+        for site in model.calls_in_sight(function) or ():
+            passed = site.argument(param)
+            if passed is None or passed is param.default:
+                return None
+            if isinstance(passed, cst.Call):
+                cls = model.class_named(passed.func, site.scope)
+            else:
+                cls = model.instance_class(passed, site.scope)
+            if cls is None or (classes and cls is not classes[0]):
+                return None
+            classes.append(cls)
+        return classes[0] if classes else None
 
 
 class ConstructedArrayFacts(ArrayFacts):
@@ -366,98 +398,6 @@ def array_proof(
         return ArrayProof.NOT_ARRAY if fact is NO else ArrayProof.UNKNOWN
     constructed = ConstructedArrayFacts(model).of(expr, scope, ordinal)
     return ArrayProof.CONSTRUCTED if constructed is YES else ArrayProof.ANNOTATED
-
-
-def is_mutable_ref(model: ModelView, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> bool:
-    """A ``jax.new_ref``/Pallas ref or a flax NNX Variable: written in place by design.
-
-    A may-question (any binding that makes it a ref suffices), bounded in depth."""
-    return _is_ref(model, expr, scope, ordinal, 0)
-
-
-def _is_ref(
-    model: ModelView, expr: cst.BaseExpression, scope: Scope, ordinal: int, depth: int
-) -> bool:
-    if depth > _MAX_REF_DEPTH:
-        return False
-    if isinstance(expr, cst.Call):
-        return model.qualified_name(expr.func, scope) in jf.REF_CALLS
-    if isinstance(expr, cst.Name):
-        if expr.value.endswith("_ref"):
-            return True
-        found = model.reaching(expr.value, scope, ordinal)
-        if found is None:
-            return False
-        for binding in found.bindings:
-            if binding.kind is BindingKind.PARAM and model.trace(binding.scope).ref_params:
-                return True
-            if binding.value is not None and _is_ref(
-                model, binding.value, binding.scope, binding.ordinal, depth + 1
-            ):
-                return True
-        return False
-    if isinstance(expr, cst.Attribute) and (
-        expr.attr.value == "ref" or expr.attr.value.endswith("_ref")
-    ):
-        return True  # `storage.ref`, `self.o_ref`: named as refs, like `x_ref`
-    if (
-        isinstance(expr, cst.Attribute)
-        and expr.attr.value not in jf.ARRAY_ATTRIBUTES
-        and (
-            (
-                isinstance(expr.value, cst.Name)
-                and _kernel_argument(model, expr.value, scope, ordinal, depth + 1)
-            )
-            # `metadata_ref.offsets` in a helper: a field of a struct of refs is a ref
-            or _is_ref(model, expr.value, scope, ordinal, depth + 1)
-        )
-    ):
-        return True  # `meta_ref.offsets`: a leaf of a pytree of refs a kernel receives
-    if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
-        function = scope.enclosing_function()
-        cls = function.enclosing_class() if function else None
-        if cls is not None:
-            for value, where, at in cls.instance_attrs.get(expr.attr.value, ()):
-                if _is_ref(model, value, where, at, depth + 1):
-                    return True
-    return False
-
-
-def _kernel_argument(
-    model: ModelView, expr: cst.Name, scope: Scope, ordinal: int, depth: int
-) -> bool:
-    """``expr`` may hold what a Pallas kernel receives: a ref, or a pytree of refs (a
-    registered dataclass of refs, as a pytree of block or scratch specs gives). Named
-    ``*_ref``, a parameter of a kernel, or a parameter that a call in this file passes
-    one (``fill(meta_ref)`` from the kernel). A may-question, bounded in depth."""
-    if depth > _MAX_REF_DEPTH:
-        return False
-    if expr.value.endswith("_ref"):
-        return True
-    found = model.reaching(expr.value, scope, ordinal)
-    if found is None:
-        return False
-    for binding in found.bindings:
-        if binding.kind is not BindingKind.PARAM:
-            continue
-        function = binding.scope
-        if model.trace(function).ref_params:
-            return True
-        param = function.params.get(binding.name)
-        if param is None or param.starred:
-            continue
-        for site in model.calls:
-            if site.callee is not function:
-                continue
-            passed = site.argument(param)
-            if isinstance(passed, cst.Name) and _kernel_argument(
-                model, passed, site.scope, site.ordinal, depth + 1
-            ):
-                return True
-    return False
-
-
-_MAX_REF_DEPTH = 10
 
 
 def array_evidence(

@@ -16,7 +16,7 @@ from jaxlint.model.lattices.values import (
     Evaluator,
     agreeing,
 )
-from jaxlint.model.records import Binding, BindingKind, Fact, Scope
+from jaxlint.model.records import Binding, BindingKind, Fact, Param, Scope
 from jaxlint.model.view import ModelView
 
 #: The expressions that build a container, and which kind each builds.
@@ -116,9 +116,24 @@ class ContainerFacts(Evaluator):
                 return UNKNOWN
             return self.of(param.default, function.parent or self.model.module_scope, 0)
         if param.annotation is None:
-            return UNKNOWN
+            return self.from_calls(function, param)
         where = function.parent or self.model.module_scope
         return self.of_kinds(self.annotated_kinds(param.annotation, where))
+
+    def from_calls(self, function: Scope, param: Param) -> Fact:
+        """What every call in sight (one at least) passes for ``param``, when they agree:
+        a call hands its argument over as it is (``jit`` too rebuilds a list argument as
+        a list, of tracers)."""
+        sites = self.model.calls_in_sight(function)
+        if not sites:
+            return UNKNOWN
+        facts: list[Fact] = []
+        for site in sites:
+            passed = site.argument(param)
+            if passed is None or passed is param.default:
+                return UNKNOWN
+            facts.append(self.of(passed, site.scope, site.ordinal))
+        return self.join(facts)
 
     def annotated_kinds(
         self, annotation: cst.BaseExpression, scope: Scope

@@ -24,7 +24,15 @@ from jaxlint.model.lattices.values import (
     any_yes,
     every_path,
 )
-from jaxlint.model.records import Binding, BindingKind, Fact, Param, Scope, argument_for
+from jaxlint.model.records import (
+    Binding,
+    BindingKind,
+    CallSite,
+    Fact,
+    Param,
+    Scope,
+    argument_for,
+)
 from jaxlint.model.tracing import partial_call
 from jaxlint.syntax.calls import keyword_names, positional_count
 
@@ -133,6 +141,10 @@ class TracedFacts(Evaluator):
         if base is NO:
             return NO  # an attribute of a Python object known at trace time
         if base is YES and attr in jf.ARRAY_ATTRIBUTES:
+            return YES
+        if base is YES and ArrayFacts(self.model).of(expr, scope, ordinal) is YES:
+            # A JAX array held by a traced pytree is one of its leaves, so a tracer (a
+            # static field cannot hold one: jit hashes static fields).
             return YES
         return UNKNOWN  # a field of a traced pytree may be static (equinox, flax.struct)
 
@@ -273,12 +285,16 @@ class TracedFacts(Evaluator):
 
     def wrapper_passes(self, function: Scope, param: Param) -> bool:
         """A call of ``g``, bound once to ``jax.jit(function, ...)`` that leaves ``param``
-        traced, passes a value for it (not its default, not None): on that call the
-        function runs with a tracer there, whatever other wrappers or defaults say."""
+        traced, or of the wrapper itself where it is made (``jax.jit(function)(x, True)``),
+        passes a value for it (not its default, not None): on that call the function runs
+        with a tracer there, literal or not, whatever other wrappers or defaults say."""
         model = self.model
         for site, static in model.trace(function).wrappers:
             if param.name in static:
                 continue
+            for call in model.calls:
+                if call.call.func is site.call and self.passes_leaf(param, call):
+                    return True
             holders = [
                 binding
                 for binding in site.scope.bindings.get(_assigned_name(site.call, site.scope), ())
@@ -293,10 +309,27 @@ class TracedFacts(Evaluator):
                 found = model.lookup(func.value, call.scope)
                 if found is None or list(found.bindings) != holders:
                     continue
-                passed = argument_for(param, call.call, 0)
-                if passed is not None and passed is not param.default and not _is_none(passed):
+                if self.passes(param, call.call):
                     return True
         return False
+
+    def passes_leaf(self, param: Param, site: CallSite) -> bool:
+        """``site`` gives ``param`` one leaf, so a tracer under jit: a number, a bool or
+        a JAX array (a pytree, `{}` or a dict of arrays, stays a container of them)."""
+        passed = argument_for(param, site.call, 0)
+        if not self.passes(param, site.call) or passed is None:
+            return False
+        if isinstance(passed, cst.BaseNumber):
+            return True
+        if isinstance(passed, cst.Name) and passed.value in ("True", "False"):
+            return True
+        return ArrayFacts(self.model).of(passed, site.scope, site.ordinal) is YES
+
+    @staticmethod
+    def passes(param: Param, call: cst.Call) -> bool:
+        """``call`` gives ``param`` a value: not its default, not None."""
+        passed = argument_for(param, call, 0)
+        return passed is not None and passed is not param.default and not _is_none(passed)
 
     def from_leaf_callers(self, function: Scope, param: Param) -> Fact | None:
         """What ``jax.tree.map(function, tree, ...)`` calls pass for ``param``: a leaf of

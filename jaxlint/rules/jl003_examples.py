@@ -1,0 +1,61 @@
+"""JL003 examples about a wrapper built on every call of a function that a loop calls;
+kept apart so that the rule module stays under the size limit."""
+
+from jaxlint.rules.base import Invalid, Valid
+
+PER_CALL_VALID = (
+    Valid("""
+        import jax
+        def loss(p):
+            return (p**2).sum()
+        def descend(p):
+            return p - jax.jit(jax.grad(loss))(p)
+        def tune(p, rates):
+            for rate in (0.1, 0.01):  # a sweep over a few settings
+                p = descend(p)
+            grad_jit = jax.jit(jax.grad(loss))
+            for _ in range(100):
+                p = p - grad_jit(p)  # built once
+            return p
+        """),
+    Valid("""
+        import jax
+        def loss(p):
+            return (p**2).sum()
+        def descend(p):
+            return p - jax.jit(loss)(p)  # the same function object: the cache hits
+        def sync(stats):
+            return jax.pmap(lambda x: jax.lax.pmean(x, "i"), "i")(stats)
+        for step in range(10_000):
+            params = descend(params)
+            if step % 1000 == 0:  # once an epoch, not every iteration
+                stats = sync(stats)
+        """),
+    Valid("""
+        import jax
+        def compare(path, width, data):
+            scale = float(open(path).read())
+            def loss(x):  # reads `scale` and `width`: another program on each call
+                return (x[:width] * scale).sum()
+            return jax.jit(jax.grad(loss))(data)
+        for path in paths:
+            compare(path, 4, data)
+        """),
+)
+PER_CALL_INVALID = (
+    Invalid(
+        """
+        import jax
+        class Smoother:
+            def smooth(self, x, width):
+                kernel = jax.jit(lambda v: v.cumsum() / (1.0 + v.size))
+                return kernel(x)
+        smoother = Smoother()
+        while signal.std() > 1.0:
+            signal = smoother.smooth(signal, 3)
+        """,
+        line=4,
+        message="`jax.jit` in `Smoother.smooth` wraps a new lambda on every call, and "
+        "`Smoother.smooth` is called inside a `while` loop",
+    ),
+)
