@@ -454,6 +454,10 @@ def _isolated(
         try:
             return future.result()
         except BrokenProcessPool:
+            # The pool's manager thread reaps the dead worker too; a join racing it can
+            # find the child gone (ECHILD) before the thread records its exit code, and
+            # read none. Once the thread has ended, the code is recorded.
+            executor.shutdown(wait=True)
             for process in processes:
                 process.join(5)  # reaped, so that its exit code is known
             codes = [process.exitcode for process in processes if process.exitcode]
