@@ -28,7 +28,7 @@ def target_dist(x, _):
 def callback():
     x_limits = [-2, 2]
     y_limits = [-4, 2]
-    X, Y, Z = mesh_eval(target_dist, x_limits, y_limits, 1)  # expect: JL014
+    X, Y, Z = mesh_eval(target_dist, x_limits, y_limits, 1)  # expect: JL014, JL014
     return Z
 
 

@@ -22,6 +22,8 @@ b = PRNGKey(10)
 print(f(a))  # expect: JL014
 print(f(b))  # expect: JL014
 
-# The fix: a key is an array; pass it traced, not static.
-print(f_fixed(a))  # trap: JL014
-print(f_fixed(b))  # trap: JL014
+# The fix: a key is an array; pass it traced, not static (fresh keys: a and b are spent).
+c = PRNGKey(11)
+d = PRNGKey(12)
+print(f_fixed(c))  # trap: JL014
+print(f_fixed(d))  # trap: JL014
