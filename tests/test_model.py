@@ -367,19 +367,49 @@ def f(q, stats: Stats, annotated: jax.Array, jaxtyped: Float[Array, "b n"], coun
     assert proof.fact is model.array_fact(value, Point(scope, ordinal))
 
 
-def test_a_traced_argument_is_an_array_by_construction_whatever_its_annotation() -> None:
+def test_a_traced_argument_is_an_array_by_construction_only_with_evidence() -> None:
+    # jit traces a pytree of tracers: `f([a, b])` hands `x` a list. Array operations on
+    # the argument, or an array at every call, prove one tracer; its annotation does not.
     model = model_of("""
         import jax
+        import jax.numpy as jnp
         import numpy as np
 
         @jax.jit
         def f(x: jax.Array, n: np.ndarray):
             return x
 
+        @jax.jit
+        def summed(x: jax.Array):
+            return jnp.sum(x)
+
+        @jax.jit
+        def unseen(x):
+            return x
+
+        @jax.jit
+        def called(x):
+            return x
+
+        @jax.jit
+        def listed(x):
+            return x
+
         def eager(x: jax.Array):
             return x
+
+        called(jnp.zeros(3))
+        listed([jnp.zeros(3)])
+        listed(jnp.zeros(3))
         """)
-    for name, expected in (("f", ArrayProof.CONSTRUCTED), ("eager", ArrayProof.ANNOTATED)):
+    for name, expected in (
+        ("f", ArrayProof.ANNOTATED),
+        ("summed", ArrayProof.CONSTRUCTED),
+        ("unseen", ArrayProof.UNKNOWN),
+        ("called", ArrayProof.CONSTRUCTED),
+        ("listed", ArrayProof.UNKNOWN),
+        ("eager", ArrayProof.ANNOTATED),
+    ):
         scope = function(model, name)
         assert model.array_proof(cst.Name("x"), Point(scope, END)) is expected, name
 
@@ -483,13 +513,15 @@ def test_parameters_of_traced_functions_are_arrays_unless_static() -> None:
         import jax
 
         @partial(jax.jit, static_argnums=(1,))
-        def f(x, n, scale=2.0, mask=None, *args, **kwargs):
-            return x
+        def f(x, n, tree, scale=2.0, mask=None, *args, **kwargs):
+            return x.sum(), tree
         """)
     scope = function(model, "f")
     ask = {name: array(model, cst.Name(name), scope) for name in scope.params}
+    # `tree` may be any pytree of tracers (a list, a dict): an array only with evidence.
     assert ask == {
-        "x": True, "n": False, "scale": False, "mask": None, "args": False, "kwargs": False
+        "x": True, "n": False, "tree": None, "scale": False, "mask": None, "args": False,
+        "kwargs": False,
     }  # fmt: skip
 
 
@@ -554,7 +586,7 @@ def test_parameters_of_helpers_hold_what_traced_callers_pass() -> None:
         @jax.jit
         def step(x, y):
             v = apply_round([x, y])  # a list of arrays
-            return double(x), v
+            return double(jnp.tanh(x)), v
         """)
     helper = function(model, "apply_round")
     assert model.trace(helper).traced
