@@ -1228,3 +1228,36 @@ def outer(xs, n):
         at = Point(scope, END)
         assert model.traced_fact(size.value, at) is size_fact, name
         assert model.traced_fact(idx.value, at) is Fact.YES, name
+
+
+def test_one_walk_over_a_class_s_ancestors_answers_base_names_and_the_foreign_base() -> None:
+    # `base_names` (flax/equinox/NamedTuple ancestry) and the first base of another file
+    # (JL001's doubt about assigning a field, see its examples) walk the same ancestors.
+    model = model_of("""
+        import typing
+        import flax.linen as nn
+        from mylib import Base
+
+        T = typing.TypeVar("T")
+
+        class Root(nn.Module, typing.Generic[T]):
+            pass
+
+        class Middle(Root[T]):
+            pass
+
+        class Leaf(Middle[int], Base, metaclass=type):  # a keyword is no base
+            pass
+
+        class Plain(object):
+            pass
+        """)
+    leaf = next(scope for scope in model.classes if scope.name == "Leaf")
+    walked = [
+        (cst.Module([]).code_for_node(arg.value), local.name if local else None)
+        for arg, _, local in model.ancestor_bases(leaf)
+    ]
+    assert walked == [
+        ("Middle[int]", "Middle"), ("Base", None), ("Root[T]", "Root"), ("nn.Module", None), ("typing.Generic[T]", None),
+    ]  # fmt: skip
+    assert model.base_names(leaf) == {"mylib.Base", "flax.linen.Module", "typing.Generic"}

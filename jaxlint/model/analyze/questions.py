@@ -158,21 +158,9 @@ def rebind_doubt(model: SemanticModel, target: cst.BaseExpression, at: Point) ->
 def _foreign_base(model: SemanticModel, cls: Scope) -> str | None:
     """The first base of ``cls`` or of its ancestors of this file that this file does
     not define (``object`` aside), as written; None if there is none."""
-    pending, seen = [cls], set()
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        parent = current.parent or model.module_scope
-        for arg in current.bases:
-            if arg.keyword is not None:  # metaclass=..., frozen=True
-                return f"{arg.keyword.value}={dotted(arg.value) or '...'}"
-            local = model.class_named(arg.value, parent)
-            if local is not None:
-                pending.append(local)
-            elif model.qualified_name(arg.value, parent) != "builtins.object":
-                return dotted(arg.value) or "a base of another file"
+    for arg, where, local in model.ancestor_bases(cls):
+        if local is None and model.qualified_name(arg.value, where) != "builtins.object":
+            return dotted(arg.value) or "a base of another file"
     return None
 
 
