@@ -542,6 +542,47 @@ def test_pallas_kernel_parameters_are_refs() -> None:
     assert array(model, cst.Name("o_ref"), scope) is False
 
 
+def test_a_ref_is_a_ref_by_evidence_and_a_ref_name_alone_claims_nothing() -> None:
+    # Evidence: a kernel's parameter, a ref call, what a kernel passes to a helper. A
+    # `*_ref` name alone is no evidence either way: not a ref, not "not an array".
+    model = model_of("""
+        import jax
+        import jax.numpy as jnp
+        from jax.experimental import pallas as pl
+
+        def fill(buf):
+            buf[0] = 1.0
+
+        def kernel(x_ref, o_ref):
+            fill(o_ref)
+            o_ref[...] = x_ref[...]
+
+        def run(x):
+            return pl.pallas_call(kernel, out_shape=x)(x)
+
+        def helper(acc_ref, plain):
+            made = jax.new_ref(plain)
+            scratch_ref = jnp.zeros(3)
+            return acc_ref, made, scratch_ref
+        """)
+    end = {name: Point(function(model, name), END) for name in ("kernel", "fill", "helper")}
+    facts = {
+        (where, name): model.ref_fact(cst.Name(name), end[where])
+        for where, name in (
+            ("kernel", "o_ref"), ("fill", "buf"), ("helper", "made"), ("helper", "acc_ref"),
+            ("helper", "plain"), ("helper", "scratch_ref"),
+        )
+    }  # fmt: skip
+    assert facts == {
+        ("kernel", "o_ref"): Fact.YES, ("fill", "buf"): Fact.YES, ("helper", "made"): Fact.YES,
+        ("helper", "acc_ref"): Fact.UNKNOWN, ("helper", "plain"): Fact.NO,
+        ("helper", "scratch_ref"): Fact.UNKNOWN,
+    }  # fmt: skip
+    helper = function(model, "helper")
+    assert array(model, cst.Name("acc_ref"), helper) is None  # was "not an array" by name
+    assert model.array_proof(cst.Name("scratch_ref"), end["helper"]) is ArrayProof.CONSTRUCTED
+
+
 def test_concrete_values_at_trace_time() -> None:
     """Arguments bound by partial before a transformation, nondiff_argnames, and
     static_argnums written as range() are Python values, not tracers."""

@@ -141,6 +141,12 @@ VALID = (
         def run(a, b):
             return first([jnp.zeros(2), jnp.ones(2)], 1.0), first([a, b], 2.0)
         """),
+    Valid("""
+        import jax
+        def accumulate(acc_ref: jax.Array, x):
+            # Named as a ref, annotated as an array: no evidence either way, no claim.
+            acc_ref[0] += x
+        """),
 )
 INVALID = (
     Invalid(
@@ -400,6 +406,23 @@ INVALID = (
         count=4,
         fixes=("unsafe", "unsafe", "unsafe", "safe"),
         message="In-place update of JAX array `x`",
+    ),
+    Invalid(
+        """
+        import jax.numpy as jnp
+        def total(xs):
+            acc_ref = jnp.zeros(3)  # named like a ref, made by jnp: an array
+            acc_ref[0] = xs.sum()
+            return acc_ref
+        """,
+        fixed="""
+        import jax.numpy as jnp
+        def total(xs):
+            acc_ref = jnp.zeros(3)  # named like a ref, made by jnp: an array
+            acc_ref = acc_ref.at[0].set(xs.sum())
+            return acc_ref
+        """,
+        fixes=("safe",),
     ),
     Invalid(
         """

@@ -130,7 +130,9 @@ class InplaceUpdate(Rule):
         Dicts (`params["w"] = ...`), lists, NumPy arrays, `jax.new_ref` refs, Pallas refs (a
         kernel's parameters, the fields of a pytree of refs it receives, however the class
         annotates them, and what it passes on to helpers) and flax NNX variables are mutable
-        and are not flagged; nor is a parameter whose parts
+        and are not flagged (a ref is one by evidence: a `*_ref` name alone says nothing
+        either way, so `acc_ref = jnp.zeros(3)` is an array, and `acc_ref: jax.Array` is
+        not flagged); nor is a parameter whose parts
         the function maps over as pytrees (`jax.tree.map(f, memory[0])`: a list of caches).
         """
     why_bad = """
@@ -209,12 +211,15 @@ class InplaceUpdate(Rule):
                 return None
             base, levels = levels[split - 1], levels[split:]
             proof = ArrayProof.CONSTRUCTED  # a leaf of a traced pytree: a tracer
-        elif model.is_mutable_ref(base, site):
-            return None
         else:
+            ref = model.ref_fact(base, site)
+            if ref is Fact.YES:
+                return None  # a ref is written in place by design
             proof = model.array_proof(base, site)
             if proof.fact is not Fact.YES:
                 return None
+            if ref is Fact.UNKNOWN and proof is not ArrayProof.CONSTRUCTED:
+                return None  # `o_ref: jax.Array`: a name says ref, an annotation array
         if _whole_write(target) and self.only_unannotated_params(model, base, site):
             return None  # `ref[...] = v` on a parameter is the Pallas/state-ref idiom
         label = dotted(base) or source_text(base)

@@ -217,8 +217,10 @@ class ArrayFacts(Evaluator):
         if param.starred:
             return NO  # *args is a tuple, **kwargs a dict
         info = self.model.trace(function)
-        if info.ref_params or param.name.endswith("_ref"):
+        if info.ref_params:
             return NO  # Pallas kernels receive mutable refs
+        if param.name.endswith("_ref"):
+            return UNKNOWN  # named as a ref: no claim either way by a name
         annotation = param.annotation
         if annotation is not None:
             fact = self.of_annotation(annotation, function.parent or self.model.module_scope)
@@ -328,10 +330,11 @@ class ArrayFacts(Evaluator):
             annotation = cls.class_annotations.get(attr) if cls is not None else None
             if cls is None or annotation is None:
                 return UNKNOWN
-            if isinstance(expr.value, cst.Name) and kernel_argument(
-                self.model, expr.value, scope, ordinal, 0
+            if (
+                isinstance(expr.value, cst.Name)
+                and kernel_argument(self.model, expr.value, scope, ordinal, 0) is not NO
             ):
-                return UNKNOWN
+                return UNKNOWN  # a kernel's pytree of refs, or one named so
             return self.of_annotation(annotation, cls)
         annotation = cls.class_annotations.get(attr)
         if annotation is not None:
