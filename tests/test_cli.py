@@ -251,7 +251,8 @@ def test_exclude_and_gitignore(tmp_path: Path) -> None:
 
 
 def test_traced_decorators_from_config(tmp_path: Path) -> None:
-    source = "import mylib\n\n\n@mylib.compiled\ndef step(x):\n    x[0] = 1.0\n    return x\n"
+    # `x.sum()`: x is one array (a traced argument could be a list of tracers)
+    source = "import mylib\n\n\n@mylib.compiled\ndef step(x):\n    x[0] = 1.0\n    return x.sum()\n"
     (tmp_path / "m.py").write_text(source)
     assert run(["m.py"], cwd=tmp_path)[0] == 0
     (tmp_path / "pyproject.toml").write_text(

@@ -224,7 +224,9 @@ def test_ensure_import_finds_the_alias_or_refuses_a_name_taken() -> None:
 def test_fix_summary_line_counts_what_was_found_fixed_and_left(tmp_path: Path) -> None:
     target = tmp_path / "step.py"
     target.write_text(
-        "import jax\n\n\n@jax.jit\ndef step(x):\n    x[0] = 1.0\n    print(x)\n    return x\n"
+        # `x.ndim`: one array, not a list of tracers, so `x[0] = 1.0` surely fails
+        "import jax\n\n\n@jax.jit\ndef step(x):\n    x[0] = 1.0\n    print(x)\n"
+        "    return x * x.ndim\n"
     )
     result = CliRunner().invoke(main, ["check", "--no-cache", "--fix", str(target)])
     assert result.exit_code == 1, result.output

@@ -367,19 +367,49 @@ def f(q, stats: Stats, annotated: jax.Array, jaxtyped: Float[Array, "b n"], coun
     assert proof.fact is model.array_fact(value, Point(scope, ordinal))
 
 
-def test_a_traced_argument_is_an_array_by_construction_whatever_its_annotation() -> None:
+def test_a_traced_argument_is_an_array_by_construction_only_with_evidence() -> None:
+    # jit traces a pytree of tracers: `f([a, b])` hands `x` a list. Array operations on
+    # the argument, or an array at every call, prove one tracer; its annotation does not.
     model = model_of("""
         import jax
+        import jax.numpy as jnp
         import numpy as np
 
         @jax.jit
         def f(x: jax.Array, n: np.ndarray):
             return x
 
+        @jax.jit
+        def summed(x: jax.Array):
+            return jnp.sum(x)
+
+        @jax.jit
+        def unseen(x):
+            return x
+
+        @jax.jit
+        def called(x):
+            return x
+
+        @jax.jit
+        def listed(x):
+            return x
+
         def eager(x: jax.Array):
             return x
+
+        called(jnp.zeros(3))
+        listed([jnp.zeros(3)])
+        listed(jnp.zeros(3))
         """)
-    for name, expected in (("f", ArrayProof.CONSTRUCTED), ("eager", ArrayProof.ANNOTATED)):
+    for name, expected in (
+        ("f", ArrayProof.ANNOTATED),
+        ("summed", ArrayProof.CONSTRUCTED),
+        ("unseen", ArrayProof.UNKNOWN),
+        ("called", ArrayProof.CONSTRUCTED),
+        ("listed", ArrayProof.UNKNOWN),
+        ("eager", ArrayProof.ANNOTATED),
+    ):
         scope = function(model, name)
         assert model.array_proof(cst.Name("x"), Point(scope, END)) is expected, name
 
@@ -483,13 +513,15 @@ def test_parameters_of_traced_functions_are_arrays_unless_static() -> None:
         import jax
 
         @partial(jax.jit, static_argnums=(1,))
-        def f(x, n, scale=2.0, mask=None, *args, **kwargs):
-            return x
+        def f(x, n, tree, scale=2.0, mask=None, *args, **kwargs):
+            return x.sum(), tree
         """)
     scope = function(model, "f")
     ask = {name: array(model, cst.Name(name), scope) for name in scope.params}
+    # `tree` may be any pytree of tracers (a list, a dict): an array only with evidence.
     assert ask == {
-        "x": True, "n": False, "scale": False, "mask": None, "args": False, "kwargs": False
+        "x": True, "n": False, "tree": None, "scale": False, "mask": None, "args": False,
+        "kwargs": False,
     }  # fmt: skip
 
 
@@ -508,6 +540,47 @@ def test_pallas_kernel_parameters_are_refs() -> None:
     assert model.trace(scope).traced and model.trace(scope).ref_params
     assert model.is_mutable_ref(cst.Name("o_ref"), Point(scope, END))
     assert array(model, cst.Name("o_ref"), scope) is False
+
+
+def test_a_ref_is_a_ref_by_evidence_and_a_ref_name_alone_claims_nothing() -> None:
+    # Evidence: a kernel's parameter, a ref call, what a kernel passes to a helper. A
+    # `*_ref` name alone is no evidence either way: not a ref, not "not an array".
+    model = model_of("""
+        import jax
+        import jax.numpy as jnp
+        from jax.experimental import pallas as pl
+
+        def fill(buf):
+            buf[0] = 1.0
+
+        def kernel(x_ref, o_ref):
+            fill(o_ref)
+            o_ref[...] = x_ref[...]
+
+        def run(x):
+            return pl.pallas_call(kernel, out_shape=x)(x)
+
+        def helper(acc_ref, plain):
+            made = jax.new_ref(plain)
+            scratch_ref = jnp.zeros(3)
+            return acc_ref, made, scratch_ref
+        """)
+    end = {name: Point(function(model, name), END) for name in ("kernel", "fill", "helper")}
+    facts = {
+        (where, name): model.ref_fact(cst.Name(name), end[where])
+        for where, name in (
+            ("kernel", "o_ref"), ("fill", "buf"), ("helper", "made"), ("helper", "acc_ref"),
+            ("helper", "plain"), ("helper", "scratch_ref"),
+        )
+    }  # fmt: skip
+    assert facts == {
+        ("kernel", "o_ref"): Fact.YES, ("fill", "buf"): Fact.YES, ("helper", "made"): Fact.YES,
+        ("helper", "acc_ref"): Fact.UNKNOWN, ("helper", "plain"): Fact.NO,
+        ("helper", "scratch_ref"): Fact.UNKNOWN,
+    }  # fmt: skip
+    helper = function(model, "helper")
+    assert array(model, cst.Name("acc_ref"), helper) is None  # was "not an array" by name
+    assert model.array_proof(cst.Name("scratch_ref"), end["helper"]) is ArrayProof.CONSTRUCTED
 
 
 def test_concrete_values_at_trace_time() -> None:
@@ -554,7 +627,7 @@ def test_parameters_of_helpers_hold_what_traced_callers_pass() -> None:
         @jax.jit
         def step(x, y):
             v = apply_round([x, y])  # a list of arrays
-            return double(x), v
+            return double(jnp.tanh(x)), v
         """)
     helper = function(model, "apply_round")
     assert model.trace(helper).traced
@@ -1196,3 +1269,36 @@ def outer(xs, n):
         at = Point(scope, END)
         assert model.traced_fact(size.value, at) is size_fact, name
         assert model.traced_fact(idx.value, at) is Fact.YES, name
+
+
+def test_one_walk_over_a_class_s_ancestors_answers_base_names_and_the_foreign_base() -> None:
+    # `base_names` (flax/equinox/NamedTuple ancestry) and the first base of another file
+    # (JL001's doubt about assigning a field, see its examples) walk the same ancestors.
+    model = model_of("""
+        import typing
+        import flax.linen as nn
+        from mylib import Base
+
+        T = typing.TypeVar("T")
+
+        class Root(nn.Module, typing.Generic[T]):
+            pass
+
+        class Middle(Root[T]):
+            pass
+
+        class Leaf(Middle[int], Base, metaclass=type):  # a keyword is no base
+            pass
+
+        class Plain(object):
+            pass
+        """)
+    leaf = next(scope for scope in model.classes if scope.name == "Leaf")
+    walked = [
+        (cst.Module([]).code_for_node(arg.value), local.name if local else None)
+        for arg, _, local in model.ancestor_bases(leaf)
+    ]
+    assert walked == [
+        ("Middle[int]", "Middle"), ("Base", None), ("Root[T]", "Root"), ("nn.Module", None), ("typing.Generic[T]", None),
+    ]  # fmt: skip
+    assert model.base_names(leaf) == {"mylib.Base", "flax.linen.Module", "typing.Generic"}

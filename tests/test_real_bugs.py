@@ -32,7 +32,10 @@ RULES = ("JL001", "JL002", "JL003", "JL004", "JL005", "JL006", "JL007", "JL008")
 
 # (precision, recall) per rule and overall, per split, as measured; rounded down.
 OLD_FLOORS: dict[str, tuple[float, float]] = {
-    "JL001": (1.000, 1.000),
+    # 1.000 until a traced argument became an array only with evidence (issue 19: it is a
+    # pytree of tracers, and `f([a, b])` passes a list): jax#5426's `x[0] = 10` on an
+    # argument nothing else shows to be one array is no longer claimed to fail.
+    "JL001": (1.000, 0.954),
     "JL002": (1.000, 1.000),
     "JL003": (1.000, 0.916),
     "JL004": (1.000, 1.000),
@@ -42,7 +45,7 @@ OLD_FLOORS: dict[str, tuple[float, float]] = {
     "JL008": (1.000, 1.000),
     "JL011": (1.000, 1.000),
     "JL016": (1.000, 1.000),
-    "all": (1.000, 0.990),
+    "all": (1.000, 0.985),
 }
 # The new splits' floors are their first scores, before any model change (the
 # validation jax#2261 label was corrected after it: see the commit that did so).

@@ -266,9 +266,12 @@ class NameResolver:
             return None  # rebound in the body: the annotation no longer says what it is
         return self.class_named(param.annotation, function.parent or self.module_scope)
 
-    def base_names(self, cls: Scope) -> set[str]:
-        """Canonical names of a class's bases, following classes defined in this file."""
-        names: set[str] = set()
+    def ancestor_bases(self, cls: Scope) -> Iterator[tuple[cst.Arg, Scope, Scope | None]]:
+        """Each base of ``cls`` and of its ancestors defined in this file, each class once,
+        depth first: the base as written, the scope its name resolves in, and the class
+        of this file it names (None for a base of another file or ``object``). ``Base[T]``
+        names ``Base``. Keywords (``metaclass=...``) are not bases: the builder keeps
+        only the positional ones."""
         pending = [cls]
         seen: set[int] = set()
         while pending:
@@ -276,22 +279,20 @@ class NameResolver:
             if id(current) in seen:
                 continue
             seen.add(id(current))
-            parent = current.parent or self.module_scope
+            where = current.parent or self.module_scope
             for arg in current.bases:
-                if arg.keyword is not None:
-                    continue
-                base_expr = arg.value
-                if isinstance(base_expr, cst.Subscript):  # Generic[T]-style bases
-                    base_expr = base_expr.value
-                qualified = self.qualified_name(base_expr, parent)
-                if qualified:
-                    names.add(qualified)
-                if isinstance(base_expr, cst.Name):
-                    found = self.lookup(base_expr.value, parent)
-                    if found and found.bindings[-1].kind is BindingKind.CLASS:
-                        local = self.scope_of_node.get(id(found.bindings[-1].node))
-                        if local is not None:
-                            pending.append(local)
+                local = self.class_named(_generic_origin(arg.value), where)
+                yield arg, where, local
+                if local is not None:
+                    pending.append(local)
+
+    def base_names(self, cls: Scope) -> set[str]:
+        """Canonical names of a class's bases, following classes defined in this file."""
+        names: set[str] = set()
+        for arg, where, _ in self.ancestor_bases(cls):
+            qualified = self.qualified_name(_generic_origin(arg.value), where)
+            if qualified:
+                names.add(qualified)
         return names
 
     def is_local(self, name: str, function: Scope) -> bool:
@@ -317,6 +318,11 @@ class NameResolver:
         return Resolved(
             owner, reaching_bindings(bindings, ordinal if owner is scope else END_OF_FILE)
         )
+
+
+def _generic_origin(base: cst.BaseExpression) -> cst.BaseExpression:
+    """``Base`` of a ``Base[T]`` base (``Generic[T]``-style), else the base itself."""
+    return base.value if isinstance(base, cst.Subscript) else base
 
 
 def _primary(bindings: list[Binding]) -> Binding:

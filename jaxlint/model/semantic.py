@@ -12,7 +12,7 @@ from jaxlint.model.lattices.booleans import BooleanFacts
 from jaxlint.model.lattices.containers import CONTAINERS, ContainerFacts
 from jaxlint.model.lattices.flags import FlagFacts, FlagTest
 from jaxlint.model.lattices.integers import KnownInts
-from jaxlint.model.lattices.refs import is_mutable_ref
+from jaxlint.model.lattices.refs import is_mutable_ref, ref_fact
 from jaxlint.model.lattices.traced import GradTracedFacts, JvpTracedFacts, TracedFacts
 from jaxlint.model.names import string_key
 from jaxlint.model.records import (
@@ -56,7 +56,7 @@ class SemanticModel(ModelView):
     Rules read the recorded sites (``calls``, ``subscript_stores``, ``conditions``, ...)
     and ask: names (:class:`NameResolver`), tracing (:meth:`trace`,
     :meth:`staged_function`, :meth:`transform_of`), values (:meth:`array_fact`,
-    :meth:`array_proof`, :meth:`traced_fact`, :meth:`container_fact`, :meth:`is_mutable_ref`), control flow (:meth:`reaches`) and
+    :meth:`array_proof`, :meth:`traced_fact`, :meth:`container_fact`, :meth:`is_mutable_ref`, :meth:`ref_fact`), control flow (:meth:`reaches`) and
     positions (:meth:`line_of`).
     """
 
@@ -348,8 +348,14 @@ class SemanticModel(ModelView):
         return self.traced_fact(root, at)
 
     def is_mutable_ref(self, expr: cst.BaseExpression, at: Point) -> bool:
-        """A ``jax.new_ref``/Pallas ref or a flax NNX Variable: written in place by design."""
+        """A ``jax.new_ref``/Pallas ref or a flax NNX Variable by evidence: written in
+        place by design."""
         return is_mutable_ref(self, expr, at.scope, at.ordinal)
+
+    def ref_fact(self, expr: cst.BaseExpression, at: Point) -> Fact:
+        """Whether ``expr`` is a mutable ref: YES on evidence, UNKNOWN where only a name
+        (``x_ref``, ``self.o_ref``) says so, NO otherwise."""
+        return ref_fact(self, expr, at.scope, at.ordinal)
 
     def fact_cache(self, lattice: str) -> dict[int, Fact]:
         return self._facts.setdefault(lattice, {})

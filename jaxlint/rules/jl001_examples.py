@@ -127,6 +127,26 @@ VALID = (
         def eager(state, v):
             state["vel"][:, 0] = v  # not traced: may be a NumPy array
         """),
+    Valid("""
+        import jax
+        import jax.numpy as jnp
+        @jax.jit
+        def first(xs, v):
+            xs[0] = v  # every call passes a list: a list of tracers takes item assignment
+            return xs
+        @jax.jit
+        def unseen(xs, v):
+            xs[0] = v  # a pytree of tracers, perhaps a list: nothing says it is one array
+            return xs
+        def run(a, b):
+            return first([jnp.zeros(2), jnp.ones(2)], 1.0), first([a, b], 2.0)
+        """),
+    Valid("""
+        import jax
+        def accumulate(acc_ref: jax.Array, x):
+            # Named as a ref, annotated as an array: no evidence either way, no claim.
+            acc_ref[0] += x
+        """),
 )
 INVALID = (
     Invalid(
@@ -199,19 +219,23 @@ INVALID = (
     Invalid(
         """
         import jax
+        import jax.numpy as jnp
         @jax.jit
         def f(x, i, v):
             x[i] += v
             x[1:3] *= 2.0
             return x
+        f(jnp.zeros(4), 0, 1.0)  # an array at every call: the argument is one tracer
         """,
         fixed="""
         import jax
+        import jax.numpy as jnp
         @jax.jit
         def f(x, i, v):
             x = x.at[i].add(v)
             x = x.at[1:3].multiply(2.0)
             return x
+        f(jnp.zeros(4), 0, 1.0)  # an array at every call: the argument is one tracer
         """,
         count=2,
     ),
@@ -223,7 +247,7 @@ INVALID = (
         def f(x, n):
             for k in range(n):
                 x[k][0] = jnp.maximum(x[k][0], 0.0)
-            return x
+            return x.sum()  # a list has no .sum(): x is one array
         import jax.numpy as jnp
         """,
         fixed="""
@@ -233,7 +257,7 @@ INVALID = (
         def f(x, n):
             for k in range(n):
                 x = x.at[k, 0].max(0.0)
-            return x
+            return x.sum()  # a list has no .sum(): x is one array
         import jax.numpy as jnp
         """,
     ),
@@ -352,8 +376,12 @@ INVALID = (
             return x
         @jax.jit
         def traced(x: jax.Array, i):
-            x[i] = 2.0  # an argument of jit: a tracer whatever the annotation says
+            x[i] = 2.0  # a pytree of tracers: an array only by its annotation
             return x
+        @jax.jit
+        def summed(x: jax.Array, i):
+            x[i] = 3.0  # jnp.sum takes arrays, not lists: one tracer, whatever the annotation
+            return jnp.sum(x)
         """,
         fixed="""
         import jax
@@ -368,12 +396,33 @@ INVALID = (
             return x
         @jax.jit
         def traced(x: jax.Array, i):
-            x = x.at[i].set(2.0)  # an argument of jit: a tracer whatever the annotation says
+            x = x.at[i].set(2.0)  # a pytree of tracers: an array only by its annotation
             return x
+        @jax.jit
+        def summed(x: jax.Array, i):
+            x = x.at[i].set(3.0)  # jnp.sum takes arrays, not lists: one tracer, whatever the annotation
+            return jnp.sum(x)
         """,
-        count=3,
-        fixes=("unsafe", "unsafe", "safe"),
+        count=4,
+        fixes=("unsafe", "unsafe", "unsafe", "safe"),
         message="In-place update of JAX array `x`",
+    ),
+    Invalid(
+        """
+        import jax.numpy as jnp
+        def total(xs):
+            acc_ref = jnp.zeros(3)  # named like a ref, made by jnp: an array
+            acc_ref[0] = xs.sum()
+            return acc_ref
+        """,
+        fixed="""
+        import jax.numpy as jnp
+        def total(xs):
+            acc_ref = jnp.zeros(3)  # named like a ref, made by jnp: an array
+            acc_ref = acc_ref.at[0].set(xs.sum())
+            return acc_ref
+        """,
+        fixes=("safe",),
     ),
     Invalid(
         """

@@ -119,8 +119,10 @@ class InplaceUpdate(Rule):
         `-=`, `*=`, `/=`, `**=`, ...) on values that are JAX arrays: results of `jnp.*`,
         `jax.random.*`, `lax.*`, `.at[...]` updates, arithmetic on arrays, parameters annotated
         `jax.Array` or jaxtyping types, fields a class declares with those types
-        (`stats.mean` of a parameter `stats: RunningMean`), and array parameters of traced
-        functions. What rests only on annotations is reported too, with an unsafe fix (see
+        (`stats.mean` of a parameter `stats: RunningMean`), and parameters of traced
+        functions with evidence of one array (array operations on it, `.shape`, an array
+        at every call in the file): a traced argument is a pytree of tracers, and
+        `f([a, b])` hands a jitted `f` a list, which takes `xs[0] = v`. What rests only on annotations is reported too, with an unsafe fix (see
         Fix safety). Inside a traced function, `state["vel"][:, 0] = v` on a (string-keyed)
         part of a traced parameter is flagged too: that part is a pytree leaf, a traced
         array, and only an array takes a multi-dimensional index like `[:, 0]`.
@@ -128,7 +130,9 @@ class InplaceUpdate(Rule):
         Dicts (`params["w"] = ...`), lists, NumPy arrays, `jax.new_ref` refs, Pallas refs (a
         kernel's parameters, the fields of a pytree of refs it receives, however the class
         annotates them, and what it passes on to helpers) and flax NNX variables are mutable
-        and are not flagged; nor is a parameter whose parts
+        and are not flagged (a ref is one by evidence: a `*_ref` name alone says nothing
+        either way, so `acc_ref = jnp.zeros(3)` is an array, and `acc_ref: jax.Array` is
+        not flagged); nor is a parameter whose parts
         the function maps over as pytrees (`jax.tree.map(f, memory[0])`: a list of caches).
         """
     why_bad = """
@@ -158,13 +162,15 @@ class InplaceUpdate(Rule):
     fix_safety = """
         The fix is safe where the value is a JAX array by how it was made, on every path
         (a `jnp`/`lax`/`jax.random` call, arithmetic on such arrays, an `.at[]` update, a
-        traced argument of `jit`, `scan`, ...): the original statement cannot run on a JAX
+        traced argument of `jit`, `scan`, ... that array operations in the function or an
+        array at every call show to be one array, not a list of them): the original statement cannot run on a JAX
         array, and the rewrite does what it meant. `x[i] += v` becomes `x.at[i].add(v)`, `-=` `.subtract`, `*=` `.multiply`,
         `/=` `.divide`, `**=` `.power`; `x[i] = jnp.minimum(x[i], v)` becomes `.min(v)` (and
         `maximum`, `.max`); `x[i][j] = v` becomes `x.at[i, j].set(v)` when `i` is an integer.
 
         The finding also stands on annotations (a parameter, a variable or a class field
-        annotated `jax.Array`, `jnp.ndarray` or a jaxtyping type), but annotations are not
+        annotated `jax.Array`, `jnp.ndarray` or a jaxtyping type, a traced parameter
+        included: `f([a, b])` would pass a list whatever the annotation), but annotations are not
         checked at run time: a NumPy array or a Pallas ref annotated so takes `x[i] = v` as
         written, and the rewrite would change working code. There the fix is unsafe, applied
         only with `--unsafe-fixes`, and its title says why ("only by its annotation"). It is
@@ -205,12 +211,15 @@ class InplaceUpdate(Rule):
                 return None
             base, levels = levels[split - 1], levels[split:]
             proof = ArrayProof.CONSTRUCTED  # a leaf of a traced pytree: a tracer
-        elif model.is_mutable_ref(base, site):
-            return None
         else:
+            ref = model.ref_fact(base, site)
+            if ref is Fact.YES:
+                return None  # a ref is written in place by design
             proof = model.array_proof(base, site)
             if proof.fact is not Fact.YES:
                 return None
+            if ref is Fact.UNKNOWN and proof is not ArrayProof.CONSTRUCTED:
+                return None  # `o_ref: jax.Array`: a name says ref, an annotation array
         if _whole_write(target) and self.only_unannotated_params(model, base, site):
             return None  # `ref[...] = v` on a parameter is the Pallas/state-ref idiom
         label = dotted(base) or source_text(base)

@@ -341,8 +341,8 @@ class GlobalMutation(Rule):
             return None  # created by the same trace
         if any(b.kind is not BindingKind.ASSIGN for b in bindings):
             return None  # imports, definitions, parameters: not known to be an object here
-        if model.is_mutable_ref(holder, Point(function, ordinal)):
-            return None  # `state.ref[...] = v`: a ref is written in place by design
+        if model.ref_fact(holder, Point(function, ordinal)) is not Fact.NO:
+            return None  # `state.ref[...] = v`: a ref (or one by name) is written in place
         if self.guarded_untraced_write(model, root.value, function, values, ordinal):
             return None
         return "module-level" if owner.kind is ScopeKind.MODULE else "closed-over"

@@ -33,10 +33,28 @@ def jnp_function(site: CallSite) -> str | None:
 
 
 def traced_array(model: SemanticModel, expr: cst.BaseExpression, at: Point) -> bool:
-    """``expr`` is a traced array at ``at``: a tracer for sure, and known to be an array,
-    so not a key of a traced dict (``for name in batch:`` walks a pytree's keys, static
-    strings, which the traced lattice takes for tracers)."""
-    return model.traced_fact(expr, at) is Fact.YES and model.array_fact(expr, at) is Fact.YES
+    """``expr`` is traced at ``at``: a tracer for sure, and known to be an array or a
+    whole traced argument, so not a key of a traced dict (``for name in batch:`` walks a
+    pytree's keys, static strings, which the traced lattice takes for tracers). A whole
+    argument may be a pytree of tracers rather than one, but Python can no more index
+    with it, hash it or take its truth than with a tracer."""
+    if model.traced_fact(expr, at) is not Fact.YES:
+        return False
+    return model.array_fact(expr, at) is Fact.YES or _traced_argument(model, expr, at)
+
+
+def _traced_argument(model: SemanticModel, expr: cst.BaseExpression, at: Point) -> bool:
+    """``expr`` names a parameter, unchanged on every path, of a function a
+    transformation traces directly (``@jax.jit def f(i): ... table[i]``)."""
+    if not isinstance(expr, cst.Name):
+        return False
+    found = model.reaching(expr.value, at.scope, at.ordinal)
+    if found is None or not found.bindings or model.array_fact(expr, at) is Fact.NO:
+        return False  # a static argument, `self`, `*args`: not a tracer
+    return all(
+        binding.kind is BindingKind.PARAM and model.trace(binding.scope).arguments_traced()
+        for binding in found.bindings
+    )
 
 
 def traced_context(model: SemanticModel, function: Scope) -> str:
@@ -140,21 +158,9 @@ def rebind_doubt(model: SemanticModel, target: cst.BaseExpression, at: Point) ->
 def _foreign_base(model: SemanticModel, cls: Scope) -> str | None:
     """The first base of ``cls`` or of its ancestors of this file that this file does
     not define (``object`` aside), as written; None if there is none."""
-    pending, seen = [cls], set()
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        parent = current.parent or model.module_scope
-        for arg in current.bases:
-            if arg.keyword is not None:  # metaclass=..., frozen=True
-                return f"{arg.keyword.value}={dotted(arg.value) or '...'}"
-            local = model.class_named(arg.value, parent)
-            if local is not None:
-                pending.append(local)
-            elif model.qualified_name(arg.value, parent) != "builtins.object":
-                return dotted(arg.value) or "a base of another file"
+    for arg, where, local in model.ancestor_bases(cls):
+        if local is None and model.qualified_name(arg.value, where) != "builtins.object":
+            return dotted(arg.value) or "a base of another file"
     return None
 
 

@@ -217,8 +217,10 @@ class ArrayFacts(Evaluator):
         if param.starred:
             return NO  # *args is a tuple, **kwargs a dict
         info = self.model.trace(function)
-        if info.ref_params or param.name.endswith("_ref"):
+        if info.ref_params:
             return NO  # Pallas kernels receive mutable refs
+        if param.name.endswith("_ref"):
+            return UNKNOWN  # named as a ref: no claim either way by a name
         annotation = param.annotation
         if annotation is not None:
             fact = self.of_annotation(annotation, function.parent or self.model.module_scope)
@@ -239,13 +241,14 @@ class ArrayFacts(Evaluator):
         ):
             return UNKNOWN  # eqx.filter_jit keeps what is not an array static, as given
         if info.arguments_are_arrays():
-            # Handed to a transformation: its arguments are traced arrays (or pytrees).
+            # Handed to a transformation: each argument is a pytree of tracers, which may
+            # be a list or a dict of arrays (`f([a, b])`): an array only with evidence.
             default = param.default
-            if default is None:
-                return YES
-            if isinstance(default, cst.Name) and default.value == "None":
+            if isinstance(default, cst.BaseNumber | cst.BaseString):
+                return NO
+            if default is not None or not array_evidence(self.model, function, param, type(self)):
                 return UNKNOWN
-            return NO if isinstance(default, cst.BaseNumber | cst.BaseString) else UNKNOWN
+            return YES
         # Traced because traced code calls it: its parameters hold what callers pass
         # (a list of arrays is a list).
         passed = self.from_callers(function, param)
@@ -327,10 +330,11 @@ class ArrayFacts(Evaluator):
             annotation = cls.class_annotations.get(attr) if cls is not None else None
             if cls is None or annotation is None:
                 return UNKNOWN
-            if isinstance(expr.value, cst.Name) and kernel_argument(
-                self.model, expr.value, scope, ordinal, 0
+            if (
+                isinstance(expr.value, cst.Name)
+                and kernel_argument(self.model, expr.value, scope, ordinal, 0) is not NO
             ):
-                return UNKNOWN
+                return UNKNOWN  # a kernel's pytree of refs, or one named so
             return self.of_annotation(annotation, cls)
         annotation = cls.class_annotations.get(attr)
         if annotation is not None:
@@ -406,8 +410,9 @@ def array_evidence(
     """Positive evidence that ``param`` of ``function`` holds a JAX array, for the
     transformations that trace array leaves only and keep everything else static
     (equinox's ``filter_jit``, ...): an array annotation, array operations on it in the
-    function (``jnp.*`` of it, an array method, ``.at[]``), or an array at every call
-    of the function in this file. Without it the parameter may be a static Python value.
+    function (``jnp.*`` of it, an array method, ``.at[]``, reading its ``.shape`` or
+    ``.size``, which no list, tuple or dict has), or an array at every call of the
+    function in this file. Without it the parameter may be a static Python value.
     ``facts`` says what counts as an array (for :class:`ConstructedArrayFacts`, not an
     annotation)."""
     cache = model.fact_cache("array-evidence-" + facts.lattice)
@@ -419,6 +424,7 @@ def array_evidence(
     found = (
         _annotated_array(model, function, param, facts)
         or _used_as_array(model, function, param)
+        or _reads_array_attribute(function, param)
         or _passed_arrays(model, function, param, facts)
     )
     cache[key] = YES if found else NO
@@ -495,6 +501,39 @@ def _used_as_array(model: ModelView, function: Scope, param: Param) -> bool:
         if is_param(receiver, site.scope, site.ordinal):
             return True
     return False
+
+
+#: Attributes an array has and no Python container or number has (``int.real`` exists).
+_ARRAY_ONLY_ATTRIBUTES = (jf.STATIC_ATTRIBUTES | jf.ARRAY_ATTRIBUTES) - {"real", "imag"}
+
+
+class _AttributeReads(cst.CSTVisitor):
+    """The attributes read of one name in a function's own body (nested functions,
+    lambdas and classes may rebind the name: not entered)."""
+
+    def __init__(self, name: str, root: cst.CSTNode) -> None:
+        self.name = name
+        self.root = root
+        self.attributes: set[str] = set()
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name) and node.value.value == self.name:
+            self.attributes.add(node.attr.value)
+
+    def enters(self, node: cst.CSTNode) -> bool:
+        return node is self.root  # the function itself, not one nested in it
+
+    visit_FunctionDef = visit_Lambda = visit_ClassDef = enters  # type: ignore[assignment]
+
+
+def _reads_array_attribute(function: Scope, param: Param) -> bool:
+    """``for i in range(a.size)``: the never rebound parameter has an attribute only an
+    array has, so it is one leaf, not a list or a dict of them."""
+    if any(b.kind is not BindingKind.PARAM for b in function.bindings.get(param.name, ())):
+        return False
+    reads = _AttributeReads(param.name, function.node)
+    function.node.visit(reads)
+    return not reads.attributes.isdisjoint(_ARRAY_ONLY_ATTRIBUTES)
 
 
 def _passed_arrays(
