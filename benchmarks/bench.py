@@ -39,7 +39,8 @@ print(json.dumps({"seconds": seconds, "peak_kib": peak, "rc": done.returncode,
                   "stderr": done.stderr.decode(errors="replace")[-2000:]}))
 """
 
-# Parses every file with libcst in one process: the floor jaxlint is measured against.
+# Parses every file with libcst in one process: the floor jaxlint is measured against
+# (libcst's own parse_module, node checks and all; see jaxlint/driver/validation.py).
 _BARE_PARSE = """
 import sys, libcst
 for path in sys.argv[1:]:

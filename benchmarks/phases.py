@@ -25,7 +25,9 @@ which let a file through whatever it shows. Each reason's files are weighed by t
 libcst parse CPU in the run, the cost a finer pre-filter would save.
 
 A bare libcst parse of every file is timed after, as the floor the cold-run target is
-stated against (issue 23: CPU at most 1.0x of it). Run it on a quiet machine; it prints
+stated against (issue 23: CPU at most 1.0x of it): libcst's own ``parse_module``, node
+checks and all, where jaxlint's parse leaves those out (:mod:`jaxlint.driver.validation`).
+Run it on a quiet machine; it prints
 the load average so that a reader can judge the numbers. Workers (``--jobs N``) add the
 pickling of results on top: see benchmarks/bench.py for the multi-process runs.
 """

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from jaxlint.config import Settings
+from jaxlint.driver.validation import unchecked_nodes
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.findings import Finding
 from jaxlint.syntax.compiled import Refusal, python_tree
@@ -72,7 +73,8 @@ def parse(source: bytes, *, checked: bool = False, compiles: bool = True) -> cst
         verdict = python_tree(source, compiles=compiles)  # not a notebook's joined cells
         if isinstance(verdict, Refusal) and not newer_python(source, verdict):
             raise verdict.error
-    return cst.parse_module(source)
+    with unchecked_nodes():  # what the parser builds, its grammar accepted
+        return cst.parse_module(source)
 
 
 #: What Python 3.11's parser says of PEP 695 syntax: ``type X = ...`` and ``class C[T]``
