@@ -469,12 +469,43 @@ def array_at_last_return(source: str) -> bool | None:
             None,
         ),
         ("for i in q:\n    x = jnp.zeros(3)\n    return x", True),
+        # A loop over a literal non-empty range or display runs its whole body at least
+        # once: what the body binds is all that reaches the code after it ...
+        ("x = np.zeros(3)\nfor i in range(2, 5):\n    x = jnp.zeros(3)\nreturn x", True),
+        ("x = np.zeros(3)\nfor d in ('a', 'b'):\n    x = jnp.zeros(3)\nreturn x", True),
+        # ... but not an empty one, nor one a `continue` or `break` may cut short.
+        ("x = np.zeros(3)\nfor i in range(0):\n    x = jnp.zeros(3)\nreturn x", None),
+        ("x = np.zeros(3)\nfor i in []:\n    x = jnp.zeros(3)\nreturn x", None),
+        (
+            "x = np.zeros(3)\nfor i in range(4):\n    if c:\n        continue\n"
+            "    x = jnp.zeros(3)\nreturn x",
+            None,
+        ),
+        (
+            "x = np.zeros(3)\nfor i in range(4):\n    if c:\n        x = jnp.zeros(3)\n"
+            "return x",
+            None,
+        ),
     ],
 )
 def test_flow_sensitive_reaching(body: str, expected: bool | None) -> None:
     source = "import jax.numpy as jnp\nimport numpy as np\n\ndef f(q, c, d):\n"
     source += textwrap.indent(body, "    ") + "\n"
     assert array_at_last_return(source) is expected
+
+
+def test_a_shadowed_range_is_no_promise_the_loop_runs() -> None:
+    source = """
+        import jax.numpy as jnp
+        import numpy as np
+        range = lambda n: []
+        def f(q):
+            x = np.zeros(3)
+            for i in range(3):
+                x = jnp.zeros(3)
+            return x
+        """
+    assert array_at_last_return(source) is None
 
 
 def test_parameters_of_traced_functions_are_arrays_unless_static() -> None:

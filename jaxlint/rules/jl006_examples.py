@@ -531,4 +531,20 @@ INVALID = (
         count=2,
         message="`min()` on traced value `x`",
     ),
+    # A loop over a literal range runs its body: `hits` after it is the traced sum.
+    Invalid(
+        """
+        import jax
+        import jax.numpy as jnp
+        @jax.jit
+        def flip_if_hit(xs):
+            hits = 0
+            for row in range(4):
+                hits = hits + jnp.sum(xs[row] > 0)
+            if hits:
+                return -xs
+            return xs
+        """,
+        line=8,
+    ),
 ) + CALL_INVALID
