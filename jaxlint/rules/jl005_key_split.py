@@ -1,7 +1,9 @@
-"""JL005's fix: split the reused key (its own module: the rule finds, this mends)."""
+"""JL005's fix: split the reused key (its own module: the rule finds, this mends); and
+which key a use is given."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
@@ -15,9 +17,10 @@ from jaxlint.fix.edits import (
     ensure_import,
     module_import_anchor,
 )
-from jaxlint.model import BindingKind, CallSite, Loop, LoopKind, SemanticModel
+from jaxlint.model import Binding, BindingKind, CallSite, Loop, LoopKind, SemanticModel
 from jaxlint.rules.base import source_text
 from jaxlint.syntax.blocks import FreshNames, path_to, statement_in_block
+from jaxlint.syntax.literals import literal_int
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,10 +28,42 @@ class KeyUse:
     """A call that consumes the key held by ``name``."""
 
     name: str
-    argument: cst.Name  # the key as the call is given it
+    argument: cst.BaseExpression  # the key as the call is given it
     site: CallSite
     consumer: str  # what consumes it, for messages: `jax.random.normal`, `init(key=...)`
     sampler: bool  # consumed on evidence (jax.random, or a helper that consumes it)
+    #: ``keys[6]``: the element of the array of keys ``name`` holds, by a literal index
+    index: int | None = None
+
+    @property
+    def shown(self) -> str:
+        return self.name if self.index is None else f"{self.name}[{self.index}]"
+
+
+def key_held(
+    model: SemanticModel,
+    given: cst.BaseExpression,
+    site: CallSite,
+    made_key: Callable[[SemanticModel, Binding], bool],
+) -> tuple[str, int | None] | None:
+    """The name whose key ``site`` is given, and the element's index where it is given
+    one element of an array of keys by a literal index (``keys[6]``): only where every
+    binding of the name that reaches the call makes keys (``keys = split(key, 8)``), an
+    array that no statement changes in place. None for anything else."""
+    if isinstance(given, cst.Name):
+        return given.value, None
+    if not isinstance(given, cst.Subscript) or not isinstance(given.value, cst.Name):
+        return None
+    if len(given.slice) != 1 or not isinstance(given.slice[0].slice, cst.Index):
+        return None
+    index = literal_int(given.slice[0].slice.value)
+    name = given.value.value
+    found = model.reaching(name, site.scope, site.ordinal)
+    if index is None or found is None or found.owner is not site.scope:
+        return None
+    if not found.bindings or not all(made_key(model, b) for b in found.bindings):
+        return None
+    return name, index
 
 
 def split_before(
@@ -74,8 +109,8 @@ def _split_fix(
     where: str,
 ) -> Fix | None:
     random = _random_module(model, use)
-    if random is None:
-        return None
+    if random is None or use.index is not None:
+        return None  # no split for one element of an array of keys: split the array
     spelled, imports = random
     subkey = names.fresh("subkey")
     split = cst.parse_statement(

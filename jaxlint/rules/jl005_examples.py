@@ -1,0 +1,70 @@
+"""More of JL005's examples, kept apart so the rule module stays under 600 lines."""
+
+from __future__ import annotations
+
+from jaxlint.rules.base import Invalid, Valid
+
+VALID_MORE = (
+    # Distinct elements of one split are distinct keys; a list of keys may be changed
+    # in place (`subkeys[0] = ...`), so its elements are not followed.
+    Valid("""
+        import jax
+        def init(key, prior):
+            subkeys = jax.random.split(key, 3)
+            w = jax.random.normal(subkeys[0], (4, 4))
+            b = jax.random.normal(subkeys[1], (4,))
+            scale = prior.sample(seed=subkeys[2])
+            return w, b, scale
+        def refresh(key):
+            pool = list(jax.random.split(key, 2))
+            a = jax.random.normal(pool[0], ())
+            pool[0] = jax.random.fold_in(key, 7)
+            return a, jax.random.normal(pool[0], ())
+        """),
+    # `seed=` of an unknown call is a draw only where the name surely holds a key.
+    Valid("""
+        import numpy as np
+        def shuffled(data, seed):
+            order = np.random.default_rng(seed=seed).permutation(len(data))
+            again = np.random.default_rng(seed=seed).permutation(len(data))
+            return data[order], data[again]
+        """),
+)
+
+INVALID_MORE = (
+    # One element of an array of keys, by a literal index, drawn from twice.
+    Invalid(
+        """
+        import jax
+        def init_layers(key):
+            subkeys = jax.random.split(key, 3)
+            w = jax.random.normal(subkeys[0], (4, 4))
+            b = jax.random.uniform(subkeys[0], (4,))
+            return w, b, subkeys[1]
+        """,
+        line=5,
+        message="PRNG key `subkeys[0]` is reused: it was already consumed by `jax.random.normal`",
+    ),
+    # A distribution's sampler takes its key as `seed=` (TensorFlow Probability, distrax).
+    Invalid(
+        """
+        import jax
+        def perturb(prior, noise, seed):
+            rng = jax.random.key(seed)
+            shift = prior.sample(seed=rng)
+            jitter = noise.sample((3,), seed=rng)
+            return shift + jitter
+        """,
+        fixed="""
+        import jax
+        def perturb(prior, noise, seed):
+            rng = jax.random.key(seed)
+            rng, subkey = jax.random.split(rng)
+            shift = prior.sample(seed=subkey)
+            jitter = noise.sample((3,), seed=rng)
+            return shift + jitter
+        """,
+        line=5,
+        message="already consumed by the `seed=` argument of a call",
+    ),
+)
