@@ -187,6 +187,15 @@ TRANSFORMS: dict[str, Transform] = {
     "haiku.cond": _F(TransformKind.LOOP, (1, 2), ("true_fun", "false_fun")),
     "haiku.switch": _F(TransformKind.LOOP, (1,), ("branches",)),
     "haiku.map": _F(TransformKind.LOOP, (0,), ("mapped_fun",)),
+    # NumPyro: MCMC kernels stage the model under the sampler's own jit (its arguments and
+    # sample sites are tracers; the kernel itself compiles nothing where it is made);
+    # effect handlers call the model they wrap on the caller's values.
+    "numpyro.infer.NUTS": _F(TransformKind.JIT, (0,), ("model",)),
+    "numpyro.infer.HMC": _F(TransformKind.JIT, (0,), ("model",)),
+    "numpyro.handlers.seed": _F(TransformKind.EAGER, (0,), ("fn",)),
+    "numpyro.handlers.trace": _F(TransformKind.EAGER, (0,), ("fn",)),
+    "numpyro.handlers.substitute": _F(TransformKind.EAGER, (0,), ("fn",)),
+    "numpyro.handlers.condition": _F(TransformKind.EAGER, (0,), ("fn",)),
 }
 
 #: Decorators that memoize a function (``functools.lru_cache``, ``functools.cache``, and

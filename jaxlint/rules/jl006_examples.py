@@ -320,6 +320,18 @@ VALID = (
             # one item, a static shape, a first item that decides: nothing compared
             return max([x]) + max(x.shape[0], 1) * y + any([True, x > 0])
         """),
+    # A numpyro model run eagerly by its seed handler draws concrete values.
+    Valid("""
+        import numpyro
+        import numpyro.distributions as dist
+        from numpyro import handlers
+        def model():
+            rate = numpyro.sample("rate", dist.Exponential(1.0))
+            if rate > 2.0:
+                return rate
+            return 2.0
+        draw = handlers.seed(model, rng_seed=0)()
+        """),
 ) + CALL_VALID
 INVALID = (
     Invalid(
@@ -546,5 +558,38 @@ INVALID = (
             return xs
         """,
         line=8,
+    ),
+    # vmap inside jit: the vmapped function runs in the jit's trace, constants staged.
+    Invalid(
+        """
+        import jax
+        import jax.numpy as jnp
+        LIMITS = (1.0, 4.0)
+        def clip_row(row):
+            upper = jnp.max(jnp.asarray(LIMITS))
+            if upper > 2.0:
+                return jnp.minimum(row, upper)
+            return row
+        @jax.jit
+        def clip_rows(rows):
+            return jax.vmap(clip_row)(rows)
+        """,
+        line=6,
+    ),
+    # An MCMC kernel stages the model: its sample sites are tracers.
+    Invalid(
+        """
+        import numpyro
+        import numpyro.distributions as dist
+        from numpyro.infer import HMC, MCMC
+        def model(y):
+            scale = numpyro.sample("scale", dist.HalfNormal(1.0))
+            while scale > 3.0:
+                scale = scale / 2
+            numpyro.sample("y", dist.Normal(0.0, scale), obs=y)
+        def fit(key, y):
+            MCMC(HMC(model), num_warmup=10, num_samples=10).run(key, y)
+        """,
+        line=6,
     ),
 ) + CALL_INVALID
