@@ -20,6 +20,9 @@ VALID_MORE = (
             a = jax.random.normal(pool[0], ())
             pool[0] = jax.random.fold_in(key, 7)
             return a, jax.random.normal(pool[0], ())
+        def aligned(key, arrays):
+            subkeys = jax.random.split(key, 2)
+            return [jax.random.permutation(subkeys[0], a) for a in arrays]  # one order
         """),
     # `seed=` of an unknown call is a draw only where the name surely holds a key.
     Valid("""

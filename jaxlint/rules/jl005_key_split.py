@@ -49,7 +49,9 @@ def key_held(
     """The name whose key ``site`` is given, and the element's index where it is given
     one element of an array of keys by a literal index (``keys[6]``): only where every
     binding of the name that reaches the call makes keys (``keys = split(key, 8)``), an
-    array that no statement changes in place. None for anything else."""
+    array that no statement changes in place, within the loop around the call if any
+    (the same element on every pass, ``[permutation(keys[0], a) for a in arrays]``, is
+    as often a deliberate shared order as a slip). None for anything else."""
     if isinstance(given, cst.Name):
         return given.value, None
     if not isinstance(given, cst.Subscript) or not isinstance(given.value, cst.Name):
@@ -62,6 +64,8 @@ def key_held(
     if index is None or found is None or found.owner is not site.scope:
         return None
     if not found.bindings or not all(made_key(model, b) for b in found.bindings):
+        return None
+    if site.loop is not None and not all(site.loop.contains(b.ordinal) for b in found.bindings):
         return None
     return name, index
 
