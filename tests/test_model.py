@@ -482,8 +482,7 @@ def array_at_last_return(source: str) -> bool | None:
             None,
         ),
         (
-            "x = np.zeros(3)\nfor i in range(4):\n    if c:\n        x = jnp.zeros(3)\n"
-            "return x",
+            "x = np.zeros(3)\nfor i in range(4):\n    if c:\n        x = jnp.zeros(3)\nreturn x",
             None,
         ),
     ],
