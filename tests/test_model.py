@@ -493,6 +493,35 @@ def test_flow_sensitive_reaching(body: str, expected: bool | None) -> None:
     assert array_at_last_return(source) is expected
 
 
+def test_a_static_method_gets_the_first_argument_for_its_first_parameter() -> None:
+    model = model_of("""
+        class Noise:
+            @staticmethod
+            def draw(key, shape):
+                return key, shape
+            def pair(self, key):
+                return self.draw(key, 2), Noise.draw(key, 3), self.scale(key)
+            def scale(self, key):
+                return key
+        """)
+    pair = function(model, "Noise.pair")
+    passed = {}
+    for site in pair.calls:
+        assert site.callee is not None
+        first = next(p for p in site.callee.params.values() if p.index == 0)
+        second = site.callee.positional_params()[1]
+        passed[cst.Module([]).code_for_node(site.call)] = (
+            site.binds_self,
+            cst.Module([]).code_for_node(site.argument(second)),  # type: ignore[arg-type]
+            site.argument(first) is None,
+        )
+    assert passed == {
+        "self.draw(key, 2)": (False, "2", False),
+        "Noise.draw(key, 3)": (False, "3", False),
+        "self.scale(key)": (True, "key", True),
+    }
+
+
 def test_a_shadowed_range_is_no_promise_the_loop_runs() -> None:
     source = """
         import jax.numpy as jnp

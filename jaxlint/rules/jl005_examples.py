@@ -70,4 +70,32 @@ INVALID_MORE = (
         line=5,
         message="already consumed by the `seed=` argument of a call",
     ),
+    # A static method consumes its own first parameter, through the class or an instance.
+    Invalid(
+        """
+        import jax
+        class Sampler:
+            @staticmethod
+            def draw(key, n):
+                return jax.random.normal(key, (n,))
+            def pair(self, key):
+                a = self.draw(key, 3)
+                b = Sampler.draw(key, 3)
+                return a, b
+        """,
+        fixed="""
+        import jax
+        class Sampler:
+            @staticmethod
+            def draw(key, n):
+                return jax.random.normal(key, (n,))
+            def pair(self, key):
+                key, subkey = jax.random.split(key)
+                a = self.draw(subkey, 3)
+                b = Sampler.draw(key, 3)
+                return a, b
+        """,
+        line=8,
+        message="already consumed by `draw` (parameter `key`)",
+    ),
 )
