@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jaxlint.rules.base import Invalid, Valid
 
-VALID_MORE = (
+_VALID_SPLIT = (
     # Distinct elements of one split are distinct keys; a list of keys may be changed
     # in place (`subkeys[0] = ...`), so its elements are not followed.
     Valid("""
@@ -33,6 +33,36 @@ VALID_MORE = (
             return data[order], data[again]
         """),
 )
+
+# An attribute followed as a key only where it holds one key for the whole call.
+VALID_ATTRIBUTES = (
+    Valid("""
+        import jax
+        class Agent:
+            def __init__(self, seed):
+                self._rng = jax.random.key(seed)
+            @property
+            def rng(self):  # a fresh key on every read
+                self._rng, sub = jax.random.split(self._rng)
+                return sub
+            def act(self):
+                return jax.random.normal(self.rng, ()), jax.random.normal(self.rng, ())
+        """),
+    Valid("""
+        import jax
+        class Walker:
+            def __init__(self, seed):
+                self.key = jax.random.key(seed)
+            def advance(self):
+                self.key, _ = jax.random.split(self.key)
+            def walk(self):
+                a = jax.random.normal(self.key, ())
+                self.advance()  # stores a new key
+                return a + jax.random.normal(self.key, ())
+        """),
+)
+
+VALID_MORE = _VALID_SPLIT + VALID_ATTRIBUTES
 
 INVALID_MORE = (
     # One element of an array of keys, by a literal index, drawn from twice.
@@ -97,5 +127,35 @@ INVALID_MORE = (
         """,
         line=8,
         message="already consumed by `draw` (parameter `key`)",
+    ),
+    # A key held by a field of the object, the same for the whole call: drawn twice.
+    Invalid(
+        """
+        import dataclasses
+        import jax
+        @dataclasses.dataclass
+        class Dropout:
+            key: jax.Array
+            rate: float
+            def __call__(self, x):
+                keep = jax.random.bernoulli(self.key, 1 - self.rate, x.shape)
+                noise = jax.random.normal(self.key, x.shape)
+                return x * keep + noise
+        """,
+        line=9,
+        message="PRNG key `self.key` is reused: it was already consumed by",
+    ),
+    # Set once in the constructor, consumed on every pass of a loop.
+    Invalid(
+        """
+        import jax
+        class Explorer:
+            def __init__(self, seed):
+                self.key = jax.random.key(seed)
+            def rollout(self, steps):
+                return [jax.random.uniform(self.key, ()) for _ in range(steps)]
+        """,
+        line=6,
+        message="PRNG key `self.key` is consumed by `jax.random.uniform` in every iteration",
     ),
 )

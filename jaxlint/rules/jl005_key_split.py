@@ -32,11 +32,14 @@ class KeyUse:
     site: CallSite
     consumer: str  # what consumes it, for messages: `jax.random.normal`, `init(key=...)`
     sampler: bool  # consumed on evidence (jax.random, or a helper that consumes it)
-    #: ``keys[6]``: the element of the array of keys ``name`` holds, by a literal index
-    index: int | None = None
+    #: ``keys[6]``: the element of the array of keys ``name`` holds, by a literal index;
+    #: ``self.rng``: the attribute of the object ``name`` holds, by its name
+    index: int | str | None = None
 
     @property
     def shown(self) -> str:
+        if isinstance(self.index, str):
+            return f"{self.name}.{self.index}"
         return self.name if self.index is None else f"{self.name}[{self.index}]"
 
 
@@ -45,15 +48,19 @@ def key_held(
     given: cst.BaseExpression,
     site: CallSite,
     made_key: Callable[[SemanticModel, Binding], bool],
-) -> tuple[str, int | None] | None:
+) -> tuple[str, int | str | None] | None:
     """The name whose key ``site`` is given, and the element's index where it is given
     one element of an array of keys by a literal index (``keys[6]``): only where every
     binding of the name that reaches the call makes keys (``keys = split(key, 8)``), an
     array that no statement changes in place, within the loop around the call if any
     (the same element on every pass, ``[permutation(keys[0], a) for a in arrays]``, is
-    as often a deliberate shared order as a slip). None for anything else."""
+    as often a deliberate shared order as a slip); or ``self`` and the attribute's name
+    for an attribute that holds one key for the whole call (``self.rng_key``, see
+    :func:`_constant_attribute`). None for anything else."""
     if isinstance(given, cst.Name):
         return given.value, None
+    if isinstance(given, cst.Attribute) and isinstance(given.value, cst.Name):
+        return _constant_attribute(model, given, site)
     if not isinstance(given, cst.Subscript) or not isinstance(given.value, cst.Name):
         return None
     if len(given.slice) != 1 or not isinstance(given.slice[0].slice, cst.Index):
@@ -68,6 +75,54 @@ def key_held(
     if site.loop is not None and not all(site.loop.contains(b.ordinal) for b in found.bindings):
         return None
     return name, index
+
+
+#: Methods that set an object's attributes up before any other method runs.
+_CONSTRUCTORS = frozenset({"__init__", "__post_init__", "setup"})
+
+
+def _constant_attribute(
+    model: SemanticModel, given: cst.Attribute, site: CallSite
+) -> tuple[str, int | str | None] | None:
+    """``self.rng`` in a method, where the attribute holds one value for the whole call:
+    the class declares it (a dataclass or flax field, or a key set in its constructor;
+    not a method or property, which may give a new key on every read), nothing in the
+    file stores it but the class's constructors, ``self`` is never rebound, and the
+    method hands ``self`` to no call (which might store it through another name)."""
+    function = site.scope
+    first = function.self_param() if function.is_function else None
+    cls = function.enclosing_class()
+    if first is None or cls is None or first.name != given.value.value:  # type: ignore[attr-defined]
+        return None
+    if model.decorated_with(function, "builtins.staticmethod") or model.decorated_with(
+        function, "builtins.classmethod"
+    ):
+        return None
+    if len(function.bindings.get(first.name, ())) != 1:
+        return None
+    attr = given.attr.value
+    if attr in cls.bindings:
+        return None  # a method, a property (a new key on every read), a class constant
+    declared = attr in cls.class_annotations  # a dataclass field
+    for store in model.attribute_stores:
+        target = store.node
+        if isinstance(target, cst.Attribute) and target.attr.value == attr:
+            owner = store.scope.enclosing_function()
+            if (
+                owner is None
+                or owner.enclosing_class() is not cls
+                or owner.name not in _CONSTRUCTORS
+            ):
+                return None
+            declared = True
+    if not declared:
+        return None  # maybe a base class's property
+    for other in function.calls:
+        if any(
+            isinstance(a.value, cst.Name) and a.value.value == first.name for a in other.call.args
+        ):
+            return None
+    return first.name, attr
 
 
 def split_before(

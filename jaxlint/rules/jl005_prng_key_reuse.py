@@ -488,7 +488,7 @@ class PrngKeyReuse(Rule):
     ) + INVALID_MORE
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
-        uses: dict[tuple[int, str, int | None], list[KeyUse]] = {}
+        uses: dict[tuple[int, str, int | str | None], list[KeyUse]] = {}
         consumers = _Consumers(model)
         names = FreshNames(model.module)
         for site in model.calls:
