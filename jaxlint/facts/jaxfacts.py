@@ -499,6 +499,7 @@ from jaxlint.facts.results import (  # noqa: E402, F401 - re-exported
     REPLACING_ARRAY_METHODS,
     RESULT_ONLY_CALLS,
     is_pure_call,
+    jax_operation,
     only_returns,
     returned_by,
 )

@@ -592,4 +592,19 @@ INVALID = (
         """,
         line=6,
     ),
+    # A flag that changes what comes back (one array, not a tuple) keeps it traced.
+    Invalid(
+        """
+        import jax
+        from jax.scipy.linalg import eigh
+        @jax.jit
+        def rank(m):
+            count = 0
+            for value in eigh(m, eigvals_only=True):
+                if value > 1e-6:
+                    count += 1
+            return count
+        """,
+        line=7,
+    ),
 ) + CALL_INVALID

@@ -168,7 +168,7 @@ class TracedFacts(Evaluator):
             if (
                 name in jf.ARRAY_CALLS
                 or name in jf.PYTREE_OPERATIONS
-                or jf.returned_by(name, positional_count(call), keyword_names(call)) is not None
+                or jf.jax_operation(name, positional_count(call), keyword_names(call))
             ):
                 if self.in_traced_code(scope) and not self.model.eager_at(scope, ordinal):
                     return YES  # every JAX operation in staged code yields a tracer
