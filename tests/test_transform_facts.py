@@ -481,7 +481,9 @@ def test_entries_kept_for_older_jax_are_absent_from_the_installed_one(name: str)
 def test_transformation_kind_says_what_the_transformation_does(name: str) -> None:
     kind = jf.TRANSFORMS[name].kind
     arguments_traced, constants_traced = _observe(HARNESSES[HOW[name]], _resolve(name))
-    if kind is not jf.TransformKind.KERNEL:  # a kernel's arguments are refs
+    # A kernel's arguments are refs; a program's are what `run` was given, and a JAX
+    # array there only looks traced here (an operation on it is staged): see below.
+    if kind not in (jf.TransformKind.KERNEL, jf.TransformKind.PROGRAM):
         assert kind.traces_arguments == arguments_traced, (name, kind)
     assert kind.stages_constants == constants_traced, (name, kind)
     assert kind.stages_python == (arguments_traced or constants_traced), (name, kind)
@@ -883,3 +885,25 @@ def test_functions_a_transformation_runs_in_place_are_staged_under_jit() -> None
     jax.vmap(g)(jnp.ones(2))
     jax.jit(lambda x: jax.vmap(g)(x))(jnp.ones(2))
     assert seen == [False, True]
+
+
+@pytest.mark.parametrize("name", ["numpyro.infer.NUTS", "numpyro.infer.HMC"])
+def test_an_mcmc_kernel_gives_the_model_its_arguments_as_given(name: str) -> None:
+    """PROGRAM: a NumPy array given to `MCMC.run` reaches the model as that NumPy array
+    (classic NumPy on it works), while its sample sites are tracers."""
+    numpyro = pytest.importorskip("numpyro")
+    from numpyro import distributions
+    from numpyro.infer import MCMC
+
+    seen: list[tuple[bool, bool]] = []
+
+    def model(counts: Any) -> None:
+        a = numpyro.sample("a", distributions.Normal(0.0, 1.0))
+        seen.append((isinstance(counts, np.ndarray), isinstance(a, jax.core.Tracer)))
+        numpyro.sample("y", distributions.Normal(a, 1.0), obs=counts * 1.0)
+
+    counts = np.array([0, 1, 1, 2])
+    MCMC(_resolve(name)(model), num_warmup=2, num_samples=2, progress_bar=False).run(
+        jax.random.key(0), counts
+    )
+    assert all(given for given, _ in seen) and any(traced for _, traced in seen)
