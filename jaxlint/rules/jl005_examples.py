@@ -38,6 +38,16 @@ _VALID_SPLIT = (
 VALID_ATTRIBUTES = (
     Valid("""
         import jax
+        class Trainer:
+            def __init__(self, key):
+                self.key = key
+                self.key, sub = jax.random.split(self.key)  # stored as it goes
+                self.init = jax.random.normal(sub, ())
+                self.key, sub = jax.random.split(self.key)
+                self.noise = jax.random.normal(sub, ())
+        """),
+    Valid("""
+        import jax
         class Agent:
             def __init__(self, seed):
                 self._rng = jax.random.key(seed)

@@ -87,7 +87,8 @@ def _constant_attribute(
     """``self.rng`` in a method, where the attribute holds one value for the whole call:
     the class declares it (a dataclass or flax field, or a key set in its constructor;
     not a method or property, which may give a new key on every read), nothing in the
-    file stores it but the class's constructors, ``self`` is never rebound, and the
+    file stores it but the class's constructors (and not the method itself: a
+    constructor that splits ``self.key`` as it goes), ``self`` is never rebound, and the
     method hands ``self`` to no call (which might store it through another name)."""
     function = site.scope
     first = function.self_param() if function.is_function else None
@@ -110,6 +111,7 @@ def _constant_attribute(
             owner = store.scope.enclosing_function()
             if (
                 owner is None
+                or owner is function  # `self.key, sub = split(self.key)` between the uses
                 or owner.enclosing_class() is not cls
                 or owner.name not in _CONSTRUCTORS
             ):
