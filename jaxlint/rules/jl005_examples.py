@@ -20,6 +20,11 @@ _VALID_SPLIT = (
             a = jax.random.normal(pool[0], ())
             pool[0] = jax.random.fold_in(key, 7)
             return a, jax.random.normal(pool[0], ())
+        def shuffled(key):
+            key, *subkeys = jax.random.split(key, 3)  # a list
+            a = jax.random.normal(subkeys[0], ())
+            subkeys[0] = key
+            return a, jax.random.normal(subkeys[0], ())
         def aligned(key, arrays):
             subkeys = jax.random.split(key, 2)
             return [jax.random.permutation(subkeys[0], a) for a in arrays]  # one order

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.edits import (
     Applicability,
     Edit,
@@ -74,7 +75,25 @@ def key_held(
         return None
     if site.loop is not None and not all(site.loop.contains(b.ordinal) for b in found.bindings):
         return None
+    if _changed_in_place(model, site, name):
+        return None  # `key, *keys = split(key, 3)` makes a list: `keys[0] = ...` changes it
     return name, index
+
+
+def _changed_in_place(model: SemanticModel, site: CallSite, name: str) -> bool:
+    """The function stores into ``name[...]`` or calls a mutating method on it."""
+    for store in model.subscript_stores:
+        target = store.node
+        if store.scope is site.scope and isinstance(target, cst.Subscript):
+            if isinstance(target.value, cst.Name) and target.value.value == name:
+                return True
+    return any(
+        isinstance(func := other.call.func, cst.Attribute)
+        and isinstance(func.value, cst.Name)
+        and func.value.value == name
+        and func.attr.value in jf.MUTATING_METHODS
+        for other in site.scope.calls
+    )
 
 
 #: Methods that set an object's attributes up before any other method runs.
