@@ -2,7 +2,7 @@
 so that each stays under the size limit; ``tests/test_rule_examples.py`` runs them."""
 
 from jaxlint.rules.base import Invalid, Valid
-from jaxlint.rules.jl006_examples_calls import CALL_INVALID, CALL_VALID
+from jaxlint.rules.jl006_examples_staging import MORE_INVALID, MORE_VALID
 
 VALID = (
     Valid("""
@@ -320,19 +320,7 @@ VALID = (
             # one item, a static shape, a first item that decides: nothing compared
             return max([x]) + max(x.shape[0], 1) * y + any([True, x > 0])
         """),
-    # A numpyro model run eagerly by its seed handler draws concrete values.
-    Valid("""
-        import numpyro
-        import numpyro.distributions as dist
-        from numpyro import handlers
-        def model():
-            rate = numpyro.sample("rate", dist.Exponential(1.0))
-            if rate > 2.0:
-                return rate
-            return 2.0
-        draw = handlers.seed(model, rng_seed=0)()
-        """),
-) + CALL_VALID
+) + MORE_VALID
 INVALID = (
     Invalid(
         """
@@ -543,68 +531,4 @@ INVALID = (
         count=2,
         message="`min()` on traced value `x`",
     ),
-    # A loop over a literal range runs its body: `hits` after it is the traced sum.
-    Invalid(
-        """
-        import jax
-        import jax.numpy as jnp
-        @jax.jit
-        def flip_if_hit(xs):
-            hits = 0
-            for row in range(4):
-                hits = hits + jnp.sum(xs[row] > 0)
-            if hits:
-                return -xs
-            return xs
-        """,
-        line=8,
-    ),
-    # vmap inside jit: the vmapped function runs in the jit's trace, constants staged.
-    Invalid(
-        """
-        import jax
-        import jax.numpy as jnp
-        LIMITS = (1.0, 4.0)
-        def clip_row(row):
-            upper = jnp.max(jnp.asarray(LIMITS))
-            if upper > 2.0:
-                return jnp.minimum(row, upper)
-            return row
-        @jax.jit
-        def clip_rows(rows):
-            return jax.vmap(clip_row)(rows)
-        """,
-        line=6,
-    ),
-    # An MCMC kernel stages the model: its sample sites are tracers.
-    Invalid(
-        """
-        import numpyro
-        import numpyro.distributions as dist
-        from numpyro.infer import HMC, MCMC
-        def model(y):
-            scale = numpyro.sample("scale", dist.HalfNormal(1.0))
-            while scale > 3.0:
-                scale = scale / 2
-            numpyro.sample("y", dist.Normal(0.0, scale), obs=y)
-        def fit(key, y):
-            MCMC(HMC(model), num_warmup=10, num_samples=10).run(key, y)
-        """,
-        line=6,
-    ),
-    # A flag that changes what comes back (one array, not a tuple) keeps it traced.
-    Invalid(
-        """
-        import jax
-        from jax.scipy.linalg import eigh
-        @jax.jit
-        def rank(m):
-            count = 0
-            for value in eigh(m, eigvals_only=True):
-                if value > 1e-6:
-                    count += 1
-            return count
-        """,
-        line=7,
-    ),
-) + CALL_INVALID
+) + MORE_INVALID
