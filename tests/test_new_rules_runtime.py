@@ -132,7 +132,7 @@ def test_an_array_donated_and_passed_again_in_one_call_raises() -> None:
     frame = jnp.linspace(0.0, 1.0, 4)
     with pytest.raises(Exception, match="INVALID_ARGUMENT: Attempt to (donate|use) "):
         scale(frame, frame)
-    host = np.linspace(0.0, 1.0, 4)
+    host = np.linspace(0.0, 1.0, 4, dtype=np.float32)
     assert scale(host, host).tolist() == (host * host).tolist()
 
 
