@@ -499,12 +499,71 @@ def array_at_last_return(source: str) -> bool | None:
             None,
         ),
         ("for i in q:\n    x = jnp.zeros(3)\n    return x", True),
+        # A loop over a literal non-empty range or display runs its whole body at least
+        # once: what the body binds is all that reaches the code after it ...
+        ("x = np.zeros(3)\nfor i in range(2, 5):\n    x = jnp.zeros(3)\nreturn x", True),
+        ("x = np.zeros(3)\nfor d in ('a', 'b'):\n    x = jnp.zeros(3)\nreturn x", True),
+        # ... but not an empty one, nor one a `continue` or `break` may cut short.
+        ("x = np.zeros(3)\nfor i in range(0):\n    x = jnp.zeros(3)\nreturn x", None),
+        ("x = np.zeros(3)\nfor i in []:\n    x = jnp.zeros(3)\nreturn x", None),
+        (
+            "x = np.zeros(3)\nfor i in range(4):\n    if c:\n        continue\n"
+            "    x = jnp.zeros(3)\nreturn x",
+            None,
+        ),
+        (
+            "x = np.zeros(3)\nfor i in range(4):\n    if c:\n        x = jnp.zeros(3)\nreturn x",
+            None,
+        ),
     ],
 )
 def test_flow_sensitive_reaching(body: str, expected: bool | None) -> None:
     source = "import jax.numpy as jnp\nimport numpy as np\n\ndef f(q, c, d):\n"
     source += textwrap.indent(body, "    ") + "\n"
     assert array_at_last_return(source) is expected
+
+
+def test_a_static_method_gets_the_first_argument_for_its_first_parameter() -> None:
+    model = model_of("""
+        class Noise:
+            @staticmethod
+            def draw(key, shape):
+                return key, shape
+            def pair(self, key):
+                return self.draw(key, 2), Noise.draw(key, 3), self.scale(key)
+            def scale(self, key):
+                return key
+        """)
+    pair = function(model, "Noise.pair")
+    passed = {}
+    for site in pair.calls:
+        assert site.callee is not None
+        first = next(p for p in site.callee.params.values() if p.index == 0)
+        second = site.callee.positional_params()[1]
+        passed[cst.Module([]).code_for_node(site.call)] = (
+            site.binds_self,
+            cst.Module([]).code_for_node(site.argument(second)),  # type: ignore[arg-type]
+            site.argument(first) is None,
+        )
+    assert passed == {
+        "self.draw(key, 2)": (False, "2", False),
+        "Noise.draw(key, 3)": (False, "3", False),
+        "self.scale(key)": (True, "key", True),
+    }
+
+
+def test_a_shadowed_range_is_no_promise_the_loop_runs() -> None:
+    source = """
+        import jax.numpy as jnp
+        import numpy as np
+        range = lambda n: []
+        def f(q):
+            x = np.zeros(3)
+            for i in range(3):
+                x = jnp.zeros(3)
+            return x
+        """
+    assert array_at_last_return(source) is None
 
 
 def test_parameters_of_traced_functions_are_arrays_unless_static() -> None:

@@ -121,6 +121,21 @@ def test_donating_one_array_twice_in_a_call_raises() -> None:
     assert params.tolist() == [0.5] * 4 and average["z"].tolist() == [1.0] * 4
 
 
+def test_an_array_donated_and_passed_again_in_one_call_raises() -> None:
+    """JL015's `f(x, x)` with one position donated: refused on every backend, whichever
+    argument is the donated one; a NumPy array given twice is copied per argument."""
+    blend = jax.jit(lambda a, b: a + b[0], donate_argnames="b")
+    frame = jnp.linspace(0.0, 1.0, 4)
+    with pytest.raises(Exception, match="INVALID_ARGUMENT: Attempt to (donate|use) "):
+        blend(frame, (frame, 2))
+    scale = jax.jit(lambda a, b: a * b, donate_argnums=0)
+    frame = jnp.linspace(0.0, 1.0, 4)
+    with pytest.raises(Exception, match="INVALID_ARGUMENT: Attempt to (donate|use) "):
+        scale(frame, frame)
+    host = np.linspace(0.0, 1.0, 4, dtype=np.float32)
+    assert scale(host, host).tolist() == (host * host).tolist()
+
+
 def test_donation_fixture_deletes_the_donated_state() -> None:
     module = load_module(FIXTURES / "donation.py", "donation_fixture")
     if jax.default_backend() == "cpu":

@@ -137,3 +137,17 @@ def test_length_keeping_iterators_are_as_long_as_their_arguments() -> None:
     for name in sorted(jf.SHORTEST_LENGTH_ITERATORS):
         function = getattr(builtins, name.removeprefix("builtins."))
         assert len(list(function([1, 5, 10], iter(int, 1)))) == 3
+
+
+def test_seed_is_where_a_distribution_sampler_takes_its_key() -> None:
+    """`seed` in KEY_PARAMETER_NAMES: distrax's (and TensorFlow Probability's, on which
+    it builds) samplers draw from the key given as `seed=`, so one key given twice
+    draws the same numbers, and an element of a split array is a key of its own."""
+    distrax = pytest.importorskip("distrax")
+    assert "seed" in jf.KEY_PARAMETER_NAMES
+    keys = jax.random.split(jax.random.key(3), 2)
+    normal, uniform = distrax.Normal(0.0, 1.0), distrax.Uniform(0.0, 1.0)
+    assert float(normal.sample(seed=keys[0])) == float(normal.sample(seed=keys[0]))
+    assert float(normal.sample(seed=keys[0])) != float(normal.sample(seed=keys[1]))
+    # Another distribution, the same key: the same underlying bits.
+    assert float(uniform.sample(seed=keys[1])) == float(jax.random.uniform(keys[1]))

@@ -104,3 +104,27 @@ def test_a_boolean_result_call_returns_booleans(name: str) -> None:
     recipe = table.ARRAY_FUNCTIONS[name]
     result = probes._call(function, probes._samples()[recipe]())
     assert result.dtype == jnp.bool_
+
+
+@pytest.mark.parametrize("name", sorted(jf.JNP_VALUE_SIZED))
+def test_a_value_sized_call_refuses_even_a_constant_in_staged_code(name: str) -> None:
+    """JL011 reports `jnp.unique(a)` without `size=` in jitted code though `a` is a NumPy
+    (or concrete JAX) constant: staged code stages the argument, so its values, and the
+    result's size, are unknown. Under ensure_compile_time_eval it runs eagerly."""
+    function = getattr(jnp, name)
+    values = np.array([0, 1, 1, 3])
+    mask = np.array([True, False, True, True])
+
+    def call() -> Any:
+        return function(mask, values) if name in ("compress", "extract") else function(values)
+
+    for constant in (values, jnp.asarray(values)):
+        values = constant
+        with pytest.raises(jax.errors.ConcretizationTypeError):
+            jax.jit(call)()
+
+    def eager() -> Any:
+        with jax.ensure_compile_time_eval():
+            return call()
+
+    jax.jit(eager)()

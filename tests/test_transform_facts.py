@@ -19,6 +19,7 @@ from jaxlint.facts import jaxfacts as jf
 
 jax = pytest.importorskip("jax")
 jnp = pytest.importorskip("jax.numpy")
+np = pytest.importorskip("numpy")
 
 
 def _resolve(dotted: str) -> Any:
@@ -300,6 +301,30 @@ def _haiku(inner: Any) -> Any:
     return harness
 
 
+def _numpyro_kernel(t: Any, f: Body) -> None:
+    """An MCMC kernel given a model with one latent site that also runs ``f`` on the
+    model's argument; a few steps of sampling."""
+    numpyro = pytest.importorskip("numpyro")
+    from numpyro import distributions
+    from numpyro.infer import MCMC
+
+    def model(x: Any) -> None:
+        numpyro.sample("a", distributions.Normal(0.0, 1.0))
+        f(x)
+
+    MCMC(t(model), num_warmup=2, num_samples=2, progress_bar=False).run(jax.random.key(0), ONE)
+
+
+def _numpyro_handler(t: Any, f: Body) -> None:
+    pytest.importorskip("numpyro")
+    if t.__name__ == "seed":
+        t(f, rng_seed=0)(ONE)
+    elif t.__name__ in ("substitute", "condition"):
+        t(f, {})(ONE)
+    else:
+        t(f)(ONE)
+
+
 HARNESSES: dict[str, Any] = {
     "call": lambda t, f: t(f)(ONE),
     "pmap": lambda t, f: t(f)(jnp.ones((1,))),
@@ -333,6 +358,8 @@ HARNESSES: dict[str, Any] = {
     "haiku_cond": _haiku(lambda t, f: t(True, f, f, ONE)),
     "haiku_switch": _haiku(lambda t, f: t(0, [f, f], ONE)),
     "haiku_map": _haiku(lambda t, f: t(f, jnp.ones((2,)))),
+    "numpyro_kernel": _numpyro_kernel,
+    "numpyro_handler": _numpyro_handler,
 }
 
 #: How to call each table entry (a key of HARNESSES).
@@ -411,6 +438,12 @@ HOW: dict[str, str] = {
     "haiku.cond": "haiku_cond",
     "haiku.switch": "haiku_switch",
     "haiku.map": "haiku_map",
+    "numpyro.infer.NUTS": "numpyro_kernel",
+    "numpyro.infer.HMC": "numpyro_kernel",
+    "numpyro.handlers.seed": "numpyro_handler",
+    "numpyro.handlers.trace": "numpyro_handler",
+    "numpyro.handlers.substitute": "numpyro_handler",
+    "numpyro.handlers.condition": "numpyro_handler",
 }
 
 #: Entries not called here, and why: names the installed jax no longer has (kept for
@@ -448,7 +481,9 @@ def test_entries_kept_for_older_jax_are_absent_from_the_installed_one(name: str)
 def test_transformation_kind_says_what_the_transformation_does(name: str) -> None:
     kind = jf.TRANSFORMS[name].kind
     arguments_traced, constants_traced = _observe(HARNESSES[HOW[name]], _resolve(name))
-    if kind is not jf.TransformKind.KERNEL:  # a kernel's arguments are refs
+    # A kernel's arguments are refs; a program's are what `run` was given, and a JAX
+    # array there only looks traced here (an operation on it is staged): see below.
+    if kind not in (jf.TransformKind.KERNEL, jf.TransformKind.PROGRAM):
         assert kind.traces_arguments == arguments_traced, (name, kind)
     assert kind.stages_constants == constants_traced, (name, kind)
     assert kind.stages_python == (arguments_traced or constants_traced), (name, kind)
@@ -816,3 +851,59 @@ def test_a_kernel_receives_a_pytree_of_refs_whose_fields_take_item_assignment() 
     result = lint_python_source(PYTREE_OF_REFS_SOURCE, "example.py", Settings(select=("ALL",)))
     assert result.errors == []
     assert [(f.code, f.line) for f in result.findings if f.code == "JL001"] == []
+
+
+def test_a_sample_site_draws_a_tracer_where_staged_and_gives_back_an_observation() -> None:
+    """SAMPLE_SITE_CALLS: under jit a draw is a tracer; given `obs=`, the observation
+    comes back as it was given, a NumPy array included."""
+    numpyro = pytest.importorskip("numpyro")
+    from numpyro import distributions, handlers
+
+    assert jf.SAMPLE_SITE_CALLS == {"numpyro.sample"} and jf.SAMPLE_SITE_OBSERVED == "obs"
+    seen: dict[str, Any] = {}
+    observation = np.ones(2)
+
+    def model() -> None:
+        seen["draw"] = numpyro.sample("a", distributions.Normal(0.0, 1.0))
+        seen["observed"] = numpyro.sample("b", distributions.Normal(0.0, 1.0), obs=observation)
+
+    jax.jit(lambda key: handlers.seed(model, key)() or 0)(jax.random.key(0))
+    assert isinstance(seen["draw"], jax.core.Tracer)
+    assert seen["observed"] is observation
+
+
+def test_functions_a_transformation_runs_in_place_are_staged_under_jit() -> None:
+    """A function handed to a transformation whose result is called where it is made
+    (`jax.vmap(g)(x)`, `handlers.seed(model, key)(x)`) runs inside the enclosing trace:
+    a JAX operation on constants in it gives a tracer."""
+    seen: list[bool] = []
+
+    def g(x: Any) -> Any:
+        seen.append(not _concrete(jnp.sum(jnp.ones(2))))
+        return x
+
+    jax.vmap(g)(jnp.ones(2))
+    jax.jit(lambda x: jax.vmap(g)(x))(jnp.ones(2))
+    assert seen == [False, True]
+
+
+@pytest.mark.parametrize("name", ["numpyro.infer.NUTS", "numpyro.infer.HMC"])
+def test_an_mcmc_kernel_gives_the_model_its_arguments_as_given(name: str) -> None:
+    """PROGRAM: a NumPy array given to `MCMC.run` reaches the model as that NumPy array
+    (classic NumPy on it works), while its sample sites are tracers."""
+    numpyro = pytest.importorskip("numpyro")
+    from numpyro import distributions
+    from numpyro.infer import MCMC
+
+    seen: list[tuple[bool, bool]] = []
+
+    def model(counts: Any) -> None:
+        a = numpyro.sample("a", distributions.Normal(0.0, 1.0))
+        seen.append((isinstance(counts, np.ndarray), isinstance(a, jax.core.Tracer)))
+        numpyro.sample("y", distributions.Normal(a, 1.0), obs=counts * 1.0)
+
+    counts = np.array([0, 1, 1, 2])
+    MCMC(_resolve(name)(model), num_warmup=2, num_samples=2, progress_bar=False).run(
+        jax.random.key(0), counts
+    )
+    assert all(given for given, _ in seen) and any(traced for _, traced in seen)

@@ -38,8 +38,11 @@ KEY_MAKING_CALLS = frozenset(
         "jax.random.wrap_key_data",
     }
 )
-#: Keyword names under which a call receives a PRNG key.
-KEY_PARAMETER_NAMES = frozenset({"key", "rng", "prng_key", "rng_key", "prngkey", "random_key"})
+#: Keyword names under which a call receives a PRNG key (``seed=``: the samplers of
+#: TensorFlow Probability's and distrax's distributions, ``dist.sample(seed=key)``).
+KEY_PARAMETER_NAMES = frozenset(
+    {"key", "rng", "prng_key", "rng_key", "prngkey", "random_key", "seed"}
+)
 #: Calls that store their keyword arguments as fields of a copy of a record, unchanged
 #: (``state.replace(rng=rng)`` keeps the key in a checkpointed state: no draw). Functions
 #: by qualified name, and methods by name: ``replace`` of ``flax.struct``, ``chex`` and

@@ -9,7 +9,19 @@ from __future__ import annotations
 import functools
 
 #: Top-level packages whose import marks a file as JAX code worth modelling.
-JAX_ECOSYSTEM = ("jax", "jaxlib", "flax", "equinox", "optax", "haiku", "chex", "jaxtyping", "orbax")
+#: (numpyro: its MCMC kernels and effect handlers are transformations, facts/transforms.py)
+JAX_ECOSYSTEM = (
+    "jax",
+    "jaxlib",
+    "flax",
+    "equinox",
+    "optax",
+    "haiku",
+    "chex",
+    "jaxtyping",
+    "orbax",
+    "numpyro",
+)
 
 #: Private jax modules that re-export the public API under another name.
 CANONICAL_PREFIXES: tuple[tuple[str, str], ...] = (
@@ -201,6 +213,11 @@ PYTREE_OPERATIONS = frozenset(
 
 #: Other calls that return a JAX array.
 ARRAY_CALLS = frozenset({"jax.device_put", "jax.numpy.asarray", "jax.numpy.array"})
+#: Sample sites of a probabilistic program: a draw (a tracer where the program is staged,
+#: as under an MCMC kernel), unless given ``obs=``, when the observation comes back as it
+#: was given (a NumPy array stays one). tests/test_transform_facts.py runs numpyro's.
+SAMPLE_SITE_CALLS = frozenset({"numpyro.sample"})
+SAMPLE_SITE_OBSERVED = "obs"
 
 #: Calls that return a mutable reference, which is legitimately written in place.
 REF_CALLS = frozenset(
@@ -482,6 +499,7 @@ from jaxlint.facts.results import (  # noqa: E402, F401 - re-exported
     REPLACING_ARRAY_METHODS,
     RESULT_ONLY_CALLS,
     is_pure_call,
+    jax_operation,
     only_returns,
     returned_by,
 )

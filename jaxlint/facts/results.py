@@ -56,6 +56,17 @@ def returned_by(
     return None
 
 
+def jax_operation(name: str, positional: int | None, keywords: frozenset[str] | None) -> bool:
+    """A call of ``name`` gives jax arrays (or a tuple of them) whatever the boolean
+    options it passes: with a kind-changing flag flipped, every leaf of what it gives is
+    still a tracer in staged code, or the call raises (tests/test_array_functions.py runs
+    each). So its result is traced there though its shape of result is unknown."""
+    flags = KIND_CHANGING_FLAGS.get(name, frozenset())
+    if keywords is not None:
+        keywords = keywords - flags
+    return returned_by(name, positional, keywords) is not None
+
+
 #: The keyword through which NumPy-style functions write their result into an array
 #: they are given (``np.clip(x, 0, 1, out=x)``): a call that passes it is not pure.
 OUT_KEYWORD = "out"

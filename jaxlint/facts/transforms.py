@@ -35,6 +35,9 @@ class TransformKind(enum.Enum):
     CUSTOM_RULE = "custom_rule"  # a jvp/vjp rule registered with .defjvp/.defvjp
     EAGER = "eager"  # runs on the caller's values (named_call, shard_map, associative_scan)
     EXTERNAL = "external"  # traced from another module of the project
+    #: a probabilistic program run by an inference algorithm (numpyro's NUTS, HMC): staged
+    #: under the sampler's own jit, its sample sites tracers, its arguments as given
+    PROGRAM = "program"
 
     @property
     def traces_arguments(self) -> bool:
@@ -85,6 +88,7 @@ _TRACING_KINDS = frozenset(
 _STAGING_KINDS = (_TRACING_KINDS - {TransformKind.VMAP}) | {
     TransformKind.KERNEL,
     TransformKind.EXTERNAL,
+    TransformKind.PROGRAM,
 }
 
 
@@ -187,6 +191,15 @@ TRANSFORMS: dict[str, Transform] = {
     "haiku.cond": _F(TransformKind.LOOP, (1, 2), ("true_fun", "false_fun")),
     "haiku.switch": _F(TransformKind.LOOP, (1,), ("branches",)),
     "haiku.map": _F(TransformKind.LOOP, (0,), ("mapped_fun",)),
+    # NumPyro: MCMC kernels stage the model under the sampler's own jit (its sample sites
+    # are tracers, its arguments what `run` was given: a NumPy array stays one); effect
+    # handlers call the model they wrap on the caller's values.
+    "numpyro.infer.NUTS": _F(TransformKind.PROGRAM, (0,), ("model",)),
+    "numpyro.infer.HMC": _F(TransformKind.PROGRAM, (0,), ("model",)),
+    "numpyro.handlers.seed": _F(TransformKind.EAGER, (0,), ("fn",)),
+    "numpyro.handlers.trace": _F(TransformKind.EAGER, (0,), ("fn",)),
+    "numpyro.handlers.substitute": _F(TransformKind.EAGER, (0,), ("fn",)),
+    "numpyro.handlers.condition": _F(TransformKind.EAGER, (0,), ("fn",)),
 }
 
 #: Decorators that memoize a function (``functools.lru_cache``, ``functools.cache``, and

@@ -18,12 +18,14 @@ from jaxlint.model.records import (
     BindingKind,
     Bindings,
     Branch,
+    Loop,
     Point,
     Resolved,
     Scope,
     ScopeKind,
 )
 from jaxlint.syntax.chains import dotted as dotted  # re-exported: rules import it from the model
+from jaxlint.syntax.literals import display_elements, literal_range
 from jaxlint.syntax.statements import FlowExit
 
 #: How many aliases or wrappers name resolution follows before it gives up.
@@ -343,7 +345,8 @@ def reaching_bindings(bindings: list[Binding], ordinal: int) -> list[Binding]:
     raises or breaks out of the loop around ``ordinal`` does not reach it; one in an arm
     that falls through reaches it along with those before the ``if`` unless every arm of
     an ``if`` with an ``else`` binds the name (or leaves); a binding in a loop body that
-    does not hold ``ordinal`` may not run (the loop may run no time), and neither may one
+    does not hold ``ordinal`` may not run (the loop may run no time; unless it surely
+    runs its whole body, as ``for i in range(8)`` with no ``break``), and neither may one
     in an ``except`` handler. Inside a loop, later bindings in the loop reach the next
     iteration.
     """
@@ -415,9 +418,32 @@ def _always_runs(binding: Binding, ordinal: int) -> bool:
         return False
     loop = binding.loop
     while loop is not None:
-        if not loop.contains(ordinal):
+        if not loop.contains(ordinal) and not _runs_whole_body(loop, binding.scope):
             return False
         loop = loop.parent
+    return True
+
+
+def _runs_whole_body(loop: Loop, scope: Scope) -> bool:
+    """Whether every statement of ``loop``'s body runs at least once before the code
+    after it: a ``for`` over a literal non-empty ``range(...)`` (the builtin) or a
+    display with elements, with no ``break``, ``continue`` or ``return`` that could cut
+    an iteration short. ``done = 0; for i in range(8): done += hit`` leaves ``done`` as
+    the body made it, never as it was before the loop."""
+    node = loop.node
+    if not isinstance(node, cst.For) or node.asynchronous is not None or loop.leaves_early:
+        return False
+    elements = display_elements(node.iter)
+    if elements is not None:
+        return len(elements) > 0
+    counted = literal_range(node.iter)
+    if counted is None or len(counted) == 0:
+        return False
+    shadowing: Scope | None = scope
+    while shadowing is not None:
+        if "range" in shadowing.bindings:
+            return False  # not the builtin
+        shadowing = shadowing.parent
     return True
 
 

@@ -404,6 +404,8 @@ class CallResolver(Protocol):
 
     def constructor_of(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None: ...
 
+    def decorated_with(self, function: Scope, name: str) -> bool: ...
+
 
 @dataclass(frozen=True, eq=False)
 class CallSite(Site):
@@ -433,12 +435,14 @@ class CallSite(Site):
 
     @property
     def binds_self(self) -> bool:
-        """``self.method(x)``: the call binds the callee's first parameter itself."""
+        """``self.method(x)``: the call binds the callee's first parameter itself (not
+        a ``@staticmethod``'s, reached through the class or an instance)."""
         callee = self.callee
         return (
             callee is not None
             and isinstance(self.call.func, cst.Attribute)
             and callee.enclosing_class() is not None
+            and not self.resolver.decorated_with(callee, "builtins.staticmethod")
         )
 
     def argument(self, param: Param) -> cst.BaseExpression | None:
@@ -451,8 +455,7 @@ class CallSite(Site):
             if param.index > 0:  # the call's arguments start after `self`
                 param = dataclasses.replace(param, index=param.index - 1)
             return argument_for(param, self.call, 0)
-        bound = 1 if callee is not None and callee.enclosing_class() is not None else 0
-        return argument_for(param, self.call, bound)
+        return argument_for(param, self.call, 1 if self.binds_self else 0)
 
 
 def argument_for(param: Param, call: cst.Call, bound: int) -> cst.BaseExpression | None:

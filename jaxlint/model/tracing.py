@@ -122,6 +122,11 @@ class TraceResolver:
         self.external_traced = external_traced
         #: id(tree_map call site) -> the function of this file it applies to leaves
         self.tree_mapped: dict[int, Scope] = {}
+        #: id(transformation call site) -> the functions it runs where it is made (a lax
+        #: loop's body, ``jax.vmap(f)(x)``, ``handlers.seed(model, key)(x)``): they run
+        #: inside whatever traces the code that makes it
+        self.run_in_place: dict[int, list[Scope]] = {}
+        self.called: set[int] = set()  # id(expr) of every expression that is called
 
     def run(self) -> None:
         model = self.model
@@ -136,6 +141,7 @@ class TraceResolver:
                     info.via = info.via or via
         for site in model.decorated_defs:
             self.from_decorators(site.node, site.scope)  # type: ignore[arg-type]
+        self.called = {id(site.call.func) for site in model.calls}
         for site in model.calls:
             self.from_call(site)
         for cls in model.classes:
@@ -265,6 +271,8 @@ class TraceResolver:
                     f"passed to {name}",
                     filtering=transform.array_leaves_only,
                 )
+                if transform.kind is TransformKind.LOOP or id(call) in self.called:
+                    self.run_in_place.setdefault(id(site), []).append(target)
                 partials = self.partial_calls(value, where)
                 bound = sum(partial_positional_count(partial) for partial in partials)
                 if model.bound_method(value, where):
@@ -416,6 +424,7 @@ class TraceResolver:
                 mapped = self.tree_mapped.get(id(site))
                 if mapped is not None:
                     reached.append(mapped)  # its leaf_callers say what it receives
+                reached.extend(self.run_in_place.get(id(site), ()))
             reached.extend(nested_in.get(id(caller), ()))
             for callee in reached:
                 info = model.trace_of_function(callee)

@@ -1,11 +1,14 @@
-"""JL005's fix: split the reused key (its own module: the rule finds, this mends)."""
+"""JL005's fix: split the reused key (its own module: the rule finds, this mends); and
+which key a use is given."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
 
+from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.edits import (
     Applicability,
     Edit,
@@ -15,9 +18,10 @@ from jaxlint.fix.edits import (
     ensure_import,
     module_import_anchor,
 )
-from jaxlint.model import BindingKind, CallSite, Loop, LoopKind, SemanticModel
+from jaxlint.model import Binding, BindingKind, CallSite, Loop, LoopKind, SemanticModel
 from jaxlint.rules.base import source_text
 from jaxlint.syntax.blocks import FreshNames, path_to, statement_in_block
+from jaxlint.syntax.literals import literal_int
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,10 +29,121 @@ class KeyUse:
     """A call that consumes the key held by ``name``."""
 
     name: str
-    argument: cst.Name  # the key as the call is given it
+    argument: cst.BaseExpression  # the key as the call is given it
     site: CallSite
     consumer: str  # what consumes it, for messages: `jax.random.normal`, `init(key=...)`
     sampler: bool  # consumed on evidence (jax.random, or a helper that consumes it)
+    #: ``keys[6]``: the element of the array of keys ``name`` holds, by a literal index;
+    #: ``self.rng``: the attribute of the object ``name`` holds, by its name
+    index: int | str | None = None
+
+    @property
+    def shown(self) -> str:
+        if isinstance(self.index, str):
+            return f"{self.name}.{self.index}"
+        return self.name if self.index is None else f"{self.name}[{self.index}]"
+
+
+def key_held(
+    model: SemanticModel,
+    given: cst.BaseExpression,
+    site: CallSite,
+    made_key: Callable[[SemanticModel, Binding], bool],
+) -> tuple[str, int | str | None] | None:
+    """The name whose key ``site`` is given, and the element's index where it is given
+    one element of an array of keys by a literal index (``keys[6]``): only where every
+    binding of the name that reaches the call makes keys (``keys = split(key, 8)``), an
+    array that no statement changes in place, within the loop around the call if any
+    (the same element on every pass, ``[permutation(keys[0], a) for a in arrays]``, is
+    as often a deliberate shared order as a slip); or ``self`` and the attribute's name
+    for an attribute that holds one key for the whole call (``self.rng_key``, see
+    :func:`_constant_attribute`). None for anything else."""
+    if isinstance(given, cst.Name):
+        return given.value, None
+    if isinstance(given, cst.Attribute) and isinstance(given.value, cst.Name):
+        return _constant_attribute(model, given, site)
+    if not isinstance(given, cst.Subscript) or not isinstance(given.value, cst.Name):
+        return None
+    if len(given.slice) != 1 or not isinstance(given.slice[0].slice, cst.Index):
+        return None
+    index = literal_int(given.slice[0].slice.value)
+    name = given.value.value
+    found = model.reaching(name, site.scope, site.ordinal)
+    if index is None or found is None or found.owner is not site.scope:
+        return None
+    if not found.bindings or not all(made_key(model, b) for b in found.bindings):
+        return None
+    if site.loop is not None and not all(site.loop.contains(b.ordinal) for b in found.bindings):
+        return None
+    if _changed_in_place(model, site, name):
+        return None  # `key, *keys = split(key, 3)` makes a list: `keys[0] = ...` changes it
+    return name, index
+
+
+def _changed_in_place(model: SemanticModel, site: CallSite, name: str) -> bool:
+    """The function stores into ``name[...]`` or calls a mutating method on it."""
+    for store in model.subscript_stores:
+        target = store.node
+        if store.scope is site.scope and isinstance(target, cst.Subscript):
+            if isinstance(target.value, cst.Name) and target.value.value == name:
+                return True
+    return any(
+        isinstance(func := other.call.func, cst.Attribute)
+        and isinstance(func.value, cst.Name)
+        and func.value.value == name
+        and func.attr.value in jf.MUTATING_METHODS
+        for other in site.scope.calls
+    )
+
+
+#: Methods that set an object's attributes up before any other method runs.
+_CONSTRUCTORS = frozenset({"__init__", "__post_init__", "setup"})
+
+
+def _constant_attribute(
+    model: SemanticModel, given: cst.Attribute, site: CallSite
+) -> tuple[str, int | str | None] | None:
+    """``self.rng`` in a method, where the attribute holds one value for the whole call:
+    the class declares it (a dataclass or flax field, or a key set in its constructor;
+    not a method or property, which may give a new key on every read), nothing in the
+    file stores it but the class's constructors (and not the method itself: a
+    constructor that splits ``self.key`` as it goes), ``self`` is never rebound, and the
+    method hands ``self`` to no call (which might store it through another name)."""
+    function = site.scope
+    first = function.self_param() if function.is_function else None
+    cls = function.enclosing_class()
+    if first is None or cls is None or first.name != given.value.value:  # type: ignore[attr-defined]
+        return None
+    if model.decorated_with(function, "builtins.staticmethod") or model.decorated_with(
+        function, "builtins.classmethod"
+    ):
+        return None
+    if len(function.bindings.get(first.name, ())) != 1:
+        return None
+    attr = given.attr.value
+    if attr in cls.bindings:
+        return None  # a method, a property (a new key on every read), a class constant
+    declared = attr in cls.class_annotations  # a dataclass field
+    for store in model.attribute_stores:
+        target = store.node
+        if isinstance(target, cst.Attribute) and target.attr.value == attr:
+            owner = store.scope.enclosing_function()
+            if (
+                owner is None
+                or owner is function  # `self.key, sub = split(self.key)` between the uses
+                or owner.enclosing_class() is not cls
+                or owner.name not in _CONSTRUCTORS
+            ):
+                return None
+            declared = True
+    if not declared:
+        return None  # maybe a base class's property
+    for other in function.calls:
+        if any(
+            isinstance(a.value, cst.Name) and a.value.value == first.name for a in other.call.args
+        ):
+            return None
+    return first.name, attr
 
 
 def split_before(
@@ -74,8 +189,8 @@ def _split_fix(
     where: str,
 ) -> Fix | None:
     random = _random_module(model, use)
-    if random is None:
-        return None
+    if random is None or use.index is not None:
+        return None  # no split for one element of an array of keys: split the array
     spelled, imports = random
     subkey = names.fresh("subkey")
     split = cst.parse_statement(

@@ -12,7 +12,8 @@ from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import Binding, BindingKind, CallSite, Loop, Param, Scope, SemanticModel
 from jaxlint.model.analyze.questions import skipped_for_call
 from jaxlint.rules.base import Invalid, Rule, Valid
-from jaxlint.rules.jl005_key_split import KeyUse, split_before, split_in_loop
+from jaxlint.rules.jl005_examples import INVALID_MORE, VALID_MORE
+from jaxlint.rules.jl005_key_split import KeyUse, key_held, split_before, split_in_loop
 from jaxlint.rules.jl005_paths import branches_apart, selected_apart, stores_or_only_traces
 from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.blocks import FreshNames
@@ -332,7 +333,7 @@ class PrngKeyReuse(Rule):
                 data = jax.random.key_data(key)
                 return x, data
             """),
-    )
+    ) + VALID_MORE
     invalid = (
         Invalid(
             """
@@ -484,22 +485,23 @@ class PrngKeyReuse(Rule):
                 b = random.uniform(key, ())
                 return b
             """),
-    )
+    ) + INVALID_MORE
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
-        uses: dict[tuple[int, str], list[KeyUse]] = {}
+        uses: dict[tuple[int, str, int | str | None], list[KeyUse]] = {}
         consumers = _Consumers(model)
         names = FreshNames(model.module)
         for site in model.calls:
             found = consumers.key_argument(site)
-            if found is None or not isinstance(found[0], cst.Name):
+            held = None if found is None else key_held(model, found[0], site, _made_key)
+            if held is None:
                 continue
-            name = found[0].value
+            name, index = held
             resolved = model.lookup(name, site.scope)
             if resolved is None or resolved.owner is not site.scope:
                 continue  # a closed-over or global key: its uses in other functions are not ordered
-            uses.setdefault((id(site.scope), name), []).append(
-                KeyUse(name, found[0], site, found[1], found[2])
+            uses.setdefault((id(site.scope), name, index), []).append(
+                KeyUse(name, found[0], site, found[1], found[2], index)
             )
         for group in uses.values():
             # `key=` also carries dict keys and attention keys: count it only where the
@@ -526,12 +528,12 @@ class PrngKeyReuse(Rule):
                 more[value] = more.get(value, 0) + 1
                 continue
             split = f"`{use.name}, subkey = jax.random.split({use.name})`"
-            if use.name == "subkey":
-                split = "`key_a, key_b = jax.random.split(subkey)`"
+            if use.name == "subkey" or use.index is not None:
+                split = f"`key_a, key_b = jax.random.split({use.shown})`"
             if earlier is not None:
                 line = model.line_name(earlier.site.node)
                 message = (
-                    f"PRNG key `{use.name}` is reused: it was already consumed by "
+                    f"PRNG key `{use.shown}` is reused: it was already consumed by "
                     f"{earlier.consumer} on {line}, so both draw the same random bits; "
                     f"split it first ({split})"
                 )
@@ -540,10 +542,10 @@ class PrngKeyReuse(Rule):
                 assert loop is not None
                 what = loop.describe()
                 message = (
-                    f"PRNG key `{use.name}` is consumed by {use.consumer} in every iteration of "
+                    f"PRNG key `{use.shown}` is consumed by {use.consumer} in every iteration of "
                     f"this {what} but never split in it: each iteration draws the same random "
                     f"bits; split it in the loop ({split}) or iterate over "
-                    f"`jax.random.split({use.name}, n)`"
+                    f"`jax.random.split({use.shown}, n)`"
                 )
                 inside = [other for other in group if loop.contains(other.site.ordinal)]
                 fix = split_in_loop(model, names, loop, use) if len(inside) == 1 else None

@@ -2,7 +2,7 @@
 so that each stays under the size limit; ``tests/test_rule_examples.py`` runs them."""
 
 from jaxlint.rules.base import Invalid, Valid
-from jaxlint.rules.jl006_examples_calls import CALL_INVALID, CALL_VALID
+from jaxlint.rules.jl006_examples_staging import MORE_INVALID, MORE_VALID
 
 VALID = (
     Valid("""
@@ -320,7 +320,7 @@ VALID = (
             # one item, a static shape, a first item that decides: nothing compared
             return max([x]) + max(x.shape[0], 1) * y + any([True, x > 0])
         """),
-) + CALL_VALID
+) + MORE_VALID
 INVALID = (
     Invalid(
         """
@@ -531,4 +531,4 @@ INVALID = (
         count=2,
         message="`min()` on traced value `x`",
     ),
-) + CALL_INVALID
+) + MORE_INVALID

@@ -120,6 +120,17 @@ class NumpyOnTracer(Rule):
         indexing can differ).
         """
     valid = (
+        # An MCMC kernel hands the model its arguments as given: NumPy stays NumPy.
+        Valid("""
+            import numpy as np
+            import numpyro
+            import numpyro.distributions as dist
+            from numpyro.infer import MCMC, NUTS
+            def model(group, y=None):
+                a = numpyro.sample("a", dist.Normal(0.0, 1.0).expand([len(np.unique(group))]))
+                numpyro.sample("y", dist.Normal(a[group], 1.0), obs=y)
+            MCMC(NUTS(model), num_warmup=10, num_samples=10).run(None, np.array([0, 1, 1]))
+            """),
         Valid("""
             import jax
             import numpy as np

@@ -58,7 +58,8 @@ class DynamicShape(Rule):
         the functions they call), checks for:
 
         - `jnp.nonzero`, `argwhere`, `flatnonzero`, `unique`, `compress`, `extract` of a
-          traced value without `size=`, and `jnp.where(cond)` with one argument;
+          traced value (in jitted code, of a constant too) without `size=`, and
+          `jnp.where(cond)` with one argument;
         - a traced value for a parameter that must be static: a shape or size
           (`jnp.zeros`, `arange`, `linspace(num=...)`, `reshape`, `tile`, `eye`,
           `jax.random.normal(key, shape)`, `nonzero(size=...)`, `x.reshape(...)`) or another
@@ -119,6 +120,15 @@ class DynamicShape(Rule):
         "depend on the data, and a traced size has to become a static argument."
     )
     valid = (
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            CLASSES = jnp.array([3, 1, 3, 2])
+            @jax.jit
+            def n_classes(x):
+                with jax.ensure_compile_time_eval():  # runs eagerly on the constant
+                    return x.size + jnp.unique(CLASSES).size
+            """),
         Valid("""
             import jax
             import jax.numpy as jnp
@@ -320,6 +330,18 @@ class DynamicShape(Rule):
             """,
             count=2,
         ),
+        Invalid(
+            """
+            import jax
+            import jax.numpy as jnp
+            import numpy as np
+            CLASSES = np.array([3, 1, 3, 2])
+            @jax.jit
+            def n_classes(x):
+                return x.size + jnp.unique(CLASSES).size  # the constant is staged
+            """,
+            line=7,
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
@@ -438,13 +460,20 @@ class DynamicShape(Rule):
             if "size" in keywords or not positional:
                 return None
             value = positional[0]
+            of = f"traced `{source_text(value, 30)}`"
             if model.traced_fact(value, site) is not YES:
-                return None
+                # Staged code stages the argument too: a NumPy or JAX constant becomes a
+                # tracer there, so the size is as unknown (tests/test_static_facts.py).
+                if not model.trace(function).stages_constants or model.eager_at(
+                    site.scope, site.ordinal
+                ):
+                    return None
+                of = f"`{source_text(value, 30)}` (a constant, staged as a tracer here)"
             return self.finding(
                 model,
                 site,
                 site.call,
-                f"`jnp.{function_name}` of traced `{source_text(value, 30)}` has a size that "
+                f"`jnp.{function_name}` of {of} has a size that "
                 f"depends on its values ({context}) and raises ConcretizationTypeError; pass "
                 "`size=` (an upper bound) with `fill_value=`, or use `jnp.where(mask, x, 0)`",
             )

@@ -156,6 +156,19 @@ VALID = (
         def run(c, b):
             return solve((c, True), b)
         """),
+    # One caller passes a tuple: the parameter is not an array on every call.
+    Valid("""
+        from functools import partial
+        import jax
+        import jax.numpy as jnp
+        @partial(jax.jit, static_argnames="table")
+        def lookup(x, table):
+            return x * len(table)
+        def scaled(x, weights):
+            return lookup(x, table=weights)
+        scaled(1.0, jnp.arange(3.0))
+        scaled(2.0, (1, 2, 3))
+        """),
 )
 INVALID = (
     Invalid(
@@ -398,5 +411,21 @@ INVALID = (
         """,
         line=8,
         message="The static argument `width` of `window` gets a traced value (`width`)",
+    ),
+    # A parameter that every call in the file gives an array, passed on as static.
+    Invalid(
+        """
+        from functools import partial
+        import jax
+        import jax.numpy as jnp
+        @partial(jax.jit, static_argnames="table")
+        def lookup(x, table):
+            return x * len(table)
+        def scaled(x, weights):
+            return lookup(x, table=weights)
+        scaled(1.0, jnp.arange(3.0))
+        """,
+        line=8,
+        message="The static argument `table` of `lookup` is an array (`weights`)",
     ),
 )

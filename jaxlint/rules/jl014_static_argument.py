@@ -325,12 +325,43 @@ class StaticArgument(Rule):
         self, model: SemanticModel, site: Point, value: cst.BaseExpression
     ) -> str | None:
         """``list``/``dict``/``set``/``array`` when ``value`` is one for sure, else None."""
+        kind = self.made_unhashable(model, site, value)
+        if kind is None and self.passed_unhashable(model, site, value):
+            return "array"
+        return kind
+
+    def made_unhashable(
+        self, model: SemanticModel, site: Point, value: cst.BaseExpression
+    ) -> str | None:
         kind = model.container_kind(value, site, UNHASHABLE_CONTAINERS)
         if kind is not None:
             return kind
         if model.array_fact(value, site) is Fact.YES or self.numpy_array(model, site, value):
             return "array"
         return None
+
+    def passed_unhashable(
+        self, model: SemanticModel, site: Point, value: cst.BaseExpression
+    ) -> bool:
+        """A parameter, as it came, of a plain function every call of which in this file
+        passes an array for it (``sampler(key_a, ...)`` with ``key_a`` from ``split``)."""
+        function = site.scope.enclosing_function()
+        if not isinstance(value, cst.Name) or function is None:
+            return False
+        param = function.params.get(value.value)
+        found = model.reaching(value.value, site.scope, site.ordinal)
+        if param is None or param.starred or found is None or found.owner is not function:
+            return False
+        if any(binding.kind is not BindingKind.PARAM for binding in found.bindings):
+            return False
+        sites = model.calls_in_sight(function) or ()
+        passed = [(other.argument(param), other) for other in sites]
+        return bool(passed) and all(
+            arg is not None
+            and arg is not param.default
+            and self.made_unhashable(model, other, arg) == "array"
+            for arg, other in passed
+        )
 
     @staticmethod
     def numpy_array(model: SemanticModel, site: Point, value: cst.BaseExpression) -> bool:

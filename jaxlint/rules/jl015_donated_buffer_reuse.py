@@ -101,6 +101,21 @@ def _displays(expr: cst.BaseExpression, name: str) -> bool:
     return any((isinstance(v, cst.Name) and v.value == name) or _displays(v, name) for v in values)
 
 
+def _passed_again(site: CallSite, donated: cst.Name) -> cst.BaseExpression | None:
+    """Another argument of the call at ``site`` that is the donated name itself, or a
+    display holding it: ``f(x, x)``, ``f(x, (x, y))``. XLA refuses a buffer read after
+    it was donated in the same call, whichever argument is donated."""
+    for arg in site.call.args:
+        value = arg.value
+        if value is donated:
+            continue
+        if (isinstance(value, cst.Name) and value.value == donated.value) or _displays(
+            value, donated.value
+        ):
+            return value
+    return None
+
+
 def _maps_without_reading(site: CallSite) -> bool:
     """``jax.tree.map(lambda h: h.delete(), batch)``: the mapped lambda uses each leaf it
     is given only for its metadata or buffer state, so the trees are not read."""
@@ -175,7 +190,8 @@ class DonatedBufferReuse(Rule):
         a transform called where it is made, `jax.jit(step, donate_argnums=0)(state, b)`.
         Also flagged: two donated arguments of one call that share an array (`opt_state =
         {"z": params}`, or a local helper returning `params` in a display, donated with
-        `params`).
+        `params`), and a JAX array donated and passed again in the same call (`f(x, x)`
+        with only `x`'s first position donated).
         The usual form, `state = train_step(state, batch)`, rebinds the name to the result
         and is fine, and so is reading only the metadata (`x.shape`, `x.dtype`) or a donated
         dict's keys (`batch.keys()`). A batch taken from an iterator (`batch = next(it)`,
@@ -279,6 +295,18 @@ class DonatedBufferReuse(Rule):
     ) -> Iterator[Diagnostic]:
         """Two donated arguments that share a buffer: ``state = {"z": params}`` (or a
         local helper that returns its argument in a display) donated with ``params``."""
+        for argument in names:
+            again = _passed_again(site, argument)
+            if again is not None and model.array_fact(argument, site) is Fact.YES:
+                yield Diagnostic(
+                    self.code,
+                    again,
+                    f"`{argument.value}` is donated to `{donation.name}` and passed again in "
+                    "the same call: the call raises `INVALID_ARGUMENT` (a buffer used after "
+                    "its donation in the call); pass a copy "
+                    f"(`jnp.array({argument.value}, copy=True)`) or do not donate it",
+                )
+                return
         for holder in names:
             for argument in names:
                 held = argument.value

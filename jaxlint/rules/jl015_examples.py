@@ -141,6 +141,15 @@ VALID = (
             state = step(state, batch)
             return state
         """),
+    # A NumPy array given twice: each argument gets its own device copy.
+    Valid("""
+        import jax
+        import numpy as np
+        shift = jax.jit(lambda base, other: base + other, donate_argnums=0)
+        def render(steps):
+            grid = np.linspace(0.0, 1.0, steps)
+            return shift(grid, grid)
+        """),
 )
 INVALID = (
     Invalid(
@@ -263,5 +272,18 @@ INVALID = (
         """,
         line=9,
         message="`weights` was donated to `apply` at line",
+    ),
+    # A JAX array donated and given again in the same call, here inside a tuple.
+    Invalid(
+        """
+        import jax
+        import jax.numpy as jnp
+        shift = jax.jit(lambda base, pair: base + pair[0] * pair[1], donate_argnames="base")
+        def render(steps):
+            grid = jnp.linspace(0.0, 1.0, steps)
+            return shift(base=grid, pair=(grid, 2.0))
+        """,
+        line=6,
+        message="`grid` is donated to `shift` and passed again in the same call",
     ),
 )

@@ -168,11 +168,15 @@ class TracedFacts(Evaluator):
             if (
                 name in jf.ARRAY_CALLS
                 or name in jf.PYTREE_OPERATIONS
-                or jf.returned_by(name, positional_count(call), keyword_names(call)) is not None
+                or jf.jax_operation(name, positional_count(call), keyword_names(call))
             ):
                 if self.in_traced_code(scope) and not self.model.eager_at(scope, ordinal):
                     return YES  # every JAX operation in staged code yields a tracer
                 return arguments()  # under ensure_compile_time_eval: concrete in, concrete out
+            if name in jf.SAMPLE_SITE_CALLS and self.in_traced_code(scope):
+                observed = keyword_names(call)
+                if observed is not None and jf.SAMPLE_SITE_OBSERVED not in observed:
+                    return YES if not self.model.eager_at(scope, ordinal) else UNKNOWN
             if name in jf.TREE_MAP_CALLS and call.args:
                 # A tree of what the mapped function returns: `tree_map(_is_none, grads)`
                 # is a tree of Python bools, static though `grads` is traced.

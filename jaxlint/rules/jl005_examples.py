@@ -1,0 +1,176 @@
+"""More of JL005's examples, kept apart so the rule module stays under 600 lines."""
+
+from __future__ import annotations
+
+from jaxlint.rules.base import Invalid, Valid
+
+_VALID_SPLIT = (
+    # Distinct elements of one split are distinct keys; a list of keys may be changed
+    # in place (`subkeys[0] = ...`), so its elements are not followed.
+    Valid("""
+        import jax
+        def init(key, prior):
+            subkeys = jax.random.split(key, 3)
+            w = jax.random.normal(subkeys[0], (4, 4))
+            b = jax.random.normal(subkeys[1], (4,))
+            scale = prior.sample(seed=subkeys[2])
+            return w, b, scale
+        def refresh(key):
+            pool = list(jax.random.split(key, 2))
+            a = jax.random.normal(pool[0], ())
+            pool[0] = jax.random.fold_in(key, 7)
+            return a, jax.random.normal(pool[0], ())
+        def shuffled(key):
+            key, *subkeys = jax.random.split(key, 3)  # a list
+            a = jax.random.normal(subkeys[0], ())
+            subkeys[0] = key
+            return a, jax.random.normal(subkeys[0], ())
+        def aligned(key, arrays):
+            subkeys = jax.random.split(key, 2)
+            return [jax.random.permutation(subkeys[0], a) for a in arrays]  # one order
+        """),
+    # `seed=` of an unknown call is a draw only where the name surely holds a key.
+    Valid("""
+        import numpy as np
+        def shuffled(data, seed):
+            order = np.random.default_rng(seed=seed).permutation(len(data))
+            again = np.random.default_rng(seed=seed).permutation(len(data))
+            return data[order], data[again]
+        """),
+)
+
+# An attribute followed as a key only where it holds one key for the whole call.
+VALID_ATTRIBUTES = (
+    Valid("""
+        import jax
+        class Trainer:
+            def __init__(self, key):
+                self.key = key
+                self.key, sub = jax.random.split(self.key)  # stored as it goes
+                self.init = jax.random.normal(sub, ())
+                self.key, sub = jax.random.split(self.key)
+                self.noise = jax.random.normal(sub, ())
+        """),
+    Valid("""
+        import jax
+        class Agent:
+            def __init__(self, seed):
+                self._rng = jax.random.key(seed)
+            @property
+            def rng(self):  # a fresh key on every read
+                self._rng, sub = jax.random.split(self._rng)
+                return sub
+            def act(self):
+                return jax.random.normal(self.rng, ()), jax.random.normal(self.rng, ())
+        """),
+    Valid("""
+        import jax
+        class Walker:
+            def __init__(self, seed):
+                self.key = jax.random.key(seed)
+            def advance(self):
+                self.key, _ = jax.random.split(self.key)
+            def walk(self):
+                a = jax.random.normal(self.key, ())
+                self.advance()  # stores a new key
+                return a + jax.random.normal(self.key, ())
+        """),
+)
+
+VALID_MORE = _VALID_SPLIT + VALID_ATTRIBUTES
+
+INVALID_MORE = (
+    # One element of an array of keys, by a literal index, drawn from twice.
+    Invalid(
+        """
+        import jax
+        def init_layers(key):
+            subkeys = jax.random.split(key, 3)
+            w = jax.random.normal(subkeys[0], (4, 4))
+            b = jax.random.uniform(subkeys[0], (4,))
+            return w, b, subkeys[1]
+        """,
+        line=5,
+        message="PRNG key `subkeys[0]` is reused: it was already consumed by `jax.random.normal`",
+    ),
+    # A distribution's sampler takes its key as `seed=` (TensorFlow Probability, distrax).
+    Invalid(
+        """
+        import jax
+        def perturb(prior, noise, seed):
+            rng = jax.random.key(seed)
+            shift = prior.sample(seed=rng)
+            jitter = noise.sample((3,), seed=rng)
+            return shift + jitter
+        """,
+        fixed="""
+        import jax
+        def perturb(prior, noise, seed):
+            rng = jax.random.key(seed)
+            rng, subkey = jax.random.split(rng)
+            shift = prior.sample(seed=subkey)
+            jitter = noise.sample((3,), seed=rng)
+            return shift + jitter
+        """,
+        line=5,
+        message="already consumed by the `seed=` argument of a call",
+    ),
+    # A static method consumes its own first parameter, through the class or an instance.
+    Invalid(
+        """
+        import jax
+        class Sampler:
+            @staticmethod
+            def draw(key, n):
+                return jax.random.normal(key, (n,))
+            def pair(self, key):
+                a = self.draw(key, 3)
+                b = Sampler.draw(key, 3)
+                return a, b
+        """,
+        fixed="""
+        import jax
+        class Sampler:
+            @staticmethod
+            def draw(key, n):
+                return jax.random.normal(key, (n,))
+            def pair(self, key):
+                key, subkey = jax.random.split(key)
+                a = self.draw(subkey, 3)
+                b = Sampler.draw(key, 3)
+                return a, b
+        """,
+        line=8,
+        message="already consumed by `draw` (parameter `key`)",
+    ),
+    # A key held by a field of the object, the same for the whole call: drawn twice.
+    Invalid(
+        """
+        import dataclasses
+        import jax
+        @dataclasses.dataclass
+        class Dropout:
+            key: jax.Array
+            rate: float
+            def __call__(self, x):
+                keep = jax.random.bernoulli(self.key, 1 - self.rate, x.shape)
+                noise = jax.random.normal(self.key, x.shape)
+                return x * keep + noise
+        """,
+        line=9,
+        message="PRNG key `self.key` is reused: it was already consumed by",
+    ),
+    # Set once in the constructor, consumed on every pass of a loop.
+    Invalid(
+        """
+        import jax
+        class Explorer:
+            def __init__(self, seed):
+                self.key = jax.random.key(seed)
+            def rollout(self, steps):
+                return [jax.random.uniform(self.key, ()) for _ in range(steps)]
+        """,
+        line=6,
+        message="PRNG key `self.key` is consumed by `jax.random.uniform` in every iteration",
+    ),
+)
