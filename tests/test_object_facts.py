@@ -48,3 +48,41 @@ def test_a_mutating_method_changes_its_receiver(method: str) -> None:
     before = copy.copy(receiver)
     getattr(receiver, method)(*args)
     assert receiver != before
+
+
+class _Holder:
+    def __init__(self) -> None:
+        self.cache = 1
+
+
+#: For each builtin that touches an attribute named by a string: a call of it on a fresh
+#: holder with the name ``"cache"``, and what the holder's ``cache`` is afterwards
+#: (``None``: deleted).
+NAMED_ACCESS: dict[str, tuple[Callable[[_Holder], Any], Any]] = {
+    "builtins.getattr": (lambda holder: getattr(holder, "cache"), 1),
+    "builtins.hasattr": (lambda holder: hasattr(holder, "cache"), 1),
+    "builtins.setattr": (lambda holder: setattr(holder, "cache", 2), 2),
+    "builtins.delattr": (lambda holder: delattr(holder, "cache"), None),
+}
+
+
+def test_each_named_attribute_call_has_a_case() -> None:
+    assert NAMED_ACCESS.keys() == jf.NAMED_ATTRIBUTE_CALLS
+
+
+@pytest.mark.parametrize("name", sorted(NAMED_ACCESS))
+def test_a_named_attribute_call_touches_the_attribute_it_names(name: str) -> None:
+    """Each one reads, writes or tests the attribute whose name is its second argument:
+    it fails on an object without that attribute (``hasattr`` answers False)."""
+    call, after = NAMED_ACCESS[name]
+    holder = _Holder()
+    result = call(holder)
+    assert getattr(holder, "cache", None) == after
+    if name == "builtins.getattr":
+        assert result == 1
+    if name == "builtins.hasattr":
+        assert result is True
+        assert hasattr(object(), "cache") is False
+    elif name != "builtins.setattr":
+        with pytest.raises(AttributeError):
+            call(_Holder.__new__(_Holder))  # no ``cache`` on this one

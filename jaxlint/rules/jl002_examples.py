@@ -7,6 +7,20 @@ VALID = (
     Valid("""
         import functools
         import jax
+        import jax.numpy as jnp
+        class Standardise:
+            def __init__(self, eps):
+                self.eps = eps
+            @functools.partial(jax.jit, static_argnums=0)
+            def __call__(self, batch):
+                # scratch spelled on self: written, then read, only within this one trace
+                self._centred = batch - jnp.mean(batch, axis=0)
+                spread = jnp.sqrt(jnp.mean(self._centred**2, axis=0) + self.eps)
+                return self._centred / spread
+        """),
+    Valid("""
+        import functools
+        import jax
         class Model:
             def __init__(self):
                 self.missing = set()
@@ -170,7 +184,22 @@ INVALID = (
             def apply(self, x):
                 self.last = jnp.tanh(x)
                 return self.last
+        model = Model()
+        print(model.last)  # read outside the trace: a leaked tracer
         """),
+    Invalid(
+        """
+        import functools
+        import jax
+        import jax.numpy as jnp
+        class Accumulator:
+            @functools.partial(jax.jit, static_argnums=0)
+            def add(self, x):
+                self.total = jnp.sum(x) + getattr(self, "total", 0.0)  # the last trace's
+                return self.total
+        """,
+        line=7,
+    ),
     Invalid(
         """
         import jax

@@ -25,6 +25,7 @@ from jaxlint.model.analyze.state import (
     mutable_receiver,
     outer_container,
     owner_in_same_trace,
+    scratch_attribute,
     stateful_plain_class,
 )
 from jaxlint.rules.base import Rule, reported
@@ -400,6 +401,9 @@ class GlobalMutation(Rule):
     ) -> Diagnostic | None:
         if function.name in jf.CONSTRUCTION_METHODS:
             return None
+        target = store.target
+        if isinstance(target, cst.Attribute) and scratch_attribute(model, target.attr.value):
+            return None  # written and read only here, in one trace: nothing else sees it
         if self.jitted_stateful_method(model, function):
             return Diagnostic(
                 self.code,
