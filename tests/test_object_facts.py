@@ -55,14 +55,15 @@ class _Holder:
         self.cache = 1
 
 
-#: For each builtin that touches an attribute named by a string: a call of it on a fresh
-#: holder with the name ``"cache"``, and what the holder's ``cache`` is afterwards
-#: (``None``: deleted).
+ATTRIBUTE = "cache"  # the name each call below is given as a string
+
+#: For each builtin that touches an attribute named by a string: a call of it on a
+#: holder, and what the holder's ``cache`` is afterwards (``None``: deleted).
 NAMED_ACCESS: dict[str, tuple[Callable[[_Holder], Any], Any]] = {
-    "builtins.getattr": (lambda holder: getattr(holder, "cache"), 1),
-    "builtins.hasattr": (lambda holder: hasattr(holder, "cache"), 1),
-    "builtins.setattr": (lambda holder: setattr(holder, "cache", 2), 2),
-    "builtins.delattr": (lambda holder: delattr(holder, "cache"), None),
+    "builtins.getattr": (lambda holder: getattr(holder, ATTRIBUTE), 1),
+    "builtins.hasattr": (lambda holder: hasattr(holder, ATTRIBUTE), 1),
+    "builtins.setattr": (lambda holder: setattr(holder, ATTRIBUTE, 2), 2),
+    "builtins.delattr": (lambda holder: delattr(holder, ATTRIBUTE), None),
 }
 
 
@@ -72,17 +73,19 @@ def test_each_named_attribute_call_has_a_case() -> None:
 
 @pytest.mark.parametrize("name", sorted(NAMED_ACCESS))
 def test_a_named_attribute_call_touches_the_attribute_it_names(name: str) -> None:
-    """Each one reads, writes or tests the attribute whose name is its second argument:
-    it fails on an object without that attribute (``hasattr`` answers False)."""
+    """Each one reads, writes or tests the attribute its string argument names: the
+    holder's ``cache`` is what it read or left, and a holder without one answers
+    differently (AttributeError, or False from ``hasattr``)."""
     call, after = NAMED_ACCESS[name]
     holder = _Holder()
     result = call(holder)
-    assert getattr(holder, "cache", None) == after
-    if name == "builtins.getattr":
-        assert result == 1
-    if name == "builtins.hasattr":
-        assert result is True
-        assert hasattr(object(), "cache") is False
-    elif name != "builtins.setattr":
+    assert getattr(holder, ATTRIBUTE, None) == after
+    bare = _Holder.__new__(_Holder)  # no ``cache``
+    if name == "builtins.setattr":
+        call(bare)
+        assert bare.cache == 2
+    elif name == "builtins.hasattr":
+        assert (result, call(bare)) == (True, False)
+    else:
         with pytest.raises(AttributeError):
-            call(_Holder.__new__(_Holder))  # no ``cache`` on this one
+            call(bare)
