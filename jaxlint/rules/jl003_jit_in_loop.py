@@ -20,9 +20,9 @@ from jaxlint.model import (
 )
 from jaxlint.model.analyze.questions import literal_collection, runs_once_in_loop
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
-from jaxlint.rules.jl003_examples import PER_CALL_INVALID, PER_CALL_VALID
+from jaxlint.rules.jl003_examples import MORE_INVALID, MORE_VALID
 from jaxlint.rules.jl003_per_call import loaded_names, runs_here, varies_per_call
-from jaxlint.rules.jl003_sweeps import written_out
+from jaxlint.rules.jl003_sweeps import built_from_iteration, written_out
 from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.blocks import FreshNames, path_to, statement_in_block
 
@@ -173,7 +173,7 @@ class JitInLoop(Rule):
                         # Built just before the loop is left: once.
                         return jax.jit(lambda x: x * step)(0.0)
             """),
-    ) + PER_CALL_VALID
+    ) + MORE_VALID
     invalid = (
         Invalid(
             """
@@ -254,7 +254,7 @@ class JitInLoop(Rule):
             column=6,
             message="`@jax.jit` on a function defined inside a `while` loop",
         ),
-    ) + PER_CALL_INVALID
+    ) + MORE_INVALID
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         hoists = Hoists(model)
@@ -396,6 +396,9 @@ class JitInLoop(Rule):
                 if root.value in current.targets:
                     return True
                 current = current.parent
+        # A factory's function built from the loop variable: another program each time.
+        if cause and built_from_iteration(model, site, wrapped):
+            return True
         # Built once and again only when re-armed (`if fn is None: fn = jax.jit(...)`), or
         # just before leaving the loop: not every iteration.
         if runs_once_in_loop(model, site):
