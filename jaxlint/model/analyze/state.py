@@ -145,9 +145,9 @@ def _stores_mutable(
 
 def scratch_attribute(model: SemanticModel, attr: str) -> bool:
     """An attribute named ``attr`` is scratch: every store of one in the file is a
-    method's own ``self.<attr> = ...``, and every load is a ``self.<attr>`` of a method
-    that stored it first (on an earlier line, not inside the first store's value,
-    which is no ``+=``);
+    method's own ``self.<attr> = ...`` that the method reads back, and every load is a
+    ``self.<attr>`` of a method that stored it first (on an earlier line, not inside the
+    first store's value, which is no ``+=``);
     nothing else touches the name (no class-level default, no other object's
     ``x.<attr>``, no ``getattr(x, "<attr>")``). No value then passes through the
     attribute from one call to another, nor out to other code: it is a local variable
@@ -175,11 +175,14 @@ def scratch_attribute(model: SemanticModel, attr: str) -> bool:
             return False  # ``self.n += 1`` first: it reads what an earlier call left
         inside = {id(node) for node in _attributes_in(getattr(opening.statement, "value", None))}
         line = model.line_of(opening.statement)
-        after_store.update(
+        read_back = [
             id(node)
             for node in opening.scope.instance_reads.get(attr, ())
             if id(node) not in inside and model.line_of(node) > line
-        )
+        ]
+        if not read_back:
+            return False  # written for others to read (``self.shadow = ...``): an output
+        after_store.update(read_back)
     return all(id(node) in after_store for node in model.attribute_loads.get(attr, ()))
 
 
