@@ -10,6 +10,7 @@ from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.edits import Fix
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import Binding, BindingKind, CallSite, Loop, Param, Scope, SemanticModel
+from jaxlint.model.analyze.exclusive import exclusive_guards
 from jaxlint.model.analyze.questions import skipped_for_call
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.jl005_key_split import KeyUse, split_before, split_in_loop
@@ -575,7 +576,9 @@ class PrngKeyReuse(Rule):
                 continue
             if selected_apart(scope, before, use) or branches_apart(model, scope, before, use):
                 continue
-            if model.reaches(before.site, use.site):
+            if model.reaches(before.site, use.site) and not exclusive_guards(
+                model, scope, before.site, use.site
+            ):
                 return before
         return None
 
