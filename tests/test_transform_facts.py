@@ -816,3 +816,43 @@ def test_a_kernel_receives_a_pytree_of_refs_whose_fields_take_item_assignment() 
     result = lint_python_source(PYTREE_OF_REFS_SOURCE, "example.py", Settings(select=("ALL",)))
     assert result.errors == []
     assert [(f.code, f.line) for f in result.findings if f.code == "JL001"] == []
+
+
+#: A donating jit (``f``, doubling) called inside each staging transformation's trace,
+#: reading its argument again after the call; and what that computes from ones.
+_DONATE_INSIDE: dict[str, tuple[Any, float]] = {
+    "jit": (lambda f: jax.jit(lambda x: x + f(x))(jnp.ones(3)), 3.0),
+    "scan": (
+        lambda f: jax.lax.scan(lambda c, _: (c + f(c), None), jnp.ones(3), None, length=2)[0],
+        9.0,
+    ),
+    "cond": (lambda f: jax.lax.cond(True, lambda x: x + f(x), lambda x: x, jnp.ones(3)), 3.0),
+    "fori_loop": (lambda f: jax.lax.fori_loop(0, 2, lambda i, x: x + f(x), jnp.ones(3)), 9.0),
+}
+
+
+@pytest.mark.parametrize("staging", sorted(_DONATE_INSIDE))
+def test_a_donating_jit_donates_only_at_top_level(staging: str) -> None:
+    """JL015 claims a donated buffer is deleted: true of a top-level call, while a call
+    staged into an outer trace is inlined into its jaxpr and donates nothing, so reading
+    the argument again works; the linter says so of the same code."""
+    double = jax.jit(lambda x: x * 2.0, donate_argnums=0)
+    x = jnp.ones(3)
+    double(x)
+    assert x.is_deleted()
+    run, expected = _DONATE_INSIDE[staging]
+    assert run(double).tolist() == [expected] * 3  # the argument was read after the call
+    source = textwrap.dedent("""
+        import jax
+        import jax.numpy as jnp
+        double = jax.jit(lambda x: x * 2.0, donate_argnums=0)
+        def body(c, _):
+            y = double(c)
+            return c + y, None
+        out = jax.lax.scan(body, jnp.ones(3), None, length=2)
+        def eager(x):
+            y = double(x)
+            return x + y
+        """)
+    found = lint_python_source(source, "example.py", Settings(select=("JL015",))).findings
+    assert [(f.code, f.line) for f in found] == [("JL015", 11)]
