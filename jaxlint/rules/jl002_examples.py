@@ -5,6 +5,18 @@ from jaxlint.rules.base import Invalid, Valid
 
 VALID = (
     Valid("""
+        import jax
+        class Sampler:
+            def __init__(self, weights=None):
+                self.weights = weights
+            def run(self, xs):
+                def body(carry, x):
+                    if self.weights is None:
+                        self.weights = {"a": 1.0}  # set up when missing: a Python dict
+                    return carry + x * self.weights["a"], None
+                return jax.lax.scan(body, 0.0, xs)[0]
+        """),
+    Valid("""
         import functools
         import jax
         import jax.numpy as jnp
@@ -127,6 +139,22 @@ VALID = (
 )
 
 INVALID = (
+    Invalid(
+        """
+        import jax
+        class Sampler:
+            def __init__(self):
+                self.first = None
+            def run(self, xs):
+                def body(carry, x):
+                    if self.first is None:
+                        self.first = x * 2.0  # guarded, but a tracer kept on the object
+                    return carry + x, None
+                return jax.lax.scan(body, 0.0, xs)[0]
+        """,
+        line=8,
+        message="sets an attribute of a closed-over object",
+    ),
     Invalid(
         """
         import jax

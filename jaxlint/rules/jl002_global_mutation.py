@@ -174,6 +174,20 @@ class GlobalMutation(Rule):
         )
 
     @staticmethod
+    def tests_chain(model: SemanticModel, function: Scope, chain: str | None) -> bool:
+        """A condition of ``function`` reads the attribute chain ``chain`` (``if
+        self.table is None``): like a tested name, state the function checks before it
+        writes, a set-up meant to run once."""
+        for site in model.conditions_in(function) if chain is not None else ():
+            stack: list[cst.CSTNode] = [site.test]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, cst.Attribute) and dotted(node) == chain:
+                    return True
+                stack.extend(node.children)
+        return False
+
+    @staticmethod
     def static_metadata(model: SemanticModel, name: str, function: Scope) -> bool:
         """Every value written to ``name`` in ``function`` is static metadata."""
         found = model.lookup(name, function)
@@ -254,6 +268,11 @@ class GlobalMutation(Rule):
             found = model.lookup(base.value, function)
             if found is None or found.owner is function or found.owner.kind is ScopeKind.CLASS:
                 return None
+            value = getattr(store.statement, "value", None)
+            if self.tests_chain(model, function, dotted(target)) and (
+                value is None or model.traced_fact(value, store) is not Fact.YES
+            ):
+                return None  # `elif self.scale is not None: self.scale = dict(...)`: set up
             where = "module-level" if found.owner.kind is ScopeKind.MODULE else "closed-over"
             return Diagnostic(
                 self.code,
