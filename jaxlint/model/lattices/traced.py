@@ -454,5 +454,5 @@ class JvpTracedFacts(TracedFacts):
     @staticmethod
     def arguments_traced(info: TraceInfo) -> bool:
         return info.arguments_traced() or bool(
-            info.direct_kinds & {TransformKind.GRAD, TransformKind.MODULE}
+            info.direct_kinds & {TransformKind.GRAD, TransformKind.JVP, TransformKind.MODULE}
         )
