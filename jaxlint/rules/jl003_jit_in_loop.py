@@ -61,7 +61,9 @@ class JitInLoop(Rule):
         compiles each one once and is not flagged, nor is a sweep over settings written out
         in the code (`for n in [1, 5, 10]`, or a name bound only to such a display), each a
         program that compiles once anyway, nor wrapping each iterated object's own method
-        (`for t in testers: jax.pmap(t.init)`).
+        (`for t in testers: jax.pmap(t.init)`), nor a function a factory builds from the
+        loop variable (`for m in molecules: jax.jit(make_orbitals(m))`): there is no one
+        function to build outside the loop.
         """
     example = """
         import jax

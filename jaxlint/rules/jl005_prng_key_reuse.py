@@ -164,11 +164,12 @@ class PrngKeyReuse(Rule):
         `if`/`else` are separate paths, as are the value arguments of `jnp.where`,
         `lax.select` and `lax.select_n` (each element of the result comes from one of them,
         so two draws there never meet), and so are the branches of one `lax.cond` or
-        `lax.switch`; an arm that returns is not followed by the code after it. A key
-        stored as a field (`state.replace(rng=key)`, `dataclasses.replace`) or given to
-        `jax.eval_shape`, which only traces for shapes, is not consumed. `fold_in(key, i)` does not consume `key`: deriving several keys from one
-        with distinct data is the intended use. The finding is reported at the second use
-        and names the first.
+        `lax.switch`; an arm that returns is not followed by the code after it, nor does
+        an arm of one `if` reach an arm of a later one whose guard contradicts it (`mode ==
+        "a"`, then `mode != "a"`, `mode` not rebound between). A key stored as a field
+        (`state.replace(rng=key)`, `dataclasses.replace`) or given to `jax.eval_shape`,
+        which only traces for shapes, is not consumed. `fold_in(key, i)` does not consume `key`: deriving several keys from one
+        with distinct data is the intended use. The finding, at the second use, names the first.
         """
     why_bad = """
         JAX's random numbers are a pure function of the key: the same key gives the same
