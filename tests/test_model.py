@@ -1361,3 +1361,28 @@ def test_one_walk_over_a_class_s_ancestors_answers_base_names_and_the_foreign_ba
         ("Middle[int]", "Middle"), ("Base", None), ("Root[T]", "Root"), ("nn.Module", None), ("typing.Generic[T]", None),
     ]  # fmt: skip
     assert model.base_names(leaf) == {"mylib.Base", "flax.linen.Module", "typing.Generic"}
+
+
+def test_an_unpacked_part_is_traced_as_the_helper_returns_it() -> None:
+    """``total, steps = prepare(x, 10)``: every return of ``prepare`` is a tuple whose
+    second part comes from a call the model cannot see with a Python int: that the first
+    part is traced says nothing of the second (UNKNOWN, not YES), so no rule claims
+    ``max(steps - 1, 0)`` converts a tracer."""
+    model = model_of("""
+        import jax
+        import jax.numpy as jnp
+        from schedules import steps_for
+
+        def prepare(x, size):
+            steps = steps_for(size)
+            return jnp.cumsum(x), steps
+
+        @jax.jit
+        def run(x):
+            total, steps = prepare(x, 10)
+            return total * max(steps - 1, 0)
+        """)
+    run = function(model, "run")
+    at = Point(run, run.returns[0][1])
+    assert model.traced_fact(cst.Name("steps"), at) is Fact.UNKNOWN
+    assert model.traced_fact(cst.Name("total"), at) is Fact.YES

@@ -48,3 +48,44 @@ def test_a_mutating_method_changes_its_receiver(method: str) -> None:
     before = copy.copy(receiver)
     getattr(receiver, method)(*args)
     assert receiver != before
+
+
+class _Holder:
+    def __init__(self) -> None:
+        self.cache = 1
+
+
+ATTRIBUTE = "cache"  # the name each call below is given as a string
+
+#: For each builtin that touches an attribute named by a string: a call of it on a
+#: holder, and what the holder's ``cache`` is afterwards (``None``: deleted).
+NAMED_ACCESS: dict[str, tuple[Callable[[_Holder], Any], Any]] = {
+    "builtins.getattr": (lambda holder: getattr(holder, ATTRIBUTE), 1),
+    "builtins.hasattr": (lambda holder: hasattr(holder, ATTRIBUTE), 1),
+    "builtins.setattr": (lambda holder: setattr(holder, ATTRIBUTE, 2), 2),
+    "builtins.delattr": (lambda holder: delattr(holder, ATTRIBUTE), None),
+}
+
+
+def test_each_named_attribute_call_has_a_case() -> None:
+    assert NAMED_ACCESS.keys() == jf.NAMED_ATTRIBUTE_CALLS
+
+
+@pytest.mark.parametrize("name", sorted(NAMED_ACCESS))
+def test_a_named_attribute_call_touches_the_attribute_it_names(name: str) -> None:
+    """Each one reads, writes or tests the attribute its string argument names: the
+    holder's ``cache`` is what it read or left, and a holder without one answers
+    differently (AttributeError, or False from ``hasattr``)."""
+    call, after = NAMED_ACCESS[name]
+    holder = _Holder()
+    result = call(holder)
+    assert getattr(holder, ATTRIBUTE, None) == after
+    bare = _Holder.__new__(_Holder)  # no ``cache``
+    if name == "builtins.setattr":
+        call(bare)
+        assert bare.cache == 2
+    elif name == "builtins.hasattr":
+        assert (result, call(bare)) == (True, False)
+    else:
+        with pytest.raises(AttributeError):
+            call(bare)

@@ -8,6 +8,7 @@ linter says of the same code."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import textwrap
 from typing import Any
 
@@ -907,3 +908,78 @@ def test_an_mcmc_kernel_gives_the_model_its_arguments_as_given(name: str) -> Non
         jax.random.key(0), counts
     )
     assert all(given for given, _ in seen) and any(traced for _, traced in seen)
+
+
+#: A donating jit (``f``, doubling) called inside each staging transformation's trace,
+#: reading its argument again after the call; and what that computes from ones.
+_DONATE_INSIDE: dict[str, tuple[Any, float]] = {
+    "jit": (lambda f: jax.jit(lambda x: x + f(x))(jnp.ones(3)), 3.0),
+    "scan": (
+        lambda f: jax.lax.scan(lambda c, _: (c + f(c), None), jnp.ones(3), None, length=2)[0],
+        9.0,
+    ),
+    "cond": (lambda f: jax.lax.cond(True, lambda x: x + f(x), lambda x: x, jnp.ones(3)), 3.0),
+    "fori_loop": (lambda f: jax.lax.fori_loop(0, 2, lambda i, x: x + f(x), jnp.ones(3)), 9.0),
+}
+
+
+@pytest.mark.parametrize("staging", sorted(_DONATE_INSIDE))
+def test_a_donating_jit_donates_only_at_top_level(staging: str) -> None:
+    """JL015 claims a donated buffer is deleted: true of a top-level call, while a call
+    staged into an outer trace is inlined into its jaxpr and donates nothing, so reading
+    the argument again works; the linter says so of the same code."""
+    double = jax.jit(lambda x: x * 2.0, donate_argnums=0)
+    x = jnp.ones(3)
+    double(x)
+    assert x.is_deleted()
+    run, expected = _DONATE_INSIDE[staging]
+    assert run(double).tolist() == [expected] * 3  # the argument was read after the call
+    source = textwrap.dedent("""
+        import jax
+        import jax.numpy as jnp
+        double = jax.jit(lambda x: x * 2.0, donate_argnums=0)
+        def body(c, _):
+            y = double(c)
+            return c + y, None
+        out = jax.lax.scan(body, jnp.ones(3), None, length=2)
+        def eager(x):
+            y = double(x)
+            return x + y
+        """)
+    found = lint_python_source(source, "example.py", Settings(select=("JL015",))).findings
+    assert [(f.code, f.line) for f in found] == [("JL015", 11)]
+
+
+def test_only_reverse_mode_multiplies_the_untaken_branch_of_where() -> None:
+    """JL017 claims NaN gradients from `where(r > 0, 1 / r, 0)` at 0: true of reverse
+    mode (GRAD), whose backward pass multiplies the untaken branch's infinite derivative
+    by zero; forward mode (every JVP entry) selects the taken branch's tangent and gives
+    0. The linter reports the first and not the second."""
+    guarded = lambda r: jnp.where(r > 0, 1.0 / r, 0.0)  # noqa: E731
+    forward = {name for name, t in jf.TRANSFORMS.items() if t.kind is jf.TransformKind.JVP}
+    assert {"jax.jacfwd", "jax.jvp", "jax.linearize"} <= forward
+    runs = {
+        "jax.jacfwd": lambda: jax.jacfwd(guarded)(0.0),
+        "jax.jvp": lambda: jax.jvp(guarded, (0.0,), (1.0,))[1],
+        "jax.linearize": lambda: jax.linearize(guarded, 0.0)[1](1.0),
+        "equinox.filter_jvp": lambda: _resolve("equinox.filter_jvp")(guarded, (0.0,), (1.0,))[1],
+    }
+    assert runs.keys() == forward
+    for name in sorted(forward):
+        if importlib.util.find_spec(name.split(".")[0]) is None:
+            continue  # equinox not installed: its entry is checked where it is
+        assert float(runs[name]()) == 0.0, name
+    assert bool(jnp.isnan(jax.grad(guarded)(0.0)))
+    assert bool(jnp.isnan(jax.jacrev(guarded)(0.0)))
+    source = textwrap.dedent("""
+        import jax
+        import jax.numpy as jnp
+        def inverse(r):
+            return jnp.where(r > 0, 1.0 / r, 0.0)
+        def inverse_fwd(r):
+            return jnp.where(r > 0, 1.0 / r, 0.0)
+        slope = jax.grad(inverse)
+        tangent = jax.jacfwd(inverse_fwd)
+        """)
+    found = lint_python_source(source, "example.py", Settings(select=("JL017",))).findings
+    assert [(f.code, f.line) for f in found] == [("JL017", 5)]

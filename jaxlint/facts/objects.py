@@ -143,6 +143,11 @@ SEQUENCE_READING_CALLS = frozenset(
 )
 #: Methods a list and a tuple share, which only read it.
 SEQUENCE_READING_METHODS = frozenset({"index", "count"})
+#: Builtins that read, write or test the attribute their second argument names as a
+#: string (``getattr(obj, "cache")``): an attribute touched without an ``obj.cache`` node.
+NAMED_ATTRIBUTE_CALLS = frozenset(
+    {"builtins.getattr", "builtins.setattr", "builtins.hasattr", "builtins.delattr"}
+)
 
 
 def class_hashing(

@@ -21,7 +21,10 @@ class TransformKind(enum.Enum):
 
     JIT = "jit"  # stage out once, compile, cache (jit, pmap, checkify, filter_jit)
     VMAP = "vmap"  # batch: arguments are batch tracers; constants stay concrete
-    GRAD = "grad"  # Python runs on every call, with JVP tracers (grad, jacfwd, vjp, ...)
+    GRAD = "grad"  # Python runs on every call, with JVP tracers (grad, jacrev, vjp, ...)
+    #: forward mode only (jacfwd, jvp, linearize): as GRAD, but nothing is transposed, so
+    #: a ``where`` selects the taken branch's tangent and never multiplies an untaken one
+    JVP = "jvp"
     SHAPE = "shape"  # traced once for shapes or a jaxpr, never run (eval_shape, make_jaxpr)
     LOOP = "loop"  # a lax control-flow body (scan, fori_loop, cond, ...)
     CHECKPOINT = "checkpoint"  # remat / checkpoint
@@ -113,13 +116,13 @@ TRANSFORMS: dict[str, Transform] = {
     "jax.shard_map": _F(TransformKind.EAGER),
     "jax.grad": _F(TransformKind.GRAD),
     "jax.value_and_grad": _F(TransformKind.GRAD),
-    "jax.jacfwd": _F(TransformKind.GRAD),
+    "jax.jacfwd": _F(TransformKind.JVP),
     "jax.jacrev": _F(TransformKind.GRAD),
     "jax.jacobian": _F(TransformKind.GRAD),
     "jax.hessian": _F(TransformKind.GRAD),
-    "jax.jvp": _F(TransformKind.GRAD),
+    "jax.jvp": _F(TransformKind.JVP),
     "jax.vjp": _F(TransformKind.GRAD),
-    "jax.linearize": _F(TransformKind.GRAD),
+    "jax.linearize": _F(TransformKind.JVP),
     "jax.checkpoint": _F(TransformKind.CHECKPOINT),
     "jax.remat": _F(TransformKind.CHECKPOINT),
     "jax.named_call": _F(TransformKind.EAGER),
@@ -151,7 +154,7 @@ TRANSFORMS: dict[str, Transform] = {
     "equinox.filter_vmap": _F(TransformKind.VMAP, array_leaves_only=True),
     "equinox.filter_grad": _F(TransformKind.GRAD, array_leaves_only=True),
     "equinox.filter_value_and_grad": _F(TransformKind.GRAD, array_leaves_only=True),
-    "equinox.filter_jvp": _F(TransformKind.GRAD, array_leaves_only=True),
+    "equinox.filter_jvp": _F(TransformKind.JVP, array_leaves_only=True),
     "equinox.filter_vjp": _F(TransformKind.GRAD, array_leaves_only=True),
     "equinox.filter_checkpoint": _F(TransformKind.CHECKPOINT, array_leaves_only=True),
     "equinox.filter_custom_jvp": _F(TransformKind.CUSTOM, array_leaves_only=True),

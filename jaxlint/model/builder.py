@@ -545,9 +545,9 @@ class Builder:
         scope.loads.setdefault(node.value, []).append(self.ordinal)
 
     def visit_attribute(self, node: cst.Attribute) -> None:
-        # Only loads get here (store targets walk only their value): ``self.w`` read in a
-        # method, or in a function or lambda nested in it that closes over ``self``.
-        if isinstance(node.value, cst.Name):
+        # Only loads get here (store targets walk only their value): every ``x.w`` read.
+        self.model.attribute_loads.setdefault(node.attr.value, []).append(node)
+        if isinstance(node.value, cst.Name):  # ``self.w`` in a method or a closure in it
             method = self.method_of_instance(node.value.value)
             if method is not None:
                 method.instance_reads.setdefault(node.attr.value, []).append(node)

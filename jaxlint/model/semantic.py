@@ -72,6 +72,8 @@ class SemanticModel(ModelView):
         self.subscript_stores: list[StoreSite] = []
         self.subscripts: list[Site] = []  # every ``x[...]`` in a function, read or written
         self.attribute_stores: list[StoreSite] = []
+        #: every attribute load (``x.w``, not a store target), by attribute name
+        self.attribute_loads: dict[str, list[cst.Attribute]] = {}
         self.global_writes: list[Site] = []
         self.calls: list[CallSite] = []
         self._call_sites: dict[int, CallSite] = {}  # id(Call) -> its site

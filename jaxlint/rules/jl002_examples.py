@@ -5,6 +5,32 @@ from jaxlint.rules.base import Invalid, Valid
 
 VALID = (
     Valid("""
+        import jax
+        class Sampler:
+            def __init__(self, weights=None):
+                self.weights = weights
+            def run(self, xs):
+                def body(carry, x):
+                    if self.weights is None:
+                        self.weights = {"a": 1.0}  # set up when missing: a Python dict
+                    return carry + x * self.weights["a"], None
+                return jax.lax.scan(body, 0.0, xs)[0]
+        """),
+    Valid("""
+        import functools
+        import jax
+        import jax.numpy as jnp
+        class Standardise:
+            def __init__(self, eps):
+                self.eps = eps
+            @functools.partial(jax.jit, static_argnums=0)
+            def __call__(self, batch):
+                # scratch spelled on self: written, then read, only within this one trace
+                self._centred = batch - jnp.mean(batch, axis=0)
+                spread = jnp.sqrt(jnp.mean(self._centred**2, axis=0) + self.eps)
+                return self._centred / spread
+        """),
+    Valid("""
         import functools
         import jax
         class Model:
@@ -116,6 +142,22 @@ INVALID = (
     Invalid(
         """
         import jax
+        class Sampler:
+            def __init__(self):
+                self.first = None
+            def run(self, xs):
+                def body(carry, x):
+                    if self.first is None:
+                        self.first = x * 2.0  # guarded, but a tracer kept on the object
+                    return carry + x, None
+                return jax.lax.scan(body, 0.0, xs)[0]
+        """,
+        line=8,
+        message="sets an attribute of a closed-over object",
+    ),
+    Invalid(
+        """
+        import jax
         import numpy as np
         buffer = np.zeros(8)
         @jax.jit
@@ -170,7 +212,22 @@ INVALID = (
             def apply(self, x):
                 self.last = jnp.tanh(x)
                 return self.last
+        model = Model()
+        print(model.last)  # read outside the trace: a leaked tracer
         """),
+    Invalid(
+        """
+        import functools
+        import jax
+        import jax.numpy as jnp
+        class Accumulator:
+            @functools.partial(jax.jit, static_argnums=0)
+            def add(self, x):
+                self.total = jnp.sum(x) + getattr(self, "total", 0.0)  # the last trace's
+                return self.total
+        """,
+        line=7,
+    ),
     Invalid(
         """
         import jax

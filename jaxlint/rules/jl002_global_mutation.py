@@ -25,6 +25,7 @@ from jaxlint.model.analyze.state import (
     mutable_receiver,
     outer_container,
     owner_in_same_trace,
+    scratch_attribute,
     stateful_plain_class,
 )
 from jaxlint.rules.base import Rule, reported
@@ -173,6 +174,20 @@ class GlobalMutation(Rule):
         )
 
     @staticmethod
+    def tests_chain(model: SemanticModel, function: Scope, chain: str | None) -> bool:
+        """A condition of ``function`` reads the attribute chain ``chain`` (``if
+        self.table is None``): like a tested name, state the function checks before it
+        writes, a set-up meant to run once."""
+        for site in model.conditions_in(function) if chain is not None else ():
+            stack: list[cst.CSTNode] = [site.test]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, cst.Attribute) and dotted(node) == chain:
+                    return True
+                stack.extend(node.children)
+        return False
+
+    @staticmethod
     def static_metadata(model: SemanticModel, name: str, function: Scope) -> bool:
         """Every value written to ``name`` in ``function`` is static metadata."""
         found = model.lookup(name, function)
@@ -253,6 +268,11 @@ class GlobalMutation(Rule):
             found = model.lookup(base.value, function)
             if found is None or found.owner is function or found.owner.kind is ScopeKind.CLASS:
                 return None
+            value = getattr(store.statement, "value", None)
+            if self.tests_chain(model, function, dotted(target)) and (
+                value is None or model.traced_fact(value, store) is not Fact.YES
+            ):
+                return None  # `elif self.scale is not None: self.scale = dict(...)`: set up
             where = "module-level" if found.owner.kind is ScopeKind.MODULE else "closed-over"
             return Diagnostic(
                 self.code,
@@ -400,6 +420,9 @@ class GlobalMutation(Rule):
     ) -> Diagnostic | None:
         if function.name in jf.CONSTRUCTION_METHODS:
             return None
+        target = store.target
+        if isinstance(target, cst.Attribute) and scratch_attribute(model, target.attr.value):
+            return None  # written and read only here, in one trace: nothing else sees it
         if self.jitted_stateful_method(model, function):
             return Diagnostic(
                 self.code,

@@ -59,3 +59,46 @@ PER_CALL_INVALID = (
         "`Smoother.smooth` is called inside a `while` loop",
     ),
 )
+#: A factory's function built from what the loop changes: another program each time.
+ITERATION_VALID = (
+    Valid("""
+        import jax
+        def make_difference(order):
+            def apply(x):
+                for _ in range(order):
+                    x = x[1:] - x[:-1]
+                return x
+            return apply
+        for order in orders:
+            difference = jax.jit(make_difference(order))  # another program per order
+            print(difference(signal))
+        for spec in specs:
+            width = spec["width"]  # bound from the loop variable
+            print(jax.jit(jax.vmap(make_difference(width)))(batch))
+        """),
+)
+ITERATION_INVALID = (
+    Invalid(
+        """
+        import jax
+        def make_difference(order):
+            return lambda x: x[order:] - x[:-order]
+        for batch in batches:
+            difference = jax.jit(make_difference(2))  # the same program every time
+            print(difference(batch))
+        """,
+        line=5,
+        message="`jax.jit` inside a `for` loop wraps a function built by a call",
+        fixed="""
+        import jax
+        def make_difference(order):
+            return lambda x: x[order:] - x[:-order]
+        difference = jax.jit(make_difference(2))
+        for batch in batches:
+            print(difference(batch))
+        """,
+    ),
+)
+#: What the rule module adds to its own examples.
+MORE_VALID = PER_CALL_VALID + ITERATION_VALID
+MORE_INVALID = PER_CALL_INVALID + ITERATION_INVALID

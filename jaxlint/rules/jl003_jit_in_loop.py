@@ -20,9 +20,9 @@ from jaxlint.model import (
 )
 from jaxlint.model.analyze.questions import literal_collection, runs_once_in_loop
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
-from jaxlint.rules.jl003_examples import PER_CALL_INVALID, PER_CALL_VALID
+from jaxlint.rules.jl003_examples import MORE_INVALID, MORE_VALID
 from jaxlint.rules.jl003_per_call import loaded_names, runs_here, varies_per_call
-from jaxlint.rules.jl003_sweeps import written_out
+from jaxlint.rules.jl003_sweeps import built_from_iteration, written_out
 from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.blocks import FreshNames, path_to, statement_in_block
 
@@ -61,7 +61,9 @@ class JitInLoop(Rule):
         compiles each one once and is not flagged, nor is a sweep over settings written out
         in the code (`for n in [1, 5, 10]`, or a name bound only to such a display), each a
         program that compiles once anyway, nor wrapping each iterated object's own method
-        (`for t in testers: jax.pmap(t.init)`).
+        (`for t in testers: jax.pmap(t.init)`), nor a function a factory builds from the
+        loop variable (`for m in molecules: jax.jit(make_orbitals(m))`): there is no one
+        function to build outside the loop.
         """
     example = """
         import jax
@@ -173,7 +175,7 @@ class JitInLoop(Rule):
                         # Built just before the loop is left: once.
                         return jax.jit(lambda x: x * step)(0.0)
             """),
-    ) + PER_CALL_VALID
+    ) + MORE_VALID
     invalid = (
         Invalid(
             """
@@ -254,7 +256,7 @@ class JitInLoop(Rule):
             column=6,
             message="`@jax.jit` on a function defined inside a `while` loop",
         ),
-    ) + PER_CALL_INVALID
+    ) + MORE_INVALID
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         hoists = Hoists(model)
@@ -396,6 +398,9 @@ class JitInLoop(Rule):
                 if root.value in current.targets:
                     return True
                 current = current.parent
+        # A factory's function built from the loop variable: another program each time.
+        if cause and built_from_iteration(model, site, wrapped):
+            return True
         # Built once and again only when re-armed (`if fn is None: fn = jax.jit(...)`), or
         # just before leaving the loop: not every iteration.
         if runs_once_in_loop(model, site):

@@ -7,6 +7,7 @@ import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
 from jaxlint.model import BindingKind, SemanticModel, Site
+from jaxlint.rules.jl003_per_call import loaded_names
 
 
 def written_out(model: SemanticModel, iterable: cst.BaseExpression, site: Site) -> bool:
@@ -32,3 +33,47 @@ def written_out(model: SemanticModel, iterable: cst.BaseExpression, site: Site) 
         if called in jf.SAME_LENGTH_ITERATORS and values:
             return written_out(model, values[0], site)
     return False
+
+
+def built_from_iteration(model: SemanticModel, site: Site, wrapped: cst.BaseExpression) -> bool:
+    """``wrapped`` (seen through transformation wrappers: ``jax.vmap(make(m))``) is a
+    function a factory builds from what the loop changes on each iteration (``for m in
+    molecules: jax.jit(make_orbitals(m))``): its loop variable, or a name the loop body
+    binds from one. Each iteration is another program, and there is no one function to
+    build outside the loop. Not a ``partial`` or a lambda, which only close over the
+    value: that value could have been an argument of one compiled function."""
+    while isinstance(wrapped, cst.Call) and model.called_name(wrapped) in jf.TRANSFORMS:
+        positional = [arg for arg in wrapped.args if arg.keyword is None and not arg.star]
+        if not positional:
+            return False
+        wrapped = positional[0].value
+    if not isinstance(wrapped, cst.Call) or model.called_name(wrapped) == "functools.partial":
+        return False
+    varying = _changed_each_iteration(model, site)
+    return any(loaded_names(arg.value) & varying for arg in wrapped.args)
+
+
+def _changed_each_iteration(model: SemanticModel, site: Site) -> set[str]:
+    """The targets of the loops around ``site``, and the names the innermost loop's body
+    binds, before ``site``, from a value that reads one (``count = int(batch["n"])``)."""
+    loop = site.loop
+    varying: set[str] = set()
+    while loop is not None:
+        varying |= loop.targets
+        loop = loop.parent
+    inner = site.loop
+    if inner is None:
+        return varying
+    bindings = sorted(
+        (
+            binding
+            for found in site.scope.bindings.values()
+            for binding in found
+            if inner.contains(binding.ordinal) and binding.ordinal < site.ordinal
+        ),
+        key=lambda binding: binding.ordinal,
+    )
+    for binding in bindings:
+        if binding.value is not None and loaded_names(binding.value) & varying:
+            varying.add(binding.name)
+    return varying

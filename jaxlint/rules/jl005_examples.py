@@ -4,6 +4,36 @@ from __future__ import annotations
 
 from jaxlint.rules.base import Invalid, Valid
 
+# Two draws that each element of a result takes one of, and a draw on an arm not taken.
+_VALID_PATHS = (
+    Valid("""
+        import jax
+        import jax.numpy as jnp
+        def on_triangle(rng, corners):
+            return jax.random.uniform(rng, (2,)) * corners[:2]
+        def on_square(rng, corners):
+            return jax.random.uniform(rng, (2,)) * corners[2:]
+        def position(key, corners, n):
+            # Each element comes from one draw or the other: the bits never meet.
+            return jax.lax.select(n <= 3, on_triangle(key, corners), on_square(key, corners))
+        def noise(key, mask):
+            return jnp.where(mask, jax.random.normal(key, (4,)), jax.random.uniform(key, (4,)))
+        """),
+    Valid("""
+        import jax
+        def make_loader(rng, data, shuffle=True):
+            if shuffle:
+                order = jax.random.permutation(rng, len(data))
+                data = [data[i] for i in order]
+            return data
+        def run(seed, train, evaluation):
+            rng = jax.random.key(seed)
+            train_loader = make_loader(rng, train)
+            eval_loader = make_loader(rng, evaluation, shuffle=False)  # draws nothing
+            return train_loader, eval_loader
+        """),
+)
+
 _VALID_SPLIT = (
     # Distinct elements of one split are distinct keys; a list of keys may be changed
     # in place (`subkeys[0] = ...`), so its elements are not followed.
@@ -77,7 +107,7 @@ VALID_ATTRIBUTES = (
         """),
 )
 
-VALID_MORE = _VALID_SPLIT + VALID_ATTRIBUTES
+VALID_MORE = _VALID_PATHS + _VALID_SPLIT + VALID_ATTRIBUTES
 
 INVALID_MORE = (
     # One element of an array of keys, by a literal index, drawn from twice.

@@ -10,6 +10,7 @@ from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.edits import Fix
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import Binding, BindingKind, CallSite, Loop, Param, Scope, SemanticModel
+from jaxlint.model.analyze.exclusive import exclusive_guards
 from jaxlint.model.analyze.questions import skipped_for_call
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.jl005_examples import INVALID_MORE, VALID_MORE
@@ -164,11 +165,12 @@ class PrngKeyReuse(Rule):
         `if`/`else` are separate paths, as are the value arguments of `jnp.where`,
         `lax.select` and `lax.select_n` (each element of the result comes from one of them,
         so two draws there never meet), and so are the branches of one `lax.cond` or
-        `lax.switch`; an arm that returns is not followed by the code after it. A key
-        stored as a field (`state.replace(rng=key)`, `dataclasses.replace`) or given to
-        `jax.eval_shape`, which only traces for shapes, is not consumed. `fold_in(key, i)` does not consume `key`: deriving several keys from one
-        with distinct data is the intended use. The finding is reported at the second use
-        and names the first.
+        `lax.switch`; an arm that returns is not followed by the code after it, nor does
+        an arm of one `if` reach an arm of a later one whose guard contradicts it (`mode ==
+        "a"`, then `mode != "a"`, `mode` not rebound between). A key stored as a field
+        (`state.replace(rng=key)`, `dataclasses.replace`) or given to `jax.eval_shape`,
+        which only traces for shapes, is not consumed. `fold_in(key, i)` does not consume `key`: deriving several keys from one
+        with distinct data is the intended use. The finding, at the second use, names the first.
         """
     why_bad = """
         JAX's random numbers are a pure function of the key: the same key gives the same
@@ -214,32 +216,6 @@ class PrngKeyReuse(Rule):
         point), and every later read of the key sees the split key.
         """
     valid = (
-        Valid("""
-            import jax
-            import jax.numpy as jnp
-            def on_triangle(rng, corners):
-                return jax.random.uniform(rng, (2,)) * corners[:2]
-            def on_square(rng, corners):
-                return jax.random.uniform(rng, (2,)) * corners[2:]
-            def position(key, corners, n):
-                # Each element comes from one draw or the other: the bits never meet.
-                return jax.lax.select(n <= 3, on_triangle(key, corners), on_square(key, corners))
-            def noise(key, mask):
-                return jnp.where(mask, jax.random.normal(key, (4,)), jax.random.uniform(key, (4,)))
-            """),
-        Valid("""
-            import jax
-            def make_loader(rng, data, shuffle=True):
-                if shuffle:
-                    order = jax.random.permutation(rng, len(data))
-                    data = [data[i] for i in order]
-                return data
-            def run(seed, train, evaluation):
-                rng = jax.random.key(seed)
-                train_loader = make_loader(rng, train)
-                eval_loader = make_loader(rng, evaluation, shuffle=False)  # draws nothing
-                return train_loader, eval_loader
-            """),
         Valid("""
             import jax
             def run(table, seed):
@@ -577,7 +553,9 @@ class PrngKeyReuse(Rule):
                 continue
             if selected_apart(scope, before, use) or branches_apart(model, scope, before, use):
                 continue
-            if model.reaches(before.site, use.site):
+            if model.reaches(before.site, use.site) and not exclusive_guards(
+                model, scope, before.site, use.site
+            ):
                 return before
         return None
 

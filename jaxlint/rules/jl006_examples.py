@@ -7,6 +7,14 @@ from jaxlint.rules.jl006_examples_staging import MORE_INVALID, MORE_VALID
 VALID = (
     Valid("""
         import jax
+        @jax.pmap
+        def merge(base, extra):
+            if extra:  # a dict of arrays (`extra.items()`): asks whether it is empty
+                base = {**base, **{name: value * 2 for name, value in extra.items()}}
+            return base
+        """),
+    Valid("""
+        import jax
         from jax import lax
         @jax.jit
         def pad(x):

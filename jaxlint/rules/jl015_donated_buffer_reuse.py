@@ -241,6 +241,8 @@ class DonatedBufferReuse(Rule):
                 None,
             ):
                 continue  # a function's or a script's own statements, in order
+            if model.trace(site.scope).stages_constants:
+                continue  # staged into an outer jaxpr (scan, cond, jit): nothing is donated
             names = [v for v in selected_arguments(site, donation) if isinstance(v, cst.Name)]
             for name in names:
                 diagnostic = self.reused(model, site, name.value, donation)

@@ -7,6 +7,16 @@ from jaxlint.rules.base import Invalid, Valid
 VALID = (
     Valid("""
         import jax
+        import jax.numpy as jnp
+        from jax import lax
+        scale = jax.jit(lambda x: x * 2.0, donate_argnums=0)
+        def body(carry, _):
+            doubled = scale(carry)  # staged into the loop's jaxpr: nothing is donated
+            return carry + doubled, None
+        total, _ = lax.scan(body, jnp.ones(3), None, length=4)
+        """),
+    Valid("""
+        import jax
         _update = jax.jit(lambda w, g: w - g, donate_argnums=0)
         _copy = jax.jit(lambda w, g: w - g)
         def apply(weights, grads, in_place=True):

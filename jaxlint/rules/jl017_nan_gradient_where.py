@@ -83,7 +83,9 @@ class NanGradientWhere(Rule):
         function to the same `x`: `jnp.where(x > 0, jnp.sqrt(x), 0.0)`, `jnp.log(x)`,
         `jnp.log1p(x)` against `-1`, `y / x` against `x != 0`, `x ** 0.5`; or with a
         threshold above the edge, which leaves the branch untaken at the edge too
-        (`jnp.where(x < 1.0, x, jnp.sqrt(x))` takes `x` at 0).
+        (`jnp.where(x < 1.0, x, jnp.sqrt(x))` takes `x` at 0). Not in code only
+        forward-mode differentiation reaches (`jacfwd`, `jvp`): it selects the taken
+        branch's tangent, so no untaken infinity is multiplied.
         """
     why_bad = """
         `where` selects values, but both branches are computed, and so are both branches'
@@ -305,6 +307,7 @@ class NanGradientWhere(Rule):
         if len(args) != 3 or any(arg.keyword is not None or arg.star for arg in args):
             return None
         function = site.scope.enclosing_function()
+        # Reverse mode only: forward mode (jacfwd, jvp) selects the taken branch's tangent.
         if function is None or TransformKind.GRAD not in model.trace(function).kinds:
             return None
         guard = self.guard(args[0].value)

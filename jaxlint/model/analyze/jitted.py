@@ -192,7 +192,7 @@ def jitted_definition(model: SemanticModel, function: Scope) -> bool:
 #: Transformations whose wrapper, called, runs the function it wraps on the caller's
 #: values at once (not staged by themselves): wrapping a jitted function, it runs that
 #: compiled program (``jax.vmap(jitted)(x)``, ``jax.grad(jitted)(x)``).
-CALLING_KINDS = frozenset({TransformKind.VMAP, TransformKind.GRAD})
+CALLING_KINDS = frozenset({TransformKind.VMAP, TransformKind.GRAD, TransformKind.JVP})
 
 
 def calls_jitted(model: SemanticModel, site: CallSite) -> bool:

@@ -3,12 +3,24 @@ traces that own them, and the classes whose instances hold state."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
-from jaxlint.model import Binding, BindingKind, Fact, Point, Scope, ScopeKind, SemanticModel
+from jaxlint.model import (
+    Binding,
+    BindingKind,
+    Fact,
+    Point,
+    Scope,
+    ScopeKind,
+    SemanticModel,
+    StoreSite,
+)
 from jaxlint.model.analyze.questions import frozen_class
 from jaxlint.model.lattices.containers import display_kind
+from jaxlint.syntax.literals import literal_string
 
 #: Where a container lives that the inner trace of a nested transformation writes into.
 INNER_TRACE = "enclosing traced function's"
@@ -129,3 +141,63 @@ def _stores_mutable(
     if mutable_container(model, value):
         return True
     return model.container_fact(value, Point(where, ordinal), MUTABLE_DISPLAYS) is Fact.YES
+
+
+def scratch_attribute(model: SemanticModel, attr: str) -> bool:
+    """An attribute named ``attr`` is scratch: every store of one in the file is a
+    method's own ``self.<attr> = ...`` that the method reads back, and every load is a
+    ``self.<attr>`` of a method that stored it first (on an earlier line, not inside the
+    first store's value, which is no ``+=``);
+    nothing else touches the name (no class-level default, no other object's
+    ``x.<attr>``, no ``getattr(x, "<attr>")``). No value then passes through the
+    attribute from one call to another, nor out to other code: it is a local variable
+    spelled on ``self``, and a traced method that writes it once, at trace time, leaves
+    nothing anyone reads."""
+    first_stores: dict[int, StoreSite] = {}
+    for store in model.attribute_stores:
+        target = store.target
+        if not (isinstance(target, cst.Attribute) and target.attr.value == attr):
+            continue
+        method, cls = store.scope, store.scope.enclosing_class()
+        first = method.self_param()
+        if cls is None or first is None or attr in cls.bindings or attr in cls.class_annotations:
+            return False
+        if not (isinstance(target.value, cst.Name) and target.value.value == first.name):
+            return False
+        opening = first_stores.setdefault(id(method), store)
+        if store.ordinal < opening.ordinal:
+            first_stores[id(method)] = store
+    if not first_stores or any(_names_attribute(model, site.call, attr) for site in model.calls):
+        return False
+    after_store: set[int] = set()
+    for opening in first_stores.values():
+        if isinstance(opening.statement, cst.AugAssign):
+            return False  # ``self.n += 1`` first: it reads what an earlier call left
+        inside = {id(node) for node in _attributes_in(getattr(opening.statement, "value", None))}
+        line = model.line_of(opening.statement)
+        read_back = [
+            id(node)
+            for node in opening.scope.instance_reads.get(attr, ())
+            if id(node) not in inside and model.line_of(node) > line
+        ]
+        if not read_back:
+            return False  # written for others to read (``self.shadow = ...``): an output
+        after_store.update(read_back)
+    return all(id(node) in after_store for node in model.attribute_loads.get(attr, ()))
+
+
+def _names_attribute(model: SemanticModel, call: cst.Call, attr: str) -> bool:
+    """``getattr(x, "<attr>")`` and its kin (see ``NAMED_ATTRIBUTE_CALLS``)."""
+    if model.called_name(call) not in jf.NAMED_ATTRIBUTE_CALLS or len(call.args) < 2:
+        return False
+    return literal_string(call.args[1].value) == attr
+
+
+def _attributes_in(node: cst.CSTNode | None) -> Iterator[cst.Attribute]:
+    """The attribute nodes inside one statement's value."""
+    if node is None:
+        return
+    if isinstance(node, cst.Attribute):
+        yield node
+    for child in node.children:
+        yield from _attributes_in(child)

@@ -199,7 +199,7 @@ class ArrayFacts(Evaluator):
         if kind is BindingKind.UNPACK and binding.value is not None:
             if binding.position is not None:
                 part = self.of_returned_part(binding.value, binding.code_scope, binding.position)
-                if part is not UNKNOWN:
+                if part is not None and part is not UNKNOWN:
                     return part
             return self.of_part(binding.value, binding.code_scope, binding.ordinal)
         if kind is BindingKind.AUGASSIGN and binding.value is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
+from jaxlint.model.lattices.arrays import ArrayFacts
 from jaxlint.model.lattices.values import (
     ARRAY_VALUE_BINDINGS,
     DEFINITIONS,
@@ -115,6 +116,10 @@ class ContainerFacts(Evaluator):
             if not self.defaults:
                 return UNKNOWN
             return self.of(param.default, function.parent or self.model.module_scope, 0)
+        if self.defaults and ArrayFacts.used_as_mapping(function, param.name):
+            # ``params.items()``: a dict, a NamedTuple or another mapping, never an array;
+            # its truth is its length (enough to stay silent, not to name its kind).
+            return YES
         if param.annotation is None:
             return self.from_calls(function, param)
         where = function.parent or self.model.module_scope

@@ -242,7 +242,9 @@ class TracedFacts(Evaluator):
                 if binding.position in jf.STATIC_RESULT_PARTS.get(called or "", ()):
                     return NO  # the treedef of tree_flatten: structure, not values
             part = self.of_returned_part(binding.value, where, binding.position)
-            if part is not UNKNOWN:
+            if part is not None:
+                # The part itself is seen: that a sibling is traced says nothing of it
+                # (``state, n_steps = helper(x)`` with a Python int as the second part).
                 return part
         if kind in TRACED_VALUE_BINDINGS and binding.value is not None:
             return self.of(binding.value, where, binding.ordinal)
@@ -456,5 +458,5 @@ class JvpTracedFacts(TracedFacts):
     @staticmethod
     def arguments_traced(info: TraceInfo) -> bool:
         return info.arguments_traced() or bool(
-            info.direct_kinds & {TransformKind.GRAD, TransformKind.MODULE}
+            info.direct_kinds & {TransformKind.GRAD, TransformKind.JVP, TransformKind.MODULE}
         )

@@ -161,23 +161,26 @@ class Evaluator:
         callee = self.model.function_of(call.func, scope)
         return UNKNOWN if callee is None else self.of_returns(callee)
 
-    def of_returned_part(self, call: cst.BaseExpression, scope: Scope, position: int) -> Fact:
+    def of_returned_part(
+        self, call: cst.BaseExpression, scope: Scope, position: int
+    ) -> Fact | None:
         """``a, b = helper(x)`` in traced code, where every ``return`` of ``helper`` is a
-        tuple display: the ``position``-th part of each, joined."""
+        tuple display: the ``position``-th part of each, joined. None where the parts
+        cannot be seen (not such a helper, or not traced code)."""
         function = scope.enclosing_function()
         if not isinstance(call, cst.Call) or function is None:
-            return UNKNOWN
+            return None
         if not self.model.trace(function).traced:
-            return UNKNOWN
+            return None
         callee = self.model.function_of(call.func, scope)
         if callee is None or callee.generator or not callee.returns:
-            return UNKNOWN
+            return None
         parts: list[Fact] = []
         for value, ordinal in callee.returns:
             if not isinstance(value, cst.Tuple | cst.List) or len(value.elements) <= position:
-                return UNKNOWN
+                return None
             if any(isinstance(element, cst.StarredElement) for element in value.elements):
-                return UNKNOWN
+                return None
             parts.append(self.of(value.elements[position].value, callee, ordinal))
         return self.path_join(parts)
 
