@@ -12,46 +12,31 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
-import threading
-from collections.abc import Iterator
+
+from jaxlint.driver.holds import ProcessWideHold
 
 #: Collector thresholds while linting: a young collection every 50,000 allocations, an
 #: older one every 20 of those, a full one every 20 older ones (and only once the heap
 #: has grown by a quarter since the last, as Python always asks).
 LINT_GC_THRESHOLDS = (50_000, 20, 20)
 
-_lock = threading.Lock()
-_depth = 0  # lints in progress (an editor's threads may overlap)
-_previous: tuple[int, int, int] | None = None
+_previous: list[tuple[int, int, int]] = []  # the thresholds the process had before
 
 
-def _forked() -> None:
-    """A forked child (the language server's lint) starts with no lint in progress and
-    the lock free: the thread that held it in the parent does not exist here."""
-    global _lock, _depth, _previous
-    _lock, _depth, _previous = threading.Lock(), 0, None
+def _lint_thresholds() -> None:
+    _previous.append(gc.get_threshold())
+    gc.set_threshold(*LINT_GC_THRESHOLDS)
 
 
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forked)
+def _own_thresholds() -> None:
+    if _previous:
+        gc.set_threshold(*_previous.pop())
 
 
-@contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
+_HOLD = ProcessWideHold(_lint_thresholds, _own_thresholds)
+
+
+def fewer_collections() -> contextlib.AbstractContextManager[None]:
     """:data:`LINT_GC_THRESHOLDS` while the block runs; the thresholds the process had
     before once the last of overlapping blocks ends (the thresholds are process-wide)."""
-    global _depth, _previous
-    with _lock:
-        if _depth == 0:
-            _previous = gc.get_threshold()
-            gc.set_threshold(*LINT_GC_THRESHOLDS)
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0 and _previous is not None:
-                gc.set_threshold(*_previous)
-                _previous = None
+    return _HOLD.held()

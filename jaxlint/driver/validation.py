@@ -14,53 +14,32 @@ re-parsed (libcst's parser and CPython's decide whether it is code) before it is
 from __future__ import annotations
 
 import contextlib
-import os
-import threading
-from collections.abc import Iterator
 
 from libcst import CSTNode
 
+from jaxlint.driver.holds import ProcessWideHold
+
 #: The check every node runs as it is built, restored once the last parse ends.
 _CHECKED = CSTNode.__dict__.get("__post_init__")
-
-_lock = threading.Lock()
-_depth = 0  # parses in progress (an editor's threads may overlap)
 
 
 def _unchecked(self: CSTNode) -> None:
     """A node built by the parser: what it holds, the grammar accepted."""
 
 
-def _forked() -> None:
-    """A forked child starts with no parse in progress (the thread parsing in the parent
-    does not exist here) and the lock free: nodes are checked again."""
-    global _lock, _depth
-    _lock, _depth = threading.Lock(), 0
-    if _CHECKED is not None:
-        CSTNode.__post_init__ = _CHECKED  # type: ignore[method-assign]
+def _skip_checks() -> None:
+    CSTNode.__post_init__ = _unchecked  # type: ignore[method-assign]
 
 
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forked)
+def _check_again() -> None:
+    CSTNode.__post_init__ = _CHECKED  # type: ignore[method-assign]
 
 
-@contextlib.contextmanager
-def unchecked_nodes() -> Iterator[None]:
+_HOLD = ProcessWideHold(_skip_checks, _check_again)
+
+
+def unchecked_nodes() -> contextlib.AbstractContextManager[None]:
     """Nodes are built unchecked while the block runs (a parse), checked again once the
     last of overlapping blocks ends (the hook is libcst's, for the whole process). Where
     libcst has no such hook (another version), nothing changes."""
-    global _depth
-    if _CHECKED is None:
-        yield
-        return
-    with _lock:
-        if _depth == 0:
-            CSTNode.__post_init__ = _unchecked  # type: ignore[method-assign]
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0:
-                CSTNode.__post_init__ = _CHECKED  # type: ignore[method-assign]
+    return _HOLD.held() if _CHECKED is not None else contextlib.nullcontext()
