@@ -31,6 +31,17 @@ the heldout split, read by no one who tunes, how it does on code truly unseen. `
 is tune and validation: heldout is scored only by naming it. ``heldout1`` and ``heldout2`` were
 earlier heldout splits: each one's score was reported once (stops 21 and 22), then it was
 released to tuning.
+
+Verdicts: ``real`` is a finding whose claim holds and whose code misbehaves under the
+transform; ``intended`` is a true claim about code that does it on purpose or harmlessly
+(a tutorial cell, common random numbers across a sweep); ``false`` is a claim that is
+wrong on that code. For key reuse (JL005) the standard is JAX's documented contract, not
+the bits one jax version draws: a key consumed by a draw or a split (directly, or in a
+call that does one; a call that draws nothing consumes nothing) and then consumed again
+is reuse, ``real`` unless on purpose. With
+``jax_threefry_partitionable`` on (jax 0.5 and later) a draw and a split of one key share
+no bits, but older versions share them exactly and ``jax.experimental.key_reuse`` flags
+both; every split is judged by this rule so that their figures compare.
 """
 
 from __future__ import annotations
