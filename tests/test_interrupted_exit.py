@@ -23,6 +23,28 @@ import pytest
 
 BUGGY = "import jax\n\n@jax.jit\ndef g(x):\n    print(x)\n    return x\n"
 
+
+def run_stopped(folder: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -c SCRIPT ARGS`` in FOLDER: the jaxlint run that SCRIPT signals."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def assert_stopped_with_one_line(
+    ran: subprocess.CompletedProcess[str], how: str, code: int
+) -> None:
+    stopped = {"SIGINT": "interrupted", "SIGTERM": "terminated"}[how]
+    assert ran.returncode == code, ran.stderr
+    assert ran.stderr.splitlines() == [
+        f"jaxlint: {stopped}; files already fixed are complete, the rest untouched"
+    ], ran.stderr
+
+
 # The command line, where the worker that lints m0.py signals its parent and waits to be
 # stopped, and where the exit hook's write waits for the close it races with.
 HOOK_WAITS_FOR_THE_CLOSE = """
@@ -70,18 +92,8 @@ def test_the_exit_after_a_signal_prints_one_line(
 ) -> None:
     for n in range(6):
         (tmp_path / f"m{n}.py").write_text(BUGGY + "#\n" * (10 - n))  # m0.py first
-    ran = subprocess.run(
-        [sys.executable, "-c", HOOK_WAITS_FOR_THE_CLOSE, how, "--no-cache", "--fix", "-j", jobs],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    stopped = {"SIGINT": "interrupted", "SIGTERM": "terminated"}[how]
-    assert ran.returncode == code, ran.stderr
-    assert ran.stderr.splitlines() == [
-        f"jaxlint: {stopped}; files already fixed are complete, the rest untouched"
-    ], ran.stderr
+    ran = run_stopped(tmp_path, HOOK_WAITS_FOR_THE_CLOSE, how, "--no-cache", "--fix", "-j", jobs)
+    assert_stopped_with_one_line(ran, how, code)
 
 
 # The command line, where the signal is handled, as the parent takes in the first linted
@@ -144,18 +156,8 @@ def test_a_signal_whose_exception_is_dropped_on_its_way_still_stops_the_run(
 ) -> None:
     for n in range(6):
         (tmp_path / f"m{n}.py").write_text(BUGGY)
-    ran = subprocess.run(
-        [sys.executable, "-c", SIGNAL_WHERE_DROPPED, how, where, "--no-cache", "--fix", "-j", jobs],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    stopped = {"SIGINT": "interrupted", "SIGTERM": "terminated"}[how]
-    assert ran.returncode == code, ran.stderr
-    assert ran.stderr.splitlines() == [
-        f"jaxlint: {stopped}; files already fixed are complete, the rest untouched"
-    ], ran.stderr
+    ran = run_stopped(tmp_path, SIGNAL_WHERE_DROPPED, how, where, "--no-cache", "--fix", "-j", jobs)
+    assert_stopped_with_one_line(ran, how, code)
     assert "Found" not in ran.stdout and "All checks passed" not in ran.stdout
     # The signal came before the first fix was written: none was.
     assert [path.read_text() for path in sorted(tmp_path.glob("m*.py"))] == [BUGGY] * 6
@@ -196,13 +198,7 @@ run()
 def test_ctrl_c_dropped_before_the_check_begins_still_stops_it(tmp_path: Path) -> None:
     for n in range(3):
         (tmp_path / f"m{n}.py").write_text(BUGGY)
-    ran = subprocess.run(
-        [sys.executable, "-c", CTRL_C_DROPPED_AT_START, "--no-cache", "--fix"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    ran = run_stopped(tmp_path, CTRL_C_DROPPED_AT_START, "--no-cache", "--fix")
     assert ran.returncode == 130, ran.stderr
     assert len(ran.stderr.splitlines()) == 1, ran.stderr
     assert ran.stderr.startswith("jaxlint: interrupted"), ran.stderr
