@@ -2,7 +2,7 @@
 
     python benchmarks/app_corpus.py build DEST [--mirrors DIR] [--only NAME,...]
     python benchmarks/app_corpus.py split --dest DEST
-    python benchmarks/app_corpus.py score DEST --split tune|validation|heldout1|heldout2|heldout|all
+    python benchmarks/app_corpus.py score DEST --split tune|validation|heldout1|heldout2|heldout3|heldout|all
                                       [--verdicts FILE] [--select CODES] [--out FILE]
 
 ``benchmarks/app_corpus.toml`` pins each repository (owner/name) at a commit, with the
@@ -28,9 +28,9 @@ notebook) and code, or else by repository, path, code and the line's stripped te
 file that hangs the linter is reported as not finished, not waited for. Tune models only
 on the tune split; the validation split measures how the linter does on unseen code, and
 the heldout split, read by no one who tunes, how it does on code truly unseen. ``all``
-is tune and validation: heldout is scored only by naming it. ``heldout1`` and ``heldout2`` were
-earlier heldout splits: each one's score was reported once (stops 21 and 22), then it was
-released to tuning.
+is tune and validation: heldout is scored only by naming it. ``heldout1``, ``heldout2`` and
+``heldout3`` were earlier heldout splits: each one's score was reported once (stops 21,
+22 and 23), then it was released to tuning.
 
 Verdicts: ``real`` is a finding whose claim holds and whose code misbehaves under the
 transform; ``intended`` is a true claim about code that does it on purpose or harmlessly
@@ -71,7 +71,7 @@ SPLITS = ("tune", "validation")  # the ones `split` assigns
 HELD_OUT = "heldout"  # assigned by hand when pinned; `split` never moves it
 # A held-out set whose first score was reported, released to tuning; `split` never
 # moves it either, and `all` leaves it out so that tune/validation figures stay comparable.
-RELEASED = ("heldout1", "heldout2")
+RELEASED = ("heldout1", "heldout2", "heldout3")
 VERDICTS = ("real", "intended", "false")
 EXTENSIONS = (".py", ".ipynb")
 # A file belongs to the corpus when one of its lines imports a JAX-family library: the

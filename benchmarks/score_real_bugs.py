@@ -1,6 +1,6 @@
 """Score jaxlint on the regression suite of real bugs from public bug reports.
 
-    python benchmarks/score_real_bugs.py [--split old|tune|validation|heldout1|heldout2|heldout|all] [FOLDER]
+    python benchmarks/score_real_bugs.py [--split old|tune|validation|heldout1|heldout2|heldout3|heldout|all] [FOLDER]
 
 The suite is ``tests/real_bugs``. Every case there is a small module rewritten from a
 public issue thread or Q&A page (its ``# Source:`` comment); a buggy line carries
@@ -17,7 +17,8 @@ Tune on ``tune`` only; ``validation`` is the estimate on code nobody has tuned f
 ``heldout1`` (``tests/real_bugs/heldout1``) is a later batch from threads none of the
 others use, committed before it was first scored (issue 19); that score was reported
 once (stop 21) and the batch is now released to tuning; ``heldout2`` is the next batch,
-released in the same way after its score was reported (stop 22). ``heldout``
+released in the same way after its score was reported (stop 22), and ``heldout3`` the
+one after (stop 23). ``heldout``
 (``tests/real_bugs/heldout``) is the next such batch: its first score is the estimate on
 reports nobody has read; never tune on it. ``all`` prints each split, then
 all of them together. FOLDER, if given, scores every
@@ -57,6 +58,7 @@ SPLIT_FOLDERS: dict[str, str] = {
     "validation": "validation",
     "heldout1": "heldout1",
     "heldout2": "heldout2",
+    "heldout3": "heldout3",
     "heldout": "heldout",
 }
 SPLITS: tuple[str, ...] = (*SPLIT_FOLDERS, "all")
