@@ -64,7 +64,12 @@ def test_recorded_split_is_the_one_the_rule_assigns() -> None:
 
 @pytest.mark.parametrize(
     ("split", "repositories", "lines"),
-    [("heldout1", 50, 300_000), ("heldout2", 37, 250_000), ("heldout3", 77, 250_000)],
+    [
+        ("heldout1", 50, 300_000),
+        ("heldout2", 37, 250_000),
+        ("heldout3", 77, 250_000),
+        ("heldout", 72, 345_000),
+    ],
 )
 def test_heldout_split_is_large_and_left_out_of_all(
     split: str, repositories: int, lines: int
