@@ -9,7 +9,7 @@ import jax.numpy as jnp
 class Test:
     @partial(jax.jit, static_argnums=(1,))  # expect: JL013
     def f(self, x, neg):
-        return -x if neg else x
+        return -x if neg else x  # expect: JL006
 
 
 arr = jnp.array([1, 2])

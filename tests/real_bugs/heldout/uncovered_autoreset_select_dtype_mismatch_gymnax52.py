@@ -43,6 +43,6 @@ def step_fixed(key, state, action):
     return jax.tree_util.tree_map(lambda x, y: jax.lax.select(done, x, y), state_re, state_st)
 
 
-key = jax.random.PRNGKey(0)
-print(step_fixed(key, reset_env_fixed(key), jnp.ones(2)))
-print(step(key, EnvState(position=jnp.zeros(2), time=jnp.int32(0)), jnp.ones(2)))
+key_init, key_fixed, key_buggy = jax.random.split(jax.random.PRNGKey(0), 3)
+print(step_fixed(key_fixed, reset_env_fixed(key_init), jnp.ones(2)))
+print(step(key_buggy, EnvState(position=jnp.zeros(2), time=jnp.int32(0)), jnp.ones(2)))
