@@ -10,8 +10,8 @@ from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.edits import Fix
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import Binding, BindingKind, CallSite, Loop, Param, Scope, SemanticModel
+from jaxlint.model.analyze.decided import skipped_for_call
 from jaxlint.model.analyze.exclusive import exclusive_guards
-from jaxlint.model.analyze.questions import skipped_for_call
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.jl005_examples import INVALID_MORE, VALID_MORE
 from jaxlint.rules.jl005_key_split import KeyUse, key_held, split_before, split_in_loop
