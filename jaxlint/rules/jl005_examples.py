@@ -47,6 +47,29 @@ _VALID_PATHS = (
         """),
 )
 
+_VALID_RECORDS = (
+    # A record class (a dataclass, chex or flax dataclass, NamedTuple) stores the key it
+    # is called with as a field: no draw.
+    Valid("""
+        from typing import Generic, NamedTuple, TypeVar
+        import chex
+        import jax.random as jr
+        S = TypeVar("S")
+        @chex.dataclass
+        class DynamicsParams(Generic[S]):
+            key: chex.PRNGKey
+            state: S
+        class Carry(NamedTuple):
+            rng: chex.PRNGKey
+            step: int
+        class Dynamics:
+            def init_params(self, key: chex.PRNGKey):
+                param_key, state_key = jr.split(key, 2)
+                state = self.model.init(state_key)
+                return DynamicsParams(key=key, state=state), Carry(rng=key, step=0)
+        """),
+)
+
 _VALID_SPLIT = (
     # Distinct elements of one split are distinct keys; a list of keys may be changed
     # in place (`subkeys[0] = ...`), so its elements are not followed.
@@ -120,9 +143,39 @@ VALID_ATTRIBUTES = (
         """),
 )
 
-VALID_MORE = _VALID_PATHS + _VALID_SPLIT + VALID_ATTRIBUTES
+VALID_MORE = _VALID_PATHS + _VALID_RECORDS + _VALID_SPLIT + VALID_ATTRIBUTES
 
 INVALID_MORE = (
+    # A dataclass whose `__post_init__` draws from the key it is given: a consumer.
+    Invalid(
+        """
+        import dataclasses
+        import jax
+        @dataclasses.dataclass
+        class Noise:
+            key: jax.Array
+            def __post_init__(self):
+                self.values = jax.random.normal(self.key, (3,))
+        def make(key):
+            first, second = jax.random.split(key)
+            return Noise(key=key), first, second
+        """,
+        fixed="""
+        import dataclasses
+        import jax
+        @dataclasses.dataclass
+        class Noise:
+            key: jax.Array
+            def __post_init__(self):
+                self.values = jax.random.normal(self.key, (3,))
+        def make(key):
+            key, subkey = jax.random.split(key)
+            first, second = jax.random.split(subkey)
+            return Noise(key=key), first, second
+        """,
+        line=10,
+        message="already consumed by `jax.random.split`",
+    ),
     # The call leaves the flag at its default: it passes the early return and draws.
     Invalid(
         """

@@ -10,6 +10,7 @@ from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.edits import Fix
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import Binding, BindingKind, CallSite, Loop, Param, Scope, SemanticModel
+from jaxlint.model.analyze.classes import records_arguments
 from jaxlint.model.analyze.decided import skipped_for_call
 from jaxlint.model.analyze.exclusive import exclusive_guards
 from jaxlint.rules.base import Invalid, Rule, Valid
@@ -62,8 +63,8 @@ class _Consumers:
                 ):  # `load(rng, shuffle=False)` skips the arm that draws
                     return passed, f"`{callee.name}` (parameter `{param.name}`)", True
             return None  # a function we can read, which does not consume what it is given
-        if stores_or_only_traces(call, name):
-            return None
+        if stores_or_only_traces(call, name) or records_arguments(self.model, call, site.scope):
+            return None  # `Params(key=key)` of a dataclass: a field, not a draw
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value in jf.KEY_PARAMETER_NAMES:
                 return arg.value, f"the `{arg.keyword.value}=` argument of a call", False

@@ -216,3 +216,41 @@ def _dataclass_options(
             return None
         options[keyword] = value.value == "True"
     return options
+
+
+def records_arguments(model: SemanticModel, call: cst.Call, scope: Scope) -> bool:
+    """``call`` makes an instance of a record class of this file, which stores each
+    argument as a field, unchanged, and computes nothing from it: a class decorated
+    with one decorator of :data:`jaxlint.facts.objects.RECORD_DECORATORS` (no
+    ``init=False``) or a ``typing.NamedTuple``, with no ``__init__``, ``__post_init__``
+    or ``__new__`` of its own and no other base than ``Generic[...]`` (which defines none)."""
+    cls = model.class_named(call.func, scope)
+    if cls is None:
+        return False
+    node: cst.ClassDef = cls.node  # type: ignore[assignment]
+    outer = cls.parent or model.module_scope
+    if node.keywords or any(name in cls.bindings for name in REWRITING_METHODS):
+        return False
+    bases = []
+    for arg in node.bases:
+        base = arg.value.value if isinstance(arg.value, cst.Subscript) else arg.value
+        name = model.qualified_name(base, outer)
+        if arg.keyword is not None or name is None:
+            return False
+        if name != "typing.Generic":
+            bases.append(name)
+    if not node.decorators:
+        return bases == ["typing.NamedTuple"]
+    if bases or len(node.decorators) != 1:
+        return False
+    decorator = node.decorators[0].decorator
+    func = decorator.func if isinstance(decorator, cst.Call) else decorator
+    if model.qualified_name(func, outer) not in jf.RECORD_DECORATORS:
+        return False
+    for arg in decorator.args if isinstance(decorator, cst.Call) else ():
+        if arg.keyword is None or (
+            arg.keyword.value == "init"
+            and not (isinstance(arg.value, cst.Name) and arg.value.value == "True")
+        ):
+            return False
+    return True
