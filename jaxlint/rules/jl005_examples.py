@@ -48,6 +48,19 @@ _VALID_PATHS = (
 )
 
 _VALID_RECORDS = (
+    # A call binds to the definition that reaches it (a notebook redefines a helper in a
+    # later cell): the first `compute` takes no key.
+    Valid("""
+        import jax
+        def compute(scale):
+            return scale * 2.0
+        scale = 10.0
+        a = compute(scale)
+        b = compute(scale)
+        def compute(key, scale=1.0):
+            return scale * jax.random.normal(key, (3,))
+        c = compute(jax.random.key(0))
+        """),
     # A record class (a dataclass, chex or flax dataclass, NamedTuple) stores the key it
     # is called with as a field: no draw.
     Valid("""
