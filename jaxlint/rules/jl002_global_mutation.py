@@ -80,7 +80,10 @@ class GlobalMutation(Rule):
         attribute assignment on module-level or closed-over objects; and `self.attr = <traced
         value>` outside `__init__` and flax `setup`. A closed-over parameter of a factory
         counts as a container when every call of the factory in the file passes a new
-        list, dict or set (`make([0.0])`). Containers created inside the function are fine.
+        list, dict or set (`make([0.0])`). Containers created inside the function are fine,
+        and so is storing one of the function's own parameters, as given, into an object
+        whose method the function then calls (`model.params = params;
+        model.generate(...)`): the trace hands each call's argument to the method.
         A write to `self` in a method of a plain class that is itself handed to a
         transformation updates the object once; not where every call traces it afresh for
         shapes only (`jax.eval_shape(partial(self.init_weights, ...), key)`: a new

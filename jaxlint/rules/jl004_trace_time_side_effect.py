@@ -79,7 +79,9 @@ class TraceTimeSideEffect(Rule):
         traced once (`cond` traces both branches) and the message does not show once per
         iteration or per branch taken, as it reads. Functions given to `jax.debug.callback`,
         `io_callback` or `pure_callback` run on the host and are not flagged; neither is code
-        traced only by `jax.grad`/`value_and_grad`, which runs Python on every call.
+        traced only by `jax.grad`/`value_and_grad`, which runs Python on every call, nor a
+        `print` or log call in an arm that ends by raising: it is the message of the error
+        that stops the trace, and shows with it.
         """
     why_bad = """
         A traced function's Python body runs once per compilation, with abstract tracers.

@@ -170,7 +170,12 @@ class PrngKeyReuse(Rule):
         an arm of one `if` reach an arm of a later one whose guard contradicts it (`mode ==
         "a"`, then `mode != "a"`, `mode` not rebound between). A key stored as a field
         (`state.replace(rng=key)`, `dataclasses.replace`) or given to `jax.eval_shape`,
-        which only traces for shapes, is not consumed. `fold_in(key, i)` does not consume `key`: deriving several keys from one
+        which only traces for shapes, is not consumed; nor is one given to a record class of
+        the file (a dataclass, chex or flax dataclass or `NamedTuple` without an `__init__`
+        or `__post_init__` of its own), which stores it as a field. A function of the file
+        consumes a key only where its body draws from it or splits it on the path the call
+        takes: a flag the call passes (`deterministic=True`) that skips the arm with the
+        draw, or takes an arm that returns or raises before it, consumes nothing. `fold_in(key, i)` does not consume `key`: deriving several keys from one
         with distinct data is the intended use. The finding, at the second use, names the first.
         """
     why_bad = """

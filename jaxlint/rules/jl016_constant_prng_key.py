@@ -49,6 +49,8 @@ class ConstantPrngKey(Rule):
         only for shapes (`jax.eval_shape`), functions without parameters (constants by design), test
         functions and test classes, and a fallback for a key
         parameter the caller left out (`if key is None: key = jax.random.PRNGKey(0)`).
+        Nor is a constant key used only through `jax.random.fold_in(key, data)` with
+        data that is no constant (`state.step`): each call derives its own key.
         """
     why_bad = """
         A key is a value: the same seed gives the same key, and the same key the same
