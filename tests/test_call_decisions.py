@@ -1,5 +1,5 @@
-"""What one call of a function decides about its body (model/analyze/decided.py), which
-definition a call runs, and which calls only record their arguments."""
+"""What one call of a function decides about its body (model/analyze/decided.py), and
+which definition a call runs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import textwrap
 import libcst as cst
 
 from jaxlint.model import SemanticModel, build_model
-from jaxlint.model.analyze.classes import records_arguments
 from jaxlint.model.analyze.decided import skipped_for_call
 
 
@@ -68,45 +67,4 @@ def test_a_call_that_returns_before_the_draw_skips_it() -> None:
         'policy(obs, key, mode="sample")': False,  # reaches the draw
         'policy(obs, key, flag, mode="sample")': False,  # the flag is unknown
         'policy(obs, key, False, "sample")': False,
-    }
-
-
-def test_only_a_record_class_records_its_arguments() -> None:
-    model = model_of("""
-        import dataclasses
-        from typing import Generic, NamedTuple, TypeVar
-        import chex
-        T = TypeVar("T")
-        @chex.dataclass
-        class Params(Generic[T]):
-            key: object
-        class Carry(NamedTuple):
-            rng: object
-        @dataclasses.dataclass
-        class Drawn:
-            key: object
-            def __post_init__(self):
-                self.value = draw(self.key)
-        @dataclasses.dataclass(init=False)
-        class Custom:
-            key: object
-        class Base:
-            pass
-        @dataclasses.dataclass
-        class Derived(Base):
-            key: object
-        made = Params(key=1), Carry(rng=1), Drawn(key=1), Custom(), Derived(key=1)
-        """)
-    recorded = {
-        _code(site.call): records_arguments(model, site.call, site.scope)
-        for site in model.calls
-        if site.qualified_name is None or not site.qualified_name.startswith(("typing", "data"))
-    }
-    assert recorded == {
-        "Params(key=1)": True,
-        "Carry(rng=1)": True,
-        "Drawn(key=1)": False,  # its __post_init__ computes from the key
-        "Custom()": False,  # init=False: no generated __init__
-        "Derived(key=1)": False,  # a base of this file could define __post_init__
-        "draw(self.key)": False,
     }

@@ -163,39 +163,3 @@ def test_fold_in_gives_a_new_key_for_new_data() -> None:
         assert not bool(jnp.allclose(draws[1], draws[2]))
         again = jax.random.normal(jax.random.fold_in(base, 1), (4,))
         assert bool(jnp.array_equal(again, draws[1]))  # the same data: the same key
-
-
-def _record_decorator(name: str) -> Callable[[type], type]:
-    module_name, _, attribute = name.rpartition(".")
-    module = pytest.importorskip(module_name)
-    return getattr(module, attribute)  # type: ignore[no-any-return]
-
-
-@pytest.mark.parametrize("name", sorted(jf.RECORD_DECORATORS))
-def test_a_record_class_stores_the_key_it_is_given_unchanged(name: str) -> None:
-    """JL005 takes `Params(key=key)` of a class made by a decorator in
-    `RECORD_DECORATORS` (no `__init__`/`__post_init__` of its own) for a field: the
-    generated `__init__` stores the argument itself and draws nothing from it."""
-    decorate = _record_decorator(name)
-
-    class Params:
-        __annotations__ = {"key": object, "step": int}
-
-    made = decorate(Params)
-    key = jax.random.key(0)
-    record = made(key=key, step=3)
-    assert record.key is key
-    assert record.step == 3
-
-
-def test_a_named_tuple_stores_the_key_it_is_given_unchanged() -> None:
-    from typing import NamedTuple
-
-    assert "typing.NamedTuple" in jf.FIELD_TUPLE_BASES
-
-    class Carry(NamedTuple):
-        rng: object
-        step: int
-
-    key = jax.random.key(0)
-    assert Carry(rng=key, step=0).rng is key

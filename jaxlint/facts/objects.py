@@ -109,11 +109,6 @@ DATACLASS_HASHING: dict[tuple[bool, bool, bool], Hashing] = {
 #: (``class State(NamedTuple)``): hashed by value, every field hashed, so one unhashable
 #: field makes ``hash()`` raise TypeError, as a generated dataclass ``__hash__`` does.
 FIELD_TUPLE_BASES = frozenset({"typing.NamedTuple"})
-#: Class decorators whose generated ``__init__`` stores each argument, unchanged, as the
-#: field of its name (where the class defines no ``__init__``/``__post_init__``/``__new__``):
-#: calling such a class records what it is given and computes nothing from it.
-#: tests/test_random_facts.py runs each that is installed.
-RECORD_DECORATORS = frozenset({"dataclasses.dataclass", "chex.dataclass", "flax.struct.dataclass"})
 #: The annotations that make a dataclass's argument one it never stores (nor hashes).
 UNSTORED_FIELD_ANNOTATIONS = frozenset({"dataclasses.InitVar"})
 #: Python's rule for a plain class (no base, decorator or metaclass): by which of

@@ -47,7 +47,7 @@ _VALID_PATHS = (
         """),
 )
 
-_VALID_RECORDS = (
+_VALID_DEFINITIONS = (
     # A call binds to the definition that reaches it (a notebook redefines a helper in a
     # later cell): the first `compute` takes no key.
     Valid("""
@@ -60,26 +60,6 @@ _VALID_RECORDS = (
         def compute(key, scale=1.0):
             return scale * jax.random.normal(key, (3,))
         c = compute(jax.random.key(0))
-        """),
-    # A record class (a dataclass, chex or flax dataclass, NamedTuple) stores the key it
-    # is called with as a field: no draw.
-    Valid("""
-        from typing import Generic, NamedTuple, TypeVar
-        import chex
-        import jax.random as jr
-        S = TypeVar("S")
-        @chex.dataclass
-        class DynamicsParams(Generic[S]):
-            key: chex.PRNGKey
-            state: S
-        class Carry(NamedTuple):
-            rng: chex.PRNGKey
-            step: int
-        class Dynamics:
-            def init_params(self, key: chex.PRNGKey):
-                param_key, state_key = jr.split(key, 2)
-                state = self.model.init(state_key)
-                return DynamicsParams(key=key, state=state), Carry(rng=key, step=0)
         """),
 )
 
@@ -156,39 +136,9 @@ VALID_ATTRIBUTES = (
         """),
 )
 
-VALID_MORE = _VALID_PATHS + _VALID_RECORDS + _VALID_SPLIT + VALID_ATTRIBUTES
+VALID_MORE = _VALID_PATHS + _VALID_DEFINITIONS + _VALID_SPLIT + VALID_ATTRIBUTES
 
 INVALID_MORE = (
-    # A dataclass whose `__post_init__` draws from the key it is given: a consumer.
-    Invalid(
-        """
-        import dataclasses
-        import jax
-        @dataclasses.dataclass
-        class Noise:
-            key: jax.Array
-            def __post_init__(self):
-                self.values = jax.random.normal(self.key, (3,))
-        def make(key):
-            first, second = jax.random.split(key)
-            return Noise(key=key), first, second
-        """,
-        fixed="""
-        import dataclasses
-        import jax
-        @dataclasses.dataclass
-        class Noise:
-            key: jax.Array
-            def __post_init__(self):
-                self.values = jax.random.normal(self.key, (3,))
-        def make(key):
-            key, subkey = jax.random.split(key)
-            first, second = jax.random.split(subkey)
-            return Noise(key=key), first, second
-        """,
-        line=10,
-        message="already consumed by `jax.random.split`",
-    ),
     # The call leaves the flag at its default: it passes the early return and draws.
     Invalid(
         """

@@ -10,7 +10,6 @@ from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.edits import Fix
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import Binding, BindingKind, CallSite, Loop, Param, Scope, SemanticModel
-from jaxlint.model.analyze.classes import records_arguments
 from jaxlint.model.analyze.decided import skipped_for_call
 from jaxlint.model.analyze.exclusive import exclusive_guards
 from jaxlint.rules.base import Invalid, Rule, Valid
@@ -63,8 +62,8 @@ class _Consumers:
                 ):  # `load(rng, shuffle=False)` skips the arm that draws
                     return passed, f"`{callee.name}` (parameter `{param.name}`)", True
             return None  # a function we can read, which does not consume what it is given
-        if stores_or_only_traces(call, name) or records_arguments(self.model, call, site.scope):
-            return None  # `Params(key=key)` of a dataclass: a field, not a draw
+        if stores_or_only_traces(call, name):
+            return None
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value in jf.KEY_PARAMETER_NAMES:
                 return arg.value, f"the `{arg.keyword.value}=` argument of a call", False
@@ -170,9 +169,7 @@ class PrngKeyReuse(Rule):
         an arm of one `if` reach an arm of a later one whose guard contradicts it (`mode ==
         "a"`, then `mode != "a"`, `mode` not rebound between). A key stored as a field
         (`state.replace(rng=key)`, `dataclasses.replace`) or given to `jax.eval_shape`,
-        which only traces for shapes, is not consumed; nor is one given to a record class of
-        the file (a dataclass, chex or flax dataclass or `NamedTuple` without an `__init__`
-        or `__post_init__` of its own), which stores it as a field. A function of the file
+        which only traces for shapes, is not consumed. A function of the file
         consumes a key only where its body draws from it or splits it on the path the call
         takes: a flag the call passes (`deterministic=True`) that skips the arm with the
         draw, or takes an arm that returns or raises before it, consumes nothing. `fold_in(key, i)` does not consume `key`: deriving several keys from one
