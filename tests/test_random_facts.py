@@ -151,3 +151,15 @@ def test_seed_is_where_a_distribution_sampler_takes_its_key() -> None:
     assert float(normal.sample(seed=keys[0])) != float(normal.sample(seed=keys[1]))
     # Another distribution, the same key: the same underlying bits.
     assert float(uniform.sample(seed=keys[1])) == float(jax.random.uniform(keys[1]))
+
+
+def test_fold_in_gives_a_new_key_for_new_data() -> None:
+    """JL016 leaves `fold_in(PRNGKey(0), step)` alone: a constant key folded with data
+    that changes gives a different key, and different draws, for each value."""
+    for make in (jax.random.PRNGKey, jax.random.key):
+        base = make(0)
+        draws = [jax.random.normal(jax.random.fold_in(base, step), (4,)) for step in range(3)]
+        assert not bool(jnp.allclose(draws[0], draws[1]))
+        assert not bool(jnp.allclose(draws[1], draws[2]))
+        again = jax.random.normal(jax.random.fold_in(base, 1), (4,))
+        assert bool(jnp.array_equal(again, draws[1]))  # the same data: the same key

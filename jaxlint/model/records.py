@@ -402,6 +402,8 @@ class CallResolver(Protocol):
 
     def function_of(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None: ...
 
+    def function_at(self, expr: cst.BaseExpression, scope: Scope, ordinal: int) -> Scope | None: ...
+
     def constructor_of(self, expr: cst.BaseExpression, scope: Scope) -> Scope | None: ...
 
     def decorated_with(self, function: Scope, name: str) -> bool: ...
@@ -424,8 +426,10 @@ class CallSite(Site):
 
     @functools.cached_property
     def callee(self) -> Scope | None:
-        """The function defined in this file that the call reaches, if known."""
-        return self.resolver.function_of(self.call.func, self.scope)
+        """The function defined in this file that the call reaches, if known: for a name
+        its own scope defines more than once (a notebook's cell redefining a helper),
+        the definition that reaches the call, not the last one."""
+        return self.resolver.function_at(self.call.func, self.scope, self.ordinal)
 
     @functools.cached_property
     def constructor(self) -> Scope | None:

@@ -6,6 +6,15 @@ from jaxlint.rules.base import Invalid, Valid
 VALID = (
     Valid("""
         import jax
+        def main(model, batches, params):
+            def generate_step(params, batch):
+                model.params = params  # handed to generate below: each call's own params
+                return model.generate(batch["inputs"]).sequences
+            p_generate_step = jax.pmap(generate_step, "batch")
+            return [p_generate_step(params, batch) for batch in batches]
+        """),
+    Valid("""
+        import jax
         class Sampler:
             def __init__(self, weights=None):
                 self.weights = weights
@@ -139,6 +148,22 @@ VALID = (
 )
 
 INVALID = (
+    Invalid(
+        """
+        import jax
+        def main(model, batches, params):
+            def generate_step(params, batch):
+                model.params = params  # handed to generate below: fine
+                model.calls = model.calls + 1  # not an argument: counts one trace, not calls
+                return model.generate(batch["inputs"]).sequences
+            p_generate_step = jax.pmap(generate_step, "batch")
+            return [p_generate_step(params, batch) for batch in batches]
+        """,
+        count=1,
+        line=5,
+        column=9,
+        message="`model.calls = ...` sets an attribute of a closed-over object",
+    ),
     Invalid(
         """
         import jax

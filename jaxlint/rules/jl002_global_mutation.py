@@ -80,7 +80,10 @@ class GlobalMutation(Rule):
         attribute assignment on module-level or closed-over objects; and `self.attr = <traced
         value>` outside `__init__` and flax `setup`. A closed-over parameter of a factory
         counts as a container when every call of the factory in the file passes a new
-        list, dict or set (`make([0.0])`). Containers created inside the function are fine.
+        list, dict or set (`make([0.0])`). Containers created inside the function are fine,
+        and so is storing one of the function's own parameters, as given, into an object
+        whose method the function then calls (`model.params = params;
+        model.generate(...)`): the trace hands each call's argument to the method.
         A write to `self` in a method of a plain class that is itself handed to a
         transformation updates the object once; not where every call traces it afresh for
         shapes only (`jax.eval_shape(partial(self.init_weights, ...), key)`: a new
@@ -273,6 +276,8 @@ class GlobalMutation(Rule):
                 value is None or model.traced_fact(value, store) is not Fact.YES
             ):
                 return None  # `elif self.scale is not None: self.scale = dict(...)`: set up
+            if self.passed_through(model, function, store, base.value, value):
+                return None
             where = "module-level" if found.owner.kind is ScopeKind.MODULE else "closed-over"
             return Diagnostic(
                 self.code,
@@ -312,6 +317,32 @@ class GlobalMutation(Rule):
                 f"{self.via(model, function)}",
             )
         return None
+
+    @staticmethod
+    def passed_through(
+        model: SemanticModel,
+        function: Scope,
+        store: StoreSite,
+        base: str,
+        value: cst.BaseExpression | None,
+    ) -> bool:
+        """``model.params = params; model.generate(...)``: the store hands one of the
+        traced function's own parameters, as given, to a method of the object that the
+        function calls after it. The trace then computes with the argument of each call
+        (the compiled function takes it as an input), so nothing is lost after the
+        first call; the tracer left in the attribute fails loudly if read outside
+        (``UnexpectedTracerError``), never silently."""
+        if not isinstance(value, cst.Name) or value.value not in function.params:
+            return False
+        if len(function.bindings.get(value.value, ())) != 1:
+            return False  # rebound in the body: not the argument as given
+        return any(
+            site.ordinal > store.ordinal
+            and isinstance(func := site.call.func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == base
+            for site in function.calls
+        )
 
     def attribute_item_store(
         self, model: SemanticModel, store: StoreSite, function: Scope, holder: cst.Attribute

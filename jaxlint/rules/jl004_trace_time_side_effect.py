@@ -21,6 +21,7 @@ from jaxlint.model import (
 from jaxlint.model.analyze.questions import traced_context
 from jaxlint.rules.base import Invalid, Rule, Valid, reported
 from jaxlint.rules.triggers import Trigger
+from jaxlint.syntax.statements import arm_body, ends_in_raise
 
 
 def _compiled_function(model: SemanticModel, scope: Scope) -> Scope | None:
@@ -78,7 +79,9 @@ class TraceTimeSideEffect(Rule):
         traced once (`cond` traces both branches) and the message does not show once per
         iteration or per branch taken, as it reads. Functions given to `jax.debug.callback`,
         `io_callback` or `pure_callback` run on the host and are not flagged; neither is code
-        traced only by `jax.grad`/`value_and_grad`, which runs Python on every call.
+        traced only by `jax.grad`/`value_and_grad`, which runs Python on every call, nor a
+        `print` or log call in an arm that ends by raising: it is the message of the error
+        that stops the trace, and shows with it.
         """
     why_bad = """
         A traced function's Python body runs once per compilation, with abstract tracers.
@@ -117,6 +120,22 @@ class TraceTimeSideEffect(Rule):
         in as a `jax.random` key, and measure time outside the traced function.
         """
     valid = (
+        Valid("""
+            import jax
+            import jax.numpy as jnp
+            def values(x, method):
+                if method == "linear":
+                    return x * 2
+                elif method == "cubic":
+                    return x**3
+                else:
+                    # the message of the error that stops the trace, shown with it
+                    print(f"unknown method {method} for {x}")
+                    assert False
+            @jax.jit
+            def render(x):
+                return jnp.sum(values(x, "linear"))
+            """),
         Valid("""
             import functools
             import json
@@ -309,6 +328,33 @@ class TraceTimeSideEffect(Rule):
         Invalid(
             """
             import jax
+            def values(x, method):
+                if method == "cubic":
+                    print("cubic", x)  # this arm goes on: the print runs once, at trace time
+                    x = x**3
+                    assert x is not None
+                return x
+            @jax.jit
+            def render(x):
+                return values(x, "cubic")
+            """,
+            fixed="""
+            import jax
+            def values(x, method):
+                if method == "cubic":
+                    jax.debug.print("cubic {x}", x=x)  # this arm goes on: the print runs once, at trace time
+                    x = x**3
+                    assert x is not None
+                return x
+            @jax.jit
+            def render(x):
+                return values(x, "cubic")
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            import jax
             import sys
             @jax.jit
             def step(x):
@@ -429,6 +475,10 @@ class TraceTimeSideEffect(Rule):
         context = traced_context(model, function)
         printing = name in jf.PRINT_CALLS
         if printing or self.is_logging(model, name, call, site):
+            if site.branch is not None and ends_in_raise(
+                arm_body(site.branch.node, site.branch.index)
+            ):
+                return None  # the message of an error that stops the trace: shown with it
             static = self.shows_only_static(model, site)
             # A lax body is traced once (both branches of a cond): even a constant message
             # there does not show once per iteration or per branch taken, as it reads.

@@ -32,6 +32,35 @@ _VALID_PATHS = (
             eval_loader = make_loader(rng, evaluation, shuffle=False)  # draws nothing
             return train_loader, eval_loader
         """),
+    Valid("""
+        import jax
+        def policy(params, obs, key, deterministic=False):
+            mean = params * obs
+            if deterministic:
+                return mean  # an evaluation call leaves here, before the draw
+            return mean + jax.random.normal(key, mean.shape)
+        def evaluate(params, obs, seed):
+            key = jax.random.key(seed)
+            first = policy(params, obs, key, deterministic=True)
+            second = policy(params, obs, key, True)
+            return first, second, jax.random.split(key)
+        """),
+)
+
+_VALID_DEFINITIONS = (
+    # A call binds to the definition that reaches it (a notebook redefines a helper in a
+    # later cell): the first `compute` takes no key.
+    Valid("""
+        import jax
+        def compute(scale):
+            return scale * 2.0
+        scale = 10.0
+        a = compute(scale)
+        b = compute(scale)
+        def compute(key, scale=1.0):
+            return scale * jax.random.normal(key, (3,))
+        c = compute(jax.random.key(0))
+        """),
 )
 
 _VALID_SPLIT = (
@@ -107,9 +136,35 @@ VALID_ATTRIBUTES = (
         """),
 )
 
-VALID_MORE = _VALID_PATHS + _VALID_SPLIT + VALID_ATTRIBUTES
+VALID_MORE = _VALID_PATHS + _VALID_DEFINITIONS + _VALID_SPLIT + VALID_ATTRIBUTES
 
 INVALID_MORE = (
+    # The call leaves the flag at its default: it passes the early return and draws.
+    Invalid(
+        """
+        import jax
+        def policy(params, obs, key, deterministic=False):
+            if deterministic:
+                return params * obs
+            return params * obs + jax.random.normal(key, obs.shape)
+        def rollout(params, obs, key):
+            action = policy(params, obs, key)
+            return action, jax.random.split(key)
+        """,
+        fixed="""
+        import jax
+        def policy(params, obs, key, deterministic=False):
+            if deterministic:
+                return params * obs
+            return params * obs + jax.random.normal(key, obs.shape)
+        def rollout(params, obs, key):
+            key, subkey = jax.random.split(key)
+            action = policy(params, obs, subkey)
+            return action, jax.random.split(key)
+        """,
+        line=8,
+        message="already consumed by `policy` (parameter `key`)",
+    ),
     # One element of an array of keys, by a literal index, drawn from twice.
     Invalid(
         """

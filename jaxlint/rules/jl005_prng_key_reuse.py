@@ -10,8 +10,8 @@ from jaxlint.facts import jaxfacts as jf
 from jaxlint.fix.edits import Fix
 from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import Binding, BindingKind, CallSite, Loop, Param, Scope, SemanticModel
+from jaxlint.model.analyze.decided import skipped_for_call
 from jaxlint.model.analyze.exclusive import exclusive_guards
-from jaxlint.model.analyze.questions import skipped_for_call
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.jl005_examples import INVALID_MORE, VALID_MORE
 from jaxlint.rules.jl005_key_split import KeyUse, key_held, split_before, split_in_loop
@@ -169,7 +169,10 @@ class PrngKeyReuse(Rule):
         an arm of one `if` reach an arm of a later one whose guard contradicts it (`mode ==
         "a"`, then `mode != "a"`, `mode` not rebound between). A key stored as a field
         (`state.replace(rng=key)`, `dataclasses.replace`) or given to `jax.eval_shape`,
-        which only traces for shapes, is not consumed. `fold_in(key, i)` does not consume `key`: deriving several keys from one
+        which only traces for shapes, is not consumed. A function of the file
+        consumes a key only where its body draws from it or splits it on the path the call
+        takes: a flag the call passes (`deterministic=True`) that skips the arm with the
+        draw, or takes an arm that returns or raises before it, consumes nothing. `fold_in(key, i)` does not consume `key`: deriving several keys from one
         with distinct data is the intended use. The finding, at the second use, names the first.
         """
     why_bad = """

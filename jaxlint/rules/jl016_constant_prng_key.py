@@ -49,6 +49,8 @@ class ConstantPrngKey(Rule):
         only for shapes (`jax.eval_shape`), functions without parameters (constants by design), test
         functions and test classes, and a fallback for a key
         parameter the caller left out (`if key is None: key = jax.random.PRNGKey(0)`).
+        Nor is a constant key used only through `jax.random.fold_in(key, data)` with
+        data that is no constant (`state.step`): each call derives its own key.
         """
     why_bad = """
         A key is a value: the same seed gives the same key, and the same key the same
@@ -105,6 +107,17 @@ class ConstantPrngKey(Rule):
             """),
         Valid("""
             import jax
+            from functools import partial
+            @partial(jax.jit, static_argnames=("train",))
+            def forward(state, batch, train):
+                # folded with the step: a new dropout key on every step
+                rngs = {"dropout": jax.random.fold_in(jax.random.PRNGKey(0), state.step)}
+                base = jax.random.key(1)
+                noise = jax.random.normal(jax.random.fold_in(base, state.step), batch.shape)
+                return state.apply_fn(state.params, batch + noise, train=train, rngs=rngs)
+            """),
+        Valid("""
+            import jax
             def main():
                 key = jax.random.PRNGKey(42)  # not traced: the usual top of a script
                 return key
@@ -129,6 +142,16 @@ class ConstantPrngKey(Rule):
             """,
             line=4,
             column=11,
+            message="`jax.random.PRNGKey(0)` makes the same key on every call",
+        ),
+        Invalid(
+            """
+            import jax
+            @jax.jit
+            def noise(x):
+                key = jax.random.fold_in(jax.random.PRNGKey(0), 3)  # folded with a constant
+                return x + jax.random.normal(key, x.shape)
+            """,
             message="`jax.random.PRNGKey(0)` makes the same key on every call",
         ),
         Invalid("""
@@ -196,6 +219,8 @@ class ConstantPrngKey(Rule):
         )
         if seed is None or not self.constant_seed(model, seed, site.scope):
             return None
+        if self.folded_with_data(model, site):
+            return None  # `fold_in(PRNGKey(0), step)`: a new key for every step
         function = site.scope.enclosing_function()
         if function is None:
             return None
@@ -228,6 +253,38 @@ class ConstantPrngKey(Rule):
             f"`{source_text(site.call, 40)}` makes the same key on every call "
             f"({traced_context(model, function)}): every call draws the same random numbers; "
             "take the key as an argument and split it (`jax.random.split`)",
+        )
+
+    def folded_with_data(self, model: SemanticModel, site: CallSite) -> bool:
+        """Every use of the key ``site`` makes is ``jax.random.fold_in(key, data)`` with
+        data that is no constant (``state.step``): each call then derives its own key,
+        which is what ``fold_in`` is for. The key is given to ``fold_in`` directly, or
+        bound once to a name that the function reads only there."""
+        folds = [
+            other
+            for other in site.scope.calls
+            if other.qualified_name == "jax.random.fold_in" and len(other.call.args) >= 2
+        ]
+        key: cst.BaseExpression = site.call
+        holder = None
+        for store in site.scope.bindings.values():
+            if len(store) == 1 and store[0].value is site.call:
+                holder = store[0].name
+        if holder is not None:
+            reads = [name for name in site.scope.reads if name.value == holder]
+            if not reads:
+                return False
+            found = [f for f in folds if any(f.call.args[0].value is r for r in reads)]
+            if len(found) != len(reads):
+                return False
+        else:
+            found = [f for f in folds if f.call.args[0].value is key]
+            if not found:
+                return False
+        return all(
+            not _integer_literal(f.call.args[1].value)
+            and not self.constant_seed(model, f.call.args[1].value, site.scope)
+            for f in found
         )
 
     def constant_seed(self, model: SemanticModel, seed: cst.BaseExpression, scope: Scope) -> bool:

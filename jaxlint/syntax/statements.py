@@ -67,6 +67,38 @@ def flow_exit(body: cst.CSTNode | None) -> FlowExit | None:
     return statement_exit(body.body[-1])
 
 
+def ends_in_raise(body: cst.CSTNode | None) -> bool:
+    """A block whose last statement raises: ``raise ...``, or ``assert False`` (an
+    ``assert`` of a false literal, which raises whenever it runs)."""
+    if isinstance(body, cst.Else | cst.Finally | cst.MatchCase):
+        body = body.body
+    if isinstance(body, cst.IndentedBlock) and body.body:
+        last = body.body[-1]
+        if not isinstance(last, cst.SimpleStatementLine):
+            return False
+        body = last
+    if not isinstance(body, cst.SimpleStatementLine | cst.SimpleStatementSuite) or not body.body:
+        return False
+    final = body.body[-1]
+    if isinstance(final, cst.Raise):
+        return True
+    if isinstance(final, cst.Assert):
+        test = final.test
+        falsy = isinstance(test, cst.Name) and test.value in ("False", "None")
+        return falsy or (isinstance(test, cst.Integer) and test.value == "0")
+    return False
+
+
+def arm_body(node: cst.CSTNode, index: int) -> cst.CSTNode | None:
+    """The suite of the arm ``index`` of an ``if`` (0: its body, 1: its ``else`` or
+    ``elif``) or of a ``match`` (its case's position)."""
+    if isinstance(node, cst.If):
+        return node.body if index == 0 else node.orelse
+    if isinstance(node, cst.Match) and index < len(node.cases):
+        return node.cases[index].body
+    return None
+
+
 def statement_exit(last: cst.BaseStatement) -> FlowExit | None:
     if isinstance(last, cst.SimpleStatementLine):
         return _EXITS.get(type(last.body[-1]))

@@ -19,7 +19,8 @@ from jaxlint.model import (
     reaching_bindings,
     string_key,
 )
-from jaxlint.model.lattices.flags import FlagTest, callers_in_sight
+from jaxlint.model.analyze.decided import flag_test
+from jaxlint.model.lattices.flags import callers_in_sight
 from jaxlint.model.records import ConditionSite
 from jaxlint.syntax.statements import FlowExit, flow_exit
 
@@ -279,27 +280,6 @@ def _returns_on_tracer_test(model: SemanticModel, scope: Scope) -> list[Conditio
     return [condition for condition in conditions if cache.get(id(condition)) is Fact.YES]
 
 
-def _flag_test(test: cst.BaseExpression) -> tuple[cst.Name, FlagTest, bool] | None:
-    """``flag``, ``not flag``, ``flag is None``, ``flag is not None``: the name tested,
-    what is asked of it, and whether the answer is negated."""
-    if isinstance(test, cst.Name):
-        return test, FlagTest.TRUTHY, False
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        inner = _flag_test(test.expression)
-        return None if inner is None else (inner[0], inner[1], not inner[2])
-    if (
-        isinstance(test, cst.Comparison)
-        and isinstance(test.left, cst.Name)
-        and len(test.comparisons) == 1
-        and isinstance(test.comparisons[0].comparator, cst.Name)
-        and test.comparisons[0].comparator.value == "None"
-    ):
-        operator = test.comparisons[0].operator
-        if isinstance(operator, cst.Is | cst.IsNot):
-            return test.left, FlagTest.IS_NONE, isinstance(operator, cst.IsNot)
-    return None
-
-
 def unreached_by_traced_callers(
     model: SemanticModel, branch: Branch | None, function: Scope
 ) -> bool:
@@ -312,7 +292,7 @@ def unreached_by_traced_callers(
     current = branch
     while current is not None:
         test = getattr(current.node, "test", None)
-        flag = None if test is None else _flag_test(test)
+        flag = None if test is None else flag_test(test)
         if flag is not None and flag[0].value in function.params:
             name, asked, negated = flag
             holds = model.flag_fact(name, Point(function, current.ordinal), asked)
@@ -321,33 +301,6 @@ def unreached_by_traced_callers(
                 if taken != (current.index == 0):  # arm 0 runs when it passes
                     return True
         current = current.parent
-    return False
-
-
-def skipped_for_call(model: SemanticModel, inner: Site, call: CallSite) -> bool:
-    """``inner``, code of the function ``call`` calls, sits in an arm that this call does
-    not take: the arm's test reads a flag parameter (``if shuffle:``, ``if rng is None:``)
-    for which the call passes, or leaves at its default, a value that selects the other
-    arm (``shuffle=False``)."""
-    function = call.callee
-    if function is None or inner.scope is not function:
-        return False
-    arm = inner.branch
-    while arm is not None:
-        test = getattr(arm.node, "test", None)
-        flag = None if test is None else _flag_test(test)
-        param = None if flag is None else function.params.get(flag[0].value)
-        passed = None if param is None else call.argument(param)
-        if flag is not None and passed is not None:
-            where = Point(call.scope, call.ordinal)
-            if passed is param.default:  # type: ignore[union-attr]
-                where = Point(function.parent or model.module_scope, 0)  # any binding
-            holds = model.flag_fact(passed, where, flag[1])
-            if holds is not Fact.UNKNOWN:
-                taken = (holds is Fact.YES) != flag[2]  # whether the test passes
-                if taken != (arm.index == 0):  # arm 0 runs when it passes
-                    return True
-        arm = arm.parent
     return False
 
 
