@@ -35,3 +35,13 @@ def test_tree_map_calls_its_function_once_per_leaf_with_the_closed_over_key() ->
     keys = dict(zip(tree, jax.random.split(key, 2), strict=True))
     fixed = jax.tree.map(lambda g, k: g + jax.random.normal(k, g.shape), tree, keys)
     assert not bool((fixed["a"] == fixed["b"]).all())
+
+
+def test_one_key_picks_the_same_order_for_every_leaf() -> None:
+    # Why permutation and choice are not per-leaf reuse: the shared order aligns a batch.
+    key = jax.random.key(0)
+    batch = {"obs": jnp.arange(8.0), "action": jnp.arange(8.0) * 10}
+    shuffled = jax.tree.map(lambda x: jax.random.permutation(key, x), batch)
+    assert bool((shuffled["action"] == shuffled["obs"] * 10).all())
+    picked = jax.tree.map(lambda x: jax.random.choice(key, x, (4,), replace=False), batch)
+    assert bool((picked["action"] == picked["obs"] * 10).all())

@@ -118,6 +118,9 @@ _VALID_LEAVES = (
         def jitter(x, key):
             x = jax.numpy.asarray(x)
             return jax.tree.map(lambda a: a + jax.random.normal(key, a.shape), x)  # one leaf
+        def minibatch(batch, key):
+            # One order for every leaf: observations and actions stay aligned.
+            return jax.tree.map(lambda x: jax.random.permutation(key, x), batch)
         """),
 )
 
