@@ -121,6 +121,10 @@ _VALID_LEAVES = (
         def minibatch(batch, key):
             # One order for every leaf: observations and actions stay aligned.
             return jax.tree.map(lambda x: jax.random.permutation(key, x), batch)
+        def shuffle(x, rng):
+            return jax.random.permutation(rng, x.reshape(-1, *x.shape[2:]))
+        def minibatches(transitions, rng):
+            return jax.tree.map(lambda x: shuffle(x, rng), transitions)  # through a helper
         """),
 )
 

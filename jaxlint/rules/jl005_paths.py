@@ -82,9 +82,13 @@ def leaf_mapping(model: SemanticModel, site: CallSite, name: str) -> CallSite | 
     every leaf of a tree, where that function consumes the key ``name`` of an enclosing
     scope and never rebinds it: every leaf's call draws from the same key (``tree_map(
     lambda g: g + normal(rng, g.shape), grads)``). Not where every tree mapped is one
-    array (one leaf, one draw), nor for a draw that picks an order or indices
-    (``permutation``, ``choice``): one order for every leaf keeps a batch aligned."""
-    if site.qualified_name in jf.RANDOM_SELECTING:
+    array (one leaf, one draw). Only for a ``jax.random`` draw of values written in the
+    function: not ``permutation`` or ``choice`` (one order for every leaf keeps a batch
+    aligned), not ``split`` or a helper, which may do either."""
+    name = site.qualified_name or ""
+    if not name.startswith("jax.random.") or name in jf.RANDOM_SELECTING:
+        return None
+    if name in jf.KEY_MAKING_CALLS:
         return None
     function = site.scope
     if not function.is_function or name in function.bindings:

@@ -167,8 +167,9 @@ class PrngKeyReuse(Rule):
         body (or comprehension) and never replaced in that body: every iteration reuses it,
         and for a key a function closes over and consumes where `jax.tree.map` (or
         `tree_util.tree_map`, `map_with_path`) applies that function to every leaf of a tree
-        that is not one array: every leaf reuses it (not for `permutation` or `choice`,
-        whose one order for every leaf keeps the arrays of a batch aligned).
+        that is not one array: every leaf reuses it (for the `jax.random` draws of values
+        only: `permutation` and `choice` give one order for every leaf, which keeps the
+        arrays of a batch aligned, and `split` or a helper may do the same).
 
         Works through aliases (`import jax.random as jr`, `from jax import random`) and for
         typed keys (`jax.random.key`) as for legacy `PRNGKey`s. The two arms of an
