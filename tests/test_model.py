@@ -333,7 +333,9 @@ CONSTRUCTED, ANNOTATED = ArrayProof.CONSTRUCTED, ArrayProof.ANNOTATED
         ("return annotated + jnp.ones(2)", CONSTRUCTED),  # one made part makes an array
         # Made on one path, annotated on the other: the claim rests on the annotation.
         ("y = annotated\n    if q:\n        y = jnp.zeros(3)\n    return y", ANNOTATED),
-        ("return helper(annotated)", ArrayProof.UNKNOWN),  # untraced: not followed
+        # A host helper gives what it returns, its parameter what every call passes.
+        ("return helper(annotated)", ANNOTATED),
+        ("return helper(annotated) + helper(np.ones(2))", ArrayProof.UNKNOWN),  # disagree
         ("return np.zeros(3)", ArrayProof.NOT_ARRAY),
         ("return count", ArrayProof.NOT_ARRAY),  # an annotation saying "no" still counts
         ("return q", ArrayProof.UNKNOWN),

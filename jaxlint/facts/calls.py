@@ -22,6 +22,10 @@ RANDOM_NON_CONSUMING = frozenset(
         "jax.random.threefry2x32_p",
     }
 )
+#: ``jax.random`` draws that pick an order or a selection of indices: one key given to
+#: every leaf of a tree (every array of a batch) picks the same rows of each, the idiom
+#: that keeps them aligned (a minibatch shuffle), not a reuse that correlates values.
+RANDOM_SELECTING = frozenset({"jax.random.permutation", "jax.random.choice"})
 #: Annotations of a PRNG key.
 KEY_ANNOTATIONS = frozenset(
     {"jax.random.PRNGKeyArray", "jax.random.KeyArray", "chex.PRNGKey", "jaxtyping.PRNGKeyArray"}

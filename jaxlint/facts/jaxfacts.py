@@ -464,6 +464,7 @@ from jaxlint.facts.calls import (  # noqa: E402, F401 - re-exported
     PATH_EFFECT_METHODS,
     PRINT_CALLS,
     RANDOM_NON_CONSUMING,
+    RANDOM_SELECTING,
     SAME_LENGTH_ITERATORS,
     SCIPY_NAMESPACE,
     SHAPE_ONLY_CALLS,

@@ -113,6 +113,9 @@ def _samples() -> dict[str, Callable[[], tuple[Any, ...]]]:
         # A shape as a tuple then a fill value: `lax.full((2, 2), 3)`, whose shape "3, 3"
         # cannot probe (a traced int there fails otherwise: "iteration over a 0-d array").
         "(2, 2), 3": lambda: ((2, 2), 3),
+        # An array with a unit axis, for what only such an axis fits: `squeeze(u, 1)`.
+        "u, 1": lambda: (square[:, :1], 1),
+        "u, (1,)": lambda: (square[:, :1], (1,)),
     }
 
 

@@ -227,6 +227,7 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
     },
     "jax.lax.reshape": {
         "new_sizes": StaticParameter("new_sizes", 1, "x, (4,)", (4,)),
+        "dimensions": StaticParameter("dimensions", 2, "x, (2, 2), (0, 1)", (0, 1)),
     },
     "jax.lax.rev": {
         "dimensions": StaticParameter("dimensions", 1, "x, (0,)", (0,)),
@@ -266,6 +267,9 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
     },
     "jax.lax.sqrt": {
         "accuracy": StaticParameter("accuracy", None, "x", 1),
+    },
+    "jax.lax.squeeze": {
+        "dimensions": StaticParameter("dimensions", 1, "u, (1,)", (1,)),
     },
     "jax.lax.stack": {
         "axis": StaticParameter("axis", 1, "x", 1),
@@ -451,6 +455,7 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
     },
     "jax.numpy.delete": {
         "obj": StaticParameter("obj", 1, "x, 0", 0, (("assume_unique_indices", True),)),
+        "axis": StaticParameter("axis", 2, "x, 0", 1),
         "assume_unique_indices": StaticParameter("assume_unique_indices", None, "i, i", True),
     },
     "jax.numpy.diag": {
@@ -501,6 +506,7 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
     },
     "jax.numpy.fft.fft2": {
         "s": StaticParameter("s", 1, "x", (2, 2)),
+        "axes": StaticParameter("axes", 2, "x, (2, 2), (0, 1)", (0, 1)),
     },
     "jax.numpy.fft.fftfreq": {
         "n": StaticParameter("n", 0, "3", 3),
@@ -523,6 +529,7 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
     },
     "jax.numpy.fft.ifft2": {
         "s": StaticParameter("s", 1, "x", (2, 2)),
+        "axes": StaticParameter("axes", 2, "x, (2, 2), (0, 1)", (0, 1)),
     },
     "jax.numpy.fft.ifftn": {
         "s": StaticParameter("s", 1, "x", (1,)),
@@ -541,6 +548,7 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
     },
     "jax.numpy.fft.irfft2": {
         "s": StaticParameter("s", 1, "x", (2, 2)),
+        "axes": StaticParameter("axes", 2, "x, (2, 2), (0, 1)", (0, 1)),
     },
     "jax.numpy.fft.irfftn": {
         "s": StaticParameter("s", 1, "x", (1,)),
@@ -552,6 +560,7 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
     },
     "jax.numpy.fft.rfft2": {
         "s": StaticParameter("s", 1, "x", (2, 2)),
+        "axes": StaticParameter("axes", 2, "x, (2, 2), (0, 1)", (0, 1)),
     },
     "jax.numpy.fft.rfftfreq": {
         "n": StaticParameter("n", 0, "3", 3),
@@ -613,6 +622,10 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
     },
     "jax.numpy.indices": {
         "dimensions": StaticParameter("dimensions", 0, "(2, 2)", (2, 2)),
+        "sparse": StaticParameter("sparse", 2, "(2, 2)", True),
+    },
+    "jax.numpy.inner": {
+        "precision": StaticParameter("precision", None, "x, 0", 1),
     },
     "jax.numpy.insert": {
         "axis": StaticParameter("axis", 3, "x, 0, 1", 1),
@@ -677,6 +690,7 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
         "full_matrices": StaticParameter("full_matrices", 1, "x", False),
         "compute_uv": StaticParameter("compute_uv", 2, "x", False),
         "hermitian": StaticParameter("hermitian", 3, "x", True),
+        "subset_by_index": StaticParameter("subset_by_index", 4, "x, 0", (2, 2)),
     },
     "jax.numpy.linalg.tensorinv": {
         "ind": StaticParameter("ind", 1, "x, 1", 1),
@@ -840,6 +854,7 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
     },
     "jax.numpy.repeat": {
         "repeats": StaticParameter("repeats", 1, "x, 0", 0, (("total_repeat_length", 1),)),
+        "axis": StaticParameter("axis", 2, "x, 0", 1),
         "total_repeat_length": StaticParameter("total_repeat_length", None, "i, i", 1),
     },
     "jax.numpy.reshape": {
@@ -882,6 +897,9 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
         "indices_or_sections": StaticParameter("indices_or_sections", 1, "x, 1", 1),
         "axis": StaticParameter("axis", 2, "x, 1", 1),
     },
+    "jax.numpy.squeeze": {
+        "axis": StaticParameter("axis", 1, "u, 1", 1),
+    },
     "jax.numpy.stack": {
         "axis": StaticParameter("axis", 1, "x", 1),
     },
@@ -909,12 +927,18 @@ STATIC_PARAMETERS: dict[str, dict[str, StaticParameter]] = {
         "fill_value": StaticParameter("fill_value", 4, "i, i", 1),
         "wrap_negative_indices": StaticParameter("wrap_negative_indices", None, "i, i", 1),
     },
+    "jax.numpy.tensordot": {
+        "axes": StaticParameter("axes", 2, "x, x, (0, 0)", (0, 0)),
+    },
     "jax.numpy.tile": {
         "reps": StaticParameter("reps", 1, "x, 0", 0),
     },
     "jax.numpy.trace": {
         "axis1": StaticParameter("axis1", 2, "x", 0),
         "axis2": StaticParameter("axis2", 3, "x", 1),
+    },
+    "jax.numpy.transpose": {
+        "axes": StaticParameter("axes", 1, "v", (0,)),
     },
     "jax.numpy.trapezoid": {
         "axis": StaticParameter("axis", 3, "x", 1),

@@ -183,8 +183,9 @@ def _candidates(parameter: inspect.Parameter, given: object) -> tuple[StaticValu
 def probe_static(function: Callable[..., Any]) -> dict[str, StaticParameter]:
     """The parameters of ``function`` that refuse a tracer. A parameter a sample passes
     is decided by the first sample (in :func:`jaxlint.facts.probes._samples`' order) that
-    works with a constant in it; one left at its default, by the first sample that
-    works. The others stay undecided, so unlisted."""
+    works with a constant in it; one left at its default, by the first sample that works
+    with one of its candidate values (``squeeze``'s axis fits only an array with a unit
+    axis, a later sample than a square's). The others stay undecided, so unlisted."""
     try:
         signature = inspect.signature(function)
     except (TypeError, ValueError):
@@ -220,10 +221,6 @@ def probe_static(function: Callable[..., Any]) -> dict[str, StaticParameter]:
             )
             position = index if positional else None
             given = bound.arguments.get(parameter.name, inspect.Parameter.empty)
-            if given is inspect.Parameter.empty:
-                # Left at its default: tried on the first sample that works only, so a
-                # parameter no candidate fits (``dtype``) costs one round, not one a sample.
-                decided.add(parameter.name)
             for value in _candidates(parameter, given):
                 verdict = shows_static(function, args, parameter.name, position, value)
                 if verdict is None:

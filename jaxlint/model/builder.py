@@ -81,8 +81,9 @@ class Builder:
             cst.Match: self.visit_match,
             cst.IfExp: self.visit_if_exp,
             cst.Assert: self.visit_assert,
-            cst.BooleanOperation: self.visit_boolean_operation,
-            cst.UnaryOperation: self.visit_unary_operation,
+            cst.BooleanOperation: self.visit_truth_test,
+            cst.UnaryOperation: self.visit_truth_test,
+            cst.Comparison: self.visit_truth_test,
             cst.Name: self.visit_name,
             cst.Attribute: self.visit_attribute,
             cst.Return: self.visit_return,
@@ -204,10 +205,8 @@ class Builder:
         self.scope, self.loop, self.in_with, self.branch, self.in_handler = saved
 
     def add_params(self, scope: Scope, params: cst.Parameters) -> None:
-        index = 0
-        for param in (*params.posonly_params, *params.params):
+        for index, param in enumerate((*params.posonly_params, *params.params)):
             scope.params[param.name.value] = Param(param.name.value, param, index)
-            index += 1
         if isinstance(params.star_arg, cst.Param):
             scope.params[params.star_arg.name.value] = Param(
                 params.star_arg.name.value, params.star_arg, -1, ParamKind.STAR_ARGS
@@ -526,14 +525,15 @@ class Builder:
         self.condition(node, node.test, ConditionKind.ASSERT)
         self.children(node)
 
-    def visit_boolean_operation(self, node: cst.BooleanOperation) -> None:
-        kind = ConditionKind.AND if isinstance(node.operator, cst.And) else ConditionKind.OR
-        self.condition(node, node.left, kind)
-        self.children(node)
-
-    def visit_unary_operation(self, node: cst.UnaryOperation) -> None:
-        if isinstance(node.operator, cst.Not):
+    def visit_truth_test(self, node: cst.BaseExpression) -> None:  # see ConditionSite
+        if isinstance(node, cst.BooleanOperation):
+            kind = ConditionKind.AND if isinstance(node.operator, cst.And) else ConditionKind.OR
+            self.condition(node, node.left, kind)
+        elif isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
             self.condition(node, node.expression, ConditionKind.NOT)
+        elif isinstance(node, cst.Comparison) and len(node.comparisons) > 1:
+            linked = cst.Comparison(left=node.left, comparisons=node.comparisons[:-1])
+            self.condition(node, linked, ConditionKind.CHAIN)
         self.children(node)
 
     def visit_name(self, node: cst.Name) -> None:

@@ -102,6 +102,7 @@ class ConditionKind(enum.Enum):
     AND = "and"
     OR = "or"
     NOT = "not"
+    CHAIN = "chained comparison"  # `a < x < b` asks `a < x` for its truth
 
 
 class ParamKind(enum.Enum):
@@ -371,7 +372,9 @@ class Site(Point):
 @dataclass(frozen=True, eq=False)
 class ConditionSite(Site):
     """Where Python turns a value into a bool: ``if``/``elif``/``while``/``assert``
-    tests, conditional expressions, ``and``/``or`` and ``not``."""
+    tests, conditional expressions, ``and``/``or``, ``not`` and the links of a chained
+    comparison but the last (``test`` is then ``a < x`` of ``a < x < b``, a node made
+    for the question, not one of the tree)."""
 
     test: cst.BaseExpression = dataclasses.field(default=None)  # type: ignore[assignment]
     kind: ConditionKind = ConditionKind.IF

@@ -147,7 +147,23 @@ VALID = (
             # Named as a ref, annotated as an array: no evidence either way, no claim.
             acc_ref[0] += x
         """),
+    # A call passes NumPy, or the helper is used out of sight: its parameter is unknown.
+    Valid("""
+        import jax.numpy as jnp
+        import numpy as np
+        def initialize(f_init):
+            f_init[0] = 0.0
+            return f_init
+        initialize(f_init=jnp.zeros(3))  # (a bug at this call, but the other works)
+        initialize(np.zeros(3))
+        def reset(buffer):
+            buffer[0] = 0.0
+            return buffer
+        reset(jnp.zeros(3))
+        handlers = {"reset": reset}  # called out of sight, with anything
+        """),
 )
+
 INVALID = (
     Invalid(
         """
@@ -443,6 +459,35 @@ INVALID = (
             def bump(self, i):
                 self.w = self.w.at[i].add(1)  # Base, of another file, may refuse assigning fields
         """,
+        fixes=("unsafe",),
+    ),
+    # A helper's parameter holds what every call of it in the file passes, by keyword
+    # too (pymbar issue 557); callers elsewhere may pass NumPy, so the fix is unsafe.
+    Invalid(
+        """
+        import jax.numpy as jnp
+        import numpy as np
+        def solve(u):
+            return -jnp.log(jnp.exp(-u).sum(axis=1))
+        def initialize(u, f_init):
+            f_init[0] = 0.0
+            return f_init
+        u = np.random.rand(3, 30)
+        initialize(u, f_init=solve(u))
+        """,
+        fixed="""
+        import jax.numpy as jnp
+        import numpy as np
+        def solve(u):
+            return -jnp.log(jnp.exp(-u).sum(axis=1))
+        def initialize(u, f_init):
+            f_init = f_init.at[0].set(0.0)
+            return f_init
+        u = np.random.rand(3, 30)
+        initialize(u, f_init=solve(u))
+        """,
+        line=6,
+        message="In-place update of JAX array `f_init`",
         fixes=("unsafe",),
     ),
 )

@@ -122,8 +122,10 @@ class InplaceUpdate(Rule):
         (`stats.mean` of a parameter `stats: RunningMean`), and parameters of traced
         functions with evidence of one array (array operations on it, `.shape`, an array
         at every call in the file): a traced argument is a pytree of tracers, and
-        `f([a, b])` hands a jitted `f` a list, which takes `xs[0] = v`. What rests only on annotations is reported too, with an unsafe fix (see
-        Fix safety). Inside a traced function, `state["vel"][:, 0] = v` on a (string-keyed)
+        `f([a, b])` hands a jitted `f` a list, which takes `xs[0] = v`; and parameters of
+        host functions that every call in the file gives a JAX array (by position or
+        keyword). What rests only on annotations or on the calls in this file is reported
+        too, with an unsafe fix (see Fix safety). Inside a traced function, `state["vel"][:, 0] = v` on a (string-keyed)
         part of a traced parameter is flagged too: that part is a pytree leaf, a traced
         array, and only an array takes a multi-dimensional index like `[:, 0]`.
 
@@ -173,7 +175,9 @@ class InplaceUpdate(Rule):
         included: `f([a, b])` would pass a list whatever the annotation), but annotations are not
         checked at run time: a NumPy array or a Pallas ref annotated so takes `x[i] = v` as
         written, and the rewrite would change working code. There the fix is unsafe, applied
-        only with `--unsafe-fixes`, and its title says why ("only by its annotation"). It is
+        only with `--unsafe-fixes`, and its title says why ("only by its annotation"). So
+        is it where only the calls in this file make a host function's parameter an array
+        ("only by what the calls in this file pass"): callers elsewhere may pass NumPy. It is
         unsafe too where the rewrite assigns an attribute of an object whose class this file
         does not define (`stats.mean = ...`), or of a class derived from a class of another
         file: that class may refuse the assignment.
@@ -303,11 +307,11 @@ class InplaceUpdate(Rule):
         )
         rewrite = source_text(replacement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT))
         label = dotted(base) or source_text(base)
-        doubt = (
-            f"`{label}` is a JAX array only by its annotation"
-            if proof is ArrayProof.ANNOTATED
-            else rebind_doubt(model, base, site)
-        )
+        doubt = rebind_doubt(model, base, site)
+        if proof is ArrayProof.ANNOTATED:
+            doubt = f"`{label}` is a JAX array only by its annotation"
+            if self.only_unannotated_params(model, base, site):
+                doubt = f"`{label}` is a JAX array only by what the calls in this file pass"
         edits = (Replace(statement, replacement),)
         if doubt is not None:
             title = f"Replace with `{rewrite}` (unsafe: {doubt})"

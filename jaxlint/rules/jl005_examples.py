@@ -136,7 +136,28 @@ VALID_ATTRIBUTES = (
         """),
 )
 
-VALID_MORE = _VALID_PATHS + _VALID_DEFINITIONS + _VALID_SPLIT + VALID_ATTRIBUTES
+# A function mapped over the leaves of a tree: a key of its own per leaf, or one leaf.
+_VALID_LEAVES = (
+    Valid("""
+        import jax
+        def noised(grads, key, scale):
+            leaves, treedef = jax.tree.flatten(grads)
+            keys = jax.tree.unflatten(treedef, list(jax.random.split(key, len(leaves))))
+            return jax.tree.map(lambda g, k: g + scale * jax.random.normal(k, g.shape), grads, keys)
+        def jitter(x, key):
+            x = jax.numpy.asarray(x)
+            return jax.tree.map(lambda a: a + jax.random.normal(key, a.shape), x)  # one leaf
+        def minibatch(batch, key):
+            # One order for every leaf: observations and actions stay aligned.
+            return jax.tree.map(lambda x: jax.random.permutation(key, x), batch)
+        def shuffle(x, rng):
+            return jax.random.permutation(rng, x.reshape(-1, *x.shape[2:]))
+        def minibatches(transitions, rng):
+            return jax.tree.map(lambda x: shuffle(x, rng), transitions)  # through a helper
+        """),
+)
+
+VALID_MORE = _VALID_PATHS + _VALID_DEFINITIONS + _VALID_SPLIT + VALID_ATTRIBUTES + _VALID_LEAVES
 
 INVALID_MORE = (
     # The call leaves the flag at its default: it passes the early return and draws.
@@ -164,6 +185,22 @@ INVALID_MORE = (
         """,
         line=8,
         message="already consumed by `policy` (parameter `key`)",
+    ),
+    # `tree_map` calls its function once per leaf: a key it closes over is drawn from
+    # once per leaf, the same bits for every parameter (jax PR 3646, pymdp issue 430).
+    Invalid(
+        """
+        import jax
+        from jax import random, tree_util
+        def private_grad(grads, rng, std):
+            noise = lambda g: g + std * random.normal(rng, g.shape)
+            return tree_util.tree_map(noise, grads)
+        def sample(marginals, rng_key):
+            return jax.tree.map(lambda x: random.categorical(rng_key, x), marginals)
+        """,
+        count=2,
+        line=4,
+        message="PRNG key `rng` is consumed by `jax.random.normal` in a function that",
     ),
     # One element of an array of keys, by a literal index, drawn from twice.
     Invalid(

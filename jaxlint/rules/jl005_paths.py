@@ -7,7 +7,7 @@ from __future__ import annotations
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
-from jaxlint.model import CallSite, Scope, SemanticModel
+from jaxlint.model import CallSite, Fact, Scope, SemanticModel
 from jaxlint.rules.jl005_key_split import KeyUse
 from jaxlint.syntax.blocks import path_to
 
@@ -75,3 +75,42 @@ def _branch_of(
             if value is not None and path_to(value, use.site.call):
                 return index
     return None
+
+
+def leaf_mapping(model: SemanticModel, site: CallSite, name: str) -> CallSite | None:
+    """The ``jax.tree.map(f, tree)`` call that applies the function around ``site`` to
+    every leaf of a tree, where that function consumes the key ``name`` of an enclosing
+    scope and never rebinds it: every leaf's call draws from the same key (``tree_map(
+    lambda g: g + normal(rng, g.shape), grads)``). Not where every tree mapped is one
+    array (one leaf, one draw). Only for a ``jax.random`` draw of values written in the
+    function: not ``permutation`` or ``choice`` (one order for every leaf keeps a batch
+    aligned), not ``split`` or a helper, which may do either."""
+    name = site.qualified_name or ""
+    if not name.startswith("jax.random.") or name in jf.RANDOM_SELECTING:
+        return None
+    if name in jf.KEY_MAKING_CALLS:
+        return None
+    function = site.scope
+    if not function.is_function or name in function.bindings:
+        return None
+    if name in function.globals or name in function.nonlocals:
+        return None
+    callers = model.trace(function).leaf_callers
+    for caller in callers:
+        trees = [arg.value for arg in caller.call.args[1:] if arg.keyword is None and not arg.star]
+        if not trees or any(arg.star for arg in caller.call.args[1:]):
+            continue
+        if all(model.array_fact(tree, caller) is Fact.YES for tree in trees):
+            continue  # one leaf: one call
+        return caller
+    return None
+
+
+def per_leaf_message(model: SemanticModel, name: str, consumer: str, mapping: CallSite) -> str:
+    """JL005's words for a key drawn from once per leaf of ``mapping``'s tree."""
+    return (
+        f"PRNG key `{name}` is consumed by {consumer} in a function that "
+        f"`{mapping.qualified_name}` on {model.line_name(mapping.node)} calls once per leaf, "
+        f"but it is never split there: every leaf draws the same random bits; map over a "
+        f"tree of keys too (`jax.random.split({name}, n)` unflattened like the tree)"
+    )

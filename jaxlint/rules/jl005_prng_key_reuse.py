@@ -15,7 +15,13 @@ from jaxlint.model.analyze.exclusive import exclusive_guards
 from jaxlint.rules.base import Invalid, Rule, Valid
 from jaxlint.rules.jl005_examples import INVALID_MORE, VALID_MORE
 from jaxlint.rules.jl005_key_split import KeyUse, key_held, split_before, split_in_loop
-from jaxlint.rules.jl005_paths import branches_apart, selected_apart, stores_or_only_traces
+from jaxlint.rules.jl005_paths import (
+    branches_apart,
+    leaf_mapping,
+    per_leaf_message,
+    selected_apart,
+    stores_or_only_traces,
+)
 from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.blocks import FreshNames
 
@@ -158,7 +164,12 @@ class PrngKeyReuse(Rule):
         two `jax.random` samplers (or `split`), or to calls whose parameter is a key (`key`,
         `rng`, `prng_key`, `rng_key`, ...), with no `split`, `fold_in` or reassignment of the
         name in between along the same path. Also checks for a key consumed inside a loop
-        body (or comprehension) and never replaced in that body: every iteration reuses it.
+        body (or comprehension) and never replaced in that body: every iteration reuses it,
+        and for a key a function closes over and consumes where `jax.tree.map` (or
+        `tree_util.tree_map`, `map_with_path`) applies that function to every leaf of a tree
+        that is not one array: every leaf reuses it (for the `jax.random` draws of values
+        only: `permutation` and `choice` give one order for every leaf, which keeps the
+        arrays of a batch aligned, and `split` or a helper may do the same).
 
         Works through aliases (`import jax.random as jr`, `from jax import random`) and for
         typed keys (`jax.random.key`) as for legacy `PRNGKey`s. The two arms of an
@@ -470,6 +481,7 @@ class PrngKeyReuse(Rule):
         uses: dict[tuple[int, str, int | str | None], list[KeyUse]] = {}
         consumers = _Consumers(model)
         names = FreshNames(model.module)
+        per_leaf: set[int] = set()
         for site in model.calls:
             found = consumers.key_argument(site)
             held = None if found is None else key_held(model, found[0], site, _made_key)
@@ -477,8 +489,16 @@ class PrngKeyReuse(Rule):
                 continue
             name, index = held
             resolved = model.lookup(name, site.scope)
+            if resolved is not None and resolved.owner is not site.scope and found[2]:
+                # A closed-over key: its uses in other functions are not ordered, but a
+                # function mapped over the leaves of a tree draws from it once per leaf.
+                mapping = leaf_mapping(model, site, name) if index is None else None
+                if mapping is not None and id(site.scope) not in per_leaf:
+                    per_leaf.add(id(site.scope))
+                    message = per_leaf_message(model, name, found[1], mapping)
+                    yield Diagnostic(self.code, site.node, message, None)
             if resolved is None or resolved.owner is not site.scope:
-                continue  # a closed-over or global key: its uses in other functions are not ordered
+                continue
             uses.setdefault((id(site.scope), name, index), []).append(
                 KeyUse(name, found[0], site, found[1], found[2], index)
             )

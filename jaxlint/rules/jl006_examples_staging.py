@@ -90,5 +90,35 @@ STAGING_INVALID = (
 )
 
 #: Every example kept apart from jl006_examples.py: those about calls, and these.
-MORE_VALID = CALL_VALID + STAGING_VALID
-MORE_INVALID = CALL_INVALID + STAGING_INVALID
+# A chained comparison is an `and`: every link but the last is asked for its truth.
+CHAIN_VALID = (
+    Valid("""
+        import jax
+        import jax.numpy as jnp
+        @jax.jit
+        def clipped(x):
+            inside = (0.0 < x) & (x < 1.0)  # elementwise, no bool asked
+            small = 0 < x.shape[0] < 10  # static links
+            return jnp.where(inside, x, 0.0) if small else x * (0 < 1 < x)  # the last is kept
+        """),
+)
+CHAIN_INVALID = (
+    Invalid(
+        """
+        import jax.numpy as jnp
+        from jax import grad
+        from jax.lax import switch
+        func_0 = lambda x: jnp.where(0.0 < x < 1.0, x, 0.0)
+        func_1 = lambda x: jnp.where(0.0 < x < 1.0, x, 1.0)
+        func_list = [func_0, func_1]
+        func = lambda index, x: switch(index, func_list, x)  # stages both branches
+        df = grad(func, argnums=1)(1, 0.5)
+        """,
+        count=2,
+        line=4,
+        message="Python chained comparison `0.0 < x < 1.0` on traced value `0.0 < x`",
+    ),
+)
+
+MORE_VALID = CALL_VALID + STAGING_VALID + CHAIN_VALID
+MORE_INVALID = CALL_INVALID + STAGING_INVALID + CHAIN_INVALID

@@ -42,6 +42,9 @@ ADVICE["math"] = "use the `jax.numpy` function of the same name (`jnp.sqrt`, `jn
 ADVICE["compare"] = (
     "use `jnp.maximum`/`jnp.minimum`, `jnp.sort`, `jnp.any`/`jnp.all` on a stacked array"
 )
+ADVICE["chained comparison"] = (
+    "`a < x < b` means `(a < x) and (x < b)`, which asks for a bool: write `(a < x) & (x < b)`"
+)
 #: Python's sequences: indexing one asks the index for an int.
 SEQUENCES = frozenset({"list", "tuple"})
 ERRORS = {
@@ -114,7 +117,8 @@ class TracedControlFlow(Rule):
         Inside staged traced code (`jit`, `vmap`, `scan`/`cond`/`while_loop` bodies, ... and
         the functions they call), checks for Python constructs that need a concrete value
         from a traced one: `if`/`elif`/`while`/`assert` tests, conditional expressions,
-        `and`/`or`/`not`, and `bool()`/`int()`/`float()`/`complex()`/`.item()`/`.tolist()`/
+        `and`/`or`/`not`, chained comparisons (`0.0 < x < 1.0` is `(0.0 < x) and (x <
+        1.0)`: every link but the last), and `bool()`/`int()`/`float()`/`complex()`/`.item()`/`.tolist()`/
         `range(n)`; the builtins that compare with `<` or test truth, `max(x, 0.0)`,
         `min(a, b)`, `sorted([a, b])` and the first item of `any([...])`/`all([...])`;
         and a Python list, tuple or dict indexed by a traced value
@@ -237,6 +241,8 @@ class TracedControlFlow(Rule):
                 covered.discard(id(node.right))
         else:
             operands = list(_truth_tested(site.test, covered, guard))
+        # `if a < x < b:` is one finding, at the `if`, not a second at its chained comparison.
+        covered.update(id(operand) for operand in operands if isinstance(operand, cst.Comparison))
         function = model.staged_function(site.scope)
         if function is None:
             return None
@@ -246,11 +252,15 @@ class TracedControlFlow(Rule):
             if model.traced_fact(operand, site) is Fact.YES:
                 kind = site.kind.value
                 construct = {"elif": "if", "ternary": "if ... else"}.get(kind, kind)
+                construct = f"`{construct}`"
                 advice = ADVICE.get(kind, ADVICE["if"])
+                chained = site.kind is ConditionKind.CHAIN  # its test is no node of the tree
+                if chained:
+                    construct = f"chained comparison `{source_text(site.node, 40)}`"
                 return Diagnostic(
                     self.code,
-                    site.test,
-                    f"Python `{construct}` on traced value `{source_text(operand, 40)}` "
+                    site.node if chained else site.test,
+                    f"Python {construct} on traced value `{source_text(operand, 40)}` "
                     f"({traced_context(model, function)}) raises TracerBoolConversionError; "
                     f"{advice}",
                 )

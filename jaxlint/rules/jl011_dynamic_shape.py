@@ -13,6 +13,7 @@ from jaxlint.fix.findings import Diagnostic
 from jaxlint.model import CallSite, Fact, Scope, SemanticModel, Site
 from jaxlint.model.analyze.questions import jnp_function, traced_context, untraced_arm
 from jaxlint.rules.base import Invalid, Rule, Valid, reported, source_text
+from jaxlint.rules.jl011_examples import INVALID_MORE, VALID_MORE
 from jaxlint.rules.triggers import Trigger
 
 YES = Fact.YES
@@ -213,17 +214,7 @@ class DynamicShape(Rule):
             ramp_static = jax.jit(ramp, static_argnums=0)
             ramp_static(5)
             """),
-        Valid("""
-            from functools import partial
-            import jax
-            import jax.numpy as jnp
-            from jax.scipy.special import multigammaln
-            def rows(x):
-                return jnp.apply_along_axis(jnp.sum, 1, x, 0)  # only the row is traced
-            def log_gamma(a, d):
-                return jax.jit(partial(multigammaln, d=d))(a) + jax.jit(jnp.sum)(a, None)
-            """),
-    )
+    ) + VALID_MORE
     invalid = (
         Invalid(
             """
@@ -330,19 +321,7 @@ class DynamicShape(Rule):
             """,
             count=2,
         ),
-        Invalid(
-            """
-            import jax
-            import jax.numpy as jnp
-            import numpy as np
-            CLASSES = np.array([3, 1, 3, 2])
-            @jax.jit
-            def n_classes(x):
-                return x.size + jnp.unique(CLASSES).size  # the constant is staged
-            """,
-            line=7,
-        ),
-    )
+    ) + INVALID_MORE
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
         yield from reported(self.check_call(model, site) for site in model.calls)

@@ -169,6 +169,31 @@ VALID = (
         scaled(1.0, jnp.arange(3.0))
         scaled(2.0, (1, 2, 3))
         """),
+    Valid("""
+        from functools import partial
+        import jax
+        import jax.numpy as jnp
+        def make_runner(step, fast):
+            @partial(jax.jit, static_argnums=0)
+            def run_fast(position, num_steps):
+                return step(position, num_steps)
+            @partial(jax.jit, static_argnums=1)
+            def run(position, num_steps):
+                return step(position, num_steps)
+            if fast:
+                return run_fast
+            return run  # the static position depends on the path
+        runner = make_runner(lambda p, n: p, False)
+        runner(jnp.ones(3), 10)
+        def make_plain(step):
+            @partial(jax.jit, static_argnums=1)
+            def run(position, num_steps):
+                return step(position, num_steps)
+            return run
+        make_plain(lambda p, n: p)(jnp.ones(3), 10)
+        plain = make_plain(lambda p, n: p)
+        plain(jnp.ones(3), 10)  # an int in the static position
+        """),
 )
 INVALID = (
     Invalid(
@@ -427,5 +452,23 @@ INVALID = (
         """,
         line=8,
         message="The static argument `table` of `lookup` is an array (`weights`)",
+    ),
+    # A jitted function that a factory of this file returns keeps its static options
+    # (mcx issue 58: arrays in static positions of the integrator a builder returns).
+    Invalid(
+        """
+        from functools import partial
+        import jax
+        import jax.numpy as jnp
+        def make_runner(step):
+            @partial(jax.jit, static_argnums=(0, 2))
+            def run(position, momentum, num_steps):
+                return step(position, momentum, num_steps)
+            return run
+        runner = make_runner(lambda p, m, n: (p, m))
+        runner(jnp.ones(3), jnp.zeros(3), 10)
+        """,
+        line=10,
+        message="The static argument `position` of `runner` is an array",
     ),
 )

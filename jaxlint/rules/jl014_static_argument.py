@@ -74,7 +74,9 @@ class StaticArgument(Rule):
         Checks calls of functions jitted with `static_argnums` or `static_argnames`
         (`@partial(jax.jit, static_argnames=...)`, `g = jax.jit(f, static_argnums=...)`),
         in this module or, through the project index, in the linted module they are
-        imported from (`from steps import train_step`), for a static argument that is unhashable: a list, dict or set
+        imported from (`from steps import train_step`), or returned by a factory of this
+        module on every path (`run = make_runner(step)`, the factory returning one function
+        jitted in it), for a static argument that is unhashable: a list, dict or set
         display or comprehension, `list(...)`/`dict(...)`/`set(...)`, a NumPy or JAX array
         made in place, or a name bound only to one of those.
 

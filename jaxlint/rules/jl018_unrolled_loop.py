@@ -40,14 +40,15 @@ class UnrolledLoop(Rule):
         a `for` loop or a comprehension whose number of iterations is known and larger
         than `max-unrolled-iterations` (default 100): `range(N)` with `N` a literal, a
         constant (a name bound to the same int on every path, module-level constants
-        included) or arithmetic of those, a list or tuple display of that many items,
+        included; a parameter's int default where no call of the function in sight
+        passes the parameter) or arithmetic of those, a list or tuple display of that many items,
         and `enumerate`/`reversed`/`zip` of those. Nested loops count together: a loop of
         20 inside a loop of 20 runs its body 400 times.
 
         The loop is reported only when its body stages work on every iteration (a JAX
         operation or a traced value computed there, outside any `if`) and nothing cuts it
         short (`break`, `continue` or `return` in it). Loops over a few layers or
-        settings, over `range(len(params))` or any count not known here (a parameter, a
+        settings, over `range(len(params))` or any count not known here (a parameter a call passes, a
         static argument, a shape), `while` loops, and loops outside staged code (under
         `grad` or `vmap` alone Python runs every call, nothing is unrolled) stay silent.
 
@@ -140,6 +141,16 @@ class UnrolledLoop(Rule):
             def f(x):
                 return jax.lax.fori_loop(0, 1000, lambda i, x: x * 2, x)
             """),
+        Valid("""
+            import jax
+            @jax.jit
+            def sample(x, n_samps=1000):
+                for _ in range(n_samps):  # a call passes its own count: unknown here
+                    x = x * 2
+                return x
+            sample(1.0)
+            sample(1.0, n_samps=5)
+            """),
     )
     invalid = (
         Invalid(
@@ -190,6 +201,20 @@ class UnrolledLoop(Rule):
             def stack(x):
                 return jnp.stack([x * i for i in range(512)])
             """,
+        ),
+        # A default no call in sight passes is a Python int under jit (jax issue 575).
+        Invalid(
+            """
+            import jax
+            @jax.jit
+            def sample(x, n_samps=1000):
+                for _ in range(n_samps):
+                    x = x * 2
+                return x
+            sample(1.0)
+            """,
+            line=4,
+            message="`for` loop over `range(n_samps)` runs 1000 times while tracing",
         ),
     )
 

@@ -77,6 +77,7 @@ def jitted_options(model: SemanticModel, argnums: str, argnames: str) -> dict[in
                 option = option_of(value.args[1:], function, name, argnums, argnames)
                 if option is not None:
                     found[id(binding)] = option
+    _made_by_factories(model, found)
     # `from steps import train_step`, jitted there with the options (the project index).
     for name, options in model.external_jitted.items():
         selected = options.get(argnums)
@@ -84,6 +85,59 @@ def jitted_options(model: SemanticModel, argnums: str, argnames: str) -> dict[in
             if selected is not None and binding.kind is BindingKind.IMPORT:
                 positions, names = selected
                 found[id(binding)] = ArgumentOption(name, frozenset(positions), frozenset(names))
+    return found
+
+
+def _made_by_factories(model: SemanticModel, found: dict[int, ArgumentOption]) -> None:
+    """Add to ``found`` the names bound to what a factory of this file returns, where
+    every return of that factory gives back one function jitted in it with the same
+    options: ``run = make_runner(step)`` after ``def make_runner(...): @partial(jax.jit,
+    static_argnums=...) def run(...): ...; return run``."""
+    if not found:
+        return
+    for scope in model.scopes:
+        for name, bindings in scope.bindings.items():
+            for binding in bindings:
+                value = binding.value
+                if binding.kind is not BindingKind.ASSIGN or not isinstance(value, cst.Call):
+                    continue
+                factory = model.function_of(value.func, binding.code_scope)
+                option = None if factory is None else _returned_option(model, factory, found)
+                if option is not None:
+                    found[id(binding)] = ArgumentOption(name, option.positions, option.names)
+
+
+def _returned_option(
+    model: SemanticModel, factory: Scope, found: dict[int, ArgumentOption]
+) -> ArgumentOption | None:
+    """The options of the jitted function every return of ``factory`` gives back, the
+    same on every path; else None."""
+    bindings = _returned_bindings(model, factory)
+    options = [found.get(id(binding)) for binding in bindings or ()]
+    if not options or None in options:
+        return None
+    first = options[0]
+    assert first is not None
+    same = all(
+        o is not None and (o.positions, o.names) == (first.positions, first.names) for o in options
+    )
+    return first if same else None
+
+
+def _returned_bindings(model: SemanticModel, factory: Scope) -> list[Binding] | None:
+    """The bindings of ``factory``'s own names that its returns give back, on every path
+    (``return run``, each name bound in the factory); None where a return gives anything
+    else."""
+    if factory.generator or not factory.returns or not factory.is_function:
+        return None
+    found: list[Binding] = []
+    for returned, ordinal in factory.returns:
+        if not isinstance(returned, cst.Name):
+            return None
+        reaching = model.reaching(returned.value, factory, ordinal)
+        if reaching is None or reaching.owner is not factory or not reaching.bindings:
+            return None
+        found += reaching.bindings
     return found
 
 
@@ -257,7 +311,16 @@ def jitted_function(model: SemanticModel, site: CallSite) -> Scope | None:
     if binding.kind is BindingKind.DEF:
         return model.scope_of_node.get(id(binding.node))
     value = binding.value
-    if isinstance(value, cst.Call) and value.args:
+    if not isinstance(value, cst.Call):
+        return None
+    factory = model.function_of(value.func, binding.code_scope)
+    if factory is not None:  # `run = make_runner(step)`: the function the factory returns
+        returned = _returned_bindings(model, factory) or []
+        nodes = {id(b.node) for b in returned}
+        if len(nodes) != 1 or any(b.kind is not BindingKind.DEF for b in returned):
+            return None
+        return model.scope_of_node.get(nodes.pop())
+    if value.args:
         return model.function_of(value.args[0].value, binding.code_scope)
     return None
 

@@ -252,7 +252,42 @@ class ArrayFacts(Evaluator):
         # Traced because traced code calls it: its parameters hold what callers pass
         # (a list of arrays is a list).
         passed = self.from_callers(function, param)
+        if passed is None and not info.traced:
+            passed = self.from_calls_in_sight(function, param)
         return UNKNOWN if passed is None else passed
+
+    def of_local_call(self, call: cst.Call, scope: Scope) -> Fact:
+        """A call of a function defined in this file, in host code too: what it returns,
+        joined over its returns (``return -jnp.log(...)`` is an array whoever calls it;
+        a parameter returned holds what every call in sight passes)."""
+        function = scope.enclosing_function()
+        if function is not None and self.model.trace(function).traced:
+            return super().of_local_call(call, scope)
+        callee = self.model.function_of(call.func, scope)
+        return UNKNOWN if callee is None else self.of_returns(callee)
+
+    def from_calls_in_sight(self, function: Scope, param: Param) -> Fact | None:
+        """For a function no transformation traces: what every call of it in this file
+        passes for ``param`` (its default where a call leaves it out), where its name is
+        used only to call it; None where no call is in sight. A caller in another file
+        may pass something else: an answer that :class:`ConstructedArrayFacts` does not
+        give (no fix is safe on it)."""
+        sites = self.model.calls_in_sight(function)
+        if not sites:
+            return None
+        facts = []
+        for site in sites:
+            if any(arg.star for arg in site.call.args):
+                return UNKNOWN
+            passed = site.argument(param)
+            if passed is None and param.default is None:
+                return UNKNOWN
+            if passed is None or passed is param.default:
+                where = function.parent or self.model.module_scope
+                facts.append(self.of(param.default, where, 0))  # type: ignore[arg-type]
+            else:
+                facts.append(self.of(passed, site.scope, site.ordinal))
+        return self.path_join(facts)
 
     @staticmethod
     def used_as_mapping(function: Scope, name: str) -> bool:
@@ -385,6 +420,9 @@ class ConstructedArrayFacts(ArrayFacts):
     counts): a value known only by its annotation is UNKNOWN here."""
 
     lattice = "array-constructed"
+
+    def from_calls_in_sight(self, function: Scope, param: Param) -> Fact | None:
+        return None  # callers in other files are out of sight: no proof
 
     def of_annotation(self, annotation: cst.BaseExpression, scope: Scope) -> Fact:
         fact = super().of_annotation(annotation, scope)

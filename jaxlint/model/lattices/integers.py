@@ -2,8 +2,9 @@
 (``1000``, ``N_STEPS`` bound once at module level, ``2 * N``, ``len((a, b, c))``), and
 how many items iterating a value gives (``range(N)``, a tuple display,
 ``enumerate(range(N))``). Everything else is unknown (None): a name bound to different
-ints on different paths, a parameter, an attribute, a call of anything but the few
-builtins read here.
+ints on different paths, a parameter some call passes, an attribute, a call of anything but the few
+builtins read here. A parameter is known only where no call in sight passes it: its
+int default.
 """
 
 from __future__ import annotations
@@ -141,6 +142,8 @@ class KnownInts:
         key = id(binding)
         if key in self.cache:
             return self.cache[key]
+        if binding.kind is BindingKind.PARAM:
+            return self.unpassed_default(binding)
         if binding.kind not in _VALUE_BINDINGS or binding.value is None or binding.in_handler:
             return None
         if key in self.in_progress:
@@ -156,6 +159,25 @@ class KnownInts:
             self.cache[key] = found  # an answer no cycle or bound cut short holds for good
         self.cut = self.cut or outer_cut
         return found
+
+    def unpassed_default(self, binding: Binding) -> int | None:
+        """A parameter's literal int default, where every call of the function is in sight
+        (its name used only to call it, see ``calls_in_sight``) and none passes the
+        parameter: a Python int on every call, under ``jit`` too (a default is never
+        traced)."""
+        function = binding.scope
+        param = function.params.get(binding.name)
+        if param is None or param.starred or param.default is None:
+            return None
+        default = literal_int(param.default)
+        if default is None:
+            return None
+        sites = self.model.calls_in_sight(function)
+        if not sites or any(arg.star for site in sites for arg in site.call.args):
+            return None
+        if any(site.argument(param) not in (None, param.default) for site in sites):
+            return None
+        return default
 
     def iteration_count(
         self, iterable: cst.BaseExpression, scope: Scope, ordinal: int

@@ -32,9 +32,9 @@ def sample(factors, N=10, seed=0, n_samps=100):
     key, subkey = random.split(key)
     state = random.randint(subkey, minval=0, maxval=2, shape=(N,))
     all_states = []
-    for _ in range(n_samps):  # expect: JL018
+    for _ in range(n_samps):
         all_states.append(state)
-        for i in range(N):
+        for i in range(N):  # expect: JL018 (unrolled 10 x 100 times with the loop around it)
             state_flipped = state.at[i].set(1 - state[i])
             dE = calc_e(factors, state_flipped) - calc_e(factors, state)
             if dE < 0:  # expect: JL006

@@ -54,6 +54,6 @@ def longest_batch_before_turn_fixed(integrator_step):
 position = np.ones(3)
 momentum = np.zeros(3)
 run = longest_batch_before_turn(leapfrog)
-print(run(position, momentum, 0.1, 10))  # expect: JL014
+print(run(position, momentum, 0.1, 10))  # expect: JL014, JL014
 run_fixed = longest_batch_before_turn_fixed(leapfrog)
 print(run_fixed(position, momentum, 0.1, 10))  # trap: JL014
