@@ -121,3 +121,27 @@ def test_the_linter_does_not_say_the_cache_hits_for_what_may_be_a_bound_method()
     assert "if it is a bound method" in found[1][2]
     assert "every iteration traces and compiles again" in found[1][2]
     assert "the compilation cache hits" in found[2][2]
+
+
+def test_a_partial_per_setting_compiles_once_per_setting_and_its_repeats_hit_the_cache() -> None:
+    """JL003 is silent on ``closed = jax.jit(partial(f, x, s=s))`` in ``for s in settings``
+    when ``closed`` runs several times in the iteration: each setting compiles once (the
+    bound value is baked in), and its repeated calls reuse that program. Run once per build,
+    the same wrapper compiles on every call (the bug JL003 reports)."""
+    from functools import partial
+
+    def solve(y: Any, sigmasq: float) -> Any:
+        return jnp.tanh(y * sigmasq)
+
+    y = jnp.ones(3)
+    settings = [1.0, 2.0, 3.0]
+    with _counting_compiles() as reused:
+        for sigmasq in settings:
+            closed = jax.jit(partial(solve, y, sigmasq=sigmasq))
+            for _ in range(ITERATIONS):
+                closed().block_until_ready()
+    assert reused.count == len(settings)  # one compile per setting, not per call
+    with _counting_compiles() as once:
+        for sigmasq in settings:
+            jax.jit(partial(solve, sigmasq=sigmasq))(y).block_until_ready()
+    assert once.count == len(settings)  # one compile per call: each call pays it
