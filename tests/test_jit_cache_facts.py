@@ -145,3 +145,28 @@ def test_a_partial_per_setting_compiles_once_per_setting_and_its_repeats_hit_the
         for sigmasq in settings:
             jax.jit(partial(solve, sigmasq=sigmasq))(y).block_until_ready()
     assert once.count == len(settings)  # one compile per call: each call pays it
+
+
+def test_a_global_read_is_stale_through_the_same_function_and_fresh_through_a_new_object() -> None:
+    """JL010 in a notebook: ``jax.jit(f)`` built again around the same ``f`` shares ``f``'s
+    trace cache (the old global stays baked in); ``jax.jit(jax.value_and_grad(f))`` or a
+    lambda built again is a new object, traced anew with the new value."""
+    namespace: dict[str, Any] = {"jax": jax}
+    exec(  # noqa: S102 - a module-level global, as a notebook has
+        textwrap.dedent("""
+            g = 0.0
+            def f(x):
+                return x * 0.0 + g
+            first = float(jax.jit(f)(1.0))
+            first_grad = float(jax.jit(jax.value_and_grad(f))(1.0)[0])
+            first_lambda = float(jax.jit(lambda x: f(x))(1.0))
+            g = 10.0
+            same = float(jax.jit(f)(1.0))
+            fresh = float(jax.jit(jax.value_and_grad(f))(1.0)[0])
+            fresh_lambda = float(jax.jit(lambda x: f(x))(1.0))
+            """),
+        namespace,
+    )
+    assert namespace["first"] == namespace["first_grad"] == namespace["first_lambda"] == 0.0
+    assert namespace["same"] == 0.0  # stale: the cache is the function's
+    assert namespace["fresh"] == namespace["fresh_lambda"] == 10.0
