@@ -121,3 +121,52 @@ def test_the_linter_does_not_say_the_cache_hits_for_what_may_be_a_bound_method()
     assert "if it is a bound method" in found[1][2]
     assert "every iteration traces and compiles again" in found[1][2]
     assert "the compilation cache hits" in found[2][2]
+
+
+def test_a_partial_per_setting_compiles_once_per_setting_and_its_repeats_hit_the_cache() -> None:
+    """JL003 is silent on ``closed = jax.jit(partial(f, x, s=s))`` in ``for s in settings``
+    when ``closed`` runs several times in the iteration: each setting compiles once (the
+    bound value is baked in), and its repeated calls reuse that program. Run once per build,
+    the same wrapper compiles on every call (the bug JL003 reports)."""
+    from functools import partial
+
+    def solve(y: Any, sigmasq: float) -> Any:
+        return jnp.tanh(y * sigmasq)
+
+    y = jnp.ones(3)
+    settings = [1.0, 2.0, 3.0]
+    with _counting_compiles() as reused:
+        for sigmasq in settings:
+            closed = jax.jit(partial(solve, y, sigmasq=sigmasq))
+            for _ in range(ITERATIONS):
+                closed().block_until_ready()
+    assert reused.count == len(settings)  # one compile per setting, not per call
+    with _counting_compiles() as once:
+        for sigmasq in settings:
+            jax.jit(partial(solve, sigmasq=sigmasq))(y).block_until_ready()
+    assert once.count == len(settings)  # one compile per call: each call pays it
+
+
+def test_a_global_read_is_stale_through_the_same_function_and_fresh_through_a_new_object() -> None:
+    """JL010 in a notebook: ``jax.jit(f)`` built again around the same ``f`` shares ``f``'s
+    trace cache (the old global stays baked in); ``jax.jit(jax.value_and_grad(f))`` or a
+    lambda built again is a new object, traced anew with the new value."""
+    namespace: dict[str, Any] = {"jax": jax}
+    exec(  # noqa: S102 - a module-level global, as a notebook has
+        textwrap.dedent("""
+            g = 0.0
+            def f(x):
+                return x * 0.0 + g
+            first = float(jax.jit(f)(1.0))
+            first_grad = float(jax.jit(jax.value_and_grad(f))(1.0)[0])
+            first_lambda = float(jax.jit(lambda x: f(x))(1.0))
+            g = 10.0
+            same = float(jax.jit(f)(1.0))
+            fresh = float(jax.jit(jax.value_and_grad(f))(1.0)[0])
+            fresh_lambda = float(jax.jit(lambda x: f(x))(1.0))
+            """),
+        namespace,
+    )
+    assert namespace["first"] == namespace["first_grad"] == namespace["first_lambda"] == 0.0
+    assert namespace["same"] == 0.0  # stale: the cache is the function's
+    assert namespace["fresh"] == namespace["fresh_lambda"] == 10.0

@@ -544,6 +544,32 @@ def test_a_stale_global_needs_a_later_cell_that_runs_the_function(tmp_path: Path
     assert "rebound at cell 4, line 1:" in out.splitlines()[0]
 
 
+def test_a_wrapper_built_anew_after_the_rebinding_traces_anew(tmp_path: Path) -> None:
+    """A cell that rebinds `model` and builds `jax.jit(jax.value_and_grad(loss))` again
+    calls a new wrapper of a new object: its first call traces with the new `model`
+    (``tests/test_jit_cache_facts.py`` runs it). `jax.jit(loss)` of the same `loss`
+    shares `loss`'s cache, so the old trace runs again: stale."""
+    setup = _code_cell(["import jax\n", "def loss(p):\n", "    return model(p)\n"])
+    cell = [
+        "model = abs\n",
+        "loss_grad_fn = jax.jit(jax.value_and_grad(loss))\n",
+        "value, grads = loss_grad_fn(1.0)\n",
+        "print(grads)\n",
+    ]
+    first, second = _code_cell(cell), _code_cell([cell[0].replace("abs", "round"), *cell[1:]])
+    notebook = tmp_path / "fresh.ipynb"
+    notebook.write_text(json.dumps(_notebook(setup, first, second)))
+    command = ["--no-cache", "--select", "JL010", "fresh.ipynb"]
+    code, out, _ = invoke_cli(command, cwd=tmp_path)
+    assert (code, out) == (0, "All checks passed!\n")
+    same = [line.replace("jax.value_and_grad(loss)", "loss") for line in cell]
+    first, second = _code_cell(same), _code_cell([same[0].replace("abs", "round"), *same[1:]])
+    notebook.write_text(json.dumps(_notebook(setup, first, second)))
+    code, out, _ = invoke_cli(command, cwd=tmp_path)
+    assert code == 1
+    assert "Module-level `model` is read in traced code" in out.splitlines()[0]
+
+
 def test_github_places_a_one_string_source_on_its_json_line(tmp_path: Path) -> None:
     """A cell whose source is one JSON string keeps all its lines on one file line."""
     document = _notebook(_code_cell("import jax.numpy as jnp\nx = jnp.zeros(3)\nx[0] = 1.0\n"))

@@ -78,6 +78,46 @@ def test_each_synchronising_call_leaves_the_result_computed(name: str) -> None:
         assert not isinstance(given, jax.Array)  # a host value (None for print)
 
 
+#: How to give each host-converting function an array in flight (its JAX argument).
+HOST_CONVERTING: dict[str, Callable[[Any, Any], Any]] = {
+    "numpy.allclose": lambda f, r: f(r, r),
+    "numpy.concatenate": lambda f, r: f([r, r]),
+    "numpy.stack": lambda f, r: f([r, r]),
+    "numpy.where": lambda f, r: f(r > 0, r, 0.0),
+    "scipy.integrate.odeint": lambda f, r: f(lambda y, t: -y, r, np.linspace(0.0, 1.0, 3)),
+    "scipy.integrate.solve_ivp": lambda f, r: f(lambda t, y: -y, (0.0, 1.0), r).y,
+    "scipy.integrate.trapezoid": lambda f, r: f(r),
+    "scipy.optimize.minimize": lambda f, r: f(lambda v: float((v**2).sum()), r).x,
+    "scipy.optimize.root": lambda f, r: f(lambda v: v - 1.0, r).x,
+}
+
+
+@pytest.mark.parametrize("name", sorted(jf.HOST_CONVERTING_CALLS))
+def test_each_host_converting_call_leaves_its_jax_argument_computed(name: str) -> None:
+    """NumPy/SciPy functions given a JAX array convert it to a NumPy array, and so wait
+    for it: JL019 takes a timed region that does so to measure the computation."""
+    pytest.importorskip("scipy")
+    function = _resolve(name)
+    result = _in_flight_vector()
+    given = HOST_CONVERTING.get(name, lambda f, r: f(r))(function, result)
+    assert result.is_ready(), name
+    assert not isinstance(given, jax.Array), name  # a host value: NumPy, not JAX
+    assert isinstance(given, np.ndarray | np.generic | bool | float), name
+
+
+def test_the_numpy_reductions_that_call_the_arrays_method_do_not_convert() -> None:
+    """Not every NumPy function converts: these hand a JAX array back (dispatched)."""
+    x = jnp.arange(4.0)
+    for function in (np.sum, np.mean, np.max, np.flip, np.round):
+        assert isinstance(function(x), jax.Array), function
+        assert f"numpy.{function.__name__}" not in jf.HOST_CONVERTING_CALLS
+
+
+def _in_flight_vector() -> Any:
+    """A small vector computed from a result in flight: in flight too."""
+    return _in_flight() * jnp.ones(3)
+
+
 @pytest.mark.parametrize("method", sorted(jf.SYNCHRONISING_METHODS))
 def test_each_synchronising_method_leaves_the_result_computed(method: str) -> None:
     result = _in_flight()

@@ -509,6 +509,7 @@ from jaxlint.facts.returns import Returns  # noqa: E402, F401 - re-exported
 from jaxlint.facts.static_parameters import STATIC_PARAMETERS  # noqa: E402, F401 - re-exported
 from jaxlint.facts.timing import (  # noqa: E402, F401 - re-exported
     CLOCK_CALLS,
+    HOST_CONVERTING_CALLS,
     NON_WAITING_METHODS,
     PLAIN_ITERATORS,
     REFERENCE_STORING_METHODS,

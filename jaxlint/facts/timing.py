@@ -55,3 +55,25 @@ REFERENCE_STORING_METHODS = frozenset({"append", "insert"})
 #: Calls that iterate without running code of their own: a loop over ``range(n)`` or
 #: ``enumerate`` of it runs nothing between two passes that could wait.
 PLAIN_ITERATORS = frozenset({"builtins.range", "builtins.enumerate", "builtins.zip"})
+#: NumPy and SciPy functions that convert the JAX arrays they are given to NumPy arrays
+#: (through ``__array__``), and so wait until those are computed, before anything else
+#: they do: calling back into user code (``scipy.optimize.root``'s ``fun``), which may
+#: start JAX work again. Not every NumPy function converts: ``numpy.sum``, ``numpy.mean``,
+#: ``numpy.max``, ``numpy.flip``, ``numpy.round`` and ``numpy.reshape`` call the JAX
+#: array's own method and return a JAX array, dispatched, not waited for.
+HOST_CONVERTING_CALLS = frozenset(
+    {
+        "numpy.allclose",
+        "numpy.concatenate",
+        "numpy.copy",
+        "numpy.isnan",
+        "numpy.linalg.norm",
+        "numpy.stack",
+        "numpy.where",
+        "scipy.integrate.odeint",
+        "scipy.integrate.solve_ivp",
+        "scipy.integrate.trapezoid",
+        "scipy.optimize.minimize",
+        "scipy.optimize.root",
+    }
+)

@@ -99,6 +99,66 @@ ITERATION_INVALID = (
         """,
     ),
 )
+#: A program per setting: a ``partial`` or lambda that binds what the iteration changes,
+#: compiled once and run several times in that iteration.
+SETTING_VALID = (
+    Valid("""
+        from functools import partial
+        import time
+        import jax
+        def sweep(solve, y, sigmasqs, nreps):
+            for b in range(y.shape[0]):
+                for sigmasq in sigmasqs:
+                    closed = jax.jit(partial(solve, y[b, 0], sigmasq=sigmasq))
+                    closed()  # warm-up: compiles this setting's program once
+                    for rep in range(nreps):
+                        start = time.time()
+                        closed().block_until_ready()
+                        print(time.time() - start)
+                    scaled = jax.jit(lambda x: x * sigmasq)
+                    table = {"scaled": scaled, "other": scaled}
+        """),
+)
+SETTING_INVALID = (
+    Invalid(
+        """
+        from functools import partial
+        import jax
+        def sweep(solve, y0, sigmasqs, nreps):
+            for sigmasq in sigmasqs:
+                fixed = jax.jit(partial(solve, y0, max_iter=10))  # binds nothing that changes
+                fixed()
+                for rep in range(nreps):
+                    fixed()
+        """,
+        line=5,
+        message="`jax.jit` inside a `for` loop wraps a new `functools.partial`",
+        fixed="""
+        from functools import partial
+        import jax
+        def sweep(solve, y0, sigmasqs, nreps):
+            fixed = jax.jit(partial(solve, y0, max_iter=10))
+            for sigmasq in sigmasqs:
+                fixed()
+                for rep in range(nreps):
+                    fixed()
+        """,
+    ),
+    Invalid(
+        """
+        from functools import partial
+        import jax
+        def sweep(solve, xs, parameters):
+            out = []
+            for p in parameters:
+                fn = jax.jit(partial(solve, parameter=p))  # run once: a compile per call
+                out.append(fn(xs))
+            return out
+        """,
+        line=6,
+        message="`jax.jit` inside a `for` loop wraps a new `functools.partial`",
+    ),
+)
 #: What the rule module adds to its own examples.
-MORE_VALID = PER_CALL_VALID + ITERATION_VALID
-MORE_INVALID = PER_CALL_INVALID + ITERATION_INVALID
+MORE_VALID = PER_CALL_VALID + ITERATION_VALID + SETTING_VALID
+MORE_INVALID = PER_CALL_INVALID + ITERATION_INVALID + SETTING_INVALID

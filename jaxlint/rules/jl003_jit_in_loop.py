@@ -22,7 +22,7 @@ from jaxlint.model.analyze.questions import literal_collection, runs_once_in_loo
 from jaxlint.rules.base import Invalid, Rule, Valid, source_text
 from jaxlint.rules.jl003_examples import MORE_INVALID, MORE_VALID
 from jaxlint.rules.jl003_per_call import loaded_names, runs_here, varies_per_call
-from jaxlint.rules.jl003_sweeps import built_from_iteration, written_out
+from jaxlint.rules.jl003_sweeps import built_from_iteration, compiled_per_setting, written_out
 from jaxlint.rules.triggers import Trigger
 from jaxlint.syntax.blocks import FreshNames, path_to, statement_in_block
 
@@ -62,8 +62,9 @@ class JitInLoop(Rule):
         in the code (`for n in [1, 5, 10]`, or a name bound only to such a display), each a
         program that compiles once anyway, nor wrapping each iterated object's own method
         (`for t in testers: jax.pmap(t.init)`), nor a function a factory builds from the
-        loop variable (`for m in molecules: jax.jit(make_orbitals(m))`): there is no one
-        function to build outside the loop.
+        loop variable (`for m in molecules: jax.jit(make_orbitals(m))`), nor a `partial` or
+        lambda binding what the iteration changes and run more than once in it (a warm-up,
+        then timed repeats): there is no one function to build outside the loop.
         """
     example = """
         import jax
@@ -401,6 +402,8 @@ class JitInLoop(Rule):
         # A factory's function built from the loop variable: another program each time.
         if cause and built_from_iteration(model, site, wrapped):
             return True
+        if cause and compiled_per_setting(model, site, wrapped):
+            return True  # a program per setting, compiled once, run several times
         # Built once and again only when re-armed (`if fn is None: fn = jax.jit(...)`), or
         # just before leaving the loop: not every iteration.
         if runs_once_in_loop(model, site):

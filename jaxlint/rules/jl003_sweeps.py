@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
-from jaxlint.model import BindingKind, SemanticModel, Site
+from jaxlint.model import BindingKind, Loop, SemanticModel, Site
 from jaxlint.rules.jl003_per_call import loaded_names
 
 
@@ -77,3 +77,54 @@ def _changed_each_iteration(model: SemanticModel, site: Site) -> set[str]:
         if binding.value is not None and loaded_names(binding.value) & varying:
             varying.add(binding.name)
     return varying
+
+
+def compiled_per_setting(model: SemanticModel, site: Site, wrapped: cst.BaseExpression) -> bool:
+    """``wrapped`` (seen through transformation wrappers) is a ``partial`` that binds, or a
+    lambda that closes over, what the loop changes on each iteration (``partial(solve,
+    y[b], sigmasq=sigmasq)`` in ``for sigmasq in sigmasqs``), and the wrapper is used
+    more than once in that iteration (a warm-up call then timed repeats, calls in an
+    inner loop): each iteration compiles its own program once and runs it many times.
+    There is no one function to build outside the loop, and the compile is not wasted.
+    Run once per build, the same wrapper is the compile-per-call bug: the changing value
+    should be an argument of one compiled function."""
+    while isinstance(wrapped, cst.Call) and model.called_name(wrapped) in jf.TRANSFORMS:
+        positional = [arg for arg in wrapped.args if arg.keyword is None and not arg.star]
+        if not positional:
+            return False
+        wrapped = positional[0].value
+    closes = isinstance(wrapped, cst.Lambda)
+    if not closes and not (
+        isinstance(wrapped, cst.Call) and model.called_name(wrapped) == "functools.partial"
+    ):
+        return False
+    if not loaded_names(wrapped) & _changed_each_iteration(model, site):
+        return False
+    return _used_again(model, site)
+
+
+def _used_again(model: SemanticModel, site: Site) -> bool:
+    """The wrapper ``site`` builds is bound to one name whose value is read, later in the
+    same iteration, twice or more, or once inside a loop nested in that iteration."""
+    loop, scope = site.loop, site.scope
+    names = [n for n, bs in scope.bindings.items() if any(b.value is site.node for b in bs)]
+    if loop is None or len(names) != 1:
+        return False
+    reads = [o for o in scope.loads.get(names[0], []) if o > site.ordinal and loop.contains(o)]
+    if len(reads) > 1:
+        return True
+    inner = [
+        other
+        for _, other in model.loops
+        if other.parent is not None and other.start > site.ordinal and _within(other, loop)
+    ]
+    return any(other.contains(read) for read in reads for other in inner)
+
+
+def _within(inner: Loop, outer: Loop) -> bool:
+    current = inner.parent
+    while current is not None:
+        if current is outer:
+            return True
+        current = current.parent
+    return False

@@ -104,7 +104,10 @@ class StaleGlobalRead(Rule):
         before any importer's (a notebook that rebinds `optimiser` and only then trains).
         In a notebook, which nothing imports, it counts only when cells after the
         rebinding (or a loop around it) may run the function again: a stale value that
-        no later call uses is never seen.
+        no later call uses is never seen. Nor does a call through a wrapper that a later
+        cell builds again around a new object (`jax.jit(jax.value_and_grad(loss))`, a
+        lambda), where no wrapper in the notebook compiles a function itself
+        (`jax.jit(loss)`, `@jax.jit`, whose cache is the function's): it traces anew.
 
         Names bound once are constants and fine, and so are names bound only under an
         `if`/`try` (alternatives, not updates), imports, functions and classes.
@@ -373,9 +376,9 @@ class StaleGlobalRead(Rule):
             if not module_code_may_run(model, function, defined, binding.ordinal, loop):
                 continue
             # A notebook has no importers: only its own later cells can call the
-            # function with the stale value.
+            # function with the stale value, and not through a wrapper they build anew.
             if model.cell_of is None or module_code_may_run(
-                model, function, binding.ordinal, END_OF_FILE, loop
+                model, function, binding.ordinal, END_OF_FILE, loop, traced_before=True
             ):
                 return binding
         return None

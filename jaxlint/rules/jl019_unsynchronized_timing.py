@@ -34,7 +34,12 @@ class UnsynchronizedTiming(Rule):
         a branch or a loop where some path waits, a `with`, `try` or `while` block after
         the last dispatch, the timing of compilation (`.lower(...).compile()` is not a
         dispatch), and code traced by a transformation (JL004 is about that). A loop
-        between the reads is taken to run at least once.
+        between the reads is taken to run at least once. It is also silent where every
+        path between the reads waits for JAX work it started: a host conversion of a
+        result (`float(y)`, `np.asarray(y)`, a SciPy or NumPy function that converts the
+        JAX array it is given, such as `scipy.optimize.root` or `scipy.integrate.trapezoid`,
+        or a function of this file that does): the clock then measures the computation,
+        and only what is dispatched after the wait may be missing.
         """
     why_bad = """
         JAX dispatches work asynchronously: a jitted call or a `jax.numpy` operation
@@ -155,6 +160,23 @@ class UnsynchronizedTiming(Rule):
                 jax.block_until_ready(per_row(rows))
                 return time.monotonic() - t0
             """),
+        Valid("""
+            import time
+            import jax.numpy as jnp
+            from scipy import integrate, optimize
+            def obtain_root(theta):
+                guess = jnp.zeros(2)
+                return optimize.root(residual, x0=guess, args=(theta,)).x  # converts: waits
+            def bench(theta, weights, t):
+                t0 = time.time_ns()
+                grid = jnp.einsum("iN,ijN->jN", weights, weights)
+                total = grid[0] + integrate.trapezoid(grid, t)  # waits for `grid`
+                elapsed = time.time_ns() - t0  # only the last add may be in flight
+                t1 = time.time_ns()
+                x = obtain_root(theta)  # starts JAX work and waits for it
+                step = jnp.linalg.solve(jacobian(x), x)
+                return elapsed, time.time_ns() - t1
+            """),
     )
     invalid = (
         Invalid(
@@ -229,6 +251,21 @@ class UnsynchronizedTiming(Rule):
             line=10,
             message="`slope(w)` (line 10)",
         ),
+        Invalid(
+            """
+            import time
+            import numpy as np
+            import jax
+            step = jax.jit(lambda x: x @ x)
+            def bench(previous, x):
+                t0 = time.time()
+                host = np.asarray(previous)  # waits, but for work started before `t0`
+                y = step(x)
+                return time.time() - t0
+            """,
+            line=9,
+            message="`step(x)` (line 9)",
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
@@ -262,8 +299,8 @@ class UnsynchronizedTiming(Rule):
             block.statements.index(first) + 1 : block.statements.index(statement)
         ]
         state = Region(model).run(region, State(Flow.SETTLED), loops=0)
-        if state.flow is not Flow.PENDING or state.dispatch is None:
-            return None
+        if state.flow is not Flow.PENDING or state.dispatch is None or state.waited:
+            return None  # settled, or it measured computation it waited for
         dispatched = source_text(state.dispatch, 40)
         return Diagnostic(
             self.code,

@@ -23,6 +23,7 @@ from jaxlint.model import (
     Clause,
     Fact,
     Point,
+    Scope,
     SemanticModel,
     Statement,
     StatementKind,
@@ -44,19 +45,32 @@ class Event(enum.Enum):
 class Effect:
     event: Event
     dispatch: cst.CSTNode | None = None  # the last dispatch, for DISPATCH
+    #: it surely waits, before it dispatches anything, for the JAX work in flight when it
+    #: starts (a host conversion of a JAX array: ``float(y)``, ``np.asarray(y)``)
+    waits: bool = False
+    #: it surely starts JAX work and then waits for it (``np.asarray(f(x))``)
+    waited: bool = False
+    #: it surely starts JAX work: a dispatch, or a transfer (``jnp.array([0.0])``)
+    started: bool = False
 
 
 INERT = Effect(Event.INERT)
 MAY_WAIT = Effect(Event.MAY_WAIT)
+WAITS = Effect(Event.MAY_WAIT, waits=True)
 
 
 def then(*effects: Effect) -> Effect:
-    """The effect of running ``effects`` in order: the last one that is not inert."""
-    found = INERT
+    """The effect of running ``effects`` in order: the last one that is not inert; it
+    waits first where one waits before any dispatches, and has waited for its own work
+    where one waits after another dispatched (or has waited itself)."""
+    found, waits, waited, started = INERT, False, False, False
     for effect in effects:
+        waited = waited or effect.waited or (effect.waits and started)
+        waits = waits or (effect.waits and not started)
+        started = started or effect.started or effect.event is Event.DISPATCH
         if effect.event is not Event.INERT:
             found = effect
-    return found
+    return Effect(found.event, found.dispatch, waits, waited, started)
 
 
 class Flow(enum.Enum):
@@ -71,13 +85,20 @@ class Flow(enum.Enum):
 class State:
     flow: Flow
     dispatch: cst.CSTNode | None = None
+    #: every path has waited for JAX work it started (a host conversion of a result):
+    #: time read now measures computation, not only its dispatch
+    waited: bool = False
+    #: every path has started JAX work (a dispatch or a transfer)
+    started: bool = False
 
     def after(self, effect: Effect) -> State:
         if self.flow is Flow.DEAD or effect.event is Event.INERT:
             return self
+        waited = self.waited or effect.waited or (effect.waits and self.started)
+        started = self.started or effect.started or effect.event is Event.DISPATCH
         if effect.event is Event.DISPATCH:
-            return State(Flow.PENDING, effect.dispatch)
-        return SETTLED
+            return State(Flow.PENDING, effect.dispatch, waited, started)
+        return State(Flow.SETTLED, None, waited, started)
 
 
 SETTLED = State(Flow.SETTLED)
@@ -85,13 +106,15 @@ DEAD = State(Flow.DEAD)
 
 
 def join(states: Iterable[State]) -> State:
-    """Pending only where every live path is."""
+    """Pending only where every live path is; waited only where every live path has."""
     live = [state for state in states if state.flow is not Flow.DEAD]
     if not live:
         return DEAD
+    waited = all(state.waited for state in live)
+    started = all(state.started for state in live)
     if all(state.flow is Flow.PENDING for state in live):
-        return live[0]
-    return SETTLED
+        return State(Flow.PENDING, live[0].dispatch, waited, started)
+    return State(Flow.SETTLED, None, waited, started)
 
 
 class _LeavesLoop(Exception):
@@ -104,6 +127,7 @@ class Region:
 
     def __init__(self, model: SemanticModel) -> None:
         self.model = model
+        self.summaries: dict[int, bool] = {}  # function scope id -> its body waits
 
     # -------------------------------------------------------------- statements
 
@@ -358,11 +382,17 @@ class Region:
                 )
             else:
                 known = all(self.holds_no_array(a, point) for a in arguments)
+            if name in jf.SYNCHRONISING_CALLS and any(self.jax_value(a, point) for a in arguments):
+                return WAITS  # float(y), np.asarray(y): a host value, once computed
             return INERT if known else MAY_WAIT
+        if name in jf.HOST_CONVERTING_CALLS and any(self.jax_value(a, point) for a in arguments):
+            return WAITS  # SciPy or NumPy given a JAX array converts it first
         if name is None and receiver is not None and isinstance(call.func, cst.Attribute):
             method = call.func.attr.value
             if method in jf.NON_WAITING_METHODS and self.jax_value(receiver, point):
                 return INERT
+            if method in jf.SYNCHRONISING_METHODS and self.jax_value(receiver, point):
+                return WAITS
             if (
                 method in jf.REFERENCE_STORING_METHODS
                 and model.container_kind(receiver, point, ("list",)) is not None
@@ -370,7 +400,40 @@ class Region:
                 return INERT
         if self.dispatches(call, name, point):
             return Effect(Event.DISPATCH, call)
+        if name in jf.ARRAY_CALLS:
+            return Effect(Event.MAY_WAIT, started=True)  # a transfer, waited for or not
+        if site.callee is not None and self.body_waits(site.callee):
+            return Effect(Event.MAY_WAIT, waits=True, waited=True, started=True)
         return MAY_WAIT
+
+    def body_waits(self, function: Scope) -> bool:
+        """Every path through ``function``'s body (a function of this file, not traced)
+        starts JAX work and waits for it (``root(residual, x0=jnp.zeros(2))``): a call of
+        it has waited for work of its own when it returns, and for the work in flight
+        when it was called (a device runs its work in the order it was given). Bodies of simple
+        statements only (and local ``def``s), up to a ``return``: no branch or loop."""
+        key = id(function)
+        if key not in self.summaries:
+            self.summaries[key] = False  # a recursive call: not known to wait
+            body = self.model.body(function)
+            if body is not None and not self.model.trace(function).traced:
+                self.summaries[key] = self.straight_waits(body.statements)
+        return self.summaries[key]
+
+    def straight_waits(self, statements: list[Statement]) -> bool:
+        state = State(Flow.SETTLED)
+        for statement in statements:
+            node = statement.node
+            if statement.kind is StatementKind.SIMPLE and isinstance(node, cst.Return):
+                at = Point(statement.scope, statement.ordinal)
+                value = node.value
+                return (state.after(self.effect(value, at)) if value is not None else state).waited
+            if statement.kind not in (StatementKind.SIMPLE, StatementKind.DEF):
+                return False
+            if isinstance(node, cst.Raise | cst.Break | cst.Continue):
+                return False
+            state = self.statement(statement, state, 0)
+        return state.waited
 
     def jax_value(self, expr: cst.BaseExpression, at: Point) -> bool:
         """A JAX array, or a name every reaching binding of which is the result of a

@@ -20,6 +20,7 @@ from jaxlint.model import (
     string_key,
 )
 from jaxlint.model.analyze.decided import flag_test
+from jaxlint.model.analyze.wrappers import compiled_wrapper, fresh_wrapper_after, wrapped_anew
 from jaxlint.model.lattices.flags import callers_in_sight
 from jaxlint.model.records import ConditionSite
 from jaxlint.syntax.statements import FlowExit, flow_exit
@@ -501,22 +502,35 @@ def _held_names(model: SemanticModel, value: cst.BaseExpression | None) -> set[s
             info = model.trace(callee)
             if info.direct_kinds and not info.host:
                 return set()
+        if isinstance(value.func, cst.Name) and compiled_wrapper(model, value.func.value):
+            return set()  # `loss, grads = loss_grad_fn(params)`, a `jax.jit(...)` value
     return _names_in(value)
 
 
-def module_code_may_run(
-    model: SemanticModel, function: Scope, after: int, before: int, loop: Loop | None
+def module_code_may_run(  # noqa: PLR0913
+    model: SemanticModel,
+    function: Scope,
+    after: int,
+    before: int,
+    loop: Loop | None,
+    *,
+    traced_before: bool = False,
 ) -> bool:
     """Module-level code between the ordinals ``after`` and ``before`` (or anywhere after
     ``after`` in ``loop``, which repeats) may run ``function``: a call there names, as
     what it calls or as an argument, something through which the function is reached.
-    Wrapping it (``jax.jit(f)``, ``partial(f, ...)``) runs nothing yet."""
+    Wrapping it (``jax.jit(f)``, ``partial(f, ...)``) runs nothing yet. With
+    ``traced_before``, where every compiling wrapper wraps a new object, one bound after
+    ``after`` traces anew: running it runs no older trace."""
     through = reaching_bindings_of(model, function)
     names = set(through.values())
     module_scope = model.module_scope
+    anew = wrapped_anew(model) if traced_before else None
     for site in model.calls:
         if site.scope is not model.module_scope or site.ordinal <= after:
             continue
+        if anew is not None and id(site.call) in anew:
+            continue  # `jax.value_and_grad(f)` that `jax.jit(...)` wraps: runs nothing
         if site.ordinal >= before and (loop is None or not loop.contains(site.ordinal)):
             continue
         transform = jf.TRANSFORMS.get(site.qualified_name or "")
@@ -529,6 +543,10 @@ def module_code_may_run(
                 # one through which the function runs (`agent` rebound to another
                 # agent runs none of the old one's code).
                 held = model.reaching(name, module_scope, site.ordinal)
-                if held is None or any(id(b) in through for b in held.bindings):
+                if held is None or any(
+                    id(b) in through
+                    and not (anew is not None and fresh_wrapper_after(model, b, after))
+                    for b in held.bindings
+                ):
                     return True
     return False
