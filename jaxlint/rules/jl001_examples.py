@@ -147,6 +147,35 @@ VALID = (
             # Named as a ref, annotated as an array: no evidence either way, no claim.
             acc_ref[0] += x
         """),
+    Valid("""
+        import jax
+        import numpy as np
+        def fill(x):
+            n = x.shape[0]  # a NumPy array has .shape too
+            x[0] = 1.0  # called as is below, on a NumPy array: working code
+            return x * n
+        fill_jit = jax.jit(fill)
+        out = fill(np.zeros(3))
+        """),
+    Valid("""
+        import jax
+        def add_row(x, table):
+            table[0] = 1.0  # in_axes=None: the caller's value as given, a NumPy array maybe
+            return x + table.shape[0]
+        batched = jax.vmap(add_row, in_axes=(0, None))
+        """),
+    Valid("""
+        import jax
+        import jax.numpy as jnp
+        import numpy as np
+        def helper(x):
+            x[0] = 1.0  # traced code passes a JAX array, the eager call a NumPy one
+            return x
+        @jax.jit
+        def traced(y):
+            return helper(jnp.asarray(y))
+        out = helper(np.zeros(3))
+        """),
 )
 INVALID = (
     Invalid(
@@ -442,6 +471,71 @@ INVALID = (
                 self.w = jnp.zeros(n)
             def bump(self, i):
                 self.w = self.w.at[i].add(1)  # Base, of another file, may refuse assigning fields
+        """,
+        fixes=("unsafe",),
+    ),
+    Invalid(
+        """
+        import jax
+        def fill(x):
+            n = x.shape[0]
+            x[0] = 1.0  # a tracer under jit; another module may call fill as is
+            return x * n
+        def run(v):
+            return jax.jit(fill)(v)
+        """,
+        fixed="""
+        import jax
+        def fill(x):
+            n = x.shape[0]
+            x = x.at[0].set(1.0)  # a tracer under jit; another module may call fill as is
+            return x * n
+        def run(v):
+            return jax.jit(fill)(v)
+        """,
+        fixes=("unsafe",),
+    ),
+    Invalid(
+        """
+        import jax
+        def run(v):
+            def fill(x):
+                n = x.shape[0]
+                x[0] = 1.0  # nested, and only ever handed to jit: a tracer on every path
+                return x * n
+            return jax.jit(fill)(v)
+        """,
+        fixed="""
+        import jax
+        def run(v):
+            def fill(x):
+                n = x.shape[0]
+                x = x.at[0].set(1.0)  # nested, and only ever handed to jit: a tracer on every path
+                return x * n
+            return jax.jit(fill)(v)
+        """,
+        fixes=("safe",),
+    ),
+    Invalid(
+        """
+        import jax
+        import jax.numpy as jnp
+        def helper(x):
+            x[0] = 1.0  # its callers here pass arrays; another module may pass NumPy
+            return x
+        @jax.jit
+        def traced(y):
+            return helper(jnp.asarray(y))
+        """,
+        fixed="""
+        import jax
+        import jax.numpy as jnp
+        def helper(x):
+            x = x.at[0].set(1.0)  # its callers here pass arrays; another module may pass NumPy
+            return x
+        @jax.jit
+        def traced(y):
+            return helper(jnp.asarray(y))
         """,
         fixes=("unsafe",),
     ),

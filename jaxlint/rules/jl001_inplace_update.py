@@ -122,7 +122,11 @@ class InplaceUpdate(Rule):
         (`stats.mean` of a parameter `stats: RunningMean`), and parameters of traced
         functions with evidence of one array (array operations on it, `.shape`, an array
         at every call in the file): a traced argument is a pytree of tracers, and
-        `f([a, b])` hands a jitted `f` a list, which takes `xs[0] = v`. What rests only on annotations is reported too, with an unsafe fix (see
+        `f([a, b])` hands a jitted `f` a list, which takes `xs[0] = v`. Only where every
+        way in makes it one: a function handed to `jax.jit(f)` (not decorated) or called
+        from traced code is also callable as is, and a call in the file that passes a
+        NumPy array (`f(np.zeros(3))`) leaves it unflagged, as does an argument that
+        `vmap(in_axes=None)` hands over as given. What rests only on annotations is reported too, with an unsafe fix (see
         Fix safety). Inside a traced function, `state["vel"][:, 0] = v` on a (string-keyed)
         part of a traced parameter is flagged too: that part is a pytree leaf, a traced
         array, and only an array takes a multi-dimensional index like `[:, 0]`.
@@ -173,7 +177,12 @@ class InplaceUpdate(Rule):
         included: `f([a, b])` would pass a list whatever the annotation), but annotations are not
         checked at run time: a NumPy array or a Pallas ref annotated so takes `x[i] = v` as
         written, and the rewrite would change working code. There the fix is unsafe, applied
-        only with `--unsafe-fixes`, and its title says why ("only by its annotation"). It is
+        only with `--unsafe-fixes`, and its title says why ("only by its annotation"). So
+        it is where the array rests on what this file hands a function of the module or a
+        method (`jax.jit(f)` of a module-level `f`, a helper of traced code): another
+        module may call it as is with a NumPy array ("only where this file's code calls
+        its function"); a decorated function, or a nested one only called or handed to a
+        transformation, has no such entry. It is
         unsafe too where the rewrite assigns an attribute of an object whose class this file
         does not define (`stats.mean = ...`), or of a class derived from a class of another
         file: that class may refuse the assignment.
@@ -303,11 +312,12 @@ class InplaceUpdate(Rule):
         )
         rewrite = source_text(replacement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT))
         label = dotted(base) or source_text(base)
-        doubt = (
-            f"`{label}` is a JAX array only by its annotation"
-            if proof is ArrayProof.ANNOTATED
-            else rebind_doubt(model, base, site)
-        )
+        if proof is ArrayProof.ANNOTATED:
+            doubt: str | None = f"`{label}` is a JAX array only by its annotation"
+        elif proof is ArrayProof.EXPOSED:
+            doubt = f"`{label}` is a JAX array only where this file's code calls its function"
+        else:
+            doubt = rebind_doubt(model, base, site)
         edits = (Replace(statement, replacement),)
         if doubt is not None:
             title = f"Replace with `{rewrite}` (unsafe: {doubt})"
