@@ -126,3 +126,44 @@ def test_the_linter_claims_and_fixes_only_what_every_entry_proves(case: str) -> 
     assert result.errors == []
     found = [f.fix.applicability.value if f.fix else None for f in result.findings]
     assert found == expected
+
+
+NNX_SOURCE = """
+from flax import nnx
+
+@nnx.jit
+def bump(count):
+    n = count.shape[0]
+    count[0] = count[0] + n
+    return count
+"""
+
+
+def test_an_nnx_variable_acts_as_an_array_and_takes_item_assignment_under_jit() -> None:
+    # GRAPH_NODE_MODULES: jit hands a Variable through as itself; it has .shape and .at
+    # and takes `v[i] = x`, so using an argument as an array proves no JAX array there.
+    from jaxlint.facts import jaxfacts as jf
+
+    nnx = pytest.importorskip("flax.nnx")
+    assert "flax.nnx" in jf.GRAPH_NODE_MODULES
+    namespace: dict[str, Any] = {}
+    exec(compile(textwrap.dedent(NNX_SOURCE), "example.py", "exec"), namespace)
+    count = nnx.Param(jnp.zeros(3))
+    assert count.shape == (3,) and hasattr(count, "at")
+    namespace["bump"](count)
+    assert list(count[...]) == [3.0, 0.0, 0.0]  # written in place, by design
+    seen: list[type] = []
+    jax.jit(lambda v: seen.append(type(v)))(nnx.Param(jnp.zeros(3)))
+    assert seen == [nnx.Param]
+    fixed = NNX_SOURCE.replace("count[0] = count[0] + n", "count = count.at[0].set(count[0] + n)")
+    exec(compile(textwrap.dedent(fixed), "example.py", "exec"), namespace)
+    untouched = nnx.Param(jnp.zeros(3))
+    namespace["bump"](untouched)
+    assert list(untouched[...]) == [0.0, 0.0, 0.0]  # the rewrite loses the update
+
+
+def test_the_linter_makes_no_claim_on_an_argument_an_nnx_variable_may_be() -> None:
+    result = lint_python_source(
+        textwrap.dedent(NNX_SOURCE), "example.py", Settings(select=("JL001",))
+    )
+    assert result.findings == []

@@ -176,6 +176,14 @@ VALID = (
             return helper(jnp.asarray(y))
         out = helper(np.zeros(3))
         """),
+    Valid("""
+        from flax import nnx
+        @nnx.jit
+        def bump(count):
+            n = count.shape[0]  # an NNX Variable has .shape and .at too
+            count[0] = count[0] + n  # and takes item assignment, written in place
+            return count
+        """),
 )
 INVALID = (
     Invalid(

@@ -126,7 +126,9 @@ class InplaceUpdate(Rule):
         way in makes it one: a function handed to `jax.jit(f)` (not decorated) or called
         from traced code is also callable as is, and a call in the file that passes a
         NumPy array (`f(np.zeros(3))`) leaves it unflagged, as does an argument that
-        `vmap(in_axes=None)` hands over as given. What rests only on annotations is reported too, with an unsafe fix (see
+        `vmap(in_axes=None)` hands over as given. In a file that imports `flax.nnx`, use
+        proves nothing: an NNX Variable has `.shape` and `.at`, takes `jnp` operations
+        and item assignment, and `jit` hands it through as itself. What rests only on annotations is reported too, with an unsafe fix (see
         Fix safety). Inside a traced function, `state["vel"][:, 0] = v` on a (string-keyed)
         part of a traced parameter is flagged too: that part is a pytree leaf, a traced
         array, and only an array takes a multi-dimensional index like `[:, 0]`.

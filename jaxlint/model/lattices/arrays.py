@@ -225,7 +225,10 @@ class ArrayFacts(Evaluator):
             default = param.default
             if isinstance(default, cst.BaseNumber | cst.BaseString):
                 return NO
-            if default is not None or not array_evidence(self.model, function, param, type(self)):
+            by_use = not graph_nodes_imported(self.model)  # an NNX Variable acts as an array
+            if default is not None or not array_evidence(
+                self.model, function, param, type(self), by_use=by_use
+            ):
                 return UNKNOWN
             return self.entered_as_given(function, param, YES)
         # Traced because traced code calls it: its parameters hold what callers pass
@@ -369,8 +372,32 @@ class ArrayFacts(Evaluator):
         return classes[0] if classes else None
 
 
+def graph_nodes_imported(model: ModelView) -> bool:
+    """The file imports a module whose pytree nodes act as arrays (flax NNX: see
+    ``GRAPH_NODE_MODULES``), which a transformation hands through as themselves."""
+    cache = model.fact_cache("graph-nodes")
+    known = cache.get(0)
+    if known is None:
+        known = NO
+        for scope in model.scopes:
+            for bindings in scope.bindings.values():
+                for binding in bindings:
+                    if binding.kind is BindingKind.IMPORT and any(
+                        (jf.canonical(binding.imported) + ".").startswith(module + ".")
+                        for module in jf.GRAPH_NODE_MODULES
+                    ):
+                        known = YES
+        cache[0] = known
+    return known is YES
+
+
 def array_evidence(
-    model: ModelView, function: Scope, param: Param, facts: type[ArrayFacts] = ArrayFacts
+    model: ModelView,
+    function: Scope,
+    param: Param,
+    facts: type[ArrayFacts] = ArrayFacts,
+    *,
+    by_use: bool = True,
 ) -> bool:
     """Positive evidence that ``param`` of ``function`` holds a JAX array, for the
     transformations that trace array leaves only and keep everything else static
@@ -379,8 +406,9 @@ def array_evidence(
     ``.size``, which no list, tuple or dict has), or an array at every call of the
     function in this file. Without it the parameter may be a static Python value.
     ``facts`` says what counts as an array (for :class:`ConstructedArrayFacts`, not an
-    annotation)."""
-    cache = model.fact_cache("array-evidence-" + facts.lattice)
+    annotation); without ``by_use``, operations on it do not count (a flax NNX Variable
+    takes them all)."""
+    cache = model.fact_cache(f"array-evidence-{facts.lattice}-{by_use}")
     key = id(param)
     known = cache.get(key)
     if known is not None:
@@ -388,8 +416,8 @@ def array_evidence(
     cache[key] = NO  # a cycle through the callers finds no evidence
     found = (
         _annotated_array(model, function, param, facts)
-        or _used_as_array(model, function, param)
-        or _reads_array_attribute(function, param)
+        or (by_use and _used_as_array(model, function, param))
+        or (by_use and _reads_array_attribute(function, param))
         or _passed_arrays(model, function, param, facts)
     )
     cache[key] = YES if found else NO
