@@ -547,4 +547,40 @@ INVALID = (
         """,
         fixes=("unsafe",),
     ),
+    Invalid(
+        """
+        import jax.numpy as jnp
+        class Cursor:
+            def __init__(self):
+                self.w = jnp.zeros(3)
+                self.i = 0
+            def advance(self):
+                self.i += 1
+                return 1.0
+            def step(self, make):
+                self.w[self.i] = self.advance()  # the value moves self.i before it is read
+                out = jnp.zeros(3)
+                k = 0
+                out[k] = make()  # local target and index: no call can change them
+                return out
+        """,
+        fixed="""
+        import jax.numpy as jnp
+        class Cursor:
+            def __init__(self):
+                self.w = jnp.zeros(3)
+                self.i = 0
+            def advance(self):
+                self.i += 1
+                return 1.0
+            def step(self, make):
+                self.w = self.w.at[self.i].set(self.advance())  # the value moves self.i before it is read
+                out = jnp.zeros(3)
+                k = 0
+                out = out.at[k].set(make())  # local target and index: no call can change them
+                return out
+        """,
+        count=2,
+        fixes=("unsafe", "safe"),
+    ),
 )

@@ -14,6 +14,7 @@ from jaxlint.model import (
     ArrayProof,
     BindingKind,
     Fact,
+    ScopeKind,
     SemanticModel,
     StoreSite,
     array_only_index,
@@ -100,6 +101,35 @@ def _may_have_effects(node: cst.CSTNode, model: SemanticModel, site: StoreSite) 
     )
 
 
+def _stable(node: cst.CSTNode, model: SemanticModel, site: StoreSite) -> bool:
+    """Whether no call can change what evaluating ``node`` gives: literals, and names
+    local to the code that runs the statement that no nested function rebinds
+    (``nonlocal``) nor, at module level, any function (``global``). ``self.w`` or a
+    global may be rebound by the call that computes the assigned value."""
+    if isinstance(node, cst.Name):
+        name, scope = node.value, site.scope
+        if any(name in other.nonlocals or name in other.globals for other in model.scopes):
+            return False
+        if scope.is_function:
+            return model.is_local(name, scope)
+        return scope.kind is ScopeKind.MODULE
+    if isinstance(node, cst.BaseNumber | cst.BaseString | cst.Ellipsis):
+        return True
+    if isinstance(node, cst.UnaryOperation | cst.BinaryOperation | cst.Tuple):
+        parts = [c for c in node.children if isinstance(c, cst.BaseExpression | cst.Element)]
+        return all(_stable(part, model, site) for part in parts)
+    if isinstance(node, cst.Element):
+        return _stable(node.value, model, site)
+    if isinstance(node, cst.SubscriptElement):
+        return _stable(node.slice, model, site)
+    if isinstance(node, cst.Index):
+        return node.star is None and _stable(node.value, model, site)
+    if isinstance(node, cst.Slice):
+        bounds = (node.lower, node.upper, node.step)
+        return all(bound is None or _stable(bound, model, site) for bound in bounds)
+    return False
+
+
 def _advice(label: str, fix: Fix | None, detail: str) -> str:
     """What to write instead: the fix's rewrite, or the pattern and why there is no fix
     (``detail`` is the rewrite when there is a fix, else the reason there is none)."""
@@ -184,7 +214,10 @@ class InplaceUpdate(Rule):
         method (`jax.jit(f)` of a module-level `f`, a helper of traced code): another
         module may call it as is with a NumPy array ("only where this file's code calls
         its function"); a decorated function, or a nested one only called or handed to a
-        transformation, has no such entry. It is
+        transformation, has no such entry. And it is where the assigned value calls code
+        that could change what the target reads (`self.w[self.i] = self.advance()`):
+        `x[i] = v` computes `v` first, the rewrite reads `x` and `i` before it; a target
+        and an index made of literals and local names keep the fix safe. It is
         unsafe too where the rewrite assigns an attribute of an object whose class this file
         does not define (`stats.mean = ...`), or of a class derived from a class of another
         file: that class may refuse the assignment.
@@ -314,8 +347,16 @@ class InplaceUpdate(Rule):
         )
         rewrite = source_text(replacement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT))
         label = dotted(base) or source_text(base)
-        if proof is ArrayProof.ANNOTATED:
-            doubt: str | None = f"`{label}` is a JAX array only by its annotation"
+        reordered = isinstance(statement, cst.Assign) and _may_have_effects(
+            statement.value, model, site
+        )
+        if reordered and not all(
+            _stable(node, model, site) for level in levels for node in (base, *level.slice)
+        ):
+            # `x[i] = v` computes v first, the rewrite reads `x` and `i` before v.
+            doubt: str | None = "computing the value may change what the target reads first"
+        elif proof is ArrayProof.ANNOTATED:
+            doubt = f"`{label}` is a JAX array only by its annotation"
         elif proof is ArrayProof.EXPOSED:
             doubt = f"`{label}` is a JAX array only where this file's code calls its function"
         else:
