@@ -583,4 +583,23 @@ INVALID = (
         count=2,
         fixes=("unsafe", "safe"),
     ),
+    Invalid(
+        """
+        import jax.numpy as jnp
+        try:
+            x = jnp.arange(10)
+            x[0] = 10  # a lesson: this raises, and the handler shows it
+        except TypeError as error:
+            print(error)
+        """,
+        fixed="""
+        import jax.numpy as jnp
+        try:
+            x = jnp.arange(10)
+            x = x.at[0].set(10)  # a lesson: this raises, and the handler shows it
+        except TypeError as error:
+            print(error)
+        """,
+        fixes=("unsafe",),
+    ),
 )

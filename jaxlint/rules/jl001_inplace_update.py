@@ -217,7 +217,9 @@ class InplaceUpdate(Rule):
         transformation, has no such entry. And it is where the assigned value calls code
         that could change what the target reads (`self.w[self.i] = self.advance()`):
         `x[i] = v` computes `v` first, the rewrite reads `x` and `i` before it; a target
-        and an index made of literals and local names keep the fix safe. It is
+        and an index made of literals and local names keep the fix safe. So it is in the
+        body of a `try`, or of a block that expects an error (`pytest.raises`, ...): the
+        code may run to show that the assignment raises. It is
         unsafe too where the rewrite assigns an attribute of an object whose class this file
         does not define (`stats.mean = ...`), or of a class derived from a class of another
         file: that class may refuse the assignment.
@@ -350,11 +352,14 @@ class InplaceUpdate(Rule):
         reordered = isinstance(statement, cst.Assign) and _may_have_effects(
             statement.value, model, site
         )
-        if reordered and not all(
+        if model.checks_for_errors(site):
+            # `try: x[0] = 10 / except TypeError:`: a lesson or a test shows the error.
+            doubt: str | None = "the code runs to see it raise"
+        elif reordered and not all(
             _stable(node, model, site) for level in levels for node in (base, *level.slice)
         ):
             # `x[i] = v` computes v first, the rewrite reads `x` and `i` before v.
-            doubt: str | None = "computing the value may change what the target reads first"
+            doubt = "computing the value may change what the target reads first"
         elif proof is ArrayProof.ANNOTATED:
             doubt = f"`{label}` is a JAX array only by its annotation"
         elif proof is ArrayProof.EXPOSED:
