@@ -416,6 +416,65 @@ def test_a_traced_argument_is_an_array_by_construction_only_with_evidence() -> N
         assert model.array_proof(cst.Name("x"), Point(scope, END)) is expected, name
 
 
+def test_a_traced_argument_is_an_array_only_where_every_entry_makes_it_one() -> None:
+    """A function handed to ``jax.jit(f)`` (not decorated) or reached from traced code is
+    still callable as is: a call in sight that passes a NumPy array makes the parameter
+    UNKNOWN (``tests/test_entry_facts.py`` runs each case on jax). ``vmap(in_axes=None)``
+    hands the caller's value over as is. A function of the module can be called from
+    another module: its parameter is an array only on the paths in sight, EXPOSED; a
+    nested one only handed to jit, or one decorated with jit, is CONSTRUCTED."""
+    model = model_of("""
+        import jax
+        import jax.numpy as jnp
+        import numpy as np
+
+        def also_eager(x):
+            return jnp.sum(x)
+
+        def only_jitted(x):
+            return jnp.sum(x)
+
+        @jax.jit
+        def decorated(x):
+            return jnp.sum(x)
+
+        def unmapped(y, x):
+            return jnp.sum(x) + y
+
+        def helper(x):
+            return x
+
+        def eager_helper(x):
+            return x
+
+        @jax.jit
+        def traced(y):
+            z = jnp.asarray(y)
+            return helper(z), eager_helper(z)
+
+        def outer(v):
+            def nested(x):
+                return jnp.sum(x)
+            return jax.jit(nested)(v)
+
+        wrapped = jax.jit(also_eager)
+        out = also_eager(np.zeros(3)), eager_helper(np.zeros(3)), decorated(np.zeros(3))
+        run = jax.jit(only_jitted)
+        batched = jax.vmap(unmapped, in_axes=(0, None))
+        """)
+    for name, expected in (
+        ("also_eager", ArrayProof.UNKNOWN),
+        ("only_jitted", ArrayProof.EXPOSED),
+        ("decorated", ArrayProof.CONSTRUCTED),
+        ("unmapped", ArrayProof.UNKNOWN),
+        ("helper", ArrayProof.EXPOSED),
+        ("eager_helper", ArrayProof.UNKNOWN),
+        ("outer.<locals>.nested", ArrayProof.CONSTRUCTED),
+    ):
+        scope = function(model, name)
+        assert model.array_proof(cst.Name("x"), Point(scope, END)) is expected, name
+
+
 def test_the_fields_of_a_kernel_s_pytree_of_refs_are_refs() -> None:
     """``meta.offsets`` of a dataclass a Pallas kernel receives (and hands to a helper)
     is a ref, however the class annotates the field."""

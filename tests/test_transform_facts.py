@@ -983,3 +983,35 @@ def test_only_reverse_mode_multiplies_the_untaken_branch_of_where() -> None:
         """)
     found = lint_python_source(source, "example.py", Settings(select=("JL017",))).findings
     assert [(f.code, f.line) for f in found] == [("JL017", 5)]
+
+
+def test_linearize_is_forward_mode_until_its_linear_function_is_transposed() -> None:
+    """``jax.linearize`` is a JVP entry: the function it returns pushes tangents forward,
+    and the untaken branch of ``where`` gives no NaN there (inside ``jit`` too). Only
+    transposing that function (``jax.linear_transpose``, which ``vjp`` does in one step)
+    multiplies the untaken branch's infinite derivative by zero. ``linear_transpose``
+    takes the linear function, not the primal: JL017 stays silent on what ``linearize``
+    is given (a miss where the result is transposed, never a false alarm)."""
+    guarded = lambda r: jnp.where(r > 0, 1.0 / r, 0.0)  # noqa: E731
+    _, pushed = jax.linearize(guarded, 0.0)
+    assert float(pushed(1.0)) == 0.0
+    assert float(jax.jit(lambda r: jax.linearize(guarded, r)[1](1.0))(0.0)) == 0.0
+    (pulled,) = jax.linear_transpose(pushed, 1.0)(1.0)
+    assert bool(jnp.isnan(pulled))
+    (reverse,) = jax.vjp(guarded, 0.0)[1](1.0)
+    assert bool(jnp.isnan(reverse))
+    assert jf.TRANSFORMS["jax.linearize"].kind is jf.TransformKind.JVP
+    assert jf.TRANSFORMS["jax.vjp"].kind is jf.TransformKind.GRAD
+    assert "jax.linear_transpose" not in jf.TRANSFORMS
+    source = textwrap.dedent("""
+        import jax
+        import jax.numpy as jnp
+        def inverse(r):
+            return jnp.where(r > 0, 1.0 / r, 0.0)
+        def inverse_rev(r):
+            return jnp.where(r > 0, 1.0 / r, 0.0)
+        primal, pushed = jax.linearize(inverse, 0.0)
+        primal, pulled = jax.vjp(inverse_rev, 0.0)
+        """)
+    found = lint_python_source(source, "example.py", Settings(select=("JL017",))).findings
+    assert [(f.code, f.line) for f in found] == [("JL017", 7)]

@@ -127,6 +127,11 @@ ARRAY_ANNOTATIONS = frozenset(
 SCALAR_ADMITTING_ANNOTATIONS = frozenset({"jax.typing.ArrayLike"})
 #: jaxtyping dtype markers: ``Float[Array, "b n"]`` is a JAX array when its first item is.
 JAXTYPING_MODULE = "jaxtyping"
+#: Modules whose pytree nodes act as arrays: a flax NNX Variable has ``.shape``, ``.at``,
+#: takes ``jnp`` operations and item assignment (written in place by design), and ``jit``
+#: and the rest hand it through as itself. Where a file imports one, using an argument as
+#: an array does not prove it a JAX array (tests/test_entry_facts.py runs flax's).
+GRAPH_NODE_MODULES = frozenset({"flax.nnx"})
 
 #: Annotations that mean "not a JAX array" (a plain Python value, a container, NumPy).
 NON_ARRAY_ANNOTATIONS = frozenset(

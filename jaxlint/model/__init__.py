@@ -24,7 +24,7 @@ import libcst as cst
 
 from jaxlint.facts.transforms import TransformKind
 from jaxlint.model.builder import Builder
-from jaxlint.model.lattices.arrays import ArrayProof
+from jaxlint.model.lattices.proofs import ArrayProof
 from jaxlint.model.names import (
     array_only_index,
     at_update,

@@ -494,6 +494,9 @@ class TraceInfo:
     #: kinds applied to this very function (decorator, passed to a transformation), as
     #: opposed to reached through calls: only these make its parameters tracers
     direct_kinds: set[TransformKind] = field(default_factory=set)
+    #: decorated with a transformation that hands its function arrays (``@jax.jit``):
+    #: every call of its name goes through that transformation
+    wrapped_where_defined: bool = False
     via: str = ""  # a short human explanation of why the function is traced
     #: calls in this file that reach this function from traced code
     traced_callers: list[CallSite] = field(default_factory=list)

@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterable, Mapping
 import libcst as cst
 
 from jaxlint.facts import jaxfacts as jf
-from jaxlint.model.lattices.arrays import ArrayFacts, ArrayProof, array_proof
+from jaxlint.model.lattices.arrays import ArrayFacts
 from jaxlint.model.lattices.booleans import BooleanFacts
 from jaxlint.model.lattices.containers import CONTAINERS, ContainerFacts
 from jaxlint.model.lattices.flags import FlagFacts, FlagTest
 from jaxlint.model.lattices.integers import KnownInts
+from jaxlint.model.lattices.proofs import ArrayProof, array_proof
 from jaxlint.model.lattices.refs import is_mutable_ref, ref_fact
 from jaxlint.model.lattices.traced import GradTracedFacts, JvpTracedFacts, TracedFacts
 from jaxlint.model.names import string_key

@@ -187,6 +187,8 @@ class TraceResolver:
                 )
                 self.static_from_options(function, transform_options(expr, form), 0)
                 self.differentiated_from_options(name, function, transform_options(expr, form), 0)
+                if transform.kind.passes_arrays:
+                    info.wrapped_where_defined = True
                 if transform.kind is TransformKind.KERNEL:
                     info.ref_params = True
             elif isinstance(expr, cst.Attribute) and expr.attr.value in jf.CUSTOM_RULE_METHODS:

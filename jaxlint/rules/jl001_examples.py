@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jaxlint.rules.base import Invalid, Valid
+from jaxlint.rules.jl001_examples_entries import ENTRY_INVALID, ENTRY_VALID
 
 VALID = (
     Valid("""
@@ -162,7 +163,7 @@ VALID = (
         reset(jnp.zeros(3))
         handlers = {"reset": reset}  # called out of sight, with anything
         """),
-)
+) + ENTRY_VALID
 
 INVALID = (
     Invalid(
@@ -490,4 +491,4 @@ INVALID = (
         message="In-place update of JAX array `f_init`",
         fixes=("unsafe",),
     ),
-)
+) + ENTRY_INVALID

@@ -14,6 +14,7 @@ from jaxlint.model import (
     ArrayProof,
     BindingKind,
     Fact,
+    ScopeKind,
     SemanticModel,
     StoreSite,
     array_only_index,
@@ -100,6 +101,35 @@ def _may_have_effects(node: cst.CSTNode, model: SemanticModel, site: StoreSite) 
     )
 
 
+def _stable(node: cst.CSTNode, model: SemanticModel, site: StoreSite) -> bool:
+    """Whether no call can change what evaluating ``node`` gives: literals, and names
+    local to the code that runs the statement that no nested function rebinds
+    (``nonlocal``) nor, at module level, any function (``global``). ``self.w`` or a
+    global may be rebound by the call that computes the assigned value."""
+    if isinstance(node, cst.Name):
+        name, scope = node.value, site.scope
+        if any(name in other.nonlocals or name in other.globals for other in model.scopes):
+            return False
+        if scope.is_function:
+            return model.is_local(name, scope)
+        return scope.kind is ScopeKind.MODULE
+    if isinstance(node, cst.BaseNumber | cst.BaseString | cst.Ellipsis):
+        return True
+    if isinstance(node, cst.UnaryOperation | cst.BinaryOperation | cst.Tuple):
+        parts = [c for c in node.children if isinstance(c, cst.BaseExpression | cst.Element)]
+        return all(_stable(part, model, site) for part in parts)
+    if isinstance(node, cst.Element):
+        return _stable(node.value, model, site)
+    if isinstance(node, cst.SubscriptElement):
+        return _stable(node.slice, model, site)
+    if isinstance(node, cst.Index):
+        return node.star is None and _stable(node.value, model, site)
+    if isinstance(node, cst.Slice):
+        bounds = (node.lower, node.upper, node.step)
+        return all(bound is None or _stable(bound, model, site) for bound in bounds)
+    return False
+
+
 def _advice(label: str, fix: Fix | None, detail: str) -> str:
     """What to write instead: the fix's rewrite, or the pattern and why there is no fix
     (``detail`` is the rewrite when there is a fix, else the reason there is none)."""
@@ -122,9 +152,15 @@ class InplaceUpdate(Rule):
         (`stats.mean` of a parameter `stats: RunningMean`), and parameters of traced
         functions with evidence of one array (array operations on it, `.shape`, an array
         at every call in the file): a traced argument is a pytree of tracers, and
-        `f([a, b])` hands a jitted `f` a list, which takes `xs[0] = v`; and parameters of
-        host functions that every call in the file gives a JAX array (by position or
-        keyword). What rests only on annotations or on the calls in this file is reported
+        `f([a, b])` hands a jitted `f` a list, which takes `xs[0] = v`. Only where every
+        way in makes it one: a function handed to `jax.jit(f)` (not decorated) or called
+        from traced code is also callable as is, and a call in the file that passes a
+        NumPy array (`f(np.zeros(3))`) leaves it unflagged, as does an argument that
+        `vmap(in_axes=None)` hands over as given. In a file that imports `flax.nnx`, use
+        proves nothing: an NNX Variable has `.shape` and `.at`, takes `jnp` operations
+        and item assignment, and `jit` hands it through as itself. Parameters of host
+        functions that every call in the file gives a JAX array (by position or keyword)
+        count too. What rests only on annotations or on the calls in this file is reported
         too, with an unsafe fix (see Fix safety). Inside a traced function, `state["vel"][:, 0] = v` on a (string-keyed)
         part of a traced parameter is flagged too: that part is a pytree leaf, a traced
         array, and only an array takes a multi-dimensional index like `[:, 0]`.
@@ -177,7 +213,17 @@ class InplaceUpdate(Rule):
         written, and the rewrite would change working code. There the fix is unsafe, applied
         only with `--unsafe-fixes`, and its title says why ("only by its annotation"). So
         is it where only the calls in this file make a host function's parameter an array
-        ("only by what the calls in this file pass"): callers elsewhere may pass NumPy. It is
+        ("only by what the calls in this file pass"): callers elsewhere may pass NumPy. So
+        it is where the array rests on what this file hands a function of the module or a
+        method (`jax.jit(f)` of a module-level `f`, a helper of traced code): another
+        module may call it as is with a NumPy array ("only where this file's code calls
+        its function"); a decorated function, or a nested one only called or handed to a
+        transformation, has no such entry. And it is where the assigned value calls code
+        that could change what the target reads (`self.w[self.i] = self.advance()`):
+        `x[i] = v` computes `v` first, the rewrite reads `x` and `i` before it; a target
+        and an index made of literals and local names keep the fix safe. So it is in the
+        body of a `try`, or of a block that expects an error (`pytest.raises`, ...): the
+        code may run to show that the assignment raises. It is
         unsafe too where the rewrite assigns an attribute of an object whose class this file
         does not define (`stats.mean = ...`), or of a class derived from a class of another
         file: that class may refuse the assignment.
@@ -307,11 +353,25 @@ class InplaceUpdate(Rule):
         )
         rewrite = source_text(replacement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT))
         label = dotted(base) or source_text(base)
-        doubt = rebind_doubt(model, base, site)
-        if proof is ArrayProof.ANNOTATED:
+        reordered = isinstance(statement, cst.Assign) and _may_have_effects(
+            statement.value, model, site
+        )
+        if model.checks_for_errors(site):
+            # `try: x[0] = 10 / except TypeError:`: a lesson or a test shows the error.
+            doubt: str | None = "the code runs to see it raise"
+        elif reordered and not all(
+            _stable(node, model, site) for level in levels for node in (base, *level.slice)
+        ):
+            # `x[i] = v` computes v first, the rewrite reads `x` and `i` before v.
+            doubt = "computing the value may change what the target reads first"
+        elif proof is ArrayProof.ANNOTATED:
             doubt = f"`{label}` is a JAX array only by its annotation"
             if self.only_unannotated_params(model, base, site):
                 doubt = f"`{label}` is a JAX array only by what the calls in this file pass"
+        elif proof is ArrayProof.EXPOSED:
+            doubt = f"`{label}` is a JAX array only where this file's code calls its function"
+        else:
+            doubt = rebind_doubt(model, base, site)
         edits = (Replace(statement, replacement),)
         if doubt is not None:
             title = f"Replace with `{rewrite}` (unsafe: {doubt})"

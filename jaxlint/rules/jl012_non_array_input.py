@@ -53,7 +53,9 @@ class NonArrayInput(Rule):
         """
     fix_safety = """
         The fix wraps the argument in `jnp.asarray(...)`, through the name the call already
-        uses for `jax.numpy`; it is safe, since the original always raises. It is not offered
+        uses for `jax.numpy`; it is safe, since the original always raises, except in the
+        body of a `try` or of a block that expects an error (`pytest.raises`, ...), where the
+        code may run to show the error: there it is unsafe. It is not offered
         where `jax.numpy` is reached only through `from jax.numpy import ...`.
         """
     valid = (
@@ -148,6 +150,23 @@ class NonArrayInput(Rule):
             """,
             message="`jnp.exp` rejects a Python tuple",
         ),
+        Invalid(
+            """
+            import jax.numpy as jnp
+            try:
+                jnp.sum([1.0, 2.0])  # a lesson: this raises, and the handler shows it
+            except TypeError as error:
+                print(error)
+            """,
+            fixed="""
+            import jax.numpy as jnp
+            try:
+                jnp.sum(jnp.asarray([1.0, 2.0]))  # a lesson: this raises, and the handler shows it
+            except TypeError as error:
+                print(error)
+            """,
+            fixes=("unsafe",),
+        ),
     )
 
     def check(self, model: SemanticModel) -> Iterator[Diagnostic]:
@@ -208,7 +227,10 @@ class NonArrayInput(Rule):
                     # asarray needs the values, not a generator of them
                     inner = cst.ListComp(inner.elt, inner.for_in)
                 wrapped = cst.Call(converter, [cst.Arg(inner)])
-                return Fix(
-                    "Wrap in `jnp.asarray(...)`", (Replace(value, wrapped),), Applicability.SAFE
-                )
+                edits = (Replace(value, wrapped),)
+                if model.checks_for_errors(site):
+                    # In a `try` or under `pytest.raises`: the error may be the point.
+                    title = "Wrap in `jnp.asarray(...)` (unsafe: the code runs to see it raise)"
+                    return Fix(title, edits, Applicability.UNSAFE)
+                return Fix("Wrap in `jnp.asarray(...)`", edits, Applicability.SAFE)
         return None

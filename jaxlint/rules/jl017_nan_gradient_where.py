@@ -373,7 +373,7 @@ class NanGradientWhere(Rule):
         rewritten = uses[0].deep_replace(_operand(uses[0]), edits[0].new)
         shown = source_text(rewritten, 70)
         title = f"Use the double-where idiom: `{shown}`"
-        if ArrayProof.ANNOTATED in grounds:
+        if ArrayProof.ANNOTATED in grounds or ArrayProof.EXPOSED in grounds:
             title += " (unsafe: the operand may be a Python number, whose `/` and `**` differ)"
             return Fix(title, tuple(edits), Applicability.UNSAFE)
         return Fix(title, tuple(edits))
@@ -417,7 +417,7 @@ class NanGradientWhere(Rule):
         if isinstance(use.operator, cst.Divide):
             arrays.append(use.left)
         proofs = {_jax_value(model, site, value) for value in arrays}
-        for proof in (ArrayProof.CONSTRUCTED, ArrayProof.ANNOTATED):
+        for proof in (ArrayProof.CONSTRUCTED, ArrayProof.EXPOSED, ArrayProof.ANNOTATED):
             if proof in proofs:
                 return proof
         return ArrayProof.UNKNOWN

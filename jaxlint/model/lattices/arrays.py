@@ -1,10 +1,9 @@
-"""Array-ness: whether a value is a JAX array (answers must agree), what that rests on
-(something that builds arrays, or only annotations). Mutable refs are in
+"""Array-ness: whether a value is a JAX array (answers must agree). What that rests on
+(something that builds arrays, only annotations, or only the calls in this file) is
+:mod:`jaxlint.model.lattices.proofs`; mutable refs are in
 :mod:`jaxlint.model.lattices.refs`."""
 
 from __future__ import annotations
-
-import enum
 
 import libcst as cst
 
@@ -24,28 +23,6 @@ from jaxlint.model.records import Binding, BindingKind, Fact, Param, Scope
 from jaxlint.model.view import ModelView
 from jaxlint.syntax.calls import keyword_names, positional_count
 from jaxlint.syntax.literals import literal_int
-
-
-class ArrayProof(enum.Enum):
-    """What an answer about array-ness rests on. Annotations are not checked at run time:
-    a Pallas ref, a NumPy array or a host value is often annotated ``jax.Array``."""
-
-    #: A JAX array on every path by how it was made: a ``jnp``/``lax``/``jax.random``
-    #: call, arithmetic on such arrays, an ``.at[]`` update, a traced argument of a
-    #: transformation, ... (annotations that say "not an array" may still have helped).
-    CONSTRUCTED = "constructed"
-    #: A JAX array on every path only if the annotations it rests on (of a parameter, a
-    #: field, a variable, jaxtyping) tell the truth.
-    ANNOTATED = "annotated"
-    NOT_ARRAY = "not an array"
-    UNKNOWN = "unknown"
-
-    @property
-    def fact(self) -> Fact:
-        """The array-ness answer, whatever it rests on."""
-        if self is ArrayProof.NOT_ARRAY:
-            return NO
-        return UNKNOWN if self is ArrayProof.UNKNOWN else YES
 
 
 class ArrayFacts(Evaluator):
@@ -241,20 +218,39 @@ class ArrayFacts(Evaluator):
         ):
             return UNKNOWN  # eqx.filter_jit keeps what is not an array static, as given
         if info.arguments_are_arrays():
+            if info.unmapped(param.name):
+                return UNKNOWN  # vmap(in_axes=None) hands the caller's value over as is
             # Handed to a transformation: each argument is a pytree of tracers, which may
             # be a list or a dict of arrays (`f([a, b])`): an array only with evidence.
             default = param.default
             if isinstance(default, cst.BaseNumber | cst.BaseString):
                 return NO
-            if default is not None or not array_evidence(self.model, function, param, type(self)):
+            by_use = not graph_nodes_imported(self.model)  # an NNX Variable acts as an array
+            if default is not None or not array_evidence(
+                self.model, function, param, type(self), by_use=by_use
+            ):
                 return UNKNOWN
-            return YES
+            return self.entered_as_given(function, param, YES)
         # Traced because traced code calls it: its parameters hold what callers pass
         # (a list of arrays is a list).
         passed = self.from_callers(function, param)
         if passed is None and not info.traced:
+            # A host function: what every call of it in this file passes (never a proof
+            # for a safe fix, see ConstructedArrayFacts).
             passed = self.from_calls_in_sight(function, param)
-        return UNKNOWN if passed is None else passed
+            return UNKNOWN if passed is None else passed
+        return UNKNOWN if passed is None else self.entered_as_given(function, param, passed)
+
+    def entered_as_given(self, function: Scope, param: Param, through: Fact) -> Fact:
+        """What ``param`` holds on every path in this file, where ``through`` is what it
+        holds where a transformation or a traced caller enters ``function``: unless a
+        decorator wraps it in a transformation that every call of its name goes through,
+        the function is also called as is (``f(np.zeros(3))`` beside ``jax.jit(f)``, a
+        helper of traced code called eagerly), with what those calls pass."""
+        if through is not YES or self.model.trace(function).wrapped_where_defined:
+            return through
+        calls = self.model.calls_reaching(function)
+        return self.path_join([through, *(self.passed(site, param) for site in calls)])
 
     def of_local_call(self, call: cst.Call, scope: Scope) -> Fact:
         """A call of a function defined in this file, in host code too: what it returns,
@@ -414,36 +410,32 @@ class ArrayFacts(Evaluator):
         return classes[0] if classes else None
 
 
-class ConstructedArrayFacts(ArrayFacts):
-    """Is the value a JAX array by how it was made? As :class:`ArrayFacts`, but an
-    annotation that says "array" proves nothing (one that says "not an array" still
-    counts): a value known only by its annotation is UNKNOWN here."""
-
-    lattice = "array-constructed"
-
-    def from_calls_in_sight(self, function: Scope, param: Param) -> Fact | None:
-        return None  # callers in other files are out of sight: no proof
-
-    def of_annotation(self, annotation: cst.BaseExpression, scope: Scope) -> Fact:
-        fact = super().of_annotation(annotation, scope)
-        return UNKNOWN if fact is YES else fact
-
-
-def array_proof(
-    model: ModelView, expr: cst.BaseExpression, scope: Scope, ordinal: int
-) -> ArrayProof:
-    """Whether ``expr`` is a JAX array, and whether that rests only on annotations: an
-    array for :class:`ArrayFacts` that :class:`ConstructedArrayFacts` cannot prove is
-    ANNOTATED (on some path, or in some part, an annotation decides)."""
-    fact = ArrayFacts(model).of(expr, scope, ordinal)
-    if fact is not YES:
-        return ArrayProof.NOT_ARRAY if fact is NO else ArrayProof.UNKNOWN
-    constructed = ConstructedArrayFacts(model).of(expr, scope, ordinal)
-    return ArrayProof.CONSTRUCTED if constructed is YES else ArrayProof.ANNOTATED
+def graph_nodes_imported(model: ModelView) -> bool:
+    """The file imports a module whose pytree nodes act as arrays (flax NNX: see
+    ``GRAPH_NODE_MODULES``), which a transformation hands through as themselves."""
+    cache = model.fact_cache("graph-nodes")
+    known = cache.get(0)
+    if known is None:
+        known = NO
+        for scope in model.scopes:
+            for bindings in scope.bindings.values():
+                for binding in bindings:
+                    if binding.kind is BindingKind.IMPORT and any(
+                        (jf.canonical(binding.imported) + ".").startswith(module + ".")
+                        for module in jf.GRAPH_NODE_MODULES
+                    ):
+                        known = YES
+        cache[0] = known
+    return known is YES
 
 
 def array_evidence(
-    model: ModelView, function: Scope, param: Param, facts: type[ArrayFacts] = ArrayFacts
+    model: ModelView,
+    function: Scope,
+    param: Param,
+    facts: type[ArrayFacts] = ArrayFacts,
+    *,
+    by_use: bool = True,
 ) -> bool:
     """Positive evidence that ``param`` of ``function`` holds a JAX array, for the
     transformations that trace array leaves only and keep everything else static
@@ -452,8 +444,9 @@ def array_evidence(
     ``.size``, which no list, tuple or dict has), or an array at every call of the
     function in this file. Without it the parameter may be a static Python value.
     ``facts`` says what counts as an array (for :class:`ConstructedArrayFacts`, not an
-    annotation)."""
-    cache = model.fact_cache("array-evidence-" + facts.lattice)
+    annotation); without ``by_use``, operations on it do not count (a flax NNX Variable
+    takes them all)."""
+    cache = model.fact_cache(f"array-evidence-{facts.lattice}-{by_use}")
     key = id(param)
     known = cache.get(key)
     if known is not None:
@@ -461,8 +454,8 @@ def array_evidence(
     cache[key] = NO  # a cycle through the callers finds no evidence
     found = (
         _annotated_array(model, function, param, facts)
-        or _used_as_array(model, function, param)
-        or _reads_array_attribute(function, param)
+        or (by_use and _used_as_array(model, function, param))
+        or (by_use and _reads_array_attribute(function, param))
         or _passed_arrays(model, function, param, facts)
     )
     cache[key] = YES if found else NO
