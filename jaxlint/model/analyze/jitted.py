@@ -63,20 +63,15 @@ def jitted_options(model: SemanticModel, argnums: str, argnames: str) -> dict[in
             for binding in site.scope.bindings.get(node.name.value, ()):
                 if binding.node is node:
                     found[id(binding)] = option
-    for scope in model.scopes:
-        for name, bindings in scope.bindings.items():
-            for binding in bindings:
-                value = binding.value
-                if binding.kind is not BindingKind.ASSIGN or not isinstance(value, cst.Call):
-                    continue
-                if model.qualified_name(value.func, binding.code_scope) not in jf.JIT_TRANSFORMS:
-                    continue
-                if not value.args or value.args[0].keyword is not None:
-                    continue
-                function = model.function_of(value.args[0].value, binding.code_scope)
-                option = option_of(value.args[1:], function, name, argnums, argnames)
-                if option is not None:
-                    found[id(binding)] = option
+    for name, binding, value in _bound_calls(model):
+        if model.qualified_name(value.func, binding.code_scope) not in jf.JIT_TRANSFORMS:
+            continue
+        if not value.args or value.args[0].keyword is not None:
+            continue
+        function = model.function_of(value.args[0].value, binding.code_scope)
+        option = option_of(value.args[1:], function, name, argnums, argnames)
+        if option is not None:
+            found[id(binding)] = option
     _made_by_factories(model, found)
     # `from steps import train_step`, jitted there with the options (the project index).
     for name, options in model.external_jitted.items():
@@ -95,16 +90,22 @@ def _made_by_factories(model: SemanticModel, found: dict[int, ArgumentOption]) -
     static_argnums=...) def run(...): ...; return run``."""
     if not found:
         return
+    for name, binding, value in _bound_calls(model):
+        factory = model.function_of(value.func, binding.code_scope)
+        option = None if factory is None else _returned_option(model, factory, found)
+        if option is not None:
+            found[id(binding)] = ArgumentOption(name, option.positions, option.names)
+
+
+def _bound_calls(model: SemanticModel) -> Iterator[tuple[str, Binding, cst.Call]]:
+    """Every name bound by an assignment of a call's result, in every scope, with its
+    binding and the call (`step = jax.jit(f)`, `run = make_runner(step)`)."""
     for scope in model.scopes:
         for name, bindings in scope.bindings.items():
             for binding in bindings:
                 value = binding.value
-                if binding.kind is not BindingKind.ASSIGN or not isinstance(value, cst.Call):
-                    continue
-                factory = model.function_of(value.func, binding.code_scope)
-                option = None if factory is None else _returned_option(model, factory, found)
-                if option is not None:
-                    found[id(binding)] = ArgumentOption(name, option.positions, option.names)
+                if binding.kind is BindingKind.ASSIGN and isinstance(value, cst.Call):
+                    yield name, binding, value
 
 
 def _returned_option(
